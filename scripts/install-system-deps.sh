@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the build needs when they are missing:
+# Pango (WeasyPrint's text layout), CJK fonts, HarfBuzz-Subset (fast font subsetting),
+# poppler-utils (pdffonts/pdftoppm for checking PDFs). Pass extra package names as arguments.
+set -euo pipefail
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils "$@")
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+else
+  echo "system packages: not a Debian/Ubuntu machine; make sure these are installed: ${packages[*]}" >&2
+  exit 0
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "system packages: installing ${missing[*]} (needed for the PDF: text layout, Chinese fonts, font subsetting)"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "system packages: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: done"

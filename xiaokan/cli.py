@@ -1,0 +1,84 @@
+"""Command-line parsing and the mapping of errors to messages and exit codes."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import ContentError, ContentErrors
+
+EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _color(code: str, text: str) -> str:
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        return f"\033[{code}m{text}\033[0m"
+    return text
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="校刊：把 content/ 里的 Markdown 生成网站和每期的 PDF。")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build the website and the PDFs into output/")
+    b.add_argument("--no-pdf", action="store_true", help="skip rendering PDFs (cached up-to-date PDFs are still published)")
+    b.add_argument("--output", type=Path, help="write the site here instead of output/")
+    pdf = sub.add_parser("pdf", help="build the site and (re)render the PDF of the issues named (default: all)")
+    pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
+    sub.add_parser("check", help="check all content and templates without writing output/")
+    return p
+
+
+def main(argv: list[str], root: Path) -> int:
+    args = parser().parse_args(argv)
+    log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    try:
+        if args.command == "check":
+            return _check(root, log)
+        from .builder import BuildOptions, build
+
+        if args.command == "pdf":
+            _known_issues(root, args.issues)
+            options = BuildOptions(pdf=True, issue_ids=tuple(args.issues))
+        else:
+            options = BuildOptions(pdf=not args.no_pdf, out_dir=args.output)
+        report = build(root, options, log)
+        pdfs = f", {len(report.pdfs)} PDF" if report.pdfs else ""
+        log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages{pdfs} "
+                         f"into {(options.out_dir or root / 'output')} in {report.seconds:.2f} s"))
+        return EXIT_OK
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(_color("31", "error: ") + error.render(), file=sys.stderr)
+        print(f"{len(exc.errors)} problem(s); output/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    except ContentError as exc:
+        print(_color("31", "error: ") + exc.render(), file=sys.stderr)
+        print("output/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; output/ was left as it was.", file=sys.stderr)
+        return 130
+
+
+def _known_issues(root: Path, wanted: list[str]) -> None:
+    for issue_id in wanted:
+        if not (root / "content" / issue_id / "issue.yaml").is_file():
+            raise ContentError(root / "content" / issue_id, None, f"there is no issue {issue_id!r}",
+                               "name a folder of content/ that has an issue.yaml, e.g. 2024-06")
+
+
+def _check(root: Path, log) -> int:
+    from .check import check_site
+
+    problems, warnings = check_site(root)
+    for warning in warnings:
+        print(_color("33", "warning: ") + warning.render(), file=sys.stderr)
+    for problem in problems:
+        print(_color("31", "error: ") + problem.render(), file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    log(_color("32", "content is fine" + (f" ({len(warnings)} warning(s))" if warnings else "")))
+    return EXIT_OK

@@ -1,0 +1,112 @@
+"""site.yaml: read and validate the site settings into a frozen SiteConfig."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import ContentError, did_you_mean
+from .model import PrintOptions, Section, SiteConfig
+from .yamlfile import key_lines, parse_yaml, read_text, tidy_yaml
+
+TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",
+                      "per_page", "feed_size", "trust_html", "print"})
+SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
+PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "article_starts_new_page",
+                        "internal_notice"})
+PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read site.yaml; every unknown or invalid setting is an error naming its line."""
+    if not path.is_file():
+        raise ContentError(path, None, "site.yaml is missing", "create it; see README.md, section 'site.yaml'")
+    text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS)
+    raw = parse_yaml(text, path)
+    lines = key_lines(text)
+    if not isinstance(raw, dict):
+        raise ContentError(path, 1, "site.yaml must be a list of `key: value` settings")
+
+    def fail(key: str, message: str, hint: str | None = None) -> ContentError:
+        return ContentError(path, lines.get(key), message, hint)
+
+    _reject_unknown(raw, TOP_KEYS, fail, "site.yaml")
+    for key in ("title", "base_url", "sections"):
+        if not raw.get(key):
+            raise fail(key, f"`{key}` is required in site.yaml")
+    base_url = str(raw["base_url"]).strip()
+    if not re.match(r"^https?://", base_url):
+        raise fail("base_url", f"base_url {base_url!r} must start with http:// or https://",
+                   "e.g. base_url: https://www.example.edu.cn/xiaokan/")
+    return SiteConfig(
+        title=str(raw["title"]),
+        school=str(raw.get("school") or ""),
+        base_url=base_url.rstrip("/") + "/",
+        language=str(raw.get("language") or "zh-CN"),
+        description=str(raw.get("description") or ""),
+        sections=_sections(raw["sections"], fail),
+        per_page=_positive_int(raw.get("per_page", 20), "per_page", fail),
+        feed_size=_positive_int(raw.get("feed_size", 20), "feed_size", fail),
+        trust_html=bool(raw.get("trust_html", False)),
+        print=_print_options(raw.get("print") or {}, fail),
+    )
+
+
+def _reject_unknown(raw: dict, known: frozenset[str], fail, where: str) -> None:
+    for key in raw:
+        if key not in known:
+            guess = did_you_mean(str(key), sorted(known))
+            raise fail(str(key), f"unknown setting `{key}` in {where}",
+                       f"did you mean `{guess}`?" if guess else f"known settings: {', '.join(sorted(known))}")
+
+
+def _positive_int(value, key: str, fail) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise fail(key, f"`{key}` must be a whole number above 0, not {value!r}")
+    return value
+
+
+def _sections(raw, fail) -> tuple[Section, ...]:
+    if not isinstance(raw, list):
+        raise fail("sections", "`sections` must be a list, one `- name: …` entry per 栏目")
+    sections = []
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise fail("sections", f"section {i + 1} needs a `name`", "e.g. - name: 新闻政策\n      slug: news")
+        _reject_unknown(entry, SECTION_KEYS, lambda k, m, h=None: fail("sections", m, h), "a section")
+        slug = str(entry.get("slug") or "")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+            raise fail("sections", f"section {entry['name']} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}",
+                       "e.g. slug: news")
+        sections.append((entry.get("order", i), i, Section(str(entry["name"]), slug, str(entry.get("description") or ""))))
+    ordered = tuple(s for _, _, s in sorted(sections, key=lambda t: (t[0], t[1])))
+    names = [s.name for s in ordered]
+    slugs = [s.slug for s in ordered]
+    for values, what in ((names, "name"), (slugs, "slug")):
+        dup = next((v for v in values if values.count(v) > 1), None)
+        if dup:
+            raise fail("sections", f"two sections have the same {what} {dup!r}")
+    return ordered
+
+
+def _print_options(raw, fail) -> PrintOptions:
+    if not isinstance(raw, dict):
+        raise fail("print", "`print` must be a group of settings (page_size, bleed, crop_marks, pdfa, …)")
+    _reject_unknown(raw, PRINT_KEYS, lambda k, m, h=None: fail("print", m, h), "print")
+    size = str(raw.get("page_size", "A4"))
+    if size not in PAGE_SIZES:
+        guess = did_you_mean(size, sorted(PAGE_SIZES))
+        raise fail("print", f"unknown page_size {size!r}", f"did you mean {guess}?" if guess else
+                   f"one of {', '.join(sorted(PAGE_SIZES))}")
+    bleed = raw.get("bleed", 0)
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", str(bleed))
+    if not m:
+        raise fail("print", f"bleed must be a length in millimetres such as 3mm, not {bleed!r}")
+    notice = raw.get("internal_notice")
+    return PrintOptions(
+        page_size=size,
+        bleed_mm=float(m.group(1)),
+        crop_marks=bool(raw.get("crop_marks", False)),
+        pdfa=bool(raw.get("pdfa", False)),
+        article_starts_new_page=bool(raw.get("article_starts_new_page", True)),
+        internal_notice=str(notice) if notice else None,
+    )

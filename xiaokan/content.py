@@ -1,0 +1,278 @@
+"""content/: read issue folders and articles into validated Issue and Article dataclasses."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import load_config
+from .errors import ContentError, ContentErrors, ContentWarning, did_you_mean
+from .model import Article, Issue, Site, SiteConfig
+from .slugs import is_valid_slug, slug_from_filename, slugify
+from .yamlfile import key_lines, parse_yaml, read_text, tidy_yaml
+
+# Front matter keys: every key may be written in English or in Chinese.
+ARTICLE_KEYS = {
+    "title": "title", "标题": "title",
+    "subtitle": "subtitle", "副标题": "subtitle",
+    "section": "section", "栏目": "section",
+    "date": "date", "日期": "date",
+    "source": "source", "来源": "source", "信息来源": "source",
+    "author": "author", "作者": "author",
+    "summary": "summary", "摘要": "summary",
+    "order": "order", "排序": "order",
+    "tags": "tags", "标签": "tags",
+    "draft": "draft", "草稿": "draft",
+    "slug": "slug",
+}
+ISSUE_KEYS = {
+    "title": "title", "标题": "title",
+    "number": "number", "期号": "number",
+    "total_number": "total_number", "总期号": "total_number",
+    "date": "date", "日期": "date",
+    "editors": "editors", "编辑": "editors",
+    "summary": "summary", "摘要": "summary",
+    "cover": "cover", "封面": "cover",
+}
+ISSUE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+@dataclass
+class LoadResult:
+    site: Site
+    warnings: list[ContentWarning] = field(default_factory=list)
+
+
+def load_site(root: Path) -> LoadResult:
+    """site.yaml + content/ -> Site. Raises ContentErrors listing every problem found."""
+    config = load_config(root / "site.yaml")
+    content_dir = root / "content"
+    if not content_dir.is_dir():
+        raise ContentError(content_dir, None, "the content/ folder is missing",
+                           "create content/<issue-id>/issue.yaml and put articles beside it")
+    errors: list[ContentError] = []
+    warnings: list[ContentWarning] = []
+    issues = []
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        try:
+            issue = load_issue(folder, config, warnings, errors)
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        if issue is not None:
+            issues.append(issue)
+    for stray in sorted(content_dir.glob("*.md")):
+        errors.append(ContentError(stray, None, "articles must sit inside an issue folder",
+                                   "move it to content/<issue-id>/, next to that issue's issue.yaml"))
+    if errors:
+        raise ContentErrors(errors)
+    issues.sort(key=lambda i: (i.date, i.id), reverse=True)
+    return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings)
+
+
+def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list) -> Issue | None:
+    meta_path = folder / "issue.yaml"
+    articles_paths = sorted(folder.glob("*.md"))
+    if not meta_path.is_file():
+        if articles_paths:
+            raise ContentError(folder, None, "this issue folder has articles but no issue.yaml",
+                               "add issue.yaml with title, number and date (see README.md)")
+        return None
+    if not ISSUE_ID.fullmatch(folder.name):
+        raise ContentError(folder, None, f"issue folder name {folder.name!r} must be ASCII (it becomes the URL)",
+                           "name it like 2024-06")
+    text = tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS))
+    raw = parse_yaml(text, meta_path)
+    lines = key_lines(text)
+    if not isinstance(raw, dict):
+        raise ContentError(meta_path, 1, "issue.yaml must be a list of `key: value` settings")
+    meta = _map_keys(raw, ISSUE_KEYS, meta_path, lines, warnings)
+    at = lambda key: lines.get(_written_key(raw, ISSUE_KEYS, key))  # noqa: E731
+    for key in ("title", "number", "date"):
+        if meta.get(key) in (None, ""):
+            raise ContentError(meta_path, None, f"issue.yaml needs `{key}`",
+                               "e.g. title: 2024年第2期 / number: 2 / date: 2024-06-30")
+    number = _whole_number(meta["number"], "number", meta_path, at("number"))
+    total = meta.get("total_number")
+    articles = []
+    for path in articles_paths:
+        try:
+            article = load_article(path, folder.name, config, warnings)
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        if article is not None:
+            articles.append(article)
+    _check_duplicate_slugs(articles, errors)
+    # Explicit `order` first, then by file name.
+    articles.sort(key=lambda a: (a.order, a.source.name))
+    return Issue(
+        id=folder.name,
+        folder=folder,
+        title=_text(meta["title"], "title", meta_path, at("title")),
+        number=number,
+        total_number=_whole_number(total, "total_number", meta_path, at("total_number")) if total is not None else None,
+        date=parse_date(meta["date"], meta_path, at("date")),
+        editors=_text_list(meta.get("editors"), "editors", meta_path, at("editors")),
+        summary=_text(meta.get("summary") or "", "summary", meta_path, at("summary")),
+        cover_image=_text(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None,
+        articles=tuple(articles),
+    )
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, line where the body starts). Front matter sits between --- lines."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(path, 1, "the article does not start with front matter",
+                           "begin the file with a line ---, then title:, section:, date:, then another ---")
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    raise ContentError(path, 1, "the front matter that starts on line 1 is never closed",
+                       "add a line with --- after the last front matter setting")
+
+
+def load_article(path: Path, issue_id: str, config: SiteConfig, warnings: list) -> Article | None:
+    """One Markdown file -> Article, or None for a draft."""
+    front, body, body_line = split_front_matter(read_text(path), path)
+    front = tidy_yaml(front, frozenset(ARTICLE_KEYS))
+    raw = parse_yaml(front, path, first_line=2)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ContentError(path, 2, "front matter must be `key: value` lines",
+                           "e.g. 标题: 我校召开……  (a space after the colon)")
+    lines = key_lines(front, first_line=2)
+    meta = _map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
+    at = lambda key: lines.get(_written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
+    if _flag(meta.get("draft"), "draft", path, at("draft")):
+        return None
+
+    for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
+        if meta.get(key) in (None, ""):
+            raise ContentError(path, None, f"`{key}` is missing from the front matter", f"add a line {example}")
+    section = _text(meta["section"], "section", path, at("section"))
+    if config.section_named(section) is None:
+        names = [s.name for s in config.sections]
+        guess = did_you_mean(section, names)
+        raise ContentError(path, at("section"), f"栏目 {section!r} is not a section of this site",
+                           f"did you mean {guess}?" if guess else f"use one of: {'、'.join(names)}")
+    if meta.get("date") in (None, ""):
+        raise ContentError(path, None, "`date` is missing from the front matter",
+                           "add a line 日期: 2024-06-16 (the date of the event or of the source)")
+    slug = meta.get("slug")
+    if slug is not None:
+        slug = str(slug)
+        if not is_valid_slug(slug):
+            raise ContentError(path, at("slug"), f"slug {slug!r} must be ASCII: a-z, 0-9 and -",
+                               f"e.g. slug: {slugify(slug) or 'my-article'}")
+    else:
+        slug = slug_from_filename(path.stem)
+        if not slug:
+            raise ContentError(path, None, "cannot make a URL from this file name", "add a line slug: my-article")
+    if not body.strip():
+        warnings.append(ContentWarning(path, body_line, "the article has no text after the front matter"))
+    order = meta.get("order")
+    return Article(
+        source=path,
+        issue_id=issue_id,
+        section=section,
+        title=_text(meta["title"], "title", path, at("title")),
+        subtitle=_optional_text(meta.get("subtitle"), "subtitle", path, at("subtitle")),
+        date=parse_date(meta["date"], path, at("date")),
+        slug=slug,
+        body_md=body,
+        body_line=body_line,
+        source_line=_optional_text(meta.get("source"), "source", path, at("source")),
+        author="、".join(_text_list(meta.get("author"), "author", path, at("author"))) or None,
+        summary=_optional_text(meta.get("summary"), "summary", path, at("summary")),
+        order=_whole_number(order, "order", path, at("order")) if order is not None else 10**6,
+        tags=_text_list(meta.get("tags"), "tags", path, at("tags")),
+    )
+
+
+def _map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warnings: list) -> dict:
+    """Chinese and English keys to one English name; unknown keys warn with the closest known key."""
+    meta = {}
+    for key, value in raw.items():
+        name = known.get(str(key).strip())
+        if name is None:
+            guess = did_you_mean(str(key), list(known))
+            hint = f"; did you mean `{guess}`?" if guess else ""
+            warnings.append(ContentWarning(path, lines.get(str(key)), f"unknown front matter key `{key}` is ignored{hint}"))
+            continue
+        meta[name] = value
+    return meta
+
+
+def _written_key(raw: dict, known: dict[str, str], name: str) -> str | None:
+    return next((str(k) for k in raw if known.get(str(k).strip()) == name), None)
+
+
+def _text(value, key: str, path: Path, line: int | None) -> str:
+    if isinstance(value, (dict, list)):
+        raise ContentError(path, line, f"`{key}` must be a single line of text, not a list",
+                           "write it on one line after the colon; put quotes around it if it contains : or #")
+    if isinstance(value, bool):
+        raise ContentError(path, line, f"`{key}` must be text, not {value!r}", "put quotes around the value")
+    return str(value).strip()
+
+
+def _optional_text(value, key: str, path: Path, line: int | None) -> str | None:
+    return _text(value, key, path, line) or None if value not in (None, "") else None
+
+
+def _text_list(value, key: str, path: Path, line: int | None) -> tuple[str, ...]:
+    """A list, or one string separated by 、 , ， or spaces."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, list):
+        return tuple(_text(v, key, path, line) for v in value if v not in (None, ""))
+    return tuple(p for p in re.split(r"[、,，;；]\s*|\s+", _text(value, key, path, line)) if p)
+
+
+def _whole_number(value, key: str, path: Path, line: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise ContentError(path, line, f"`{key}` must be a whole number, not {value!r}") from None
+    return value
+
+
+def _flag(value, key: str, path: Path, line: int | None) -> bool:
+    if value in (None, "", False, "false", "no", "否"):
+        return False
+    if value in (True, "true", "yes", "是"):
+        return True
+    raise ContentError(path, line, f"`{key}` must be true or false, not {value!r}")
+
+
+def parse_date(value, path: Path, line: int | None) -> date:
+    """2024-06-16, 2024/6/16, 2024.6.16 or 2024年6月16日 -> date; impossible dates are errors."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?", text)
+    if not m:
+        raise ContentError(path, line, f"date {text!r} is not a date",
+                           "write it as 2024-06-16 or 2024年6月16日")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise ContentError(path, line, f"date {text!r} does not exist ({exc})", "check the month and the day") from None
+
+
+def _check_duplicate_slugs(articles: list[Article], errors: list) -> None:
+    seen: dict[str, Article] = {}
+    for article in articles:
+        other = seen.get(article.slug)
+        if other is not None:
+            errors.append(ContentError(article.source, None,
+                                       f"same URL {article.slug!r} as {other.source.name}",
+                                       "give one of them a different `slug:`"))
+        seen[article.slug] = article

@@ -1,0 +1,68 @@
+"""Errors the user can act on: the file, the line, what is wrong and what to do."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class ContentError(Exception):
+    """A problem in the project's files, reported as `file:line: message` plus a hint."""
+
+    path: Path | str | None
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        where = display_path(self.path)
+        return f"{where}:{self.line}" if self.line else where
+
+    def render(self) -> str:
+        text = f"{self.location()}: {self.message}" if self.path is not None else self.message
+        if self.hint:
+            text += f"\n    → {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class ContentErrors(Exception):
+    """Several problems found in one pass, so that the editor can fix them all at once."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = errors
+        super().__init__("\n".join(e.render() for e in errors))
+
+
+@dataclass(frozen=True)
+class ContentWarning:
+    path: Path
+    line: int | None
+    message: str
+
+    def render(self) -> str:
+        loc = display_path(self.path) + (f":{self.line}" if self.line else "")
+        return f"{loc}: warning: {self.message}"
+
+
+def display_path(path: Path | str) -> str:
+    """Paths relative to the working directory when possible: what the editor sees in the tree."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest known choice, for hints such as `did you mean 新闻政策?`."""
+    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.4)
+    return matches[0] if matches else None

@@ -1,0 +1,111 @@
+"""Markdown -> HTML, a pure function of the text (plus where the article's files will be served)."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html"]
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
+# A line break between two Chinese characters is a wrap in the editor, not a space.
+_CJK_NEWLINE = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])")
+_SKIP = {"pre", "code"}
+
+# Raw HTML in Markdown is cleaned with this allowlist unless site.yaml sets trust_html.
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "sup", "sub"}
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href", "hreflang", "rel"},
+    "img": {"alt", "src", "width", "height", "loading"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan", "style"},
+    "ol": {"start"},
+}
+
+
+class _ArticleTree(Treeprocessor):
+    """Join CJK soft line breaks, turn a lone image into a captioned figure, fix image paths."""
+
+    def __init__(self, md, asset_prefix: str):
+        super().__init__(md)
+        self.asset_prefix = asset_prefix
+
+    def run(self, root: etree.Element) -> None:
+        self._join_cjk_lines(root)
+        for parent in root.iter():
+            for i, child in enumerate(list(parent)):
+                if child.tag == "p" and _is_lone_image(child):
+                    parent[i] = _figure(child[0])
+        for img in root.iter("img"):
+            src = img.get("src", "")
+            if src and not re.match(r"^([a-z]+:|/|#)", src):
+                img.set("src", self.asset_prefix + src)
+
+    def _join_cjk_lines(self, element: etree.Element) -> None:
+        if element.tag in _SKIP:
+            return
+        if element.text:
+            element.text = _CJK_NEWLINE.sub("", element.text)
+        for child in element:
+            self._join_cjk_lines(child)
+            if child.tail:
+                child.tail = _CJK_NEWLINE.sub("", child.tail)
+
+
+def _is_lone_image(p: etree.Element) -> bool:
+    return len(p) == 1 and p[0].tag == "img" and not (p.text or "").strip() and not (p[0].tail or "").strip()
+
+
+def _figure(img: etree.Element) -> etree.Element:
+    """`![说明](photo.jpg "学校供图")` -> figure with the 说明 as caption and the title as credit."""
+    figure = etree.Element("figure")
+    img.tail = None
+    credit = img.attrib.pop("title", None)
+    figure.append(img)
+    caption_text = img.get("alt", "")
+    if caption_text or credit:
+        caption = etree.SubElement(figure, "figcaption")
+        caption.text = caption_text
+        if credit:
+            span = etree.SubElement(caption, "span", {"class": "credit"})
+            span.text = credit
+    return figure
+
+
+class _ArticleExtension(Extension):
+    def __init__(self, asset_prefix: str):
+        super().__init__()
+        self.asset_prefix = asset_prefix
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_ArticleTree(md, self.asset_prefix), "xiaokan_article", 1)
+
+
+@lru_cache(maxsize=4)
+def _converter(asset_prefix: str) -> markdown.Markdown:
+    # One converter per process and prefix: building a Markdown instance costs more than converting.
+    return markdown.Markdown(extensions=[*EXTENSIONS, _ArticleExtension(asset_prefix)],
+                             extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文"}},
+                             output_format="html")
+
+
+def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False) -> str:
+    """Article Markdown -> HTML fragment. asset_prefix is put before relative image paths."""
+    md = _converter(asset_prefix)
+    md.reset()
+    html = md.convert(text)
+    if not trust_html:
+        html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                         filter_style_properties={"text-align"})
+    return html
+
+
+def plain_text(html: str) -> str:
+    """Text of an HTML fragment, for descriptions and feed summaries."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()

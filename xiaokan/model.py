@@ -1,0 +1,117 @@
+"""The content model: plain frozen dataclasses that flow from loading to rendering."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str          # 栏目 as editors write it, e.g. 新闻政策
+    slug: str          # ASCII URL part, e.g. news
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    page_size: str = "A4"
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+    pdfa: bool = False
+    article_starts_new_page: bool = True
+    internal_notice: str | None = None   # 内部资料 line on the cover
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str                 # newsletter name (masthead)
+    school: str
+    base_url: str              # https://example.edu.cn/xiaokan/ (always ends with /)
+    language: str
+    description: str
+    sections: tuple[Section, ...]
+    per_page: int = 20
+    feed_size: int = 20
+    trust_html: bool = False
+    print: PrintOptions = field(default_factory=PrintOptions)
+
+    def section_named(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class Article:
+    source: Path          # content/2024-06/01-foo.md, for error messages
+    issue_id: str         # "2024-06"
+    section: str          # 栏目, one of the site's sections
+    title: str
+    date: date
+    slug: str             # ASCII, stable
+    body_md: str
+    body_line: int = 1    # line of the file where the body starts, for error messages
+    subtitle: str | None = None
+    source_line: str | None = None   # 信息来源
+    author: str | None = None
+    summary: str | None = None
+    order: int = 0
+    tags: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"{self.issue_id}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str               # folder name, e.g. 2024-06
+    folder: Path
+    title: str            # 2024年第2期
+    number: int
+    total_number: int | None
+    date: date
+    editors: tuple[str, ...] = ()
+    summary: str = ""
+    cover_image: str | None = None
+    articles: tuple[Article, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"{self.id}/"
+
+    @property
+    def pdf_name(self) -> str:
+        return f"xiaokan-{self.id}.pdf"
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    config: SiteConfig
+    issues: tuple[Issue, ...]        # newest first
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for issue in self.issues for a in issue.articles)
+
+
+def articles_by_section(issue: Issue, sections: tuple[Section, ...]) -> list[tuple[Section, list[Article]]]:
+    """An issue's articles grouped by 栏目 in site.yaml order, each group in reading order."""
+    groups = []
+    for section in sections:
+        members = [a for a in issue.articles if a.section == section.name]
+        if members:
+            groups.append((section, members))
+    return groups
+
+
+def reading_order(issue: Issue, sections: tuple[Section, ...]) -> list[Article]:
+    """The order a reader meets the articles: by section, then by `order`."""
+    return [a for _, members in articles_by_section(issue, sections) for a in members]
+
+
+def neighbours(issue: Issue, sections: tuple[Section, ...], article: Article) -> tuple[Article | None, Article | None]:
+    """Previous and next article within the issue, in reading order."""
+    ordered = reading_order(issue, sections)
+    i = ordered.index(article)
+    return (ordered[i - 1] if i > 0 else None, ordered[i + 1] if i + 1 < len(ordered) else None)

@@ -1,0 +1,149 @@
+"""The print edition: one PDF per issue, from templates/print/ through WeasyPrint."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import jinja2
+
+from .errors import ContentError
+from .model import Issue, Site, articles_by_section
+from .render import make_environment
+
+PRINT_TEMPLATE = "print/issue.html"
+# Pango may break after an opening quote or before a closing one; a word joiner forbids it (禁则).
+_OPENING = "“‘（《〈「『【〔"
+_CLOSING = "”’）》〉」』】〕。，、；：？！…"
+
+
+def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, str]) -> str:
+    """The issue as one HTML document for print: cover, 目录, section openers, articles."""
+    groups = [(section, [(a, apply_kinsoku(bodies[a.url])) for a in members])
+              for section, members in articles_by_section(issue, site.config.sections)]
+    created = issue_timestamp(issue)
+    return env.get_template(PRINT_TEMPLATE).render(issue=issue, groups=groups, options=site.config.print,
+                                                   created=created)
+
+
+def apply_kinsoku(html: str) -> str:
+    """Glue opening punctuation to the next character and closing punctuation to the previous one."""
+    def glue(text: str) -> str:
+        text = re.sub(f"([{_OPENING}])(?=[^\\s<])", "\\1\u2060", text)
+        return re.sub(f"(?<=[^\\s>])([{_CLOSING}])", "\u2060\\1", text)
+    # Only touch text between tags, never attributes.
+    return re.sub(r">([^<]+)<", lambda m: ">" + glue(m.group(1)) + "<", html)
+
+
+def issue_timestamp(issue: Issue) -> str:
+    """A fixed creation date (SOURCE_DATE_EPOCH or the issue date) so that PDFs are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{issue.date.isoformat()}T00:00:00Z"
+
+
+class ProjectOnlyFetcher:
+    """WeasyPrint url_fetcher that serves files inside the project and refuses everything else."""
+
+    def __init__(self, allowed_roots: list[Path]):
+        self.allowed_roots = [r.resolve() for r in allowed_roots]
+        self.refused: list[str] = []
+
+    def make(self):
+        from urllib.parse import unquote, urlparse
+
+        from weasyprint.urls import URLFetcher
+
+        outer = self
+
+        class Fetcher(URLFetcher):
+            def fetch(self, url, headers=None):
+                parsed = urlparse(url)
+                if parsed.scheme == "data":
+                    return super().fetch(url, headers)
+                if parsed.scheme == "file":
+                    path = Path(unquote(parsed.path)).resolve()
+                    if any(root == path or root in path.parents for root in outer.allowed_roots) and path.is_file():
+                        return super().fetch(url, headers)
+                outer.refused.append(url)
+                raise ValueError(f"xiaokan refuses to fetch {url}")
+
+        return Fetcher()
+
+
+def render_pdf(html: str, root: Path, issue: Issue, site: Site) -> tuple[bytes, int]:
+    """HTML -> (PDF bytes, page count) with WeasyPrint; missing or outside resources are errors, not blanks."""
+    from . import justify
+
+    justify.install()
+    import weasyprint
+
+    fetcher = ProjectOnlyFetcher([root / "content", root / "assets", root / "templates"])
+    options = site.config.print
+    # Article HTML links images as ../name (relative to the article page); resolve them from the issue folder.
+    base_url = (issue.folder / "article").resolve().as_uri() + "/"
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render()
+    pdf = document.write_pdf(
+        pdf_variant="pdf/a-3b" if options.pdfa else None,
+        pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
+        uncompressed_pdf=False,
+    )
+    if fetcher.refused:
+        listed = ", ".join(sorted(set(fetcher.refused)))
+        raise ContentError(issue.folder, None, f"the print edition refers to files it may not use: {listed}",
+                           "put images beside the article in its issue folder, or in assets/; remote URLs are not fetched")
+    return pdf, len(document.pages)
+
+
+def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, str], options,
+               log: Callable[[str], None]) -> Iterator[tuple[Issue, bytes, str]]:
+    """Each issue's PDF: rendered when its print inputs changed and PDFs are on, else taken from the cache."""
+    from .fonts import check_print_fonts
+
+    root = site.root
+    cache_dir = root / ".cache" / "pdf"
+    env = make_environment(root / "templates", site)
+    fonts_checked = False
+    for issue in site.issues:
+        html = print_html(env, site, issue, bodies)
+        key = _cache_key(html, root, issue)
+        cached = cache_dir / f"{issue.id}-{key}.pdf"
+        if cached.is_file():
+            yield issue, cached.read_bytes(), "unchanged"
+            continue
+        if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
+            continue
+        if not fonts_checked:
+            for warning in check_print_fonts():
+                log(f"warning: {warning}")
+            fonts_checked = True
+        log(f"pdf {issue.id}: rendering {len(issue.articles)} articles …")
+        started = time.perf_counter()
+        data, pages = render_pdf(html, root, issue, site)
+        seconds = time.perf_counter() - started
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for stale in cache_dir.glob(f"{issue.id}-*.pdf"):
+            stale.unlink()
+        cached.write_bytes(data)
+        status = f"{pages} pages, {len(data) / 1024:.0f} KiB, {seconds:.1f} s"
+        log(f"pdf {issue.id}: wrote {issue.pdf_name} ({status})")
+        yield issue, data, status
+
+
+def _cache_key(html: str, root: Path, issue: Issue) -> str:
+    """Everything the PDF depends on: the print HTML (stylesheet included), the images it names, the engine."""
+    import importlib.metadata
+
+    digest = hashlib.sha256(html.encode())
+    digest.update(importlib.metadata.version("weasyprint").encode())
+    digest.update(Path(__file__).with_name("justify.py").read_bytes())
+    for src in sorted(set(re.findall(r'src="([^":]+)"', html))):
+        image = (issue.folder / "article" / src).resolve()
+        if image.is_file():
+            digest.update(image.read_bytes())
+    return digest.hexdigest()[:16]

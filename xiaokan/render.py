@@ -1,0 +1,55 @@
+"""Jinja2: the template environment and rendering planned pages to bytes."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from .errors import ContentError
+from .model import Site
+from .pages import Page
+
+
+def cn_date(value: date) -> str:
+    """2024-06-16 -> 2024年6月16日"""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
+    """Autoescape is on for HTML and XML (feed, sitemap): titles can never inject markup."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cn_date"] = cn_date
+    env.globals.update(site=site.config, sections=site.config.sections, issues=site.issues)
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    """One planned page -> bytes; template mistakes become errors naming the template and line."""
+    try:
+        return env.get_template(page.template).render(page.context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise ContentError(Path(exc.filename or page.template), exc.lineno, f"template error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise ContentError(Path("templates") / str(exc.name), None, "template is missing",
+                           "restore it from git, or create it") from None
+    except jinja2.UndefinedError as exc:
+        raise ContentError(Path("templates") / page.template, _template_line(exc),
+                           f"template uses something that does not exist: {exc.message}") from None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

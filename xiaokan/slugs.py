@@ -1,0 +1,27 @@
+"""ASCII URL parts from file names and tags, stable across rebuilds."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def slugify(text: str) -> str:
+    """`01-教育部通知` -> `jiao-yu-bu-tong-zhi`; `OBE Training` -> `obe-training`. Empty if nothing is left."""
+    text = unicodedata.normalize("NFKC", text)
+    if _CJK.search(text):
+        from pypinyin import lazy_pinyin  # imported only when a Chinese name needs it
+
+        text = " ".join(lazy_pinyin(text))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def slug_from_filename(stem: str) -> str:
+    """A leading number only orders the files (`03-foo.md`), so it is not part of the URL."""
+    return slugify(re.sub(r"^\d+[-_ .]+", "", stem)) or slugify(stem)
+
+
+def is_valid_slug(slug: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug))
