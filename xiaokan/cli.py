@@ -18,21 +18,23 @@ def _color(code: str, text: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
     p = argparse.ArgumentParser(prog="build.py", description="校刊：把 content/ 里的 Markdown 生成网站和每期的 PDF。")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    b = sub.add_parser("build", help="build the website and the PDFs into output/")
+    b = sub.add_parser("build", parents=[common], help="build the website and the PDFs into output/")
     b.add_argument("--no-pdf", action="store_true", help="skip rendering PDFs (cached up-to-date PDFs are still published)")
     b.add_argument("--output", type=Path, help="write the site here instead of output/")
-    pdf = sub.add_parser("pdf", help="build the site and (re)render the PDF of the issues named (default: all)")
+    pdf = sub.add_parser("pdf", parents=[common], help="build the site and (re)render the PDF of the issues named (default: all)")
     pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
-    sub.add_parser("check", help="check all content and templates without writing output/")
+    sub.add_parser("check", parents=[common], help="check all content and templates without writing output/")
     return p
 
 
 def main(argv: list[str], root: Path) -> int:
     args = parser().parse_args(argv)
-    log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    log = (lambda msg: msg.startswith("warning") and print(msg, file=sys.stderr)) if args.quiet else \
+        (lambda msg: print(msg, file=sys.stderr))
     try:
         if args.command == "check":
             return _check(root, log)

@@ -94,11 +94,12 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list) -
             raise ContentError(meta_path, None, f"issue.yaml needs `{key}`",
                                "e.g. title: 2024年第2期 / number: 2 / date: 2024-06-30")
     number = _whole_number(meta["number"], "number", meta_path, at("number"))
+    issue_date = parse_date(meta["date"], meta_path, at("date"))
     total = meta.get("total_number")
     articles = []
     for path in articles_paths:
         try:
-            article = load_article(path, folder.name, config, warnings)
+            article = load_article(path, folder.name, issue_date, config, warnings)
         except ContentError as exc:
             errors.append(exc)
             continue
@@ -113,7 +114,7 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list) -
         title=_text(meta["title"], "title", meta_path, at("title")),
         number=number,
         total_number=_whole_number(total, "total_number", meta_path, at("total_number")) if total is not None else None,
-        date=parse_date(meta["date"], meta_path, at("date")),
+        date=issue_date,
         editors=_text_list(meta.get("editors"), "editors", meta_path, at("editors")),
         summary=_text(meta.get("summary") or "", "summary", meta_path, at("summary")),
         cover_image=_text(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None,
@@ -134,8 +135,8 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
                        "add a line with --- after the last front matter setting")
 
 
-def load_article(path: Path, issue_id: str, config: SiteConfig, warnings: list) -> Article | None:
-    """One Markdown file -> Article, or None for a draft."""
+def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig, warnings: list) -> Article | None:
+    """One Markdown file -> Article, or None for a draft. Without a date it takes the issue's date."""
     front, body, body_line = split_front_matter(read_text(path), path)
     front = tidy_yaml(front, frozenset(ARTICLE_KEYS))
     raw = parse_yaml(front, path, first_line=2)
@@ -159,9 +160,6 @@ def load_article(path: Path, issue_id: str, config: SiteConfig, warnings: list) 
         guess = did_you_mean(section, names)
         raise ContentError(path, at("section"), f"栏目 {section!r} is not a section of this site",
                            f"did you mean {guess}?" if guess else f"use one of: {'、'.join(names)}")
-    if meta.get("date") in (None, ""):
-        raise ContentError(path, None, "`date` is missing from the front matter",
-                           "add a line 日期: 2024-06-16 (the date of the event or of the source)")
     slug = meta.get("slug")
     if slug is not None:
         slug = str(slug)
@@ -181,7 +179,7 @@ def load_article(path: Path, issue_id: str, config: SiteConfig, warnings: list) 
         section=section,
         title=_text(meta["title"], "title", path, at("title")),
         subtitle=_optional_text(meta.get("subtitle"), "subtitle", path, at("subtitle")),
-        date=parse_date(meta["date"], path, at("date")),
+        date=parse_date(meta["date"], path, at("date")) if meta.get("date") not in (None, "") else issue_date,
         slug=slug,
         body_md=body,
         body_line=body_line,

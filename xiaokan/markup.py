@@ -92,7 +92,7 @@ def _converter(asset_prefix: str) -> markdown.Markdown:
     # One converter per process and prefix: building a Markdown instance costs more than converting.
     return markdown.Markdown(extensions=[*EXTENSIONS, _ArticleExtension(asset_prefix)],
                              extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文"}},
-                             output_format="html")
+                             output_format="html", lazy_ol=False)
 
 
 def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False) -> str:
