@@ -5,11 +5,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from .content import load_site
-from .errors import ContentWarning
-from .markup import render_markdown
-from .model import Site
+from .errors import ContentErrors, ContentWarning
+from .markup import Body, render_markdown
+from .references import reference_problems
+from .model import Article, Site
 from .output import asset_copies, build_lock, write_site
 from .pages import plan_pages
 from .render import make_environment, render_page
@@ -32,9 +34,34 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def convert_articles(site: Site) -> dict[str, str]:
+def convert_articles(site: Site) -> dict[str, Body]:
     """Article.url -> body HTML. Image paths are relative to the article page (one level below its issue)."""
-    return {a.url: render_markdown(a.body_md, "../", site.config.trust_html) for a in site.articles}
+    by_source = {a.source.resolve(): a for a in site.articles}
+    return {a.url: render_markdown(a.body_md, "../", site.config.trust_html, article_link_resolver(a, by_source))
+            for a in site.articles}
+
+
+def article_link_resolver(article: Article, by_source: dict[Path, Article]):
+    """href of a link to another article's .md file -> that article's page, relative to this one."""
+    def resolve(href: str) -> str | None:
+        path, _, fragment = href.partition("#")
+        target = by_source.get((article.source.parent / unquote(path)).resolve())
+        if target is None:
+            return None
+        return f"../../{target.url}index.html" + (f"#{fragment}" if fragment else "")
+    return resolve
+
+
+def _check_references(site: Site, bodies: dict[str, Body]) -> list[ContentWarning]:
+    """Files outside the project stop the build; missing files are warnings (build.py check makes them errors)."""
+    refused, warnings = [], []
+    for article in site.articles:
+        outside, missing = reference_problems(article, bodies[article.url], site.root)
+        refused += outside
+        warnings += [ContentWarning(m.path, m.line, m.message) for m in missing]
+    if refused:
+        raise ContentErrors(refused)
+    return warnings
 
 
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
@@ -44,9 +71,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     with build_lock(root):
         loaded = load_site(root)
         site = loaded.site
-        for warning in loaded.warnings:
-            log(warning.render())
         bodies = convert_articles(site)
+        warnings = loaded.warnings + _check_references(site, bodies)
         env = make_environment(root / "templates", site)
         files: dict[str, bytes] = {}
         pdf_status: dict[str, str] = {}
@@ -60,5 +86,5 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         for page in pages:
             files[page.path] = render_page(env, page)
         write_site(out_dir, files, asset_copies(root, [i.folder for i in site.issues]))
-    return BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, loaded.warnings,
+    return BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
                        time.perf_counter() - started)

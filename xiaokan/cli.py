@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, display_path
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -33,8 +33,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str], root: Path) -> int:
     args = parser().parse_args(argv)
-    log = (lambda msg: msg.startswith("warning") and print(msg, file=sys.stderr)) if args.quiet else \
-        (lambda msg: print(msg, file=sys.stderr))
+    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     try:
         if args.command == "check":
             return _check(root, log)
@@ -46,9 +45,11 @@ def main(argv: list[str], root: Path) -> int:
         else:
             options = BuildOptions(pdf=not args.no_pdf, out_dir=args.output)
         report = build(root, options, log)
+        for warning in report.warnings:
+            print(_color("33", warning.render()), file=sys.stderr)
         pdfs = f", {len(report.pdfs)} PDF" if report.pdfs else ""
         log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages{pdfs} "
-                         f"into {(options.out_dir or root / 'output')} in {report.seconds:.2f} s"))
+                         f"into {display_path(options.out_dir or root / 'output')}/ in {report.seconds:.2f} s"))
         return EXIT_OK
     except ContentErrors as exc:
         for error in exc.errors:
@@ -76,7 +77,7 @@ def _check(root: Path, log) -> int:
 
     problems, warnings = check_site(root)
     for warning in warnings:
-        print(_color("33", "warning: ") + warning.render(), file=sys.stderr)
+        print(_color("33", warning.render()), file=sys.stderr)
     for problem in problems:
         print(_color("31", "error: ") + problem.render(), file=sys.stderr)
     if problems:

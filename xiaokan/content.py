@@ -153,7 +153,8 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
 
     for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
         if meta.get(key) in (None, ""):
-            raise ContentError(path, None, f"`{key}` is missing from the front matter", f"add a line {example}")
+            raise ContentError(path, at(key) or 1, f"`{key}` is missing from the front matter",
+                               f"add a line {example} between the --- lines")
     section = _text(meta["section"], "section", path, at("section"))
     if config.section_named(section) is None:
         names = [s.name for s in config.sections]
@@ -270,7 +271,7 @@ def _check_duplicate_slugs(articles: list[Article], errors: list) -> None:
     for article in articles:
         other = seen.get(article.slug)
         if other is not None:
-            errors.append(ContentError(article.source, None,
+            errors.append(ContentError(article.source, 1,
                                        f"same URL {article.slug!r} as {other.source.name}",
                                        "give one of them a different `slug:`"))
         seen[article.slug] = article

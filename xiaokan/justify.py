@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 
 SUPPORTED_MAJOR = "70"
-# Ideographs, kana, CJK and full-width punctuation, and the curly quotes Chinese text uses.
+# Ideographs, kana, CJK and full-width punctuation, and the curly quotes Chinese text uses. A doubled
+# dash or ellipsis (——, ……) is one glyph in Noto CJK, so it is one opportunity, not two.
 _EXPANDABLE_CJK = re.compile(
-    "[\u2018\u2019\u201c\u201d\u2026\u2014\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff01-\uff60]")
+    "\u2014\u2014|\u2026\u2026|[\u2018\u2019\u201c\u201d\u2026\u2014\u3000-\u303f\u3040-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]")
 _installed = False
 
 
@@ -65,15 +66,16 @@ def install() -> None:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
         _, bytestring = unicode_to_char_p(self.text)
         end_of_text = len(bytestring)
-        position = 0
-        for char in self.text:
-            size = len(char.encode())
-            if _EXPANDABLE_CJK.match(char):
-                at_boundary = position == 0 or position + size == end_of_text
-                attr = pango.pango_attr_letter_spacing_new(units * (2 if at_boundary else 1))
-                attr.start_index, attr.end_index = position, position + size
-                pango.pango_attr_list_change(attr_list, attr)
+        position, consumed = 0, 0   # byte offset of self.text[consumed:]
+        for match in _EXPANDABLE_CJK.finditer(self.text):
+            position += len(self.text[consumed:match.start()].encode())
+            size = len(match.group().encode())
+            at_boundary = position == 0 or position + size == end_of_text
+            attr = pango.pango_attr_letter_spacing_new(units * (2 if at_boundary else 1))
+            attr.start_index, attr.end_index = position, position + size
+            pango.pango_attr_list_change(attr_list, attr)
             position += size
+            consumed = match.end()
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     inline.count_expandable_spaces = count_expandable

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 import markdown
 import nh3
@@ -15,6 +17,9 @@ CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 # A line break between two Chinese characters is a wrap in the editor, not a space.
 _CJK_NEWLINE = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])")
 _SKIP = {"pre", "code"}
+# `[见上期](../2024-06/03-foo.md#part)`: a link to another article's Markdown file, rewritten to its page.
+_ARTICLE_LINK = re.compile(r"^[^#?]+\.md(#.*)?$")
+LinkResolver = Callable[[str], "str | None"]
 
 # Raw HTML in Markdown is cleaned with this allowlist unless site.yaml sets trust_html.
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "sup", "sub"}
@@ -29,12 +34,27 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+@dataclass(frozen=True)
+class Body:
+    """An article body rendered to HTML, with the local files it refers to (as written, for checks)."""
+    html: str
+    images: tuple[str, ...] = ()   # relative image paths
+    links: tuple[str, ...] = ()    # relative links not resolved to an article page
+
+
+def _is_local(url: str) -> bool:
+    return bool(url) and not re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//|#)", url)
+
+
 class _ArticleTree(Treeprocessor):
-    """Join CJK soft line breaks, turn a lone image into a captioned figure, fix image paths."""
+    """Join CJK soft line breaks, turn a lone image into a captioned figure, fix image and article paths."""
 
     def __init__(self, md, asset_prefix: str):
         super().__init__(md)
         self.asset_prefix = asset_prefix
+        self.resolve_link: LinkResolver | None = None
+        self.images: list[str] = []
+        self.links: list[str] = []
 
     def run(self, root: etree.Element) -> None:
         self._join_cjk_lines(root)
@@ -42,10 +62,22 @@ class _ArticleTree(Treeprocessor):
             for i, child in enumerate(list(parent)):
                 if child.tag == "p" and _is_lone_image(child):
                     parent[i] = _figure(child[0])
+        self.images, self.links = [], []
         for img in root.iter("img"):
             src = img.get("src", "")
-            if src and not re.match(r"^([a-z]+:|/|#)", src):
-                img.set("src", self.asset_prefix + src)
+            if _is_local(src):
+                self.images.append(src)
+                if not src.startswith("/"):
+                    img.set("src", self.asset_prefix + src)
+        for a in root.iter("a"):
+            href = a.get("href", "")
+            if not _is_local(href):
+                continue
+            url = self.resolve_link(href) if self.resolve_link and _ARTICLE_LINK.match(href) else None
+            if url:
+                a.set("href", url)
+            else:
+                self.links.append(href)
 
     def _join_cjk_lines(self, element: etree.Element) -> None:
         if element.tag in _SKIP:
@@ -84,7 +116,8 @@ class _ArticleExtension(Extension):
         self.asset_prefix = asset_prefix
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.treeprocessors.register(_ArticleTree(md, self.asset_prefix), "xiaokan_article", 1)
+        md.xiaokan_tree = _ArticleTree(md, self.asset_prefix)
+        md.treeprocessors.register(md.xiaokan_tree, "xiaokan_article", 1)
 
 
 @lru_cache(maxsize=4)
@@ -95,15 +128,19 @@ def _converter(asset_prefix: str) -> markdown.Markdown:
                              output_format="html", lazy_ol=False)
 
 
-def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False) -> str:
-    """Article Markdown -> HTML fragment. asset_prefix is put before relative image paths."""
+def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False,
+                    resolve_link: LinkResolver | None = None) -> Body:
+    """Article Markdown -> HTML fragment. asset_prefix is put before relative image paths;
+    resolve_link maps a link to another article's .md file to that article's page (None: leave it)."""
     md = _converter(asset_prefix)
     md.reset()
+    tree = md.xiaokan_tree
+    tree.resolve_link = resolve_link
     html = md.convert(text)
     if not trust_html:
         html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                          filter_style_properties={"text-align"})
-    return html
+    return Body(html, tuple(tree.images), tuple(tree.links))
 
 
 def plain_text(html: str) -> str:

@@ -5,9 +5,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from .markup import plain_text
+from .markup import Body, plain_text
 from .model import Article, Issue, Section, Site, articles_by_section, reading_order
-from .slugs import slugify
+from .slugs import tag_slug
 
 DESCRIPTION_CHARS = 120
 
@@ -32,9 +32,9 @@ class ArticleView:
     description: str
 
 
-def plan_pages(site: Site, bodies: dict[str, str], pdf_issue_ids: frozenset[str] = frozenset()) -> list[Page]:
-    """All pages of the site. bodies maps Article.url to its rendered HTML."""
-    views = {a.url: _view(a, bodies[a.url]) for a in site.articles}
+def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str] = frozenset()) -> list[Page]:
+    """All pages of the site. bodies maps Article.url to its rendered body."""
+    views = {a.url: _view(a, bodies[a.url].html) for a in site.articles}
     sections = site.config.sections
     pages = [_home(site, views)]
     for issue in site.issues:
@@ -63,7 +63,7 @@ def plan_pages(site: Site, bodies: dict[str, str], pdf_issue_ids: frozenset[str]
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
     pages.append(_page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex"))
     pages.append(_page("feed.xml", "feed.xml", "", "", entries=[views[a.url] for a in newest_first[: site.config.feed_size]],
-                       updated=newest_first[0].date if newest_first else date(1970, 1, 1)))
+                       updated=max((a.date for a in newest_first[: site.config.feed_size]), default=date(1970, 1, 1))))
     pages.append(_page("sitemap.xml", "sitemap.xml", "", "", urls=_sitemap_urls(site, pages)))
     pages.append(_page("robots.txt", "robots.txt", "", ""))
     return pages
@@ -82,8 +82,7 @@ def tag_index(site: Site) -> list[Tag]:
     for article in site.articles:
         for tag in article.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    return sorted((Tag(name, slugify(name) or f"tag-{i}", n) for i, (name, n) in enumerate(sorted(counts.items()))),
-                  key=lambda t: (-t.count, t.slug))
+    return sorted((Tag(name, tag_slug(name), n) for name, n in counts.items()), key=lambda t: (-t.count, t.slug))
 
 
 def newest_articles(site: Site) -> list[Article]:

@@ -12,6 +12,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from .errors import ContentError
+from .markup import Body
 from .model import Issue, Site, articles_by_section
 from .render import make_environment
 
@@ -21,13 +22,23 @@ _OPENING = "“‘（《〈「『【〔"
 _CLOSING = "”’）》〉」』】〕。，、；：？！…"
 
 
-def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, str]) -> str:
+def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body]) -> str:
     """The issue as one HTML document for print: cover, 目录, section openers, articles."""
-    groups = [(section, [(a, apply_kinsoku(bodies[a.url])) for a in members])
+    groups = [(section, [(a, apply_kinsoku(print_links(bodies[a.url].html, site, issue))) for a in members])
               for section, members in articles_by_section(issue, site.config.sections)]
     created = issue_timestamp(issue)
     return env.get_template(PRINT_TEMPLATE).render(issue=issue, groups=groups, options=site.config.print,
                                                    created=created)
+
+
+def print_links(html: str, site: Site, issue: Issue) -> str:
+    """Links between articles: inside this issue they jump within the PDF, otherwise to the website."""
+    def relink(match: re.Match) -> str:
+        issue_id, slug = match.group(1), match.group(2)
+        if issue_id == issue.id:
+            return f'href="#{slug}"'
+        return f'href="{site.config.base_url}{issue_id}/{slug}/"'
+    return re.sub(r'href="\.\./\.\./([^/"]+)/([^/"]+)/index\.html(?:#[^"]*)?"', relink, html)
 
 
 def apply_kinsoku(html: str) -> str:
@@ -100,7 +111,7 @@ def render_pdf(html: str, root: Path, issue: Issue, site: Site) -> tuple[bytes, 
     return pdf, len(document.pages)
 
 
-def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, str], options,
+def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, Body], options,
                log: Callable[[str], None]) -> Iterator[tuple[Issue, bytes, str]]:
     """Each issue's PDF: rendered when its print inputs changed and PDFs are on, else taken from the cache."""
     from .fonts import check_print_fonts

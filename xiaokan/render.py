@@ -9,6 +9,7 @@ import jinja2
 from .errors import ContentError
 from .model import Site
 from .pages import Page
+from .slugs import tag_slug
 
 
 def cn_date(value: date) -> str:
@@ -27,6 +28,7 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["cn_date"] = cn_date
+    env.filters["tag_slug"] = tag_slug
     env.globals.update(site=site.config, sections=site.config.sections, issues=site.issues)
     return env
 

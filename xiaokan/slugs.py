@@ -1,6 +1,7 @@
 """ASCII URL parts from file names and tags, stable across rebuilds."""
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -25,3 +26,8 @@ def slug_from_filename(stem: str) -> str:
 
 def is_valid_slug(slug: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug))
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's URL part; a tag with nothing to romanise (e.g. emoji) gets a short stable hash."""
+    return slugify(tag) or "tag-" + hashlib.sha1(tag.encode()).hexdigest()[:8]

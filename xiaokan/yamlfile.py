@@ -35,7 +35,7 @@ def tidy_yaml(text: str, keys: frozenset[str]) -> str:
     """Fix unambiguous slips: a full-width colon after a known key, tabs used for indentation."""
     fixed = []
     for line in text.split("\n"):
-        line = re.sub(r"^\t+", lambda m: "  " * len(m.group()), line)
+        line = re.sub(r"^\t+", lambda m: "  " * len(m.group()), line).replace("\t", " ")
         m = re.match(r"^(\s*-?\s*)([^\s:：]+)\s*：\s*", line)
         if m and m.group(2) in keys:
             line = f"{m.group(1)}{m.group(2)}: " + line[m.end():]
@@ -43,10 +43,20 @@ def tidy_yaml(text: str, keys: frozenset[str]) -> str:
     return "\n".join(fixed)
 
 
+class _EditorLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: parse_date then reads them (and reports 2024-02-30 with its line)."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> object:
     """Parse YAML; syntax errors name the file and the line (first_line: where the text starts)."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_EditorLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else first_line

@@ -1,0 +1,127 @@
+"""What an editor sees for the mistakes editors make: the file, the line, what to do; output/ untouched."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_build, snapshot, write
+
+BAD = "content/2024-07/05-bad.md"
+
+# (front matter + body, the line the error must point at, words the message must contain)
+BROKEN_ARTICLES = {
+    "section typo": ("---\n标题: 坏\n栏目: 新闻证策\n---\n正文\n", 3, ["新闻证策", "did you mean 新闻政策"]),
+    "missing title": ("---\n栏目: 新闻政策\n---\n正文\n", 1, ["`title` is missing", "标题:"]),
+    "unclosed front matter": ("---\n标题: 坏\n栏目: 新闻政策\n正文\n", 1, ["never closed", "---"]),
+    "no front matter": ("标题: 没有分隔线\n\n正文\n", 1, ["does not start with front matter"]),
+    "unbalanced quote": ("---\n标题: \"坏\n栏目: 新闻政策\n---\n正文\n", 3, ["YAML syntax error"]),
+    "impossible date": ("---\n标题: 坏\n栏目: 新闻政策\n日期: 2024-02-30\n---\n正文\n", 4, ["2024-02-30", "does not exist"]),
+    "not a date": ("---\n标题: 坏\n栏目: 新闻政策\n日期: 下周一\n---\n正文\n", 4, ["下周一", "2024-06-16"]),
+    "list as title": ("---\n标题: [甲, 乙]\n栏目: 新闻政策\n---\n正文\n", 2, ["`title` must be a single line"]),
+    "order not a number": ("---\n标题: 坏\n栏目: 新闻政策\n排序: 第一\n---\n正文\n", 4, ["whole number"]),
+    "duplicate slug": ("---\n标题: 重复\n栏目: 新闻政策\nslug: first\n---\n正文\n", 1, ["same URL 'first'", "01-first.md"]),
+    "non-ASCII slug": ("---\n标题: 坏\n栏目: 新闻政策\nslug: 中文\n---\n正文\n", 4, ["must be ASCII"]),
+    "image outside the project": ("---\n标题: 坏\n栏目: 新闻政策\n---\n正文\n\n![图](../../../../etc/passwd)\n", 7,
+                                  ["points outside the project"]),
+    "absolute image path": ("---\n标题: 坏\n栏目: 新闻政策\n---\n![图](/etc/hosts)\n", 5, ["absolute path"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_ARTICLES))
+def test_broken_article_is_reported_with_file_and_line_and_output_is_kept(mini, case):
+    text, line, words = BROKEN_ARTICLES[case]
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    before = snapshot(mini / "output")
+    write(mini, BAD, text)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert f"{BAD}:{line}: " in result.stderr
+    for word in words:
+        assert word in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "output/ was left as it was" in result.stderr
+    assert snapshot(mini / "output") == before
+
+
+def test_every_problem_is_listed_at_once(mini):
+    write(mini, "content/2024-07/05-a.md", "---\n标题: 甲\n栏目: 新闻证策\n---\n正文\n")
+    write(mini, "content/2024-07/06-b.md", "---\n标题: 乙\n栏目: 新闻政策\n日期: 2024-13-01\n---\n正文\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert "content/2024-07/05-a.md:3:" in result.stderr and "content/2024-07/06-b.md:4:" in result.stderr
+    assert "2 problem(s)" in result.stderr
+
+
+def test_gbk_file_is_refused_with_a_hint_to_save_as_utf8(mini):
+    write(mini, BAD, "---\n标题: 编码\n栏目: 新闻政策\n---\n中文正文\n", encoding="gbk")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert f"{BAD}:2: the file is not UTF-8 text" in result.stderr
+    assert "GBK" in result.stderr and "UTF-8" in result.stderr
+
+
+@pytest.mark.parametrize("name,text,newline", [
+    ("bom and crlf", "\ufeff---\n标题: 记事本文章\n栏目: 新闻政策\n---\n正文第一行\n第二行\n", "\r\n"),
+    ("full-width colons", "---\n标题：记事本文章\n栏目：新闻政策\n---\n正文第一行\n第二行\n", "\n"),
+    ("tabs", "---\n标题:\t记事本文章\n栏目: 新闻政策\n标签:\n\t- 甲\n---\n正文第一行\n第二行\n", "\n"),
+    ("chinese date", "---\n标题: 记事本文章\n栏目: 新闻政策\n日期: 2024年7月5日\n---\n正文第一行\n第二行\n", "\n"),
+])
+def test_windows_habits_with_one_meaning_just_work(mini, name, text, newline):
+    write(mini, "content/2024-07/05-notepad.md", text, newline=newline)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    page = (mini / "output/2024-07/notepad/index.html").read_text(encoding="utf-8")
+    assert "<h1>记事本文章</h1>" in page
+    assert "正文第一行第二行" in page   # a line wrap between Chinese characters is not a space
+
+
+def test_unknown_key_warns_with_the_closest_key_and_builds(mini):
+    write(mini, BAD, "---\n标题: 未知键\n栏目: 新闻政策\n作着: 王五\n---\n正文\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0
+    assert f"{BAD}:4: warning: unknown front matter key `作着`" in result.stderr
+    assert "did you mean `作者`?" in result.stderr
+
+
+def test_missing_image_warns_on_build_and_fails_check(mini):
+    write(mini, BAD, "---\n标题: 图\n栏目: 新闻政策\n---\n正文\n\n![说明](nothere.jpg)\n")
+    built = run_build(mini, "build", "--no-pdf")
+    assert built.code == 0
+    assert f"{BAD}:7: warning: image 'nothere.jpg' points to a file that does not exist" in built.stderr
+    checked = run_build(mini, "check")
+    assert checked.code == 1
+    assert f"{BAD}:7: image 'nothere.jpg' points to a file that does not exist" in checked.stderr
+
+
+def test_check_finds_broken_link_between_articles(mini):
+    write(mini, BAD, "---\n标题: 链接\n栏目: 新闻政策\n---\n见[另一篇](09-gone.md)。\n")
+    result = run_build(mini, "check")
+    assert result.code == 1
+    assert f"{BAD}:5: link '09-gone.md' points to a file that does not exist" in result.stderr
+
+
+def test_check_passes_on_good_content_without_writing_output(mini):
+    result = run_build(mini, "check")
+    assert result.code == 0, result.stderr
+    assert "content is fine" in result.stderr
+    assert not (mini / "output").exists()
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ("title: 简报\nbase_url: https://x.cn/\ntitel: 简报\nsections:\n  - name: 甲\n    slug: a\n", 3,
+     ["unknown setting `titel`", "did you mean `title`?"]),
+    ("title: 简报\nbase_url: x.cn\nsections:\n  - name: 甲\n    slug: a\n", 2, ["must start with http"]),
+    ("title: 简报\nbase_url: https://x.cn/\nsections:\n  - name: 甲\n    slug: 甲\n", None, ["slug"]),
+])
+def test_bad_site_yaml_names_the_line(mini, text, line, words):
+    write(mini, "site.yaml", text)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert ("site.yaml:" + (f"{line}:" if line else "")) in result.stderr
+    for word in words:
+        assert word in result.stderr
+
+
+def test_unknown_issue_for_pdf_command(mini):
+    result = run_build(mini, "pdf", "2099-01")
+    assert result.code == 1
+    assert "there is no issue '2099-01'" in result.stderr

@@ -1,0 +1,48 @@
+"""Markdown -> HTML: what editors type and what readers get."""
+from __future__ import annotations
+
+from xiaokan.markup import render_markdown
+
+
+def test_table_header_stays_a_header():
+    html = render_markdown("| 序号 | 名称 |\n| --- | --- |\n| 1 | 甲学校 |\n").html
+    assert "<thead>" in html and "<th>序号</th>" in html and "<td>甲学校</td>" in html
+
+
+def test_wrapped_chinese_lines_join_without_a_space_but_english_keeps_one():
+    html = render_markdown("职业教育\n加快发展。\nOBE\nconcept").html
+    assert "职业教育加快发展。" in html
+    assert "OBE\nconcept" in html or "OBE concept" in html
+
+
+def test_lone_image_becomes_figure_with_caption_and_credit():
+    body = render_markdown('![学生在实训室](lab.jpg "学校供图")', asset_prefix="../")
+    assert '<figure><img alt="学生在实训室" src="../lab.jpg">' in body.html
+    assert '<figcaption>学生在实训室<span class="credit">学校供图</span></figcaption>' in body.html
+    assert body.images == ("lab.jpg",)
+
+
+def test_footnotes_definition_lists_and_attribute_lists():
+    html = render_markdown("正文[^1]\n\n[^1]: 注释。\n\n术语\n:   解释\n\n图注\n{: .caption }\n").html
+    assert 'class="footnote"' in html and "注释。" in html
+    assert "<dt>术语</dt>" in html and "<dd>解释</dd>" in html
+    assert '<p class="caption">图注</p>' in html
+
+
+def test_raw_script_is_removed_unless_html_is_trusted():
+    text = '正文<script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">链接</a>'
+    safe = render_markdown(text).html
+    assert "<script" not in safe and "javascript:" not in safe and "onclick" not in safe
+    assert "链接" in safe
+    assert "<script>alert(1)</script>" in render_markdown(text, trust_html=True).html
+
+
+def test_link_to_another_article_file_goes_to_its_page():
+    body = render_markdown("见[上一篇](01-first.md#part)和[文件](plan.pdf)。",
+                           resolve_link=lambda href: "../../2024-07/first/index.html#part")
+    assert 'href="../../2024-07/first/index.html#part"' in body.html
+    assert body.links == ("plan.pdf",)
+
+
+def test_ordered_list_keeps_its_start_number():
+    assert '<ol start="3">' in render_markdown("3. 第三条\n4. 第四条\n").html
