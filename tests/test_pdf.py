@@ -1,0 +1,255 @@
+"""The print edition, read back from the PDF as the print office and readers get it."""
+from __future__ import annotations
+
+import collections
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, run_build, write
+
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+MARGIN_X = 20 * MM                       # templates/print/print.css: @page margin 24mm 20mm 22mm 20mm
+OPENING, CLOSING = "（「『“《", "。，、；：？！）」』”》"
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample) -> Path:
+    return sample / "output/2024-06/xiaokan-2024-06.pdf"
+
+
+@pytest.fixture(scope="session")
+def pages(sample_pdf):
+    with pdfplumber.open(sample_pdf) as pdf:
+        yield pdf.pages
+
+
+def printed_number(page) -> int | None:
+    """The page number printed in the footer, as `— 6 —`."""
+    foot = page.crop((0, page.height - 22 * MM, page.width, page.height)).extract_text() or ""
+    m = re.search(r"—\s*(\d+)\s*—", foot)
+    return int(m.group(1)) if m else None
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, page index) of every bookmark."""
+    found = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 1)
+    return found
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_pdf_is_linked_from_the_issue_page(sample):
+    page = (sample / "output/2024-06/index.html").read_text(encoding="utf-8")
+    assert 'href="xiaokan-2024-06.pdf"' in page
+
+
+def test_a4_pages_cover_and_metadata(sample_pdf, pages):
+    reader = PdfReader(sample_pdf)
+    assert all(abs(float(p.mediabox.width) - A4[0]) < 1 and abs(float(p.mediabox.height) - A4[1]) < 1 for p in reader.pages)
+    meta = reader.metadata
+    assert meta.title == "评建简报 2024年第1期"
+    assert meta.author == "重庆机电职业技术大学"
+    assert "总第1期" in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    cover = flat(pages[0].extract_text())
+    for words in ("重庆机电职业技术大学", "评建简报", "2024年第1期", "总第1期", "2024年6月30日", "内部资料", "本期要目"):
+        assert words in cover
+    assert printed_number(pages[0]) is None, "the cover has no page number"
+    assert "「新闻政策」" not in pages[0].crop((0, 0, pages[0].width, 24 * MM)).extract_text()
+
+
+def test_bookmarks_toc_and_printed_page_numbers_agree(sample_pdf, pages):
+    reader = PdfReader(sample_pdf)
+    marks = outline(reader)
+    sections = [title for level, title, _ in marks if level == 1 and title != "目录"]
+    assert sections == ["「新闻政策」", "「评建动态」", "「他山之石」"]
+    articles = [(title, index) for level, title, index in marks if level == 2]
+    assert len(articles) == 20
+    contents = "\n".join(pages[i].extract_text() for i in range(1, 3))
+    # an entry is `title.......page`; a long title wraps, so read the page as one run of text
+    toc = {m.group(1): int(m.group(2)) for m in re.finditer(r"([^.]+?)\.{4,}(\d+)", flat(contents))}
+    for title, index in articles:
+        page = pages[index]
+        assert flat(title)[:12] in flat(page.extract_text()), f"{title} is not on page {index + 1}"
+        number = printed_number(page)
+        assert number == index + 1
+        listed = [n for t, n in toc.items() if t.endswith(flat(title))]
+        assert listed == [number], f"目录 gives {listed} for {title}, the page says {number}"
+
+
+def test_toc_entries_are_clickable_links_to_the_articles(sample_pdf):
+    reader = PdfReader(sample_pdf)
+    targets = set()
+    for page in reader.pages[1:3]:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
+                targets.add(str(annot["/Dest"]))
+    slugs = {p.stem.split("-", 1)[1] for p in (ROOT / "content/2024-06").glob("*.md")}
+    assert slugs <= targets
+    named = reader.named_destinations
+    assert all(slug in named for slug in slugs)
+
+
+def test_running_heads_name_the_newsletter_and_the_section(sample_pdf, pages):
+    reader = PdfReader(sample_pdf)
+    for level, title, index in outline(reader):
+        if level != 2:
+            continue
+        section = next(t for lv, t, i in reversed(outline(reader)) if lv == 1 and i <= index and t != "目录")
+        page = pages[index]
+        head = page.crop((0, 0, page.width, 24 * MM)).extract_text()
+        assert "评建简报" in head and section in head
+
+
+def test_fonts_are_noto_cjk_embedded_as_subsets(sample_pdf):
+    listing = subprocess.run(["pdffonts", str(sample_pdf)], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert rows, listing
+    names = " ".join(row.split()[0] for row in rows)
+    assert "Noto-Serif-CJK-SC" in names and "Noto-Sans-CJK-SC" in names
+    for row in rows:
+        assert re.search(r"\byes\s+yes\s+yes\b", row), f"not embedded as a subset: {row}"
+    assert sample_pdf.stat().st_size < 2 * 1024 * 1024
+
+
+def body_lines(page):
+    """Lines of 10.5pt serif body text on a page: [(top, x0, x1, text)]."""
+    rows = collections.defaultdict(list)
+    for c in page.chars:
+        if "Serif" in c["fontname"] and abs(c["size"] - 10.5) < 0.05:
+            rows[round(c["top"])].append(c)
+    lines = []
+    for top in sorted(rows):
+        chars = sorted(rows[top], key=lambda c: c["x0"])
+        lines.append((top, chars[0]["x0"], chars[-1]["x1"], "".join(c["text"] for c in chars)))
+    return lines
+
+
+def paragraph_endings(sample: Path) -> set[str]:
+    """The last characters of every paragraph and list item of the sample's articles."""
+    endings = set()
+    for page in (sample / "output/2024-06").glob("*/index.html"):
+        body = page.read_text(encoding="utf-8").split('<div class="body">', 1)[1].split("</div>", 1)[0]
+        for m in re.finditer(r"<(p|li|dd)\b[^>]*>(.*?)</\1>", body, re.S):
+            text = flat(re.sub(r"<[^>]+>", "", m.group(2)))
+            if text:
+                endings.add(text[-6:])
+    return endings
+
+
+def test_body_lines_are_flush_with_both_margins(sample, pages):
+    endings = paragraph_endings(sample)
+    right = A4[0] - MARGIN_X
+    measured, ragged = 0, []
+    for number, page in enumerate(pages[2:], start=3):
+        lines = body_lines(page)
+        for (top, x0, x1, text), following in zip(lines, lines[1:]):
+            last = flat(text.replace("\u2060", ""))
+            if any(last.endswith(e) or e.endswith(last) for e in endings) or following[1] < x0 - 1:
+                continue   # the last line of a paragraph, or of a list item (the next starts with its number)
+            if x1 < right - 60 and following[0] - top > 20:
+                continue   # a short line before a gap: a heading-like paragraph
+            measured += 1
+            if abs(x1 - right) > 0.5:
+                ragged.append(f"page {number}: ends {x1 - right:+.2f} pt from the margin: …{text[-15:]}")
+    assert measured > 400
+    assert not ragged, "\n".join(ragged)
+
+
+def test_no_line_breaks_against_chinese_punctuation_rules(pages):
+    bad = []
+    for number, page in enumerate(pages, start=1):
+        for line in (page.extract_text() or "").splitlines():
+            line = line.replace("\u2060", "").strip()
+            if not line or re.fullmatch(r"—\s*\d+\s*—", line):
+                continue
+            if line[0] in CLOSING:
+                bad.append(f"page {number} starts a line with {line[0]}: {line[:20]}")
+            if line[-1] in OPENING:
+                bad.append(f"page {number} ends a line with {line[-1]}: {line[-20:]}")
+    assert not bad, "\n".join(bad)
+
+
+def test_table_header_is_repeated_on_every_page_of_a_long_table(pages):
+    continued = 0
+    for page in pages[2:]:
+        table_chars = [c for c in page.chars if abs(c["size"] - 8.5) < 0.05]
+        if not table_chars:
+            continue
+        first_row = min(c["top"] for c in table_chars)
+        row = [c for c in sorted(table_chars, key=lambda c: c["x0"]) if abs(c["top"] - first_row) < 2]
+        text = "".join(c["text"] for c in row)
+        assert all("Bold" in c["fontname"] for c in row), f"a table continues without its header row: {text[:30]}"
+        assert text[0] in "序教", text   # 序号 (or 教育部公示时间) heads the first column
+        continued += 1
+    assert continued >= 5
+
+
+def test_no_heading_is_stranded_at_the_bottom_of_a_page(pages):
+    for number, page in enumerate(pages[2:], start=3):
+        text_chars = [c for c in page.chars if c["top"] < page.height - 22 * MM and c["top"] > 24 * MM]
+        if not text_chars:
+            continue
+        lowest = max(c["top"] for c in text_chars)
+        last_line = [c for c in text_chars if abs(c["top"] - lowest) < 2]
+        assert not all("Sans" in c["fontname"] and c["size"] >= 11 for c in last_line), \
+            f"page {number} ends with a heading: {''.join(c['text'] for c in last_line)}"
+
+
+def test_same_content_gives_a_byte_identical_pdf(sample, sample_pdf, tmp_path):
+    first = sample_pdf.read_bytes()
+    shutil.rmtree(sample / ".cache")
+    result = run_build(sample, "pdf", "2024-06")
+    assert result.code == 0, result.stderr
+    assert sample_pdf.read_bytes() == first
+
+
+def test_print_options_page_size_bleed_marks_and_pdfa(mini):
+    text = (mini / "site.yaml").read_text(encoding="utf-8")
+    write(mini, "site.yaml", text + "print:\n  page_size: A5\n  bleed: 3mm\n  crop_marks: true\n  pdfa: true\n")
+    result = run_build(mini, "build")
+    assert result.code == 0, result.stderr
+    pdf = mini / "output/2024-07/xiaokan-2024-07.pdf"
+    reader = PdfReader(pdf)
+    page = reader.pages[1]
+    assert abs(float(page.trimbox.width) - 148 * MM) < 1          # A5 after trimming
+    assert float(page.mediabox.width) > float(page.trimbox.width) + 2 * 3 * MM - 1   # bleed around it
+    assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert "草稿不应出现" not in "".join(p.extract_text() for p in reader.pages)
+
+
+def test_missing_chinese_fonts_stop_the_pdf_with_the_package_to_install(mini, monkeypatch):
+    import xiaokan.fonts
+
+    monkeypatch.setattr(xiaokan.fonts, "chinese_font_families", lambda: set())
+    result = run_build(mini, "build")
+    assert result.code == 1
+    assert "no Chinese font is installed" in result.stderr and "fonts-noto-cjk" in result.stderr
+    assert not (mini / "output").exists()
+
+
+def test_images_from_outside_the_project_are_refused_in_print(mini):
+    write(mini, "content/2024-07/05-remote.md",
+          '---\n标题: 远程\n栏目: 新闻政策\n---\n<img src="https://example.com/x.png" alt="远程">\n', )
+    write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8") + "trust_html: true\n")
+    result = run_build(mini, "build")
+    assert result.code == 1
+    assert "https://example.com/x.png" in result.stderr
