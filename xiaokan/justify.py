@@ -20,6 +20,7 @@ SUPPORTED_MAJOR = "70"
 _EXPANDABLE_CJK = re.compile(
     "\u2014\u2014|\u2026\u2026|[\u2018\u2019\u201c\u201d\u2026\u2014\u3000-\u303f\u3040-\u30ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]")
+_EXPANDABLE_RUN = re.compile(f"(?:{_EXPANDABLE_CJK.pattern})+")
 _installed = False
 
 
@@ -66,16 +67,31 @@ def install() -> None:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
         _, bytestring = unicode_to_char_p(self.text)
         end_of_text = len(bytestring)
-        position, consumed = 0, 0   # byte offset of self.text[consumed:]
-        for match in _EXPANDABLE_CJK.finditer(self.text):
-            position += len(self.text[consumed:match.start()].encode())
-            size = len(match.group().encode())
-            at_boundary = position == 0 or position + size == end_of_text
-            attr = pango.pango_attr_letter_spacing_new(units * (2 if at_boundary else 1))
-            attr.start_index, attr.end_index = position, position + size
+
+        def space(start: int, end: int, factor: int) -> None:
+            attr = pango.pango_attr_letter_spacing_new(units * factor)
+            attr.start_index, attr.end_index = start, end
             pango.pango_attr_list_change(attr_list, attr)
-            position += size
-            consumed = match.end()
+
+        # One attribute per run of CJK characters (Pango spaces every cluster of a range alike);
+        # the first and last cluster of the text get double, as Pango halves spacing at the ends.
+        position, consumed = 0, 0   # byte offset of self.text[consumed:]
+        for run in _EXPANDABLE_RUN.finditer(self.text):
+            position += len(self.text[consumed:run.start()].encode())
+            start, end = position, position + len(run.group().encode())
+            units_in_run = _EXPANDABLE_CJK.findall(run.group())
+            if start == 0:
+                first = len(units_in_run[0].encode())
+                space(0, first, 2)
+                start = first
+            if end == end_of_text and start < end:
+                last = len(units_in_run[-1].encode())
+                space(end - last, end, 2)
+                end -= last
+            if start < end:
+                space(start, end, 1)
+            position += len(run.group().encode())
+            consumed = run.end()
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     inline.count_expandable_spaces = count_expandable
