@@ -1,19 +1,21 @@
 """The build pipeline, top to bottom: load -> convert -> plan -> render -> print -> write."""
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
+from .cache import BuildCache, Fingerprints, TemplateDigests, engine_digest
 from .content import load_site
 from .errors import ContentErrors, ContentWarning
 from .markup import Body, render_markdown
-from .references import reference_problems
 from .model import Article, Site
 from .output import asset_copies, build_lock, write_site
 from .pages import plan_pages
+from .references import reference_problems
 from .render import make_environment, render_page
 
 
@@ -32,13 +34,25 @@ class BuildReport:
     pdfs: dict[str, str] = field(default_factory=dict)   # issue id -> status line
     warnings: list[ContentWarning] = field(default_factory=list)
     seconds: float = 0.0
+    rendered: list[str] = field(default_factory=list)    # output files written anew (the rest were kept)
+    site: Site | None = None
 
 
-def convert_articles(site: Site) -> dict[str, Body]:
+def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, Body]:
     """Article.url -> body HTML. Image paths are relative to the article page (one level below its issue)."""
     by_source = {a.source.resolve(): a for a in site.articles}
-    return {a.url: render_markdown(a.body_md, "../", site.config.trust_html, article_link_resolver(a, by_source))
-            for a in site.articles}
+    trust = site.config.trust_html
+    bodies = {}
+    for article in site.articles:
+        resolve = article_link_resolver(article, by_source)
+        key = hashlib.sha256(f"{trust}\0{article.source.parent.name}\0{article.body_md}".encode()).hexdigest()
+        body = cache.body(key, resolve) if cache else None
+        if body is None:
+            body = render_markdown(article.body_md, "../", trust, resolve)
+            if cache:
+                cache.store_body(key, body)
+        bodies[article.url] = body
+    return bodies
 
 
 def article_link_resolver(article: Article, by_source: dict[Path, Article]):
@@ -65,26 +79,41 @@ def _check_references(site: Site, bodies: dict[str, Body]) -> list[ContentWarnin
 
 
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
-    """Build the whole site into output/ (or options.out_dir); output/ changes only if all of it worked."""
+    """Build the whole site into output/ (or options.out_dir); output/ changes only if all of it worked.
+    Pages whose fingerprint is unchanged since the last build are kept, not rendered again."""
     started = time.perf_counter()
-    out_dir = options.out_dir or root / "output"
+    out_dir = (options.out_dir or root / "output").resolve()
     with build_lock(root):
         loaded = load_site(root)
         site = loaded.site
-        bodies = convert_articles(site)
-        warnings = loaded.warnings + _check_references(site, bodies)
         env = make_environment(root / "templates", site)
+        fingerprints = Fingerprints()
+        salt = hashlib.sha256(engine_digest().encode() + fingerprints.of(site.config)).hexdigest()
+        cache = BuildCache(root, out_dir, salt)
+        bodies = convert_articles(site, cache)
+        warnings = loaded.warnings + _check_references(site, bodies)
         files: dict[str, bytes] = {}
+        kept: list[str] = []
         pdf_status: dict[str, str] = {}
         if site.issues:
             from .pdf import issue_pdfs  # WeasyPrint is heavy: imported only when PDFs are involved
 
-            for issue, data, status in issue_pdfs(site, env, bodies, options, log):
-                files[f"{issue.url}{issue.pdf_name}"] = data
+            for issue, data, status, key in issue_pdfs(site, env, bodies, options, log):
+                path = f"{issue.url}{issue.pdf_name}"
+                if cache.unchanged(path, key):
+                    kept.append(path)
+                else:
+                    files[path] = data
                 pdf_status[issue.id] = status
         pages = plan_pages(site, bodies, frozenset(pdf_status))
+        template_digest = TemplateDigests(env)
         for page in pages:
-            files[page.path] = render_page(env, page)
-        write_site(out_dir, files, asset_copies(root, [i.folder for i in site.issues]))
+            key = hashlib.sha256(template_digest(page.template).encode() + fingerprints.of(page.context)).hexdigest()
+            if cache.unchanged(page.path, key):
+                kept.append(page.path)
+            else:
+                files[page.path] = render_page(env, page)
+        write_site(out_dir, files, asset_copies(root, [i.folder for i in site.issues]), kept)
+        cache.save()
     return BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, sorted(files), site)

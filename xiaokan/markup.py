@@ -40,6 +40,7 @@ class Body:
     html: str
     images: tuple[str, ...] = ()   # relative image paths
     links: tuple[str, ...] = ()    # relative links not resolved to an article page
+    resolved: tuple[tuple[str, str], ...] = ()   # links to other articles: (href as written, page URL)
 
 
 def _is_local(url: str) -> bool:
@@ -55,6 +56,7 @@ class _ArticleTree(Treeprocessor):
         self.resolve_link: LinkResolver | None = None
         self.images: list[str] = []
         self.links: list[str] = []
+        self.resolved: list[tuple[str, str]] = []
 
     def run(self, root: etree.Element) -> None:
         self._join_cjk_lines(root)
@@ -62,7 +64,7 @@ class _ArticleTree(Treeprocessor):
             for i, child in enumerate(list(parent)):
                 if child.tag == "p" and _is_lone_image(child):
                     parent[i] = _figure(child[0])
-        self.images, self.links = [], []
+        self.images, self.links, self.resolved = [], [], []
         for img in root.iter("img"):
             src = img.get("src", "")
             if _is_local(src):
@@ -75,6 +77,7 @@ class _ArticleTree(Treeprocessor):
                 continue
             url = self.resolve_link(href) if self.resolve_link and _ARTICLE_LINK.match(href) else None
             if url:
+                self.resolved.append((href, url))
                 a.set("href", url)
             else:
                 self.links.append(href)
@@ -140,7 +143,7 @@ def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False,
     if not trust_html:
         html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                          filter_style_properties={"text-align"})
-    return Body(html, tuple(tree.images), tuple(tree.links))
+    return Body(html, tuple(tree.images), tuple(tree.links), tuple(tree.resolved))
 
 
 def plain_text(html: str) -> str:

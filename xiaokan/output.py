@@ -29,8 +29,9 @@ def build_lock(root: Path):
         yield
 
 
-def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
-    """files: relative path -> bytes; copies: relative path -> source file. Atomic swap into out_dir."""
+def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], kept: list[str] = ()) -> None:
+    """files: relative path -> bytes; copies: relative path -> source file; kept: files of the current
+    out_dir that stay as they are (linked, so their mtime shows they were not rewritten). Atomic swap."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
@@ -39,14 +40,38 @@ def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path]) 
             target = _inside(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        for rel in kept:
+            target = _inside(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _keep(out_dir / rel, target)
         for rel, source in copies.items():
             target = _inside(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            old = out_dir / rel
+            if _same_file(old, source):
+                _keep(old, target)
+            else:
+                shutil.copy2(source, target)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _keep(old: Path, target: Path) -> None:
+    try:
+        os.link(old, target)
+    except OSError:   # another file system, or no hard links: a copy with the same mtime
+        shutil.copy2(old, target)
+
+
+def _same_file(old: Path, source: Path) -> bool:
+    """An asset copied last time (copy2 keeps the mtime) is the same while size and mtime agree."""
+    try:
+        a, b = old.stat(), source.stat()
+    except OSError:
+        return False
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
 def _inside(base: Path, rel: str) -> Path:

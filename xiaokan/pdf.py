@@ -112,8 +112,9 @@ def render_pdf(html: str, root: Path, issue: Issue, site: Site) -> tuple[bytes, 
 
 
 def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, Body], options,
-               log: Callable[[str], None]) -> Iterator[tuple[Issue, bytes, str]]:
-    """Each issue's PDF: rendered when its print inputs changed and PDFs are on, else taken from the cache."""
+               log: Callable[[str], None]) -> Iterator[tuple[Issue, bytes, str, str]]:
+    """Each issue's (PDF, status, cache key): rendered when its print inputs changed and PDFs are on,
+    else taken from the cache."""
     from .fonts import check_print_fonts
 
     root = site.root
@@ -125,7 +126,7 @@ def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, Body],
         key = _cache_key(html, root, issue)
         cached = cache_dir / f"{issue.id}-{key}.pdf"
         if cached.is_file():
-            yield issue, cached.read_bytes(), "unchanged"
+            yield issue, cached.read_bytes(), "unchanged", key
             continue
         if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
             continue
@@ -143,7 +144,7 @@ def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, Body],
         cached.write_bytes(data)
         status = f"{pages} pages, {len(data) / 1024:.0f} KiB, {seconds:.1f} s"
         log(f"pdf {issue.id}: wrote {issue.pdf_name} ({status})")
-        yield issue, data, status
+        yield issue, data, status, key
 
 
 def _cache_key(html: str, root: Path, issue: Issue) -> str:

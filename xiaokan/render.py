@@ -29,7 +29,9 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     )
     env.filters["cn_date"] = cn_date
     env.filters["tag_slug"] = tag_slug
-    env.globals.update(site=site.config, sections=site.config.sections, issues=site.issues)
+    # Globals are the site settings only: anything else a page shows comes in its own context,
+    # so that the page's fingerprint (cache.py) covers it.
+    env.globals.update(site=site.config, sections=site.config.sections)
     return env
 
 

@@ -1,0 +1,113 @@
+"""Rebuilds do only the work they need, and always give what a clean build gives."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, snapshot, write
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def rebuilt(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, mtime in after.items() if before.get(path) != mtime}
+
+
+def clean_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """What a build from scratch (no cache, no previous output) gives for the same inputs."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("output", ".cache", ".build.lock"))
+    assert run_build(fresh, "build", "--no-pdf").code == 0
+    return snapshot(fresh / "output")
+
+
+def build(site: Path) -> dict[str, int]:
+    result = run_build(site, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    return mtimes(site / "output")
+
+
+def test_no_change_rebuild_rewrites_nothing(mini):
+    first = build(mini)
+    assert rebuilt(first, build(mini)) == set()
+
+
+@pytest.mark.parametrize("edit,expected", [
+    # a word in the body: the article, and the lists that show its opening words
+    (lambda t: t.replace("这是第一段", "这是改过的第一段"),
+     {"2024-07/first/index.html", "2024-07/index.html", "index.html", "sections/news/index.html", "feed.xml",
+      "tags/zhi-ye-ben-ke/index.html"}),
+    # the title: also the neighbours' prev/next links, the archive, the sitemap stays
+    (lambda t: t.replace("标题: 第一篇新闻", "标题: 改名的新闻"),
+     {"2024-07/first/index.html", "2024-07/second/index.html", "2024-07/other/index.html", "2024-07/index.html",
+      "index.html", "sections/news/index.html", "feed.xml", "tags/zhi-ye-ben-ke/index.html", "issues/index.html"}),
+])
+def test_one_article_edit_rewrites_only_its_dependents(mini, tmp_path, edit, expected):
+    first = build(mini)
+    article = mini / "content/2024-07/01-first.md"
+    article.write_text(edit(article.read_text(encoding="utf-8")), encoding="utf-8")
+    changed = rebuilt(first, build(mini))
+    assert changed == expected
+    assert snapshot(mini / "output") == clean_build(mini, tmp_path)
+
+
+def test_template_change_rerenders_every_page_that_uses_it(mini, tmp_path):
+    first = build(mini)
+    write(mini, "templates/_macros.html", (mini / "templates/_macros.html").read_text(encoding="utf-8") + "\n")
+    changed = rebuilt(first, build(mini))
+    assert {"index.html", "2024-07/index.html", "sections/news/index.html"} <= changed
+    assert "2024-07/first/index.html" not in changed   # article.html does not import _macros.html
+    write(mini, "templates/base.html", (mini / "templates/base.html").read_text(encoding="utf-8").replace(
+        "</footer>", "<p>新页脚</p></footer>"))
+    build(mini)
+    assert "新页脚" in (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
+    assert snapshot(mini / "output") == clean_build(mini, tmp_path)
+
+
+def test_site_yaml_change_rebuilds_everything(mini):
+    first = build(mini)
+    write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8").replace("测试简报", "新名字简报"))
+    after = build(mini)
+    assert {p for p in first if p.endswith(".html")} <= rebuilt(first, after)
+    assert "新名字简报" in (mini / "output/2024-07/second/index.html").read_text(encoding="utf-8")
+
+
+def test_new_and_deleted_articles(mini, tmp_path):
+    build(mini)
+    write(mini, "content/2024-07/05-new.md", "---\n标题: 新文章\n栏目: 评建动态\n---\n新的正文。\n")
+    build(mini)
+    assert "新文章" in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
+    (mini / "content/2024-07/05-new.md").unlink()
+    build(mini)
+    assert not (mini / "output/2024-07/new").exists()
+    assert snapshot(mini / "output") == clean_build(mini, tmp_path)
+
+
+def test_cache_is_safe_to_delete_or_damage(mini, tmp_path):
+    build(mini)
+    (mini / ".cache/build/manifest.json").write_text("{not json", encoding="utf-8")
+    build(mini)
+    shutil.rmtree(mini / ".cache")
+    build(mini)
+    assert snapshot(mini / "output") == clean_build(mini, tmp_path)
+
+
+def test_a_hand_edited_output_file_is_replaced(mini):
+    build(mini)
+    page = mini / "output/2024-07/first/index.html"
+    page.write_text("tampered", encoding="utf-8")
+    build(mini)
+    assert "第一篇新闻" in page.read_text(encoding="utf-8")
+
+
+def test_changed_image_is_copied_again(mini):
+    image = mini / "content/2024-07/photo.png"
+    image.write_bytes(b"one")
+    build(mini)
+    image.write_bytes(b"two!")
+    build(mini)
+    assert (mini / "output/2024-07/photo.png").read_bytes() == b"two!"

@@ -1,0 +1,156 @@
+"""The build cache in .cache/build/: rendered Markdown by content hash, and a fingerprint of every
+page written last time, so that a rebuild renders only pages whose inputs changed.
+
+Safe to delete at any time (the next build is simply a full one). It never gives stale pages: a
+page's fingerprint covers its template and everything that template includes, the site settings,
+the engine's own code and every value in the page's context.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from .markup import Body
+
+FORMAT = 1
+_ENGINE = Path(__file__).resolve().parent
+
+
+def engine_digest() -> str:
+    """The engine's own code: a new version of xiaokan invalidates everything."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted(_ENGINE.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """Markdown bodies by content hash, and the fingerprint, size and mtime of each output file."""
+
+    def __init__(self, root: Path, out_dir: Path, salt: str):
+        self.dir = root / ".cache" / "build"
+        self.out_dir = out_dir
+        self.salt = salt
+        self._bodies: dict[str, dict] = self._read("bodies.json").get(salt, {})
+        manifest = self._read("manifest.json")
+        self._old = manifest.get("files", {}) if manifest.get("salt") == salt and \
+            manifest.get("out_dir") == str(out_dir.resolve()) else {}
+        self._used_bodies: dict[str, dict] = {}
+        self._keys: dict[str, str] = {}
+
+    def _read(self, name: str) -> dict:
+        try:
+            return json.loads((self.dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}   # missing or damaged: a full build
+
+    # Markdown -------------------------------------------------------------------------------
+    def body(self, key: str, resolve) -> Body | None:
+        """The cached body for this Markdown, if the article links it resolved still resolve the same."""
+        entry = self._bodies.get(key)
+        if entry is None or any(resolve(href) != url for href, url in entry["resolved"]) or \
+                any(resolve(href) is not None for href in entry["links"]):
+            return None
+        self._used_bodies[key] = entry
+        return Body(entry["html"], tuple(entry["images"]), tuple(entry["links"]),
+                    tuple(tuple(pair) for pair in entry["resolved"]))
+
+    def store_body(self, key: str, body: Body) -> None:
+        self._used_bodies[key] = {"html": body.html, "images": list(body.images), "links": list(body.links),
+                                  "resolved": [list(pair) for pair in body.resolved]}
+
+    # Pages ----------------------------------------------------------------------------------
+    def unchanged(self, rel: str, key: str) -> bool:
+        """True when output/<rel> was written from inputs with this fingerprint and is still as written."""
+        self._keys[rel] = key
+        old = self._old.get(rel)
+        if not old or old[0] != key:
+            return False
+        try:
+            stat = (self.out_dir / rel).stat()
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == old[1:]
+
+    def save(self) -> None:
+        """After a successful build: remember what is in output/ now."""
+        files = {}
+        for rel, key in self._keys.items():
+            try:
+                stat = (self.out_dir / rel).stat()
+            except OSError:
+                continue
+            files[rel] = [key, stat.st_size, stat.st_mtime_ns]
+        self.dir.mkdir(parents=True, exist_ok=True)
+        _write_json(self.dir / "bodies.json", {self.salt: self._used_bodies})
+        _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": str(self.out_dir.resolve()),
+                                                 "files": files})
+
+
+def _write_json(path: Path, data: dict) -> None:
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(temp, path)
+
+
+class TemplateDigests:
+    """A digest per template that covers the templates it extends, includes and imports."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._done: dict[str, str] = {}
+
+    def __call__(self, name: str, _seen: frozenset[str] = frozenset()) -> str:
+        if name in self._done:
+            return self._done[name]
+        source, _, _ = self.env.loader.get_source(self.env, name)
+        digest = hashlib.sha256(name.encode() + source.encode())
+        for ref in sorted(meta.find_referenced_templates(self.env.parse(source)), key=str):
+            if ref is None:   # a template name computed at render time: depend on every template
+                for other in sorted(self.env.list_templates()):
+                    digest.update(self.env.loader.get_source(self.env, other)[0].encode())
+            elif ref not in _seen:
+                digest.update(self(ref, _seen | {name}).encode())
+        self._done[name] = digest.hexdigest()
+        return self._done[name]
+
+
+# Fields that templates never see directly (bodies reach them as rendered HTML in ArticleView).
+_UNSEEN_FIELDS = {"body_md", "body_line"}
+
+
+class Fingerprints:
+    """Stable digests of page contexts. Each dataclass instance is digested once per build."""
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def of(self, value) -> bytes:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            hit = self._memo.get(id(value))
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            digest = hashlib.sha256(type(value).__name__.encode())
+            for f in dataclasses.fields(value):
+                if f.name not in _UNSEEN_FIELDS:
+                    digest.update(f.name.encode() + b"=" + self.of(getattr(value, f.name)) + b";")
+            result = digest.digest()
+            self._memo[id(value)] = (value, result)
+            return result
+        if isinstance(value, (list, tuple)):
+            return hashlib.sha256(b"[" + b",".join(self.of(v) for v in value) + b"]").digest()
+        if isinstance(value, dict):
+            return hashlib.sha256(b"{" + b",".join(str(k).encode() + b":" + self.of(v)
+                                                   for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+                                  + b"}").digest()
+        if isinstance(value, (str, int, float, bool, type(None), date, Path, frozenset, set)):
+            text = repr(sorted(value) if isinstance(value, (set, frozenset)) else value)
+            return hashlib.sha256(type(value).__name__.encode() + text.encode()).digest()
+        raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")
