@@ -36,6 +36,7 @@ class BuildReport:
     seconds: float = 0.0
     rendered: list[str] = field(default_factory=list)    # output files written anew (the rest were kept)
     site: Site | None = None
+    bodies: dict[str, Body] = field(default_factory=dict)
 
 
 def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, Body]:
@@ -116,4 +117,4 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         write_site(out_dir, files, asset_copies(root, [i.folder for i in site.issues]), kept)
         cache.save()
     return BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
-                       time.perf_counter() - started, sorted(files), site)
+                       time.perf_counter() - started, sorted(files), site, bodies)

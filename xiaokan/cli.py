@@ -4,11 +4,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, display_path
 
-EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _color(code: str, text: str) -> str:
@@ -20,6 +21,7 @@ def _color(code: str, text: str) -> str:
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
+    common.add_argument("--verbose", "-v", action="store_true", help="also list every file written")
     p = argparse.ArgumentParser(prog="build.py", description="校刊：把 content/ 里的 Markdown 生成网站和每期的 PDF。")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", parents=[common], help="build the website and the PDFs into output/")
@@ -28,29 +30,35 @@ def parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", parents=[common], help="build the site and (re)render the PDF of the issues named (default: all)")
     pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
     sub.add_parser("check", parents=[common], help="check all content and templates without writing output/")
+    s = sub.add_parser("serve", parents=[common], help="preview in the browser; rebuilds and reloads on every save")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1",
+                   help="127.0.0.1 (default) is this computer only; 0.0.0.0 opens the preview to the local network")
+    s.add_argument("--no-pdf", action="store_true", help="do not render the edited issue's PDF in the background")
+    s.add_argument("--navigate", action="store_true", help="take open browser pages to the article just saved")
+    n = sub.add_parser("new", parents=[common], help="start a new article with complete front matter")
+    n.add_argument("title")
+    n.add_argument("--section", required=True, help="栏目, e.g. 评建动态")
+    n.add_argument("--issue", required=True, help="the issue folder, e.g. 2024-06")
+    ni = sub.add_parser("new-issue", parents=[common], help="start a new issue folder with its issue.yaml")
+    ni.add_argument("issue", metavar="ISSUE-ID", help="e.g. 2024-07")
     return p
 
 
 def main(argv: list[str], root: Path) -> int:
     args = parser().parse_args(argv)
-    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     try:
         if args.command == "check":
             return _check(root, log)
-        from .builder import BuildOptions, build
+        if args.command in ("new", "new-issue"):
+            return _new(root, args)
+        if args.command == "serve":
+            from .serve import serve
 
-        if args.command == "pdf":
-            _known_issues(root, args.issues)
-            options = BuildOptions(pdf=True, issue_ids=tuple(args.issues))
-        else:
-            options = BuildOptions(pdf=not args.no_pdf, out_dir=args.output)
-        report = build(root, options, log)
-        for warning in report.warnings:
-            print(_color("33", warning.render()), file=sys.stderr)
-        pdfs = f", {len(report.pdfs)} PDF" if report.pdfs else ""
-        log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages{pdfs} "
-                         f"into {display_path(options.out_dir or root / 'output')}/ in {report.seconds:.2f} s"))
-        return EXIT_OK
+            serve(root, args.host, args.port, pdf=not args.no_pdf, navigate=args.navigate, log=log)
+            return EXIT_OK
+        return _build(root, args, log)
     except ContentErrors as exc:
         for error in exc.errors:
             print(_color("31", "error: ") + error.render(), file=sys.stderr)
@@ -62,7 +70,39 @@ def main(argv: list[str], root: Path) -> int:
         return EXIT_CONTENT_ERROR
     except KeyboardInterrupt:
         print("interrupted; output/ was left as it was.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def _build(root: Path, args, log) -> int:
+    from .builder import BuildOptions, build
+
+    if args.command == "pdf":
+        _known_issues(root, args.issues)
+        options = BuildOptions(pdf=True, issue_ids=tuple(args.issues))
+    else:
+        options = BuildOptions(pdf=not args.no_pdf, out_dir=args.output)
+    report = build(root, options, log)
+    for warning in report.warnings:
+        print(_color("33", warning.render()), file=sys.stderr)
+    if args.verbose:
+        for path in report.rendered:
+            log(f"  wrote {path}")
+    pdfs = f", {len(report.pdfs)} PDF" if report.pdfs else ""
+    log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages{pdfs} "
+                     f"({len(report.rendered)} file(s) written, the rest unchanged) "
+                     f"into {display_path(options.out_dir or root / 'output')}/ in {report.seconds:.2f} s"))
+    return EXIT_OK
+
+
+def _new(root: Path, args) -> int:
+    from .scaffold import new_article, new_issue
+
+    if args.command == "new":
+        path = new_article(root, args.section, args.issue, args.title, date.today())
+    else:
+        path = new_issue(root, args.issue, date.today())
+    print(display_path(path))
+    return EXIT_OK
 
 
 def _known_issues(root: Path, wanted: list[str]) -> None:

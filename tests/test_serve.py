@@ -1,0 +1,120 @@
+"""`build.py serve`: a real server in a subprocess, edited files, the served pages."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, write
+
+LAUNCH = "import sys; from pathlib import Path; from xiaokan.cli import main; sys.exit(main(sys.argv[2:], Path(sys.argv[1])))"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def page_containing(url: str, text: str) -> str | None:
+    page = get(url)[1]
+    return page if text in page else None
+
+
+def wait_for(predicate, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(mini):
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(mini), "serve", "--port", str(port), "--no-pdf"],
+                               cwd=mini, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            return get(base + "/__xiaokan__/state")[0] == 200
+        except OSError:
+            return False
+    try:
+        wait_for(up, 20)
+        yield base, mini, process
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_served_page_has_live_reload_and_follows_edits(server):
+    base, site, process = server
+    status, page = get(base + "/2024-07/first/")
+    assert status == 200 and "<h1>第一篇新闻</h1>" in page
+    assert "livereload.js" in page and "xiaokan-scroll" in page
+    article = site / "content/2024-07/01-first.md"
+    started = time.monotonic()
+    article.write_text(article.read_text(encoding="utf-8").replace("这是第一段", "这是刚刚改过的第一段"), encoding="utf-8")
+    wait_for(lambda: "这是刚刚改过的第一段" in get(base + "/2024-07/first/")[1], 5)
+    assert time.monotonic() - started < 1.5
+    state = json.loads(get(base + "/__xiaokan__/state")[1])
+    assert state["changed"] == "/2024-07/first/" and state["serial"] >= 1
+
+
+def test_broken_save_shows_the_error_and_the_next_good_save_recovers(server):
+    base, site, process = server
+    article = site / "content/2024-07/02-second.md"
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("section: 评建动态", "section: 评建动太"), encoding="utf-8")
+    page = wait_for(lambda: page_containing(base + "/2024-07/second/", "xiaokan-error"), 5)
+    assert "content/2024-07/02-second.md:3" in page and "did you mean 评建动态?" in page
+    assert "<h1>第二篇动态</h1>" in page, "the last good page is still served under the overlay"
+    assert process.poll() is None
+    article.write_text(good.replace("评建工作的正文。", "修好以后的正文。"), encoding="utf-8")
+    page = wait_for(lambda: page_containing(base + "/2024-07/second/", "修好以后的正文"), 5)
+    assert 'id="xiaokan-error"' not in page
+
+
+def test_template_change_is_picked_up(server):
+    base, site, _ = server
+    write(site, "templates/base.html", (site / "templates/base.html").read_text(encoding="utf-8").replace(
+        "</footer>", "<p>模板已更新</p></footer>"))
+    wait_for(lambda: "模板已更新" in get(base + "/2024-07/other/")[1], 5)
+
+
+def test_only_output_is_served(server):
+    base, _, _ = server
+    assert get(base + "/../site.yaml")[0] == 404
+    assert get(base + "/%2e%2e/site.yaml")[0] == 404
+    assert get(base + "/no/such/page/")[0] == 404
+
+
+def test_new_article_appears_in_the_served_issue(server):
+    base, site, _ = server
+    result = subprocess.run([sys.executable, "-c", LAUNCH, str(site), "new", "--section", "评建动态", "--issue", "2024-07",
+                             "我校召开新学期评建推进会"], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                            capture_output=True, text=True, check=True)
+    path = site / result.stdout.strip() if not Path(result.stdout.strip()).is_absolute() else Path(result.stdout.strip())
+    assert path.name == "05-wo-xiao-zhao-kai-xin-xue-qi-ping-jian-tui-jin.md"
+    wait_for(lambda: "我校召开新学期评建推进会" in get(base + "/2024-07/")[1], 5)

@@ -1,0 +1,106 @@
+"""`build.py new` and `build.py new-issue`: start an article or an issue with complete front matter."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from .config import load_config
+from .content import ISSUE_ID, load_site
+from .errors import ContentError, ContentErrors, did_you_mean
+from .slugs import slugify
+
+MAX_SLUG = 48
+
+ARTICLE_TEMPLATE = """---
+标题: {title}
+栏目: {section}
+日期: {today}
+来源:             # 信息来源, e.g. 重庆市人民政府网 2024年6月22日; leave empty for the school's own reports
+作者:
+摘要:
+排序: {order}
+标签: []
+草稿: false       # true: not published until you change it back
+---
+在这里写正文。段落之间空一行。
+"""
+
+ISSUE_TEMPLATE = """标题: {title}
+期号: {number}
+总期号: {total}
+日期: {today}
+编辑: []
+摘要:
+"""
+
+
+def new_article(root: Path, section: str, issue_id: str, title: str, today: date) -> Path:
+    """Create content/<issue>/<NN>-<slug>.md and return its path."""
+    config = load_config(root / "site.yaml")
+    names = [s.name for s in config.sections]
+    if section not in names:
+        guess = did_you_mean(section, names)
+        raise ContentError(None, None, f"栏目 {section!r} is not a section of this site",
+                           f"did you mean {guess}?" if guess else f"use one of: {'、'.join(names)}")
+    folder = root / "content" / issue_id
+    if not (folder / "issue.yaml").is_file():
+        raise ContentError(folder, None, f"there is no issue {issue_id!r}",
+                           f"create it first: python build.py new-issue {issue_id}")
+    title = title.strip()
+    if not title:
+        raise ContentError(None, None, "the article needs a title", 'e.g. python build.py new --section 评建动态 --issue 2024-06 "我校召开……"')
+    existing = sorted(folder.glob("*.md"))
+    numbers = [int(m.group()) for p in existing if (m := re.match(r"\d+", p.stem))]
+    slug = _short_slug(title) or "article"
+    taken = {re.sub(r"^\d+[-_ .]+", "", p.stem) for p in existing}
+    unique, n = slug, 2
+    while unique in taken:
+        unique, n = f"{slug}-{n}", n + 1
+    path = folder / f"{max(numbers, default=0) + 1:02d}-{unique}.md"
+    order = sum(1 for a in _articles_of(root, issue_id) if a.section == section) + 1
+    path.write_text(ARTICLE_TEMPLATE.format(title=_yaml_text(title), section=section, today=today.isoformat(),
+                                            order=order), encoding="utf-8")
+    return path
+
+
+def new_issue(root: Path, issue_id: str, today: date) -> Path:
+    """Create content/<issue-id>/issue.yaml, numbered after the issues that exist, and return its path."""
+    if not ISSUE_ID.fullmatch(issue_id):
+        raise ContentError(None, None, f"issue ID {issue_id!r} must be ASCII letters, digits and -",
+                           "e.g. 2024-07 (the year and month of the issue)")
+    folder = root / "content" / issue_id
+    if folder.exists():
+        raise ContentError(folder, None, "this issue already exists", "pick another ID, or add articles with build.py new")
+    issues = load_site(root).site.issues
+    year = int(issue_id[:4]) if re.match(r"\d{4}", issue_id) else today.year
+    number = 1 + max((i.number or 0 for i in issues if i.date.year == year), default=0)
+    total = 1 + max((i.total_number or 0 for i in issues), default=0)
+    folder.mkdir(parents=True)
+    path = folder / "issue.yaml"
+    path.write_text(ISSUE_TEMPLATE.format(title=f"{year}年第{number}期", number=number, total=total,
+                                          today=today.isoformat()), encoding="utf-8")
+    return path
+
+
+def _articles_of(root: Path, issue_id: str):
+    try:
+        issues = load_site(root).site.issues
+    except (ContentError, ContentErrors):   # another file is broken: still make the new one
+        return ()
+    issue = next((i for i in issues if i.id == issue_id), None)
+    return issue.articles if issue else ()
+
+
+def _short_slug(title: str) -> str:
+    slug = slugify(title)
+    if len(slug) <= MAX_SLUG:
+        return slug
+    return slug[:MAX_SLUG].rsplit("-", 1)[0]
+
+
+def _yaml_text(text: str) -> str:
+    """Quote a title when YAML would otherwise misread it (a colon, a # or a leading symbol)."""
+    if re.search(r": |#|^[\[\]{}>|*&!%@`'\"-]", text) or text.lower() in {"true", "false", "yes", "no", "null"}:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text

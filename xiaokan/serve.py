@@ -1,0 +1,257 @@
+"""`build.py serve`: build, serve output/ with live reload, rebuild what changed on every save.
+
+A broken save never stops the server: the last good site stays in output/, the terminal prints
+the error and every open page shows it in an overlay until the next good save.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import mimetypes
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+from .builder import BuildOptions, BuildReport, build
+from .errors import ContentError, ContentErrors
+
+WATCHED = ("content", "templates", "assets", "site.yaml")
+POLL_SECONDS = 0.15
+STATE_PATH = "/__xiaokan__/state"
+
+# Injected into every served page: keep the scroll position across live reloads, show build
+# errors, and (with --navigate) follow the editor to the article just saved.
+CLIENT_SCRIPT = """<script>(function () {
+  var key = "xiaokan-scroll:" + location.pathname;
+  var nav = performance.getEntriesByType("navigation")[0];
+  addEventListener("beforeunload", function () { sessionStorage.setItem(key, String(scrollY)); });
+  if (nav && nav.type === "reload" && sessionStorage.getItem(key) !== null) {
+    var y = +sessionStorage.getItem(key);
+    addEventListener("load", function () { scrollTo(0, y); });
+    document.addEventListener("DOMContentLoaded", function () { scrollTo(0, y); });
+  }
+  fetch("%(state)s").then(function (r) { return r.json(); }).then(function (s) {
+    var seen = +(sessionStorage.getItem("xiaokan-serial") || 0);
+    sessionStorage.setItem("xiaokan-serial", String(s.serial));
+    if (%(navigate)s && s.changed && seen && s.serial > seen &&
+        location.pathname !== s.changed && location.pathname + "index.html" !== s.changed) {
+      location.href = s.changed;
+    }
+  });
+})();</script>"""
+
+OVERLAY_STYLE = ("position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,20,20,.94);color:#fff;"
+                 "font:15px/1.6 ui-monospace,Menlo,Consolas,monospace;padding:2em;white-space:pre-wrap")
+
+
+@dataclass
+class ServeState:
+    """What the server knows between saves; touched only from the server's own thread."""
+    errors: list[str] = field(default_factory=list)   # rendered errors of the last build; empty when it worked
+    serial: int = 0                                    # counts builds triggered by a saved article
+    changed: str | None = None                         # URL path of the article saved last
+    report: BuildReport | None = None
+
+
+def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Callable[[str], None]) -> None:
+    """Serve until Ctrl-C. Only output/ is served, on host (127.0.0.1 unless told otherwise)."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from tornado import ioloop
+
+    class QuietServer(Server):
+        def _setup_logging(self) -> None:   # livereload's hook: keep our own concise lines instead of its log
+            logging.getLogger("livereload").setLevel(logging.WARNING)
+            logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+    out_dir = (root / "output").resolve()
+    state = ServeState()
+    pdf_worker = _PdfWorker(root, log) if pdf else None
+
+    def rebuild(changed_files: list[Path]) -> None:
+        started = time.perf_counter()
+        try:
+            report = build(root, BuildOptions(pdf=False), lambda msg: None)
+        except ContentErrors as exc:
+            _failed(state, [e.render() for e in exc.errors], log)
+            return
+        except ContentError as exc:
+            _failed(state, [exc.render()], log)
+            return
+        recovered = bool(state.errors)
+        state.errors, state.report = [], report
+        article = _saved_article(report, changed_files)
+        if article is not None:
+            state.serial += 1
+            state.changed = "/" + article.url
+        for warning in report.warnings:
+            log(warning.render())
+        log(f"{'recovered: ' if recovered else ''}rebuilt {len(report.rendered)} file(s) in "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        if pdf_worker and article is not None:
+            pdf_worker.request(report, article.issue_id, on_done=lambda: loop.add_callback(rebuild, []))
+
+    watcher = _Watcher(root)
+    loop = ioloop.IOLoop.current()
+
+    def poll() -> None:
+        changed = watcher.changes()
+        if changed:
+            log("changed: " + ", ".join(_short(root, p) for p in changed[:3]) + (" …" if len(changed) > 3 else ""))
+            rebuild(changed)
+            LiveReloadHandler.reload_waiters(path="*")
+
+    log("building …")
+    rebuild([])
+    if pdf_worker and state.report:
+        for issue in state.report.site.issues[:1]:
+            pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
+    server = QuietServer(app=_site_app(out_dir, state, navigate))
+    server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: we poll ourselves
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0               # reload on every save, however quick
+    ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
+    log(f"serving output/ on http://{host}:{port}/  (Ctrl-C stops; only this computer can open it"
+        + (")" if host in ("127.0.0.1", "localhost") else f"; open to the network on {host})"))
+    server.serve(port=port, host=host, debug=False, restart_delay=0)
+
+
+def _failed(state: ServeState, errors: list[str], log: Callable[[str], None]) -> None:
+    state.errors = errors
+    for error in errors:
+        log("error: " + error)
+    log("the site shows the last good build; fix the file and save again")
+
+
+def _saved_article(report: BuildReport, changed_files: list[Path]):
+    sources = {a.source.resolve(): a for a in report.site.articles} if report.site else {}
+    for path in changed_files:
+        article = sources.get(path.resolve())
+        if article is not None:
+            return article
+    return None
+
+
+def _short(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class _Watcher:
+    """mtimes of every watched file; changes() returns what was added, changed or removed since last call."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.seen = self._scan()
+
+    def _scan(self) -> dict[Path, int]:
+        found = {}
+        for name in WATCHED:
+            top = self.root / name
+            paths = [top] if top.is_file() else (p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+            for path in paths:
+                if path.name.startswith((".", "~")) or path.suffix in (".swp", ".tmp"):
+                    continue   # editors' temporary files
+                try:
+                    found[path] = path.stat().st_mtime_ns
+                except OSError:
+                    continue
+        return found
+
+    def changes(self) -> list[Path]:
+        now = self._scan()
+        changed = sorted(p for p in now.keys() | self.seen.keys() if now.get(p) != self.seen.get(p))
+        self.seen = now
+        return changed
+
+
+class _PdfWorker:
+    """Renders one issue's PDF into the PDF cache in a background thread; the HTML never waits for it."""
+
+    def __init__(self, root: Path, log: Callable[[str], None]):
+        self.root, self.log = root, log
+        self.lock = threading.Lock()
+        self.busy = False
+        self.pending: tuple | None = None
+
+    def request(self, report: BuildReport, issue_id: str, on_done: Callable[[], None]) -> None:
+        with self.lock:
+            if self.busy:
+                self.pending = (report, issue_id, on_done)
+                return
+            self.busy = True
+        threading.Thread(target=self._run, args=(report, issue_id, on_done), daemon=True).start()
+
+    def _run(self, report: BuildReport, issue_id: str, on_done: Callable[[], None]) -> None:
+        from .pdf import issue_pdfs
+        from .render import make_environment
+
+        while True:
+            try:
+                site = report.site
+                env = make_environment(self.root / "templates", site)
+                options = BuildOptions(pdf=True, issue_ids=(issue_id,))
+                for _ in issue_pdfs(site, env, report.bodies, options, self.log):
+                    pass
+                on_done()
+            except (ContentError, ContentErrors) as exc:
+                self.log(f"pdf {issue_id}: {exc}")
+            with self.lock:
+                if self.pending is None:
+                    self.busy = False
+                    return
+                report, issue_id, on_done = self.pending
+                self.pending = None
+
+
+def _site_app(out_dir: Path, state: ServeState, navigate: bool):
+    """A WSGI app serving files of out_dir only, with the client script and the error overlay added."""
+    script = (CLIENT_SCRIPT % {"state": STATE_PATH, "navigate": "true" if navigate else "false"}).encode()
+
+    def app(environ, start_response):
+        path = unquote(environ.get("PATH_INFO") or "/")
+        if path == STATE_PATH:
+            body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
+            return [body]
+        status, file = "200 OK", _resolve(out_dir, path)
+        if file is None:
+            status, file = "404 Not Found", out_dir / "404.html"
+        if not file.is_file():
+            status, data, ctype = "404 Not Found", b"<!DOCTYPE html><html><head><title>404</title></head><body></body></html>", "text/html"
+        else:
+            data = file.read_bytes()
+            ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if ctype == "text/html":
+            data = _decorate(data, script, state.errors)
+            ctype += "; charset=utf-8"
+        start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])
+        return [data]
+
+    return app
+
+
+def _resolve(out_dir: Path, url_path: str) -> Path | None:
+    """The file for a URL path, never outside out_dir; a folder means its index.html."""
+    target = (out_dir / url_path.lstrip("/")).resolve()
+    if target != out_dir and out_dir not in target.parents:
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def _decorate(page: bytes, script: bytes, errors: list[str]) -> bytes:
+    page = page.replace(b"</head>", script + b"</head>", 1)
+    if errors:
+        text = html.escape("\n\n".join(errors))
+        overlay = (f'<div id="xiaokan-error" role="alert" style="{OVERLAY_STYLE}"><strong>构建出错 · the last save '
+                   f'has a problem</strong>\n\n{text}\n\n<em>这里显示的是上一次成功的版本。修改后保存即可自动恢复。</em></div>')
+        page = page.replace(b"<body>", b"<body>" + overlay.encode(), 1) if b"<body>" in page else overlay.encode() + page
+    return page
+
