@@ -26,7 +26,8 @@ serve: system $(VENV)/installed
 check: $(VENV)/installed
 	$(PY) build.py check
 
-test: system $(VENV)/installed
+test: $(VENV)/installed
+	@bash scripts/install-system-deps.sh chromium
 	$(PY) -m pytest -q $(ARGS)
 
 clean:

@@ -6,7 +6,7 @@ import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import run_build, snapshot, write
+from helpers import run_build, snapshot, write
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

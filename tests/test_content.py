@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_build, snapshot, write
+from helpers import run_build, snapshot, write
 
 BAD = "content/2024-07/05-bad.md"
 

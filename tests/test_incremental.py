@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_build, snapshot, write
+from helpers import run_build, snapshot, write
 
 
 def mtimes(out: Path) -> dict[str, int]:

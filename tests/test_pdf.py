@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, run_build, write
+from helpers import ROOT, run_build, write
 
 MM = 72 / 25.4
 A4 = (595.28, 841.89)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from conftest import ROOT
+from helpers import ROOT
 from xiaokan.content import load_site
 
 TITLES = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import run_build
+from helpers import run_build
 
 
 def test_new_article_has_complete_front_matter_and_builds(mini, capsys):

@@ -3,70 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, write
-
-LAUNCH = "import sys; from pathlib import Path; from xiaokan.cli import main; sys.exit(main(sys.argv[2:], Path(sys.argv[1])))"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
-
-
-def page_containing(url: str, text: str) -> str | None:
-    page = get(url)[1]
-    return page if text in page else None
-
-
-def wait_for(predicate, seconds: float = 10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
-
-
-@pytest.fixture
-def server(mini):
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(mini), "serve", "--port", str(port), "--no-pdf"],
-                               cwd=mini, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-
-    def up():
-        try:
-            return get(base + "/__xiaokan__/state")[0] == 200
-        except OSError:
-            return False
-    try:
-        wait_for(up, 20)
-        yield base, mini, process
-    finally:
-        process.terminate()
-        process.wait(10)
-
+from helpers import LAUNCH, ROOT, get, page_containing, wait_for, write
 
 def test_served_page_has_live_reload_and_follows_edits(server):
     base, site, process = server

@@ -35,9 +35,9 @@ CLIENT_SCRIPT = """<script>(function () {
     document.addEventListener("DOMContentLoaded", function () { scrollTo(0, y); });
   }
   fetch("%(state)s").then(function (r) { return r.json(); }).then(function (s) {
-    var seen = +(sessionStorage.getItem("xiaokan-serial") || 0);
+    var seen = sessionStorage.getItem("xiaokan-serial");   // null: this tab has just opened the site
     sessionStorage.setItem("xiaokan-serial", String(s.serial));
-    if (%(navigate)s && s.changed && seen && s.serial > seen &&
+    if (%(navigate)s && s.changed && seen !== null && s.serial > +seen &&
         location.pathname !== s.changed && location.pathname + "index.html" !== s.changed) {
       location.href = s.changed;
     }

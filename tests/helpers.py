@@ -1,0 +1,117 @@
+"""Test helpers: copy a fixture site (with the project's real templates and assets), run build.py on it,
+run `build.py serve` in a subprocess."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from xiaokan.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Run:
+    code: int
+    stderr: str
+
+
+def run_build(root: Path, *argv: str) -> Run:
+    """Run `build.py ARGV` on the site at root, as an editor would, capturing what it prints."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
+        try:
+            code = main(list(argv), root)
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+    return Run(code, err.getvalue())
+
+
+def copy_site(source: Path, dest: Path) -> Path:
+    """A writable copy of a site: its site.yaml and content/, plus the project's templates/ and assets/."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "site.yaml", dest / "site.yaml")
+    shutil.copytree(source / "content", dest / "content")
+    for folder in ("templates", "assets"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+def write(root: Path, rel: str, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder with its bytes, to prove a folder did not change."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- a live `build.py serve` in a subprocess -------------------------------------------------
+
+LAUNCH = "import sys; from pathlib import Path; from xiaokan.cli import main; sys.exit(main(sys.argv[2:], Path(sys.argv[1])))"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def page_containing(url: str, text: str) -> str | None:
+    page = get(url)[1]
+    return page if text in page else None
+
+
+def wait_for(predicate, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@contextlib.contextmanager
+def running_server(site: Path, *extra: str):
+    """`build.py serve --no-pdf` on a free port; yields its base URL and the process."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open(site.parent / "serve.log", "w", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port), "--no-pdf",
+                                    *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+
+        def up():
+            try:
+                return get(base + "/__xiaokan__/state")[0] == 200
+            except OSError:
+                return False
+        try:
+            wait_for(up, 20)
+            yield base, process
+        finally:
+            process.terminate()
+            process.wait(10)
