@@ -144,6 +144,7 @@ def test_build_that_fails_midway_leaves_output_untouched(mini, monkeypatch):
     before = snapshot(out)
     import xiaokan.output
 
+    write(mini, "content/2024-07/02-second.md", read(mini / "content/2024-07/02-second.md").replace("正文", "新正文"))
     real = xiaokan.output._swap
     monkeypatch.setattr(xiaokan.output, "_swap", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     result = run_build(mini, "build", "--no-pdf")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ class BuildReport:
 
 def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, Body]:
     """Article.url -> body HTML. Image paths are relative to the article page (one level below its issue)."""
-    by_source = {a.source.resolve(): a for a in site.articles}
+    by_source = {_normal(a.source): a for a in site.articles}
     trust = site.config.trust_html
     bodies = {}
     for article in site.articles:
@@ -56,11 +57,16 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
     return bodies
 
 
-def article_link_resolver(article: Article, by_source: dict[Path, Article]):
+def _normal(path: Path) -> str:
+    """An absolute, normalised path without touching the disk (Path.resolve() costs system calls)."""
+    return os.path.normpath(os.path.abspath(path))
+
+
+def article_link_resolver(article: Article, by_source: dict[str, Article]):
     """href of a link to another article's .md file -> that article's page, relative to this one."""
     def resolve(href: str) -> str | None:
         path, _, fragment = href.partition("#")
-        target = by_source.get((article.source.parent / unquote(path)).resolve())
+        target = by_source.get(_normal(article.source.parent / unquote(path)))
         if target is None:
             return None
         return f"../../{target.url}index.html" + (f"#{fragment}" if fragment else "")
@@ -95,26 +101,22 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         warnings = loaded.warnings + _check_references(site, bodies)
         files: dict[str, bytes] = {}
         kept: list[str] = []
-        pdf_status: dict[str, str] = {}
-        if site.issues:
-            from .pdf import issue_pdfs  # WeasyPrint is heavy: imported only when PDFs are involved
-
-            for issue, data, status, key in issue_pdfs(site, env, bodies, options, log):
-                path = f"{issue.url}{issue.pdf_name}"
-                if cache.unchanged(path, key):
-                    kept.append(path)
-                else:
-                    files[path] = data
-                pdf_status[issue.id] = status
-        pages = plan_pages(site, bodies, frozenset(pdf_status))
+        copies = asset_copies(root, [i.folder for i in site.issues])
         template_digest = TemplateDigests(env)
+        pdf_status: dict[str, str] = {}
+        from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
+
+        for pdf in issue_pdfs(site, bodies, options, log, fingerprints, template_digest):
+            copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
+            pdf_status[pdf.issue.id] = pdf.status
+        pages = plan_pages(site, bodies, frozenset(pdf_status))
         for page in pages:
             key = hashlib.sha256(template_digest(page.template).encode() + fingerprints.of(page.context)).hexdigest()
             if cache.unchanged(page.path, key):
                 kept.append(page.path)
             else:
                 files[page.path] = render_page(env, page)
-        write_site(out_dir, files, asset_copies(root, [i.folder for i in site.issues]), kept)
+        write_site(out_dir, files, copies, kept)
         cache.save()
     return BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
                        time.perf_counter() - started, sorted(files), site, bodies)

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
+from . import slugs
 from .markup import Body
 
 FORMAT = 1
@@ -44,6 +45,7 @@ class BuildCache:
             manifest.get("out_dir") == str(out_dir.resolve()) else {}
         self._used_bodies: dict[str, dict] = {}
         self._keys: dict[str, str] = {}
+        slugs.remember(self._read("slugs.json"))
 
     def _read(self, name: str) -> dict:
         try:
@@ -90,6 +92,7 @@ class BuildCache:
             files[rel] = [key, stat.st_size, stat.st_mtime_ns]
         self.dir.mkdir(parents=True, exist_ok=True)
         _write_json(self.dir / "bodies.json", {self.salt: self._used_bodies})
+        _write_json(self.dir / "slugs.json", slugs.known())
         _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": str(self.out_dir.resolve()),
                                                  "files": files})
 

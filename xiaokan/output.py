@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -29,36 +30,66 @@ def build_lock(root: Path):
         yield
 
 
-def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], kept: list[str] = ()) -> None:
+def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], kept: list[str] = ()) -> bool:
     """files: relative path -> bytes; copies: relative path -> source file; kept: files of the current
-    out_dir that stay as they are (linked, so their mtime shows they were not rewritten). Atomic swap."""
+    out_dir that stay as they are (linked, so their mtime shows they were not rewritten).
+    The new site is assembled in a temporary folder and swapped in whole. Returns False when
+    nothing at all changed, in which case out_dir is not touched."""
     out_dir = out_dir.resolve()
+    if not files and _already_there(out_dir, copies, kept):
+        return False
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
+    place = _Placer(staging)
     try:
         for rel, data in files.items():
-            target = _inside(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            with open(place(rel), "wb") as handle:
+                handle.write(data)
         for rel in kept:
-            target = _inside(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _keep(out_dir / rel, target)
+            _keep(out_dir / rel, place(rel))
         for rel, source in copies.items():
-            target = _inside(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
             old = out_dir / rel
             if _same_file(old, source):
-                _keep(old, target)
+                _keep(old, place(rel))
             else:
-                shutil.copy2(source, target)
+                shutil.copy2(source, place(rel))
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return True
 
 
-def _keep(old: Path, target: Path) -> None:
+class _Placer:
+    """Paths inside the staging folder, refusing any that would land outside it; makes folders once."""
+
+    def __init__(self, staging: Path):
+        self.staging = str(staging)
+        self.made: set[str] = set()
+
+    def __call__(self, rel: str) -> str:
+        norm = posixpath.normpath(rel)
+        if norm.startswith(("../", "/")) or norm in ("..", "."):
+            raise ContentError(None, None, f"refusing to write {rel!r} outside output/")
+        target = os.path.join(self.staging, *norm.split("/"))
+        folder = os.path.dirname(target)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+        return target
+
+
+def _already_there(out_dir: Path, copies: dict[str, Path], kept: list[str]) -> bool:
+    """True when out_dir holds exactly the kept files and up-to-date copies: a no-change build."""
+    if not out_dir.is_dir():
+        return False
+    present = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    if present != set(kept) | set(copies):
+        return False
+    return all(_same_file(out_dir / rel, source) for rel, source in copies.items())
+
+
+def _keep(old: Path, target: str) -> None:
     try:
         os.link(old, target)
     except OSError:   # another file system, or no hard links: a copy with the same mtime
@@ -66,19 +97,12 @@ def _keep(old: Path, target: Path) -> None:
 
 
 def _same_file(old: Path, source: Path) -> bool:
-    """An asset copied last time (copy2 keeps the mtime) is the same while size and mtime agree."""
+    """A file copied last time (copy2 keeps the mtime) is the same while size and mtime agree."""
     try:
         a, b = old.stat(), source.stat()
     except OSError:
         return False
     return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
-
-
-def _inside(base: Path, rel: str) -> Path:
-    target = (base / rel).resolve()
-    if base.resolve() not in target.parents:
-        raise ContentError(None, None, f"refusing to write {rel!r} outside output/")
-    return target
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

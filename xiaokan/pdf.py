@@ -5,12 +5,14 @@ import hashlib
 import os
 import re
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
 
+from .cache import Fingerprints, TemplateDigests, engine_digest
 from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
@@ -111,22 +113,28 @@ def render_pdf(html: str, root: Path, issue: Issue, site: Site) -> tuple[bytes, 
     return pdf, len(document.pages)
 
 
-def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, Body], options,
-               log: Callable[[str], None]) -> Iterator[tuple[Issue, bytes, str, str]]:
-    """Each issue's (PDF, status, cache key): rendered when its print inputs changed and PDFs are on,
-    else taken from the cache."""
+@dataclass(frozen=True)
+class IssuePdf:
+    issue: Issue
+    path: Path       # the PDF in the PDF cache, published by copying
+    status: str      # "unchanged" or what rendering it took
+
+
+def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str], None],
+               fingerprints: Fingerprints, template_digest: TemplateDigests) -> Iterator[IssuePdf]:
+    """Each issue's PDF: rendered when its print inputs changed and options allow it, else taken from
+    the cache. The cache key is computed from the inputs, so an unchanged issue costs no print HTML."""
     from .fonts import check_print_fonts
 
     root = site.root
     cache_dir = root / ".cache" / "pdf"
-    env = make_environment(root / "templates", site)
+    env = None
     fonts_checked = False
     for issue in site.issues:
-        html = print_html(env, site, issue, bodies)
-        key = _cache_key(html, root, issue)
+        key = print_key(site, issue, bodies, fingerprints, template_digest)
         cached = cache_dir / f"{issue.id}-{key}.pdf"
         if cached.is_file():
-            yield issue, cached.read_bytes(), "unchanged", key
+            yield IssuePdf(issue, cached, "unchanged")
             continue
         if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
             continue
@@ -136,26 +144,44 @@ def issue_pdfs(site: Site, web_env: jinja2.Environment, bodies: dict[str, Body],
             fonts_checked = True
         log(f"pdf {issue.id}: rendering {len(issue.articles)} articles …")
         started = time.perf_counter()
-        data, pages = render_pdf(html, root, issue, site)
+        env = env or make_environment(root / "templates", site)
+        data, pages = render_pdf(print_html(env, site, issue, bodies), root, issue, site)
         seconds = time.perf_counter() - started
         cache_dir.mkdir(parents=True, exist_ok=True)
         for stale in cache_dir.glob(f"{issue.id}-*.pdf"):
             stale.unlink()
-        cached.write_bytes(data)
+        temp = cached.with_suffix(".tmp")
+        temp.write_bytes(data)
+        os.replace(temp, cached)
         status = f"{pages} pages, {len(data) / 1024:.0f} KiB, {seconds:.1f} s"
         log(f"pdf {issue.id}: wrote {issue.pdf_name} ({status})")
-        yield issue, data, status, key
+        yield IssuePdf(issue, cached, status)
 
 
-def _cache_key(html: str, root: Path, issue: Issue) -> str:
-    """Everything the PDF depends on: the print HTML (stylesheet included), the images it names, the engine."""
+def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: Fingerprints,
+              template_digest: TemplateDigests) -> str:
+    """Everything the issue's PDF depends on: print templates, settings, the issue and its articles,
+    their bodies and images, the engine and WeasyPrint, the fixed creation date."""
     import importlib.metadata
 
-    digest = hashlib.sha256(html.encode())
+    digest = hashlib.sha256(engine_digest().encode())
     digest.update(importlib.metadata.version("weasyprint").encode())
-    digest.update(Path(__file__).with_name("justify.py").read_bytes())
-    for src in sorted(set(re.findall(r'src="([^":]+)"', html))):
-        image = (issue.folder / "article" / src).resolve()
-        if image.is_file():
-            digest.update(image.read_bytes())
+    digest.update(template_digest(PRINT_TEMPLATE).encode())
+    digest.update(fingerprints.of(site.config) + fingerprints.of(issue))
+    digest.update(issue_timestamp(issue).encode())
+    for article in issue.articles:
+        body = bodies[article.url]
+        digest.update(body.html.encode())
+        for src in body.images:
+            digest.update(_file_stamp(article.source.parent / src))
+    if issue.cover_image:
+        digest.update(_file_stamp(issue.folder / issue.cover_image))
     return digest.hexdigest()[:16]
+
+
+def _file_stamp(path: Path) -> bytes:
+    try:
+        stat = path.stat()
+    except OSError:
+        return b"missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}".encode()

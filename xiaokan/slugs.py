@@ -8,8 +8,27 @@ import unicodedata
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+# Slugs made before, kept across builds by the build cache: importing pypinyin alone takes 0.4 s.
+_known: dict[str, str] = {}
+
+
+def remember(slugs: dict[str, str]) -> None:
+    _known.update(slugs)
+
+
+def known() -> dict[str, str]:
+    return dict(_known)
+
+
 def slugify(text: str) -> str:
     """`01-教育部通知` -> `jiao-yu-bu-tong-zhi`; `OBE Training` -> `obe-training`. Empty if nothing is left."""
+    slug = _known.get(text)
+    if slug is None:
+        slug = _known[text] = _slugify(text)
+    return slug
+
+
+def _slugify(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if _CJK.search(text):
         from pypinyin import lazy_pinyin  # imported only when a Chinese name needs it
