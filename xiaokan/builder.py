@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from .cache import BuildCache, Fingerprints, TemplateDigests, engine_digest
+from .cache import BuildCache, Fingerprints, TemplateDigests, engine_digest, input_stamp, previous_report
 from .content import load_site
 from .errors import ContentErrors, ContentWarning
 from .markup import Body, render_markdown
 from .model import Article, Site
 from .output import asset_copies, build_lock, write_site
 from .pages import plan_pages
+from .parallel import map_indices
 from .references import reference_problems
 from .render import make_environment, render_page
 
@@ -44,17 +45,25 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
     """Article.url -> body HTML. Image paths are relative to the article page (one level below its issue)."""
     by_source = {_normal(a.source): a for a in site.articles}
     trust = site.config.trust_html
-    bodies = {}
+    bodies: dict[str, Body] = {}
+    missing: list[tuple[Article, str]] = []
     for article in site.articles:
-        resolve = article_link_resolver(article, by_source)
         key = hashlib.sha256(f"{trust}\0{article.source.parent.name}\0{article.body_md}".encode()).hexdigest()
-        body = cache.body(key, resolve) if cache else None
+        body = cache.body(key, article_link_resolver(article, by_source)) if cache else None
         if body is None:
-            body = render_markdown(article.body_md, "../", trust, resolve)
-            if cache:
-                cache.store_body(key, body)
+            missing.append((article, key))
+        else:
+            bodies[article.url] = body
+
+    def convert(i: int) -> Body:
+        article = missing[i][0]
+        return render_markdown(article.body_md, "../", trust, article_link_resolver(article, by_source))
+
+    for (article, key), body in zip(missing, map_indices(convert, len(missing))):
         bodies[article.url] = body
-    return bodies
+        if cache:
+            cache.store_body(key, body)
+    return {a.url: bodies[a.url] for a in site.articles}
 
 
 def _normal(path: Path) -> str:
@@ -91,6 +100,12 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     started = time.perf_counter()
     out_dir = (options.out_dir or root / "output").resolve()
     with build_lock(root):
+        stamp = input_stamp(root, repr((options.pdf, options.issue_ids)))
+        previous = previous_report(root, out_dir, stamp)
+        if previous is not None:   # nothing changed since the last build
+            return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],
+                               [ContentWarning(Path(p), line, message) for p, line, message in previous["warnings"]],
+                               time.perf_counter() - started)
         loaded = load_site(root)
         site = loaded.site
         env = make_environment(root / "templates", site)
@@ -110,13 +125,20 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
             copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
             pdf_status[pdf.issue.id] = pdf.status
         pages = plan_pages(site, bodies, frozenset(pdf_status))
+        stale = []
         for page in pages:
             key = hashlib.sha256(template_digest(page.template).encode() + fingerprints.of(page.context)).hexdigest()
             if cache.unchanged(page.path, key):
                 kept.append(page.path)
             else:
-                files[page.path] = render_page(env, page)
+                stale.append(page)
+        for page, data in zip(stale, map_indices(lambda i: render_page(env, stale[i]), len(stale))):
+            files[page.path] = data
         write_site(out_dir, files, copies, kept)
-        cache.save()
-    return BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
-                       time.perf_counter() - started, sorted(files), site, bodies)
+        cache.record(copies)
+        report = BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
+                             time.perf_counter() - started, sorted(files), site, bodies)
+        cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
+            "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
+            "warnings": [[str(w.path), w.line, w.message] for w in warnings]})
+    return report

@@ -32,6 +32,51 @@ def engine_digest() -> str:
     return digest.hexdigest()
 
 
+def input_stamp(root: Path, settings: str) -> str:
+    """Name, size and mtime of every input file, the engine and the build settings: when this is the
+    same as for the last successful build and output/ is as that build left it, there is nothing to do."""
+    digest = hashlib.sha256(engine_digest().encode() + settings.encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    for name in ("site.yaml", "content", "templates", "assets"):
+        top = root / name
+        if top.is_file():
+            stat = top.stat()
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs.sort()
+            for file in sorted(files):
+                path = os.path.join(folder, file)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def previous_report(root: Path, out_dir: Path, stamp: str) -> dict | None:
+    """The summary of the last build if its inputs had this stamp and out_dir still holds exactly
+    what it wrote; None otherwise."""
+    try:
+        manifest = json.loads((root / ".cache" / "build" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("inputs") != stamp or manifest.get("out_dir") != str(out_dir.resolve()):
+        return None
+    files = manifest.get("files", {})
+    present = 0
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            entry = files.get(os.path.relpath(path, out_dir).replace(os.sep, "/"))
+            stat = os.stat(path)
+            if entry is None or entry[1:] != [stat.st_size, stat.st_mtime_ns]:
+                return None
+            present += 1
+    return manifest.get("report") if present == len(files) else None
+
+
 class BuildCache:
     """Markdown bodies by content hash, and the fingerprint, size and mtime of each output file."""
 
@@ -81,8 +126,13 @@ class BuildCache:
             return False
         return [stat.st_size, stat.st_mtime_ns] == old[1:]
 
-    def save(self) -> None:
-        """After a successful build: remember what is in output/ now."""
+    def record(self, rels) -> None:
+        """Files of output/ that are not pages (assets, images, PDFs): part of what the build left."""
+        for rel in rels:
+            self._keys.setdefault(rel, "")
+
+    def save(self, stamp: str, report: dict) -> None:
+        """After a successful build: remember what is in output/ now and what it was built from."""
         files = {}
         for rel, key in self._keys.items():
             try:
@@ -94,7 +144,7 @@ class BuildCache:
         _write_json(self.dir / "bodies.json", {self.salt: self._used_bodies})
         _write_json(self.dir / "slugs.json", slugs.known())
         _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": str(self.out_dir.resolve()),
-                                                 "files": files})
+                                                 "files": files, "inputs": stamp, "report": report})
 
 
 def _write_json(path: Path, data: dict) -> None:

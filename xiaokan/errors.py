@@ -33,6 +33,9 @@ class ContentError(Exception):
     def __str__(self) -> str:
         return self.render()
 
+    def __reduce__(self):   # so that an error raised in a worker process arrives whole
+        return (type(self), (self.path, self.line, self.message, self.hint))
+
 
 class ContentErrors(Exception):
     """Several problems found in one pass, so that the editor can fix them all at once."""

@@ -107,7 +107,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     log("building …")
     rebuild([])
-    if pdf_worker and state.report:
+    if pdf_worker and state.report and state.report.site:
         for issue in state.report.site.issues[:1]:
             pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
     server = QuietServer(app=_site_app(out_dir, state, navigate))

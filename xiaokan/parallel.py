@@ -1,0 +1,46 @@
+"""Spread independent work (Markdown conversion, page rendering) over the machine's cores.
+
+Worker processes are forked, so they inherit the work function and its data: only indices go out
+and results come back. Where fork is unavailable (Windows, macOS default) or the batch is small,
+the work runs in this process, which gives the same results.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+MIN_BATCH = 64          # below this, starting processes costs more than it saves
+MAX_WORKERS = 8
+
+_job: Callable[[int], object] | None = None
+
+
+def _run_chunk(indices: range) -> list:
+    return [_job(i) for i in indices]
+
+
+def workers() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
+
+
+def map_indices(job: Callable[[int], T], count: int) -> list[T]:
+    """[job(0), job(1), …, job(count - 1)], in parallel when it pays."""
+    global _job
+    n = workers()
+    if n < 2 or count < MIN_BATCH or "fork" not in multiprocessing.get_all_start_methods():
+        return [job(i) for i in range(count)]
+    size = max(8, count // (n * 4))
+    chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
+    _job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            results = pool.map(_run_chunk, chunks)
+    finally:
+        _job = None
+    return [item for chunk in results for item in chunk]
