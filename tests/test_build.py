@@ -154,6 +154,30 @@ def test_build_that_fails_midway_leaves_output_untouched(mini, monkeypatch):
     assert not list(mini.glob(".output-*")), "the half-built temporary folder is removed"
 
 
+def test_small_change_interrupted_while_committing_is_rolled_back(mini, monkeypatch):
+    out = built(mini)
+    before = snapshot(out)
+    import xiaokan.output
+
+    monkeypatch.setattr(xiaokan.output, "SMALL_CHANGE", 1.0)   # take the in-place path
+    write(mini, "content/2024-07/05-new.md", "---\n标题: 新文章\n栏目: 新闻政策\n---\n正文\n")
+    real_replace, calls = xiaokan.output.os.replace, []
+
+    def failing_replace(a, b):
+        calls.append(a)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        real_replace(a, b)
+    monkeypatch.setattr(xiaokan.output.os, "replace", failing_replace)
+    result = run_build(mini, "build", "--no-pdf")
+    monkeypatch.setattr(xiaokan.output.os, "replace", real_replace)
+    assert result.code == 130
+    assert snapshot(out) == before
+    assert not (out / "2024-07/new").exists()
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert "新文章" in read(out / "2024-07/new/index.html")
+
+
 def test_two_builds_at_once_do_not_corrupt_output(mini):
     results = []
     threads = [threading.Thread(target=lambda: results.append(run_build(mini, "build", "--no-pdf"))) for _ in range(2)]

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from .cache import BuildCache, Fingerprints, TemplateDigests, engine_digest, input_stamp, previous_report
+from .cache import (BuildCache, Fingerprints, TemplateDigests, engine_digest, input_stamp, previous_report, read_pickle,
+                    write_pickle)
 from .content import load_site
 from .errors import ContentErrors, ContentWarning
 from .markup import Body, render_markdown
@@ -106,7 +107,9 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],
                                [ContentWarning(Path(p), line, message) for p, line, message in previous["warnings"]],
                                time.perf_counter() - started)
-        loaded = load_site(root)
+        memo = read_pickle(root, "articles", engine_digest())
+        read_before = {path: entry[0] for path, entry in memo.items()}
+        loaded = load_site(root, memo)
         site = loaded.site
         env = make_environment(root / "templates", site)
         fingerprints = Fingerprints()
@@ -138,6 +141,9 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         cache.record(copies)
         report = BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
                              time.perf_counter() - started, sorted(files), site, bodies)
+        memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
+        if {path: entry[0] for path, entry in memo.items()} != read_before:
+            write_pickle(root, "articles", engine_digest(), memo)
         cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
             "warnings": [[str(w.path), w.line, w.message] for w in warnings]})

@@ -44,8 +44,9 @@ class LoadResult:
     warnings: list[ContentWarning] = field(default_factory=list)
 
 
-def load_site(root: Path) -> LoadResult:
-    """site.yaml + content/ -> Site. Raises ContentErrors listing every problem found."""
+def load_site(root: Path, memo: dict | None = None) -> LoadResult:
+    """site.yaml + content/ -> Site. Raises ContentErrors listing every problem found.
+    memo (kept by the build cache) holds articles read before, reused while their file is unchanged."""
     config = load_config(root / "site.yaml")
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -56,7 +57,7 @@ def load_site(root: Path) -> LoadResult:
     issues = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         try:
-            issue = load_issue(folder, config, warnings, errors)
+            issue = load_issue(folder, config, warnings, errors, {} if memo is None else memo)
         except ContentError as exc:
             errors.append(exc)
             continue
@@ -71,7 +72,7 @@ def load_site(root: Path) -> LoadResult:
     return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings)
 
 
-def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list) -> Issue | None:
+def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, memo: dict) -> Issue | None:
     meta_path = folder / "issue.yaml"
     articles_paths = sorted(folder.glob("*.md"))
     if not meta_path.is_file():
@@ -97,12 +98,22 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list) -
     issue_date = parse_date(meta["date"], meta_path, at("date"))
     total = meta.get("total_number")
     articles = []
+    sections = tuple(s.name for s in config.sections)
     for path in articles_paths:
-        try:
-            article = load_article(path, folder.name, issue_date, config, warnings)
-        except ContentError as exc:
-            errors.append(exc)
-            continue
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns, issue_date, sections)
+        known = memo.get(str(path))
+        if known is not None and known[0] == stamp:
+            article, article_warnings = known[1], known[2]
+        else:
+            article_warnings = []
+            try:
+                article = load_article(path, folder.name, issue_date, config, article_warnings)
+            except ContentError as exc:
+                errors.append(exc)
+                continue
+            memo[str(path)] = (stamp, article, article_warnings)
+        warnings.extend(article_warnings)
         if article is not None:
             articles.append(article)
     _check_duplicate_slugs(articles, errors)
