@@ -203,30 +203,36 @@ _UNSEEN_FIELDS = {"body_md", "body_line"}
 
 
 class Fingerprints:
-    """Stable digests of page contexts. Each dataclass instance is digested once per build."""
+    """Stable digests of page contexts. Each dataclass instance is digested once per build; other
+    values are serialised (type and repr) into their container's digest."""
+
+    _SCALARS = (str, int, float, bool, type(None), date, Path)
 
     def __init__(self):
         self._memo: dict[int, tuple[object, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, value) -> bytes:
+        kind = type(value)
+        if kind in self._SCALARS or isinstance(value, self._SCALARS):
+            return kind.__name__.encode() + b":" + repr(value).encode() + b"\0"
+        hit = self._memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            hit = self._memo.get(id(value))
-            if hit is not None and hit[0] is value:
-                return hit[1]
-            digest = hashlib.sha256(type(value).__name__.encode())
-            for f in dataclasses.fields(value):
-                if f.name not in _UNSEEN_FIELDS:
-                    digest.update(f.name.encode() + b"=" + self.of(getattr(value, f.name)) + b";")
-            result = digest.digest()
+            names = self._fields.get(kind)
+            if names is None:
+                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value)
+                                                   if f.name not in _UNSEEN_FIELDS)
+            parts = [kind.__name__.encode()] + [name.encode() + b"=" + self.of(getattr(value, name)) for name in names]
+            result = b"#" + hashlib.sha256(b";".join(parts)).digest()
             self._memo[id(value)] = (value, result)
             return result
         if isinstance(value, (list, tuple)):
-            return hashlib.sha256(b"[" + b",".join(self.of(v) for v in value) + b"]").digest()
+            return b"[" + b",".join(self.of(v) for v in value) + b"]"
         if isinstance(value, dict):
-            return hashlib.sha256(b"{" + b",".join(str(k).encode() + b":" + self.of(v)
-                                                   for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
-                                  + b"}").digest()
-        if isinstance(value, (str, int, float, bool, type(None), date, Path, frozenset, set)):
-            text = repr(sorted(value) if isinstance(value, (set, frozenset)) else value)
-            return hashlib.sha256(type(value).__name__.encode() + text.encode()).digest()
+            return b"{" + b",".join(str(k).encode() + b":" + self.of(v)
+                                    for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + b"}"
+        if isinstance(value, (set, frozenset)):
+            return b"{" + b",".join(sorted(self.of(v) for v in value)) + b"}"
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")

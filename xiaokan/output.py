@@ -102,7 +102,7 @@ SMALL_CHANGE = 0.2   # at most this share of the site's files changes: update in
 
 def _in_place_changes(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], kept: list[str]):
     """(files to write, copies to make, files to remove) when the change is small enough, else None."""
-    present = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    present = _files_in(out_dir)
     wanted = set(files) | set(copies) | set(kept)
     if not set(kept) <= present:
         return None
@@ -163,11 +163,21 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
             folder = os.path.dirname(folder)
 
 
+def _files_in(folder: Path) -> set[str]:
+    """Relative paths (with /) of every file under folder."""
+    found = set()
+    for current, _, names in os.walk(folder):
+        rel = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
 def _already_there(out_dir: Path, copies: dict[str, Path], kept: list[str]) -> bool:
     """True when out_dir holds exactly the kept files and up-to-date copies: a no-change build."""
     if not out_dir.is_dir():
         return False
-    present = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    present = _files_in(out_dir)
     if present != set(kept) | set(copies):
         return False
     return all(_same_file(out_dir / rel, source) for rel, source in copies.items())

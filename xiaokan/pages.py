@@ -91,7 +91,10 @@ def newest_articles(site: Site) -> list[Article]:
 
 
 def _view(article: Article, html: str) -> ArticleView:
-    text = article.summary or plain_text(html)
+    # The opening words are enough: stripping tags from the whole body costs more than the page.
+    text = article.summary or plain_text(html[:4000])
+    if len(text) <= DESCRIPTION_CHARS and not article.summary:
+        text = plain_text(html)
     description = text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS] + "……"
     return ArticleView(article, html, description)
 

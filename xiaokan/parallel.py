@@ -11,7 +11,7 @@ import os
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
-MIN_BATCH = 64          # below this, starting processes costs more than it saves
+MIN_BATCH = 150         # below this, starting processes costs more than it saves
 MAX_WORKERS = 8
 
 _job: Callable[[int], object] | None = None

@@ -11,6 +11,8 @@ from .model import Article
 
 def reference_problems(article: Article, body: Body, root: Path) -> tuple[list[ContentError], list[ContentError]]:
     """(refused, missing): files outside content/ and assets/ are refused; files that do not exist are missing."""
+    if not body.images and not body.links:
+        return [], []
     allowed = [(root / "content").resolve(), (root / "assets").resolve()]
     refused: list[ContentError] = []
     missing: list[ContentError] = []
