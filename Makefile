@@ -21,7 +21,7 @@ pdf: system $(VENV)/installed
 	$(PY) build.py pdf $(ARGS)
 
 serve: system $(VENV)/installed
-	$(PY) build.py serve $(ARGS)
+	$(PY) build.py serve $(ARGS)   # ARGS="--navigate --port 8080" etc.
 
 check: $(VENV)/installed
 	$(PY) build.py check
