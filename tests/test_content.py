@@ -125,3 +125,33 @@ def test_unknown_issue_for_pdf_command(mini):
     result = run_build(mini, "pdf", "2099-01")
     assert result.code == 1
     assert "there is no issue '2099-01'" in result.stderr
+
+
+def test_missing_cover_image_names_the_issue_yaml_line(mini):
+    write(mini, "content/2024-07/issue.yaml", (mini / "content/2024-07/issue.yaml").read_text(encoding="utf-8") + "封面: cover.jpg\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert "content/2024-07/issue.yaml:7: cover image 'cover.jpg' is not a file" in result.stderr
+
+
+def test_symlink_to_a_file_outside_the_project_is_not_published(mini, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password", encoding="utf-8")
+    (mini / "content/2024-07/notes.txt").symlink_to(secret)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert "content/2024-07/notes.txt: this link points outside the project" in result.stderr
+    assert not (mini / "output").exists()
+
+
+@pytest.mark.parametrize("name,data,words", [
+    ("empty file", b"", ["does not start with front matter"]),
+    ("binary file", b"\x89PNG\r\n\x1a\n\x00\x00garbage", ["not UTF-8"]),
+    ("utf-16 file", "---\n标题: 甲\n栏目: 新闻政策\n---\n正文\n".encode("utf-16"), ["UTF-16 text, not UTF-8"]),
+])
+def test_files_that_are_not_articles_at_all(mini, name, data, words):
+    (mini / BAD).write_bytes(data)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1 and BAD in result.stderr
+    for word in words:
+        assert word in result.stderr

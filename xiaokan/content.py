@@ -97,6 +97,12 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     number = _whole_number(meta["number"], "number", meta_path, at("number"))
     issue_date = parse_date(meta["date"], meta_path, at("date"))
     total = meta.get("total_number")
+    cover = _text(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None
+    if cover is not None:
+        cover_path = (folder / cover).resolve()
+        if not cover_path.is_relative_to(folder.resolve()) or not cover_path.is_file():
+            raise ContentError(meta_path, at("cover"), f"cover image {cover!r} is not a file in this issue's folder",
+                               f"put the picture in {folder.name}/ and write just its name, e.g. 封面: cover.jpg")
     articles = []
     sections = tuple(s.name for s in config.sections)
     for path in articles_paths:
@@ -128,7 +134,7 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         date=issue_date,
         editors=_text_list(meta.get("editors"), "editors", meta_path, at("editors")),
         summary=_text(meta.get("summary") or "", "summary", meta_path, at("summary")),
-        cover_image=_text(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None,
+        cover_image=cover,
         articles=tuple(articles),
     )
 

@@ -217,15 +217,20 @@ def _swap(staging: Path, out_dir: Path) -> None:
 
 
 def asset_copies(root: Path, site_issue_folders: list[Path]) -> dict[str, Path]:
-    """assets/ -> output/assets/, and files beside the articles (images, data) -> output/<issue>/."""
+    """assets/ -> output/assets/, and files beside the articles (images, data) -> output/<issue>/.
+    A link (symlink) that leads outside the project is refused: it would publish that file."""
+    inside = [(root / "content").resolve(), (root / "assets").resolve()]
     copies: dict[str, Path] = {}
-    assets = root / "assets"
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                copies[f"assets/{path.relative_to(assets).as_posix()}"] = path
-    for folder in site_issue_folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix.lower() not in SOURCE_SUFFIXES and not path.name.startswith("."):
-                copies[f"{folder.name}/{path.relative_to(folder).as_posix()}"] = path
+    sources = [(root / "assets", "assets")] + [(folder, folder.name) for folder in site_issue_folders]
+    for top, prefix in sources:
+        if not top.is_dir():
+            continue
+        for path in sorted(top.rglob("*")):
+            if not path.is_file() or path.name.startswith(".") or \
+                    (prefix != "assets" and path.suffix.lower() in SOURCE_SUFFIXES):
+                continue
+            if path.is_symlink() and not any(path.resolve().is_relative_to(base) for base in inside):
+                raise ContentError(path, None, "this link points outside the project and would publish that file",
+                                   "copy the file itself into the folder instead of linking it")
+            copies[f"{prefix}/{path.relative_to(top).as_posix()}"] = path
     return copies

@@ -27,6 +27,7 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}   # < > & ' stay escaped
     env.filters["cn_date"] = cn_date
     env.filters["tag_slug"] = tag_slug
     # Globals are the site settings only: anything else a page shows comes in its own context,

@@ -15,6 +15,9 @@ FALLBACK_ENCODINGS = ("gb18030",)
 def read_text(path: Path) -> str:
     """The file's text with BOM and CRLF removed; a clear error if it is not UTF-8."""
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):   # Notepad's "Unicode"
+        raise ContentError(path, 1, "the file is UTF-16 text, not UTF-8",
+                           "save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,70 @@
+"""Property-based: whatever an editor types, the build either works or says clearly what is wrong."""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import FIXTURES, copy_site, run_build
+
+KEYS = ["标题", "title", "栏目", "section", "日期", "date", "来源", "作者", "author", "摘要", "排序", "order", "标签", "tags",
+        "草稿", "draft", "slug", "副标题", "作着", "titel"]
+VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["新闻政策", "评建动态", "他山之石", "2024-06-16", "2024年6月16日", "2024-02-30", "true", "[a, b]",
+                     "{x: 1}", "'quoted'", "\"unclosed", "- item", "ok-slug", "中文slug", ": colon", "# hash", "&anchor",
+                     "*alias", "!!binary x", "1e9", "0x1F", "~", "null"]),
+    st.integers(min_value=-10**6, max_value=10**6).map(str),
+)
+FRONT_MATTER = st.lists(st.tuples(st.sampled_from(KEYS), VALUES), max_size=8).map(
+    lambda pairs: "\n".join(f"{k}: {v}" for k, v in pairs))
+MARKDOWN = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from(["# 标题", "| a | b |", "|---|---|", "| 1 | 2 |", "![图](x.png)", "[链接](01-first.md)",
+                              "<script>alert(1)</script>", "<div onclick='x'>", "```", "    code", "1. 一", "- 二",
+                              "[^1]", "[^1]: 注", "{: .caption }", "\t", "---", "……", "“引号”", "\x00", "\ufeff"]),
+             max_size=12).map("\n".join),
+)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                         HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(front=FRONT_MATTER, body=MARKDOWN, closed=st.booleans())
+def test_any_article_builds_or_fails_with_a_clear_error(tmp_path_factory, front, body, closed):
+    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("prop"))
+    article = site / "content/2024-07/05-prop.md"
+    article.write_text("---\n" + front + ("\n---\n" if closed else "\n") + body, encoding="utf-8", errors="surrogatepass")
+    result = run_build(site, "build", "--no-pdf")
+    assert result.code in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.code == 1:
+        assert re.search(r"error: .*\S+:\d*", result.stderr), result.stderr
+        assert "output/ was left as it was" in result.stderr
+
+
+@SETTINGS
+@given(title=st.text(min_size=1, max_size=60).filter(lambda t: t.strip() and "\x00" not in t))
+def test_any_title_is_escaped_in_html_attributes_json_ld_and_feed(tmp_path_factory, title):
+    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("title"))
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    (site / "content/2024-07/05-t.md").write_text(f'---\n标题: "{quoted}"\n栏目: 新闻政策\nslug: t\n---\n正文\n',
+                                                  encoding="utf-8", errors="surrogatepass")
+    result = run_build(site, "build", "--no-pdf")
+    if result.code != 0:
+        assert "Traceback" not in result.stderr and "05-t.md" in result.stderr
+        return
+    page = (site / "output/2024-07/t/index.html").read_text(encoding="utf-8")
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert ld and "<" not in ld.group(1), "JSON-LD cannot end its script element early"
+    assert json.loads(ld.group(1))["headline"] == title.strip()
+    rest = page.replace(ld.group(0), "")
+    assert "<script" not in rest, "no script element came from the title"
+    heading = re.search(r"<h1>(.*?)</h1>", rest, re.S).group(1)
+    assert "<" not in heading and ">" not in heading
+    assert re.search(r'<meta property="og:title" content="[^"<>]*">', rest)
+    ET.parse(site / "output/feed.xml")   # the feed stays well-formed XML
