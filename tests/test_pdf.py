@@ -147,7 +147,7 @@ def paragraph_endings(sample: Path) -> set[str]:
     """The last characters of every paragraph and list item of the sample's articles."""
     endings = set()
     for page in (sample / "output/2024-06").glob("*/index.html"):
-        body = page.read_text(encoding="utf-8").split('<div class="body">', 1)[1].split("</div>", 1)[0]
+        body = page.read_text(encoding="utf-8").split('<div class="body">', 1)[1].split("</article>", 1)[0]
         for m in re.finditer(r"<(p|li|dd)\b[^>]*>(.*?)</\1>", body, re.S):
             text = flat(re.sub(r"<[^>]+>", "", m.group(2)))
             if text:
@@ -253,3 +253,19 @@ def test_images_from_outside_the_project_are_refused_in_print(mini):
     result = run_build(mini, "build")
     assert result.code == 1
     assert "https://example.com/x.png" in result.stderr
+
+
+def test_the_figures_print_as_charts_with_their_numbers(pages):
+    """The charts are vector drawings in the PDF whose labels stay text; their data tables are web only."""
+    text = {i: page.extract_text() or "" for i, page in enumerate(pages)}
+    bars = next(i for i, t in text.items() if "（各年度设置学校数" in t)
+    for label in ("15所", "18所", "2019年", "2024年"):
+        assert label in text[bars]
+    red = (0.549, 0.110, 0.075)   # PALETTE[0] of xiaokan/charts.py
+    heights = [r["height"] for r in pages[bars].rects if r["fill"] and 25 < r["width"] < 45
+               and all(abs(a - b) < 0.01 for a, b in zip(r["non_stroking_color"], red))]
+    assert len(heights) == 5   # 2019, 2020, 2021, 2023, 2024 (2022 has none)
+    assert max(heights) / min(heights) == pytest.approx(18, rel=0.01)   # drawn to scale: 18 schools vs 1
+    pie = next(i for i, t in text.items() if "（公办学校占比" in t)
+    assert "28所（54.9%）" in text[pie] and "23所（45.1%）" in text[pie]
+    assert not any("查看数据" in t for t in text.values())

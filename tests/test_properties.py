@@ -61,7 +61,8 @@ def test_any_title_is_escaped_in_html_attributes_json_ld_and_feed(tmp_path_facto
     page = (site / "output/2024-07/t/index.html").read_text(encoding="utf-8")
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert ld and "<" not in ld.group(1), "JSON-LD cannot end its script element early"
-    assert json.loads(ld.group(1))["headline"] == title.strip()
+    # (a line break inside a quoted YAML string folds to a space, so compare with whitespace collapsed)
+    assert json.loads(ld.group(1))["headline"].split() == title.split()
     rest = page.replace(ld.group(0), "")
     assert "<script" not in rest, "no script element came from the title"
     heading = re.search(r"<h1>(.*?)</h1>", rest, re.S).group(1)

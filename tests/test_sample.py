@@ -1,6 +1,7 @@
 """The sample issue in content/: every article of the real newsletter, faithfully."""
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 
@@ -69,6 +70,8 @@ def test_sources_dates_authors_and_subtitles():
 
 
 def _table_rows(html: str) -> list[int]:
+    """Rows of each article table (the data tables behind charts are left out)."""
+    html = re.sub(r'<details class="chart-data">.*?</details>', "", html, flags=re.S)
     return [len(re.findall(r"<tr>", body)) for body in re.findall(r"<tbody>(.*?)</tbody>", html, re.S)]
 
 
@@ -76,11 +79,41 @@ def test_tables_keep_every_row(sample):
     out = sample / "output/2024-06"
     first = (out / "jiaoyubu-zhiye-benke-51/index.html").read_text(encoding="utf-8")
     assert _table_rows(first) == [51, 16, 35]
-    assert "<th>序号</th>" in first and "<th>省份</th>" in first
+    assert '<caption>本科层次职业学校</caption>' in first
+    assert '<th scope="col">序号</th>' in first and '<th scope="col">省份</th>' in first
     assert first.count('href="https://baike.baidu.com/') >= 24
+    # provinces merge as in the printed table: 河北省 has four universities, 海南省 one
+    assert '<td rowspan="4">河北省</td>' in first and "<td>海南省</td>" in first
     hainan = (out / "hainan-chanjiao-ronghe/index.html").read_text(encoding="utf-8")
     assert _table_rows(hainan) == [36]
-    assert "<th>牵头单位</th>" in hainan and "<th>责任单位</th>" in hainan
+    assert '<th scope="col">牵头单位</th>' in hainan and '<th scope="col">责任单位</th>' in hainan
+    assert '<td rowspan="3">一</td><td rowspan="3">建设产教融合试点城市</td>' in hainan
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with open(ROOT / "content/2024-06" / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_chart_data_agrees_with_the_tables_of_the_issue():
+    """The three figures of article 01 are drawn from small CSVs; they must say what its tables say."""
+    established, announced = _csv("sheli-35.csv"), _csv("gongshi-16.csv")
+    per_year = Counter(r["批准时间"][:4] for r in established)
+    per_year.update(r["教育部公示时间"][:4] for r in announced)
+    charted = {r["年度"].rstrip("年"): int(r["设置学校数"]) for r in _csv("niandu-sheli.csv")}
+    assert {y: n for y, n in charted.items() if n} == dict(per_year) and sum(charted.values()) == 51
+    kinds = Counter(r["办学性质"] for r in established + announced)
+    assert {r["办学性质"]: int(r["学校数"]) for r in _csv("banxue-xingzhi.csv")} == kinds
+    shuanggao = {r["类别"]: int(r["学校数"]) for r in _csv("shuanggao.csv")}
+    assert round(100 * shuanggao["国家级“双高”学校"] / 51, 1) == 39.2   # "国家级“双高”学校占比达39.2%"
+
+
+def test_the_figures_are_charts_on_the_web_page(sample):
+    first = (sample / "output/2024-06/jiaoyubu-zhiye-benke-51/index.html").read_text(encoding="utf-8")
+    assert first.count('<svg class="chart-svg"') == 3
+    assert first.count('class="bar"') == 6 and first.count('class="slice"') == 4
+    assert ">18所</text>" in first and ">28所（54.9%）</text>" in first and ">20所（39.2%）</text>" in first
+    assert "<figcaption>（公办学校占比　截至2024年5月15日）</figcaption>" in first
 
 
 def test_built_pages_show_the_source_lines(sample):

@@ -12,7 +12,8 @@ from urllib.parse import unquote
 from .cache import (BuildCache, Fingerprints, TemplateDigests, engine_digest, input_stamp, previous_report, read_pickle,
                     write_pickle)
 from .content import load_site
-from .errors import ContentErrors, ContentWarning
+from .datablocks import BlockError
+from .errors import ContentError, ContentErrors, ContentWarning
 from .markup import Body, render_markdown
 from .model import Article, Site
 from .output import asset_copies, build_lock, write_site
@@ -50,7 +51,7 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
     missing: list[tuple[Article, str]] = []
     for article in site.articles:
         key = hashlib.sha256(f"{trust}\0{article.source.parent.name}\0{article.body_md}".encode()).hexdigest()
-        body = cache.body(key, article_link_resolver(article, by_source)) if cache else None
+        body = cache.body(key, article_link_resolver(article, by_source), article.source.parent) if cache else None
         if body is None:
             missing.append((article, key))
         else:
@@ -58,7 +59,11 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
 
     def convert(i: int) -> Body:
         article = missing[i][0]
-        return render_markdown(article.body_md, "../", trust, article_link_resolver(article, by_source))
+        try:
+            return render_markdown(article.body_md, "../", trust, article_link_resolver(article, by_source),
+                                   article.source.parent)
+        except BlockError as e:
+            raise ContentError(article.source, article.body_line + e.index, e.message, e.hint) from None
 
     for (article, key), body in zip(missing, map_indices(convert, len(missing))):
         bodies[article.url] = body

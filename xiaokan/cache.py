@@ -20,6 +20,7 @@ import jinja2
 from jinja2 import meta
 
 from . import slugs
+from .datablocks import files_digest
 from .markup import Body
 
 FORMAT = 1
@@ -102,11 +103,13 @@ class BuildCache:
             return {}   # missing or damaged: a full build
 
     # Markdown -------------------------------------------------------------------------------
-    def body(self, key: str, resolve) -> Body | None:
-        """The cached body for this Markdown, if the article links it resolved still resolve the same."""
+    def body(self, key: str, resolve, folder: Path) -> Body | None:
+        """The cached body for this Markdown, if the article links it resolved still resolve the same
+        and the CSV files its tables and charts were made from are unchanged."""
         body = self._bodies.get(key)
         if body is None or any(resolve(href) != url for href, url in body.resolved) or \
-                any(resolve(href) is not None for href in body.links):
+                any(resolve(href) is not None for href in body.links) or \
+                (body.data_files and files_digest(folder, body.data_files) != body.data_digest):
             return None
         self._used_bodies[key] = body
         return body

@@ -5,12 +5,15 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from .datablocks import extract_blocks, files_digest
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html"]
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
@@ -26,6 +29,7 @@ ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "sup"
 ALLOWED_ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"id", "class", "title", "lang"},
+    "div": {"role", "tabindex", "aria-label"},
     "a": {"href", "hreflang", "rel"},
     "img": {"alt", "src", "width", "height", "loading"},
     "th": {"colspan", "rowspan", "scope", "style"},
@@ -41,6 +45,8 @@ class Body:
     images: tuple[str, ...] = ()   # relative image paths
     links: tuple[str, ...] = ()    # relative links not resolved to an article page
     resolved: tuple[tuple[str, str], ...] = ()   # links to other articles: (href as written, page URL)
+    data_files: tuple[str, ...] = ()  # CSV files read for tables and charts, relative to the article
+    data_digest: str = ""             # their contents when read (see datablocks.files_digest)
 
 
 def _is_local(url: str) -> bool:
@@ -60,10 +66,14 @@ class _ArticleTree(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         self._join_cjk_lines(root)
-        for parent in root.iter():
+        for parent in list(root.iter()):   # a snapshot: the wrappers added below are not visited again
+            previous = None
             for i, child in enumerate(list(parent)):
                 if child.tag == "p" and _is_lone_image(child):
                     parent[i] = _figure(child[0])
+                elif child.tag == "table":
+                    parent[i] = _scroll_box(child, previous)
+                previous = child
         self.images, self.links, self.resolved = [], [], []
         for img in root.iter("img"):
             src = img.get("src", "")
@@ -113,6 +123,17 @@ def _figure(img: etree.Element) -> etree.Element:
     return figure
 
 
+def _scroll_box(table: etree.Element, previous: etree.Element | None) -> etree.Element:
+    """A wide table scrolls inside its own box on phones; the box is focusable so keyboards can scroll it."""
+    title = "".join(previous.itertext()).strip() if previous is not None and "table-title" in (
+        previous.get("class") or "") else ""
+    box = etree.Element("div", {"class": "table-wrap", "role": "region", "aria-label": title or "表格",
+                                "tabindex": "0"})
+    box.tail, table.tail = table.tail, None
+    box.append(table)
+    return box
+
+
 class _ArticleExtension(Extension):
     def __init__(self, asset_prefix: str):
         super().__init__()
@@ -132,18 +153,22 @@ def _converter(asset_prefix: str) -> markdown.Markdown:
 
 
 def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False,
-                    resolve_link: LinkResolver | None = None) -> Body:
+                    resolve_link: LinkResolver | None = None, folder: Path | None = None) -> Body:
     """Article Markdown -> HTML fragment. asset_prefix is put before relative image paths;
-    resolve_link maps a link to another article's .md file to that article's page (None: leave it)."""
+    resolve_link maps a link to another article's .md file to that article's page (None: leave it);
+    folder is where the article's CSV tables and charts are (datablocks.BlockError if one is wrong)."""
+    blocks = extract_blocks(text, folder)
     md = _converter(asset_prefix)
     md.reset()
     tree = md.xiaokan_tree
     tree.resolve_link = resolve_link
-    html = md.convert(text)
+    html = md.convert(blocks.text)
     if not trust_html:
         html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                          filter_style_properties={"text-align"})
-    return Body(html, tuple(tree.images), tuple(tree.links), tuple(tree.resolved))
+    files = tuple(blocks.files)
+    return Body(blocks.insert(html), tuple(tree.images), tuple(tree.links), tuple(tree.resolved),
+                files, files_digest(folder, files) if files and folder else "")
 
 
 def plain_text(html: str) -> str:

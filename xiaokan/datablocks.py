@@ -1,0 +1,230 @@
+"""Tables and charts kept as CSV beside an article, placed with a one-line shortcode.
+
+    {{< 表格 文件="universities.csv" 合并="省份" 标题="本科层次职业学校" >}}
+    {{< 图表 类型="柱状图" 文件="per-year.csv" 标题="各年度设置学校数" 单位="所" >}}
+
+The syntax is Hugo's shortcode syntax (English names work too: table, chart, file, merge, caption,
+type=bar|pie, unit). A block is rendered by us from data, never from raw HTML, so it is inserted
+after the article's HTML has been cleaned.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import charts
+
+SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")
+_ARG = re.compile(r'\s*([^\s=]+)\s*=\s*(?:"([^"]*)"|“([^”]*)”|(\S+))')
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+KINDS = {"table": "table", "表格": "table", "chart": "chart", "图表": "chart"}
+KEYS = {"file": "file", "文件": "file", "caption": "caption", "标题": "caption", "merge": "merge", "合并": "merge",
+        "type": "type", "类型": "type", "unit": "unit", "单位": "unit"}
+ALLOWED = {"table": {"file", "caption", "merge"}, "chart": {"file", "caption", "type", "unit"}}
+CHART_TYPES = {"bar": "bar", "柱状图": "bar", "pie": "pie", "饼图": "pie"}
+
+
+class BlockError(Exception):
+    """A problem in a shortcode or its CSV, at a line of the article body (0-based)."""
+
+    def __init__(self, index: int, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.index, self.message, self.hint = index, message, hint
+
+
+@dataclass(frozen=True)
+class DataTable:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class Blocks:
+    """Shortcode lines replaced by placeholders, the HTML for each, and the CSV files read."""
+    text: str
+    html: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def placeholder(self, i: int) -> str:
+        return f"XIAOKANBLOCK{i}END"
+
+    def insert(self, rendered: str) -> str:
+        for i, block in enumerate(self.html):
+            rendered = rendered.replace(f"<p>{self.placeholder(i)}</p>", block)
+        return rendered
+
+
+def extract_blocks(text: str, folder: Path | None) -> Blocks:
+    """Replace every shortcode line (outside code fences) by a placeholder paragraph and render it."""
+    lines = text.split("\n")
+    blocks = Blocks(text)
+    fence = None
+    for i, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        if opener:
+            fence = None if fence == opener.group(1) else (fence or opener.group(1))
+            continue
+        match = None if fence else SHORTCODE.match(line)
+        if not match:
+            continue
+        name = match.group("name")
+        kind = KINDS.get(name)
+        if kind is None:
+            raise BlockError(i, f"unknown shortcode {name!r}", "use 表格 (table) or 图表 (chart)")
+        args = _parse_args(i, kind, match.group("args"))
+        if folder is None:
+            raise BlockError(i, f"{name} needs the article's folder to read {args['file']!r}")
+        table = read_csv(i, folder, args["file"])
+        blocks.files.append(args["file"])
+        if kind == "table":
+            merge = [m.strip() for m in re.split(r"[,，、]", args.get("merge", "")) if m.strip()]
+            blocks.html.append(table_html(i, table, args.get("caption"), merge))
+        else:
+            blocks.html.append(chart_html(i, table, args))
+        lines[i] = f"\n{blocks.placeholder(len(blocks.html) - 1)}\n"
+    blocks.text = "\n".join(lines)
+    return blocks
+
+
+def files_digest(folder: Path, names: tuple[str, ...] | list[str]) -> str:
+    """What the data files hold now: a cached body that read them is reused only if this is unchanged."""
+    digest = hashlib.sha256()
+    for name in names:
+        try:
+            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+        except OSError:
+            digest.update(name.encode() + b"\0missing\0")
+    return digest.hexdigest()
+
+
+def _parse_args(i: int, kind: str, raw: str) -> dict[str, str]:
+    args: dict[str, str] = {}
+    rest = raw
+    while rest.strip():
+        match = _ARG.match(rest)
+        if not match:
+            raise BlockError(i, f"cannot read {rest.strip()!r} in the shortcode",
+                             'write options as 名称="值", e.g. 文件="data.csv"')
+        key, value = match.group(1), next(g for g in match.groups()[1:] if g is not None)
+        canonical = KEYS.get(key)
+        if canonical not in ALLOWED[kind]:
+            names = "、".join(k for k, v in KEYS.items() if v in ALLOWED[kind])
+            raise BlockError(i, f"unknown option {key!r}", f"this shortcode takes {names}")
+        args[canonical] = value
+        rest = rest[match.end():]
+    if "file" not in args:
+        raise BlockError(i, "the shortcode names no CSV file", 'add 文件="data.csv" (the file beside the article)')
+    return args
+
+
+def read_csv(i: int, folder: Path, name: str) -> DataTable:
+    """A CSV beside the article. UTF-8 (with or without BOM), or GBK as Excel saves it on Chinese Windows."""
+    path = folder / name
+    if Path(name).is_absolute() or not path.resolve().is_relative_to(folder.resolve()):
+        raise BlockError(i, f"data file {name!r} is outside the article's folder", "put the CSV next to the article")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise BlockError(i, f"data file {name!r} does not exist", f"put {name} in {folder.name}/") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    if len(rows) < 2:
+        raise BlockError(i, f"data file {name!r} has no rows under its header",
+                         "the first line names the columns, each further line is one row")
+    width = len(rows[0])
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            raise BlockError(i, f"{name} line {n} has {len(row)} cells, the header has {width}",
+                             "a cell containing a comma must be in double quotes")
+    return DataTable(tuple(rows[0]), tuple(tuple(r) for r in rows[1:]))
+
+
+def merged_spans(rows: tuple[tuple[str, ...], ...], column: int, breaks: frozenset[int] = frozenset()) -> list[int]:
+    """Rowspan of each cell in a column where equal neighbours merge: 0 means covered by the cell above.
+    A merged cell never crosses a row in `breaks` (where a merged column to its left starts a new cell)."""
+    spans = [1] * len(rows)
+    start = 0
+    for r in range(1, len(rows) + 1):
+        if r < len(rows) and r not in breaks and rows[r][column] == rows[start][column] and rows[r][column]:
+            spans[start] += 1
+            spans[r] = 0
+        else:
+            start = r
+    return spans
+
+
+def _cell(text: str) -> str:
+    """Cell text, escaped; `[text](url)` becomes a link."""
+    out, last = [], 0
+    for m in _MD_LINK.finditer(text):
+        out.append(html.escape(text[last:m.start()]))
+        out.append(f'<a href="{html.escape(m.group(2))}">{html.escape(m.group(1))}</a>')
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _column(i: int, table: DataTable, name: str) -> int:
+    if name not in table.header:
+        raise BlockError(i, f"column {name!r} is not in the CSV header", "the columns are " + "、".join(table.header))
+    return table.header.index(name)
+
+
+def table_html(i: int, table: DataTable, caption: str | None, merge: list[str]) -> str:
+    spans: dict[int, list[int]] = {}
+    breaks: set[int] = set()
+    for c in sorted(_column(i, table, m) for m in merge):   # left to right: outer groups first
+        spans[c] = merged_spans(table.rows, c, frozenset(breaks))
+        breaks |= {r for r, span in enumerate(spans[c]) if span}
+    label = html.escape(caption or "数据表")
+    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table class="data">']
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in table.header)
+                 + "</tr></thead><tbody>")
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, text in enumerate(row):
+            span = spans[c][r] if c in spans else 1
+            if span == 0:
+                continue
+            cells.append(f'<td rowspan="{span}">{_cell(text)}</td>' if span > 1 else f"<td>{_cell(text)}</td>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table></div>")
+    return "".join(parts)
+
+
+def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
+    kind = CHART_TYPES.get(args.get("type", "bar"))
+    if kind is None:
+        raise BlockError(i, f"unknown chart type {args['type']!r}", "use 柱状图 (bar) or 饼图 (pie)")
+    labels, values = [], []
+    for n, row in enumerate(table.rows, start=2):
+        try:
+            values.append(float(row[1].replace(",", "")) if len(row) > 1 else float("nan"))
+        except ValueError:
+            raise BlockError(i, f"{args['file']} line {n}: {row[1]!r} is not a number",
+                             "a chart reads labels from the first column and numbers from the second") from None
+        labels.append(row[0])
+    if len(table.header) < 2 or any(v != v or v < 0 for v in values):
+        raise BlockError(i, f"{args['file']} needs two columns: a label and a number (0 or more)")
+    if kind == "pie" and not sum(values):
+        raise BlockError(i, f"{args['file']}: a pie chart needs at least one value above 0")
+    chart = charts.Chart(kind, args.get("caption", ""), table.header[0], table.header[1], tuple(labels),
+                         tuple(values), args.get("unit", ""))
+    caption = html.escape(chart.caption)
+    data = table_html(i, table, None, [])
+    # The numbers are also a table (behind 查看数据) for screen readers and for copying.
+    return (f'<figure class="chart chart-{kind}">{charts.svg(chart)}'
+            + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>"
+            + f'<details class="chart-data"><summary>查看数据：{caption or "图表"}</summary>{data}</details>')
