@@ -262,7 +262,7 @@ def test_the_figures_print_as_charts_with_their_numbers(pages):
     for label in ("15所", "18所", "2019年", "2024年"):
         assert label in text[bars]
     red = (0.549, 0.110, 0.075)   # PALETTE[0] of xiaokan/charts.py
-    heights = [r["height"] for r in pages[bars].rects if r["fill"] and 25 < r["width"] < 45
+    heights = [r["height"] for r in pages[bars].rects if r["fill"] and r["top"] > 20 * MM and 25 < r["width"] < 45
                and all(abs(a - b) < 0.01 for a, b in zip(r["non_stroking_color"], red))]
     assert len(heights) == 5   # 2019, 2020, 2021, 2023, 2024 (2022 has none)
     assert max(heights) / min(heights) == pytest.approx(18, rel=0.01)   # drawn to scale: 18 schools vs 1
