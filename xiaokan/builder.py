@@ -21,12 +21,14 @@ from .pages import plan_pages
 from .parallel import map_indices
 from .references import reference_problems
 from .render import make_environment, render_page
+from .search import search_index, search_key
 
 
 @dataclass
 class BuildOptions:
     pdf: bool = True                      # render PDFs whose inputs changed (else reuse cached ones only)
     issue_ids: tuple[str, ...] = ()       # limit PDF rendering to these issues (empty: all)
+    search: bool = True                   # re-index for search when articles changed (else reuse the last index)
     out_dir: Path | None = None
 
 
@@ -100,6 +102,18 @@ def _check_references(site: Site, bodies: dict[str, Body]) -> list[ContentWarnin
     return warnings
 
 
+def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], files: dict[str, bytes],
+                  out_dir: Path, refresh: bool) -> dict[str, Path]:
+    """The search index of the article pages (re-indexed only when one of them changed)."""
+    def read_pages() -> dict[str, bytes]:
+        return {path: files[path] if path in files else (out_dir / path).read_bytes() for path in article_keys}
+    try:
+        return search_index(cache.dir, search_key(article_keys), read_pages, site.config.language, refresh)
+    except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
+        raise ContentError(None, None, f"the search index could not be built: {exc}",
+                           "run `make build` once to install Pagefind (pip package pagefind[extended])") from exc
+
+
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
     """Build the whole site into output/ (or options.out_dir); output/ changes only if all of it worked.
     Pages whose fingerprint is unchanged since the last build are kept, not rendered again."""
@@ -133,15 +147,18 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
             copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
             pdf_status[pdf.issue.id] = pdf.status
         pages = plan_pages(site, bodies, frozenset(pdf_status))
-        stale = []
+        stale, article_keys = [], {}
         for page in pages:
             key = hashlib.sha256(template_digest(page.template).encode() + fingerprints.of(page.context)).hexdigest()
+            if page.template == "article.html":
+                article_keys[page.path] = key
             if cache.unchanged(page.path, key):
                 kept.append(page.path)
             else:
                 stale.append(page)
         for page, data in zip(stale, map_indices(lambda i: render_page(env, stale[i]), len(stale))):
             files[page.path] = data
+        copies.update(_search_files(site, cache, article_keys, files, out_dir, options.search))
         write_site(out_dir, files, copies, kept)
         cache.record(copies)
         report = BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,

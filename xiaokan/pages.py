@@ -61,6 +61,8 @@ def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str
         members = [a for a in newest_first if tag.name in a.tags]
         pages += _paginated(f"tags/{tag.slug}/", "tag.html", members, site.config.per_page,
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
+    pages.append(_page("search/index.html", "search.html", f"搜索{site.config.title}的全部文章", "搜索",
+                       robots="noindex"))
     pages.append(_page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex"))
     pages.append(_page("feed.xml", "feed.xml", "", "", entries=[views[a.url] for a in newest_first[: site.config.feed_size]],
                        updated=max((a.date for a in newest_first[: site.config.feed_size]), default=date(1970, 1, 1))))

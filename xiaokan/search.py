@@ -1,0 +1,56 @@
+"""Full-text search for a static host: a Pagefind index of the article pages, written to output/pagefind/.
+
+Pagefind's extended build (PyPI `pagefind[extended]`) segments Chinese into words, so 职业本科 finds
+职业本科 and 双师型 finds 双师型. Only the article pages are indexed, and within them only the
+element marked data-pagefind-body (title and body, not navigation). The index is kept in
+.cache/pagefind/ and rebuilt only when an article page changed; output/ gets it by hard links.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Callable
+
+INDEX_DIR = "pagefind"
+
+
+def search_key(pages: dict[str, str]) -> str:
+    """page path -> fingerprint of its content: equal keys mean an equal index."""
+    digest = hashlib.sha256()
+    for path in sorted(pages):
+        digest.update(f"{path}\0{pages[path]}\n".encode())
+    return digest.hexdigest()
+
+
+def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, bytes]],
+                 language: str, refresh: bool = True) -> dict[str, Path]:
+    """output path -> file of the index, for output/pagefind/. read_pages gives {page path: HTML} and is
+    called only when the index must be (re)built. With refresh False an existing index is reused even
+    if stale (the live preview does not wait for indexing)."""
+    folder = cache_dir / INDEX_DIR
+    stamp = folder / "key.txt"
+    current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
+    if current != key and (refresh or current is None):
+        staging = cache_dir / (INDEX_DIR + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        asyncio.run(_write_index(read_pages(), staging / INDEX_DIR, language))
+        (staging / INDEX_DIR / "key.txt").write_text(key, encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        (staging / INDEX_DIR).rename(folder)
+        shutil.rmtree(staging, ignore_errors=True)
+    return {f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "key.txt"}
+
+
+async def _write_index(pages: dict[str, bytes], dest: Path, language: str) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex   # starts Pagefind's binary: only when indexing
+
+    # URLs are given relative to the site root ("/2024-06/slug/index.html"); the search page sets
+    # Pagefind's baseUrl to wherever the site is served, so a site in a sub-folder works too.
+    # (The context writes the files to output_path on leaving it.)
+    config = IndexConfig(keep_index_url=True, force_language=language.split("-")[0].lower(), output_path=str(dest))
+    async with PagefindIndex(config=config) as index:
+        for path, html in pages.items():
+            await index.add_html_file(content=html.decode("utf-8"), url="/" + path)
