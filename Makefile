@@ -26,9 +26,17 @@ serve: system $(VENV)/installed
 check: $(VENV)/installed
 	$(PY) build.py check
 
+# The tests also need a browser (Debian's chromium), Java and npm for the HTML checker and axe-core.
+TEST_SYSTEM := chromium $(shell command -v java >/dev/null || echo default-jre-headless) $(shell command -v npm >/dev/null || echo npm)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts   # (vnu-jar's script would download a Java; we use the system's)
+	@touch $@
+
 test: $(VENV)/installed
-	@bash scripts/install-system-deps.sh chromium
+	@bash scripts/install-system-deps.sh $(TEST_SYSTEM)
+	@$(MAKE) --no-print-directory node_modules/.installed
 	$(PY) -m pytest -q $(ARGS)
 
 clean:
-	rm -rf output .cache
+	rm -rf output .cache node_modules

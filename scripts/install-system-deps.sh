@@ -16,7 +16,7 @@ else
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "system packages: installing ${missing[*]} (needed for the PDF: text layout, Chinese fonts, font subsetting)"
+echo "system packages: installing ${missing[*]} (Pango, CJK fonts and HarfBuzz-Subset for the PDF; chromium, Java, npm for the tests)"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else

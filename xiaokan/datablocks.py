@@ -180,13 +180,14 @@ def _column(i: int, table: DataTable, name: str) -> int:
     return table.header.index(name)
 
 
-def table_html(i: int, table: DataTable, caption: str | None, merge: list[str]) -> str:
+def table_html(i: int, table: DataTable, caption: str | None, merge: list[str], label: str | None = None) -> str:
     spans: dict[int, list[int]] = {}
     breaks: set[int] = set()
     for c in sorted(_column(i, table, m) for m in merge):   # left to right: outer groups first
         spans[c] = merged_spans(table.rows, c, frozenset(breaks))
         breaks |= {r for r, span in enumerate(spans[c]) if span}
-    label = html.escape(caption or "数据表")
+    # Each scrolling box is a landmark and needs a name of its own: the caption, else the columns.
+    label = html.escape(label or caption or table_label(table.header))
     parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table class="data">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
@@ -202,6 +203,10 @@ def table_html(i: int, table: DataTable, caption: str | None, merge: list[str]) 
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
     return "".join(parts)
+
+
+def table_label(header) -> str:
+    return "表格：" + "、".join(h for h in header if h)[:40]
 
 
 def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
@@ -223,7 +228,7 @@ def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
     chart = charts.Chart(kind, args.get("caption", ""), table.header[0], table.header[1], tuple(labels),
                          tuple(values), args.get("unit", ""))
     caption = html.escape(chart.caption)
-    data = table_html(i, table, None, [])
+    data = table_html(i, table, None, [], label=f"数据：{chart.caption or chart.value_name}")
     # The numbers are also a table (behind 查看数据) for screen readers and for copying.
     return (f'<figure class="chart chart-{kind}">{charts.svg(chart)}'
             + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>"

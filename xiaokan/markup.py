@@ -13,7 +13,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .datablocks import extract_blocks, files_digest
+from .datablocks import extract_blocks, files_digest, table_label
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html"]
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
@@ -127,7 +127,8 @@ def _scroll_box(table: etree.Element, previous: etree.Element | None) -> etree.E
     """A wide table scrolls inside its own box on phones; the box is focusable so keyboards can scroll it."""
     title = "".join(previous.itertext()).strip() if previous is not None and "table-title" in (
         previous.get("class") or "") else ""
-    box = etree.Element("div", {"class": "table-wrap", "role": "region", "aria-label": title or "表格",
+    header = ["".join(th.itertext()).strip() for th in table.iter("th")]
+    box = etree.Element("div", {"class": "table-wrap", "role": "region", "aria-label": title or table_label(header),
                                 "tabindex": "0"})
     box.tail, table.tail = table.tail, None
     box.append(table)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import shutil
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -35,13 +36,31 @@ def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, b
     if current != key and (refresh or current is None):
         staging = cache_dir / (INDEX_DIR + ".new")
         shutil.rmtree(staging, ignore_errors=True)
-        asyncio.run(_write_index(read_pages(), staging / INDEX_DIR, language))
+        _run_apart(_write_index(read_pages(), staging / INDEX_DIR, language))
         (staging / INDEX_DIR / "key.txt").write_text(key, encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         (staging / INDEX_DIR).rename(folder)
         shutil.rmtree(staging, ignore_errors=True)
     return {f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "key.txt"}
+
+
+def _run_apart(coroutine) -> None:
+    """Run Pagefind's asyncio client in a thread of its own: the caller may already be inside an event
+    loop (the live preview's Tornado server, Playwright in the tests), where asyncio.run() refuses."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:   # handed to the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="pagefind")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 async def _write_index(pages: dict[str, bytes], dest: Path, language: str) -> None:
