@@ -17,7 +17,7 @@ def test_wrapped_chinese_lines_join_without_a_space_but_english_keeps_one():
 
 def test_lone_image_becomes_figure_with_caption_and_credit():
     body = render_markdown('![学生在实训室](lab.jpg "学校供图")', asset_prefix="../")
-    assert '<figure><img alt="学生在实训室" src="../lab.jpg">' in body.html
+    assert '<figure><img alt="学生在实训室" decoding="async" loading="lazy" src="../lab.jpg">' in body.html
     assert '<figcaption>学生在实训室<span class="credit">学校供图</span></figcaption>' in body.html
     assert body.images == ("lab.jpg",)
 

@@ -269,3 +269,19 @@ def test_the_figures_print_as_charts_with_their_numbers(pages):
     pie = next(i for i, t in text.items() if "（公办学校占比" in t)
     assert "28所（54.9%）" in text[pie] and "23所（45.1%）" in text[pie]
     assert not any("查看数据" in t for t in text.values())
+
+
+def test_each_printed_article_has_a_qr_code_that_opens_its_web_page(sample, sample_pdf, pages, tmp_path):
+    with_qr = [i for i, page in enumerate(pages) if "扫码阅读网页版" in (page.extract_text() or "")]
+    assert len(with_qr) == 20   # one under every article
+    base = "https://www.example.edu.cn/pingjian/"   # site.yaml base_url
+    for index in (with_qr[0], with_qr[-1]):
+        subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(index + 1), "-l", str(index + 1),
+                        str(sample_pdf), str(tmp_path / "p")], check=True)
+        image = next(tmp_path.glob("p*.png"))
+        scanned = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True)
+        url = scanned.stdout.strip()
+        assert url.startswith(base), scanned
+        assert (sample / "output" / url[len(base):] / "index.html").is_file()
+        assert url in pages[index].extract_text().replace("\n", "")   # printed under the code too
+        image.unlink()

@@ -14,6 +14,7 @@ from .cache import (BuildCache, Fingerprints, TemplateDigests, engine_digest, in
 from .content import load_site
 from .datablocks import BlockError
 from .errors import ContentError, ContentErrors, ContentWarning
+from .images import copy_path, make_copy, plan_image
 from .markup import Body, render_markdown
 from .model import Article, Site
 from .output import asset_copies, build_lock, write_site
@@ -72,6 +73,24 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
         if cache:
             cache.store_body(key, body)
     return {a.url: bodies[a.url] for a in site.articles}
+
+
+def resized_images(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict[str, Path]:
+    """output path -> smaller copy of a photo, for the srcset the article pages offer (made in parallel, cached)."""
+    copies: dict[str, Path] = {}
+    missing: dict[Path, tuple[Path, int]] = {}
+    for article in site.articles:
+        for src in bodies[article.url].images:
+            source = article.source.parent / unquote(src)
+            plan = plan_image(article.source.parent, unquote(src))
+            for width, rel in plan.variants if plan else ():
+                cached = copies[f"{article.issue_id}/{rel}"] = copy_path(source, width, cache_dir)
+                if not cached.is_file():
+                    missing[cached] = (source, width)
+    # Resizing a photo takes ~0.1 s: worth a process pool from a handful of new photos on.
+    targets = list(missing)
+    map_indices(lambda i: make_copy(*missing[targets[i]], targets[i]), len(targets), min_batch=4)
+    return copies
 
 
 def _normal(path: Path) -> str:
@@ -139,6 +158,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         files: dict[str, bytes] = {}
         kept: list[str] = []
         copies = asset_copies(root, [i.folder for i in site.issues])
+        copies.update(resized_images(site, bodies, root / ".cache" / "images"))
         template_digest = TemplateDigests(env)
         pdf_status: dict[str, str] = {}
         from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)

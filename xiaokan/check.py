@@ -18,7 +18,10 @@ def check_site(root: Path) -> tuple[list[ContentError], list[ContentWarning]]:
     except ContentError as exc:
         return [exc], []
     problems: list[ContentError] = []
-    bodies = convert_articles(loaded.site)
+    try:
+        bodies = convert_articles(loaded.site)
+    except ContentError as exc:   # a table or chart that cannot be made
+        return [exc], loaded.warnings
     for article in loaded.site.articles:
         refused, missing = reference_problems(article, bodies[article.url], root)
         problems += refused + missing

@@ -12,7 +12,7 @@ TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", 
                       "per_page", "feed_size", "trust_html", "print"})
 SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
 PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "article_starts_new_page",
-                        "internal_notice"})
+                        "internal_notice", "qr_codes"})
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
 
@@ -109,4 +109,5 @@ def _print_options(raw, fail) -> PrintOptions:
         pdfa=bool(raw.get("pdfa", False)),
         article_starts_new_page=bool(raw.get("article_starts_new_page", True)),
         internal_notice=str(notice) if notice else None,
+        qr_codes=bool(raw.get("qr_codes", True)),
     )

@@ -94,13 +94,15 @@ def extract_blocks(text: str, folder: Path | None) -> Blocks:
 
 
 def files_digest(folder: Path, names: tuple[str, ...] | list[str]) -> str:
-    """What the data files hold now: a cached body that read them is reused only if this is unchanged."""
+    """Size and modification time of the files a body was made from (CSV data, photos): a cached body
+    is reused only while this is unchanged."""
     digest = hashlib.sha256()
     for name in names:
         try:
-            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+            stat = (folder / name).stat()
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         except OSError:
-            digest.update(name.encode() + b"\0missing\0")
+            digest.update(f"{name}\0missing\n".encode())
     return digest.hexdigest()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote, unquote
 
 import markdown
 import nh3
@@ -14,6 +15,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .datablocks import extract_blocks, files_digest, table_label
+from .images import SIZES, WIDTHS, plan_image
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html"]
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
@@ -31,7 +33,7 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
     "div": {"role", "tabindex", "aria-label"},
     "a": {"href", "hreflang", "rel"},
-    "img": {"alt", "src", "width", "height", "loading"},
+    "img": {"alt", "src", "width", "height", "loading", "decoding", "srcset", "sizes"},
     "th": {"colspan", "rowspan", "scope", "style"},
     "td": {"colspan", "rowspan", "style"},
     "ol": {"start"},
@@ -45,8 +47,9 @@ class Body:
     images: tuple[str, ...] = ()   # relative image paths
     links: tuple[str, ...] = ()    # relative links not resolved to an article page
     resolved: tuple[tuple[str, str], ...] = ()   # links to other articles: (href as written, page URL)
-    data_files: tuple[str, ...] = ()  # CSV files read for tables and charts, relative to the article
-    data_digest: str = ""             # their contents when read (see datablocks.files_digest)
+    data_files: tuple[str, ...] = ()  # CSV files and photos the HTML was made from, relative to the article
+    data_digest: str = ""             # their state when read (see datablocks.files_digest)
+    missing_alt: tuple[str, ...] = () # images without alt text (a check error: screen readers say nothing)
 
 
 def _is_local(url: str) -> bool:
@@ -60,7 +63,9 @@ class _ArticleTree(Treeprocessor):
         super().__init__(md)
         self.asset_prefix = asset_prefix
         self.resolve_link: LinkResolver | None = None
+        self.folder: Path | None = None
         self.images: list[str] = []
+        self.missing_alt: list[str] = []
         self.links: list[str] = []
         self.resolved: list[tuple[str, str]] = []
 
@@ -74,12 +79,17 @@ class _ArticleTree(Treeprocessor):
                 elif child.tag == "table":
                     parent[i] = _scroll_box(child, previous)
                 previous = child
-        self.images, self.links, self.resolved = [], [], []
+        self.images, self.links, self.resolved, self.missing_alt = [], [], [], []
         for img in root.iter("img"):
             src = img.get("src", "")
+            if not img.get("alt", "").strip():
+                self.missing_alt.append(src)
+            img.set("loading", "lazy")
+            img.set("decoding", "async")
             if _is_local(src):
                 self.images.append(src)
                 if not src.startswith("/"):
+                    self._responsive(img, src)
                     img.set("src", self.asset_prefix + src)
         for a in root.iter("a"):
             href = a.get("href", "")
@@ -91,6 +101,21 @@ class _ArticleTree(Treeprocessor):
                 a.set("href", url)
             else:
                 self.links.append(href)
+
+    def _responsive(self, img: etree.Element, src: str) -> None:
+        """Width and height (no jump while the page loads) and smaller copies for phones (srcset).
+        src stays the original: browsers pick from srcset, WeasyPrint prints the original."""
+        plan = plan_image(self.folder, unquote(src)) if self.folder else None
+        if plan is None:
+            return
+        img.set("width", str(plan.width))
+        img.set("height", str(plan.height))
+        if plan.variants:
+            candidates = [f"{self.asset_prefix}{quote(rel)} {w}w" for w, rel in plan.variants]
+            if plan.width <= WIDTHS[-1]:
+                candidates.append(f"{self.asset_prefix}{src} {plan.width}w")
+            img.set("srcset", ", ".join(candidates))
+            img.set("sizes", SIZES)
 
     def _join_cjk_lines(self, element: etree.Element) -> None:
         if element.tag in _SKIP:
@@ -163,13 +188,14 @@ def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False,
     md.reset()
     tree = md.xiaokan_tree
     tree.resolve_link = resolve_link
+    tree.folder = folder
     html = md.convert(blocks.text)
     if not trust_html:
         html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                          filter_style_properties={"text-align"})
-    files = tuple(blocks.files)
+    files = tuple(blocks.files) + tuple(unquote(src) for src in tree.images if not src.startswith("/"))
     return Body(blocks.insert(html), tuple(tree.images), tuple(tree.links), tuple(tree.resolved),
-                files, files_digest(folder, files) if files and folder else "")
+                files, files_digest(folder, files) if files and folder else "", tuple(tree.missing_alt))
 
 
 def plain_text(html: str) -> str:

@@ -21,6 +21,7 @@ class PrintOptions:
     pdfa: bool = False
     article_starts_new_page: bool = True
     internal_notice: str | None = None   # 内部资料 line on the cover
+    qr_codes: bool = True                # a QR code to its web page under each printed article
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,13 @@ def workers() -> int:
     return min(cores, MAX_WORKERS)
 
 
-def map_indices(job: Callable[[int], T], count: int) -> list[T]:
-    """[job(0), job(1), …, job(count - 1)], in parallel when it pays."""
+def map_indices(job: Callable[[int], T], count: int, min_batch: int = MIN_BATCH) -> list[T]:
+    """[job(0), job(1), …, job(count - 1)], in parallel when it pays (at least min_batch jobs)."""
     global _job
     n = workers()
-    if n < 2 or count < MIN_BATCH or "fork" not in multiprocessing.get_all_start_methods():
+    if n < 2 or count < min_batch or "fork" not in multiprocessing.get_all_start_methods():
         return [job(i) for i in range(count)]
-    size = max(8, count // (n * 4))
+    size = max(1 if min_batch < MIN_BATCH else 8, count // (n * 4))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     _job = job
     try:

@@ -16,6 +16,7 @@ from .cache import Fingerprints, TemplateDigests, engine_digest
 from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
+from .qr import qr_svg
 from .render import make_environment
 
 PRINT_TEMPLATE = "print/issue.html"
@@ -26,11 +27,14 @@ _CLOSING = "”’）》〉」』】〕。，、；：？！…"
 
 def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body]) -> str:
     """The issue as one HTML document for print: cover, 目录, section openers, articles."""
-    groups = [(section, [(a, apply_kinsoku(print_links(bodies[a.url].html, site, issue))) for a in members])
+    def qr(article) -> str | None:
+        return qr_svg(site.config.base_url + article.url) if site.config.print.qr_codes else None
+
+    groups = [(section, [(a, apply_kinsoku(print_links(bodies[a.url].html, site, issue)), qr(a)) for a in members])
               for section, members in articles_by_section(issue, site.config.sections)]
     created = issue_timestamp(issue)
     return env.get_template(PRINT_TEMPLATE).render(issue=issue, groups=groups, options=site.config.print,
-                                                   created=created)
+                                                   created=created, base_url=site.config.base_url)
 
 
 def print_links(html: str, site: Site, issue: Issue) -> str:

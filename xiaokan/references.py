@@ -10,12 +10,17 @@ from .model import Article
 
 
 def reference_problems(article: Article, body: Body, root: Path) -> tuple[list[ContentError], list[ContentError]]:
-    """(refused, missing): files outside content/ and assets/ are refused; files that do not exist are missing."""
+    """(refused, missing): files outside content/ and assets/ are refused; files that do not exist, and
+    alt text that is not there, are missing (a warning in build, an error in check)."""
+    missing: list[ContentError] = [
+        ContentError(article.source, _line_of(article, src), f"image {src!r} has no alt text",
+                     "write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); "
+                     "screen readers read it aloud")
+        for src in body.missing_alt]
     if not body.images and not body.links:
-        return [], []
+        return [], missing
     allowed = [(root / "content").resolve(), (root / "assets").resolve()]
     refused: list[ContentError] = []
-    missing: list[ContentError] = []
     for kind, refs in (("image", body.images), ("link", body.links)):
         for ref in refs:
             path_part = unquote(ref.split("#", 1)[0].split("?", 1)[0])

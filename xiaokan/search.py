@@ -38,11 +38,24 @@ def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, b
         shutil.rmtree(staging, ignore_errors=True)
         _run_apart(_write_index(read_pages(), staging / INDEX_DIR, language))
         (staging / INDEX_DIR / "key.txt").write_text(key, encoding="utf-8")
+        _keep_unchanged(folder, staging / INDEX_DIR)
         shutil.rmtree(folder, ignore_errors=True)
         (staging / INDEX_DIR).rename(folder)
         shutil.rmtree(staging, ignore_errors=True)
     return {f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "key.txt"}
+
+
+def _keep_unchanged(old: Path, new: Path) -> None:
+    """Files of the new index with the same bytes as before are replaced by the old files, so that
+    they keep their modification time and output/ (and a deploy by rsync) sees only what changed."""
+    if not old.is_dir():
+        return
+    for path in new.rglob("*"):
+        before = old / path.relative_to(new)
+        if path.is_file() and before.is_file() and before.stat().st_size == path.stat().st_size \
+                and before.read_bytes() == path.read_bytes():
+            before.replace(path)
 
 
 def _run_apart(coroutine) -> None:
