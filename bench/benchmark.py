@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/benchmark.py [--articles 1000] [--runs 5] [--scaling] [--pdf]
 
+The targets are for `build --no-search`; the search index (Pagefind) is timed separately, as the
+cold build and the one-article edit with indexing.
+
 Every figure is the median wall time of `python build.py …` run as a fresh process, as editors
 run it (interpreter start and imports included). The floor is the least any Python generator
 must do for the same articles in one process: read each file, parse its YAML front matter,
@@ -60,6 +63,8 @@ def make_archive(dest: Path, articles: int) -> Path:
         issue = dest / "content" / f"{year}-{month:02d}"
         if not issue.exists():
             issue.mkdir(parents=True)
+            for data in (ROOT / "content").glob("*/*.csv"):   # the tables and charts of the sample
+                shutil.copy(data, issue / data.name)
             (issue / "issue.yaml").write_text(
                 f"标题: {year}年第{month}期\n期号: {month}\n总期号: {issue_no + 1}\n日期: {year}-{month:02d}-28\n",
                 encoding="utf-8")
@@ -96,7 +101,8 @@ def median_run(prepare, cmd: list[str], cwd: Path, runs: int) -> tuple[float, in
 
 def measure(site: Path, runs: int, pdf: bool) -> dict[str, tuple[float, int]]:
     python = sys.executable
-    build = [python, "build.py", "build", "--no-pdf", "-q"]
+    build = [python, "build.py", "build", "--no-pdf", "--no-search", "-q"]
+    with_search = [python, "build.py", "build", "--no-pdf", "-q"]
 
     def clean() -> None:
         _clean(site)
@@ -119,6 +125,8 @@ def measure(site: Path, runs: int, pdf: bool) -> dict[str, tuple[float, int]]:
         victim.write_text(re.sub(r"(标题: [^\n]*)", lambda m: f"{m.group(1).split(' 改')[0]} 改{next(counter)}", text, 1),
                           encoding="utf-8")
     figures["one-edit"] = median_run(edit, build, site, runs)
+    figures["cold+search"] = median_run(clean, with_search, site, runs)
+    figures["edit+search"] = median_run(edit, with_search, site, runs)
     if pdf:
         issue = sorted(p.name for p in (site / "content").iterdir())[-1]
         figures[f"pdf {issue}"] = median_run(lambda: shutil.rmtree(site / ".cache" / "pdf", ignore_errors=True),
@@ -142,12 +150,14 @@ def main() -> None:
         cold = figures["cold"][0]
         for name, (seconds, mib) in figures.items():
             ratios = f"{seconds / floor:5.2f}× floor" + (f", {seconds / cold:5.1%} of cold" if name in ("no-change", "one-edit") else "")
+            if name == "cold+search":
+                ratios += f"  (indexing {seconds - cold:.2f} s)"
             print(f"  {name:<12} {seconds:7.2f} s  {ratios}  peak {mib} MiB")
         if args.scaling:
             print("cold build by archive size:")
             for n in (100, 1000, 5000):
                 scaled = make_archive(Path(tmp) / f"scale-{n}", n)
-                seconds, mib = median_run(lambda: _clean(scaled), [sys.executable, "build.py", "build", "--no-pdf", "-q"], scaled,
+                seconds, mib = median_run(lambda: _clean(scaled), [sys.executable, "build.py", "build", "--no-pdf", "--no-search", "-q"], scaled,
                                           max(1, args.runs // 2))
                 print(f"  {n:>5} articles  {seconds:6.2f} s  {seconds / n * 1000:5.2f} ms/article  peak {mib} MiB")
 

@@ -139,7 +139,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     started = time.perf_counter()
     out_dir = (options.out_dir or root / "output").resolve()
     with build_lock(root):
-        stamp = input_stamp(root, repr((options.pdf, options.issue_ids)))
+        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search)))
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],

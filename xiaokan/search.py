@@ -28,12 +28,14 @@ def search_key(pages: dict[str, str]) -> str:
 def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, bytes]],
                  language: str, refresh: bool = True) -> dict[str, Path]:
     """output path -> file of the index, for output/pagefind/. read_pages gives {page path: HTML} and is
-    called only when the index must be (re)built. With refresh False an existing index is reused even
-    if stale (the live preview does not wait for indexing)."""
+    called only when the index must be (re)built. With refresh False nothing is indexed: the last
+    index is published as it is, even if stale, or none (the live preview does not wait for it)."""
     folder = cache_dir / INDEX_DIR
     stamp = folder / "key.txt"
     current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
-    if current != key and (refresh or current is None):
+    if current is None and not refresh:
+        return {}
+    if current != key and refresh:
         staging = cache_dir / (INDEX_DIR + ".new")
         shutil.rmtree(staging, ignore_errors=True)
         _run_apart(_write_index(read_pages(), staging / INDEX_DIR, language))

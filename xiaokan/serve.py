@@ -75,7 +75,8 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     def rebuild(changed_files: list[Path]) -> None:
         started = time.perf_counter()
         try:
-            report = build(root, BuildOptions(pdf=False, search=False), lambda msg: None)
+            # The search index is built at start; edits reuse it rather than wait for Pagefind.
+            report = build(root, BuildOptions(pdf=False, search=not changed_files), lambda msg: None)
         except ContentErrors as exc:
             _failed(state, [e.render() for e in exc.errors], log)
             return

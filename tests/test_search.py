@@ -1,0 +1,43 @@
+"""The search index as a build step: what is indexed, and when it is rebuilt (the browser side is in e2e/)."""
+from __future__ import annotations
+
+import json
+
+from helpers import run_build, snapshot, write
+
+
+def entry(site) -> dict:
+    return json.loads((site / "output/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def test_the_articles_are_indexed_in_chinese_and_the_search_page_is_built(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    languages = entry(mini)["languages"]
+    assert list(languages) == ["zh"] and languages["zh"]["page_count"] == 3   # the draft is not published
+    search_page = (mini / "output/search/index.html").read_text(encoding="utf-8")
+    assert 'id="search-input"' in search_page and '<meta name="robots" content="noindex">' in search_page
+    home = (mini / "output/index.html").read_text(encoding="utf-8")
+    assert 'action="search/index.html"' in home and 'role="search"' in home
+    article = (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
+    assert "<article class=\"article\" data-pagefind-body" in article   # only the article, not the navigation
+
+
+def test_index_is_kept_when_no_article_changed_and_renewed_when_one_did(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    index = snapshot(mini / "output/pagefind")
+    write(mini, "assets/site.css", (mini / "assets/site.css").read_text(encoding="utf-8") + "\n/* x */\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert snapshot(mini / "output/pagefind") == index
+    article = mini / "content/2024-07/01-first.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("这是第一段", "这是关于双师型教师的第一段"),
+                       encoding="utf-8")
+    assert run_build(mini, "build", "--no-pdf", "--no-search").code == 0
+    assert snapshot(mini / "output/pagefind") == index   # --no-search publishes the last index as it was
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert snapshot(mini / "output/pagefind") != index
+
+
+def test_no_search_on_a_fresh_site_builds_no_index(mini):
+    assert run_build(mini, "build", "--no-pdf", "--no-search").code == 0
+    assert not (mini / "output/pagefind").exists()
+    assert (mini / "output/search/index.html").is_file()
