@@ -6,9 +6,11 @@ The targets are for `build --no-search`; the search index (Pagefind) is timed se
 cold build and the one-article edit with indexing.
 
 Every figure is the median wall time of `python build.py …` run as a fresh process, as editors
-run it (interpreter start and imports included). The floor is the least any Python generator
+run it (interpreter start and imports included); ratios are medians of the ratios within a round
+(each round runs the floor and every kind of build once, back to back). The floor is the least any Python generator
 must do for the same articles in one process: read each file, parse its YAML front matter,
-convert its Markdown, render one Jinja template, write the page.
+convert its Markdown (with each CSV table or chart as a plain HTML table), render one Jinja
+template, write the page.
 """
 from __future__ import annotations
 
@@ -28,8 +30,15 @@ PER_ISSUE = 100
 SECTIONS = ("新闻政策", "评建动态", "他山之石")
 
 FLOOR = r'''
-import sys, pathlib, yaml, markdown, jinja2
+import csv, html, re, sys, pathlib, yaml, markdown, jinja2
 src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+
+def csv_table(match, folder):   # a table or chart shortcode: at the least, its CSV as an HTML table
+    with open(folder / match.group(1), encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    return "<table>" + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
+                               for r in rows) + "</table>"
+
 template = jinja2.Environment(autoescape=True).from_string(
     "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>{{ title }}</title></head>"
     "<body><h1>{{ title }}</h1>{{ body | safe }}</body></html>")
@@ -38,6 +47,7 @@ for path in sorted(src.glob("*/*.md")):
     text = path.read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)
+    body = re.sub(r'\{\{<[^>]*文件="([^"]+)"[^>]*>\}\}', lambda m: csv_table(m, path.parent), body)
     md.reset()
     target = out / path.parent.name / path.stem / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +92,7 @@ def _clean(site: Path) -> None:
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak memory (MiB) of one command run as its own process."""
+    os.sync()   # the previous run's files go to disk first, not during this run
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -99,24 +110,13 @@ def median_run(prepare, cmd: list[str], cwd: Path, runs: int) -> tuple[float, in
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def measure(site: Path, runs: int, pdf: bool) -> dict[str, tuple[float, int]]:
+def measure(site: Path, runs: int, pdf: bool) -> dict[str, list[tuple[float, int]]]:
+    """Each round runs every kind once, one after the other, so that a busy moment of the shared
+    machine hits the floor and the builds alike; ratios are then taken within a round."""
     python = sys.executable
     build = [python, "build.py", "build", "--no-pdf", "--no-search", "-q"]
     with_search = [python, "build.py", "build", "--no-pdf", "-q"]
-
-    def clean() -> None:
-        _clean(site)
-
     floor_out = site.parent / "floor-output"
-
-    def clean_floor() -> None:
-        shutil.rmtree(floor_out, ignore_errors=True)
-
-    figures = {
-        "floor": median_run(clean_floor, [python, "-c", FLOOR, str(site / "content"), str(floor_out)], site, runs),
-        "cold": median_run(clean, build, site, runs),
-        "no-change": median_run(lambda: None, build, site, runs),
-    }
     victim = sorted((site / "content").glob("*/050-*.md"))[0]
     counter = iter(range(10**6))
 
@@ -124,13 +124,25 @@ def measure(site: Path, runs: int, pdf: bool) -> dict[str, tuple[float, int]]:
         text = victim.read_text(encoding="utf-8")
         victim.write_text(re.sub(r"(标题: [^\n]*)", lambda m: f"{m.group(1).split(' 改')[0]} 改{next(counter)}", text, 1),
                           encoding="utf-8")
-    figures["one-edit"] = median_run(edit, build, site, runs)
-    figures["cold+search"] = median_run(clean, with_search, site, runs)
-    figures["edit+search"] = median_run(edit, with_search, site, runs)
+
+    kinds = [
+        ("floor", lambda: shutil.rmtree(floor_out, ignore_errors=True),
+         [python, "-c", FLOOR, str(site / "content"), str(floor_out)]),
+        ("cold", lambda: _clean(site), build),
+        ("no-change", lambda: None, build),
+        ("one-edit", edit, build),
+        ("cold+search", lambda: _clean(site), with_search),
+        ("edit+search", edit, with_search),
+    ]
+    figures: dict[str, list[tuple[float, int]]] = {name: [] for name, _, _ in kinds}
+    for _ in range(runs):
+        for name, prepare, cmd in kinds:
+            prepare()
+            figures[name].append(timed(cmd, site))
     if pdf:
         issue = sorted(p.name for p in (site / "content").iterdir())[-1]
-        figures[f"pdf {issue}"] = median_run(lambda: shutil.rmtree(site / ".cache" / "pdf", ignore_errors=True),
-                                             [python, "build.py", "pdf", issue, "-q"], site, 1)
+        shutil.rmtree(site / ".cache" / "pdf", ignore_errors=True)
+        figures[f"pdf {issue}"] = [timed([python, "build.py", "pdf", issue, "-q"], site)]
     return figures
 
 
@@ -146,12 +158,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = make_archive(Path(tmp) / "site", args.articles)
         figures = measure(site, args.runs, args.pdf)
-        floor = figures["floor"][0]
-        cold = figures["cold"][0]
-        for name, (seconds, mib) in figures.items():
-            ratios = f"{seconds / floor:5.2f}× floor" + (f", {seconds / cold:5.1%} of cold" if name in ("no-change", "one-edit") else "")
+
+        def paired(name: str, base: str) -> float:   # median of the ratios within each round
+            return statistics.median(a[0] / b[0] for a, b in zip(figures[name], figures[base]))
+
+        for name, results in figures.items():
+            seconds, mib = statistics.median(r[0] for r in results), max(r[1] for r in results)
+            ratios = f"{paired(name, 'floor'):5.2f}× floor" if name in figures and len(results) == args.runs else ""
+            if name in ("no-change", "one-edit"):
+                ratios += f", {paired(name, 'cold'):5.1%} of cold"
             if name == "cold+search":
-                ratios += f"  (indexing {seconds - cold:.2f} s)"
+                ratios += f"  (indexing ~{seconds - statistics.median(r[0] for r in figures['cold']):.2f} s)"
             print(f"  {name:<12} {seconds:7.2f} s  {ratios}  peak {mib} MiB")
         if args.scaling:
             print("cold build by archive size:")

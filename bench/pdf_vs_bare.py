@@ -80,7 +80,9 @@ def main() -> None:
     print(f"issue {args.issue}, median of {args.runs} runs, one process each")
     print(f"  bare WeasyPrint : {bare['seconds']:.2f} s, {bare['pages']} pages, {bare['bytes'] / 1024:.0f} KiB")
     print(f"  xiaokan render  : {ours['seconds']:.2f} s, {ours['pages']} pages, {ours['bytes'] / 1024:.0f} KiB")
-    print(f"  ratio           : {ours['seconds'] / bare['seconds']:.2f}x (target ≤ 1.20x)")
+    paired = statistics.median(o["seconds"] / b["seconds"] for o, b in zip(our_runs, bare_runs))
+    print(f"  ratio           : {ours['seconds'] / bare['seconds']:.2f}x of the medians, "
+          f"{paired:.2f}x median of the paired runs (target ≤ 1.20x)")
 
 
 if __name__ == "__main__":
