@@ -14,7 +14,7 @@ from .cache import (BuildCache, Fingerprints, TemplateDigests, engine_digest, in
 from .content import load_site
 from .datablocks import BlockError
 from .errors import ContentError, ContentErrors, ContentWarning
-from .images import copy_path, make_copy, plan_image
+from .images import copy_path, make_copy
 from .markup import Body, render_markdown
 from .model import Article, Site
 from .output import asset_copies, build_lock, write_site
@@ -80,13 +80,11 @@ def resized_images(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict
     copies: dict[str, Path] = {}
     missing: dict[Path, tuple[Path, int]] = {}
     for article in site.articles:
-        for src in bodies[article.url].images:
-            source = article.source.parent / unquote(src)
-            plan = plan_image(article.source.parent, unquote(src))
-            for width, rel in plan.variants if plan else ():
-                cached = copies[f"{article.issue_id}/{rel}"] = copy_path(source, width, cache_dir)
-                if not cached.is_file():
-                    missing[cached] = (source, width)
+        for src, width, rel in bodies[article.url].resized:   # (as planned when the Markdown was converted)
+            source = article.source.parent / src
+            cached = copies[f"{article.issue_id}/{rel}"] = copy_path(source, width, cache_dir)
+            if not cached.is_file():
+                missing[cached] = (source, width)
     # Resizing a photo takes ~0.1 s: worth a process pool from a handful of new photos on.
     targets = list(missing)
     map_indices(lambda i: make_copy(*missing[targets[i]], targets[i]), len(targets), min_batch=4)

@@ -50,6 +50,7 @@ class Body:
     data_files: tuple[str, ...] = ()  # CSV files and photos the HTML was made from, relative to the article
     data_digest: str = ""             # their state when read (see datablocks.files_digest)
     missing_alt: tuple[str, ...] = () # images without alt text (a check error: screen readers say nothing)
+    resized: tuple[tuple[str, int, str], ...] = ()   # copies the srcset offers: (photo, width, copy's path)
 
 
 def _is_local(url: str) -> bool:
@@ -66,6 +67,7 @@ class _ArticleTree(Treeprocessor):
         self.folder: Path | None = None
         self.images: list[str] = []
         self.missing_alt: list[str] = []
+        self.resized: list[tuple[str, int, str]] = []
         self.links: list[str] = []
         self.resolved: list[tuple[str, str]] = []
 
@@ -79,7 +81,7 @@ class _ArticleTree(Treeprocessor):
                 elif child.tag == "table":
                     parent[i] = _scroll_box(child, previous)
                 previous = child
-        self.images, self.links, self.resolved, self.missing_alt = [], [], [], []
+        self.images, self.links, self.resolved, self.missing_alt, self.resized = [], [], [], [], []
         for img in root.iter("img"):
             src = img.get("src", "")
             if not img.get("alt", "").strip():
@@ -110,6 +112,7 @@ class _ArticleTree(Treeprocessor):
             return
         img.set("width", str(plan.width))
         img.set("height", str(plan.height))
+        self.resized += [(unquote(src), w, rel) for w, rel in plan.variants]
         if plan.variants:
             candidates = [f"{self.asset_prefix}{quote(rel)} {w}w" for w, rel in plan.variants]
             if plan.width <= WIDTHS[-1]:
@@ -195,7 +198,8 @@ def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False,
                          filter_style_properties={"text-align"})
     files = tuple(blocks.files) + tuple(unquote(src) for src in tree.images if not src.startswith("/"))
     return Body(blocks.insert(html), tuple(tree.images), tuple(tree.links), tuple(tree.resolved),
-                files, files_digest(folder, files) if files and folder else "", tuple(tree.missing_alt))
+                files, files_digest(folder, files) if files and folder else "", tuple(tree.missing_alt),
+                tuple(tree.resized))
 
 
 def plain_text(html: str) -> str:
