@@ -38,6 +38,8 @@ def test_merge_turns_repeated_cells_into_one_cell_with_rowspan(tmp_path):
     assert body[2].endswith('<td rowspan="3">广西</td>') and "广西" not in body[3] + body[4]
     assert body[5].endswith("<td>海南省</td>")   # a group of one keeps a plain cell
     assert body[1] == "<td>2</td><td>乙大学</td>"
+    # each province is a <tbody> of its own, which print keeps on one page
+    assert 'class="data merged"' in html and html.count("<tbody>") == 3
 
 
 def test_merged_column_does_not_cross_a_group_of_the_column_to_its_left():

@@ -285,3 +285,24 @@ def test_each_printed_article_has_a_qr_code_that_opens_its_web_page(sample, samp
         assert (sample / "output" / url[len(base):] / "index.html").is_file()
         assert url in pages[index].extract_text().replace("\n", "")   # printed under the code too
         image.unlink()
+
+
+def test_a_merged_province_cell_is_never_split_by_a_page_break(pages):
+    import csv
+    from itertools import groupby
+
+    with open(ROOT / "content/2024-06/benke-51.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in pages]
+    checked = 0
+    for province, members in groupby(rows, key=lambda r: r["省份"]):
+        members = list(members)
+        names = [re.sub(r"^\[(.*)\]\(.*\)$", r"\1", m["名称"]) for m in members]
+        # a row as printed: 序号, 名称, 所在地 (the merged 省份 cell stands apart, beside the group)
+        needles = [re.compile(re.escape(m["序号"] + name) + f"({re.escape(province)})?" + re.escape(m["所在地"]))
+                   for m, name in zip(members, names)]
+        where = {i for needle in needles for i, text in enumerate(texts) if needle.search(text)}
+        assert len(where) == 1, f"{province}: {names} printed on pages {sorted(where)}"
+        assert province in texts[where.pop()]
+        checked += len(names) > 1
+    assert checked >= 14   # provinces with more than one university

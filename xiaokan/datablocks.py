@@ -190,12 +190,18 @@ def table_html(i: int, table: DataTable, caption: str | None, merge: list[str], 
         breaks |= {r for r, span in enumerate(spans[c]) if span}
     # Each scrolling box is a landmark and needs a name of its own: the caption, else the columns.
     label = html.escape(label or caption or table_label(table.header))
-    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table class="data">']
+    # With merged cells, each group of the outermost merged column is a <tbody> of its own, which
+    # print keeps on one page: a merged cell split by a page break would leave rows without their 省份.
+    outer = spans[min(spans)] if spans else None
+    kind = "data merged" if spans else "data"
+    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table class="{kind}">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>" + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in table.header)
                  + "</tr></thead><tbody>")
     for r, row in enumerate(table.rows):
+        if outer and r and outer[r]:
+            parts.append("</tbody><tbody>")
         cells = []
         for c, text in enumerate(row):
             span = spans[c][r] if c in spans else 1
