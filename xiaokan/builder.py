@@ -122,8 +122,8 @@ def _check_references(site: Site, bodies: dict[str, Body]) -> list[ContentWarnin
 def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], files: dict[str, bytes],
                   out_dir: Path, refresh: bool) -> dict[str, Path]:
     """The search index of the article pages (re-indexed only when one of them changed)."""
-    def read_pages() -> dict[str, bytes]:
-        return {path: files[path] if path in files else (out_dir / path).read_bytes() for path in article_keys}
+    def read_pages() -> dict[str, bytes | Path]:   # new pages from memory, kept ones from output/
+        return {path: files[path] if path in files else out_dir / path for path in article_keys}
     try:
         return search_index(cache.dir, search_key(article_keys), read_pages, site.config.language, refresh)
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was

@@ -221,16 +221,19 @@ def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
     kind = CHART_TYPES.get(args.get("type", "bar"))
     if kind is None:
         raise BlockError(i, f"unknown chart type {args['type']!r}", "use 柱状图 (bar) or 饼图 (pie)")
+    if len(table.header) < 2:   # (read_csv made every row as wide as the header)
+        raise BlockError(i, f"{args['file']} needs two columns: a label and a number (0 or more)")
     labels, values = [], []
     for n, row in enumerate(table.rows, start=2):
         try:
-            values.append(float(row[1].replace(",", "")) if len(row) > 1 else float("nan"))
+            value = float(row[1].replace(",", ""))
         except ValueError:
-            raise BlockError(i, f"{args['file']} line {n}: {row[1]!r} is not a number",
-                             "a chart reads labels from the first column and numbers from the second") from None
+            value = float("nan")
+        if not value >= 0:   # not a number, or negative
+            raise BlockError(i, f"{args['file']} line {n}: {row[1]!r} is not a number (0 or more)",
+                             "a chart reads labels from the first column and numbers from the second")
         labels.append(row[0])
-    if len(table.header) < 2 or any(v != v or v < 0 for v in values):
-        raise BlockError(i, f"{args['file']} needs two columns: a label and a number (0 or more)")
+        values.append(value)
     if kind == "pie" and not sum(values):
         raise BlockError(i, f"{args['file']}: a pie chart needs at least one value above 0")
     chart = charts.Chart(kind, args.get("caption", ""), table.header[0], table.header[1], tuple(labels),

@@ -2,7 +2,8 @@
 
 A phone on a slow connection should not download a 4000-pixel photo to show it 375 pixels wide.
 The web page offers copies 480, 960 and 1440 pixels wide and lets the browser choose; the PDF keeps
-the original at print resolution. Copies are made once and kept in .cache/images/, by content.
+the original at print resolution. Copies are made once and kept in .cache/images/, by the
+photo's path, size and modification time.
 """
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from .cache import Fingerprints, TemplateDigests, engine_digest
+from .datablocks import files_digest
 from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
@@ -175,17 +176,7 @@ def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: F
     digest.update(issue_timestamp(issue).encode())
     for article in issue.articles:
         body = bodies[article.url]
-        digest.update(body.html.encode())
-        for src in body.images:
-            digest.update(_file_stamp(article.source.parent / src))
+        digest.update(body.html.encode() + body.data_digest.encode())   # (its photos and CSVs, as checked)
     if issue.cover_image:
-        digest.update(_file_stamp(issue.folder / issue.cover_image))
+        digest.update(files_digest(issue.folder, [issue.cover_image]).encode())
     return digest.hexdigest()[:16]
-
-
-def _file_stamp(path: Path) -> bytes:
-    try:
-        stat = path.stat()
-    except OSError:
-        return b"missing"
-    return f"{stat.st_size}:{stat.st_mtime_ns}".encode()

@@ -3,11 +3,13 @@
 Pagefind's extended build (PyPI `pagefind[extended]`) segments Chinese into words, so 职业本科 finds
 职业本科 and 双师型 finds 双师型. Only the article pages are indexed, and within them only the
 element marked data-pagefind-body (title and body, not navigation). The index is kept in
-.cache/build/pagefind/ and rebuilt only when an article page changed; output/ gets it by hard links.
+.cache/build/pagefind/ and rebuilt only when an article page changed; output/ gets copies, which
+stay untouched while the index is unchanged.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -25,10 +27,10 @@ def search_key(pages: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, bytes]],
+def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, bytes | Path]],
                  language: str, refresh: bool = True) -> dict[str, Path]:
-    """output path -> file of the index, for output/pagefind/. read_pages gives {page path: HTML} and is
-    called only when the index must be (re)built. With refresh False nothing is indexed: the last
+    """output path -> file of the index, for output/pagefind/. read_pages gives {page path: its HTML,
+    or the file that holds it} and is called only when the index must be (re)built. With refresh False nothing is indexed: the last
     index is published as it is, even if stale, or none (the live preview does not wait for it)."""
     folder = cache_dir / INDEX_DIR
     stamp = folder / "key.txt"
@@ -60,7 +62,7 @@ def _keep_unchanged(old: Path, new: Path) -> None:
             before.replace(path)
 
 
-def _write_index(pages: dict[str, bytes], dest: Path, language: str) -> None:
+def _write_index(pages: dict[str, bytes | Path], dest: Path, language: str) -> None:
     """Run Pagefind's command line over the article pages, laid out as on the site.
 
     (Its Python API answers one request per 0.1 s poll, 100 s for 1,000 pages; the command line
@@ -71,7 +73,13 @@ def _write_index(pages: dict[str, bytes], dest: Path, language: str) -> None:
     for path, html in pages.items():
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(html)
+        if isinstance(html, bytes):
+            target.write_bytes(html)
+        else:   # a page kept in output/: link it rather than read and write it again
+            try:
+                os.link(html, target)
+            except OSError:
+                shutil.copyfile(html, target)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(dest),
                "--force-language", language.split("-")[0].lower(), "--keep-index-url", "--silent"]
     try:
