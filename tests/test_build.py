@@ -6,6 +6,8 @@ import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from PIL import Image
+
 from helpers import run_build, snapshot, write
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -116,11 +118,12 @@ def test_titles_are_escaped_in_html_attributes_and_feed(mini):
 
 
 def test_images_beside_an_article_are_published(mini):
-    (mini / "content/2024-07/photo.png").write_bytes(b"\x89PNG fake")
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(mini / "content/2024-07/photo.png")
     write(mini, "content/2024-07/05-photo.md", "---\n标题: 图片\n栏目: 新闻政策\n---\n![实训室](photo.png \"学校供图\")\n")
     out = built(mini)
-    assert (out / "2024-07/photo.png").read_bytes() == b"\x89PNG fake"
-    assert '<img alt="实训室" decoding="async" loading="lazy" src="../photo.png">' in read(out / "2024-07/photo/index.html")
+    assert (out / "2024-07/photo.png").read_bytes() == (mini / "content/2024-07/photo.png").read_bytes()
+    assert '<img alt="实训室" decoding="async" height="30" loading="lazy" src="../../2024-07/photo.png" width="40">' \
+        in read(out / "2024-07/photo/index.html")
     assert not (out / "2024-07/05-photo.md").exists()
 
 
@@ -151,7 +154,7 @@ def test_build_that_fails_midway_leaves_output_untouched(mini, monkeypatch):
     monkeypatch.setattr(xiaokan.output, "_swap", real)
     assert result.code == 130
     assert snapshot(out) == before
-    assert not list(mini.glob(".output-*")), "the half-built temporary folder is removed"
+    assert not list(mini.glob(".output*")), "the half-built temporary folder is removed"
 
 
 def test_small_change_interrupted_while_committing_is_rolled_back(mini, monkeypatch):

@@ -82,11 +82,14 @@ def test_unknown_key_warns_with_the_closest_key_and_builds(mini):
     assert "did you mean `作者`?" in result.stderr
 
 
-def test_missing_image_warns_on_build_and_fails_check(mini):
+def test_missing_image_is_an_error_in_build_and_check_alike(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    before = snapshot(mini / "output")
     write(mini, BAD, "---\n标题: 图\n栏目: 新闻政策\n---\n正文\n\n![说明](nothere.jpg)\n")
     built = run_build(mini, "build", "--no-pdf")
-    assert built.code == 0
-    assert f"{BAD}:7: warning: image 'nothere.jpg' points to a file that does not exist" in built.stderr
+    assert built.code == 1
+    assert f"{BAD}:7: image 'nothere.jpg' points to a file that does not exist" in built.stderr
+    assert snapshot(mini / "output") == before
     checked = run_build(mini, "check")
     assert checked.code == 1
     assert f"{BAD}:7: image 'nothere.jpg' points to a file that does not exist" in checked.stderr
@@ -138,10 +141,15 @@ def test_symlink_to_a_file_outside_the_project_is_not_published(mini, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("password", encoding="utf-8")
     (mini / "content/2024-07/notes.txt").symlink_to(secret)
+    result = run_build(mini, "build", "--no-pdf")   # nothing uses it: not published
+    assert result.code == 0, result.stderr
+    assert not (mini / "output/2024-07/notes.txt").exists()
+    write(mini, "content/2024-07/05-notes.md", "---\n标题: 附件\n栏目: 新闻政策\n---\n见[附件](notes.txt)。\n")
     result = run_build(mini, "build", "--no-pdf")
     assert result.code == 1
     assert "content/2024-07/notes.txt: this link points outside the project" in result.stderr
-    assert not (mini / "output").exists()
+    assert "password" not in "".join(p.read_text(encoding="utf-8", errors="replace")
+                                     for p in (mini / "output").rglob("*") if p.is_file())
 
 
 @pytest.mark.parametrize("name,data,words", [

@@ -32,10 +32,11 @@ def test_photo_becomes_figure_with_caption_credit_and_responsive_copies(mini):
     html = (out / "lab/index.html").read_text(encoding="utf-8")
     assert '<figcaption>学生在实训室操作机床<span class="credit">学校供图</span></figcaption>' in html
     tag = img_tag(html)
-    assert 'src="../lab.jpg"' in tag and 'width="2400"' in tag and 'height="1600"' in tag
+    assert 'src="../../2024-07/lab.jpg"' in tag and 'width="2400"' in tag and 'height="1600"' in tag
     assert 'loading="lazy"' in tag and 'sizes="' in tag
     srcset = re.search(r'srcset="([^"]+)"', tag).group(1)
-    assert srcset == "../_resized/lab-480w.jpg 480w, ../_resized/lab-960w.jpg 960w, ../_resized/lab-1440w.jpg 1440w"
+    assert srcset == ("../../2024-07/_resized/lab-480w.jpg 480w, ../../2024-07/_resized/lab-960w.jpg 960w, "
+                      "../../2024-07/_resized/lab-1440w.jpg 1440w")
     for width in (480, 960, 1440):
         with Image.open(out / f"_resized/lab-{width}w.jpg") as copy:
             assert copy.size == (width, round(1600 * width / 2400))
@@ -56,7 +57,7 @@ def test_resized_copies_are_made_once(mini):
     photo(mini / "content/2024-07/lab.jpg", size=(1000, 800))   # a new photo under the same name
     assert run_build(mini, "build", "--no-pdf").code == 0
     html = (mini / "output/2024-07/lab/index.html").read_text(encoding="utf-8")
-    assert 'width="1000"' in img_tag(html) and "lab-960w.jpg 960w, ../lab.jpg 1000w" in img_tag(html)
+    assert 'width="1000"' in img_tag(html) and "lab-960w.jpg 960w, ../../2024-07/lab.jpg 1000w" in img_tag(html)
     assert not (mini / "output/2024-07/_resized/lab-1440w.jpg").exists()
 
 
@@ -83,7 +84,7 @@ def test_the_pdf_prints_the_original_photo(mini):
     assert (2400, 1600) in sizes
 
 
-def test_missing_alt_text_is_a_check_error_and_a_build_warning(mini):
+def test_missing_alt_text_is_an_error_in_check_and_build_alike(mini):
     photo(mini / "content/2024-07/lab.jpg", size=(600, 400))
     write(mini, "content/2024-07/05-lab.md", ARTICLE.format(image="![](lab.jpg)"))
     check = run_build(mini, "check")
@@ -91,4 +92,5 @@ def test_missing_alt_text_is_a_check_error_and_a_build_warning(mini):
     assert "05-lab.md:9: image 'lab.jpg' has no alt text" in check.stderr
     assert "write what the picture shows" in check.stderr
     build = run_build(mini, "build", "--no-pdf")
-    assert build.code == 0 and "warning: image 'lab.jpg' has no alt text" in build.stderr
+    assert build.code == 1 and "05-lab.md:9: image 'lab.jpg' has no alt text" in build.stderr
+    assert not (mini / "output").exists()

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from helpers import run_build, snapshot, write
 
@@ -110,8 +111,9 @@ def test_a_hand_edited_output_file_is_replaced(mini):
 
 def test_changed_image_is_copied_again(mini):
     image = mini / "content/2024-07/photo.png"
-    image.write_bytes(b"one")
+    write(mini, "content/2024-07/05-photo.md", "---\n标题: 图\n栏目: 新闻政策\n---\n![实训室](photo.png)\n")
+    Image.new("RGB", (30, 20), (255, 0, 0)).save(image)
     build(mini)
-    image.write_bytes(b"two!")
+    Image.new("RGB", (30, 20), (0, 0, 255)).save(image)
     build(mini)
-    assert (mini / "output/2024-07/photo.png").read_bytes() == b"two!"
+    assert (mini / "output/2024-07/photo.png").read_bytes() == image.read_bytes()

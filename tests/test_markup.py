@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from xiaokan.markup import render_markdown
+from xiaokan.urls import rebase
 
 
 def test_table_header_stays_a_header():
@@ -16,8 +17,8 @@ def test_wrapped_chinese_lines_join_without_a_space_but_english_keeps_one():
 
 
 def test_lone_image_becomes_figure_with_caption_and_credit():
-    body = render_markdown('![学生在实训室](lab.jpg "学校供图")', asset_prefix="../")
-    assert '<figure><img alt="学生在实训室" decoding="async" loading="lazy" src="../lab.jpg">' in body.html
+    body = render_markdown('![学生在实训室](lab.jpg "学校供图")')
+    assert '<figure><img alt="学生在实训室" decoding="async" loading="lazy" src="lab.jpg">' in body.html
     assert '<figcaption>学生在实训室<span class="credit">学校供图</span></figcaption>' in body.html
     assert body.images == ("lab.jpg",)
 
@@ -39,9 +40,10 @@ def test_raw_script_is_removed_unless_html_is_trusted():
 
 def test_link_to_another_article_file_goes_to_its_page():
     body = render_markdown("见[上一篇](01-first.md#part)和[文件](plan.pdf)。",
-                           resolve_link=lambda href: "../../2024-07/first/index.html#part")
-    assert 'href="../../2024-07/first/index.html#part"' in body.html
-    assert body.links == ("plan.pdf",)
+                           resolve_link=lambda href: "2024-07/first/")
+    assert 'href="@root/2024-07/first/index.html#part"' in body.html
+    assert rebase(body.html, "../../").count('href="../../2024-07/first/index.html#part"') == 1
+    assert [r.written for r in body.references] == ["plan.pdf"]
 
 
 def test_ordered_list_keeps_its_start_number():

@@ -21,7 +21,7 @@ OPENING, CLOSING = "（「『“《", "。，、；：？！）」』”》"
 
 @pytest.fixture(scope="session")
 def sample_pdf(sample) -> Path:
-    return sample / "output/2024-06/xiaokan-2024-06.pdf"
+    return sample / "print/xiaokan-2024-06.pdf"
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +55,27 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def test_pdf_is_linked_from_the_issue_page(sample):
+def test_an_internal_issue_pdf_goes_to_print_and_not_onto_the_public_site(sample):
+    """The sample's cover says 内部资料: its PDF is for the print office, not for the public site."""
+    assert (sample / "print/xiaokan-2024-06.pdf").read_bytes().startswith(b"%PDF-")
+    assert not list((sample / "output").rglob("*.pdf"))
     page = (sample / "output/2024-06/index.html").read_text(encoding="utf-8")
-    assert 'href="xiaokan-2024-06.pdf"' in page
+    assert ".pdf" not in page and "下载本期 PDF" not in page
+
+
+def test_pdf_is_linked_from_the_issue_page_when_site_yaml_says_so(mini):
+    text = (mini / "site.yaml").read_text(encoding="utf-8")
+    write(mini, "site.yaml", text + "print:\n  internal_notice: 内部资料\n  publish_on_site: 是\n")
+    result = run_build(mini, "build")
+    assert result.code == 0, result.stderr
+    page = (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
+    assert 'href="xiaokan-2024-07.pdf"' in page
+    assert (mini / "output/2024-07/xiaokan-2024-07.pdf").read_bytes() == (mini / "print/xiaokan-2024-07.pdf").read_bytes()
+    write(mini, "site.yaml", text + "print:\n  internal_notice: 内部资料\n")
+    assert run_build(mini, "build").code == 0
+    assert not (mini / "output/2024-07/xiaokan-2024-07.pdf").exists()
+    assert "xiaokan-2024-07.pdf" not in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
+    assert (mini / "print/xiaokan-2024-07.pdf").is_file()
 
 
 def test_a4_pages_cover_and_metadata(sample_pdf, pages):

@@ -17,10 +17,13 @@ from .errors import ContentError, ContentErrors, ContentWarning
 from .images import copy_path, make_copy
 from .markup import Body, render_markdown
 from .model import Article, Site
-from .output import asset_copies, build_lock, write_site
+from .output import (PRINT_DIR, asset_copies, build_lock, check_output_dir, recover_interrupted, refuse_links_outside,
+                     write_print_copies, write_site)
 from .pages import plan_pages
 from .parallel import map_indices
 from .references import reference_problems
+from .svgsafe import clean_svg_copy
+from .urls import source_path
 from .render import make_environment, render_page
 from .search import search_index, search_key
 
@@ -31,6 +34,7 @@ class BuildOptions:
     issue_ids: tuple[str, ...] = ()       # limit PDF rendering to these issues (empty: all)
     search: bool = True                   # re-index for search when articles changed (else reuse the last index)
     out_dir: Path | None = None
+    stale_pdf: bool = False               # the live preview: publish an issue's last PDF while a new one renders
 
 
 @dataclass
@@ -47,7 +51,7 @@ class BuildReport:
 
 
 def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, Body]:
-    """Article.url -> body HTML. Image paths are relative to the article page (one level below its issue)."""
+    """Article.url -> its body, rendered once (links from the site root, see urls.rebase)."""
     by_source = {_normal(a.source): a for a in site.articles}
     trust = site.config.trust_html
     bodies: dict[str, Body] = {}
@@ -63,7 +67,7 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
     def convert(i: int) -> Body:
         article = missing[i][0]
         try:
-            return render_markdown(article.body_md, "../", trust, article_link_resolver(article, by_source),
+            return render_markdown(article.body_md, trust, article_link_resolver(article, by_source),
                                    article.source.parent)
         except BlockError as e:
             raise ContentError(article.source, article.body_line + e.index, e.message, e.hint) from None
@@ -97,26 +101,43 @@ def _normal(path: Path) -> str:
 
 
 def article_link_resolver(article: Article, by_source: dict[str, Article]):
-    """href of a link to another article's .md file -> that article's page, relative to this one."""
+    """href of a link to another article's .md file -> that article's page URL (`2024-06/foo/`)."""
     def resolve(href: str) -> str | None:
         path, _, fragment = href.partition("#")
         target = by_source.get(_normal(article.source.parent / unquote(path)))
         if target is None:
             return None
-        return f"../../{target.url}index.html" + (f"#{fragment}" if fragment else "")
+        return target.url
     return resolve
 
 
-def _check_references(site: Site, bodies: dict[str, Body]) -> list[ContentWarning]:
-    """Files outside the project stop the build; missing files are warnings (build.py check makes them errors)."""
-    refused, warnings = [], []
+def content_problems(site: Site, bodies: dict[str, Body]) -> list[ContentError]:
+    """What would break a page or the print edition: the same verdict for check, build and serve."""
+    problems = []
     for article in site.articles:
-        outside, missing = reference_problems(article, bodies[article.url], site.root)
-        refused += outside
-        warnings += [ContentWarning(m.path, m.line, m.message) for m in missing]
-    if refused:
-        raise ContentErrors(refused)
-    return warnings
+        problems += reference_problems(article, bodies[article.url], site.root)
+    return problems
+
+
+def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict[str, Path]:
+    """output path -> file: assets/, and exactly the files that published articles and issue.yaml use
+    (photos, their smaller copies, attachments, covers). Nothing else of content/ is published.
+    SVG pictures are published as cleaned copies."""
+    root = site.root
+    files = asset_copies(root)
+    for article in site.articles:
+        for ref in bodies[article.url].references:
+            if ref.path and not ref.path.endswith((".md", ".markdown")):
+                files[ref.path] = source_path(root, ref.path)
+    for issue in site.issues:
+        if issue.cover_image:
+            files[f"{issue.id}/{issue.cover_image}"] = issue.folder / issue.cover_image
+    for path, source in files.items():
+        refuse_links_outside(root, source)
+        if path.lower().endswith(".svg"):
+            files[path] = clean_svg_copy(source, cache_dir / "svg")
+    files.update(resized_images(site, bodies, cache_dir / "images"))
+    return files
 
 
 def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], files: dict[str, bytes],
@@ -131,12 +152,75 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], f
                            "run `make build` once to install Pagefind (pip package pagefind[extended])") from exc
 
 
+@dataclass
+class Outputs:
+    """Everything a build would publish, made but not yet written: what check inspects, build writes."""
+    site: Site
+    bodies: dict[str, Body]
+    cache: BuildCache
+    warnings: list[ContentWarning]
+    pages: int
+    files: dict[str, bytes]        # output path -> rendered page
+    kept: list[str]                # output paths whose page in out_dir is still right
+    copies: dict[str, Path]        # output path -> file published as it is
+    pdfs: dict[str, Path]          # issue id -> its PDF (in the PDF cache)
+    pdf_status: dict[str, str]
+
+
+def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable[[str], None],
+                 memo: dict | None = None) -> Outputs:
+    """load -> convert -> check -> plan -> render -> print -> index, writing nothing outside .cache/.
+    Raises ContentErrors with every problem that would break a page or the print edition."""
+    loaded = load_site(root, memo)
+    site = loaded.site
+    env = make_environment(root / "templates", site)
+    fingerprints = Fingerprints()
+    salt = hashlib.sha256(engine_digest().encode() + fingerprints.of(site.config)).hexdigest()
+    cache = BuildCache(root, out_dir, salt)
+    bodies = convert_articles(site, cache)
+    problems = content_problems(site, bodies)
+    if problems:
+        raise ContentErrors(problems)
+    copies = published_files(site, bodies, root / ".cache")
+    template_digest = TemplateDigests(env)
+    from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
+
+    pdfs: dict[str, Path] = {}
+    pdf_status: dict[str, str] = {}
+    for pdf in issue_pdfs(site, bodies, options, log, fingerprints, template_digest):
+        pdfs[pdf.issue.id] = pdf.path
+        pdf_status[pdf.issue.id] = pdf.status
+        if site.config.print.publish_on_site:
+            copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
+    on_site = frozenset(pdfs) if site.config.print.publish_on_site else frozenset()
+    pages = plan_pages(site, bodies, on_site)
+    files: dict[str, bytes] = {}
+    kept: list[str] = []
+    stale, article_keys = [], {}
+    for page in pages:
+        key = hashlib.sha256(salt.encode() + template_digest(page.template).encode()
+                             + fingerprints.of(page.context)).hexdigest()
+        if page.template == "article.html":
+            article_keys[page.path] = key
+        if cache.unchanged(page.path, key):
+            kept.append(page.path)
+        else:
+            stale.append(page)
+    for page, data in zip(stale, map_indices(lambda i: render_page(env, stale[i]), len(stale))):
+        files[page.path] = data
+    copies.update(_search_files(site, cache, article_keys, files, out_dir, options.search))
+    return Outputs(site, bodies, cache, loaded.warnings, len(pages), files, kept, copies, pdfs, pdf_status)
+
+
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
     """Build the whole site into output/ (or options.out_dir); output/ changes only if all of it worked.
-    Pages whose fingerprint is unchanged since the last build are kept, not rendered again."""
+    Pages whose fingerprint is unchanged since the last build are kept, not rendered again.
+    Each issue's PDF goes to print/ (for the print office) and, if site.yaml says so, onto the site."""
     started = time.perf_counter()
     out_dir = (options.out_dir or root / "output").resolve()
     with build_lock(root):
+        check_output_dir(root, out_dir, explicit=options.out_dir is not None)
+        recover_interrupted(out_dir)
         stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search)))
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
@@ -145,46 +229,18 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
                                time.perf_counter() - started)
         memo = read_pickle(root, "articles", engine_digest())
         read_before = {path: entry[0] for path, entry in memo.items()}
-        loaded = load_site(root, memo)
-        site = loaded.site
-        env = make_environment(root / "templates", site)
-        fingerprints = Fingerprints()
-        salt = hashlib.sha256(engine_digest().encode() + fingerprints.of(site.config)).hexdigest()
-        cache = BuildCache(root, out_dir, salt)
-        bodies = convert_articles(site, cache)
-        warnings = loaded.warnings + _check_references(site, bodies)
-        files: dict[str, bytes] = {}
-        kept: list[str] = []
-        copies = asset_copies(root, [i.folder for i in site.issues])
-        copies.update(resized_images(site, bodies, root / ".cache" / "images"))
-        template_digest = TemplateDigests(env)
-        pdf_status: dict[str, str] = {}
-        from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
-
-        for pdf in issue_pdfs(site, bodies, options, log, fingerprints, template_digest):
-            copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
-            pdf_status[pdf.issue.id] = pdf.status
-        pages = plan_pages(site, bodies, frozenset(pdf_status))
-        stale, article_keys = [], {}
-        for page in pages:
-            key = hashlib.sha256(template_digest(page.template).encode() + fingerprints.of(page.context)).hexdigest()
-            if page.template == "article.html":
-                article_keys[page.path] = key
-            if cache.unchanged(page.path, key):
-                kept.append(page.path)
-            else:
-                stale.append(page)
-        for page, data in zip(stale, map_indices(lambda i: render_page(env, stale[i]), len(stale))):
-            files[page.path] = data
-        copies.update(_search_files(site, cache, article_keys, files, out_dir, options.search))
-        write_site(out_dir, files, copies, kept)
-        cache.record(copies)
-        report = BuildReport(len(pages), len(site.articles), len(site.issues), pdf_status, warnings,
-                             time.perf_counter() - started, sorted(files), site, bodies)
+        made = make_outputs(root, options, out_dir, log, memo)
+        site = made.site
+        write_print_copies(root / PRINT_DIR, {site_issue.pdf_name: made.pdfs[site_issue.id]
+                                              for site_issue in site.issues if site_issue.id in made.pdfs})
+        write_site(out_dir, made.files, made.copies, made.kept)
+        made.cache.record(made.copies)
+        report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status, made.warnings,
+                             time.perf_counter() - started, sorted(made.files), site, made.bodies)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
         if {path: entry[0] for path, entry in memo.items()} != read_before:
             write_pickle(root, "articles", engine_digest(), memo)
-        cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
+        made.cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
-            "warnings": [[str(w.path), w.line, w.message] for w in warnings]})
+            "warnings": [[str(w.path), w.line, w.message] for w in made.warnings]})
     return report

@@ -22,6 +22,7 @@ from jinja2 import meta
 from . import slugs
 from .datablocks import files_digest
 from .markup import Body
+from .output import MARKER
 
 FORMAT = 1
 _ENGINE = Path(__file__).resolve().parent
@@ -72,6 +73,8 @@ def previous_report(root: Path, out_dir: Path, stamp: str) -> dict | None:
     present = 0
     for folder, _, names in os.walk(out_dir):
         for name in names:
+            if name == MARKER and folder == str(out_dir):
+                continue
             path = os.path.join(folder, name)
             entry = files.get(os.path.relpath(path, out_dir).replace(os.sep, "/"))
             stat = os.stat(path)

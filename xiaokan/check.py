@@ -1,28 +1,56 @@
-"""`build.py check`: every content problem at once, without writing output/."""
+"""`build.py check`: the build that does not publish. Every problem at once, the same verdict as
+build and serve; templates (the print template too) are rendered; nothing is written to output/."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from .builder import convert_articles
-from .content import load_site
+from .builder import BuildOptions, Outputs, make_outputs
+from .content import ARTICLE_SUFFIXES, is_editor_temp_file
 from .errors import ContentError, ContentErrors, ContentWarning
-from .references import reference_problems
 
 
-def check_site(root: Path) -> tuple[list[ContentError], list[ContentWarning]]:
-    """Load and validate everything; then look for images and links in articles that point nowhere."""
+def check_site(root: Path, log: Callable[[str], None] = lambda msg: None) -> tuple[list[ContentError], list[ContentWarning]]:
+    """(errors, warnings and notices) for the whole project."""
     try:
-        loaded = load_site(root)
+        made = make_outputs(root, BuildOptions(pdf=False, search=False), (root / "output").resolve(), log)
+        _render_print_editions(made)
     except ContentErrors as exc:
         return exc.errors, []
     except ContentError as exc:
         return [exc], []
-    problems: list[ContentError] = []
-    try:
-        bodies = convert_articles(loaded.site)
-    except ContentError as exc:   # a table or chart that cannot be made
-        return [exc], loaded.warnings
-    for article in loaded.site.articles:
-        refused, missing = reference_problems(article, bodies[article.url], root)
-        problems += refused + missing
-    return problems, loaded.warnings
+    return [], made.warnings + unused_files(root, made)
+
+
+def _render_print_editions(made: Outputs) -> None:
+    """The print HTML of every issue (what WeasyPrint would be given), so that a mistake in the print
+    template is found here and not by the print office."""
+    import jinja2
+
+    from .pdf import PRINT_TEMPLATE, print_html
+    from .render import make_environment
+
+    env = make_environment(made.site.root / "templates", made.site)
+    for issue in made.site.issues:
+        try:
+            print_html(env, made.site, issue, made.bodies)
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            raise ContentError(Path("templates") / PRINT_TEMPLATE, line, f"template error: {exc}") from None
+
+
+def unused_files(root: Path, made: Outputs) -> list[ContentWarning]:
+    """Notices for files in content/ that no published article or issue uses: they stay private."""
+    used = {made.site.root / "content" / path for path in made.copies if not path.startswith("assets/")}
+    used |= {article.source.parent / name for article in made.site.articles
+             for name in made.bodies[article.url].data_files}
+    used = {p.resolve() for p in used}
+    notices = []
+    for path in sorted((root / "content").rglob("*")):
+        rel = path.relative_to(root / "content")
+        if not path.is_file() or any(is_editor_temp_file(part) for part in rel.parts) or len(rel.parts) < 2:
+            continue
+        if path.name == "issue.yaml" or path.suffix.lower() in ARTICLE_SUFFIXES or path.resolve() in used:
+            continue
+        notices.append(ContentWarning(path, None, "nothing uses this file, so it is not published", "notice"))
+    return notices

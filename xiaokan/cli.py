@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import ContentError, ContentErrors, display_path
+from .errors import ContentError, ContentErrors, display_path, environment_error
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
     pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
     sub.add_parser("check", parents=[common], help="check all content and templates without writing output/")
     s = sub.add_parser("serve", parents=[common], help="preview in the browser; rebuilds and reloads on every save")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=_port, default=8000)
     s.add_argument("--host", default="127.0.0.1",
                    help="127.0.0.1 (default) is this computer only; 0.0.0.0 opens the preview to the local network")
     s.add_argument("--no-pdf", action="store_true", help="do not render the edited issue's PDF in the background")
@@ -44,6 +44,12 @@ def parser() -> argparse.ArgumentParser:
     ni = sub.add_parser("new-issue", parents=[common], help="start a new issue folder with its issue.yaml")
     ni.add_argument("issue", metavar="ISSUE-ID", help="e.g. 2024-07")
     return p
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535), e.g. --port 8080")
+    return int(text)
 
 
 def main(argv: list[str], root: Path) -> int:
@@ -72,6 +78,10 @@ def main(argv: list[str], root: Path) -> int:
     except KeyboardInterrupt:
         print("interrupted; output/ was left as it was.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:   # the disk, not the content: full, read-only, no permission
+        print(_color("31", "error: ") + environment_error(exc).render(), file=sys.stderr)
+        print("output/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
 
 
 def _build(root: Path, args, log) -> int:
@@ -99,7 +109,7 @@ def _new(root: Path, args) -> int:
     from .scaffold import new_article, new_issue
 
     if args.command == "new":
-        path = new_article(root, args.section, args.issue, args.title, date.today())
+        path = new_article(root, args.section, args.issue, args.title)
     else:
         path = new_issue(root, args.issue, date.today())
     print(display_path(path))
@@ -116,7 +126,7 @@ def _known_issues(root: Path, wanted: list[str]) -> None:
 def _check(root: Path, log) -> int:
     from .check import check_site
 
-    problems, warnings = check_site(root)
+    problems, warnings = check_site(root, log)
     for warning in warnings:
         print(_color("33", warning.render()), file=sys.stderr)
     for problem in problems:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from .errors import ContentError, did_you_mean
 from .model import PrintOptions, Section, SiteConfig
-from .yamlfile import key_lines, parse_yaml, read_text, tidy_yaml
+from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",
                       "per_page", "feed_size", "trust_html", "print"})
 SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
 PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "article_starts_new_page",
-                        "internal_notice", "qr_codes"})
+                        "internal_notice", "qr_codes", "publish_on_site"})
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
 
@@ -29,6 +29,9 @@ def load_config(path: Path) -> SiteConfig:
     def fail(key: str, message: str, hint: str | None = None) -> ContentError:
         return ContentError(path, lines.get(key), message, hint)
 
+    def flag(group: dict, key: str, default: bool) -> bool:
+        return parse_flag(group.get(key), key, path, lines.get(key), default)
+
     _reject_unknown(raw, TOP_KEYS, fail, "site.yaml")
     for key in ("title", "base_url", "sections"):
         if not raw.get(key):
@@ -44,10 +47,10 @@ def load_config(path: Path) -> SiteConfig:
         language=str(raw.get("language") or "zh-CN"),
         description=str(raw.get("description") or ""),
         sections=_sections(raw["sections"], fail),
-        per_page=_positive_int(raw.get("per_page", 20), "per_page", fail),
-        feed_size=_positive_int(raw.get("feed_size", 20), "feed_size", fail),
-        trust_html=bool(raw.get("trust_html", False)),
-        print=_print_options(raw.get("print") or {}, fail),
+        per_page=_positive_int(raw.get("per_page") or 20, "per_page", fail),
+        feed_size=_positive_int(raw.get("feed_size") or 20, "feed_size", fail),
+        trust_html=flag(raw, "trust_html", False),
+        print=_print_options(raw.get("print") or {}, fail, flag),
     )
 
 
@@ -60,9 +63,10 @@ def _reject_unknown(raw: dict, known: frozenset[str], fail, where: str) -> None:
 
 
 def _positive_int(value, key: str, fail) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
         raise fail(key, f"`{key}` must be a whole number above 0, not {value!r}")
-    return value
+    return int(text)
 
 
 def _sections(raw, fail) -> tuple[Section, ...]:
@@ -77,7 +81,10 @@ def _sections(raw, fail) -> tuple[Section, ...]:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
             raise fail("sections", f"section {entry['name']} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}",
                        "e.g. slug: news")
-        sections.append((entry.get("order", i), i, Section(str(entry["name"]), slug, str(entry.get("description") or ""))))
+        order = str(entry.get("order", i)).strip()
+        if not order.lstrip("-").isdigit():
+            raise fail("sections", f"section {entry['name']}: `order` must be a whole number, not {order!r}")
+        sections.append((int(order), i, Section(str(entry["name"]), slug, str(entry.get("description") or ""))))
     ordered = tuple(s for _, _, s in sorted(sections, key=lambda t: (t[0], t[1])))
     names = [s.name for s in ordered]
     slugs = [s.slug for s in ordered]
@@ -88,7 +95,7 @@ def _sections(raw, fail) -> tuple[Section, ...]:
     return ordered
 
 
-def _print_options(raw, fail) -> PrintOptions:
+def _print_options(raw, fail, flag) -> PrintOptions:
     if not isinstance(raw, dict):
         raise fail("print", "`print` must be a group of settings (page_size, bleed, crop_marks, pdfa, …)")
     _reject_unknown(raw, PRINT_KEYS, lambda k, m, h=None: fail("print", m, h), "print")
@@ -101,13 +108,15 @@ def _print_options(raw, fail) -> PrintOptions:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", str(bleed))
     if not m:
         raise fail("print", f"bleed must be a length in millimetres such as 3mm, not {bleed!r}")
-    notice = raw.get("internal_notice")
+    notice = str(raw.get("internal_notice") or "").strip() or None
     return PrintOptions(
         page_size=size,
         bleed_mm=float(m.group(1)),
-        crop_marks=bool(raw.get("crop_marks", False)),
-        pdfa=bool(raw.get("pdfa", False)),
-        article_starts_new_page=bool(raw.get("article_starts_new_page", True)),
-        internal_notice=str(notice) if notice else None,
-        qr_codes=bool(raw.get("qr_codes", True)),
+        crop_marks=flag(raw, "crop_marks", False),
+        pdfa=flag(raw, "pdfa", False),
+        article_starts_new_page=flag(raw, "article_starts_new_page", True),
+        internal_notice=notice,
+        qr_codes=flag(raw, "qr_codes", True),
+        # An issue marked 内部资料 is for distribution inside the school: not on the public site unless asked.
+        publish_on_site=flag(raw, "publish_on_site", notice is None),
     )

@@ -10,7 +10,8 @@ from .config import load_config
 from .errors import ContentError, ContentErrors, ContentWarning, did_you_mean
 from .model import Article, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, slug_from_filename, slugify
-from .yamlfile import key_lines, parse_yaml, read_text, tidy_yaml
+from .urls import RESERVED_NAMES
+from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 # Front matter keys: every key may be written in English or in Chinese.
 ARTICLE_KEYS = {
@@ -36,6 +37,36 @@ ISSUE_KEYS = {
     "cover": "cover", "封面": "cover",
 }
 ISSUE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+ARTICLE_SUFFIXES = (".md", ".markdown")
+
+
+def is_editor_temp_file(name: str) -> bool:
+    """Lock and backup files editors leave beside the files they have open (Emacs .#x.md, Word
+    ~$x.docx, LibreOffice .~lock.x#, vim .x.md.swp, x.md~): never content."""
+    return name.startswith((".", "~$", "~")) or name.endswith(("~", ".swp", ".tmp", "#"))
+
+
+def article_files(folder: Path, errors: list) -> list[Path]:
+    """The articles of an issue folder: *.md in any case. Files that look like articles but would not
+    be published (x.md.txt, an .md in a subfolder) are errors rather than silently left out."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(is_editor_temp_file(part) for part in rel.parts) or not path.is_file():
+            continue
+        suffixes = [x.lower() for x in path.suffixes]
+        if suffixes and suffixes[-1] in ARTICLE_SUFFIXES:
+            if len(rel.parts) == 1:
+                found.append(path)
+            else:
+                errors.append(ContentError(path, None, "an article in a subfolder of the issue is not published",
+                                           f"move it into {folder.name}/ itself, next to issue.yaml"))
+        elif any(x in ARTICLE_SUFFIXES for x in suffixes[:-1]) and suffixes[-1] in (".txt", ".text", ".doc", ".docx"):
+            errors.append(ContentError(path, None, f"this looks like an article but its name ends in {path.suffix}, "
+                                       "so it is not published",
+                                       f"rename it to {path.name[: path.name.lower().index('.md')]}.md "
+                                       "(Windows hides known extensions: turn on 文件扩展名 in Explorer's 查看 menu)"))
+    return found
 
 
 @dataclass
@@ -61,11 +92,16 @@ def load_site(root: Path, memo: dict | None = None) -> LoadResult:
         except ContentError as exc:
             errors.append(exc)
             continue
-        if issue is not None:
+        if issue is not None and not issue.articles:
+            warnings.append(ContentWarning(folder / "issue.yaml", None, "this issue has no published articles yet, "
+                                           "so it is not published (the home page keeps the previous issue)"))
+        elif issue is not None:
             issues.append(issue)
-    for stray in sorted(content_dir.glob("*.md")):
+    for stray in sorted(p for p in content_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                        and not is_editor_temp_file(p.name)):
         errors.append(ContentError(stray, None, "articles must sit inside an issue folder",
                                    "move it to content/<issue-id>/, next to that issue's issue.yaml"))
+    errors += _duplicate_numbers(issues)
     if errors:
         raise ContentErrors(errors)
     issues.sort(key=lambda i: (i.date, i.id), reverse=True)
@@ -74,7 +110,7 @@ def load_site(root: Path, memo: dict | None = None) -> LoadResult:
 
 def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, memo: dict) -> Issue | None:
     meta_path = folder / "issue.yaml"
-    articles_paths = sorted(folder.glob("*.md"))
+    articles_paths = article_files(folder, errors)
     if not meta_path.is_file():
         if articles_paths:
             raise ContentError(folder, None, "this issue folder has articles but no issue.yaml",
@@ -83,6 +119,9 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     if not ISSUE_ID.fullmatch(folder.name):
         raise ContentError(folder, None, f"issue folder name {folder.name!r} must be ASCII (it becomes the URL)",
                            "name it like 2024-06")
+    if folder.name.lower() in RESERVED_NAMES:
+        raise ContentError(folder, None, f"an issue folder may not be called {folder.name!r}: the site has its own "
+                           "pages at that address", "name it like 2024-06")
     text = tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS))
     raw = parse_yaml(text, meta_path)
     lines = key_lines(text)
@@ -165,7 +204,7 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
     lines = key_lines(front, first_line=2)
     meta = _map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
     at = lambda key: lines.get(_written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
-    if _flag(meta.get("draft"), "draft", path, at("draft")):
+    if parse_flag(meta.get("draft"), "draft", path, at("draft")):
         return None
 
     for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
@@ -258,12 +297,22 @@ def _whole_number(value, key: str, path: Path, line: int | None) -> int:
     return value
 
 
-def _flag(value, key: str, path: Path, line: int | None) -> bool:
-    if value in (None, "", False, "false", "no", "否"):
-        return False
-    if value in (True, "true", "yes", "是"):
-        return True
-    raise ContentError(path, line, f"`{key}` must be true or false, not {value!r}")
+def _duplicate_numbers(issues: list[Issue]) -> list[ContentError]:
+    """Two issues with the same 期号 in one year, or the same 总期号: one of them is a copy-paste slip."""
+    errors = []
+    seen: dict[tuple, Issue] = {}
+    for issue in sorted(issues, key=lambda i: i.id):
+        keys = [("number", issue.date.year, issue.number)]
+        if issue.total_number is not None:
+            keys.append(("total_number", issue.total_number))
+        for key in keys:
+            other = seen.setdefault(key, issue)
+            if other is not issue:
+                what = f"期号 {issue.number} of {issue.date.year}" if key[0] == "number" else f"总期号 {issue.total_number}"
+                errors.append(ContentError(issue.folder / "issue.yaml", None,
+                                           f"{what} is also the number of issue {other.id}",
+                                           "give each issue its own number (期号 / 总期号)"))
+    return errors
 
 
 def parse_date(value, path: Path, line: int | None) -> date:

@@ -20,6 +20,10 @@ from pathlib import Path
 from . import charts
 
 SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")
+# What an editor means as a shortcode, even when typed with a Chinese input method or left unclosed.
+_LOOKS_LIKE_SHORTCODE = re.compile(r"^\s*[{｛]\s*[{｛]\s*[<＜《]")
+_FULL_WIDTH = str.maketrans({"｛": "{", "｝": "}", "＜": "<", "＞": ">", "《": "<", "》": ">", "＝": "=", "　": " "})
+_PLACEHOLDER = re.compile(r"(?:<p>)?XIAOKANBLOCK(\d+)END(?:</p>)?")
 _ARG = re.compile(r'\s*([^\s=]+)\s*=\s*(?:"([^"]*)"|“([^”]*)”|(\S+))')
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -56,9 +60,9 @@ class Blocks:
         return f"XIAOKANBLOCK{i}END"
 
     def insert(self, rendered: str) -> str:
-        for i, block in enumerate(self.html):
-            rendered = rendered.replace(f"<p>{self.placeholder(i)}</p>", block)
-        return rendered
+        """Put each block where its placeholder ended up (a paragraph, or inside a raw <div>)."""
+        return _PLACEHOLDER.sub(lambda m: self.html[int(m.group(1))] if int(m.group(1)) < len(self.html)
+                                else "", rendered)
 
 
 def extract_blocks(text: str, folder: Path | None) -> Blocks:
@@ -71,9 +75,12 @@ def extract_blocks(text: str, folder: Path | None) -> Blocks:
         if opener:
             fence = None if fence == opener.group(1) else (fence or opener.group(1))
             continue
-        match = None if fence else SHORTCODE.match(line)
-        if not match:
+        if fence or not _LOOKS_LIKE_SHORTCODE.match(line):
             continue
+        match = SHORTCODE.match(line) or SHORTCODE.match(line.translate(_FULL_WIDTH))
+        if not match:
+            raise BlockError(i, "this shortcode is not closed, or not written as {{< … >}}",
+                             'write it on one line as {{< 表格 文件="data.csv" >}} with half-width braces')
         name = match.group("name")
         kind = KINDS.get(name)
         if kind is None:
@@ -135,11 +142,22 @@ def read_csv(i: int, folder: Path, name: str) -> DataTable:
         data = path.read_bytes()
     except OSError:
         raise BlockError(i, f"data file {name!r} does not exist", f"put {name} in {folder.name}/") from None
+    text = _decode_csv(i, name, data)
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+        for row in reader:
+            if reader.line_num > line:   # a quoted cell that runs over several lines: a quote left open
+                raise BlockError(i, f"{name} line {line}: a quote opened here closes only on line {reader.line_num}",
+                                 "a cell that starts with \" must end with \"; remove the stray quote "
+                                 "(a cell may not span lines)")
+            if any(c.strip() for c in row):
+                rows.append([cell.strip() for cell in row])
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise BlockError(i, f"{name} line {line}: the CSV cannot be read ({exc})",
+                         "check the double quotes on that line: a cell with a comma or a quote is written \"like, this\"") from None
     if len(rows) < 2:
         raise BlockError(i, f"data file {name!r} has no rows under its header",
                          "the first line names the columns, each further line is one row")
@@ -149,6 +167,26 @@ def read_csv(i: int, folder: Path, name: str) -> DataTable:
             raise BlockError(i, f"{name} line {n} has {len(row)} cells, the header has {width}",
                              "a cell containing a comma must be in double quotes")
     return DataTable(tuple(rows[0]), tuple(tuple(r) for r in rows[1:]))
+
+
+def _decode_csv(i: int, name: str, data: bytes) -> str:
+    """UTF-8 (BOM or not), else GBK/GB18030 as Excel saves on Chinese Windows. A UTF-8 file with a few
+    damaged bytes is refused (read as GBK it would turn every Chinese cell into nonsense)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        guess = data.decode("utf-8", errors="replace")
+        damaged = guess.count("\ufffd")
+        if sum(1 for c in guess if ord(c) > 127) - damaged > damaged:
+            raise BlockError(i, f"{name} line {line}: the file is UTF-8 but has bytes that are not text here",
+                             "open the CSV, retype that line and save it again as UTF-8 (CSV UTF-8)") from None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BlockError(i, f"{name} line {line}: the file is neither UTF-8 nor GBK text",
+                         "in Excel: 另存为 → CSV UTF-8 (逗号分隔)") from None
 
 
 def merged_spans(rows: tuple[tuple[str, ...], ...], column: int, breaks: frozenset[int] = frozenset()) -> list[int]:

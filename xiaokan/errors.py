@@ -50,10 +50,28 @@ class ContentWarning:
     path: Path
     line: int | None
     message: str
+    kind: str = "warning"   # or "notice": for information, nothing to fix
 
     def render(self) -> str:
         loc = display_path(self.path) + (f":{self.line}" if self.line else "")
-        return f"{loc}: warning: {self.message}"
+        return f"{loc}: {self.kind}: {self.message}"
+
+
+def environment_error(exc: OSError) -> ContentError:
+    """A fault of the machine rather than of the content (disk full, no permission), as an error the
+    editor can act on."""
+    import errno
+
+    where = exc.filename
+    hints = {
+        errno.ENOSPC: ("the disk is full", "free some space on the disk, then build again"),
+        errno.EDQUOT: ("the disk quota is used up", "free some space, then build again"),
+        errno.EACCES: ("no permission to write here", "check the folder's permissions, or build into another folder"),
+        errno.EPERM: ("no permission to write here", "check the folder's permissions, or build into another folder"),
+        errno.EROFS: ("the folder is on a read-only disk", "build into a folder you can write to (--output)"),
+    }
+    message, hint = hints.get(exc.errno, (exc.strerror or str(exc), "check the folder and try again"))
+    return ContentError(where, None, message, hint)
 
 
 def display_path(path: Path | str) -> str:

@@ -17,6 +17,20 @@ FOLDER = "_resized"          # output/<issue>/_resized/<name>-480w.jpg
 SIZES = "(max-width: 42rem) 100vw, 40rem"   # the article column: full width on phones, 40rem on desktops
 
 
+# Types browsers show. HEIC (iPhone), TIFF and BMP are not among them: they are refused with a hint.
+WEB_IMAGES = RESIZABLE | {".gif", ".svg", ".avif"}
+# A 200-megapixel phone photo is a real photo; Pillow's own guard (89 MP) would call it an attack.
+MAX_PIXELS = 260_000_000
+
+
+class ImageError(Exception):
+    """A photo that cannot be shown: what is wrong and what to do."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 @dataclass(frozen=True)
 class ImagePlan:
     width: int
@@ -25,22 +39,48 @@ class ImagePlan:
 
 
 def plan_image(folder: Path, src: str) -> ImagePlan | None:
-    """Size of the image and the copies the web gets; None when it is not a photo we resize (SVG, GIF,
-    missing or unreadable files are left as they are; the reference check reports missing ones)."""
+    """Size of the image and the copies the web gets; None when it is not a photo we resize (SVG, GIF)
+    or is missing (the reference check reports that). ImageError for a photo that is damaged, is
+    not a picture, is too large, or is of a type browsers cannot show."""
     path = folder / src
     stem = PurePosixPath(src)
-    if path.suffix.lower() not in RESIZABLE or ".." in stem.parts or stem.is_absolute() or not path.is_file():
+    suffix = path.suffix.lower()
+    if ".." in stem.parts or stem.is_absolute() or not path.is_file():
         return None
+    if suffix not in WEB_IMAGES:
+        raise ImageError(f"browsers cannot show {suffix or 'extensionless'} pictures",
+                         "open the photo and save it as JPEG or PNG (an iPhone's HEIC photo too), then link that file")
+    if suffix not in RESIZABLE:
+        return None
+    width, height = inspect_photo(path)
+    variants = tuple((w, f"{FOLDER}/{stem.parent / stem.stem}-{w}w{suffix}") for w in WIDTHS if w < width)
+    return ImagePlan(width, height, variants)
+
+
+def inspect_photo(path: Path) -> tuple[int, int]:
+    """The photo's displayed size, after decoding all of it once (a truncated file fails here, not in
+    the reader's browser or in the PDF). JPEGs are decoded at a reduced scale, which is quick."""
     from PIL import Image, UnidentifiedImageError   # (imported only for articles with photos)
 
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as image:   # reads the header only
-            width, height = _upright(image)
-    except (OSError, UnidentifiedImageError):
-        return None
-    variants = tuple((w, f"{FOLDER}/{stem.parent / stem.stem}-{w}w{stem.suffix.lower()}")
-                     for w in WIDTHS if w < width)
-    return ImagePlan(width, height, variants)
+        with Image.open(path) as image:
+            size = _upright(image)
+            if image.width * image.height > MAX_PIXELS:
+                raise Image.DecompressionBombError
+            if image.format == "JPEG":
+                image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+            image.load()
+    except Image.DecompressionBombError:
+        raise ImageError(f"the photo is too large to publish (over {MAX_PIXELS // 1_000_000} million pixels)",
+                         "save a smaller copy, e.g. 6000 pixels on its long side") from None
+    except UnidentifiedImageError:
+        raise ImageError("the file is not a picture (or of a kind that cannot be read)",
+                         "open it and save it again as JPEG or PNG") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"the photo is damaged and cannot be read ({exc})",
+                         "copy the photo again from its original, or save it again as JPEG") from None
+    return size
 
 
 def _upright(image) -> tuple[int, int]:
@@ -62,7 +102,10 @@ def make_copy(source: Path, width: int, target: Path) -> Path:
     from PIL import Image, ImageOps
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with Image.open(source) as image:
+        if image.format == "JPEG":   # decode at the smallest scale that still covers the copy
+            image.draft("RGB", (width * 2, round(width * 2 * image.height / image.width)))
         image = ImageOps.exif_transpose(image)
         height = round(image.height * width / image.width)
         image = image.resize((width, height), Image.Resampling.LANCZOS)

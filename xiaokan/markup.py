@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote
 
+import html as htmllib
+
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .datablocks import extract_blocks, files_digest, table_label
-from .images import SIZES, WIDTHS, plan_image
+from .images import SIZES, WIDTHS, ImageError, plan_image
+from .policy import clean_html, is_local, safe_url
+from .urls import ROOT_MARK, marked, published_path
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html"]
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
@@ -26,50 +29,49 @@ _SKIP = {"pre", "code"}
 _ARTICLE_LINK = re.compile(r"^[^#?]+\.md(#.*)?$")
 LinkResolver = Callable[[str], "str | None"]
 
-# Raw HTML in Markdown is cleaned with this allowlist unless site.yaml sets trust_html.
-ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "sup", "sub"}
-ALLOWED_ATTRIBUTES = {
-    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"id", "class", "title", "lang"},
-    "div": {"role", "tabindex", "aria-label"},
-    "a": {"href", "hreflang", "rel"},
-    "img": {"alt", "src", "width", "height", "loading", "decoding", "srcset", "sizes"},
-    "th": {"colspan", "rowspan", "scope", "style"},
-    "td": {"colspan", "rowspan", "style"},
-    "ol": {"start"},
-}
+# Start tags, and the link attributes inside one, in any quoting (raw HTML may use single quotes or none).
+_START_TAG = re.compile(r"<(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>\s[^<>]*)?>")
+_LINK_ATTRIBUTE = re.compile(
+    r"""\s(?P<name>href|src|srcset|poster|action|formaction|xlink:href)\s*=\s*"""
+    r"""(?:(?P<q>["'])(?P<value>.*?)(?P=q)|(?P<bare>[^\s"'>]+))""", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A file an article body uses: a photo, or an attachment it links to."""
+    kind: str           # "image" or "link"
+    written: str        # as the editor wrote it (to find its line)
+    path: str | None    # where it is published (see urls.published_path); None: outside content/ and assets/
 
 
 @dataclass(frozen=True)
 class Body:
-    """An article body rendered to HTML, with the local files it refers to (as written, for checks)."""
+    """An article body rendered to HTML once; its links to site files carry urls.ROOT_MARK and are
+    rebased wherever the body is shown. With the files it uses, for checks and for publishing."""
     html: str
-    images: tuple[str, ...] = ()   # relative image paths
-    links: tuple[str, ...] = ()    # relative links not resolved to an article page
+    references: tuple[Reference, ...] = ()
+    links: tuple[str, ...] = ()    # links to .md files that are not (yet) an article page
     resolved: tuple[tuple[str, str], ...] = ()   # links to other articles: (href as written, page URL)
     data_files: tuple[str, ...] = ()  # CSV files and photos the HTML was made from, relative to the article
     data_digest: str = ""             # their state when read (see datablocks.files_digest)
-    missing_alt: tuple[str, ...] = () # images without alt text (a check error: screen readers say nothing)
+    missing_alt: tuple[str, ...] = () # images without alt text (an error: screen readers say nothing)
     resized: tuple[tuple[str, int, str], ...] = ()   # copies the srcset offers: (photo, width, copy's path)
+    image_problems: tuple[tuple[str, str, str], ...] = ()   # (src, what is wrong, what to do)
 
-
-def _is_local(url: str) -> bool:
-    return bool(url) and not re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//|#)", url)
+    @property
+    def images(self) -> tuple[str, ...]:
+        return tuple(r.written for r in self.references if r.kind == "image")
 
 
 class _ArticleTree(Treeprocessor):
-    """Join CJK soft line breaks, turn a lone image into a captioned figure, fix image and article paths."""
+    """Join CJK soft line breaks, turn a lone image into a captioned figure, plan photos' smaller copies."""
 
-    def __init__(self, md, asset_prefix: str):
+    def __init__(self, md):
         super().__init__(md)
-        self.asset_prefix = asset_prefix
-        self.resolve_link: LinkResolver | None = None
         self.folder: Path | None = None
-        self.images: list[str] = []
         self.missing_alt: list[str] = []
         self.resized: list[tuple[str, int, str]] = []
-        self.links: list[str] = []
-        self.resolved: list[tuple[str, str]] = []
+        self.problems: list[tuple[str, str, str]] = []
 
     def run(self, root: etree.Element) -> None:
         self._join_cjk_lines(root)
@@ -81,42 +83,33 @@ class _ArticleTree(Treeprocessor):
                 elif child.tag == "table":
                     parent[i] = _scroll_box(child, previous)
                 previous = child
-        self.images, self.links, self.resolved, self.missing_alt, self.resized = [], [], [], [], []
+        self.missing_alt, self.resized, self.problems = [], [], []
         for img in root.iter("img"):
             src = img.get("src", "")
             if not img.get("alt", "").strip():
                 self.missing_alt.append(src)
             img.set("loading", "lazy")
             img.set("decoding", "async")
-            if _is_local(src):
-                self.images.append(src)
-                if not src.startswith("/"):
-                    self._responsive(img, src)
-                    img.set("src", self.asset_prefix + src)
-        for a in root.iter("a"):
-            href = a.get("href", "")
-            if not _is_local(href):
-                continue
-            url = self.resolve_link(href) if self.resolve_link and _ARTICLE_LINK.match(href) else None
-            if url:
-                self.resolved.append((href, url))
-                a.set("href", url)
-            else:
-                self.links.append(href)
+            if is_local(src) and self.folder is not None:
+                self._responsive(img, src)
 
     def _responsive(self, img: etree.Element, src: str) -> None:
         """Width and height (no jump while the page loads) and smaller copies for phones (srcset).
         src stays the original: browsers pick from srcset, WeasyPrint prints the original."""
-        plan = plan_image(self.folder, unquote(src)) if self.folder else None
+        try:
+            plan = plan_image(self.folder, unquote(src))
+        except ImageError as exc:
+            self.problems.append((src, exc.message, exc.hint))
+            return
         if plan is None:
             return
         img.set("width", str(plan.width))
         img.set("height", str(plan.height))
         self.resized += [(unquote(src), w, rel) for w, rel in plan.variants]
         if plan.variants:
-            candidates = [f"{self.asset_prefix}{quote(rel)} {w}w" for w, rel in plan.variants]
+            candidates = [f"{quote(rel)} {w}w" for w, rel in plan.variants]
             if plan.width <= WIDTHS[-1]:
-                candidates.append(f"{self.asset_prefix}{src} {plan.width}w")
+                candidates.append(f"{unquote(src)} {plan.width}w")
             img.set("srcset", ", ".join(candidates))
             img.set("sizes", SIZES)
 
@@ -164,42 +157,98 @@ def _scroll_box(table: etree.Element, previous: etree.Element | None) -> etree.E
 
 
 class _ArticleExtension(Extension):
-    def __init__(self, asset_prefix: str):
-        super().__init__()
-        self.asset_prefix = asset_prefix
-
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.xiaokan_tree = _ArticleTree(md, self.asset_prefix)
+        md.xiaokan_tree = _ArticleTree(md)
         md.treeprocessors.register(md.xiaokan_tree, "xiaokan_article", 1)
 
 
-@lru_cache(maxsize=4)
-def _converter(asset_prefix: str) -> markdown.Markdown:
-    # One converter per process and prefix: building a Markdown instance costs more than converting.
-    return markdown.Markdown(extensions=[*EXTENSIONS, _ArticleExtension(asset_prefix)],
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # One converter per process: building a Markdown instance costs more than converting.
+    return markdown.Markdown(extensions=[*EXTENSIONS, _ArticleExtension()],
                              extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文"}},
                              output_format="html", lazy_ol=False)
 
 
-def render_markdown(text: str, asset_prefix: str = "", trust_html: bool = False,
-                    resolve_link: LinkResolver | None = None, folder: Path | None = None) -> Body:
-    """Article Markdown -> HTML fragment. asset_prefix is put before relative image paths;
-    resolve_link maps a link to another article's .md file to that article's page (None: leave it);
-    folder is where the article's CSV tables and charts are (datablocks.BlockError if one is wrong)."""
+def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResolver | None = None,
+                    folder: Path | None = None) -> Body:
+    """Article Markdown -> HTML fragment whose links to site files are written from the site root
+    (urls.ROOT_MARK). resolve_link maps a link to another article's .md file to that article's page
+    URL (None: not an article); folder is the article's issue folder, where its photos, attachments,
+    CSV tables and charts are (datablocks.BlockError if a table or chart is wrong)."""
     blocks = extract_blocks(text, folder)
-    md = _converter(asset_prefix)
+    md = _converter()
     md.reset()
     tree = md.xiaokan_tree
-    tree.resolve_link = resolve_link
     tree.folder = folder
     html = md.convert(blocks.text)
-    if not trust_html:
-        html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                         filter_style_properties={"text-align"})
-    files = tuple(blocks.files) + tuple(unquote(src) for src in tree.images if not src.startswith("/"))
-    return Body(blocks.insert(html), tuple(tree.images), tuple(tree.links), tuple(tree.resolved),
+    html = blocks.insert(clean_html(html, trust_html))
+    links = _Relinker(folder, resolve_link)
+    html = links.relink(html)
+    files = tuple(blocks.files) + tuple(dict.fromkeys(
+        unquote(r.written) for r in links.references if r.kind == "image" and r.path))
+    return Body(html, tuple(links.references), tuple(links.unresolved), tuple(links.resolved),
                 files, files_digest(folder, files) if files and folder else "", tuple(tree.missing_alt),
-                tuple(tree.resized))
+                tuple(tree.resized), tuple(tree.problems))
+
+
+class _Relinker:
+    """Every href and src of a body, whoever wrote it (Markdown, raw HTML, a CSV cell): unsafe schemes
+    are dropped, links to articles go to their page, files of the site are written from its root."""
+
+    def __init__(self, folder: Path | None, resolve_link: LinkResolver | None):
+        self.folder, self.resolve_link = folder, resolve_link
+        self.root = folder.parent.parent if folder is not None else None
+        self.references: list[Reference] = []
+        self.unresolved: list[str] = []
+        self.resolved: list[tuple[str, str]] = []
+
+    def relink(self, html: str) -> str:
+        return _START_TAG.sub(self._tag, html)
+
+    def _tag(self, match: re.Match) -> str:
+        attrs = match.group("attrs")
+        if not attrs:
+            return match.group(0)
+        kind = "image" if match.group("tag").lower() in ("img", "source", "video", "audio") else "link"
+        return f"<{match.group('tag')}{_LINK_ATTRIBUTE.sub(lambda m: self._attribute(m, kind), attrs)}>"
+
+    def _attribute(self, match: re.Match, kind: str) -> str:
+        name = match.group("name").lower()
+        raw = match.group("value") if match.group("q") else match.group("bare")
+        value = htmllib.unescape(raw or "").strip()
+        if name == "srcset":
+            new = ", ".join(self._srcset_entry(part.strip()) for part in value.split(",") if part.strip())
+        else:
+            new = self._url(value, kind)
+        if new is None:
+            return ""   # an unsafe link loses its address and keeps its text
+        return f' {match.group("name")}="{htmllib.escape(new)}"'
+
+    def _srcset_entry(self, entry: str) -> str:
+        url, _, width = entry.partition(" ")
+        path = published_path(self.root, self.folder, url) if self.root is not None and is_local(url) else None
+        return (marked(path) if path else url) + (f" {width}" if width else "")
+
+    def _url(self, url: str, kind: str) -> str | None:
+        if url.startswith(ROOT_MARK) or url.startswith("#"):
+            return url
+        if not is_local(url):
+            return url if safe_url(url) else None
+        path_part, _, fragment = url.partition("#")
+        path_part = path_part.split("?", 1)[0]
+        if kind == "link" and self.resolve_link and _ARTICLE_LINK.match(url):
+            page = self.resolve_link(url)
+            if page:
+                self.resolved.append((url, page))
+                return marked(page + "index.html", fragment)
+            self.unresolved.append(url)
+        if self.root is None or path_part.startswith("/"):
+            self.references.append(Reference(kind, url, None))
+            return url
+        path = published_path(self.root, self.folder, path_part)
+        self.references.append(Reference(kind, url, path))
+        return marked(path, fragment) if path else url
 
 
 def plain_text(html: str) -> str:

@@ -22,6 +22,7 @@ class PrintOptions:
     article_starts_new_page: bool = True
     internal_notice: str | None = None   # 内部资料 line on the cover
     qr_codes: bool = True                # a QR code to its web page under each printed article
+    publish_on_site: bool = True         # the PDF is also a download on the page (always in print/)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ would cost more than the rest of the rebuild.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import posixpath
 import shutil
@@ -16,8 +17,68 @@ from pathlib import Path
 
 from .errors import ContentError
 
-# Files in an issue folder that are sources, not things readers download.
-SOURCE_SUFFIXES = {".md", ".yaml", ".yml"}
+PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
+# Marks a folder as written by us: only such a folder (or an empty one) is ever replaced by a build.
+MARKER = ".xiaokan-output"
+MARKER_TEXT = b"Built by xiaokan. Every build replaces this folder whole: keep nothing else in it.\n"
+_JOURNAL = ".xiaokan-commit"   # present while files are being swapped in place
+
+
+def check_output_dir(root: Path, out_dir: Path, explicit: bool) -> None:
+    """Refuse an output folder whose files a build would destroy: the project itself or a folder
+    holding it, a folder of the project's sources, or a folder with files we did not write."""
+    root = root.resolve()
+    hint = "choose a new, empty folder, e.g. --output ../site (the build creates it)"
+    if out_dir == root or out_dir in root.parents or out_dir == Path(out_dir.anchor) or out_dir == Path.home():
+        raise ContentError(out_dir, None, "the output folder would replace this project or a folder holding it", hint)
+    for name in ("content", "templates", "assets", ".git", ".cache", PRINT_DIR, "tests", "xiaokan"):
+        if out_dir == root / name or (root / name) in out_dir.parents:
+            raise ContentError(out_dir, None, f"the output folder may not be inside {name}/ of the project", hint)
+    if not explicit and out_dir == root / "output":
+        return   # output/ of the project is the build's own folder
+    if out_dir.is_file():
+        raise ContentError(out_dir, None, "the output folder is a file", hint)
+    if out_dir.is_dir() and not (out_dir / MARKER).is_file() and any(out_dir.iterdir()):
+        raise ContentError(out_dir, None, "this folder has files that 校刊 did not write; a build replaces the "
+                           "whole folder and would delete them", hint + ", or empty this folder first")
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """After a build that was killed mid-write: put the last good site back and remove what is left over."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{out_dir.name}.xiaokan-old-*"))
+    if not out_dir.exists() and olds:
+        olds[-1].rename(out_dir)
+    for leftover in parent.glob(f".{out_dir.name}.xiaokan-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    if (out_dir / _JOURNAL).exists():
+        for folder, _, names in os.walk(out_dir):
+            for name in names:
+                path = os.path.join(folder, name)
+                if name.endswith(".xiaokan-old"):
+                    final = path.removesuffix(".xiaokan-old")
+                    if not os.path.exists(final):
+                        os.replace(path, final)
+                    else:
+                        os.remove(path)
+                elif name.endswith(".xiaokan-new"):
+                    os.remove(path)
+        os.remove(out_dir / _JOURNAL)
+
+
+def write_print_copies(print_dir: Path, pdfs: dict[str, Path]) -> None:
+    """The issues' PDFs for the print office, in print/ (replaced only when they changed)."""
+    if not pdfs:
+        return
+    print_dir.mkdir(exist_ok=True)
+    for name, source in pdfs.items():
+        target = print_dir / name
+        if not _same_file(target, source):
+            temp = print_dir / f".{name}.tmp"
+            shutil.copy2(source, temp)
+            os.replace(temp, target)
 
 
 @contextmanager
@@ -50,9 +111,15 @@ def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], 
             _commit_in_place(out_dir, *changes)
             return True
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".output-", dir=out_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.xiaokan-new-", dir=out_dir.parent))
     place = _Placer(staging)
     try:
+        os.chmod(staging, 0o777 & ~_umask())   # mkdtemp makes it 0700: a web server could not read it
+        if (out_dir / MARKER).is_file():
+            _keep(out_dir / MARKER, place(MARKER))
+        else:
+            with open(place(MARKER), "wb") as handle:
+                handle.write(MARKER_TEXT)
         for rel, data in files.items():
             with open(place(rel), "wb") as handle:
                 handle.write(data)
@@ -119,7 +186,11 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
     place = _Placer(out_dir)
     pending: list[tuple[str, str]] = []           # (temporary file, final path)
     done: list[tuple[str, str | None]] = []        # (final path, its old version kept aside or None)
+    journal = out_dir / _JOURNAL
+    journal.touch()
     try:
+        if not (out_dir / MARKER).is_file():
+            (out_dir / MARKER).write_bytes(MARKER_TEXT)
         for rel, data in files.items():
             final = place(rel)
             with open(final + ".xiaokan-new", "wb") as handle:
@@ -152,10 +223,12 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
         for folder in reversed(place.created):
             if os.path.isdir(folder) and not os.listdir(folder):
                 os.rmdir(folder)
+        journal.unlink(missing_ok=True)
         raise
     for final, aside in done:
         if aside is not None:
             os.remove(aside)
+    journal.unlink(missing_ok=True)
     for rel in removed:   # folders emptied by removed pages go too
         folder = os.path.dirname(os.path.join(out_dir, *rel.split("/")))
         while folder != str(out_dir) and os.path.isdir(folder) and not os.listdir(folder):
@@ -170,6 +243,7 @@ def _files_in(folder: Path) -> set[str]:
         rel = os.path.relpath(current, folder).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         found.update(prefix + name for name in names)
+    found.discard(MARKER)
     return found
 
 
@@ -199,11 +273,31 @@ def _same_file(old: Path, source: Path) -> bool:
     return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE): readers and a killed build
+    never see a moment without the site. False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, out_dir: Path) -> None:
     """Replace out_dir with staging; the old site is removed only once the new one is in place."""
+    if out_dir.exists() and _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)   # (it now holds the old site)
+        return
     old = None
     if out_dir.exists():
-        old = out_dir.with_name(f".output-old-{os.getpid()}")
+        old = out_dir.with_name(f".{out_dir.name}.xiaokan-old-{os.getpid()}")
         shutil.rmtree(old, ignore_errors=True)
         out_dir.rename(old)
     try:
@@ -216,21 +310,25 @@ def _swap(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def asset_copies(root: Path, site_issue_folders: list[Path]) -> dict[str, Path]:
-    """assets/ -> output/assets/, and files beside the articles (images, data) -> output/<issue>/.
-    A link (symlink) that leads outside the project is refused: it would publish that file."""
-    inside = [(root / "content").resolve(), (root / "assets").resolve()]
+def asset_copies(root: Path) -> dict[str, Path]:
+    """assets/ -> output/assets/. A link (symlink) that leads outside the project is refused: it
+    would publish that file. (Files of content/ are published only when an article uses them.)"""
     copies: dict[str, Path] = {}
-    sources = [(root / "assets", "assets")] + [(folder, folder.name) for folder in site_issue_folders]
-    for top, prefix in sources:
-        if not top.is_dir():
+    top = root / "assets"
+    if not top.is_dir():
+        return copies
+    for path in sorted(top.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(top).parts):
             continue
-        for path in sorted(top.rglob("*")):
-            if not path.is_file() or path.name.startswith(".") or \
-                    (prefix != "assets" and path.suffix.lower() in SOURCE_SUFFIXES):
-                continue
-            if path.is_symlink() and not any(path.resolve().is_relative_to(base) for base in inside):
-                raise ContentError(path, None, "this link points outside the project and would publish that file",
-                                   "copy the file itself into the folder instead of linking it")
-            copies[f"{prefix}/{path.relative_to(top).as_posix()}"] = path
+        refuse_links_outside(root, path)
+        copies[f"assets/{path.relative_to(top).as_posix()}"] = path
     return copies
+
+
+def refuse_links_outside(root: Path, path: Path) -> None:
+    """A file that is a link (symlink) leading outside content/ and assets/ would publish that file."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not any(target.is_relative_to((root / top).resolve()) for top in ("content", "assets")):
+            raise ContentError(path, None, "this link points outside the project and would publish that file",
+                               "copy the file itself into the folder instead of linking it")

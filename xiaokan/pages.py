@@ -7,7 +7,8 @@ from datetime import date
 
 from .markup import Body, plain_text
 from .model import Article, Issue, Section, Site, articles_by_section, reading_order
-from .slugs import tag_slug
+from .slugs import tag_slugs
+from .urls import root_prefix
 
 DESCRIPTION_CHARS = 120
 
@@ -30,11 +31,13 @@ class ArticleView:
     article: Article
     html: str
     description: str
+    tags: tuple[tuple[str, str], ...] = ()   # (tag, its URL part)
 
 
 def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str] = frozenset()) -> list[Page]:
     """All pages of the site. bodies maps Article.url to its rendered body."""
-    views = {a.url: _view(a, bodies[a.url].html) for a in site.articles}
+    slugs = tag_slugs({t for a in site.articles for t in a.tags})
+    views = {a.url: _view(a, bodies[a.url].html, slugs) for a in site.articles}
     sections = site.config.sections
     pages = [_home(site, views)]
     for issue in site.issues:
@@ -55,7 +58,7 @@ def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str
         pages += _paginated(f"sections/{section.slug}/", "section.html", members, site.config.per_page,
                             section.name, section.description or f"{site.config.title}「{section.name}」栏目",
                             views, section=section)
-    tags = tag_index(site)
+    tags = tag_index(site, slugs)
     pages.append(_page("tags/index.html", "tags.html", f"{site.config.title}的全部标签", "标签", tags=tags))
     for tag in tags:
         members = [a for a in newest_first if tag.name in a.tags]
@@ -63,7 +66,10 @@ def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
     pages.append(_page("search/index.html", "search.html", f"搜索{site.config.title}的全部文章", "搜索",
                        robots="noindex"))
-    pages.append(_page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex"))
+    # Served for any missing address, at any depth: its links must not depend on where it is shown.
+    not_found = _page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex")
+    not_found.context["root"] = site.config.base_url
+    pages.append(not_found)
     pages.append(_page("feed.xml", "feed.xml", "", "", entries=[views[a.url] for a in newest_first[: site.config.feed_size]],
                        updated=max((a.date for a in newest_first[: site.config.feed_size]), default=date(1970, 1, 1))))
     pages.append(_page("sitemap.xml", "sitemap.xml", "", "", urls=_sitemap_urls(site, pages)))
@@ -78,13 +84,13 @@ class Tag:
     count: int
 
 
-def tag_index(site: Site) -> list[Tag]:
+def tag_index(site: Site, slugs: dict[str, str]) -> list[Tag]:
     """Every tag with its ASCII slug and how many articles carry it, most used first."""
     counts: dict[str, int] = {}
     for article in site.articles:
         for tag in article.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    return sorted((Tag(name, tag_slug(name), n) for name, n in counts.items()), key=lambda t: (-t.count, t.slug))
+    return sorted((Tag(name, slugs[name], n) for name, n in counts.items()), key=lambda t: (-t.count, t.slug))
 
 
 def newest_articles(site: Site) -> list[Article]:
@@ -92,18 +98,17 @@ def newest_articles(site: Site) -> list[Article]:
     return [a for issue in site.issues for a in reading_order(issue, site.config.sections)]
 
 
-def _view(article: Article, html: str) -> ArticleView:
+def _view(article: Article, html: str, slugs: dict[str, str]) -> ArticleView:
     # The opening words are enough: stripping tags from the whole body costs more than the page.
     text = article.summary or plain_text(html[:4000])
     if len(text) <= DESCRIPTION_CHARS and not article.summary:
         text = plain_text(html)
     description = text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS] + "……"
-    return ArticleView(article, html, description)
+    return ArticleView(article, html, description, tuple((t, slugs[t]) for t in article.tags))
 
 
 def _page(path: str, template: str, description: str, title: str, **context) -> Page:
-    depth = path.count("/")
-    context.update(page_title=title, description=description, root="../" * depth,
+    context.update(page_title=title, description=description, root=root_prefix(path),
                    url=path.removesuffix("index.html"))
     return Page(path, template, context)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import unquote
 
 import jinja2
 
@@ -19,8 +20,11 @@ from .markup import Body
 from .model import Issue, Site, articles_by_section
 from .qr import qr_svg
 from .render import make_environment
+from .urls import absolute, rebase, source_path
 
 PRINT_TEMPLATE = "print/issue.html"
+_SRCSET = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
+_ATTACHMENT_REL = re.compile(r"""\srel\s*=\s*(["']?)[^"'>]*attachment[^"'>]*\1""", re.IGNORECASE)
 # Pango may break after an opening quote or before a closing one; a word joiner forbids it (禁则).
 _OPENING = "“‘（《〈「『【〔"
 _CLOSING = "”’）》〉」』】〕。，、；：？！…"
@@ -39,13 +43,22 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
 
 
 def print_links(html: str, site: Site, issue: Issue) -> str:
-    """Links between articles: inside this issue they jump within the PDF, otherwise to the website."""
-    def relink(match: re.Match) -> str:
-        issue_id, slug = match.group(1), match.group(2)
-        if issue_id == issue.id:
-            return f'href="#{slug}"'
-        return f'href="{site.config.base_url}{issue_id}/{slug}/"'
-    return re.sub(r'href="\.\./\.\./([^/"]+)/([^/"]+)/index\.html(?:#[^"]*)?"', relink, html)
+    """A body's links as the PDF needs them: photos from the project's files, links to articles of
+    this issue jump within the PDF, every other link goes to the website (never a file:// address)."""
+    articles = {a.slug for a in issue.articles}
+
+    def target(attribute: str, path: str) -> str:
+        page, _, fragment = path.partition("#")
+        if attribute == "src":
+            return source_path(site.root, unquote(page)).resolve().as_uri()
+        match = re.fullmatch(r"([^/]+)/([^/]+)/index\.html", unquote(page))
+        if match and match.group(1) == issue.id and match.group(2) in articles:
+            return f"#{match.group(2)}"
+        return absolute(site.config.base_url, page.removesuffix("index.html")) + (f"#{fragment}" if fragment else "")
+
+    html = _SRCSET.sub("", html)   # (the PDF prints the original photo)
+    html = _ATTACHMENT_REL.sub("", html)   # rel="attachment" would make WeasyPrint embed the file
+    return rebase(html, target)
 
 
 def apply_kinsoku(html: str) -> str:
@@ -66,10 +79,12 @@ def issue_timestamp(issue: Issue) -> str:
 
 
 class ProjectOnlyFetcher:
-    """WeasyPrint url_fetcher that serves files inside the project and refuses everything else."""
+    """WeasyPrint url_fetcher that serves the files the issue publishes (its photos and cover), assets/
+    and templates/, and refuses everything else: nothing private of the project reaches the PDF."""
 
-    def __init__(self, allowed_roots: list[Path]):
+    def __init__(self, allowed_roots: list[Path], allowed_files: set[Path] = frozenset()):
         self.allowed_roots = [r.resolve() for r in allowed_roots]
+        self.allowed_files = {f.resolve() for f in allowed_files}
         self.refused: list[str] = []
 
     def make(self):
@@ -86,7 +101,8 @@ class ProjectOnlyFetcher:
                     return super().fetch(url, headers)
                 if parsed.scheme == "file":
                     path = Path(unquote(parsed.path)).resolve()
-                    if any(root == path or root in path.parents for root in outer.allowed_roots) and path.is_file():
+                    if (path in outer.allowed_files or any(root in path.parents for root in outer.allowed_roots)) \
+                            and path.is_file():
                         return super().fetch(url, headers)
                 outer.refused.append(url)
                 raise ValueError(f"xiaokan refuses to fetch {url}")
@@ -94,14 +110,18 @@ class ProjectOnlyFetcher:
         return Fetcher()
 
 
-def render_pdf(html: str, root: Path, issue: Issue, site: Site) -> tuple[bytes, int]:
+def render_pdf(html: str, root: Path, issue: Issue, site: Site, bodies: dict[str, Body]) -> tuple[bytes, int]:
     """HTML -> (PDF bytes, page count) with WeasyPrint; missing or outside resources are errors, not blanks."""
     from . import justify
 
     justify.install()
     import weasyprint
 
-    fetcher = ProjectOnlyFetcher([root / "content", root / "assets", root / "templates"])
+    used = {source_path(root, ref.path) for a in issue.articles for ref in bodies[a.url].references
+            if ref.kind == "image" and ref.path}
+    if issue.cover_image:
+        used.add(issue.folder / issue.cover_image)
+    fetcher = ProjectOnlyFetcher([root / "assets", root / "templates"], used)
     options = site.config.print
     # Article HTML links images as ../name (relative to the article page); resolve them from the issue folder.
     base_url = (issue.folder / "article").resolve().as_uri() + "/"
@@ -137,11 +157,15 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
     fonts_checked = False
     for issue in site.issues:
         key = print_key(site, issue, bodies, fingerprints, template_digest)
-        cached = cache_dir / f"{issue.id}-{key}.pdf"
-        if cached.is_file():
+        folder = cache_dir / issue.id   # (a folder each: no issue's name is the start of another's)
+        cached = folder / f"{key}.pdf"
+        if intact(cached):
             yield IssuePdf(issue, cached, "unchanged")
             continue
         if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
+            earlier = [p for p in folder.glob("*.pdf") if intact(p)]
+            if options.stale_pdf and earlier:   # the preview shows the last PDF meanwhile
+                yield IssuePdf(issue, earlier[0], "being rendered again")
             continue
         if not fonts_checked:
             for warning in check_print_fonts():
@@ -150,17 +174,27 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         log(f"pdf {issue.id}: rendering {len(issue.articles)} articles …")
         started = time.perf_counter()
         env = env or make_environment(root / "templates", site)
-        data, pages = render_pdf(print_html(env, site, issue, bodies), root, issue, site)
+        data, pages = render_pdf(print_html(env, site, issue, bodies), root, issue, site, bodies)
         seconds = time.perf_counter() - started
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for stale in cache_dir.glob(f"{issue.id}-*.pdf"):
-            stale.unlink()
-        temp = cached.with_suffix(".tmp")
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.iterdir():
+            stale.unlink(missing_ok=True)
+        temp = cached.with_suffix(f".{os.getpid()}.tmp")
         temp.write_bytes(data)
         os.replace(temp, cached)
+        cached.with_suffix(".sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
         status = f"{pages} pages, {len(data) / 1024:.0f} KiB, {seconds:.1f} s"
         log(f"pdf {issue.id}: wrote {issue.pdf_name} ({status})")
         yield IssuePdf(issue, cached, status)
+
+
+def intact(pdf: Path) -> bool:
+    """The cached PDF is whole: the digest recorded when it was written still matches its bytes."""
+    try:
+        recorded = pdf.with_suffix(".sha256").read_text(encoding="ascii").strip()
+        return hashlib.sha256(pdf.read_bytes()).hexdigest() == recorded
+    except OSError:
+        return False
 
 
 def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: Fingerprints,

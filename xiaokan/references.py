@@ -1,48 +1,68 @@
-"""Images and links that an article refers to: inside the project, and existing."""
+"""The files an article body uses (photos, attachments): inside the project, existing, and of a kind
+that may be published. Anything wrong here breaks the page or the print edition, so it is an error
+in check, build and serve alike."""
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from .errors import ContentError
+from .images import WEB_IMAGES
 from .markup import Body
 from .model import Article
+from .urls import source_path
+
+# What an article may offer for download beside its page. HTML, SVG-with-scripts, JavaScript and the
+# like are not among them: they would run on the site's own address, past the sanitiser.
+ATTACHMENT_TYPES = frozenset({
+    ".pdf", ".ofd", ".doc", ".docx", ".wps", ".rtf", ".odt", ".xls", ".xlsx", ".et", ".ods", ".csv", ".ppt",
+    ".pptx", ".dps", ".odp", ".txt", ".zip", ".rar", ".7z", ".epub", ".mp3", ".m4a", ".wav", ".mp4", ".webm",
+}) | WEB_IMAGES
 
 
-def reference_problems(article: Article, body: Body, root: Path) -> tuple[list[ContentError], list[ContentError]]:
-    """(refused, missing): files outside content/ and assets/ are refused; files that do not exist, and
-    alt text that is not there, are missing (a warning in build, an error in check)."""
-    missing: list[ContentError] = [
+def reference_problems(article: Article, body: Body, root: Path) -> list[ContentError]:
+    """Every reason the article's photos and links would not work for a reader or a printer."""
+    problems: list[ContentError] = [
         ContentError(article.source, _line_of(article, src), f"image {src!r} has no alt text",
                      "write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); "
-                     "screen readers read it aloud")
+                     "screen readers read it aloud and it is the photo's caption")
         for src in body.missing_alt]
-    if not body.images and not body.links:
-        return [], missing
-    allowed = [(root / "content").resolve(), (root / "assets").resolve()]
-    refused: list[ContentError] = []
-    for kind, refs in (("image", body.images), ("link", body.links)):
-        for ref in refs:
-            path_part = unquote(ref.split("#", 1)[0].split("?", 1)[0])
-            if not path_part:
-                continue
-            line = _line_of(article, ref)
-            if path_part.startswith("/") or Path(path_part).is_absolute():
-                refused.append(ContentError(article.source, line, f"{kind} {ref!r} is an absolute path",
-                                            f"put the file next to the article and write just its name"))
-                continue
-            target = (article.source.parent / path_part).resolve()
-            if not any(target.is_relative_to(base) for base in allowed):
-                refused.append(ContentError(article.source, line, f"{kind} {ref!r} points outside the project",
-                                            "only files inside content/ and assets/ are published"))
-            elif not target.exists():
-                missing.append(ContentError(article.source, line, f"{kind} {ref!r} points to a file that does not exist",
-                                            f"check the name, or put the file in {article.source.parent.name}/"))
-    return refused, missing
+    problems += [ContentError(article.source, _line_of(article, src), f"image {src!r}: {message}", hint)
+                 for src, message, hint in body.image_problems]
+    for ref in body.references:
+        kind = "image" if ref.kind == "image" else "link"
+        line = _line_of(article, ref.written)
+        written = unquote(ref.written.split("#", 1)[0].split("?", 1)[0])
+        if written.startswith("/") or Path(written).is_absolute() or ":" in written[:3]:
+            problems.append(ContentError(article.source, line, f"{kind} {ref.written!r} is an absolute path",
+                                         "put the file next to the article and write just its name"))
+            continue
+        if ref.path is None:
+            problems.append(ContentError(article.source, line, f"{kind} {ref.written!r} points outside the project",
+                                         "only files inside content/<issue>/ and assets/ are published"))
+            continue
+        target = source_path(root, ref.path.split("#", 1)[0])
+        suffix = PurePosixPath(ref.path).suffix.lower()
+        if suffix in (".md", ".markdown") and target.is_file():
+            problems.append(ContentError(article.source, line, f"link {ref.written!r} is to an article that is "
+                                         "not published (a draft)", "publish it first, or remove the link"))
+        elif not target.is_file():
+            problems.append(ContentError(article.source, line,
+                                         f"{kind} {ref.written!r} points to a file that does not exist",
+                                         f"check the name, or put the file in {article.source.parent.name}/"))
+        elif ref.kind == "image" and suffix not in WEB_IMAGES:
+            problems.append(ContentError(article.source, line, f"image {ref.written!r}: browsers cannot show "
+                                         f"{suffix or 'extensionless'} pictures", "save it as JPEG or PNG"))
+        elif ref.kind == "link" and suffix not in ATTACHMENT_TYPES:
+            problems.append(ContentError(
+                article.source, line, f"link {ref.written!r}: {suffix or 'extensionless'} files are not published",
+                "attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and "
+                "scripts would run on the site's own address"))
+    return problems
 
 
 def _line_of(article: Article, needle: str) -> int | None:
     for i, line in enumerate(article.body_md.split("\n")):
-        if needle in line:
+        if needle in line or unquote(needle) in line:
             return article.body_line + i
     return None

@@ -9,7 +9,7 @@ import jinja2
 from .errors import ContentError
 from .model import Site
 from .pages import Page
-from .slugs import tag_slug
+from .urls import rebase
 
 
 def cn_date(value: date) -> str:
@@ -33,7 +33,7 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}   # < > & ' stay escaped
     env.filters["cn_date"] = cn_date
-    env.filters["tag_slug"] = tag_slug
+    env.filters["rebase"] = rebase   # a body's site links, for where it is shown (urls.py)
     # Globals are the site settings only: anything else a page shows comes in its own context,
     # so that the page's fingerprint (cache.py) covers it.
     env.globals.update(site=site.config, sections=site.config.sections)

@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from .config import load_config
-from .content import ISSUE_ID, load_site
+from .content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
 from .errors import ContentError, ContentErrors, did_you_mean
 from .slugs import slugify
+from .yamlfile import parse_yaml, read_text, tidy_yaml
 
 MAX_SLUG = 48
 
@@ -29,14 +30,14 @@ ARTICLE_TEMPLATE = """---
 ISSUE_TEMPLATE = """标题: {title}
 期号: {number}
 总期号: {total}
-日期: {today}
+日期: {today}     # 出版日期：如不是这一天，请改成实际日期
 编辑: []
 摘要:
 """
 
 
-def new_article(root: Path, section: str, issue_id: str, title: str, today: date) -> Path:
-    """Create content/<issue>/<NN>-<slug>.md and return its path."""
+def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
+    """Create content/<issue>/<NN>-<slug>.md, dated like its issue, and return its path."""
     config = load_config(root / "site.yaml")
     names = [s.name for s in config.sections]
     if section not in names:
@@ -59,7 +60,8 @@ def new_article(root: Path, section: str, issue_id: str, title: str, today: date
         unique, n = f"{slug}-{n}", n + 1
     path = folder / f"{max(numbers, default=0) + 1:02d}-{unique}.md"
     order = sum(1 for a in _articles_of(root, issue_id) if a.section == section) + 1
-    path.write_text(ARTICLE_TEMPLATE.format(title=_yaml_text(title), section=section, today=today.isoformat(),
+    path.write_text(ARTICLE_TEMPLATE.format(title=_yaml_text(title), section=section,
+                                            today=_issue_date(folder / "issue.yaml").isoformat(),
                                             order=order), encoding="utf-8")
     return path
 
@@ -73,14 +75,36 @@ def new_issue(root: Path, issue_id: str, today: date) -> Path:
     if folder.exists():
         raise ContentError(folder, None, "this issue already exists", "pick another ID, or add articles with build.py new")
     issues = load_site(root).site.issues
-    year = int(issue_id[:4]) if re.match(r"\d{4}", issue_id) else today.year
+    issue_date = date_of_issue_id(issue_id) or today
+    year = issue_date.year
     number = 1 + max((i.number or 0 for i in issues if i.date.year == year), default=0)
     total = 1 + max((i.total_number or 0 for i in issues), default=0)
     folder.mkdir(parents=True)
     path = folder / "issue.yaml"
     path.write_text(ISSUE_TEMPLATE.format(title=f"{year}年第{number}期", number=number, total=total,
-                                          today=today.isoformat()), encoding="utf-8")
+                                          today=issue_date.isoformat()), encoding="utf-8")
     return path
+
+
+def date_of_issue_id(issue_id: str) -> date | None:
+    """2024-07 -> 2024-07-01, 2024-07-15 -> that day; None when the ID names no month."""
+    m = re.fullmatch(r"(\d{4})[-_]?(\d{1,2})(?:[-_]?(\d{1,2}))?(?:[-_].*)?", issue_id)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def _issue_date(meta_path: Path) -> date:
+    """The date written in an issue.yaml: an article's default date is its issue's."""
+    raw = parse_yaml(tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS)), meta_path)
+    value = next((v for k, v in (raw or {}).items() if ISSUE_KEYS.get(str(k).strip()) == "date"), None) \
+        if isinstance(raw, dict) else None
+    if value in (None, ""):
+        raise ContentError(meta_path, None, "issue.yaml needs `date`", "e.g. 日期: 2024-07-01")
+    return parse_date(value, meta_path, None)
 
 
 def _articles_of(root: Path, issue_id: str):

@@ -5,6 +5,7 @@ the error and every open page shows it in an overlay until the next good save.
 """
 from __future__ import annotations
 
+import errno
 import html
 import json
 import logging
@@ -17,7 +18,7 @@ from typing import Callable
 from urllib.parse import unquote
 
 from .builder import BuildOptions, BuildReport, build
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, environment_error
 
 WATCHED = ("content", "templates", "assets", "site.yaml")
 POLL_SECONDS = 0.15
@@ -68,6 +69,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
             logging.getLogger("livereload").setLevel(logging.WARNING)
             logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
+    _check_address(host, port)
     out_dir = (root / "output").resolve()
     state = ServeState()
     pdf_worker = _PdfWorker(root, log) if pdf else None
@@ -76,12 +78,15 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         started = time.perf_counter()
         try:
             # The search index is built at start; edits reuse it rather than wait for Pagefind.
-            report = build(root, BuildOptions(pdf=False, search=not changed_files), lambda msg: None)
+            report = build(root, BuildOptions(pdf=False, search=not changed_files, stale_pdf=True), lambda msg: None)
         except ContentErrors as exc:
             _failed(state, [e.render() for e in exc.errors], log)
             return
         except ContentError as exc:
             _failed(state, [exc.render()], log)
+            return
+        except OSError as exc:
+            _failed(state, [environment_error(exc).render()], log)
             return
         recovered = bool(state.errors)
         state.errors, state.report = [], report
@@ -111,13 +116,35 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     if pdf_worker and state.report and state.report.site:
         for issue in state.report.site.issues[:1]:
             pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
-    server = QuietServer(app=_site_app(out_dir, state, navigate))
+    server = QuietServer(app=_site_app(out_dir, state, navigate, _base_path(root)))
     server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: we poll ourselves
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0               # reload on every save, however quick
     ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
     log(f"serving output/ on http://{host}:{port}/  (Ctrl-C stops; only this computer can open it"
         + (")" if host in ("127.0.0.1", "localhost") else f"; open to the network on {host})"))
     server.serve(port=port, host=host, debug=False, restart_delay=0)
+
+
+def _check_address(host: str, port: int) -> None:
+    """A clear message for a port another program uses and for a host that is no address of this computer."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise ContentError(None, None, f"--host {host!r} is not an address of this computer",
+                           "leave it out (this computer only), or use --host 0.0.0.0 to open the preview to the network") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ContentError(None, None, f"port {port} is already in use (another preview is running?)",
+                                   f"stop the other one, or choose another port: --port {port + 1}") from None
+            raise ContentError(None, None, f"cannot listen on {host}:{port} ({exc.strerror})",
+                               "leave --host out, or use --host 0.0.0.0") from None
 
 
 def _failed(state: ServeState, errors: list[str], log: Callable[[str], None]) -> None:
@@ -189,6 +216,7 @@ class _PdfWorker:
         threading.Thread(target=self._run, args=(report, issue_id, on_done), daemon=True).start()
 
     def _run(self, report: BuildReport, issue_id: str, on_done: Callable[[], None]) -> None:
+        from .cache import Fingerprints, TemplateDigests
         from .pdf import issue_pdfs
         from .render import make_environment
 
@@ -197,11 +225,13 @@ class _PdfWorker:
                 site = report.site
                 env = make_environment(self.root / "templates", site)
                 options = BuildOptions(pdf=True, issue_ids=(issue_id,))
-                for _ in issue_pdfs(site, env, report.bodies, options, self.log):
+                for _ in issue_pdfs(site, report.bodies, options, self.log, Fingerprints(), TemplateDigests(env)):
                     pass
                 on_done()
             except (ContentError, ContentErrors) as exc:
                 self.log(f"pdf {issue_id}: {exc}")
+            except Exception as exc:   # noqa: BLE001 — a failed PDF must not end the preview
+                self.log(f"pdf {issue_id}: could not be rendered: {exc}")
             with self.lock:
                 if self.pending is None:
                     self.busy = False
@@ -210,7 +240,17 @@ class _PdfWorker:
                 self.pending = None
 
 
-def _site_app(out_dir: Path, state: ServeState, navigate: bool):
+def _base_path(root: Path) -> bytes:
+    """The site's own address: pages that link with it (the 404 page) are shown with local links."""
+    try:
+        from .config import load_config
+
+        return load_config(root / "site.yaml").base_url.encode()
+    except ContentError:
+        return b""
+
+
+def _site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b""):
     """A WSGI app serving files of out_dir only, with the client script and the error overlay added."""
     script = (CLIENT_SCRIPT % {"state": STATE_PATH, "navigate": "true" if navigate else "false"}).encode()
 
@@ -229,6 +269,8 @@ def _site_app(out_dir: Path, state: ServeState, navigate: bool):
             data = file.read_bytes()
             ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if ctype == "text/html":
+            if base_url:
+                data = data.replace(b'href="' + base_url, b'href="/').replace(b'action="' + base_url, b'action="/')
             data = _decorate(data, script, state.errors)
             ctype += "; charset=utf-8"
         start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])

@@ -49,4 +49,18 @@ def is_valid_slug(slug: str) -> bool:
 
 def tag_slug(tag: str) -> str:
     """A tag's URL part; a tag with nothing to romanise (e.g. emoji) gets a short stable hash."""
-    return slugify(tag) or "tag-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
+    return slugify(tag) or _hashed("tag", tag)
+
+
+def tag_slugs(tags) -> dict[str, str]:
+    """Each tag's URL part, unique across the site: tags that romanise alike (实训, 师训 -> shi-xun)
+    each get a short stable hash of their own name, so that no two tags share a page."""
+    plain = {tag: tag_slug(tag) for tag in tags}
+    counts: dict[str, int] = {}
+    for slug in plain.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    return {tag: _hashed(slug, tag) if counts[slug] > 1 else slug for tag, slug in plain.items()}
+
+
+def _hashed(prefix: str, text: str) -> str:
+    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"

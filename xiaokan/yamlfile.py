@@ -34,16 +34,44 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Invisible characters that arrive with copied text (zero-width spaces, joiners, a stray BOM).
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_WIDE_SPACE = "\u3000\u00a0\u2002-\u200a\u202f"   # full-width space (IME), no-break and other spaces
+
+
 def tidy_yaml(text: str, keys: frozenset[str]) -> str:
-    """Fix unambiguous slips: a full-width colon after a known key, tabs used for indentation."""
+    """Fix slips with one meaning: a full-width colon, a full-width or no-break space around the
+    colon of a key, invisible zero-width characters, tabs used for indentation."""
     fixed = []
     for line in text.split("\n"):
+        line = _ZERO_WIDTH.sub("", line)
         line = re.sub(r"^\t+", lambda m: "  " * len(m.group()), line).replace("\t", " ")
-        m = re.match(r"^(\s*-?\s*)([^\s:：]+)\s*：\s*", line)
-        if m and m.group(2) in keys:
+        m = re.match(rf"^(\s*-?\s*)([^\s:：{_WIDE_SPACE}]+)[\s{_WIDE_SPACE}]*(?:：[\s{_WIDE_SPACE}]*|:(?:[\s{_WIDE_SPACE}]+|$))",
+                     line)
+        if m and (m.group(2) in keys or re.search(rf"[{_WIDE_SPACE}]|：", m.group(0))):
             line = f"{m.group(1)}{m.group(2)}: " + line[m.end():]
-        fixed.append(line)
+        fixed.append(line.rstrip() if not line.strip() else line)
     return "\n".join(fixed)
+
+
+YES = frozenset({"true", "yes", "on", "是", "对", "开"})
+NO = frozenset({"false", "no", "off", "否", "不", "关"})
+
+
+def parse_flag(value, key: str, path: Path, line: int | None, default: bool = False) -> bool:
+    """A yes/no setting as editors write it (是/否, true/false, yes/no; empty: the default).
+    Anything else is refused: a wrong guess could turn on raw HTML or publish a PDF."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ContentError(path, line, f"`{key}` must be 是 or 否 (true or false), not {value!r}",
+                       f"write {key}: 是  or  {key}: 否")
 
 
 # libyaml's parser when PyYAML has it (about 10x faster than the pure-Python one).
@@ -51,11 +79,12 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _EditorLoader(_SafeLoader):
-    """SafeLoader that leaves dates as text: parse_date then reads them (and reports 2024-02-30 with its line)."""
+    """SafeLoader that reads every plain value as text (only an empty value is None): a title 0612 stays
+    0612, not 394, and 6.10 stays 6.10. Numbers, dates and yes/no are read by us, with errors naming the line."""
 
 
 _EditorLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -75,10 +104,12 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> object:
 
 
 def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
-    """The line of each top-level key, so that later checks can point at it."""
-    lines = {}
-    for i, line in enumerate(text.split("\n")):
-        m = re.match(r"^([^\s#:][^:]*?)\s*:", line)
-        if m and m.group(1) not in lines:
-            lines[m.group(1).strip("'\"")] = first_line + i
+    """The line of each key, so that later checks can point at it: top-level keys first, then keys of
+    groups such as print: (where a name is used twice, its first line)."""
+    lines: dict[str, int] = {}
+    for pattern in (r"^([^\s#:\-][^:]*?)\s*:", r"^\s*-?\s*([^\s#:][^:]*?)\s*:"):
+        for i, line in enumerate(text.split("\n")):
+            m = re.match(pattern, line)
+            if m and m.group(1).strip("'\"") not in lines:
+                lines[m.group(1).strip("'\"")] = first_line + i
     return lines
