@@ -14,21 +14,13 @@ def test_new_article_has_complete_front_matter_and_builds(mini, capsys):
     for line in ("标题: 浙江某学院：聚焦“双师型”教师培养", "栏目: 他山之石", "日期: 2024-07-31",
                  "排序: 2", "草稿: false"):
         assert line in text
-    built = run_build(mini, "build", "--no-pdf")
-    assert built.code == 0
-    # an issue without articles yet is not the new front page
-    assert "content/2024-08/issue.yaml: warning: this issue has no published articles yet" in built.stderr
-    assert "2024年第2期" in (mini / "output/index.html").read_text(encoding="utf-8")
+    assert run_build(mini, "build", "--no-pdf").code == 0
     assert "浙江某学院：聚焦“双师型”教师培养" in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
 
 
 def test_new_article_with_a_colon_in_the_title_is_quoted(mini):
     assert run_build(mini, "new", "--section", "新闻政策", "--issue", "2024-07", "OBE: 一次培训").code == 0
-    built = run_build(mini, "build", "--no-pdf")
-    assert built.code == 0
-    # an issue without articles yet is not the new front page
-    assert "content/2024-08/issue.yaml: warning: this issue has no published articles yet" in built.stderr
-    assert "2024年第2期" in (mini / "output/index.html").read_text(encoding="utf-8")
+    assert run_build(mini, "build", "--no-pdf").code == 0
     assert "<h1>OBE: 一次培训</h1>" in (mini / "output/2024-07/obe-yi-ci-pei-xun/index.html").read_text(encoding="utf-8")
 
 
