@@ -1,6 +1,7 @@
 """Jinja2: the template environment and rendering planned pages to bytes."""
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     cache_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)),
+        bytecode_cache=_TolerantBytecodeCache(str(cache_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -38,6 +39,18 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     # so that the page's fingerprint (cache.py) covers it.
     env.globals.update(site=site.config, sections=site.config.sections)
     return env
+
+
+class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """.cache/ may be deleted at any moment (README says so): a compiled template that cannot be
+    saved is simply compiled again next time."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:

@@ -9,6 +9,7 @@ stay untouched while the index is unchanged.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -33,21 +34,44 @@ def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, b
     or the file that holds it} and is called only when the index must be (re)built. With refresh False nothing is indexed: the last
     index is published as it is, even if stale, or none (the live preview does not wait for it)."""
     folder = cache_dir / INDEX_DIR
-    stamp = folder / "key.txt"
-    current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
+    current = _intact_key(folder)
     if current is None and not refresh:
         return {}
     if current != key and refresh:
         staging = cache_dir / (INDEX_DIR + ".new")
         shutil.rmtree(staging, ignore_errors=True)
         _write_index(read_pages(), staging / INDEX_DIR, language)
-        (staging / INDEX_DIR / "key.txt").write_text(key, encoding="utf-8")
         _keep_unchanged(folder, staging / INDEX_DIR)
+        _seal(staging / INDEX_DIR, key)
         shutil.rmtree(folder, ignore_errors=True)
         (staging / INDEX_DIR).rename(folder)
         shutil.rmtree(staging, ignore_errors=True)
     return {f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "key.txt"}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != SEAL}
+
+
+SEAL = "key.json"   # the key the index was built for, and the digest of each of its files
+
+
+def _seal(folder: Path, key: str) -> None:
+    files = {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(folder.rglob("*")) if p.is_file()}
+    (folder / SEAL).write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
+
+
+def _intact_key(folder: Path) -> str | None:
+    """The key of the cached index if every file is as written (a damaged or partial index: None)."""
+    try:
+        seal = json.loads((folder / SEAL).read_text(encoding="utf-8"))
+        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != SEAL}
+        if present != set(seal["files"]):
+            return None
+        for name, digest in seal["files"].items():
+            if hashlib.sha256((folder / name).read_bytes()).hexdigest() != digest:
+                return None
+        return seal["key"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _keep_unchanged(old: Path, new: Path) -> None:
