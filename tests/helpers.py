@@ -95,13 +95,14 @@ def wait_for(predicate, seconds: float = 10.0):
 
 
 @contextlib.contextmanager
-def running_server(site: Path, *extra: str):
-    """`build.py serve --no-pdf` on a free port; yields its base URL and the process."""
+def running_server(site: Path, *extra: str, pdf: bool = False):
+    """`build.py serve --no-pdf` (or, with pdf, `build.py serve` as README documents it) on a free port;
+    yields its base URL and the process."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with open(site.parent / "serve.log", "w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port), "--no-pdf",
-                                    *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port),
+                                    *(() if pdf else ("--no-pdf",)), *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
 
         def up():

@@ -60,3 +60,34 @@ def test_new_article_appears_in_the_served_issue(server):
     path = site / result.stdout.strip() if not Path(result.stdout.strip()).is_absolute() else Path(result.stdout.strip())
     assert path.name == "05-wo-xiao-zhao-kai-xin-xue-qi-ping-jian-tui-jin.md"
     wait_for(lambda: "我校召开新学期评建推进会" in get(base + "/2024-07/")[1], 5)
+
+
+def test_default_serve_renders_the_pdf_and_keeps_its_link_across_edits(mini):
+    """`make serve` as README documents it: the PDF is rendered in the background, linked from the
+    issue page, re-rendered after an edit, and its link never disappears meanwhile."""
+    from pypdf import PdfReader
+
+    from helpers import running_server
+
+    with running_server(mini, pdf=True) as (base, process):
+        issue = base + "/2024-07/"
+        wait_for(lambda: "xiaokan-2024-07.pdf" in get(issue)[1], 60)
+        import urllib.request
+        with urllib.request.urlopen(issue + "xiaokan-2024-07.pdf", timeout=5) as response:
+            assert response.status == 200 and response.read(5) == b"%PDF-"
+        article = mini / "content/2024-07/01-first.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("这是第一段", "预览里改过的第一段"), encoding="utf-8")
+        wait_for(lambda: "预览里改过的第一段" in get(base + "/2024-07/first/")[1], 5)
+        assert "xiaokan-2024-07.pdf" in get(issue)[1], "the link stays while the PDF is rendered again"
+
+        def reprinted():
+            pdf = mini / "output/2024-07/xiaokan-2024-07.pdf"
+            try:
+                return "预览里改过的第一段" in "".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", "")
+            except Exception:   # noqa: BLE001 — being replaced right now
+                return False
+        wait_for(reprinted, 60)
+        assert "xiaokan-2024-07.pdf" in get(issue)[1]
+        assert process.poll() is None
+    log = (mini.parent / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "could not be rendered" not in log

@@ -42,7 +42,8 @@ def input_stamp(root: Path, settings: str) -> str:
     same as for the last successful build and output/ is as that build left it, there is nothing to do."""
     digest = hashlib.sha256(engine_digest().encode() + settings.encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for name in ("site.yaml", "content", "templates", "assets"):
+    # (.cache/pdf too: a PDF rendered in the background by the live preview is news to the next build)
+    for name in ("site.yaml", "content", "templates", "assets", ".cache/pdf"):
         top = root / name
         if top.is_file():
             stat = top.stat()
