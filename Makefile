@@ -37,6 +37,7 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/installed
 	@bash scripts/install-system-deps.sh $(TEST_SYSTEM)
 	@$(MAKE) --no-print-directory node_modules/.installed
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q $(ARGS)
 
 clean:

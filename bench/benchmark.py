@@ -122,7 +122,7 @@ def measure(site: Path, runs: int, pdf: bool) -> dict[str, list[tuple[float, int
 
     def edit() -> None:
         text = victim.read_text(encoding="utf-8")
-        victim.write_text(re.sub(r"(标题: [^\n]*)", lambda m: f"{m.group(1).split(' 改')[0]} 改{next(counter)}", text, 1),
+        victim.write_text(re.sub(r"(标题: [^\n]*)", lambda m: f"{m.group(1).split(' 改')[0]} 改{next(counter)}", text, count=1),
                           encoding="utf-8")
 
     kinds = [
@@ -174,7 +174,7 @@ def main() -> None:
             print("cold build by archive size:")
             for n in (100, 1000, 5000):
                 scaled = make_archive(Path(tmp) / f"scale-{n}", n)
-                seconds, mib = median_run(lambda: _clean(scaled), [sys.executable, "build.py", "build", "--no-pdf", "--no-search", "-q"], scaled,
+                seconds, mib = median_run(lambda scaled=scaled: _clean(scaled), [sys.executable, "build.py", "build", "--no-pdf", "--no-search", "-q"], scaled,
                                           max(1, args.runs // 2))
                 print(f"  {n:>5} articles  {seconds:6.2f} s  {seconds / n * 1000:5.2f} ms/article  peak {mib} MiB")
 

@@ -128,7 +128,7 @@ def test_toc_entries_are_clickable_links_to_the_articles(sample_pdf):
 
 def test_running_heads_name_the_newsletter_and_the_section(sample_pdf, pages):
     reader = PdfReader(sample_pdf)
-    for level, title, index in outline(reader):
+    for level, _title, index in outline(reader):
         if level != 2:
             continue
         section = next(t for lv, t, i in reversed(outline(reader)) if lv == 1 and i <= index and t != "目录")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from helpers import LAUNCH, ROOT, get, page_containing, wait_for, write
 
+
 def test_served_page_has_live_reload_and_follows_edits(server):
     base, site, process = server
     status, page = get(base + "/2024-07/first/")

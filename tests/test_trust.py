@@ -3,8 +3,8 @@ Each test is a case an editor or an attacker produced against the first version 
 from __future__ import annotations
 
 import errno
-import json
 import html
+import json
 import os
 import re
 import socket

@@ -9,23 +9,39 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from .cache import (BuildCache, Fingerprints, TemplateDigests, engine_digest, input_stamp, previous_report, read_pickle,
-                    write_pickle)
+from .cache import (
+    BuildCache,
+    Fingerprints,
+    TemplateDigests,
+    engine_digest,
+    input_stamp,
+    previous_report,
+    read_pickle,
+    write_pickle,
+)
 from .content import load_site
 from .datablocks import BlockError
 from .errors import ContentError, ContentErrors, ContentWarning
 from .images import copy_path, make_copy
 from .markup import Body, render_markdown
 from .model import Article, Site
-from .output import (PRINT_DIR, asset_copies, build_lock, check_output_dir, recover_interrupted, refuse_links_outside,
-                     write_print_copies, write_site)
+from .output import (
+    PRINT_DIR,
+    asset_copies,
+    build_lock,
+    check_output_dir,
+    recover_interrupted,
+    refuse_links_outside,
+    write_print_copies,
+    write_site,
+)
 from .pages import plan_pages
 from .parallel import map_indices
 from .references import reference_problems
-from .svgsafe import clean_svg_copy
-from .urls import source_path
 from .render import make_environment, render_page
 from .search import search_index, search_key
+from .svgsafe import clean_svg_copy
+from .urls import source_path
 
 
 @dataclass

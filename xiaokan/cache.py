@@ -12,8 +12,8 @@ import hashlib
 import json
 import os
 import pickle
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2

@@ -60,7 +60,7 @@ def plan_image(folder: Path, src: str) -> ImagePlan | None:
 def inspect_photo(path: Path) -> tuple[int, int]:
     """The photo's displayed size, after decoding all of it once (a truncated file fails here, not in
     the reader's browser or in the PDF). JPEGs are decoded at a reduced scale, which is quick."""
-    from PIL import Image, ImageFile, UnidentifiedImageError   # (imported only for articles with photos)
+    from PIL import Image, ImageFile, UnidentifiedImageError  # (imported only for articles with photos)
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False   # (WeasyPrint sets it)

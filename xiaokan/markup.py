@@ -1,6 +1,7 @@
 """Markdown -> HTML, a pure function of the text (plus where the article's files will be served)."""
 from __future__ import annotations
 
+import html as htmllib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -8,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote
-
-import html as htmllib
 
 import markdown
 from markdown.extensions import Extension

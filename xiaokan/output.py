@@ -225,7 +225,7 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
                 os.rmdir(folder)
         journal.unlink(missing_ok=True)
         raise
-    for final, aside in done:
+    for _final, aside in done:
         if aside is not None:
             os.remove(aside)
     journal.unlink(missing_ok=True)

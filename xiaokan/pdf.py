@@ -6,7 +6,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote
@@ -74,7 +74,7 @@ def issue_timestamp(issue: Issue) -> str:
     """A fixed creation date (SOURCE_DATE_EPOCH or the issue date) so that PDFs are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{issue.date.isoformat()}T00:00:00Z"
 
 

@@ -1,7 +1,7 @@
 """Live preview in a real browser: a save reloads the open page, keeps its scroll, can follow the editor."""
 from __future__ import annotations
 
-from helpers import running_server, wait_for, write
+from helpers import running_server, write
 
 LONG_BODY = "\n\n".join(f"第{n}段。" + "评建工作稳步推进，" * 30 for n in range(1, 40))
 
