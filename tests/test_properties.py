@@ -68,3 +68,56 @@ def test_any_title_is_escaped_in_html_attributes_json_ld_and_feed(tmp_path_facto
     assert "<" not in heading and ">" not in heading
     assert re.search(r'<meta property="og:title" content="[^"<>]*">', rest)
     ET.parse(site / "output/feed.xml")   # the feed stays well-formed XML
+
+
+@SETTINGS
+@given(value=st.one_of(st.text(max_size=12), st.sampled_from(["0612", "6.10", "1e3", "0x1F", "yes", "No", "on", "~",
+                                                              "2024", "-0", ".5", "+1", "1_000", "0o17", "是"])))
+def test_a_plain_yaml_scalar_is_published_as_written(tmp_path_factory, value):
+    """A title is text: YAML's numbers, booleans and octals never change what the editor typed."""
+    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("scalar"))
+    (site / "content/2024-07/05-t.md").write_text(f"---\n标题: {value}\n栏目: 新闻政策\nslug: t\n---\n正文\n",
+                                                  encoding="utf-8", errors="surrogatepass")
+    result = run_build(site, "build", "--no-pdf")
+    assert "Traceback" not in result.stderr
+    if result.code != 0:
+        assert "05-t.md" in result.stderr
+        return
+    page = (site / "output/2024-07/t/index.html").read_text(encoding="utf-8")
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    import html
+    assert html.unescape(heading) == value.strip()
+
+
+@SETTINGS
+@given(name=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\\x00"),
+                    min_size=1, max_size=20).filter(lambda n: n not in (".", "..")))
+def test_any_file_name_beside_an_article_is_private_or_published_safely(tmp_path_factory, name):
+    """Whatever a file is called, it is published only when an article uses it, and never breaks the build."""
+    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("name"))
+    try:
+        (site / "content/2024-07" / name).write_bytes(b"secret")
+    except OSError:
+        return   # a name the file system refuses
+    result = run_build(site, "build", "--no-pdf")
+    assert "Traceback" not in result.stderr
+    if result.code == 0:
+        published = [p for p in (site / "output").rglob("*") if p.is_file() and p.read_bytes() == b"secret"]
+        assert published == []
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400) | st.lists(st.sampled_from(
+    ["名称,数量", "甲,1", '"乙,2', '丙,"3"', "丁", "\ufeff", "a,b,c", '"', "\r", "x" * 50]), max_size=8).map(
+    lambda rows: "\n".join(rows).encode("utf-8")))
+def test_any_csv_bytes_make_a_table_or_an_error_naming_the_article(tmp_path_factory, data):
+    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("csv"))
+    (site / "content/2024-07/t.csv").write_bytes(data)
+    (site / "content/2024-07/05-t.md").write_text('---\n标题: 表\n栏目: 新闻政策\nslug: t\n---\n{{< 表格 文件="t.csv" >}}\n',
+                                                  encoding="utf-8")
+    result = run_build(site, "build", "--no-pdf")
+    assert result.code in (0, 1) and "Traceback" not in result.stderr
+    if result.code == 1:
+        assert "05-t.md:6" in result.stderr
+    else:
+        assert "\ufffd" not in (site / "output/2024-07/t/index.html").read_text(encoding="utf-8")
