@@ -28,11 +28,12 @@ _SKIP = {"pre", "code"}
 _ARTICLE_LINK = re.compile(r"^[^#?]+\.md(#.*)?$")
 LinkResolver = Callable[[str], "str | None"]
 
-# Start tags, and the link attributes inside one, in any quoting (raw HTML may use single quotes or none).
-_START_TAG = re.compile(r"<(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>\s[^<>]*)?>")
-_LINK_ATTRIBUTE = re.compile(
-    r"""\s(?P<name>href|src|srcset|poster|action|formaction|xlink:href)\s*=\s*"""
-    r"""(?:(?P<q>["'])(?P<value>.*?)(?P=q)|(?P<bare>[^\s"'>]+))""", re.IGNORECASE | re.DOTALL)
+# A start tag, read attribute by attribute: a quoted value may hold `>` or what looks like another
+# attribute, and must not hide the real one from the link check (raw HTML quotes as it likes).
+_QUOTED_OR_PLAIN = r"""(?:"[^"]*"|'[^']*'|[^\s"'<>]*)"""
+_START_TAG = re.compile(rf"""<(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:\s+[^\s"'<>/=]+(?:\s*=\s*{_QUOTED_OR_PLAIN})?)*)(?P<end>\s*/?>)""")
+_ATTRIBUTE = re.compile(rf"""\s+(?P<name>[^\s"'<>/=]+)(?:\s*=\s*(?P<value>{_QUOTED_OR_PLAIN}))?""")
+_LINK_ATTRIBUTES = {"href", "src", "srcset", "poster", "action", "formaction", "xlink:href"}
 
 
 @dataclass(frozen=True)
@@ -210,12 +211,15 @@ class _Relinker:
         if not attrs:
             return match.group(0)
         kind = "image" if match.group("tag").lower() in ("img", "source", "video", "audio") else "link"
-        return f"<{match.group('tag')}{_LINK_ATTRIBUTE.sub(lambda m: self._attribute(m, kind), attrs)}>"
+        relinked = _ATTRIBUTE.sub(lambda m: self._attribute(m, kind), attrs)
+        return f"<{match.group('tag')}{relinked}{match.group('end')}"
 
     def _attribute(self, match: re.Match, kind: str) -> str:
         name = match.group("name").lower()
-        raw = match.group("value") if match.group("q") else match.group("bare")
-        value = htmllib.unescape(raw or "").strip()
+        if name not in _LINK_ATTRIBUTES:
+            return match.group(0)
+        raw = match.group("value") or ""
+        value = htmllib.unescape(raw[1:-1] if raw[:1] in ("'", '"') else raw).strip()
         if name == "srcset":
             new = ", ".join(self._srcset_entry(part.strip()) for part in value.split(",") if part.strip())
         else:
