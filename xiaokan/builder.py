@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
+import jinja2
+
 from .cache import (
     BuildCache,
     Fingerprints,
@@ -172,6 +174,7 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], f
 class Outputs:
     """Everything a build would publish, made but not yet written: what check inspects, build writes."""
     site: Site
+    env: jinja2.Environment
     bodies: dict[str, Body]
     cache: BuildCache
     warnings: list[ContentWarning]
@@ -225,7 +228,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     for page, data in zip(stale, map_indices(lambda i: render_page(env, stale[i]), len(stale))):
         files[page.path] = data
     copies.update(_search_files(site, cache, article_keys, files, out_dir, options.search))
-    return Outputs(site, bodies, cache, loaded.warnings, len(pages), files, kept, copies, pdfs, pdf_status)
+    return Outputs(site, env, bodies, cache, loaded.warnings, len(pages), files, kept, copies, pdfs, pdf_status)
 
 
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:

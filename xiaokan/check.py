@@ -8,6 +8,7 @@ from typing import Callable
 from .builder import BuildOptions, Outputs, make_outputs
 from .content import ARTICLE_SUFFIXES, is_editor_temp_file
 from .errors import ContentError, ContentErrors, ContentWarning
+from .urls import source_path
 
 
 def check_site(root: Path, log: Callable[[str], None] = lambda msg: None) -> tuple[list[ContentError], list[ContentWarning]]:
@@ -19,7 +20,7 @@ def check_site(root: Path, log: Callable[[str], None] = lambda msg: None) -> tup
         return exc.errors, []
     except ContentError as exc:
         return [exc], []
-    return [], made.warnings + unused_files(root, made)
+    return [], made.warnings + unused_files(made)
 
 
 def _render_print_editions(made: Outputs) -> None:
@@ -28,20 +29,19 @@ def _render_print_editions(made: Outputs) -> None:
     import jinja2
 
     from .pdf import PRINT_TEMPLATE, print_html
-    from .render import make_environment
 
-    env = make_environment(made.site.root / "templates", made.site)
     for issue in made.site.issues:
         try:
-            print_html(env, made.site, issue, made.bodies)
+            print_html(made.env, made.site, issue, made.bodies)
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             raise ContentError(Path("templates") / PRINT_TEMPLATE, line, f"template error: {exc}") from None
 
 
-def unused_files(root: Path, made: Outputs) -> list[ContentWarning]:
+def unused_files(made: Outputs) -> list[ContentWarning]:
     """Notices for files in content/ that no published article or issue uses: they stay private."""
-    used = {made.site.root / "content" / path for path in made.copies if not path.startswith("assets/")}
+    root = made.site.root
+    used = {source_path(root, path) for path in made.copies if not path.startswith("assets/")}
     used |= {article.source.parent / name for article in made.site.articles
              for name in made.bodies[article.url].data_files}
     used = {p.resolve() for p in used}

@@ -62,7 +62,7 @@ class Blocks:
     def insert(self, rendered: str) -> str:
         """Put each block where its placeholder ended up (a paragraph, or inside a raw <div>)."""
         return _PLACEHOLDER.sub(lambda m: self.html[int(m.group(1))] if int(m.group(1)) < len(self.html)
-                                else "", rendered)
+                                else m.group(0), rendered)
 
 
 def extract_blocks(text: str, folder: Path | None) -> Blocks:

@@ -123,7 +123,7 @@ def render_pdf(html: str, root: Path, issue: Issue, site: Site, bodies: dict[str
         used.add(issue.folder / issue.cover_image)
     fetcher = ProjectOnlyFetcher([root / "assets", root / "templates"], used)
     options = site.config.print
-    # Article HTML links images as ../name (relative to the article page); resolve them from the issue folder.
+    # Bodies link their photos by file address (print_links); the cover is written relative to the issue folder.
     base_url = (issue.folder / "article").resolve().as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render()
     pdf = document.write_pdf(

@@ -76,7 +76,6 @@ def absolute(base_url: str, path: str) -> str:
 
 def source_path(root: Path, path: str) -> Path:
     """The file of the project published at this output path (the inverse of published_path)."""
-    rel = path
-    if rel.startswith("assets/"):
-        return root / "assets" / rel.removeprefix("assets/")
-    return root / "content" / rel
+    if path.startswith("assets/"):
+        return root / "assets" / path.removeprefix("assets/")
+    return root / "content" / path

@@ -50,7 +50,7 @@ def tidy_yaml(text: str, keys: frozenset[str]) -> str:
                      line)
         if m and (m.group(2) in keys or re.search(rf"[{_WIDE_SPACE}]|：", m.group(0))):
             line = f"{m.group(1)}{m.group(2)}: " + line[m.end():]
-        fixed.append(line.rstrip() if not line.strip() else line)
+        fixed.append(line if line.strip() else "")   # (a line of full-width spaces only is blank)
     return "\n".join(fixed)
 
 
