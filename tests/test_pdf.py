@@ -68,6 +68,7 @@ def test_pdf_is_linked_from_the_issue_page_when_site_yaml_says_so(mini):
     write(mini, "site.yaml", text + "print:\n  internal_notice: 内部资料\n  publish_on_site: 是\n")
     result = run_build(mini, "build")
     assert result.code == 0, result.stderr
+    assert "; 1 PDF in " in result.stderr and "print/ in " in result.stderr   # the editor is told where it is
     page = (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
     assert 'href="xiaokan-2024-07.pdf"' in page
     assert (mini / "output/2024-07/xiaokan-2024-07.pdf").read_bytes() == (mini / "print/xiaokan-2024-07.pdf").read_bytes()

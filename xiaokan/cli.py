@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, display_path, environment_error
+from .output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -98,10 +99,11 @@ def _build(root: Path, args, log) -> int:
     if args.verbose:
         for path in report.rendered:
             log(f"  wrote {path}")
-    pdfs = f", {len(report.pdfs)} PDF" if report.pdfs else ""
-    log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages{pdfs} "
+    # (the print office's PDFs are not in output/: say where they are)
+    pdfs = f"; {len(report.pdfs)} PDF in {display_path(root / PRINT_DIR)}/" if report.pdfs else ""
+    log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages "
                      f"({len(report.rendered)} file(s) written, the rest unchanged) "
-                     f"into {display_path(options.out_dir or root / 'output')}/ in {report.seconds:.2f} s"))
+                     f"into {display_path(options.out_dir or root / 'output')}/{pdfs} in {report.seconds:.2f} s"))
     return EXIT_OK
 
 
