@@ -6,13 +6,14 @@ from pathlib import Path
 
 from .errors import ContentError, did_you_mean
 from .model import PrintOptions, Section, SiteConfig
+from .press import VARIANTS
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",
                       "per_page", "feed_size", "trust_html", "print"})
 SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
-PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "article_starts_new_page",
-                        "internal_notice", "qr_codes", "publish_on_site"})
+PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "pdf_variant", "article_starts_new_page",
+                        "pages_multiple_of", "internal_notice", "qr_codes", "publish_on_site"})
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
 
@@ -109,12 +110,20 @@ def _print_options(raw, fail, flag) -> PrintOptions:
     if not m:
         raise fail("print", f"bleed must be a length in millimetres such as 3mm, not {bleed!r}")
     notice = str(raw.get("internal_notice") or "").strip() or None
+    # `pdfa: true` (the older switch) is the archival variant; pdf_variant names any variant.
+    variant = str(raw.get("pdf_variant") or ("pdf/a-3b" if flag(raw, "pdfa", False) else "none")).strip().lower()
+    if variant not in VARIANTS:
+        guess = did_you_mean(variant, list(VARIANTS))
+        raise fail("print", f"unknown pdf_variant {variant!r}", f"did you mean {guess}?" if guess else
+                   f"one of {', '.join(VARIANTS)}")
     return PrintOptions(
         page_size=size,
         bleed_mm=float(m.group(1)),
         crop_marks=flag(raw, "crop_marks", False),
-        pdfa=flag(raw, "pdfa", False),
-        article_starts_new_page=flag(raw, "article_starts_new_page", True),
+        pdf_variant=variant,
+        article_starts_new_page=flag(raw, "article_starts_new_page", False),
+        pages_multiple_of=_positive_int(raw.get("pages_multiple_of", 4), "pages_multiple_of",
+                                        lambda k, msg, h=None: fail("print", msg, h)),
         internal_notice=notice,
         qr_codes=flag(raw, "qr_codes", True),
         # An issue marked 内部资料 is for distribution inside the school: not on the public site unless asked.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import ContentError, ContentErrors, ContentWarning, did_you_mean
-from .model import Article, Issue, Site, SiteConfig
+from .model import Article, Imprint, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, slug_from_filename, slugify
 from .urls import RESERVED_NAMES
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
@@ -35,6 +35,15 @@ ISSUE_KEYS = {
     "editors": "editors", "编辑": "editors",
     "summary": "summary", "摘要": "summary",
     "cover": "cover", "封面": "cover",
+    # 版记 (the back cover's imprint)
+    "publisher": "publisher", "编印单位": "publisher", "编印": "publisher",
+    "chief_editor": "chief_editor", "主编": "chief_editor",
+    "responsible_editor": "responsible_editor", "责任编辑": "responsible_editor",
+    "print_run": "print_run", "印数": "print_run",
+    "printed_on": "printed_on", "印发日期": "printed_on",
+    "report_to": "report_to", "报": "report_to", "报送": "report_to",
+    "copy_to": "copy_to", "送": "copy_to", "抄送": "copy_to",
+    "send_to": "send_to", "发": "send_to", "分发": "send_to",
 }
 ISSUE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -175,6 +184,26 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         summary=_text(meta.get("summary") or "", "summary", meta_path, at("summary")),
         cover_image=cover,
         articles=tuple(articles),
+        imprint=_imprint(meta, meta_path, at),
+    )
+
+
+def _imprint(meta: dict, path: Path, at) -> Imprint:
+    """The 版记 keys of issue.yaml, each checked at its line."""
+    def text(key: str) -> str:
+        value = meta.get(key)
+        if isinstance(value, list):
+            return "、".join(_text_list(value, key, path, at(key)))
+        return _text(value, key, path, at(key)) if value not in (None, "") else ""
+    run = meta.get("print_run")
+    printed = meta.get("printed_on")
+    return Imprint(
+        publisher=text("publisher"), chief_editor=text("chief_editor"),
+        responsible_editor=text("responsible_editor"),
+        print_run=_whole_number(str(run).removesuffix("份").strip(), "print_run", path, at("print_run"))
+        if run not in (None, "") else None,
+        printed_on=parse_date(printed, path, at("printed_on")) if printed not in (None, "") else None,
+        report_to=text("report_to"), copy_to=text("copy_to"), send_to=text("send_to"),
     )
 
 

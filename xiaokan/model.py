@@ -18,8 +18,9 @@ class PrintOptions:
     page_size: str = "A4"
     bleed_mm: float = 0.0
     crop_marks: bool = False
-    pdfa: bool = False
-    article_starts_new_page: bool = True
+    pdf_variant: str = "none"            # none, pdf/a-3b (archival), pdf/x-4 or pdf/x-1a (press, CMYK)
+    article_starts_new_page: bool = False   # run-on by default: articles follow each other
+    pages_multiple_of: int = 4           # saddle stitching: sheets of 4 pages (1: no padding)
     internal_notice: str | None = None   # 内部资料 line on the cover
     qr_codes: bool = True                # a QR code to its web page under each printed article
     publish_on_site: bool = True         # the PDF is also a download on the issue's page (always in print/)
@@ -65,6 +66,19 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Imprint:
+    """版记: who made the printed issue and for whom, printed on its back cover."""
+    publisher: str = ""            # 编印单位
+    chief_editor: str = ""         # 主编
+    responsible_editor: str = ""   # 责任编辑
+    print_run: int | None = None   # 印数 (copies)
+    printed_on: date | None = None # 印发日期
+    report_to: str = ""            # 报 (higher authorities)
+    copy_to: str = ""              # 送 (other offices)
+    send_to: str = ""              # 发 (distribution inside the school)
+
+
+@dataclass(frozen=True)
 class Issue:
     id: str               # folder name, e.g. 2024-06
     folder: Path
@@ -76,6 +90,7 @@ class Issue:
     summary: str = ""
     cover_image: str | None = None
     articles: tuple[Article, ...] = ()
+    imprint: Imprint = Imprint()
 
     @property
     def url(self) -> str:

@@ -12,34 +12,62 @@ from typing import Callable, Iterator
 from urllib.parse import unquote
 
 import jinja2
+from markupsafe import Markup
 
 from .cache import Fingerprints, TemplateDigests, engine_digest
 from .datablocks import files_digest
 from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
+from .press import PRESS_VARIANTS, cmyk_svg_colors, color_profiles, palette
+from .printmarkup import print_markup
 from .qr import qr_svg
 from .render import make_environment
+from .typeset import balanced_title, typeset
 from .urls import absolute, rebase, source_path
 
 PRINT_TEMPLATE = "print/issue.html"
+BACK_TEMPLATE = "print/back.html"
 _SRCSET = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
 _ATTACHMENT_REL = re.compile(r"""\srel\s*=\s*(["']?)[^"'>]*attachment[^"'>]*\1""", re.IGNORECASE)
-# Pango may break after an opening quote or before a closing one; a word joiner forbids it (禁则).
-_OPENING = "“‘（《〈「『【〔"
-_CLOSING = "”’）》〉」』】〕。，、；：？！…"
+# Width of the text block: the page's width less the 20 mm margins of print.css, in mm.
+PAGE_WIDTH_MM = {"A3": 297, "A4": 210, "A5": 148, "B4": 250, "B5": 176, "letter": 215.9, "legal": 215.9}
+TITLE_PT = 16   # .article-title font size in print.css
 
 
 def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body]) -> str:
-    """The issue as one HTML document for print: cover, 目录, section openers, articles."""
-    def qr(article) -> str | None:
-        return qr_svg(site.config.base_url + article.url) if site.config.print.qr_codes else None
+    """The issue as one HTML document for print: cover with 本期要目, then the sections, run on."""
+    options = site.config.print
 
-    groups = [(section, [(a, apply_kinsoku(print_links(bodies[a.url].html, site, issue)), qr(a)) for a in members])
+    def qr(article) -> str | None:
+        return qr_svg(site.config.base_url + article.url) if options.qr_codes else None
+
+    groups = [(section, [(a, article_html(bodies[a.url].html, site, issue), qr(a)) for a in members])
               for section, members in articles_by_section(issue, site.config.sections)]
-    created = issue_timestamp(issue)
-    return env.get_template(PRINT_TEMPLATE).render(issue=issue, groups=groups, options=site.config.print,
-                                                   created=created, base_url=site.config.base_url)
+    em_per_line = (PAGE_WIDTH_MM[options.page_size] - 40) / (TITLE_PT * 25.4 / 72) * 0.97
+
+    def title(text: str) -> Markup:
+        return Markup(typeset(balanced_title(text, em_per_line)))
+
+    html = env.get_template(PRINT_TEMPLATE).render(
+        issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
+        base_url=site.config.base_url, title=title, c=palette(options.pdf_variant))
+    return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
+
+
+def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int) -> str:
+    """阅读笔记 pages (as many as the booklet needs) and the back cover with the 版记."""
+    options = site.config.print
+    issue_url = site.config.base_url + issue.url
+    html = env.get_template(BACK_TEMPLATE).render(
+        issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
+        qr=qr_svg(issue_url) if options.qr_codes else None)
+    return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
+
+
+def article_html(html: str, site: Site, issue: Issue) -> str:
+    """An article body as print sets it: print links, print markup, Chinese typesetting."""
+    return typeset(print_markup(print_links(html, site, issue)))
 
 
 def print_links(html: str, site: Site, issue: Issue) -> str:
@@ -59,15 +87,6 @@ def print_links(html: str, site: Site, issue: Issue) -> str:
     html = _SRCSET.sub("", html)   # (the PDF prints the original photo)
     html = _ATTACHMENT_REL.sub("", html)   # rel="attachment" would make WeasyPrint embed the file
     return rebase(html, target)
-
-
-def apply_kinsoku(html: str) -> str:
-    """Glue opening punctuation to the next character and closing punctuation to the previous one."""
-    def glue(text: str) -> str:
-        text = re.sub(f"([{_OPENING}])(?=[^\\s<])", "\\1\u2060", text)
-        return re.sub(f"(?<=[^\\s>])([{_CLOSING}])", "\u2060\\1", text)
-    # Only touch text between tags, never attributes.
-    return re.sub(r">([^<]+)<", lambda m: ">" + glue(m.group(1)) + "<", html)
 
 
 def issue_timestamp(issue: Issue) -> str:
@@ -110,32 +129,60 @@ class ProjectOnlyFetcher:
         return Fetcher()
 
 
-def render_pdf(html: str, root: Path, issue: Issue, site: Site, bodies: dict[str, Body]) -> tuple[bytes, int]:
-    """HTML -> (PDF bytes, page count) with WeasyPrint; missing or outside resources are errors, not blanks."""
-    from . import justify
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    document: object   # the laid-out weasyprint Document, for the preflight
 
-    justify.install()
+
+def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body]) -> Rendered:
+    """The issue's PDF with WeasyPrint: the issue, then 阅读笔记 pages and the back cover so that the
+    page count is a multiple of `pages_multiple_of`. Missing or outside resources are errors, not blanks."""
+    from . import cjklayout
+
+    cjklayout.install()
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
+    root = site.root
     used = {source_path(root, ref.path) for a in issue.articles for ref in bodies[a.url].references
             if ref.kind == "image" and ref.path}
     if issue.cover_image:
         used.add(issue.folder / issue.cover_image)
     fetcher = ProjectOnlyFetcher([root / "assets", root / "templates"], used)
     options = site.config.print
+    profiles = _color_profiles(options.pdf_variant)
+    fonts = FontConfiguration()
     # Bodies link their photos by file address (print_links); the cover is written relative to the issue folder.
     base_url = (issue.folder / "article").resolve().as_uri() + "/"
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render()
-    pdf = document.write_pdf(
-        pdf_variant="pdf/a-3b" if options.pdfa else None,
-        pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
-        uncompressed_pdf=False,
-    )
+
+    def render(html: str):
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render(
+            font_config=fonts, color_profiles=profiles)
+
+    html = print_html(env, site, issue, bodies)
+    main = render(html)
+    # The back cover is the last page; 阅读笔记 pages before it make up the last sheet.
+    notes = -(len(main.pages) + 1) % options.pages_multiple_of
+    back = render(back_html(env, site, issue, notes))
+    document = main.copy(main.pages + back.pages)
+    variant = None if options.pdf_variant == "none" else options.pdf_variant
+    pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
+                             uncompressed_pdf=False)
     if fetcher.refused:
         listed = ", ".join(sorted(set(fetcher.refused)))
         raise ContentError(issue.folder, None, f"the print edition refers to files it may not use: {listed}",
                            "put images beside the article in its issue folder, or in assets/; remote URLs are not fetched")
-    return pdf, len(document.pages)
+    return Rendered(pdf, len(document.pages), document)
+
+
+def _color_profiles(variant: str) -> dict:
+    try:
+        return color_profiles(variant)
+    except FileNotFoundError as exc:
+        raise ContentError(Path("site.yaml"), None, f"{variant} needs the CMYK profile {exc.filename}",
+                           "install Debian's libgs-common (make build installs it)") from exc
 
 
 @dataclass(frozen=True)
@@ -174,7 +221,8 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         log(f"pdf {issue.id}: rendering {len(issue.articles)} articles …")
         started = time.perf_counter()
         env = env or make_environment(root / "templates", site)
-        data, pages = render_pdf(print_html(env, site, issue, bodies), root, issue, site, bodies)
+        rendered = render_pdf(env, site, issue, bodies)
+        data, pages = rendered.pdf, rendered.pages
         seconds = time.perf_counter() - started
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.iterdir():
@@ -205,7 +253,7 @@ def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: F
 
     digest = hashlib.sha256(engine_digest().encode())
     digest.update(importlib.metadata.version("weasyprint").encode())
-    digest.update(template_digest(PRINT_TEMPLATE).encode())
+    digest.update(template_digest(PRINT_TEMPLATE).encode() + template_digest(BACK_TEMPLATE).encode())
     digest.update(fingerprints.of(site.config) + fingerprints.of(issue))
     digest.update(issue_timestamp(issue).encode())
     for article in issue.articles:

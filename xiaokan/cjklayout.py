@@ -1,0 +1,187 @@
+"""Chinese line layout in WeasyPrint 70: what a Chinese typesetter does that WeasyPrint does not.
+
+- Inter-character justification. WeasyPrint widens only spaces (layout/inline.py: justify_line,
+  count_expandable_spaces), so Chinese lines, which have no spaces, stay ragged. Every CJK character
+  becomes an expansion opportunity, given the extra advance through Pango letter-spacing. Pango puts
+  half of a cluster's letter-spacing on each side and drops the outer half at both ends of a text
+  box, so the gaps inside a box are all alike; where two boxes meet inside a line (`中<b>文</b>`) the
+  two dropped halves are put back as offsets, and at the ends of the line nothing is added. Every gap
+  of a widened line is then the same and the last glyph ends on the margin.
+- 标点挤压 (clreq 3.1.6): of two consecutive full-width punctuation marks, one takes half an em
+  through the font's OpenType `halt` feature (Noto CJK has it): the first, unless both are opening
+  marks, where the second gives up its empty left half.
+- Punctuation at the line's edges: a justified line that ends with a closing mark (。，、”） …) lets
+  the mark's empty right half hang into the margin, so the ink ends flush; a line that starts with
+  an opening mark (“（《 …) moves its empty left half out of the text block.
+
+Pinned to WeasyPrint 70.x; install() refuses other versions rather than mis-rendering.
+"""
+from __future__ import annotations
+
+import re
+
+SUPPORTED_MAJOR = "70"
+# Ideographs, kana, CJK and full-width punctuation, and the curly quotes Chinese text uses. A doubled
+# dash or ellipsis (——, ……) is one glyph in Noto CJK, so it is one opportunity, not two.
+_EXPANDABLE_CJK = re.compile(
+    "\u2014\u2014|\u2026\u2026|[\u2018\u2019\u201c\u201d\u2026\u2014\u3000-\u303f\u3040-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]")
+_EXPANDABLE_RUN = re.compile(f"(?:{_EXPANDABLE_CJK.pattern})+")
+# Full-width marks whose glyph fills one half of the em (clreq: 点号 and 标号 with an empty half).
+OPENING = "“‘（《〈「『【〔"
+CLOSING = "”’）》〉」』】〕。，、；：？！"
+_GLUE = "\u2060"   # the word joiner the print HTML puts between a mark and its neighbour (禁则)
+# A pair of marks, optionally glued: group 1 is the mark that gives up half its width.
+_PAIR = re.compile(f"([{CLOSING}])(?={_GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}]){_GLUE}?([{OPENING}])")
+_installed = False
+
+
+def count_cjk(text: str) -> int:
+    return len(_EXPANDABLE_CJK.findall(text))
+
+
+def compressed_marks(text: str) -> list[int]:
+    """Indices of the marks of `text` set at half width (标点挤压)."""
+    return [m.start(1) if m.group(1) else m.start(2) for m in _PAIR.finditer(text)]
+
+
+def _edge(text: str, at_end: bool) -> bool:
+    """Whether the first (or last) character of `text` is a CJK expansion opportunity."""
+    if not text:
+        return False
+    return bool(_EXPANDABLE_CJK.fullmatch(text[-1] if at_end else text[0]))
+
+
+def install() -> None:
+    """Patch WeasyPrint once per process. Safe to call many times."""
+    global _installed
+    if _installed:
+        return
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+    if weasyprint.__version__.split(".")[0] != SUPPORTED_MAJOR:
+        raise RuntimeError(f"xiaokan.cjklayout supports WeasyPrint {SUPPORTED_MAJOR}.x, not {weasyprint.__version__}; "
+                           "install the version pinned in requirements.txt")
+
+    count_spaces = inline.count_expandable_spaces
+    original_text_align = inline.text_align
+    halt = b"halt 1"
+
+    def line_edges(line) -> tuple[object | None, object | None]:
+        """The first and last in-flow leaf boxes of a line (text boxes or atomic inlines)."""
+        leaves = []
+
+        def walk(box):
+            if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+                for child in box.children:
+                    if child.is_in_normal_flow():
+                        walk(child)
+            else:
+                leaves.append(box)
+        walk(line)
+        return (leaves[0], leaves[-1]) if leaves else (None, None)
+
+    def count_expandable(box) -> float:
+        if isinstance(box, boxes.TextBox):
+            text = box.text
+            return (count_spaces(box) + count_cjk(text)
+                    - 0.5 * (_edge(text, False) and getattr(box, "xiaokan_line_start", False))
+                    - 0.5 * (_edge(text, True) and getattr(box, "xiaokan_line_end", False)))
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            return sum(count_expandable(child) for child in box.children)
+        return 0
+
+    def justify_line(context, line, extra_width):
+        first, last = line_edges(line)
+        for leaf, flag in ((first, "xiaokan_line_start"), (last, "xiaokan_line_end")):
+            if isinstance(leaf, boxes.TextBox):
+                setattr(leaf, flag, True)
+        if (opportunities := count_expandable(line)) > 0:
+            add_word_spacing(context, line, extra_width / opportunities, 0)
+
+    def add_word_spacing(context, box, spacing, x_advance):
+        if isinstance(box, boxes.TextBox):
+            box.justification_spacing = spacing
+            text = box.text
+            starts, ends = _edge(text, False), _edge(text, True)
+            grows = count_spaces(box) + count_cjk(text) - 0.5 * starts - 0.5 * ends
+            # The halves Pango drops at the box's ends, put back where the box meets another inside the line.
+            lead = spacing / 2 if starts and not getattr(box, "xiaokan_line_start", False) else 0
+            trail = spacing / 2 if ends and not getattr(box, "xiaokan_line_end", False) else 0
+            box.position_x += x_advance + lead
+            if grows > 0:
+                layout = inline.create_layout(text, box.style, context, max_width=None, justification_spacing=spacing)
+                layout.deactivate()
+                box.width += spacing * grows
+                box.pango_layout = layout
+            return x_advance + lead + spacing * max(grows, 0) + trail
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            box.position_x += x_advance
+            before = x_advance
+            for child in box.children:
+                if child.is_in_normal_flow():
+                    x_advance = add_word_spacing(context, child, spacing, x_advance)
+            box.width += x_advance - before
+            return x_advance
+        box.translate(x_advance, 0)
+        return x_advance
+
+    def text_align(context, line, available_width, last):
+        """Hang the empty half of a mark at either edge of a justified line into the margin."""
+        if line.style["text_align_all"] != "justify" or line.style["direction"] == "rtl":
+            return original_text_align(context, line, available_width, last)
+        first, final = line_edges(line)
+        lead = trail = 0
+        if isinstance(first, boxes.TextBox) and first.text[:1] in OPENING and first.text[:1]:
+            lead = first.style["font_size"] / 2
+        if not last and isinstance(final, boxes.TextBox) and final.text[-1:] in CLOSING and final.text[-1:]:
+            trail = final.style["font_size"] / 2
+        return original_text_align(context, line, available_width + lead + trail, last) - lead
+
+    original_set_text = line_break.Layout.set_text
+
+    def set_text(self, text, justify=False):
+        original_set_text(self, text, justify)
+        spacing = self.justification_spacing if justify else 0
+        justified = bool(spacing) and bool(_EXPANDABLE_CJK.search(self.text or ""))
+        marks = compressed_marks(self.text or "")
+        if not justified and not marks:
+            return
+        attr_list = pango.pango_layout_get_attributes(self.layout)
+        if attr_list == ffi.NULL:
+            attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        offsets = _byte_offsets(self.text)
+        for index in marks:
+            attr = pango.pango_attr_font_features_new(halt)
+            attr.start_index, attr.end_index = offsets[index], offsets[index + 1]
+            pango.pango_attr_list_insert(attr_list, attr)
+        if justified:
+            letter_spacing = self.style["letter_spacing"]
+            base = 0 if letter_spacing == "normal" else int(letter_spacing * TO_UNITS)
+            units = int(spacing * TO_UNITS) + base
+            # One attribute per run of CJK characters (Pango spaces every cluster of a range alike).
+            for run in _EXPANDABLE_RUN.finditer(self.text):
+                attr = pango.pango_attr_letter_spacing_new(units)
+                attr.start_index, attr.end_index = offsets[run.start()], offsets[run.end()]
+                pango.pango_attr_list_change(attr_list, attr)
+        pango.pango_layout_set_attributes(self.layout, attr_list)
+
+    inline.count_expandable_spaces = count_expandable
+    inline.justify_line = justify_line
+    inline.add_word_spacing = add_word_spacing
+    inline.text_align = text_align
+    line_break.Layout.set_text = set_text
+    _installed = True
+
+
+def _byte_offsets(text: str) -> list[int]:
+    """UTF-8 byte offset of each character of `text`, and of its end."""
+    offsets, position = [0], 0
+    for char in text:
+        position += len(char.encode())
+        offsets.append(position)
+    return offsets

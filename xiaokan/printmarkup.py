@@ -1,0 +1,113 @@
+"""Print-only markup of an article body: what the web page does with CSS or leaves to the browser,
+written out for WeasyPrint and for the print office.
+
+- `<ol start>`: WeasyPrint ignores the attribute without presentational hints; a counter-reset keeps
+  the numbering (a list that continues at 45 prints 45).
+- Tables: short columns (序号, 省份, dates) never wrap, numeric columns are right-aligned, a cell
+  holding only `-` prints an en dash, and each table names its continuation (表1（续）) for 续表.
+- Figures and tables with captions are numbered per article: 图1, 表1.
+"""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from .typeset import _em_width
+
+_OL_START = re.compile(r'<ol\b([^>]*?)\bstart="(-?\d+)"([^>]*)>')
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
+_NUMBER = re.compile(r"[+\-−]?\d[\d,.]*%?|[+\-−]?\.\d+%?")
+SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never wraps
+NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others
+
+
+def print_markup(html: str) -> str:
+    html = _OL_START.sub(lambda m: f'<ol{m.group(1)}start="{m.group(2)}" style="counter-reset: list-item '
+                                   f'{int(m.group(2)) - 1}"{m.group(3)}>', html)
+    html = _number_captions(html)
+    return _TABLE.sub(lambda m: _table(m.group(0)), html)
+
+
+def _text(cell_html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", cell_html)).strip()
+
+
+def _table(table: str) -> str:
+    """Classes for short and numeric columns, en dashes for lone hyphens, and the 续表 label."""
+    grid: dict[tuple[int, int], bool] = {}
+    columns: dict[int, list[tuple[str, bool]]] = {}   # column -> [(text, is body cell)]
+    for r, row in enumerate(_ROW.finditer(table)):
+        c = 0
+        for cell in _CELL.finditer(row.group(1)):
+            while (r, c) in grid:
+                c += 1
+            span = int((re.search(r'colspan="(\d+)"', cell.group(2)) or [0, 1])[1])
+            rows = int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1])
+            for dr in range(rows):
+                for dc in range(span):
+                    grid[(r + dr, c + dc)] = True
+            if span == 1:
+                columns.setdefault(c, []).append((_text(cell.group(3)), cell.group(1) == "td"))
+            c += span
+    widths = {c: max(_em_width(t) for t, _ in cells) for c, cells in columns.items()}
+    short = {c for c, w in widths.items() if w <= SHORT_COLUMN_EM}
+    while short and sum(widths[c] for c in short) > NOWRAP_SHARE_EM:
+        short.discard(max(short, key=lambda c: widths[c]))
+    numeric = {c for c, cells in columns.items()
+               if any(body and t for t, body in cells)
+               and all(_NUMBER.fullmatch(t) or t in ("", "-", "–") for t, body in cells if body)}
+
+    def rewrite_row(r: int, row: re.Match) -> str:
+        c, out = 0, []
+        for cell in _CELL.finditer(row.group(1)):
+            while (r, c) in occupied:
+                c += 1
+            span = int((re.search(r'colspan="(\d+)"', cell.group(2)) or [0, 1])[1])
+            rows = int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1])
+            for dr in range(rows):
+                for dc in range(span):
+                    occupied[(r + dr, c + dc)] = True
+            classes = [name for name, member in (("nowrap", c in short and span == 1),
+                                                 ("num", c in numeric and cell.group(1) == "td")) if member]
+            content = "–" if _text(cell.group(3)) in ("-", "－") else cell.group(3)
+            attrs = cell.group(2)
+            if classes:
+                attrs = (re.sub(r'class="', f'class="{" ".join(classes)} ', attrs) if 'class="' in attrs
+                         else f'{attrs} class="{" ".join(classes)}"')
+            out.append(f"<{cell.group(1)}{attrs}>{content}</{cell.group(1)}>")
+            c += span
+        return row.group(0).replace(row.group(1), "".join(out), 1)
+
+    occupied: dict[tuple[int, int], bool] = {}
+    rows = list(_ROW.finditer(table))
+    pieces, last = [], 0
+    for r, row in enumerate(rows):
+        pieces += [table[last:row.start()], rewrite_row(r, row)]
+        last = row.end()
+    table = "".join(pieces) + table[last:]
+    caption = re.search(r"<caption\b[^>]*>(.*?)</caption>", table, re.S)
+    number = re.search(r'<span class="table-number">(表\d+)</span>', table)
+    label = f"{number.group(1)}（续）" if number else f"{_text(caption.group(1))[:24]}（续）" if caption else "续表"
+    return re.sub(r"<table\b", f'<table data-continued="{label}"', table, count=1)
+
+
+def _number_captions(html: str) -> str:
+    """图N before each figure caption and 表N before each table caption, unless the editor numbered them."""
+    counts = {"图": 0, "表": 0}
+
+    def number(kind: str, match: re.Match) -> str:
+        text = _text(match.group(2))
+        if re.match(rf"{kind}\s*\d", text):
+            return match.group(0)
+        counts[kind] += 1
+        css = "figure-number" if kind == "图" else "table-number"
+        return f'{match.group(1)}<span class="{css}">{kind}{counts[kind]}</span>{match.group(2)}'
+
+    def each(match: re.Match) -> str:
+        if match.group(0).startswith("<figcaption"):
+            return number("图", match)
+        return number("表", match)
+
+    return re.sub(r"(<(?:figcaption|caption)\b[^>]*>)(.*?)(?=</(?:figcaption|caption)>)", each, html, flags=re.S)
