@@ -12,14 +12,14 @@ from typing import Callable, Iterator
 from urllib.parse import unquote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .cache import Fingerprints, TemplateDigests, engine_digest
 from .datablocks import files_digest
 from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
-from .press import PRESS_VARIANTS, cmyk_svg_colors, color_profiles, palette
+from .press import PRESS_VARIANTS, add_crop_marks, cmyk_svg_colors, color_profiles, palette
 from .printmarkup import print_markup
 from .qr import qr_svg
 from .render import make_environment
@@ -30,8 +30,9 @@ PRINT_TEMPLATE = "print/issue.html"
 BACK_TEMPLATE = "print/back.html"
 _SRCSET = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
 _ATTACHMENT_REL = re.compile(r"""\srel\s*=\s*(["']?)[^"'>]*attachment[^"'>]*\1""", re.IGNORECASE)
-# Width of the text block: the page's width less the 20 mm margins of print.css, in mm.
-PAGE_WIDTH_MM = {"A3": 297, "A4": 210, "A5": 148, "B4": 250, "B5": 176, "letter": 215.9, "legal": 215.9}
+# Trimmed page sizes in mm (portrait), as CSS names them.
+PAGE_MM = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210), "B4": (250, 353), "B5": (176, 250),
+           "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
 TITLE_PT = 16   # .article-title font size in print.css
 
 
@@ -44,14 +45,14 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
 
     groups = [(section, [(a, article_html(bodies[a.url].html, site, issue), qr(a)) for a in members])
               for section, members in articles_by_section(issue, site.config.sections)]
-    em_per_line = (PAGE_WIDTH_MM[options.page_size] - 40) / (TITLE_PT * 25.4 / 72) * 0.97
+    em_per_line = (page_mm(options)[0] - 40) / (TITLE_PT * 25.4 / 72) * 0.97   # (20 mm margins)
 
     def title(text: str) -> Markup:
         return Markup(typeset(balanced_title(text, em_per_line)))
 
     html = env.get_template(PRINT_TEMPLATE).render(
         issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
-        base_url=site.config.base_url, title=title, c=palette(options.pdf_variant))
+        base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
 
@@ -61,8 +62,19 @@ def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int) -> 
     issue_url = site.config.base_url + issue.url
     html = env.get_template(BACK_TEMPLATE).render(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
+        cjk=cjk, page=page_mm(options),
         qr=qr_svg(issue_url) if options.qr_codes else None)
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
+
+
+def cjk(text) -> Markup:
+    """A line of template text (a title, a date, the 版记) set by the print rules of typeset.py."""
+    return Markup(typeset(str(escape(str(text)))))
+
+
+def page_mm(options) -> tuple[float, float]:
+    """The trimmed page's width and height in mm (a cover's height cannot be 100vh: that is the first page's)."""
+    return PAGE_MM[options.page_size]
 
 
 def article_html(html: str, site: Site, issue: Issue) -> str:
@@ -170,6 +182,8 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     variant = None if options.pdf_variant == "none" else options.pdf_variant
     pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
                              uncompressed_pdf=False)
+    if options.crop_marks:
+        pdf = add_crop_marks(pdf, options.bleed_mm, options.pdf_variant in PRESS_VARIANTS)
     if fetcher.refused:
         listed = ", ".join(sorted(set(fetcher.refused)))
         raise ContentError(issue.folder, None, f"the print edition refers to files it may not use: {listed}",

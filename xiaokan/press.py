@@ -39,8 +39,45 @@ def cmyk(color: str) -> str:
 
 
 def cmyk_svg_colors(html: str) -> str:
-    """Every colour attribute of inline SVG (charts, QR codes) as a CMYK colour."""
-    return _SVG_COLOR.sub(lambda m: f'{m.group(1)}="{cmyk(m.group(2))}"', html)
+    """Every colour attribute of inline SVG (charts, QR codes) as a CMYK colour, and black ink as the
+    default fill of each SVG (SVG's own default, black, would be an RGB colour)."""
+    html = _SVG_COLOR.sub(lambda m: f'{m.group(1)}="{cmyk(m.group(2))}"', html)
+    return re.sub(r"<svg\b(?![^>]*\bfill=)", '<svg fill="device-cmyk(0 0 0 1)"', html)
+
+
+MM = 72 / 25.4
+
+
+def add_crop_marks(pdf: bytes, bleed_mm: float, press: bool) -> bytes:
+    """Crop marks outside the bleed: the page grows by a margin for them (MediaBox), the trim and
+    bleed boxes stay. WeasyPrint's own `marks` are drawn inside the bleed, where the print shop
+    would print them, so they are not used. Press PDFs draw them in registration colour (all inks)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
+
+    gap, length = max(bleed_mm, 3.0) * MM, 5 * MM
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    colour = b"1 1 1 1 K" if press else b"0 G"
+    for page in writer.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.trimbox)
+        lines = []
+        for x, y, dx, dy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+            lines.append(f"{x + dx * gap:.2f} {y:.2f} m {x + dx * (gap + length):.2f} {y:.2f} l S")
+            lines.append(f"{x:.2f} {y + dy * gap:.2f} m {x:.2f} {y + dy * (gap + length):.2f} l S")
+        stream = DecodedStreamObject()
+        stream.set_data(b"q " + colour + b" 0.25 w " + "\n".join(lines).encode() + b" Q")
+        contents = page.get("/Contents")
+        existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject(existing + [writer._add_object(stream)])
+        margin = gap + length + 1 * MM
+        page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
+        page.cropbox = page.mediabox
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def color_profiles(variant: str) -> dict:

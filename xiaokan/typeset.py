@@ -59,8 +59,7 @@ def typeset(html: str) -> str:
         if previous and ((re.match(f"[{IDEOGRAPH}]", previous) and re.match("[A-Za-z0-9]", text))
                          or (re.match("[A-Za-z0-9%]", previous) and re.match(f"[{IDEOGRAPH}]", text))):
             text = " " + text
-        text = _LATIN_AFTER_CJK.sub(" ", text)
-        text = _CJK_AFTER_LATIN.sub(" ", text)
+        text = space_latin(text)
         tokens[i] = text
         run.append(i)
         previous = text[-1]
@@ -94,10 +93,11 @@ def balanced_title(title: str, em_per_line: float) -> str:
     no line ends inside a word (`产教/融合`) and the last line is never one or two characters."""
     from html import escape
 
+    title = space_latin(title)
     words = _title_words(title)
     total = sum(_em_width(w) for w in words)
     if total <= em_per_line or len(words) < 2:
-        return escape(GLUE.join(title) if total <= em_per_line else title)
+        return escape(title)
     count = -(-int(total * 100) // int(em_per_line * 100))
     while count <= len(words):
         lines = _even_partition(words, count)
@@ -108,7 +108,17 @@ def balanced_title(title: str, em_per_line: float) -> str:
         return escape(title)
     # Inside a line every character is glued: if the estimate of widths is off, Pango still does not
     # break inside a word, it overflows by a little instead.
-    return "<br>".join(escape(GLUE.join("".join(line))) for line in lines)
+    return "<br>".join(escape(_glue_word("".join(line))) for line in lines)
+
+
+def _glue_word(text: str) -> str:
+    """Word joiners between the characters of a line, except around its spaces (they may still break)."""
+    return "".join(ch + (GLUE if ch != " " and following != " " else "") for ch, following in zip(text, text[1:])) + text[-1:]
+
+
+def space_latin(text: str) -> str:
+    """中西文间距 in plain text: a space between a Chinese character and a Latin letter or digit."""
+    return _CJK_AFTER_LATIN.sub(" ", _LATIN_AFTER_CJK.sub(" ", text))
 
 
 def _title_words(title: str) -> list[str]:
