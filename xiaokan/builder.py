@@ -39,6 +39,7 @@ from .output import (
 )
 from .pages import plan_pages
 from .parallel import map_indices
+from .preflight import content_findings
 from .references import reference_problems
 from .render import make_environment, render_page
 from .search import search_index, search_key
@@ -53,6 +54,7 @@ class BuildOptions:
     search: bool = True                   # re-index for search when articles changed (else reuse the last index)
     out_dir: Path | None = None
     stale_pdf: bool = False               # the live preview: publish an issue's last PDF while a new one renders
+    strict: bool = False                  # `pdf --strict`: a preflight warning stops the build
 
 
 @dataclass
@@ -206,9 +208,14 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
 
     pdfs: dict[str, Path] = {}
     pdf_status: dict[str, str] = {}
+    warnings = list(loaded.warnings)
+    for issue in site.issues:
+        warnings += content_findings(site, issue, bodies)
     for pdf in issue_pdfs(site, bodies, options, log, fingerprints, template_digest):
         pdfs[pdf.issue.id] = pdf.path
         pdf_status[pdf.issue.id] = pdf.status
+        warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, f"print: {finding}")
+                     for finding in pdf.findings]
         if site.config.print.publish_on_site:
             copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
     on_site = frozenset(pdfs) if site.config.print.publish_on_site else frozenset()
@@ -228,7 +235,11 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     for page, data in zip(stale, map_indices(lambda i: render_page(env, stale[i]), len(stale))):
         files[page.path] = data
     copies.update(_search_files(site, cache, article_keys, files, out_dir, options.search))
-    return Outputs(site, env, bodies, cache, loaded.warnings, len(pages), files, kept, copies, pdfs, pdf_status)
+    if options.strict and (failed := [w for w in warnings if w.kind == "warning"]):
+        raise ContentErrors([ContentError(w.path, w.line, w.message,
+                                          "pdf --strict publishes nothing while the preflight finds a problem")
+                             for w in failed])
+    return Outputs(site, env, bodies, cache, warnings, len(pages), files, kept, copies, pdfs, pdf_status)
 
 
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
@@ -240,7 +251,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     with build_lock(root):
         check_output_dir(root, out_dir, explicit=options.out_dir is not None)
         recover_interrupted(out_dir)
-        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search)))
+        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.strict)))
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],

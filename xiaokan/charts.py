@@ -8,8 +8,9 @@ from html import escape
 # A narrow canvas so that text stays legible when a phone scales the chart down to ~340 px.
 WIDTH, HEIGHT = 480, 280
 FONT = 'font-family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"'
-# Distinguishable colours, each at least 3:1 against white (WCAG 1.4.11 for graphical objects).
-PALETTE = ("#8c1c13", "#2f5d8a", "#b26b00", "#3f7d3a", "#6b4c9a", "#a4405f")
+# Colours at least 3:1 against white (WCAG 1.4.11 for graphical objects) that also differ in lightness,
+# not hue alone, so that neighbouring slices stay apart in black-and-white print (CIE L* 30, 58, 16, 52, 47, 52).
+PALETTE = ("#8c1c13", "#6d8fb3", "#142a3f", "#b26b00", "#3f7d3a", "#9b6a9e")
 INK, MUTED, RULE = "#1f2328", "#57606a", "#8c959f"
 
 

@@ -31,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", type=Path, help="write the site here instead of output/")
     pdf = sub.add_parser("pdf", parents=[common], help="build the site and (re)render the PDF of the issues named (default: all)")
     pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
+    pdf.add_argument("--strict", action="store_true",
+                     help="treat the print preflight's warnings as errors: publish nothing until they are fixed")
     sub.add_parser("check", parents=[common], help="check all content and templates without writing output/")
     s = sub.add_parser("serve", parents=[common], help="preview in the browser; rebuilds and reloads on every save")
     s.add_argument("--port", type=_port, default=8000)
@@ -90,7 +92,7 @@ def _build(root: Path, args, log) -> int:
 
     if args.command == "pdf":
         _known_issues(root, args.issues)
-        options = BuildOptions(pdf=True, issue_ids=tuple(args.issues))
+        options = BuildOptions(pdf=True, issue_ids=tuple(args.issues), strict=args.strict)
     else:
         options = BuildOptions(pdf=not args.no_pdf, search=not args.no_search, out_dir=args.output)
     report = build(root, options, log)

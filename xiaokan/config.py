@@ -125,7 +125,7 @@ def _print_options(raw, fail, flag) -> PrintOptions:
         pages_multiple_of=_positive_int(raw.get("pages_multiple_of", 4), "pages_multiple_of",
                                         lambda k, msg, h=None: fail("print", msg, h)),
         internal_notice=notice,
-        qr_codes=flag(raw, "qr_codes", True),
+        qr_codes=flag(raw, "qr_codes", None),
         # An issue marked 内部资料 is for distribution inside the school: not on the public site unless asked.
         publish_on_site=flag(raw, "publish_on_site", notice is None),
     )

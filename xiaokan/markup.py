@@ -80,6 +80,8 @@ class _ArticleTree(Treeprocessor):
             for i, child in enumerate(list(parent)):
                 if child.tag == "p" and _is_lone_image(child):
                     parent[i] = _figure(child[0])
+                elif child.tag == "p" and "no-photo" in (child.get("class") or "").split():
+                    parent[i] = _missing_photo(child)
                 elif child.tag == "table":
                     parent[i] = _scroll_box(child, previous)
                 previous = child
@@ -141,6 +143,23 @@ def _figure(img: etree.Element) -> etree.Element:
         if credit:
             span = etree.SubElement(caption, "span", {"class": "credit"})
             span.text = credit
+    return figure
+
+
+MISSING_PHOTO_NOTE = "原稿此处配有照片，本刊未收录"
+
+
+def _missing_photo(p: etree.Element) -> etree.Element:
+    """A caption whose photo the source did not keep (`{: .caption .no-photo }`): a marked box saying
+    so, rather than a caption under nothing or an invented picture."""
+    figure = etree.Element("figure", {"class": "missing-photo"})
+    caption = etree.SubElement(figure, "figcaption")
+    caption.text = p.text
+    for child in p:
+        caption.append(child)
+    note = etree.SubElement(caption, "span", {"class": "missing-photo-note"})
+    note.text = MISSING_PHOTO_NOTE
+    figure.tail = p.tail
     return figure
 
 

@@ -22,7 +22,7 @@ class PrintOptions:
     article_starts_new_page: bool = False   # run-on by default: articles follow each other
     pages_multiple_of: int = 4           # saddle stitching: sheets of 4 pages (1: no padding)
     internal_notice: str | None = None   # 内部资料 line on the cover
-    qr_codes: bool = True                # a QR code to its web page under each printed article
+    qr_codes: bool | None = None         # a QR code to its web page under each article (None: when base_url is real)
     publish_on_site: bool = True         # the PDF is also a download on the page (always in print/)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import time
@@ -19,12 +20,13 @@ from .datablocks import files_digest
 from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
+from .preflight import document_findings
 from .press import PRESS_VARIANTS, add_crop_marks, cmyk_svg_colors, color_profiles, palette
 from .printmarkup import print_markup
 from .qr import qr_svg
 from .render import make_environment
 from .typeset import balanced_title, typeset
-from .urls import absolute, rebase, source_path
+from .urls import absolute, is_placeholder, rebase, source_path
 
 PRINT_TEMPLATE = "print/issue.html"
 BACK_TEMPLATE = "print/back.html"
@@ -41,7 +43,7 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     options = site.config.print
 
     def qr(article) -> str | None:
-        return qr_svg(site.config.base_url + article.url) if options.qr_codes else None
+        return qr_svg(site.config.base_url + article.url) if prints_qr_codes(site.config) else None
 
     groups = [(section, [(a, article_html(bodies[a.url].html, site, issue), qr(a)) for a in members])
               for section, members in articles_by_section(issue, site.config.sections)]
@@ -63,8 +65,14 @@ def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int) -> 
     html = env.get_template(BACK_TEMPLATE).render(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
         cjk=cjk, page=page_mm(options),
-        qr=qr_svg(issue_url) if options.qr_codes else None)
+        qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None)
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
+
+
+def prints_qr_codes(config) -> bool:
+    """QR codes are printed when asked, or by default once base_url is the real address: a code that
+    points at www.example.edu.cn would send every reader nowhere."""
+    return config.print.qr_codes if config.print.qr_codes is not None else not is_placeholder(config.base_url)
 
 
 def cjk(text) -> Markup:
@@ -204,6 +212,15 @@ class IssuePdf:
     issue: Issue
     path: Path       # the PDF in the PDF cache, published by copying
     status: str      # "unchanged" or what rendering it took
+    findings: tuple[str, ...] = ()   # the preflight's findings on the PDF (preflight.document_findings)
+
+
+def _findings(pdf: Path) -> tuple[str, ...]:
+    """The preflight findings recorded beside a cached PDF."""
+    try:
+        return tuple(json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))["findings"])
+    except (OSError, ValueError, KeyError):
+        return ()
 
 
 def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str], None],
@@ -221,12 +238,12 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         folder = cache_dir / issue.id   # (a folder each: no issue's name is the start of another's)
         cached = folder / f"{key}.pdf"
         if intact(cached):
-            yield IssuePdf(issue, cached, "unchanged")
+            yield IssuePdf(issue, cached, "unchanged", _findings(cached))
             continue
         if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
             earlier = [p for p in folder.glob("*.pdf") if intact(p)]
             if options.stale_pdf and earlier:   # the preview shows the last PDF meanwhile
-                yield IssuePdf(issue, earlier[0], "being rendered again")
+                yield IssuePdf(issue, earlier[0], "being rendered again", _findings(earlier[0]))
             continue
         if not fonts_checked:
             for warning in check_print_fonts():
@@ -237,6 +254,7 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         env = env or make_environment(root / "templates", site)
         rendered = render_pdf(env, site, issue, bodies)
         data, pages = rendered.pdf, rendered.pages
+        findings = document_findings(rendered.document, data, issue, site.config.print.pages_multiple_of)
         seconds = time.perf_counter() - started
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.iterdir():
@@ -244,10 +262,12 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         temp = cached.with_suffix(f".{os.getpid()}.tmp")
         temp.write_bytes(data)
         os.replace(temp, cached)
+        cached.with_suffix(".json").write_text(json.dumps({"pages": pages, "findings": findings}, ensure_ascii=False),
+                                               encoding="utf-8")
         cached.with_suffix(".sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
         status = f"{pages} pages, {len(data) / 1024:.0f} KiB, {seconds:.1f} s"
         log(f"pdf {issue.id}: wrote {issue.pdf_name} ({status})")
-        yield IssuePdf(issue, cached, status)
+        yield IssuePdf(issue, cached, status, tuple(findings))
 
 
 def intact(pdf: Path) -> bool:

@@ -82,15 +82,26 @@ def _table(table: str) -> str:
 
     occupied: dict[tuple[int, int], bool] = {}
     rows = list(_ROW.finditer(table))
+    body = [r for r, row in enumerate(rows) if table.rfind("<tbody", 0, row.start()) > table.rfind("</thead", 0, row.start())]
+    # No page holds only one or two rows of a table: the first two body rows keep with what follows
+    # them, the last two with what precedes them (across the row groups of a merged table too).
+    keeps = {}
+    if len(body) >= 6:
+        keeps = {body[0]: "keep-with-next", body[1]: "keep-with-next",
+                 body[-1]: "keep-with-previous", body[-2]: "keep-with-previous"}
     pieces, last = [], 0
     for r, row in enumerate(rows):
-        pieces += [table[last:row.start()], rewrite_row(r, row)]
+        written = rewrite_row(r, row)
+        if r in keeps:
+            written = written.replace("<tr", f'<tr class="{keeps[r]}"', 1)
+        pieces += [table[last:row.start()], written]
         last = row.end()
     table = "".join(pieces) + table[last:]
     caption = re.search(r"<caption\b[^>]*>(.*?)</caption>", table, re.S)
     number = re.search(r'<span class="table-number">(表\d+)</span>', table)
     label = f"{number.group(1)}（续）" if number else f"{_text(caption.group(1))[:24]}（续）" if caption else "续表"
-    return re.sub(r"<table\b", f'<table data-continued="{label}"', table, count=1)
+    # (on the first body row: string-set's attr() reads the element it is set on)
+    return re.sub(r"(<tbody\b[^>]*>\s*<tr\b)", f'\\1 data-continued="{label}"', table, count=1)
 
 
 def _number_captions(html: str) -> str:

@@ -22,6 +22,17 @@ RESERVED_NAMES = frozenset({"assets", "issues", "sections", "tags", "search", "p
                             "feed.xml", "sitemap.xml", "robots.txt", "print", "output"})
 
 
+# Addresses reserved for examples (RFC 2606) and this computer: a site there is not yet published.
+_PLACEHOLDER_HOST = re.compile(r"(^|\.)(example(\.(com|org|net|edu|cn|edu\.cn))?|test|invalid|localhost)$|^127\.", re.I)
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether base_url is still an example address (www.example.edu.cn): nothing printed may point there."""
+    from urllib.parse import urlparse
+
+    return bool(_PLACEHOLDER_HOST.search(urlparse(url).hostname or ""))
+
+
 def root_prefix(page_path: str) -> str:
     """`2024-06/foo/index.html` -> `../../`: from a page back to the site root."""
     return "../" * page_path.count("/")

@@ -58,7 +58,7 @@ YES = frozenset({"true", "yes", "on", "是", "对", "开"})
 NO = frozenset({"false", "no", "off", "否", "不", "关"})
 
 
-def parse_flag(value, key: str, path: Path, line: int | None, default: bool = False) -> bool:
+def parse_flag(value, key: str, path: Path, line: int | None, default: bool | None = False) -> bool | None:
     """A yes/no setting as editors write it (是/否, true/false, yes/no; empty: the default).
     Anything else is refused: a wrong guess could turn on raw HTML or publish a PDF."""
     if value is None or (isinstance(value, str) and not value.strip()):

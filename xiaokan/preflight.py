@@ -1,0 +1,108 @@
+"""Preflight: what a print office checks before it accepts a PDF, checked before it is sent.
+
+`build` and `pdf` print each finding as a warning; `pdf --strict` refuses to publish with any.
+Findings about the content are made on every build; findings about the PDF itself (photo
+resolution, fonts, page count) when it is rendered, and kept beside it in the PDF cache."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from .errors import ContentWarning
+from .markup import Body
+from .model import Issue, Site
+from .urls import is_placeholder
+from .yamlfile import key_lines, read_text
+
+MIN_DPI = 200
+_CAPTION = re.compile(r'<p class="caption"[^>]*>(.*?)</p>', re.S)
+_AFTER_PHOTO = re.compile(r"(<img\b[^>]*>\s*(</a>)?\s*</p>|</figure>|</picture>)\s*$")
+
+
+def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
+    """Findings that need no PDF: where the QR codes point, captions standing for photos."""
+    findings = []
+    if is_placeholder(site.config.base_url) and site.config.print.qr_codes is not False:
+        config = site.root / "site.yaml"
+        line = key_lines(read_text(config)).get("base_url")
+        if site.config.print.qr_codes:
+            findings.append(ContentWarning(
+                config, line, f"base_url {site.config.base_url} is a placeholder: the printed QR codes would "
+                "point nowhere; set the newsletter's real web address (or print.qr_codes: false)"))
+        else:
+            findings.append(ContentWarning(
+                config, line, f"the PDF has no QR codes while base_url is the placeholder {site.config.base_url}; "
+                "they are printed once it is the newsletter's real web address", kind="notice"))
+    for article in issue.articles:
+        html = bodies[article.url].html
+        for caption in _CAPTION.finditer(html):
+            if _AFTER_PHOTO.search(html[:caption.start()]):
+                continue
+            text = re.sub(r"<[^>]+>", "", caption.group(1)).strip()
+            findings.append(ContentWarning(
+                article.source, _line_of(article, text),
+                f"the caption “{text[:30]}” stands where a photo was expected, but there is no photo above it; "
+                "put the photo before it, or mark it {: .caption .no-photo } if the photo is missing"))
+    return findings
+
+
+def document_findings(document, pdf: bytes, issue: Issue, multiple_of: int) -> list[str]:
+    """Findings from the laid-out document and the PDF: photo resolution, fonts, page count."""
+    findings = []
+    for page_number, page in enumerate(document.pages, start=1):
+        for box in _replaced_boxes(page._page_box):
+            image = box.replacement
+            pixels = getattr(image, "width", None)
+            if not pixels or not box.width or not hasattr(image, "mode"):
+                continue   # (vector images have no resolution)
+            dpi = pixels / (box.width / 96)
+            if dpi < MIN_DPI:
+                name = Path(unquote(urlparse(box.element.get("src", "")).path)).name if box.element is not None else ""
+                findings.append(f"photo {name} prints at {dpi:.0f} dpi on page {page_number} (the press needs "
+                                f"{MIN_DPI}): use a larger original or print it smaller")
+    for font in unembedded_fonts(pdf):
+        findings.append(f"font {font} is not embedded in the PDF: install it (fonts-noto-cjk) and build again")
+    pages = len(document.pages)
+    if pages % 4:
+        findings.append(f"{pages} pages is not a multiple of 4, so the issue cannot be saddle-stitched "
+                        f"(print.pages_multiple_of is {multiple_of})")
+    return findings
+
+
+def unembedded_fonts(pdf: bytes) -> list[str]:
+    """Names of fonts the PDF uses without carrying them."""
+    from pypdf import PdfReader
+
+    missing = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.values():
+            font = font.get_object()
+            if font.get("/Subtype") == "/Type3":
+                continue   # (glyphs drawn in the PDF itself)
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(font.get("/BaseFont", "?")).lstrip("/"))
+    return sorted(missing)
+
+
+def _replaced_boxes(box):
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.ReplacedBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _replaced_boxes(child)
+
+
+def _line_of(article, text: str) -> int | None:
+    """The line of the article's file holding the start of `text`."""
+    probe = text[:12]
+    for number, line in enumerate(article.source.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if probe and probe in line:
+            return number
+    return None
