@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/pdf_vs_bare.py [ISSUE-ID] [--runs 3]
 
+Ours is the whole render step on the same print HTML: WeasyPrint with the Chinese line layout
+(xiaokan/cjklayout.py), the back cover and 阅读笔记 pages, crop marks when asked.
 Each measurement runs in a fresh process (WeasyPrint's caches and our justification patch stay
 out of each other's way); the figure is the median wall time of HTML -> PDF bytes.
 """
@@ -25,12 +27,17 @@ sys.path.insert(0, {root!r})
 html = Path({html!r}).read_text(encoding="utf-8")
 base_url = {base_url!r}
 if {ours!r}:
+    from xiaokan.builder import convert_articles
     from xiaokan.content import load_site
     from xiaokan.pdf import render_pdf
+    from xiaokan.render import make_environment
     site = load_site(Path({root!r})).site
     issue = next(i for i in site.issues if i.id == {issue_id!r})
+    bodies = convert_articles(site)
+    env = make_environment(Path({root!r}) / "templates", site)
     started = time.perf_counter()
-    data, pages = render_pdf(html, Path({root!r}), issue, site)
+    rendered = render_pdf(env, site, issue, bodies, html)   # + back cover, Chinese line layout, preflight's input
+    data, pages = rendered.pdf, rendered.pages
 else:
     import weasyprint
     started = time.perf_counter()

@@ -156,9 +156,10 @@ class Rendered:
     document: object   # the laid-out weasyprint Document, for the preflight
 
 
-def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body]) -> Rendered:
-    """The issue's PDF with WeasyPrint: the issue, then 阅读笔记 pages and the back cover so that the
-    page count is a multiple of `pages_multiple_of`. Missing or outside resources are errors, not blanks."""
+def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body], html: str) -> Rendered:
+    """The issue's PDF from its print HTML (print_html) with WeasyPrint: the issue, then 阅读笔记 pages and
+    the back cover so that the page count is a multiple of `pages_multiple_of`. Missing or outside
+    resources are errors, not blanks."""
     from . import cjklayout
 
     cjklayout.install()
@@ -181,7 +182,6 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render(
             font_config=fonts, color_profiles=profiles)
 
-    html = print_html(env, site, issue, bodies)
     main = render(html)
     # The back cover is the last page; 阅读笔记 pages before it make up the last sheet.
     notes = -(len(main.pages) + 1) % options.pages_multiple_of
@@ -252,7 +252,7 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         log(f"pdf {issue.id}: rendering {len(issue.articles)} articles …")
         started = time.perf_counter()
         env = env or make_environment(root / "templates", site)
-        rendered = render_pdf(env, site, issue, bodies)
+        rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies))
         data, pages = rendered.pdf, rendered.pages
         findings = document_findings(rendered.document, data, issue, site.config.print.pages_multiple_of)
         seconds = time.perf_counter() - started

@@ -1,7 +1,7 @@
 """Chinese typesetting rules applied to the print edition's HTML text (never to the web pages).
 
 - 禁则: a word joiner glues an opening mark to what follows and a closing mark to what precedes,
-  so that Pango never breaks a line inside `“评建` or `工作。`.
+  so that Pango never breaks a line inside `“评建` or `工作。`, nor between two marks (`。《`).
 - 中西文间距: a space between a Chinese character and a Latin letter or digit (`2024 年`, `OBE 理念`).
   The space of Noto CJK is a quarter em (256/1000); being a space, it widens with justification and
   disappears where a line breaks on it, as a typesetter's glue does.
@@ -68,7 +68,10 @@ def typeset(html: str) -> str:
 
 def _kinsoku(text: str) -> str:
     text = re.sub(f"([{OPENING}])(?=[^\\s{GLUE}])", f"\\1{GLUE}", text)
-    return re.sub(f"(?<=[^\\s{GLUE}])([{CLOSING}…])", f"{GLUE}\\1", text)
+    text = re.sub(f"(?<=[^\\s{GLUE}])([{CLOSING}…])", f"{GLUE}\\1", text)
+    # Two marks in a row stay on one line (`。《`): one of them is set at half width (cjklayout), and the
+    # line must be drawn as it was measured.
+    return re.sub(f"([{CLOSING}])(?=[{OPENING}])", f"\\1{GLUE}", text)
 
 
 def _glue_last_characters(tokens: list[str], run: list[int]) -> None:
