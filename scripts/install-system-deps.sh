@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build needs when they are missing:
 # Pango (WeasyPrint's text layout), CJK fonts, HarfBuzz-Subset (fast font subsetting),
-# poppler-utils (pdffonts/pdftoppm for checking PDFs). Pass extra package names as arguments.
+# poppler-utils (pdffonts/pdftoppm for checking PDFs), libgs-common (the CMYK profile of press PDFs).
+# Pass extra package names as arguments.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils "$@")
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils libgs-common "$@")
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
