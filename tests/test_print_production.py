@@ -331,6 +331,19 @@ def test_a_press_pdf_is_cmyk_with_an_output_intent(mini, variant):
     assert re.search(r"/DeviceCMYK cs", text) and re.search(r"\b0 0 0 1 scn\b", text), "text in black ink only"
 
 
+def test_a_press_pdf_prints_photos_in_cmyk(mini):
+    Image.new("RGB", (1600, 1200), (180, 40, 30)).save(mini / "content/2024-07/photo.png")
+    write(mini, "content/2024-07/05-photo.md", "---\n标题: 照片\n栏目: 新闻政策\n---\n![会议现场](photo.png)\n")
+    reader = PdfReader(press_site(mini, "pdf/x-1a"))
+    spaces = set()
+    for page in reader.pages:
+        for xobject in ((page.get("/Resources") or {}).get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                spaces.add(str(xobject["/ColorSpace"]))
+    assert spaces == {"/DeviceCMYK"}
+
+
 def test_a_screen_pdf_keeps_rgb_and_pdfa_is_archival(mini):
     reader = PdfReader(build_pdf(mini))
     assert "/OutputIntents" not in reader.trailer["/Root"]

@@ -21,7 +21,7 @@ from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
 from .preflight import document_findings
-from .press import PRESS_VARIANTS, add_crop_marks, cmyk_svg_colors, color_profiles, palette
+from .press import PRESS_VARIANTS, add_crop_marks, cmyk_photo, cmyk_svg_colors, color_profiles, palette
 from .printmarkup import print_markup
 from .qr import qr_svg
 from .render import make_environment
@@ -98,7 +98,10 @@ def print_links(html: str, site: Site, issue: Issue) -> str:
     def target(attribute: str, path: str) -> str:
         page, _, fragment = path.partition("#")
         if attribute == "src":
-            return source_path(site.root, unquote(page)).resolve().as_uri()
+            photo = source_path(site.root, unquote(page)).resolve()
+            if site.config.print.pdf_variant in PRESS_VARIANTS:   # the press prints CMYK photos
+                photo = cmyk_photo(photo, site.root / ".cache" / "press")
+            return photo.as_uri()
         match = re.fullmatch(r"([^/]+)/([^/]+)/index\.html", unquote(page))
         if match and match.group(1) == issue.id and match.group(2) in articles:
             return f"#{match.group(2)}"
@@ -171,7 +174,7 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
             if ref.kind == "image" and ref.path}
     if issue.cover_image:
         used.add(issue.folder / issue.cover_image)
-    fetcher = ProjectOnlyFetcher([root / "assets", root / "templates"], used)
+    fetcher = ProjectOnlyFetcher([root / "assets", root / "templates", root / ".cache" / "press"], used)
     options = site.config.print
     profiles = _color_profiles(options.pdf_variant)
     fonts = FontConfiguration()

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 from .errors import ContentWarning
 from .markup import Body
 from .model import Issue, Site
+from .press import original_name
 from .urls import is_placeholder
 from .yamlfile import key_lines, read_text
 
@@ -59,7 +60,8 @@ def document_findings(document, pdf: bytes, issue: Issue, multiple_of: int) -> l
                 continue   # (vector images have no resolution)
             dpi = pixels / (box.width / 96)
             if dpi < MIN_DPI:
-                name = Path(unquote(urlparse(box.element.get("src", "")).path)).name if box.element is not None else ""
+                name = original_name(Path(unquote(urlparse(box.element.get("src", "")).path)).name
+                                     if box.element is not None else "")
                 findings.append(f"photo {name} prints at {dpi:.0f} dpi on page {page_number} (the press needs "
                                 f"{MIN_DPI}): use a larger original or print it smaller")
     for font in unembedded_fonts(pdf):

@@ -46,6 +46,42 @@ def cmyk_svg_colors(html: str) -> str:
 
 
 MM = 72 / 25.4
+RASTER_PHOTOS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
+
+
+def original_name(name: str) -> str:
+    """The editor's file name of a photo, also when the PDF prints its CMYK copy (cmyk_photo)."""
+    return re.sub(r"\.[0-9a-f]{20}\.cmyk\.jpg$", "", name)
+
+
+def cmyk_photo(photo: Path, cache_dir: Path) -> Path:
+    """A photo as a CMYK JPEG for a press PDF (sRGB -> the output intent's profile, on white where it was
+    transparent), made once per content in .cache/press/; other files are returned as they are."""
+    import hashlib
+
+    from PIL import Image, ImageCms
+
+    if photo.suffix.lower() not in RASTER_PHOTOS:
+        return photo
+    data = photo.read_bytes()
+    target = cache_dir / f"{photo.name}.{hashlib.sha256(data).hexdigest()[:20]}.cmyk.jpg"
+    if target.is_file():
+        return target
+    with Image.open(photo) as image:
+        image.load()
+        if image.mode == "CMYK":
+            converted = image
+        else:
+            rgba = image.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            converted = ImageCms.profileToProfile(flat, ImageCms.createProfile("sRGB"), str(CMYK_PROFILE),
+                                                  outputMode="CMYK")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temp = target.with_suffix(".tmp")
+        converted.save(temp, "JPEG", quality=92, dpi=image.info.get("dpi", (300, 300)))
+        temp.replace(target)
+    return target
 
 
 def add_crop_marks(pdf: bytes, bleed_mm: float, press: bool) -> bytes:
