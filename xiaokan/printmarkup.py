@@ -34,23 +34,33 @@ def _text(cell_html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", cell_html)).strip()
 
 
-def _table(table: str) -> str:
-    """Classes for short and numeric columns, en dashes for lone hyphens, and the 续表 label."""
-    grid: dict[tuple[int, int], bool] = {}
-    columns: dict[int, list[tuple[str, bool]]] = {}   # column -> [(text, is body cell)]
-    for r, row in enumerate(_ROW.finditer(table)):
-        c = 0
+def _grid(rows: list[re.Match]) -> list[list[tuple[re.Match, int, int]]]:
+    """Each row's cells as (cell, column, colspan), columns counted past the rowspans of earlier rows."""
+    taken: set[tuple[int, int]] = set()
+    grid = []
+    for r, row in enumerate(rows):
+        c, cells = 0, []
         for cell in _CELL.finditer(row.group(1)):
-            while (r, c) in grid:
+            while (r, c) in taken:
                 c += 1
             span = int((re.search(r'colspan="(\d+)"', cell.group(2)) or [0, 1])[1])
-            rows = int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1])
-            for dr in range(rows):
-                for dc in range(span):
-                    grid[(r + dr, c + dc)] = True
+            down = int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1])
+            taken.update((r + dr, c + dc) for dr in range(down) for dc in range(span))
+            cells.append((cell, c, span))
+            c += span
+        grid.append(cells)
+    return grid
+
+
+def _table(table: str) -> str:
+    """Classes for short and numeric columns, en dashes for lone hyphens, row keeps and the 续表 label."""
+    rows = list(_ROW.finditer(table))
+    grid = _grid(rows)
+    columns: dict[int, list[tuple[str, bool]]] = {}   # column -> [(text, is body cell)]
+    for cells in grid:
+        for cell, c, span in cells:
             if span == 1:
                 columns.setdefault(c, []).append((_text(cell.group(3)), cell.group(1) == "td"))
-            c += span
     widths = {c: max(_em_width(t) for t, _ in cells) for c, cells in columns.items()}
     short = {c for c, w in widths.items() if w <= SHORT_COLUMN_EM}
     while short and sum(widths[c] for c in short) > NOWRAP_SHARE_EM:
@@ -59,29 +69,15 @@ def _table(table: str) -> str:
                if any(body and t for t, body in cells)
                and all(_NUMBER.fullmatch(t) or t in ("", "-", "–") for t, body in cells if body)}
 
-    def rewrite_row(r: int, row: re.Match) -> str:
-        c, out = 0, []
-        for cell in _CELL.finditer(row.group(1)):
-            while (r, c) in occupied:
-                c += 1
-            span = int((re.search(r'colspan="(\d+)"', cell.group(2)) or [0, 1])[1])
-            rows = int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1])
-            for dr in range(rows):
-                for dc in range(span):
-                    occupied[(r + dr, c + dc)] = True
-            classes = [name for name, member in (("nowrap", c in short and span == 1),
-                                                 ("num", c in numeric and cell.group(1) == "td")) if member]
-            content = "–" if _text(cell.group(3)) in ("-", "－") else cell.group(3)
-            attrs = cell.group(2)
-            if classes:
-                attrs = (re.sub(r'class="', f'class="{" ".join(classes)} ', attrs) if 'class="' in attrs
-                         else f'{attrs} class="{" ".join(classes)}"')
-            out.append(f"<{cell.group(1)}{attrs}>{content}</{cell.group(1)}>")
-            c += span
-        return row.group(0).replace(row.group(1), "".join(out), 1)
+    def rewrite(cell: re.Match, c: int, span: int) -> str:
+        tag, attrs = cell.group(1), cell.group(2)
+        classes = " ".join(name for name, member in (("nowrap", c in short and span == 1),
+                                                     ("num", c in numeric and tag == "td")) if member)
+        if classes:
+            attrs = re.sub(r'class="', f'class="{classes} ', attrs) if 'class="' in attrs else f'{attrs} class="{classes}"'
+        content = "–" if _text(cell.group(3)) in ("-", "－") else cell.group(3)
+        return f"<{tag}{attrs}>{content}</{tag}>"
 
-    occupied: dict[tuple[int, int], bool] = {}
-    rows = list(_ROW.finditer(table))
     body = [r for r, row in enumerate(rows) if table.rfind("<tbody", 0, row.start()) > table.rfind("</thead", 0, row.start())]
     # No page holds only one or two rows of a table: the first two body rows keep with what follows
     # them, the last two with what precedes them (across the row groups of a merged table too).
@@ -90,8 +86,8 @@ def _table(table: str) -> str:
         keeps = {body[0]: "keep-with-next", body[1]: "keep-with-next",
                  body[-1]: "keep-with-previous", body[-2]: "keep-with-previous"}
     pieces, last = [], 0
-    for r, row in enumerate(rows):
-        written = rewrite_row(r, row)
+    for r, (row, cells) in enumerate(zip(rows, grid)):
+        written = row.group(0).replace(row.group(1), "".join(rewrite(*cell) for cell in cells), 1)
         if r in keeps:
             written = written.replace("<tr", f'<tr class="{keeps[r]}"', 1)
         pieces += [table[last:row.start()], written]
