@@ -13,6 +13,31 @@ IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 LATIN = re.compile("[A-Za-z0-9]")
 
 
+def trim(page) -> tuple[float, float, float, float]:
+    """The trimmed page in pdfplumber's coordinates (x0, top, x1, bottom). A press PDF's page is larger
+    than the paper (bleed, crop marks); every measure is taken from the trim box."""
+    box = getattr(page, "trimbox", None) or page.bbox
+    return tuple(float(v) for v in box)
+
+
+def header(page, mm: float = 24):
+    """The top margin of the trimmed page (running heads, 续表)."""
+    x0, top, x1, _ = trim(page)
+    return page.crop((x0, top, x1, top + mm * MM))
+
+
+def footer(page, mm: float = 22):
+    """The bottom margin of the trimmed page (the page number)."""
+    x0, _, x1, bottom = trim(page)
+    return page.crop((x0, bottom - mm * MM, x1, bottom))
+
+
+def in_block(page, obj, top_mm: float = 24, bottom_mm: float = 22) -> bool:
+    """Whether an object stands in the text block (between the top and bottom margins)."""
+    _, top, _, bottom = trim(page)
+    return top + top_mm * MM < obj["top"] < bottom - bottom_mm * MM
+
+
 def lines(page, size: float | None = None) -> list[list[dict]]:
     """The page's lines of text, each a list of visible characters left to right, grouped by baseline
     and font size (an inline of another size on the same line is another line)."""
@@ -66,7 +91,8 @@ def blank_share(pages, top_mm: float = 24, bottom_mm: float = 22) -> float:
     """The share of the text block left empty below the last thing printed on each page."""
     blank = height = 0.0
     for page in pages:
-        top, bottom = top_mm * MM, page.height - bottom_mm * MM
+        _, trim_top, _, trim_bottom = trim(page)
+        top, bottom = trim_top + top_mm * MM, trim_bottom - bottom_mm * MM
         ink = [o["bottom"] for o in page.chars + page.rects + page.curves + page.images
                if top < o["top"] < bottom]
         height += bottom - top

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import ROOT, run_build, write
+from printmeasure import footer, header, in_block
 
 MM = 72 / 25.4
 A4 = (595.28, 841.89)
@@ -32,7 +33,7 @@ def pages(sample_pdf):
 
 def printed_number(page) -> int | None:
     """The page number printed in the footer, as `— 6 —`."""
-    foot = page.crop((0, page.height - 22 * MM, page.width, page.height)).extract_text() or ""
+    foot = footer(page).extract_text() or ""
     m = re.search(r"—\s*(\d+)\s*—", foot)
     return int(m.group(1)) if m else None
 
@@ -82,7 +83,7 @@ def test_pdf_is_linked_from_the_issue_page_when_site_yaml_says_so(mini):
 
 def test_a4_pages_cover_and_metadata(sample_pdf, pages):
     reader = PdfReader(sample_pdf)
-    assert all(abs(float(p.mediabox.width) - A4[0]) < 1 and abs(float(p.mediabox.height) - A4[1]) < 1 for p in reader.pages)
+    assert all(abs(float(p.trimbox.width) - A4[0]) < 1 and abs(float(p.trimbox.height) - A4[1]) < 1 for p in reader.pages)
     meta = reader.metadata
     assert meta.title == "评建简报 2024年第1期"
     assert meta.author == "重庆机电职业技术大学"
@@ -92,7 +93,7 @@ def test_a4_pages_cover_and_metadata(sample_pdf, pages):
     for words in ("重庆机电职业技术大学", "评建简报", "2024年第1期", "总第1期", "2024年6月30日", "内部资料", "本期要目"):
         assert words in cover
     assert printed_number(pages[0]) is None, "the cover has no page number"
-    assert "「新闻政策」" not in pages[0].crop((0, 0, pages[0].width, 24 * MM)).extract_text()
+    assert "「新闻政策」" not in header(pages[0]).extract_text()
 
 
 def test_bookmarks_toc_and_printed_page_numbers_agree(sample_pdf, pages):
@@ -135,7 +136,7 @@ def test_running_heads_name_the_newsletter_and_the_section(sample_pdf, pages):
             continue
         section = next(t for lv, t, i in reversed(outline(reader)) if lv == 1 and i <= index and t != "目录")
         page = pages[index]
-        head = page.crop((0, 0, page.width, 24 * MM)).extract_text()
+        head = header(page).extract_text()
         assert "评建简报" in head and section in head
 
 
@@ -213,7 +214,7 @@ def test_no_line_breaks_against_chinese_punctuation_rules(pages):
 def test_table_header_is_repeated_on_every_page_of_a_long_table(pages):
     continued = 0
     for page in pages[2:]:
-        table_chars = [c for c in page.chars if abs(c["size"] - 8.5) < 0.05 and c["top"] > 24 * MM]
+        table_chars = [c for c in page.chars if abs(c["size"] - 8.5) < 0.05 and in_block(page, c)]
         if not table_chars:
             continue
         first_row = min(c["top"] for c in table_chars)
@@ -227,7 +228,7 @@ def test_table_header_is_repeated_on_every_page_of_a_long_table(pages):
 
 def test_no_heading_is_stranded_at_the_bottom_of_a_page(pages):
     for number, page in enumerate(pages[2:], start=3):
-        text_chars = [c for c in page.chars if c["top"] < page.height - 22 * MM and c["top"] > 24 * MM]
+        text_chars = [c for c in page.chars if in_block(page, c)]
         if not text_chars:
             continue
         lowest = max(c["top"] for c in text_chars)
@@ -283,7 +284,11 @@ def test_the_figures_print_as_charts_with_their_numbers(pages):
     bars = next(i for i, t in text.items() if "（各年度设置学校数" in t)
     for label in ("15所", "18所", "2019年", "2024年"):
         assert label in text[bars]
-    red = (0.549, 0.110, 0.075)   # PALETTE[0] of xiaokan/charts.py
+    from xiaokan.charts import PALETTE
+    from xiaokan.press import cmyk
+
+    # PALETTE[0] of xiaokan/charts.py, as the sample's press PDF prints it (CMYK)
+    red = tuple(float(v) for v in re.findall(r"[\d.]+", cmyk(PALETTE[0])))
     heights = [r["height"] for r in pages[bars].rects if r["fill"] and r["top"] > 20 * MM and 25 < r["width"] < 45
                and all(abs(a - b) < 0.01 for a, b in zip(r["non_stroking_color"], red))]
     assert len(heights) == 5   # 2019, 2020, 2021, 2023, 2024 (2022 has none)

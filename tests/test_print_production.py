@@ -36,7 +36,7 @@ def numbered(pages) -> list:
     """Body pages: those with a page number in the footer (not the covers, not the 阅读笔记 pages)."""
     found = []
     for page in pages:
-        foot = page.crop((0, page.height - 22 * MM, page.width, page.height)).extract_text() or ""
+        foot = measure.footer(page).extract_text() or ""
         if re.search(r"—\s*\d+\s*—", foot):
             found.append(page)
     return found
@@ -134,10 +134,11 @@ def test_no_article_title_stands_in_the_bottom_fifth_or_without_three_lines(pdf_
         if not titles:
             continue
         top = min(c["top"] for c in titles)
-        assert top < page.height * 0.8, f"page {number}: a title in the bottom fifth"
+        _, trim_top, _, trim_bottom = measure.trim(page)
+        assert top - trim_top < (trim_bottom - trim_top) * 0.8, f"page {number}: a title in the bottom fifth"
         below = {round(c["top"]) for c in page.chars if abs(c["size"] - 10.5) < 0.05 and c["top"] > top
                  and "Serif" in c["fontname"]}
-        foot = page.height - 22 * MM
+        foot = trim_bottom - 22 * MM
         if max(c["bottom"] for c in titles) < foot - 40 * MM:
             checked += 1
         else:
@@ -271,12 +272,12 @@ def test_empty_table_cells_print_an_en_dash_and_numbers_align_right(sample, pdf_
 
 
 def test_a_continued_table_says_so(pdf_pages):
-    heads = [flat(page.crop((0, 0, page.width, 24 * MM)).extract_text()) for page in pdf_pages]
+    heads = [flat(measure.header(page).extract_text()) for page in pdf_pages]
     assert sum("表1（续）" in h for h in heads) >= 2
     assert sum("续表" in h or "（续）" in h for h in heads) >= 4
     for page, head in zip(pdf_pages, heads):
         if "续" in head:   # the page opens with the table's repeated header
-            body = [c for c in page.chars if c["top"] > 24 * MM]
+            body = [c for c in page.chars if measure.in_block(page, c)]
             first = min(body, key=lambda c: (round(c["top"]), c["x0"]))
             assert "Bold" in first["fontname"] and abs(first["size"] - 8.5) < 0.05
 

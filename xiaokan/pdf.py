@@ -6,6 +6,7 @@ import json
 import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -191,8 +192,9 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     back = render(back_html(env, site, issue, notes))
     document = main.copy(main.pages + back.pages)
     variant = None if options.pdf_variant == "none" else options.pdf_variant
-    pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
-                             uncompressed_pdf=False)
+    identifier = hashlib.md5(html.encode()).hexdigest()
+    with _reproducible_xmp(identifier):
+        pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier.encode(), uncompressed_pdf=False)
     if options.crop_marks:
         pdf = add_crop_marks(pdf, options.bleed_mm, options.pdf_variant in PRESS_VARIANTS)
     if fetcher.refused:
@@ -200,6 +202,22 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
         raise ContentError(issue.folder, None, f"the print edition refers to files it may not use: {listed}",
                            "put images beside the article in its issue folder, or in assets/; remote URLs are not fetched")
     return Rendered(pdf, len(document.pages), document)
+
+
+@contextmanager
+def _reproducible_xmp(identifier: str):
+    """PDF/X-4 metadata carries a document ID that WeasyPrint draws at random (uuid4); derived from the
+    content instead, the same issue gives the same bytes, as for every other variant."""
+    import uuid
+
+    from weasyprint.pdf import metadata
+
+    drawn = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.UUID(identifier)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = drawn
 
 
 def _color_profiles(variant: str) -> dict:

@@ -96,6 +96,7 @@ def add_crop_marks(pdf: bytes, bleed_mm: float, press: bool) -> bytes:
     gap, length = max(bleed_mm, 3.0) * MM, 5 * MM
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header   # (PDF/X-4 is PDF 1.6; pypdf would write 1.3)
     colour = b"1 1 1 1 K" if press else b"0 G"
     for page in writer.pages:
         x0, y0, x1, y1 = (float(v) for v in page.trimbox)
