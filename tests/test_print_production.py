@@ -368,8 +368,11 @@ def test_bleed_carries_the_cover_band_and_crop_marks_sit_outside_it(mini, tmp_pa
 
     corner = at(bleed[0] + 1, bleed[3] - 1)   # inside the bleed, outside the trimmed page
     assert corner[0] > 100 and corner[1] < 80, f"the cover band does not reach the bleed: {corner}"
-    mark = at(trim[0], bleed[3] + 4 * MM)     # above the bleed, in line with the trim edge
-    assert max(mark) < 100, "a crop mark on the trim line, outside the bleed"
+    # The crop mark above the top-left corner: in line with the trim edge, from the bleed's edge 5 mm out.
+    assert max(at(trim[0], bleed[3] + 1 * MM)) < 100, "a crop mark starts just outside the bleed"
+    assert max(at(trim[0], bleed[3] + 4 * MM)) < 100
+    assert min(at(trim[0], bleed[3] + 6.5 * MM)) > 200, "the crop mark is 5 mm long"
+    assert min(at(trim[0] - 4 * MM, bleed[3] + 1 * MM)) > 200, "nothing else is drawn outside the bleed"
     assert min(at(trim[0], trim[3] - 1 * MM)) < 100   # (the band, not a mark, at the trim corner)
 
 

@@ -22,7 +22,7 @@ from .errors import ContentError
 from .markup import Body
 from .model import Issue, Site, articles_by_section
 from .preflight import document_findings
-from .press import PRESS_VARIANTS, add_crop_marks, cmyk_photo, cmyk_svg_colors, color_profiles, palette
+from .press import PRESS_VARIANTS, cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
 from .printmarkup import print_markup
 from .qr import qr_svg
 from .render import make_environment
@@ -193,10 +193,10 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     document = main.copy(main.pages + back.pages)
     variant = None if options.pdf_variant == "none" else options.pdf_variant
     identifier = hashlib.md5(html.encode()).hexdigest()
+    finisher = crop_marks(options.bleed_mm, options.pdf_variant in PRESS_VARIANTS) if options.crop_marks else None
     with _reproducible_xmp(identifier):
-        pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier.encode(), uncompressed_pdf=False)
-    if options.crop_marks:
-        pdf = add_crop_marks(pdf, options.bleed_mm, options.pdf_variant in PRESS_VARIANTS)
+        pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier.encode(), uncompressed_pdf=False,
+                                 finisher=finisher)
     if fetcher.refused:
         listed = ", ".join(sorted(set(fetcher.refused)))
         raise ContentError(issue.folder, None, f"the print edition refers to files it may not use: {listed}",

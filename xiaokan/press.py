@@ -84,37 +84,33 @@ def cmyk_photo(photo: Path, cache_dir: Path) -> Path:
     return target
 
 
-def add_crop_marks(pdf: bytes, bleed_mm: float, press: bool) -> bytes:
-    """Crop marks outside the bleed: the page grows by a margin for them (MediaBox), the trim and
-    bleed boxes stay. WeasyPrint's own `marks` are drawn inside the bleed, where the print shop
-    would print them, so they are not used. Press PDFs draw them in registration colour (all inks)."""
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
+def crop_marks(bleed_mm: float, press: bool):
+    """A WeasyPrint finisher drawing crop marks outside the bleed: each page grows by a margin for them
+    (MediaBox), its trim and bleed boxes stay. WeasyPrint's own `marks` are drawn inside the bleed, where
+    the print shop would print them (and over the cover's band), so they are not used. Press PDFs draw
+    them in registration colour (all inks)."""
+    import pydyf
 
     gap, length = max(bleed_mm, 3.0) * MM, 5 * MM
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header   # (PDF/X-4 is PDF 1.6; pypdf would write 1.3)
     colour = b"1 1 1 1 K" if press else b"0 G"
-    for page in writer.pages:
-        x0, y0, x1, y1 = (float(v) for v in page.trimbox)
-        lines = []
-        for x, y, dx, dy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
-            lines.append(f"{x + dx * gap:.2f} {y:.2f} m {x + dx * (gap + length):.2f} {y:.2f} l S")
-            lines.append(f"{x:.2f} {y + dy * gap:.2f} m {x:.2f} {y + dy * (gap + length):.2f} l S")
-        stream = DecodedStreamObject()
-        stream.set_data(b"q " + colour + b" 0.25 w " + "\n".join(lines).encode() + b" Q")
-        contents = page.get("/Contents")
-        existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject(existing + [writer._add_object(stream)])
-        margin = gap + length + 1 * MM
-        page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
-        page.cropbox = page.mediabox
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
+    def finish(document, pdf) -> None:
+        for page in [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/Page"]:
+            x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+            lines = []
+            for x, y, dx, dy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+                lines.append(f"{x + dx * gap:.2f} {y:.2f} m {x + dx * (gap + length):.2f} {y:.2f} l S".encode())
+                lines.append(f"{x:.2f} {y + dy * gap:.2f} m {x:.2f} {y + dy * (gap + length):.2f} l S".encode())
+            # WeasyPrint's page stream leaves its flipped coordinates in place: wrap it in q … Q.
+            before = pydyf.Stream([b"q"])
+            marks = pydyf.Stream([b"Q q", colour, b"0.25 w", *lines, b"Q"], compress=True)
+            pdf.add_object(before)
+            pdf.add_object(marks)
+            page["Contents"] = pydyf.Array([before.reference, page["Contents"], marks.reference])
+            margin = gap + length + 1 * MM
+            page["MediaBox"] = pydyf.Array([x0 - margin, y0 - margin, x1 + margin, y1 + margin])
+
+    return finish
 
 
 def color_profiles(variant: str) -> dict:
