@@ -12,14 +12,20 @@ def test_new_article_has_complete_front_matter_and_builds(mini, capsys):
     text = path.read_text(encoding="utf-8")
     # dated like its issue (2024-07-31 in its issue.yaml), not today: the editor may be catching up on an old issue
     for line in ("标题: 浙江某学院：聚焦“双师型”教师培养", "栏目: 他山之石", "日期: 2024-07-31",
-                 "排序: 2", "草稿: false"):
+                 "排序: 2", "草稿: true"):
         assert line in text
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    index = (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
+    assert "浙江某学院：聚焦“双师型”教师培养" not in index   # a new article is a draft, as in Hugo
+    path.write_text(text.replace("草稿: true", "草稿: false"), encoding="utf-8")
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert "浙江某学院：聚焦“双师型”教师培养" in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
 
 
 def test_new_article_with_a_colon_in_the_title_is_quoted(mini):
     assert run_build(mini, "new", "--section", "新闻政策", "--issue", "2024-07", "OBE: 一次培训").code == 0
+    new = mini / "content/2024-07/05-obe-yi-ci-pei-xun.md"
+    new.write_text(new.read_text(encoding="utf-8").replace("草稿: true", "草稿: false"), encoding="utf-8")
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert "<h1>OBE: 一次培训</h1>" in (mini / "output/2024-07/obe-yi-ci-pei-xun/index.html").read_text(encoding="utf-8")
 

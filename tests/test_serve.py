@@ -82,7 +82,7 @@ def test_default_serve_renders_the_pdf_and_keeps_its_link_across_edits(mini):
         assert "xiaokan-2024-07.pdf" in get(issue)[1], "the link stays while the PDF is rendered again"
 
         def reprinted():
-            pdf = mini / "output/2024-07/xiaokan-2024-07.pdf"
+            pdf = mini / ".cache/preview/2024-07/xiaokan-2024-07.pdf"   # (the preview, not output/)
             try:
                 return "预览里改过的第一段" in "".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", "")
             except Exception:   # noqa: BLE001 — being replaced right now

@@ -55,6 +55,7 @@ class BuildOptions:
     out_dir: Path | None = None
     stale_pdf: bool = False               # the live preview: publish an issue's last PDF while a new one renders
     strict: bool = False                  # `pdf --strict`: a preflight warning stops the build
+    drafts: bool = False                  # the preview: draft articles and issues too (never into print/)
 
 
 @dataclass
@@ -192,7 +193,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
                  memo: dict | None = None) -> Outputs:
     """load -> convert -> check -> plan -> render -> print -> index, writing nothing outside .cache/.
     Raises ContentErrors with every problem that would break a page or the print edition."""
-    loaded = load_site(root, memo)
+    loaded = load_site(root, memo, drafts=options.drafts)
     site = loaded.site
     env = make_environment(root / "templates", site)
     fingerprints = Fingerprints()
@@ -251,7 +252,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     with build_lock(root):
         check_output_dir(root, out_dir, explicit=options.out_dir is not None)
         recover_interrupted(out_dir)
-        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.strict)))
+        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.strict, options.drafts)))
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],
@@ -261,8 +262,9 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         read_before = {path: entry[0] for path, entry in memo.items()}
         made = make_outputs(root, options, out_dir, log, memo)
         site = made.site
-        write_print_copies(root / PRINT_DIR, {site_issue.pdf_name: made.pdfs[site_issue.id]
-                                              for site_issue in site.issues if site_issue.id in made.pdfs})
+        if not options.drafts:   # (the print office never gets a PDF with drafts in it)
+            write_print_copies(root / PRINT_DIR, {site_issue.pdf_name: made.pdfs[site_issue.id]
+                                                  for site_issue in site.issues if site_issue.id in made.pdfs})
         write_site(out_dir, made.files, made.copies, made.kept)
         made.cache.record(made.copies)
         report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status, made.warnings,

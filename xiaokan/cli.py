@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--issue", required=True, help="the issue folder, e.g. 2024-06")
     ni = sub.add_parser("new-issue", parents=[common], help="start a new issue folder with its issue.yaml")
     ni.add_argument("issue", metavar="ISSUE-ID", help="e.g. 2024-07")
+    w = sub.add_parser("wechat", parents=[common], help="write an article as HTML to paste into the WeChat (公众号) editor")
+    w.add_argument("article", metavar="ARTICLE", help="its .md file, or 2024-06/<its address>")
     return p
 
 
@@ -63,6 +65,8 @@ def main(argv: list[str], root: Path) -> int:
             return _check(root, log)
         if args.command in ("new", "new-issue"):
             return _new(root, args)
+        if args.command == "wechat":
+            return _wechat(root)(args)
         if args.command == "serve":
             from .serve import serve
 
@@ -118,6 +122,18 @@ def _new(root: Path, args) -> int:
         path = new_issue(root, args.issue, date.today())
     print(display_path(path))
     return EXIT_OK
+
+
+def _wechat(root: Path):
+    def run(args) -> int:
+        from .wechat import write_post
+
+        path, post = write_post(root, args.article)
+        for warning in post.warnings:
+            print(_color("33", f"{display_path(path)}: warning: {warning}"), file=sys.stderr)
+        print(display_path(path))
+        return EXIT_OK
+    return run
 
 
 def _known_issues(root: Path, wanted: list[str]) -> None:

@@ -44,6 +44,7 @@ ISSUE_KEYS = {
     "report_to": "report_to", "报": "report_to", "报送": "report_to",
     "copy_to": "copy_to", "送": "copy_to", "抄送": "copy_to",
     "send_to": "send_to", "发": "send_to", "分发": "send_to",
+    "draft": "draft", "草稿": "draft",
 }
 ISSUE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -84,9 +85,10 @@ class LoadResult:
     warnings: list[ContentWarning] = field(default_factory=list)
 
 
-def load_site(root: Path, memo: dict | None = None) -> LoadResult:
+def load_site(root: Path, memo: dict | None = None, drafts: bool = False) -> LoadResult:
     """site.yaml + content/ -> Site. Raises ContentErrors listing every problem found.
-    memo (kept by the build cache) holds articles read before, reused while their file is unchanged."""
+    memo (kept by the build cache) holds articles read before, reused while their file is unchanged.
+    With drafts (the preview, proofs), draft articles and issues are read too, marked as drafts."""
     config = load_config(root / "site.yaml")
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -97,7 +99,7 @@ def load_site(root: Path, memo: dict | None = None) -> LoadResult:
     issues = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         try:
-            issue = load_issue(folder, config, warnings, errors, {} if memo is None else memo)
+            issue = load_issue(folder, config, warnings, errors, {} if memo is None else memo, drafts)
         except ContentError as exc:
             errors.append(exc)
             continue
@@ -117,7 +119,8 @@ def load_site(root: Path, memo: dict | None = None) -> LoadResult:
     return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings)
 
 
-def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, memo: dict) -> Issue | None:
+def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, memo: dict,
+               drafts: bool = False) -> Issue | None:
     meta_path = folder / "issue.yaml"
     articles_paths = article_files(folder, errors)
     if not meta_path.is_file():
@@ -142,6 +145,9 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         if meta.get(key) in (None, ""):
             raise ContentError(meta_path, None, f"issue.yaml needs `{key}`",
                                "e.g. title: 2024年第2期 / number: 2 / date: 2024-06-30")
+    issue_draft = bool(parse_flag(meta.get("draft"), "draft", meta_path, at("draft")))
+    if issue_draft and not drafts:
+        return None   # an issue in preparation: not on the public site, not 最新一期
     number = _whole_number(meta["number"], "number", meta_path, at("number"))
     issue_date = parse_date(meta["date"], meta_path, at("date"))
     total = meta.get("total_number")
@@ -155,14 +161,14 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     sections = tuple(s.name for s in config.sections)
     for path in articles_paths:
         stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns, issue_date, sections)
+        stamp = (stat.st_size, stat.st_mtime_ns, issue_date, sections, drafts)
         known = memo.get(str(path))
         if known is not None and known[0] == stamp:
             article, article_warnings = known[1], known[2]
         else:
             article_warnings = []
             try:
-                article = load_article(path, folder.name, issue_date, config, article_warnings)
+                article = load_article(path, folder.name, issue_date, config, article_warnings, drafts)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -185,6 +191,7 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         cover_image=cover,
         articles=tuple(articles),
         imprint=_imprint(meta, meta_path, at),
+        draft=issue_draft,
     )
 
 
@@ -220,8 +227,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
                        "add a line with --- after the last front matter setting")
 
 
-def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig, warnings: list) -> Article | None:
-    """One Markdown file -> Article, or None for a draft. Without a date it takes the issue's date."""
+def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig, warnings: list,
+                 drafts: bool = False) -> Article | None:
+    """One Markdown file -> Article; a draft is None unless drafts are asked for. Without a date it
+    takes the issue's date."""
     front, body, body_line = split_front_matter(read_text(path), path)
     front = tidy_yaml(front, frozenset(ARTICLE_KEYS))
     raw = parse_yaml(front, path, first_line=2)
@@ -233,7 +242,8 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
     lines = key_lines(front, first_line=2)
     meta = _map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
     at = lambda key: lines.get(_written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
-    if parse_flag(meta.get("draft"), "draft", path, at("draft")):
+    draft = bool(parse_flag(meta.get("draft"), "draft", path, at("draft")))
+    if draft and not drafts:
         return None
 
     for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
@@ -274,6 +284,7 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         summary=_optional_text(meta.get("summary"), "summary", path, at("summary")),
         order=_whole_number(order, "order", path, at("order")) if order is not None else 10**6,
         tags=_text_list(meta.get("tags"), "tags", path, at("tags")),
+        draft=draft,
     )
 
 

@@ -59,6 +59,7 @@ class Article:
     summary: str | None = None
     order: int = 0
     tags: tuple[str, ...] = ()
+    draft: bool = False   # 草稿: only in the preview and in proofs, never published
 
     @property
     def url(self) -> str:
@@ -91,6 +92,7 @@ class Issue:
     cover_image: str | None = None
     articles: tuple[Article, ...] = ()
     imprint: Imprint = Imprint()
+    draft: bool = False   # an issue in preparation: only in the preview and in proofs
 
     @property
     def url(self) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import ContentError
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
+PREVIEW_DIR = ".cache/preview"   # what `serve` shows: the site with drafts, never output/
 # Marks a folder as written by us: only such a folder (or an empty one) is ever replaced by a build.
 MARKER = ".xiaokan-output"
 MARKER_TEXT = b"Built by xiaokan. Every build replaces this folder whole: keep nothing else in it.\n"
@@ -31,6 +32,8 @@ def check_output_dir(root: Path, out_dir: Path, explicit: bool) -> None:
     hint = "choose a new, empty folder, e.g. --output ../site (the build creates it)"
     if out_dir == root or out_dir in root.parents or out_dir == Path(out_dir.anchor) or out_dir == Path.home():
         raise ContentError(out_dir, None, "the output folder would replace this project or a folder holding it", hint)
+    if out_dir == root / PREVIEW_DIR:
+        return   # the live preview's own folder
     for name in ("content", "templates", "assets", ".git", ".cache", PRINT_DIR, "tests", "xiaokan"):
         if out_dir == root / name or (root / name) in out_dir.parents:
             raise ContentError(out_dir, None, f"the output folder may not be inside {name}/ of the project", hint)

@@ -22,7 +22,7 @@ ARTICLE_TEMPLATE = """---
 摘要:
 排序: {order}
 标签: []
-草稿: false       # true: not published until you change it back
+草稿: true        # a draft: shown by serve, not published; write false (or 否) to publish it
 ---
 在这里写正文。段落之间空一行。
 """

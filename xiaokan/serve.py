@@ -1,7 +1,8 @@
-"""`build.py serve`: build, serve output/ with live reload, rebuild what changed on every save.
+"""`build.py serve`: build the preview (the site with drafts, in .cache/preview/), serve it with live
+reload, rebuild what changed on every save. output/, what gets published, is not touched.
 
-A broken save never stops the server: the last good site stays in output/, the terminal prints
-the error and every open page shows it in an overlay until the next good save.
+A broken save never stops the server: the last good preview stays, the terminal prints the error
+and every open page shows it in an overlay until the next good save.
 """
 from __future__ import annotations
 
@@ -19,10 +20,37 @@ from urllib.parse import unquote
 
 from .builder import BuildOptions, BuildReport, build
 from .errors import ContentError, ContentErrors, environment_error
+from .output import PREVIEW_DIR
 
 WATCHED = ("content", "templates", "assets", "site.yaml")
 POLL_SECONDS = 0.15
 STATE_PATH = "/__xiaokan__/state"
+WECHAT_PATH = "/__xiaokan__/wechat/"   # + 2024-06/<slug>/: the 公众号版 of an article, in the preview only
+
+# The 公众号版 page: the export at phone width and a button that copies it as rich text.
+WECHAT_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>公众号版：%(title)s</title></head>
+<body style="margin:0;background:#ededed;font:15px/1.6 sans-serif">
+<div style="position:sticky;top:0;background:#2b2b2b;color:#fff;padding:10px 14px;display:flex;gap:12px;align-items:center">
+<button id="copy" type="button" style="font:inherit;padding:6px 14px;border:0;border-radius:4px;background:#07c160;color:#fff">复制到公众号</button>
+<span id="copied" role="status"></span><a href="%(back)s" style="color:#ddd;margin-left:auto">返回文章</a></div>
+%(warnings)s
+<div id="post" style="max-width:390px;margin:16px auto;background:#fff;padding:16px">%(post)s</div>
+<script>
+document.getElementById("copy").addEventListener("click", async function () {
+  var post = document.getElementById("post"), done = document.getElementById("copied");
+  try {
+    await navigator.clipboard.write([new ClipboardItem({
+      "text/html": new Blob([post.innerHTML], {type: "text/html"}),
+      "text/plain": new Blob([post.innerText], {type: "text/plain"})})]);
+  } catch (e) {   // (older browsers: copy the selection)
+    var range = document.createRange(); range.selectNodeContents(post);
+    getSelection().removeAllRanges(); getSelection().addRange(range); document.execCommand("copy");
+    getSelection().removeAllRanges();
+  }
+  done.textContent = "已复制，可粘贴到公众号编辑器";
+});
+</script></body></html>"""
 
 # Injected into every served page: keep the scroll position across live reloads, show build
 # errors, and (with --navigate) follow the editor to the article just saved.
@@ -59,7 +87,7 @@ class ServeState:
 
 
 def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Callable[[str], None]) -> None:
-    """Serve until Ctrl-C. Only output/ is served, on host (127.0.0.1 unless told otherwise)."""
+    """Serve until Ctrl-C. Only the preview folder is served, on host (127.0.0.1 unless told otherwise)."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from tornado import ioloop
@@ -70,7 +98,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
             logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
     _check_address(host, port)
-    out_dir = (root / "output").resolve()
+    out_dir = (root / PREVIEW_DIR).resolve()   # (drafts included: never output/, which gets published)
     state = ServeState()
     pdf_worker = _PdfWorker(root, log) if pdf else None
 
@@ -78,7 +106,8 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         started = time.perf_counter()
         try:
             # The search index is built at start; edits reuse it rather than wait for Pagefind.
-            report = build(root, BuildOptions(pdf=False, search=not changed_files, stale_pdf=True), lambda msg: None)
+            report = build(root, BuildOptions(pdf=False, search=not changed_files, stale_pdf=True, drafts=True,
+                                              out_dir=out_dir), lambda msg: None)
         except ContentErrors as exc:
             _failed(state, [e.render() for e in exc.errors], log)
             return
@@ -120,7 +149,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: we poll ourselves
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0               # reload on every save, however quick
     ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
-    log(f"serving output/ on http://{host}:{port}/  (Ctrl-C stops; only this computer can open it"
+    log(f"previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it"
         + (")" if host in ("127.0.0.1", "localhost") else f"; open to the network on {host})"))
     server.serve(port=port, host=host, debug=False, restart_delay=0)
 
@@ -260,6 +289,9 @@ def _site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes 
             body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
+        if path.startswith(WECHAT_PATH) and (page := _wechat_page(state, path[len(WECHAT_PATH):])) is not None:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
+            return [page]
         status, file = "200 OK", _resolve(out_dir, path)
         if file is None:
             status, file = "404 Not Found", out_dir / "404.html"
@@ -271,7 +303,7 @@ def _site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes 
         if ctype == "text/html":
             if base_url:
                 data = data.replace(b'href="' + base_url, b'href="/').replace(b'action="' + base_url, b'action="/')
-            data = _decorate(data, script, state.errors)
+            data = _decorate(data, script, state.errors, _wechat_link(state, path))
             ctype += "; charset=utf-8"
         start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])
         return [data]
@@ -289,8 +321,43 @@ def _resolve(out_dir: Path, url_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
-def _decorate(page: bytes, script: bytes, errors: list[str]) -> bytes:
+def _article_at(state: ServeState, path: str):
+    """The article whose page (or 公众号版) is at this URL path, in the last good build."""
+    report = state.report
+    if report is None or report.site is None:
+        return None
+    wanted = path.strip("/").removesuffix("index.html").strip("/")
+    return next((a for a in report.site.articles if a.url.strip("/") == wanted), None)
+
+
+def _wechat_link(state: ServeState, path: str) -> bytes:
+    """On an article's page in the preview: a link to its 公众号版 (never in the built site)."""
+    article = _article_at(state, path)
+    if article is None:
+        return b""
+    return (f'<a class="xiaokan-wechat" href="{WECHAT_PATH}{article.url}" style="position:fixed;right:12px;bottom:12px;'
+            'z-index:9999;background:#07c160;color:#fff;padding:8px 14px;border-radius:20px;font:14px sans-serif;'
+            'text-decoration:none;box-shadow:0 2px 6px rgba(0,0,0,.3)">公众号版</a>').encode()
+
+
+def _wechat_page(state: ServeState, rest: str) -> bytes | None:
+    from .wechat import export, theme
+
+    article = _article_at(state, rest)
+    if article is None:
+        return None
+    site = state.report.site
+    post = export(site, article, state.report.bodies[article.url], theme(site.root))
+    warnings = "".join(f'<p role="alert" style="max-width:390px;margin:12px auto 0;color:#8a1c00">{html.escape(w)}</p>'
+                       for w in post.warnings)
+    return (WECHAT_PAGE % {"title": html.escape(article.title), "back": "/" + article.url, "post": post.html,
+                           "warnings": warnings}).encode()
+
+
+def _decorate(page: bytes, script: bytes, errors: list[str], extra: bytes = b"") -> bytes:
     page = page.replace(b"</head>", script + b"</head>", 1)
+    if extra:
+        page = page.replace(b"</body>", extra + b"</body>", 1)
     if errors:
         text = html.escape("\n\n".join(errors))
         overlay = (f'<div id="xiaokan-error" role="alert" style="{OVERLAY_STYLE}"><strong>构建出错 · the last save '

@@ -1,0 +1,96 @@
+"""The editor's desk: drafts in the preview, the WeChat (公众号) export."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers import get, run_build, running_server, write
+
+ARTICLE = """---
+标题: 我校召开评建推进会
+栏目: 评建动态
+作者: 王五
+来源: 学校新闻网
+---
+会议由校长主持，传达了[教育部通知](https://www.moe.gov.cn/a.html)的精神[^1]，
+并转发了[公众号文章](https://mp.weixin.qq.com/s/abc)。
+
+## 一、会议要求
+
+| 序号 | 任务 |
+|---|---|
+| 1 | 自评报告 |
+
+![会议现场](photo.png "学校供图")
+
+详见[上一篇](01-first.md)和[评估方案](https://example.org/plan.pdf)。
+
+[^1]: 教育部2024年第5号文件。
+"""
+
+
+def add_article(site: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (800, 600), (180, 40, 30)).save(site / "content/2024-07/photo.png")
+    write(site, "content/2024-07/05-tuijinhui.md", ARTICLE)
+
+
+def exported(site: Path, which: str) -> tuple[str, str]:
+    result = run_build(site, "wechat", which)
+    assert result.code == 0, result.stderr
+    path = site / result.stderr.strip().splitlines()[-1]
+    assert path.parent.name == "wechat" and not (site / "output" / path.name).exists()
+    return path.read_text(encoding="utf-8"), result.stderr
+
+
+def test_the_wechat_export_keeps_only_inline_styles_and_numbers_its_links(mini):
+    add_article(mini)
+    html, _ = exported(mini, "content/2024-07/05-tuijinhui.md")
+    body = html.split("<body>", 1)[1]
+    assert not re.search(r"<(style|script|link)\b", body)
+    assert not re.search(r'\s(class|id)="', body)
+    untyled = [m.group(0) for m in re.finditer(r"<(p|h1|h2|table|th|td|figcaption|section)\b(?![^>]*\sstyle=)[^>]*>", body)]
+    assert not untyled, untyled[:3]
+    # External links and the footnote are numbered notes in reading order; WeChat's own links stay.
+    assert not re.search(r'<a\b[^>]*href="https?://(?!mp\.weixin\.qq\.com/)', body)
+    assert '<a href="https://mp.weixin.qq.com/s/abc"' in body
+    text = re.sub(r"<[^>]+>", "", body)
+    assert "教育部通知[1]" in text and "的精神[2]" in text and "评估方案[4]" in text
+    notes = re.search(r"注释与参考链接(.*?)阅读原文", text, re.S).group(1)
+    assert "[1] https://www.moe.gov.cn/a.html" in notes and "[2] 教育部2024年第5号文件。" in notes
+    assert "[3] https://news.example.edu.cn/kan/2024-07/first/" in notes   # (the site's own page: an address)
+    # The full text, the photo by its web address, the 阅读原文 line.
+    for words in ("我校召开评建推进会", "评建动态", "作者：王五", "会议由校长主持", "一、会议要求", "自评报告", "会议现场",
+                  "学校供图", "信息来源：学校新闻网"):
+        assert words in text, words
+    assert 'src="https://news.example.edu.cn/kan/2024-07/photo.png"' in body
+    assert "阅读原文：https://news.example.edu.cn/kan/2024-07/tuijinhui/" in text
+
+
+def test_a_post_longer_than_wechat_accepts_is_a_warning(mini):
+    write(mini, "content/2024-07/06-long.md", "---\n标题: 长文\n栏目: 新闻政策\n---\n" + ("评建工作稳步推进。" * 2400) + "\n")
+    _, stderr = exported(mini, "2024-07/long")
+    assert "WeChat accepts 20000" in stderr
+    assert int(re.search(r"the post has (\d+) characters of text", stderr).group(1)) >= 21600
+
+
+def test_an_unknown_article_is_named(mini):
+    result = run_build(mini, "wechat", "2024-07/no-such")
+    assert result.code == 1 and "there is no article '2024-07/no-such'" in result.stderr
+
+
+def test_drafts_are_previewed_with_a_banner_and_an_issue_in_preparation_too(mini):
+    write(mini, "content/2024-08/issue.yaml", "标题: 2024年第3期\n期号: 3\n日期: 2024-08-31\n草稿: 是\n")
+    write(mini, "content/2024-08/01-next.md", "---\n标题: 下期文章\n栏目: 新闻政策\n---\n准备中的正文。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    home = (mini / "output/index.html").read_text(encoding="utf-8")
+    assert "2024年第2期" in home and "下期文章" not in home and not (mini / "output/2024-08").exists()
+    with running_server(mini) as (base, _):
+        status, page = get(base + "/2024-07/draft/")
+        assert status == 200 and "草稿不应出现" in page and "草稿 · 只在预览中显示" in page
+        status, page = get(base + "/2024-08/next/")
+        assert status == 200 and "本期整期仍在准备中" in page
+        assert "草稿 · 本期仍在准备中" in get(base + "/2024-08/")[1]
+    assert "草稿不应出现" not in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
+    assert not (mini / "output/2024-07/draft").exists()

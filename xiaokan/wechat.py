@@ -1,0 +1,153 @@
+"""公众号版: an article as HTML to paste into the WeChat official-account editor.
+
+The WeChat editor drops <style>, <link>, <script>, classes and ids, and does not keep links to
+other sites. So the export is self-contained: the theme (templates/wechat.css) is inlined into
+style attributes with css-inline (a maintained CSS inliner; writing one by hand is not the job of a
+newsletter tool), external links and footnotes become numbered notes listed at the end (links to
+mp.weixin.qq.com stay links), photos are absolute addresses from base_url (WeChat copies them on
+paste), charts stay inline SVG and tables scroll sideways on a phone."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
+
+from .markup import Body
+from .model import Article, Site
+from .urls import absolute, rebase
+
+THEME = "wechat.css"
+MAX_TEXT = 20_000           # characters of text WeChat accepts in one post
+MAX_BYTES = 1024 * 1024     # and the size of the HTML
+_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_FOOTNOTE_REF = re.compile(r'<sup\b[^>]*>\s*<a\b[^>]*href="#fn:([^"]+)"[^>]*>[^<]*</a>\s*</sup>', re.S)
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?<ol>(.*?)</ol>\s*</div>', re.S)
+_FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
+_BACKREF = re.compile(r'<a\b[^>]*class="footnote-backref"[^>]*>.*?</a>', re.S)
+
+
+@dataclass(frozen=True)
+class WechatPost:
+    html: str
+    text_length: int       # characters of visible text
+    warnings: tuple[str, ...]
+
+
+def export(site: Site, article: Article, body: Body, theme_css: str) -> WechatPost:
+    """The article as one self-contained HTML fragment, every style inline."""
+    import css_inline
+
+    base = site.config.base_url
+    html = rebase(body.html, lambda attribute, path: absolute(base, path.removesuffix("index.html")))
+    html = re.sub(r'<details class="chart-data">.*?</details>', "", html, flags=re.S)   # (the web's data table)
+    html = re.sub(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"', "", html)
+    html = re.sub(r"(<table\b.*?</table>)", r'<div class="table-box">\1</div>', html, flags=re.S)
+    html, notes = _notes(html, base)
+    meta = "　".join(part for part in (f"{article.date.year}年{article.date.month}月{article.date.day}日",
+                                       f"作者：{article.author}" if article.author else "") if part)
+    parts = [
+        '<section class="wechat">',
+        f'<p class="wechat-section">{escape(article.section)}</p>',
+        f'<h1 class="wechat-title">{escape(article.title)}</h1>',
+        f'<p class="wechat-meta">{escape(meta)}</p>',
+        html,
+        f'<p class="wechat-source">信息来源：{escape(article.source_line)}</p>' if article.source_line else "",
+    ]
+    if notes:
+        parts.append('<section class="wechat-notes"><p class="wechat-notes-title">注释与参考链接</p>')
+        parts += [f"<p>[{n}] {text}</p>" for n, text in enumerate(notes, start=1)]
+        parts.append("</section>")
+    parts.append(f'<p class="wechat-more">阅读原文：{escape(absolute(base, article.url))}</p>')
+    parts.append("</section>")
+    document = f"<html><head><style>{theme_css}</style></head><body>{''.join(parts)}</body></html>"
+    inlined = css_inline.inline(document, keep_style_tags=False, keep_link_tags=False)
+    fragment = inlined.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    fragment = re.sub(r'\s(?:class|id|role|tabindex|aria-[a-z]+)="[^"]*"', "", fragment)
+    fragment = re.sub(r"<script\b.*?</script>", "", fragment, flags=re.S)
+    text_length = len(re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", re.sub(r"<svg\b.*?</svg>", "", fragment, flags=re.S)))))
+    warnings = []
+    if text_length > MAX_TEXT:
+        warnings.append(f"the post has {text_length} characters of text; WeChat accepts {MAX_TEXT}: split it into two posts")
+    size = len(fragment.encode())
+    if size > MAX_BYTES:
+        warnings.append(f"the post is {size / 1024 / 1024:.1f} MB; WeChat accepts 1 MB: leave out a table or a chart")
+    return WechatPost(fragment, text_length, tuple(warnings))
+
+
+def _notes(html: str, base_url: str) -> tuple[str, list[str]]:
+    """External links and footnotes as numbered notes [1], [2] … listed at the end, in reading order.
+    Links to WeChat articles and to this site's own pages stay in the text as their address."""
+    notes: list[str] = []
+    footnotes = {}
+    block = _FOOTNOTES.search(html)
+    if block:
+        for key, text in _FOOTNOTE_ITEM.findall(block.group(1)):
+            footnotes[key] = _BACKREF.sub("", text).replace("<p>", "").replace("</p>", "").strip()
+        html = html[:block.start()] + html[block.end():]
+
+    def footnote(match: re.Match) -> str:
+        notes.append(footnotes.get(match.group(1), ""))
+        return f"<sup>[{len(notes)}]</sup>"
+
+    def link(match: re.Match) -> str:
+        href, label = unescape(match.group(1)), match.group(2)
+        if re.match(r"https?://mp\.weixin\.qq\.com/", href):
+            return f'<a href="{escape(href)}">{label}</a>'
+        if not re.match(r"(https?:|mailto:|tel:)", href):
+            return label   # (an anchor inside the page)
+        notes.append(escape(href.removeprefix("mailto:").removeprefix("tel:")))
+        return f"{label}<sup>[{len(notes)}]</sup>"
+
+    # One pass in reading order, so that footnotes and links share one numbering.
+    pattern = re.compile(f"{_FOOTNOTE_REF.pattern}|{_LINK.pattern}", re.S)
+    html = pattern.sub(lambda m: footnote(m) if m.group(1) is not None else link(_LINK.match(m.group(0))), html)
+    return html, notes
+
+
+WECHAT_DIR = "wechat"   # beside output/: posts to paste, never part of the public site
+
+
+def find_article(site: Site, root: Path, which: str) -> Article:
+    """The article named on the command line: its .md file, or `2024-06/<slug>`."""
+    from .errors import ContentError
+
+    wanted = which.strip().rstrip("/")
+    path = Path(wanted)
+    for article in site.articles:
+        if path.suffix.lower() in (".md", ".markdown"):
+            candidates = {path.resolve(), (root / path).resolve()}
+            if article.source.resolve() in candidates:
+                return article
+        elif article.url.rstrip("/") == wanted:
+            return article
+    raise ContentError(Path(which), None, f"there is no article {which!r}",
+                       "name its .md file (content/2024-06/01-….md) or write it as 2024-06/<its address>")
+
+
+def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:
+    """Export one article (drafts too: a post may go out before the issue) into wechat/."""
+    from .builder import convert_articles
+    from .content import load_site
+
+    site = load_site(root, drafts=True).site
+    article = find_article(site, root, which)
+    body = convert_articles(Site(site.root, site.config, site.issues))[article.url]
+    post = export(site, article, body, theme(root))
+    folder = root / WECHAT_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{article.issue_id}-{article.slug}.html"
+    target.write_text(page(article, post), encoding="utf-8")
+    return target, post
+
+
+def page(article: Article, post: WechatPost) -> str:
+    """The export as a file to open in a browser: select all, copy, paste into the WeChat editor."""
+    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>公众号版：{escape(article.title)}</title></head><body>\n{post.html}\n</body></html>\n")
+
+
+def theme(root: Path) -> str:
+    """The theme's CSS, from templates/ (editors may change it)."""
+    return (root / "templates" / THEME).read_text(encoding="utf-8")
