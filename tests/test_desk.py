@@ -94,3 +94,43 @@ def test_drafts_are_previewed_with_a_banner_and_an_issue_in_preparation_too(mini
         assert "草稿 · 本期仍在准备中" in get(base + "/2024-08/")[1]
     assert "草稿不应出现" not in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
     assert not (mini / "output/2024-07/draft").exists()
+
+
+def proof(site: Path, *issues: str):
+    result = run_build(site, "pdf", "--proof", *issues)
+    assert result.code == 0, result.stderr
+    return result
+
+
+def test_a_proof_has_its_drafts_and_a_watermark_on_every_page_and_is_never_published(mini):
+    import pdfplumber
+
+    proof(mini, "2024-07")
+    pdf = mini / "print/xiaokan-2024-07-proof-1.pdf"
+    with pdfplumber.open(pdf) as document:
+        texts = ["".join(c["text"] for c in page.chars) for page in document.pages]
+        # the watermark's glyphs are the ones set at an angle (their text matrix has a rotation)
+        marks = [[c for c in page.chars if abs(c["matrix"][1]) > 0.1] for page in document.pages]
+    assert len(texts) % 4 == 0
+    assert any("草稿不应出现" in t for t in texts), "the draft is in the proof"
+    for number, chars in enumerate(marks, start=1):
+        assert "校样·第1次" in "".join(c["text"] for c in chars).replace(" ", ""), f"page {number} has no 校样 mark"
+    assert sorted(p.name for p in (mini / "print").glob("*.pdf")) == ["xiaokan-2024-07-proof-1.pdf"]
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert not list((mini / "output").rglob("*proof*"))
+
+
+def test_the_change_page_lists_what_changed_since_the_last_proof(mini):
+    proof(mini)   # (no issue named: the newest)
+    first = (mini / "print/xiaokan-2024-07-proof-1-changes.html").read_text(encoding="utf-8")
+    assert "这是第一次校样" in first
+    article = mini / "content/2024-07/02-second.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("评建工作的正文", "评估评建工作的正文"), encoding="utf-8")
+    result = proof(mini, "2024-07")
+    assert "changes since the last proof: 第二篇动态" in result.stderr
+    page = (mini / "print/xiaokan-2024-07-proof-2-changes.html").read_text(encoding="utf-8")
+    assert "修改：第二篇动态" in page and "<ins>评估</ins>" in page
+    assert "第一篇新闻" not in page and "未改动的文章：3 篇" in page
+    with running_server(mini) as (base, _):
+        status, live = get(base + "/__xiaokan__/changes/2024-07/")
+        assert status == 200 and "与第2次校样相比" in live and "没有改动" in live

@@ -31,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", type=Path, help="write the site here instead of output/")
     pdf = sub.add_parser("pdf", parents=[common], help="build the site and (re)render the PDF of the issues named (default: all)")
     pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
+    pdf.add_argument("--proof", action="store_true",
+                     help="a proof (校样) with drafts and a watermark, and a page of what changed since the last proof; "
+                          "written to print/, never published")
     pdf.add_argument("--strict", action="store_true",
                      help="treat the print preflight's warnings as errors: publish nothing until they are fixed")
     sub.add_parser("check", parents=[common], help="check all content and templates without writing output/")
@@ -94,6 +97,8 @@ def main(argv: list[str], root: Path) -> int:
 def _build(root: Path, args, log) -> int:
     from .builder import BuildOptions, build
 
+    if args.command == "pdf" and args.proof:
+        return _proofs(root, args, log)
     if args.command == "pdf":
         _known_issues(root, args.issues)
         options = BuildOptions(pdf=True, issue_ids=tuple(args.issues), strict=args.strict)
@@ -121,6 +126,18 @@ def _new(root: Path, args) -> int:
     else:
         path = new_issue(root, args.issue, date.today())
     print(display_path(path))
+    return EXIT_OK
+
+
+def _proofs(root: Path, args, log) -> int:
+    from .proof import make_proof
+
+    for issue_id in args.issues or [None]:
+        proof = make_proof(root, issue_id, log)
+        changed = "、".join(proof.changed) if proof.changed else "none"
+        log(f"proof {proof.number}: {display_path(proof.pdf)}; changes since the last proof: {changed} "
+            f"(see {display_path(proof.changes)})")
+        print(display_path(proof.pdf))
     return EXIT_OK
 
 

@@ -39,7 +39,15 @@ PAGE_MM = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210), "B4": (250, 353
 TITLE_PT = 16   # .article-title font size in print.css
 
 
-def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body]) -> str:
+@dataclass(frozen=True)
+class ProofMark:
+    """校样: the watermark of a proof PDF."""
+    number: int
+    day: str   # 2024年7月2日
+
+
+def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body],
+               proof: ProofMark | None = None) -> str:
     """The issue as one HTML document for print: cover with 本期要目, then the sections, run on."""
     options = site.config.print
 
@@ -55,17 +63,18 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
 
     html = env.get_template(PRINT_TEMPLATE).render(
         issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
-        base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options))
+        base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options),
+        proof=proof)
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
 
-def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int) -> str:
+def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int, proof: ProofMark | None = None) -> str:
     """阅读笔记 pages (as many as the booklet needs) and the back cover with the 版记."""
     options = site.config.print
     issue_url = site.config.base_url + issue.url
     html = env.get_template(BACK_TEMPLATE).render(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
-        cjk=cjk, page=page_mm(options),
+        cjk=cjk, page=page_mm(options), proof=proof,
         qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None)
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
@@ -160,7 +169,8 @@ class Rendered:
     document: object   # the laid-out weasyprint Document, for the preflight
 
 
-def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body], html: str) -> Rendered:
+def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body], html: str,
+               proof: ProofMark | None = None) -> Rendered:
     """The issue's PDF from its print HTML (print_html) with WeasyPrint: the issue, then 阅读笔记 pages and
     the back cover so that the page count is a multiple of `pages_multiple_of`. Missing or outside
     resources are errors, not blanks."""
@@ -189,7 +199,7 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     main = render(html)
     # The back cover is the last page; 阅读笔记 pages before it make up the last sheet.
     notes = -(len(main.pages) + 1) % options.pages_multiple_of
-    back = render(back_html(env, site, issue, notes))
+    back = render(back_html(env, site, issue, notes, proof))
     document = main.copy(main.pages + back.pages)
     variant = None if options.pdf_variant == "none" else options.pdf_variant
     identifier = hashlib.md5(html.encode()).hexdigest()

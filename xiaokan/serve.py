@@ -26,6 +26,7 @@ WATCHED = ("content", "templates", "assets", "site.yaml")
 POLL_SECONDS = 0.15
 STATE_PATH = "/__xiaokan__/state"
 WECHAT_PATH = "/__xiaokan__/wechat/"   # + 2024-06/<slug>/: the 公众号版 of an article, in the preview only
+CHANGES_PATH = "/__xiaokan__/changes/"   # + 2024-06/: 修改对照, the text now against the last proof
 
 # The 公众号版 page: the export at phone width and a button that copies it as rich text.
 WECHAT_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -289,6 +290,9 @@ def _site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes 
             body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
+        if path.startswith(CHANGES_PATH) and (page := _changes_page(state, path[len(CHANGES_PATH):])) is not None:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
+            return [page]
         if path.startswith(WECHAT_PATH) and (page := _wechat_page(state, path[len(WECHAT_PATH):])) is not None:
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
             return [page]
@@ -338,6 +342,21 @@ def _wechat_link(state: ServeState, path: str) -> bytes:
     return (f'<a class="xiaokan-wechat" href="{WECHAT_PATH}{article.url}" style="position:fixed;right:12px;bottom:12px;'
             'z-index:9999;background:#07c160;color:#fff;padding:8px 14px;border-radius:20px;font:14px sans-serif;'
             'text-decoration:none;box-shadow:0 2px 6px rgba(0,0,0,.3)">公众号版</a>').encode()
+
+
+def _changes_page(state: ServeState, rest: str) -> bytes | None:
+    """修改对照 of an issue as it is now (drafts included) against its last proof."""
+    from .proof import article_texts, changes_page, last_record
+
+    report = state.report
+    issue_id = rest.strip("/")
+    issue = next((i for i in report.site.issues if i.id == issue_id), None) if report and report.site else None
+    if issue is None:
+        return None
+    number, record = last_record(report.site.root, issue.id)
+    now = article_texts(report.site, issue, report.bodies)
+    page, _ = changes_page(report.site, issue, now, record, "预览中的当前文本", f"第{number}次校样" if number else None)
+    return page.encode()
 
 
 def _wechat_page(state: ServeState, rest: str) -> bytes | None:
