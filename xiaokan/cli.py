@@ -49,6 +49,10 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--issue", required=True, help="the issue folder, e.g. 2024-06")
     ni = sub.add_parser("new-issue", parents=[common], help="start a new issue folder with its issue.yaml")
     ni.add_argument("issue", metavar="ISSUE-ID", help="e.g. 2024-07")
+    im = sub.add_parser("import", parents=[common], help="turn Word files (.docx) into draft articles of an issue")
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE", help="稿件.docx, several files, or a folder of them")
+    im.add_argument("--issue", required=True, help="the issue folder, e.g. 2024-07")
+    im.add_argument("--section", required=True, help="栏目, e.g. 评建动态")
     w = sub.add_parser("wechat", parents=[common], help="write an article as HTML to paste into the WeChat (公众号) editor")
     w.add_argument("article", metavar="ARTICLE", help="its .md file, or 2024-06/<its address>")
     return p
@@ -70,6 +74,8 @@ def main(argv: list[str], root: Path) -> int:
             return _new(root, args)
         if args.command == "wechat":
             return _wechat(root)(args)
+        if args.command == "import":
+            return _import(root, args)
         if args.command == "serve":
             from .serve import serve
 
@@ -126,6 +132,18 @@ def _new(root: Path, args) -> int:
     else:
         path = new_issue(root, args.issue, date.today())
     print(display_path(path))
+    return EXIT_OK
+
+
+def _import(root: Path, args) -> int:
+    from .wordimport import import_documents
+
+    for report in import_documents(root, args.files, args.issue, args.section):
+        lines = report.lines()
+        print(lines[0], file=sys.stderr)
+        for line in lines[1:]:
+            print(_color("33", line), file=sys.stderr)
+        print(display_path(root / report.article))
     return EXIT_OK
 
 

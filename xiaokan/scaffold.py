@@ -38,6 +38,19 @@ ISSUE_TEMPLATE = """标题: {title}
 
 def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
     """Create content/<issue>/<NN>-<slug>.md, dated like its issue, and return its path."""
+    folder = issue_folder(root, issue_id, section)
+    title = title.strip()
+    if not title:
+        raise ContentError(None, None, "the article needs a title", 'e.g. python build.py new --section 评建动态 --issue 2024-06 "我校召开……"')
+    path = article_path(folder, title)
+    path.write_text(ARTICLE_TEMPLATE.format(title=yaml_text(title), section=section,
+                                            today=issue_date(folder / "issue.yaml").isoformat(),
+                                            order=next_order(root, issue_id, section)), encoding="utf-8")
+    return path
+
+
+def issue_folder(root: Path, issue_id: str, section: str) -> Path:
+    """The folder of an existing issue, after checking that the section is one of the site's."""
     config = load_config(root / "site.yaml")
     names = [s.name for s in config.sections]
     if section not in names:
@@ -48,9 +61,11 @@ def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
     if not (folder / "issue.yaml").is_file():
         raise ContentError(folder, None, f"there is no issue {issue_id!r}",
                            f"create it first: python build.py new-issue {issue_id}")
-    title = title.strip()
-    if not title:
-        raise ContentError(None, None, "the article needs a title", 'e.g. python build.py new --section 评建动态 --issue 2024-06 "我校召开……"')
+    return folder
+
+
+def article_path(folder: Path, title: str) -> Path:
+    """A new article's file: numbered after the issue's files, named after its title in pinyin."""
     existing = sorted(folder.glob("*.md"))
     numbers = [int(m.group()) for p in existing if (m := re.match(r"\d+", p.stem))]
     slug = _short_slug(title) or "article"
@@ -58,12 +73,13 @@ def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
     unique, n = slug, 2
     while unique in taken:
         unique, n = f"{slug}-{n}", n + 1
-    path = folder / f"{max(numbers, default=0) + 1:02d}-{unique}.md"
-    order = sum(1 for a in _articles_of(root, issue_id) if a.section == section) + 1
-    path.write_text(ARTICLE_TEMPLATE.format(title=_yaml_text(title), section=section,
-                                            today=_issue_date(folder / "issue.yaml").isoformat(),
-                                            order=order), encoding="utf-8")
-    return path
+    return folder / f"{max(numbers, default=0) + 1:02d}-{unique}.md"
+
+
+def next_order(root: Path, issue_id: str, section: str) -> int:
+    """排序 of a new article: after the section's articles in the issue."""
+    return sum(1 for a in _articles_of(root, issue_id) if a.section == section) + 1
+
 
 
 def new_issue(root: Path, issue_id: str, today: date) -> Path:
@@ -75,14 +91,14 @@ def new_issue(root: Path, issue_id: str, today: date) -> Path:
     if folder.exists():
         raise ContentError(folder, None, "this issue already exists", "pick another ID, or add articles with build.py new")
     issues = load_site(root).site.issues
-    issue_date = date_of_issue_id(issue_id) or today
-    year = issue_date.year
+    day = date_of_issue_id(issue_id) or today
+    year = day.year
     number = 1 + max((i.number or 0 for i in issues if i.date.year == year), default=0)
     total = 1 + max((i.total_number or 0 for i in issues), default=0)
     folder.mkdir(parents=True)
     path = folder / "issue.yaml"
     path.write_text(ISSUE_TEMPLATE.format(title=f"{year}年第{number}期", number=number, total=total,
-                                          today=issue_date.isoformat()), encoding="utf-8")
+                                          today=day.isoformat()), encoding="utf-8")
     return path
 
 
@@ -97,7 +113,7 @@ def date_of_issue_id(issue_id: str) -> date | None:
         return None
 
 
-def _issue_date(meta_path: Path) -> date:
+def issue_date(meta_path: Path) -> date:
     """The date written in an issue.yaml: an article's default date is its issue's."""
     raw = parse_yaml(tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS)), meta_path)
     value = next((v for k, v in (raw or {}).items() if ISSUE_KEYS.get(str(k).strip()) == "date"), None) \
@@ -109,7 +125,7 @@ def _issue_date(meta_path: Path) -> date:
 
 def _articles_of(root: Path, issue_id: str):
     try:
-        issues = load_site(root).site.issues
+        issues = load_site(root, drafts=True).site.issues   # (drafts take their place in the order too)
     except (ContentError, ContentErrors):   # another file is broken: still make the new one
         return ()
     issue = next((i for i in issues if i.id == issue_id), None)
@@ -123,7 +139,7 @@ def _short_slug(title: str) -> str:
     return slug[:MAX_SLUG].rsplit("-", 1)[0]
 
 
-def _yaml_text(text: str) -> str:
+def yaml_text(text: str) -> str:
     """Quote a title when YAML would otherwise misread it (a colon, a # or a leading symbol)."""
     if re.search(r": |#|^[\[\]{}>|*&!%@`'\"-]", text) or text.lower() in {"true", "false", "yes", "no", "null"}:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
