@@ -12,7 +12,7 @@ def test_new_article_has_complete_front_matter_and_builds(mini, capsys):
     text = path.read_text(encoding="utf-8")
     # dated like its issue (2024-07-31 in its issue.yaml), not today: the editor may be catching up on an old issue
     for line in ("标题: 浙江某学院：聚焦“双师型”教师培养", "栏目: 他山之石", "日期: 2024-07-31",
-                 "排序: 2", "草稿: true"):
+                 "排序: 3", "草稿: true"):   # (after 他山之石 of 2024-07: one article and one draft)
         assert line in text
     assert run_build(mini, "build", "--no-pdf").code == 0
     index = (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
