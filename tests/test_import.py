@@ -44,6 +44,8 @@ def test_a_word_file_becomes_a_draft_with_its_front_matter(mini, tmp_path):
         assert line in text, line
     assert "\u3000" not in text.split("---", 2)[2], "the full-width indentation is gone"
     assert "## 会议部署" in text and "### 一、明确工作责任" in text and "#### （一）细化任务分工" in text
+    # Word's own 一、二、 numbering (chineseCounting) keeps its labels, as the document shows them
+    assert "### 一、提高思想认识" in text and "### 二、加强组织领导" in text
     assert "**各学院**要成立评建工作小组，*主要负责人*亲自抓。" in text
     assert "稿件.docx →" in report and "图片 2" in report and "合并单元格的表格（CSV） 1" in report
     assert "有批注：批注没有导入" in report and "有修订：已按接受全部修订导入" in report
@@ -59,6 +61,7 @@ def test_the_built_page_shows_the_whole_word_document(mini, tmp_path):
     assert "会议要求全校上下齐心协力，确保评估顺利通过。" in body   # (the tracked insertion, accepted)
     assert re.search(r"<h2[^>]*>会议部署</h2>", body) and re.search(r"<h3[^>]*>一、明确工作责任</h3>", body)
     assert re.search(r"<h4[^>]*>（一）细化任务分工</h4>", body)
+    assert re.search(r"<h3[^>]*>二、加强组织领导</h3>", body)
     assert re.search(r"<ol>\s*<li>完成自评报告初稿</li>\s*<li>整理支撑材料</li>\s*<li>开展专项检查</li>\s*</ol>", body)
     assert re.search(r'<td rowspan="2"[^>]*>机械学院</td>', body), "the merged cell stays merged"
     for cell in ("自评报告", "支撑材料", "7月20日", "电气学院", "专项检查"):
@@ -121,3 +124,10 @@ def test_an_unknown_section_or_issue_is_refused(mini, tmp_path):
     docx = worddocs.word_docx(tmp_path / "a.docx")
     assert "did you mean 评建动态?" in run_build(mini, "import", str(docx), "--issue", "2024-07", "--section", "评建动太").stderr
     assert "new-issue 2099-01" in run_build(mini, "import", str(docx), "--issue", "2099-01", "--section", "评建动态").stderr
+
+
+@pytest.mark.parametrize("number, chinese", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")])
+def test_chinese_counting_numbers(number, chinese):
+    from xiaokan.wordimport import chinese_numeral
+
+    assert chinese_numeral(number) == chinese

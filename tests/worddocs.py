@@ -15,6 +15,22 @@ PARAGRAPHS = [
     "会议强调，各单位要对照评估指标，逐项落实整改任务，确保评建工作取得实效。",
 ]
 MEASURES = ["完成自评报告初稿", "整理支撑材料", "开展专项检查"]
+CHINESE_NUMBERED = ["提高思想认识", "加强组织领导"]
+
+
+def _chinese_numbered(document, paragraph) -> None:
+    """Number a paragraph 一、二、 with Word's automatic numbering (numFmt chineseCounting)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    if numbering.find(".//{*}abstractNum[@{*}abstractNumId='90']") is None:
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    properties = paragraph._p.get_or_add_pPr()
+    properties.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
 
 
 def photo(colour: tuple[int, int, int]) -> bytes:
@@ -35,6 +51,8 @@ def word_docx(path: Path) -> Path:
     for text in PARAGRAPHS:
         document.add_paragraph("\u3000\u3000" + text)
     document.add_heading("会议部署", level=1)
+    for text in CHINESE_NUMBERED:   # numbered 一、二、 by Word itself (a Chinese counting format)
+        _chinese_numbered(document, document.add_paragraph(text))
     document.add_paragraph("一、明确工作责任")
     p = document.add_paragraph()
     p.add_run("各学院").bold = True

@@ -93,6 +93,7 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
         raise ContentError(source, None, f"this Word file cannot be read ({exc})",
                            "open it in Word or WPS and save it again as .docx") from None
     soup = BeautifulSoup(result.value, "html.parser")
+    _chinese_lists(soup, _chinese_labels(xml))
     title = _take_title(soup) or source.stem
     path = article_path(folder, title)
     report = ImportReport(source, path.relative_to(root), title)
@@ -121,8 +122,80 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
 def _document_xml(source: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(source) as archive:
         names = set(archive.namelist())
-        return {name: archive.read(name) for name in ("word/document.xml", "word/footnotes.xml", "word/comments.xml")
-                if name in names}
+        return {name: archive.read(name) for name in ("word/document.xml", "word/footnotes.xml", "word/comments.xml",
+                                                        "word/numbering.xml") if name in names}
+
+
+_CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+                              "ideographTraditional", "ideographZodiac", "taiwaneseCounting", "japaneseCounting"})
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
+    """1 -> 一, 12 -> 十二, 20 -> 二十 (甲乙丙 for Word's ideographTraditional)."""
+    if style == "ideographTraditional":
+        return _STEMS[(n - 1) % len(_STEMS)]
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return str(n)
+
+
+def _chinese_labels(xml: dict[str, bytes]) -> dict[str, str]:
+    """Text of each paragraph that Word numbers automatically in a Chinese counting format -> the label
+    Word shows (一、, （二）): mammoth makes such paragraphs a list and the label would be lost."""
+    from xml.etree import ElementTree
+
+    if "word/numbering.xml" not in xml:
+        return {}
+    w = f"{{{_WORD}}}"
+    numbering = ElementTree.fromstring(xml["word/numbering.xml"])
+    abstract = {a.get(f"{w}abstractNumId"): a for a in numbering.iter(f"{w}abstractNum")}
+    levels: dict[tuple[str, str], tuple[str, str, int]] = {}
+    for num in numbering.iter(f"{w}num"):
+        ref = num.find(f"{w}abstractNumId")
+        definition = abstract.get(ref.get(f"{w}val")) if ref is not None else None
+        for lvl in (definition.iter(f"{w}lvl") if definition is not None else ()):
+            fmt, text, start = lvl.find(f"{w}numFmt"), lvl.find(f"{w}lvlText"), lvl.find(f"{w}start")
+            levels[(num.get(f"{w}numId"), lvl.get(f"{w}ilvl"))] = (
+                fmt.get(f"{w}val") if fmt is not None else "", text.get(f"{w}val") if text is not None else "%1.",
+                int(start.get(f"{w}val")) if start is not None else 1)
+    labels, counters = {}, {}
+    for paragraph in ElementTree.fromstring(xml["word/document.xml"]).iter(f"{w}p"):
+        num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
+        if num_id is None:
+            continue
+        key = (num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0")
+        fmt, pattern, start = levels.get(key, ("", "", 1))
+        counters[key] = counters.get(key, start - 1) + 1
+        for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
+            del counters[deeper]   # (a new item restarts the levels below it)
+        if fmt in _CHINESE_FORMATS:
+            text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
+            labels[text] = pattern.replace(f"%{int(key[1]) + 1}", chinese_numeral(counters[key], fmt))
+    return labels
+
+
+def _chinese_lists(soup, labels: dict[str, str]) -> None:
+    """Items Word numbered 一、二、 become paragraphs that start with their label, as the document shows them."""
+    if not labels:
+        return
+    for item in soup.find_all("li"):
+        label = labels.get(_text(item))
+        if label is None:
+            continue
+        paragraph = soup.new_tag("p")
+        paragraph.append(label)
+        for child in list(item.children):
+            paragraph.append(child.extract())
+        listing = item.parent
+        listing.insert_before(paragraph)
+        item.decompose()
+        if listing is not None and not listing.find_all("li"):
+            listing.decompose()
 
 
 def _text(element) -> str:
