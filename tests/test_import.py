@@ -131,3 +131,21 @@ def test_chinese_counting_numbers(number, chinese):
     from xiaokan.wordimport import chinese_numeral
 
     assert chinese_numeral(number) == chinese
+
+
+def test_a_text_box_is_imported_and_reported(mini, tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("文本框测试", style="Title")
+    paragraph = document.add_paragraph("正文第一段。")
+    paragraph._p.append(parse_xml(   # a text box as Word and WPS write it (VML)
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;height:50pt"><v:textbox>'
+        "<w:txbxContent><w:p><w:r><w:t>文本框里的说明文字</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></w:r>"))
+    document.save(tmp_path / "textbox.docx")
+    article, report = import_file(mini, tmp_path / "textbox.docx")
+    assert "文本框里的说明文字" in article.read_text(encoding="utf-8")
+    assert "第 2 段“正文第一段。文本框里的说…”有文本框" in report and "没有导入的文字" not in report
