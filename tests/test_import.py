@@ -12,6 +12,7 @@ import pytest
 import worddocs
 from helpers import run_build
 
+LANGUAGE = "zh_CN"   # (the import report is asserted in Chinese, as editors read it)
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by make test")
 
 
@@ -110,8 +111,8 @@ def test_a_folder_of_word_files_imports_each(mini, tmp_path):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("old.doc", b"\xd0\xcf\x11\xe0", "save it as .docx"),
-    ("broken.docx", b"PK\x03\x04 not really", "cannot be read"),
+    ("old.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
+    ("broken.docx", b"PK\x03\x04 not really", "这个 Word 文件读不了"),
 ])
 def test_a_file_that_is_not_a_docx_is_an_error_naming_it(mini, tmp_path, name, data, message):
     path = tmp_path / name
@@ -122,7 +123,7 @@ def test_a_file_that_is_not_a_docx_is_an_error_naming_it(mini, tmp_path, name, d
 
 def test_an_unknown_section_or_issue_is_refused(mini, tmp_path):
     docx = worddocs.word_docx(tmp_path / "a.docx")
-    assert "did you mean 评建动态?" in run_build(mini, "import", str(docx), "--issue", "2024-07", "--section", "评建动太").stderr
+    assert "是不是想写 评建动态？" in run_build(mini, "import", str(docx), "--issue", "2024-07", "--section", "评建动太").stderr
     assert "new-issue 2099-01" in run_build(mini, "import", str(docx), "--issue", "2099-01", "--section", "评建动态").stderr
 
 

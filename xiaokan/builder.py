@@ -24,6 +24,7 @@ from .cache import (
 from .content import load_site
 from .datablocks import BlockError
 from .errors import ContentError, ContentErrors, ContentWarning
+from .i18n import _
 from .images import copy_path, make_copy
 from .markup import Body, render_markdown
 from .model import Article, Site
@@ -169,8 +170,8 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], f
     try:
         return search_index(cache.dir, search_key(article_keys), read_pages, site.config.language, refresh)
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
-        raise ContentError(None, None, f"the search index could not be built: {exc}",
-                           "run `make build` once to install Pagefind (pip package pagefind[extended])") from exc
+        raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=exc),
+                           _('run `make build` once to install Pagefind (pip package pagefind[extended])')) from exc
 
 
 @dataclass
@@ -215,7 +216,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     for pdf in issue_pdfs(site, bodies, options, log, fingerprints, template_digest):
         pdfs[pdf.issue.id] = pdf.path
         pdf_status[pdf.issue.id] = pdf.status
-        warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, f"print: {finding}")
+        warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
         if site.config.print.publish_on_site:
             copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
@@ -238,7 +239,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     copies.update(_search_files(site, cache, article_keys, files, out_dir, options.search))
     if options.strict and (failed := [w for w in warnings if w.kind == "warning"]):
         raise ContentErrors([ContentError(w.path, w.line, w.message,
-                                          "pdf --strict publishes nothing while the preflight finds a problem")
+                                          _('pdf --strict publishes nothing while the preflight finds a problem'))
                              for w in failed])
     return Outputs(site, env, bodies, cache, warnings, len(pages), files, kept, copies, pdfs, pdf_status)
 

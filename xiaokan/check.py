@@ -8,6 +8,7 @@ from typing import Callable
 from .builder import BuildOptions, Outputs, make_outputs
 from .content import ARTICLE_SUFFIXES, is_editor_temp_file
 from .errors import ContentError, ContentErrors, ContentWarning
+from .i18n import _
 from .urls import source_path
 
 
@@ -35,7 +36,7 @@ def _render_print_editions(made: Outputs) -> None:
             print_html(made.env, made.site, issue, made.bodies)
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
-            raise ContentError(Path("templates") / PRINT_TEMPLATE, line, f"template error: {exc}") from None
+            raise ContentError(Path("templates") / PRINT_TEMPLATE, line, _('template error: {exc}').format(exc=exc)) from None
 
 
 def unused_files(made: Outputs) -> list[ContentWarning]:
@@ -52,5 +53,5 @@ def unused_files(made: Outputs) -> list[ContentWarning]:
             continue
         if path.name == "issue.yaml" or path.suffix.lower() in ARTICLE_SUFFIXES or path.resolve() in used:
             continue
-        notices.append(ContentWarning(path, None, "nothing uses this file, so it is not published", "notice"))
+        notices.append(ContentWarning(path, None, _('nothing uses this file, so it is not published'), "notice"))
     return notices

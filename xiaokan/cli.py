@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, display_path, environment_error
+from .i18n import _
 from .output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -21,40 +22,39 @@ def _color(code: str, text: str) -> str:
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
-    common.add_argument("--verbose", "-v", action="store_true", help="also list every file written")
-    p = argparse.ArgumentParser(prog="build.py", description="校刊：把 content/ 里的 Markdown 生成网站和每期的 PDF。")
+    common.add_argument("--quiet", "-q", action="store_true", help=_('print only warnings and errors'))
+    common.add_argument("--verbose", "-v", action="store_true", help=_('also list every file written'))
+    p = argparse.ArgumentParser(prog="build.py", description=_('校刊：把 content/ 里的 Markdown 生成网站和每期的 PDF。'))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    b = sub.add_parser("build", parents=[common], help="build the website and the PDFs into output/")
-    b.add_argument("--no-pdf", action="store_true", help="skip rendering PDFs (cached up-to-date PDFs are still published)")
-    b.add_argument("--no-search", action="store_true", help="skip the search index (the last one built is still published)")
-    b.add_argument("--output", type=Path, help="write the site here instead of output/")
-    pdf = sub.add_parser("pdf", parents=[common], help="build the site and (re)render the PDF of the issues named (default: all)")
-    pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help="e.g. 2024-06")
+    b = sub.add_parser("build", parents=[common], help=_('build the website and the PDFs into output/'))
+    b.add_argument("--no-pdf", action="store_true", help=_('skip rendering PDFs (cached up-to-date PDFs are still published)'))
+    b.add_argument("--no-search", action="store_true", help=_('skip the search index (the last one built is still published)'))
+    b.add_argument("--output", type=Path, help=_('write the site here instead of output/'))
+    pdf = sub.add_parser("pdf", parents=[common], help=_('build the site and (re)render the PDF of the issues named (default: all)'))
+    pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help=_('e.g. 2024-06'))
     pdf.add_argument("--proof", action="store_true",
-                     help="a proof (校样) with drafts and a watermark, and a page of what changed since the last proof; "
-                          "written to print/, never published")
+                     help=_('a proof (校样) with drafts and a watermark, and a page of what changed since the last proof; written to print/, never published'))
     pdf.add_argument("--strict", action="store_true",
-                     help="treat the print preflight's warnings as errors: publish nothing until they are fixed")
-    sub.add_parser("check", parents=[common], help="check all content and templates without writing output/")
-    s = sub.add_parser("serve", parents=[common], help="preview in the browser; rebuilds and reloads on every save")
+                     help=_("treat the print preflight's warnings as errors: publish nothing until they are fixed"))
+    sub.add_parser("check", parents=[common], help=_('check all content and templates without writing output/'))
+    s = sub.add_parser("serve", parents=[common], help=_('preview in the browser; rebuilds and reloads on every save'))
     s.add_argument("--port", type=_port, default=8000)
     s.add_argument("--host", default="127.0.0.1",
-                   help="127.0.0.1 (default) is this computer only; 0.0.0.0 opens the preview to the local network")
-    s.add_argument("--no-pdf", action="store_true", help="do not render the edited issue's PDF in the background")
-    s.add_argument("--navigate", action="store_true", help="take open browser pages to the article just saved")
-    n = sub.add_parser("new", parents=[common], help="start a new article with complete front matter")
+                   help=_('127.0.0.1 (default) is this computer only; 0.0.0.0 opens the preview to the local network'))
+    s.add_argument("--no-pdf", action="store_true", help=_("do not render the edited issue's PDF in the background"))
+    s.add_argument("--navigate", action="store_true", help=_('take open browser pages to the article just saved'))
+    n = sub.add_parser("new", parents=[common], help=_('start a new article with complete front matter'))
     n.add_argument("title")
-    n.add_argument("--section", required=True, help="栏目, e.g. 评建动态")
-    n.add_argument("--issue", required=True, help="the issue folder, e.g. 2024-06")
-    ni = sub.add_parser("new-issue", parents=[common], help="start a new issue folder with its issue.yaml")
-    ni.add_argument("issue", metavar="ISSUE-ID", help="e.g. 2024-07")
-    im = sub.add_parser("import", parents=[common], help="turn Word files (.docx) into draft articles of an issue")
-    im.add_argument("files", nargs="+", type=Path, metavar="FILE", help="稿件.docx, several files, or a folder of them")
-    im.add_argument("--issue", required=True, help="the issue folder, e.g. 2024-07")
-    im.add_argument("--section", required=True, help="栏目, e.g. 评建动态")
-    w = sub.add_parser("wechat", parents=[common], help="write an article as HTML to paste into the WeChat (公众号) editor")
-    w.add_argument("article", metavar="ARTICLE", help="its .md file, or 2024-06/<its address>")
+    n.add_argument("--section", required=True, help=_('栏目, e.g. 评建动态'))
+    n.add_argument("--issue", required=True, help=_('the issue folder, e.g. 2024-06'))
+    ni = sub.add_parser("new-issue", parents=[common], help=_('start a new issue folder with its issue.yaml'))
+    ni.add_argument("issue", metavar="ISSUE-ID", help=_('e.g. 2024-07'))
+    im = sub.add_parser("import", parents=[common], help=_('turn Word files (.docx) into draft articles of an issue'))
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_('稿件.docx, several files, or a folder of them'))
+    im.add_argument("--issue", required=True, help=_('the issue folder, e.g. 2024-07'))
+    im.add_argument("--section", required=True, help=_('栏目, e.g. 评建动态'))
+    w = sub.add_parser("wechat", parents=[common], help=_('write an article as HTML to paste into the WeChat (公众号) editor'))
+    w.add_argument("article", metavar="ARTICLE", help=_('its .md file, or 2024-06/<its address>'))
     return p
 
 
@@ -84,19 +84,19 @@ def main(argv: list[str], root: Path) -> int:
         return _build(root, args, log)
     except ContentErrors as exc:
         for error in exc.errors:
-            print(_color("31", "error: ") + error.render(), file=sys.stderr)
-        print(f"{len(exc.errors)} problem(s); output/ was left as it was.", file=sys.stderr)
+            print(_color("31", _("error: ")) + error.render(), file=sys.stderr)
+        print(_('{count} problem(s); output/ was left as it was.').format(count=len(exc.errors)), file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except ContentError as exc:
-        print(_color("31", "error: ") + exc.render(), file=sys.stderr)
-        print("output/ was left as it was.", file=sys.stderr)
+        print(_color("31", _("error: ")) + exc.render(), file=sys.stderr)
+        print(_('output/ was left as it was.'), file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except KeyboardInterrupt:
-        print("interrupted; output/ was left as it was.", file=sys.stderr)
+        print(_('interrupted; output/ was left as it was.'), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:   # the disk, not the content: full, read-only, no permission
-        print(_color("31", "error: ") + environment_error(exc).render(), file=sys.stderr)
-        print("output/ was left as it was.", file=sys.stderr)
+        print(_color("31", _("error: ")) + environment_error(exc).render(), file=sys.stderr)
+        print(_('output/ was left as it was.'), file=sys.stderr)
         return EXIT_CONTENT_ERROR
 
 
@@ -115,12 +115,14 @@ def _build(root: Path, args, log) -> int:
         print(_color("33", warning.render()), file=sys.stderr)
     if args.verbose:
         for path in report.rendered:
-            log(f"  wrote {path}")
+            log(_('  wrote {path}').format(path=path))
     # (the print office's PDFs are not in output/: say where they are)
-    pdfs = f"; {len(report.pdfs)} PDF in {display_path(root / PRINT_DIR)}/" if report.pdfs else ""
-    log(_color("32", f"built {report.issues} issue(s), {report.articles} articles, {report.pages} pages "
-                     f"({len(report.rendered)} file(s) written, the rest unchanged) "
-                     f"into {display_path(options.out_dir or root / 'output')}/{pdfs} in {report.seconds:.2f} s"))
+    pdfs = _("; {count} PDF in {folder}/").format(count=len(report.pdfs), folder=display_path(root / PRINT_DIR)) \
+        if report.pdfs else ""
+    log(_color("32", _("built {issues} issue(s), {articles} articles, {pages} pages ({written} file(s) written, "
+                       "the rest unchanged) into {folder}/{pdfs} in {seconds:.2f} s").format(
+        issues=report.issues, articles=report.articles, pages=report.pages, written=len(report.rendered),
+        folder=display_path(options.out_dir or root / "output"), pdfs=pdfs, seconds=report.seconds)))
     return EXIT_OK
 
 
@@ -153,8 +155,7 @@ def _proofs(root: Path, args, log) -> int:
     for issue_id in args.issues or [None]:
         proof = make_proof(root, issue_id, log)
         changed = "、".join(proof.changed) if proof.changed else "none"
-        log(f"proof {proof.number}: {display_path(proof.pdf)}; changes since the last proof: {changed} "
-            f"(see {display_path(proof.changes)})")
+        log(_('proof {number}: {value}; changes since the last proof: {changed} (see {value2})').format(number=proof.number, value=display_path(proof.pdf), changed=changed, value2=display_path(proof.changes)))
         print(display_path(proof.pdf))
     return EXIT_OK
 
@@ -165,7 +166,8 @@ def _wechat(root: Path):
 
         path, post = write_post(root, args.article)
         for warning in post.warnings:
-            print(_color("33", f"{display_path(path)}: warning: {warning}"), file=sys.stderr)
+            print(_color("33", _("{path}: warning: {warning}").format(path=display_path(path), warning=warning)),
+                  file=sys.stderr)
         print(display_path(path))
         return EXIT_OK
     return run
@@ -174,8 +176,8 @@ def _wechat(root: Path):
 def _known_issues(root: Path, wanted: list[str]) -> None:
     for issue_id in wanted:
         if not (root / "content" / issue_id / "issue.yaml").is_file():
-            raise ContentError(root / "content" / issue_id, None, f"there is no issue {issue_id!r}",
-                               "name a folder of content/ that has an issue.yaml, e.g. 2024-06")
+            raise ContentError(root / "content" / issue_id, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
+                               _('name a folder of content/ that has an issue.yaml, e.g. 2024-06'))
 
 
 def _check(root: Path, log) -> int:
@@ -185,9 +187,10 @@ def _check(root: Path, log) -> int:
     for warning in warnings:
         print(_color("33", warning.render()), file=sys.stderr)
     for problem in problems:
-        print(_color("31", "error: ") + problem.render(), file=sys.stderr)
+        print(_color("31", _("error: ")) + problem.render(), file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        print(_('{count} problem(s) found.').format(count=len(problems)), file=sys.stderr)
         return EXIT_CONTENT_ERROR
-    log(_color("32", "content is fine" + (f" ({len(warnings)} warning(s))" if warnings else "")))
+    log(_color("32", _("content is fine ({count} warning(s))").format(count=len(warnings)) if warnings
+               else _("content is fine")))
     return EXIT_OK

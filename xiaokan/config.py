@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from .errors import ContentError, did_you_mean
+from .i18n import _
 from .model import PrintOptions, Section, SiteConfig
 from .press import VARIANTS
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
@@ -20,12 +21,12 @@ PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 def load_config(path: Path) -> SiteConfig:
     """Read site.yaml; every unknown or invalid setting is an error naming its line."""
     if not path.is_file():
-        raise ContentError(path, None, "site.yaml is missing", "create it; see README.md, section 'site.yaml'")
+        raise ContentError(path, None, _('site.yaml is missing'), _("create it; see README.md, section 'site.yaml'"))
     text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS)
     raw = parse_yaml(text, path)
     lines = key_lines(text)
     if not isinstance(raw, dict):
-        raise ContentError(path, 1, "site.yaml must be a list of `key: value` settings")
+        raise ContentError(path, 1, _('site.yaml must be a list of `key: value` settings'))
 
     def fail(key: str, message: str, hint: str | None = None) -> ContentError:
         return ContentError(path, lines.get(key), message, hint)
@@ -36,11 +37,11 @@ def load_config(path: Path) -> SiteConfig:
     _reject_unknown(raw, TOP_KEYS, fail, "site.yaml")
     for key in ("title", "base_url", "sections"):
         if not raw.get(key):
-            raise fail(key, f"`{key}` is required in site.yaml")
+            raise fail(key, _('`{key}` is required in site.yaml').format(key=key))
     base_url = str(raw["base_url"]).strip()
     if not re.match(r"^https?://", base_url):
-        raise fail("base_url", f"base_url {base_url!r} must start with http:// or https://",
-                   "e.g. base_url: https://www.example.edu.cn/xiaokan/")
+        raise fail("base_url", _('base_url {base_url!r} must start with http:// or https://').format(base_url=base_url),
+                   _('e.g. base_url: https://www.example.edu.cn/xiaokan/'))
     return SiteConfig(
         title=str(raw["title"]),
         school=str(raw.get("school") or ""),
@@ -59,63 +60,61 @@ def _reject_unknown(raw: dict, known: frozenset[str], fail, where: str) -> None:
     for key in raw:
         if key not in known:
             guess = did_you_mean(str(key), sorted(known))
-            raise fail(str(key), f"unknown setting `{key}` in {where}",
-                       f"did you mean `{guess}`?" if guess else f"known settings: {', '.join(sorted(known))}")
+            raise fail(str(key), _('unknown setting `{key}` in {where}').format(key=key, where=where),
+                       _('did you mean `{guess}`?').format(guess=guess) if guess else _('known settings: {value}').format(value=', '.join(sorted(known))))
 
 
 def _positive_int(value, key: str, fail) -> int:
     text = str(value).strip()
     if not text.isdigit() or int(text) < 1:
-        raise fail(key, f"`{key}` must be a whole number above 0, not {value!r}")
+        raise fail(key, _('`{key}` must be a whole number above 0, not {value!r}').format(key=key, value=value))
     return int(text)
 
 
 def _sections(raw, fail) -> tuple[Section, ...]:
     if not isinstance(raw, list):
-        raise fail("sections", "`sections` must be a list, one `- name: …` entry per 栏目")
+        raise fail("sections", _('`sections` must be a list, one `- name: …` entry per 栏目'))
     sections = []
     for i, entry in enumerate(raw):
         if not isinstance(entry, dict) or not entry.get("name"):
-            raise fail("sections", f"section {i + 1} needs a `name`", "e.g. - name: 新闻政策\n      slug: news")
+            raise fail("sections", _('section {value} needs a `name`').format(value=i + 1), _('e.g. - name: 新闻政策\n      slug: news'))
         _reject_unknown(entry, SECTION_KEYS, lambda k, m, h=None: fail("sections", m, h), "a section")
         slug = str(entry.get("slug") or "")
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-            raise fail("sections", f"section {entry['name']} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}",
-                       "e.g. slug: news")
+            raise fail("sections", _('section {value} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}').format(value=entry['name'], slug=slug),
+                       _('e.g. slug: news'))
         order = str(entry.get("order", i)).strip()
         if not order.lstrip("-").isdigit():
-            raise fail("sections", f"section {entry['name']}: `order` must be a whole number, not {order!r}")
+            raise fail("sections", _('section {value}: `order` must be a whole number, not {order!r}').format(value=entry['name'], order=order))
         sections.append((int(order), i, Section(str(entry["name"]), slug, str(entry.get("description") or ""))))
-    ordered = tuple(s for _, _, s in sorted(sections, key=lambda t: (t[0], t[1])))
+    ordered = tuple(s for _order, _index, s in sorted(sections, key=lambda t: (t[0], t[1])))
     names = [s.name for s in ordered]
     slugs = [s.slug for s in ordered]
     for values, what in ((names, "name"), (slugs, "slug")):
         dup = next((v for v in values if values.count(v) > 1), None)
         if dup:
-            raise fail("sections", f"two sections have the same {what} {dup!r}")
+            raise fail("sections", _('two sections have the same {what} {dup!r}').format(what=what, dup=dup))
     return ordered
 
 
 def _print_options(raw, fail, flag) -> PrintOptions:
     if not isinstance(raw, dict):
-        raise fail("print", "`print` must be a group of settings (page_size, bleed, crop_marks, pdfa, …)")
+        raise fail("print", _('`print` must be a group of settings (page_size, bleed, crop_marks, pdfa, …)'))
     _reject_unknown(raw, PRINT_KEYS, lambda k, m, h=None: fail("print", m, h), "print")
     size = str(raw.get("page_size", "A4"))
     if size not in PAGE_SIZES:
         guess = did_you_mean(size, sorted(PAGE_SIZES))
-        raise fail("print", f"unknown page_size {size!r}", f"did you mean {guess}?" if guess else
-                   f"one of {', '.join(sorted(PAGE_SIZES))}")
+        raise fail("print", _('unknown page_size {size!r}').format(size=size), _('did you mean {guess}?').format(guess=guess) if guess else _('one of {value}').format(value=', '.join(sorted(PAGE_SIZES))))
     bleed = raw.get("bleed", 0)
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", str(bleed))
     if not m:
-        raise fail("print", f"bleed must be a length in millimetres such as 3mm, not {bleed!r}")
+        raise fail("print", _('bleed must be a length in millimetres such as 3mm, not {bleed!r}').format(bleed=bleed))
     notice = str(raw.get("internal_notice") or "").strip() or None
     # `pdfa: true` (the older switch) is the archival variant; pdf_variant names any variant.
     variant = str(raw.get("pdf_variant") or ("pdf/a-3b" if flag(raw, "pdfa", False) else "none")).strip().lower()
     if variant not in VARIANTS:
         guess = did_you_mean(variant, list(VARIANTS))
-        raise fail("print", f"unknown pdf_variant {variant!r}", f"did you mean {guess}?" if guess else
-                   f"one of {', '.join(VARIANTS)}")
+        raise fail("print", _('unknown pdf_variant {variant!r}').format(variant=variant), _('did you mean {guess}?').format(guess=guess) if guess else _('one of {value}').format(value=', '.join(VARIANTS)))
     return PrintOptions(
         page_size=size,
         bleed_mm=float(m.group(1)),

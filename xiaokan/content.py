@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import ContentError, ContentErrors, ContentWarning, did_you_mean
+from .i18n import _
 from .model import Article, Imprint, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, slug_from_filename, slugify
 from .urls import RESERVED_NAMES
@@ -69,13 +70,11 @@ def article_files(folder: Path, errors: list) -> list[Path]:
             if len(rel.parts) == 1:
                 found.append(path)
             else:
-                errors.append(ContentError(path, None, "an article in a subfolder of the issue is not published",
-                                           f"move it into {folder.name}/ itself, next to issue.yaml"))
+                errors.append(ContentError(path, None, _('an article in a subfolder of the issue is not published'),
+                                           _('move it into {name}/ itself, next to issue.yaml').format(name=folder.name)))
         elif any(x in ARTICLE_SUFFIXES for x in suffixes[:-1]) and suffixes[-1] in (".txt", ".text", ".doc", ".docx"):
-            errors.append(ContentError(path, None, f"this looks like an article but its name ends in {path.suffix}, "
-                                       "so it is not published",
-                                       f"rename it to {path.name[: path.name.lower().index('.md')]}.md "
-                                       "(Windows hides known extensions: turn on 文件扩展名 in Explorer's 查看 menu)"))
+            errors.append(ContentError(path, None, _('this looks like an article but its name ends in {suffix}, so it is not published').format(suffix=path.suffix),
+                                       _("rename it to {value}.md (Windows hides known extensions: turn on 文件扩展名 in Explorer's 查看 menu)").format(value=path.name[:path.name.lower().index('.md')])))
     return found
 
 
@@ -92,8 +91,8 @@ def load_site(root: Path, memo: dict | None = None, drafts: bool = False) -> Loa
     config = load_config(root / "site.yaml")
     content_dir = root / "content"
     if not content_dir.is_dir():
-        raise ContentError(content_dir, None, "the content/ folder is missing",
-                           "create content/<issue-id>/issue.yaml and put articles beside it")
+        raise ContentError(content_dir, None, _('the content/ folder is missing'),
+                           _('create content/<issue-id>/issue.yaml and put articles beside it'))
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
     issues = []
@@ -104,14 +103,13 @@ def load_site(root: Path, memo: dict | None = None, drafts: bool = False) -> Loa
             errors.append(exc)
             continue
         if issue is not None and not issue.articles:
-            warnings.append(ContentWarning(folder / "issue.yaml", None, "this issue has no published articles yet, "
-                                           "so it is not published (the home page keeps the previous issue)"))
+            warnings.append(ContentWarning(folder / "issue.yaml", None, _('this issue has no published articles yet, so it is not published (the home page keeps the previous issue)')))
         elif issue is not None:
             issues.append(issue)
     for stray in sorted(p for p in content_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
                         and not is_editor_temp_file(p.name)):
-        errors.append(ContentError(stray, None, "articles must sit inside an issue folder",
-                                   "move it to content/<issue-id>/, next to that issue's issue.yaml"))
+        errors.append(ContentError(stray, None, _('articles must sit inside an issue folder'),
+                                   _("move it to content/<issue-id>/, next to that issue's issue.yaml")))
     errors += _duplicate_numbers(issues)
     if errors:
         raise ContentErrors(errors)
@@ -125,26 +123,25 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     articles_paths = article_files(folder, errors)
     if not meta_path.is_file():
         if articles_paths:
-            raise ContentError(folder, None, "this issue folder has articles but no issue.yaml",
-                               "add issue.yaml with title, number and date (see README.md)")
+            raise ContentError(folder, None, _('this issue folder has articles but no issue.yaml'),
+                               _('add issue.yaml with title, number and date (see README.md)'))
         return None
     if not ISSUE_ID.fullmatch(folder.name):
-        raise ContentError(folder, None, f"issue folder name {folder.name!r} must be ASCII (it becomes the URL)",
-                           "name it like 2024-06")
+        raise ContentError(folder, None, _('issue folder name {name!r} must be ASCII (it becomes the URL)').format(name=folder.name),
+                           _('name it like 2024-06'))
     if folder.name.lower() in RESERVED_NAMES:
-        raise ContentError(folder, None, f"an issue folder may not be called {folder.name!r}: the site has its own "
-                           "pages at that address", "name it like 2024-06")
+        raise ContentError(folder, None, _('an issue folder may not be called {name!r}: the site has its own pages at that address').format(name=folder.name), _('name it like 2024-06'))
     text = tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS))
     raw = parse_yaml(text, meta_path)
     lines = key_lines(text)
     if not isinstance(raw, dict):
-        raise ContentError(meta_path, 1, "issue.yaml must be a list of `key: value` settings")
+        raise ContentError(meta_path, 1, _('issue.yaml must be a list of `key: value` settings'))
     meta = _map_keys(raw, ISSUE_KEYS, meta_path, lines, warnings)
     at = lambda key: lines.get(_written_key(raw, ISSUE_KEYS, key))  # noqa: E731
     for key in ("title", "number", "date"):
         if meta.get(key) in (None, ""):
-            raise ContentError(meta_path, None, f"issue.yaml needs `{key}`",
-                               "e.g. title: 2024年第2期 / number: 2 / date: 2024-06-30")
+            raise ContentError(meta_path, None, _('issue.yaml needs `{key}`').format(key=key),
+                               _('e.g. title: 2024年第2期 / number: 2 / date: 2024-06-30'))
     issue_draft = bool(parse_flag(meta.get("draft"), "draft", meta_path, at("draft")))
     if issue_draft and not drafts:
         return None   # an issue in preparation: not on the public site, not 最新一期
@@ -155,8 +152,8 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     if cover is not None:
         cover_path = (folder / cover).resolve()
         if not cover_path.is_relative_to(folder.resolve()) or not cover_path.is_file():
-            raise ContentError(meta_path, at("cover"), f"cover image {cover!r} is not a file in this issue's folder",
-                               f"put the picture in {folder.name}/ and write just its name, e.g. 封面: cover.jpg")
+            raise ContentError(meta_path, at("cover"), _("cover image {cover!r} is not a file in this issue's folder").format(cover=cover),
+                               _('put the picture in {name}/ and write just its name, e.g. 封面: cover.jpg').format(name=folder.name))
     articles = []
     sections = tuple(s.name for s in config.sections)
     for path in articles_paths:
@@ -218,13 +215,13 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter, body, line where the body starts). Front matter sits between --- lines."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise ContentError(path, 1, "the article does not start with front matter",
-                           "begin the file with a line ---, then title:, section:, date:, then another ---")
+        raise ContentError(path, 1, _('the article does not start with front matter'),
+                           _('begin the file with a line ---, then title:, section:, date:, then another ---'))
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
-    raise ContentError(path, 1, "the front matter that starts on line 1 is never closed",
-                       "add a line with --- after the last front matter setting")
+    raise ContentError(path, 1, _('the front matter that starts on line 1 is never closed'),
+                       _('add a line with --- after the last front matter setting'))
 
 
 def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig, warnings: list,
@@ -237,8 +234,8 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ContentError(path, 2, "front matter must be `key: value` lines",
-                           "e.g. 标题: 我校召开……  (a space after the colon)")
+        raise ContentError(path, 2, _('front matter must be `key: value` lines'),
+                           _('e.g. 标题: 我校召开……  (a space after the colon)'))
     lines = key_lines(front, first_line=2)
     meta = _map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
     at = lambda key: lines.get(_written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
@@ -248,26 +245,26 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
 
     for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
         if meta.get(key) in (None, ""):
-            raise ContentError(path, at(key) or 1, f"`{key}` is missing from the front matter",
-                               f"add a line {example} between the --- lines")
+            raise ContentError(path, at(key) or 1, _('`{key}` is missing from the front matter').format(key=key),
+                               _('add a line {example} between the --- lines').format(example=example))
     section = _text(meta["section"], "section", path, at("section"))
     if config.section_named(section) is None:
         names = [s.name for s in config.sections]
         guess = did_you_mean(section, names)
-        raise ContentError(path, at("section"), f"栏目 {section!r} is not a section of this site",
-                           f"did you mean {guess}?" if guess else f"use one of: {'、'.join(names)}")
+        raise ContentError(path, at("section"), _('栏目 {section!r} is not a section of this site').format(section=section),
+                           _('did you mean {guess}?').format(guess=guess) if guess else _('use one of: {value}').format(value='、'.join(names)))
     slug = meta.get("slug")
     if slug is not None:
         slug = str(slug)
         if not is_valid_slug(slug):
-            raise ContentError(path, at("slug"), f"slug {slug!r} must be ASCII: a-z, 0-9 and -",
-                               f"e.g. slug: {slugify(slug) or 'my-article'}")
+            raise ContentError(path, at("slug"), _('slug {slug!r} must be ASCII: a-z, 0-9 and -').format(slug=slug),
+                               _('e.g. slug: {value}').format(value=slugify(slug) or 'my-article'))
     else:
         slug = slug_from_filename(path.stem)
         if not slug:
-            raise ContentError(path, None, "cannot make a URL from this file name", "add a line slug: my-article")
+            raise ContentError(path, None, _('cannot make a URL from this file name'), _('add a line slug: my-article'))
     if not body.strip():
-        warnings.append(ContentWarning(path, body_line, "the article has no text after the front matter"))
+        warnings.append(ContentWarning(path, body_line, _('the article has no text after the front matter')))
     order = meta.get("order")
     return Article(
         source=path,
@@ -296,7 +293,7 @@ def _map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warning
         if name is None:
             guess = did_you_mean(str(key), list(known))
             hint = f"; did you mean `{guess}`?" if guess else ""
-            warnings.append(ContentWarning(path, lines.get(str(key)), f"unknown front matter key `{key}` is ignored{hint}"))
+            warnings.append(ContentWarning(path, lines.get(str(key)), _('unknown front matter key `{key}` is ignored{hint}').format(key=key, hint=hint)))
             continue
         meta[name] = value
     return meta
@@ -308,10 +305,10 @@ def _written_key(raw: dict, known: dict[str, str], name: str) -> str | None:
 
 def _text(value, key: str, path: Path, line: int | None) -> str:
     if isinstance(value, (dict, list)):
-        raise ContentError(path, line, f"`{key}` must be a single line of text, not a list",
-                           "write it on one line after the colon; put quotes around it if it contains : or #")
+        raise ContentError(path, line, _('`{key}` must be a single line of text, not a list').format(key=key),
+                           _('write it on one line after the colon; put quotes around it if it contains : or #'))
     if isinstance(value, bool):
-        raise ContentError(path, line, f"`{key}` must be text, not {value!r}", "put quotes around the value")
+        raise ContentError(path, line, _('`{key}` must be text, not {value!r}').format(key=key, value=value), _('put quotes around the value'))
     return str(value).strip()
 
 
@@ -333,7 +330,7 @@ def _whole_number(value, key: str, path: Path, line: int | None) -> int:
         try:
             return int(str(value).strip())
         except ValueError:
-            raise ContentError(path, line, f"`{key}` must be a whole number, not {value!r}") from None
+            raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=value)) from None
     return value
 
 
@@ -350,8 +347,8 @@ def _duplicate_numbers(issues: list[Issue]) -> list[ContentError]:
             if other is not issue:
                 what = f"期号 {issue.number} of {issue.date.year}" if key[0] == "number" else f"总期号 {issue.total_number}"
                 errors.append(ContentError(issue.folder / "issue.yaml", None,
-                                           f"{what} is also the number of issue {other.id}",
-                                           "give each issue its own number (期号 / 总期号)"))
+                                           _('{what} is also the number of issue {id}').format(what=what, id=other.id),
+                                           _('give each issue its own number (期号 / 总期号)')))
     return errors
 
 
@@ -364,12 +361,12 @@ def parse_date(value, path: Path, line: int | None) -> date:
     text = str(value).strip()
     m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?", text)
     if not m:
-        raise ContentError(path, line, f"date {text!r} is not a date",
-                           "write it as 2024-06-16 or 2024年6月16日")
+        raise ContentError(path, line, _('date {text!r} is not a date').format(text=text),
+                           _('write it as 2024-06-16 or 2024年6月16日'))
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
-        raise ContentError(path, line, f"date {text!r} does not exist ({exc})", "check the month and the day") from None
+        raise ContentError(path, line, _('date {text!r} does not exist ({exc})').format(text=text, exc=exc), _('check the month and the day')) from None
 
 
 def _check_duplicate_slugs(articles: list[Article], errors: list) -> None:
@@ -378,6 +375,6 @@ def _check_duplicate_slugs(articles: list[Article], errors: list) -> None:
         other = seen.get(article.slug)
         if other is not None:
             errors.append(ContentError(article.source, 1,
-                                       f"same URL {article.slug!r} as {other.source.name}",
-                                       "give one of them a different `slug:`"))
+                                       _('same URL {slug!r} as {name}').format(slug=article.slug, name=other.source.name),
+                                       _('give one of them a different `slug:`')))
         seen[article.slug] = article

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts
+from .i18n import _
 
 SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")
 # What an editor means as a shortcode, even when typed with a Chinese input method or left unclosed.
@@ -79,15 +80,15 @@ def extract_blocks(text: str, folder: Path | None) -> Blocks:
             continue
         match = SHORTCODE.match(line) or SHORTCODE.match(line.translate(_FULL_WIDTH))
         if not match:
-            raise BlockError(i, "this shortcode is not closed, or not written as {{< … >}}",
-                             'write it on one line as {{< 表格 文件="data.csv" >}} with half-width braces')
+            raise BlockError(i, _('this shortcode is not closed, or not written as {{< … >}}'),
+                             _('write it on one line as {{< 表格 文件="data.csv" >}} with half-width braces'))
         name = match.group("name")
         kind = KINDS.get(name)
         if kind is None:
-            raise BlockError(i, f"unknown shortcode {name!r}", "use 表格 (table) or 图表 (chart)")
+            raise BlockError(i, _('unknown shortcode {name!r}').format(name=name), _('use 表格 (table) or 图表 (chart)'))
         args = _parse_args(i, kind, match.group("args"))
         if folder is None:
-            raise BlockError(i, f"{name} needs the article's folder to read {args['file']!r}")
+            raise BlockError(i, _("{name} needs the article's folder to read {value!r}").format(name=name, value=args['file']))
         table = read_csv(i, folder, args["file"])
         blocks.files.append(args["file"])
         if kind == "table":
@@ -119,17 +120,17 @@ def _parse_args(i: int, kind: str, raw: str) -> dict[str, str]:
     while rest.strip():
         match = _ARG.match(rest)
         if not match:
-            raise BlockError(i, f"cannot read {rest.strip()!r} in the shortcode",
-                             'write options as 名称="值", e.g. 文件="data.csv"')
+            raise BlockError(i, _('cannot read {value!r} in the shortcode').format(value=rest.strip()),
+                             _('write options as 名称="值", e.g. 文件="data.csv"'))
         key, value = match.group(1), next(g for g in match.groups()[1:] if g is not None)
         canonical = KEYS.get(key)
         if canonical not in ALLOWED[kind]:
             names = "、".join(k for k, v in KEYS.items() if v in ALLOWED[kind])
-            raise BlockError(i, f"unknown option {key!r}", f"this shortcode takes {names}")
+            raise BlockError(i, _('unknown option {key!r}').format(key=key), _('this shortcode takes {names}').format(names=names))
         args[canonical] = value
         rest = rest[match.end():]
     if "file" not in args:
-        raise BlockError(i, "the shortcode names no CSV file", 'add 文件="data.csv" (the file beside the article)')
+        raise BlockError(i, _('the shortcode names no CSV file'), _('add 文件="data.csv" (the file beside the article)'))
     return args
 
 
@@ -137,11 +138,11 @@ def read_csv(i: int, folder: Path, name: str) -> DataTable:
     """A CSV beside the article. UTF-8 (with or without BOM), or GBK as Excel saves it on Chinese Windows."""
     path = folder / name
     if Path(name).is_absolute() or not path.resolve().is_relative_to(folder.resolve()):
-        raise BlockError(i, f"data file {name!r} is outside the article's folder", "put the CSV next to the article")
+        raise BlockError(i, _("data file {name!r} is outside the article's folder").format(name=name), _('put the CSV next to the article'))
     try:
         data = path.read_bytes()
     except OSError:
-        raise BlockError(i, f"data file {name!r} does not exist", f"put {name} in {folder.name}/") from None
+        raise BlockError(i, _('data file {name!r} does not exist').format(name=name), _('put {name} in {name2}/').format(name=name, name2=folder.name)) from None
     text = _decode_csv(i, name, data)
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -149,23 +150,22 @@ def read_csv(i: int, folder: Path, name: str) -> DataTable:
     try:
         for row in reader:
             if reader.line_num > line:   # a quoted cell that runs over several lines: a quote left open
-                raise BlockError(i, f"{name} line {line}: a quote opened here closes only on line {reader.line_num}",
-                                 "a cell that starts with \" must end with \"; remove the stray quote "
-                                 "(a cell may not span lines)")
+                raise BlockError(i, _('{name} line {line}: a quote opened here closes only on line {line_num}').format(name=name, line=line, line_num=reader.line_num),
+                                 _('a cell that starts with " must end with "; remove the stray quote (a cell may not span lines)'))
             if any(c.strip() for c in row):
                 rows.append([cell.strip() for cell in row])
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise BlockError(i, f"{name} line {line}: the CSV cannot be read ({exc})",
-                         "check the double quotes on that line: a cell with a comma or a quote is written \"like, this\"") from None
+        raise BlockError(i, _('{name} line {line}: the CSV cannot be read ({exc})').format(name=name, line=line, exc=exc),
+                         _('check the double quotes on that line: a cell with a comma or a quote is written "like, this"')) from None
     if len(rows) < 2:
-        raise BlockError(i, f"data file {name!r} has no rows under its header",
-                         "the first line names the columns, each further line is one row")
+        raise BlockError(i, _('data file {name!r} has no rows under its header').format(name=name),
+                         _('the first line names the columns, each further line is one row'))
     width = len(rows[0])
     for n, row in enumerate(rows[1:], start=2):
         if len(row) != width:
-            raise BlockError(i, f"{name} line {n} has {len(row)} cells, the header has {width}",
-                             "a cell containing a comma must be in double quotes")
+            raise BlockError(i, _('{name} line {n} has {count} cells, the header has {width}').format(name=name, n=n, count=len(row), width=width),
+                             _('a cell containing a comma must be in double quotes'))
     return DataTable(tuple(rows[0]), tuple(tuple(r) for r in rows[1:]))
 
 
@@ -179,14 +179,14 @@ def _decode_csv(i: int, name: str, data: bytes) -> str:
         guess = data.decode("utf-8", errors="replace")
         damaged = guess.count("\ufffd")
         if sum(1 for c in guess if ord(c) > 127) - damaged > damaged:
-            raise BlockError(i, f"{name} line {line}: the file is UTF-8 but has bytes that are not text here",
-                             "open the CSV, retype that line and save it again as UTF-8 (CSV UTF-8)") from None
+            raise BlockError(i, _('{name} line {line}: the file is UTF-8 but has bytes that are not text here').format(name=name, line=line),
+                             _('open the CSV, retype that line and save it again as UTF-8 (CSV UTF-8)')) from None
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise BlockError(i, f"{name} line {line}: the file is neither UTF-8 nor GBK text",
-                         "in Excel: 另存为 → CSV UTF-8 (逗号分隔)") from None
+        raise BlockError(i, _('{name} line {line}: the file is neither UTF-8 nor GBK text').format(name=name, line=line),
+                         _('in Excel: 另存为 → CSV UTF-8 (逗号分隔)')) from None
 
 
 def merged_spans(rows: tuple[tuple[str, ...], ...], column: int, breaks: frozenset[int] = frozenset()) -> list[int]:
@@ -216,7 +216,7 @@ def _cell(text: str) -> str:
 
 def _column(i: int, table: DataTable, name: str) -> int:
     if name not in table.header:
-        raise BlockError(i, f"column {name!r} is not in the CSV header", "the columns are " + "、".join(table.header))
+        raise BlockError(i, _('column {name!r} is not in the CSV header').format(name=name), "the columns are " + "、".join(table.header))
     return table.header.index(name)
 
 
@@ -258,9 +258,9 @@ def table_label(header) -> str:
 def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
     kind = CHART_TYPES.get(args.get("type", "bar"))
     if kind is None:
-        raise BlockError(i, f"unknown chart type {args['type']!r}", "use 柱状图 (bar) or 饼图 (pie)")
+        raise BlockError(i, _('unknown chart type {value!r}').format(value=args['type']), _('use 柱状图 (bar) or 饼图 (pie)'))
     if len(table.header) < 2:   # (read_csv made every row as wide as the header)
-        raise BlockError(i, f"{args['file']} needs two columns: a label and a number (0 or more)")
+        raise BlockError(i, _('{value} needs two columns: a label and a number (0 or more)').format(value=args['file']))
     labels, values = [], []
     for n, row in enumerate(table.rows, start=2):
         try:
@@ -268,12 +268,12 @@ def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
         except ValueError:
             value = float("nan")
         if not value >= 0:   # not a number, or negative
-            raise BlockError(i, f"{args['file']} line {n}: {row[1]!r} is not a number (0 or more)",
-                             "a chart reads labels from the first column and numbers from the second")
+            raise BlockError(i, _('{value} line {n}: {value2!r} is not a number (0 or more)').format(value=args['file'], n=n, value2=row[1]),
+                             _('a chart reads labels from the first column and numbers from the second'))
         labels.append(row[0])
         values.append(value)
     if kind == "pie" and not sum(values):
-        raise BlockError(i, f"{args['file']}: a pie chart needs at least one value above 0")
+        raise BlockError(i, _('{value}: a pie chart needs at least one value above 0').format(value=args['file']))
     chart = charts.Chart(kind, args.get("caption", ""), table.header[0], table.header[1], tuple(labels),
                          tuple(values), args.get("unit", ""))
     caption = html.escape(chart.caption)

@@ -53,8 +53,12 @@ class ContentWarning:
     kind: str = "warning"   # or "notice": for information, nothing to fix
 
     def render(self) -> str:
+        from .i18n import _
+
         loc = display_path(self.path) + (f":{self.line}" if self.line else "")
-        return f"{loc}: {self.kind}: {self.message}"
+        if self.kind == "warning":
+            return _("{location}: warning: {message}").format(location=loc, message=self.message)
+        return _("{location}: notice: {message}").format(location=loc, message=self.message)
 
 
 def environment_error(exc: OSError) -> ContentError:
@@ -63,14 +67,16 @@ def environment_error(exc: OSError) -> ContentError:
     import errno
 
     where = exc.filename
+    from .i18n import _
+
     hints = {
-        errno.ENOSPC: ("the disk is full", "free some space on the disk, then build again"),
-        errno.EDQUOT: ("the disk quota is used up", "free some space, then build again"),
-        errno.EACCES: ("no permission to write here", "check the folder's permissions, or build into another folder"),
-        errno.EPERM: ("no permission to write here", "check the folder's permissions, or build into another folder"),
-        errno.EROFS: ("the folder is on a read-only disk", "build into a folder you can write to (--output)"),
+        errno.ENOSPC: (_("the disk is full"), _("free some space on the disk, then build again")),
+        errno.EDQUOT: (_("the disk quota is used up"), _("free some space, then build again")),
+        errno.EACCES: (_("no permission to write here"), _("check the folder's permissions, or build into another folder")),
+        errno.EPERM: (_("no permission to write here"), _("check the folder's permissions, or build into another folder")),
+        errno.EROFS: (_("the folder is on a read-only disk"), _("build into a folder you can write to (--output)")),
     }
-    message, hint = hints.get(exc.errno, (exc.strerror or str(exc), "check the folder and try again"))
+    message, hint = hints.get(exc.errno, (exc.strerror or str(exc), _("check the folder and try again")))
     return ContentError(where, None, message, hint)
 
 

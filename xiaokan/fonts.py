@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 from .errors import ContentError
+from .i18n import _
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
@@ -14,8 +15,8 @@ INSTALL_HINT = "install the Chinese fonts: sudo apt-get install fonts-noto-cjk (
 def chinese_font_families() -> set[str]:
     """Family names of installed fonts that cover Chinese, as fontconfig reports them."""
     if shutil.which("fc-list") is None:
-        raise ContentError(None, None, "fontconfig (fc-list) is not installed, so no font can be found for the PDF",
-                           "sudo apt-get install fontconfig fonts-noto-cjk")
+        raise ContentError(None, None, _('fontconfig (fc-list) is not installed, so no font can be found for the PDF'),
+                           _('sudo apt-get install fontconfig fonts-noto-cjk'))
     listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
     return {name.strip() for line in listing.splitlines() for name in line.split(",") if name.strip()}
 
@@ -24,6 +25,6 @@ def check_print_fonts() -> list[str]:
     """Raise when no Chinese font exists (the PDF would show empty boxes); warn when ours are missing."""
     families = chinese_font_families()
     if not families:
-        raise ContentError(None, None, "no Chinese font is installed: the PDF would print empty boxes", INSTALL_HINT)
+        raise ContentError(None, None, _('no Chinese font is installed: the PDF would print empty boxes'), INSTALL_HINT)
     return [f"font {name} is not installed; the PDF uses another Chinese font. {INSTALL_HINT}"
             for name in (BODY_FONT, HEADING_FONT) if name not in families]

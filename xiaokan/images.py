@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .i18n import _
+
 WIDTHS = (480, 960, 1440)
 RESIZABLE = {".jpg", ".jpeg", ".png", ".webp"}
 FOLDER = "_resized"          # output/<issue>/_resized/<name>-480w.jpg
@@ -48,8 +50,8 @@ def plan_image(folder: Path, src: str) -> ImagePlan | None:
     if ".." in stem.parts or stem.is_absolute() or not path.is_file():
         return None
     if suffix not in WEB_IMAGES:
-        raise ImageError(f"browsers cannot show {suffix or 'extensionless'} pictures",
-                         "open the photo and save it as JPEG or PNG (an iPhone's HEIC photo too), then link that file")
+        raise ImageError(_('browsers cannot show {value} pictures').format(value=suffix or 'extensionless'),
+                         _("open the photo and save it as JPEG or PNG (an iPhone's HEIC photo too), then link that file"))
     if suffix not in RESIZABLE:
         return None
     width, height = inspect_photo(path)
@@ -73,14 +75,14 @@ def inspect_photo(path: Path) -> tuple[int, int]:
                 image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
             image.load()
     except Image.DecompressionBombError:
-        raise ImageError(f"the photo is too large to publish (over {MAX_PIXELS // 1_000_000} million pixels)",
-                         "save a smaller copy, e.g. 6000 pixels on its long side") from None
+        raise ImageError(_('the photo is too large to publish (over {value} million pixels)').format(value=MAX_PIXELS // 1000000),
+                         _('save a smaller copy, e.g. 6000 pixels on its long side')) from None
     except UnidentifiedImageError:
-        raise ImageError("the file is not a picture (or of a kind that cannot be read)",
-                         "open it and save it again as JPEG or PNG") from None
+        raise ImageError(_('the file is not a picture (or of a kind that cannot be read)'),
+                         _('open it and save it again as JPEG or PNG')) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"the photo is damaged and cannot be read ({exc})",
-                         "copy the photo again from its original, or save it again as JPEG") from None
+        raise ImageError(_('the photo is damaged and cannot be read ({exc})').format(exc=exc),
+                         _('copy the photo again from its original, or save it again as JPEG')) from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return size

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ContentError
+from .i18n import _
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
 PREVIEW_DIR = ".cache/preview"   # what `serve` shows: the site with drafts, never output/
@@ -31,19 +32,18 @@ def check_output_dir(root: Path, out_dir: Path, explicit: bool) -> None:
     root = root.resolve()
     hint = "choose a new, empty folder, e.g. --output ../site (the build creates it)"
     if out_dir == root or out_dir in root.parents or out_dir == Path(out_dir.anchor) or out_dir == Path.home():
-        raise ContentError(out_dir, None, "the output folder would replace this project or a folder holding it", hint)
+        raise ContentError(out_dir, None, _('the output folder would replace this project or a folder holding it'), hint)
     if out_dir == root / PREVIEW_DIR:
         return   # the live preview's own folder
     for name in ("content", "templates", "assets", ".git", ".cache", PRINT_DIR, "tests", "xiaokan"):
         if out_dir == root / name or (root / name) in out_dir.parents:
-            raise ContentError(out_dir, None, f"the output folder may not be inside {name}/ of the project", hint)
+            raise ContentError(out_dir, None, _('the output folder may not be inside {name}/ of the project').format(name=name), hint)
     if not explicit and out_dir == root / "output":
         return   # output/ of the project is the build's own folder
     if out_dir.is_file():
-        raise ContentError(out_dir, None, "the output folder is a file", hint)
+        raise ContentError(out_dir, None, _('the output folder is a file'), hint)
     if out_dir.is_dir() and not (out_dir / MARKER).is_file() and any(out_dir.iterdir()):
-        raise ContentError(out_dir, None, "this folder has files that 校刊 did not write; a build replaces the "
-                           "whole folder and would delete them", hint + ", or empty this folder first")
+        raise ContentError(out_dir, None, _('this folder has files that 校刊 did not write; a build replaces the whole folder and would delete them'), hint + ", or empty this folder first")
 
 
 def recover_interrupted(out_dir: Path) -> None:
@@ -152,7 +152,7 @@ class _Placer:
     def __call__(self, rel: str) -> str:
         norm = posixpath.normpath(rel)
         if norm.startswith(("../", "/")) or norm in ("..", "."):
-            raise ContentError(None, None, f"refusing to write {rel!r} outside output/")
+            raise ContentError(None, None, _('refusing to write {rel!r} outside output/').format(rel=rel))
         target = os.path.join(self.staging, *norm.split("/"))
         folder = os.path.dirname(target)
         if folder not in self.made:
@@ -220,7 +220,7 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
                 os.replace(aside, final)
             elif os.path.exists(final):
                 os.remove(final)
-        for temp, _ in pending:
+        for temp, _target in pending:
             if os.path.exists(temp):
                 os.remove(temp)
         for folder in reversed(place.created):
@@ -242,7 +242,7 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
 def _files_in(folder: Path) -> set[str]:
     """Relative paths (with /) of every file under folder."""
     found = set()
-    for current, _, names in os.walk(folder):
+    for current, _folders, names in os.walk(folder):
         rel = os.path.relpath(current, folder).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         found.update(prefix + name for name in names)
@@ -333,5 +333,5 @@ def refuse_links_outside(root: Path, path: Path) -> None:
     if path.is_symlink():
         target = path.resolve()
         if not any(target.is_relative_to((root / top).resolve()) for top in ("content", "assets")):
-            raise ContentError(path, None, "this link points outside the project and would publish that file",
-                               "copy the file itself into the folder instead of linking it")
+            raise ContentError(path, None, _('this link points outside the project and would publish that file'),
+                               _('copy the file itself into the folder instead of linking it'))

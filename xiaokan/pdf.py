@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from .cache import Fingerprints, TemplateDigests, engine_digest
 from .datablocks import files_digest
 from .errors import ContentError
+from .i18n import _
 from .markup import Body
 from .model import Issue, Site, articles_by_section
 from .preflight import document_findings
@@ -209,8 +210,8 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
                                  finisher=finisher)
     if fetcher.refused:
         listed = ", ".join(sorted(set(fetcher.refused)))
-        raise ContentError(issue.folder, None, f"the print edition refers to files it may not use: {listed}",
-                           "put images beside the article in its issue folder, or in assets/; remote URLs are not fetched")
+        raise ContentError(issue.folder, None, _('the print edition refers to files it may not use: {listed}').format(listed=listed),
+                           _('put images beside the article in its issue folder, or in assets/; remote URLs are not fetched'))
     return Rendered(pdf, len(document.pages), document)
 
 
@@ -234,8 +235,8 @@ def _color_profiles(variant: str) -> dict:
     try:
         return color_profiles(variant)
     except FileNotFoundError as exc:
-        raise ContentError(Path("site.yaml"), None, f"{variant} needs the CMYK profile {exc.filename}",
-                           "install Debian's libgs-common (make build installs it)") from exc
+        raise ContentError(Path("site.yaml"), None, _('{variant} needs the CMYK profile {filename}').format(variant=variant, filename=exc.filename),
+                           _("install Debian's libgs-common (make build installs it)")) from exc
 
 
 @dataclass(frozen=True)
@@ -278,9 +279,9 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
             continue
         if not fonts_checked:
             for warning in check_print_fonts():
-                log(f"warning: {warning}")
+                log(_('warning: {warning}').format(warning=warning))
             fonts_checked = True
-        log(f"pdf {issue.id}: rendering {len(issue.articles)} articles …")
+        log(_('pdf {id}: rendering {count} articles …').format(id=issue.id, count=len(issue.articles)))
         started = time.perf_counter()
         env = env or make_environment(root / "templates", site)
         rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies))
@@ -296,8 +297,9 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         cached.with_suffix(".json").write_text(json.dumps({"pages": pages, "findings": findings}, ensure_ascii=False),
                                                encoding="utf-8")
         cached.with_suffix(".sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
-        status = f"{pages} pages, {len(data) / 1024:.0f} KiB, {seconds:.1f} s"
-        log(f"pdf {issue.id}: wrote {issue.pdf_name} ({status})")
+        status = _("{pages} pages, {size:.0f} KiB, {seconds:.1f} s").format(pages=pages, size=len(data) / 1024,
+                                                                           seconds=seconds)
+        log(_('pdf {id}: wrote {pdf_name} ({status})').format(id=issue.id, pdf_name=issue.pdf_name, status=status))
         yield IssuePdf(issue, cached, status, tuple(findings))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .errors import ContentWarning
+from .i18n import _
 from .markup import Body
 from .model import Issue, Site
 from .press import original_name
@@ -30,12 +31,10 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
         line = key_lines(read_text(config)).get("base_url")
         if site.config.print.qr_codes:
             findings.append(ContentWarning(
-                config, line, f"base_url {site.config.base_url} is a placeholder: the printed QR codes would "
-                "point nowhere; set the newsletter's real web address (or print.qr_codes: false)"))
+                config, line, _("base_url {base_url} is a placeholder: the printed QR codes would point nowhere; set the newsletter's real web address (or print.qr_codes: false)").format(base_url=site.config.base_url)))
         else:
             findings.append(ContentWarning(
-                config, line, f"the PDF has no QR codes while base_url is the placeholder {site.config.base_url}; "
-                "they are printed once it is the newsletter's real web address", kind="notice"))
+                config, line, _("the PDF has no QR codes while base_url is the placeholder {base_url}; they are printed once it is the newsletter's real web address").format(base_url=site.config.base_url), kind="notice"))
     for article in issue.articles:
         html = bodies[article.url].html
         for caption in _CAPTION.finditer(html):
@@ -44,8 +43,7 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
             text = re.sub(r"<[^>]+>", "", caption.group(1)).strip()
             findings.append(ContentWarning(
                 article.source, _line_of(article, text),
-                f"the caption “{text[:30]}” stands where a photo was expected, but there is no photo above it; "
-                "put the photo before it, or mark it {: .caption .no-photo } if the photo is missing"))
+                _('the caption “{value}” stands where a photo was expected, but there is no photo above it; put the photo before it, or mark it {{: .caption .no-photo }} if the photo is missing').format(value=text[:30])))
     return findings
 
 
@@ -62,14 +60,12 @@ def document_findings(document, pdf: bytes, issue: Issue, multiple_of: int) -> l
             if dpi < MIN_DPI:
                 name = original_name(Path(unquote(urlparse(box.element.get("src", "")).path)).name
                                      if box.element is not None else "")
-                findings.append(f"photo {name} prints at {dpi:.0f} dpi on page {page_number} (the press needs "
-                                f"{MIN_DPI}): use a larger original or print it smaller")
+                findings.append(_('photo {name} prints at {dpi:.0f} dpi on page {page_number} (the press needs {MIN_DPI}): use a larger original or print it smaller').format(name=name, dpi=dpi, page_number=page_number, MIN_DPI=MIN_DPI))
     for font in unembedded_fonts(pdf):
-        findings.append(f"font {font} is not embedded in the PDF: install it (fonts-noto-cjk) and build again")
+        findings.append(_('font {font} is not embedded in the PDF: install it (fonts-noto-cjk) and build again').format(font=font))
     pages = len(document.pages)
     if pages % 4:
-        findings.append(f"{pages} pages is not a multiple of 4, so the issue cannot be saddle-stitched "
-                        f"(print.pages_multiple_of is {multiple_of})")
+        findings.append(_('{pages} pages is not a multiple of 4, so the issue cannot be saddle-stitched (print.pages_multiple_of is {multiple_of})').format(pages=pages, multiple_of=multiple_of))
     return findings
 
 

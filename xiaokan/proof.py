@@ -16,6 +16,7 @@ from html import escape, unescape
 from pathlib import Path
 
 from .errors import ContentError
+from .i18n import _
 from .markup import Body
 from .model import Issue, Site, reading_order
 from .output import PRINT_DIR
@@ -46,7 +47,7 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     number = 1 + max((int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()), default=0)
     today = date.today()
     mark = ProofMark(number, f"{today.year}年{today.month}月{today.day}日")
-    log(f"proof {issue.id}: rendering proof {number} with {len(issue.articles)} articles (drafts included) …")
+    log(_('proof {id}: rendering proof {number} with {count} articles (drafts included) …').format(id=issue.id, number=number, count=len(issue.articles)))
     rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies, mark), mark)
     texts = article_texts(site, issue, bodies)
     previous = _record(folder / f"{number - 1}.json")
@@ -158,14 +159,14 @@ def _inline_diff(old: str, new: str) -> str:
 def _issue(site: Site, issue_id: str | None) -> Issue:
     if issue_id is None:
         if not site.issues:
-            raise ContentError(site.root / "content", None, "there is no issue to proof",
-                               "create one: python build.py new-issue 2024-07")
+            raise ContentError(site.root / "content", None, _('there is no issue to proof'),
+                               _('create one: python build.py new-issue 2024-07'))
         return site.issues[0]
     for issue in site.issues:
         if issue.id == issue_id:
             return issue
-    raise ContentError(site.root / "content" / issue_id, None, f"there is no issue {issue_id!r} with articles",
-                       "name a folder of content/ that has an issue.yaml and at least one article")
+    raise ContentError(site.root / "content" / issue_id, None, _('there is no issue {issue_id!r} with articles').format(issue_id=issue_id),
+                       _('name a folder of content/ that has an issue.yaml and at least one article'))
 
 
 def _record(path: Path) -> dict | None:

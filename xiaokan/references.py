@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from .errors import ContentError
+from .i18n import _
 from .images import WEB_IMAGES
 from .markup import Body
 from .model import Article
@@ -23,41 +24,37 @@ ATTACHMENT_TYPES = frozenset({
 def reference_problems(article: Article, body: Body, root: Path) -> list[ContentError]:
     """Every reason the article's photos and links would not work for a reader or a printer."""
     problems: list[ContentError] = [
-        ContentError(article.source, _line_of(article, src), f"image {src!r} has no alt text",
-                     "write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); "
-                     "screen readers read it aloud and it is the photo's caption")
+        ContentError(article.source, _line_of(article, src), _('image {src!r} has no alt text').format(src=src),
+                     _("write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); screen readers read it aloud and it is the photo's caption"))
         for src in body.missing_alt]
-    problems += [ContentError(article.source, _line_of(article, src), f"image {src!r}: {message}", hint)
+    problems += [ContentError(article.source, _line_of(article, src), _('image {src!r}: {message}').format(src=src, message=message), hint)
                  for src, message, hint in body.image_problems]
     for ref in body.references:
         kind = "image" if ref.kind == "image" else "link"
         line = _line_of(article, ref.written)
         written = unquote(ref.written.split("#", 1)[0].split("?", 1)[0])
         if written.startswith("/") or Path(written).is_absolute() or ":" in written[:3]:
-            problems.append(ContentError(article.source, line, f"{kind} {ref.written!r} is an absolute path",
-                                         "put the file next to the article and write just its name"))
+            problems.append(ContentError(article.source, line, _('{kind} {written!r} is an absolute path').format(kind=kind, written=ref.written),
+                                         _('put the file next to the article and write just its name')))
             continue
         if ref.path is None:
-            problems.append(ContentError(article.source, line, f"{kind} {ref.written!r} points outside the project",
-                                         "only files inside content/<issue>/ and assets/ are published"))
+            problems.append(ContentError(article.source, line, _('{kind} {written!r} points outside the project').format(kind=kind, written=ref.written),
+                                         _('only files inside content/<issue>/ and assets/ are published')))
             continue
         target = source_path(root, ref.path.split("#", 1)[0])
         suffix = PurePosixPath(ref.path).suffix.lower()
         if suffix in (".md", ".markdown") and target.is_file():
-            problems.append(ContentError(article.source, line, f"link {ref.written!r} is to an article that is "
-                                         "not published (a draft)", "publish it first, or remove the link"))
+            problems.append(ContentError(article.source, line, _('link {written!r} is to an article that is not published (a draft)').format(written=ref.written), _('publish it first, or remove the link')))
         elif not target.is_file():
             problems.append(ContentError(article.source, line,
-                                         f"{kind} {ref.written!r} points to a file that does not exist",
-                                         f"check the name, or put the file in {article.source.parent.name}/"))
+                                         _('{kind} {written!r} points to a file that does not exist').format(kind=kind, written=ref.written),
+                                         _('check the name, or put the file in {name}/').format(name=article.source.parent.name)))
         elif ref.kind == "image" and suffix not in WEB_IMAGES:
-            problems.append(ContentError(article.source, line, f"image {ref.written!r}: browsers cannot show "
-                                         f"{suffix or 'extensionless'} pictures", "save it as JPEG or PNG"))
+            problems.append(ContentError(article.source, line, _('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix or 'extensionless'), _('save it as JPEG or PNG')))
         elif ref.kind == "link" and suffix not in ATTACHMENT_TYPES:
             problems.append(ContentError(
-                article.source, line, f"link {ref.written!r}: {suffix or 'extensionless'} files are not published",
-                "attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and "
-                "scripts would run on the site's own address"))
+                article.source, line, _('link {written!r}: {value} files are not published').format(written=ref.written, value=suffix or 'extensionless'),
+                _("attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and scripts would run on the site's own address")))
     return problems
 
 

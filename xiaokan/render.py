@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import ContentError
+from .i18n import _
 from .model import Site
 from .pages import Page
 from .urls import rebase
@@ -58,13 +59,13 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     try:
         return env.get_template(page.template).render(page.context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
-        raise ContentError(Path(exc.filename or page.template), exc.lineno, f"template error: {exc.message}") from None
+        raise ContentError(Path(exc.filename or page.template), exc.lineno, _('template error: {message}').format(message=exc.message)) from None
     except jinja2.TemplateNotFound as exc:
-        raise ContentError(Path("templates") / str(exc.name), None, "template is missing",
-                           "restore it from git, or create it") from None
+        raise ContentError(Path("templates") / str(exc.name), None, _('template is missing'),
+                           _('restore it from git, or create it')) from None
     except jinja2.UndefinedError as exc:
         raise ContentError(Path("templates") / page.template, _template_line(exc),
-                           f"template uses something that does not exist: {exc.message}") from None
+                           _('template uses something that does not exist: {message}').format(message=exc.message)) from None
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .config import load_config
 from .content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
 from .errors import ContentError, ContentErrors, did_you_mean
+from .i18n import _
 from .slugs import slugify
 from .yamlfile import parse_yaml, read_text, tidy_yaml
 
@@ -41,7 +42,7 @@ def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
     folder = issue_folder(root, issue_id, section)
     title = title.strip()
     if not title:
-        raise ContentError(None, None, "the article needs a title", 'e.g. python build.py new --section 评建动态 --issue 2024-06 "我校召开……"')
+        raise ContentError(None, None, _('the article needs a title'), _('e.g. python build.py new --section 评建动态 --issue 2024-06 "我校召开……"'))
     path = article_path(folder, title)
     path.write_text(ARTICLE_TEMPLATE.format(title=yaml_text(title), section=section,
                                             today=issue_date(folder / "issue.yaml").isoformat(),
@@ -55,12 +56,12 @@ def issue_folder(root: Path, issue_id: str, section: str) -> Path:
     names = [s.name for s in config.sections]
     if section not in names:
         guess = did_you_mean(section, names)
-        raise ContentError(None, None, f"栏目 {section!r} is not a section of this site",
-                           f"did you mean {guess}?" if guess else f"use one of: {'、'.join(names)}")
+        raise ContentError(None, None, _('栏目 {section!r} is not a section of this site').format(section=section),
+                           _('did you mean {guess}?').format(guess=guess) if guess else _('use one of: {value}').format(value='、'.join(names)))
     folder = root / "content" / issue_id
     if not (folder / "issue.yaml").is_file():
-        raise ContentError(folder, None, f"there is no issue {issue_id!r}",
-                           f"create it first: python build.py new-issue {issue_id}")
+        raise ContentError(folder, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
+                           _('create it first: python build.py new-issue {issue_id}').format(issue_id=issue_id))
     return folder
 
 
@@ -85,11 +86,11 @@ def next_order(root: Path, issue_id: str, section: str) -> int:
 def new_issue(root: Path, issue_id: str, today: date) -> Path:
     """Create content/<issue-id>/issue.yaml, numbered after the issues that exist, and return its path."""
     if not ISSUE_ID.fullmatch(issue_id):
-        raise ContentError(None, None, f"issue ID {issue_id!r} must be ASCII letters, digits and -",
-                           "e.g. 2024-07 (the year and month of the issue)")
+        raise ContentError(None, None, _('issue ID {issue_id!r} must be ASCII letters, digits and -').format(issue_id=issue_id),
+                           _('e.g. 2024-07 (the year and month of the issue)'))
     folder = root / "content" / issue_id
     if folder.exists():
-        raise ContentError(folder, None, "this issue already exists", "pick another ID, or add articles with build.py new")
+        raise ContentError(folder, None, _('this issue already exists'), _('pick another ID, or add articles with build.py new'))
     issues = load_site(root).site.issues
     day = date_of_issue_id(issue_id) or today
     year = day.year
@@ -119,7 +120,7 @@ def issue_date(meta_path: Path) -> date:
     value = next((v for k, v in (raw or {}).items() if ISSUE_KEYS.get(str(k).strip()) == "date"), None) \
         if isinstance(raw, dict) else None
     if value in (None, ""):
-        raise ContentError(meta_path, None, "issue.yaml needs `date`", "e.g. 日期: 2024-07-01")
+        raise ContentError(meta_path, None, _('issue.yaml needs `date`'), _('e.g. 日期: 2024-07-01'))
     return parse_date(value, meta_path, None)
 
 

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from .builder import BuildOptions, BuildReport, build
 from .errors import ContentError, ContentErrors, environment_error
+from .i18n import _
 from .output import PREVIEW_DIR
 
 WATCHED = ("content", "templates", "assets", "site.yaml")
@@ -126,8 +127,9 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
             state.changed = "/" + article.url
         for warning in report.warnings:
             log(warning.render())
-        log(f"{'recovered: ' if recovered else ''}rebuilt {len(report.rendered)} file(s) in "
-            f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered),
+                                                                 ms=(time.perf_counter() - started) * 1000)
+        log(_("recovered: {line}").format(line=line) if recovered else line)
         if pdf_worker and article is not None:
             pdf_worker.request(report, article.issue_id, on_done=lambda: loop.add_callback(rebuild, []))
 
@@ -137,11 +139,12 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     def poll() -> None:
         changed = watcher.changes()
         if changed:
-            log("changed: " + ", ".join(_short(root, p) for p in changed[:3]) + (" …" if len(changed) > 3 else ""))
+            log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
+                                             + (" …" if len(changed) > 3 else "")))
             rebuild(changed)
             LiveReloadHandler.reload_waiters(path="*")
 
-    log("building …")
+    log(_('building …'))
     rebuild([])
     if pdf_worker and state.report and state.report.site:
         for issue in state.report.site.issues[:1]:
@@ -150,8 +153,12 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: we poll ourselves
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0               # reload on every save, however quick
     ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
-    log(f"previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it"
-        + (")" if host in ("127.0.0.1", "localhost") else f"; open to the network on {host})"))
+    if host in ("127.0.0.1", "localhost"):
+        log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it)")
+            .format(host=host, port=port))
+    else:
+        log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; open to the network on {host})")
+            .format(host=host, port=port))
     server.serve(port=port, host=host, debug=False, restart_delay=0)
 
 
@@ -162,26 +169,26 @@ def _check_address(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise ContentError(None, None, f"--host {host!r} is not an address of this computer",
-                           "leave it out (this computer only), or use --host 0.0.0.0 to open the preview to the network") from None
-    family, kind, proto, _, address = infos[0]
+        raise ContentError(None, None, _('--host {host!r} is not an address of this computer').format(host=host),
+                           _('leave it out (this computer only), or use --host 0.0.0.0 to open the preview to the network')) from None
+    family, kind, proto, _name, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise ContentError(None, None, f"port {port} is already in use (another preview is running?)",
-                                   f"stop the other one, or choose another port: --port {port + 1}") from None
-            raise ContentError(None, None, f"cannot listen on {host}:{port} ({exc.strerror})",
-                               "leave --host out, or use --host 0.0.0.0") from None
+                raise ContentError(None, None, _('port {port} is already in use (another preview is running?)').format(port=port),
+                                   _('stop the other one, or choose another port: --port {value}').format(value=port + 1)) from None
+            raise ContentError(None, None, _('cannot listen on {host}:{port} ({strerror})').format(host=host, port=port, strerror=exc.strerror),
+                               _('leave --host out, or use --host 0.0.0.0')) from None
 
 
 def _failed(state: ServeState, errors: list[str], log: Callable[[str], None]) -> None:
     state.errors = errors
     for error in errors:
         log("error: " + error)
-    log("the site shows the last good build; fix the file and save again")
+    log(_('the site shows the last good build; fix the file and save again'))
 
 
 def _saved_article(report: BuildReport, changed_files: list[Path]):
@@ -255,13 +262,13 @@ class _PdfWorker:
                 site = report.site
                 env = make_environment(self.root / "templates", site)
                 options = BuildOptions(pdf=True, issue_ids=(issue_id,))
-                for _ in issue_pdfs(site, report.bodies, options, self.log, Fingerprints(), TemplateDigests(env)):
+                for _pdf in issue_pdfs(site, report.bodies, options, self.log, Fingerprints(), TemplateDigests(env)):
                     pass
                 on_done()
             except (ContentError, ContentErrors) as exc:
-                self.log(f"pdf {issue_id}: {exc}")
+                self.log(_('pdf {issue_id}: {exc}').format(issue_id=issue_id, exc=exc))
             except Exception as exc:   # noqa: BLE001 — a failed PDF must not end the preview
-                self.log(f"pdf {issue_id}: could not be rendered: {exc}")
+                self.log(_('pdf {issue_id}: could not be rendered: {exc}').format(issue_id=issue_id, exc=exc))
             with self.lock:
                 if self.pending is None:
                     self.busy = False
@@ -355,7 +362,7 @@ def _changes_page(state: ServeState, rest: str) -> bytes | None:
         return None
     number, record = last_record(report.site.root, issue.id)
     now = article_texts(report.site, issue, report.bodies)
-    page, _ = changes_page(report.site, issue, now, record, "预览中的当前文本", f"第{number}次校样" if number else None)
+    page, _changed = changes_page(report.site, issue, now, record, "预览中的当前文本", f"第{number}次校样" if number else None)
     return page.encode()
 
 
@@ -379,8 +386,10 @@ def _decorate(page: bytes, script: bytes, errors: list[str], extra: bytes = b"")
         page = page.replace(b"</body>", extra + b"</body>", 1)
     if errors:
         text = html.escape("\n\n".join(errors))
-        overlay = (f'<div id="xiaokan-error" role="alert" style="{OVERLAY_STYLE}"><strong>构建出错 · the last save '
-                   f'has a problem</strong>\n\n{text}\n\n<em>这里显示的是上一次成功的版本。修改后保存即可自动恢复。</em></div>')
+        overlay = (f'<div id="xiaokan-error" role="alert" style="{OVERLAY_STYLE}"><strong>'
+                   f'{html.escape(_("the last save has a problem"))}</strong>\n\n{text}\n\n<em>'
+                   f'{html.escape(_("this is the last good version; fix the file and save, and the page recovers by itself"))}'
+                   "</em></div>")
         page = page.replace(b"<body>", b"<body>" + overlay.encode(), 1) if b"<body>" in page else overlay.encode() + page
     return page
 

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .errors import ContentError
+from .i18n import _
 from .policy import safe_url
 
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
@@ -29,9 +30,9 @@ def clean_svg(data: bytes, source: Path) -> bytes:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise ContentError(source, exc.position[0] if exc.position else None,
-                           f"this SVG picture cannot be read ({exc})", "export it again, or save it as PNG") from None
+                           _('this SVG picture cannot be read ({exc})').format(exc=exc), _('export it again, or save it as PNG')) from None
     if _local(root.tag) != "svg":
-        raise ContentError(source, 1, "this file is not an SVG picture", "save it as PNG or JPEG")
+        raise ContentError(source, 1, _('this file is not an SVG picture'), _('save it as PNG or JPEG'))
     for parent in root.iter():
         for child in list(parent):
             name = _local(child.tag) if isinstance(child.tag, str) else ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
+from .i18n import _
 from .markup import Body
 from .model import Article, Site
 from .urls import absolute, rebase
@@ -68,10 +69,10 @@ def export(site: Site, article: Article, body: Body, theme_css: str) -> WechatPo
     text_length = len(re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", re.sub(r"<svg\b.*?</svg>", "", fragment, flags=re.S)))))
     warnings = []
     if text_length > MAX_TEXT:
-        warnings.append(f"the post has {text_length} characters of text; WeChat accepts {MAX_TEXT}: split it into two posts")
+        warnings.append(_('the post has {text_length} characters of text; WeChat accepts {MAX_TEXT}: split it into two posts').format(text_length=text_length, MAX_TEXT=MAX_TEXT))
     size = len(fragment.encode())
     if size > MAX_BYTES:
-        warnings.append(f"the post is {size / 1024 / 1024:.1f} MB; WeChat accepts 1 MB: leave out a table or a chart")
+        warnings.append(_('the post is {value:.1f} MB; WeChat accepts 1 MB: leave out a table or a chart').format(value=size / 1024 / 1024))
     return WechatPost(fragment, text_length, tuple(warnings))
 
 
@@ -121,8 +122,8 @@ def find_article(site: Site, root: Path, which: str) -> Article:
                 return article
         elif article.url.rstrip("/") == wanted:
             return article
-    raise ContentError(Path(which), None, f"there is no article {which!r}",
-                       "name its .md file (content/2024-06/01-….md) or write it as 2024-06/<its address>")
+    raise ContentError(Path(which), None, _('there is no article {which!r}').format(which=which),
+                       _('name its .md file (content/2024-06/01-….md) or write it as 2024-06/<its address>'))
 
 
 def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:

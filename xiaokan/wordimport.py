@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError
+from .i18n import N_, _
 from .scaffold import article_path, issue_date, issue_folder, next_order, yaml_text
 
 # Word's Title style is the article's title; mammoth maps headings 1-3 by itself.
@@ -47,10 +48,11 @@ class ImportReport:
     missing: list[str] = field(default_factory=list)      # paragraphs of the document not in the article
 
     def lines(self) -> list[str]:
-        found = "，".join(f"{kind} {n}" for kind, n in self.mapped.items() if n)
-        out = [f"{self.source.name} → {self.article.as_posix()}（草稿）：{found or '只有正文'}"]
-        out += [f"  请检查：{item}" for item in self.unmapped]
-        out += [f"  没有导入的文字：{text}" for text in self.missing]
+        found = _(", ").join(f"{_(kind)} {n}" for kind, n in self.mapped.items() if n)
+        out = [_("{source} → {article} (draft): {found}").format(source=self.source.name, article=self.article.as_posix(),
+                                                                found=found or _("text only"))]
+        out += [_("  check: {item}").format(item=item) for item in self.unmapped]
+        out += [_("  text not imported: {text}").format(text=text) for text in self.missing]
         return out
 
 
@@ -63,8 +65,8 @@ def import_documents(root: Path, sources: list[Path], issue_id: str, section: st
         else:
             files.append(source)
     if not files:
-        raise ContentError(sources[0] if sources else None, None, "no Word file (.docx) to import",
-                           "name .docx files, or a folder that has them")
+        raise ContentError(sources[0] if sources else None, None, _('no Word file (.docx) to import'),
+                           _('name .docx files, or a folder that has them'))
     return [import_docx(root, path, issue_id, section) for path in files]
 
 
@@ -74,9 +76,9 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
 
     folder = issue_folder(root, issue_id, section)
     if source.suffix.lower() != ".docx" or not source.is_file():
-        hint = ("open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档)" if source.suffix.lower() == ".doc"
-                else "name a .docx file")
-        raise ContentError(source, None, "this is not a Word file (.docx) that can be imported", hint)
+        hint = (_("open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档)") if source.suffix.lower() == ".doc"
+                else _("name a .docx file"))
+        raise ContentError(source, None, _('this is not a Word file (.docx) that can be imported'), hint)
     pictures: list[tuple[bytes, str]] = []
 
     def keep_picture(image) -> dict:
@@ -90,8 +92,8 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
                                              convert_image=mammoth.images.img_element(keep_picture))
         xml = _document_xml(source)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ContentError(source, None, f"this Word file cannot be read ({exc})",
-                           "open it in Word or WPS and save it again as .docx") from None
+        raise ContentError(source, None, _('this Word file cannot be read ({exc})').format(exc=exc),
+                           _('open it in Word or WPS and save it again as .docx')) from None
     soup = BeautifulSoup(result.value, "html.parser")
     _chinese_lists(soup, _chinese_labels(xml))
     title = _take_title(soup) or source.stem
@@ -103,9 +105,9 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
     _pictures(soup, pictures, path, blocks, report)
     _tables(soup, path, blocks, report)
     notes = _footnotes(soup, report)
-    report.mapped["段落"] = len([p for p in soup.find_all("p") if not p.find_parent(["table", "li"])
+    report.mapped[N_("paragraphs")] = len([p for p in soup.find_all("p") if not p.find_parent(["table", "li"])
                                  and _text(p) and not _text(p).startswith("XIAOKANBLOCK")])
-    report.mapped["列表"] = len(soup.find_all(["ol", "ul"]))
+    report.mapped[N_("lists")] = len(soup.find_all(["ol", "ul"]))
     body = _markdown(soup, blocks, notes)
     front = ["---", f"标题: {yaml_text(title)}", f"栏目: {section}", f"日期: {issue_date(folder / 'issue.yaml').isoformat()}"]
     if origin:
@@ -241,7 +243,7 @@ def _tidy_paragraphs(soup, report: ImportReport) -> None:
     (the article's title is the page's only h1)."""
     for heading in soup.find_all(["h1", "h2", "h3", "h4"]):
         heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
-    report.mapped["标题"] = len(soup.find_all(["h2", "h3", "h4", "h5", "h6"]))
+    report.mapped[N_("headings")] = len(soup.find_all(["h2", "h3", "h4", "h5", "h6"]))
     for p in soup.find_all("p"):
         for node in p.find_all(string=True):
             if node.strip():
@@ -253,7 +255,7 @@ def _tidy_paragraphs(soup, report: ImportReport) -> None:
         for pattern, level in _LEVELS:
             if pattern.match(text):
                 p.name = level
-                report.mapped["标题"] += 1
+                report.mapped[N_("headings")] += 1
                 break
 
 
@@ -266,7 +268,8 @@ def _pictures(soup, pictures, path: Path, blocks: list[str], report: ImportRepor
         index = int(img["src"].rsplit("-", 1)[1]) - 1
         data, kind = pictures[index]
         if kind not in extension:
-            report.unmapped.append(f"图片 {index + 1} 的格式 {kind} 网页不能显示，没有导入")
+            report.unmapped.append(_("picture {number} is {kind}, which web pages cannot show; it was not imported")
+                                   .format(number=index + 1, kind=kind))
             img.decompose()
             continue
         count += 1
@@ -280,10 +283,11 @@ def _pictures(soup, pictures, path: Path, blocks: list[str], report: ImportRepor
             following.decompose()
         if not caption:
             caption = f"图{count}"
-            report.unmapped.append(f"图片 {name} 没有图注，请补写说明文字（读屏软件读的就是它）")
+            report.unmapped.append(_("picture {name} has no caption: write what it shows (screen readers read it aloud)")
+                                   .format(name=name))
         blocks.append(f'![{caption}]({name}' + (f' "{credit}"' if credit else "") + ")")
         holder.replace_with(_marker(soup, len(blocks)))
-    report.mapped["图片"] = count
+    report.mapped[N_("pictures")] = count
 
 
 def _tables(soup, path: Path, blocks: list[str], report: ImportReport) -> None:
@@ -306,7 +310,8 @@ def _tables(soup, path: Path, blocks: list[str], report: ImportReport) -> None:
                 if down > 1:
                     merge_columns.add(c)
                 if across > 1:
-                    report.unmapped.append(f"表格第 {r + 1} 行有横向合并的单元格，已拆开（内容在左边一格）")
+                    report.unmapped.append(_("row {row} of a table has cells merged across; they were split "
+                                             "(the text is in the left one)").format(row=r + 1))
                 for dr in range(down):
                     for dc in range(across):
                         grid[(r + dr, c + dc)] = re.sub(r"\s+", " ", _text(cell)) if dc == 0 else ""
@@ -323,8 +328,8 @@ def _tables(soup, path: Path, blocks: list[str], report: ImportReport) -> None:
         merge = ",".join(header[c] for c in sorted(merge_columns) if header[c])
         blocks.append(f'{{{{< 表格 文件="{name}"' + (f' 合并="{merge}"' if merge else "") + " >}}")
         table.replace_with(_marker(soup, len(blocks)))
-    report.mapped["表格"] = len(soup.find_all("table")) + merged
-    report.mapped["合并单元格的表格（CSV）"] = merged
+    report.mapped[N_("tables")] = len(soup.find_all("table")) + merged
+    report.mapped[N_("tables with merged cells (CSV)")] = merged
 
 
 def _footnotes(soup, report: ImportReport) -> list[str]:
@@ -345,7 +350,7 @@ def _footnotes(soup, report: ImportReport) -> list[str]:
             order.append(notes[target])
             holder = ref.find_parent("sup") or ref
             holder.replace_with(f"XIAOKANNOTE{len(order)}X")
-    report.mapped["脚注"] = len(order)
+    report.mapped[N_("footnotes")] = len(order)
     return order
 
 
@@ -377,15 +382,17 @@ def _unmapped(xml: dict[str, bytes]) -> list[str]:
     w = f"{{{_WORD}}}"
     for number, paragraph in enumerate(root.iter(f"{w}p"), start=1):
         text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
-        where = f"第 {number} 段“{text[:12]}…”" if text else f"第 {number} 段"
+        where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
+                 else _("paragraph {number}").format(number=number))
         if paragraph.find(f".//{w}txbxContent") is not None:
-            found.append(f"{where}有文本框：文本框里的文字已作为正文导入，请检查位置")
+            found.append(_("{where} has a text box: its text was imported as body text; check where it stands").format(where=where))
         if paragraph.find(f".//{{{_MATH}}}oMath") is not None:
-            found.append(f"{where}有公式：公式不能导入，请改成文字或图片")
+            found.append(_("{where} has an equation: equations cannot be imported; write it as text or a picture").format(where=where))
         if paragraph.find(f".//{w}commentReference") is not None:
-            found.append(f"{where}有批注：批注没有导入，请先在 Word 里处理")
+            found.append(_("{where} has a comment: comments are not imported; deal with it in Word first").format(where=where))
         if paragraph.find(f".//{w}ins") is not None or paragraph.find(f".//{w}del") is not None:
-            found.append(f"{where}有修订：已按接受全部修订导入（删除的文字不要了，插入的文字保留），请核对")
+            found.append(_("{where} has tracked changes: imported as if all were accepted (deleted text left out, "
+                           "inserted text kept); check it").format(where=where))
     return found
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError
+from .i18n import _
 
 # Editors on Windows save in UTF-8 with a BOM, or in GBK from older tools; CRLF endings are common.
 FALLBACK_ENCODINGS = ("gb18030",)
@@ -16,8 +17,8 @@ def read_text(path: Path) -> str:
     """The file's text with BOM and CRLF removed; a clear error if it is not UTF-8."""
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):   # Notepad's "Unicode"
-        raise ContentError(path, 1, "the file is UTF-16 text, not UTF-8",
-                           "save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)")
+        raise ContentError(path, 1, _('the file is UTF-16 text, not UTF-8'),
+                           _('save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)'))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -30,7 +31,7 @@ def read_text(path: Path) -> str:
                 break
             except UnicodeDecodeError:
                 continue
-        raise ContentError(path, line, "the file is not UTF-8 text", hint) from None
+        raise ContentError(path, line, _('the file is not UTF-8 text'), hint) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -70,8 +71,8 @@ def parse_flag(value, key: str, path: Path, line: int | None, default: bool | No
         return True
     if text in NO:
         return False
-    raise ContentError(path, line, f"`{key}` must be 是 or 否 (true or false), not {value!r}",
-                       f"write {key}: 是  or  {key}: 否")
+    raise ContentError(path, line, _('`{key}` must be 是 or 否 (true or false), not {value!r}').format(key=key, value=value),
+                       _('write {key}: 是  or  {key}: 否').format(key=key))
 
 
 # libyaml's parser when PyYAML has it (about 10x faster than the pure-Python one).
@@ -98,8 +99,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> object:
         line = first_line + mark.line if mark else first_line
         problem = getattr(exc, "problem", None) or "it is not valid YAML"
         raise ContentError(
-            path, line, f"YAML syntax error: {problem}",
-            "write each setting as `key: value` on its own line; put quotes around values that contain : or #",
+            path, line, _('YAML syntax error: {problem}').format(problem=problem),
+            _('write each setting as `key: value` on its own line; put quotes around values that contain : or #'),
         ) from None
 
 

@@ -1,0 +1,70 @@
+"""Editors read Chinese: every command, as README documents it, speaks Chinese by default (gettext,
+xiaokan/locale/zh_CN); the English ids stay available as a catalogue of their own (XIAOKAN_LANG=en)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from helpers import ROOT, get, run_build, running_server, wait_for, write
+
+LANGUAGE = "zh_CN"
+
+
+def test_the_catalogue_translates_every_message_and_is_compiled():
+    check = subprocess.run([sys.executable, str(ROOT / "scripts/messages.py"), "--check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_an_error_names_the_file_and_line_in_chinese_and_keeps_output(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    write(mini, "content/2024-07/05-bad.md", "---\n标题: 坏文章\n栏目: 评建动太\n---\n正文。\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert "错误：" in result.stderr and "05-bad.md:3: 栏目 '评建动太' 不是本站的栏目" in result.stderr
+    assert "→ 是不是想写 评建动态？" in result.stderr
+    assert "共 1 个问题；output/ 保持原样，没有改动。" in result.stderr
+
+
+def test_build_check_and_warnings_speak_chinese(mini):
+    write(mini, "content/2024-07/05-a.md", "---\n标题: 一篇\n栏目: 新闻政策\n作着: 张三\n---\n正文。\n")
+    built = run_build(mini, "build", "--no-pdf")
+    assert built.code == 0
+    assert "05-a.md:4：警告：不认识的设置项 `作着`，已忽略" in built.stderr
+    assert "已生成 1 期、4 篇文章" in built.stderr
+    checked = run_build(mini, "check")
+    assert checked.code == 0 and "内容没有问题（" in checked.stderr
+
+
+def test_help_is_chinese(mini):
+    result = run_build(mini, "--help")
+    assert "生成网站和 PDF，网站写到 output/" in result.stderr
+    assert "把 Word 文件（.docx）导入为某一期的草稿文章" in result.stderr
+
+
+def test_print_preflight_and_wechat_messages_are_chinese(mini):
+    write(mini, "content/2024-07/05-c.md", "---\n标题: 图注\n栏目: 新闻政策\n---\n一段。\n\n图2 会议现场\n{: .caption }\n")
+    result = run_build(mini, "pdf")
+    assert "05-c.md:7：警告：图注“图2 会议现场”的位置应该有照片，但上面没有照片" in result.stderr
+    assert "个页，" not in result.stderr and " 页，" in result.stderr   # (the PDF's status line too)
+    assert "base_url 还是示例地址 https://news.example.edu.cn/kan/，所以 PDF 里没有二维码" in result.stderr
+    wechat = run_build(mini, "wechat", "2024-07/no-such")
+    assert wechat.code == 1 and "没有 '2024-07/no-such' 这篇文章" in wechat.stderr
+
+
+def test_the_preview_shows_its_error_overlay_in_chinese(mini):
+    with running_server(mini) as (base, _):
+        article = mini / "content/2024-07/01-first.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("栏目: 新闻政策", "栏目: 新闻证策"),
+                           encoding="utf-8")
+        wait_for(lambda: "构建出错" in get(base + "/2024-07/")[1], 10)
+        page = get(base + "/2024-07/")[1]
+        assert "栏目 &#x27;新闻证策&#x27; 不是本站的栏目" in page and "修改后保存即可自动恢复" in page
+    log = (mini.parent / "serve.log").read_text(encoding="utf-8")
+    assert "预览（含草稿）：http://127.0.0.1:" in log and "网站显示的是上一次成功的版本" in log
+
+
+def test_an_english_catalogue_stays_possible(mini, monkeypatch):
+    monkeypatch.setenv("XIAOKAN_LANG", "en")
+    write(mini, "content/2024-07/05-bad.md", "---\n标题: 坏文章\n栏目: 评建动太\n---\n正文。\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert "栏目 '评建动太' is not a section of this site" in result.stderr and "did you mean 评建动态?" in result.stderr
