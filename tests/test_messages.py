@@ -68,3 +68,11 @@ def test_an_english_catalogue_stays_possible(mini, monkeypatch):
     write(mini, "content/2024-07/05-bad.md", "---\n标题: 坏文章\n栏目: 评建动太\n---\n正文。\n")
     result = run_build(mini, "build", "--no-pdf")
     assert "栏目 '评建动太' is not a section of this site" in result.stderr and "did you mean 评建动态?" in result.stderr
+
+
+def test_a_mistyped_command_is_answered_in_chinese(mini):
+    result = run_build(mini, "bild")
+    assert result.code == 2
+    assert "用法：build.py" in result.stderr and "没有 'bild' 这个命令" in result.stderr
+    missing = run_build(mini, "import")
+    assert "缺少这些参数：FILE, --issue, --section" in missing.stderr

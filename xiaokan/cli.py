@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, display_path, environment_error
-from .i18n import _
+from .i18n import N_, _
 from .output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -18,6 +18,18 @@ def _color(code: str, text: str) -> str:
     if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
         return f"\033[{code}m{text}\033[0m"
     return text
+
+
+# argparse's own messages (usage, missing or mistyped arguments), translated by our catalogue too.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("expected one argument"),
+    N_("expected at least one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+argparse._ = _   # (argparse looks its messages up through this name)
 
 
 def parser() -> argparse.ArgumentParser:
