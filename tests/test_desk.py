@@ -134,3 +134,32 @@ def test_the_change_page_lists_what_changed_since_the_last_proof(mini):
     with running_server(mini) as (base, _):
         status, live = get(base + "/__xiaokan__/changes/2024-07/")
         assert status == 200 and "与第2次校样相比" in live and "没有改动" in live
+
+
+def test_from_a_word_file_to_preview_proof_page_pdf_and_wechat_post(mini, tmp_path):
+    """The editor's whole desk on one department's Word file, with the messages editors read."""
+    import pdfplumber
+
+    import worddocs
+
+    imported = run_build(mini, "import", str(worddocs.word_docx(tmp_path / "来稿.docx")), "--issue", "2024-07",
+                         "--section", "评建动态")
+    assert imported.code == 0, imported.stderr
+    article = mini / imported.stderr.strip().splitlines()[-1]
+    slug = re.sub(r"^\d+-", "", article.stem)
+    with running_server(mini) as (base, _):
+        status, page = get(base + f"/2024-07/{slug}/")
+        assert status == 200 and "草稿 · 只在预览中显示" in page and "学校召开评建工作推进会" in page
+    proof(mini, "2024-07")
+    with pdfplumber.open(mini / "print/xiaokan-2024-07-proof-1.pdf") as pdf:
+        assert "学校召开评建工作推进会" in "".join((p.extract_text() or "").replace("\u2060", "") for p in pdf.pages)
+    article.write_text(article.read_text(encoding="utf-8").replace("草稿: true", "草稿: false")
+                       .replace("会议强调", "会议特别强调"), encoding="utf-8")
+    second = proof(mini, "2024-07")
+    assert "学校召开评建工作推进会" in second.stderr   # the change list names the edited article
+    assert run_build(mini, "build").code == 0
+    assert "会议特别强调" in (mini / f"output/2024-07/{slug}/index.html").read_text(encoding="utf-8")
+    with pdfplumber.open(mini / "print/xiaokan-2024-07.pdf") as pdf:
+        assert "学校召开评建工作推进会" in "".join((p.extract_text() or "").replace("\u2060", "") for p in pdf.pages)
+    post, _ = exported(mini, f"2024-07/{slug}")
+    assert "会议特别强调" in post and "<style" not in post
