@@ -12,20 +12,20 @@ if command -v dpkg-query >/dev/null 2>&1; then
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
 else
-  echo "system packages: not a Debian/Ubuntu machine; make sure these are installed: ${packages[*]}" >&2
+  echo "系统软件包：这不是 Debian/Ubuntu，请确认已安装：${packages[*]}（system packages: not a Debian/Ubuntu machine）" >&2
   exit 0
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "system packages: installing ${missing[*]} (Pango, CJK fonts and HarfBuzz-Subset for the PDF; chromium, Java, npm for the tests)"
+echo "系统软件包：正在安装 ${missing[*]}（PDF 需要的 Pango、中文字体等；测试需要的浏览器、Java、npm、LibreOffice）"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "system packages: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
+    echo "系统软件包：缺少 ${missing[*]}；请用 root 运行：apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "system packages: done"
+echo "系统软件包：安装完成"

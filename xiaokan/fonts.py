@@ -9,7 +9,10 @@ from .i18n import _
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
-INSTALL_HINT = "install the Chinese fonts: sudo apt-get install fonts-noto-cjk (or run `make build`, which does it)"
+
+
+def install_hint() -> str:
+    return _("install the Chinese fonts: sudo apt-get install fonts-noto-cjk (or run `make build`, which does it)")
 
 
 def chinese_font_families() -> set[str]:
@@ -25,6 +28,6 @@ def check_print_fonts() -> list[str]:
     """Raise when no Chinese font exists (the PDF would show empty boxes); warn when ours are missing."""
     families = chinese_font_families()
     if not families:
-        raise ContentError(None, None, _('no Chinese font is installed: the PDF would print empty boxes'), INSTALL_HINT)
-    return [f"font {name} is not installed; the PDF uses another Chinese font. {INSTALL_HINT}"
+        raise ContentError(None, None, _('no Chinese font is installed: the PDF would print empty boxes'), install_hint())
+    return [_("font {name} is not installed; the PDF uses another Chinese font. {hint}").format(name=name, hint=install_hint())
             for name in (BODY_FONT, HEADING_FONT) if name not in families]
