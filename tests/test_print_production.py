@@ -452,3 +452,12 @@ def test_every_paragraph_of_the_sample_is_in_the_original(sample):
             if len(text) >= 8 and text not in seed:
                 missing.append(f"{page.parent.name}: {text[:40]}")
     assert len(missing) <= 2, "\n".join(missing)
+
+
+@pytest.mark.parametrize("size", ["A5", "letter", "A3"])
+def test_every_page_size_gets_whole_sheets(mini, size):
+    add_print_settings(mini, f"  page_size: {size}\n  pages_multiple_of: 8\n")
+    with pdfplumber.open(build_pdf(mini)) as pdf:
+        texts = [flat(page.extract_text()) for page in pdf.pages]
+    assert len(texts) % 8 == 0, f"{len(texts)} pages"   # (a 阅读笔记 page fits its paper: it never runs over)
+    assert texts[-1].startswith("测试简报") and "印发" in texts[-1]

@@ -76,6 +76,8 @@ def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int, pro
     html = env.get_template(BACK_TEMPLATE).render(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
         cjk=cjk, page=page_mm(options), proof=proof,
+        # ruled lines of a 阅读笔记 page: what fits the text block (24 + 22 mm margins, 20 mm for its title)
+        note_lines=int((page_mm(options)[1] - 24 - 22 - 20) / 9.2),
         qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None)
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
