@@ -15,7 +15,9 @@ def test_the_preview_offers_the_wechat_version_and_copies_it_as_rich_text(mini, 
         page.goto(base + "/2024-07/tuijinhui/")
         page.click("text=公众号版")
         page.wait_for_url("**/__xiaokan__/wechat/2024-07/tuijinhui/")
-        assert page.locator("#post").bounding_box()["width"] <= 430   # at phone width (390 px and its margin)
+        post = page.locator("#post")
+        post.wait_for(state="visible")
+        assert post.bounding_box()["width"] <= 430   # at phone width (390 px and its margin)
         page.click("#copy")
         page.wait_for_selector("text=已复制")
         copied = page.evaluate("""async () => {
