@@ -18,6 +18,24 @@
     return pagefind;
   }
 
+  // The index holds Chinese as single characters (xiaokan/search.py): ask for the query's characters
+  // as an exact phrase, so that every article containing it is found, and only those.
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+  var BOUNDARY = new RegExp("(?<=[" + HAN + "])(?=\\S)|(?<=\\S)(?=[" + HAN + "])", "g");
+  function indexed(query) {
+    return query.trim().split(/\s+/).filter(Boolean).map(function (term) {
+      var spaced = term.replace(BOUNDARY, " ");
+      return spaced === term ? term : '"' + spaced + '"';
+    }).join(" ");
+  }
+  // ...and show the excerpt as written: no space next to a Chinese character (tags in between count not).
+  var WIDE = HAN + "\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201d";
+  var AFTER_WIDE = new RegExp("(?<=[" + WIDE + "](?:<[^>]+>)*)\\s+", "g");
+  var BEFORE_WIDE = new RegExp("\\s+(?=(?:<[^>]+>)*[" + WIDE + "])", "g");
+  function unspaced(html) {
+    return html.replace(AFTER_WIDE, "").replace(BEFORE_WIDE, "").replace(/<\/mark><mark>/g, "");
+  }
+
   function item(result) {
     var li = document.createElement("li");
     var link = document.createElement("a");
@@ -31,7 +49,7 @@
     li.appendChild(meta);
     var excerpt = document.createElement("p");
     excerpt.className = "excerpt";
-    excerpt.innerHTML = result.excerpt;   // Pagefind escapes the text and marks the matches with <mark>
+    excerpt.innerHTML = unspaced(result.excerpt);   // Pagefind escapes the text and marks the matches with <mark>
     li.appendChild(excerpt);
     return li;
   }
@@ -40,7 +58,7 @@
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
     status.textContent = "正在搜索……";
-    load().then(function (pf) { return pf.search(query); }).then(function (search) {
+    load().then(function (pf) { return pf.search(indexed(query)); }).then(function (search) {
       return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); })).then(function (data) {
         data.forEach(function (result) { list.appendChild(item(result)); });
         status.textContent = search.results.length

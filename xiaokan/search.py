@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 from typing import Callable
 
@@ -48,6 +49,33 @@ def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, b
         shutil.rmtree(staging, ignore_errors=True)
     return {f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != SEAL}
+
+
+# Pagefind segments Chinese with jieba when it indexes and with the browser's Intl.Segmenter when it
+# searches, and the two disagree (教育部 found 1 of the 6 articles that say it). So the index is made
+# of single characters: the copy of each page given to Pagefind has a space between every Chinese
+# character (and between Chinese and Latin), and the search page asks for the query's characters as
+# an exact phrase. Every article containing the query is found; nothing else is.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[^\\s])|(?<=[^\\s])(?=[{_CJK}])")
+
+
+def for_index(html: str) -> str:
+    """The page as Pagefind indexes it: the text of its data-pagefind-body split into characters;
+    its title, shown in results, kept as written (data-pagefind-meta)."""
+    start = html.find("data-pagefind-body")
+    if start < 0:
+        return html
+    head, body = html[:start], html[start:]
+    heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
+    if heading:
+        title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
+        body = body.replace("<h1>", f'<h1 data-pagefind-meta="title:{title}">', 1)
+    parts = re.split(r"(<time\b.*?</time>|<script\b.*?</script>|<style\b.*?</style>)", body, flags=re.S)
+    body = "".join(part if part.startswith("<") and re.match(r"<(time|script|style)\b", part)
+                   else re.sub(r">([^<]+)<", lambda m: ">" + _BOUNDARY.sub(" ", m.group(1)) + "<", part)
+                   for part in parts)
+    return head + body
 
 
 SEAL = "key.json"   # the key the index was built for, and the digest of each of its files
@@ -97,13 +125,8 @@ def _write_index(pages: dict[str, bytes | Path], dest: Path, language: str) -> N
     for path, html in pages.items():
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(html, bytes):
-            target.write_bytes(html)
-        else:   # a page kept in output/: link it rather than read and write it again
-            try:
-                os.link(html, target)
-            except OSError:
-                shutil.copyfile(html, target)
+        page = html if isinstance(html, bytes) else html.read_bytes()
+        target.write_bytes(for_index(page.decode("utf-8")).encode("utf-8"))
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(dest),
                "--force-language", language.split("-")[0].lower(), "--keep-index-url", "--silent"]
     try:
