@@ -50,7 +50,9 @@ def queries(texts: dict[str, str], count: int) -> list[str]:
     return chosen
 
 
-def measure(output: Path, wanted: list[str], texts: dict[str, str]) -> list[tuple[str, set, set]]:
+def measure(output: Path, wanted: list[str], texts: dict[str, str], browser=None) -> list[tuple[str, set, set]]:
+    """(query, articles containing it, articles the search page lists) for each query. browser: a
+    Playwright browser already running (the tests'), else one is started."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -62,9 +64,8 @@ def measure(output: Path, wanted: list[str], texts: dict[str, str]) -> list[tupl
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     rows = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+    def run(browser) -> None:
         page = browser.new_page()
         for query in wanted:
             page.goto(f"{base}/search/index.html?q={query}")
@@ -73,8 +74,19 @@ def measure(output: Path, wanted: list[str], texts: dict[str, str]) -> list[tupl
                                                   "links => links.map(a => new URL(a.href).pathname.replace(/index\\.html$/, \"\"))"))
             truth = {url for url, text in texts.items() if query in text}
             rows.append((query, truth, found))
-        browser.close()
-    server.shutdown()
+        page.close()
+
+    try:
+        if browser is not None:
+            run(browser)
+        else:
+            with sync_playwright() as p:
+                own = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                run(own)
+                own.close()
+    finally:
+        server.shutdown()
     return rows
 
 

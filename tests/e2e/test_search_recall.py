@@ -11,12 +11,12 @@ search_recall = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(search_recall)
 
 
-def test_search_finds_every_article_that_contains_the_query(sample):
+def test_search_finds_every_article_that_contains_the_query(sample, browser):
     output = sample / "output"
     texts = search_recall.article_texts(output)
     wanted = search_recall.queries(texts, 60)
     assert len(wanted) == 60 and {"教育部", "高质量发展", "民办"} <= set(wanted)
-    rows = search_recall.measure(output, wanted, texts)
+    rows = search_recall.measure(output, wanted, texts, browser)
     found = {query: (truth, hits) for query, truth, hits in rows}
     assert len(found["教育部"][0]) == 6 and found["教育部"][1] == found["教育部"][0]   # (Pagefind alone found 1)
     missed = {q: sorted(t - h) for q, (t, h) in found.items() if t - h}
