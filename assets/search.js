@@ -36,11 +36,34 @@
     return html.replace(AFTER_WIDE, "").replace(BEFORE_WIDE, "").replace(/<\/mark><mark>/g, "");
   }
 
-  function item(result) {
+  var selects = Array.prototype.slice.call(document.querySelectorAll("#search-filters select"));
+  var params = new URLSearchParams(location.search);
+  // 栏目 and 年份 filters, with the choices the index knows (Pagefind filters).
+  function fillFilters(pf) {
+    return pf.filters().then(function (known) {
+      selects.forEach(function (select) {
+        Object.keys(known[select.dataset.filter] || {}).sort().reverse().forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = option.textContent = value;
+          select.appendChild(option);
+        });
+        select.value = params.get(select.dataset.filter) || "";
+        select.addEventListener("change", function () { submit(); });
+      });
+      document.getElementById("search-filters").hidden = false;
+    });
+  }
+  function chosenFilters() {
+    var filters = {};
+    selects.forEach(function (select) { if (select.value) { filters[select.dataset.filter] = select.value; } });
+    return filters;
+  }
+
+  function item(result, query) {
     var li = document.createElement("li");
     var link = document.createElement("a");
     link.className = "article-link";
-    link.href = result.url;
+    link.href = result.url + "?q=" + encodeURIComponent(query);   // (the article marks the words: highlight.js)
     link.textContent = result.meta.title || result.url;
     li.appendChild(link);
     var meta = document.createElement("p");
@@ -58,9 +81,9 @@
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
     status.textContent = "正在搜索……";
-    load().then(function (pf) { return pf.search(indexed(query)); }).then(function (search) {
+    load().then(function (pf) { return pf.search(indexed(query), { filters: chosenFilters() }); }).then(function (search) {
       return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); })).then(function (data) {
-        data.forEach(function (result) { list.appendChild(item(result)); });
+        data.forEach(function (result) { list.appendChild(item(result, query)); });
         status.textContent = search.results.length
           ? "找到 " + search.results.length + " 篇与「" + query + "」有关的文章" + (search.results.length > 30 ? "，显示前 30 篇" : "")
           : "没有找到与「" + query + "」有关的文章。";
@@ -70,12 +93,14 @@
     });
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+  function submit() {
+    var query = new URLSearchParams({ q: input.value });
+    Object.entries(chosenFilters()).forEach(function (pair) { query.set(pair[0], pair[1]); });
+    history.replaceState(null, "", "?" + query.toString());
     run(input.value);
-  });
-  var initial = new URLSearchParams(location.search).get("q") || "";
+  }
+  form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+  var initial = params.get("q") || "";
   input.value = initial;
-  run(initial);
+  load().then(fillFilters).catch(function () {}).then(function () { run(initial); });
 })();

@@ -150,3 +150,18 @@ def test_axe_finds_no_serious_or_critical_violations(page, site, path):
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, "\n".join(bad)
     assert len(result["passes"]) > 20   # axe really ran
+
+
+def test_search_filters_by_section_and_the_article_marks_the_words(page, site, sample):
+    assert len(search(page, site, "教育部")) == 6
+    sections = page.eval_on_selector_all("#filter-section option", "o => o.map(x => x.value)")
+    assert set(sections) == {"", "新闻政策", "评建动态", "他山之石"}
+    assert page.eval_on_selector_all("#filter-year option", "o => o.map(x => x.value)") == ["", "2024"]
+    page.select_option("#filter-section", "他山之石")
+    page.wait_for_function("/他山之石/.test(decodeURIComponent(location.search))")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
+    assert "他山之石" in page.locator("#search-results .meta").inner_text()
+    page.click("#search-results a.article-link")
+    page.wait_for_selector("mark.search-hit")
+    assert page.locator("mark.search-hit").first.inner_text() == "教育部"
+    assert page.locator("mark.search-hit").count() >= 1
