@@ -38,21 +38,13 @@
 
   var selects = Array.prototype.slice.call(document.querySelectorAll("#search-filters select"));
   var params = new URLSearchParams(location.search);
-  // 栏目 and 年份 filters, with the choices the index knows (Pagefind filters).
-  function fillFilters(pf) {
-    return pf.filters().then(function (known) {
-      selects.forEach(function (select) {
-        Object.keys(known[select.dataset.filter] || {}).sort().reverse().forEach(function (value) {
-          var option = document.createElement("option");
-          option.value = option.textContent = value;
-          select.appendChild(option);
-        });
-        select.value = params.get(select.dataset.filter) || "";
-        select.addEventListener("change", function () { submit(); });
-      });
-      document.getElementById("search-filters").hidden = false;
-    });
-  }
+  // 栏目 and 年份 filters (their choices are written into the page by the build). They filter the
+  // results here, by each result's 栏目 and date: Pagefind's own filters make its index differ from
+  // build to build, and the site's output must not.
+  selects.forEach(function (select) {
+    select.value = params.get(select.dataset.filter) || "";
+    select.addEventListener("change", function () { submit(); });
+  });
   function chosenFilters() {
     var filters = {};
     selects.forEach(function (select) { if (select.value) { filters[select.dataset.filter] = select.value; } });
@@ -81,11 +73,18 @@
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
     status.textContent = "正在搜索……";
-    load().then(function (pf) { return pf.search(indexed(query), { filters: chosenFilters() }); }).then(function (search) {
-      return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); })).then(function (data) {
-        data.forEach(function (result) { list.appendChild(item(result, query)); });
-        status.textContent = search.results.length
-          ? "找到 " + search.results.length + " 篇与「" + query + "」有关的文章" + (search.results.length > 30 ? "，显示前 30 篇" : "")
+    var filters = chosenFilters(), filtered = Object.keys(filters).length > 0;
+    load().then(function (pf) { return pf.search(indexed(query)); }).then(function (search) {
+      // (with a filter, every result's data is read to know its 栏目 and date)
+      return Promise.all((filtered ? search.results : search.results.slice(0, 30)).map(function (r) { return r.data(); })).then(function (all) {
+        var data = all.filter(function (result) {
+          return (!filters["栏目"] || result.meta.section === filters["栏目"]) &&
+                 (!filters["年份"] || (result.meta.date || "").indexOf(filters["年份"]) === 0);
+        });
+        var total = filtered ? data.length : search.results.length;
+        data.slice(0, 30).forEach(function (result) { list.appendChild(item(result, query)); });
+        status.textContent = total
+          ? "找到 " + total + " 篇与「" + query + "」有关的文章" + (total > 30 ? "，显示前 30 篇" : "")
           : "没有找到与「" + query + "」有关的文章。";
       });
     }).catch(function () {
@@ -102,5 +101,5 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
   var initial = params.get("q") || "";
   input.value = initial;
-  load().then(fillFilters).catch(function () {}).then(function () { run(initial); });
+  run(initial);
 })();

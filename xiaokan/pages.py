@@ -65,7 +65,8 @@ def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str
         pages += _paginated(f"tags/{tag.slug}/", "tag.html", members, site.config.per_page,
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
     pages.append(_page("search/index.html", "search.html", f"搜索{site.config.title}的全部文章", "搜索",
-                       robots="noindex"))
+                       robots="noindex", filter_sections=tuple(s.name for s in site.config.sections),
+                       filter_years=tuple(sorted({str(a.date.year) for a in site.articles}, reverse=True))))
     # Served for any missing address, at any depth: its links must not depend on where it is shown.
     not_found = _page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex")
     not_found.context["root"] = site.config.base_url

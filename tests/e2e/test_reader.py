@@ -157,6 +157,7 @@ def test_search_filters_by_section_and_the_article_marks_the_words(page, site, s
     sections = page.eval_on_selector_all("#filter-section option", "o => o.map(x => x.value)")
     assert set(sections) == {"", "新闻政策", "评建动态", "他山之石"}
     assert page.eval_on_selector_all("#filter-year option", "o => o.map(x => x.value)") == ["", "2024"]
+    assert "其余" not in page.locator("#search-status").inner_text()
     page.select_option("#filter-section", "他山之石")
     page.wait_for_function("/他山之石/.test(decodeURIComponent(location.search))")
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
