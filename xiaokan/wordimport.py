@@ -4,7 +4,7 @@ mammoth turns the .docx into semantic HTML (styles to headings, Word's numbering
 cells to rowspan, footnotes, pictures); this module arranges that HTML as our article (title,
 作者/来源 lines, hand-typed Chinese numbering as headings, photos with their caption line, merged
 tables as CSV for the 表格 shortcode) and markdownify writes it as Markdown. The Word file itself
-is read once more for what mammoth leaves out (text boxes, equations, comments, tracked changes),
+is read once more (docxread.py) for what mammoth leaves out (text boxes, equations, comments, tracked changes),
 and the article's text is compared with the document's, so that nothing is dropped silently.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .docxread import chinese_labels, document_xml, paragraph_texts, unmapped
 from .errors import ContentError
 from .i18n import N_, _
 from .scaffold import article_path, issue_date, issue_folder, next_order, yaml_text
@@ -34,8 +35,6 @@ _CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．�
 _LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), "h3"), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), "h4"),
            (re.compile(r"^\d{1,2}[.．](?!\d)"), "h5"))
 MAX_HEADING = 30   # a numbered line longer than this is a paragraph with a run-in head, as Chinese documents have
-_WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 
 @dataclass
@@ -90,12 +89,12 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
         with source.open("rb") as stream:
             result = mammoth.convert_to_html(stream, style_map=STYLE_MAP,
                                              convert_image=mammoth.images.img_element(keep_picture))
-        xml = _document_xml(source)
+        xml = document_xml(source)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ContentError(source, None, _('this Word file cannot be read ({exc})').format(exc=exc),
                            _('open it in Word or WPS and save it again as .docx')) from None
     soup = BeautifulSoup(result.value, "html.parser")
-    _chinese_lists(soup, _chinese_labels(xml))
+    _chinese_lists(soup, chinese_labels(xml))
     title = _take_title(soup) or source.stem
     path = article_path(folder, title)
     report = ImportReport(source, path.relative_to(root), title)
@@ -116,69 +115,9 @@ def import_docx(root: Path, source: Path, issue_id: str, section: str) -> Import
         front.append(f"作者: {yaml_text(author)}")
     front += [f"排序: {next_order(root, issue_id, section)}", "草稿: true        # 导入的稿件：审校后改成 false 再发布", "---"]
     path.write_text("\n".join(front) + "\n" + body, encoding="utf-8")
-    report.unmapped += _unmapped(xml)
-    report.missing = _missing_text(xml, source, body + "".join(_csv_texts(path.parent, path.stem)), title, author, origin)
+    report.unmapped += unmapped(xml)
+    report.missing = _missing_text(xml, body + "".join(_csv_texts(path.parent, path.stem)), title, author, origin)
     return report
-
-
-def _document_xml(source: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(source) as archive:
-        names = set(archive.namelist())
-        return {name: archive.read(name) for name in ("word/document.xml", "word/footnotes.xml", "word/comments.xml",
-                                                        "word/numbering.xml") if name in names}
-
-
-_CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
-                              "ideographTraditional", "ideographZodiac", "taiwaneseCounting", "japaneseCounting"})
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-
-
-def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十 (甲乙丙 for Word's ideographTraditional)."""
-    if style == "ideographTraditional":
-        return _STEMS[(n - 1) % len(_STEMS)]
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    return str(n)
-
-
-def _chinese_labels(xml: dict[str, bytes]) -> dict[str, str]:
-    """Text of each paragraph that Word numbers automatically in a Chinese counting format -> the label
-    Word shows (一、, （二）): mammoth makes such paragraphs a list and the label would be lost."""
-    from xml.etree import ElementTree
-
-    if "word/numbering.xml" not in xml:
-        return {}
-    w = f"{{{_WORD}}}"
-    numbering = ElementTree.fromstring(xml["word/numbering.xml"])
-    abstract = {a.get(f"{w}abstractNumId"): a for a in numbering.iter(f"{w}abstractNum")}
-    levels: dict[tuple[str, str], tuple[str, str, int]] = {}
-    for num in numbering.iter(f"{w}num"):
-        ref = num.find(f"{w}abstractNumId")
-        definition = abstract.get(ref.get(f"{w}val")) if ref is not None else None
-        for lvl in (definition.iter(f"{w}lvl") if definition is not None else ()):
-            fmt, text, start = lvl.find(f"{w}numFmt"), lvl.find(f"{w}lvlText"), lvl.find(f"{w}start")
-            levels[(num.get(f"{w}numId"), lvl.get(f"{w}ilvl"))] = (
-                fmt.get(f"{w}val") if fmt is not None else "", text.get(f"{w}val") if text is not None else "%1.",
-                int(start.get(f"{w}val")) if start is not None else 1)
-    labels, counters = {}, {}
-    for paragraph in ElementTree.fromstring(xml["word/document.xml"]).iter(f"{w}p"):
-        num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
-        if num_id is None:
-            continue
-        key = (num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0")
-        fmt, pattern, start = levels.get(key, ("", "", 1))
-        counters[key] = counters.get(key, start - 1) + 1
-        for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
-            del counters[deeper]   # (a new item restarts the levels below it)
-        if fmt in _CHINESE_FORMATS:
-            text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
-            labels[text] = pattern.replace(f"%{int(key[1]) + 1}", chinese_numeral(counters[key], fmt))
-    return labels
 
 
 def _chinese_lists(soup, labels: dict[str, str]) -> None:
@@ -373,44 +312,6 @@ def _markdown(soup, blocks: list[str], notes: list[str]) -> str:
     return text
 
 
-def _unmapped(xml: dict[str, bytes]) -> list[str]:
-    """What a Markdown article cannot hold, found in the Word file itself, with where it is."""
-    from xml.etree import ElementTree
-
-    found = []
-    root = ElementTree.fromstring(xml["word/document.xml"])
-    w = f"{{{_WORD}}}"
-    for number, paragraph in enumerate(root.iter(f"{w}p"), start=1):
-        text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
-        where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
-                 else _("paragraph {number}").format(number=number))
-        if paragraph.find(f".//{w}txbxContent") is not None:
-            found.append(_("{where} has a text box: its text was imported as body text; check where it stands").format(where=where))
-        if paragraph.find(f".//{{{_MATH}}}oMath") is not None:
-            found.append(_("{where} has an equation: equations cannot be imported; write it as text or a picture").format(where=where))
-        if paragraph.find(f".//{w}commentReference") is not None:
-            found.append(_("{where} has a comment: comments are not imported; deal with it in Word first").format(where=where))
-        if paragraph.find(f".//{w}ins") is not None or paragraph.find(f".//{w}del") is not None:
-            found.append(_("{where} has tracked changes: imported as if all were accepted (deleted text left out, "
-                           "inserted text kept); check it").format(where=where))
-    return found
-
-
-def _paragraph_texts(xml: dict[str, bytes]) -> list[str]:
-    from xml.etree import ElementTree
-
-    w = f"{{{_WORD}}}"
-    texts = []
-    for name in ("word/document.xml", "word/footnotes.xml"):
-        if name not in xml:
-            continue
-        for paragraph in ElementTree.fromstring(xml[name]).iter(f"{w}p"):
-            if paragraph.find(f".//{w}txbxContent") is not None:
-                continue   # (its text box's own paragraphs are checked one by one)
-            texts.append("".join(t.text or "" for t in paragraph.iter(f"{w}t")))
-    return texts
-
-
 def _normal(text: str) -> str:
     return re.sub(r"[\s\u3000*#|\\\-_>\[\]()（）:：]+", "", text)
 
@@ -420,11 +321,11 @@ def _csv_texts(folder: Path, stem: str) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(folder.glob(f"{name}-table-*.csv"))]
 
 
-def _missing_text(xml: dict[str, bytes], source: Path, article: str, *kept: str | None) -> list[str]:
+def _missing_text(xml: dict[str, bytes], article: str, *kept: str | None) -> list[str]:
     """Paragraphs of the Word file whose text is not in the article (nor its title, 作者 or 来源)."""
     have = _normal(article + "".join(k or "" for k in kept))
     missing = []
-    for text in _paragraph_texts(xml):
+    for text in paragraph_texts(xml):
         probe = _normal(text)
         line = text.replace("\u3000", " ").strip()
         if _AUTHOR.match(line) or _SOURCE.match(line):
