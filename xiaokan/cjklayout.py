@@ -136,9 +136,9 @@ def install() -> None:
             return original_text_align(context, line, available_width, last)
         first, final = line_edges(line)
         lead = trail = 0
-        if isinstance(first, boxes.TextBox) and first.text[:1] in OPENING and first.text[:1]:
+        if isinstance(first, boxes.TextBox) and first.text and first.text[0] in OPENING:
             lead = first.style["font_size"] / 2
-        if not last and isinstance(final, boxes.TextBox) and final.text[-1:] in CLOSING and final.text[-1:]:
+        if not last and isinstance(final, boxes.TextBox) and final.text and final.text[-1] in CLOSING:
             trail = final.style["font_size"] / 2
         return original_text_align(context, line, available_width + lead + trail, last) - lead
 

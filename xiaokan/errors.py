@@ -5,6 +5,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 
 @dataclass
 class ContentError(Exception):
@@ -53,8 +55,6 @@ class ContentWarning:
     kind: str = "warning"   # or "notice": for information, nothing to fix
 
     def render(self) -> str:
-        from .i18n import _
-
         loc = display_path(self.path) + (f":{self.line}" if self.line else "")
         if self.kind == "warning":
             return _("{location}: warning: {message}").format(location=loc, message=self.message)
@@ -67,8 +67,6 @@ def environment_error(exc: OSError) -> ContentError:
     import errno
 
     where = exc.filename
-    from .i18n import _
-
     hints = {
         errno.ENOSPC: (_("the disk is full"), _("free some space on the disk, then build again")),
         errno.EDQUOT: (_("the disk quota is used up"), _("free some space, then build again")),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from .typeset import _em_width
+from .typeset import em_width
 
 _OL_START = re.compile(r'<ol\b([^>]*?)\bstart="(-?\d+)"([^>]*)>')
 _TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
@@ -61,7 +61,7 @@ def _table(table: str) -> str:
         for cell, c, span in cells:
             if span == 1:
                 columns.setdefault(c, []).append((_text(cell.group(3)), cell.group(1) == "td"))
-    widths = {c: max(_em_width(t) for t, _ in cells) for c, cells in columns.items()}
+    widths = {c: max(em_width(t) for t, _ in cells) for c, cells in columns.items()}
     short = {c for c, w in widths.items() if w <= SHORT_COLUMN_EM}
     while short and sum(widths[c] for c in short) > NOWRAP_SHARE_EM:
         short.discard(max(short, key=lambda c: widths[c]))

@@ -98,13 +98,13 @@ def balanced_title(title: str, em_per_line: float) -> str:
 
     title = space_latin(title)
     words = _title_words(title)
-    total = sum(_em_width(w) for w in words)
+    total = sum(em_width(w) for w in words)
     if total <= em_per_line or len(words) < 2:
         return escape(title)
     count = -(-int(total * 100) // int(em_per_line * 100))
     while count <= len(words):
         lines = _even_partition(words, count)
-        if max(_em_width("".join(line)) for line in lines) <= em_per_line:
+        if max(em_width("".join(line)) for line in lines) <= em_per_line:
             break
         count += 1
     else:
@@ -146,14 +146,14 @@ def _title_words(title: str) -> list[str]:
     return words
 
 
-def _em_width(text: str) -> float:
+def em_width(text: str) -> float:
     """Approximate advance in em: Chinese and full-width characters 1, Latin letters and digits about 0.55."""
     return sum(1.0 if ord(ch) > 0x2e7f else 0.25 if ch == " " else 0.6 for ch in text)
 
 
 def _even_partition(words: list[str], count: int) -> list[list[str]]:
     """Split words into `count` consecutive lines minimising the longest line (dynamic programming)."""
-    widths = [_em_width(w) for w in words]
+    widths = [em_width(w) for w in words]
     n = len(words)
     prefix = [0.0]
     for w in widths:
