@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import unquote
 
 import jinja2
@@ -21,8 +21,10 @@ from .cache import (
     read_pickle,
     write_pickle,
 )
+from .cards import Card, card_path, make_cards
 from .content import load_site
 from .datablocks import BlockError
+from .edition import make_edition
 from .errors import ContentError, ContentErrors, ContentWarning
 from .i18n import _
 from .images import copy_path, make_copy
@@ -38,14 +40,17 @@ from .output import (
     write_print_copies,
     write_site,
 )
-from .pages import plan_pages
+from .pages import IssuePrint, plan_pages
 from .parallel import map_indices
 from .preflight import content_findings
 from .references import reference_problems
-from .render import make_environment, render_page
+from .render import cn_date, make_environment, render_page
 from .search import search_index, search_key
 from .svgsafe import clean_svg_copy
 from .urls import source_path
+
+if TYPE_CHECKING:
+    from .pdf import IssuePdf
 
 
 @dataclass
@@ -174,6 +179,33 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], f
                            _('run `make build` once to install Pagefind (pip package pagefind[extended])')) from exc
 
 
+def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path) -> IssuePrint:
+    """What the site shows of an issue's PDF: the download (if site.yaml publishes it) and the 数字报."""
+    issue = pdf.issue
+    on_site = site.config.print.publish_on_site
+    if on_site:
+        copies[f"{issue.url}{issue.pdf_name}"] = pdf.path
+    edition = None
+    if site.config.print.digital_edition:
+        edition, images = make_edition(issue.id, pdf.path, list(pdf.areas), {a.slug for a in issue.articles}, cache_dir)
+        copies.update(images)
+    pages = len(edition.pages) if edition else pdf.pages
+    return IssuePrint(issue.pdf_name if on_site else None, pages, pdf.path.stat().st_size, edition)
+
+
+def social_cards(site: Site) -> list[Card]:
+    """The og:image of every article page and issue page (the home page shows the latest issue's)."""
+    config = site.config
+    cards = []
+    for issue in site.issues:
+        numbers = f"总第{issue.total_number}期 · " if issue.total_number else ""
+        cards.append(Card(card_path(issue.url), config.title, config.school, f"{config.title} {issue.title}",
+                          f"{numbers}{cn_date(issue.date)}"))
+        cards += [Card(card_path(a.url), config.title, config.school, a.title,
+                       f"「{a.section}」 · {issue.title} · {cn_date(a.date)}") for a in issue.articles]
+    return cards
+
+
 @dataclass
 class Outputs:
     """Everything a build would publish, made but not yet written: what check inspects, build writes."""
@@ -208,20 +240,22 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     template_digest = TemplateDigests(env)
     from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
 
+
     pdfs: dict[str, Path] = {}
     pdf_status: dict[str, str] = {}
     warnings = list(loaded.warnings)
     for issue in site.issues:
         warnings += content_findings(site, issue, bodies)
+    prints: dict[str, IssuePrint] = {}
     for pdf in issue_pdfs(site, bodies, options, log, fingerprints, template_digest):
         pdfs[pdf.issue.id] = pdf.path
         pdf_status[pdf.issue.id] = pdf.status
         warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
-        if site.config.print.publish_on_site:
-            copies[f"{pdf.issue.url}{pdf.issue.pdf_name}"] = pdf.path
-    on_site = frozenset(pdfs) if site.config.print.publish_on_site else frozenset()
-    pages = plan_pages(site, bodies, on_site)
+        prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition")
+    copies.update(make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
+                             root / ".cache" / "cards"))
+    pages = plan_pages(site, bodies, prints)
     files: dict[str, bytes] = {}
     kept: list[str] = []
     stale, article_keys = [], {}

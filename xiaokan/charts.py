@@ -36,61 +36,99 @@ def describe(chart: Chart) -> str:
 
 
 def svg(chart: Chart) -> str:
-    body = _bars(chart) if chart.kind == "bar" else _pie(chart)
+    body, height = _bars(chart) if chart.kind == "bar" else _pie(chart)
     label = escape(describe(chart))
-    return (f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
+    return (f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{label}" '
             f'xmlns="http://www.w3.org/2000/svg" {FONT}><title>{label}</title>{body}</svg>')
 
 
-def _text(x: float, y: float, text: str, size: int = 18, anchor: str = "middle", fill: str = INK,
-          bold: bool = False) -> str:
+def text_width(text: str, size: float) -> float:
+    """Estimated drawn width: Chinese and full-width characters are 1 em, others about 0.56 em."""
+    return sum(size if ord(c) > 0x2e7f else size * 0.56 for c in text)
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines of at most `width` units (character by character: Chinese has no spaces to break at;
+    a closing mark never starts a line)."""
+    lines, line = [], ""
+    for char in text:
+        if line and text_width(line + char, size) > width and char not in "，。、；：）》」”":
+            lines.append(line)
+            line = char.lstrip()
+        else:
+            line += char
+    return lines + [line]
+
+
+def _text(x: float, y: float, text: str, size: float = 18, anchor: str = "middle", fill: str = INK,
+          bold: bool = False, role: str = "label") -> str:
+    """One line of text, or several (a list) one under the other."""
     weight = ' font-weight="bold"' if bold else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight}>'
-            f'{escape(text)}</text>')
+    lines = text if isinstance(text, list) else [text]
+    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size * 1.2:.1f}">{escape(line)}</tspan>'
+                    for i, line in enumerate(lines)) if len(lines) > 1 else escape(lines[0])
+    return (f'<text class="{role}" x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" fill="{fill}"'
+            f'{weight}>{spans}</text>')
 
 
-def _bars(chart: Chart) -> str:
-    left, right, top, bottom = 10, 10, 36, 40
-    plot_w, plot_h = WIDTH - left - right, HEIGHT - top - bottom
-    slot = plot_w / len(chart.values)
+def _bars(chart: Chart) -> tuple[str, float]:
+    """Bars with their values above and their labels below, each within its own slot: a long label
+    (装备制造大类) wraps, in a smaller size when the slots are narrow, and never reaches its neighbour's."""
+    left, right, top = 10, 10, 36
+    slot = (WIDTH - left - right) / len(chart.values)
+    room = slot * 0.92
+    size = 17 if room >= 17 * 2 else max(11, room / 2)
+    labels = [wrap(label, room, size) for label in chart.labels]
+    rows = max(len(lines) for lines in labels)
+    bottom = 14 + rows * size * 1.2
+    height = max(HEIGHT, top + 180 + bottom)
+    plot_h = height - top - bottom
     bar_w = min(slot * 0.6, 80)
     peak = max(chart.values) or 1
     base = top + plot_h
     parts = [f'<line x1="{left}" y1="{base}" x2="{WIDTH - right}" y2="{base}" stroke="{RULE}" stroke-width="1"/>']
-    for i, (label, value) in enumerate(zip(chart.labels, chart.values)):
+    for i, (label, value, lines) in enumerate(zip(chart.labels, chart.values, labels)):
         cx = left + slot * (i + 0.5)
         h = plot_h * value / peak
-        parts.append(f'<rect class="bar" x="{cx - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
+        shown = number(value) + chart.unit
+        value_size = min(18, room / max(1, text_width(shown, 1)))
+        parts.append(f'<rect class="bar c0" x="{cx - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
                      f'height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}：{number(value)}{escape(chart.unit)}'
                      f'</title></rect>')
-        parts.append(_text(cx, base - h - 8, number(value) + chart.unit, bold=True))
-        parts.append(_text(cx, base + 26, label, size=17, fill=MUTED))
-    return "".join(parts)
+        parts.append(_text(cx, base - h - 8, shown, size=round(value_size, 1), bold=True, role="value"))
+        parts.append(_text(cx, base + 8 + size, lines, size=round(size, 1), fill=MUTED))
+    return "".join(parts), height
 
 
-def _pie(chart: Chart) -> str:
-    cx, cy, r = 110, HEIGHT / 2, 105
+def _pie(chart: Chart) -> tuple[str, float]:
+    """The pie on the left, the legend on the right: each label wraps within the legend's width."""
+    legend_x, size = 258, 18
+    labels = [wrap(label, WIDTH - legend_x - 8, size) for label in chart.labels]
+    heights = [len(lines) * size * 1.2 + size * 1.2 + 12 for lines in labels]   # label lines, value line, gap
+    height = max(HEIGHT, sum(heights) + 20)
+    cx, cy, r = 110, height / 2, 105
     total = sum(chart.values)
     parts, angle = [], -math.pi / 2   # start at twelve o'clock, clockwise
     for i, value in enumerate(chart.values):
         colour = PALETTE[i % len(PALETTE)]
         share = value / total
         if share >= 1:
-            parts.append(f'<circle class="slice" cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
+            parts.append(f'<circle class="slice c{i % len(PALETTE)}" cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
         elif share > 0:
             end = angle + 2 * math.pi * share
             x0, y0 = cx + r * math.cos(angle), cy + r * math.sin(angle)
             x1, y1 = cx + r * math.cos(end), cy + r * math.sin(end)
             large = 1 if share > 0.5 else 0
-            parts.append(f'<path class="slice" d="M{cx},{cy} L{x0:.2f},{y0:.2f} A{r},{r} 0 {large} 1 {x1:.2f},{y1:.2f} Z" '
+            parts.append(f'<path class="slice c{i % len(PALETTE)}" d="M{cx},{cy:.2f} L{x0:.2f},{y0:.2f} A{r},{r} 0 {large} 1 {x1:.2f},{y1:.2f} Z" '
                          f'fill="{colour}" stroke="#fff" stroke-width="2"/>')
             angle = end
-    # Legend: label on one line, number and share on the next, so that long labels fit beside the pie.
-    legend_y = cy - 27 * len(chart.values) + 20
-    for i, (label, value) in enumerate(zip(chart.labels, chart.values)):
-        y = legend_y + 54 * i
-        parts.append(f'<rect x="232" y="{y - 15:.1f}" width="18" height="18" fill="{PALETTE[i % len(PALETTE)]}"/>')
-        parts.append(_text(258, y, label, anchor="start"))
-        parts.append(_text(258, y + 24, f"{number(value)}{chart.unit}（{100 * value / total:.1f}%）", anchor="start",
-                           fill=MUTED))
-    return "".join(parts)
+    # Legend: the label (wrapped), then the number and share on the next line.
+    y = (height - sum(heights)) / 2 + size
+    for i, (lines, value) in enumerate(zip(labels, chart.values)):
+        parts.append(f'<rect class="swatch c{i % len(PALETTE)}" x="{legend_x - 26}" y="{y - 15:.1f}" width="18" height="18" '
+                     f'fill="{PALETTE[i % len(PALETTE)]}"/>')
+        parts.append(_text(legend_x, y, lines, anchor="start"))
+        parts.append(_text(legend_x, y + len(lines) * size * 1.2, f"{number(value)}{chart.unit}（{100 * value / total:.1f}%）",
+                           anchor="start", fill=MUTED, role="value"))
+        y += heights[i]
+    return "".join(parts), height

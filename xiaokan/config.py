@@ -6,15 +6,18 @@ from pathlib import Path
 
 from .errors import ContentError, did_you_mean
 from .i18n import _
-from .model import PrintOptions, Section, SiteConfig
+from .model import Footer, PrintOptions, Section, SiteConfig
 from .press import VARIANTS
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",
-                      "per_page", "feed_size", "trust_html", "print"})
+                      "per_page", "feed_size", "trust_html", "print", "logo", "favicon", "footer"})
 SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
 PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "pdf_variant", "article_starts_new_page",
-                        "pages_multiple_of", "internal_notice", "qr_codes", "publish_on_site"})
+                        "pages_multiple_of", "internal_notice", "qr_codes", "publish_on_site",
+                        "digital_edition"})
+FOOTER_KEYS = frozenset({"copyright", "contact", "icp", "police"})
+ICON_TYPES = (".svg", ".png", ".ico", ".jpg", ".jpeg", ".webp")
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
 
@@ -22,7 +25,7 @@ def load_config(path: Path) -> SiteConfig:
     """Read site.yaml; every unknown or invalid setting is an error naming its line."""
     if not path.is_file():
         raise ContentError(path, None, _('site.yaml is missing'), _("create it; see README.md, section 'site.yaml'"))
-    text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS)
+    text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS | FOOTER_KEYS)
     raw = parse_yaml(text, path)
     lines = key_lines(text)
     if not isinstance(raw, dict):
@@ -53,7 +56,30 @@ def load_config(path: Path) -> SiteConfig:
         feed_size=_positive_int(raw.get("feed_size") or 20, "feed_size", fail),
         trust_html=flag(raw, "trust_html", False),
         print=_print_options(raw.get("print") or {}, fail, flag),
+        logo=_asset(path.parent, raw.get("logo"), "logo", fail),
+        favicon=_asset(path.parent, raw.get("favicon"), "favicon", fail),
+        footer=_footer(raw.get("footer") or {}, fail),
     )
+
+
+def _asset(root: Path, value, key: str, fail) -> str:
+    """A picture of assets/ named in site.yaml (logo, favicon): its path inside assets/."""
+    if value in (None, ""):
+        return ""
+    name = str(value).strip().removeprefix("assets/")
+    if not name.lower().endswith(ICON_TYPES) or ".." in Path(name).parts or Path(name).is_absolute():
+        raise fail(key, _('`{key}` must be a picture in assets/ (.svg, .png, .ico, .jpg, .webp), not {value!r}').format(key=key, value=value))
+    if not (root / "assets" / name).is_file():
+        raise fail(key, _('`{key}`: assets/{name} does not exist').format(key=key, name=name),
+                   _('put the file in assets/, or remove the line'))
+    return name
+
+
+def _footer(raw, fail) -> Footer:
+    if not isinstance(raw, dict):
+        raise fail("footer", _('`footer` must be a group of settings (copyright, contact, icp, police)'))
+    _reject_unknown(raw, FOOTER_KEYS, lambda k, m, h=None: fail("footer", m, h), "footer")
+    return Footer(**{key: str(raw.get(key) or "").strip() for key in FOOTER_KEYS})
 
 
 def _reject_unknown(raw: dict, known: frozenset[str], fail, where: str) -> None:
@@ -127,4 +153,6 @@ def _print_options(raw, fail, flag) -> PrintOptions:
         qr_codes=flag(raw, "qr_codes", None),
         # An issue marked 内部资料 is for distribution inside the school: not on the public site unless asked.
         publish_on_site=flag(raw, "publish_on_site", notice is None),
+        # The page images show what the article pages publish anyway: on even when the PDF file is not.
+        digital_edition=flag(raw, "digital_edition", True),
     )

@@ -26,6 +26,7 @@ ARTICLE_KEYS = {
     "order": "order", "排序": "order",
     "tags": "tags", "标签": "tags",
     "draft": "draft", "草稿": "draft",
+    "headline": "headline", "头条": "headline",
     "slug": "slug",
 }
 ISSUE_KEYS = {
@@ -282,6 +283,7 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         order=_whole_number(order, "order", path, at("order")) if order is not None else 10**6,
         tags=_text_list(meta.get("tags"), "tags", path, at("tags")),
         draft=draft,
+        headline=bool(parse_flag(meta.get("headline"), "headline", path, at("headline"))),
     )
 
 

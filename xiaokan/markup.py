@@ -271,8 +271,3 @@ class _Relinker:
         path = published_path(self.root, self.folder, path_part)
         self.references.append(Reference(kind, url, path))
         return marked(path, fragment) if path else url
-
-
-def plain_text(html: str) -> str:
-    """Text of an HTML fragment, for descriptions and feed summaries."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()

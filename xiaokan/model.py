@@ -24,6 +24,21 @@ class PrintOptions:
     internal_notice: str | None = None   # 内部资料 line on the cover
     qr_codes: bool | None = None         # a QR code to its web page under each article (None: when base_url is real)
     publish_on_site: bool = True         # the PDF is also a download on the issue's page (always in print/)
+    digital_edition: bool = True         # 数字报: the PDF's pages as images on the site, articles clickable
+
+
+@dataclass(frozen=True)
+class Footer:
+    """The frame a site hosted in mainland China shows under every page."""
+    copyright: str = ""
+    contact: str = ""
+    icp: str = ""          # ICP备案号, linked to the MIIT registry
+    police: str = ""       # 公安备案号, linked to the Ministry of Public Security's registry
+
+    @property
+    def police_code(self) -> str:
+        """The digits of the 公安备案号, which its registry's address takes."""
+        return "".join(c for c in self.police if c.isdigit())
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,9 @@ class SiteConfig:
     feed_size: int = 20
     trust_html: bool = False
     print: PrintOptions = field(default_factory=PrintOptions)
+    logo: str = ""             # a file of assets/, beside the name in the masthead
+    favicon: str = ""          # a file of assets/ (.svg, .png or .ico)
+    footer: Footer = field(default_factory=Footer)
 
     def section_named(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -60,6 +78,7 @@ class Article:
     order: int = 0
     tags: tuple[str, ...] = ()
     draft: bool = False   # 草稿: only in the preview and in proofs, never published
+    headline: bool = False   # 头条: the issue's lead article on the home page
 
     @property
     def url(self) -> str:
@@ -134,3 +153,9 @@ def neighbours(issue: Issue, sections: tuple[Section, ...], article: Article) ->
     ordered = reading_order(issue, sections)
     i = ordered.index(article)
     return (ordered[i - 1] if i > 0 else None, ordered[i + 1] if i + 1 < len(ordered) else None)
+
+
+def lead_article(issue: Issue, sections: tuple[Section, ...]) -> Article:
+    """The issue's 头条: the article marked so, else the first in reading order."""
+    ordered = reading_order(issue, sections)
+    return next((a for a in ordered if a.headline), ordered[0])

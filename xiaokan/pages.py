@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .markup import Body, plain_text
-from .model import Article, Issue, Section, Site, articles_by_section, reading_order
+from .cards import card_path
+from .edition import EDITION_DIR, Edition
+from .markup import Body
+from .model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
+from .reading import Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
 from .slugs import tag_slugs
 from .urls import root_prefix
 
 DESCRIPTION_CHARS = 120
+_FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -29,19 +34,38 @@ class Page:
 class ArticleView:
     """An article as templates see it: the model plus its rendered body and derived text."""
     article: Article
-    html: str
-    description: str
+    html: str                 # the body, its headings anchored
+    description: str          # the summary: the editor's, or the opening cut at a sentence end
+    issue_title: str
     tags: tuple[tuple[str, str], ...] = ()   # (tag, its URL part)
+    headings: tuple[Heading, ...] = ()
+    minutes: int = 1          # reading time
+    photo: str = ""           # the body's first <img> tag (site-root links, for rebase)
 
 
-def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str] = frozenset()) -> list[Page]:
-    """All pages of the site. bodies maps Article.url to its rendered body."""
+@dataclass(frozen=True)
+class IssuePrint:
+    """What the site shows of an issue's print edition."""
+    pdf: str | None             # the PDF's file name on the site (None: kept for the print office)
+    pages: int
+    size: int                   # bytes
+    edition: Edition | None     # 数字报
+
+
+def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint] | None = None) -> list[Page]:
+    """All pages of the site. bodies maps Article.url to its rendered body; prints, an issue's id to
+    its print edition (when one was made)."""
+    prints = prints or {}
     slugs = tag_slugs({t for a in site.articles for t in a.tags})
-    views = {a.url: _view(a, bodies[a.url].html, slugs) for a in site.articles}
+    views = {a.url: _view(a, issue.title, bodies[a.url].html, slugs) for issue in site.issues for a in issue.articles}
     sections = site.config.sections
-    pages = [_home(site, views)]
+    related = RelatedArticles(site.articles)
+    pages = [_home(site, views, prints)]
     for issue in site.issues:
-        pages.append(_issue_page(site, issue, views, issue.id in pdf_issue_ids))
+        pages.append(_issue_page(site, issue, views, prints.get(issue.id)))
+        edition = prints[issue.id].edition if issue.id in prints else None
+        if edition:
+            pages += _edition_pages(issue, edition, views)
         ordered = reading_order(issue, sections)
         for i, article in enumerate(ordered):
             prev = ordered[i - 1] if i > 0 else None
@@ -49,12 +73,15 @@ def plan_pages(site: Site, bodies: dict[str, Body], pdf_issue_ids: frozenset[str
             pages.append(_page(f"{article.url}index.html", "article.html", views[article.url].description,
                                article.title, view=views[article.url], issue=issue,
                                section=site.config.section_named(article.section),
-                               prev=prev, next=nxt, og_type="article"))
+                               prev=prev, next=nxt, og_type="article", card=card_path(article.url),
+                               related=[views[a.url] for a in related.of(article)],
+                               edition_page=edition.page_of(article.slug) if edition else None))
     pages.append(_page("issues/index.html", "archive.html", f"{site.config.title}往期目录", "往期",
                        issues=site.issues))
     newest_first = newest_articles(site)
+    by_date = sorted(newest_first, key=lambda a: a.date, reverse=True)   # (stable: reading order within a day)
     for section in sections:
-        members = [a for a in newest_first if a.section == section.name]
+        members = [a for a in by_date if a.section == section.name]
         pages += _paginated(f"sections/{section.slug}/", "section.html", members, site.config.per_page,
                             section.name, section.description or f"{site.config.title}「{section.name}」栏目",
                             views, section=section)
@@ -99,13 +126,12 @@ def newest_articles(site: Site) -> list[Article]:
     return [a for issue in site.issues for a in reading_order(issue, site.config.sections)]
 
 
-def _view(article: Article, html: str, slugs: dict[str, str]) -> ArticleView:
-    # The opening words are enough: stripping tags from the whole body costs more than the page.
-    text = article.summary or plain_text(html[:4000])
-    if len(text) <= DESCRIPTION_CHARS and not article.summary:
-        text = plain_text(html)
-    description = text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS] + "……"
-    return ArticleView(article, html, description, tuple((t, slugs[t]) for t in article.tags))
+def _view(article: Article, issue_title: str, html: str, slugs: dict[str, str]) -> ArticleView:
+    html, headings = anchor_headings(html)
+    photo = _FIRST_IMAGE.search(html)
+    return ArticleView(article, html, article.summary or summary_of(html, DESCRIPTION_CHARS), issue_title,
+                       tuple((t, slugs[t]) for t in article.tags), headings, reading_minutes(html),
+                       photo.group(0) if photo else "")
 
 
 def _page(path: str, template: str, description: str, title: str, **context) -> Page:
@@ -114,18 +140,51 @@ def _page(path: str, template: str, description: str, title: str, **context) -> 
     return Page(path, template, context)
 
 
-def _home(site: Site, views: dict[str, ArticleView]) -> Page:
+def _home(site: Site, views: dict[str, ArticleView], prints: dict[str, IssuePrint]) -> Page:
     latest = site.issues[0] if site.issues else None
     groups = _groups(latest, site.config.sections, views) if latest else []
+    lead = views[lead_article(latest, site.config.sections).url] if latest and latest.articles else None
+    earlier = [(issue, _cover(issue, prints.get(issue.id))) for issue in site.issues[1:7]]
     return _page("index.html", "home.html", site.config.description or site.config.title, "",
-                 issue=latest, groups=groups, earlier=site.issues[1:])
+                 issue=latest, groups=groups, lead=lead, earlier=earlier, more=len(site.issues) > 7,
+                 print=prints.get(latest.id) if latest else None, card=card_path(latest.url) if latest else None)
 
 
-def _issue_page(site: Site, issue: Issue, views: dict[str, ArticleView], has_pdf: bool) -> Page:
+def _issue_page(site: Site, issue: Issue, views: dict[str, ArticleView], issue_print: IssuePrint | None) -> Page:
     description = issue.summary or f"{site.config.title} {issue.title}目录"
-    return _page(f"{issue.url}index.html", "issue.html", description, issue.title, issue=issue,
-                 groups=_groups(issue, site.config.sections, views),
-                 pdf=f"{issue.pdf_name}" if has_pdf else None)
+    lead = views[lead_article(issue, site.config.sections).url] if issue.articles else None
+    return _page(f"{issue.url}index.html", "issue.html", description, issue.title, issue=issue, lead=lead,
+                 groups=_groups(issue, site.config.sections, views), print=issue_print, card=card_path(issue.url),
+                 cover=_cover(issue, issue_print))
+
+
+def _cover(issue: Issue, issue_print: IssuePrint | None) -> str | None:
+    """The picture that stands for an issue: its cover photo, else the first page of its 数字报."""
+    if issue.cover_image:
+        return f"{issue.url}{issue.cover_image}"
+    if issue_print and issue_print.edition:
+        return issue_print.edition.pages[0].images[0][1]
+    return None
+
+
+def edition_url(issue: Issue, number: int) -> str:
+    """The 数字报 page of an issue's printed page `number`: 2024-06/edition/ for the first, 2024-06/edition/3/."""
+    return f"{issue.url}{EDITION_DIR}/" + ("" if number == 1 else f"{number}/")
+
+
+def _edition_pages(issue: Issue, edition: Edition, views: dict[str, ArticleView]) -> list[Page]:
+    articles = {a.slug: views[a.url] for a in issue.articles}
+    pages = []
+    for page in edition.pages:
+        number = page.number
+        pages.append(_page(f"{edition_url(issue, number)}index.html", "edition.html",
+                           f"{issue.title}数字报第{number}版", f"{issue.title} 数字报 第{number}版",
+                           issue=issue, edition=edition, edition_page=page, articles=articles,
+                           prev_url=edition_url(issue, number - 1) if number > 1 else None,
+                           next_url=edition_url(issue, number + 1) if number < len(edition.pages) else None,
+                           page_urls=[edition_url(issue, p.number) for p in edition.pages],
+                           card=card_path(issue.url)))
+    return pages
 
 
 def _groups(issue: Issue, sections: tuple[Section, ...], views: dict[str, ArticleView]):

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .cache import Fingerprints, TemplateDigests, engine_digest
 from .datablocks import files_digest
+from .edition import article_areas
 from .errors import ContentError
 from .i18n import _
 from .markup import Body
@@ -247,14 +248,18 @@ class IssuePdf:
     path: Path       # the PDF in the PDF cache, published by copying
     status: str      # "unchanged" or what rendering it took
     findings: tuple[str, ...] = ()   # the preflight's findings on the PDF (preflight.document_findings)
+    areas: tuple = ()                # where its articles stand on its pages (edition.article_areas)
+    pages: int = 0
 
 
-def _findings(pdf: Path) -> tuple[str, ...]:
-    """The preflight findings recorded beside a cached PDF."""
+def _recorded(issue: Issue, pdf: Path, status: str) -> IssuePdf:
+    """A cached PDF with the preflight findings and article areas recorded beside it."""
     try:
-        return tuple(json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))["findings"])
-    except (OSError, ValueError, KeyError):
-        return ()
+        record = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
+    return IssuePdf(issue, pdf, status, tuple(record.get("findings", ())), tuple(record.get("areas", ())),
+                    record.get("pages", 0))
 
 
 def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str], None],
@@ -272,12 +277,12 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         folder = cache_dir / issue.id   # (a folder each: no issue's name is the start of another's)
         cached = folder / f"{key}.pdf"
         if intact(cached):
-            yield IssuePdf(issue, cached, "unchanged", _findings(cached))
+            yield _recorded(issue, cached, "unchanged")
             continue
         if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
             earlier = [p for p in folder.glob("*.pdf") if intact(p)]
             if options.stale_pdf and earlier:   # the preview shows the last PDF meanwhile
-                yield IssuePdf(issue, earlier[0], "being rendered again", _findings(earlier[0]))
+                yield _recorded(issue, earlier[0], "being rendered again")
             continue
         if not fonts_checked:
             for warning in check_print_fonts():
@@ -289,6 +294,7 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies))
         data, pages = rendered.pdf, rendered.pages
         findings = document_findings(rendered.document, data, issue, site.config.print.pages_multiple_of)
+        areas = article_areas(rendered.document)
         seconds = time.perf_counter() - started
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.iterdir():
@@ -296,13 +302,14 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         temp = cached.with_suffix(f".{os.getpid()}.tmp")
         temp.write_bytes(data)
         os.replace(temp, cached)
-        cached.with_suffix(".json").write_text(json.dumps({"pages": pages, "findings": findings}, ensure_ascii=False),
+        cached.with_suffix(".json").write_text(json.dumps({"pages": pages, "findings": findings, "areas": areas},
+                                                          ensure_ascii=False),
                                                encoding="utf-8")
         cached.with_suffix(".sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
         status = _("{pages} pages, {size:.0f} KiB, {seconds:.1f} s").format(pages=pages, size=len(data) / 1024,
                                                                            seconds=seconds)
         log(_('pdf {id}: wrote {pdf_name} ({status})').format(id=issue.id, pdf_name=issue.pdf_name, status=status))
-        yield IssuePdf(issue, cached, status, tuple(findings))
+        yield IssuePdf(issue, cached, status, tuple(findings), tuple(areas), pages)
 
 
 def intact(pdf: Path) -> bool:

@@ -11,12 +11,18 @@ from .errors import ContentError
 from .i18n import _
 from .model import Site
 from .pages import Page
+from .qr import qr_svg
 from .urls import rebase
 
 
 def cn_date(value: date) -> str:
     """2024-06-16 -> 2024年6月16日"""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def file_size(size: int) -> str:
+    """1234567 -> 1.2 MB, as a download button says it."""
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
 
 
 def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
@@ -36,6 +42,8 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}   # < > & ' stay escaped
     env.filters["cn_date"] = cn_date
     env.filters["rebase"] = rebase   # a body's site links, for where it is shown (urls.py)
+    env.filters["qr_svg"] = qr_svg   # the share dialog's QR code of a page's address
+    env.filters["file_size"] = file_size
     # Globals are the site settings only: anything else a page shows comes in its own context,
     # so that the page's fingerprint (cache.py) covers it.
     env.globals.update(site=site.config, sections=site.config.sections)

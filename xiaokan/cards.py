@@ -1,0 +1,121 @@
+"""Social cards: the picture a chat app shows under a pasted link (og:image), one per article and one per
+issue: the masthead, the title and where it appeared. Drawn with Pillow, cached by what they show."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .parallel import map_indices
+
+SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least
+STYLE = "2"                   # bump when the drawing changes: cached cards are made again
+RED, PAPER, INK, MUTED = (140, 28, 19), (251, 248, 244), (31, 35, 40), (87, 96, 106)
+CARD_NAME = "card.jpg"
+_NO_LINE_START = "，。、；：！？）》」』”’…"
+
+
+@dataclass(frozen=True)
+class Card:
+    path: str        # output path, e.g. 2024-06/foo/card.jpg
+    masthead: str    # the newsletter's name
+    school: str
+    title: str
+    footer: str      # 「栏目」 · 2024年第1期 · 2024年6月16日
+
+
+def card_path(url: str) -> str:
+    """The card of the page at `url` (`2024-06/foo/`)."""
+    return f"{url}{CARD_NAME}"
+
+
+def make_cards(cards: list[Card], logo: Path | None, cache_dir: Path) -> dict[str, Path]:
+    """output path -> cached card image; missing cards are drawn in parallel."""
+    logo_digest = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
+    files, missing = {}, []
+    for card in cards:
+        key = hashlib.sha256("\0".join((STYLE, logo_digest, card.masthead, card.school, card.title, card.footer))
+                             .encode()).hexdigest()[:32]
+        files[card.path] = target = cache_dir / f"{key}.jpg"
+        if not target.is_file():
+            missing.append((card, target))
+    if missing:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        map_indices(lambda i: _draw(missing[i][0], logo, missing[i][1]), len(missing), min_batch=40)
+    return files
+
+
+@cache
+def _font_file(family: str) -> str | None:
+    """The font file fontconfig chooses for a family (the same Noto CJK fonts as the PDF)."""
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=False).stdout
+    return found or None
+
+
+@cache
+def _font(family: str, size: int):
+    from PIL import ImageFont
+
+    path = _font_file(family)
+    try:
+        return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def _lines(draw, text: str, font, width: int, most: int) -> list[str]:
+    """Break a title into lines that fit `width` (character by character: Chinese has no spaces), at
+    most `most` lines, the last one ending in … when the title is longer."""
+    lines, line = [], ""
+    for char in text:
+        # (a closing mark stays with the line before it, as 禁则 asks: it may stand in the margin)
+        if draw.textlength(line + char, font=font) > width and line and char not in _NO_LINE_START:
+            lines.append(line)
+            line = char.lstrip()
+        else:
+            line += char
+    lines.append(line)
+    if len(lines) > most:
+        lines = lines[:most]
+        while lines[-1] and draw.textlength(lines[-1] + "…", font=font) > width:
+            lines[-1] = lines[-1][:-1]
+        lines[-1] += "…"
+    return lines
+
+
+def _draw(card: Card, logo: Path | None, target: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", SIZE, PAPER)
+    draw = ImageDraw.Draw(image)
+    width, height = SIZE
+    draw.rectangle((0, 0, width, 132), fill=RED)
+    x = 64
+    if logo:
+        with Image.open(logo) as emblem:
+            emblem = emblem.convert("RGBA").resize((88, 88))
+            image.paste(emblem, (64, 22), emblem)
+        x = 172
+    draw.text((x, 66), card.masthead, font=_font("Noto Serif CJK SC:bold", 52), fill="white", anchor="lm")
+    if card.school:
+        draw.text((width - 64, 66), card.school, font=_font("Noto Sans CJK SC", 28), fill=(255, 232, 228), anchor="rm")
+    for size, most in ((64, 3), (54, 4)):
+        title_font = _font("Noto Sans CJK SC:bold", size)
+        lines = _lines(draw, card.title, title_font, width - 128, most)
+        if not lines[-1].endswith("…") or size == 54:
+            break
+    y = 132 + (height - 132 - 90 - len(lines) * size * 1.35) / 2 + size * 0.675
+    for line in lines:
+        draw.text((64, y), line, font=title_font, fill=INK, anchor="lm")
+        y += size * 1.35
+    draw.line((64, height - 90, width - 64, height - 90), fill=RED, width=3)
+    draw.text((64, height - 48), card.footer, font=_font("Noto Sans CJK SC", 30), fill=MUTED, anchor="lm")
+    temp = target.with_suffix(f".{os.getpid()}.tmp")
+    image.save(temp, "JPEG", quality=85, optimize=True)
+    os.replace(temp, target)
