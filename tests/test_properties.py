@@ -62,8 +62,8 @@ def test_any_title_is_escaped_in_html_attributes_json_ld_and_feed(tmp_path_facto
     assert ld and "<" not in ld.group(1), "JSON-LD cannot end its script element early"
     # (a line break inside a quoted YAML string folds to a space, so compare with whitespace collapsed)
     assert json.loads(ld.group(1))["headline"].split() == title.split()
-    rest = page.replace(ld.group(0), "").replace('<script src="../../assets/highlight.js" defer></script>', "")
-    assert "<script" not in rest, "no script element came from the title (the page's own: JSON-LD, highlight.js)"
+    rest = page.replace(ld.group(0), "").replace('<script src="../../assets/site.js" defer></script>', "")
+    assert "<script" not in rest, "no script element came from the title (the page's own: JSON-LD, site.js)"
     heading = re.search(r"<h1>(.*?)</h1>", rest, re.S).group(1)
     assert "<" not in heading and ">" not in heading
     assert re.search(r'<meta property="og:title" content="[^"<>]*">', rest)

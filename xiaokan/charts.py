@@ -92,7 +92,7 @@ def _bars(chart: Chart) -> tuple[str, float]:
         h = plot_h * value / peak
         shown = number(value) + chart.unit
         value_size = min(18, room / max(1, text_width(shown, 1)))
-        parts.append(f'<rect class="bar c0" x="{cx - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
+        parts.append(f'<rect class="bar" data-colour="0" x="{cx - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
                      f'height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}：{number(value)}{escape(chart.unit)}'
                      f'</title></rect>')
         parts.append(_text(cx, base - h - 8, shown, size=round(value_size, 1), bold=True, role="value"))
@@ -113,19 +113,19 @@ def _pie(chart: Chart) -> tuple[str, float]:
         colour = PALETTE[i % len(PALETTE)]
         share = value / total
         if share >= 1:
-            parts.append(f'<circle class="slice c{i % len(PALETTE)}" cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
+            parts.append(f'<circle class="slice" data-colour="{i % len(PALETTE)}" cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
         elif share > 0:
             end = angle + 2 * math.pi * share
             x0, y0 = cx + r * math.cos(angle), cy + r * math.sin(angle)
             x1, y1 = cx + r * math.cos(end), cy + r * math.sin(end)
             large = 1 if share > 0.5 else 0
-            parts.append(f'<path class="slice c{i % len(PALETTE)}" d="M{cx},{cy:.2f} L{x0:.2f},{y0:.2f} A{r},{r} 0 {large} 1 {x1:.2f},{y1:.2f} Z" '
+            parts.append(f'<path class="slice" data-colour="{i % len(PALETTE)}" d="M{cx},{cy:.2f} L{x0:.2f},{y0:.2f} A{r},{r} 0 {large} 1 {x1:.2f},{y1:.2f} Z" '
                          f'fill="{colour}" stroke="#fff" stroke-width="2"/>')
             angle = end
     # Legend: the label (wrapped), then the number and share on the next line.
     y = (height - sum(heights)) / 2 + size
     for i, (lines, value) in enumerate(zip(labels, chart.values)):
-        parts.append(f'<rect class="swatch c{i % len(PALETTE)}" x="{legend_x - 26}" y="{y - 15:.1f}" width="18" height="18" '
+        parts.append(f'<rect class="swatch" data-colour="{i % len(PALETTE)}" x="{legend_x - 26}" y="{y - 15:.1f}" width="18" height="18" '
                      f'fill="{PALETTE[i % len(PALETTE)]}"/>')
         parts.append(_text(legend_x, y, lines, anchor="start"))
         parts.append(_text(legend_x, y + len(lines) * size * 1.2, f"{number(value)}{chart.unit}（{100 * value / total:.1f}%）",

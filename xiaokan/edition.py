@@ -13,7 +13,7 @@ from .parallel import map_indices
 
 WIDTHS = (600, 1200)          # a phone and a desktop / high-density phone
 QUALITY = 80
-EDITION_DIR = "edition"       # inside the issue's folder: 2024-06/edition/
+EDITION_DIR = "edition"       # edition/2024-06/: beside sections/ and tags/, not inside the issue's folder
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class Edition:
     pages: tuple[EditionPage, ...]
     pdf_bytes: int
     ratio: float                         # page height / width
+
+    def url(self, number: int = 1) -> str:
+        """The page showing printed page `number`: edition/2024-06/ for the first, edition/2024-06/3/."""
+        return f"{EDITION_DIR}/{self.issue_id}/" + ("" if number == 1 else f"{number}/")
 
     def page_of(self, slug: str) -> int | None:
         return next((p.number for p in self.pages if slug in p.starts), None)
@@ -100,7 +104,7 @@ def make_edition(issue_id: str, pdf: Path, areas: list[list], slugs: set[str],
     for n in range(1, count + 1):
         images = []
         for w in WIDTHS:
-            path = f"{issue_id}/{EDITION_DIR}/page-{n}-{w}.jpg"
+            path = f"{EDITION_DIR}/{issue_id}/page-{n}-{w}.jpg"
             files[path] = _image(folder, n, w)
             images.append((w, path))
         here = [a for a in areas if a[0] == n - 1 and a[1] in slugs]

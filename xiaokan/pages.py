@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .cards import card_path
-from .edition import EDITION_DIR, Edition
+from .edition import Edition
 from .markup import Body
 from .model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
 from .reading import Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
@@ -75,7 +75,8 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
                                section=site.config.section_named(article.section),
                                prev=prev, next=nxt, og_type="article", card=card_path(article.url),
                                related=[views[a.url] for a in related.of(article)],
-                               edition_page=edition.page_of(article.slug) if edition else None))
+                               edition_link=edition.url(edition.page_of(article.slug) or 1) if edition else None,
+                               edition_number=edition.page_of(article.slug) if edition else None))
     pages.append(_page("issues/index.html", "archive.html", f"{site.config.title}往期目录", "往期",
                        issues=site.issues))
     newest_first = newest_articles(site)
@@ -167,22 +168,17 @@ def _cover(issue: Issue, issue_print: IssuePrint | None) -> str | None:
     return None
 
 
-def edition_url(issue: Issue, number: int) -> str:
-    """The 数字报 page of an issue's printed page `number`: 2024-06/edition/ for the first, 2024-06/edition/3/."""
-    return f"{issue.url}{EDITION_DIR}/" + ("" if number == 1 else f"{number}/")
-
-
 def _edition_pages(issue: Issue, edition: Edition, views: dict[str, ArticleView]) -> list[Page]:
     articles = {a.slug: views[a.url] for a in issue.articles}
     pages = []
     for page in edition.pages:
         number = page.number
-        pages.append(_page(f"{edition_url(issue, number)}index.html", "edition.html",
+        pages.append(_page(f"{edition.url(number)}index.html", "edition.html",
                            f"{issue.title}数字报第{number}版", f"{issue.title} 数字报 第{number}版",
                            issue=issue, edition=edition, edition_page=page, articles=articles,
-                           prev_url=edition_url(issue, number - 1) if number > 1 else None,
-                           next_url=edition_url(issue, number + 1) if number < len(edition.pages) else None,
-                           page_urls=[edition_url(issue, p.number) for p in edition.pages],
+                           prev_url=edition.url(number - 1) if number > 1 else None,
+                           next_url=edition.url(number + 1) if number < len(edition.pages) else None,
+                           page_urls=[edition.url(p.number) for p in edition.pages],
                            card=card_path(issue.url)))
     return pages
 

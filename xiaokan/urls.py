@@ -18,7 +18,7 @@ ROOT_MARK = "@root/"
 _ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset|poster)=")([^"]*)(")')
 
 # Pages and folders the site itself writes at its root: an issue folder may not take these names.
-RESERVED_NAMES = frozenset({"assets", "issues", "sections", "tags", "search", "pagefind", "index.html", "404.html",
+RESERVED_NAMES = frozenset({"assets", "issues", "sections", "tags", "search", "pagefind", "edition", "index.html", "404.html",
                             "feed.xml", "sitemap.xml", "robots.txt", "print", "output"})
 
 
