@@ -3,12 +3,15 @@ run `build.py serve` in a subprocess."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import io
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -116,3 +119,21 @@ def running_server(site: Path, *extra: str, pdf: bool = False):
         finally:
             process.terminate()
             process.wait(10)
+
+
+# --- a static host ------------------------------------------------------------------------------
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve_folder(folder: Path):
+    """A static host serving folder; yields its address."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from helpers import serve_folder
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's services from a machine with no internet.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -27,3 +29,10 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def site(sample):
+    """The built sample site over HTTP, as a static host serves it (in a sub-folder, like base_url)."""
+    for base in serve_folder(sample):
+        yield base + "output/"

@@ -1,10 +1,7 @@
 """What a reader meets in a real browser: search in Chinese, a phone-sized screen, accessibility (axe-core)."""
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,23 +10,10 @@ from helpers import ROOT
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 ARTICLE_01 = "2024-06/jiaoyubu-zhiye-benke-51/index.html"
+# One page of every kind the site has.
 PAGES = ["index.html", "2024-06/index.html", ARTICLE_01, "2024-06/hainan-chanjiao-ronghe/index.html",
-         "sections/news/index.html", "issues/index.html", "search/index.html?q=职业本科"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(sample):
-    """The built sample site over HTTP, as a static host serves it (in a sub-folder, like base_url)."""
-    handler = functools.partial(_Quiet, directory=str(sample))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/output/"
-    server.shutdown()
+         "sections/news/index.html", "issues/index.html", "search/index.html?q=职业本科", "edition/2024-06/index.html",
+         "edition/2024-06/2/index.html", "tags/index.html", "404.html"]
 
 
 def article_texts(sample: Path) -> dict[str, str]:

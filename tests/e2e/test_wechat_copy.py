@@ -18,8 +18,15 @@ def test_the_preview_offers_the_wechat_version_and_copies_it_as_rich_text(mini, 
         post = page.locator("#post")
         post.wait_for(state="visible")
         assert post.bounding_box()["width"] <= 430   # at phone width (390 px and its margin)
-        page.click("#copy")
-        page.wait_for_selector("text=已复制")
+        # (the preview reloads the page when its PDF is ready: copy again if a reload took the first click)
+        for attempt in range(3):
+            page.click("#copy")
+            try:
+                page.wait_for_selector("text=已复制", timeout=5000)
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
         copied = page.evaluate("""async () => {
             const items = await navigator.clipboard.read();
             const blob = await items[0].getType("text/html");

@@ -1,0 +1,213 @@
+"""What a reader gets beyond the text: summaries cut at a sentence end, reading time, the table of
+contents, related articles, the front page frame, social cards, section pages by date, 数字报."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from helpers import run_build, write
+from xiaokan.charts import Chart, svg, text_width
+from xiaokan.model import Article
+from xiaokan.reading import RelatedArticles, anchor_headings, reading_minutes, summary_of
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+# --- summaries, reading time, anchors ----------------------------------------------------------
+
+def test_a_summary_ends_at_a_sentence_end_within_the_limit():
+    html = "<p>第一句话说完了。第二句话也说完了！第三句很长很长很长很长很长很长很长很长很长很长。</p>"
+    assert summary_of(html, 20) == "第一句话说完了。第二句话也说完了！"
+    assert summary_of("<p>他说：“今天开会。”然后走了很远很远很远很远很远很远。</p>", 12) == "他说：“今天开会。”"
+
+
+def test_a_summary_never_runs_across_a_heading():
+    html = "<p>开头一段。</p><h2>第二部分</h2><p>后面一段的文字。</p>"
+    assert summary_of(html, 120) == "开头一段。"
+    assert summary_of("<h2>小标题</h2><p>标题后的第一段。</p>", 120) == "标题后的第一段。"
+
+
+def test_a_long_first_sentence_is_cut_at_a_clause_mark_with_an_ellipsis():
+    text = "职业本科教育" * 10 + "，" + "高质量发展" * 30 + "。"
+    summary = summary_of(f"<p>{text}</p>", 120)
+    assert summary == "职业本科教育" * 10 + "……"
+    no_marks = summary_of("<p>" + "字" * 300 + "</p>", 120)
+    assert no_marks == "字" * 120 + "……"
+
+
+def test_reading_time_counts_chinese_characters_not_words():
+    assert reading_minutes("<p>" + "字" * 4000 + "</p>") == 10        # 400 characters a minute
+    assert reading_minutes("<p>短文。</p>") == 1
+    assert reading_minutes("<p>" + "word " * 1000 + "</p>") == 5       # 200 English words a minute
+
+
+def test_headings_tables_and_charts_get_stable_anchors_for_the_table_of_contents():
+    html = ('<h2>一、总体要求</h2><p>x</p><h3>（一）目标</h3><h2>一、总体要求</h2>'
+            '<div class="table-wrap" role="region" aria-label="表格：序号、名称、省份" tabindex="0"><table class="data">'
+            '<thead></thead></table></div>'
+            '<figure class="chart chart-bar"><svg></svg><figcaption>（各年度设置学校数）</figcaption></figure>'
+            '<details class="chart-data"><summary>查看数据</summary><div class="table-wrap" role="region" '
+            'aria-label="数据：x" tabindex="0"><table></table></div></details>')
+    anchored, entries = anchor_headings(html)
+    assert [(e.level, e.anchor, e.text, e.kind) for e in entries] == [
+        (2, "一-总体要求", "一、总体要求", "heading"), (3, "一-目标", "（一）目标", "heading"),
+        (2, "一-总体要求-2", "一、总体要求", "heading"), (3, "表1", "表1 序号、名称等", "table"),
+        (3, "图1", "图1 各年度设置学校数", "chart")]
+    assert '<h2 id="一-总体要求">' in anchored and '<h2 id="一-总体要求-2">' in anchored
+    assert anchored.count(' id="表') == 1   # (a chart's data table is not an entry of its own)
+
+
+# --- related articles ----------------------------------------------------------------------------
+
+def _article(slug: str, issue: str, section: str, day: date, tags=()) -> Article:
+    return Article(Path(f"content/{issue}/{slug}.md"), issue, section, slug, day, slug, "", tags=tuple(tags))
+
+
+def test_related_articles_share_tags_or_section_and_come_from_other_issues_first():
+    this = _article("a", "2024-07", "新闻政策", date(2024, 7, 1), ["职业本科"])
+    same_issue = _article("b", "2024-07", "新闻政策", date(2024, 7, 2))
+    older_same_section = _article("c", "2024-06", "新闻政策", date(2024, 6, 1))
+    tagged_elsewhere = _article("d", "2024-05", "他山之石", date(2024, 5, 1), ["职业本科"])
+    unrelated = _article("e", "2024-06", "评建动态", date(2024, 6, 2))
+    index = RelatedArticles([this, same_issue, older_same_section, tagged_elsewhere, unrelated])
+    assert [a.slug for a in index.of(this)] == ["d", "c", "b"]
+
+
+# --- charts: long labels wrap inside their slot ------------------------------------------------
+
+def test_long_bar_labels_wrap_within_their_slot_and_never_reach_the_next():
+    labels = ("装备制造大类", "电子与信息大类", "交通运输大类", "财经商贸大类", "医药卫生大类", "土木建筑大类",
+              "文化艺术大类", "教育与体育大类", "旅游大类", "农林牧渔大类", "能源动力与材料大类", "公共管理与服务大类")
+    chart = Chart("bar", "专业大类", "大类", "专业数", labels, tuple(range(1, 13)))
+    drawing = svg(chart)
+    slot = 460 / len(labels)
+    for text in re.findall(r'<text class="label"[^>]*font-size="([\d.]+)"[^>]*>(.*?)</text>', drawing):
+        size, inner = float(text[0]), text[1]
+        lines = re.findall(r"<tspan[^>]*>(.*?)</tspan>", inner) or [inner]
+        assert all(text_width(line, size) <= slot * 0.92 + 0.01 for line in lines), lines
+    assert "装备制" in drawing and "造大类" in drawing and "<tspan" in drawing
+    height = float(re.search(r'viewBox="0 0 480 ([\d.]+)"', drawing).group(1))
+    assert height > 280   # room for the wrapped lines below the axis
+
+
+# --- the sample site: frame, cards, 数字报, section order ---------------------------------------
+
+def test_every_page_has_the_logo_favicon_and_the_beian_footer(sample):
+    for page in ("index.html", "2024-06/jiaoyubu-zhiye-benke-51/index.html", "sections/news/index.html"):
+        html = read(sample / "output" / page)
+        assert re.search(r'<link rel="icon" href="(\.\./)*assets/favicon.png">', html)
+        assert re.search(r'<img class="brand-logo" src="(\.\./)*assets/logo.png" alt=""', html)
+        assert '<a href="https://beian.miit.gov.cn/"' in html and "渝ICP备00000000号-1</a>" in html
+        assert 'href="https://beian.mps.gov.cn/#/query/webSearch?code=50000000000000"' in html
+        assert "© 2024 重庆机电职业技术大学" in html
+    assert (sample / "output/assets/logo.png").is_file() and (sample / "output/assets/favicon.png").is_file()
+
+
+def test_each_article_has_a_social_card_named_by_og_image(sample):
+    html = read(sample / "output/2024-06/jiaoyubu-zhiye-benke-51/index.html")
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert image == "https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/card.jpg"
+    card = sample / "output/2024-06/jiaoyubu-zhiye-benke-51/card.jpg"
+    with Image.open(card) as picture:
+        assert picture.size == (1200, 630) and picture.format == "JPEG"
+        # the masthead band is the newsletter's red, the title area paper white
+        assert picture.getpixel((600, 20))[0] > 120 and picture.getpixel((600, 20))[1] < 60
+        assert min(picture.getpixel((1190, 300))) > 230
+    cards = list((sample / "output/2024-06").glob("*/card.jpg"))
+    assert len(cards) == 20
+    assert 'property="og:image"' in read(sample / "output/index.html")   # the home page shows the issue's card
+
+
+def test_the_articles_page_offers_reading_time_share_qr_and_related(sample):
+    html = read(sample / "output/2024-06/jiaoyubu-zhiye-benke-51/index.html")
+    assert re.search(r'<p class="reading-time">约 \d+ 分钟读完</p>', html)
+    assert 'data-url="https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/"' in html
+    assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="qr">', html)
+    related = html.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    # the other three articles of its 栏目 (the sample has one issue and no tags), never itself
+    assert related.count("<li>") == 3 and related.count("「新闻政策」") == 3 and "jiaoyubu-zhiye-benke-51" not in related
+    assert "本文目录" in html and 'href="#打破误解-擦亮底色"' in html and 'href="#表1"' in html
+
+
+def test_section_pages_are_ordered_by_date_and_name_the_issue(sample):
+    html = read(sample / "output/sections/elsewhere/index.html")
+    days = [date.fromisoformat(d) for d in re.findall(r'<time datetime="([\d-]+)">', html)]
+    assert len(days) >= 6 and days == sorted(days, reverse=True)
+    assert html.count("2024年第1期 · ") == len(days)
+
+
+def test_the_home_page_leads_with_the_issue_and_lists_each_section_with_summaries(sample):
+    html = read(sample / "output/index.html")
+    assert "头条 · 「新闻政策」" in html and "教育部：全国本科层次职业大学增至51所" in html
+    for name in ("新闻政策", "评建动态", "他山之石"):
+        assert f"「{name}」</a></h2>" in html
+    assert html.count('<p class="excerpt">') == 19   # every article but the lead, with its summary
+    assert 'href="edition/2024-06/index.html">数字报' in html
+
+
+def test_the_digital_edition_has_an_image_of_every_pdf_page_and_a_spot_for_every_article(sample):
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(sample / "print/xiaokan-2024-06.pdf").pages)
+    output = sample / "output"
+    for number in range(1, pages + 1):
+        page = output / "edition/2024-06" / ("index.html" if number == 1 else f"{number}/index.html")
+        html = read(page)
+        for width in (600, 1200):
+            image = output / f"edition/2024-06/page-{number}-{width}.jpg"
+            with Image.open(image) as picture:
+                assert picture.width == width and abs(picture.height / picture.width - 297 / 210) < 0.01
+            assert f"page-{number}-{width}.jpg {width}w" in html
+        assert f"第 {number} / {pages} 版" in html
+    slugs = {p.parent.name for p in (output / "2024-06").glob("*/index.html")}
+    starts = {}
+    for page in (output / "edition/2024-06").rglob("index.html"):
+        html = read(page)
+        listed = html.split("本版文章", 1)[1]
+        for slug in re.findall(r'<a class="spot" href="\.\./(?:\.\./)+2024-06/([^/]+)/index.html"', html):
+            if f"2024-06/{slug}/index.html" in listed and "接上版" not in listed.split(f"{slug}/index.html", 1)[1][:200]:
+                starts.setdefault(slug, page)
+    assert set(starts) == slugs   # every article has a spot on the page where it starts
+
+
+def test_the_edition_images_are_rendered_again_only_when_the_pdf_changes(sample):
+    image = sample / "output/edition/2024-06/page-2-600.jpg"
+    cached = sorted((sample / ".cache/edition").rglob("page-2-600.jpg"))
+    before = [p.stat().st_mtime_ns for p in cached]
+    result = run_build(sample, "build")
+    assert result.code == 0, result.stderr
+    assert [p.stat().st_mtime_ns for p in sorted((sample / ".cache/edition").rglob("page-2-600.jpg"))] == before
+    assert image.is_file()
+
+
+# --- site.yaml: logo, favicon and footer are checked ---------------------------------------------
+
+@pytest.mark.parametrize("lines,message", [
+    ("logo: missing.png\n", "assets/missing.png does not exist"),
+    ("favicon: ../site.yaml\n", "must be a picture in assets/"),
+    ("footer:\n  icp: 京ICP备1号\n  phone: 123\n", "unknown setting `phone` in footer"),
+])
+def test_wrong_frame_settings_are_errors_at_their_line(mini, lines, message):
+    site_yaml = mini / "site.yaml"
+    text = read(site_yaml) + lines
+    write(mini, "site.yaml", text)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1 and message in result.stderr and "site.yaml:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_headline_article_leads_the_home_page(mini):
+    article = mini / "content/2024-07/04-other.md"
+    write(mini, "content/2024-07/04-other.md", read(article).replace("---\n", "---\n头条: 是\n", 1))
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    home = read(mini / "output/index.html")
+    lead = home.split('class="lead', 1)[1].split("</article>", 1)[0]
+    title = re.search(r"^title: (.+)$", read(article), re.M).group(1)
+    assert title in lead
