@@ -55,7 +55,7 @@
     var li = document.createElement("li");
     var link = document.createElement("a");
     link.className = "article-link";
-    link.href = result.url + "?q=" + encodeURIComponent(query);   // (the article marks the words: highlight.js)
+    link.href = result.url + "?q=" + encodeURIComponent(query);   // (the article marks the words: site.js)
     link.textContent = result.meta.title || result.url;
     li.appendChild(link);
     var meta = document.createElement("p");
@@ -69,6 +69,16 @@
     return li;
   }
 
+  // An article whose title holds every word of the query ranks first; the rest keep Pagefind's order.
+  function titleMatchesFirst(results, query) {
+    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    function inTitle(result) {
+      var title = (result.meta.title || "").toLowerCase();
+      return terms.every(function (term) { return title.indexOf(term) !== -1; });
+    }
+    return results.filter(inTitle).concat(results.filter(function (r) { return !inTitle(r); }));
+  }
+
   function run(query) {
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
@@ -76,11 +86,14 @@
     var filters = chosenFilters(), filtered = Object.keys(filters).length > 0;
     load().then(function (pf) { return pf.search(indexed(query)); }).then(function (search) {
       // (with a filter, every result's data is read to know its 栏目 and date)
-      return Promise.all((filtered ? search.results : search.results.slice(0, 30)).map(function (r) { return r.data(); })).then(function (all) {
+      // (with a filter, every result's data is read to know its 栏目 and date; without, the first 60,
+      // enough to bring the articles whose title holds the query to the top)
+      return Promise.all((filtered ? search.results : search.results.slice(0, 60)).map(function (r) { return r.data(); })).then(function (all) {
         var data = all.filter(function (result) {
           return (!filters["栏目"] || result.meta.section === filters["栏目"]) &&
                  (!filters["年份"] || (result.meta.date || "").indexOf(filters["年份"]) === 0);
         });
+        data = titleMatchesFirst(data, query);
         var total = filtered ? data.length : search.results.length;
         data.slice(0, 30).forEach(function (result) { list.appendChild(item(result, query)); });
         status.textContent = total

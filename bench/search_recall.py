@@ -50,9 +50,9 @@ def queries(texts: dict[str, str], count: int) -> list[str]:
     return chosen
 
 
-def measure(output: Path, wanted: list[str], texts: dict[str, str], browser=None) -> list[tuple[str, set, set]]:
-    """(query, articles containing it, articles the search page lists) for each query. browser: a
-    Playwright browser already running (the tests'), else one is started."""
+def measure(output: Path, wanted: list[str], texts: dict[str, str], browser=None) -> list[tuple[str, set, set, list]]:
+    """(query, articles containing it, articles the search page lists, their titles in the order
+    listed) for each query. browser: a Playwright browser already running (the tests'), else one is started."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -70,10 +70,10 @@ def measure(output: Path, wanted: list[str], texts: dict[str, str], browser=None
         for query in wanted:
             page.goto(f"{base}/search/index.html?q={query}")
             page.wait_for_function("/找到|没有找到|没有加载/.test(document.getElementById('search-status').textContent)")
-            found = set(page.eval_on_selector_all("#search-results li a.article-link",
-                                                  "links => links.map(a => new URL(a.href).pathname.replace(/index\\.html$/, \"\"))"))
+            listed = page.eval_on_selector_all("#search-results li a.article-link", """links => links.map(a =>
+                [new URL(a.href).pathname.replace(/index\\.html$/, ""), a.textContent])""")
             truth = {url for url, text in texts.items() if query in text}
-            rows.append((query, truth, found))
+            rows.append((query, truth, {url for url, _title in listed}, [title for _url, title in listed]))
         page.close()
 
     try:
@@ -90,6 +90,12 @@ def measure(output: Path, wanted: list[str], texts: dict[str, str], browser=None
     return rows
 
 
+def titles_first(query: str, titles: list[str]) -> bool:
+    """Every result whose title holds the query comes before every result whose title does not."""
+    holds = [query.lower() in title.lower() for title in titles]
+    return holds == sorted(holds, reverse=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=60)
@@ -97,13 +103,16 @@ def main() -> None:
     args = parser.parse_args()
     texts = article_texts(args.output)
     rows = measure(args.output, queries(texts, args.queries), texts)
-    relevant = sum(len(t) for _, t, _ in rows)
-    hits = sum(len(t & f) for _, t, f in rows)
-    returned = sum(len(f) for _, _, f in rows)
+    relevant = sum(len(t) for _, t, _, _ in rows)
+    hits = sum(len(t & f) for _, t, f, _ in rows)
+    returned = sum(len(f) for _, _, f, _ in rows)
+    ranked = [q for q, _, _, titles in rows if titles_first(q, titles)]
+    with_title = [q for q, _, _, titles in rows if any(q in t for t in titles)]
     print(f"{len(rows)} queries over {len(texts)} articles")
     print(f"  recall    {hits}/{relevant} = {hits / relevant:.3f}")
     print(f"  precision {hits}/{returned} = {hits / max(returned, 1):.3f}")
-    for query, truth, found in rows:
+    print(f"  titles holding the query listed first: {len([q for q in with_title if q in ranked])}/{len(with_title)} queries")
+    for query, truth, found, _titles in rows:
         if truth != found:
             print(f"  {query}: missed {len(truth - found)}, extra {len(found - truth)}")
     sys.exit(0 if hits == relevant else 1)

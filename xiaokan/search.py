@@ -62,7 +62,8 @@ _BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[^\\s])|(?<=[^\\s])(?=[{_CJK}])")
 
 def for_index(html: str) -> str:
     """The page as Pagefind indexes it: the text of its data-pagefind-body split into characters;
-    its title, shown in results, kept as written (data-pagefind-meta)."""
+    its title, shown in results, kept as written (data-pagefind-meta), and weighted highest so that an
+    article whose title holds the query ranks above those that only mention it."""
     start = html.find("data-pagefind-body")
     if start < 0:
         return html
@@ -70,7 +71,7 @@ def for_index(html: str) -> str:
     heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
     if heading:
         title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
-        body = body.replace("<h1>", f'<h1 data-pagefind-meta="title:{title}">', 1)
+        body = body.replace("<h1>", f'<h1 data-pagefind-meta="title:{title}" data-pagefind-weight="10">', 1)
     parts = re.split(r"(<time\b.*?</time>|<script\b.*?</script>|<style\b.*?</style>)", body, flags=re.S)
     body = "".join(part if part.startswith("<") and re.match(r"<(time|script|style)\b", part)
                    else re.sub(r">([^<]+)<", lambda m: ">" + _BOUNDARY.sub(" ", m.group(1)) + "<", part)
