@@ -211,3 +211,9 @@ def test_a_headline_article_leads_the_home_page(mini):
     lead = home.split('class="lead', 1)[1].split("</article>", 1)[0]
     title = re.search(r"^title: (.+)$", read(article), re.M).group(1)
     assert title in lead
+
+
+def test_an_issue_folder_cannot_take_the_digital_editions_name(mini):
+    write(mini, "content/edition/issue.yaml", "标题: 2024年第3期\n期号: 3\n日期: 2024-08-31\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1 and "content/edition" in result.stderr and "Traceback" not in result.stderr
