@@ -217,3 +217,15 @@ def test_an_issue_folder_cannot_take_the_digital_editions_name(mini):
     write(mini, "content/edition/issue.yaml", "标题: 2024年第3期\n期号: 3\n日期: 2024-08-31\n")
     result = run_build(mini, "build", "--no-pdf")
     assert result.code == 1 and "content/edition" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_a_pdf_the_pages_offer_no_edition_and_earlier_issues_show_a_plate(mini):
+    write(mini, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n日期: 2024-06-30\n")
+    write(mini, "content/2024-06/01-a.md", "---\n标题: 上一期的文章\n栏目: 新闻政策\n---\n上一期的正文。\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    home = read(mini / "output/index.html")
+    assert "数字报" not in home and "下载 PDF" not in home and not (mini / "output/edition").exists()
+    earlier = home.split('id="earlier-title"', 1)[1]
+    assert 'class="issue-plate"' in earlier and "2024年第1期" in earlier and 'href="2024-06/index.html"' in earlier
+    assert (mini / "output/2024-06/card.jpg").is_file() and (mini / "output/2024-07/card.jpg").is_file()

@@ -177,3 +177,16 @@ def test_a_spot_on_the_digital_edition_page_opens_its_article(page, site):
     assert page.locator("a.spot").count() >= 20
     page.get_by_role("link", name="下一版 ›").click()
     page.wait_for_url("**/edition/2024-06/2/index.html")
+
+
+def test_a_long_table_keeps_its_header_row_in_view_on_a_phone(browser, site):
+    context = _phone(browser)
+    page = context.new_page()
+    page.goto(site + ARTICLE_01)
+    box = page.locator(".table-wrap", has=page.locator("caption", has_text="本科层次职业学校"))
+    box.scroll_into_view_if_needed()
+    box.evaluate("b => b.scrollTop = 600")
+    header = box.locator("thead th").first
+    assert abs(header.bounding_box()["y"] - box.bounding_box()["y"]) < 2   # stuck to the top of its box
+    assert box.evaluate("b => b.scrollTop") > 500
+    context.close()
