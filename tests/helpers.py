@@ -137,3 +137,20 @@ def serve_folder(folder: Path):
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+def axe_problems(page) -> tuple[list[str], int]:
+    """Serious and critical axe-core violations of the page open in a Playwright page (WCAG 2.1 A/AA
+    and best practice), one line each, and how many checks passed (to know axe really ran)."""
+    assert AXE.is_file(), "axe-core is missing: run `npm ci` (make test does)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return bad, len(result["passes"])
