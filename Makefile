@@ -27,8 +27,9 @@ check: $(VENV)/installed
 	$(PY) build.py check
 
 # The tests also need a browser (Debian's chromium), zbarimg to read the printed QR codes back,
-# Java and npm for the HTML checker and axe-core, and LibreOffice to make the Word files the import tests read.
-TEST_SYSTEM := chromium zbar-tools libreoffice-writer-nogui $(shell command -v java >/dev/null || echo default-jre-headless) $(shell command -v npm >/dev/null || echo npm)
+# Java and npm for the HTML checker and axe-core, LibreOffice to make the Word files the import tests read,
+# and an OpenSSH server the deploy tests start on 127.0.0.1.
+TEST_SYSTEM := chromium zbar-tools libreoffice-writer-nogui openssh-server $(shell command -v java >/dev/null || echo default-jre-headless) $(shell command -v npm >/dev/null || echo npm)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts   # (vnu-jar's script would download a Java; we use the system's)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build needs when they are missing:
 # Pango (WeasyPrint's text layout), CJK fonts, HarfBuzz-Subset (fast font subsetting),
-# poppler-utils (pdffonts/pdftoppm for checking PDFs), libgs-common (the CMYK profile of press PDFs).
+# poppler-utils (pdffonts/pdftoppm for checking PDFs), libgs-common (the CMYK profile of press PDFs),
+# rsync and openssh-client (build.py deploy).
 # Pass extra package names as arguments.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils libgs-common "$@")
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils libgs-common rsync openssh-client "$@")
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

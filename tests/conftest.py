@@ -14,7 +14,7 @@ ENGLISH_MODULES = frozenset({
     "test_build", "test_content", "test_datablocks", "test_desk", "test_html_valid", "test_images",
     "test_incremental", "test_markup", "test_pdf", "test_print_production", "test_properties", "test_sample",
     "test_scaffold", "test_search", "test_serve", "test_trust", "test_live_reload", "test_reader",
-    "test_wechat_copy", "test_reading", "test_reading_browser",
+    "test_wechat_copy", "test_reading", "test_reading_browser", "test_deploy",
 })
 
 

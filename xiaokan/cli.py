@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .deploy import DeployError
 from .errors import ContentError, ContentErrors, display_path, environment_error
 from .i18n import N_, _
 from .output import PRINT_DIR
@@ -67,6 +68,10 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--section", required=True, help=_('栏目, e.g. 评建动态'))
     w = sub.add_parser("wechat", parents=[common], help=_('write an article as HTML to paste into the WeChat (公众号) editor'))
     w.add_argument("article", metavar="ARTICLE", help=_('its .md file, or 2024-06/<its address>'))
+    d = sub.add_parser("deploy", parents=[common], help=_('publish output/ to the web server named in site.yaml (deploy: target)'))
+    d.add_argument("--target", help=_('a folder, or user@host:/path (instead of site.yaml)'))
+    d.add_argument("--dry-run", action="store_true", help=_('list what would change on the server, change nothing'))
+    d.add_argument("--rollback", action="store_true", help=_('make the release before the live one live again'))
     return p
 
 
@@ -88,12 +93,18 @@ def main(argv: list[str], root: Path) -> int:
             return _wechat(root)(args)
         if args.command == "import":
             return _import(root, args)
+        if args.command == "deploy":
+            return _deploy(root, args, log)
         if args.command == "serve":
             from .serve import serve
 
             serve(root, args.host, args.port, pdf=not args.no_pdf, navigate=args.navigate, log=log)
             return EXIT_OK
         return _build(root, args, log)
+    except DeployError as exc:
+        print(_color("31", _("error: ")) + exc.render(), file=sys.stderr)
+        print(_('the live site was left as it was.'), file=sys.stderr)
+        return EXIT_CONTENT_ERROR
     except ContentErrors as exc:
         for error in exc.errors:
             print(_color("31", _("error: ")) + error.render(), file=sys.stderr)
@@ -158,6 +169,39 @@ def _import(root: Path, args) -> int:
         for line in lines[1:]:
             print(_color("33", line), file=sys.stderr)
         print(display_path(root / report.article))
+    return EXIT_OK
+
+
+def _deploy(root: Path, args, log) -> int:
+    from .config import load_config
+    from .deploy import deploy, parse_target, rollback
+
+    config = load_config(root / "site.yaml").deploy
+    if not (args.target or config.target):
+        raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
+                          _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
+    target = parse_target(args.target or config.target, root, config.ssh)
+    if args.rollback:
+        old, new = rollback(target)
+        log(_color("32", _('rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=new, old=old)))
+        return EXIT_OK
+    result = deploy(root, target, config, dry_run=args.dry_run)
+    if args.dry_run:
+        for name in result.uploaded:
+            print(_('  upload  {name}').format(name=name))
+        for name in result.deleted:
+            print(_('  delete  {name}').format(name=name))
+        log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}; nothing was changed').format(
+            sent=len(result.uploaded), deleted=len(result.deleted), target=target))
+        return EXIT_OK
+    if args.verbose:
+        for name in result.uploaded:
+            log(_('  uploaded {name}').format(name=name))
+    log(_color("32", _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
+                       'shared with the last release, {deleted} removed)').format(
+        target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))
+    if result.previous:
+        log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
     return EXIT_OK
 
 

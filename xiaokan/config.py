@@ -6,17 +6,19 @@ from pathlib import Path
 
 from .errors import ContentError, did_you_mean
 from .i18n import _
-from .model import Footer, PrintOptions, Section, SiteConfig
+from .model import DeployOptions, Footer, PrintOptions, Section, SiteConfig
 from .press import VARIANTS
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",
-                      "per_page", "feed_size", "trust_html", "print", "logo", "favicon", "footer"})
+                      "per_page", "feed_size", "trust_html", "print", "logo", "favicon", "footer",
+                      "deploy"})
 SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
 PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "pdf_variant", "article_starts_new_page",
                         "pages_multiple_of", "internal_notice", "qr_codes", "publish_on_site",
                         "digital_edition"})
 FOOTER_KEYS = frozenset({"copyright", "contact", "icp", "police"})
+DEPLOY_KEYS = frozenset({"target", "keep", "ssh", "bandwidth"})
 ICON_TYPES = (".svg", ".png", ".ico", ".jpg", ".jpeg", ".webp")
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
@@ -25,7 +27,7 @@ def load_config(path: Path) -> SiteConfig:
     """Read site.yaml; every unknown or invalid setting is an error naming its line."""
     if not path.is_file():
         raise ContentError(path, None, _('site.yaml is missing'), _("create it; see README.md, section 'site.yaml'"))
-    text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS | FOOTER_KEYS)
+    text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS | FOOTER_KEYS | DEPLOY_KEYS)
     raw = parse_yaml(text, path)
     lines = key_lines(text)
     if not isinstance(raw, dict):
@@ -59,6 +61,7 @@ def load_config(path: Path) -> SiteConfig:
         logo=_asset(path.parent, raw.get("logo"), "logo", fail),
         favicon=_asset(path.parent, raw.get("favicon"), "favicon", fail),
         footer=_footer(raw.get("footer") or {}, fail),
+        deploy=_deploy(raw.get("deploy") or {}, fail),
     )
 
 
@@ -73,6 +76,19 @@ def _asset(root: Path, value, key: str, fail) -> str:
         raise fail(key, _('`{key}`: assets/{name} does not exist').format(key=key, name=name),
                    _('put the file in assets/, or remove the line'))
     return name
+
+
+def _deploy(raw, fail) -> DeployOptions:
+    if not isinstance(raw, dict):
+        raise fail("deploy", _('`deploy` must be a group of settings (target, keep, ssh, bandwidth)'))
+    _reject_unknown(raw, DEPLOY_KEYS, lambda k, m, h=None: fail("deploy", m, h), "deploy")
+    group_fail = lambda k, m, h=None: fail("deploy", m, h)  # noqa: E731
+    bandwidth = str(raw.get("bandwidth") or 0).strip()
+    if not bandwidth.isdigit():
+        raise fail("deploy", _('`bandwidth` must be a whole number of KB/s, not {value!r}').format(value=bandwidth))
+    return DeployOptions(target=str(raw.get("target") or "").strip(),
+                         keep=_positive_int(raw.get("keep") or 5, "keep", group_fail),
+                         ssh=str(raw.get("ssh") or "ssh").strip(), bandwidth=int(bandwidth))
 
 
 def _footer(raw, fail) -> Footer:

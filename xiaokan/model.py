@@ -42,6 +42,15 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class DeployOptions:
+    """Where `build.py deploy` publishes output/ (see deploy.py)."""
+    target: str = ""           # a folder, or user@host:/path
+    keep: int = 5              # releases kept for --rollback
+    ssh: str = "ssh"           # the ssh command, e.g. `ssh -p 2222 -i ~/.ssh/deploy_key`
+    bandwidth: int = 0         # KB/s (rsync --bwlimit) on a link the school shares; 0: no limit
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str                 # newsletter name (masthead)
     school: str
@@ -56,6 +65,7 @@ class SiteConfig:
     logo: str = ""             # a file of assets/, beside the name in the masthead
     favicon: str = ""          # a file of assets/ (.svg, .png or .ico)
     footer: Footer = field(default_factory=Footer)
+    deploy: DeployOptions = field(default_factory=DeployOptions)
 
     def section_named(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
