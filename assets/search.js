@@ -11,8 +11,15 @@
 
   function load() {
     if (!pagefind) {
+      // The newest issue's index, with every older issue's merged in (an issue whose index cannot be
+      // loaded is left out rather than failing the search).
+      var merged = (form.dataset.merge || "").split(" ").filter(Boolean);
       pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pf) {
-        return pf.options({ baseUrl: siteRoot.pathname }).then(function () { return pf; });
+        return pf.options({ baseUrl: siteRoot.pathname }).then(function () {
+          return Promise.all(merged.map(function (path) {
+            return pf.mergeIndex(new URL(path, siteRoot).href, { baseUrl: siteRoot.pathname }).catch(function () {});
+          }));
+        }).then(function () { return pf; });
       });
     }
     return pagefind;

@@ -54,9 +54,29 @@
   if (share) {
     share.addEventListener("click", function () { copy(share.getAttribute("data-url"), share); });
   }
+  // (the QR encoder, vendored from npm's qrcode-generator, loads only when a reader asks for the code)
   var qr = document.querySelector(".share-qr"), dialog = document.getElementById("share-qr-dialog");
   if (qr && dialog && dialog.showModal) {
-    qr.addEventListener("click", function () { dialog.showModal(); });
+    var drawn = false;
+    var draw = function () {
+      var code = window.qrcode(0, "M");
+      code.addData(share.getAttribute("data-url"));
+      code.make();
+      var box = dialog.querySelector(".qr-code");
+      box.innerHTML = code.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
+      box.firstChild.setAttribute("class", "qr");
+      box.firstChild.setAttribute("aria-hidden", "true");
+      drawn = true;
+    };
+    qr.addEventListener("click", function () {
+      dialog.showModal();
+      if (drawn) { return; }
+      if (window.qrcode) { draw(); return; }
+      var script = document.createElement("script");
+      script.src = dialog.getAttribute("data-qr-script");
+      script.onload = draw;
+      document.head.appendChild(script);
+    });
     dialog.addEventListener("click", function (event) { if (event.target === dialog) { dialog.close(); } });
   }
 

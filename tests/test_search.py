@@ -41,3 +41,25 @@ def test_no_search_on_a_fresh_site_builds_no_index(mini):
     assert run_build(mini, "build", "--no-pdf", "--no-search").code == 0
     assert not (mini / "output/pagefind").exists()
     assert (mini / "output/search/index.html").is_file()
+
+
+def older_issue(site) -> None:
+    write(site, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n日期: 2024-06-30\n")
+    write(site, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n去年的产教融合基地验收。\n")
+
+
+def test_each_issue_has_its_own_index_and_an_edit_reindexes_only_its_issue(mini):
+    older_issue(mini)
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    newest, older = mini / "output/pagefind", mini / "output/pagefind/issues/2024-06"
+    assert (newest / "pagefind.js").is_file() and entry(mini)["languages"]["zh"]["page_count"] == 3
+    assert json.loads((older / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["zh"]["page_count"] == 1
+    assert not (older / "pagefind.js").exists() and not (newest / "pagefind-ui.js").exists()   # (only what is used)
+    search_page = (mini / "output/search/index.html").read_text(encoding="utf-8")
+    assert 'data-merge="pagefind/issues/2024-06/"' in search_page
+    before_old, before_new = snapshot(older), snapshot(mini / "output/pagefind/fragment")
+    write(mini, "content/2024-07/01-first.md",
+          (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8").replace("这是第一段", "这是改过的第一段"))
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert snapshot(older) == before_old                                      # the older issue was not indexed again
+    assert snapshot(mini / "output/pagefind/fragment") != before_new           # the edited one was

@@ -403,7 +403,7 @@ def test_damaged_cached_pdf_is_rendered_again_not_published(mini):
 
 def test_search_index_follows_the_site_title_and_survives_damage(mini):
     def index_key() -> str:
-        return json.loads((mini / ".cache/build/pagefind/key.json").read_text(encoding="utf-8"))["key"]
+        return json.loads((mini / ".cache/build/pagefind/2024-07/key.json").read_text(encoding="utf-8"))["key"]
 
     assert run_build(mini, "build", "--no-pdf").code == 0
     before = index_key()
@@ -411,7 +411,7 @@ def test_search_index_follows_the_site_title_and_survives_damage(mini):
     write(mini, "site.yaml", text.replace("title: 测试简报", "title: 新名字简报"))
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert index_key() != before   # the results show the newsletter's name: re-indexed
-    (mini / ".cache/build/pagefind/pagefind-entry.json").write_text("{damaged", encoding="utf-8")
+    (mini / ".cache/build/pagefind/2024-07/pagefind-entry.json").write_text("{damaged", encoding="utf-8")
     article(mini, "05-new.md", "新的正文。")
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert json.loads((mini / "output/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))

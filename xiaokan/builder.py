@@ -45,7 +45,7 @@ from .parallel import map_indices
 from .preflight import content_findings
 from .references import reference_problems
 from .render import cn_date, make_environment, render_page
-from .search import search_index, search_key
+from .search import search_indexes
 from .svgsafe import clean_svg_copy
 from .urls import source_path
 
@@ -58,6 +58,7 @@ class BuildOptions:
     pdf: bool = True                      # render PDFs whose inputs changed (else reuse cached ones only)
     issue_ids: tuple[str, ...] = ()       # limit PDF rendering to these issues (empty: all)
     search: bool = True                   # re-index for search when articles changed (else reuse the last index)
+    cards: bool = True                    # draw missing social cards (else publish the cached ones only)
     out_dir: Path | None = None
     stale_pdf: bool = False               # the live preview: publish an issue's last PDF while a new one renders
     strict: bool = False                  # `pdf --strict`: a preflight warning stops the build
@@ -169,14 +170,19 @@ def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dic
 
 def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], files: dict[str, bytes],
                   out_dir: Path, refresh: bool) -> dict[str, Path]:
-    """The search index of the article pages (re-indexed only when one of them changed)."""
-    def read_pages() -> dict[str, bytes | Path]:   # new pages from memory, kept ones from output/
-        return {path: files[path] if path in files else out_dir / path for path in article_keys}
+    """The search indexes of the article pages, one per issue (an issue is re-indexed only when one of
+    its article pages changed)."""
+    issues = {issue.id: {} for issue in site.issues if issue.articles}
+    for path, key in article_keys.items():
+        issues[path.split("/", 1)[0]][path] = key
+
+    def read_page(path: str) -> bytes | Path:   # new pages from memory, kept ones from output/
+        return files[path] if path in files else out_dir / path
     try:
-        return search_index(cache.dir, search_key(article_keys), read_pages, site.config.language, refresh)
+        return search_indexes(cache.dir, issues, read_page, site.config.language, refresh)
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
         raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=exc),
-                           _('run `make build` once to install Pagefind (pip package pagefind[extended])')) from exc
+                           _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
 
 
 def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path) -> IssuePrint:
@@ -253,9 +259,10 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
         warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
         prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition")
-    copies.update(make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
-                             root / ".cache" / "cards"))
-    pages = plan_pages(site, bodies, prints)
+    cards = make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
+                       root / ".cache" / "cards", draw=options.cards)
+    copies.update(cards)
+    pages = plan_pages(site, bodies, prints, frozenset(cards))
     files: dict[str, bytes] = {}
     kept: list[str] = []
     stale, article_keys = [], {}
@@ -287,7 +294,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     with build_lock(root):
         check_output_dir(root, out_dir, explicit=options.out_dir is not None)
         recover_interrupted(out_dir)
-        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.strict, options.drafts)))
+        stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.cards, options.strict,
+                                        options.drafts)))
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],

@@ -41,7 +41,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", parents=[common], help=_('build the website and the PDFs into output/'))
     b.add_argument("--no-pdf", action="store_true", help=_('skip rendering PDFs (cached up-to-date PDFs are still published)'))
-    b.add_argument("--no-search", action="store_true", help=_('skip the search index (the last one built is still published)'))
+    b.add_argument("--no-search", action="store_true",
+                   help=_('a quick build: skip the search index and new social cards (the last ones made are still published)'))
     b.add_argument("--output", type=Path, help=_('write the site here instead of output/'))
     pdf = sub.add_parser("pdf", parents=[common], help=_('build the site and (re)render the PDF of the issues named (default: all)'))
     pdf.add_argument("issues", nargs="*", metavar="ISSUE-ID", help=_('e.g. 2024-06'))
@@ -132,7 +133,7 @@ def _build(root: Path, args, log) -> int:
         _known_issues(root, args.issues)
         options = BuildOptions(pdf=True, issue_ids=tuple(args.issues), strict=args.strict)
     else:
-        options = BuildOptions(pdf=not args.no_pdf, search=not args.no_search, out_dir=args.output)
+        options = BuildOptions(pdf=not args.no_pdf, search=not args.no_search, cards=not args.no_search, out_dir=args.output)
     report = build(root, options, log)
     for warning in report.warnings:
         print(_color("33", warning.render()), file=sys.stderr)

@@ -11,6 +11,7 @@ from .edition import Edition
 from .markup import Body
 from .model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
 from .reading import Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
+from .search import bundle_url
 from .slugs import tag_slugs
 from .urls import root_prefix
 
@@ -52,20 +53,25 @@ class IssuePrint:
     edition: Edition | None     # 数字报
 
 
-def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint] | None = None) -> list[Page]:
+def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint] | None = None,
+               cards: frozenset[str] = frozenset()) -> list[Page]:
     """All pages of the site. bodies maps Article.url to its rendered body; prints, an issue's id to
-    its print edition (when one was made)."""
+    its print edition (when one was made); cards, the output paths of the social cards there are."""
     prints = prints or {}
+
+    def card(url: str) -> str | None:
+        return card_path(url) if card_path(url) in cards else None
+
     slugs = tag_slugs({t for a in site.articles for t in a.tags})
     views = {a.url: _view(a, issue.title, bodies[a.url].html, slugs) for issue in site.issues for a in issue.articles}
     sections = site.config.sections
     related = RelatedArticles(site.articles)
-    pages = [_home(site, views, prints)]
+    pages = [_home(site, views, prints, card)]
     for issue in site.issues:
-        pages.append(_issue_page(site, issue, views, prints.get(issue.id)))
+        pages.append(_issue_page(site, issue, views, prints.get(issue.id), card(issue.url)))
         edition = prints[issue.id].edition if issue.id in prints else None
         if edition:
-            pages += _edition_pages(issue, edition, views)
+            pages += _edition_pages(issue, edition, views, card(issue.url))
         ordered = reading_order(issue, sections)
         for i, article in enumerate(ordered):
             prev = ordered[i - 1] if i > 0 else None
@@ -73,7 +79,7 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
             pages.append(_page(f"{article.url}index.html", "article.html", views[article.url].description,
                                article.title, view=views[article.url], issue=issue,
                                section=site.config.section_named(article.section),
-                               prev=prev, next=nxt, og_type="article", card=card_path(article.url),
+                               prev=prev, next=nxt, og_type="article", card=card(article.url),
                                related=[views[a.url] for a in related.of(article)],
                                edition_link=edition.url(edition.page_of(article.slug) or 1) if edition else None,
                                edition_number=edition.page_of(article.slug) if edition else None))
@@ -92,8 +98,9 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
         members = [a for a in newest_first if tag.name in a.tags]
         pages += _paginated(f"tags/{tag.slug}/", "tag.html", members, site.config.per_page,
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
+    indexed = [issue for issue in site.issues if issue.articles]
     pages.append(_page("search/index.html", "search.html", f"搜索{site.config.title}的全部文章", "搜索",
-                       robots="noindex", filter_sections=tuple(s.name for s in site.config.sections),
+                       robots="noindex", merged_indexes=[bundle_url(i.id, False) for i in indexed[1:]], filter_sections=tuple(s.name for s in site.config.sections),
                        filter_years=tuple(sorted({str(a.date.year) for a in site.articles}, reverse=True))))
     # Served for any missing address, at any depth: its links must not depend on where it is shown.
     not_found = _page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex")
@@ -141,21 +148,22 @@ def _page(path: str, template: str, description: str, title: str, **context) -> 
     return Page(path, template, context)
 
 
-def _home(site: Site, views: dict[str, ArticleView], prints: dict[str, IssuePrint]) -> Page:
+def _home(site: Site, views: dict[str, ArticleView], prints: dict[str, IssuePrint], card) -> Page:
     latest = site.issues[0] if site.issues else None
     groups = _groups(latest, site.config.sections, views) if latest else []
     lead = views[lead_article(latest, site.config.sections).url] if latest and latest.articles else None
     earlier = [(issue, _cover(issue, prints.get(issue.id))) for issue in site.issues[1:7]]
     return _page("index.html", "home.html", site.config.description or site.config.title, "",
                  issue=latest, groups=groups, lead=lead, earlier=earlier, more=len(site.issues) > 7,
-                 print=prints.get(latest.id) if latest else None, card=card_path(latest.url) if latest else None)
+                 print=prints.get(latest.id) if latest else None, card=card(latest.url) if latest else None)
 
 
-def _issue_page(site: Site, issue: Issue, views: dict[str, ArticleView], issue_print: IssuePrint | None) -> Page:
+def _issue_page(site: Site, issue: Issue, views: dict[str, ArticleView], issue_print: IssuePrint | None,
+                card: str | None) -> Page:
     description = issue.summary or f"{site.config.title} {issue.title}目录"
     lead = views[lead_article(issue, site.config.sections).url] if issue.articles else None
     return _page(f"{issue.url}index.html", "issue.html", description, issue.title, issue=issue, lead=lead,
-                 groups=_groups(issue, site.config.sections, views), print=issue_print, card=card_path(issue.url),
+                 groups=_groups(issue, site.config.sections, views), print=issue_print, card=card,
                  cover=_cover(issue, issue_print))
 
 
@@ -168,7 +176,7 @@ def _cover(issue: Issue, issue_print: IssuePrint | None) -> str | None:
     return None
 
 
-def _edition_pages(issue: Issue, edition: Edition, views: dict[str, ArticleView]) -> list[Page]:
+def _edition_pages(issue: Issue, edition: Edition, views: dict[str, ArticleView], card: str | None) -> list[Page]:
     articles = {a.slug: views[a.url] for a in issue.articles}
     pages = []
     for page in edition.pages:
@@ -178,8 +186,7 @@ def _edition_pages(issue: Issue, edition: Edition, views: dict[str, ArticleView]
                            issue=issue, edition=edition, edition_page=page, articles=articles,
                            prev_url=edition.url(number - 1) if number > 1 else None,
                            next_url=edition.url(number + 1) if number < len(edition.pages) else None,
-                           page_urls=[edition.url(p.number) for p in edition.pages],
-                           card=card_path(issue.url)))
+                           page_urls=[edition.url(p.number) for p in edition.pages], card=card))
     return pages
 
 

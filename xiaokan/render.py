@@ -11,7 +11,6 @@ from .errors import ContentError
 from .i18n import _
 from .model import Site
 from .pages import Page
-from .qr import qr_svg
 from .urls import rebase
 
 
@@ -42,7 +41,6 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}   # < > & ' stay escaped
     env.filters["cn_date"] = cn_date
     env.filters["rebase"] = rebase   # a body's site links, for where it is shown (urls.py)
-    env.filters["qr_svg"] = qr_svg   # the share dialog's QR code of a page's address
     env.filters["file_size"] = file_size
     # Globals are the site settings only: anything else a page shows comes in its own context,
     # so that the page's fingerprint (cache.py) covers it.

@@ -1,10 +1,11 @@
-"""Full-text search for a static host: a Pagefind index of the article pages, written to output/pagefind/.
+"""Full-text search for a static host: Pagefind indexes of the article pages, one per issue.
 
-Pagefind's extended build (PyPI `pagefind[extended]`) segments Chinese into words, so 职业本科 finds
-职业本科 and 双师型 finds 双师型. Only the article pages are indexed, and within them only the
-element marked data-pagefind-body (title and body, not navigation). The index is kept in
-.cache/build/pagefind/ and rebuilt only when an article page changed; output/ gets copies, which
-stay untouched while the index is unchanged.
+Only the article pages are indexed, and within them only the element marked data-pagefind-body
+(title and body, not navigation). Each issue has its own index (a Pagefind bundle), kept in
+.cache/build/pagefind/<issue>/ and made again only when one of its article pages changed, so an edit
+re-indexes one issue, not the archive. The newest issue's bundle is published as output/pagefind/,
+the others as output/pagefind/issues/<issue>/; the search page loads the first and merges the others
+in the browser (Pagefind's mergeIndex), so a search covers the whole archive.
 """
 from __future__ import annotations
 
@@ -13,12 +14,19 @@ import json
 import re
 import shutil
 import subprocess
-import sys
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from pathlib import Path
 from typing import Callable
 
 INDEX_DIR = "pagefind"
+
+
+ISSUES_DIR = "issues"      # output/pagefind/issues/<issue>/: the older issues' bundles
+# What the search page needs of a bundle; Pagefind's own UI files are not used. A merged bundle is
+# searched with the main bundle's program (wasm), so it needs only its index.
+_INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
+_PROGRAM_FILES = ("pagefind.js", "pagefind-worker.js", ".pagefind")
 
 
 def search_key(pages: dict[str, str]) -> str:
@@ -29,26 +37,58 @@ def search_key(pages: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def search_index(cache_dir: Path, key: str, read_pages: Callable[[], dict[str, bytes | Path]],
-                 language: str, refresh: bool = True) -> dict[str, Path]:
-    """output path -> file of the index, for output/pagefind/. read_pages gives {page path: its HTML,
-    or the file that holds it} and is called only when the index must be (re)built. With refresh False nothing is indexed: the last
-    index is published as it is, even if stale, or none (the live preview does not wait for it)."""
-    folder = cache_dir / INDEX_DIR
-    current = _intact_key(folder)
-    if current is None and not refresh:
-        return {}
-    if current != key and refresh:
-        staging = cache_dir / (INDEX_DIR + ".new")
-        shutil.rmtree(staging, ignore_errors=True)
-        _write_index(read_pages(), staging / INDEX_DIR, language)
-        _keep_unchanged(folder, staging / INDEX_DIR)
-        _seal(staging / INDEX_DIR, key)
-        shutil.rmtree(folder, ignore_errors=True)
-        (staging / INDEX_DIR).rename(folder)
-        shutil.rmtree(staging, ignore_errors=True)
-    return {f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != SEAL}
+def bundle_url(issue_id: str, newest: bool) -> str:
+    """Where an issue's bundle is published, from the site root."""
+    return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
+
+
+def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_page: Callable[[str], bytes | Path],
+                   language: str, refresh: bool = True) -> dict[str, Path]:
+    """output path -> file of the indexes, for output/pagefind/. issues: issue id (newest first) -> {its
+    article pages' paths: their fingerprints}; read_page gives a page's HTML (or the file that holds
+    it) and is called only for issues to index again. With refresh False nothing is indexed: the last
+    index of each issue is published as it is, even if stale, or none (the preview does not wait)."""
+    root = cache_dir / INDEX_DIR
+    stale = []
+    for issue_id, pages in issues.items():
+        current = _intact_key(root / issue_id)
+        if refresh and current != search_key(pages):
+            stale.append(issue_id)
+    if stale:
+        from .parallel import workers
+
+        def index(issue_id: str) -> None:
+            _index_issue(root / issue_id, search_key(issues[issue_id]),
+                         {path: read_page(path) for path in issues[issue_id]}, language)
+
+        # (each run of Pagefind is a process of its own: threads are enough to keep the cores busy)
+        with ThreadPoolExecutor(max(1, workers())) as pool:
+            list(pool.map(index, stale))
+    for folder in root.iterdir() if root.is_dir() else ():
+        if folder.name not in issues:   # an issue deleted or renamed (or the single index of before)
+            shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+    files: dict[str, Path] = {}
+    for n, issue_id in enumerate(issues):
+        folder = root / issue_id
+        if _intact_key(folder) is None:
+            continue
+        wanted = _INDEX_FILES + (_PROGRAM_FILES if n == 0 else ())
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_file() and path.name != SEAL and any(rel.startswith(w) or rel.endswith(w) for w in wanted):
+                files[bundle_url(issue_id, n == 0) + rel] = path
+    return files
+
+
+def _index_issue(folder: Path, key: str, pages: dict[str, bytes | Path], language: str) -> None:
+    staging = folder.with_name(folder.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    _write_index(pages, staging / INDEX_DIR, language)
+    _keep_unchanged(folder, staging / INDEX_DIR)
+    _seal(staging / INDEX_DIR, key)
+    shutil.rmtree(folder, ignore_errors=True)
+    (staging / INDEX_DIR).rename(folder)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 # Pagefind segments Chinese with jieba when it indexes and with the browser's Intl.Segmenter when it
@@ -128,7 +168,9 @@ def _write_index(pages: dict[str, bytes | Path], dest: Path, language: str) -> N
         target.parent.mkdir(parents=True, exist_ok=True)
         page = html if isinstance(html, bytes) else html.read_bytes()
         target.write_bytes(for_index(page.decode("utf-8")).encode("utf-8"))
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(dest),
+    from pagefind_bin import get_executable
+
+    command = [str(get_executable()), "--site", str(site), "--output-path", str(dest),
                "--force-language", language.split("-")[0].lower(), "--keep-index-url", "--silent"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)

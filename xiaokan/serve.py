@@ -19,12 +19,14 @@ from typing import Callable
 from urllib.parse import unquote
 
 from .builder import BuildOptions, BuildReport, build
+from .content import is_editor_temp_file
 from .errors import ContentError, ContentErrors, environment_error
 from .i18n import _
 from .output import PREVIEW_DIR
 
 WATCHED = ("content", "templates", "assets", "site.yaml")
-POLL_SECONDS = 0.15
+# After the first change, wait this long for more (an editor's save can be several writes) before building.
+QUIET_MS = 30
 STATE_PATH = "/__xiaokan__/state"
 WECHAT_PATH = "/__xiaokan__/wechat/"   # + 2024-06/<slug>/: the 公众号版 of an article, in the preview only
 CHANGES_PATH = "/__xiaokan__/changes/"   # + 2024-06/: 修改对照, the text now against the last proof
@@ -107,9 +109,9 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     def rebuild(changed_files: list[Path]) -> None:
         started = time.perf_counter()
         try:
-            # The search index is built at start; edits reuse it rather than wait for Pagefind.
-            report = build(root, BuildOptions(pdf=False, search=not changed_files, stale_pdf=True, drafts=True,
-                                              out_dir=out_dir), lambda msg: None)
+            # The search index and social cards are made at start; edits reuse them rather than wait.
+            report = build(root, BuildOptions(pdf=False, search=not changed_files, cards=not changed_files,
+                                              stale_pdf=True, drafts=True, out_dir=out_dir), lambda msg: None)
         except ContentErrors as exc:
             _failed(state, [e.render() for e in exc.errors], log)
             return
@@ -133,16 +135,13 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         if pdf_worker and article is not None:
             pdf_worker.request(report, article.issue_id, on_done=lambda: loop.add_callback(rebuild, []))
 
-    watcher = _Watcher(root)
     loop = ioloop.IOLoop.current()
 
-    def poll() -> None:
-        changed = watcher.changes()
-        if changed:
-            log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
-                                             + (" …" if len(changed) > 3 else "")))
-            rebuild(changed)
-            LiveReloadHandler.reload_waiters(path="*")
+    def saved(changed: list[Path]) -> None:
+        log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
+                                         + (" …" if len(changed) > 3 else "")))
+        rebuild(changed)
+        LiveReloadHandler.reload_waiters(path="*")
 
     log(_('building …'))
     rebuild([])
@@ -150,9 +149,11 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         for issue in state.report.site.issues[:1]:
             pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
     server = QuietServer(app=_site_app(out_dir, state, navigate, _base_path(root)))
-    server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: we poll ourselves
+    server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: ours tells it
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0               # reload on every save, however quick
-    ioloop.PeriodicCallback(poll, POLL_SECONDS * 1000).start()
+    stop = threading.Event()
+    threading.Thread(target=_watch, args=(root, lambda changed: loop.add_callback(saved, changed), stop),
+                     daemon=True).start()
     if host in ("127.0.0.1", "localhost"):
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it)")
             .format(host=host, port=port))
@@ -207,32 +208,20 @@ def _short(root: Path, path: Path) -> str:
         return str(path)
 
 
-class _Watcher:
-    """mtimes of every watched file; changes() returns what was added, changed or removed since last call."""
+def _watch(root: Path, on_change: Callable[[list[Path]], None], stop: threading.Event) -> None:
+    """Call on_change with the files saved, as the operating system reports them (inotify, FSEvents,
+    ReadDirectoryChanges through watchfiles): no scanning of the tree, no CPU while nothing changes."""
+    from watchfiles import watch
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.seen = self._scan()
+    paths = [root / name for name in WATCHED if (root / name).exists()]
+    for changes in watch(*paths, watch_filter=lambda _change, path: not _is_temporary(Path(path)),
+                         step=QUIET_MS, debounce=1000, stop_event=stop, raise_interrupt=False):
+        on_change(sorted({Path(path) for _change, path in changes}))
 
-    def _scan(self) -> dict[Path, int]:
-        found = {}
-        for name in WATCHED:
-            top = self.root / name
-            paths = [top] if top.is_file() else (p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
-            for path in paths:
-                if path.name.startswith((".", "~")) or path.suffix in (".swp", ".tmp"):
-                    continue   # editors' temporary files
-                try:
-                    found[path] = path.stat().st_mtime_ns
-                except OSError:
-                    continue
-        return found
 
-    def changes(self) -> list[Path]:
-        now = self._scan()
-        changed = sorted(p for p in now.keys() | self.seen.keys() if now.get(p) != self.seen.get(p))
-        self.seen = now
-        return changed
+def _is_temporary(path: Path) -> bool:
+    """Editors' lock, swap and backup files, never content (content.is_editor_temp_file), and folders."""
+    return is_editor_temp_file(path.name) or path.suffix in (".swp", ".tmp")
 
 
 class _PdfWorker:

@@ -2,6 +2,8 @@
 dark mode (with axe), charts whose labels never overlap, and the 数字报's clickable pages."""
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from PIL import Image
 
@@ -52,7 +54,7 @@ def test_back_to_top_appears_after_a_screen_and_takes_the_reader_up(page, site):
     page.wait_for_function("window.scrollY === 0")
 
 
-def test_share_copies_the_address_and_shows_a_qr_code(browser, site):
+def test_share_copies_the_address_and_shows_a_qr_code_that_scans_to_it(browser, site, tmp_path):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(site + ARTICLE_01)
@@ -63,6 +65,9 @@ def test_share_copies_the_address_and_shows_a_qr_code(browser, site):
     qr = page.locator("#share-qr-dialog svg.qr")
     qr.wait_for(state="visible")
     assert qr.bounding_box()["width"] >= 150   # big enough to scan from a screen
+    qr.screenshot(path=str(tmp_path / "qr.png"))
+    scanned = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")], capture_output=True, text=True)
+    assert scanned.stdout.strip() == "https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/"
     page.keyboard.press("Escape")
     assert not qr.is_visible()
     context.close()
@@ -185,3 +190,20 @@ def test_a_long_table_keeps_its_header_row_in_view_on_a_phone(browser, site):
     assert abs(header.bounding_box()["y"] - box.bounding_box()["y"]) < 2   # stuck to the top of its box
     assert box.evaluate("b => b.scrollTop") > 500
     context.close()
+
+
+def test_search_covers_every_issue_through_merged_indexes(browser, tmp_path):
+    from helpers import FIXTURES, copy_site
+
+    root = copy_site(FIXTURES / "mini", tmp_path / "site")
+    write(root, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n日期: 2024-06-30\n")
+    write(root, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n去年的产教融合基地验收，这是第一段。\n")
+    assert run_build(root, "build", "--no-pdf").code == 0
+    page = browser.new_page()
+    for base in serve_folder(root / "output"):
+        for query, expected in (("产教融合基地", {"上一期的旧闻"}), ("这是第一段", {"上一期的旧闻", "第一篇新闻"})):
+            page.goto(base + "search/index.html?q=" + query)
+            page.wait_for_function("/找到|没有找到/.test(document.getElementById('search-status').textContent)")
+            titles = set(page.eval_on_selector_all("#search-results a.article-link", "a => a.map(x => x.textContent)"))
+            assert titles == expected, (query, titles)
+    page.close()
