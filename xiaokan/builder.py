@@ -21,7 +21,7 @@ from .cache import (
     read_pickle,
     write_pickle,
 )
-from .cards import Card, card_path, make_cards
+from .cards import CARD_ISSUES, Card, card_path, make_cards
 from .content import load_site
 from .datablocks import BlockError
 from .edition import make_edition
@@ -42,7 +42,7 @@ from .output import (
 )
 from .pages import IssuePrint, plan_pages
 from .parallel import map_indices
-from .preflight import content_findings
+from .preflight import content_findings, site_findings
 from .references import reference_problems
 from .render import cn_date, make_environment, render_page
 from .search import search_indexes
@@ -200,15 +200,18 @@ def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: 
 
 
 def social_cards(site: Site) -> list[Card]:
-    """The og:image of every article page and issue page (the home page shows the latest issue's)."""
+    """The og:image of every issue page (the home page shows the latest issue's) and of the articles of
+    the newest CARD_ISSUES issues, which are the ones shared in chats; an older article shows its
+    issue's card (at ~3 ms a card, an archive of thousands would otherwise draw for seconds)."""
     config = site.config
     cards = []
-    for issue in site.issues:
+    for n, issue in enumerate(site.issues):
         numbers = f"总第{issue.total_number}期 · " if issue.total_number else ""
         cards.append(Card(card_path(issue.url), config.title, config.school, f"{config.title} {issue.title}",
                           f"{numbers}{cn_date(issue.date)}"))
-        cards += [Card(card_path(a.url), config.title, config.school, a.title,
-                       f"「{a.section}」 · {issue.title} · {cn_date(a.date)}") for a in issue.articles]
+        if n < CARD_ISSUES:
+            cards += [Card(card_path(a.url), config.title, config.school, a.title,
+                           f"「{a.section}」 · {issue.title} · {cn_date(a.date)}") for a in issue.articles]
     return cards
 
 
@@ -249,7 +252,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
 
     pdfs: dict[str, Path] = {}
     pdf_status: dict[str, str] = {}
-    warnings = list(loaded.warnings)
+    warnings = list(loaded.warnings) + (site_findings(site) if site.issues else [])
     for issue in site.issues:
         warnings += content_findings(site, issue, bodies)
     prints: dict[str, IssuePrint] = {}

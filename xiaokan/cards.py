@@ -13,9 +13,10 @@ from pathlib import Path
 from .parallel import map_indices
 
 SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least
-STYLE = "2"                   # bump when the drawing changes: cached cards are made again
+STYLE = "3"                   # bump when the drawing changes: cached cards are made again
 RED, PAPER, INK, MUTED = (140, 28, 19), (251, 248, 244), (31, 35, 40), (87, 96, 106)
 CARD_NAME = "card.jpg"
+CARD_ISSUES = 3               # articles of the newest issues get a card of their own; older ones their issue's
 _NO_LINE_START = "，。、；：！？）》」』”’…"
 
 
@@ -74,27 +75,39 @@ def _font(family: str, size: int):
         return ImageFont.load_default(size)
 
 
-def _lines(draw, text: str, font, width: int, most: int) -> list[str]:
+def _lines(text: str, font, width: int, most: int) -> list[str]:
     """Break a title into lines that fit `width` (character by character: Chinese has no spaces), at
-    most `most` lines, the last one ending in … when the title is longer."""
-    lines, line = [], ""
+    most `most` lines, the last one ending in … when the title is longer. Widths are summed from each
+    character's advance, measured once per font (a title is a few dozen characters of a few hundred)."""
+    def advance(char: str) -> float:
+        return _advance(font, char)
+
+    lines, line, used = [], "", 0.0
     for char in text:
+        step = advance(char)
         # (a closing mark stays with the line before it, as 禁则 asks: it may stand in the margin)
-        if draw.textlength(line + char, font=font) > width and line and char not in _NO_LINE_START:
+        if used + step > width and line and char not in _NO_LINE_START:
             lines.append(line)
-            line = char.lstrip()
+            line, used = char.lstrip(), step if char.strip() else 0.0
         else:
-            line += char
+            line, used = line + char, used + step
     lines.append(line)
     if len(lines) > most:
         lines = lines[:most]
-        while lines[-1] and draw.textlength(lines[-1] + "…", font=font) > width:
+        while lines[-1] and sum(map(advance, lines[-1] + "…")) > width:
             lines[-1] = lines[-1][:-1]
         lines[-1] += "…"
     return lines
 
 
-def _draw(card: Card, logo: Path | None, target: Path) -> None:
+@cache
+def _advance(font, char: str) -> float:
+    return font.getlength(char)
+
+
+@cache
+def _background(masthead: str, school: str, logo: Path | None):
+    """What every card of a site shares: the red band with the emblem, the name and the school, the rule."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", SIZE, PAPER)
@@ -107,20 +120,29 @@ def _draw(card: Card, logo: Path | None, target: Path) -> None:
             emblem = emblem.convert("RGBA").resize((88, 88))
             image.paste(emblem, (64, 22), emblem)
         x = 172
-    draw.text((x, 66), card.masthead, font=_font("Noto Serif CJK SC:bold", 52), fill="white", anchor="lm")
-    if card.school:
-        draw.text((width - 64, 66), card.school, font=_font("Noto Sans CJK SC", 28), fill=(255, 232, 228), anchor="rm")
+    draw.text((x, 66), masthead, font=_font("Noto Serif CJK SC:bold", 52), fill="white", anchor="lm")
+    if school:
+        draw.text((width - 64, 66), school, font=_font("Noto Sans CJK SC", 28), fill=(255, 232, 228), anchor="rm")
+    draw.line((64, height - 90, width - 64, height - 90), fill=RED, width=3)
+    return image
+
+
+def _draw(card: Card, logo: Path | None, target: Path) -> None:
+    from PIL import ImageDraw
+
+    image = _background(card.masthead, card.school, logo).copy()
+    draw = ImageDraw.Draw(image)
+    width, height = SIZE
     for size, most in ((64, 3), (54, 4)):
         title_font = _font("Noto Sans CJK SC:bold", size)
-        lines = _lines(draw, card.title, title_font, width - 128, most)
+        lines = _lines(card.title, title_font, width - 128, most)
         if not lines[-1].endswith("…") or size == 54:
             break
     y = 132 + (height - 132 - 90 - len(lines) * size * 1.35) / 2 + size * 0.675
     for line in lines:
         draw.text((64, y), line, font=title_font, fill=INK, anchor="lm")
         y += size * 1.35
-    draw.line((64, height - 90, width - 64, height - 90), fill=RED, width=3)
     draw.text((64, height - 48), card.footer, font=_font("Noto Sans CJK SC", 30), fill=MUTED, anchor="lm")
     temp = target.with_suffix(f".{os.getpid()}.tmp")
-    image.save(temp, "JPEG", quality=85, optimize=True)
+    image.save(temp, "JPEG", quality=82)
     os.replace(temp, target)

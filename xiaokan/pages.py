@@ -79,7 +79,7 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
             pages.append(_page(f"{article.url}index.html", "article.html", views[article.url].description,
                                article.title, view=views[article.url], issue=issue,
                                section=site.config.section_named(article.section),
-                               prev=prev, next=nxt, og_type="article", card=card(article.url),
+                               prev=prev, next=nxt, og_type="article", card=card(article.url) or card(issue.url),
                                related=[views[a.url] for a in related.of(article)],
                                edition_link=edition.url(edition.page_of(article.slug) or 1) if edition else None,
                                edition_number=edition.page_of(article.slug) if edition else None))

@@ -23,8 +23,8 @@ _CAPTION = re.compile(r'<p class="caption"[^>]*>(.*?)</p>', re.S)
 _AFTER_PHOTO = re.compile(r"(<img\b[^>]*>\s*(</a>)?\s*</p>|</figure>|</picture>)\s*$")
 
 
-def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
-    """Findings that need no PDF: where the QR codes point, captions standing for photos."""
+def site_findings(site: Site) -> list[ContentWarning]:
+    """Findings about the settings of every issue's PDF: where the QR codes point."""
     findings = []
     if is_placeholder(site.config.base_url) and site.config.print.qr_codes is not False:
         config = site.root / "site.yaml"
@@ -35,6 +35,12 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
         else:
             findings.append(ContentWarning(
                 config, line, _("the PDF has no QR codes while base_url is the placeholder {base_url}; they are printed once it is the newsletter's real web address").format(base_url=site.config.base_url), kind="notice"))
+    return findings
+
+
+def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
+    """Findings that need no PDF: captions standing for photos."""
+    findings = []
     for article in issue.articles:
         html = bodies[article.url].html
         for caption in _CAPTION.finditer(html):
