@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/serve_latency.py [--articles 1000] [--edits 5]
 
---articles 0 uses the sample issue in content/. Includes the watcher's polling interval.
+--articles 0 uses the sample issue in content/. Includes the time the watcher takes to report a save.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def main() -> None:
             server.wait(10)
     label = f"{args.articles} articles" if args.articles else "the sample issue"
     print(f"edit-to-page latency on {label}: median {statistics.median(latencies) * 1000:.0f} ms, "
-          f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} saves (polling every 150 ms)")
+          f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} saves (file watching by OS events)")
 
 
 if __name__ == "__main__":

@@ -195,7 +195,7 @@ class TemplateDigests:
             return self._done[name]
         source, _, _ = self.env.loader.get_source(self.env, name)
         digest = hashlib.sha256(name.encode() + source.encode())
-        for ref in sorted(meta.find_referenced_templates(self.env.parse(source)), key=str):
+        for ref in _references(self.env, name, source):
             if ref is None:   # a template name computed at render time: depend on every template
                 for other in sorted(self.env.list_templates()):
                     digest.update(self.env.loader.get_source(self.env, other)[0].encode())
@@ -205,25 +205,45 @@ class TemplateDigests:
         return self._done[name]
 
 
+_REFERENCES: dict[tuple[str, str], list] = {}   # (name, source) -> templates it refers to, across builds
+
+
+def _references(env: jinja2.Environment, name: str, source: str) -> list:
+    """The templates a template extends, includes and imports (parsed once per version of its source:
+    the live preview builds again on every save)."""
+    key = (name, source)
+    if key not in _REFERENCES:
+        _REFERENCES[key] = sorted(meta.find_referenced_templates(env.parse(source)), key=str)
+    return _REFERENCES[key]
+
+
 # Fields that templates never see directly (bodies reach them as rendered HTML in ArticleView).
 _UNSEEN_FIELDS = {"body_md", "body_line"}
 
 
+# Digests of frozen dataclass instances, kept across the builds of one process (the live preview):
+# the articles and views of unchanged files are the same objects from save to save, and cannot change.
+_FROZEN: dict[int, tuple[object, bytes]] = {}
+_FROZEN_LIMIT = 200_000
+
+
 class Fingerprints:
-    """Stable digests of page contexts. Each dataclass instance is digested once per build; other
-    values are serialised (type and repr) into their container's digest."""
+    """Stable digests of page contexts. Each dataclass instance is digested once per build (a frozen
+    one once per process); other values are serialised (type and repr) into their container's digest."""
 
     _SCALARS = (str, int, float, bool, type(None), date, Path)
 
     def __init__(self):
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
+        if len(_FROZEN) > _FROZEN_LIMIT:
+            _FROZEN.clear()
 
     def of(self, value) -> bytes:
         kind = type(value)
         if kind in self._SCALARS or isinstance(value, self._SCALARS):
             return kind.__name__.encode() + b":" + repr(value).encode() + b"\0"
-        hit = self._memo.get(id(value))
+        hit = self._memo.get(id(value)) or _FROZEN.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -233,7 +253,8 @@ class Fingerprints:
                                                    if f.name not in _UNSEEN_FIELDS)
             parts = [kind.__name__.encode()] + [name.encode() + b"=" + self.of(getattr(value, name)) for name in names]
             result = b"#" + hashlib.sha256(b";".join(parts)).digest()
-            self._memo[id(value)] = (value, result)
+            memo = _FROZEN if kind.__dataclass_params__.frozen else self._memo
+            memo[id(value)] = (value, result)
             return result
         if isinstance(value, (list, tuple)):
             return b"[" + b",".join(self.of(v) for v in value) + b"]"

@@ -5,6 +5,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from .cards import card_path
 from .edition import Edition
@@ -135,11 +136,17 @@ def newest_articles(site: Site) -> list[Article]:
 
 
 def _view(article: Article, issue_title: str, html: str, slugs: dict[str, str]) -> ArticleView:
+    return _reading_view(article, issue_title, html, tuple((t, slugs[t]) for t in article.tags))
+
+
+@lru_cache(maxsize=20000)
+def _reading_view(article: Article, issue_title: str, html: str, tags: tuple) -> ArticleView:
+    """(Remembered across the builds of one process: the live preview plans every page on each save,
+    and an unchanged article gives the same view, which costs regular expressions over its body.)"""
     html, headings = anchor_headings(html)
     photo = _FIRST_IMAGE.search(html)
     return ArticleView(article, html, article.summary or summary_of(html, DESCRIPTION_CHARS), issue_title,
-                       tuple((t, slugs[t]) for t in article.tags), headings, reading_minutes(html),
-                       photo.group(0) if photo else "")
+                       tags, headings, reading_minutes(html), photo.group(0) if photo else "")
 
 
 def _page(path: str, template: str, description: str, title: str, **context) -> Page:

@@ -14,6 +14,7 @@ CHARACTERS_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200
 TOC_MIN_HEADINGS = 3
 RELATED_COUNT = 4
+TAG_POOL = 24
 
 # A heading, a chart's figure, or a table's scrolling box (not a chart's data table, kept in <details>).
 _LANDMARK = re.compile(r"(?P<heading><h(?P<level>[234])(?P<hattrs>\s[^>]*)?>(?P<inner>.*?)</h(?P=level)>)"
@@ -149,7 +150,8 @@ class RelatedArticles:
 
     def of(self, article: Article, count: int = RELATED_COUNT) -> list[Article]:
         tags = set(article.tags)
-        pool = {a.url: a for tag in tags for a in self._by_tag[tag]}
+        # (the newest few of each tag: a tag on hundreds of articles must not make each page rank them all)
+        pool = {a.url: a for tag in tags for a in self._by_tag[tag][:TAG_POOL]}
         others = 0
         for a in self._by_section.get(article.section, ()):   # newest first: enough from other issues
             if others >= count:
