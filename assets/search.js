@@ -62,7 +62,9 @@
     var li = document.createElement("li");
     var link = document.createElement("a");
     link.className = "article-link";
-    link.href = result.url + "?q=" + encodeURIComponent(query);   // (the article marks the words: site.js)
+    // (the page's address from the site root, as the build recorded it; the article marks the words: site.js)
+    var address = result.meta.url ? new URL(result.meta.url, siteRoot).href : result.url;
+    link.href = address + "?q=" + encodeURIComponent(query);
     link.textContent = result.meta.title || result.url;
     li.appendChild(link);
     var meta = document.createElement("p");

@@ -29,9 +29,12 @@ _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filte
 _PROGRAM_FILES = ("pagefind.js", "pagefind-worker.js", ".pagefind")
 
 
+INDEX_FORMAT = "2"   # how pages are given to Pagefind (for_index, _write_index): a new format re-indexes
+
+
 def search_key(pages: dict[str, str]) -> str:
     """page path -> fingerprint of its content: equal keys mean an equal index."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(INDEX_FORMAT.encode())
     for path in sorted(pages):
         digest.update(f"{path}\0{pages[path]}\n".encode())
     return digest.hexdigest()
@@ -42,11 +45,11 @@ def bundle_url(issue_id: str, newest: bool) -> str:
     return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
 
 
-def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_page: Callable[[str], bytes | Path],
+def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_copy: Callable[[str], str],
                    language: str, refresh: bool = True) -> dict[str, Path]:
     """output path -> file of the indexes, for output/pagefind/. issues: issue id (newest first) -> {its
-    article pages' paths: their fingerprints}; read_page gives a page's HTML (or the file that holds
-    it) and is called only for issues to index again. With refresh False nothing is indexed: the last
+    article pages' paths: their fingerprints}; read_copy gives a page as Pagefind is to read it
+    (for_index) and is called only for issues to index again. With refresh False nothing is indexed: the last
     index of each issue is published as it is, even if stale, or none (the preview does not wait)."""
     root = cache_dir / INDEX_DIR
     stale = []
@@ -59,7 +62,7 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_page
 
         def index(issue_id: str) -> None:
             _index_issue(root / issue_id, search_key(issues[issue_id]),
-                         {path: read_page(path) for path in issues[issue_id]}, language)
+                         {path: read_copy(path) for path in issues[issue_id]}, language)
 
         # (each run of Pagefind is a process of its own: threads are enough to keep the cores busy)
         with ThreadPoolExecutor(max(1, workers())) as pool:
@@ -80,7 +83,7 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_page
     return files
 
 
-def _index_issue(folder: Path, key: str, pages: dict[str, bytes | Path], language: str) -> None:
+def _index_issue(folder: Path, key: str, pages: dict[str, str], language: str) -> None:
     staging = folder.with_name(folder.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     _write_index(pages, staging / INDEX_DIR, language)
@@ -100,14 +103,17 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[^\\s])|(?<=[^\\s])(?=[{_CJK}])")
 
 
-def for_index(html: str) -> str:
-    """The page as Pagefind indexes it: the text of its data-pagefind-body split into characters;
-    its title, shown in results, kept as written (data-pagefind-meta), and weighted highest so that an
-    article whose title holds the query ranks above those that only mention it."""
+def for_index(html: str, path: str) -> str:
+    """The page at `path` as Pagefind indexes it: the text of its data-pagefind-body split into
+    characters; its title, shown in results, kept as written (data-pagefind-meta), and weighted highest
+    so that an article whose title holds the query ranks above those that only mention it; its address
+    as a `url` meta (the copy itself is written under a short name, see _write_index)."""
     start = html.find("data-pagefind-body")
     if start < 0:
         return html
     head, body = html[:start], html[start:]
+    opened = body.find(">") + 1
+    body = body[:opened] + f'<span data-pagefind-meta="url:{path}"></span>' + body[opened:]
     heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
     if heading:
         title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
@@ -159,23 +165,23 @@ def _keep_unchanged(old: Path, new: Path) -> None:
             before.replace(path)
 
 
-def _write_index(pages: dict[str, bytes | Path], dest: Path, language: str) -> None:
-    """Run Pagefind's command line over the article pages, laid out as on the site.
+def _write_index(pages: dict[str, str], dest: Path, language: str) -> None:
+    """Run Pagefind's command line over the article pages.
 
     (Its Python API answers one request per 0.1 s poll, 100 s for 1,000 pages; the command line
-    indexes a folder at full speed.) With --keep-index-url the result URLs are the pages' paths
-    from the site root; the search page sets Pagefind's baseUrl to wherever the site is served."""
+    indexes a folder at full speed.) The copies are written side by side in one folder, not in a
+    folder per page as on the site (a thousand folders cost more to make than the index); each
+    carries its page's address from the site root as a `url` meta, which the search page resolves
+    against wherever the site is served."""
     site = dest.parent / "pages"
     shutil.rmtree(site, ignore_errors=True)
-    for path, html in pages.items():
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page = html if isinstance(html, bytes) else html.read_bytes()
-        target.write_bytes(for_index(page.decode("utf-8")).encode("utf-8"))
+    site.mkdir(parents=True)
+    for n, (_path, copy) in enumerate(sorted(pages.items())):
+        (site / f"{n}.html").write_text(copy, encoding="utf-8")
     from pagefind_bin import get_executable
 
     command = [str(get_executable()), "--site", str(site), "--output-path", str(dest),
-               "--force-language", language.split("-")[0].lower(), "--keep-index-url", "--silent"]
+               "--force-language", language.split("-")[0].lower(), "--silent"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     finally:
