@@ -98,6 +98,7 @@ class BuildCache:
             manifest.get("out_dir") == str(out_dir.resolve()) else {}
         self._used_bodies: dict[str, Body] = {}
         self._keys: dict[str, str] = {}
+        self._kept: dict[str, list[int]] = {}   # output files found as written: their size and mtime
         slugs.remember(self._read("slugs.json"))
 
     def _read(self, name: str) -> dict:
@@ -132,7 +133,10 @@ class BuildCache:
             stat = (self.out_dir / rel).stat()
         except OSError:
             return False
-        return [stat.st_size, stat.st_mtime_ns] == old[1:]
+        if [stat.st_size, stat.st_mtime_ns] != old[1:]:
+            return False
+        self._kept[rel] = old[1:]
+        return True
 
     def record(self, rels) -> None:
         """Files of output/ that are not pages (assets, images, PDFs): part of what the build left."""
@@ -143,6 +147,9 @@ class BuildCache:
         """After a successful build: remember what is in output/ now and what it was built from."""
         files = {}
         for rel, key in self._keys.items():
+            if rel in self._kept:   # (checked this build and left as it was)
+                files[rel] = [key, *self._kept[rel]]
+                continue
             try:
                 stat = (self.out_dir / rel).stat()
             except OSError:
@@ -156,16 +163,37 @@ class BuildCache:
                                                  "files": files, "inputs": stamp, "report": report})
 
 
+# What this process last read or wrote of each cache file, by the file's size and time: the live
+# preview builds on every save, and loading thousands of articles again each time costs 50 ms.
+_IN_MEMORY: dict[Path, tuple[tuple[int, int], str, dict]] = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
 def read_pickle(root: Path, name: str, salt: str) -> dict:
     """A cache file written by write_pickle with the same salt; {} if missing, damaged or stale.
     (Pickle, not JSON: these hold thousands of articles and pages, and load ten times faster.
     The files are the project's own, written by this code in its .cache folder.)"""
+    path = root / ".cache" / "build" / f"{name}.pickle"
+    stamp = _file_stamp(path)
+    known = _IN_MEMORY.get(path)
+    if stamp is not None and known is not None and known[0] == stamp:
+        return known[2] if known[1] == salt else {}
     try:
-        with open(root / ".cache" / "build" / f"{name}.pickle", "rb") as handle:
+        with open(path, "rb") as handle:
             data = pickle.load(handle)
     except Exception:   # noqa: BLE001 — any damage to a cache file just means a fuller build
         return {}
-    return data["data"] if isinstance(data, dict) and data.get("salt") == salt else {}
+    if not (isinstance(data, dict) and data.get("salt") == salt):
+        return {}
+    _IN_MEMORY[path] = (stamp, salt, data["data"])
+    return data["data"]
 
 
 def write_pickle(root: Path, name: str, salt: str, data: dict) -> None:
@@ -175,6 +203,7 @@ def write_pickle(root: Path, name: str, salt: str, data: dict) -> None:
     with open(temp, "wb") as handle:
         pickle.dump({"salt": salt, "data": data}, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, folder / f"{name}.pickle")
+    _IN_MEMORY[folder / f"{name}.pickle"] = (_file_stamp(folder / f"{name}.pickle"), salt, data)
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -52,11 +52,8 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_copy
     (for_index) and is called only for issues to index again. With refresh False nothing is indexed: the last
     index of each issue is published as it is, even if stale, or none (the preview does not wait)."""
     root = cache_dir / INDEX_DIR
-    stale = []
-    for issue_id, pages in issues.items():
-        current = _intact_key(root / issue_id)
-        if refresh and current != search_key(pages):
-            stale.append(issue_id)
+    stale = [issue_id for issue_id, pages in issues.items()
+             if refresh and _intact_key(root / issue_id) != search_key(pages)]
     if stale:
         from .parallel import workers
 
@@ -72,14 +69,12 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_copy
             shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
     files: dict[str, Path] = {}
     for n, issue_id in enumerate(issues):
-        folder = root / issue_id
-        if _intact_key(folder) is None:
-            continue
+        # (a full build has just checked every file of the index; the preview trusts the seal's list)
+        sealed = _sealed_files(root / issue_id, verify=refresh)
         wanted = _INDEX_FILES + (_PROGRAM_FILES if n == 0 else ())
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder).as_posix()
-            if path.is_file() and path.name != SEAL and any(rel.startswith(w) or rel.endswith(w) for w in wanted):
-                files[bundle_url(issue_id, n == 0) + rel] = path
+        for rel in sealed:
+            if any(rel.startswith(w) or rel.endswith(w) for w in wanted):
+                files[bundle_url(issue_id, n == 0) + rel] = root / issue_id / rel
     return files
 
 
@@ -136,6 +131,16 @@ def _seal(folder: Path, key: str) -> None:
 def _stamp(path: Path) -> list[int]:
     stat = path.stat()
     return [stat.st_size, stat.st_mtime_ns]
+
+
+def _sealed_files(folder: Path, verify: bool) -> list[str]:
+    """The files of a cached index (none if it is damaged, when verified, or has no seal)."""
+    if verify and _intact_key(folder) is None:
+        return []
+    try:
+        return sorted(json.loads((folder / SEAL).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def _intact_key(folder: Path) -> str | None:

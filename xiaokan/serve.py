@@ -26,7 +26,7 @@ from .output import PREVIEW_DIR
 
 WATCHED = ("content", "templates", "assets", "site.yaml")
 # After the first change, wait this long for more (an editor's save can be several writes) before building.
-QUIET_MS = 30
+QUIET_MS = 10
 STATE_PATH = "/__xiaokan__/state"
 WECHAT_PATH = "/__xiaokan__/wechat/"   # + 2024-06/<slug>/: the 公众号版 of an article, in the preview only
 CHANGES_PATH = "/__xiaokan__/changes/"   # + 2024-06/: 修改对照, the text now against the last proof
