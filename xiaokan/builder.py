@@ -45,7 +45,7 @@ from .parallel import map_indices
 from .preflight import content_findings, site_findings
 from .references import reference_problems
 from .render import cn_date, make_environment, render_page
-from .search import for_index, search_indexes
+from .search import forget_copies, search_indexes, write_copy
 from .svgsafe import clean_svg_copy
 from .urls import source_path
 
@@ -168,18 +168,15 @@ def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dic
     return files
 
 
-def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], copies: dict[str, str],
-                  out_dir: Path, refresh: bool) -> dict[str, Path]:
+def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], out_dir: Path,
+                  refresh: bool) -> dict[str, Path]:
     """The search indexes of the article pages, one per issue (an issue is re-indexed only when one of
-    its article pages changed). copies: the pages rendered now, as Pagefind is to read them."""
+    its article pages changed; the pages rendered now left their copies for Pagefind, see render)."""
     issues = {issue.id: {} for issue in site.issues if issue.articles}
     for path, key in article_keys.items():
         issues[path.split("/", 1)[0]][path] = key
-
-    def read_copy(path: str) -> str:   # pages rendered now were prepared by the workers; kept ones are read
-        return copies[path] if path in copies else for_index((out_dir / path).read_text(encoding="utf-8"), path)
     try:
-        return search_indexes(cache.dir, issues, read_copy, site.config.language, refresh)
+        return search_indexes(cache.dir, issues, lambda path: out_dir / path, site.config.language, refresh)
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
         raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=exc),
                            _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
@@ -278,17 +275,18 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
             kept.append(page.path)
         else:
             stale.append(page)
-    def render(i: int) -> tuple[bytes, str | None]:   # (an article page's copy for the search index too)
-        data = render_page(env, stale[i])
-        indexed = options.search and stale[i].template == "article.html"
-        return data, for_index(data.decode("utf-8"), stale[i].path) if indexed else None
+    if options.search:
+        forget_copies(cache.dir)
 
-    index_copies = {}
-    for page, (data, copy) in zip(stale, map_indices(render, len(stale))):
+    def render(i: int) -> bytes:   # (and an article page's copy for the search index, in the worker)
+        data = render_page(env, stale[i])
+        if options.search and stale[i].template == "article.html":
+            write_copy(cache.dir, stale[i].path, data.decode("utf-8"))
+        return data
+
+    for page, data in zip(stale, map_indices(render, len(stale))):
         files[page.path] = data
-        if copy is not None:
-            index_copies[page.path] = copy
-    copies.update(_search_files(site, cache, article_keys, index_copies, out_dir, options.search))
+    copies.update(_search_files(site, cache, article_keys, out_dir, options.search))
     if options.strict and (failed := [w for w in warnings if w.kind == "warning"]):
         raise ContentErrors([ContentError(w.path, w.line, w.message,
                                           _('pdf --strict publishes nothing while the preflight finds a problem'))

@@ -45,12 +45,36 @@ def bundle_url(issue_id: str, newest: bool) -> str:
     return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
 
 
-def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_copy: Callable[[str], str],
+COPIES_DIR = "pagefind-pages"   # .cache/build/pagefind-pages/<issue>/: the pages as Pagefind reads them
+
+
+def copy_path(cache_dir: Path, page: str) -> Path:
+    """Where the copy of an article page (`2024-06/slug/index.html`) for Pagefind is written: side by
+    side in one folder per issue, not a folder per page as on the site (a thousand folders cost more
+    to make than the index)."""
+    issue, name = page.split("/")[:2]
+    return cache_dir / COPIES_DIR / issue / f"{name}.html"
+
+
+def write_copy(cache_dir: Path, page: str, html: str) -> None:
+    """Write the copy of a rendered article page (called by the render workers, in parallel)."""
+    target = copy_path(cache_dir, page)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(for_index(html, page), encoding="utf-8")
+
+
+def forget_copies(cache_dir: Path) -> None:
+    """Before pages are rendered: copies left by an interrupted build may not match output/."""
+    shutil.rmtree(cache_dir / COPIES_DIR, ignore_errors=True)
+
+
+def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_file: Callable[[str], Path],
                    language: str, refresh: bool = True) -> dict[str, Path]:
     """output path -> file of the indexes, for output/pagefind/. issues: issue id (newest first) -> {its
-    article pages' paths: their fingerprints}; read_copy gives a page as Pagefind is to read it
-    (for_index) and is called only for issues to index again. With refresh False nothing is indexed: the last
-    index of each issue is published as it is, even if stale, or none (the preview does not wait)."""
+    article pages' paths: their fingerprints}. The pages rendered by this build have their copies
+    written (write_copy); page_file gives the others, read only for issues to index again. With
+    refresh False nothing is indexed: the last index of each issue is published as it is, even if
+    stale, or none (the preview does not wait)."""
     root = cache_dir / INDEX_DIR
     stale = [issue_id for issue_id, pages in issues.items()
              if refresh and _intact_key(root / issue_id) != search_key(pages)]
@@ -58,8 +82,10 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_copy
         from .parallel import workers
 
         def index(issue_id: str) -> None:
-            _index_issue(root / issue_id, search_key(issues[issue_id]),
-                         {path: read_copy(path) for path in issues[issue_id]}, language)
+            for path in issues[issue_id]:
+                if not copy_path(cache_dir, path).is_file():   # a page kept from the last build
+                    write_copy(cache_dir, path, page_file(path).read_text(encoding="utf-8"))
+            _index_issue(root / issue_id, search_key(issues[issue_id]), cache_dir / COPIES_DIR / issue_id, language)
 
         # (each run of Pagefind is a process of its own: threads are enough to keep the cores busy)
         with ThreadPoolExecutor(max(1, workers())) as pool:
@@ -78,10 +104,13 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], read_copy
     return files
 
 
-def _index_issue(folder: Path, key: str, pages: dict[str, str], language: str) -> None:
+def _index_issue(folder: Path, key: str, copies: Path, language: str) -> None:
     staging = folder.with_name(folder.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
-    _write_index(pages, staging / INDEX_DIR, language)
+    try:
+        _write_index(copies, staging / INDEX_DIR, language)
+    finally:
+        shutil.rmtree(copies, ignore_errors=True)
     _keep_unchanged(folder, staging / INDEX_DIR)
     _seal(staging / INDEX_DIR, key)
     shutil.rmtree(folder, ignore_errors=True)
@@ -170,26 +199,16 @@ def _keep_unchanged(old: Path, new: Path) -> None:
             before.replace(path)
 
 
-def _write_index(pages: dict[str, str], dest: Path, language: str) -> None:
-    """Run Pagefind's command line over the article pages.
+def _write_index(copies: Path, dest: Path, language: str) -> None:
+    """Run Pagefind's command line over the copies of an issue's article pages (write_copy).
 
     (Its Python API answers one request per 0.1 s poll, 100 s for 1,000 pages; the command line
-    indexes a folder at full speed.) The copies are written side by side in one folder, not in a
-    folder per page as on the site (a thousand folders cost more to make than the index); each
-    carries its page's address from the site root as a `url` meta, which the search page resolves
-    against wherever the site is served."""
-    site = dest.parent / "pages"
-    shutil.rmtree(site, ignore_errors=True)
-    site.mkdir(parents=True)
-    for n, (_path, copy) in enumerate(sorted(pages.items())):
-        (site / f"{n}.html").write_text(copy, encoding="utf-8")
+    indexes a folder at full speed.) Each copy carries its page's address from the site root as a
+    `url` meta, which the search page resolves against wherever the site is served."""
     from pagefind_bin import get_executable
 
-    command = [str(get_executable()), "--site", str(site), "--output-path", str(dest),
+    command = [str(get_executable()), "--site", str(copies), "--output-path", str(dest),
                "--force-language", language.split("-")[0].lower(), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    finally:
-        shutil.rmtree(site, ignore_errors=True)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if result.returncode != 0 or not (dest / "pagefind-entry.json").is_file():
         raise RuntimeError((result.stderr or result.stdout).strip() or f"pagefind exited with {result.returncode}")
