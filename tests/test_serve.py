@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import LAUNCH, ROOT, get, page_containing, wait_for, write
+from helpers import LAUNCH, ROOT, get, page_containing, running_server, wait_for, write
 
 
 def test_served_page_has_live_reload_and_follows_edits(server):
@@ -92,3 +92,23 @@ def test_default_serve_renders_the_pdf_and_keeps_its_link_across_edits(mini):
         assert process.poll() is None
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "could not be rendered" not in log
+
+
+def test_an_idle_preview_uses_no_cpu_and_still_sees_the_next_save(mini):
+    # 1,000 more files to watch: rescanning them every 150 ms took ~7 % of a core
+    for n in range(1000):
+        write(mini, f"templates/extra/{n}.html", "<p>x</p>\n")
+    with running_server(mini) as (base, process):
+        time.sleep(1)   # (the first build's last work settles)
+
+        def cpu_seconds() -> float:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        before = cpu_seconds()
+        time.sleep(3)
+        assert cpu_seconds() - before < 0.1   # the watcher waits for the operating system's events
+        article = mini / "content/2024-07/01-first.md"
+        write(mini, "content/2024-07/01-first.md",
+              article.read_text(encoding="utf-8").replace("这是第一段", "闲了一会儿之后的第一段"))
+        assert wait_for(lambda: page_containing(base + "/2024-07/first/", "闲了一会儿之后的第一段"), 10)
