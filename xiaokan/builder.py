@@ -19,6 +19,7 @@ from .cache import (
     input_stamp,
     previous_report,
     read_pickle,
+    worth_rewriting,
     write_pickle,
 )
 from .cards import CARD_ISSUES, Card, card_path, make_cards
@@ -322,7 +323,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status, made.warnings,
                              time.perf_counter() - started, sorted(made.files), site, made.bodies)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
-        if {path: entry[0] for path, entry in memo.items()} != read_before:
+        if worth_rewriting(read_before.items(), ((path, entry[0]) for path, entry in memo.items())):
             write_pickle(root, "articles", engine_digest(), memo)
         made.cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,

@@ -156,7 +156,7 @@ class BuildCache:
                 continue
             files[rel] = [key, stat.st_size, stat.st_mtime_ns]
         self.dir.mkdir(parents=True, exist_ok=True)
-        if self._used_bodies.keys() != self._bodies.keys():
+        if worth_rewriting(self._bodies.keys(), self._used_bodies.keys()):
             write_pickle(self.dir.parent.parent, "bodies", self.salt, self._used_bodies)
         _write_json(self.dir / "slugs.json", slugs.known())
         _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": str(self.out_dir.resolve()),
@@ -174,6 +174,17 @@ def _file_stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
+
+
+REWRITE_AFTER = 20   # cached entries that must differ before a cache file of thousands is written again
+
+
+def worth_rewriting(before, after) -> bool:
+    """Whether a cache file should be written again: it is new, or at least REWRITE_AFTER of its entries
+    changed. (A save in the preview changes one article; rewriting every cached body for it took
+    longer than converting that one article again when the next process starts.)"""
+    before, after = set(before), set(after)
+    return not before or len(before ^ after) >= REWRITE_AFTER
 
 
 def read_pickle(root: Path, name: str, salt: str) -> dict:
