@@ -73,6 +73,9 @@ def test_pdf_is_linked_from_the_issue_page_when_site_yaml_says_so(mini):
     assert "; 1 PDF in " in result.stderr and "print/ in " in result.stderr   # the editor is told where it is
     page = (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
     assert 'href="xiaokan-2024-07.pdf"' in page
+    pages = len(PdfReader(mini / "print/xiaokan-2024-07.pdf").pages)
+    size = (mini / "print/xiaokan-2024-07.pdf").stat().st_size
+    assert f"下载 PDF 印刷版（{pages} 页，{size / 1e6:.1f} MB）" in page or f"（{pages} 页，{round(size / 1e3)} KB）" in page
     assert (mini / "output/2024-07/xiaokan-2024-07.pdf").read_bytes() == (mini / "print/xiaokan-2024-07.pdf").read_bytes()
     write(mini, "site.yaml", text + "print:\n  internal_notice: 内部资料\n")
     assert run_build(mini, "build").code == 0

@@ -231,3 +231,13 @@ def test_without_a_pdf_the_pages_offer_no_edition_and_earlier_issues_show_a_plat
     earlier = home.split('id="earlier-title"', 1)[1]
     assert 'class="issue-plate"' in earlier and "2024年第1期" in earlier and 'href="2024-06/index.html"' in earlier
     assert (mini / "output/2024-06/card.jpg").is_file() and (mini / "output/2024-07/card.jpg").is_file()
+
+
+def test_an_issue_page_gives_the_print_editions_page_count_and_size(sample):
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(sample / "print/xiaokan-2024-06.pdf").pages)
+    html = read(sample / "output/2024-06/index.html")
+    # (the sample is 内部资料: its PDF is not on the site, but the page says what the print edition is)
+    assert f"印刷版 {pages} 页（PDF " in html and " MB）" in html and "不在网上提供下载" in html
+    assert not (sample / "output/2024-06/xiaokan-2024-06.pdf").exists()
