@@ -241,3 +241,11 @@ def test_an_issue_page_gives_the_print_editions_page_count_and_size(sample):
     # (the sample is 内部资料: its PDF is not on the site, but the page says what the print edition is)
     assert f"印刷版 {pages} 页（PDF " in html and " MB）" in html and "不在网上提供下载" in html
     assert not (sample / "output/2024-06/xiaokan-2024-06.pdf").exists()
+
+
+def test_a_summary_leaves_out_captions_and_falls_back_to_the_words_of_a_table():
+    html = ('<p class="caption">图1 会议现场</p><p>会议由校长主持。</p>'
+            '<h2>附表</h2><div class="table-wrap"><table><tr><td>序号</td><td>名称</td></tr></table></div>')
+    assert summary_of(html, 120) == "会议由校长主持。"
+    assert summary_of('<div class="table-wrap"><table><tr><td>序号</td><td>学校名称</td></tr></table></div>', 120) \
+        == "序号 学校名称"

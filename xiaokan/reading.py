@@ -25,7 +25,8 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’-]*")
 _ID_UNSAFE = re.compile(r"[\s\"'<>&#%?/\\,，。、；：:！？!（）()《》「」【】\[\]“”‘’·…—.]+")
 # A paragraph of the body's top level (not a caption, table cell or list item: their <p> sits deeper).
-_BLOCK = re.compile(r"<(p|h[1-6])(?:\s[^>]*)?>(.*?)</\1>", re.S)
+_BLOCK = re.compile(r"<(p|h[1-6])(\s[^>]*)?>(.*?)</\1>", re.S)
+_NOT_PROSE = re.compile(r'class="[^"]*\b(caption|table-title|credit|no-photo)\b')   # a photo's caption, a table's title
 _SENTENCE_END = "。！？!?…"
 _CLAUSE_END = "，、；;："
 
@@ -114,12 +115,16 @@ def summary_of(html: str, limit: int) -> str:
             if text:
                 break
             continue
-        paragraph = text_of(match.group(2))
+        if _NOT_PROSE.search(match.group(2) or ""):
+            continue
+        paragraph = text_of(match.group(3))
         if not paragraph:
             continue
         text = f"{text}{paragraph}" if not text or _CJK_CHAR.match(paragraph) else f"{text} {paragraph}"
         if len(text) > limit:
             break
+    if not text:   # no paragraph at all (a table, a list): its words, as they come
+        text = text_of(_TAG.sub(" ", html[:4000]))
     if len(text) <= limit:
         return text
     window = text[: limit + 1]
