@@ -36,13 +36,17 @@
   var toc = document.querySelector(".article-toc details");
   if (toc && window.matchMedia("(min-width: 64rem)").matches) { toc.open = true; }
 
-  // Heading anchors (written by the build): a click also copies the section's address.
-  article.querySelectorAll(".body .heading-anchor").forEach(function (link) {
+  // Heading anchors: a link to the section, copied when clicked.
+  article.querySelectorAll(".body h2[id], .body h3[id], .body h4[id]").forEach(function (heading) {
+    var link = document.createElement("a");
+    link.className = "heading-anchor";
+    link.href = "#" + heading.id;
+    link.textContent = "#";
+    link.setAttribute("aria-label", "复制本节链接：" + heading.textContent);
     link.addEventListener("click", function () {
-      copy(address + link.getAttribute("href").replace(/^#(.*)$/, function (all, id) {
-        return "#" + encodeURIComponent(decodeURIComponent(id));
-      }), link);
+      copy(address + "#" + encodeURIComponent(heading.id), link);
     });
+    heading.appendChild(link);
   });
 
   // Share: copy the address, or show its QR code (WeChat users scan rather than paste).

@@ -90,17 +90,6 @@ def anchor_headings(html: str) -> tuple[str, tuple[Heading, ...]]:
     return _LANDMARK.sub(anchor, html), tuple(entries)
 
 
-_ANCHORED_HEADING = re.compile(r'(<h([234])\b[^>]*\sid="([^"]+)"[^>]*>)(.*?)(</h\2>)', re.S)
-
-
-def with_permalinks(html: str) -> str:
-    """Each anchored heading ends with a `#` link to itself, in the page as MkDocs writes it (site.js
-    makes a click copy the address); the feed and the print edition do not get them."""
-    return _ANCHORED_HEADING.sub(
-        lambda m: f'{m.group(1)}{m.group(4)}<a class="heading-anchor" href="#{m.group(3)}" aria-label="本节链接"'
-                  f' data-pagefind-ignore>#</a>{m.group(5)}', html)
-
-
 def _columns(label: str) -> str:
     """A table without a title is named by its first columns: 表格：序号、名称、省份 -> 序号、名称等."""
     columns = label.removeprefix("表格：").split("、")

@@ -11,7 +11,6 @@ from .errors import ContentError
 from .i18n import _
 from .model import Site
 from .pages import Page
-from .reading import with_permalinks
 from .urls import rebase
 
 
@@ -43,7 +42,6 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     env.filters["cn_date"] = cn_date
     env.filters["rebase"] = rebase   # a body's site links, for where it is shown (urls.py)
     env.filters["file_size"] = file_size
-    env.filters["permalinks"] = with_permalinks   # `#` links on an article page's headings
     # Globals are the site settings only: anything else a page shows comes in its own context,
     # so that the page's fingerprint (cache.py) covers it.
     env.globals.update(site=site.config, sections=site.config.sections)
