@@ -183,7 +183,7 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], o
                            _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
 
 
-def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path) -> IssuePrint:
+def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path, drafts: bool) -> IssuePrint:
     """What the site shows of an issue's PDF: the download (if site.yaml publishes it) and the 数字报."""
     issue = pdf.issue
     on_site = site.config.print.publish_on_site
@@ -191,7 +191,8 @@ def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: 
         copies[f"{issue.url}{issue.pdf_name}"] = pdf.path
     edition = None
     if site.config.print.digital_edition:
-        edition, images = make_edition(issue.id, pdf.path, list(pdf.areas), {a.slug for a in issue.articles}, cache_dir)
+        edition, images = make_edition(issue.id, pdf.path, list(pdf.areas), {a.slug for a in issue.articles}, cache_dir,
+                                       render=not drafts)
         copies.update(images)
     pages = len(edition.pages) if edition else pdf.pages
     return IssuePrint(issue.pdf_name if on_site else None, pages, pdf.path.stat().st_size, edition)
@@ -259,7 +260,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
         pdf_status[pdf.issue.id] = pdf.status
         warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
-        prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition")
+        prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition", options.drafts)
     cards = make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
                        root / ".cache" / "cards", draw=options.cards)
     copies.update(cards)

@@ -5,6 +5,7 @@ are rendered from the PDF itself (PDFium) and cached by its digest, so they chan
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,25 +81,35 @@ def _article_boxes(box):
         yield from _article_boxes(child)
 
 
-def make_edition(issue_id: str, pdf: Path, areas: list[list], slugs: set[str],
-                 cache_dir: Path) -> tuple[Edition, dict[str, Path]]:
+def make_edition(issue_id: str, pdf: Path, areas: list[list], slugs: set[str], cache_dir: Path,
+                 render: bool = True) -> tuple[Edition | None, dict[str, Path]]:
     """The edition of one issue's PDF, and its page images to publish (output path -> image, rendered
-    once per PDF, in parallel)."""
-    import pypdfium2
-
-    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
-    folder = cache_dir / digest
-    document = pypdfium2.PdfDocument(str(pdf))
+    once per PDF, in parallel). Without render (the live preview, which must not stall for seconds
+    after each PDF), only an edition whose images are made already: else (None, {})."""
+    folder = cache_dir / _digest(pdf)
+    shape = folder / "pages.json"   # the page count and proportions, known without opening the PDF
     try:
-        count = len(document)
-        left, bottom, right, top = document[0].get_trimbox()
-        ratio = (top - bottom) / (right - left)
-    finally:
-        document.close()
+        count, ratio = json.loads(shape.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        if not render:
+            return None, {}
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(str(pdf))
+        try:
+            count = len(document)
+            left, bottom, right, top = document[0].get_trimbox()
+            ratio = (top - bottom) / (right - left)
+        finally:
+            document.close()
     wanted = [(n, w) for n in range(1, count + 1) for w in WIDTHS]
     if not all(_image(folder, n, w).is_file() for n, w in wanted):
+        if not render:
+            return None, {}
         folder.mkdir(parents=True, exist_ok=True)
         map_indices(lambda i: _render_page(pdf, i + 1, folder), count, min_batch=8)
+    if not shape.is_file():
+        shape.write_text(json.dumps([count, ratio]), encoding="utf-8")
     files: dict[str, Path] = {}
     pages = []
     for n in range(1, count + 1):
@@ -113,6 +124,14 @@ def make_edition(issue_id: str, pdf: Path, areas: list[list], slugs: set[str],
         shows = tuple(dict.fromkeys(a[1] for a in here if a[6] != "link"))
         pages.append(EditionPage(n, tuple(images), spots, starts, shows))
     return Edition(issue_id, tuple(pages), pdf.stat().st_size, ratio), files
+
+
+def _digest(pdf: Path) -> str:
+    """The PDF's digest: as recorded beside the cached PDF (pdf.intact), else computed."""
+    try:
+        return pdf.with_suffix(".sha256").read_text(encoding="ascii").strip()[:16]
+    except OSError:
+        return hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
 
 
 def _image(folder: Path, number: int, width: int) -> Path:
