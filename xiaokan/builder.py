@@ -248,7 +248,6 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     template_digest = TemplateDigests(env)
     from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
 
-
     pdfs: dict[str, Path] = {}
     pdf_status: dict[str, str] = {}
     warnings = list(loaded.warnings) + (site_findings(site) if site.issues else [])

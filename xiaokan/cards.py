@@ -35,7 +35,7 @@ def card_path(url: str) -> str:
 
 
 def make_cards(cards: list[Card], logo: Path | None, cache_dir: Path, draw: bool = True) -> dict[str, Path]:
-    """output path -> cached card image; missing cards are drawn in parallel (at ~10 ms a card, a quick
+    """output path -> cached card image; missing cards are drawn in parallel (at ~3 ms a card, a quick
     build (`--no-search`) draws none and publishes the cards it has, as MkDocs-Material's social
     plugin is left off while writing)."""
     logo_digest = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""

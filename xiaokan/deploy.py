@@ -130,6 +130,11 @@ def _rsync(source: Path, target: Target, dest: str, options: DeployOptions, extr
     return result.returncode, result.stdout, result.stderr
 
 
+def _site_files(source: Path) -> list[str]:
+    """The files of output/ that a release holds (all but the build's marker)."""
+    return sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file() and p.name != MARKER)
+
+
 def _changes(itemized: str) -> tuple[list[str], list[str]]:
     """rsync's itemized lines -> (files sent, files deleted)."""
     sent, deleted = [], []
@@ -150,8 +155,7 @@ def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = F
     current, releases, partial = _state(target)
     if dry_run:
         if current is None:   # the first deploy: everything
-            files = sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file() and p.name != MARKER)
-            return DeployResult("", None, files, [], 0, [])
+            return DeployResult("", None, _site_files(source), [], 0, [])
         code, out, err = _rsync(source, target, f"{target.rsync_dest}/{CURRENT}/", options, ["--dry-run"])
         if code != 0:
             raise DeployError(None, None, _('rsync could not compare with {target}: {message}').format(target=target, message=_last_line(err)))
@@ -171,9 +175,9 @@ def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = F
     _run(target, f"cd {p}/{RELEASES} && mv {shlex.quote(staging)} {shlex.quote(release)}")
     _switch(target, release)
     sent, deleted = _changes(out)
-    total = int(_run(target, f"find {p}/{RELEASES}/{shlex.quote(release)} -type f | wc -l").strip() or 0)
     removed = _prune(target, releases + [release], release, current, options.keep)
-    return DeployResult(release, current, sent, deleted, max(0, total - len(sent)), removed)
+    # (the release holds exactly output/'s files: what was not sent is shared with the last release)
+    return DeployResult(release, current, sent, deleted, max(0, len(_site_files(source)) - len(sent)), removed)
 
 
 def _prune(target: Target, releases: list[str], live: str, previous: str | None, keep: int) -> list[str]:

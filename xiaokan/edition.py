@@ -40,7 +40,6 @@ class EditionPage:
 class Edition:
     issue_id: str
     pages: tuple[EditionPage, ...]
-    pdf_bytes: int
     ratio: float                         # page height / width
 
     def url(self, number: int = 1) -> str:
@@ -123,7 +122,7 @@ def make_edition(issue_id: str, pdf: Path, areas: list[list], slugs: set[str], c
         starts = tuple(a[1] for a in here if a[6] == "start")
         shows = tuple(dict.fromkeys(a[1] for a in here if a[6] != "link"))
         pages.append(EditionPage(n, tuple(images), spots, starts, shows))
-    return Edition(issue_id, tuple(pages), pdf.stat().st_size, ratio), files
+    return Edition(issue_id, tuple(pages), ratio), files
 
 
 def _digest(pdf: Path) -> str:

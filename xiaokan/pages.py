@@ -11,7 +11,7 @@ from .cards import card_path
 from .edition import Edition
 from .markup import Body
 from .model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
-from .reading import Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
+from .reading import TOC_MIN_HEADINGS, Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
 from .search import bundle_url
 from .slugs import tag_slugs
 from .urls import root_prefix
@@ -43,6 +43,11 @@ class ArticleView:
     headings: tuple[Heading, ...] = ()
     minutes: int = 1          # reading time
     photo: str = ""           # the body's first <img> tag (site-root links, for rebase)
+
+    @property
+    def toc(self) -> tuple[Heading, ...]:
+        """The table of contents: only for an article with enough headings, tables and charts to need one."""
+        return self.headings if len(self.headings) >= TOC_MIN_HEADINGS else ()
 
 
 @dataclass(frozen=True)
@@ -77,13 +82,14 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
         for i, article in enumerate(ordered):
             prev = ordered[i - 1] if i > 0 else None
             nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+            printed_on = edition.page_of(article.slug) if edition else None   # (its page in the 数字报)
             pages.append(_page(f"{article.url}index.html", "article.html", views[article.url].description,
                                article.title, view=views[article.url], issue=issue,
                                section=site.config.section_named(article.section),
                                prev=prev, next=nxt, og_type="article", card=card(article.url) or card(issue.url),
                                related=[views[a.url] for a in related.of(article)],
-                               edition_link=edition.url(edition.page_of(article.slug) or 1) if edition else None,
-                               edition_number=edition.page_of(article.slug) if edition else None))
+                               edition_link=edition.url(printed_on) if printed_on else None,
+                               edition_number=printed_on))
     pages.append(_page("issues/index.html", "archive.html", f"{site.config.title}往期目录", "往期",
                        issues=site.issues))
     newest_first = newest_articles(site)
@@ -101,7 +107,8 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
     indexed = [issue for issue in site.issues if issue.articles]
     pages.append(_page("search/index.html", "search.html", f"搜索{site.config.title}的全部文章", "搜索",
-                       robots="noindex", merged_indexes=[bundle_url(i.id, False) for i in indexed[1:]], filter_sections=tuple(s.name for s in site.config.sections),
+                       robots="noindex", merged_indexes=[bundle_url(i.id, False) for i in indexed[1:]],
+                       filter_sections=tuple(s.name for s in site.config.sections),
                        filter_years=tuple(sorted({str(a.date.year) for a in site.articles}, reverse=True))))
     # Served for any missing address, at any depth: its links must not depend on where it is shown.
     not_found = _page("404.html", "404.html", "页面不存在", "页面不存在", robots="noindex")

@@ -24,7 +24,7 @@ _TAG = re.compile(r"<[^>]+>")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’-]*")
 _ID_UNSAFE = re.compile(r"[\s\"'<>&#%?/\\,，。、；：:！？!（）()《》「」【】\[\]“”‘’·…—.]+")
-# A paragraph of the body's top level (not a caption, table cell or list item: their <p> sits deeper).
+# A paragraph or a heading (captions and table titles are told apart by their class, _NOT_PROSE).
 _BLOCK = re.compile(r"<(p|h[1-6])(\s[^>]*)?>(.*?)</\1>", re.S)
 _NOT_PROSE = re.compile(r'class="[^"]*\b(caption|table-title|credit|no-photo)\b')   # a photo's caption, a table's title
 _SENTENCE_END = "。！？!?…"

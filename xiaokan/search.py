@@ -20,16 +20,13 @@ from pathlib import Path
 from typing import Callable
 
 INDEX_DIR = "pagefind"
-
-
 ISSUES_DIR = "issues"      # output/pagefind/issues/<issue>/: the older issues' bundles
+COPIES_DIR = "pagefind-pages"   # .cache/build/pagefind-pages/<issue>/: the pages as Pagefind reads them
+INDEX_FORMAT = "2"   # how pages are given to Pagefind (for_index, _write_index): a new format re-indexes
 # What the search page needs of a bundle; Pagefind's own UI files are not used. A merged bundle is
 # searched with the main bundle's program (wasm), so it needs only its index.
 _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
 _PROGRAM_FILES = ("pagefind.js", "pagefind-worker.js", ".pagefind")
-
-
-INDEX_FORMAT = "2"   # how pages are given to Pagefind (for_index, _write_index): a new format re-indexes
 
 
 def search_key(pages: dict[str, str]) -> str:
@@ -43,9 +40,6 @@ def search_key(pages: dict[str, str]) -> str:
 def bundle_url(issue_id: str, newest: bool) -> str:
     """Where an issue's bundle is published, from the site root."""
     return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
-
-
-COPIES_DIR = "pagefind-pages"   # .cache/build/pagefind-pages/<issue>/: the pages as Pagefind reads them
 
 
 def copy_path(cache_dir: Path, page: str) -> Path:
@@ -95,8 +89,8 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_file
             shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
     files: dict[str, Path] = {}
     for n, issue_id in enumerate(issues):
-        # (a full build has just checked every file of the index; the preview trusts the seal's list)
-        sealed = _sealed_files(root / issue_id, verify=refresh)
+        # (a full build checked every file of each index above, or made it anew; the preview trusts the seal)
+        sealed = _sealed_files(root / issue_id)
         wanted = _INDEX_FILES + (_PROGRAM_FILES if n == 0 else ())
         for rel in sealed:
             if any(rel.startswith(w) or rel.endswith(w) for w in wanted):
@@ -162,10 +156,8 @@ def _stamp(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def _sealed_files(folder: Path, verify: bool) -> list[str]:
-    """The files of a cached index (none if it is damaged, when verified, or has no seal)."""
-    if verify and _intact_key(folder) is None:
-        return []
+def _sealed_files(folder: Path) -> list[str]:
+    """The files of a cached index, as its seal lists them (none without a seal)."""
     try:
         return sorted(json.loads((folder / SEAL).read_text(encoding="utf-8"))["files"])
     except (OSError, ValueError, KeyError, TypeError):

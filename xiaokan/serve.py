@@ -160,7 +160,10 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     else:
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; open to the network on {host})")
             .format(host=host, port=port))
-    server.serve(port=port, host=host, debug=False, restart_delay=0)
+    try:
+        server.serve(port=port, host=host, debug=False, restart_delay=0)
+    finally:
+        stop.set()   # (the watcher's thread ends with the server)
 
 
 def _check_address(host: str, port: int) -> None:
@@ -214,14 +217,9 @@ def _watch(root: Path, on_change: Callable[[list[Path]], None], stop: threading.
     from watchfiles import watch
 
     paths = [root / name for name in WATCHED if (root / name).exists()]
-    for changes in watch(*paths, watch_filter=lambda _change, path: not _is_temporary(Path(path)),
+    for changes in watch(*paths, watch_filter=lambda _change, path: not is_editor_temp_file(Path(path).name),
                          step=QUIET_MS, debounce=1000, stop_event=stop, raise_interrupt=False):
         on_change(sorted({Path(path) for _change, path in changes}))
-
-
-def _is_temporary(path: Path) -> bool:
-    """Editors' lock, swap and backup files, never content (content.is_editor_temp_file), and folders."""
-    return is_editor_temp_file(path.name) or path.suffix in (".swp", ".tmp")
 
 
 class _PdfWorker:
