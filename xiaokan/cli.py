@@ -211,7 +211,7 @@ def _proofs(root: Path, args, log) -> int:
 
     for issue_id in args.issues or [None]:
         proof = make_proof(root, issue_id, log)
-        changed = "、".join(proof.changed) if proof.changed else "none"
+        changed = "、".join(proof.changed) if proof.changed else _('none (the first proof, or nothing changed)')
         log(_('proof {number}: {value}; changes since the last proof: {changed} (see {value2})').format(number=proof.number, value=display_path(proof.pdf), changed=changed, value2=display_path(proof.changes)))
         print(display_path(proof.pdf))
     return EXIT_OK
