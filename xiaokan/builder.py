@@ -33,6 +33,8 @@ from .markup import Body, render_markdown
 from .model import Article, Site
 from .output import (
     PRINT_DIR,
+    SMALL_CHANGE,
+    Staging,
     asset_copies,
     build_lock,
     check_output_dir,
@@ -46,7 +48,7 @@ from .parallel import map_indices
 from .preflight import content_findings, site_findings
 from .references import reference_problems
 from .render import cn_date, make_environment, render_page
-from .search import forget_copies, search_indexes, write_copy
+from .search import for_index, search_indexes
 from .svgsafe import clean_svg_copy
 from .urls import source_path
 
@@ -169,15 +171,20 @@ def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dic
     return files
 
 
-def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], out_dir: Path,
-                  refresh: bool) -> dict[str, Path]:
+def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], copies: dict[str, str],
+                  out_dir: Path, refresh: bool) -> dict[str, Path]:
     """The search indexes of the article pages, one per issue (an issue is re-indexed only when one of
-    its article pages changed; the pages rendered now left their copies for Pagefind, see render)."""
+    its article pages changed). copies: the pages rendered now, as Pagefind reads them (for_index);
+    a page kept from the last build is read from out_dir when its issue is indexed again."""
     issues = {issue.id: {} for issue in site.issues if issue.articles}
     for path, key in article_keys.items():
         issues[path.split("/", 1)[0]][path] = key
+
+    def page_copy(path: str) -> str:
+        return copies.get(path) or for_index((out_dir / path).read_text(encoding="utf-8"), path)
+
     try:
-        return search_indexes(cache.dir, issues, lambda path: out_dir / path, site.config.language, refresh)
+        return search_indexes(cache.dir, issues, page_copy, site.config.language, refresh)
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
         raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=exc),
                            _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
@@ -224,6 +231,7 @@ class Outputs:
     warnings: list[ContentWarning]
     pages: int
     files: dict[str, bytes]        # output path -> rendered page
+    placed: list[str]              # output paths of pages rendered straight into the staging folder
     kept: list[str]                # output paths whose page in out_dir is still right
     copies: dict[str, Path]        # output path -> file published as it is
     pdfs: dict[str, Path]          # issue id -> its PDF (in the PDF cache)
@@ -231,8 +239,9 @@ class Outputs:
 
 
 def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable[[str], None],
-                 memo: dict | None = None) -> Outputs:
-    """load -> convert -> check -> plan -> render -> print -> index, writing nothing outside .cache/.
+                 memo: dict | None = None, staging: Staging | None = None) -> Outputs:
+    """load -> convert -> check -> plan -> render -> print -> index, writing nothing outside .cache/
+    but, given a staging folder, the rendered pages of a large change into it (see output.Staging).
     Raises ContentErrors with every problem that would break a page or the print edition."""
     loaded = load_site(root, memo, drafts=options.drafts)
     site = loaded.site
@@ -276,23 +285,35 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
             kept.append(page.path)
         else:
             stale.append(page)
-    if options.search:
-        forget_copies(cache.dir)
+    # A large change is assembled anew: the render workers write their pages straight into it.
+    placing = staging is not None and (not out_dir.is_dir() or len(stale) > SMALL_CHANGE * len(pages))
+    if placing:
+        staging.open()
 
-    def render(i: int) -> bytes:   # (and an article page's copy for the search index, in the worker)
-        data = render_page(env, stale[i])
-        if options.search and stale[i].template == "article.html":
-            write_copy(cache.dir, stale[i].path, data.decode("utf-8"))
-        return data
+    def render(i: int) -> tuple[bytes | None, str | None]:   # (the page, or None once placed; its search copy)
+        page = stale[i]
+        data = render_page(env, page)
+        copy = for_index(data.decode("utf-8"), page.path) if options.search and page.template == "article.html" else None
+        if placing:
+            staging.write(page.path, data)
+            return None, copy
+        return data, copy
 
-    for page, data in zip(stale, map_indices(render, len(stale))):
-        files[page.path] = data
-    copies.update(_search_files(site, cache, article_keys, out_dir, options.search))
+    search_copies: dict[str, str] = {}
+    placed: list[str] = []
+    for page, (data, copy) in zip(stale, map_indices(render, len(stale))):
+        if data is None:
+            placed.append(page.path)
+        else:
+            files[page.path] = data
+        if copy is not None:
+            search_copies[page.path] = copy
+    copies.update(_search_files(site, cache, article_keys, search_copies, out_dir, options.search))
     if options.strict and (failed := [w for w in warnings if w.kind == "warning"]):
         raise ContentErrors([ContentError(w.path, w.line, w.message,
                                           _('pdf --strict publishes nothing while the preflight finds a problem'))
                              for w in failed])
-    return Outputs(site, env, bodies, cache, warnings, len(pages), files, kept, copies, pdfs, pdf_status)
+    return Outputs(site, env, bodies, cache, warnings, len(pages), files, placed, kept, copies, pdfs, pdf_status)
 
 
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
@@ -313,15 +334,19 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
                                time.perf_counter() - started)
         memo = read_pickle(root, "articles", engine_digest())
         read_before = {path: entry[0] for path, entry in memo.items()}
-        made = make_outputs(root, options, out_dir, log, memo)
-        site = made.site
-        if not options.drafts:   # (the print office never gets a PDF with drafts in it)
-            write_print_copies(root / PRINT_DIR, {site_issue.pdf_name: made.pdfs[site_issue.id]
-                                                  for site_issue in site.issues if site_issue.id in made.pdfs})
-        write_site(out_dir, made.files, made.copies, made.kept)
+        staging = Staging(out_dir)
+        try:
+            made = make_outputs(root, options, out_dir, log, memo, staging)
+            site = made.site
+            if not options.drafts:   # (the print office never gets a PDF with drafts in it)
+                write_print_copies(root / PRINT_DIR, {site_issue.pdf_name: made.pdfs[site_issue.id]
+                                                      for site_issue in site.issues if site_issue.id in made.pdfs})
+            write_site(out_dir, made.files, made.copies, made.kept, staging, linkable=root / ".cache")
+        finally:
+            staging.discard()   # (a build that failed leaves no half-made site behind)
         made.cache.record(made.copies)
         report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status, made.warnings,
-                             time.perf_counter() - started, sorted(made.files), site, made.bodies)
+                             time.perf_counter() - started, sorted([*made.files, *made.placed]), site, made.bodies)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
         if worth_rewriting(read_before.items(), ((path, entry[0]) for path, entry in memo.items())):
             write_pickle(root, "articles", engine_digest(), memo)

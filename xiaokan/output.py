@@ -100,45 +100,90 @@ def build_lock(root: Path):
         yield
 
 
-def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], kept: list[str] = ()) -> bool:
+class Staging:
+    """A new site assembled in a temporary folder beside out_dir, to replace it whole. Opened only
+    when a build decides to (a large change); the render workers, forked after that, write their
+    pages straight into it. discard() removes it unless it was swapped in."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.resolve()
+        self.folder: Path | None = None
+        self._place: _Placer | None = None
+
+    def open(self) -> None:
+        if self.folder is not None:
+            return
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.xiaokan-new-", dir=self.out_dir.parent))
+        os.chmod(self.folder, 0o777 & ~_umask())   # mkdtemp makes it 0700: a web server could not read it
+        self._place = _Placer(self.folder)
+
+    def path(self, rel: str) -> str:
+        """Where rel goes inside the staging folder (its folders made; never outside it)."""
+        return self._place(rel)
+
+    def write(self, rel: str, data: bytes) -> None:
+        with open(self._place(rel), "wb") as handle:
+            handle.write(data)
+
+    def discard(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+def write_site(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], kept: list[str] = (),
+               staging: Staging | None = None, linkable: Path | None = None) -> bool:
     """files: relative path -> bytes; copies: relative path -> source file; kept: files of the current
-    out_dir that stay as they are (linked, so their mtime shows they were not rewritten).
+    out_dir that stay as they are (linked, so their mtime shows they were not rewritten). A staging
+    already open holds pages written by the render workers. Copies of files under `linkable` (the
+    build's cache, whose files are only ever replaced, never changed) are hard links, not copies.
     The new site is assembled in a temporary folder and swapped in whole. Returns False when
     nothing at all changed, in which case out_dir is not touched."""
     out_dir = out_dir.resolve()
-    if not files and _already_there(out_dir, copies, kept):
-        return False
-    if out_dir.is_dir():
-        changes = _in_place_changes(out_dir, files, copies, kept)
-        if changes is not None:
-            _commit_in_place(out_dir, *changes)
-            return True
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.xiaokan-new-", dir=out_dir.parent))
-    place = _Placer(staging)
+    staging = staging or Staging(out_dir)
+    if staging.folder is None:
+        if not files and _already_there(out_dir, copies, kept):
+            return False
+        if out_dir.is_dir():
+            changes = _in_place_changes(out_dir, files, copies, kept)
+            if changes is not None:
+                _commit_in_place(out_dir, *changes, linkable)
+                return True
+        staging.open()
     try:
-        os.chmod(staging, 0o777 & ~_umask())   # mkdtemp makes it 0700: a web server could not read it
         if (out_dir / MARKER).is_file():
-            _keep(out_dir / MARKER, place(MARKER))
+            _keep(out_dir / MARKER, staging.path(MARKER))
         else:
-            with open(place(MARKER), "wb") as handle:
-                handle.write(MARKER_TEXT)
+            staging.write(MARKER, MARKER_TEXT)
         for rel, data in files.items():
-            with open(place(rel), "wb") as handle:
-                handle.write(data)
+            staging.write(rel, data)
         for rel in kept:
-            _keep(out_dir / rel, place(rel))
+            _keep(out_dir / rel, staging.path(rel))
         for rel, source in copies.items():
             old = out_dir / rel
             if _same_file(old, source):
-                _keep(old, place(rel))
+                _keep(old, staging.path(rel))
             else:
-                shutil.copy2(source, place(rel))
-        _swap(staging, out_dir)
+                _publish(source, staging.path(rel), linkable)
+        _swap(staging.folder, out_dir)
+        staging.folder = None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
     return True
+
+
+def _publish(source: Path, target: str, linkable: Path | None) -> None:
+    """Put a copy of source at target: a hard link when source is one of the cache's files (a link
+    costs a twentieth of a copy), else a copy keeping its modification time."""
+    if linkable is not None and source.is_relative_to(linkable):
+        try:
+            os.link(source, target)
+            return
+        except OSError:   # another file system, or no hard links
+            pass
+    shutil.copy2(source, target)
 
 
 class _Placer:
@@ -183,7 +228,8 @@ def _in_place_changes(out_dir: Path, files: dict[str, bytes], copies: dict[str, 
     return files, new_copies, removed
 
 
-def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], removed: list[str]) -> None:
+def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, Path], removed: list[str],
+                     linkable: Path | None) -> None:
     """Write every new file under a temporary name, then swap each in by rename; on any failure
     (or Ctrl-C) every rename done so far is undone and out_dir is as it was."""
     place = _Placer(out_dir)
@@ -201,7 +247,7 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
             pending.append((final + ".xiaokan-new", final))
         for rel, source in copies.items():
             final = place(rel)
-            shutil.copy2(source, final + ".xiaokan-new")
+            _publish(source, final + ".xiaokan-new", linkable)
             pending.append((final + ".xiaokan-new", final))
         for temp, final in pending:
             aside = None

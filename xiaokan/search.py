@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import re
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from pathlib import Path
 from typing import Callable
 
+from .pagefind import PagefindService
+
 INDEX_DIR = "pagefind"
 ISSUES_DIR = "issues"      # output/pagefind/issues/<issue>/: the older issues' bundles
-COPIES_DIR = "pagefind-pages"   # .cache/build/pagefind-pages/<issue>/: the pages as Pagefind reads them
-INDEX_FORMAT = "2"   # how pages are given to Pagefind (for_index, _write_index): a new format re-indexes
+INDEX_FORMAT = "3"   # how pages are given to Pagefind (for_index): a new format re-indexes
 # What the search page needs of a bundle; Pagefind's own UI files are not used. A merged bundle is
 # searched with the main bundle's program (wasm), so it needs only its index.
 _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
@@ -42,48 +43,35 @@ def bundle_url(issue_id: str, newest: bool) -> str:
     return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
 
 
-def copy_path(cache_dir: Path, page: str) -> Path:
-    """Where the copy of an article page (`2024-06/slug/index.html`) for Pagefind is written: side by
-    side in one folder per issue, not a folder per page as on the site (a thousand folders cost more
-    to make than the index)."""
-    issue, name = page.split("/")[:2]
-    return cache_dir / COPIES_DIR / issue / f"{name}.html"
-
-
-def write_copy(cache_dir: Path, page: str, html: str) -> None:
-    """Write the copy of a rendered article page (called by the render workers, in parallel)."""
-    target = copy_path(cache_dir, page)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(for_index(html, page), encoding="utf-8")
-
-
-def forget_copies(cache_dir: Path) -> None:
-    """Before pages are rendered: copies left by an interrupted build may not match output/."""
-    shutil.rmtree(cache_dir / COPIES_DIR, ignore_errors=True)
-
-
-def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_file: Callable[[str], Path],
+def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_copy: Callable[[str], str],
                    language: str, refresh: bool = True) -> dict[str, Path]:
     """output path -> file of the indexes, for output/pagefind/. issues: issue id (newest first) -> {its
-    article pages' paths: their fingerprints}. The pages rendered by this build have their copies
-    written (write_copy); page_file gives the others, read only for issues to index again. With
-    refresh False nothing is indexed: the last index of each issue is published as it is, even if
-    stale, or none (the preview does not wait)."""
+    article pages' paths: their fingerprints}; page_copy gives a page as Pagefind reads it (for_index),
+    asked only for issues to index again. With refresh False nothing is indexed: the last index of
+    each issue is published as it is, even if stale, or none (the preview does not wait)."""
     root = cache_dir / INDEX_DIR
     stale = [issue_id for issue_id, pages in issues.items()
              if refresh and _intact_key(root / issue_id) != search_key(pages)]
     if stale:
         from .parallel import workers
 
-        def index(issue_id: str) -> None:
-            for path in issues[issue_id]:
-                if not copy_path(cache_dir, path).is_file():   # a page kept from the last build
-                    write_copy(cache_dir, path, page_file(path).read_text(encoding="utf-8"))
-            _index_issue(root / issue_id, search_key(issues[issue_id]), cache_dir / COPIES_DIR / issue_id, language)
+        todo = queue.SimpleQueue()
+        for issue_id in stale:
+            todo.put(issue_id)
 
-        # (each run of Pagefind is a process of its own: threads are enough to keep the cores busy)
-        with ThreadPoolExecutor(max(1, workers())) as pool:
-            list(pool.map(index, stale))
+        def index_some(_: int) -> None:   # one Pagefind process per core, each taking the next issue
+            with PagefindService(language.split("-")[0].lower()) as service:
+                while True:
+                    try:
+                        issue_id = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    pages = {path: page_copy(path) for path in issues[issue_id]}
+                    _index_issue(root / issue_id, search_key(issues[issue_id]), pages, service)
+
+        services = max(1, min(workers(), len(stale)))
+        with ThreadPoolExecutor(services) as pool:
+            list(pool.map(index_some, range(services)))
     for folder in root.iterdir() if root.is_dir() else ():
         if folder.name not in issues:   # an issue deleted or renamed (or the single index of before)
             shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
@@ -98,13 +86,10 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_file
     return files
 
 
-def _index_issue(folder: Path, key: str, copies: Path, language: str) -> None:
+def _index_issue(folder: Path, key: str, pages: dict[str, str], service: PagefindService) -> None:
     staging = folder.with_name(folder.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
-    try:
-        _write_index(copies, staging / INDEX_DIR, language)
-    finally:
-        shutil.rmtree(copies, ignore_errors=True)
+    service.index(pages, staging / INDEX_DIR)
     _keep_unchanged(folder, staging / INDEX_DIR)
     _seal(staging / INDEX_DIR, key)
     shutil.rmtree(folder, ignore_errors=True)
@@ -118,29 +103,33 @@ def _index_issue(folder: Path, key: str, copies: Path, language: str) -> None:
 # character (and between Chinese and Latin), and the search page asks for the query's characters as
 # an exact phrase. Every article containing the query is found; nothing else is.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[^\\s])|(?<=[^\\s])(?=[{_CJK}])")
+_HAN_RUN = re.compile(f"[{_CJK}]+")
+# Tags, and the elements whose text is not split: the date (a meta) and code.
+_MARKUP = re.compile(r"(<(?:time|script|style)\b.*?</(?:time|script|style)>|<[^>]*>)", re.S)
+
+
+def _spaced(run: re.Match) -> str:
+    return " " + " ".join(run.group()) + " "
 
 
 def for_index(html: str, path: str) -> str:
-    """The page at `path` as Pagefind indexes it: the text of its data-pagefind-body split into
-    characters; its title, shown in results, kept as written (data-pagefind-meta), and weighted highest
-    so that an article whose title holds the query ranks above those that only mention it; its address
-    as a `url` meta (the copy itself is written under a short name, see _write_index)."""
+    """The page at `path` as Pagefind indexes it: the page up to the end of its data-pagefind-body
+    element (the rest is never indexed), that element's text split into characters; its title, shown
+    in results, kept as written (data-pagefind-meta), and weighted highest so that an article whose
+    title holds the query ranks above those that only mention it; its address as a `url` meta."""
     start = html.find("data-pagefind-body")
     if start < 0:
         return html
-    head, body = html[:start], html[start:]
-    opened = body.find(">") + 1
-    body = body[:opened] + f'<span data-pagefind-meta="url:{path}"></span>' + body[opened:]
+    opened = html.find(">", start) + 1
+    end = html.find("</article>", opened)
+    head, body = html[:opened], html[opened:end if end >= 0 else None]
     heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
     if heading:
         title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
         body = body.replace("<h1>", f'<h1 data-pagefind-meta="title:{title}" data-pagefind-weight="10">', 1)
-    parts = re.split(r"(<time\b.*?</time>|<script\b.*?</script>|<style\b.*?</style>)", body, flags=re.S)
-    body = "".join(part if part.startswith("<") and re.match(r"<(time|script|style)\b", part)
-                   else re.sub(r">([^<]+)<", lambda m: ">" + _BOUNDARY.sub(" ", m.group(1)) + "<", part)
-                   for part in parts)
-    return head + body
+    parts = _MARKUP.split(body)
+    parts[::2] = [_HAN_RUN.sub(_spaced, text) for text in parts[::2]]
+    return f'{head}<span data-pagefind-meta="url:{path}"></span>{"".join(parts)}</article></body></html>'
 
 
 SEAL = "key.json"   # the key the index was built for, and the size and time of each of its files
@@ -189,18 +178,3 @@ def _keep_unchanged(old: Path, new: Path) -> None:
         if path.is_file() and before.is_file() and before.stat().st_size == path.stat().st_size \
                 and before.read_bytes() == path.read_bytes():
             before.replace(path)
-
-
-def _write_index(copies: Path, dest: Path, language: str) -> None:
-    """Run Pagefind's command line over the copies of an issue's article pages (write_copy).
-
-    (Its Python API answers one request per 0.1 s poll, 100 s for 1,000 pages; the command line
-    indexes a folder at full speed.) Each copy carries its page's address from the site root as a
-    `url` meta, which the search page resolves against wherever the site is served."""
-    from pagefind_bin import get_executable
-
-    command = [str(get_executable()), "--site", str(copies), "--output-path", str(dest),
-               "--force-language", language.split("-")[0].lower(), "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    if result.returncode != 0 or not (dest / "pagefind-entry.json").is_file():
-        raise RuntimeError((result.stderr or result.stdout).strip() or f"pagefind exited with {result.returncode}")
