@@ -127,3 +127,22 @@ def test_any_csv_bytes_make_a_table_or_an_error_naming_the_article(tmp_path_fact
         assert "05-t.md:6" in result.stderr
     else:
         assert "\ufffd" not in (site / "output/2024-07/t/index.html").read_text(encoding="utf-8")
+
+
+INLINE_PIECES = ["中文", "English", " ", "  \n", "\n", "\n\n", "*", "**", "_", "`", "\\", "[", "]", "(", ")", "!", "<", ">",
+                 "&", "&amp;", "&#x4e2d;", "<b>", "</b>", "<https://example.org>", "<a@b.cn>", "[^1]", "[^1]: 注", "# ",
+                 "- ", "1. ", "> ", "| a | b |\n|---|---|\n| 1 | 2 |", "{: .x }", "：", "“", "”", "……", "\t"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(INLINE_PIECES), max_size=25).map("".join))
+def test_texts_no_inline_pattern_can_change_are_skipped_without_changing_the_html(text):
+    """markup._PlainText lets Python-Markdown skip texts with no inline mark: the HTML must be what
+    running every inline pattern gives."""
+    from unittest import mock
+
+    from xiaokan import markup
+
+    quick = markup.render_markdown(text).html
+    with mock.patch.object(markup._PlainText, "run", lambda self, root: None):
+        assert markup.render_markdown(text).html == quick
