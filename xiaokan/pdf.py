@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote
@@ -321,14 +322,20 @@ def intact(pdf: Path) -> bool:
         return False
 
 
+@cache
+def _weasyprint_version() -> str:
+    """(Looked up once: importlib.metadata reads every installed package's metadata to find it.)"""
+    import importlib.metadata
+
+    return importlib.metadata.version("weasyprint")
+
+
 def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: Fingerprints,
               template_digest: TemplateDigests) -> str:
     """Everything the issue's PDF depends on: print templates, settings, the issue and its articles,
     their bodies and images, the engine and WeasyPrint, the fixed creation date."""
-    import importlib.metadata
-
     digest = hashlib.sha256(engine_digest().encode())
-    digest.update(importlib.metadata.version("weasyprint").encode())
+    digest.update(_weasyprint_version().encode())
     digest.update(template_digest(PRINT_TEMPLATE).encode() + template_digest(BACK_TEMPLATE).encode())
     digest.update(fingerprints.of(site.config) + fingerprints.of(issue))
     digest.update(issue_timestamp(issue).encode())
