@@ -43,7 +43,7 @@ from .output import (
     write_print_copies,
     write_site,
 )
-from .pages import IssuePrint, plan_pages
+from .pages import IssuePrint, Page, plan_pages
 from .parallel import map_indices
 from .preflight import content_findings, site_findings
 from .references import reference_problems
@@ -275,33 +275,45 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     pages = plan_pages(site, bodies, prints, frozenset(cards))
     files: dict[str, bytes] = {}
     kept: list[str] = []
-    stale, article_keys = [], {}
+    stale: list[tuple[Page, str | None]] = []   # pages to render, with their key when known
+    article_keys: dict[str, str] = {}
+
+    def page_key(page: Page) -> str:
+        return hashlib.sha256(salt.encode() + template_digest(page.template).encode()
+                              + fingerprints.of(page.context)).hexdigest()
+
     for page in pages:
-        key = hashlib.sha256(salt.encode() + template_digest(page.template).encode()
-                             + fingerprints.of(page.context)).hexdigest()
+        if not cache.may_keep(page.path):   # (a first build: keys are computed by the render workers)
+            stale.append((page, None))
+            continue
+        key = page_key(page)
         if page.template == "article.html":
             article_keys[page.path] = key
         if cache.unchanged(page.path, key):
             kept.append(page.path)
         else:
-            stale.append(page)
+            stale.append((page, key))
     # A large change is assembled anew: the render workers write their pages straight into it.
     placing = staging is not None and (not out_dir.is_dir() or len(stale) > SMALL_CHANGE * len(pages))
     if placing:
         staging.open()
 
-    def render(i: int) -> tuple[bytes | None, str | None]:   # (the page, or None once placed; its search copy)
-        page = stale[i]
+    def render(i: int) -> tuple[bytes | None, str | None, str]:
+        """(the page, or None once placed; its copy for the search index; its key)"""
+        page, key = stale[i]
         data = render_page(env, page)
         copy = for_index(data.decode("utf-8"), page.path) if options.search and page.template == "article.html" else None
         if placing:
             staging.write(page.path, data)
-            return None, copy
-        return data, copy
+            data = None
+        return data, copy, key or page_key(page)
 
     search_copies: dict[str, str] = {}
     placed: list[str] = []
-    for page, (data, copy) in zip(stale, map_indices(render, len(stale))):
+    for (page, _known), (data, copy, key) in zip(stale, map_indices(render, len(stale))):
+        cache.written(page.path, key)
+        if page.template == "article.html":
+            article_keys[page.path] = key
         if data is None:
             placed.append(page.path)
         else:

@@ -123,6 +123,14 @@ class BuildCache:
         self._used_bodies[key] = body
 
     # Pages ----------------------------------------------------------------------------------
+    def may_keep(self, rel: str) -> bool:
+        """False when the last build left no page at rel: it is made anew whatever its key."""
+        return rel in self._old
+
+    def written(self, rel: str, key: str) -> None:
+        """A page made anew (without asking unchanged()): its key, for the next build."""
+        self._keys[rel] = key
+
     def unchanged(self, rel: str, key: str) -> bool:
         """True when output/<rel> was written from inputs with this fingerprint and is still as written."""
         self._keys[rel] = key

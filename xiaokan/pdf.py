@@ -274,13 +274,16 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
     env = None
     fonts_checked = False
     for issue in site.issues:
-        key = print_key(site, issue, bodies, fingerprints, template_digest)
         folder = cache_dir / issue.id   # (a folder each: no issue's name is the start of another's)
+        render = options.pdf and (not options.issue_ids or issue.id in options.issue_ids)
+        if not render and not folder.is_dir():
+            continue   # no PDF of this issue to reuse and none to make: its key is not needed
+        key = print_key(site, issue, bodies, fingerprints, template_digest)
         cached = folder / f"{key}.pdf"
         if intact(cached):
             yield _recorded(issue, cached, "unchanged")
             continue
-        if not options.pdf or (options.issue_ids and issue.id not in options.issue_ids):
+        if not render:
             earlier = [p for p in folder.glob("*.pdf") if intact(p)]
             if options.stale_pdf and earlier:   # the preview shows the last PDF meanwhile
                 yield _recorded(issue, earlier[0], "being rendered again")
