@@ -63,3 +63,40 @@ def test_each_issue_has_its_own_index_and_an_edit_reindexes_only_its_issue(mini)
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert snapshot(older) == before_old                                      # the older issue was not indexed again
     assert snapshot(mini / "output/pagefind/fragment") != before_new           # the edited one was
+
+
+def test_a_failing_pagefind_stops_the_build_and_leaves_output_as_it_was(mini, monkeypatch, tmp_path):
+    """Pagefind is given the pages through its service; when it fails (here: exits at once), the build
+    says so and publishes nothing, also when its new pages were already being assembled."""
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    with monkeypatch.context() as patch:
+        patch.setattr("pagefind_bin.get_executable", lambda: broken)
+        run = run_build(mini, "build", "--no-pdf")                # a first build: every page is new
+    assert run.code != 0 and "the search index could not be built" in run.stderr and "Traceback" not in run.stderr
+    assert not (mini / "output").exists() and not list(mini.glob(".output.xiaokan-*"))
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    before = snapshot(mini / "output")
+    write(mini, "templates/base.html", (mini / "templates/base.html").read_text(encoding="utf-8")
+          .replace("</footer>", "<p>新的页脚</p></footer>"))                # every page changes
+    monkeypatch.setattr("pagefind_bin.get_executable", lambda: broken)
+    run = run_build(mini, "build", "--no-pdf")
+    assert run.code != 0 and "the search index could not be built" in run.stderr
+    assert snapshot(mini / "output") == before and not list(mini.glob(".output.xiaokan-*"))
+
+
+def test_files_from_the_cache_are_published_as_links_and_survive_the_cache(mini):
+    """The search index (and cards, photo copies, PDFs) are hard links to the cache's files, which are
+    only ever replaced: deleting .cache/ or building again leaves the published files intact."""
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    entry_file = mini / "output/pagefind/pagefind-entry.json"
+    cached = [p for p in (mini / ".cache/build/pagefind").rglob("pagefind-entry.json")]
+    assert any(p.samefile(entry_file) for p in cached)
+    before = snapshot(mini / "output")
+    import shutil
+
+    shutil.rmtree(mini / ".cache")
+    assert snapshot(mini / "output") == before
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert snapshot(mini / "output") == before
