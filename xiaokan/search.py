@@ -23,7 +23,7 @@ from .pagefind import PagefindService
 
 INDEX_DIR = "pagefind"
 ISSUES_DIR = "issues"      # output/pagefind/issues/<issue>/: the older issues' bundles
-INDEX_FORMAT = "3"   # how pages are given to Pagefind (for_index): a new format re-indexes
+INDEX_FORMAT = "4"   # how pages are given to Pagefind (for_index): a new format re-indexes
 # What the search page needs of a bundle; Pagefind's own UI files are not used. A merged bundle is
 # searched with the main bundle's program (wasm), so it needs only its index.
 _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
@@ -113,8 +113,8 @@ def _spaced(run: re.Match) -> str:
 
 
 def for_index(html: str, path: str) -> str:
-    """The page at `path` as Pagefind indexes it: the page up to the end of its data-pagefind-body
-    element (the rest is never indexed), that element's text split into characters; its title, shown
+    """The page at `path` as Pagefind indexes it: its data-pagefind-body element alone (nothing else
+    is indexed), that element's text split into characters; its title, shown
     in results, kept as written (data-pagefind-meta), and weighted highest so that an article whose
     title holds the query ranks above those that only mention it; its address as a `url` meta."""
     start = html.find("data-pagefind-body")
@@ -122,7 +122,9 @@ def for_index(html: str, path: str) -> str:
         return html
     opened = html.find(">", start) + 1
     end = html.find("</article>", opened)
-    head, body = html[:opened], html[opened:end if end >= 0 else None]
+    # (the head is left out: nothing in it is indexed, and a thousand copies wait in memory for Pagefind)
+    head = html[:html.find("<head")] + '<head><meta charset="utf-8"></head><body>' + html[html.rfind("<", 0, start):opened]
+    body = html[opened:end if end >= 0 else None]
     heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
     if heading:
         title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
