@@ -68,7 +68,8 @@ class PagefindService:
         data = bytearray()
         for payload in payloads:
             self._next_id += 1
-            data += base64.b64encode(json.dumps({"message_id": self._next_id, "payload": payload}).encode()) + b","
+            message = json.dumps({"message_id": self._next_id, "payload": payload}, ensure_ascii=False)
+            data += base64.b64encode(message.encode("utf-8")) + b","   # (as UTF-8: a \\uXXXX escape is twice as long)
         try:
             self._process.stdin.write(data)
             self._process.stdin.flush()
