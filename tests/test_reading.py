@@ -249,3 +249,34 @@ def test_a_summary_leaves_out_captions_and_falls_back_to_the_words_of_a_table():
     assert summary_of(html, 120) == "会议由校长主持。"
     assert summary_of('<div class="table-wrap"><table><tr><td>序号</td><td>学校名称</td></tr></table></div>', 120) \
         == "序号 学校名称"
+
+
+def test_cards_drawn_by_a_process_of_their_own_are_published_and_a_full_disk_is_said(mini, monkeypatch):
+    """Many missing cards are drawn by a process of their own while the build goes on (here from one
+    card on): they are all published; when drawing fails (a full disk), the build says so and
+    publishes nothing, and no half-drawn card is left in the cache."""
+    import errno
+    import multiprocessing
+
+    from helpers import snapshot
+
+    monkeypatch.setattr("xiaokan.cards.BACKGROUND_FROM", 1)
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    pages = sorted(p.parent for p in (mini / "output").rglob("index.html")
+                   if 'og:image" content="' in read(p) and p.parent.parent.name.startswith("2024-"))
+    assert len(pages) == 3
+    for folder in pages:
+        with Image.open(folder / "card.jpg") as picture:
+            assert picture.size == (1200, 630)
+    before = snapshot(mini / "output")
+
+    def disk_full(card, logo, target):
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr("xiaokan.cards._draw", disk_full)
+    article = mini / "content/2024-07/01-first.md"
+    write(mini, "content/2024-07/01-first.md", read(article).replace("标题: ", "标题: 新", 1))
+    run = run_build(mini, "build", "--no-pdf")
+    assert run.code == 1 and "the disk is full" in run.stderr and "Traceback" not in run.stderr
+    assert snapshot(mini / "output") == before
+    assert not list((mini / ".cache/cards").glob("*.tmp")) and not multiprocessing.active_children()

@@ -23,7 +23,7 @@ from .cache import (
     write_pickle,
 )
 from .cards import CARD_ISSUES, Card, card_path, make_cards
-from .content import load_site
+from .content import LoadResult, load_site
 from .datablocks import BlockError
 from .edition import make_edition
 from .errors import ContentError, ContentErrors, ContentWarning
@@ -245,6 +245,20 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     Raises ContentErrors with every problem that would break a page or the print edition."""
     loaded = load_site(root, memo, drafts=options.drafts)
     site = loaded.site
+    # The social cards need only the titles: they are drawn meanwhile, by a process of their own.
+    cards = make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
+                       root / ".cache" / "cards", draw=options.cards)
+    try:
+        made = _make_outputs(root, options, out_dir, log, loaded, cards.files, staging)
+        cards.finish()
+    finally:
+        cards.stop()
+    return made
+
+
+def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable[[str], None], loaded: LoadResult,
+                  cards: dict[str, Path], staging: Staging | None) -> Outputs:
+    site = loaded.site
     env = make_environment(root / "templates", site)
     fingerprints = Fingerprints()
     salt = hashlib.sha256(engine_digest().encode() + fingerprints.of(site.config)).hexdigest()
@@ -269,8 +283,6 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
         warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
         prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition", options.drafts)
-    cards = make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
-                       root / ".cache" / "cards", draw=options.cards)
     copies.update(cards)
     pages = plan_pages(site, bodies, prints, frozenset(cards))
     files: dict[str, bytes] = {}

@@ -3,6 +3,7 @@ issue: the masthead, the title and where it appeared. Drawn with Pillow, cached 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ STYLE = "4"                   # bump when the drawing changes: cached cards are 
 RED, PAPER, INK, MUTED = (140, 28, 19), (251, 248, 244), (31, 35, 40), (87, 96, 106)
 CARD_NAME = "card.jpg"
 CARD_ISSUES = 3               # articles of the newest issues get a card of their own; older ones their issue's
+BACKGROUND_FROM = 40          # this many cards to draw are worth a process of their own
 _NO_LINE_START = "，。、；：！？）》」』”’…"
 
 
@@ -34,10 +36,10 @@ def card_path(url: str) -> str:
     return f"{url}{CARD_NAME}"
 
 
-def make_cards(cards: list[Card], logo: Path | None, cache_dir: Path, draw: bool = True) -> dict[str, Path]:
-    """output path -> cached card image; missing cards are drawn in parallel (at ~3 ms a card, a quick
-    build (`--no-search`) draws none and publishes the cards it has, as MkDocs-Material's social
-    plugin is left off while writing)."""
+def make_cards(cards: list[Card], logo: Path | None, cache_dir: Path, draw: bool = True) -> CardDrawing:
+    """The cards there will be (output path -> cached image) and the drawing of the missing ones,
+    started at once in a process of its own (at ~3.5 ms a card). A quick build (`--no-search`) draws
+    none and publishes the cards it has, as MkDocs-Material's social plugin is left off while writing."""
     logo_digest = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
     files, missing = {}, []
     for card in cards:
@@ -49,11 +51,72 @@ def make_cards(cards: list[Card], logo: Path | None, cache_dir: Path, draw: bool
         elif draw:
             files[card.path] = target
             missing.append((card, target))
-    if missing:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        warm_up(logo, missing[0][0].masthead, missing[0][0].school)
-        map_indices(lambda i: _draw(missing[i][0], logo, missing[i][1]), len(missing), min_batch=40)
-    return files
+    drawing = CardDrawing(files, missing, logo)
+    drawing.start()
+    return drawing
+
+
+class CardDrawing:
+    """Cards drawn while the build goes on: they need only the titles, known once the content is
+    loaded, and the pages only which cards there will be. One process of their own uses the core the
+    build leaves idle while it plans and indexes; finish() waits for it (or draws here, where
+    processes cannot be forked or the cards are few)."""
+
+    def __init__(self, files: dict[str, Path], missing: list[tuple[Card, Path]], logo: Path | None):
+        self.files, self.missing, self.logo = files, missing, logo
+        self._process = None
+        self._answer = None
+
+    def start(self) -> None:
+        if len(self.missing) < BACKGROUND_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        self._prepare()
+        context = multiprocessing.get_context("fork")
+        self._answer, child_end = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._draw_all, args=(child_end,), daemon=True)
+        self._process.start()
+        child_end.close()
+
+    def finish(self) -> None:
+        """Every missing card is drawn once this returns; OSError if one could not be."""
+        if self._process is None:
+            if self.missing:
+                self._prepare()
+                missing, logo = self.missing, self.logo
+                map_indices(lambda i: _draw(missing[i][0], logo, missing[i][1]), len(missing), min_batch=40)
+            return
+        try:
+            problem = self._answer.recv()
+        except EOFError:
+            problem = (None, f"the drawing process stopped (exit code {self._process.exitcode})", None)
+        self._process.join()
+        self._process = None
+        if problem:
+            raise OSError(*problem)   # (as the drawing process met it: a full disk is said as such)
+
+    def stop(self) -> None:
+        """After a failed build: stop drawing and remove a card left half-written."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            for _card, target in self.missing[:1]:
+                for temp in target.parent.glob(f"*.{self._process.pid}.tmp"):
+                    temp.unlink(missing_ok=True)
+            self._process = None
+
+    def _prepare(self) -> None:
+        self.missing[0][1].parent.mkdir(parents=True, exist_ok=True)
+        warm_up(self.logo, self.missing[0][0].masthead, self.missing[0][0].school)
+
+    def _draw_all(self, answer) -> None:   # (in the drawing process)
+        try:
+            for card, target in self.missing:
+                _draw(card, self.logo, target)
+            answer.send(None)
+        except OSError as exc:
+            answer.send((exc.errno, exc.strerror or str(exc), str(exc.filename) if exc.filename else None))
+        except BaseException as exc:   # noqa: BLE001 — whatever it was, the build says it and stops
+            answer.send((None, str(exc) or type(exc).__name__, None))
 
 
 @cache
