@@ -100,3 +100,14 @@ def test_files_from_the_cache_are_published_as_links_and_survive_the_cache(mini)
     assert snapshot(mini / "output") == before
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert snapshot(mini / "output") == before
+
+
+def test_a_pagefind_that_stops_answering_times_out_instead_of_hanging_the_build(mini, monkeypatch, tmp_path):
+    silent = tmp_path / "pagefind"
+    silent.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")   # reads nothing, answers nothing
+    silent.chmod(0o755)
+    monkeypatch.setattr("pagefind_bin.get_executable", lambda: silent)
+    monkeypatch.setattr("xiaokan.pagefind.TIMEOUT", 1)
+    run = run_build(mini, "build", "--no-pdf")
+    assert run.code != 0 and "did not answer within 1 s" in run.stderr and "Traceback" not in run.stderr
+    assert not (mini / "output").exists() and not list(mini.glob(".output.xiaokan-*"))

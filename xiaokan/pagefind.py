@@ -70,25 +70,35 @@ class PagefindService:
             self._next_id += 1
             message = json.dumps({"message_id": self._next_id, "payload": payload}, ensure_ascii=False)
             data += base64.b64encode(message.encode("utf-8")) + b","   # (as UTF-8: a \\uXXXX escape is twice as long)
+        # (written by a thread: a Pagefind that stops reading must not hang the build, only time out)
+        writer = threading.Thread(target=self._send, args=(bytes(data),), daemon=True)
+        writer.start()
+        answers: dict[int, dict] = {}
+        try:
+            while len(answers) < len(payloads):
+                try:
+                    answer = self._answers.get(timeout=TIMEOUT)
+                except queue.Empty:
+                    raise PagefindError(f"pagefind did not answer within {TIMEOUT} s") from None
+                if answer is None:
+                    raise PagefindError(f"pagefind stopped (exit code {self._process.poll()})")
+                payload = answer.get("payload") or {}
+                if payload.get("type") == "Error":
+                    raise PagefindError(payload.get("message") or "pagefind reported an error")
+                if isinstance(answer.get("message_id"), int) and answer["message_id"] >= first:
+                    answers[answer["message_id"]] = payload
+        except PagefindError:
+            self._process.kill()   # (which also ends a write it does not read)
+            raise
+        writer.join()
+        return [answers[n] for n in range(first, first + len(payloads))]
+
+    def _send(self, data: bytes) -> None:
         try:
             self._process.stdin.write(data)
             self._process.stdin.flush()
-        except OSError as exc:
-            raise PagefindError(f"pagefind stopped: {exc}") from None
-        answers: dict[int, dict] = {}
-        while len(answers) < len(payloads):
-            try:
-                answer = self._answers.get(timeout=TIMEOUT)
-            except queue.Empty:
-                raise PagefindError(f"pagefind did not answer within {TIMEOUT} s") from None
-            if answer is None:
-                raise PagefindError(f"pagefind stopped (exit code {self._process.poll()})")
-            payload = answer.get("payload") or {}
-            if payload.get("type") == "Error":
-                raise PagefindError(payload.get("message") or "pagefind reported an error")
-            if isinstance(answer.get("message_id"), int) and answer["message_id"] >= first:
-                answers[answer["message_id"]] = payload
-        return [answers[n] for n in range(first, first + len(payloads))]
+        except OSError:   # the process has stopped: the reader sees its output end and says so
+            pass
 
     def _read_answers(self) -> None:
         pending = b""
