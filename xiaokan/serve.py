@@ -196,12 +196,13 @@ def _failed(state: ServeState, errors: list[str], log: Callable[[str], None]) ->
 
 
 def _saved_article(report: BuildReport, changed_files: list[Path]):
-    sources = {a.source.resolve(): a for a in report.site.articles} if report.site else {}
-    for path in changed_files:
-        article = sources.get(path.resolve())
-        if article is not None:
-            return article
-    return None
+    """The article whose file was saved, if one was. (Only articles with a saved file's name are
+    resolved: resolving every article's path on each save cost 30-60 ms at 1,000 articles.)"""
+    if report.site is None:
+        return None
+    saved = {path.resolve() for path in changed_files}
+    names = {path.name for path in changed_files} | {path.name for path in saved}   # (as saved, and linked to)
+    return next((a for a in report.site.articles if a.source.name in names and a.source.resolve() in saved), None)
 
 
 def _short(root: Path, path: Path) -> str:
