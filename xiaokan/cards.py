@@ -70,7 +70,6 @@ class CardDrawing:
     def start(self) -> None:
         if len(self.missing) < BACKGROUND_FROM or "fork" not in multiprocessing.get_all_start_methods():
             return
-        self._prepare()
         context = multiprocessing.get_context("fork")
         self._answer, child_end = context.Pipe(duplex=False)
         self._process = context.Process(target=self._draw_all, args=(child_end,), daemon=True)
@@ -99,17 +98,19 @@ class CardDrawing:
         if self._process is not None:
             self._process.terminate()
             self._process.join()
-            for _card, target in self.missing[:1]:
-                for temp in target.parent.glob(f"*.{self._process.pid}.tmp"):
-                    temp.unlink(missing_ok=True)
+            for temp in self.missing[0][1].parent.glob(f"*.{self._process.pid}.tmp"):
+                temp.unlink(missing_ok=True)
             self._process = None
 
     def _prepare(self) -> None:
+        """The cache folder, the fonts and the shared background, before any card is drawn (in the
+        process that draws them, or before the drawing processes are forked)."""
         self.missing[0][1].parent.mkdir(parents=True, exist_ok=True)
         warm_up(self.logo, self.missing[0][0].masthead, self.missing[0][0].school)
 
     def _draw_all(self, answer) -> None:   # (in the drawing process)
         try:
+            self._prepare()
             for card, target in self.missing:
                 _draw(card, self.logo, target)
             answer.send(None)

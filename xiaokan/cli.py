@@ -7,8 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .deploy import DeployError
-from .errors import ContentError, ContentErrors, display_path, environment_error
+from .errors import ContentError, ContentErrors, DeployError, display_path, environment_error
 from .i18n import N_, _
 from .output import PRINT_DIR
 

@@ -81,8 +81,8 @@ def _asset(root: Path, value, key: str, fail) -> str:
 def _deploy(raw, fail) -> DeployOptions:
     if not isinstance(raw, dict):
         raise fail("deploy", _('`deploy` must be a group of settings (target, keep, ssh, bandwidth)'))
-    _reject_unknown(raw, DEPLOY_KEYS, lambda k, m, h=None: fail("deploy", m, h), "deploy")
     group_fail = lambda k, m, h=None: fail("deploy", m, h)  # noqa: E731
+    _reject_unknown(raw, DEPLOY_KEYS, group_fail, "deploy")
     bandwidth = str(raw.get("bandwidth") or 0).strip()
     if not bandwidth.isdigit():
         raise fail("deploy", _('`bandwidth` must be a whole number of KB/s, not {value!r}').format(value=bandwidth))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import DeployError
 from .i18n import _
 from .model import DeployOptions
 from .output import MARKER
@@ -33,10 +33,6 @@ PARTIAL = ".partial-"
 # an unchanged file is identical in all it keeps and is hard-linked to the live release.
 RSYNC = ["rsync", "-rlpc", "--delete", "--chmod=D0755,F0644", f"--exclude=/{MARKER}"]
 _REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>/.*)$")
-
-
-class DeployError(ContentError):
-    """A deploy that could not be done; the live site is as it was."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,10 @@ class ContentError(Exception):
         return (type(self), (self.path, self.line, self.message, self.hint))
 
 
+class DeployError(ContentError):
+    """A deploy that could not be done (`build.py deploy`); the live site is as it was."""
+
+
 class ContentErrors(Exception):
     """Several problems found in one pass, so that the editor can fix them all at once."""
 

@@ -178,12 +178,9 @@ def _publish(source: Path, target: str, linkable: Path | None) -> None:
     """Put a copy of source at target: a hard link when source is one of the cache's files (a link
     costs a twentieth of a copy), else a copy keeping its modification time."""
     if linkable is not None and source.is_relative_to(linkable):
-        try:
-            os.link(source, target)
-            return
-        except OSError:   # another file system, or no hard links
-            pass
-    shutil.copy2(source, target)
+        _keep(source, target)
+    else:
+        shutil.copy2(source, target)
 
 
 class _Placer:

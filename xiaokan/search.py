@@ -50,8 +50,8 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_copy
     asked only for issues to index again. With refresh False nothing is indexed: the last index of
     each issue is published as it is, even if stale, or none (the preview does not wait)."""
     root = cache_dir / INDEX_DIR
-    stale = [issue_id for issue_id, pages in issues.items()
-             if refresh and _intact_key(root / issue_id) != search_key(pages)]
+    keys = {issue_id: search_key(pages) for issue_id, pages in issues.items()} if refresh else {}
+    stale = [issue_id for issue_id, key in keys.items() if _intact_key(root / issue_id) != key]
     if stale:
         from .parallel import workers
 
@@ -67,7 +67,7 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_copy
                     except queue.Empty:
                         return
                     pages = {path: page_copy(path) for path in issues[issue_id]}
-                    _index_issue(root / issue_id, search_key(issues[issue_id]), pages, service)
+                    _index_issue(root / issue_id, keys[issue_id], pages, service)
 
         services = max(1, min(workers(), len(stale)))
         with ThreadPoolExecutor(services) as pool:
