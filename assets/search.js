@@ -25,7 +25,7 @@
     return pagefind;
   }
 
-  // The index holds Chinese as single characters (xiaokan/search.py): ask for the query's characters
+  // The index holds Chinese as single characters (xiaokan/web/search.py): ask for the query's characters
   // as an exact phrase, so that every article containing it is found, and only those.
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
   var BOUNDARY = new RegExp("(?<=[" + HAN + "])(?=\\S)|(?<=\\S)(?=[" + HAN + "])", "g");

@@ -3,7 +3,7 @@
     .venv/bin/python bench/pdf_vs_bare.py [ISSUE-ID] [--runs 3]
 
 Ours is the whole render step on the same print HTML: WeasyPrint with the Chinese line layout
-(xiaokan/cjklayout.py), the back cover and 阅读笔记 pages, crop marks when asked.
+(xiaokan/paper/cjklayout.py), the back cover and 阅读笔记 pages, crop marks when asked.
 Each measurement runs in a fresh process (WeasyPrint's caches and our justification patch stay
 out of each other's way); the figure is the median wall time of HTML -> PDF bytes.
 """
@@ -28,9 +28,9 @@ html = Path({html!r}).read_text(encoding="utf-8")
 base_url = {base_url!r}
 if {ours!r}:
     from xiaokan.builder import convert_articles
-    from xiaokan.content import load_site
-    from xiaokan.pdf import render_pdf
-    from xiaokan.render import make_environment
+    from xiaokan.source.content import load_site
+    from xiaokan.paper.pdf import render_pdf
+    from xiaokan.web.render import make_environment
     site = load_site(Path({root!r})).site
     issue = next(i for i in site.issues if i.id == {issue_id!r})
     bodies = convert_articles(site)
@@ -50,9 +50,9 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "pages": pages, "by
 
 def print_html_of(issue_id: str) -> tuple[str, str]:
     from xiaokan.builder import convert_articles
-    from xiaokan.content import load_site
-    from xiaokan.pdf import print_html
-    from xiaokan.render import make_environment
+    from xiaokan.paper.pdf import print_html
+    from xiaokan.source.content import load_site
+    from xiaokan.web.render import make_environment
 
     site = load_site(ROOT).site
     issue = next(i for i in site.issues if i.id == issue_id)

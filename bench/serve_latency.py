@@ -50,7 +50,7 @@ def main() -> None:
             deadline = time.monotonic() + 120
             while "__xiaokan__" not in fetch(base + "/index.html") and time.monotonic() < deadline:
                 time.sleep(0.2)
-            from xiaokan.content import load_site  # the article's URL, as the site computes it
+            from xiaokan.source.content import load_site  # the article's URL, as the site computes it
             url = next(a.url for a in load_site(site).site.articles if a.source.name == article.name)
             latencies = []
             for n in range(args.edits):

@@ -19,7 +19,7 @@ HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"La
 def extract() -> list[str]:
     """Message ids in the order the code uses them."""
     found: list[str] = []
-    for path in sorted((ROOT / "xiaokan").glob("*.py")):
+    for path in sorted((ROOT / "xiaokan").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):

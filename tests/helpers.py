@@ -87,7 +87,7 @@ def page_containing(url: str, text: str) -> str | None:
     return page if text in page else None
 
 
-def wait_for(predicate, seconds: float = 10.0):
+def wait_for(predicate, seconds: float = 60.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
@@ -114,7 +114,7 @@ def running_server(site: Path, *extra: str, pdf: bool = False):
             except OSError:
                 return False
         try:
-            wait_for(up, 20)
+            wait_for(up, 60)
             yield base, process
         finally:
             process.terminate()

@@ -145,13 +145,13 @@ def test_template_error_names_the_template_and_keeps_output(mini):
 def test_build_that_fails_midway_leaves_output_untouched(mini, monkeypatch):
     out = built(mini)
     before = snapshot(out)
-    import xiaokan.output
+    import xiaokan.publish.output
 
     write(mini, "content/2024-07/02-second.md", read(mini / "content/2024-07/02-second.md").replace("正文", "新正文"))
-    real = xiaokan.output._swap
-    monkeypatch.setattr(xiaokan.output, "_swap", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    real = xiaokan.publish.output._swap
+    monkeypatch.setattr(xiaokan.publish.output, "_swap", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     result = run_build(mini, "build", "--no-pdf")
-    monkeypatch.setattr(xiaokan.output, "_swap", real)
+    monkeypatch.setattr(xiaokan.publish.output, "_swap", real)
     assert result.code == 130
     assert snapshot(out) == before
     assert not list(mini.glob(".output*")), "the half-built temporary folder is removed"
@@ -160,20 +160,20 @@ def test_build_that_fails_midway_leaves_output_untouched(mini, monkeypatch):
 def test_small_change_interrupted_while_committing_is_rolled_back(mini, monkeypatch):
     out = built(mini)
     before = snapshot(out)
-    import xiaokan.output
+    import xiaokan.publish.output
 
-    monkeypatch.setattr(xiaokan.output, "SMALL_CHANGE", 1.0)   # take the in-place path
+    monkeypatch.setattr(xiaokan.publish.output, "SMALL_CHANGE", 1.0)   # take the in-place path
     write(mini, "content/2024-07/05-new.md", "---\n标题: 新文章\n栏目: 新闻政策\n---\n正文\n")
-    real_replace, calls = xiaokan.output.os.replace, []
+    real_replace, calls = xiaokan.publish.output.os.replace, []
 
     def failing_replace(a, b):
         calls.append(a)
         if len(calls) == 4:
             raise KeyboardInterrupt
         real_replace(a, b)
-    monkeypatch.setattr(xiaokan.output.os, "replace", failing_replace)
+    monkeypatch.setattr(xiaokan.publish.output.os, "replace", failing_replace)
     result = run_build(mini, "build", "--no-pdf")
-    monkeypatch.setattr(xiaokan.output.os, "replace", real_replace)
+    monkeypatch.setattr(xiaokan.publish.output.os, "replace", real_replace)
     assert result.code == 130
     assert snapshot(out) == before
     assert not (out / "2024-07/new").exists()

@@ -56,7 +56,7 @@ def test_the_preview_shows_its_error_overlay_in_chinese(mini):
         article = mini / "content/2024-07/01-first.md"
         article.write_text(article.read_text(encoding="utf-8").replace("栏目: 新闻政策", "栏目: 新闻证策"),
                            encoding="utf-8")
-        wait_for(lambda: "构建出错" in get(base + "/2024-07/")[1], 10)
+        wait_for(lambda: "构建出错" in get(base + "/2024-07/")[1], 60)
         page = get(base + "/2024-07/")[1]
         assert "栏目 &#x27;新闻证策&#x27; 不是本站的栏目" in page and "修改后保存即可自动恢复" in page
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")

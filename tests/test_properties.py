@@ -141,7 +141,7 @@ def test_texts_no_inline_pattern_can_change_are_skipped_without_changing_the_htm
     running every inline pattern gives."""
     from unittest import mock
 
-    from xiaokan import markup
+    from xiaokan.source import markup
 
     quick = markup.render_markdown(text).html
     with mock.patch.object(markup._PlainText, "run", lambda self, root: None):

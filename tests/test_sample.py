@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from helpers import ROOT
-from xiaokan.content import load_site
+from xiaokan.source.content import load_site
 
 TITLES = {
     "新闻政策": [
@@ -48,7 +48,7 @@ def test_twenty_articles_in_issue_order_per_section():
     site, issue = sample_issue()
     assert len(issue.articles) == 20
     assert Counter(a.section for a in issue.articles) == {"新闻政策": 4, "评建动态": 10, "他山之石": 6}
-    from xiaokan.model import articles_by_section
+    from xiaokan.source.model import articles_by_section
     got = {section.name: [a.title for a in members] for section, members in articles_by_section(issue, site.config.sections)}
     assert got == TITLES
 

@@ -114,12 +114,12 @@ def test_cache_deleted_during_a_build_is_harmless(mini, monkeypatch):
 def test_disk_faults_are_a_message_and_leave_output_as_it_was(mini, monkeypatch, code, words):
     assert run_build(mini, "build", "--no-pdf").code == 0
     before = snapshot(mini / "output")
-    import xiaokan.output
+    import xiaokan.publish.output
 
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code), str(mini / "output"))
-    monkeypatch.setattr(xiaokan.output, "_swap", fail)
-    monkeypatch.setattr(xiaokan.output, "_commit_in_place", fail)
+    monkeypatch.setattr(xiaokan.publish.output, "_swap", fail)
+    monkeypatch.setattr(xiaokan.publish.output, "_commit_in_place", fail)
     article(mini, "05-new.md", "新的正文。")
     result = run_build(mini, "build", "--no-pdf")
     assert result.code == 1
@@ -269,13 +269,13 @@ def test_bad_photos_are_errors_in_build_and_check(mini, name, make, words):
 
 
 def test_a_photo_over_the_size_limit_is_refused_and_a_large_one_works(mini, monkeypatch):
-    import xiaokan.images
+    import xiaokan.source.images
 
     Image.new("RGB", (3000, 2000), (90, 90, 90)).save(mini / "content/2024-07/big.jpg", "JPEG")
     article(mini, "05-big.md", "![全景](big.jpg)")
     result = run_build(mini, "build", "--no-pdf")
     assert result.code == 0, result.stderr          # 6 MP, over Pillow's own 1/15 of the guard: fine
-    monkeypatch.setattr(xiaokan.images, "MAX_PIXELS", 5_000_000)
+    monkeypatch.setattr(xiaokan.source.images, "MAX_PIXELS", 5_000_000)
     (mini / "content/2024-07/big.jpg").touch()
     os.utime(mini / "content/2024-07/big.jpg", (1, 1))
     result = run_build(mini, "build", "--no-pdf")

@@ -14,25 +14,18 @@ import jinja2
 
 from .cache import (
     BuildCache,
-    Fingerprints,
-    TemplateDigests,
-    engine_digest,
     input_stamp,
     previous_report,
     read_pickle,
     worth_rewriting,
     write_pickle,
 )
-from .cards import CARD_ISSUES, Card, card_path, make_cards
-from .content import LoadResult, load_site
-from .datablocks import BlockError
-from .edition import make_edition
 from .errors import ContentError, ContentErrors, ContentWarning
+from .fingerprints import Fingerprints, TemplateDigests, engine_digest
 from .i18n import _
-from .images import copy_path, make_copy
-from .markup import Body, render_markdown
-from .model import Article, Site
-from .output import (
+from .paper.preflight import content_findings, site_findings
+from .parallel import map_indices
+from .publish.output import (
     PRINT_DIR,
     SMALL_CHANGE,
     Staging,
@@ -44,17 +37,22 @@ from .output import (
     write_print_copies,
     write_site,
 )
-from .pages import IssuePrint, Page, plan_pages
-from .parallel import map_indices
-from .preflight import content_findings, site_findings
-from .references import reference_problems
-from .render import cn_date, make_environment, render_page
-from .search import for_index, search_indexes
-from .svgsafe import clean_svg_copy
+from .source.content import LoadResult, load_site
+from .source.datablocks import BlockError
+from .source.images import copy_path, make_copy
+from .source.markup import Body, render_markdown
+from .source.model import Article, Site
+from .source.references import reference_problems
+from .source.svgsafe import clean_svg_copy
 from .urls import source_path
+from .web.cards import CARD_ISSUES, Card, card_path, make_cards
+from .web.edition import make_edition
+from .web.pages import IssuePrint, Page, plan_pages
+from .web.render import cn_date, make_environment, render_page
+from .web.search import for_index, search_indexes
 
 if TYPE_CHECKING:
-    from .pdf import IssuePdf
+    from .paper.pdf import IssuePdf
 
 
 @dataclass
@@ -277,7 +275,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         raise ContentErrors(problems)
     copies = published_files(site, bodies, root / ".cache")
     template_digest = TemplateDigests(env)
-    from .pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
+    from .paper.pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
 
     pdfs: dict[str, Path] = {}
     pdf_status: dict[str, str] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ContentError, ContentErrors, DeployError, display_path, environment_error
 from .i18n import N_, _
-from .output import PRINT_DIR
+from .publish.output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -81,6 +81,11 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def run() -> None:
+    """The `xiaokan` console command and `python -m xiaokan`: the project is the current folder."""
+    sys.exit(main(sys.argv[1:], Path.cwd()))
+
+
 def main(argv: list[str], root: Path) -> int:
     args = parser().parse_args(argv)
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -96,7 +101,7 @@ def main(argv: list[str], root: Path) -> int:
         if args.command == "deploy":
             return _deploy(root, args, log)
         if args.command == "serve":
-            from .serve import serve
+            from .desk.serve import serve
 
             serve(root, args.host, args.port, pdf=not args.no_pdf, navigate=args.navigate, log=log)
             return EXIT_OK
@@ -150,7 +155,7 @@ def _build(root: Path, args, log) -> int:
 
 
 def _new(root: Path, args) -> int:
-    from .scaffold import new_article, new_issue
+    from .desk.scaffold import new_article, new_issue
 
     if args.command == "new":
         path = new_article(root, args.section, args.issue, args.title)
@@ -161,7 +166,7 @@ def _new(root: Path, args) -> int:
 
 
 def _import(root: Path, args) -> int:
-    from .wordimport import import_documents
+    from .desk.wordimport import import_documents
 
     for report in import_documents(root, args.files, args.issue, args.section):
         lines = report.lines()
@@ -173,8 +178,8 @@ def _import(root: Path, args) -> int:
 
 
 def _deploy(root: Path, args, log) -> int:
-    from .config import load_config
-    from .deploy import deploy, parse_target, rollback
+    from .publish.deploy import deploy, parse_target, rollback
+    from .source.config import load_config
 
     config = load_config(root / "site.yaml").deploy
     if not (args.target or config.target):
@@ -206,7 +211,7 @@ def _deploy(root: Path, args, log) -> int:
 
 
 def _proofs(root: Path, args, log) -> int:
-    from .proof import make_proof
+    from .desk.proof import make_proof
 
     for issue_id in args.issues or [None]:
         proof = make_proof(root, issue_id, log)
@@ -218,7 +223,7 @@ def _proofs(root: Path, args, log) -> int:
 
 def _wechat(root: Path):
     def run(args) -> int:
-        from .wechat import write_post
+        from .desk.wechat import write_post
 
         path, post = write_post(root, args.article)
         for warning in post.warnings:
@@ -237,7 +242,7 @@ def _known_issues(root: Path, wanted: list[str]) -> None:
 
 
 def _check(root: Path, log) -> int:
-    from .check import check_site
+    from .desk.check import check_site
 
     problems, warnings = check_site(root, log)
     for warning in warnings:

@@ -91,8 +91,8 @@ def test_a_libreoffice_document_with_a_footnote_imports_too(mini, tmp_path):
 
 
 def test_text_the_article_lacks_is_reported(tmp_path):
-    from xiaokan.docxread import document_xml
-    from xiaokan.wordimport import _missing_text
+    from xiaokan.desk.docxread import document_xml
+    from xiaokan.desk.wordimport import _missing_text
 
     xml = document_xml(worddocs.word_docx(tmp_path / "a.docx"))
     missing = _missing_text(xml, "学校召开评建工作推进会", "张三")
@@ -130,7 +130,7 @@ def test_an_unknown_section_or_issue_is_refused(mini, tmp_path):
 
 @pytest.mark.parametrize("number, chinese", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")])
 def test_chinese_counting_numbers(number, chinese):
-    from xiaokan.docxread import chinese_numeral
+    from xiaokan.desk.docxread import chinese_numeral
 
     assert chinese_numeral(number) == chinese
 

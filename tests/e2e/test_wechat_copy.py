@@ -10,7 +10,7 @@ from helpers import get, run_build, running_server, wait_for
 def test_the_preview_offers_the_wechat_version_and_copies_it_as_rich_text(mini, browser):
     add_article(mini)
     with running_server(mini) as (base, _):
-        wait_for(lambda: get(base + "/2024-07/tuijinhui/")[0] == 200, 10)
+        wait_for(lambda: get(base + "/2024-07/tuijinhui/")[0] == 200, 60)
         context = browser.new_context(viewport={"width": 1280, "height": 800}, permissions=["clipboard-read", "clipboard-write"])
         page = context.new_page()
         page.goto(base + "/2024-07/tuijinhui/")

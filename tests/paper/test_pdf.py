@@ -263,9 +263,9 @@ def test_print_options_page_size_bleed_marks_and_pdfa(mini):
 
 
 def test_missing_chinese_fonts_stop_the_pdf_with_the_package_to_install(mini, monkeypatch):
-    import xiaokan.fonts
+    import xiaokan.paper.fonts
 
-    monkeypatch.setattr(xiaokan.fonts, "chinese_font_families", lambda: set())
+    monkeypatch.setattr(xiaokan.paper.fonts, "chinese_font_families", lambda: set())
     result = run_build(mini, "build")
     assert result.code == 1
     assert "no Chinese font is installed" in result.stderr and "fonts-noto-cjk" in result.stderr
@@ -287,10 +287,10 @@ def test_the_figures_print_as_charts_with_their_numbers(pages):
     bars = next(i for i, t in text.items() if "（各年度设置学校数" in t)
     for label in ("15所", "18所", "2019年", "2024年"):
         assert label in text[bars]
-    from xiaokan.charts import PALETTE
-    from xiaokan.press import cmyk
+    from xiaokan.paper.press import cmyk
+    from xiaokan.source.charts import PALETTE
 
-    # PALETTE[0] of xiaokan/charts.py, as the sample's press PDF prints it (CMYK)
+    # PALETTE[0] of xiaokan/source/charts.py, as the sample's press PDF prints it (CMYK)
     red = tuple(float(v) for v in re.findall(r"[\d.]+", cmyk(PALETTE[0])))
     heights = [r["height"] for r in pages[bars].rects if r["fill"] and r["top"] > 20 * MM and 25 < r["width"] < 45
                and all(abs(a - b) < 0.01 for a, b in zip(r["non_stroking_color"], red))]

@@ -415,7 +415,7 @@ def test_the_fonts_check_finds_a_font_the_pdf_does_not_carry(sample):
     from pypdf import PdfWriter
     from pypdf.generic import DictionaryObject, NameObject
 
-    from xiaokan.preflight import unembedded_fonts
+    from xiaokan.paper.preflight import unembedded_fonts
 
     assert unembedded_fonts((sample / "print/xiaokan-2024-06.pdf").read_bytes()) == []
     writer = PdfWriter()

@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -138,7 +137,7 @@ Subsystem sftp internal-sftp
     ssh = (f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
            f"-o LogLevel=ERROR -o ConnectTimeout=5")
     user = getpass.getuser()
-    wait_for(lambda: subprocess.run(ssh.split() + [f"{user}@127.0.0.1", "true"], capture_output=True).returncode == 0, 15)
+    wait_for(lambda: subprocess.run(ssh.split() + [f"{user}@127.0.0.1", "true"], capture_output=True).returncode == 0, 60)
     yield f"{user}@127.0.0.1", ssh, server
     server.terminate()
     server.wait(10)
@@ -200,9 +199,10 @@ def test_a_deploy_cut_off_midway_leaves_the_live_site_as_it_was(mini, tmp_path, 
     built(mini)
 
     deploying = subprocess.Popen([sys.executable, "-c", LAUNCH, str(mini), "deploy"], stderr=subprocess.PIPE, text=True,
-                                 cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "XIAOKAN_LANG": "zh_CN"})
-    wait_for(lambda: any(p.name.startswith(".partial-") for p in (www / "releases").iterdir()), 30)
-    time.sleep(1)
+                                 cwd=Path(__file__).resolve().parents[2], env={**os.environ, "XIAOKAN_LANG": "zh_CN"})
+    # the attachment is being uploaded: rsync's temporary file for it has appeared in the new release
+    wait_for(lambda: any(p.name.startswith(".partial-") and any(p.rglob(".fangan.pdf.*"))
+                         for p in (www / "releases").iterdir()), 60)
     # the connection drops: every sshd serving the upload is killed (the listener stays)
     children = _descendants(server.pid)
     assert children

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from helpers import run_build, write
-from xiaokan.datablocks import BlockError, merged_spans
-from xiaokan.markup import render_markdown
+from xiaokan.source.datablocks import BlockError, merged_spans
+from xiaokan.source.markup import render_markdown
 
 PROVINCES = "序号,名称,省份\n1,甲大学,河北省\n2,乙大学,河北省\n3,丙大学,广西\n4,丁大学,广西\n5,戊大学,广西\n6,己大学,海南省\n"
 

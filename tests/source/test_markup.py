@@ -1,7 +1,7 @@
 """Markdown -> HTML: what editors type and what readers get."""
 from __future__ import annotations
 
-from xiaokan.markup import render_markdown
+from xiaokan.source.markup import render_markdown
 from xiaokan.urls import rebase
 
 

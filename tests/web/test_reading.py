@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from helpers import run_build, write
-from xiaokan.charts import Chart, svg, text_width
-from xiaokan.model import Article
-from xiaokan.reading import RelatedArticles, anchor_headings, reading_minutes, summary_of
+from xiaokan.source.charts import Chart, svg, text_width
+from xiaokan.source.model import Article
+from xiaokan.web.reading import RelatedArticles, anchor_headings, reading_minutes, summary_of
 
 
 def read(path: Path) -> str:
@@ -260,7 +260,7 @@ def test_cards_drawn_by_a_process_of_their_own_are_published_and_a_full_disk_is_
 
     from helpers import snapshot
 
-    monkeypatch.setattr("xiaokan.cards.BACKGROUND_FROM", 1)
+    monkeypatch.setattr("xiaokan.web.cards.BACKGROUND_FROM", 1)
     assert run_build(mini, "build", "--no-pdf").code == 0
     pages = sorted(p.parent for p in (mini / "output").rglob("index.html")
                    if 'og:image" content="' in read(p) and p.parent.parent.name.startswith("2024-"))
@@ -273,7 +273,7 @@ def test_cards_drawn_by_a_process_of_their_own_are_published_and_a_full_disk_is_
     def disk_full(card, logo, target):
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
-    monkeypatch.setattr("xiaokan.cards._draw", disk_full)
+    monkeypatch.setattr("xiaokan.web.cards._draw", disk_full)
     article = mini / "content/2024-07/01-first.md"
     write(mini, "content/2024-07/01-first.md", read(article).replace("标题: ", "标题: 新", 1))
     run = run_build(mini, "build", "--no-pdf")

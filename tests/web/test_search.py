@@ -107,7 +107,7 @@ def test_a_pagefind_that_stops_answering_times_out_instead_of_hanging_the_build(
     silent.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")   # reads nothing, answers nothing
     silent.chmod(0o755)
     monkeypatch.setattr("pagefind_bin.get_executable", lambda: silent)
-    monkeypatch.setattr("xiaokan.pagefind.TIMEOUT", 1)
+    monkeypatch.setattr("xiaokan.web.pagefind.TIMEOUT", 1)
     run = run_build(mini, "build", "--no-pdf")
     assert run.code != 0 and "did not answer within 1 s" in run.stderr and "Traceback" not in run.stderr
     assert not (mini / "output").exists() and not list(mini.glob(".output.xiaokan-*"))

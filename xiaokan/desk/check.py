@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .builder import BuildOptions, Outputs, make_outputs
-from .content import ARTICLE_SUFFIXES, is_editor_temp_file
-from .errors import ContentError, ContentErrors, ContentWarning
-from .i18n import _
-from .urls import source_path
+from ..builder import BuildOptions, Outputs, make_outputs
+from ..errors import ContentError, ContentErrors, ContentWarning
+from ..i18n import _
+from ..source.content import ARTICLE_SUFFIXES, is_editor_temp_file
+from ..urls import source_path
 
 
 def check_site(root: Path, log: Callable[[str], None] = lambda msg: None) -> tuple[list[ContentError], list[ContentWarning]]:
@@ -29,7 +29,7 @@ def _render_print_editions(made: Outputs) -> None:
     template is found here and not by the print office."""
     import jinja2
 
-    from .pdf import PRINT_TEMPLATE, print_html
+    from ..paper.pdf import PRINT_TEMPLATE, print_html
 
     for issue in made.site.issues:
         try:

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .i18n import _
+from ..i18n import _
 
 _WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"

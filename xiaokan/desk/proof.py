@@ -15,11 +15,11 @@ from datetime import date
 from html import escape, unescape
 from pathlib import Path
 
-from .errors import ContentError
-from .i18n import _
-from .markup import Body
-from .model import Issue, Site, reading_order
-from .output import PRINT_DIR
+from ..errors import ContentError
+from ..i18n import _
+from ..publish.output import PRINT_DIR
+from ..source.markup import Body
+from ..source.model import Issue, Site, reading_order
 
 RECORDS = ".proofs"   # inside print/: the text of each proof, to compare the next one with
 
@@ -34,10 +34,10 @@ class Proof:
 
 def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     """Render the proof of one issue (the newest when none is named), drafts included."""
-    from .builder import convert_articles
-    from .content import load_site
-    from .pdf import ProofMark, print_html, render_pdf
-    from .render import make_environment
+    from ..builder import convert_articles
+    from ..paper.pdf import ProofMark, print_html, render_pdf
+    from ..source.content import load_site
+    from ..web.render import make_environment
 
     site = load_site(root, drafts=True).site
     issue = _issue(site, issue_id)

@@ -5,12 +5,12 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .config import load_config
-from .content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
-from .errors import ContentError, ContentErrors, did_you_mean
-from .i18n import _
-from .slugs import slugify
-from .yamlfile import parse_yaml, read_text, tidy_yaml
+from ..errors import ContentError, ContentErrors, did_you_mean
+from ..i18n import _
+from ..source.config import load_config
+from ..source.content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
+from ..source.slugs import slugify
+from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
 
 MAX_SLUG = 48
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from .builder import BuildOptions, BuildReport, build
-from .content import is_editor_temp_file
-from .errors import ContentError, ContentErrors, environment_error
-from .i18n import _
-from .output import PREVIEW_DIR
+from ..builder import BuildOptions, BuildReport, build
+from ..errors import ContentError, ContentErrors, environment_error
+from ..i18n import _
+from ..publish.output import PREVIEW_DIR
+from ..source.content import is_editor_temp_file
 
-WATCHED = ("content", "templates", "assets", "site.yaml")
+WATCHED_FOLDERS = ("content", "templates", "assets")   # and site.yaml, through the project folder
 # After the first change, wait this long for more (an editor's save can be several writes) before building.
 QUIET_MS = 10
 STATE_PATH = "/__xiaokan__/state"
@@ -143,6 +143,8 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         rebuild(changed)
         LiveReloadHandler.reload_waiters(path="*")
 
+    stop = threading.Event()   # (set when the server ends; the watchers stop with it)
+    _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)   # before building: no save is missed
     log(_('building …'))
     rebuild([])
     if pdf_worker and state.report and state.report.site:
@@ -151,9 +153,6 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     server = QuietServer(app=_site_app(out_dir, state, navigate, _base_path(root)))
     server.watch(str(root / "site.yaml"), delay="forever")   # livereload's own watcher: ours tells it
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0               # reload on every save, however quick
-    stop = threading.Event()
-    threading.Thread(target=_watch, args=(root, lambda changed: loop.add_callback(saved, changed), stop),
-                     daemon=True).start()
     if host in ("127.0.0.1", "localhost"):
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it)")
             .format(host=host, port=port))
@@ -212,15 +211,34 @@ def _short(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _watch(root: Path, on_change: Callable[[list[Path]], None], stop: threading.Event) -> None:
+def _start_watching(root: Path, on_change: Callable[[list[Path]], None], stop: threading.Event) -> None:
     """Call on_change with the files saved, as the operating system reports them (inotify, FSEvents,
-    ReadDirectoryChanges through watchfiles): no scanning of the tree, no CPU while nothing changes."""
-    from watchfiles import watch
+    ReadDirectoryChanges through watchfiles): no scanning of the tree, no CPU while nothing changes.
 
-    paths = [root / name for name in WATCHED if (root / name).exists()]
-    for changes in watch(*paths, watch_filter=lambda _change, path: not is_editor_temp_file(Path(path).name),
-                         step=QUIET_MS, debounce=1000, stop_event=stop, raise_interrupt=False):
-        on_change(sorted({Path(path) for _change, path in changes}))
+    The watches are in place when this returns, so a save made the moment the preview answers is seen
+    (watchfiles' own watch() sets them up later, inside its thread). site.yaml is watched through its
+    folder, not as a file: an editor that saves by writing a new file and renaming it over the old one
+    replaces the file a file watch would follow."""
+    from watchfiles._rust_notify import RustNotify  # (what watchfiles.watch() drives; used for its set-up time)
+
+    folders = [str(root / name) for name in WATCHED_FOLDERS if (root / name).is_dir()]
+    watches = [(RustNotify(folders, False, False, 300, True, True), lambda path: True)] if folders else []
+    watches.append((RustNotify([str(root)], False, False, 300, False, True), lambda path: path.name == "site.yaml"))
+    for watcher, wanted in watches:
+        threading.Thread(target=_report_changes, args=(watcher, wanted, on_change, stop), daemon=True).start()
+
+
+def _report_changes(watcher, wanted: Callable[[Path], bool], on_change: Callable[[list[Path]], None],
+                    stop: threading.Event) -> None:
+    with watcher:
+        while True:
+            changes = watcher.watch(1000, QUIET_MS, 0, stop)
+            if not isinstance(changes, set):   # 'stop' (the server ended) or 'signal'
+                return
+            saved = sorted({Path(path) for _change, path in changes
+                            if not is_editor_temp_file(Path(path).name) and wanted(Path(path))})
+            if saved:
+                on_change(saved)
 
 
 class _PdfWorker:
@@ -241,9 +259,9 @@ class _PdfWorker:
         threading.Thread(target=self._run, args=(report, issue_id, on_done), daemon=True).start()
 
     def _run(self, report: BuildReport, issue_id: str, on_done: Callable[[], None]) -> None:
-        from .cache import Fingerprints, TemplateDigests
-        from .pdf import issue_pdfs
-        from .render import make_environment
+        from ..fingerprints import Fingerprints, TemplateDigests
+        from ..paper.pdf import issue_pdfs
+        from ..web.render import make_environment
 
         while True:
             try:
@@ -268,7 +286,7 @@ class _PdfWorker:
 def _base_path(root: Path) -> bytes:
     """The site's own address: pages that link with it (the 404 page) are shown with local links."""
     try:
-        from .config import load_config
+        from ..source.config import load_config
 
         return load_config(root / "site.yaml").base_url.encode()
     except ContentError:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
-from .i18n import _
-from .markup import Body
-from .model import Article, Site
-from .urls import absolute, rebase
+from ..i18n import _
+from ..source.markup import Body
+from ..source.model import Article, Site
+from ..urls import absolute, rebase
 
 THEME = "wechat.css"
 MAX_TEXT = 20_000           # characters of text WeChat accepts in one post
@@ -111,7 +111,7 @@ WECHAT_DIR = "wechat"   # beside output/: posts to paste, never part of the publ
 
 def find_article(site: Site, root: Path, which: str) -> Article:
     """The article named on the command line: its .md file, or `2024-06/<slug>`."""
-    from .errors import ContentError
+    from ..errors import ContentError
 
     wanted = which.strip().rstrip("/")
     path = Path(wanted)
@@ -128,8 +128,8 @@ def find_article(site: Site, root: Path, which: str) -> Article:
 
 def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:
     """Export one article (drafts too: a post may go out before the issue) into wechat/."""
-    from .builder import convert_articles
-    from .content import load_site
+    from ..builder import convert_articles
+    from ..source.content import load_site
 
     site = load_site(root, drafts=True).site
     article = find_article(site, root, which)

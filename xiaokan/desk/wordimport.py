@@ -16,9 +16,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ContentError
+from ..i18n import N_, _
 from .docxread import chinese_labels, document_xml, paragraph_texts, unmapped
-from .errors import ContentError
-from .i18n import N_, _
 from .scaffold import article_path, issue_date, issue_folder, next_order, yaml_text
 
 # Word's Title style is the article's title; mammoth maps headings 1-3 by itself.

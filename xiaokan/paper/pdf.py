@@ -17,20 +17,20 @@ from urllib.parse import unquote
 import jinja2
 from markupsafe import Markup, escape
 
-from .cache import Fingerprints, TemplateDigests, engine_digest
-from .datablocks import files_digest
-from .edition import article_areas
-from .errors import ContentError
-from .i18n import _
-from .markup import Body
-from .model import Issue, Site, articles_by_section
+from ..errors import ContentError
+from ..fingerprints import Fingerprints, TemplateDigests, engine_digest
+from ..i18n import _
+from ..source.datablocks import files_digest
+from ..source.markup import Body
+from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
+from ..urls import absolute, is_placeholder, rebase, source_path
+from ..web.edition import article_areas
+from ..web.render import make_environment
 from .preflight import document_findings
-from .press import PRESS_VARIANTS, cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
+from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
 from .printmarkup import print_markup
 from .qr import qr_svg
-from .render import make_environment
 from .typeset import balanced_title, typeset
-from .urls import absolute, is_placeholder, rebase, source_path
 
 PRINT_TEMPLATE = "print/issue.html"
 BACK_TEMPLATE = "print/back.html"

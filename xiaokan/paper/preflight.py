@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .errors import ContentWarning
-from .i18n import _
-from .markup import Body
-from .model import Issue, Site
+from ..errors import ContentWarning
+from ..i18n import _
+from ..source.markup import Body
+from ..source.model import Issue, Site
+from ..source.yamlfile import key_lines, read_text
+from ..urls import is_placeholder
 from .press import original_name
-from .urls import is_placeholder
-from .yamlfile import key_lines, read_text
 
 MIN_DPI = 200
 _CAPTION = re.compile(r'<p class="caption"[^>]*>(.*?)</p>', re.S)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-VARIANTS = ("none", "pdf/a-3b", "pdf/x-4", "pdf/x-1a")
-PRESS_VARIANTS = frozenset({"pdf/x-4", "pdf/x-1a"})
+from ..source.model import PRESS_VARIANTS
+
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 # The newsletter's colours. In CMYK the brand red is a print value, greys are black ink only.

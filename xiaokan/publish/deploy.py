@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import DeployError
-from .i18n import _
-from .model import DeployOptions
+from ..errors import DeployError
+from ..i18n import _
+from ..source.model import DeployOptions
 from .output import MARKER
 
 RELEASES = "releases"

@@ -15,8 +15,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ContentError
-from .i18n import _
+from ..errors import ContentError
+from ..i18n import _
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
 PREVIEW_DIR = ".cache/preview"   # what `serve` shows: the site with drafts, never output/

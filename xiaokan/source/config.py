@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ContentError, did_you_mean
-from .i18n import _
-from .model import DeployOptions, Footer, PrintOptions, Section, SiteConfig
-from .press import VARIANTS
+from ..errors import ContentError, did_you_mean
+from ..i18n import _
+from .model import VARIANTS, DeployOptions, Footer, PrintOptions, Section, SiteConfig
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean
+from ..i18n import _
+from ..urls import RESERVED_NAMES
 from .config import load_config
-from .errors import ContentError, ContentErrors, ContentWarning, did_you_mean
-from .i18n import _
 from .model import Article, Imprint, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, slug_from_filename, slugify
-from .urls import RESERVED_NAMES
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
 
 # Front matter keys: every key may be written in English or in Chinese.

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _
 from . import charts
-from .i18n import _
 
 SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")
 # What an editor means as a shortcode, even when typed with a Chinese input method or left unclosed.

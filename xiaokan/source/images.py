@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .i18n import _
+from ..i18n import _
 
 WIDTHS = (480, 960, 1440)
 RESIZABLE = {".jpg", ".jpeg", ".png", ".webp"}

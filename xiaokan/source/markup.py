@@ -21,10 +21,10 @@ from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from ..policy import clean_html, is_local, safe_url
+from ..urls import ROOT_MARK, marked, published_path
 from .datablocks import extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
-from .policy import clean_html, is_local, safe_url
-from .urls import ROOT_MARK, marked, published_path
 
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
 # A line break between two Chinese characters is a wrap in the editor, not a space.

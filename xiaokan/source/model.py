@@ -13,6 +13,11 @@ class Section:
     description: str = ""
 
 
+# PDF variants WeasyPrint writes; the press ones print in CMYK with an output intent (paper/press.py).
+VARIANTS = ("none", "pdf/a-3b", "pdf/x-4", "pdf/x-1a")
+PRESS_VARIANTS = frozenset({"pdf/x-4", "pdf/x-1a"})
+
+
 @dataclass(frozen=True)
 class PrintOptions:
     page_size: str = "A4"

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .errors import ContentError
-from .i18n import _
+from ..errors import ContentError
+from ..i18n import _
+from ..urls import source_path
 from .images import WEB_IMAGES
 from .markup import Body
 from .model import Article
-from .urls import source_path
 
 # What an article may offer for download beside its page. HTML, SVG-with-scripts, JavaScript and the
 # like are not among them: they would run on the site's own address, past the sanitiser.

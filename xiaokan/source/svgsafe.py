@@ -8,9 +8,9 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .errors import ContentError
-from .i18n import _
-from .policy import safe_url
+from ..errors import ContentError
+from ..i18n import _
+from ..policy import safe_url
 
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 _ACTIVE = {"script", "foreignobject", "iframe", "object", "embed", "handler", "listener", "audio", "video"}

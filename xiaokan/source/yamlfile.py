@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError
-from .i18n import _
+from ..errors import ContentError
+from ..i18n import _
 
 # Editors on Windows save in UTF-8 with a BOM, or in GBK from older tools; CRLF endings are common.
 FALLBACK_ENCODINGS = ("gb18030",)

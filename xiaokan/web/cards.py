@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .parallel import map_indices
+from ..parallel import map_indices
 
 SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least
 STYLE = "4"                   # bump when the drawing changes: cached cards are made again

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .parallel import map_indices
+from ..parallel import map_indices
 
 WIDTHS = (600, 1200)          # a phone and a desktop / high-density phone
 QUALITY = 80

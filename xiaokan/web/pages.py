@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from ..source.markup import Body
+from ..source.model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
+from ..source.slugs import tag_slugs
+from ..urls import root_prefix
 from .cards import card_path
 from .edition import Edition
-from .markup import Body
-from .model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
 from .reading import TOC_MIN_HEADINGS, Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
 from .search import bundle_url
-from .slugs import tag_slugs
-from .urls import root_prefix
 
 DESCRIPTION_CHARS = 120
 _FIRST_IMAGE = re.compile(r"<img\s[^>]*>")

@@ -6,7 +6,7 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 
-from .model import Article
+from ..source.model import Article
 
 # Chinese readers take in about 400 characters a minute of this kind of prose (studies give 300-500);
 # Latin words count as English ones, at 200 a minute.

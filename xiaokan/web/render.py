@@ -7,11 +7,11 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import ContentError
-from .i18n import _
-from .model import Site
+from ..errors import ContentError
+from ..i18n import _
+from ..source.model import Site
+from ..urls import rebase
 from .pages import Page
-from .urls import rebase
 
 
 def cn_date(value: date) -> str:

@@ -53,7 +53,7 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_copy
     keys = {issue_id: search_key(pages) for issue_id, pages in issues.items()} if refresh else {}
     stale = [issue_id for issue_id, key in keys.items() if _intact_key(root / issue_id) != key]
     if stale:
-        from .parallel import workers
+        from ..parallel import workers
 
         todo = queue.SimpleQueue()
         for issue_id in stale:

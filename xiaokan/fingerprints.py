@@ -1,0 +1,109 @@
+"""Digests that say when something must be made again: the engine's own code, a template with the
+templates it pulls in, and the context a page is rendered from. Every wing that caches (the build, the
+print edition) keys on these, so they live below the wings and import none of them."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+FORMAT = 1   # raise to invalidate every cache at once
+_ENGINE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def engine_digest() -> str:
+    """The engine's own code: a new version of xiaokan invalidates everything."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted(_ENGINE.rglob("*.py")):
+        digest.update(str(path.relative_to(_ENGINE)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+
+class TemplateDigests:
+    """A digest per template that covers the templates it extends, includes and imports."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._done: dict[str, str] = {}
+
+    def __call__(self, name: str, _seen: frozenset[str] = frozenset()) -> str:
+        if name in self._done:
+            return self._done[name]
+        source, _, _ = self.env.loader.get_source(self.env, name)
+        digest = hashlib.sha256(name.encode() + source.encode())
+        for ref in _references(self.env, name, source):
+            if ref is None:   # a template name computed at render time: depend on every template
+                for other in sorted(self.env.list_templates()):
+                    digest.update(self.env.loader.get_source(self.env, other)[0].encode())
+            elif ref not in _seen:
+                digest.update(self(ref, _seen | {name}).encode())
+        self._done[name] = digest.hexdigest()
+        return self._done[name]
+
+
+_REFERENCES: dict[tuple[str, str], list] = {}   # (name, source) -> templates it refers to, across builds
+
+
+def _references(env: jinja2.Environment, name: str, source: str) -> list:
+    """The templates a template extends, includes and imports (parsed once per version of its source:
+    the live preview builds again on every save)."""
+    key = (name, source)
+    if key not in _REFERENCES:
+        _REFERENCES[key] = sorted(meta.find_referenced_templates(env.parse(source)), key=str)
+    return _REFERENCES[key]
+
+
+# Fields that templates never see directly (bodies reach them as rendered HTML in ArticleView).
+_UNSEEN_FIELDS = {"body_md", "body_line"}
+
+
+# Digests of frozen dataclass instances, kept across the builds of one process (the live preview):
+# the articles and views of unchanged files are the same objects from save to save, and cannot change.
+_FROZEN: dict[int, tuple[object, bytes]] = {}
+_FROZEN_LIMIT = 200_000
+
+
+class Fingerprints:
+    """Stable digests of page contexts. Each dataclass instance is digested once per build (a frozen
+    one once per process); other values are serialised (type and repr) into their container's digest."""
+
+    _SCALARS = (str, int, float, bool, type(None), date, Path)
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+        if len(_FROZEN) > _FROZEN_LIMIT:
+            _FROZEN.clear()
+
+    def of(self, value) -> bytes:
+        kind = type(value)
+        if kind in self._SCALARS or isinstance(value, self._SCALARS):
+            return kind.__name__.encode() + b":" + repr(value).encode() + b"\0"
+        hit = self._memo.get(id(value)) or _FROZEN.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = self._fields.get(kind)
+            if names is None:
+                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value)
+                                                   if f.name not in _UNSEEN_FIELDS)
+            parts = [kind.__name__.encode()] + [name.encode() + b"=" + self.of(getattr(value, name)) for name in names]
+            result = b"#" + hashlib.sha256(b";".join(parts)).digest()
+            memo = _FROZEN if kind.__dataclass_params__.frozen else self._memo
+            memo[id(value)] = (value, result)
+            return result
+        if isinstance(value, (list, tuple)):
+            return b"[" + b",".join(self.of(v) for v in value) + b"]"
+        if isinstance(value, dict):
+            return b"{" + b",".join(str(k).encode() + b":" + self.of(v)
+                                    for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + b"}"
+        if isinstance(value, (set, frozenset)):
+            return b"{" + b",".join(sorted(self.of(v) for v in value)) + b"}"
+        raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")
