@@ -66,7 +66,9 @@ def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_copy
                         issue_id = todo.get_nowait()
                     except queue.Empty:
                         return
-                    pages = {path: page_copy(path) for path in issues[issue_id]}
+                    # (in one order, whatever order the build met the pages in: Pagefind numbers them
+                    # as given, and a rebuild that kept some pages must give a clean build's bytes)
+                    pages = {path: page_copy(path) for path in sorted(issues[issue_id])}
                     _index_issue(root / issue_id, keys[issue_id], pages, service)
 
         services = max(1, min(workers(), len(stale)))
