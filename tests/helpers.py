@@ -154,3 +154,34 @@ def axe_problems(page) -> tuple[list[str], int]:
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     return bad, len(result["passes"])
+
+
+# An article with a footnote, links, a table and a photo: the WeChat and proof tests (desk and browser) share it.
+ARTICLE = """---
+标题: 我校召开评建推进会
+栏目: 评建动态
+作者: 王五
+来源: 学校新闻网
+---
+会议由校长主持，传达了[教育部通知](https://www.moe.gov.cn/a.html)的精神[^1]，
+并转发了[公众号文章](https://mp.weixin.qq.com/s/abc)。
+
+## 一、会议要求
+
+| 序号 | 任务 |
+|---|---|
+| 1 | 自评报告 |
+
+![会议现场](photo.png "学校供图")
+
+详见[上一篇](01-first.md)和[评估方案](https://example.org/plan.pdf)。
+
+[^1]: 教育部2024年第5号文件。
+"""
+
+
+def add_article(site: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (800, 600), (180, 40, 30)).save(site / "content/2024-07/photo.png")
+    write(site, "content/2024-07/05-tuijinhui.md", ARTICLE)

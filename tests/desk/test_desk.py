@@ -4,36 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import get, run_build, running_server, write
-
-ARTICLE = """---
-标题: 我校召开评建推进会
-栏目: 评建动态
-作者: 王五
-来源: 学校新闻网
----
-会议由校长主持，传达了[教育部通知](https://www.moe.gov.cn/a.html)的精神[^1]，
-并转发了[公众号文章](https://mp.weixin.qq.com/s/abc)。
-
-## 一、会议要求
-
-| 序号 | 任务 |
-|---|---|
-| 1 | 自评报告 |
-
-![会议现场](photo.png "学校供图")
-
-详见[上一篇](01-first.md)和[评估方案](https://example.org/plan.pdf)。
-
-[^1]: 教育部2024年第5号文件。
-"""
-
-
-def add_article(site: Path) -> None:
-    from PIL import Image
-
-    Image.new("RGB", (800, 600), (180, 40, 30)).save(site / "content/2024-07/photo.png")
-    write(site, "content/2024-07/05-tuijinhui.md", ARTICLE)
+from helpers import add_article, get, run_build, running_server, write
 
 
 def exported(site: Path, which: str) -> tuple[str, str]:

@@ -125,4 +125,4 @@ def test_site_yaml_saved_by_renaming_a_new_file_over_it_is_seen_every_time(serve
         temp = site / "site.yaml.new"
         temp.write_text(original.replace("title: 测试简报", f"title: {title}"), encoding="utf-8")
         os.replace(temp, site / "site.yaml")
-        assert wait_for(lambda: page_containing(base + "/2024-07/", title), 60)
+        assert wait_for(lambda title=title: page_containing(base + "/2024-07/", title), 60)

@@ -1,6 +1,8 @@
 """Live preview in a real browser: a save reloads the open page, keeps its scroll, can follow the editor."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from helpers import running_server, write
 
 LONG_BODY = "\n\n".join(f"第{n}段。" + "评建工作稳步推进，" * 30 for n in range(1, 40))
@@ -15,8 +17,8 @@ def test_save_reloads_the_open_page_and_keeps_the_scroll_position(mini, page):
         page.wait_for_function("window.scrollY >= 1400")
         write(mini, "content/2024-07/02-second.md",
               f"---\ntitle: 第二篇动态（已修改）\nsection: 评建动态\n---\n{LONG_BODY}\n")
-        page.wait_for_function("document.querySelector('h1').textContent.includes('已修改')", timeout=5000)
-        page.wait_for_function("window.scrollY >= 1400", timeout=3000)
+        page.wait_for_function("document.querySelector('h1').textContent.includes('已修改')")
+        page.wait_for_function("window.scrollY >= 1400")
 
 
 def test_error_overlay_appears_and_goes_away_in_the_browser(mini, page):
@@ -27,10 +29,10 @@ def test_error_overlay_appears_and_goes_away_in_the_browser(mini, page):
         good = article.read_text(encoding="utf-8")
         article.write_text(good.replace("日期: 2024-07-01", "日期: 2024-07-41"), encoding="utf-8")
         overlay = page.locator("#xiaokan-error")
-        overlay.wait_for(timeout=5000)
+        overlay.wait_for()
         assert "content/2024-07/01-first.md:4" in overlay.inner_text()
         article.write_text(good, encoding="utf-8")
-        overlay.wait_for(state="detached", timeout=5000)
+        overlay.wait_for(state="detached")
 
 
 def test_navigate_takes_an_open_page_to_the_saved_article(mini, page):
@@ -39,5 +41,6 @@ def test_navigate_takes_an_open_page_to_the_saved_article(mini, page):
         page.wait_for_function("window.LiveReload !== undefined && sessionStorage.getItem('xiaokan-serial') !== null")
         article = mini / "content/2024-07/04-other.md"
         article.write_text(article.read_text(encoding="utf-8").replace("别处的经验。", "别处的新经验。"), encoding="utf-8")
-        page.wait_for_url("**/2024-07/other/", timeout=5000)
-        assert "别处的新经验" in page.content()
+        page.wait_for_url("**/2024-07/other/")
+        page.wait_for_load_state()
+        expect(page.locator("main")).to_contain_text("别处的新经验")   # (retried: never reads a page mid-navigation)

@@ -107,7 +107,7 @@ def test_skip_link_is_the_first_stop_and_focus_is_visible(page, site):
         return {text: e.textContent, left: e.getBoundingClientRect().left, outline: s.outlineStyle}; }""")
     assert focused["text"] == "跳到正文" and focused["left"] >= 0 and focused["outline"] != "none"
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#main'", timeout=5000)
+    page.wait_for_function("location.hash === '#main'")
 
 
 def test_print_of_one_article_leaves_out_the_site_around_it(page, site):

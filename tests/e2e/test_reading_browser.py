@@ -6,8 +6,9 @@ import subprocess
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
-from helpers import axe_problems, run_build, serve_folder, write
+from helpers import axe_problems, run_build, serve_folder, wait_for, write
 
 ARTICLE_01 = "2024-06/jiaoyubu-zhiye-benke-51/index.html"
 
@@ -23,12 +24,10 @@ def test_the_long_article_has_a_table_of_contents_beside_it_that_jumps_to_its_se
     toc_box, body_box = toc.bounding_box(), page.locator(".article .body").bounding_box()
     assert toc_box["x"] >= body_box["x"] + body_box["width"]
     toc.get_by_role("link", name="打破误解，擦亮底色").click()
-    page.wait_for_function("location.hash.length > 1")
-    top = page.evaluate("document.getElementById('打破误解-擦亮底色').getBoundingClientRect().top")
-    assert 0 <= top < 200
-    assert toc.locator("summary").is_visible()   # (sticky: the list stays in view as the reader goes down)
+    page.wait_for_function("(r => 0 <= r.top && r.top < 200)(document.getElementById('打破误解-擦亮底色').getBoundingClientRect())")
+    expect(toc.locator("summary")).to_be_visible()   # (sticky: the list stays in view as the reader goes down)
     page.locator(".article-toc").get_by_role("link", name="图1 各年度设置学校数").click()
-    assert 0 <= page.evaluate("document.getElementById('图1').getBoundingClientRect().top") < 200
+    page.wait_for_function("(r => 0 <= r.top && r.top < 200)(document.getElementById('图1').getBoundingClientRect())")
 
 
 def test_on_a_phone_the_table_of_contents_is_folded_at_the_top(browser, site):
@@ -39,7 +38,7 @@ def test_on_a_phone_the_table_of_contents_is_folded_at_the_top(browser, site):
     assert not details.evaluate("d => d.open")
     assert details.bounding_box()["y"] < page.locator(".article h1").bounding_box()["y"] < 740
     details.locator("summary").click()
-    assert page.locator(".article-toc").get_by_role("link", name="打破误解，擦亮底色").is_visible()
+    expect(page.locator(".article-toc").get_by_role("link", name="打破误解，擦亮底色")).to_be_visible()
     context.close()
 
 
@@ -59,8 +58,8 @@ def test_share_copies_the_address_and_shows_a_qr_code_that_scans_to_it(browser, 
     page = context.new_page()
     page.goto(site + ARTICLE_01)
     page.get_by_role("button", name="复制链接").click()
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == "https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/"
+    address = "https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/"
+    assert wait_for(lambda: page.evaluate("navigator.clipboard.readText()") == address)   # (the copy is asynchronous)
     page.get_by_role("button", name="二维码").click()
     qr = page.locator("#share-qr-dialog svg.qr")
     qr.wait_for(state="visible")
@@ -69,7 +68,7 @@ def test_share_copies_the_address_and_shows_a_qr_code_that_scans_to_it(browser, 
     scanned = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")], capture_output=True, text=True)
     assert scanned.stdout.strip() == "https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/"
     page.keyboard.press("Escape")
-    assert not qr.is_visible()
+    expect(qr).to_be_hidden()
     context.close()
 
 
@@ -79,8 +78,8 @@ def test_a_heading_anchor_copies_the_link_to_its_section(browser, site):
     page.goto(site + ARTICLE_01)
     page.locator("#打破误解-擦亮底色").hover()
     page.locator("#打破误解-擦亮底色 .heading-anchor").click()
-    assert page.evaluate("navigator.clipboard.readText()").endswith(
-        "/2024-06/jiaoyubu-zhiye-benke-51/index.html#%E6%89%93%E7%A0%B4%E8%AF%AF%E8%A7%A3-%E6%93%A6%E4%BA%AE%E5%BA%95%E8%89%B2")
+    assert wait_for(lambda: page.evaluate("navigator.clipboard.readText()").endswith(
+        "/2024-06/jiaoyubu-zhiye-benke-51/index.html#%E6%89%93%E7%A0%B4%E8%AF%AF%E8%A7%A3-%E6%93%A6%E4%BA%AE%E5%BA%95%E8%89%B2"))
     context.close()
 
 

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from playwright.sync_api import Error as PlaywrightError
-from test_desk import add_article
 
-from helpers import get, run_build, running_server, wait_for
+from helpers import add_article, get, run_build, running_server, wait_for
 
 
 def test_the_preview_offers_the_wechat_version_and_copies_it_as_rich_text(mini, browser):
@@ -24,7 +23,7 @@ def test_the_preview_offers_the_wechat_version_and_copies_it_as_rich_text(mini, 
                 post.wait_for(state="visible")
                 assert post.bounding_box()["width"] <= 430   # at phone width (390 px and its margin)
                 page.click("#copy")
-                page.wait_for_selector("text=已复制", timeout=5000)
+                page.wait_for_selector("text=已复制")
                 copied = page.evaluate("""async () => {
                     const items = await navigator.clipboard.read();
                     const blob = await items[0].getType("text/html");
