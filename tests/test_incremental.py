@@ -133,3 +133,32 @@ def test_changed_image_is_copied_again(mini):
     Image.new("RGB", (30, 20), (0, 0, 255)).save(image)
     build(mini)
     assert (mini / "output/2024-07/photo.png").read_bytes() == image.read_bytes()
+
+
+def test_a_moved_project_keeps_its_pdf_and_digital_edition(mini, tmp_path):
+    assert run_build(mini, "build").code == 0
+    edition = snapshot(mini / "output/edition")
+    (tmp_path / "elsewhere").mkdir()
+    moved = mini.rename(tmp_path / "elsewhere" / "mini")
+    result = run_build(moved, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    assert snapshot(moved / "output/edition") == edition   # the 数字报 is still published
+    assert "not published any more" not in result.stderr
+
+
+def published_pages(site: Path) -> set[str]:
+    return {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*") if p.suffix in (".html", ".pdf")}
+
+
+def test_a_build_that_drops_published_pages_says_so(mini):
+    assert run_build(mini, "build").code == 0
+    before = published_pages(mini)
+    shutil.rmtree(mini / ".cache/pdf")   # (a PDF cache miss: no PDF, so no 数字报 with --no-pdf)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    assert not (mini / "output/edition").exists()
+    gone = sorted(before - published_pages(mini))
+    [warning] = [line for line in result.stderr.splitlines() if "not published any more" in line]
+    assert f"warning: {len(gone)} page(s)" in warning and "edition/2024-07/" in warning and "…" in warning
+    again = run_build(mini, "build", "--no-pdf")
+    assert "not published any more" not in again.stderr   # said once, by the build that dropped them

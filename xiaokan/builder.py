@@ -266,7 +266,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
                   cards: dict[str, Path], staging: Staging | None) -> Outputs:
     site = loaded.site
     env = make_environment(root / "templates", site)
-    fingerprints = Fingerprints()
+    fingerprints = Fingerprints(root)
     salt = hashlib.sha256(engine_digest().encode() + fingerprints.of(site.config)).hexdigest()
     cache = BuildCache(root, out_dir, salt)
     bodies = convert_articles(site, cache)
@@ -346,6 +346,22 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
     return Outputs(site, env, bodies, cache, warnings, len(pages), files, placed, kept, copies, pdfs, pdf_status)
 
 
+DROPPED_SHOWN = 5   # pages named in the warning about pages no longer published
+
+
+def _dropped_warning(out_dir: Path, dropped: list[str]) -> list[ContentWarning]:
+    """A page the last build published and this one leaves out disappears from the live site with the
+    next deploy: said once, by this build (not repeated by a rebuild that has nothing to do)."""
+    if not dropped:
+        return []
+    shown = "、".join(path.removesuffix("index.html") or "/" for path in dropped[:DROPPED_SHOWN])
+    more = "…" if len(dropped) > DROPPED_SHOWN else ""
+    return [ContentWarning(out_dir, None, _(
+        "{count} page(s) or PDF(s) published by the last build are not published any more: {paths}{more}; "
+        "the next deploy removes them from the live site (a 数字报 or PDF whose issue PDF is not cached needs "
+        "a build without --no-pdf)").format(count=len(dropped), paths=shown, more=more))]
+
+
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
     """Build the whole site into output/ (or options.out_dir); output/ changes only if all of it worked.
     Pages whose fingerprint is unchanged since the last build are kept, not rendered again.
@@ -375,7 +391,9 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         finally:
             staging.discard()   # (a build that failed leaves no half-made site behind)
         made.cache.record(made.copies)
-        report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status, made.warnings,
+        dropped = [] if options.drafts else made.cache.dropped([*made.files, *made.placed, *made.kept, *made.copies])
+        report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status,
+                             made.warnings + _dropped_warning(out_dir, dropped),
                              time.perf_counter() - started, sorted([*made.files, *made.placed]), site, made.bodies)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
         if worth_rewriting(read_before.items(), ((path, entry[0]) for path, entry in memo.items())):

@@ -26,6 +26,7 @@ def input_stamp(root: Path, settings: str) -> str:
     digest = hashlib.sha256(engine_digest().encode() + settings.encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     # (.cache/pdf too: a PDF rendered in the background by the live preview is news to the next build)
+    skip = len(os.path.join(root, ""))   # (paths relative to the project: a moved project is unchanged)
     for name in ("site.yaml", "content", "templates", "assets", ".cache/pdf"):
         top = root / name
         if top.is_file():
@@ -40,8 +41,15 @@ def input_stamp(root: Path, settings: str) -> str:
                     stat = os.stat(path)
                 except OSError:
                     continue
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+                digest.update(f"{path[skip:]}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def output_place(root: Path, out_dir: Path) -> str:
+    """Where the output folder is, as the manifest records it: relative to the project when inside it,
+    so that a moved project keeps its pages (and a build with nothing to do stays one)."""
+    out = out_dir.resolve()
+    return out.relative_to(root.resolve()).as_posix() if out.is_relative_to(root.resolve()) else str(out)
 
 
 def previous_report(root: Path, out_dir: Path, stamp: str) -> dict | None:
@@ -51,7 +59,7 @@ def previous_report(root: Path, out_dir: Path, stamp: str) -> dict | None:
         manifest = json.loads((root / ".cache" / "build" / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("inputs") != stamp or manifest.get("out_dir") != str(out_dir.resolve()):
+    if manifest.get("inputs") != stamp or manifest.get("out_dir") != output_place(root, out_dir):
         return None
     files = manifest.get("files", {})
     present = 0
@@ -74,11 +82,14 @@ class BuildCache:
     def __init__(self, root: Path, out_dir: Path, salt: str):
         self.dir = root / ".cache" / "build"
         self.out_dir = out_dir
+        self.place = output_place(root, out_dir)
         self.salt = salt
         self._bodies: dict[str, Body] = read_pickle(root, "bodies", salt)
         manifest = self._read("manifest.json")
         self._old = manifest.get("files", {}) if manifest.get("salt") == salt and \
-            manifest.get("out_dir") == str(out_dir.resolve()) else {}
+            manifest.get("out_dir") == self.place else {}
+        # (whatever the settings were: what readers could open after the last build)
+        self._published = set(manifest.get("files", ())) if manifest.get("out_dir") == self.place else set()
         self._used_bodies: dict[str, Body] = {}
         self._keys: dict[str, str] = {}
         self._kept: dict[str, list[int]] = {}   # output files found as written: their size and mtime
@@ -129,6 +140,11 @@ class BuildCache:
         self._kept[rel] = old[1:]
         return True
 
+    def dropped(self, published) -> list[str]:
+        """Pages and PDFs the last build published that `published` (this build's output paths) leaves
+        out, sorted. (The search index is not counted: its file names change with every edit.)"""
+        return sorted(rel for rel in self._published - set(published) if rel.endswith((".html", ".pdf")))
+
     def record(self, rels) -> None:
         """Files of output/ that are not pages (assets, images, PDFs): part of what the build left."""
         for rel in rels:
@@ -150,7 +166,7 @@ class BuildCache:
         if worth_rewriting(self._bodies.keys(), self._used_bodies.keys()):
             write_pickle(self.dir.parent.parent, "bodies", self.salt, self._used_bodies)
         _write_json(self.dir / "slugs.json", slugs.known())
-        _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": str(self.out_dir.resolve()),
+        _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": self.place,
                                                  "files": files, "inputs": stamp, "report": report})
 
 

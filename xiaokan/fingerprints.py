@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -72,11 +73,14 @@ _FROZEN_LIMIT = 200_000
 
 class Fingerprints:
     """Stable digests of page contexts. Each dataclass instance is digested once per build (a frozen
-    one once per process); other values are serialised (type and repr) into their container's digest."""
+    one once per process); other values are serialised (type and repr) into their container's digest.
+    A path inside the project is digested relative to it: a project moved or cloned elsewhere keeps
+    its caches (an absolute path in the print key made `build --no-pdf` publish no 数字报 there)."""
 
-    _SCALARS = (str, int, float, bool, type(None), date, Path)
+    _SCALARS = (str, int, float, bool, type(None), date)
 
-    def __init__(self):
+    def __init__(self, root: Path):
+        self._root = os.path.abspath(root) + os.sep
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
         if len(_FROZEN) > _FROZEN_LIMIT:
@@ -86,6 +90,9 @@ class Fingerprints:
         kind = type(value)
         if kind in self._SCALARS or isinstance(value, self._SCALARS):
             return kind.__name__.encode() + b":" + repr(value).encode() + b"\0"
+        if isinstance(value, Path):
+            path = os.path.abspath(value)
+            return b"Path:" + (path.removeprefix(self._root) if path.startswith(self._root) else path).encode() + b"\0"
         hit = self._memo.get(id(value)) or _FROZEN.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]

@@ -268,7 +268,7 @@ class _PdfWorker:
                 site = report.site
                 env = make_environment(self.root / "templates", site)
                 options = BuildOptions(pdf=True, issue_ids=(issue_id,))
-                for _pdf in issue_pdfs(site, report.bodies, options, self.log, Fingerprints(), TemplateDigests(env)):
+                for _pdf in issue_pdfs(site, report.bodies, options, self.log, Fingerprints(site.root), TemplateDigests(env)):
                     pass
                 on_done()
             except (ContentError, ContentErrors) as exc:

@@ -8,6 +8,7 @@ photo's path, size and modification time.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -95,10 +96,11 @@ def _upright(image) -> tuple[int, int]:
 
 
 def copy_path(source: Path, width: int, cache_dir: Path) -> Path:
-    """Where the copy of this version of the photo at this width is cached (by path, size and mtime,
-    so that deciding needs no reading of the photo)."""
+    """Where the copy of this version of the photo at this width is cached (by its issue folder and name,
+    size and mtime, so that deciding needs no reading of the photo, and a moved project keeps its copies)."""
     stat = source.stat()
-    key = hashlib.sha256(f"{source.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{width}".encode()).hexdigest()
+    place = "/".join(Path(os.path.normpath(source)).parts[-2:])
+    key = hashlib.sha256(f"{place}\0{stat.st_size}\0{stat.st_mtime_ns}\0{width}".encode()).hexdigest()
     return cache_dir / f"{key[:32]}{source.suffix.lower()}"
 
 
