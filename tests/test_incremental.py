@@ -44,7 +44,7 @@ def test_no_change_rebuild_rewrites_nothing(mini):
       "tags/zhi-ye-ben-ke/index.html"}),
     # the title: also the neighbours' prev/next links, the archive, its social card; the sitemap stays
     (lambda t: t.replace("标题: 第一篇新闻", "标题: 改名的新闻"),
-     {"2024-07/first/index.html", "2024-07/first/card.jpg", "2024-07/second/index.html", "2024-07/other/index.html", "2024-07/index.html",
+     {"2024-07/first/index.html", "cards/2024-07/first.jpg", "2024-07/second/index.html", "2024-07/other/index.html", "2024-07/index.html",
       "index.html", "sections/news/index.html", "feed.xml", "tags/zhi-ye-ben-ke/index.html", "issues/index.html"}),
 ])
 def test_one_article_edit_rewrites_only_its_dependents(mini, tmp_path, edit, expected):

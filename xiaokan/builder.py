@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -123,7 +124,7 @@ def resized_images(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict
     for article in site.articles:
         for src, width, rel in bodies[article.url].resized:   # (as planned when the Markdown was converted)
             source = article.source.parent / src
-            cached = copies[f"{article.issue_id}/{rel}"] = copy_path(source, width, cache_dir)
+            cached = copies[posixpath.normpath(f"{article.issue_id}/{rel}")] = copy_path(source, width, cache_dir)
             if not cached.is_file():
                 missing[cached] = (source, width)
     # Resizing a photo takes ~0.1 s: worth a process pool from a handful of new photos on.
@@ -158,8 +159,8 @@ def content_problems(site: Site, bodies: dict[str, Body]) -> list[ContentError]:
 
 def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict[str, Path]:
     """output path -> file: assets/, and exactly the files that published articles and issue.yaml use
-    (photos, their smaller copies, attachments, covers). Nothing else of content/ is published.
-    SVG pictures are published as cleaned copies."""
+    (photos, attachments, covers). Nothing else of content/ is published. SVG pictures are published
+    as cleaned copies. (The photos' smaller copies are resized_images.)"""
     root = site.root
     files = asset_copies(root)
     for article in site.articles:
@@ -173,7 +174,6 @@ def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dic
         refuse_links_outside(root, source)
         if path.lower().endswith(".svg"):
             files[path] = clean_svg_copy(source, cache_dir / "svg")
-    files.update(resized_images(site, bodies, cache_dir / "images"))
     return files
 
 
@@ -196,19 +196,33 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], c
                            _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
 
 
-def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path, drafts: bool) -> IssuePrint:
-    """What the site shows of an issue's PDF: the download (if site.yaml publishes it) and the 数字报."""
+def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path, drafts: bool,
+                 content: frozenset[str]) -> IssuePrint:
+    """What the site shows of an issue's PDF: the download (if site.yaml publishes it) and the 数字报.
+    content: the output paths editors' files take; the issue's PDF gives way to them."""
     issue = pdf.issue
     on_site = site.config.print.publish_on_site
+    pdf_name = untaken(f"{issue.url}{issue.pdf_name}", content).removeprefix(issue.url)
     if on_site:
-        copies[f"{issue.url}{issue.pdf_name}"] = pdf.path
+        copies[f"{issue.url}{pdf_name}"] = pdf.path
     edition = None
     if site.config.print.digital_edition:
         edition, images = make_edition(issue.id, pdf.path, list(pdf.areas), {a.slug for a in issue.articles}, cache_dir,
                                        render=not drafts)
         copies.update(images)
     pages = len(edition.pages) if edition else pdf.pages
-    return IssuePrint(issue.pdf_name if on_site else None, pages, pdf.path.stat().st_size, edition)
+    return IssuePrint(pdf_name if on_site else None, pages, pdf.path.stat().st_size, edition)
+
+
+def untaken(path: str, taken: frozenset[str]) -> str:
+    """path, or the first of path-2, path-3 … (before its extension) that is not taken: a file the
+    site makes moves out of the way of an editor's file of the same name, never over it."""
+    stem, dot, extension = path.rpartition(".") if "." in posixpath.basename(path) else (path, "", "")
+    n = 1
+    while path in taken:
+        n += 1
+        path = f"{stem}-{n}{dot}{extension}"
+    return path
 
 
 def social_cards(site: Site) -> list[Card]:
@@ -274,6 +288,8 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
     if problems:
         raise ContentErrors(problems)
     copies = published_files(site, bodies, root / ".cache")
+    content = frozenset(copies)   # (taken by editors' files: nothing the build makes may replace one)
+    copies.update(resized_images(site, bodies, root / ".cache" / "images"))
     template_digest = TemplateDigests(env)
     from .paper.pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
 
@@ -288,7 +304,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         pdf_status[pdf.issue.id] = pdf.status
         warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
-        prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition", options.drafts)
+        prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition", options.drafts, content)
     copies.update(cards)
     pages = plan_pages(site, bodies, prints, frozenset(cards))
     files: dict[str, bytes] = {}

@@ -18,8 +18,11 @@ ROOT_MARK = "@root/"
 _ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset|poster)=")([^"]*)(")')
 
 # Pages and folders the site itself writes at its root: an issue folder may not take these names.
-RESERVED_NAMES = frozenset({"assets", "issues", "sections", "tags", "search", "pagefind", "edition", "index.html", "404.html",
-                            "feed.xml", "sitemap.xml", "robots.txt", "print", "output"})
+# (Files the site makes inside an issue's folder are pages only, index.html, which no content file may
+# be; everything else it makes lives in these folders, or in one whose name starts with _, which no
+# issue's name can: an editor's photo named card.jpg is never replaced by a generated file.)
+RESERVED_NAMES = frozenset({"assets", "issues", "sections", "tags", "search", "pagefind", "edition", "cards", "index.html",
+                            "404.html", "feed.xml", "sitemap.xml", "robots.txt", "print", "output"})
 
 
 # Addresses reserved for examples (RFC 2606) and this computer: a site there is not yet published.

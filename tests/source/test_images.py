@@ -35,12 +35,13 @@ def test_photo_becomes_figure_with_caption_credit_and_responsive_copies(mini):
     assert 'src="../../2024-07/lab.jpg"' in tag and 'width="2400"' in tag and 'height="1600"' in tag
     assert 'loading="lazy"' in tag and 'sizes="' in tag
     srcset = re.search(r'srcset="([^"]+)"', tag).group(1)
-    assert srcset == ("../../2024-07/_resized/lab-480w.jpg 480w, ../../2024-07/_resized/lab-960w.jpg 960w, "
-                      "../../2024-07/_resized/lab-1440w.jpg 1440w")
+    assert srcset == ("../../_resized/2024-07/lab-480w.jpg 480w, ../../_resized/2024-07/lab-960w.jpg 960w, "
+                      "../../_resized/2024-07/lab-1440w.jpg 1440w")
+    copies = mini / "output/_resized/2024-07"
     for width in (480, 960, 1440):
-        with Image.open(out / f"_resized/lab-{width}w.jpg") as copy:
+        with Image.open(copies / f"lab-{width}w.jpg") as copy:
             assert copy.size == (width, round(1600 * width / 2400))
-    assert (out / "_resized/lab-480w.jpg").stat().st_size < (out / "lab.jpg").stat().st_size / 5
+    assert (copies / "lab-480w.jpg").stat().st_size < (out / "lab.jpg").stat().st_size / 5
     with Image.open(out / "lab.jpg") as original:   # the original is published too, untouched
         assert original.size == (2400, 1600)
 
@@ -58,7 +59,7 @@ def test_resized_copies_are_made_once(mini):
     assert run_build(mini, "build", "--no-pdf").code == 0
     html = (mini / "output/2024-07/lab/index.html").read_text(encoding="utf-8")
     assert 'width="1000"' in img_tag(html) and "lab-960w.jpg 960w, ../../2024-07/lab.jpg 1000w" in img_tag(html)
-    assert not (mini / "output/2024-07/_resized/lab-1440w.jpg").exists()
+    assert not (mini / "output/_resized/2024-07/lab-1440w.jpg").exists()
 
 
 def test_small_photo_and_sideways_phone_photo(mini):
@@ -70,7 +71,7 @@ def test_small_photo_and_sideways_phone_photo(mini):
     small, phone = re.findall(r"<img [^>]*>", html)
     assert "srcset" not in small and 'width="400"' in small
     assert 'width="1200"' in phone and 'height="1600"' in phone   # as it is shown: upright
-    with Image.open(mini / "output/2024-07/_resized/phone-480w.jpg") as copy:
+    with Image.open(mini / "output/_resized/2024-07/phone-480w.jpg") as copy:
         assert copy.size == (480, 640)
 
 

@@ -112,14 +112,14 @@ def test_every_page_has_the_logo_favicon_and_the_beian_footer(sample):
 def test_each_article_has_a_social_card_named_by_og_image(sample):
     html = read(sample / "output/2024-06/jiaoyubu-zhiye-benke-51/index.html")
     image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
-    assert image == "https://www.example.edu.cn/pingjian/2024-06/jiaoyubu-zhiye-benke-51/card.jpg"
-    card = sample / "output/2024-06/jiaoyubu-zhiye-benke-51/card.jpg"
+    assert image == "https://www.example.edu.cn/pingjian/cards/2024-06/jiaoyubu-zhiye-benke-51.jpg"
+    card = sample / "output/cards/2024-06/jiaoyubu-zhiye-benke-51.jpg"
     with Image.open(card) as picture:
         assert picture.size == (1200, 630) and picture.format == "JPEG"
         # the masthead band is the newsletter's red, the title area paper white
         assert picture.getpixel((600, 20))[0] > 120 and picture.getpixel((600, 20))[1] < 60
         assert min(picture.getpixel((1190, 300))) > 230
-    cards = list((sample / "output/2024-06").glob("*/card.jpg"))
+    cards = list((sample / "output/cards/2024-06").glob("*.jpg"))
     assert len(cards) == 20
     assert 'property="og:image"' in read(sample / "output/index.html")   # the home page shows the issue's card
 
@@ -230,7 +230,7 @@ def test_without_a_pdf_the_pages_offer_no_edition_and_earlier_issues_show_a_plat
     assert "数字报" not in home and "下载 PDF" not in home and not (mini / "output/edition").exists()
     earlier = home.split('id="earlier-title"', 1)[1]
     assert 'class="issue-plate"' in earlier and "2024年第1期" in earlier and 'href="2024-06/index.html"' in earlier
-    assert (mini / "output/2024-06/card.jpg").is_file() and (mini / "output/2024-07/card.jpg").is_file()
+    assert (mini / "output/cards/2024-06.jpg").is_file() and (mini / "output/cards/2024-07.jpg").is_file()
 
 
 def test_an_issue_page_gives_the_print_editions_page_count_and_size(sample):
@@ -266,7 +266,7 @@ def test_cards_drawn_by_a_process_of_their_own_are_published_and_a_full_disk_is_
                    if 'og:image" content="' in read(p) and p.parent.parent.name.startswith("2024-"))
     assert len(pages) == 3
     for folder in pages:
-        with Image.open(folder / "card.jpg") as picture:
+        with Image.open(mini / "output/cards" / folder.parent.name / f"{folder.name}.jpg") as picture:
             assert picture.size == (1200, 630)
     before = snapshot(mini / "output")
 

@@ -16,7 +16,8 @@ from ..i18n import _
 
 WIDTHS = (480, 960, 1440)
 RESIZABLE = {".jpg", ".jpeg", ".png", ".webp"}
-FOLDER = "_resized"          # output/<issue>/_resized/<name>-480w.jpg
+FOLDER = "_resized"          # output/_resized/<issue>/<name>-480w.jpg: no issue's name starts with _,
+                             # so no editor's file can take the name of a copy
 SIZES = "(max-width: 42rem) 100vw, 40rem"   # the article column: full width on phones, 40rem on desktops
 
 
@@ -38,7 +39,7 @@ class ImageError(Exception):
 class ImagePlan:
     width: int
     height: int
-    variants: tuple[tuple[int, str], ...]   # (width, path relative to the issue folder)
+    variants: tuple[tuple[int, str], ...]   # (width, path relative to the issue folder: ../_resized/<issue>/…)
 
 
 def plan_image(folder: Path, src: str) -> ImagePlan | None:
@@ -56,7 +57,7 @@ def plan_image(folder: Path, src: str) -> ImagePlan | None:
     if suffix not in RESIZABLE:
         return None
     width, height = inspect_photo(path)
-    variants = tuple((w, f"{FOLDER}/{stem.parent / stem.stem}-{w}w{suffix}") for w in WIDTHS if w < width)
+    variants = tuple((w, f"../{FOLDER}/{folder.name}/{stem.parent / stem.stem}-{w}w{suffix}") for w in WIDTHS if w < width)
     return ImagePlan(width, height, variants)
 
 

@@ -16,7 +16,7 @@ from ..parallel import map_indices
 SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least
 STYLE = "4"                   # bump when the drawing changes: cached cards are made again
 RED, PAPER, INK, MUTED = (140, 28, 19), (251, 248, 244), (31, 35, 40), (87, 96, 106)
-CARD_NAME = "card.jpg"
+CARDS_DIR = "cards"           # cards/2024-06/foo.jpg: a folder of the site's own, which no content file can take
 CARD_ISSUES = 3               # articles of the newest issues get a card of their own; older ones their issue's
 BACKGROUND_FROM = 40          # this many cards to draw are worth a process of their own
 _NO_LINE_START = "，。、；：！？）》」』”’…"
@@ -24,7 +24,7 @@ _NO_LINE_START = "，。、；：！？）》」』”’…"
 
 @dataclass(frozen=True)
 class Card:
-    path: str        # output path, e.g. 2024-06/foo/card.jpg
+    path: str        # output path, e.g. cards/2024-06/foo.jpg
     masthead: str    # the newsletter's name
     school: str
     title: str
@@ -32,8 +32,9 @@ class Card:
 
 
 def card_path(url: str) -> str:
-    """The card of the page at `url` (`2024-06/foo/`)."""
-    return f"{url}{CARD_NAME}"
+    """The card of the page at `url` (`2024-06/foo/` -> `cards/2024-06/foo.jpg`). Not beside the page:
+    an issue's folder publishes its editors' files under their own names (a photo named card.jpg)."""
+    return f"{CARDS_DIR}/{url.strip('/')}.jpg"
 
 
 def make_cards(cards: list[Card], logo: Path | None, cache_dir: Path, draw: bool = True) -> CardDrawing:
