@@ -42,6 +42,16 @@
   function unspaced(html) {
     return html.replace(AFTER_WIDE, "").replace(BEFORE_WIDE, "").replace(/<\/mark><mark>/g, "");
   }
+  // Pagefind's excerpt starts where its window does, often inside a sentence or on its last mark
+  // (「。学校召开…」): start it after the last sentence end before the first match, never on a mark.
+  var SENTENCE_END = /[。！？!?][”’」』）)]*/g;
+  var NO_START = /^[\s。，、；：！？…）》」』”’,.;:!?)]+/;
+  function fromSentenceStart(html) {
+    var first = html.indexOf("<mark>"), cut = 0, end;
+    SENTENCE_END.lastIndex = 0;
+    while (first > 0 && (end = SENTENCE_END.exec(html.slice(0, first)))) { cut = end.index + end[0].length; }
+    return html.slice(cut).replace(NO_START, "");
+  }
 
   var selects = Array.prototype.slice.call(document.querySelectorAll("#search-filters select"));
   var params = new URLSearchParams(location.search);
@@ -73,7 +83,7 @@
     li.appendChild(meta);
     var excerpt = document.createElement("p");
     excerpt.className = "excerpt";
-    excerpt.innerHTML = unspaced(result.excerpt);   // Pagefind escapes the text and marks the matches with <mark>
+    excerpt.innerHTML = fromSentenceStart(unspaced(result.excerpt));   // Pagefind escapes the text and marks the matches with <mark>
     li.appendChild(excerpt);
     return li;
   }

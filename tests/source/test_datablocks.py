@@ -140,3 +140,14 @@ def test_editing_the_csv_rebuilds_the_page_that_shows_it(mini):
     write(mini, "content/2024-07/y.csv", "年度,设置数\n2019年,16\n")
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert "2019年 16所" in pages[0].read_text("utf-8")
+
+
+def test_a_chart_keeps_the_precision_the_csv_writes_its_numbers_with(tmp_path):
+    write(tmp_path, "rate.csv", "指标,完成率\n师资,60.0\n课程,88.5\n实训,72.25\n")
+    write(tmp_path, "count.csv", "年度,学校数\n2023年,60\n2024年,1,200\n".replace("1,200", '"1,200"'))
+    rates = render(tmp_path, '{{< 图表 类型="柱状图" 文件="rate.csv" 单位="%" >}}')
+    for shown in ("60.00%", "88.50%", "72.25%"):   # (two decimals: the column's most)
+        assert f">{shown}</text>" in rates
+    assert 'aria-label="完成率：师资 60.00%，课程 88.50%' in rates
+    counts = render(tmp_path, '{{< 图表 类型="饼图" 文件="count.csv" 单位="所" >}}')
+    assert ">60所（4.8%）</text>" in counts and ">1200所（95.2%）</text>" in counts

@@ -280,3 +280,40 @@ def test_cards_drawn_by_a_process_of_their_own_are_published_and_a_full_disk_is_
     assert run.code == 1 and "the disk is full" in run.stderr and "Traceback" not in run.stderr
     assert snapshot(mini / "output") == before
     assert not list((mini / ".cache/cards").glob("*.tmp")) and not multiprocessing.active_children()
+
+
+FOOTNOTED = ("---\n标题: 评建推进\n栏目: 评建动态\n---\n![会议现场](photo.png)。学校召开推进会，自评完成率77.2%[^1]。"
+             "会议要求各单位对照指标[^note]逐项整改。\n\n[^1]: 数据来自教务处。\n[^note]: 见附件一。\n")
+
+
+def test_summaries_are_the_readers_text_without_footnote_numbers_or_a_stray_leading_mark(mini):
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(mini / "content/2024-07/photo.png")
+    write(mini, "content/2024-07/05-footnoted.md", FOOTNOTED)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    expected = "学校召开推进会，自评完成率77.2%。会议要求各单位对照指标逐项整改。"
+    page = read(mini / "output/2024-07/footnoted/index.html")
+    assert f'<meta name="description" content="{expected}">' in page
+    summary = re.search(r"<summary>([^<]*77\.2[^<]*)</summary>", read(mini / "output/feed.xml")).group(1)
+    assert summary == expected   # (the feed's content is the whole body, footnotes and all)
+    for where in ("output/index.html", "output/2024-07/index.html", "output/sections/pingjian/index.html"):
+        text = read(mini / where)
+        assert expected in text, where
+        assert "77.2%1" not in text and "。学校召开" not in text and "数据来自教务处" not in text and "↩" not in text
+
+
+def test_a_section_whose_only_article_is_the_lead_is_not_an_empty_heading(mini):
+    article = mini / "content/2024-07/04-other.md"   # the one article of 他山之石
+    write(mini, "content/2024-07/04-other.md", read(article).replace("---\n", "---\n头条: 是\n", 1))
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    for where in ("output/index.html", "output/2024-07/index.html"):
+        page = read(mini / where)
+        assert "他山之石一篇" in page.split('class="lead', 1)[1].split("</article>", 1)[0]   # in the cover block
+        assert 'id="sec-elsewhere"' not in page and 'id="sec-news"' in page, where
+    # an issue whose one article is its lead has no 目录 heading over nothing
+    for name in ("01-first.md", "02-second.md"):
+        (mini / "content/2024-07" / name).unlink()
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    issue_page = read(mini / "output/2024-07/index.html")
+    assert "他山之石一篇" in issue_page and 'class="issue-contents"' not in issue_page and 'class="digest"' not in issue_page

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from helpers import run_build, snapshot, write
 
@@ -111,3 +112,15 @@ def test_a_pagefind_that_stops_answering_times_out_instead_of_hanging_the_build(
     run = run_build(mini, "build", "--no-pdf")
     assert run.code != 0 and "did not answer within 1 s" in run.stderr and "Traceback" not in run.stderr
     assert not (mini / "output").exists() and not list(mini.glob(".output.xiaokan-*"))
+
+
+def test_the_index_holds_the_readers_text_without_footnote_numbers():
+    from xiaokan.source.markup import render_markdown
+    from xiaokan.web.search import for_index
+
+    body = render_markdown("完成率77.2%[^1]。\n\n[^1]: 数据来自教务处。\n").html
+    page = f'<html><head></head><body><article class="article" data-pagefind-body><h1>题目</h1>{body}</article></body></html>'
+    indexed = for_index(page, "2024-07/a/index.html")
+    words = "".join(re.sub(r"<[^>]+>", "", indexed).split())
+    assert "77.2%。" in words and "77.2%1" not in words and "↩" not in words
+    assert "数据来自教务处。" in words   # (the note itself is text a reader reads: it stays searchable)

@@ -23,15 +23,21 @@ class Chart:
     labels: tuple[str, ...]
     values: tuple[float, ...]
     unit: str = ""
+    decimals: int = 0            # as the CSV writes its numbers: 60.0 beside 88.5 stays 60.0
+
+    def number(self, value: float) -> str:
+        """A value as the chart shows it, with the data's own precision."""
+        return f"{value:.{self.decimals}f}"
 
 
-def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+def decimals_of(cells) -> int:
+    """The most digits after the decimal point among numbers as written (`1,234.50` -> 2)."""
+    return max((len(cell.rpartition(".")[2]) for cell in cells if "." in cell), default=0)
 
 
 def describe(chart: Chart) -> str:
     """The chart in one sentence, as a screen reader announces it."""
-    items = "，".join(f"{label} {number(v)}{chart.unit}" for label, v in zip(chart.labels, chart.values))
+    items = "，".join(f"{label} {chart.number(v)}{chart.unit}" for label, v in zip(chart.labels, chart.values))
     return f"{chart.caption or chart.value_name}：{items}"
 
 
@@ -90,10 +96,10 @@ def _bars(chart: Chart) -> tuple[str, float]:
     for i, (label, value, lines) in enumerate(zip(chart.labels, chart.values, labels)):
         cx = left + slot * (i + 0.5)
         h = plot_h * value / peak
-        shown = number(value) + chart.unit
+        shown = chart.number(value) + chart.unit
         value_size = min(18, room / max(1, text_width(shown, 1)))
         parts.append(f'<rect class="bar" data-colour="0" x="{cx - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
-                     f'height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}：{number(value)}{escape(chart.unit)}'
+                     f'height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}：{chart.number(value)}{escape(chart.unit)}'
                      f'</title></rect>')
         parts.append(_text(cx, base - h - 8, shown, size=round(value_size, 1), bold=True, role="value"))
         parts.append(_text(cx, base + 8 + size, lines, size=round(size, 1), fill=MUTED))
@@ -128,7 +134,7 @@ def _pie(chart: Chart) -> tuple[str, float]:
         parts.append(f'<rect class="swatch" data-colour="{i % len(PALETTE)}" x="{legend_x - 26}" y="{y - 15:.1f}" width="18" height="18" '
                      f'fill="{PALETTE[i % len(PALETTE)]}"/>')
         parts.append(_text(legend_x, y, lines, anchor="start"))
-        parts.append(_text(legend_x, y + len(lines) * size * 1.2, f"{number(value)}{chart.unit}（{100 * value / total:.1f}%）",
+        parts.append(_text(legend_x, y + len(lines) * size * 1.2, f"{chart.number(value)}{chart.unit}（{100 * value / total:.1f}%）",
                            anchor="start", fill=MUTED, role="value"))
         y += heights[i]
     return "".join(parts), height

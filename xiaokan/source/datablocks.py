@@ -52,10 +52,12 @@ class DataTable:
 
 @dataclass
 class Blocks:
-    """Shortcode lines replaced by placeholders, the HTML for each, and the CSV files read."""
+    """Shortcode lines replaced by placeholders, the HTML for each, the CSV files read, and the problems
+    of the blocks that could not be made (left out, so that the rest of the article can still be checked)."""
     text: str
     html: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    problems: list[BlockError] = field(default_factory=list)
 
     def placeholder(self, i: int) -> str:
         return f"XIAOKANBLOCK{i}END"
@@ -67,7 +69,8 @@ class Blocks:
 
 
 def extract_blocks(text: str, folder: Path | None) -> Blocks:
-    """Replace every shortcode line (outside code fences) by a placeholder paragraph and render it."""
+    """Replace every shortcode line (outside code fences) by a placeholder paragraph and render it.
+    A block that cannot be made is left out and its BlockError kept in Blocks.problems."""
     lines = text.split("\n")
     blocks = Blocks(text)
     fence = None
@@ -78,27 +81,36 @@ def extract_blocks(text: str, folder: Path | None) -> Blocks:
             continue
         if fence or not _LOOKS_LIKE_SHORTCODE.match(line):
             continue
-        match = SHORTCODE.match(line) or SHORTCODE.match(line.translate(_FULL_WIDTH))
-        if not match:
-            raise BlockError(i, _('this shortcode is not closed, or not written as {{< … >}}'),
-                             _('write it on one line as {{< 表格 文件="data.csv" >}} with half-width braces'))
-        name = match.group("name")
-        kind = KINDS.get(name)
-        if kind is None:
-            raise BlockError(i, _('unknown shortcode {name!r}').format(name=name), _('use 表格 (table) or 图表 (chart)'))
-        args = _parse_args(i, kind, match.group("args"))
-        if folder is None:
-            raise BlockError(i, _("{name} needs the article's folder to read {value!r}").format(name=name, value=args['file']))
-        table = read_csv(i, folder, args["file"])
-        blocks.files.append(args["file"])
-        if kind == "table":
-            merge = [m.strip() for m in re.split(r"[,，、]", args.get("merge", "")) if m.strip()]
-            blocks.html.append(table_html(i, table, args.get("caption"), merge))
-        else:
-            blocks.html.append(chart_html(i, table, args))
+        try:
+            blocks.html.append(_block_html(i, line, folder, blocks.files))
+        except BlockError as exc:
+            blocks.problems.append(exc)
+            lines[i] = ""
+            continue
         lines[i] = f"\n{blocks.placeholder(len(blocks.html) - 1)}\n"
     blocks.text = "\n".join(lines)
     return blocks
+
+
+def _block_html(i: int, line: str, folder: Path | None, files: list[str]) -> str:
+    """The HTML of the shortcode on line i (its CSV added to files), or BlockError."""
+    match = SHORTCODE.match(line) or SHORTCODE.match(line.translate(_FULL_WIDTH))
+    if not match:
+        raise BlockError(i, _('this shortcode is not closed, or not written as {{< … >}}'),
+                         _('write it on one line as {{< 表格 文件="data.csv" >}} with half-width braces'))
+    name = match.group("name")
+    kind = KINDS.get(name)
+    if kind is None:
+        raise BlockError(i, _('unknown shortcode {name!r}').format(name=name), _('use 表格 (table) or 图表 (chart)'))
+    args = _parse_args(i, kind, match.group("args"))
+    if folder is None:
+        raise BlockError(i, _("{name} needs the article's folder to read {value!r}").format(name=name, value=args['file']))
+    table = read_csv(i, folder, args["file"])
+    files.append(args["file"])
+    if kind == "table":
+        merge = [m.strip() for m in re.split(r"[,，、]", args.get("merge", "")) if m.strip()]
+        return table_html(i, table, args.get("caption"), merge)
+    return chart_html(i, table, args)
 
 
 def files_digest(folder: Path, names: tuple[str, ...] | list[str]) -> str:
@@ -275,7 +287,7 @@ def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
     if kind == "pie" and not sum(values):
         raise BlockError(i, _('{value}: a pie chart needs at least one value above 0').format(value=args['file']))
     chart = charts.Chart(kind, args.get("caption", ""), table.header[0], table.header[1], tuple(labels),
-                         tuple(values), args.get("unit", ""))
+                         tuple(values), args.get("unit", ""), charts.decimals_of(row[1] for row in table.rows))
     caption = html.escape(chart.caption)
     data = table_html(i, table, None, [], label=f"数据：{chart.caption or chart.value_name}")
     # The numbers are also a table (behind 查看数据) for screen readers and for copying.

@@ -164,8 +164,8 @@ def _page(path: str, template: str, description: str, title: str, **context) -> 
 
 def _home(site: Site, views: dict[str, ArticleView], prints: dict[str, IssuePrint], card) -> Page:
     latest = site.issues[0] if site.issues else None
-    groups = _groups(latest, site.config.sections, views) if latest else []
     lead = views[lead_article(latest, site.config.sections).url] if latest and latest.articles else None
+    groups = _groups(latest, site.config.sections, views, lead) if latest else []
     earlier = [(issue, _cover(issue, prints.get(issue.id))) for issue in site.issues[1:7]]
     return _page("index.html", "home.html", site.config.description or site.config.title, "",
                  issue=latest, groups=groups, lead=lead, earlier=earlier, more=len(site.issues) > 7,
@@ -177,7 +177,7 @@ def _issue_page(site: Site, issue: Issue, views: dict[str, ArticleView], issue_p
     description = issue.summary or f"{site.config.title} {issue.title}目录"
     lead = views[lead_article(issue, site.config.sections).url] if issue.articles else None
     return _page(f"{issue.url}index.html", "issue.html", description, issue.title, issue=issue, lead=lead,
-                 groups=_groups(issue, site.config.sections, views), print=issue_print, card=card,
+                 groups=_groups(issue, site.config.sections, views, lead), print=issue_print, card=card,
                  cover=_cover(issue, issue_print))
 
 
@@ -204,8 +204,12 @@ def _edition_pages(issue: Issue, edition: Edition, views: dict[str, ArticleView]
     return pages
 
 
-def _groups(issue: Issue, sections: tuple[Section, ...], views: dict[str, ArticleView]):
-    return [(section, [views[a.url] for a in members]) for section, members in articles_by_section(issue, sections)]
+def _groups(issue: Issue, sections: tuple[Section, ...], views: dict[str, ArticleView], lead: ArticleView | None):
+    """Each 栏目 with its articles but the lead, which the cover block shows: a 栏目 whose only article
+    is the lead is left out (it would stand as an empty heading)."""
+    groups = [(section, [views[a.url] for a in members if lead is None or a.url != lead.article.url])
+              for section, members in articles_by_section(issue, sections)]
+    return [(section, entries) for section, entries in groups if entries]
 
 
 def _paginated(base: str, template: str, articles: list[Article], per_page: int, title: str, description: str,

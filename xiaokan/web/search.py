@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Callable
 
 from .pagefind import PagefindService
+from .reading import without_footnote_marks
 
 INDEX_DIR = "pagefind"
 ISSUES_DIR = "issues"      # output/pagefind/issues/<issue>/: the older issues' bundles
-INDEX_FORMAT = "4"   # how pages are given to Pagefind (for_index): a new format re-indexes
+INDEX_FORMAT = "5"   # how pages are given to Pagefind (for_index): a new format re-indexes
 # What the search page needs of a bundle; Pagefind's own UI files are not used. A merged bundle is
 # searched with the main bundle's program (wasm), so it needs only its index.
 _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
@@ -116,7 +117,7 @@ def _spaced(run: re.Match) -> str:
 
 def for_index(html: str, path: str) -> str:
     """The page at `path` as Pagefind indexes it: its data-pagefind-body element alone (nothing else
-    is indexed), that element's text split into characters; its title, shown
+    is indexed) without footnote numbers, that element's text split into characters; its title, shown
     in results, kept as written (data-pagefind-meta), and weighted highest so that an article whose
     title holds the query ranks above those that only mention it; its address as a `url` meta."""
     start = html.find("data-pagefind-body")
@@ -126,7 +127,7 @@ def for_index(html: str, path: str) -> str:
     end = html.find("</article>", opened)
     # (the head is left out: nothing in it is indexed, and a thousand copies wait in memory for Pagefind)
     head = html[:html.find("<head")] + '<head><meta charset="utf-8"></head><body>' + html[html.rfind("<", 0, start):opened]
-    body = html[opened:end if end >= 0 else None]
+    body = without_footnote_marks(html[opened:end if end >= 0 else None])   # (an excerpt must not read 77.2%1。)
     heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
     if heading:
         title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
