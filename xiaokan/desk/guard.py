@@ -9,11 +9,13 @@ request from a page (Origin) only when that page is the server's own.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")   # a name or an address, and a port
 
 
 def is_loopback(host: str) -> bool:
@@ -29,6 +31,8 @@ def is_loopback(host: str) -> bool:
 
 def split_host(host_header: str) -> tuple[str, int | None] | None:
     """'127.0.0.1:8000' -> ('127.0.0.1', 8000); '[::1]:8000' -> ('::1', 8000); None when malformed."""
+    if not _HOST.fullmatch(host_header.strip()):   # (urlsplit reads '[::1]x:80' and 'a@127.0.0.1:80' as loopback)
+        return None
     try:
         parts = urlsplit("//" + host_header.strip())
         return (parts.hostname or "").lower(), parts.port
