@@ -20,8 +20,9 @@ build: system $(VENV)/installed
 pdf: system $(VENV)/installed
 	$(PY) build.py pdf $(ARGS)
 
+# make serve ARGS="--navigate --port 8080" etc. (a comment on a recipe line would be echoed with it)
 serve: system $(VENV)/installed
-	$(PY) build.py serve $(ARGS)   # ARGS="--navigate --port 8080" etc.
+	$(PY) build.py serve $(ARGS)
 
 check: $(VENV)/installed
 	$(PY) build.py check
@@ -31,8 +32,9 @@ check: $(VENV)/installed
 # and an OpenSSH server the deploy tests start on 127.0.0.1.
 TEST_SYSTEM := chromium zbar-tools libreoffice-writer-nogui openssh-server $(shell command -v java >/dev/null || echo default-jre-headless) $(shell command -v npm >/dev/null || echo npm)
 
+# --ignore-scripts: vnu-jar's script would download a Java; we use the system's.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts   # (vnu-jar's script would download a Java; we use the system's)
+	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 test: $(VENV)/installed
