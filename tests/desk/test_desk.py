@@ -11,7 +11,7 @@ def exported(site: Path, which: str) -> tuple[str, str]:
     result = run_build(site, "wechat", which)
     assert result.code == 0, result.stderr
     path = site / result.stderr.strip().splitlines()[-1]
-    assert path.parent.name == "wechat" and not (site / "output" / path.name).exists()
+    assert path.relative_to(site).parts[0] == "wechat" and not (site / "output" / path.name).exists()
     return path.read_text(encoding="utf-8"), result.stderr
 
 

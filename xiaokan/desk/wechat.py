@@ -5,18 +5,23 @@ other sites. So the export is self-contained: the theme (templates/wechat.css) i
 style attributes with css-inline (a maintained CSS inliner; writing one by hand is not the job of a
 newsletter tool), external links and footnotes become numbered notes listed at the end (links to
 mp.weixin.qq.com stay links), photos are absolute addresses from base_url (WeChat copies them on
-paste), charts stay inline SVG and tables scroll sideways on a phone."""
+paste, so they must be online first: the export says so, naming them), charts stay inline SVG and
+tables scroll sideways on a phone."""
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
+from urllib.parse import unquote
 
+from ..errors import ContentError
 from ..i18n import _
 from ..source.markup import Body
 from ..source.model import Article, Site
-from ..urls import absolute, rebase
+from ..urls import absolute, is_placeholder, rebase
 
 THEME = "wechat.css"
 MAX_TEXT = 20_000           # characters of text WeChat accepts in one post
@@ -26,6 +31,9 @@ _FOOTNOTE_REF = re.compile(r'<sup\b[^>]*>\s*<a\b[^>]*href="#fn:([^"]+)"[^>]*>[^<
 _FOOTNOTES = re.compile(r'<div class="footnote">.*?<ol>(.*?)</ol>\s*</div>', re.S)
 _FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
 _BACKREF = re.compile(r'<a\b[^>]*class="footnote-backref"[^>]*>.*?</a>', re.S)
+_CREDIT = re.compile(r'(<span class="credit">)')
+_IMAGE_SRC = re.compile(r'<img\b[^>]*?\ssrc="@root/([^"]+)"')
+PHOTOS_NAMED = 5   # photos a warning names before it says how many more
 
 
 @dataclass(frozen=True)
@@ -35,14 +43,20 @@ class WechatPost:
     warnings: tuple[str, ...]
 
 
-def export(site: Site, article: Article, body: Body, theme_css: str) -> WechatPost:
-    """The article as one self-contained HTML fragment, every style inline."""
+def export(site: Site, article: Article, body: Body, theme_css: str, photos_from: str | None = None) -> WechatPost:
+    """The article as one self-contained HTML fragment, every style inline. Photos are addressed from
+    base_url; given photos_from (the preview, which serves them itself: `/`), they are also shown from
+    there (srcset), while the address WeChat copies them from stays the web one (src)."""
     import css_inline
 
     base = site.config.base_url
-    html = rebase(body.html, lambda attribute, path: absolute(base, path.removesuffix("index.html")))
+    photos = [unquote(path) for path in dict.fromkeys(_IMAGE_SRC.findall(body.html))]
+    html = re.sub(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"', "", body.html)
+    if photos_from is not None:
+        html = _IMAGE_SRC.sub(lambda m: f'{m.group(0)} srcset="{photos_from}{m.group(1)}"', html)
+    html = rebase(html, lambda attribute, path: absolute(base, path.removesuffix("index.html")))
+    html = _CREDIT.sub(r"　\1", html)   # (WeChat drops the class that sets the credit apart: 会议现场　教务处供图)
     html = re.sub(r'<details class="chart-data">.*?</details>', "", html, flags=re.S)   # (the web's data table)
-    html = re.sub(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"', "", html)
     html = re.sub(r"(<table\b.*?</table>)", r'<div class="table-box">\1</div>', html, flags=re.S)
     html, notes = _notes(html, base)
     meta = "　".join(part for part in (f"{article.date.year}年{article.date.month}月{article.date.day}日",
@@ -73,7 +87,27 @@ def export(site: Site, article: Article, body: Body, theme_css: str) -> WechatPo
     size = len(fragment.encode())
     if size > MAX_BYTES:
         warnings.append(_('the post is {value:.1f} MB; WeChat accepts 1 MB: leave out a table or a chart').format(value=size / 1024 / 1024))
+    if photos:
+        warnings.append(_photos_warning(site, article, photos))
     return WechatPost(fragment, text_length, tuple(warnings))
+
+
+def _photos_warning(site: Site, article: Article, photos: list[str]) -> str:
+    """WeChat copies a pasted post's photos from their web addresses: until the site with them is
+    deployed they are broken images in the post, and never there while base_url is a placeholder
+    or the article a draft (a draft's photos are not published)."""
+    names = "、".join(path.rsplit("/", 1)[-1] for path in photos[:PHOTOS_NAMED]) + ("…" if len(photos) > PHOTOS_NAMED else "")
+    base = site.config.base_url
+    if is_placeholder(base):
+        return _('the post\'s {count} photo(s) ({names}) load from base_url {base_url}, a placeholder: in WeChat they '
+                 'would be broken images; set base_url to the newsletter\'s address and deploy the site before pasting, '
+                 'or upload the photos in the WeChat editor').format(count=len(photos), names=names, base_url=base)
+    if article.draft or any(issue.draft for issue in site.issues if issue.id == article.issue_id):
+        return _('the post\'s {count} photo(s) ({names}) are not online while the article is a draft: publish it '
+                 '(草稿: false) and deploy the site before pasting, or upload the photos in the WeChat editor'
+                 ).format(count=len(photos), names=names)
+    return _('the post\'s {count} photo(s) ({names}) are copied by WeChat from {base_url}: deploy the site with them '
+             'before pasting, or they are broken images').format(count=len(photos), names=names, base_url=base)
 
 
 def _notes(html: str, base_url: str) -> tuple[str, list[str]]:
@@ -111,8 +145,6 @@ WECHAT_DIR = "wechat"   # beside output/: posts to paste, never part of the publ
 
 def find_article(site: Site, root: Path, which: str) -> Article:
     """The article named on the command line: its .md file, or `2024-06/<slug>`."""
-    from ..errors import ContentError
-
     wanted = which.strip().rstrip("/")
     path = Path(wanted)
     for article in site.articles:
@@ -126,6 +158,12 @@ def find_article(site: Site, root: Path, which: str) -> Article:
                        _('name its .md file (content/2024-06/01-….md) or write it as 2024-06/<its address>'))
 
 
+def post_path(article: Article) -> str:
+    """Where an article's post is written, inside wechat/: one folder per issue, so that no two
+    articles share a file (2024-06/a-b and 2024-06-a/b were both 2024-06-a-b.html)."""
+    return f"{article.issue_id}/{article.slug}.html"
+
+
 def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:
     """Export one article (drafts too: a post may go out before the issue) into wechat/."""
     from ..builder import convert_articles
@@ -135,11 +173,29 @@ def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:
     article = find_article(site, root, which)
     body = convert_articles(Site(site.root, site.config, site.issues))[article.url]
     post = export(site, article, body, theme(root))
-    folder = root / WECHAT_DIR
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{article.issue_id}-{article.slug}.html"
-    target.write_text(page(article, post), encoding="utf-8")
+    target = root / WECHAT_DIR / post_path(article)
+    _write_file(root, target, page(article, post))
     return target, post
+
+
+def _write_file(root: Path, target: Path, text: str) -> None:
+    """Write target, a file of the project: its folders must be real folders of the project (a link
+    among them is refused), and a link at target itself is replaced by the file, never written through."""
+    folder = root
+    for part in target.parent.relative_to(root).parts:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise ContentError(folder, None, _('{folder} is not a folder of the project (a link or a file): the post is not written through it').format(folder=folder),
+                               _('remove it or move it aside, then export again'))
+        folder.mkdir(exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".wechat-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, target)   # (a rename replaces a link at target, not the file it points to)
+    except BaseException:
+        os.unlink(temp)
+        raise
 
 
 def page(article: Article, post: WechatPost) -> str:
