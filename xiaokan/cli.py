@@ -72,6 +72,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--target", help=_('a folder, or user@host:/path (instead of site.yaml)'))
     d.add_argument("--dry-run", action="store_true", help=_('list what would change on the server, change nothing'))
     d.add_argument("--rollback", action="store_true", help=_('make the release before the live one live again'))
+    du = sub.add_parser("desk-user", parents=[common],
+                        help=_('accounts of the 编辑部 (the desk in the browser), needed for serve --host 0.0.0.0'))
+    du.add_argument("action", choices=("add", "list", "remove", "passwd"))
+    du.add_argument("name", nargs="?", help=_('the person, e.g. 张三'))
+    du.add_argument("--role", choices=("编辑", "审核", "主编"), default="编辑",
+                    help=_('编辑 edits and does 初审; 审核 also 复审; 主编 also 终审 and 发布'))
     return p
 
 
@@ -100,6 +106,11 @@ def main(argv: list[str], root: Path) -> int:
             return _import(root, args)
         if args.command == "deploy":
             return _deploy(root, args, log)
+        if args.command == "desk-user":
+            from .desk.editorial.usercmd import desk_user
+
+            desk_user(root, args.action, args.name, args.role)
+            return EXIT_OK
         if args.command == "serve":
             from .desk.serve import serve
 

@@ -1,8 +1,15 @@
 """The editor's desk: drafts in the preview, the WeChat (公众号) export."""
 from __future__ import annotations
 
+import errno
+import json
+import os
 import re
 from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import add_article, get, run_build, running_server, write
 
@@ -134,3 +141,170 @@ def test_from_a_word_file_to_preview_proof_page_pdf_and_wechat_post(mini, tmp_pa
         assert "学校召开评建工作推进会" in "".join((p.extract_text() or "").replace("\u2060", "") for p in pdf.pages)
     post, _ = exported(mini, f"2024-07/{slug}")
     assert "会议特别强调" in post and "<style" not in post
+
+
+# --- proof records: damaged ones are set aside, never a traceback (issue 23) ------------------------
+
+DAMAGED_RECORDS = {
+    "a list": b"[]",
+    "an article that is a string": '{"day": "2024年7月1日", "articles": {"first": "第一篇新闻"}}'.encode(),
+    "a number where a list is": '{"articles": {"first": {"title": "第一篇新闻", "paragraphs": 5}}}'.encode(),
+    "invalid JSON": b'{"articles": {"first": {"title": "',
+    "GBK instead of UTF-8": '{"articles": {"first": {"title": "第一篇新闻", "paragraphs": ["这是第一段"]}}}'.encode("gbk"),
+    "nested too deep": b"[" * 100_000 + b"]" * 100_000,
+    "blocks of the wrong shape": b'{"format": 2, "articles": {"first": {"title": "x", "fields": {}, "blocks": [["p"]]}}}',
+    "a list where the articles are": b'{"articles": [["first", "x"]]}',
+}
+DAMAGED = "the record of the last proof is damaged; this proof is treated as the first"
+
+
+@pytest.mark.parametrize("shape", ["a list", "a number where a list is"])
+def test_a_damaged_proof_record_is_set_aside_and_the_proof_counts_as_the_first(mini, shape):
+    records = mini / "print/.proofs/2024-07"
+    write(mini, "print/.proofs/2024-07/1.json", "")
+    (records / "1.json").write_bytes(DAMAGED_RECORDS[shape])
+    result = proof(mini, "2024-07")
+    assert DAMAGED in result.stderr and "print/.proofs/2024-07/1.json" in result.stderr and "Traceback" not in result.stderr
+    assert (records / "1.json.damaged").read_bytes() == DAMAGED_RECORDS[shape]   # set aside, not deleted
+    page = (mini / "print/xiaokan-2024-07-proof-2-changes.html").read_text(encoding="utf-8")
+    assert DAMAGED in page and "这是第一次校样" in page
+    assert (mini / "print/xiaokan-2024-07-proof-2.pdf").read_bytes()[:5] == b"%PDF-"   # (numbering goes on)
+    article = mini / "content/2024-07/02-second.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("评建工作的正文", "评估评建工作的正文"), encoding="utf-8")
+    third = proof(mini, "2024-07")
+    assert DAMAGED not in third.stderr and "changes since the last proof: 第二篇动态" in third.stderr
+
+
+def test_the_preview_change_page_says_a_record_is_damaged_whatever_its_shape(mini):
+    record = mini / "print/.proofs/2024-07/1.json"
+    write(mini, "print/.proofs/2024-07/1.json", "")
+    with running_server(mini) as (base, _):
+        for shape, data in DAMAGED_RECORDS.items():
+            record.write_bytes(data)
+            status, page = get(base + "/__xiaokan__/changes/2024-07/")
+            assert status == 200 and DAMAGED in page and "请全文审读" in page, shape
+            assert record.read_bytes() == data, shape   # (the preview only reads; the next proof sets it aside)
+    assert "Traceback" not in (mini.parent / "serve.log").read_text(encoding="utf-8")
+
+
+def test_the_damaged_record_message_is_the_one_editors_read_in_chinese(mini, monkeypatch):
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    write(mini, "print/.proofs/2024-07/1.json", '"不是记录"')
+    result = run_build(mini, "pdf", "--proof", "2024-07")
+    assert result.code == 0 and "上一次校样的记录损坏，本次按第一次校样处理" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def proofing(tmp_path_factory):
+    """The mini site loaded once with what its proof prints: for checking many records quickly."""
+    from helpers import FIXTURES, copy_site
+    from xiaokan.builder import convert_articles
+    from xiaokan.desk.proofrecord import printed_articles
+    from xiaokan.source.content import load_site
+
+    root = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("proofing") / "mini")
+    site = load_site(root, drafts=True).site
+    issue = site.issues[0]
+    return root, site, issue, printed_articles(site, issue, convert_articles(site))
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=12)
+ARTICLE_RECORDS = st.fixed_dictionaries({"title": st.text(max_size=10) | JSON}, optional={
+    "paragraphs": st.lists(st.text(max_size=12), max_size=4) | JSON,
+    "blocks": st.lists(st.lists(st.text(max_size=8), max_size=3) | JSON, max_size=4) | JSON,
+    "fields": st.dictionaries(st.sampled_from(["author", "source_line", "section", "subtitle", "x"]),
+                              st.text(max_size=8) | JSON, max_size=4) | JSON})
+RECORDS = JSON | st.fixed_dictionaries({"articles": st.dictionaries(
+    st.sampled_from(["first", "second", "draft", "other", "x"]) | st.text(max_size=6), ARTICLE_RECORDS | JSON, max_size=5)},
+    optional={"day": st.text(max_size=8) | JSON, "format": JSON})
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=RECORDS.map(lambda value: json.dumps(value, ensure_ascii=False).encode()) | st.binary(max_size=64))
+def test_any_proof_record_is_compared_or_said_to_be_damaged_never_a_traceback(proofing, data):
+    from xiaokan.desk.proof import last_proof
+    from xiaokan.desk.proofchanges import changes_page
+
+    root, site, issue, now = proofing
+    write(root, "print/.proofs/2024-07/1.json", "").write_bytes(data)
+    last = last_proof(root, "2024-07")
+    assert (last.record is None) != (last.damaged is None)
+    page, changed = changes_page(site, issue, now, last.record, "第2次校样", "第1次校样", last.damaged is not None)
+    assert (DAMAGED in page) == (last.damaged is not None)
+    assert page.endswith("</html>\n") and "<script" not in page   # (whatever the record holds is text)
+
+
+# --- proofs appear whole or not at all -----------------------------------------------------------
+
+def test_a_full_disk_leaves_no_truncated_proof_under_its_final_name(mini, monkeypatch):
+    real_write = Path.write_bytes
+
+    def disk_full(path: Path, data: bytes) -> int:   # half the bytes reach the disk, then it is full
+        if "print" not in path.parts:
+            return real_write(path, data)
+        real_write(path, data[:len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    monkeypatch.setattr(Path, "write_text", lambda path, text, encoding=None, errors=None, newline=None:
+                        disk_full(path, text.encode(encoding or "utf-8")))
+    result = run_build(mini, "pdf", "--proof", "2024-07")
+    assert result.code == 1 and "the disk is full" in result.stderr and "Traceback" not in result.stderr
+    left = sorted(p.relative_to(mini).as_posix() for p in (mini / "print").rglob("*") if p.is_file())
+    assert left == [], left   # no truncated PDF, page or record, and no temporary file
+    monkeypatch.undo()
+    proof(mini, "2024-07")
+    assert (mini / "print/xiaokan-2024-07-proof-1.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+# --- 修改对照 compares what the proof prints (issue 24) -------------------------------------------------
+
+def test_the_change_page_sees_changed_front_matter_and_structure_not_only_words(mini):
+    write(mini, "content/2024-07/05-source.md", "---\n标题: 来源改了的文章\n栏目: 评建动态\n来源: 教务处\n---\n正文不变。\n")
+    write(mini, "content/2024-07/06-heading.md", "---\n标题: 小标题改成正文的文章\n栏目: 评建动态\n---\n"
+          "## 一、工作目标\n\n正文不变。\n")
+    write(mini, "content/2024-07/07-signoff.md", "---\n标题: 落款右对齐的文章\n栏目: 评建动态\n---\n"
+          "正文不变。\n\n评建工作办公室\n")
+    write(mini, "content/2024-07/08-list.md", "---\n标题: 列表改成段落的文章\n栏目: 评建动态\n---\n- 第一项\n- 第二项\n")
+    proof(mini, "2024-07")
+    write(mini, "content/2024-07/05-source.md", "---\n标题: 来源改了的文章\n栏目: 评建动态\n来源: 评建办公室\n---\n正文不变。\n")
+    write(mini, "content/2024-07/06-heading.md", "---\n标题: 小标题改成正文的文章\n栏目: 评建动态\n---\n"
+          "一、工作目标\n\n正文不变。\n")
+    write(mini, "content/2024-07/07-signoff.md", "---\n标题: 落款右对齐的文章\n栏目: 评建动态\n---\n"
+          "正文不变。\n\n评建工作办公室\n{: .right }\n")
+    write(mini, "content/2024-07/08-list.md", "---\n标题: 列表改成段落的文章\n栏目: 评建动态\n---\n第一项\n\n第二项\n")
+    other = mini / "content/2024-07/04-other.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("section: 他山之石", "section: 新闻政策"), encoding="utf-8")
+    result = proof(mini, "2024-07")
+    changed = re.search(r"changes since the last proof: (.*) \(see", result.stderr).group(1).split("、")
+    assert sorted(changed) == sorted(["来源改了的文章", "小标题改成正文的文章", "落款右对齐的文章", "列表改成段落的文章", "他山之石一篇"])
+    page = (mini / "print/xiaokan-2024-07-proof-2-changes.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "信息来源：" in text and "<del>教务处</del><ins>评建办公室</ins>" in page
+    assert "一、工作目标（格式：二级标题 → 段落）" in text
+    assert "评建工作办公室（格式：段落 → 段落，右对齐）" in text
+    assert "第一项（格式：列表项 → 段落）" in text
+    assert "栏目：" in text and "位置：本期第" in text
+    assert "第一篇新闻" not in page and "未改动的文章：3 篇" in page
+
+
+def test_a_record_of_the_previous_version_is_compared_what_it_lacks_is_unknown_not_changed(mini):
+    """The previous version kept each article's title and text lines only (print/.proofs/<issue>/N.json)."""
+    from xiaokan.source.content import load_site
+
+    slugs = {a.title: a.slug for a in load_site(mini, drafts=True).site.articles}
+    lines = {"第一篇新闻": ["这是第一段，文字在这里换行。", "序号", "名称", "1", "甲学校", "2", "乙学校", "见第二篇。"],
+             "第二篇动态": ["评建工作的正文。"], "草稿不应出现": ["秘密的草稿正文。"], "他山之石一篇": ["别处的经验。"]}
+    write(mini, "print/.proofs/2024-07/1.json", json.dumps({"day": "2024年7月1日", "articles": {
+        slugs[title]: {"title": title, "paragraphs": text} for title, text in lines.items()}}, ensure_ascii=False))
+    first = mini / "content/2024-07/01-first.md"
+    first.write_text(first.read_text(encoding="utf-8").replace("来源: 重庆市人民政府网", "来源: 市教委"), encoding="utf-8")
+    result = proof(mini, "2024-07")
+    assert "changes since the last proof: none" in result.stderr and DAMAGED not in result.stderr
+    page = (mini / "print/xiaokan-2024-07-proof-2-changes.html").read_text(encoding="utf-8")
+    assert "与第1次校样相比" in page and "没有改动" in page
+    second = mini / "content/2024-07/02-second.md"
+    second.write_text(second.read_text(encoding="utf-8").replace("评建工作的正文", "评估评建工作的正文"), encoding="utf-8")
+    write(mini, "print/.proofs/2024-07/2.json", (mini / "print/.proofs/2024-07/1.json").read_text(encoding="utf-8"))
+    assert "changes since the last proof: 第二篇动态 (see" in proof(mini, "2024-07").stderr

@@ -1,11 +1,17 @@
 """`build.py serve`: a real server in a subprocess, edited files, the served pages."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from helpers import LAUNCH, ROOT, get, page_containing, running_server, wait_for, write
@@ -126,3 +132,137 @@ def test_site_yaml_saved_by_renaming_a_new_file_over_it_is_seen_every_time(serve
         temp.write_text(original.replace("title: 测试简报", f"title: {title}"), encoding="utf-8")
         os.replace(temp, site / "site.yaml")
         assert wait_for(lambda title=title: page_containing(base + "/2024-07/", title), 60)
+
+
+# --- requests nobody meant: answered, never a traceback (issue 23) ------------------------------
+
+def raw_request(base: str, target: bytes, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """One request sent byte for byte as given (http.client would refuse or re-encode some of these)."""
+    host, port = base.removeprefix("http://").split(":")
+    headers = {"Host": f"{host}:{port}", "Connection": "close", **(headers or {})}
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.1\r\n"
+                           + b"".join(f"{k}: {v}\r\n".encode() for k, v in headers.items()) + b"\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+UNEXPECTED = [   # NUL bytes, names and paths over the file system's limits, broken or non-UTF-8 escapes, `..` encoded
+    b"/%00", b"/x.html%00.md", b"/2024-07/first/%00", b"/__xiaokan__/changes/%00/", b"/__xiaokan__/wechat/2024-07/%00",
+    b"/" + b"a" * 256, b"/" + b"a" * 256 + b".html", b"/__xiaokan__/wechat/" + b"a" * 300, b"/__xiaokan__/changes/" + b"a" * 300,
+    b"/" + b"abcdefgh/" * 600, b"/%zz", b"/%", b"/%E4%B8", b"/%ff%fe", b"/\xff\xfe.html", b"/\xe4\xb8\xad",
+    b"/%2e%2e/%2e%2e/site.yaml", b"/..%2f..%2fsite.yaml", b"/%252e%252e/site.yaml", b"/.%2e/content/2024-07/01-first.md",
+    b"//etc/passwd", b"/?" + b"q" * 1_000_000, b"/2024-07/first/?" + b"%zz%00" * 10_000,
+]
+
+
+def test_requests_the_preview_does_not_expect_are_answered_not_crashed_on(server):
+    base, site, process = server
+    for target in UNEXPECTED:
+        status, body = raw_request(base, target)
+        assert status in (200, 400, 404), (target[:60], status, body[:200])
+        assert b"root:" not in body and b"title:" not in body, target[:60]   # (nothing outside the preview folder)
+    assert get(base + "/2024-07/first/")[0] == 200 and process.poll() is None
+    log = (site.parent / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "could not answer" not in log
+
+
+def test_a_photo_with_a_chinese_name_is_shown_in_the_preview(mini):
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (10, 120, 40)).save(mini / "content/2024-07/会议现场.png")
+    write(mini, "content/2024-07/05-photo.md", "---\n标题: 有照片的文章\n栏目: 新闻政策\n---\n![会议现场](会议现场.png)\n")
+    with running_server(mini) as (base, _):
+        page = get(base + "/2024-07/photo/")[1]
+        src = re.search(r'<img[^>]*\ssrc="/?([^"]+)"', page).group(1)
+        with urllib.request.urlopen(urllib.parse.urljoin(base + "/2024-07/photo/", src), timeout=5) as response:
+            assert response.status == 200 and response.read(4) == b"\x89PNG"
+
+
+# --- who may ask: the preview's own address and pages only (DNS rebinding, other sites) -------
+
+def status_with(base: str, path: str, **headers: str) -> tuple[int, str]:
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host="Host" in headers)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def test_a_foreign_host_or_a_page_of_another_site_is_refused(server):
+    base, site, _ = server
+    port = base.rsplit(":", 1)[1]
+    for host in (f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", f"localhost.evil.example:{port}",
+                 "evil.example", f"127.0.0.1:{int(port) + 1}", "127.0.0.1", f"{port}", "a:b", f"[::1]x:{port}", ""):
+        status, text = status_with(base, "/2024-07/first/", Host=host)
+        assert status in (403, 421), host
+        assert "第一篇新闻" not in text and "open http://127.0.0.1:" in text, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert status_with(base, "/2024-07/first/", Host=host)[0] == 200, host
+    for origin in ("http://evil.example", f"http://evil.example:{port}", "null", f"http://localhost.evil.example:{port}"):
+        status, text = status_with(base, "/__xiaokan__/state", Origin=origin)
+        assert status == 403 and "serial" not in text, origin
+    assert status_with(base, "/__xiaokan__/state", Origin=f"http://127.0.0.1:{port}")[0] == 200
+    assert status_with(base, "/forcereload")[0] == 404   # (livereload's reload-every-page-by-GET is gone)
+
+
+def websocket_handshake(base: str, origin: str, host: str | None = None) -> int:
+    address, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((address, int(port)), timeout=10) as connection:
+        connection.sendall((f"GET /livereload HTTP/1.1\r\nHost: {host or address + ':' + port}\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode())
+        return int(connection.recv(1024).split(b" ", 2)[1])
+
+
+def test_the_live_reload_socket_answers_only_the_previews_own_pages(server):
+    base, _, _ = server
+    port = base.rsplit(":", 1)[1]
+    assert websocket_handshake(base, f"http://127.0.0.1:{port}") == 101
+    assert websocket_handshake(base, "http://evil.example") == 403
+    assert websocket_handshake(base, f"http://evil.example:{port}", host=f"evil.example:{port}") in (403, 421)
+
+
+def test_the_refusals_and_the_terminal_speak_chinese(mini, monkeypatch):
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    with running_server(mini) as (base, _):
+        status, text = status_with(base, "/", Host="evil.example")
+        assert status == 421 and "预览" in text and not re.search("[a-z]{4,}", text.replace("http://127.0.0.1", ""))
+        article = mini / "content/2024-07/02-second.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("section: 评建动态", "section: 评建动太"), encoding="utf-8")
+        wait_for(lambda: page_containing(base + "/2024-07/second/", "xiaokan-error"), 60)
+    log = (mini.parent / "serve.log").read_text(encoding="utf-8")
+    assert "错误：content/2024-07/02-second.md:3" in log and "error:" not in log
+
+
+# --- .cache/ deleted while the preview runs ------------------------------------------------------
+
+def test_deleting_the_cache_while_the_preview_runs_builds_the_preview_again(server):
+    base, site, process = server
+    shutil.rmtree(site / ".cache")
+    status, page = get(base + "/2024-07/first/")
+    assert status == 200 and "<h1>第一篇新闻</h1>" in page
+    assert get(base + "/")[0] == 200 and get(base + "/2024-07/")[0] == 200
+    (site / ".cache/preview/2024-07/second/index.html").unlink()
+    status, page = get(base + "/2024-07/second/")
+    assert status == 200 and "<h1>第二篇动态</h1>" in page
+    assert get(base + "/no/such/page/")[0] == 404   # (a page that never was is still a 404, built once at most)
+    article = site / "content/2024-07/01-first.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("这是第一段", "删了缓存以后的第一段"), encoding="utf-8")
+    assert wait_for(lambda: page_containing(base + "/2024-07/first/", "删了缓存以后的第一段"), 60)
+    assert "Traceback" not in (site.parent / "serve.log").read_text(encoding="utf-8")
+
+
+def test_make_serve_echoes_the_command_only():
+    dry = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True)
+    shown = [line for line in dry.stdout.splitlines() if "build.py serve" in line]
+    assert shown and not any("#" in line for line in shown), shown

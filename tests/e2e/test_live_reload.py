@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from helpers import running_server, write
+from helpers import add_article, running_server, write
 
 LONG_BODY = "\n\n".join(f"第{n}段。" + "评建工作稳步推进，" * 30 for n in range(1, 40))
 
@@ -44,3 +44,33 @@ def test_navigate_takes_an_open_page_to_the_saved_article(mini, page):
         page.wait_for_url("**/2024-07/other/")
         page.wait_for_load_state()
         expect(page.locator("main")).to_contain_text("别处的新经验")   # (retried: never reads a page mid-navigation)
+
+
+def test_on_a_phone_the_wechat_button_covers_no_photo_or_table(mini, browser):
+    """The 公众号版 button floated over the text: at 375 px it covered photos and tables."""
+    add_article(mini)
+    with running_server(mini) as (base, _):
+        context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(base + "/2024-07/tuijinhui/")
+        button = page.get_by_role("link", name="公众号版")
+        expect(button).to_be_visible()
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        # Each photo and table at the top, the middle and the bottom of the screen: the button never on it.
+        overlaps = page.evaluate("""() => {
+            const button = document.querySelector('.xiaokan-wechat'), found = [];
+            for (const element of document.querySelectorAll('.article img, .article table')) {
+                for (const block of ['start', 'center', 'end']) {
+                    element.scrollIntoView({block, behavior: 'instant'});
+                    const a = button.getBoundingClientRect(), b = element.getBoundingClientRect();
+                    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+                        found.push(element.tagName + ' at ' + block);
+                    }
+                }
+            }
+            return {found, checked: document.querySelectorAll('.article img, .article table').length};
+        }""")
+        assert overlaps["checked"] >= 2 and overlaps["found"] == [], overlaps
+        button.click()
+        page.wait_for_url("**/__xiaokan__/wechat/2024-07/tuijinhui/")
+        context.close()

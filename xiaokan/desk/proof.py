@@ -1,27 +1,27 @@
 """校样: proof PDFs for review (三审三校) and the 修改对照 page of what changed since the last proof.
 
 `build.py pdf 2024-07 --proof` renders the issue with its drafts and a diagonal 校样 watermark into
-print/ (never into output/), numbers the proof, records each article's text in print/.proofs/,
+print/ (never into output/), numbers the proof, records what each article prints in print/.proofs/ (proofrecord.py),
 and writes beside the PDF an HTML page listing the articles changed since the previous proof with
-their differences marked, so that reviewers read only what changed. `serve` shows the same page
+their differences marked (proofchanges.py), so that reviewers read only what changed. `serve` shows the same page
 for the text as it is now, under /__xiaokan__/changes/<issue>/."""
 from __future__ import annotations
 
-import difflib
-import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from html import escape, unescape
 from pathlib import Path
 
 from ..errors import ContentError
 from ..i18n import _
 from ..publish.output import PRINT_DIR
-from ..source.markup import Body
-from ..source.model import Issue, Site, reading_order
+from ..source.model import Issue, Site
+from .proofchanges import changes_page
+from .proofrecord import ProofRecord, RecordDamaged, printed_articles, read_record, record_json
 
-RECORDS = ".proofs"   # inside print/: the text of each proof, to compare the next one with
+RECORDS = ".proofs"   # inside print/: what each proof printed, to compare the next one with
+_NUMBERED = re.compile(r"(\d+)\.json(\.damaged(-\d+)?)?")   # 3.json, and 3.json.damaged set aside
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,18 @@ class Proof:
     changed: tuple[str, ...]   # titles of the articles added or changed since the previous proof
 
 
+@dataclass(frozen=True)
+class LastProof:
+    """The newest proof's record of an issue."""
+    number: int                    # 0 before the first proof
+    record: ProofRecord | None     # None before the first proof, and when its record is damaged
+    damaged: Path | None = None    # the record that could not be read
+
+
 def make_proof(root: Path, issue_id: str | None, log) -> Proof:
-    """Render the proof of one issue (the newest when none is named), drafts included."""
+    """Render the proof of one issue (the newest when none is named), drafts included. The PDF, the
+    修改对照 page and the record appear whole or not at all (each is written under a temporary name
+    and renamed), so a full disk never leaves a truncated proof under its final name."""
     from ..builder import convert_articles
     from ..paper.pdf import ProofMark, print_html, render_pdf
     from ..source.content import load_site
@@ -44,116 +54,86 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     bodies = convert_articles(site)
     env = make_environment(root / "templates", site)
     folder = root / PRINT_DIR / RECORDS / issue.id
-    number = 1 + max((int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()), default=0)
+    last = last_proof(root, issue.id)
+    if last.damaged is not None:
+        kept = _set_aside(last.damaged)
+        log(_("{path}: the record of the last proof is damaged; this proof is treated as the first (the record is kept as {name})")
+            .format(path=_shown(root, last.damaged), name=kept.name if kept else last.damaged.name))
+    number = 1 + max(_used_numbers(root, issue.id), default=0)
     today = date.today()
     mark = ProofMark(number, f"{today.year}年{today.month}月{today.day}日")
     log(_('proof {id}: rendering proof {number} with {count} articles (drafts included) …').format(id=issue.id, number=number, count=len(issue.articles)))
     rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies, mark), mark)
-    texts = article_texts(site, issue, bodies)
-    previous = _record(folder / f"{number - 1}.json")
+    now = printed_articles(site, issue, bodies)
     pdf = root / PRINT_DIR / f"xiaokan-{issue.id}-proof-{number}.pdf"
     changes = pdf.with_name(f"xiaokan-{issue.id}-proof-{number}-changes.html")
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    pdf.write_bytes(rendered.pdf)
-    page, changed = changes_page(site, issue, texts, previous, f"第{number}次校样（{mark.day}）",
-                                 f"第{number - 1}次校样" if previous is not None else None)
-    changes.write_text(page, encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{number}.json").write_text(json.dumps({"day": mark.day, "articles": texts}, ensure_ascii=False),
-                                           encoding="utf-8")
+    page, changed = changes_page(site, issue, now, last.record, f"第{number}次校样（{mark.day}）",
+                                 f"第{last.number}次校样" if last.record is not None else None, last.damaged is not None)
+    _write_whole(pdf, rendered.pdf)
+    _write_whole(changes, page.encode("utf-8"))
+    _write_whole(folder / f"{number}.json", record_json(mark.day, now).encode("utf-8"))   # (last: it says the proof exists)
     return Proof(number, pdf, changes, changed)
 
 
-def last_record(root: Path, issue_id: str) -> tuple[int, dict | None]:
-    """The newest proof's number and text of an issue (0, None before the first proof)."""
+def last_proof(root: Path, issue_id: str) -> LastProof:
+    """The newest proof's number and record of an issue; a damaged record is named, not read."""
     folder = root / PRINT_DIR / RECORDS / issue_id
-    numbers = [int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()]
+    try:
+        numbers = [int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit() and p.stem.isascii()]
+    except OSError:
+        numbers = []
     if not numbers:
-        return 0, None
-    return max(numbers), _record(folder / f"{max(numbers)}.json")
+        return LastProof(0, None)
+    path = folder / f"{max(numbers)}.json"
+    try:
+        return LastProof(max(numbers), read_record(path))
+    except RecordDamaged:
+        return LastProof(max(numbers), None, path)
 
 
-def article_texts(site: Site, issue: Issue, bodies: dict[str, Body]) -> dict[str, dict]:
-    """slug -> {title, paragraphs}: what a reviewer reads, in reading order."""
-    return {a.slug: {"title": a.title, "paragraphs": paragraphs(bodies[a.url].html)}
-            for a in reading_order(issue, site.config.sections)}
-
-
-def paragraphs(html: str) -> list[str]:
-    """The text of a body, a paragraph (or heading, list item, table row) a line."""
-    html = re.sub(r"<(svg|details)\b.*?</\1>", "", html, flags=re.S)
-    html = re.sub(r"</(p|li|h[1-6]|tr|figcaption|caption|blockquote|dd|dt)>", "\n", html)
-    html = re.sub(r"</t[dh]>", "　", html)
-    text = unescape(re.sub(r"<[^>]+>", "", html))
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def changes_page(site: Site, issue: Issue, now: dict, before: dict | None, this: str,
-                 previous: str | None) -> tuple[str, tuple[str, ...]]:
-    """The 修改对照 page: articles added, removed and changed (their differences marked)."""
-    head = f"{site.config.title} {issue.title} · {this}"
-    parts = [f"<h1>修改对照：{escape(head)}</h1>"]
-    changed: list[str] = []
-    if before is None:
-        parts.append(f"<p>这是第一次校样，没有更早的校样可以对照；本期共 {len(now)} 篇文章，请全文审读。</p>")
-    else:
-        parts.append(f"<p>与{escape(previous or '上一次校样')}相比。只列出有改动的文章，未改动的不必再读。</p>")
-        old = before.get("articles", {})
-        added = [s for s in now if s not in old]
-        removed = [s for s in old if s not in now]
-        edited = [s for s in now if s in old and now[s] != old[s]]
-        for slug in added:
-            changed.append(now[slug]["title"])
-            parts.append(f'<section class="added"><h2>新增：{escape(now[slug]["title"])}</h2>'
-                         + "".join(f"<p><ins>{escape(p)}</ins></p>" for p in now[slug]["paragraphs"]) + "</section>")
-        for slug in edited:
-            changed.append(now[slug]["title"])
-            title = now[slug]["title"]
-            if old[slug]["title"] != title:
-                title_html = f'{_inline_diff(old[slug]["title"], title)}'
-            else:
-                title_html = escape(title)
-            parts.append(f'<section class="edited"><h2>修改：{title_html}</h2>'
-                         + _paragraph_diff(old[slug]["paragraphs"], now[slug]["paragraphs"]) + "</section>")
-        for slug in removed:
-            parts.append(f'<section class="removed"><h2>删除：<del>{escape(old[slug]["title"])}</del></h2></section>')
-        unchanged = len(now) - len(added) - len(edited)
-        if not (added or edited or removed):
-            parts.append("<p><strong>与上一次校样相比没有改动。</strong></p>")
-        parts.append(f"<p>未改动的文章：{unchanged} 篇。</p>")
-    style = ("body{font:16px/1.8 'Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}"
-             "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em;border-bottom:1px solid #ccc}"
-             "ins{background:#d9f7d9;text-decoration:none}del{background:#fbdada;color:#8a1c13}"
-             ".same{color:#777}")
-    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>修改对照：{escape(head)}</title>'
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
-    return page, tuple(changed)
-
-
-def _paragraph_diff(old: list[str], new: list[str]) -> str:
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue   # (unchanged paragraphs are not shown: reviewers read only what changed)
-        if op == "replace" and i2 - i1 == j2 - j1:
-            out += [f"<p>{_inline_diff(a, b)}</p>" for a, b in zip(old[i1:i2], new[j1:j2])]
+def _used_numbers(root: Path, issue_id: str) -> list[int]:
+    """Numbers taken by a record (kept or set aside) or a proof PDF: a new proof never replaces one."""
+    pdf_name = re.compile(rf"xiaokan-{re.escape(issue_id)}-proof-(\d+)\.pdf")
+    found = []
+    for folder, pattern in ((root / PRINT_DIR / RECORDS / issue_id, _NUMBERED), (root / PRINT_DIR, pdf_name)):
+        try:
+            names = [p.name for p in folder.iterdir()]
+        except OSError:
             continue
-        out += [f"<p><del>{escape(p)}</del></p>" for p in old[i1:i2]]
-        out += [f"<p><ins>{escape(p)}</ins></p>" for p in new[j1:j2]]
-    return "".join(out)
+        found += [int(m.group(1)) for name in names if (m := pattern.fullmatch(name)) and m.group(1).isascii()]
+    return found
 
 
-def _inline_diff(old: str, new: str) -> str:
-    """One paragraph, character by character: deletions struck, insertions marked."""
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(f'<span class="same">{escape(old[i1:i2])}</span>')
-        if op in ("delete", "replace"):
-            out.append(f"<del>{escape(old[i1:i2])}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(new[j1:j2])}</ins>")
-    return "".join(out)
+def _set_aside(path: Path) -> Path | None:
+    """Rename a damaged record out of the way (never delete it: it may be worth a look)."""
+    for n in range(1, 1000):
+        aside = path.with_name(path.name + (".damaged" if n == 1 else f".damaged-{n}"))
+        if not aside.exists():
+            try:
+                path.rename(aside)
+            except OSError:
+                return None   # (it stays: the new proof's number is above it, and it is not read again as the newest)
+            return aside
+    return None
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write a file under a temporary name and rename it: the file is whole, or it is as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _issue(site: Site, issue_id: str | None) -> Issue:
@@ -167,10 +147,3 @@ def _issue(site: Site, issue_id: str | None) -> Issue:
             return issue
     raise ContentError(site.root / "content" / issue_id, None, _('there is no issue {issue_id!r} with articles').format(issue_id=issue_id),
                        _('name a folder of content/ that has an issue.yaml and at least one article'))
-
-
-def _record(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None

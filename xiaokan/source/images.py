@@ -52,7 +52,8 @@ def plan_image(folder: Path, src: str) -> ImagePlan | None:
     if ".." in stem.parts or stem.is_absolute() or not path.is_file():
         return None
     if suffix not in WEB_IMAGES:
-        raise ImageError(_('browsers cannot show {value} pictures').format(value=suffix or 'extensionless'),
+        raise ImageError(_('browsers cannot show {value} pictures').format(value=suffix) if suffix else
+                         _('the picture has no file type at the end of its name (.jpg, .png)'),
                          _("open the photo and save it as JPEG or PNG (an iPhone's HEIC photo too), then link that file"))
     if suffix not in RESIZABLE:
         return None

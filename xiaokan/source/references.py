@@ -30,15 +30,17 @@ def reference_problems(article: Article, body: Body, root: Path) -> list[Content
     problems += [ContentError(article.source, _line_of(article, src), _('image {src!r}: {message}').format(src=src, message=message), hint)
                  for src, message, hint in body.image_problems]
     for ref in body.references:
-        kind = "image" if ref.kind == "image" else "link"
+        image = ref.kind == "image"   # (whole sentences per kind: a word pasted into a translated one stays English)
         line = _line_of(article, ref.written)
         written = unquote(ref.written.split("#", 1)[0].split("?", 1)[0])
         if written.startswith("/") or Path(written).is_absolute() or ":" in written[:3]:
-            problems.append(ContentError(article.source, line, _('{kind} {written!r} is an absolute path').format(kind=kind, written=ref.written),
+            problems.append(ContentError(article.source, line, (_('image {written!r} is an absolute path') if image else
+                                                                _('link {written!r} is an absolute path')).format(written=ref.written),
                                          _('put the file next to the article and write just its name')))
             continue
         if ref.path is None:
-            problems.append(ContentError(article.source, line, _('{kind} {written!r} points outside the project').format(kind=kind, written=ref.written),
+            problems.append(ContentError(article.source, line, (_('image {written!r} points outside the project') if image else
+                                                                _('link {written!r} points outside the project')).format(written=ref.written),
                                          _('only files inside content/<issue>/ and assets/ are published')))
             continue
         target = source_path(root, ref.path.split("#", 1)[0])
@@ -47,13 +49,14 @@ def reference_problems(article: Article, body: Body, root: Path) -> list[Content
             problems.append(ContentError(article.source, line, _('link {written!r} is to an article that is not published (a draft)').format(written=ref.written), _('publish it first, or remove the link')))
         elif not target.is_file():
             problems.append(ContentError(article.source, line,
-                                         _('{kind} {written!r} points to a file that does not exist').format(kind=kind, written=ref.written),
+                                         (_('image {written!r} points to a file that does not exist') if image else
+                                          _('link {written!r} points to a file that does not exist')).format(written=ref.written),
                                          _('check the name, or put the file in {name}/').format(name=article.source.parent.name)))
         elif ref.kind == "image" and suffix not in WEB_IMAGES:
-            problems.append(ContentError(article.source, line, _('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix or 'extensionless'), _('save it as JPEG or PNG')))
+            problems.append(ContentError(article.source, line, (_('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix) if suffix else _('image {written!r} has no file type at the end of its name (.jpg, .png)').format(written=ref.written)), _('save it as JPEG or PNG')))
         elif ref.kind == "link" and suffix not in ATTACHMENT_TYPES:
             problems.append(ContentError(
-                article.source, line, _('link {written!r}: {value} files are not published').format(written=ref.written, value=suffix or 'extensionless'),
+                article.source, line, (_('link {written!r}: {value} files are not published').format(written=ref.written, value=suffix) if suffix else _('link {written!r} has no file type at the end of its name (.pdf, .docx …)').format(written=ref.written)),
                 _("attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and scripts would run on the site's own address")))
     return problems
 

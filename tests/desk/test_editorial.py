@@ -1,0 +1,183 @@
+"""编辑部's service layer: front matter written back line by line, the board, issues and articles made
+as the command line makes them, 三审, history, uploads, accounts, and paths that never leave content/."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import zipfile
+
+import pytest
+
+from helpers import run_build, write
+from xiaokan.desk.check import check_site
+from xiaokan.desk.editorial import accounts, articles, board, frontmatter, history, review, uploads
+from xiaokan.desk.editorial.paths import PathRefused, article_path, content_path
+from xiaokan.errors import ContentError
+from xiaokan.i18n import _
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
+       b"\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_form_changes_keep_the_editors_keys_comments_and_unknown_lines(tmp_path):
+    front = "title: 旧标题\n栏目: 新闻政策\n草稿: true        # a draft: not published\n标签:\n  - 一\n  - 二\n自定义: 留着"
+    text = frontmatter.compose(front, {"title": "新标题: 带冒号", "draft": False, "tags": ["三", "四"], "author": "张三"}, "正文\n")
+    assert text.startswith("---\ntitle: \"新标题: 带冒号\"\n栏目: 新闻政策\n草稿: false        # a draft: not published\n标签: [三, 四]\n")
+    assert "自定义: 留着\n作者: 张三\n---\n正文\n" in text
+    parsed = frontmatter.parse(text, tmp_path / "x.md")
+    assert parsed.fields["title"] == "新标题: 带冒号" and parsed.fields["tags"] == ["三", "四"] and parsed.fields["draft"] is False
+
+
+def test_a_front_matter_that_cannot_be_read_opens_as_the_whole_file(mini):
+    path = write(mini, "content/2024-07/05-broken.md", "---\n标题: [未闭合\n---\n正文\n")
+    opened = articles.open_article(mini, "2024-07/05-broken.md")
+    assert opened.fields is None and opened.body == path.read_text(encoding="utf-8")
+
+
+def test_paths_from_requests_stay_inside_content(mini, tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text("secret", encoding="utf-8")
+    os.symlink(outside, mini / "content/2024-07/05-link.md")
+    os.symlink(tmp_path, mini / "content/linked")
+    for bad in ("../site.yaml", "2024-07/../../site.yaml", "/etc/passwd", "2024-07/..", "..%2F..%2Fsite.yaml",
+                "2024-07/%2e%2e", "2024-07\\..\\x.md", "2024-07/01-first.md\0.png", "2024-07/.hidden.md",
+                "2024-07/05-link.md", "linked/secret.md", "2024-07/sub/x.md", "", "C:/x.md", "2024-07/x.md/"):
+        with pytest.raises(PathRefused):
+            article_path(mini, bad)
+    assert article_path(mini, "2024-07/01-first.md") == (mini / "content/2024-07/01-first.md").resolve()
+    with pytest.raises(PathRefused):
+        content_path(mini, "2024-07/01-first.md", (".png",))
+
+
+def test_save_is_atomic_and_refuses_a_file_changed_since_it_was_opened(mini):
+    rel = "2024-07/01-first.md"
+    opened = articles.open_article(mini, rel)
+    (mini / "content" / rel).write_text((mini / "content" / rel).read_text(encoding="utf-8") + "\n另一位编辑加的。\n",
+                                        encoding="utf-8")
+    on_disk = (mini / "content" / rel).read_bytes()
+    with pytest.raises(articles.Conflict) as caught:
+        articles.save_article(mini, rel, opened.fields, "我的正文\n", opened.digest, "张三")
+    assert (mini / "content" / rel).read_bytes() == on_disk and "另一位编辑加的" in caught.value.disk_text
+    digest = articles.save_article(mini, rel, opened.fields, "我的正文\n", caught.value.disk_digest, "张三")
+    assert (mini / "content" / rel).read_text(encoding="utf-8").endswith("---\n我的正文\n")
+    assert digest == articles.digest((mini / "content" / rel).read_bytes())
+    assert not [p for p in (mini / "content/2024-07").iterdir() if p.name.startswith(".")]   # no temp file left
+    texts = [history.text_at(mini, rel, v.id) for v in history.versions(mini, rel)]
+    assert on_disk in texts   # (the other editor's version, replaced by the choice, is kept too)
+
+
+def test_history_keeps_every_version_and_restores_one_outside_the_cache(mini):
+    rel = "2024-07/02-second.md"
+    first = articles.open_article(mini, rel)
+    d1 = articles.save_article(mini, rel, first.fields, "第一版\n", first.digest, "张三")
+    d2 = articles.save_article(mini, rel, first.fields, "第二版\n", d1, "李四")
+    versions = history.versions(mini, rel)
+    assert [v.who for v in versions[:2]] == ["李四", "张三"]
+    assert (mini / ".desk/history.git").is_dir() and not (mini / ".cache").exists()
+    old = history.text_at(mini, rel, versions[1].id)
+    assert old.decode().endswith("第一版\n")
+    diff = history.line_diff((mini / "content" / rel).read_text(encoding="utf-8"), old.decode())
+    assert ("-", "第二版") in diff and ("+", "第一版") in diff
+    articles.save_article(mini, rel, None, old.decode(), d2, "王五", "restored")
+    assert (mini / "content" / rel).read_text(encoding="utf-8").endswith("第一版\n")
+    assert history.versions(mini, rel)[0].who == "王五"
+
+
+def test_the_board_lists_empty_issues_and_articles_by_section_in_reading_order(mini):
+    assert run_build(mini, "new-issue", "2024-08").code == 0
+    data = board.board(mini)
+    assert [i["id"] for i in data["issues"]] == ["2024-08", "2024-07"]
+    groups = {g["section"]: [a["title"] for a in g["articles"]] for g in data["issues"][1]["groups"]}
+    assert groups["他山之石"] == ["草稿不应出现", "他山之石一篇"]
+    states = {a["title"]: a["state"] for g in data["issues"][1]["groups"] for a in g["articles"]}
+    assert states["草稿不应出现"] == "草稿"
+
+
+def test_new_issue_and_article_are_what_the_command_line_makes_with_the_forms_values(mini):
+    board.create_issue(mini, "2024-09", {"title": "2024年第9期", "date": "2024年9月15日", "editors": "张三、李四",
+                                         "print_run": "500"}, "张三")
+    text = (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
+    assert "标题: 2024年第9期" in text and "日期: 2024-09-15" in text and "编辑: [张三, 李四]" in text and "印数: 500" in text
+    rel = board.new_article(mini, "2024-09", "评建动态", "我校召开研讨会", "张三")
+    assert rel.startswith("2024-09/01-") and rel.endswith(".md")
+    assert history.versions(mini, rel)[0].message
+    with pytest.raises(ContentError):
+        board.create_issue(mini, "../x", {}, "张三")
+    assert run_build(mini, "check").code == 0
+
+
+def test_arranging_writes_order_and_section_of_the_moved_articles(mini):
+    layout = [{"section": "新闻政策", "articles": ["2024-07/04-other.md", "2024-07/01-first.md"]},
+              {"section": "评建动态", "articles": ["2024-07/02-second.md"]},
+              {"section": "他山之石", "articles": ["2024-07/03-draft.md"]}]
+    changed = board.arrange(mini, "2024-07", layout, "张三")
+    assert "2024-07/04-other.md" in changed
+    groups = {g["section"]: [a["path"] for a in g["articles"]] for g in board.board(mini)["issues"][0]["groups"]}
+    assert groups["新闻政策"] == ["2024-07/04-other.md", "2024-07/01-first.md"]
+    with pytest.raises(ContentError):
+        board.arrange(mini, "2024-07", [{"section": "没有这个栏目", "articles": []}], "张三")
+
+
+def test_review_goes_in_order_records_who_and_publishes_at_the_final_step(mini):
+    rel = "2024-07/03-draft.md"
+    with pytest.raises(ContentError):
+        review.advance(mini, rel, "复审", "张三", "主编")
+    review.advance(mini, rel, "初审", "张三", "编辑")
+    with pytest.raises(PermissionError):
+        review.advance(mini, rel, "复审", "张三", "编辑")
+    review.advance(mini, rel, "复审", "李四", "审核")
+    with pytest.raises(PermissionError):
+        review.advance(mini, rel, "终审", "李四", "审核")
+    steps = review.advance(mini, rel, "终审", "王五", "主编")
+    assert [(s["step"], s["by"]) for s in steps] == [("初审", "张三"), ("复审", "李四"), ("终审", "王五")]
+    assert articles.open_article(mini, rel).fields["draft"] is False
+    assert json.loads((mini / ".desk/review.json").read_text(encoding="utf-8"))[rel][2]["step"] == "终审"
+
+
+def test_findings_are_checks_words_at_their_lines(mini):
+    write(mini, "content/2024-07/05-photo.md", "---\n标题: 有图\n栏目: 评建动态\n---\n第一段。\n\n![](missing.jpg)\n")
+    found = articles.check_article(mini, "2024-07/05-photo.md").findings
+    result = check_site(mini)
+    assert {f.text.removeprefix(_("error: ")) for f in found if f.kind == "error"} <= \
+        {p.render() for p in result.errors + result.draft_errors}
+    assert {f.line for f in found if f.kind == "error"} == {7}
+
+
+def test_uploads_are_checked_by_content_and_named_after_the_article(mini):
+    saved = uploads.save_photo(mini, "2024-07/01-first.md", "IMG_0001.JPG", PNG)
+    assert saved.name == "first-1.png" and (mini / "content/2024-07/first-1.png").read_bytes() == PNG
+    assert uploads.save_photo(mini, "2024-07/01-first.md", "x.png", PNG).name == "first-2.png"
+    for fake in (b"<script>alert(1)</script>", b"GIF8", b"\x89PNG\r\n\x1a\n broken"):
+        with pytest.raises(ContentError):
+            uploads.save_photo(mini, "2024-07/01-first.md", "evil.png", fake)
+    assert not (mini / "content/2024-07/first-3.png").exists()
+    with pytest.raises(ContentError):
+        uploads.save_photo(mini, "2024-07/01-first.md", "big.png", PNG + b"\0" * uploads.LIMITS["photo"])
+    assert uploads.save_csv(mini, "2024-07/01-first.md", "../../表 1.csv", "序号,名称\n1,甲\n".encode("gbk")).name == "表-1.csv"
+    with pytest.raises(ContentError):
+        uploads.save_csv(mini, "2024-07/01-first.md", "x.csv", b"\0\1\2")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("word/other.xml", "<x/>")
+    with pytest.raises(ContentError):
+        uploads.stage_docx(mini, "稿件.docx", archive.getvalue())
+
+
+def test_accounts_keep_scrypt_hashes_readable_by_the_owner_only(mini):
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    path = mini / accounts.USERS_FILE
+    raw = path.read_text(encoding="utf-8")
+    assert "correct horse" not in raw and json.loads(raw)["users"]["张三"]["n"] >= 2**14
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert accounts.verify(mini, "张三", "correct horse") == accounts.Account("张三", "编辑")
+    assert accounts.verify(mini, "张三", "wrong horse!") is None and accounts.verify(mini, "李四", "correct horse") is None
+    with pytest.raises(ContentError):
+        accounts.add_account(mini, "李四", "校长", "long enough")
+    with pytest.raises(ContentError):
+        accounts.add_account(mini, "李四", "编辑", "short")
+    accounts.set_password(mini, "张三", "another phrase")
+    assert accounts.verify(mini, "张三", "another phrase") is not None
+    accounts.remove_account(mini, "张三")
+    assert not accounts.has_accounts(mini)

@@ -1,0 +1,213 @@
+"""编辑部 over HTTP (its WSGI app, called in place): the requests it must refuse — no token, a foreign
+Host or Origin, paths out of content/, a network start without accounts, password guessing — and a
+conflict and a restore as the browser sends them."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from xiaokan.desk.editorial import accounts, app, history
+from xiaokan.desk.editorial.sessions import FIRST_WAIT, LoginThrottle
+from xiaokan.errors import ContentError
+
+PORT = 8000
+HOST = f"127.0.0.1:{PORT}"
+ORIGIN = f"http://{HOST}"
+
+
+def site_app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"the preview"]
+
+
+class Browser:
+    """What an editor's browser sends: its cookie, the page's token, its Host and Origin."""
+
+    def __init__(self, desk: app.Desk, host: str = HOST):
+        self.desk, self.host, self.cookies, self.token = desk, host, {}, ""
+        self.wsgi = desk.wrap(site_app)
+
+    def call(self, method: str, path: str, body=None, headers: dict | None = None, raw: bytes | None = None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        path, _, query = path.partition("?")
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path.encode().decode("latin-1"), "QUERY_STRING": query,
+                   "CONTENT_LENGTH": str(len(data)), "wsgi.input": io.BytesIO(data), "REMOTE_ADDR": "10.0.0.9",
+                   "HTTP_HOST": self.host, "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if method not in ("GET", "HEAD"):
+            environ["HTTP_ORIGIN"] = ORIGIN
+            environ["HTTP_X_DESK_TOKEN"] = self.token
+        for name, value in (headers or {}).items():
+            key = ("" if name == "Content-Length" else "HTTP_") + name.upper().replace("-", "_")
+            if value is None:
+                environ.pop(key, None)
+            else:
+                environ[key] = value
+        reply = {}
+
+        def start_response(status, response_headers):
+            reply.update(status=int(status.split()[0]), headers=response_headers)
+
+        body_bytes = b"".join(self.wsgi(environ, start_response))
+        for name, value in reply["headers"]:
+            if name == "Set-Cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        kind = dict(reply["headers"]).get("Content-Type", "")
+        return reply["status"], json.loads(body_bytes) if kind.startswith("application/json") else body_bytes
+
+    def open_desk(self):
+        status, _page = self.call("GET", "/编辑部/")
+        session = self.call("GET", "/desk/api/session")[1]
+        self.token = session["token"]
+        return status
+
+
+@pytest.fixture
+def browser(mini):
+    desk = app.Desk(mini, "127.0.0.1", PORT)
+    b = Browser(desk)
+    assert b.open_desk() == 200
+    return b
+
+
+def opened(browser, rel="2024-07/01-first.md"):
+    status, article = browser.call("GET", f"/desk/api/article?path={rel}")
+    assert status == 200
+    return article
+
+
+def test_a_save_with_the_token_is_written_and_without_it_refused(browser, mini):
+    article = opened(browser)
+    before = (mini / "content/2024-07/01-first.md").read_bytes()
+    save = {"path": article["path"], "fields": article["fields"], "body": "新的正文\n", "digest": article["digest"]}
+    assert browser.call("PUT", "/desk/api/article", save, {"X-Desk-Token": None})[0] == 403
+    assert browser.call("PUT", "/desk/api/article", save, {"X-Desk-Token": "forged"})[0] == 403
+    assert (mini / "content/2024-07/01-first.md").read_bytes() == before
+    status, saved = browser.call("PUT", "/desk/api/article", save)
+    assert status == 200 and (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8").endswith("新的正文\n")
+    assert saved["url"] == "/2024-07/first/" and isinstance(saved["findings"], list)
+
+
+def test_a_foreign_host_or_origin_is_refused_before_anything_is_read_or_written(browser, mini):
+    article = opened(browser)
+    save = {"path": article["path"], "fields": article["fields"], "body": "x\n", "digest": article["digest"]}
+    for host in ("evil.example:8000", "127.0.0.1.nip.io:8000", "localhost:9999", ""):
+        assert browser.call("GET", "/desk/api/board", headers={"Host": host})[0] == 403
+        assert browser.call("PUT", "/desk/api/article", save, {"Host": host})[0] == 403
+    for origin in ("http://evil.example", "null", "http://127.0.0.1:9999", "https://127.0.0.1.evil:8000"):
+        assert browser.call("PUT", "/desk/api/article", save, {"Origin": origin})[0] == 403
+    assert browser.call("POST", "/desk/api/login", {"name": "x", "password": "y"}, {"Origin": None})[0] == 403
+    assert "x\n" not in (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8")
+    assert browser.call("GET", "/desk/api/board", headers={"Host": "localhost:8000"})[0] == 200
+
+
+@pytest.mark.parametrize("path", ["../site.yaml", "2024-07/../../site.yaml", "/etc/passwd", "..%2F..%2Fsite.yaml",
+                                  "%2e%2e/site.yaml", "2024-07/%252e%252e/x.md", "2024-07/01-first.md%00.png",
+                                  "C:\\Windows\\x.md", "2024-07/.desk.md"])
+def test_paths_out_of_content_are_refused_in_every_request(browser, mini, path):
+    from urllib.parse import quote
+
+    q = quote(path, safe="%/")
+    assert browser.call("GET", f"/desk/api/article?path={q}")[0] == 400
+    assert browser.call("GET", f"/desk/api/history?path={q}")[0] == 400
+    assert browser.call("PUT", "/desk/api/article", {"path": path, "fields": None, "body": "x", "digest": ""})[0] == 400
+    assert browser.call("POST", f"/desk/api/upload?kind=csv&path={q}&name=a.csv", raw=b"a,b\n1,2\n")[0] == 400
+    assert browser.call("GET", f"/desk/site/{q}")[0] == 404
+    assert (mini / "site.yaml").read_text(encoding="utf-8").startswith("title:")
+
+
+def test_a_symlink_out_of_content_is_not_followed(browser, mini, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\n标题: 秘密\n---\n", encoding="utf-8")
+    (mini / "content/2024-07/06-link.md").symlink_to(secret)
+    assert browser.call("GET", "/desk/api/article?path=2024-07/06-link.md")[0] == 400
+
+
+def test_a_network_start_needs_accounts_and_then_a_login(mini):
+    with pytest.raises(ContentError) as refused:
+        app.mount(mini, "0.0.0.0", PORT, print)
+    assert "账号" in str(refused.value) or "accounts" in str(refused.value)
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    desk = app.mount(mini, "0.0.0.0", PORT, print)
+    lan = Browser(desk, f"192.168.1.20:{PORT}")
+    status, _page = lan.call("GET", "/desk/")
+    assert status == 303
+    assert lan.call("GET", "/desk/api/board")[0] == 401
+    assert lan.call("GET", "/desk/login")[0] == 200
+    assert lan.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"},
+                    {"Origin": f"http://192.168.1.20:{PORT}"})[0] == 200
+    assert lan.call("GET", "/desk/api/board")[0] == 200
+
+
+def test_wrong_passwords_fail_and_are_slowed_down(mini):
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    desk = app.mount(mini, "127.0.0.1", PORT, lambda m: None)
+    now = [1000.0]
+    desk.throttle = LoginThrottle(clock=lambda: now[0])
+    b = Browser(desk)
+    assert b.call("GET", "/desk/")[0] == 303   # (with accounts, a login even on this computer)
+    attempts = [b.call("POST", "/desk/api/login", {"name": "张三", "password": f"guess {n}"})[0] for n in range(5)]
+    assert attempts == [401] * 5
+    assert b.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"})[0] == 429
+    now[0] += FIRST_WAIT + 1
+    assert b.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"})[0] == 200
+    b.token = b.call("GET", "/desk/api/session")[1]["token"]
+    assert b.call("POST", "/desk/api/logout", {})[0] == 200
+    assert b.call("GET", "/desk/api/board")[0] == 401
+
+
+def test_roles_limit_the_final_review_and_publishing(mini):
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    desk = app.mount(mini, "127.0.0.1", PORT, lambda m: None)
+    b = Browser(desk)
+    b.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"})
+    b.token = b.call("GET", "/desk/api/session")[1]["token"]
+    assert b.call("POST", "/desk/api/review", {"path": "2024-07/03-draft.md", "step": "初审"})[0] == 200
+    assert b.call("POST", "/desk/api/review", {"path": "2024-07/03-draft.md", "step": "复审"})[0] == 403
+    for kind in ("deploy-dry", "deploy", "rollback"):
+        assert b.call("POST", "/desk/api/jobs", {"kind": kind})[0] == 403
+
+
+def test_a_file_changed_on_disk_gets_409_with_both_versions_and_nothing_is_overwritten(browser, mini):
+    article = opened(browser)
+    path = mini / "content/2024-07/01-first.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("这是第一段", "另一位编辑改的第一段"), encoding="utf-8")
+    theirs = path.read_bytes()
+    status, reply = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
+                                                              "body": "我的版本\n", "digest": article["digest"]})
+    assert status == 409 and path.read_bytes() == theirs and "另一位编辑改的第一段" in reply["conflict"]["text"]
+    status, _saved = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
+                                                               "body": "我的版本\n", "digest": reply["conflict"]["digest"]})
+    assert status == 200 and path.read_text(encoding="utf-8").endswith("我的版本\n")
+    assert theirs in [history.text_at(mini, article["path"], v.id) for v in history.versions(mini, article["path"])]
+
+
+def test_history_restore_over_http(browser, mini):
+    article = opened(browser, "2024-07/02-second.md")
+    first = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
+                                                      "body": "第一版\n", "digest": article["digest"]})[1]
+    second = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
+                                                       "body": "第二版\n", "digest": first["digest"]})[1]
+    versions = browser.call("GET", "/desk/api/history?path=2024-07/02-second.md")[1]["versions"]
+    older = versions[1]
+    diff = browser.call("GET", f"/desk/api/version?path=2024-07/02-second.md&id={older['id']}")[1]["diff"]
+    assert ["+", "第一版"] in diff
+    assert browser.call("POST", "/desk/api/restore", {"path": article["path"], "id": "0" * 40, "digest": second["digest"]})[0] == 400
+    assert browser.call("POST", "/desk/api/restore", {"path": article["path"], "id": older["id"], "digest": second["digest"]})[0] == 200
+    assert (mini / "content/2024-07/02-second.md").read_text(encoding="utf-8").endswith("第一版\n")
+
+
+def test_uploads_are_limited_and_checked_by_content(browser, mini):
+    assert browser.call("POST", "/desk/api/upload?kind=photo&path=2024-07/01-first.md&name=x.jpg",
+                        raw=b"<html>not a photo</html>")[0] == 400
+    assert browser.call("POST", "/desk/api/upload?kind=docx&name=稿件.docx", raw=b"PK\3\4 not really")[0] == 400
+    assert browser.call("POST", "/desk/api/upload?kind=docx&name=x.docx",
+                        headers={"Content-Length": str(200 * 2**20)})[0] == 413
+    assert not list((mini / "content/2024-07").glob("first-*"))
+
+
+def test_the_preview_is_served_as_before_beside_the_desk(browser):
+    assert browser.call("GET", "/2024-07/first/")[1] == b"the preview"
+    assert browser.call("GET", "/编辑部")[0] == 301

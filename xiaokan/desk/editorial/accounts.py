@@ -1,0 +1,145 @@
+"""The desk's accounts (`build.py desk-user`): .desk/users.json, outside content/ and output/, never
+published. Passwords are kept as scrypt hashes (memory-hard, a random salt each), never as text."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import ContentError
+from ...i18n import _
+from ..guard import is_loopback
+
+USERS_FILE = Path(".desk") / "users.json"
+ROLES = ("编辑", "审核", "主编")
+# What each role may do beyond editing: 三审 goes 初审 (an editor) → 复审 (a reviewer) → 终审 (the chief).
+MAY = {
+    "初审": frozenset(ROLES), "复审": frozenset({"审核", "主编"}), "终审": frozenset({"主编"}),
+    "退回": frozenset({"审核", "主编"}), "发布": frozenset({"主编"}),
+}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}   # 16 MiB and about 50 ms a check: slow for a guesser, quick for a login
+MIN_PASSWORD = 8
+LOCAL_USER = "本机"   # who the desk is on 127.0.0.1 while there are no accounts
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+
+
+def may(role: str, action: str) -> bool:
+    """May a role take this step (初审, 复审, 终审, 退回, 发布)? Editing is every role's."""
+    return role in MAY.get(action, frozenset(ROLES))
+
+
+def refuse_unprotected_network(root: Path, host: str) -> None:
+    """The desk writes files: beyond this computer it opens only with accounts to log in with."""
+    if not is_loopback(host) and not has_accounts(root):
+        raise ContentError(None, None, _('the desk (编辑部) cannot be opened to the network on {host} without accounts: anyone in the office could change the newsletter').format(host=host),
+                           _('first add the editors\' accounts: python build.py desk-user add 张三 --role 主编 (or leave out --host: this computer only)'))
+
+
+def has_accounts(root: Path) -> bool:
+    return bool(_read(root))
+
+
+def list_accounts(root: Path) -> list[Account]:
+    return [Account(name, entry["role"]) for name, entry in sorted(_read(root).items())]
+
+
+def add_account(root: Path, name: str, role: str, password: str) -> Account:
+    users = _read(root)
+    name = _checked_name(name)
+    if name in users:
+        raise ContentError(None, None, _('there is already an account {name!r}').format(name=name),
+                           _('choose another name, or change the password: build.py desk-user passwd {name}').format(name=name))
+    users[name] = {"role": _checked_role(role), **_hashed(password)}
+    _write(root, users)
+    return Account(name, role)
+
+
+def set_password(root: Path, name: str, password: str) -> None:
+    users = _read(root)
+    entry = _entry(users, name)
+    entry.update(_hashed(password))
+    _write(root, users)
+
+
+def remove_account(root: Path, name: str) -> None:
+    users = _read(root)
+    _entry(users, name)
+    del users[name]
+    _write(root, users)
+
+
+def verify(root: Path, name: str, password: str) -> Account | None:
+    """The account when the password is right; None otherwise (in about the same time either way)."""
+    entry = _read(root).get(name)
+    stored = entry or {"salt": "00" * 16, "hash": "00" * 64, **SCRYPT}
+    computed = _scrypt(password, bytes.fromhex(stored["salt"]), stored)
+    if entry is None or not hmac.compare_digest(computed, bytes.fromhex(stored["hash"])):
+        return None
+    return Account(name, entry["role"])
+
+
+def _hashed(password: str) -> dict:
+    if len(password) < MIN_PASSWORD:
+        raise ContentError(None, None, _('the password is too short (at least {count} characters)').format(count=MIN_PASSWORD),
+                           _('a few words or a long phrase are easier to remember than symbols'))
+    salt = secrets.token_bytes(16)
+    return {"salt": salt.hex(), "hash": _scrypt(password, salt, SCRYPT).hex(), **SCRYPT}
+
+
+def _scrypt(password: str, salt: bytes, params: dict) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=params["n"], r=params["r"], p=params["p"],
+                          maxmem=64 * 1024 * 1024, dklen=64)
+
+
+def _checked_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 40 or any(c in name for c in "<>\"'&/\\") or not name.isprintable():
+        raise ContentError(None, None, _('{name!r} cannot be an account name').format(name=name),
+                           _('use the person\'s name, e.g. 张三'))
+    return name
+
+
+def _checked_role(role: str) -> str:
+    if role not in ROLES:
+        raise ContentError(None, None, _('{role!r} is not a role').format(role=role),
+                           _('use one of: {value}').format(value='、'.join(ROLES)))
+    return role
+
+
+def _entry(users: dict, name: str) -> dict:
+    if name not in users:
+        raise ContentError(None, None, _('there is no account {name!r}').format(name=name),
+                           _('build.py desk-user list shows the accounts'))
+    return users[name]
+
+
+def _read(root: Path) -> dict:
+    path = root / USERS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        users = json.loads(path.read_text(encoding="utf-8")).get("users", {})
+    except (ValueError, AttributeError):
+        raise ContentError(path, None, _('the accounts file cannot be read'),
+                           _('restore it from a backup, or delete it and add the accounts again')) from None
+    return users if isinstance(users, dict) else {}
+
+
+def _write(root: Path, users: dict) -> None:
+    """Readable by its owner only, written whole (temp file, then rename)."""
+    path = root / USERS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".users.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump({"users": users}, handle, ensure_ascii=False, indent=1)
+    os.replace(temp, path)

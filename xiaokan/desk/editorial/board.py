@@ -1,0 +1,161 @@
+"""The board: every issue (empty ones too) with its articles grouped by 栏目 in reading order and their
+state, read leniently so that one broken file never hides the others; creating issues and articles
+(through scaffold, as `build.py new-issue` and `new` do) and arranging them."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from ...errors import ContentError
+from ...i18n import _
+from ...source.config import load_config
+from ...source.content import ISSUE_ID, ISSUE_KEYS, article_files, parse_date
+from ...source.slugs import slug_from_filename
+from ...source.yamlfile import parse_yaml, read_text, tidy_yaml
+from .. import scaffold
+from . import articles, frontmatter, review
+from .paths import article_path, issue_folder, relative
+
+# The issue.yaml form: (name in the model, key written), in the order editors fill them in.
+ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总期号"), ("date", "日期"),
+                ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
+                ("responsible_editor", "责任编辑"), ("print_run", "印数"))
+NO_ORDER = 10**6   # (as the loader: an article without 排序 comes after those with one)
+
+
+@dataclass(frozen=True)
+class Card:
+    path: str
+    title: str
+    section: str
+    order: int
+    state: str            # 草稿, 待审, 已审 or 已发布
+    headline: bool
+    steps: tuple[str, ...]  # 三审 steps taken
+    problem: str = ""     # why the file cannot be read, if it cannot
+
+
+def board(root: Path) -> dict:
+    """{'sections': [...], 'issues': [{id, title, date, draft, groups: [{section, articles}]}]}, newest first."""
+    config = load_config(root / "site.yaml")
+    sections = [s.name for s in config.sections]
+    records = review.records(root)
+    issues = []
+    content = root / "content"
+    folders = sorted(p for p in content.iterdir() if p.is_dir() and ISSUE_ID.fullmatch(p.name)
+                     and (p / "issue.yaml").is_file()) if content.is_dir() else []
+    for folder in folders:
+        meta = read_issue(folder)
+        cards = [_card(root, path, records) for path in article_files(folder, [])]
+        cards.sort(key=lambda c: (sections.index(c.section) if c.section in sections else len(sections),
+                                  c.order, c.path))
+        groups = [{"section": name, "articles": [asdict(c) for c in cards if c.section == name]} for name in sections]
+        strays = [asdict(c) for c in cards if c.section not in sections]
+        if strays:
+            groups.append({"section": "", "articles": strays})
+        issues.append({"id": folder.name, "title": meta.get("title") or folder.name, "date": meta.get("date", ""),
+                       "draft": str(meta.get("draft", "")).lower() in ("true", "是", "yes"), "groups": groups,
+                       "problem": meta.get("problem", "")})
+    issues.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
+    return {"sections": sections, "issues": issues, "today": date.today().isoformat()}
+
+
+def read_issue(folder: Path) -> dict:
+    """issue.yaml's settings by their English names, as text; {'problem': …} when it cannot be read."""
+    meta_path = folder / "issue.yaml"
+    try:
+        raw = parse_yaml(tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS)), meta_path)
+    except ContentError as exc:
+        return {"problem": exc.render()}
+    meta = {ISSUE_KEYS[str(k).strip()]: v for k, v in (raw or {}).items() if str(k).strip() in ISSUE_KEYS} \
+        if isinstance(raw, dict) else {}
+    if meta.get("date"):
+        try:
+            meta["date"] = parse_date(meta["date"], meta_path, None).isoformat()
+        except ContentError:
+            meta["date"] = str(meta["date"])
+    return meta
+
+
+def _card(root: Path, path: Path, records: dict) -> Card:
+    rel = relative(root, path)
+    try:
+        parsed = frontmatter.parse(read_text(path), path)
+    except ContentError as exc:
+        return Card(rel, path.stem, "", NO_ORDER, "草稿", False, (), exc.render())
+    fields = parsed.fields
+    if fields is None:
+        return Card(rel, path.stem, "", NO_ORDER, "草稿", False, (), _('the front matter cannot be read'))
+    steps = tuple(r["step"] for r in records.get(rel, []))
+    order = int(fields["order"]) if str(fields.get("order", "")).strip().isdigit() else NO_ORDER
+    slug = fields.get("slug") or slug_from_filename(path.stem)
+    published = (root / "output" / path.parent.name / slug / "index.html").is_file()
+    return Card(rel, fields.get("title") or path.stem, fields.get("section", ""), order,
+                review.state(bool(fields.get("draft")), steps, published), bool(fields.get("headline")), steps)
+
+
+def create_issue(root: Path, issue_id: str, values: dict, who: str) -> str:
+    """A new issue, as `build.py new-issue` makes it, with the form's values written into its issue.yaml."""
+    issue_id = (issue_id or "").strip()
+    path = scaffold.new_issue(root, issue_id, date.today())
+    written = dict(ISSUE_FIELDS)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for name, value in values.items():
+        if name not in written or value in (None, ""):
+            continue
+        text = _issue_value(name, value, path)
+        index = next((i for i, line in enumerate(lines)
+                      if ISSUE_KEYS.get(re.split(r"[:：]", line, maxsplit=1)[0].strip()) == name), None)
+        if index is None:
+            lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written[name]}: {text}")
+        else:
+            lines[index] = f"{written[name]}: {text}"
+    articles.write_atomic(path, "\n".join(lines).encode("utf-8"))
+    return issue_id
+
+
+def _issue_value(name: str, value, path: Path) -> str:
+    text = " ".join(str(value).split())
+    if name in ("number", "total_number", "print_run") and not text.isdigit():
+        raise ContentError(path, None, _('`{key}` must be a whole number, not {value!r}').format(key=name, value=text))
+    if name == "date":
+        return parse_date(text, path, None).isoformat()
+    if name == "editors":
+        return "[" + ", ".join(p for p in re.split(r"[、,，;；]\s*|\s+", text) if p) + "]"
+    return scaffold.yaml_text(text)
+
+
+def new_article(root: Path, issue_id: str, section: str, title: str, who: str) -> str:
+    """A new article, as `build.py new` makes it; its path under content/."""
+    issue_folder(root, issue_id)
+    path = scaffold.new_article(root, section, issue_id, title)
+    from . import history
+
+    history.record(root, relative(root, path), path.read_bytes(), who, _("created"))
+    return relative(root, path)
+
+
+def arrange(root: Path, issue_id: str, layout: list, who: str) -> list[str]:
+    """Write 栏目 and 排序 after a drag or a 上移/下移: layout is [{section, articles: [path, …]}, …] in
+    the new order. Only the files whose values change are written; the paths written are returned."""
+    folder = issue_folder(root, issue_id)
+    sections = [s.name for s in load_config(root / "site.yaml").sections]
+    changed = []
+    for group in layout if isinstance(layout, list) else []:
+        section = group.get("section") if isinstance(group, dict) else None
+        if section not in sections:
+            raise ContentError(None, None, _('栏目 {section!r} is not a section of this site').format(section=section),
+                               _('use one of: {value}').format(value='、'.join(sections)))
+        for position, rel in enumerate(group.get("articles", []), start=1):
+            path = article_path(root, rel)
+            if path.parent.resolve() != folder.resolve():
+                raise ContentError(None, None, _('{path!r} is not an article of issue {issue_id}').format(path=rel, issue_id=issue_id))
+            opened = articles.open_article(root, rel)
+            fields = opened.fields or {}
+            if fields.get("section") == section and str(fields.get("order", "")) == str(position):
+                continue
+            articles.update_fields(root, rel, {"section": section, "order": str(position)}, who, _("moved on the board"))
+            changed.append(rel)
+    return changed

@@ -1,0 +1,157 @@
+"""Every version of every article the desk saved, in a Git repository of content/ at .desk/history.git.
+
+Why Git (dulwich, pure Python) and not a folder of copies: a version is a commit that stores only
+what changed, with who and when; the history survives deleting .cache/ and is a real backup the
+school can clone or push (`git clone .desk/history.git`) and read with any Git tool. The repository
+is bare and outside the project's own .git, so the project's history is never touched.
+"""
+from __future__ import annotations
+
+import difflib
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...i18n import _
+
+HISTORY_DIR = Path(".desk") / "history.git"
+BRANCH = b"refs/heads/main"
+_lock = threading.Lock()   # (one commit at a time: the desk's requests and its jobs share the repository)
+
+
+@dataclass(frozen=True)
+class Version:
+    id: str          # the commit
+    when: float      # seconds since the epoch
+    who: str
+    message: str
+
+
+def _repo(root: Path):
+    from dulwich.repo import Repo
+
+    folder = root / HISTORY_DIR
+    if (folder / "HEAD").is_file():
+        return Repo(str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    repo = Repo.init_bare(str(folder))
+    repo.refs.set_symbolic_ref(b"HEAD", BRANCH)
+    return repo
+
+
+def record(root: Path, rel: str, data: bytes | None, who: str, message: str) -> str | None:
+    """Commit content/<rel> as data (None: deleted); the commit id, or None when nothing changed."""
+    from dulwich.object_store import commit_tree_changes
+    from dulwich.objects import Blob, Commit, Tree
+
+    with _lock:
+        repo = _repo(root)
+        try:
+            store = repo.object_store
+            head = repo.refs[BRANCH] if BRANCH in repo.refs else None
+            tree = store[head].tree if head else _empty_tree(store, Tree)
+            if data is None:
+                change = (rel.encode(), None, None)
+            else:
+                blob = Blob.from_string(data)
+                store.add_object(blob)
+                change = (rel.encode(), 0o100644, blob.id)
+            new_tree = commit_tree_changes(store, store[tree], [change])
+            new_tree = getattr(new_tree, "id", new_tree)   # (a Tree in some dulwich versions, its id in others)
+            if new_tree == tree:
+                return None
+            commit = Commit()
+            commit.tree, commit.parents = new_tree, [head] if head else []
+            commit.author = commit.committer = f"{who} <desk@xiaokan>".encode()
+            commit.author_time = commit.commit_time = int(time.time())
+            commit.author_timezone = commit.commit_timezone = time.localtime().tm_gmtoff
+            commit.encoding = b"UTF-8"
+            commit.message = message.encode()
+            store.add_object(commit)
+            repo.refs[BRANCH] = commit.id
+            return commit.id.decode()
+        finally:
+            repo.close()
+
+
+def keep_disk_version(root: Path, rel: str, who: str) -> None:
+    """Before the desk writes a file: its text on disk, if the history does not have it yet (an edit
+    made with another program), so that the version about to be replaced is kept too."""
+    path = root / "content" / rel
+    if path.is_file():
+        data = path.read_bytes()
+        if data != last_text(root, rel):
+            record(root, rel, data, who, _("changed outside the desk"))
+
+
+def last_text(root: Path, rel: str) -> bytes | None:
+    with _lock:
+        repo = _repo(root)
+        try:
+            head = repo.refs[BRANCH] if BRANCH in repo.refs else None
+            return _blob_at(repo, head, rel) if head else None
+        finally:
+            repo.close()
+
+
+def versions(root: Path, rel: str, limit: int = 200) -> list[Version]:
+    """The versions of one article, newest first."""
+    with _lock:
+        repo = _repo(root)
+        try:
+            if BRANCH not in repo.refs:
+                return []
+            found = []
+            for entry in repo.get_walker(include=[repo.refs[BRANCH]], paths=[rel.encode()], max_entries=limit):
+                commit = entry.commit
+                found.append(Version(commit.id.decode(), commit.commit_time,
+                                     commit.author.decode("utf-8", "replace").split(" <", 1)[0],
+                                     commit.message.decode("utf-8", "replace").strip()))
+            return found
+        finally:
+            repo.close()
+
+
+def text_at(root: Path, rel: str, version: str) -> bytes | None:
+    """The article's bytes in one version; None when that version does not have it (or is unknown)."""
+    if not (isinstance(version, str) and len(version) == 40 and all(c in "0123456789abcdef" for c in version)):
+        return None
+    with _lock:
+        repo = _repo(root)
+        try:
+            return _blob_at(repo, version.encode(), rel)
+        finally:
+            repo.close()
+
+
+def line_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(' ' | '-' | '+', line) for the lines of two texts, with three lines of context around changes."""
+    out: list[tuple[str, str]] = []
+    for group in difflib.SequenceMatcher(None, old.split("\n"), new.split("\n"), autojunk=False).get_grouped_opcodes(3):
+        if out:
+            out.append(("…", ""))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [(" ", line) for line in old.split("\n")[i1:i2]]
+                continue
+            out += [("-", line) for line in old.split("\n")[i1:i2]]
+            out += [("+", line) for line in new.split("\n")[j1:j2]]
+    return out
+
+
+def _blob_at(repo, commit_id: bytes, rel: str) -> bytes | None:
+    from dulwich.object_store import tree_lookup_path
+
+    try:
+        commit = repo.object_store[commit_id]
+        _mode, sha = tree_lookup_path(repo.object_store.__getitem__, commit.tree, rel.encode())
+        return repo.object_store[sha].data
+    except (KeyError, AttributeError):
+        return None
+
+
+def _empty_tree(store, tree_class) -> bytes:
+    tree = tree_class()
+    store.add_object(tree)
+    return tree.id

@@ -1,0 +1,84 @@
+"""Paths that arrive in requests, resolved inside content/ or refused: no `..`, no absolute path,
+no NUL, no hidden or encoded trick, no symlink that leads out."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ...errors import ContentError
+from ...i18n import _
+from ...source.content import ARTICLE_SUFFIXES, ISSUE_ID
+
+MAX_NAME = 60   # characters of an uploaded file's name, before its suffix
+_UNSAFE = re.compile(r"[^\w\u3400-\u9fff.-]+")
+
+
+class PathRefused(ContentError):
+    """A request named a path outside content/ or one the desk does not write."""
+
+
+def refuse(text: str) -> PathRefused:
+    return PathRefused(None, None, _('the path {path!r} is not a file of content/').format(path=text[:80]),
+                       _('open the article from the board'))
+
+
+def content_path(root: Path, rel: str, suffixes: tuple[str, ...] | None = None) -> Path:
+    """content/<issue>/<name> for rel '<issue>/<name>' (one level deep, as articles and their photos
+    are). Raises PathRefused for anything else, before the disk is touched."""
+    if not isinstance(rel, str) or not rel or "\0" in rel or "\\" in rel or "%" in rel or len(rel) > 300:
+        raise refuse(str(rel))
+    parts = rel.split("/")
+    if len(parts) != 2 or not ISSUE_ID.fullmatch(parts[0]) or not _plain_name(parts[1]):
+        raise refuse(rel)
+    if suffixes is not None and not parts[1].lower().endswith(suffixes):
+        raise refuse(rel)
+    content = (root / "content").resolve()
+    path = content / parts[0] / parts[1]
+    resolved = path.resolve()
+    if resolved.parent != content / parts[0] or path.is_symlink() or (content / parts[0]).is_symlink():
+        raise refuse(rel)
+    return path
+
+
+def article_path(root: Path, rel: str) -> Path:
+    return content_path(root, rel, ARTICLE_SUFFIXES)
+
+
+def issue_folder(root: Path, issue_id: str) -> Path:
+    """content/<issue-id>/ of an existing issue, or PathRefused."""
+    if not isinstance(issue_id, str) or not ISSUE_ID.fullmatch(issue_id):
+        raise refuse(str(issue_id))
+    folder = root / "content" / issue_id
+    if folder.is_symlink() or not (folder / "issue.yaml").is_file():
+        raise ContentError(None, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
+                           _('create it first: python build.py new-issue {issue_id}').format(issue_id=issue_id))
+    return folder
+
+
+def relative(root: Path, path: Path) -> str:
+    """'2024-07/01-first.md' for content/2024-07/01-first.md."""
+    return path.relative_to(root / "content").as_posix()
+
+
+def safe_name(name: str, suffix: str) -> str:
+    """A readable file name from what a browser sent: its last part, letters, digits, Chinese, - and .
+    kept, nothing hidden, the suffix the content was found to be."""
+    stem = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = _UNSAFE.sub("-", stem).strip(".-_")[:MAX_NAME].strip(".-_")
+    return f"{stem or 'file'}{suffix}"
+
+
+def unique_name(folder: Path, name: str) -> str:
+    """name, or name-2, name-3 … when a file of that name is already there."""
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 2
+    while (folder / candidate).exists():
+        candidate, n = f"{stem}-{n}{dot}{suffix}", n + 1
+    return candidate
+
+
+def _plain_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and not name.startswith((".", "~")) and "/" not in name \
+        and not any(ord(c) < 32 for c in name)

@@ -1,0 +1,101 @@
+"""Sessions of the desk (in memory: a restarted preview asks for the login again), each with its own
+token that every request that changes something must carry (CSRF), and a brake on password guessing."""
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+IDLE_SECONDS = 8 * 3600       # a session unused this long ends (a working day)
+LONGEST_SECONDS = 24 * 3600   # and every session ends after a day
+FREE_FAILURES = 5             # wrong passwords allowed before the brake
+FIRST_WAIT = 30.0             # seconds after the fifth failure, doubled after each further one
+
+
+@dataclass
+class Session:
+    id: str
+    token: str                # the CSRF token, sent back in the X-Desk-Token header
+    user: str
+    role: str
+    started: float
+    last_seen: float
+
+
+@dataclass
+class SessionStore:
+    clock: Callable[[], float] = time.monotonic
+    sessions: dict[str, Session] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self, user: str, role: str) -> Session:
+        now = self.clock()
+        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, now, now)
+        with self.lock:
+            self._forget_expired(now)
+            self.sessions[session.id] = session
+        return session
+
+    def get(self, session_id: str | None) -> Session | None:
+        """The live session of this id, or None (unknown, idle too long, or too old)."""
+        if not session_id:
+            return None
+        now = self.clock()
+        with self.lock:
+            session = self.sessions.get(session_id)
+            if session is None or self._expired(session, now):
+                self.sessions.pop(session_id, None)
+                return None
+            session.last_seen = now
+            return session
+
+    def end(self, session_id: str | None) -> None:
+        with self.lock:
+            self.sessions.pop(session_id or "", None)
+
+    def end_all_of(self, user: str) -> None:
+        with self.lock:
+            for key in [k for k, s in self.sessions.items() if s.user == user]:
+                del self.sessions[key]
+
+    def _expired(self, session: Session, now: float) -> bool:
+        return now - session.last_seen > IDLE_SECONDS or now - session.started > LONGEST_SECONDS
+
+    def _forget_expired(self, now: float) -> None:
+        for key in [k for k, s in self.sessions.items() if self._expired(s, now)]:
+            del self.sessions[key]
+
+
+def token_matches(session: Session | None, given: str | None) -> bool:
+    return session is not None and given is not None and hmac.compare_digest(session.token.encode(), given.encode())
+
+
+@dataclass
+class LoginThrottle:
+    """Counts wrong passwords by account name and by address: after FREE_FAILURES, each further try
+    waits FIRST_WAIT seconds, doubling; a right password clears the count."""
+    clock: Callable[[], float] = time.monotonic
+    failures: dict[str, tuple[int, float]] = field(default_factory=dict)   # key -> (count, blocked until)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_seconds(self, *keys: str) -> float:
+        """How long these keys must wait before the next try (0: try now)."""
+        now = self.clock()
+        with self.lock:
+            return max([0.0] + [self.failures.get(k, (0, 0.0))[1] - now for k in keys])
+
+    def failed(self, *keys: str) -> None:
+        now = self.clock()
+        with self.lock:
+            for key in keys:
+                count = self.failures.get(key, (0, 0.0))[0] + 1
+                wait = FIRST_WAIT * 2 ** (count - FREE_FAILURES) if count >= FREE_FAILURES else 0.0
+                self.failures[key] = (count, now + min(wait, 3600.0))
+
+    def succeeded(self, *keys: str) -> None:
+        with self.lock:
+            for key in keys:
+                self.failures.pop(key, None)

@@ -1,0 +1,370 @@
+// 编辑部: the board (issues, articles by 栏目, their order and state), the long jobs (生成网站, 出校样,
+// 发布, 导入Word稿) and what the editor and history views (editor.js) share: the API, the router, dialogs.
+"use strict";
+
+const Desk = {token: "", user: "", role: "", may: {}, sections: [], views: {}, board: null};
+
+async function api(method, path, body, raw) {
+  const headers = {"X-Desk-Token": Desk.token};
+  let payload;
+  if (raw !== undefined) {
+    payload = raw;
+    headers["Content-Type"] = "application/octet-stream";
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers["Content-Type"] = "application/json";
+  }
+  let response;
+  try {
+    response = await fetch(path, {method: method, headers: headers, body: payload, credentials: "same-origin"});
+  } catch (e) {
+    return {ok: false, status: 0, data: {error: "连不上预览服务器：它还在运行吗？"}};
+  }
+  if (response.status === 401) {
+    location.href = "login";
+  }
+  const data = await response.json().catch(function () { return {}; });
+  return {ok: response.ok, status: response.status, data: data};
+}
+
+// el("a", {href: "#/"}, "text", child…): elements built from data, never from HTML strings.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+function say(text, isError) {
+  const status = document.getElementById("status");
+  status.textContent = text;
+  status.classList.toggle("error", Boolean(isError));
+}
+
+function field(label, input, hint) {
+  const id = input.id || ("f-" + Math.random().toString(36).slice(2));
+  input.id = id;
+  return el("div", {class: "field"}, el("label", {for: id, text: label}), input, hint ? el("small", {text: hint}) : null);
+}
+
+function sectionSelect(selected, name) {
+  return el("select", {name: name || "section"},
+    Desk.sections.map(function (s) { return el("option", {value: s, selected: s === selected, text: s}); }));
+}
+
+// A modal dialog: fills the page's <dialog>, resolves with the button's value ("" when closed).
+function ask(title, body, buttons) {
+  const dialog = document.getElementById("dialog");
+  document.getElementById("dialog-title").textContent = title;
+  document.getElementById("dialog-body").replaceChildren(...[].concat(body));
+  document.getElementById("dialog-actions").replaceChildren(...buttons.map(function (b) {
+    return el("button", {value: b.value, class: b.primary ? "primary" : "", formnovalidate: b.value === "", text: b.label});
+  }));
+  return new Promise(function (resolve) {
+    dialog.addEventListener("close", function () { resolve(dialog.returnValue); }, {once: true});
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+}
+
+function articleLink(path, line, text) {
+  return el("a", {href: "#/edit/" + path + (line ? "?line=" + line : ""), text: text});
+}
+
+// --- jobs ----------------------------------------------------------------------------------------
+
+const JOB_NAMES = {build: "生成网站", proof: "出校样", "deploy-dry": "发布（变更清单）", deploy: "发布", rollback: "回滚", import: "导入Word稿"};
+
+async function runJob(kind, payload, panel) {
+  panel.hidden = false;
+  panel.replaceChildren(el("p", {text: JOB_NAMES[kind] + "：排队中…"}));
+  const started = await api("POST", "api/jobs", Object.assign({kind: kind}, payload));
+  if (!started.ok) {
+    panel.replaceChildren(el("p", {class: "error", role: "alert", text: started.data.error}));
+    return null;
+  }
+  let job = started.data;
+  while (job.state === "queued" || job.state === "running") {
+    showJob(panel, job);
+    await new Promise(function (r) { setTimeout(r, 400); });
+    const polled = await api("GET", "api/jobs/" + job.id);
+    if (!polled.ok) break;
+    job = polled.data;
+  }
+  showJob(panel, job);
+  return job;
+}
+
+function showJob(panel, job) {
+  const name = JOB_NAMES[job.kind];
+  const running = job.state === "queued" || job.state === "running";
+  const parts = [el("p", {class: job.state === "failed" ? "error" : ""},
+    el("strong", {text: name + (running ? "：进行中（" + job.seconds + " 秒）" : job.state === "done" ? "：完成" : "：没有成功")}))];
+  if (running) {
+    parts.push(el("progress", {"aria-label": name + "进度"}));
+    if (job.lines.length) parts.push(el("p", {class: "log", text: job.lines[job.lines.length - 1]}));
+  }
+  parts.push(...resultOf(job));
+  if (job.problems.length) {
+    parts.push(el("ul", {class: "problems"}, job.problems.map(function (p) {
+      return el("li", {class: p.kind || "error"}, p.path ? articleLink(p.path, p.line, p.text) : el("span", {text: p.text}));
+    })));
+  }
+  panel.replaceChildren(...parts);
+}
+
+function resultOf(job) {
+  const r = job.result || {};
+  if (job.state !== "done") return [];
+  if (job.kind === "build") {
+    return [el("p", {text: r.summary}), el("ul", {}, r.issues.map(function (i) {
+      return el("li", {}, i.title + "：", el("a", {href: i.site, target: "_blank", text: "网站"}),
+        i.pdf ? ["　", el("a", {href: i.pdf, target: "_blank", text: "PDF"})] : null,
+        i.edition ? ["　", el("a", {href: i.edition, target: "_blank", text: "数字报"})] : null);
+    }))];
+  }
+  if (job.kind === "proof") {
+    return [el("p", {}, "第" + r.number + "次校样：", el("a", {href: r.pdf, target: "_blank", text: "校样 PDF"}), "　",
+      el("a", {href: r.changes, target: "_blank", text: "修改对照"}),
+      r.changed.length ? "（改动：" + r.changed.join("、") + "）" : "")];
+  }
+  if (job.kind === "deploy-dry") {
+    return [el("p", {text: "将上传 " + r.counts[0] + " 个文件、删除 " + r.counts[1] + " 个文件到 " + r.target + "。"}),
+      el("details", {}, el("summary", {text: "变更清单"}),
+        el("ul", {class: "files"}, r.upload.map(function (n) { return el("li", {text: "上传 " + n}); }),
+          r.delete.map(function (n) { return el("li", {text: "删除 " + n}); })))];
+  }
+  if (job.kind === "import") {
+    return r.articles.map(function (a) {
+      return el("div", {class: "import"}, el("p", {}, articleLink(a.path, null, a.title), "　", el("span", {text: a.summary})),
+        el("ul", {}, a.notes.map(function (n) { return el("li", {}, articleLink(a.path, n.line, n.text)); })));
+    });
+  }
+  return r.summary ? [el("p", {text: r.summary})] : [];
+}
+
+// --- the board -----------------------------------------------------------------------------------
+
+Desk.views.board = async function (main) {
+  const loaded = await api("GET", "api/board");
+  if (!loaded.ok) {
+    main.replaceChildren(el("p", {class: "error", role: "alert", text: loaded.data.error}));
+    return;
+  }
+  Desk.board = loaded.data;
+  Desk.sections = loaded.data.sections;
+  const jobs = el("div", {class: "job", id: "site-job", "aria-live": "polite", hidden: true});
+  const publish = el("div", {class: "job", id: "publish-job", "aria-live": "polite", hidden: true});
+  main.replaceChildren(
+    el("div", {class: "toolbar"},
+      el("h1", {text: "稿件看板"}),
+      el("button", {type: "button", onclick: newIssue, text: "新建一期"}),
+      el("button", {type: "button", class: "primary", text: "生成网站",
+        onclick: async function () { await runJob("build", {}, jobs); }}),
+      Desk.may["发布"] ? el("button", {type: "button", text: "发布", onclick: function () { deploy(publish); }}) : null,
+      Desk.may["发布"] ? el("button", {type: "button", class: "quiet", text: "回滚", onclick: function () { rollback(publish); }}) : null),
+    jobs, publish,
+    ...(loaded.data.issues.length ? loaded.data.issues.map(issueCard) : [el("p", {text: "还没有哪一期。先点“新建一期”。"})]));
+};
+
+function issueCard(issue) {
+  const panel = el("div", {class: "job", "aria-live": "polite", hidden: true});
+  const lists = Desk.sections.map(function (name) {
+    const group = issue.groups.find(function (g) { return g.section === name; }) || {articles: []};
+    return el("section", {class: "group"}, el("h3", {text: name}),
+      el("ol", {class: "articles", "data-section": name, "data-issue": issue.id, ondragover: dragOver, ondrop: dropArticle},
+        group.articles.map(function (a) { return articleRow(issue, a); })));
+  });
+  const strays = issue.groups.find(function (g) { return g.section === ""; });
+  const card = el("section", {class: "issue", "aria-labelledby": "issue-" + issue.id, "data-issue": issue.id},
+    el("div", {class: "issue-head"},
+      el("h2", {id: "issue-" + issue.id}, issue.title, el("small", {text: "　" + issue.id + "　" + issue.date + (issue.draft ? "　筹备中" : "")})),
+      el("div", {class: "actions"},
+        el("button", {type: "button", text: "新建文章", onclick: function () { newArticle(issue.id); }}),
+        el("button", {type: "button", text: "导入Word稿", onclick: function () { importWord(issue.id, null, panel); }}),
+        el("button", {type: "button", text: "出校样", onclick: function () { runJob("proof", {issue: issue.id}, panel); }}))),
+    issue.problem ? el("p", {class: "error", text: issue.problem}) : null,
+    panel, lists,
+    strays ? el("section", {class: "group"}, el("h3", {text: "栏目有误"}),
+      el("ul", {class: "articles"}, strays.articles.map(function (a) { return articleRow(issue, a); }))) : null,
+    el("p", {class: "drop-hint", text: "可以把 Word 稿（.docx）拖到这一期上导入。"}));
+  card.addEventListener("dragover", function (event) {
+    if (event.dataTransfer.types.includes("Files")) { event.preventDefault(); card.classList.add("dropping"); }
+  });
+  card.addEventListener("dragleave", function () { card.classList.remove("dropping"); });
+  card.addEventListener("drop", function (event) {
+    card.classList.remove("dropping");
+    if (!event.dataTransfer.files.length) return;
+    event.preventDefault();
+    importWord(issue.id, event.dataTransfer.files, panel);
+  });
+  return card;
+}
+
+function articleRow(issue, a) {
+  const row = el("li", {class: "article", draggable: "true", "data-path": a.path,
+    ondragstart: function (event) { event.dataTransfer.setData("text/x-desk-article", a.path); row.classList.add("dragging"); },
+    ondragend: function () { row.classList.remove("dragging"); }},
+  el("a", {href: "#/edit/" + a.path, class: "title", text: a.title}),
+  a.headline ? el("span", {class: "badge headline", text: "头条"}) : null,
+  el("span", {class: "badge state-" + a.state, text: a.state + (a.steps.length ? "（" + a.steps.join("→") + "）" : "")}),
+  a.problem ? el("span", {class: "badge error", title: a.problem, text: "有错误"}) : null,
+  el("span", {class: "move"},
+    el("button", {type: "button", class: "icon", "aria-label": "上移：" + a.title, text: "↑", onclick: function () { move(row, -1); }}),
+    el("button", {type: "button", class: "icon", "aria-label": "下移：" + a.title, text: "↓", onclick: function () { move(row, 1); }})));
+  return row;
+}
+
+function dragOver(event) {
+  if (!event.dataTransfer.types.includes("text/x-desk-article")) return;
+  event.preventDefault();
+  const list = event.currentTarget;
+  const dragging = document.querySelector(".article.dragging");
+  if (!dragging || dragging.closest(".issue") !== list.closest(".issue")) return;
+  const after = [...list.querySelectorAll(".article:not(.dragging)")].find(function (li) {
+    const box = li.getBoundingClientRect();
+    return event.clientY < box.top + box.height / 2;
+  });
+  list.insertBefore(dragging, after || null);
+}
+
+function dropArticle(event) {
+  if (!event.dataTransfer.types.includes("text/x-desk-article")) return;
+  event.preventDefault();
+  saveLayout(event.currentTarget.dataset.issue, event.dataTransfer.getData("text/x-desk-article"));
+}
+
+// 上移/下移: within the 栏目, and past its first or last place into the neighbouring 栏目.
+function move(row, step) {
+  const list = row.parentElement;
+  const lists = [...row.closest(".issue").querySelectorAll("ol.articles")];
+  const sibling = step < 0 ? row.previousElementSibling : row.nextElementSibling;
+  if (sibling) {
+    list.insertBefore(row, step < 0 ? sibling : sibling.nextElementSibling);
+  } else {
+    const next = lists[lists.indexOf(list) + step];
+    if (!next) return;
+    next.insertBefore(row, step < 0 ? null : next.firstElementChild);
+  }
+  saveLayout(list.dataset.issue, row.dataset.path, step < 0 ? "上移" : "下移");
+}
+
+async function saveLayout(issueId, movedPath, focusWord) {
+  const card = document.querySelector('.issue[data-issue="' + issueId + '"]');
+  const layout = [...card.querySelectorAll("ol.articles")].map(function (list) {
+    return {section: list.dataset.section, articles: [...list.querySelectorAll(".article")].map(function (li) { return li.dataset.path; })};
+  });
+  const saved = await api("POST", "api/arrange", {issue: issueId, layout: layout});
+  say(saved.ok ? "顺序已保存" : saved.data.error, !saved.ok);
+  await Desk.views.board(document.getElementById("main"));
+  const row = document.querySelector('.article[data-path="' + CSS.escape(movedPath) + '"]');
+  if (row && focusWord) row.querySelector('[aria-label^="' + focusWord + '"]').focus();
+}
+
+// --- forms ---------------------------------------------------------------------------------------
+
+async function newIssue() {
+  const fields = [["id", "期号（文件夹名）", "如 2024-07"], ["date", "出版日期", ""], ["title", "标题", "如 2024年第7期"],
+    ["number", "本年期号", ""], ["total_number", "总期号", ""], ["editors", "编辑", "用顿号分隔"], ["summary", "摘要", ""],
+    ["chief_editor", "主编", ""], ["responsible_editor", "责任编辑", ""], ["publisher", "编印单位", ""], ["print_run", "印数", ""]];
+  const inputs = {};
+  const body = fields.map(function (f) {
+    inputs[f[0]] = el("input", {name: f[0], type: f[0] === "date" ? "date" : "text", required: f[0] === "id",
+      placeholder: f[2], inputmode: ["number", "total_number", "print_run"].includes(f[0]) ? "numeric" : null});
+    return field(f[1], inputs[f[0]]);
+  });
+  if (await ask("新建一期", body, [{label: "取消", value: ""}, {label: "建立这一期", value: "ok", primary: true}]) !== "ok") return;
+  const values = {};
+  for (const key of Object.keys(inputs)) values[key] = inputs[key].value.trim();
+  const made = await api("POST", "api/issues", {id: values.id, fields: values});
+  say(made.ok ? "已建立 " + made.data.id : made.data.error, !made.ok);
+  if (made.ok) Desk.views.board(document.getElementById("main"));
+}
+
+async function newArticle(issueId) {
+  const title = el("input", {name: "title", required: true});
+  const section = sectionSelect(Desk.sections[0]);
+  const issue = el("select", {name: "issue"}, Desk.board.issues.map(function (i) {
+    return el("option", {value: i.id, selected: i.id === issueId, text: i.title + "（" + i.id + "）"});
+  }));
+  const body = [field("标题", title), field("栏目", section), field("期", issue)];
+  if (await ask("新建文章", body, [{label: "取消", value: ""}, {label: "建立", value: "ok", primary: true}]) !== "ok") return;
+  const made = await api("POST", "api/articles", {issue: issue.value, section: section.value, title: title.value});
+  if (!made.ok) { say(made.data.error, true); return; }
+  location.hash = "#/edit/" + made.data.path;
+}
+
+async function importWord(issueId, files, panel) {
+  const input = el("input", {type: "file", name: "files", multiple: true, accept: ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"});
+  if (files) input.files = files;
+  const section = sectionSelect(Desk.sections[0]);
+  const body = [field("Word 稿（.docx，可多选）", input), field("栏目", section)];
+  if (await ask("导入Word稿", body, [{label: "取消", value: ""}, {label: "导入", value: "ok", primary: true}]) !== "ok") return;
+  const staged = [];
+  panel.hidden = false;
+  for (const file of input.files) {
+    panel.replaceChildren(el("p", {text: "上传 " + file.name + " …"}));
+    const sent = await api("POST", "api/upload?kind=docx&name=" + encodeURIComponent(file.name), undefined, file);
+    if (!sent.ok) { panel.replaceChildren(el("p", {class: "error", role: "alert", text: file.name + "：" + sent.data.error})); return; }
+    staged.push(sent.data.staged);
+  }
+  const job = await runJob("import", {issue: issueId, section: section.value, staged: staged}, panel);
+  if (job && job.state === "done") {
+    const keep = [...panel.childNodes];
+    await Desk.views.board(document.getElementById("main"));
+    const again = document.querySelector('.issue[data-issue="' + issueId + '"] .job');
+    again.hidden = false;
+    again.replaceChildren(...keep);
+  }
+}
+
+async function deploy(panel) {
+  const dry = await runJob("deploy-dry", {}, panel);
+  if (!dry || dry.state !== "done") return;
+  const confirm = el("button", {type: "button", class: "primary", text: "确认发布", onclick: async function () {
+    confirm.disabled = true;
+    await runJob("deploy", {confirms: dry.id}, panel);
+  }});
+  panel.append(el("p", {}, "确认无误后再发布：", confirm));
+}
+
+async function rollback(panel) {
+  const choice = await ask("回滚", [el("p", {text: "让网站回到上一次发布的版本？"})],
+    [{label: "取消", value: ""}, {label: "回滚", value: "ok", primary: true}]);
+  if (choice === "ok") runJob("rollback", {}, panel);
+}
+
+// --- start ---------------------------------------------------------------------------------------
+
+async function route() {
+  const main = document.getElementById("main");
+  const hash = decodeURIComponent(location.hash.slice(1) || "/");
+  const match = hash.match(/^\/(edit|history)\/([^?]+)(?:\?line=(\d+))?$/);
+  if (Desk.leave && !Desk.leave()) return;
+  Desk.leave = null;
+  if (match) await Desk.views[match[1]](main, match[2], match[3] ? Number(match[3]) : null);
+  else await Desk.views.board(main);
+}
+
+async function start() {
+  const session = await api("GET", "api/session");
+  if (!session.ok) return;
+  Object.assign(Desk, {token: session.data.token, user: session.data.user, role: session.data.role, may: session.data.may});
+  document.getElementById("who").textContent = session.data.user + "（" + session.data.role + "）";
+  const logout = document.getElementById("logout");
+  logout.hidden = !session.data.login;
+  logout.addEventListener("click", async function () { await api("POST", "api/logout", {}); location.href = "login"; });
+  addEventListener("hashchange", route);
+  const board = await api("GET", "api/board");
+  if (board.ok) Desk.sections = board.data.sections;
+  route();
+}
+
+document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,362 @@
+// The article editor (front matter as a form, the body in a plain textarea with a toolbar, the page
+// as readers see it beside it, check's findings beside their lines) and an article's history.
+// A textarea rather than an editor component: it is what screen readers, phones and Chinese input
+// methods handle best, and it needs nothing vendored.
+"use strict";
+
+const FORM = [["title", "标题", "text"], ["subtitle", "副标题", "text"], ["section", "栏目", "select"],
+  ["date", "日期", "date"], ["author", "作者", "text"], ["source", "来源", "text"], ["photographer", "摄影", "text"],
+  ["tags", "标签", "text"], ["summary", "摘要", "text"], ["headline", "头条", "checkbox"], ["draft", "草稿", "checkbox"]];
+const STEPS = ["初审", "复审", "终审"];
+
+Desk.views.edit = async function (main, path, line) {
+  const loaded = await api("GET", "api/article?path=" + encodeURIComponent(path));
+  if (!loaded.ok) {
+    main.replaceChildren(el("p", {class: "error", role: "alert", text: loaded.data.error}), el("a", {href: "#/", text: "回到看板"}));
+    return;
+  }
+  const editor = new ArticleEditor(main, loaded.data);
+  Desk.leave = function () { return !editor.dirty || confirm("有未保存的修改，确定离开吗？"); };
+  editor.check();
+  if (line) editor.goTo(line);
+};
+
+class ArticleEditor {
+  constructor(main, article) {
+    this.article = article;
+    this.digest = article.digest;
+    this.dirty = false;
+    this.findings = [];
+    this.inputs = {};
+    this.build(main);
+  }
+
+  build(main) {
+    const a = this.article;
+    const raw = a.fields === null;
+    this.body = el("textarea", {id: "body", name: "body", spellcheck: "false", rows: 24, oninput: () => this.changed(),
+      onscroll: () => this.mark(), ondragover: (e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); },
+      ondrop: (e) => this.dropPhoto(e)});
+    this.body.value = a.body;
+    this.gutter = el("div", {class: "gutter", "aria-hidden": "true"});
+    this.mirror = el("div", {class: "mirror", "aria-hidden": "true"});
+    this.list = el("ul", {class: "findings", "aria-live": "polite", "aria-label": "检查结果"});
+    this.saved = el("span", {class: "saved", role: "status"});
+    this.url = null;   // (known once the article is checked: a draft's address follows its title)
+    this.frame = el("iframe", {title: "读者看到的文章", class: "look-frame"});
+    this.steps = el("div", {class: "review"});
+    main.replaceChildren(
+      el("div", {class: "editor-head"},
+        el("a", {href: "#/", text: "← 稿件看板"}),
+        el("h1", {text: (a.fields && a.fields.title) || a.path}),
+        el("span", {class: "where", text: a.issue_title + "　" + a.path}),
+        el("a", {href: "#/history/" + a.path, text: "历史版本"})),
+      this.steps,
+      el("div", {class: "editor"},
+        el("div", {class: "write"},
+          raw ? el("p", {class: "error", role: "alert", text: "这篇文章开头的设置（--- 之间）读不出来，下面是整个文件；改好后保存。"})
+            : this.form(),
+          this.toolbar(),
+          el("label", {for: "body", class: "body-label", text: "正文"}),
+          el("div", {class: "body-wrap"}, this.gutter, this.body, this.mirror),
+          el("div", {class: "save-row"},
+            el("button", {type: "button", class: "primary", text: "保存", onclick: () => this.save()}), this.saved),
+          this.list),
+        el("div", {class: "look"},
+          el("div", {class: "tabs", role: "group", "aria-label": "预览"},
+            el("button", {type: "button", text: "网页", onclick: () => { this.look(""); }}),
+            el("button", {type: "button", text: "公众号版", onclick: () => { this.look("/__xiaokan__/wechat"); }}),
+            el("a", {href: "/" + a.path.split("/")[0] + "/xiaokan-" + a.path.split("/")[0] + ".pdf", target: "_blank",
+              text: "印刷效果（PDF）"})),
+          this.frame)));
+    this.showSteps(a.steps);
+    this.body.addEventListener("keydown", (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); this.save(); }
+    });
+    new ResizeObserver(() => this.mark()).observe(this.body);
+  }
+
+  form() {
+    const f = this.article.fields;
+    const grid = el("div", {class: "meta"});
+    for (const [name, label, kind] of FORM) {
+      let input;
+      if (kind === "select") {
+        input = sectionSelect(f.section, name);
+      } else if (kind === "checkbox") {
+        input = el("input", {type: "checkbox", name: name, checked: Boolean(f[name])});
+      } else {
+        const value = name === "tags" ? (f.tags || []).join("、") : name === "photographer"
+          ? localStorage.getItem("desk-photographer:" + this.article.path) || "" : f[name] || "";
+        const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) || value === "";
+        input = el("input", {type: kind === "date" && iso ? "date" : "text", name: name, value: value});
+      }
+      input.addEventListener("input", () => this.changed());
+      input.addEventListener("change", () => this.changed());
+      this.inputs[name] = input;
+      grid.append(kind === "checkbox" ? el("div", {class: "check"}, input, el("label", {for: input.id = "f-" + name, text: label}))
+        : field(label, input, name === "photographer" ? "插入照片时写在图片说明后，如“张三 摄”" : null));
+    }
+    return grid;
+  }
+
+  toolbar() {
+    const tools = [["小标题", () => this.prefix("## ")], ["加粗", () => this.wrap("**", "**", "加粗的文字")],
+      ["列表", () => this.prefix("- ")], ["图片", () => this.photo()], ["表格", () => this.table()],
+      ["脚注", () => this.footnote()], ["右对齐", () => this.alignRight()]];
+    return el("div", {class: "format", role: "toolbar", "aria-label": "格式"},
+      tools.map(([label, act]) => el("button", {type: "button", text: label, onclick: act})));
+  }
+
+  changed() {
+    this.dirty = true;
+    this.saved.textContent = "有未保存的修改";
+  }
+
+  values() {
+    if (this.article.fields === null) return null;
+    const out = {};
+    for (const [name, input] of Object.entries(this.inputs)) {
+      if (name === "photographer") continue;
+      out[name] = input.type === "checkbox" ? input.checked : name === "tags"
+        ? input.value.split(/[、,，;；]\s*/).filter(Boolean) : input.value;
+    }
+    localStorage.setItem("desk-photographer:" + this.article.path, this.inputs.photographer.value);
+    return out;
+  }
+
+  async save(force) {
+    const started = performance.now();
+    const sent = await api("PUT", "api/article", {path: this.article.path, fields: this.values(), body: this.body.value,
+      digest: force || this.digest});
+    if (sent.status === 409) return this.conflict(sent.data.conflict);
+    if (!sent.ok) { this.saved.textContent = sent.data.error; this.saved.classList.add("error"); return false; }
+    this.digest = sent.data.digest;
+    this.dirty = false;
+    this.saved.classList.remove("error");
+    this.saved.textContent = "已保存（" + new Date().toLocaleTimeString("zh-CN") + "，" + Math.round(performance.now() - started) + " 毫秒）";
+    this.show(sent.data);
+    return true;
+  }
+
+  async check() {
+    const got = await api("GET", "api/findings?path=" + encodeURIComponent(this.article.path));
+    if (got.ok) this.show(got.data);
+  }
+
+  // The preview page of the article (or its 公众号版); it reloads itself when the preview rebuilds.
+  look(prefix) {
+    this.lookPrefix = prefix;
+    if (this.url) this.frame.src = prefix + this.url;
+  }
+
+  show(checked) {
+    const findings = checked.findings;
+    this.findings = findings;
+    if (checked.url && checked.url !== this.url) {
+      this.url = checked.url;
+      this.look(this.lookPrefix || "");
+    }
+    const bodyLine = this.article.body_line;
+    this.list.replaceChildren(...(findings.length ? findings.map((f) => el("li", {class: f.kind},
+      f.line && f.line >= bodyLine ? el("button", {type: "button", class: "quiet", text: "正文第" + (f.line - bodyLine + 1) + "行",
+        onclick: () => this.goTo(f.line)}) : null, el("span", {text: f.text}))) : [el("li", {class: "ok", text: "检查通过"})]));
+    this.mark();
+  }
+
+  // Marks in the gutter beside the lines findings concern (the mirror lays the text out as the textarea does).
+  mark() {
+    if (!this.body.isConnected) return;
+    const lines = this.body.value.split("\n");
+    this.mirror.style.width = this.body.clientWidth + "px";
+    this.mirror.replaceChildren(...lines.map((text) => el("div", {text: text || " "})));
+    this.gutter.replaceChildren();
+    for (const f of this.findings) {
+      const index = f.line ? f.line - this.article.body_line : -1;
+      if (index < 0 || index >= lines.length) continue;
+      const top = this.mirror.children[index].offsetTop - this.body.scrollTop;
+      if (top < 0 || top > this.body.clientHeight) continue;
+      const mark = el("span", {class: "mark " + f.kind, title: f.text, text: f.kind === "error" ? "✖" : "!"});
+      mark.style.top = top + "px";
+      this.gutter.append(mark);
+    }
+  }
+
+  goTo(fileLine) {
+    const index = Math.max(0, fileLine - this.article.body_line);
+    const lines = this.body.value.split("\n");
+    const start = lines.slice(0, index).reduce((n, l) => n + l.length + 1, 0);
+    this.body.focus();
+    this.body.setSelectionRange(start, start + (lines[index] || "").length);
+    this.mark();
+    const row = this.mirror.children[index];
+    if (row) this.body.scrollTop = Math.max(0, row.offsetTop - 40);
+  }
+
+  // --- the toolbar -------------------------------------------------------------------------------
+  insert(text, selectFrom, selectTo) {
+    const start = this.body.selectionStart;
+    this.body.focus();
+    if (!document.execCommand("insertText", false, text)) this.body.setRangeText(text, start, this.body.selectionEnd, "end");
+    if (selectFrom !== undefined) this.body.setSelectionRange(start + selectFrom, start + selectTo);
+    this.changed();
+  }
+
+  wrap(before, after, placeholder) {
+    const b = this.body;
+    const chosen = b.value.slice(b.selectionStart, b.selectionEnd) || placeholder;
+    this.insert(before + chosen + after, before.length, before.length + chosen.length);
+  }
+
+  prefix(mark) {
+    const b = this.body;
+    const start = b.value.lastIndexOf("\n", b.selectionStart - 1) + 1;
+    let end = b.value.indexOf("\n", b.selectionEnd);
+    if (end < 0) end = b.value.length;
+    b.setSelectionRange(start, end);
+    const lines = b.value.slice(start, end).split("\n").map((l) => l.startsWith(mark) ? l : mark + l.replace(/^#+\s*|^[-*]\s+/, ""));
+    this.insert(lines.join("\n"));
+  }
+
+  block(text) {
+    const b = this.body;
+    const at = b.value.indexOf("\n\n", b.selectionEnd);
+    const end = at < 0 ? b.value.length : at;
+    b.setSelectionRange(end, end);
+    this.insert("\n\n" + text + (at < 0 ? "\n" : ""));
+  }
+
+  footnote() {
+    const used = [...this.body.value.matchAll(/\[\^(\d+)\]:/g)].map((m) => Number(m[1]));
+    const n = Math.max(0, ...used) + 1;
+    this.insert("[^" + n + "]");
+    const b = this.body;
+    b.setSelectionRange(b.value.length, b.value.length);
+    const sep = b.value.endsWith("\n") ? "\n" : "\n\n";
+    const note = "注释内容";
+    this.insert(sep + "[^" + n + "]: " + note);
+    b.setSelectionRange(b.value.length - note.length, b.value.length);
+  }
+
+  alignRight() {
+    const b = this.body;
+    const at = b.value.indexOf("\n\n", b.selectionEnd);
+    const end = at < 0 ? b.value.replace(/\n+$/, "").length : at;
+    b.setSelectionRange(end, end);
+    this.insert("\n{: .right }");
+  }
+
+  async photo(file) {
+    const input = el("input", {type: "file", name: "photo", accept: "image/jpeg,image/png,image/webp,image/gif", required: true});
+    if (file) { const list = new DataTransfer(); list.items.add(file); input.files = list.files; }
+    const alt = el("input", {name: "alt", required: true});
+    const who = (this.inputs.photographer && this.inputs.photographer.value.trim()) || "";
+    const credit = el("input", {name: "credit", value: who ? who + " 摄" : ""});
+    const body = [field("照片", input), field("图片说明", alt, "写照片里是什么：也是读屏软件念出的文字"), field("摄影或供图", credit, "如“张三 摄”“学校供图”")];
+    if (await ask("插入图片", body, [{label: "取消", value: ""}, {label: "插入", value: "ok", primary: true}]) !== "ok") return;
+    const chosen = input.files[0];
+    if (!chosen) return;
+    const sent = await api("POST", "api/upload?kind=photo&path=" + encodeURIComponent(this.article.path) + "&name=" +
+      encodeURIComponent(chosen.name), undefined, chosen);
+    if (!sent.ok) { say(sent.data.error, true); return; }
+    const title = credit.value.trim().replace(/"/g, "”");
+    this.block("![" + alt.value.trim().replace(/[[\]]/g, "") + "](" + sent.data.name + (title ? ' "' + title + '"' : "") + ")");
+    say("照片已存为 " + sent.data.name + (sent.data.notes.length ? "；" + sent.data.notes.join("；") : ""));
+    await this.save();
+  }
+
+  dropPhoto(event) {
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    event.preventDefault();
+    this.photo(file);
+  }
+
+  async table() {
+    const input = el("input", {type: "file", name: "csv", accept: ".csv,text/csv", required: true});
+    const caption = el("input", {name: "caption"});
+    const body = [field("表格（Excel 另存为 CSV）", input), field("表题", caption)];
+    if (await ask("插入表格", body, [{label: "取消", value: ""}, {label: "插入", value: "ok", primary: true}]) !== "ok") return;
+    const chosen = input.files[0];
+    if (!chosen) return;
+    const sent = await api("POST", "api/upload?kind=csv&path=" + encodeURIComponent(this.article.path) + "&name=" +
+      encodeURIComponent(chosen.name), undefined, chosen);
+    if (!sent.ok) { say(sent.data.error, true); return; }
+    const title = caption.value.trim().replace(/"/g, "”");
+    this.block('{{< 表格 文件="' + sent.data.name + '"' + (title ? ' 标题="' + title + '"' : "") + " >}}");
+  }
+
+  // --- conflicts and review ----------------------------------------------------------------------
+  async conflict(disk) {
+    const mine = el("pre", {class: "version", tabindex: "0", "aria-label": "我的版本", text: this.body.value});
+    const theirs = el("pre", {class: "version", tabindex: "0", "aria-label": "磁盘上的版本", text: disk.text});
+    const body = [el("p", {text: "你打开这篇文章以后，文件在磁盘上被改过了（别的编辑，或别的程序）。两个版本都在下面，什么都没有被覆盖。"}),
+      el("div", {class: "both"}, el("div", {}, el("h3", {text: "我的版本（未保存）"}), mine),
+        el("div", {}, el("h3", {text: "磁盘上的版本"}), theirs))];
+    const choice = await ask("文件已被别人修改", body, [{label: "先不处理", value: ""},
+      {label: "采用磁盘上的版本", value: "theirs"}, {label: "用我的版本保存", value: "mine", primary: true}]);
+    if (choice === "mine") return this.save(disk.digest);
+    if (choice === "theirs") { this.dirty = false; route(); }
+    return false;
+  }
+
+  showSteps(steps) {
+    const done = steps.map((s) => s.step);
+    const next = STEPS[done.length];
+    this.steps.replaceChildren(el("span", {text: "三审："}),
+      ...(steps.length ? steps.map((s) => el("span", {class: "badge state-已审", text: s.step + " " + s.by + " " + s.at}))
+        : [el("span", {text: "未送审"})]),
+      ...STEPS.map((step) => el("button", {type: "button", text: step, disabled: step !== next || !Desk.may[step],
+        onclick: () => this.review(step)})),
+      ...(Desk.may["退回"] && steps.length ? [el("button", {type: "button", class: "quiet", text: "退回", onclick: () => this.review("退回")})] : []));
+  }
+
+  async review(step) {
+    if (this.dirty && !(await this.save())) return;
+    const sent = await api("POST", "api/review", {path: this.article.path, step: step});
+    if (!sent.ok) { say(sent.data.error, true); return; }
+    say(step === "终审" ? "终审通过：草稿已取消，下次生成网站时发布" : step + "已记录");
+    const fresh = await api("GET", "api/article?path=" + encodeURIComponent(this.article.path));
+    if (fresh.ok) {
+      this.digest = fresh.data.digest;
+      if (this.inputs.draft) this.inputs.draft.checked = Boolean(fresh.data.fields.draft);
+    }
+    this.showSteps(sent.data.steps);
+  }
+}
+
+// --- history -------------------------------------------------------------------------------------
+
+Desk.views.history = async function (main, path) {
+  const got = await api("GET", "api/history?path=" + encodeURIComponent(path));
+  if (!got.ok) { main.replaceChildren(el("p", {class: "error", role: "alert", text: got.data.error})); return; }
+  const diff = el("div", {class: "diff", "aria-live": "polite"});
+  main.replaceChildren(
+    el("div", {class: "editor-head"}, el("a", {href: "#/edit/" + path, text: "← 回到文章"}), el("h1", {text: "历史版本"}),
+      el("span", {class: "where", text: path})),
+    got.data.versions.length ? el("ol", {class: "versions"}, got.data.versions.map((v) => el("li", {},
+      el("span", {text: new Date(v.when * 1000).toLocaleString("zh-CN") + "　" + v.who + "　" + v.message}),
+      el("button", {type: "button", text: "查看差异", "aria-label": "查看差异：" + new Date(v.when * 1000).toLocaleString("zh-CN"),
+        onclick: () => showDiff(path, v, diff)}),
+      el("button", {type: "button", text: "恢复", "aria-label": "恢复：" + new Date(v.when * 1000).toLocaleString("zh-CN"),
+        onclick: () => restore(path, v)})))) : el("p", {text: "还没有保存过的版本。"}),
+    diff);
+};
+
+async function showDiff(path, version, box) {
+  const got = await api("GET", "api/version?path=" + encodeURIComponent(path) + "&id=" + version.id);
+  if (!got.ok) { say(got.data.error, true); return; }
+  box.replaceChildren(el("h2", {text: "现在的文本 → 这个版本"}),
+    got.data.diff.length ? el("pre", {class: "lines"}, got.data.diff.map(([op, text]) =>
+      el("span", {class: op === "+" ? "add" : op === "-" ? "del" : "same", text: op + " " + text + "\n"})))
+      : el("p", {text: "和现在的文本相同。"}));
+}
+
+async function restore(path, version) {
+  const now = await api("GET", "api/article?path=" + encodeURIComponent(path));
+  if (!now.ok) { say(now.data.error, true); return; }
+  const done = await api("POST", "api/restore", {path: path, id: version.id, digest: now.data.digest});
+  if (!done.ok) { say(done.data.error, true); return; }
+  say("已恢复到 " + new Date(version.when * 1000).toLocaleString("zh-CN") + " 的版本（恢复前的文本也留在历史里）");
+  location.hash = "#/edit/" + path;
+}

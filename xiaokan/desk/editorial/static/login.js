@@ -1,0 +1,18 @@
+// The login form of the 编辑部: name and password to /api/login, then to the board.
+"use strict";
+document.getElementById("login").addEventListener("submit", async function (event) {
+  event.preventDefault();
+  const error = document.getElementById("login-error");
+  error.textContent = "";
+  const response = await fetch("api/login", {
+    method: "POST", headers: {"Content-Type": "application/json"}, credentials: "same-origin",
+    body: JSON.stringify({name: document.getElementById("name").value, password: document.getElementById("password").value}),
+  });
+  if (response.ok) {
+    location.href = "./";
+    return;
+  }
+  const data = await response.json().catch(function () { return {}; });
+  error.textContent = data.error || "登录失败";
+  document.getElementById("password").select();
+});

@@ -1,0 +1,202 @@
+"""The desk's long jobs (生成网站, 出校样, 发布 and 回滚, 导入Word稿), each the very function the command
+line calls, run one at a time in a worker thread while the page polls their state."""
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ...errors import ContentError, ContentErrors, environment_error
+from ...i18n import _
+from .paths import relative
+
+MAX_LINES = 200   # of a job's log kept for the page
+KEEP_JOBS = 50
+
+
+@dataclass
+class Job:
+    id: int
+    kind: str
+    who: str
+    state: str = "queued"          # queued, running, done or failed
+    lines: list[str] = field(default_factory=list)
+    result: dict = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+
+    def view(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "who": self.who, "state": self.state, "lines": self.lines[-30:],
+                "result": self.result, "problems": self.problems, "seconds": round(time.time() - self.started, 1)}
+
+
+class JobRunner:
+    """One worker thread: jobs run in the order asked (two builds never race for output/)."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[int, Job] = {}
+        self.lock = threading.Lock()
+        self.queue: list[tuple[Job, Callable]] = []
+        self.counter = itertools.count(1)
+        self.wakeup = threading.Condition(self.lock)
+        threading.Thread(target=self._work, daemon=True, name="desk-jobs").start()
+
+    def submit(self, kind: str, who: str, work: Callable[[Job], dict]) -> Job:
+        with self.lock:
+            job = Job(next(self.counter), kind, who)
+            self.jobs[job.id] = job
+            for old in sorted(self.jobs)[:-KEEP_JOBS]:
+                del self.jobs[old]
+            self.queue.append((job, work))
+            self.wakeup.notify()
+        return job
+
+    def get(self, job_id: int) -> Job | None:
+        with self.lock:
+            return self.jobs.get(job_id)
+
+    def _work(self) -> None:
+        while True:
+            with self.lock:
+                while not self.queue:
+                    self.wakeup.wait()
+                job, work = self.queue.pop(0)
+                job.state = "running"
+            try:
+                job.result = work(job) or {}
+                job.state = "done"
+            except ContentErrors as exc:
+                job.problems += [problem(e) for e in exc.errors]
+                job.state = "failed"
+            except ContentError as exc:
+                job.problems.append(problem(exc))
+                job.state = "failed"
+            except OSError as exc:
+                job.problems.append(problem(environment_error(exc)))
+                job.state = "failed"
+            except Exception as exc:   # noqa: BLE001 — a failed job must not end the preview
+                job.problems.append({"text": _('the job stopped: {exc}').format(exc=exc), "path": None, "line": None})
+                job.state = "failed"
+
+
+def problem(item, kind: str = "error") -> dict:
+    """An error or warning for the page: its text as `check` prints it, and the article it concerns."""
+    path = Path(item.path) if item.path is not None else None
+    rel = None
+    if path is not None and path.suffix.lower() in (".md", ".markdown") and len(path.parts) >= 2:
+        rel = f"{path.parent.name}/{path.name}"
+    text = item.render()
+    return {"text": (_("error: ") + text) if kind == "error" else text, "path": rel, "line": item.line, "kind": kind}
+
+
+def logger(job: Job) -> Callable[[str], None]:
+    def log(line: str) -> None:
+        job.lines.append(str(line))
+        del job.lines[:-MAX_LINES]
+    return log
+
+
+def build_site(root: Path, job: Job) -> dict:
+    """生成网站: `build.py build`, then what it made (the PDFs and the 数字报 of each issue)."""
+    from ...builder import BuildOptions, build
+
+    report = build(root, BuildOptions(), logger(job))
+    job.problems += [problem(w, w.kind) for w in report.warnings]
+    issues = report.site.issues if report.site else ()
+    return {"summary": _("built {issues} issue(s), {articles} articles, {pages} pages in {seconds:.1f} s").format(
+                issues=report.issues, articles=report.articles, pages=report.pages, seconds=report.seconds),
+            "issues": [{"id": i.id, "title": i.title, "pdf": f"print/{i.pdf_name}" if (root / "print" / i.pdf_name).is_file() else None,
+                        "site": f"site/{i.id}/", "edition": f"site/{i.id}/edition/"
+                        if (root / "output" / i.id / "edition").is_dir() else None} for i in issues]}
+
+
+def proof(root: Path, issue_id: str, job: Job) -> dict:
+    """出校样: `build.py pdf <issue> --proof`."""
+    from ..proof import make_proof
+
+    made = make_proof(root, issue_id, logger(job))
+    return {"number": made.number, "pdf": f"print/{made.pdf.name}", "changes": f"print/{made.changes.name}",
+            "changed": list(made.changed)}
+
+
+def deploy_target(root: Path):
+    from ...errors import DeployError
+    from ...publish.deploy import parse_target
+    from ...source.config import load_config
+
+    config = load_config(root / "site.yaml").deploy
+    if not config.target:
+        raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
+                          _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
+    return parse_target(config.target, root, config.ssh), config
+
+
+def site_stamp(root: Path) -> float:
+    """When output/ was last built: a deploy confirms the dry run of this very build."""
+    marker = root / "output" / "index.html"
+    return marker.stat().st_mtime if marker.is_file() else 0.0
+
+
+def deploy(root: Path, dry_run: bool, job: Job) -> dict:
+    """发布: `build.py deploy --dry-run` (the list), or `build.py deploy` after it."""
+    from ...publish.deploy import deploy as run_deploy
+
+    target, config = deploy_target(root)
+    stamp = site_stamp(root)
+    result = run_deploy(root, target, config, dry_run=dry_run)
+    if dry_run:
+        return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
+                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp}
+    return {"target": str(target), "release": result.release, "previous": result.previous,
+            "summary": _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
+                         'shared with the last release, {deleted} removed)').format(
+                target=target, release=result.release, sent=len(result.uploaded), linked=result.linked,
+                deleted=len(result.deleted))}
+
+
+def rollback(root: Path, job: Job) -> dict:
+    """回滚: `build.py deploy --rollback`."""
+    from ...publish.deploy import rollback as run_rollback
+
+    target, _config = deploy_target(root)
+    back = run_rollback(target)
+    return {"summary": _('rolled back {target}: {new} is live again (instead of {old})').format(
+        target=target, new=back.live, old=back.withdrawn)}
+
+
+def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who: str, job: Job) -> dict:
+    """导入Word稿: `build.py import`, then each report item linked to its line in the new article."""
+    from ..wordimport import import_documents
+    from . import history
+
+    try:
+        reports = import_documents(root, staged, issue_id, section)
+    finally:
+        for path in staged:
+            shutil.rmtree(path.parent, ignore_errors=True)
+    items = []
+    for report in reports:
+        article = root / report.article
+        rel = relative(root, article)
+        text = article.read_text(encoding="utf-8")
+        history.record(root, rel, text.encode("utf-8"), who, _("imported from {name}").format(name=report.source.name))
+        lines = report.lines()
+        items.append({"path": rel, "title": report.title, "summary": lines[0],
+                      "notes": [{"text": line.strip(), "line": _line_for(text, line)} for line in lines[1:]]})
+    return {"articles": items}
+
+
+def _line_for(text: str, note: str) -> int | None:
+    """The article's line a report note is about: one that holds a name or a quoted text of the note."""
+    candidates = re.findall(r"([\w.-]+\.(?:jpe?g|png|gif|webp|csv))|“([^”]+)”|「([^」]+)」|'([^']+)'", note)
+    words = [w for group in candidates for w in group if len(w) > 1]
+    words += re.findall(r"[\u3400-\u9fff]{6,}", note.split(":", 1)[-1])[:2]
+    for number, line in enumerate(text.split("\n"), start=1):
+        if any(w in line for w in words):
+            return number
+    return None
