@@ -190,3 +190,22 @@ def test_two_builds_at_once_do_not_corrupt_output(mini):
         t.join()
     assert [r.code for r in results] == [0, 0]
     assert snapshot(mini / "output") == snapshot(built(mini))
+
+
+def test_pdf_of_an_issue_with_only_drafts_says_there_is_nothing_to_print(mini):
+    write(mini, "content/2024-08/issue.yaml", "标题: 2024年第3期\n期号: 3\n日期: 2024-08-31\n")
+    write(mini, "content/2024-08/01-next.md", "---\n标题: 下期文章\n栏目: 新闻政策\n草稿: 是\n---\n正文。\n")
+    write(mini, "content/2024-09/issue.yaml", "标题: 2024年第4期\n期号: 4\n日期: 2024-09-30\n草稿: 是\n")
+    write(mini, "content/2024-09/01-later.md", "---\n标题: 再下期\n栏目: 新闻政策\n---\n正文。\n")
+    for issue in ("2024-08", "2024-09"):
+        result = run_build(mini, "pdf", issue)
+        assert result.code == 1
+        assert f"issue {issue} has no published article yet (only drafts, or none), so it has no PDF" in result.stderr
+        assert f".venv/bin/python build.py pdf {issue} --proof" in result.stderr
+        assert not list(mini.glob(f"print/*{issue}*"))
+
+
+def test_pdf_of_an_unknown_issue_suggests_the_closest(mini):
+    result = run_build(mini, "pdf", "2024-7")
+    assert result.code == 1
+    assert "there is no issue '2024-7'" in result.stderr and "did you mean 2024-07?" in result.stderr

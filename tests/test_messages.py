@@ -35,6 +35,27 @@ def test_build_check_and_warnings_speak_chinese(mini):
     assert checked.code == 0 and "内容没有问题（" in checked.stderr
 
 
+def test_check_counts_warnings_and_notices_and_names_draft_problems_in_chinese(mini):
+    write(mini, "content/2024-07/05-a.md", "---\n标题: 一篇\n栏目: 新闻政策\n作着: 张三\n---\n正文。\n")
+    write(mini, "content/2024-07/unused.pdf", "%PDF-1.4\n")
+    checked = run_build(mini, "check")
+    assert checked.code == 0 and "内容没有问题（1 个警告，2 条提示）" in checked.stderr
+    draft = mini / "content/2024-07/03-draft.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("他山之石", "他山之实"), encoding="utf-8")
+    checked = run_build(mini, "check")
+    assert checked.code == 1
+    assert "错误（草稿）：" in checked.stderr and "03-draft.md:3: 栏目 '他山之实' 不是本站的栏目" in checked.stderr
+    assert "共发现 1 个问题，其中 1 个在草稿里" in checked.stderr
+
+
+def test_messages_say_生成_and_quote_commands_as_readme_does():
+    catalogue = (ROOT / "xiaokan/locale/zh_CN/LC_MESSAGES/xiaokan.po").read_text(encoding="utf-8")
+    translations = [line for line in catalogue.splitlines() if line.startswith("msgstr")]
+    assert not [line for line in translations if "构建" in line]   # programmers' word; editors read 生成
+    bare = [line for line in translations if "build.py " in line and ".venv/bin/python build.py " not in line]
+    assert not bare, bare   # Debian has no `python`: README writes .venv/bin/python build.py …
+
+
 def test_help_is_chinese(mini):
     result = run_build(mini, "--help")
     assert "生成网站和 PDF，网站写到 output/" in result.stderr
@@ -56,7 +77,7 @@ def test_the_preview_shows_its_error_overlay_in_chinese(mini):
         article = mini / "content/2024-07/01-first.md"
         article.write_text(article.read_text(encoding="utf-8").replace("栏目: 新闻政策", "栏目: 新闻证策"),
                            encoding="utf-8")
-        wait_for(lambda: "构建出错" in get(base + "/2024-07/")[1], 60)
+        wait_for(lambda: "生成出错" in get(base + "/2024-07/")[1], 60)
         page = get(base + "/2024-07/")[1]
         assert "栏目 &#x27;新闻证策&#x27; 不是本站的栏目" in page and "修改后保存即可自动恢复" in page
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import os
 import posixpath
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -38,10 +39,10 @@ from .publish.output import (
     write_print_copies,
     write_site,
 )
-from .source.content import LoadResult, load_site
-from .source.datablocks import BlockError
+from .source.content import LoadResult, read_site
+from .source.headings import title_headings
 from .source.images import copy_path, make_copy
-from .source.markup import Body, render_markdown
+from .source.markup import Body, BodyError, render_markdown
 from .source.model import Article, Site
 from .source.references import reference_problems
 from .source.svgsafe import clean_svg_copy
@@ -82,12 +83,25 @@ class BuildReport:
 
 
 def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, Body]:
-    """Article.url -> its body, rendered once (links from the site root, see urls.rebase)."""
+    """Article.url -> its body, rendered once (links from the site root, see urls.rebase). Raises
+    ContentErrors naming every table and chart that could not be made."""
+    bodies, problems = convert_bodies(site, cache)
+    if problems:
+        raise ContentErrors(problems)
+    return bodies
+
+
+def convert_bodies(site: Site, cache: BuildCache | None = None,
+                   articles: tuple[Article, ...] | None = None) -> tuple[dict[str, Body], list[ContentError]]:
+    """Article.url -> its body for the site's articles (or those given), and the problems of the tables
+    and charts that could not be made: their article's body leaves them out, so that its other problems
+    are still found, and is not kept in the cache."""
     by_source = {_normal(a.source): a for a in site.articles}
     trust = site.config.trust_html
     bodies: dict[str, Body] = {}
     missing: list[tuple[Article, str]] = []
-    for article in site.articles:
+    articles = site.articles if articles is None else articles
+    for article in articles:
         key = _body_key(trust, article.source.parent.name, article.body_md)
         body = cache.body(key, article_link_resolver(article, by_source), article.source.parent) if cache else None
         if body is None:
@@ -95,19 +109,22 @@ def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, B
         else:
             bodies[article.url] = body
 
-    def convert(i: int) -> Body:
+    def convert(i: int) -> tuple[Body, list[ContentError]]:
         article = missing[i][0]
         try:
             return render_markdown(article.body_md, trust, article_link_resolver(article, by_source),
-                                   article.source.parent)
-        except BlockError as e:
-            raise ContentError(article.source, article.body_line + e.index, e.message, e.hint) from None
+                                   article.source.parent), []
+        except BodyError as e:
+            return e.body, [ContentError(article.source, article.body_line + p.index, p.message, p.hint)
+                            for p in e.problems]
 
-    for (article, key), body in zip(missing, map_indices(convert, len(missing))):
+    problems: list[ContentError] = []
+    for (article, key), (body, found) in zip(missing, map_indices(convert, len(missing))):
         bodies[article.url] = body
-        if cache:
+        problems += found
+        if cache and not found:
             cache.store_body(key, body)
-    return {a.url: bodies[a.url] for a in site.articles}
+    return {a.url: bodies[a.url] for a in articles}, problems
 
 
 @lru_cache(maxsize=50_000)
@@ -149,12 +166,24 @@ def article_link_resolver(article: Article, by_source: dict[str, Article]):
     return resolve
 
 
-def content_problems(site: Site, bodies: dict[str, Body]) -> list[ContentError]:
-    """What would break a page or the print edition: the same verdict for check, build and serve."""
+def content_problems(site: Site, bodies: dict[str, Body], unreadable: frozenset[Path] = frozenset(),
+                     articles: tuple[Article, ...] | None = None) -> list[ContentError]:
+    """What would break a page or the print edition: the same verdict for check, build and serve.
+    unreadable: files whose own problem is reported already (a link to one is not a second problem)."""
     problems = []
-    for article in site.articles:
-        problems += reference_problems(article, bodies[article.url], site.root)
+    for article in site.articles if articles is None else articles:
+        problems += reference_problems(article, bodies[article.url], site.root, unreadable)
     return problems
+
+
+def body_warnings(articles, bodies: dict[str, Body]) -> list[ContentWarning]:
+    """What an article body holds that its page should not: a heading of the title's level."""
+    return [warning for article in articles for warning in title_headings(article, bodies[article.url])]
+
+
+def in_file_order(problems: list[ContentError]) -> list[ContentError]:
+    """Problems listed file by file, line by line, as an editor goes through them."""
+    return sorted(problems, key=lambda p: (str(p.path or ""), p.line or 0))
 
 
 def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dict[str, Path]:
@@ -263,7 +292,7 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     """load -> convert -> check -> plan -> render -> print -> index, writing nothing outside .cache/
     but, given a staging folder, the rendered pages of a large change into it (see output.Staging).
     Raises ContentErrors with every problem that would break a page or the print edition."""
-    loaded = load_site(root, memo, drafts=options.drafts)
+    loaded = read_site(root, memo, drafts=options.drafts)
     site = loaded.site
     # The social cards need only the titles: they are drawn meanwhile, by a process of their own.
     cards = make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
@@ -283,10 +312,10 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
     fingerprints = Fingerprints(root)
     salt = hashlib.sha256(engine_digest().encode() + fingerprints.of(site.config)).hexdigest()
     cache = BuildCache(root, out_dir, salt)
-    bodies = convert_articles(site, cache)
-    problems = content_problems(site, bodies)
-    if problems:
-        raise ContentErrors(problems)
+    bodies, problems = convert_bodies(site, cache)
+    problems += content_problems(site, bodies, frozenset(Path(p.path) for p in loaded.problems if p.path))
+    if loaded.problems or problems:   # every problem of every file, found in one pass
+        raise ContentErrors(in_file_order(loaded.problems + problems))
     copies = published_files(site, bodies, root / ".cache")
     content = frozenset(copies)   # (taken by editors' files: nothing the build makes may replace one)
     copies.update(resized_images(site, bodies, root / ".cache" / "images"))
@@ -295,7 +324,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
 
     pdfs: dict[str, Path] = {}
     pdf_status: dict[str, str] = {}
-    warnings = list(loaded.warnings) + (site_findings(site) if site.issues else [])
+    warnings = list(loaded.warnings) + body_warnings(site.articles, bodies) + (site_findings(site) if site.issues else [])
     for issue in site.issues:
         warnings += content_findings(site, issue, bodies)
     prints: dict[str, IssuePrint] = {}
@@ -387,8 +416,9 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     with build_lock(root):
         check_output_dir(root, out_dir, explicit=options.out_dir is not None)
         recover_interrupted(out_dir)
+        # (today: an article dated in the future is a warning until its day comes)
         stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.cards, options.strict,
-                                        options.drafts)))
+                                        options.drafts, date.today())))
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],

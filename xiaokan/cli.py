@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import ContentError, ContentErrors, DeployError, display_path, environment_error
+from .errors import ContentError, ContentErrors, DeployError, did_you_mean, display_path, environment_error
 from .i18n import N_, _
 from .publish.output import PRINT_DIR
 
@@ -246,23 +246,49 @@ def _wechat(root: Path):
 
 
 def _known_issues(root: Path, wanted: list[str]) -> None:
+    """Every issue named for `pdf` exists and has an article to print (a PDF never holds drafts)."""
+    if not wanted:
+        return
+    from .source.content import read_site
+
+    existing = sorted(p.parent.name for p in (root / "content").glob("*/issue.yaml"))
     for issue_id in wanted:
-        if not (root / "content" / issue_id / "issue.yaml").is_file():
+        if issue_id not in existing:
+            guess = did_you_mean(issue_id, existing)
             raise ContentError(root / "content" / issue_id, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
+                               _('did you mean {guess}?').format(guess=guess) if guess else
                                _('name a folder of content/ that has an issue.yaml, e.g. 2024-06'))
+    published = {issue.id for issue in read_site(root).site.issues}
+    for issue_id in wanted:
+        if issue_id not in published:
+            raise ContentError(root / "content" / issue_id / "issue.yaml", None,
+                               _('issue {issue_id} has no published article yet (only drafts, or none), so it has no PDF').format(issue_id=issue_id),
+                               _('for a proof with its drafts: .venv/bin/python build.py pdf {issue_id} --proof; to publish an article, '
+                                 'write 草稿: 否 in it').format(issue_id=issue_id))
 
 
 def _check(root: Path, log) -> int:
     from .desk.check import check_site
 
-    problems, warnings = check_site(root, log)
-    for warning in warnings:
+    result = check_site(root, log)
+    for warning in result.warnings:
         print(_color("33", warning.render()), file=sys.stderr)
-    for problem in problems:
+    for problem in result.errors:
         print(_color("31", _("error: ")) + problem.render(), file=sys.stderr)
-    if problems:
-        print(_('{count} problem(s) found.').format(count=len(problems)), file=sys.stderr)
+    for problem in result.draft_errors:
+        print(_color("31", _("error (draft): ")) + problem.render(), file=sys.stderr)
+    count = len(result.errors) + len(result.draft_errors)
+    if result.draft_errors:
+        print(_('{count} problem(s) found, {drafts} of them in drafts (they do not stop `build`, but fix them before '
+                'the drafts are published).').format(count=count, drafts=len(result.draft_errors)), file=sys.stderr)
+    elif count:
+        print(_('{count} problem(s) found.').format(count=count), file=sys.stderr)
+    if count:
         return EXIT_CONTENT_ERROR
-    log(_color("32", _("content is fine ({count} warning(s))").format(count=len(warnings)) if warnings
+    warnings = sum(1 for w in result.warnings if w.kind == "warning")
+    notices = len(result.warnings) - warnings
+    counted = [_("{count} warning(s)").format(count=warnings)] * bool(warnings) + \
+        [_("{count} notice(s)").format(count=notices)] * bool(notices)
+    log(_color("32", _("content is fine ({counts})").format(counts=_(", ").join(counted)) if counted
                else _("content is fine")))
     return EXIT_OK

@@ -13,7 +13,7 @@ BROKEN_ARTICLES = {
     "missing title": ("---\n栏目: 新闻政策\n---\n正文\n", 1, ["`title` is missing", "标题:"]),
     "unclosed front matter": ("---\n标题: 坏\n栏目: 新闻政策\n正文\n", 1, ["never closed", "---"]),
     "no front matter": ("标题: 没有分隔线\n\n正文\n", 1, ["does not start with front matter"]),
-    "unbalanced quote": ("---\n标题: \"坏\n栏目: 新闻政策\n---\n正文\n", 3, ["YAML syntax error"]),
+    "unbalanced quote": ("---\n标题: \"坏\n栏目: 新闻政策\n---\n正文\n", 2, ["the quote mark \" that opens the value on this line is never closed"]),
     "impossible date": ("---\n标题: 坏\n栏目: 新闻政策\n日期: 2024-02-30\n---\n正文\n", 4, ["2024-02-30", "does not exist"]),
     "not a date": ("---\n标题: 坏\n栏目: 新闻政策\n日期: 下周一\n---\n正文\n", 4, ["下周一", "2024-06-16"]),
     "list as title": ("---\n标题: [甲, 乙]\n栏目: 新闻政策\n---\n正文\n", 2, ["`title` must be a single line"]),
@@ -23,6 +23,17 @@ BROKEN_ARTICLES = {
     "image outside the project": ("---\n标题: 坏\n栏目: 新闻政策\n---\n正文\n\n![图](../../../../etc/passwd)\n", 7,
                                   ["points outside the project"]),
     "absolute image path": ("---\n标题: 坏\n栏目: 新闻政策\n---\n![图](/etc/hosts)\n", 5, ["absolute path"]),
+    "title as a group": ("---\n标题:\n  主标题: 坏\n栏目: 新闻政策\n---\n正文\n", 2, ["`title` must be a single line of text, not a group"]),
+    "section as a list": ("---\n标题: 坏\n栏目: [新闻政策]\n---\n正文\n", 3, ["`section` must be a single line of text, not a list"]),
+    "a number as section": ("---\n标题: 坏\n栏目: 2024\n---\n正文\n", 3, ["栏目 '2024' is not a section"]),
+    "author as a group": ("---\n标题: 坏\n栏目: 新闻政策\n作者:\n  姓名: 张三\n---\n正文\n", 4,
+                          ["`author` must be names separated by 、 or a list such as [甲, 乙], not a group"]),
+    "source as a group": ("---\n标题: 坏\n栏目: 新闻政策\n来源: {网站: 教育部}\n---\n正文\n", 4,
+                          ["`source` must be a single line of text, not a group"]),
+    "date as a list": ("---\n标题: 坏\n栏目: 新闻政策\n日期: [2024-07-01]\n---\n正文\n", 4, ["'[2024-07-01]' is not a date"]),
+    "order as a list": ("---\n标题: 坏\n栏目: 新闻政策\n排序: [1]\n---\n正文\n", 4, ["`order` must be a whole number, not '[1]'"]),
+    "slug as a list": ("---\n标题: 坏\n栏目: 新闻政策\n地址: [bad]\n---\n正文\n", 4, ["`slug` must be a single line of text, not a list"]),
+    "tags as a group": ("---\n标题: 坏\n栏目: 新闻政策\n标签:\n  甲: 乙\n---\n正文\n", 4, ["`tags` must be names separated by"]),
 }
 
 
@@ -163,3 +174,59 @@ def test_files_that_are_not_articles_at_all(mini, name, data, words):
     assert result.code == 1 and BAD in result.stderr
     for word in words:
         assert word in result.stderr
+
+
+@pytest.mark.parametrize("old,new,line,message", [
+    ("标题: 2024年第2期", "标题: [2024年, 第2期]", 1, "`title` must be a single line of text, not a list"),
+    ("期号: 2", "期号: [2]", 2, "`number` must be a whole number, not '[2]'"),
+    ("日期: 2024-07-31", "日期: [2024-07-31]", 4, "date '[2024-07-31]' is not a date"),
+    ("编辑: [张三]", "编辑: {主编: 张三}", 5, "`editors` must be names separated by"),
+    ("摘要: 测试用的一期。", "摘要:\n  - 测试用的一期。", 6, "`summary` must be a single line of text, not a list"),
+    ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n主编:\n  姓名: 王五", 7, "`chief_editor` must be a single line of text, not a group"),
+])
+def test_issue_yaml_values_of_the_wrong_kind_are_errors_at_their_line(mini, old, new, line, message):
+    issue = mini / "content/2024-07/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1
+    assert f"content/2024-07/issue.yaml:{line}: {message}" in result.stderr, result.stderr
+    assert "['" not in result.stderr
+
+
+def test_an_article_or_issue_dated_after_today_is_published_with_a_warning(mini):
+    write(mini, BAD, "---\n标题: 未来\n栏目: 新闻政策\n日期: 2099-06-07\n---\n正文\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    assert f"{BAD}:4: warning: the date 2099-06-07 is later than today" in result.stderr
+    issue = mini / "content/2024-07/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("日期: 2024-07-31", "日期: 2099-07-31"), encoding="utf-8")
+    result = run_build(mini, "check")
+    assert "content/2024-07/issue.yaml:4: warning: the date 2099-07-31 is later than today" in result.stderr
+    assert "01-first.md" not in result.stderr   # (an article with its own, past date is not concerned)
+
+
+def test_a_drafts_address_follows_its_title_and_a_published_address_never_changes(mini):
+    from xiaokan.source.content import load_site
+
+    def address(name: str) -> str:
+        articles = load_site(mini, drafts=True).site.articles
+        return next(a.url for a in articles if a.source.name == name)
+
+    imported = write(mini, "content/2024-07/05-3-ping-jian-ren-wu-bao-gao.md",
+                     "---\n标题: 3-评建任务报告\n栏目: 评建动态\n草稿: true\n---\n正文\n")
+    assert address(imported.name) == "2024-07/3-ping-jian-ren-wu-bao-gao/"
+    imported.write_text(imported.read_text(encoding="utf-8").replace("3-评建任务报告", "评建任务报告"), encoding="utf-8")
+    assert address(imported.name) == "2024-07/ping-jian-ren-wu-bao-gao/"   # the draft follows its corrected title
+    checked = run_build(mini, "check")
+    assert "05-3-ping-jian-ren-wu-bao-gao.md: notice: while a draft, the address follows the title" in checked.stderr
+    assert "write 地址: ping-jian-ren-wu-bao-gao" in checked.stderr
+    imported.write_text(imported.read_text(encoding="utf-8").replace("草稿: true", "地址: ping-jian-ren-wu-bao-gao"),
+                        encoding="utf-8")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert (mini / "output/2024-07/ping-jian-ren-wu-bao-gao/index.html").is_file()
+    # A published article's title is corrected: its address (and a printed QR code) stays.
+    first = mini / "content/2024-07/01-first.md"
+    first.write_text(first.read_text(encoding="utf-8").replace("第一篇新闻", "第一篇新闻（更正）"), encoding="utf-8")
+    assert address("01-first.md") == "2024-07/first/"
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    assert "第一篇新闻（更正）" in (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")

@@ -48,3 +48,20 @@ def test_link_to_another_article_file_goes_to_its_page():
 
 def test_ordered_list_keeps_its_start_number():
     assert '<ol start="3">' in render_markdown("3. 第三条\n4. 第四条\n").html
+
+
+def test_a_topic_tag_opening_a_paragraph_is_not_a_heading_but_a_spaced_hash_is():
+    for text in ("#评建进行时# 学校召开推进会。", "#话题#", "#1号教学楼 启用", "#评建进行时#\n学校召开推进会。"):
+        html = render_markdown(text).html
+        assert "<h" not in html and html.startswith("<p>#"), (text, html)
+    assert render_markdown("# 标题").html == "<h1>标题</h1>"
+    assert render_markdown("## 小标题 ##").html == "<h2>小标题</h2>"
+    assert render_markdown("第一段\n### 一、工作目标").html.endswith("<h3>一、工作目标</h3>")
+
+
+def test_a_year_opening_a_paragraph_is_not_a_list_but_item_numbers_are():
+    for year in ("2024. 年度总结", "1949. 新中国成立", "12345. 编号"):
+        html = render_markdown(year).html
+        assert html == f"<p>{year}</p>", html
+    assert '<ol start="12">' in render_markdown("12. 第十二条\n13. 第十三条").html
+    assert "<li>一\n2024. 年度</li>" in render_markdown("1. 一\n2024. 年度\n2. 二").html   # (a line of item 1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ContentError, did_you_mean
+from ..errors import ContentError, ContentErrors, did_you_mean
 from ..i18n import _
 from .model import VARIANTS, DeployOptions, Footer, PrintOptions, Section, SiteConfig
-from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
+from .yamlerrors import not_settings
+from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, shown, text_problem, tidy_yaml, value_lines
 
 TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", "sections",
                       "per_page", "feed_size", "trust_html", "print", "logo", "favicon", "footer",
@@ -23,52 +24,105 @@ PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
 
 def load_config(path: Path) -> SiteConfig:
-    """Read site.yaml; every unknown or invalid setting is an error naming its line."""
+    """Read site.yaml; every unknown setting, and every value of the wrong kind (a list where a text
+    belongs, a group where a number does), is an error naming its line: all of them at once."""
     if not path.is_file():
         raise ContentError(path, None, _('site.yaml is missing'), _("create it; see README.md, section 'site.yaml'"))
     text = tidy_yaml(read_text(path), TOP_KEYS | SECTION_KEYS | PRINT_KEYS | FOOTER_KEYS | DEPLOY_KEYS)
     raw = parse_yaml(text, path)
-    lines = key_lines(text)
+    if isinstance(raw, str):
+        problem = not_settings(text)
+        raise ContentError(path, 1 + problem.index, problem.message, problem.hint)
     if not isinstance(raw, dict):
         raise ContentError(path, 1, _('site.yaml must be a list of `key: value` settings'))
-
-    def fail(key: str, message: str, hint: str | None = None) -> ContentError:
-        return ContentError(path, lines.get(key), message, hint)
-
-    def flag(group: dict, key: str, default: bool) -> bool:
-        return parse_flag(group.get(key), key, path, lines.get(key), default)
-
-    _reject_unknown(raw, TOP_KEYS, fail, "site.yaml")
-    for key in ("title", "base_url", "sections"):
-        if not raw.get(key):
-            raise fail(key, _('`{key}` is required in site.yaml').format(key=key))
-    base_url = str(raw["base_url"]).strip()
-    if not re.match(r"^https?://", base_url):
-        raise fail("base_url", _('base_url {base_url!r} must start with http:// or https://').format(base_url=base_url),
-                   _('e.g. base_url: https://www.example.edu.cn/xiaokan/'))
-    return SiteConfig(
-        title=str(raw["title"]),
-        school=str(raw.get("school") or ""),
-        base_url=base_url.rstrip("/") + "/",
-        language=str(raw.get("language") or "zh-CN"),
-        description=str(raw.get("description") or ""),
-        sections=_sections(raw["sections"], fail),
-        per_page=_positive_int(raw.get("per_page") or 20, "per_page", fail),
-        feed_size=_positive_int(raw.get("feed_size") or 20, "feed_size", fail),
-        trust_html=flag(raw, "trust_html", False),
-        print=_print_options(raw.get("print") or {}, fail, flag),
-        logo=_asset(path.parent, raw.get("logo"), "logo", fail),
-        favicon=_asset(path.parent, raw.get("favicon"), "favicon", fail),
-        footer=_footer(raw.get("footer") or {}, fail),
-        deploy=_deploy(raw.get("deploy") or {}, fail),
+    read = _Reader(path, key_lines(text), value_lines(text))
+    config = SiteConfig(
+        title=read.required(lambda: read.text(raw, "title"), "title"),
+        school=read.checked(lambda: read.text(raw, "school"), ""),
+        base_url=read.required(lambda: _base_url(read, raw), "base_url"),
+        language=read.checked(lambda: read.text(raw, "language"), "") or "zh-CN",
+        description=read.checked(lambda: read.text(raw, "description"), ""),
+        sections=read.checked(lambda: _sections(read, raw), ()),
+        per_page=read.checked(lambda: _positive_int(raw.get("per_page") or 20, "per_page", read.fail), 20),
+        feed_size=read.checked(lambda: _positive_int(raw.get("feed_size") or 20, "feed_size", read.fail), 20),
+        trust_html=read.checked(lambda: read.flag(raw, "trust_html", False), False),
+        print=read.checked(lambda: _print_options(read, raw.get("print") or {}), None),
+        logo=read.checked(lambda: _asset(path.parent, read.text(raw, "logo"), "logo", read.fail), ""),
+        favicon=read.checked(lambda: _asset(path.parent, read.text(raw, "favicon"), "favicon", read.fail), ""),
+        footer=read.checked(lambda: _footer(read, raw.get("footer") or {}), None),
+        deploy=read.checked(lambda: _deploy(raw.get("deploy") or {}, read.fail), None),
     )
+    read.checked(lambda: _reject_unknown(raw, TOP_KEYS, read.fail, "site.yaml"), None)
+    if len(read.errors) == 1:
+        raise read.errors[0]
+    if read.errors:
+        raise ContentErrors(sorted(read.errors, key=lambda e: e.line or 0))
+    return config
 
 
-def _asset(root: Path, value, key: str, fail) -> str:
+class _Reader:
+    """Reads the values of site.yaml, each checked at its own line; the problems are collected so that
+    site.yaml's mistakes are listed together."""
+
+    def __init__(self, path: Path, lines: dict[str, int], located: dict[tuple, int]):
+        self.path, self.lines, self.located = path, lines, located
+        self.errors: list[ContentError] = []
+
+    def fail(self, key: str | tuple, message: str, hint: str | None = None) -> ContentError:
+        """An error at the line of key: a top-level name, or a path such as ("print", "bleed")."""
+        line = self.located.get(key) if isinstance(key, tuple) else self.lines.get(key)
+        return ContentError(self.path, line, message, hint)
+
+    def checked(self, make, default):
+        try:
+            return make()
+        except ContentErrors as exc:
+            self.errors += exc.errors
+        except ContentError as exc:
+            self.errors.append(exc)
+        return default
+
+    def required(self, make, key: str):
+        value = self.checked(make, None)
+        if value == "":
+            self.errors.append(self.fail(key, _('`{key}` is required in site.yaml').format(key=key)))
+        return value
+
+    def text(self, group: dict, key: str, where: tuple = ()) -> str:
+        value = group.get(key)
+        problem = text_problem(key, value)
+        if problem:
+            raise self.fail((*where, key), *problem)
+        return "" if value is None else str(value).strip()
+
+    def flag(self, group: dict, key: str, default: bool | None, where: tuple = ()) -> bool | None:
+        return parse_flag(group.get(key), key, self.path, self.located.get((*where, key)), default)
+
+    def group(self, value, key: str, names: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(key, _('`{key}` must be a group of settings ({names}), not {value!r}').format(
+                key=key, names=names, value=shown(value)),
+                _('write each setting on its own line under `{key}:`, indented by two spaces').format(key=key))
+        return value
+
+    def in_group(self, group: str):
+        """fail() for the keys of a group: the error points at the key's own line."""
+        return lambda key, message, hint=None: self.fail((group, key), message, hint)
+
+
+def _base_url(read: _Reader, raw: dict) -> str:
+    base_url = read.text(raw, "base_url")
+    if base_url and not re.match(r"^https?://", base_url):
+        raise read.fail("base_url", _('base_url {base_url!r} must start with http:// or https://').format(base_url=base_url),
+                        _('e.g. base_url: https://www.example.edu.cn/xiaokan/'))
+    return base_url.rstrip("/") + "/" if base_url else ""
+
+
+def _asset(root: Path, value: str, key: str, fail) -> str:
     """A picture of assets/ named in site.yaml (logo, favicon): its path inside assets/."""
-    if value in (None, ""):
+    if not value:
         return ""
-    name = str(value).strip().removeprefix("assets/")
+    name = value.removeprefix("assets/")
     if not name.lower().endswith(ICON_TYPES) or ".." in Path(name).parts or Path(name).is_absolute():
         raise fail(key, _('`{key}` must be a picture in assets/ (.svg, .png, .ico, .jpg, .webp), not {value!r}').format(key=key, value=value))
     if not (root / "assets" / name).is_file():
@@ -90,11 +144,10 @@ def _deploy(raw, fail) -> DeployOptions:
                          ssh=str(raw.get("ssh") or "ssh").strip(), bandwidth=int(bandwidth))
 
 
-def _footer(raw, fail) -> Footer:
-    if not isinstance(raw, dict):
-        raise fail("footer", _('`footer` must be a group of settings (copyright, contact, icp, police)'))
-    _reject_unknown(raw, FOOTER_KEYS, lambda k, m, h=None: fail("footer", m, h), "footer")
-    return Footer(**{key: str(raw.get(key) or "").strip() for key in FOOTER_KEYS})
+def _footer(read: _Reader, raw) -> Footer:
+    raw = read.group(raw, "footer", "copyright, contact, icp, police")
+    _reject_unknown(raw, FOOTER_KEYS, read.in_group("footer"), "footer")
+    return Footer(**{key: read.text(raw, key, ("footer",)) for key in FOOTER_KEYS})
 
 
 def _reject_unknown(raw: dict, known: frozenset[str], fail, where: str) -> None:
@@ -106,68 +159,80 @@ def _reject_unknown(raw: dict, known: frozenset[str], fail, where: str) -> None:
 
 
 def _positive_int(value, key: str, fail) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or int(text) < 1:
-        raise fail(key, _('`{key}` must be a whole number above 0, not {value!r}').format(key=key, value=value))
+    text = shown(value).strip()
+    if isinstance(value, (list, dict)) or not text.isdigit() or int(text) < 1:
+        raise fail(key, _('`{key}` must be a whole number above 0, not {value!r}').format(key=key, value=text))
     return int(text)
 
 
-def _sections(raw, fail) -> tuple[Section, ...]:
-    if not isinstance(raw, list):
-        raise fail("sections", _('`sections` must be a list, one `- name: …` entry per 栏目'))
+def _sections(read: _Reader, raw: dict) -> tuple[Section, ...]:
+    entries = raw.get("sections")
+    if not isinstance(entries, list):
+        raise read.fail("sections", _('`sections` must be a list, one `- name: …` entry per 栏目'))
     sections = []
-    for i, entry in enumerate(raw):
+    for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("name"):
-            raise fail("sections", _('section {value} needs a `name`').format(value=i + 1), _('e.g. - name: 新闻政策\n      slug: news'))
-        _reject_unknown(entry, SECTION_KEYS, lambda k, m, h=None: fail("sections", m, h), "a section")
-        slug = str(entry.get("slug") or "")
+            raise read.fail(("sections", i), _('section {value} needs a `name`').format(value=i + 1), _('e.g. - name: 新闻政策\n      slug: news'))
+        where = ("sections", i)
+        _reject_unknown(entry, SECTION_KEYS, lambda k, m, h=None, where=where: read.fail((*where, k), m, h), "a section")
+        name = read.text(entry, "name", where)
+        slug = read.text(entry, "slug", where)
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-            raise fail("sections", _('section {value} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}').format(value=entry['name'], slug=slug),
-                       _('e.g. slug: news'))
-        order = str(entry.get("order", i)).strip()
-        if not order.lstrip("-").isdigit():
-            raise fail("sections", _('section {value}: `order` must be a whole number, not {order!r}').format(value=entry['name'], order=order))
-        sections.append((int(order), i, Section(str(entry["name"]), slug, str(entry.get("description") or ""))))
+            raise read.fail((*where, "slug") if "slug" in entry else where,
+                            _('section {value} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}').format(value=name, slug=slug),
+                            _('e.g. slug: news'))
+        order = shown(entry.get("order", i)).strip()
+        if isinstance(entry.get("order"), (list, dict)) or not order.lstrip("-").isdigit():
+            raise read.fail((*where, "order"), _('section {value}: `order` must be a whole number, not {order!r}').format(value=name, order=order))
+        sections.append((int(order), i, Section(name, slug, read.text(entry, "description", where))))
     ordered = tuple(s for _order, _index, s in sorted(sections, key=lambda t: (t[0], t[1])))
     names = [s.name for s in ordered]
     slugs = [s.slug for s in ordered]
     for values, what in ((names, "name"), (slugs, "slug")):
         dup = next((v for v in values if values.count(v) > 1), None)
         if dup:
-            raise fail("sections", _('two sections have the same {what} {dup!r}').format(what=what, dup=dup))
+            raise read.fail("sections", _('two sections have the same {what} {dup!r}').format(what=what, dup=dup))
+    if not ordered:
+        raise read.fail("sections", _('`{key}` is required in site.yaml').format(key="sections"))
     return ordered
 
 
-def _print_options(raw, fail, flag) -> PrintOptions:
-    if not isinstance(raw, dict):
-        raise fail("print", _('`print` must be a group of settings (page_size, bleed, crop_marks, pdfa, …)'))
-    _reject_unknown(raw, PRINT_KEYS, lambda k, m, h=None: fail("print", m, h), "print")
-    size = str(raw.get("page_size", "A4"))
+def _print_options(read: _Reader, raw) -> PrintOptions:
+    raw = read.group(raw, "print", "page_size, bleed, crop_marks, pdf_variant, …")
+    fail = read.in_group("print")
+    _reject_unknown(raw, PRINT_KEYS, fail, "print")
+
+    def text(key: str) -> str:
+        return read.text(raw, key, ("print",))
+
+    def flag(key: str, default: bool | None) -> bool | None:
+        return read.flag(raw, key, default, ("print",))
+
+    size = text("page_size") or "A4"
     if size not in PAGE_SIZES:
         guess = did_you_mean(size, sorted(PAGE_SIZES))
-        raise fail("print", _('unknown page_size {size!r}').format(size=size), _('did you mean {guess}?').format(guess=guess) if guess else _('one of {value}').format(value=', '.join(sorted(PAGE_SIZES))))
-    bleed = raw.get("bleed", 0)
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", str(bleed))
+        raise fail("page_size", _('unknown page_size {size!r}').format(size=size), _('did you mean {guess}?').format(guess=guess) if guess else _('one of {value}').format(value=', '.join(sorted(PAGE_SIZES))))
+    bleed = text("bleed") or "0"
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", bleed)
     if not m:
-        raise fail("print", _('bleed must be a length in millimetres such as 3mm, not {bleed!r}').format(bleed=bleed))
-    notice = str(raw.get("internal_notice") or "").strip() or None
+        raise fail("bleed", _('bleed must be a length in millimetres such as 3mm, not {bleed!r}').format(bleed=bleed))
+    notice = text("internal_notice") or None
     # `pdfa: true` (the older switch) is the archival variant; pdf_variant names any variant.
-    variant = str(raw.get("pdf_variant") or ("pdf/a-3b" if flag(raw, "pdfa", False) else "none")).strip().lower()
+    variant = (text("pdf_variant") or ("pdf/a-3b" if flag("pdfa", False) else "none")).lower()
     if variant not in VARIANTS:
         guess = did_you_mean(variant, list(VARIANTS))
-        raise fail("print", _('unknown pdf_variant {variant!r}').format(variant=variant), _('did you mean {guess}?').format(guess=guess) if guess else _('one of {value}').format(value=', '.join(VARIANTS)))
+        raise fail("pdf_variant", _('unknown pdf_variant {variant!r}').format(variant=variant), _('did you mean {guess}?').format(guess=guess) if guess else _('one of {value}').format(value=', '.join(VARIANTS)))
     return PrintOptions(
         page_size=size,
         bleed_mm=float(m.group(1)),
-        crop_marks=flag(raw, "crop_marks", False),
+        crop_marks=flag("crop_marks", False),
         pdf_variant=variant,
-        article_starts_new_page=flag(raw, "article_starts_new_page", False),
-        pages_multiple_of=_positive_int(raw.get("pages_multiple_of", 4), "pages_multiple_of",
-                                        lambda k, msg, h=None: fail("print", msg, h)),
+        article_starts_new_page=flag("article_starts_new_page", False),
+        pages_multiple_of=_positive_int(raw.get("pages_multiple_of", 4), "pages_multiple_of", fail),
         internal_notice=notice,
-        qr_codes=flag(raw, "qr_codes", None),
+        qr_codes=flag("qr_codes", None),
         # An issue marked 内部资料 is for distribution inside the school: not on the public site unless asked.
-        publish_on_site=flag(raw, "publish_on_site", notice is None),
+        publish_on_site=flag("publish_on_site", notice is None),
         # The page images show what the article pages publish anyway: on even when the PDF file is not.
-        digital_edition=flag(raw, "digital_edition", True),
+        digital_edition=flag("digital_edition", True),
     )

@@ -11,8 +11,9 @@ from ..i18n import _
 from ..urls import RESERVED_NAMES
 from .config import load_config
 from .model import Article, Imprint, Issue, Site, SiteConfig
-from .slugs import is_valid_slug, slug_from_filename, slugify
-from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, tidy_yaml
+from .slugs import is_valid_slug, slug_from_filename, slugify, title_slug
+from .yamlerrors import not_settings
+from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, shown, text_problem, tidy_yaml
 
 # Front matter keys: every key may be written in English or in Chinese.
 ARTICLE_KEYS = {
@@ -27,7 +28,7 @@ ARTICLE_KEYS = {
     "tags": "tags", "标签": "tags",
     "draft": "draft", "草稿": "draft",
     "headline": "headline", "头条": "headline",
-    "slug": "slug",
+    "slug": "slug", "地址": "slug",
 }
 ISSUE_KEYS = {
     "title": "title", "标题": "title",
@@ -83,12 +84,23 @@ def article_files(folder: Path, errors: list) -> list[Path]:
 class LoadResult:
     site: Site
     warnings: list[ContentWarning] = field(default_factory=list)
+    problems: list[ContentError] = field(default_factory=list)   # files left out of site (read_site)
 
 
 def load_site(root: Path, memo: dict | None = None, drafts: bool = False) -> LoadResult:
     """site.yaml + content/ -> Site. Raises ContentErrors listing every problem found.
     memo (kept by the build cache) holds articles read before, reused while their file is unchanged.
     With drafts (the preview, proofs), draft articles and issues are read too, marked as drafts."""
+    loaded = read_site(root, memo, drafts)
+    if loaded.problems:
+        raise ContentErrors(loaded.problems)
+    return loaded
+
+
+def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today: date | None = None) -> LoadResult:
+    """As load_site, but an article or issue that cannot be read is left out of the site and its
+    problem returned in LoadResult.problems, so that the build can go on to find the problems of every
+    other article in the same pass. (site.yaml itself and a missing content/ still raise.)"""
     config = load_config(root / "site.yaml")
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -99,7 +111,7 @@ def load_site(root: Path, memo: dict | None = None, drafts: bool = False) -> Loa
     issues = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         try:
-            issue = load_issue(folder, config, warnings, errors, {} if memo is None else memo, drafts)
+            issue = load_issue(folder, config, warnings, errors, {} if memo is None else memo, drafts, today)
         except ContentError as exc:
             errors.append(exc)
             continue
@@ -112,14 +124,12 @@ def load_site(root: Path, memo: dict | None = None, drafts: bool = False) -> Loa
         errors.append(ContentError(stray, None, _('articles must sit inside an issue folder'),
                                    _("move it to content/<issue-id>/, next to that issue's issue.yaml")))
     errors += _duplicate_numbers(issues)
-    if errors:
-        raise ContentErrors(errors)
     issues.sort(key=lambda i: (i.date, i.id), reverse=True)
-    return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings)
+    return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings, errors)
 
 
 def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, memo: dict,
-               drafts: bool = False) -> Issue | None:
+               drafts: bool = False, today: date | None = None) -> Issue | None:
     meta_path = folder / "issue.yaml"
     articles_paths = article_files(folder, errors)
     if not meta_path.is_file():
@@ -135,6 +145,9 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     text = tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS))
     raw = parse_yaml(text, meta_path)
     lines = key_lines(text)
+    if isinstance(raw, str):
+        problem = not_settings(text)
+        raise ContentError(meta_path, 1 + problem.index, problem.message, problem.hint)
     if not isinstance(raw, dict):
         raise ContentError(meta_path, 1, _('issue.yaml must be a list of `key: value` settings'))
     meta = _map_keys(raw, ISSUE_KEYS, meta_path, lines, warnings)
@@ -148,6 +161,9 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         return None   # an issue in preparation: not on the public site, not 最新一期
     number = _whole_number(meta["number"], "number", meta_path, at("number"))
     issue_date = parse_date(meta["date"], meta_path, at("date"))
+    today = today or date.today()
+    if issue_date > today:
+        warnings.append(ContentWarning(meta_path, at("date"), _future_date(issue_date)))
     total = meta.get("total_number")
     cover = _text(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None
     if cover is not None:
@@ -159,14 +175,14 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     sections = tuple(s.name for s in config.sections)
     for path in articles_paths:
         stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns, issue_date, sections, drafts)
+        stamp = (stat.st_size, stat.st_mtime_ns, issue_date, sections, drafts, today)
         known = memo.get(str(path))
         if known is not None and known[0] == stamp:
             article, article_warnings = known[1], known[2]
         else:
             article_warnings = []
             try:
-                article = load_article(path, folder.name, issue_date, config, article_warnings, drafts)
+                article = load_article(path, folder.name, issue_date, config, article_warnings, drafts, today)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -226,14 +242,17 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 
 
 def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig, warnings: list,
-                 drafts: bool = False) -> Article | None:
+                 drafts: bool = False, today: date | None = None) -> Article | None:
     """One Markdown file -> Article; a draft is None unless drafts are asked for. Without a date it
-    takes the issue's date."""
+    takes the issue's date; a date after today is a warning (a slip of the year, or news not yet happened)."""
     front, body, body_line = split_front_matter(read_text(path), path)
     front = tidy_yaml(front, frozenset(ARTICLE_KEYS))
     raw = parse_yaml(front, path, first_line=2)
     if raw is None:
         raw = {}
+    if isinstance(raw, str):
+        problem = not_settings(front)
+        raise ContentError(path, 2 + problem.index, problem.message, problem.hint)
     if not isinstance(raw, dict):
         raise ContentError(path, 2, _('front matter must be `key: value` lines'),
                            _('e.g. 标题: 我校召开……  (a space after the colon)'))
@@ -254,26 +273,21 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         guess = did_you_mean(section, names)
         raise ContentError(path, at("section"), _('栏目 {section!r} is not a section of this site').format(section=section),
                            _('did you mean {guess}?').format(guess=guess) if guess else _('use one of: {value}').format(value='、'.join(names)))
-    slug = meta.get("slug")
-    if slug is not None:
-        slug = str(slug)
-        if not is_valid_slug(slug):
-            raise ContentError(path, at("slug"), _('slug {slug!r} must be ASCII: a-z, 0-9 and -').format(slug=slug),
-                               _('e.g. slug: {value}').format(value=slugify(slug) or 'my-article'))
-    else:
-        slug = slug_from_filename(path.stem)
-        if not slug:
-            raise ContentError(path, None, _('cannot make a URL from this file name'), _('add a line slug: my-article'))
+    title = _text(meta["title"], "title", path, at("title"))
+    slug = _article_slug(path, meta.get("slug"), title, draft, at("slug"), warnings)
     if not body.strip():
         warnings.append(ContentWarning(path, body_line, _('the article has no text after the front matter')))
+    article_date = parse_date(meta["date"], path, at("date")) if meta.get("date") not in (None, "") else issue_date
+    if meta.get("date") not in (None, "") and article_date > (today or date.today()):
+        warnings.append(ContentWarning(path, at("date"), _future_date(article_date)))
     order = meta.get("order")
     return Article(
         source=path,
         issue_id=issue_id,
         section=section,
-        title=_text(meta["title"], "title", path, at("title")),
+        title=title,
         subtitle=_optional_text(meta.get("subtitle"), "subtitle", path, at("subtitle")),
-        date=parse_date(meta["date"], path, at("date")) if meta.get("date") not in (None, "") else issue_date,
+        date=article_date,
         slug=slug,
         body_md=body,
         body_line=body_line,
@@ -287,17 +301,54 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
     )
 
 
+def _article_slug(path: Path, written, title: str, draft: bool, line: int | None, warnings: list) -> str:
+    """The article's address: `地址` (slug) as written; else a draft's follows its title while it is
+    being prepared, and a published article's comes from its file name, which nobody changes when a
+    title is corrected, so that its address (and the QR code printed with it) never moves."""
+    if written is not None:
+        problem = text_problem("slug", written)
+        if problem:
+            raise ContentError(path, line, *problem)
+        slug = str(written).strip()
+        if not is_valid_slug(slug):
+            raise ContentError(path, line, _('slug {slug!r} must be ASCII: a-z, 0-9 and -').format(slug=slug),
+                               _('e.g. slug: {value}').format(value=slugify(slug) or 'my-article'))
+        return slug
+    from_name = slug_from_filename(path.stem)
+    from_title = title_slug(title)
+    if draft and from_title and from_name != from_title:
+        warnings.append(ContentWarning(path, None, _(
+            "while a draft, the address follows the title ({title_slug}/); published, it comes from the file name "
+            "({name_slug}/) and never changes after. To publish it at the title's address, write 地址: {title_slug} "
+            "in its settings before publishing").format(title_slug=from_title, name_slug=from_name or "?"), "notice"))
+    if draft and from_title:
+        return from_title
+    if not from_name:
+        raise ContentError(path, None, _('cannot make a URL from this file name'), _('add a line slug: my-article'))
+    return from_name
+
+
+def _future_date(day: date) -> str:
+    return _('the date {day} is later than today: a slip of the year or the month?').format(day=day.isoformat())
+
+
 def _map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warnings: list) -> dict:
-    """Chinese and English keys to one English name; unknown keys warn with the closest known key."""
+    """Chinese and English keys to one English name; unknown keys warn with the closest known key. The
+    same setting written twice (标题 and title) is an error: only one of the values could count."""
     meta = {}
+    written: dict[str, str] = {}
     for key, value in raw.items():
         name = known.get(str(key).strip())
+        if name is not None and name in meta:
+            raise ContentError(path, lines.get(str(key)), _('`{key}` is the same setting as `{other}` (line {line})').format(
+                key=key, other=written[name], line=lines.get(written[name])), _('delete one of the two lines'))
         if name is None:
             guess = did_you_mean(str(key), list(known))
             hint = f"; did you mean `{guess}`?" if guess else ""
             warnings.append(ContentWarning(path, lines.get(str(key)), _('unknown front matter key `{key}` is ignored{hint}').format(key=key, hint=hint)))
             continue
         meta[name] = value
+        written[name] = str(key)
     return meta
 
 
@@ -306,9 +357,9 @@ def _written_key(raw: dict, known: dict[str, str], name: str) -> str | None:
 
 
 def _text(value, key: str, path: Path, line: int | None) -> str:
-    if isinstance(value, (dict, list)):
-        raise ContentError(path, line, _('`{key}` must be a single line of text, not a list').format(key=key),
-                           _('write it on one line after the colon; put quotes around it if it contains : or #'))
+    problem = text_problem(key, value)
+    if problem:
+        raise ContentError(path, line, *problem)
     if isinstance(value, bool):
         raise ContentError(path, line, _('`{key}` must be text, not {value!r}').format(key=key, value=value), _('put quotes around the value'))
     return str(value).strip()
@@ -324,15 +375,20 @@ def _text_list(value, key: str, path: Path, line: int | None) -> tuple[str, ...]
         return ()
     if isinstance(value, list):
         return tuple(_text(v, key, path, line) for v in value if v not in (None, ""))
+    if isinstance(value, dict):
+        raise ContentError(path, line, _('`{key}` must be names separated by 、 or a list such as [甲, 乙], not a group of settings').format(key=key),
+                           _('write them on the same line as `{key}:`').format(key=key))
     return tuple(p for p in re.split(r"[、,，;；]\s*|\s+", _text(value, key, path, line)) if p)
 
 
 def _whole_number(value, key: str, path: Path, line: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         try:
+            if isinstance(value, (list, dict)):
+                raise ValueError
             return int(str(value).strip())
         except ValueError:
-            raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=value)) from None
+            raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=shown(value))) from None
     return value
 
 
@@ -360,7 +416,7 @@ def parse_date(value, path: Path, line: int | None) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    text = shown(value).strip()
     m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?", text)
     if not m:
         raise ContentError(path, line, _('date {text!r} is not a date').format(text=text),

@@ -11,19 +11,20 @@ from typing import Callable
 from urllib.parse import quote, unquote
 
 import markdown
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
-from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.sane_lists import SaneListExtension, SaneOListProcessor
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from ..policy import clean_html, is_local, safe_url
 from ..urls import ROOT_MARK, marked, published_path
-from .datablocks import extract_blocks, files_digest, table_label
+from .datablocks import BlockError, extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
 
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
@@ -198,8 +199,33 @@ def _scroll_box(table: etree.Element, previous: etree.Element | None) -> etree.E
     return box
 
 
+class _SpacedHashHeading(HashHeaderProcessor):
+    """`## 小标题` is a heading, `#评建进行时# 学校召开推进会。` is not: as in CommonMark, the hashes of a
+    heading are followed by a space (WeChat topic tags, #话题#, open many paragraphs editors paste)."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:[ \t]+(?:\\.|[^\\#]|#+(?=[^#\n]))*?)?)#*(?:\n|$)")
+
+
+# A list item's number has at most three digits: `2024. 年度总结` opens a paragraph with a year, as
+# Chinese writing does (lists are numbered 1. 2. …); CommonMark would start an <ol start="2024">.
+LIST_NUMBER_DIGITS = 3
+
+
+class _NumberedList(SaneOListProcessor):
+    """Ordered lists whose items are numbered with at most LIST_NUMBER_DIGITS digits."""
+
+    def __init__(self, parser):
+        super().__init__(parser)
+        number, indent = rf"\d{{1,{LIST_NUMBER_DIGITS}}}\.", self.tab_length - 1
+        self.RE = re.compile(rf"^[ ]{{0,{indent}}}{number}[ ]+(.*)")
+        self.CHILD_RE = re.compile(rf"^[ ]{{0,{indent}}}(({number}))[ ]+(.*)")
+        self.INDENT_RE = re.compile(rf"^[ ]{{{indent + 1},{2 * indent + 1}}}(({number})|[*+-])[ ]+.*")
+
+
 class _ArticleExtension(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.parser.blockprocessors.register(_SpacedHashHeading(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_NumberedList(md.parser), "olist", 40)
         md.xiaokan_tree = _ArticleTree(md)
         md.treeprocessors.register(md.xiaokan_tree, "xiaokan_article", 1)
         md.treeprocessors.register(_PlainText(md), "xiaokan_plain_text", 21)   # (just before "inline", 20)
@@ -216,12 +242,22 @@ def _converter() -> markdown.Markdown:
                              output_format="html", lazy_ol=False)
 
 
+class BodyError(BlockError):
+    """Tables or charts of an article that could not be made: the first one's line and message, every
+    one of them in `problems`, and the body rendered without them in `body`, so that the article's
+    other problems (a missing photo) are found in the same pass."""
+
+    def __init__(self, problems: list[BlockError], body: Body):
+        super().__init__(problems[0].index, problems[0].message, problems[0].hint)
+        self.problems, self.body = tuple(problems), body
+
+
 def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResolver | None = None,
                     folder: Path | None = None) -> Body:
     """Article Markdown -> HTML fragment whose links to site files are written from the site root
     (urls.ROOT_MARK). resolve_link maps a link to another article's .md file to that article's page
     URL (None: not an article); folder is the article's issue folder, where its photos, attachments,
-    CSV tables and charts are (datablocks.BlockError if a table or chart is wrong)."""
+    CSV tables and charts are (BodyError, a datablocks.BlockError, if a table or chart is wrong)."""
     blocks = extract_blocks(text, folder)
     md = _converter()
     md.reset()
@@ -233,9 +269,12 @@ def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResol
     html = links.relink(html)
     files = tuple(blocks.files) + tuple(dict.fromkeys(
         unquote(r.written) for r in links.references if r.kind == "image" and r.path))
-    return Body(html, tuple(links.references), tuple(links.unresolved), tuple(links.resolved),
+    body = Body(html, tuple(links.references), tuple(links.unresolved), tuple(links.resolved),
                 files, files_digest(folder, files) if files and folder else "", tuple(tree.missing_alt),
                 tuple(tree.resized), tuple(tree.problems))
+    if blocks.problems:
+        raise BodyError(blocks.problems, body)
+    return body
 
 
 class _Relinker:

@@ -21,8 +21,10 @@ ATTACHMENT_TYPES = frozenset({
 }) | WEB_IMAGES
 
 
-def reference_problems(article: Article, body: Body, root: Path) -> list[ContentError]:
-    """Every reason the article's photos and links would not work for a reader or a printer."""
+def reference_problems(article: Article, body: Body, root: Path, unreadable: frozenset[Path] = frozenset()) -> list[ContentError]:
+    """Every reason the article's photos and links would not work for a reader or a printer.
+    unreadable: articles (or issue.yaml files) whose own problem is listed already: a link to one of
+    them is not reported a second time as a link to a draft."""
     problems: list[ContentError] = [
         ContentError(article.source, _line_of(article, src), _('image {src!r} has no alt text').format(src=src),
                      _("write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); screen readers read it aloud and it is the photo's caption"))
@@ -46,6 +48,8 @@ def reference_problems(article: Article, body: Body, root: Path) -> list[Content
         target = source_path(root, ref.path.split("#", 1)[0])
         suffix = PurePosixPath(ref.path).suffix.lower()
         if suffix in (".md", ".markdown") and target.is_file():
+            if target in unreadable or target.parent / "issue.yaml" in unreadable:
+                continue
             problems.append(ContentError(article.source, line, _('link {written!r} is to an article that is not published (a draft)').format(written=ref.written), _('publish it first, or remove the link')))
         elif not target.is_file():
             problems.append(ContentError(article.source, line,

@@ -43,6 +43,17 @@ def slug_from_filename(stem: str) -> str:
     return slugify(re.sub(r"^\d+[-_ .]+", "", stem)) or slugify(stem)
 
 
+TITLE_SLUG_LENGTH = 48   # pinyin of about ten characters: an address one can still read out
+
+
+def title_slug(title: str) -> str:
+    """A title's address part, cut at a word end (as `new` and `import` name an article's file)."""
+    slug = slugify(title)
+    if len(slug) <= TITLE_SLUG_LENGTH:
+        return slug
+    return slug[:TITLE_SLUG_LENGTH].rsplit("-", 1)[0]
+
+
 def is_valid_slug(slug: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug))
 

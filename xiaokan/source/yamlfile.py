@@ -8,6 +8,7 @@ import yaml
 
 from ..errors import ContentError
 from ..i18n import _
+from .yamlerrors import DuplicateKey, explain
 
 # Editors on Windows save in UTF-8 with a BOM, or in GBK from older tools; CRLF endings are common.
 FALLBACK_ENCODINGS = ("gb18030",)
@@ -71,7 +72,7 @@ def parse_flag(value, key: str, path: Path, line: int | None, default: bool | No
         return True
     if text in NO:
         return False
-    raise ContentError(path, line, _('`{key}` must be 是 or 否 (true or false), not {value!r}').format(key=key, value=value),
+    raise ContentError(path, line, _('`{key}` must be 是 or 否 (true or false), not {value!r}').format(key=key, value=shown(value)),
                        _('write {key}: 是  or  {key}: 否').format(key=key))
 
 
@@ -81,7 +82,18 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class _EditorLoader(_SafeLoader):
     """SafeLoader that reads every plain value as text (only an empty value is None): a title 0612 stays
-    0612, not 394, and 6.10 stays 6.10. Numbers, dates and yes/no are read by us, with errors naming the line."""
+    0612, not 394, and 6.10 stays 6.10. Numbers, dates and yes/no are read by us, with errors naming the line.
+    A key written twice is an error: YAML would keep the second value and lose the first without a word."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[object, int] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = seen.setdefault(key_node.value, key_node.start_mark.line)
+            if line != key_node.start_mark.line:
+                raise DuplicateKey(key_node.value, line, key_node.start_mark.line)
+        return super().construct_mapping(node, deep)
 
 
 _EditorLoader.yaml_implicit_resolvers = {
@@ -95,13 +107,48 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> object:
     try:
         return yaml.load(text, Loader=_EditorLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + mark.line if mark else first_line
-        problem = getattr(exc, "problem", None) or "it is not valid YAML"
-        raise ContentError(
-            path, line, _('YAML syntax error: {problem}').format(problem=problem),
-            _('write each setting as `key: value` on its own line; put quotes around values that contain : or #'),
-        ) from None
+        problem = explain(exc, text, first_line)
+        raise ContentError(path, first_line + problem.index, problem.message, problem.hint) from None
+
+
+def value_lines(text: str, first_line: int = 1) -> dict[tuple, int]:
+    """The line of every key and list entry by its path, e.g. ("print", "bleed") or ("sections", 1, "name"),
+    so that a check of a nested setting points at its own line (text that parse_yaml has accepted)."""
+    found: dict[tuple, int] = {}
+
+    def walk(node, path: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            entries = [(key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            entries = [(i, item, item) for i, item in enumerate(node.value)]
+        else:
+            return
+        for name, marked, value in entries:
+            found.setdefault((*path, name), first_line + marked.start_mark.line)
+            walk(value, (*path, name))
+
+    walk(yaml.compose(text, Loader=_EditorLoader), ())
+    return found
+
+
+def shown(value) -> str:
+    """A value as the editor wrote it in YAML (a list as [a, b], a group as {a: b}), not as Python prints it."""
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {shown(v)}" for k, v in value.items()) + "}"
+    return "" if value is None else str(value)
+
+
+def text_problem(key: str, value) -> tuple[str, str] | None:
+    """(message, hint) when a value that must be one line of text is a list or a group of settings."""
+    if isinstance(value, list):
+        return (_('`{key}` must be a single line of text, not a list').format(key=key),
+                _('write it on one line after the colon; put quotes around it if it contains : or #'))
+    if isinstance(value, dict):
+        return (_('`{key}` must be a single line of text, not a group of settings').format(key=key),
+                _('write the value on the same line as `{key}:` (the indented lines under it make it a group)').format(key=key))
+    return None
 
 
 def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
