@@ -55,10 +55,6 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     env = make_environment(root / "templates", site)
     folder = root / PRINT_DIR / RECORDS / issue.id
     last = last_proof(root, issue.id)
-    if last.damaged is not None:
-        kept = _set_aside(last.damaged)
-        log(_("{path}: the record of the last proof is damaged; this proof is treated as the first (the record is kept as {name})")
-            .format(path=_shown(root, last.damaged), name=kept.name if kept else last.damaged.name))
     number = 1 + max(_used_numbers(root, issue.id), default=0)
     today = date.today()
     mark = ProofMark(number, f"{today.year}年{today.month}月{today.day}日")
@@ -69,6 +65,10 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     changes = pdf.with_name(f"xiaokan-{issue.id}-proof-{number}-changes.html")
     page, changed = changes_page(site, issue, now, last.record, f"第{number}次校样（{mark.day}）",
                                  f"第{last.number}次校样" if last.record is not None else None, last.damaged is not None)
+    if last.damaged is not None:   # (only now: a proof that fails to render leaves the records as they were)
+        kept = _set_aside(last.damaged)
+        log(_("{path}: the record of the last proof is damaged; this proof is treated as the first (the record is kept as {name})")
+            .format(path=_shown(root, last.damaged), name=kept.name if kept else last.damaged.name))
     _write_whole(pdf, rendered.pdf)
     _write_whole(changes, page.encode("utf-8"))
     _write_whole(folder / f"{number}.json", record_json(mark.day, now).encode("utf-8"))   # (last: it says the proof exists)
