@@ -209,3 +209,12 @@ def test_pdf_of_an_unknown_issue_suggests_the_closest(mini):
     result = run_build(mini, "pdf", "2024-7")
     assert result.code == 1
     assert "there is no issue '2024-7'" in result.stderr and "did you mean 2024-07?" in result.stderr
+
+
+def test_a_rebuild_with_nothing_changed_repeats_warnings_and_notices_as_they_were(mini):
+    write(mini, "content/2024-07/05-typo.md", "---\n标题: 拼错\n栏目: 新闻政策\n作着: 王五\n---\n正文。\n")
+    first = run_build(mini, "build", "--no-pdf")
+    again = run_build(mini, "build", "--no-pdf")   # (nothing changed: the last report is repeated)
+    for result in (first, again):
+        assert "site.yaml:3: notice: the PDF has no QR codes" in result.stderr
+        assert "05-typo.md:4: warning: unknown front matter key" in result.stderr

@@ -422,7 +422,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],
-                               [ContentWarning(Path(p), line, message) for p, line, message in previous["warnings"]],
+                               [ContentWarning(Path(p), line, message, *kind) for p, line, message, *kind in previous["warnings"]],
                                time.perf_counter() - started)
         memo = read_pickle(root, "articles", engine_digest())
         read_before = {path: entry[0] for path, entry in memo.items()}
@@ -446,5 +446,5 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
             write_pickle(root, "articles", engine_digest(), memo)
         made.cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
-            "warnings": [[str(w.path), w.line, w.message] for w in made.warnings]})
+            "warnings": [[str(w.path), w.line, w.message, w.kind] for w in made.warnings]})
     return report

@@ -183,6 +183,7 @@ def test_files_that_are_not_articles_at_all(mini, name, data, words):
     ("编辑: [张三]", "编辑: {主编: 张三}", 5, "`editors` must be names separated by"),
     ("摘要: 测试用的一期。", "摘要:\n  - 测试用的一期。", 6, "`summary` must be a single line of text, not a list"),
     ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n主编:\n  姓名: 王五", 7, "`chief_editor` must be a single line of text, not a group"),
+    ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n印数: [300份]", 7, "`print_run` must be a whole number, not '[300份]'"),
 ])
 def test_issue_yaml_values_of_the_wrong_kind_are_errors_at_their_line(mini, old, new, line, message):
     issue = mini / "content/2024-07/issue.yaml"

@@ -221,7 +221,8 @@ def _imprint(meta: dict, path: Path, at) -> Imprint:
     return Imprint(
         publisher=text("publisher"), chief_editor=text("chief_editor"),
         responsible_editor=text("responsible_editor"),
-        print_run=_whole_number(str(run).removesuffix("份").strip(), "print_run", path, at("print_run"))
+        print_run=_whole_number(run if isinstance(run, (list, dict)) else str(run).removesuffix("份").strip(),
+                                "print_run", path, at("print_run"))
         if run not in (None, "") else None,
         printed_on=parse_date(printed, path, at("printed_on")) if printed not in (None, "") else None,
         report_to=text("report_to"), copy_to=text("copy_to"), send_to=text("send_to"),
