@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import subprocess
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from PIL import Image
 
@@ -110,3 +113,194 @@ def libreoffice_docx(folder: Path) -> Path:
                    env={"HOME": str(folder), "PATH": "/usr/bin:/bin"})
     source.unlink()
     return folder / "jingyan.docx"
+
+
+# A department's report as it arrives: the title set large and centred (not bold: WPS, or Word with bold
+# on Latin text only), a footnote, a hyperlink before the full stop, hand-typed headings, an 附件 list
+# whose second line is indented under the first, a right-aligned 落款 and date, and 摄影 in the 供稿 line.
+REPORT_TITLE = "学校召开2024年评建任务推进会"
+REPORT_PARAGRAPHS = [
+    "为落实职教本科合格评估要求，学校于7月3日召开评建任务推进会。",   # (+ a footnote after 要求)
+    "会议通报了各单位自评进展，详细安排见教务处网站。",              # (网站 is a link)
+    "各单位要对照问题清单逐项整改，按时提交整改台账。",
+]
+REPORT_FOOTNOTE = "依据《职业本科教育专业设置管理办法（试行）》。"
+REPORT_LINK = "http://jwc.example.edu.cn/pinggu/notice(2024).html"
+REPORT_ATTACHMENTS = ["附件：1.合格评估自查自评表", "2.问题清单及整改台账模板"]
+REPORT_SIGNATURE = ["评建工作办公室", "2024年7月5日"]
+REPORT_CREDIT = "（供稿：教务处　摄影：李明）"
+
+
+def _footnotes_part(document, notes: list[str]) -> None:
+    """word/footnotes.xml as Word writes it (python-docx has no footnote API): the two separators, then the notes."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    items = "".join(f'<w:footnote w:id="{n}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
+                    f'<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+                    f'</w:t></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>' for n, text in enumerate(notes, start=1))
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+           '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+           f'</w:footnote>{items}</w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml", xml.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
+def _footnote_reference(paragraph, number: int) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                                  f'<w:footnoteReference w:id="{number}"/></w:r>'))
+
+
+def _hyperlink(paragraph, text: str, url: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    paragraph._p.append(parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}"><w:r><w:rPr><w:color w:val="0563C1"/>'
+                                  f'<w:u w:val="single"/></w:rPr><w:t>{text}</w:t></w:r></w:hyperlink>'))
+
+
+def report_docx(path: Path, latin_bold_title: bool = False) -> Path:
+    """The department's report as Word writes it (python-docx): body in 三号 (16 pt), the title in 二号
+    (22 pt) and centred, not bold; with latin_bold_title only its digits are bold, as Word does when
+    bold was set while typing Latin text."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(16)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for part in re.split(r"(\d+)", REPORT_TITLE):
+        if part:
+            run = title.add_run(part)
+            run.font.size = Pt(22)
+            run.bold = latin_bold_title and part.isdigit()
+    first, rest = REPORT_PARAGRAPHS[0].split("要求", 1)
+    p = document.add_paragraph("\u3000\u3000" + first + "要求")
+    _footnote_reference(p, 1)
+    p.add_run(rest)
+    _footnotes_part(document, [REPORT_FOOTNOTE])
+    before, after = REPORT_PARAGRAPHS[1].split("网站")
+    p = document.add_paragraph("\u3000\u3000" + before)
+    _hyperlink(p, "网站", REPORT_LINK)
+    p.add_run(after)
+    heading = document.add_paragraph()
+    heading.add_run("一、工作目标").bold = True
+    document.add_paragraph("\u3000\u3000" + REPORT_PARAGRAPHS[2])
+    document.add_paragraph(REPORT_ATTACHMENTS[0])
+    document.add_paragraph("\u3000\u3000\u3000" + REPORT_ATTACHMENTS[1])
+    for line in REPORT_SIGNATURE:
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph(REPORT_CREDIT)
+    document.save(path)
+    return path
+
+
+def report_libreoffice_docx(folder: Path) -> Path:
+    """The same report as WPS and LibreOffice users send it (converted by LibreOffice from HTML)."""
+    first, rest = REPORT_PARAGRAPHS[0].split("要求", 1)
+    before, after = REPORT_PARAGRAPHS[1].split("网站")
+    html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body style="font-size:16pt">
+<p align="center" style="font-size:22pt">{REPORT_TITLE}</p>
+<p>{first}要求<a class="sdfootnoteanc" name="sdfootnote1anc" href="#sdfootnote1sym"><sup>1</sup></a>{rest}</p>
+<p>{before}<a href="{REPORT_LINK}">网站</a>{after}</p>
+<p><b>一、工作目标</b></p>
+<p>{REPORT_PARAGRAPHS[2]}</p>
+<p>{REPORT_ATTACHMENTS[0]}</p>
+<p>\u3000\u3000\u3000{REPORT_ATTACHMENTS[1]}</p>
+<p align="right">{REPORT_SIGNATURE[0]}</p>
+<p align="right">{REPORT_SIGNATURE[1]}</p>
+<p>{REPORT_CREDIT}</p>
+<div id="sdfootnote1"><p><a class="sdfootnotesym" name="sdfootnote1sym" href="#sdfootnote1anc">1</a>{REPORT_FOOTNOTE}</p></div>
+</body></html>"""
+    source = folder / "report-wps.html"
+    source.write_text(html, encoding="utf-8")
+    subprocess.run(["soffice", "--headless", "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180,
+                   env={"HOME": str(folder), "PATH": "/usr/bin:/bin"})
+    source.unlink()
+    return folder / "report-wps.docx"
+
+
+def plain_docx(path: Path, paragraphs: list[str], title: str | None = "导入测试") -> Path:
+    """A title in Word's Title style and paragraphs of text, as typed."""
+    import docx
+
+    document = docx.Document()
+    if title is not None:
+        document.add_paragraph(title, style="Title")
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def rich_docx(path: Path, title: str, heading: str, paragraphs: list[str], link_text: str, cells: list[str],
+              merged: list[str], caption: str, footnote: str) -> Path:
+    """Every place text can stand in a department's file: the title, a heading, paragraphs, a link's text,
+    a table, a table with a cell merged down (header 学院/任务; merged[0] spans two rows), a picture's
+    caption line and a footnote. The article shows them in this order."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph(title, style="Title")
+    document.add_heading(heading, level=2)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    p = document.add_paragraph("链接：")
+    _hyperlink(p, escape(link_text), "http://example.edu.cn/a b/(c).html?x=1&y=\"2\"")
+    table = document.add_table(rows=2, cols=2)
+    for i, text in enumerate(cells):
+        table.cell(i // 2, i % 2).text = text
+    table = document.add_table(rows=3, cols=2)
+    for row, values in enumerate([("学院", "任务"), (merged[0], merged[1]), ("", merged[2])]):
+        for col, value in enumerate(values):
+            table.cell(row, col).text = value
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(1, 0).text = merged[0]
+    document.add_picture(io.BytesIO(photo((90, 90, 90))), width=Cm(8))
+    document.add_paragraph("图1 " + caption)
+    p = document.add_paragraph("注释在此。")
+    _footnote_reference(p, 1)
+    _footnotes_part(document, [escape(footnote)])
+    document.save(path)
+    return path
+
+
+def replace_part(docx_path: Path, target: Path, part: str, data: bytes) -> Path:
+    """A copy of a Word file with one part replaced (or added): how damaged and hostile files are made."""
+    with zipfile.ZipFile(docx_path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            if item.filename != part:
+                out.writestr(item, source.read(item))
+        out.writestr(part, data)
+    return target
+
+
+def document_part(docx_path: Path) -> bytes:
+    with zipfile.ZipFile(docx_path) as archive:
+        return archive.read("word/document.xml")
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that says it is width x height pixels and holds one row of them: Pillow reads the size
+    from the header without decoding, as the import does."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * (width + 1))) + chunk(b"IEND", b""))

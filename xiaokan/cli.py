@@ -12,6 +12,8 @@ from .i18n import N_, _
 from .publish.output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Commands that write only into content/: their errors say nothing about output/, which they never touch.
+EDITING_COMMANDS = frozenset({"new", "new-issue", "import"})
 
 
 def _color(code: str, text: str) -> str:
@@ -66,6 +68,8 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_('稿件.docx, several files, or a folder of them'))
     im.add_argument("--issue", required=True, help=_('the issue folder, e.g. 2024-07'))
     im.add_argument("--section", required=True, help=_('栏目, e.g. 评建动态'))
+    im.add_argument("--replace", action="store_true",
+                    help=_('a file imported before replaces its draft (otherwise it is left out, never imported twice)'))
     w = sub.add_parser("wechat", parents=[common], help=_('write an article as HTML to paste into the WeChat (公众号) editor'))
     w.add_argument("article", metavar="ARTICLE", help=_('its .md file, or 2024-06/<its address>'))
     d = sub.add_parser("deploy", parents=[common], help=_('publish output/ to the web server named in site.yaml (deploy: target)'))
@@ -128,14 +132,17 @@ def main(argv: list[str], root: Path) -> int:
         return EXIT_CONTENT_ERROR
     except ContentError as exc:
         print(_color("31", _("error: ")) + exc.render(), file=sys.stderr)
-        print(_('output/ was left as it was.'), file=sys.stderr)
+        if args.command not in EDITING_COMMANDS:
+            print(_('output/ was left as it was.'), file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except KeyboardInterrupt:
-        print(_('interrupted; output/ was left as it was.'), file=sys.stderr)
+        print(_('interrupted.') if args.command in EDITING_COMMANDS else _('interrupted; output/ was left as it was.'),
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:   # the disk, not the content: full, read-only, no permission
         print(_color("31", _("error: ")) + environment_error(exc).render(), file=sys.stderr)
-        print(_('output/ was left as it was.'), file=sys.stderr)
+        if args.command not in EDITING_COMMANDS:
+            print(_('output/ was left as it was.'), file=sys.stderr)
         return EXIT_CONTENT_ERROR
 
 
@@ -177,14 +184,25 @@ def _new(root: Path, args) -> int:
 
 
 def _import(root: Path, args) -> int:
-    from .desk.wordimport import import_documents
+    """Each file's report as soon as it is imported; the files that could not be, again at the end."""
+    from .desk.wordimport import ImportFailure, import_each
 
-    for report in import_documents(root, args.files, args.issue, args.section):
-        lines = report.lines()
+    failed = []
+    for result in import_each(root, args.files, args.issue, args.section, replace=args.replace):
+        if isinstance(result, ImportFailure):
+            failed.append(result.source)
+            print(_color("31", _("error: ")) + result.error.render(), file=sys.stderr)
+            continue
+        lines = result.lines()
         print(lines[0], file=sys.stderr)
         for line in lines[1:]:
             print(_color("33", line), file=sys.stderr)
-        print(display_path(root / report.article))
+        if not result.skipped:
+            print(display_path(root / result.article))
+    if failed:
+        print(_color("31", _("{count} file(s) were not imported: {names}").format(
+            count=len(failed), names="、".join(display_path(path) for path in failed))), file=sys.stderr)
+        return EXIT_CONTENT_ERROR
     return EXIT_OK
 
 
@@ -193,13 +211,24 @@ def _deploy(root: Path, args, log) -> int:
     from .source.config import load_config
 
     config = load_config(root / "site.yaml").deploy
-    if not (args.target or config.target):
+    if args.target is not None and not args.target.strip():
+        raise DeployError(None, None, _('--target is empty'), _('give a folder or user@host:/path, or leave --target out to use site.yaml'))
+    text = args.target.strip() if args.target is not None else config.target
+    if not text:
         raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
                           _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
-    target = parse_target(args.target or config.target, root, config.ssh)
+    target = parse_target(text, root, config.ssh)
+    if args.target is not None and config.target and config.target != text:
+        log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=config.target))
     if args.rollback:
-        old, new = rollback(target)
-        log(_color("32", _('rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=new, old=old)))
+        back = rollback(target, dry_run=args.dry_run)
+        if args.dry_run:
+            log(_('dry run: --rollback would make {new} live again on {target} (instead of {old}); nothing was changed').format(
+                new=back.live, target=target, old=back.withdrawn))
+            return EXIT_OK
+        log(_color("32", _('rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn)))
+        log(_('another `build.py deploy --rollback` makes {earlier} live').format(earlier=back.earlier) if back.earlier
+            else _('there is no release before it to roll back to'))
         return EXIT_OK
     result = deploy(root, target, config, dry_run=args.dry_run)
     if args.dry_run:
@@ -207,15 +236,25 @@ def _deploy(root: Path, args, log) -> int:
             print(_('  upload  {name}').format(name=name))
         for name in result.deleted:
             print(_('  delete  {name}').format(name=name))
-        log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}; nothing was changed').format(
-            sent=len(result.uploaded), deleted=len(result.deleted), target=target))
+        for name in result.removed_releases:
+            print(_('  remove old release  {name}').format(name=name))
+        log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}, and {removed} old release(s) removed; '
+              'nothing was changed').format(sent=len(result.uploaded), deleted=len(result.deleted), target=target,
+                                            removed=len(result.removed_releases)))
         return EXIT_OK
     if args.verbose:
         for name in result.uploaded:
             log(_('  uploaded {name}').format(name=name))
+        for name in result.deleted:
+            log(_('  deleted  {name}').format(name=name))
     log(_color("32", _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
                        'shared with the last release, {deleted} removed)').format(
         target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))
+    if result.removed_releases:
+        log(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
+            count=len(result.removed_releases), names="、".join(result.removed_releases)))
+    if result.warning:
+        log(_color("33", _('warning: ') + result.warning))
     if result.previous:
         log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
     return EXIT_OK

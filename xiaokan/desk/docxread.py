@@ -1,9 +1,13 @@
-"""What a Word file says, read from its XML: the parts mammoth leaves out or cannot tell us (Word's
-Chinese list numbering, text boxes, equations, comments, tracked changes) and every paragraph's text,
-so that the import can report them and check that nothing was dropped."""
+"""What a Word file says, read from its XML: the parts mammoth leaves out or cannot tell us (how each
+paragraph is set: style, size, bold, alignment; Word's Chinese list numbering; text boxes, equations,
+comments, tracked changes, linked pictures) and every paragraph's text, so that the import can find
+the title, keep alignment, report what needs the editor's eye and check that nothing was dropped.
+docxlimits.check_docx has vetted every part before this module parses it."""
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -11,13 +15,146 @@ from ..i18n import _
 
 _WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_VML = "urn:schemas-microsoft-com:vml"
+w = f"{{{_WORD}}}"
+PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml",
+         "word/_rels/document.xml.rels")
+DEFAULT_SIZE = 10.0   # points, when no style says (the OOXML default)
 
 
-def document_xml(source: Path) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class WordXml:
+    """The parsed parts of a Word file the import reads itself (None: the file has no such part)."""
+    document: ElementTree.Element
+    footnotes: ElementTree.Element | None
+    endnotes: ElementTree.Element | None
+    numbering: ElementTree.Element | None
+    styles: ElementTree.Element | None
+    relationships: ElementTree.Element | None
+
+
+@dataclass(frozen=True)
+class WordParagraph:
+    """A paragraph of the document as Word sets it."""
+    number: int          # 1-based, in the order Word stores them (as the report counts paragraphs)
+    text: str
+    style: str           # the paragraph style's name, lower case ("title", "heading 1", "标题")
+    alignment: str       # "left", "center", "right" or "both"
+    size: float          # points, of most of its characters
+    bold: bool           # every character bold
+    in_table: bool
+
+
+def read_word_xml(source: Path) -> WordXml:
     with zipfile.ZipFile(source) as archive:
         names = set(archive.namelist())
-        return {name: archive.read(name) for name in ("word/document.xml", "word/footnotes.xml", "word/comments.xml",
-                                                        "word/numbering.xml") if name in names}
+        parts = {name: ElementTree.fromstring(archive.read(name)) if name in names else None for name in PARTS}
+    if parts["word/document.xml"] is None:
+        raise KeyError("word/document.xml")
+    return WordXml(*parts.values())
+
+
+def _text(paragraph: ElementTree.Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(f"{w}t"))
+
+
+def _on(element: ElementTree.Element | None) -> bool | None:
+    """A toggle such as <w:b/> or <w:b w:val="0"/>; None when absent."""
+    if element is None:
+        return None
+    return element.get(f"{w}val", "true").lower() not in ("0", "false", "off", "none")
+
+
+class _Styles:
+    """Paragraph and character styles with what they set (alignment, size, bold), following basedOn."""
+
+    def __init__(self, root: ElementTree.Element | None):
+        self.styles: dict[str, ElementTree.Element] = {}
+        self.default_paragraph = None
+        defaults = root.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr") if root is not None else None
+        self.default_size = _half_points(defaults.find(f"{w}sz")) if defaults is not None else None
+        self.default_bold = _on(defaults.find(f"{w}b")) if defaults is not None else None
+        for style in (root.iter(f"{w}style") if root is not None else ()):
+            self.styles[style.get(f"{w}styleId", "")] = style
+            if style.get(f"{w}type") == "paragraph" and style.get(f"{w}default") in ("1", "true", "on"):
+                self.default_paragraph = style.get(f"{w}styleId")
+
+    def name(self, style_id: str | None) -> str:
+        style = self.styles.get(style_id or self.default_paragraph or "")
+        found = style.find(f"{w}name") if style is not None else None
+        return (found.get(f"{w}val", "") if found is not None else style_id or "").lower()
+
+    def lookup(self, style_id: str | None, path: str, read):
+        """The first value the style or a style it is based on sets (a chain of at most 20)."""
+        for _step in range(20):
+            style = self.styles.get(style_id or "")
+            if style is None:
+                return None
+            value = read(style.find(path))
+            if value is not None:
+                return value
+            based = style.find(f"{w}basedOn")
+            style_id = based.get(f"{w}val") if based is not None else None
+        return None
+
+
+def _half_points(element: ElementTree.Element | None) -> float | None:
+    try:
+        return int(element.get(f"{w}val")) / 2 if element is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _alignment(element: ElementTree.Element | None) -> str | None:
+    if element is None:
+        return None
+    value = element.get(f"{w}val", "")
+    return {"center": "center", "right": "right", "end": "right", "both": "both", "distribute": "both",
+            "left": "left", "start": "left"}.get(value, "left")
+
+
+def paragraphs(xml: WordXml) -> list[WordParagraph]:
+    """Every paragraph of the document's body in order, with the formatting Word shows it in."""
+    styles = _Styles(xml.styles)
+    found: list[WordParagraph] = []
+
+    def walk(element: ElementTree.Element, in_table: bool) -> None:
+        for child in element:
+            if child.tag == f"{w}p":
+                found.append(_paragraph(child, len(found) + 1, in_table, styles))
+            else:
+                walk(child, in_table or child.tag == f"{w}tbl")
+
+    walk(xml.document, False)
+    return found
+
+
+def _paragraph(p: ElementTree.Element, number: int, in_table: bool, styles: _Styles) -> WordParagraph:
+    style_ref = p.find(f"{w}pPr/{w}pStyle")
+    style_id = style_ref.get(f"{w}val") if style_ref is not None else styles.default_paragraph
+    alignment = _alignment(p.find(f"{w}pPr/{w}jc")) or styles.lookup(style_id, f"{w}pPr/{w}jc", _alignment) or "left"
+    paragraph_size = styles.lookup(style_id, f"{w}rPr/{w}sz", _half_points) or styles.default_size or DEFAULT_SIZE
+    paragraph_bold = styles.lookup(style_id, f"{w}rPr/{w}b", _on) or styles.default_bold or False
+    sizes: Counter[float] = Counter()
+    bold = True
+    for run in p.iter(f"{w}r"):
+        characters = len("".join(t.text or "" for t in run.findall(f"{w}t")).strip())
+        if not characters:
+            continue
+        char_style = run.find(f"{w}rPr/{w}rStyle")
+        char_id = char_style.get(f"{w}val") if char_style is not None else None
+        size = _half_points(run.find(f"{w}rPr/{w}sz")) or styles.lookup(char_id, f"{w}rPr/{w}sz", _half_points) \
+            or paragraph_size
+        sizes[size] += characters
+        run_bold = _on(run.find(f"{w}rPr/{w}b"))
+        if run_bold is None:
+            run_bold = styles.lookup(char_id, f"{w}rPr/{w}b", _on)
+        bold = bold and (paragraph_bold if run_bold is None else run_bold)
+    size = sizes.most_common(1)[0][0] if sizes else paragraph_size
+    return WordParagraph(number, _text(p), styles.name(style_id), alignment, size, bold and bool(sizes), in_table)
 
 
 _CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
@@ -38,25 +175,23 @@ def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
     return str(n)
 
 
-def chinese_labels(xml: dict[str, bytes]) -> dict[str, str]:
+def chinese_labels(xml: WordXml) -> dict[str, str]:
     """Text of each paragraph that Word numbers automatically in a Chinese counting format -> the label
     Word shows (一、, （二）): mammoth makes such paragraphs a list and the label would be lost."""
-    if "word/numbering.xml" not in xml:
+    if xml.numbering is None:
         return {}
-    w = f"{{{_WORD}}}"
-    numbering = ElementTree.fromstring(xml["word/numbering.xml"])
-    abstract = {a.get(f"{w}abstractNumId"): a for a in numbering.iter(f"{w}abstractNum")}
+    abstract = {a.get(f"{w}abstractNumId"): a for a in xml.numbering.iter(f"{w}abstractNum")}
     levels: dict[tuple[str, str], tuple[str, str, int]] = {}
-    for num in numbering.iter(f"{w}num"):
+    for num in xml.numbering.iter(f"{w}num"):
         ref = num.find(f"{w}abstractNumId")
         definition = abstract.get(ref.get(f"{w}val")) if ref is not None else None
         for lvl in (definition.iter(f"{w}lvl") if definition is not None else ()):
             fmt, text, start = lvl.find(f"{w}numFmt"), lvl.find(f"{w}lvlText"), lvl.find(f"{w}start")
             levels[(num.get(f"{w}numId"), lvl.get(f"{w}ilvl"))] = (
                 fmt.get(f"{w}val") if fmt is not None else "", text.get(f"{w}val") if text is not None else "%1.",
-                int(start.get(f"{w}val")) if start is not None else 1)
+                _number(start.get(f"{w}val") if start is not None else "1"))
     labels, counters = {}, {}
-    for paragraph in ElementTree.fromstring(xml["word/document.xml"]).iter(f"{w}p"):
+    for paragraph in xml.document.iter(f"{w}p"):
         num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
         if num_id is None:
             continue
@@ -66,18 +201,31 @@ def chinese_labels(xml: dict[str, bytes]) -> dict[str, str]:
         for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
             del counters[deeper]   # (a new item restarts the levels below it)
         if fmt in _CHINESE_FORMATS:
-            text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
-            labels[text] = pattern.replace(f"%{int(key[1]) + 1}", chinese_numeral(counters[key], fmt))
+            labels[_text(paragraph).strip()] = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt))
     return labels
 
 
-def unmapped(xml: dict[str, bytes]) -> list[str]:
+def _number(text: str | None) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return 0
+
+
+def _external_targets(xml: WordXml) -> set[str]:
+    """Relationship ids of the document that point outside the file (a linked picture's file)."""
+    if xml.relationships is None:
+        return set()
+    return {r.get("Id", "") for r in xml.relationships.iter(f"{{{_PACKAGE_RELS}}}Relationship")
+            if r.get("TargetMode") == "External"}
+
+
+def unmapped(xml: WordXml) -> list[str]:
     """What a Markdown article cannot hold, found in the Word file itself, with where it is."""
     found = []
-    root = ElementTree.fromstring(xml["word/document.xml"])
-    w = f"{{{_WORD}}}"
-    for number, paragraph in enumerate(root.iter(f"{w}p"), start=1):
-        text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
+    external = _external_targets(xml)
+    for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
+        text = _text(paragraph).strip()
         where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
                  else _("paragraph {number}").format(number=number))
         if paragraph.find(f".//{w}txbxContent") is not None:
@@ -89,17 +237,34 @@ def unmapped(xml: dict[str, bytes]) -> list[str]:
         if paragraph.find(f".//{w}ins") is not None or paragraph.find(f".//{w}del") is not None:
             found.append(_("{where} has tracked changes: imported as if all were accepted (deleted text left out, "
                            "inserted text kept); check it").format(where=where))
+        linked = [b for b in paragraph.iter(f"{{{_DRAWING}}}blip") if b.get(f"{{{_RELS}}}link") and not b.get(f"{{{_RELS}}}embed")]
+        linked += [v for v in paragraph.iter(f"{{{_VML}}}imagedata") if v.get(f"{{{_RELS}}}id") in external]
+        if linked:
+            found.append(_("{where} has a picture linked to a file outside the document, so it is not in the file and was "
+                           "not imported: insert the picture itself (插入 → 图片, not 链接到文件) or add it beside the "
+                           "article by hand").format(where=where))
     return found
 
 
-def paragraph_texts(xml: dict[str, bytes]) -> list[str]:
-    w = f"{{{_WORD}}}"
+def paragraph_texts(xml: WordXml) -> list[str]:
+    """The text of every paragraph a reader of the document sees: the body, footnotes and endnotes."""
     texts = []
-    for name in ("word/document.xml", "word/footnotes.xml"):
-        if name not in xml:
+    for root in (xml.document, xml.footnotes, xml.endnotes):
+        if root is None:
             continue
-        for paragraph in ElementTree.fromstring(xml[name]).iter(f"{w}p"):
+        for paragraph in root.iter(f"{w}p"):
             if paragraph.find(f".//{w}txbxContent") is not None:
-                continue   # (its text box's own paragraphs are checked one by one)
-            texts.append("".join(t.text or "" for t in paragraph.iter(f"{w}t")))
+                # (the text box's own paragraphs are checked one by one; the rest is this paragraph's)
+                texts.append("".join(t.text or "" for t in _outside_text_boxes(paragraph)))
+                continue
+            texts.append(_text(paragraph))
     return texts
+
+
+def _outside_text_boxes(paragraph: ElementTree.Element):
+    for child in paragraph:
+        if child.tag == f"{w}txbxContent":
+            continue
+        if child.tag == f"{w}t":
+            yield child
+        yield from _outside_text_boxes(child)

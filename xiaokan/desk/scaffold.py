@@ -1,53 +1,96 @@
-"""`build.py new` and `build.py new-issue`: start an article or an issue with complete front matter."""
+"""`build.py new` and `build.py new-issue`: start an article or an issue with every key an editor may need,
+explained in Chinese comments (the Word import writes the same front matter)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 from ..errors import ContentError, ContentErrors, did_you_mean
 from ..i18n import _
 from ..source.config import load_config
 from ..source.content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
-from ..source.slugs import slugify
+from ..source.slugs import title_slug
 from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
 
-MAX_SLUG = 48
+# The comments say, in the editor's language, what each key is for; `new` and `import` write the same.
+_ARTICLE_COMMENTS = {
+    "日期": "空着就用本期的日期（issue.yaml 里的 日期）；这篇另有日期就写上，如 2024-07-05",
+    "来源": "信息来源，如 重庆市人民政府网 2024年6月22日；本校自己的稿件可以空着",
+    "作者": "几位作者用顿号隔开，如 张三、李四",
+    "摄影": "照片的摄影者，显示在作者旁边",
+    "摘要": "一两句内容提要，可以空着",
+    "草稿": "草稿：预览里看得到，不会发布；审校好了改成 false（或 否）才发布",
+}
 
-ARTICLE_TEMPLATE = """---
+ISSUE_TEMPLATE = """# 本期信息。每一项都可以用中文或英文写；# 后面是说明，不影响生成。
 标题: {title}
-栏目: {section}
-日期: {today}
-来源:             # 信息来源, e.g. 重庆市人民政府网 2024年6月22日; leave empty for the school's own reports
-作者:
-摘要:
-排序: {order}
-标签: []
-草稿: true        # a draft: shown by serve, not published; write false (or 否) to publish it
----
-在这里写正文。段落之间空一行。
-"""
-
-ISSUE_TEMPLATE = """标题: {title}
 期号: {number}
 总期号: {total}
-日期: {today}     # 出版日期：如不是这一天，请改成实际日期
-编辑: []
-摘要:
+日期: {today}      # 出版日期：不是这一天就改成实际日期；没写日期的文章都用这个日期
+编辑: []              # 本期编辑，如 [张三, 李四]
+摘要:                 # 本期要点，显示在目录页（可以空着）
+# 封面: cover.jpg     # 封面图片，放在本文件旁边；不写就用数字报的第一页
+# 草稿: true          # 本期还在准备：只在预览和校样里出现
+# 版记，印在封底（都可以不写；要写就去掉行首的 # 和空格）：
+# 编印单位: 某某职业技术大学评建办公室   # 不写就用 site.yaml 里的 school
+# 主编: 王五
+# 责任编辑: 赵六
+# 印数: 300                              # 份数（写 300份 也可以）
+# 印发日期: {today}                # 不写就用上面的 日期
+# 报: 市教委                             # 报送的上级单位
+# 送: 各二级学院                         # 抄送的单位
+# 发: 全体教职工                         # 校内分发
 """
+
+
+def front_matter(title: str, section: str, order: int, fields: dict[str, str] | None = None,
+                 origin: str | None = None) -> str:
+    """An article's front matter, every key an editor may need with its Chinese comment; fields holds
+    the values known (日期, 来源, 作者, 摄影), origin a comment naming the Word file it came from."""
+    fields = fields or {}
+    lines = ["---", f"标题: {yaml_text(title)}", f"栏目: {yaml_text(section)}"]
+    for name in ("日期", "来源", "作者", "摄影", "摘要"):
+        value = f"{name}: {yaml_text(fields[name])}" if fields.get(name) else f"{name}:"
+        lines.append(_commented(value, _ARTICLE_COMMENTS[name]))
+    lines += [f"排序: {order}", "标签: []", _commented("草稿: true", _ARTICLE_COMMENTS["草稿"])]
+    if origin:
+        lines.append(origin)
+    return "\n".join(lines + ["---"]) + "\n"
+
+
+def _commented(line: str, comment: str, column: int = 20) -> str:
+    """line, then its comment at a column counted as the editor's screen shows it (a Chinese character is two wide)."""
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    return line + " " * max(column - width, 2) + "# " + comment
 
 
 def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
-    """Create content/<issue>/<NN>-<slug>.md, dated like its issue, and return its path."""
+    """Create content/<issue>/<NN>-<slug>.md, a draft that takes its issue's date, and return its path."""
     folder = issue_folder(root, issue_id, section)
-    title = title.strip()
+    title = " ".join(title.split())
     if not title:
-        raise ContentError(None, None, _('the article needs a title'), _('e.g. python build.py new --section 评建动态 --issue 2024-06 "我校召开……"'))
+        raise ContentError(None, None, _('the article needs a title'),
+                           _('e.g. .venv/bin/python build.py new --section 评建动态 --issue 2024-06 "我校召开……"'))
     path = article_path(folder, title)
-    path.write_text(ARTICLE_TEMPLATE.format(title=yaml_text(title), section=section,
-                                            today=issue_date(folder / "issue.yaml").isoformat(),
-                                            order=next_order(root, issue_id, section)), encoding="utf-8")
+    text = front_matter(title, section, next_order(root, issue_id, section)) + "在这里写正文。段落之间空一行。\n"
+    with path.open("x", encoding="utf-8") as out:   # (never over a file that appeared meanwhile)
+        out.write(text)
     return path
+
+
+def check_issue_id(issue_id: str) -> None:
+    """An issue is named by its ID, the name of its folder in content/ (2024-07): never a path."""
+    if ISSUE_ID.fullmatch(issue_id):
+        return
+    name = Path(issue_id.replace("\\", "/").rstrip("/")).name
+    hint = (_('name the issue by its ID, e.g. --issue {name}').format(name=name) if ISSUE_ID.fullmatch(name)
+            else _('e.g. 2024-07 (the year and month of the issue)'))
+    raise ContentError(None, None, _('{issue_id!r} is not an issue ID: an ID is ASCII letters, digits and -, '
+                                     'the name of the issue\'s folder in content/').format(issue_id=issue_id), hint)
 
 
 def issue_folder(root: Path, issue_id: str, section: str) -> Path:
@@ -58,10 +101,11 @@ def issue_folder(root: Path, issue_id: str, section: str) -> Path:
         guess = did_you_mean(section, names)
         raise ContentError(None, None, _('栏目 {section!r} is not a section of this site').format(section=section),
                            _('did you mean {guess}?').format(guess=guess) if guess else _('use one of: {value}').format(value='、'.join(names)))
+    check_issue_id(issue_id)
     folder = root / "content" / issue_id
     if not (folder / "issue.yaml").is_file():
         raise ContentError(folder, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
-                           _('create it first: python build.py new-issue {issue_id}').format(issue_id=issue_id))
+                           _('create it first: .venv/bin/python build.py new-issue {issue_id}').format(issue_id=issue_id))
     return folder
 
 
@@ -69,7 +113,7 @@ def article_path(folder: Path, title: str) -> Path:
     """A new article's file: numbered after the issue's files, named after its title in pinyin."""
     existing = sorted(folder.glob("*.md"))
     numbers = [int(m.group()) for p in existing if (m := re.match(r"\d+", p.stem))]
-    slug = _short_slug(title) or "article"
+    slug = title_slug(title) or "article"
     taken = {re.sub(r"^\d+[-_ .]+", "", p.stem) for p in existing}
     unique, n = slug, 2
     while unique in taken:
@@ -82,15 +126,12 @@ def next_order(root: Path, issue_id: str, section: str) -> int:
     return sum(1 for a in _articles_of(root, issue_id) if a.section == section) + 1
 
 
-
 def new_issue(root: Path, issue_id: str, today: date) -> Path:
     """Create content/<issue-id>/issue.yaml, numbered after the issues that exist, and return its path."""
-    if not ISSUE_ID.fullmatch(issue_id):
-        raise ContentError(None, None, _('issue ID {issue_id!r} must be ASCII letters, digits and -').format(issue_id=issue_id),
-                           _('e.g. 2024-07 (the year and month of the issue)'))
+    check_issue_id(issue_id)
     folder = root / "content" / issue_id
     if folder.exists():
-        raise ContentError(folder, None, _('this issue already exists'), _('pick another ID, or add articles with build.py new'))
+        raise ContentError(folder, None, _('this issue already exists'), _('pick another ID, or add articles with .venv/bin/python build.py new'))
     issues = load_site(root).site.issues
     day = date_of_issue_id(issue_id) or today
     year = day.year
@@ -133,15 +174,17 @@ def _articles_of(root: Path, issue_id: str):
     return issue.articles if issue else ()
 
 
-def _short_slug(title: str) -> str:
-    slug = slugify(title)
-    if len(slug) <= MAX_SLUG:
-        return slug
-    return slug[:MAX_SLUG].rsplit("-", 1)[0]
+# A value YAML reads back as the same text when written plainly: no indicator at its start, no
+# `: ` or ` #` inside, nothing YAML or tidy_yaml would change (tabs, line breaks, zero-width characters).
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`\\~]"
+                    r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200d\u2060\\\"']*")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 def yaml_text(text: str) -> str:
-    """Quote a title when YAML would otherwise misread it (a colon, a # or a leading symbol)."""
-    if re.search(r": |#|^[\[\]{}>|*&!%@`'\"-]", text) or text.lower() in {"true", "false", "yes", "no", "null"}:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text
+    """A text as a YAML value that reads back as exactly that text: plain when it can be, else in
+    double quotes with YAML's escapes (so a title may hold any character)."""
+    if _PLAIN.fullmatch(text) and not re.search(r":(\s|$)|\s#|\s$", text) and text not in ("null", "Null", "NULL"):
+        return text
+    quoted = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted)   # (tidy_yaml drops them when written raw)

@@ -89,6 +89,7 @@ class Article:
     subtitle: str | None = None
     source_line: str | None = None   # 信息来源
     author: str | None = None
+    photographer: str | None = None   # 摄影, shown beside 作者
     summary: str | None = None
     order: int = 0
     tags: tuple[str, ...] = ()

@@ -1,0 +1,402 @@
+"""A department's Word file as an article, in memory: its title, its 作者/来源/摄影 lines, its body as
+Markdown and the pictures and tables that go beside it.
+
+mammoth turns the .docx into semantic HTML (styles to headings, Word's numbering to lists, merged
+cells to rowspan, footnotes, pictures); this module arranges that HTML as our article, using what
+docxread.py reads from the XML that mammoth does not keep (how large, bold and aligned each
+paragraph is), and mdtext.py writes it as Markdown in which every text stays text. The caller
+(wordimport.py) names and writes the files; until then they stand in the body as tokens.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..i18n import N_, _
+from .docxlimits import check_docx
+from .docxread import WordParagraph, chinese_labels, paragraph_texts, paragraphs, read_word_xml, unmapped
+from .docxtables import arrange_tables
+from .mdtext import html_to_markdown, image_line, markdown_text
+
+# Word's Title style is the article's title; mammoth maps headings 1-3 by itself.
+STYLE_MAP = """
+p[style-name='Title'] => h1.doc-title:fresh
+p[style-name='标题'] => h1.doc-title:fresh
+p[style-name='Subtitle'] => p.doc-subtitle:fresh
+p[style-name='副标题'] => p.doc-subtitle:fresh
+"""
+MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake a token)
+TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
+PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+TITLE_STYLES = frozenset({"title", "标题"})
+FIRST_HEADINGS = frozenset({"heading 1", "heading 2", "标题 1", "标题 2"})
+MAX_TITLE = 80
+CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
+# Hand-typed numbering: 一、 as a heading, （一） as a subheading, 1. (only when short and alone).
+_LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), "h3"), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), "h4"),
+           (re.compile(r"^\d{1,2}[.．](?!\d)"), "h5"))
+_DIGIT_ITEM = re.compile(r"^[（(]?\d{1,2}[)）.．、](?!\d)")
+_ATTACHMENTS = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
+MAX_HEADING = 30   # a numbered line longer than this is a paragraph with a run-in head, as Chinese documents have
+_NOTE_LINK = re.compile(r"^#(foot|end)note-")
+_LABELS = {"作者": "作者", "撰稿": "作者", "撰文": "作者", "文": "作者", "文字": "作者", "记者": "作者", "通讯员": "作者",
+           "来源": "来源", "信息来源": "来源", "稿件来源": "来源", "供稿": "来源", "供稿单位": "来源",
+           "摄影": "摄影", "摄": "摄影", "图片": "摄影", "图": "摄影", "供图": "摄影", "日期": "日期", "发布日期": "日期"}
+_LABEL = "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
+_FIELD = re.compile(rf"(?P<labels>(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*)\s*[:：]\s*(?P<value>\S.*)|(?P<label>{_LABEL})\s*/\s*(?P<value2>\S.*)")
+_FIELD_START = re.compile(rf"(?:\s+|\s*[;；,，]\s*)(?=(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*\s*[:：/])")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+@dataclass(frozen=True)
+class WordFile:
+    suffix: str     # ".png", ".csv" …: the file is named <article>-N<suffix> (tables: -table-N.csv)
+    data: bytes
+
+
+@dataclass(frozen=True)
+class WordArticle:
+    title: str
+    title_from: str                   # "" when the document has a title; else the file name it came from
+    fields: tuple[tuple[str, str], ...]   # front matter found in the document: 作者, 来源, 摄影, 日期
+    body: str                         # Markdown; F tokens stand for the files' names
+    files: tuple[WordFile, ...]
+    counts: tuple[tuple[str, int], ...]
+    notes: tuple[str, ...]            # what needs the editor's eye
+    document_texts: tuple[str, ...]   # every paragraph of the document, for the lost-text check
+
+
+def read_article(source: Path) -> WordArticle:
+    """The article a Word file makes (ContentError for a file that is damaged, hostile or empty)."""
+    import mammoth
+    from bs4 import BeautifulSoup
+
+    check_docx(source)
+    xml = read_word_xml(source)
+    pictures: list[tuple[bytes, str] | Exception] = []
+
+    def keep_picture(image) -> dict:
+        try:
+            with image.open() as stream:
+                pictures.append((stream.read(), image.content_type or ""))
+        except (KeyError, OSError, ValueError) as exc:   # linked, not embedded; or missing from the file
+            pictures.append(exc)
+        return {"src": f"{MARK}P{len(pictures)}{MARK}", "alt": image.alt_text or ""}
+
+    with source.open("rb") as stream:
+        html = mammoth.convert_to_html(stream, style_map=STYLE_MAP,
+                                       convert_image=mammoth.images.img_element(keep_picture)).value
+    soup = BeautifulSoup(html, "html.parser")
+    facts = [p for p in paragraphs(xml) if not p.in_table and p.text.strip()]
+    if not facts and not soup.find(["img", "table"]):
+        raise _empty(source)
+    _mark_alignment(soup, facts)
+    _chinese_lists(soup, chinese_labels(xml))
+    title = _take_title(soup, facts)
+    fields = _take_fields(soup)
+    counts: dict[str, int] = {}
+    notes: list[str] = []
+    _tidy(soup, counts)
+    placed = _Placed(soup)
+    _pictures(soup, pictures, placed, counts, notes)
+    arrange_tables(soup, placed.block, placed.file, TOKEN, counts, notes)
+    footnotes = _footnotes(soup, counts)
+    counts[N_("paragraphs")] = sum(1 for p in soup.find_all("p") if not p.find_parent(["table", "li"])
+                                   and not TOKEN.fullmatch(p.get_text().strip()) and p.get_text().strip())
+    counts[N_("lists")] = len(soup.find_all(["ol", "ul"]))
+    title_from = ""
+    if not title:
+        title = re.sub(r"^\d+\s*[-_.、 ]\s*", "", source.stem).strip() or source.stem
+        title_from = source.name
+    return WordArticle(title, title_from, tuple(fields.items()), _markdown(soup, placed.blocks, footnotes),
+                       tuple(placed.files), tuple(counts.items()), tuple(notes + unmapped(xml)),
+                       tuple(paragraph_texts(xml)))
+
+
+def _empty(source: Path):
+    from ..errors import ContentError
+
+    return ContentError(source, None, _("the Word file has no text, pictures or tables: there is nothing to import"),
+                        _("check that this is the file the department meant to send"))
+
+
+class _Placed:
+    """Markdown the import writes itself (pictures, tables) and the files beside the article, each
+    standing in the HTML as a token until markdownify has run."""
+
+    def __init__(self, soup):
+        self.soup, self.blocks, self.files = soup, [], []
+
+    def block(self, markdown: str, inline: bool = False):
+        self.blocks.append(markdown)
+        token = f"{MARK}B{len(self.blocks)}{MARK}"
+        if inline:
+            return token
+        paragraph = self.soup.new_tag("p")
+        paragraph.string = token
+        return paragraph
+
+    def file(self, suffix: str, data: bytes) -> str:
+        self.files.append(WordFile(suffix, data))
+        return f"{MARK}F{len(self.files)}{MARK}"
+
+
+def key(text: str) -> str:
+    """Text as compared between the document and the article: without whitespace."""
+    return "".join(text.split())
+
+
+def _visible_text(element) -> str:
+    """An element's text without footnote marks (mammoth writes them as [1])."""
+    return "".join(s for s in element.find_all(string=True) if not s.find_parent("a", href=_NOTE_LINK))
+
+
+def _top_blocks(soup) -> list:
+    return [e for e in soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"]) if not e.find_parent(["table", "li", "ol", "ul"])]
+
+
+def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
+    """Paragraphs Word centres or sets right (a 落款 and its date) keep it as a class (see markup: `{: .right }`)."""
+    aligned: dict[str, list[str]] = {}
+    for p in facts:
+        if p.alignment in ("center", "right"):
+            aligned.setdefault(key(p.text), []).append(p.alignment)
+    for element in _top_blocks(soup):
+        queue = aligned.get(key(_visible_text(element))) if element.name == "p" else None
+        if queue:
+            element["class"] = element.get("class", []) + [queue.pop(0)]
+
+
+def _chinese_lists(soup, labels: dict[str, str]) -> None:
+    """Items Word numbered 一、二、 become paragraphs that start with their label, as the document shows them."""
+    if not labels:
+        return
+    for item in soup.find_all("li"):
+        label = labels.get(item.get_text().strip())
+        if label is None:
+            continue
+        paragraph = soup.new_tag("p")
+        paragraph.append(label)
+        for child in list(item.children):
+            paragraph.append(child.extract())
+        listing = item.parent
+        listing.insert_before(paragraph)
+        item.decompose()
+        if listing is not None and not listing.find_all("li"):
+            listing.decompose()
+
+
+def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
+    """The paragraphs that make the title: the first, when it is in Word's Title style, a first
+    heading, or set clearly larger than the text, or centred and bold, or a short line all bold;
+    with the next ones set the same way (a title on two lines)."""
+    if not facts:
+        return []
+    first, rest = facts[0], facts[1:]
+    sizes: Counter[float] = Counter()
+    for p in rest:
+        sizes[p.size] += len(p.text)
+    body = sizes.most_common(1)[0][0] if sizes else first.size
+    larger = first.size >= body + 2
+    length = len(first.text.strip())
+    if first.style in TITLE_STYLES or larger:
+        lines = [first]
+        for p in rest[:2]:
+            if (p.style, p.size, p.alignment) != (first.style, first.size, first.alignment) \
+                    or sum(len(x.text.strip()) for x in lines) + len(p.text.strip()) > MAX_TITLE:
+                break
+            lines.append(p)
+        return lines if length <= MAX_TITLE else []
+    if first.style in FIRST_HEADINGS or first.bold and (first.alignment == "center" or length <= 60):
+        return [first] if length <= MAX_TITLE else []
+    return []
+
+
+def _take_title(soup, facts: list[WordParagraph]) -> str | None:
+    lines = _title_paragraphs(facts)
+    blocks = _top_blocks(soup)
+    taken = []
+    for line in lines:
+        element = next((b for b in blocks if key(_visible_text(b)) == key(line.text)), None)
+        if element is None:
+            break
+        taken.append(" ".join(line.text.split()))
+        blocks.remove(element)
+        element.decompose()
+    subtitle = soup.find("p", class_="doc-subtitle")
+    if subtitle is not None:
+        del subtitle["class"]
+    title = ""
+    for part in taken:   # (lines of a Chinese title join without a space)
+        title += (" " if title and re.match(r"\w", part[0], re.A) and re.match(r"\w", title[-1], re.A) else "") + part
+    return title or None
+
+
+def meta_fields(line: str) -> dict[str, str] | None:
+    """`作者：张三`, `（供稿：教务处　摄影：李明）`, `文/图：王五` -> front matter fields; None for other text."""
+    text = " ".join(line.replace("\u3000", " ").split())
+    if len(text) > 60:
+        return None
+    if (m := re.fullmatch(r"[（(](.*)[）)]", text)) is not None:
+        text = m.group(1).strip()
+    fields: dict[str, str] = {}
+    used: list[str] = []
+    for piece in _FIELD_START.split(text):
+        m = _FIELD.fullmatch(piece.strip())
+        if m is None:
+            return None
+        labels = re.split(r"\s*[/、]\s*", m.group("labels")) if m.group("labels") else [m.group("label")]
+        value = (m.group("value") or m.group("value2")).strip()
+        for label in labels:
+            fields.setdefault(_LABELS[label], value)
+        used += labels
+    if used == ["图"]:
+        return None   # (图：… alone is a caption)
+    if "日期" in fields:
+        found = _DATE.fullmatch(fields["日期"])
+        try:
+            fields["日期"] = date(*map(int, found.groups())).isoformat() if found else ""
+        except ValueError:
+            fields["日期"] = ""
+        if not fields["日期"]:
+            return None
+    return fields or None
+
+
+def _take_fields(soup) -> dict[str, str]:
+    """作者/来源/摄影/日期 lines become front matter and leave the text (the first of each kind)."""
+    found: dict[str, str] = {}
+    for p in soup.find_all("p"):
+        if p.find_parent(["table", "li"]):
+            continue
+        fields = meta_fields(p.get_text())
+        if fields and not any(k in found for k in fields):
+            found.update(fields)
+            p.decompose()
+    return found
+
+
+def _tidy(soup, counts: dict[str, int]) -> None:
+    """No indentation spaces and no emphasis inside headings; hand-typed 一、（一）1. lines as headings,
+    except in an 附件 list or a run of numbered lines; Word's headings one level down (the article's
+    title is the page's only h1)."""
+    for heading in soup.find_all(["h1", "h2", "h3", "h4"]):
+        heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
+    for p in soup.find_all("p"):
+        for node in p.find_all(string=True):
+            if node.strip():
+                node.replace_with(node.lstrip("\u3000 \u00a0\t"))
+                break
+    blocks = _top_blocks(soup)
+    texts = [b.get_text().strip() if b.name == "p" else "" for b in blocks]
+    in_attachments = False
+    for i, p in enumerate(blocks):
+        text = texts[i]
+        if p.name != "p":
+            in_attachments = False
+            continue
+        if _ATTACHMENTS.match(text):
+            in_attachments = True
+            continue
+        in_attachments = in_attachments and bool(_DIGIT_ITEM.match(text) or _LEVELS[0][0].match(text))
+        if in_attachments or not text or len(text) > MAX_HEADING or text.endswith(("。", "；", "，")):
+            continue
+        for pattern, level in _LEVELS:
+            if pattern.match(text):
+                neighbours = [texts[j] for j in (i - 1, i + 1) if 0 <= j < len(texts)]
+                if level == "h5" and any(_DIGIT_ITEM.match(t) for t in neighbours):
+                    break   # (one of a run of numbered lines: a list typed by hand, not headings)
+                p.name = level
+                break
+    for heading in soup.find_all(["h2", "h3", "h4", "h5", "h6"]):
+        for emphasis in heading.find_all(["strong", "em", "b", "i", "u"]):
+            emphasis.unwrap()
+        if not heading.get_text().strip() and not heading.find("img"):
+            heading.decompose()
+    soup.smooth()
+    counts[N_("headings")] = len(soup.find_all(["h2", "h3", "h4", "h5", "h6"]))
+
+
+def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], notes: list[str]) -> None:
+    """Each picture saved beside the article, with the caption line that follows it."""
+    count = 0
+    for img in soup.find_all("img"):
+        number = int(m.group(2)) if (m := TOKEN.fullmatch(img.get("src", ""))) else 0
+        picture = pictures[number - 1] if 0 < number <= len(pictures) else None
+        if not isinstance(picture, tuple) or picture[1] not in PICTURE_TYPES:
+            if isinstance(picture, tuple):
+                notes.append(_("picture {number} is {kind}, which web pages cannot show; it was not imported")
+                             .format(number=number, kind=picture[1] or "?"))
+            elif isinstance(picture, KeyError):   # (a linked picture is reported with its paragraph by docxread)
+                notes.append(_("picture {number} is missing from the Word file (it is damaged there); it was not imported")
+                             .format(number=number))
+            img.decompose()
+            continue
+        count += 1
+        name = placed.file(PICTURE_TYPES[picture[1]], picture[0])
+        in_cell = img.find_parent(["td", "th"]) is not None
+        holder = img if in_cell else (img.find_parent("p") or img)
+        caption, credit = " ".join(img.get("alt", "").split()), None
+        following = holder.find_next_sibling()
+        if not in_cell and following is not None and following.name == "p" and (m := CAPTION.match(following.get_text().strip())):
+            caption, credit = m.group(1), m.group(2)
+            following.decompose()
+        if not caption:
+            caption = f"图{count}"
+            notes.append(_("picture {number} has no caption: write what it shows (screen readers read it aloud)")
+                         .format(number=count))
+        holder_text = "".join(s for s in holder.find_all(string=True)) if holder is not img else ""
+        line = image_line(caption, name, credit)
+        if holder_text.strip():   # (text beside the picture in its paragraph stays, after it)
+            img.replace_with(placed.block(line, inline=True))
+        else:
+            holder.replace_with(placed.block(line, inline=in_cell))
+    counts[N_("pictures")] = count
+
+
+def _footnotes(soup, counts: dict[str, int]) -> list[str]:
+    """Word footnotes and endnotes as Markdown footnotes [^1]."""
+    notes: dict[str, str] = {}
+    for item in soup.find_all("li", id=re.compile(r"^(foot|end)note-")):
+        for back in item.find_all("a", href=re.compile(r"^#(foot|end)note-ref-")):
+            back.decompose()
+        notes[item["id"]] = " ".join(item.get_text(" ").split())
+        parent = item.parent
+        item.decompose()
+        if parent is not None and not parent.find_all("li"):
+            parent.decompose()
+    order: list[str] = []
+    for ref in soup.find_all("a", href=_NOTE_LINK):
+        target = ref["href"][1:]
+        if target in notes:
+            order.append(notes[target])
+            holder = ref
+            while holder.parent is not None and holder.parent.name == "sup" and len(holder.parent.contents) == 1:
+                holder = holder.parent   # (Word's superscript around mammoth's own <sup>)
+            holder.replace_with(f"{MARK}N{len(order)}{MARK}")
+    counts[N_("footnotes")] = len(order)
+    return order
+
+
+def _markdown(soup, blocks: list[str], notes: list[str]) -> str:
+    for p in soup.find_all("p", class_=["right", "center"]):
+        if p.get_text().strip() and not p.find_parent(["table", "li"]):
+            p.append(f"{MARK}A{'right' if 'right' in p['class'] else 'center'}{MARK}")
+    text = html_to_markdown(str(soup))
+
+    def token(m: re.Match) -> str:
+        kind, value = m.groups()
+        if kind == "B":
+            return blocks[int(value) - 1]
+        if kind == "N":
+            return f"[^{value}]"
+        return f"\n{{: .{value} }}" if kind == "A" else m.group(0)
+
+    text = TOKEN.sub(token, text)   # (F tokens stay for the caller: the files are not named yet)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    if notes:
+        text += "\n" + "".join(f"[^{n}]: {markdown_text(note)}\n" for n, note in enumerate(notes, start=1))
+    return text

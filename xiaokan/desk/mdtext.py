@@ -1,0 +1,89 @@
+"""Text typed in Word, written as Markdown that shows exactly that text.
+
+A department's file is text, never markup: `<script>`, `{{< 表格 … >}}`, `# 不是标题`, `*…*`, `---`,
+`[^1]: …`, `1. `, `> `, `|`, `&lt;` typed in Word must reach the reader as typed. Every character
+Python-Markdown (with the extensions of source/markup.py: tables, footnotes, attr_list, def_list,
+md_in_html) or the shortcode reader (source/datablocks.py) would act on is escaped: with a backslash
+where Markdown has that escape, else as a character reference, which Markdown passes through and
+the browser shows as the character.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+# Anywhere in a line: escapes, code, emphasis, links and footnotes, attribute lists, trailing
+# heading hashes, table cells, raw HTML and entities.
+_ANYWHERE = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
+                           "{": "\\{", "}": "\\}", "#": "\\#", "|": "\\|", "<": "&lt;", "&": "&amp;"})
+# At the start of a line only: list bullets, quotes, setext underlines (= and -), definition lists
+# (:), ordered lists (1.) and the full-width braces the shortcode reader accepts (｛｛《).
+_LINE_START = re.compile(r"^([ \t]*)(?:([-+>])|([=:｛])|(\d+)\.)")
+_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
+
+
+def _escape_start(match: re.Match) -> str:
+    space, backslashed, referenced, digits = match.groups()
+    if backslashed:
+        return f"{space}\\{backslashed}"
+    if referenced:
+        return f"{space}&#{ord(referenced)};"
+    return f"{space}{digits}\\."
+
+
+def markdown_text(text: str) -> str:
+    """Text as Markdown that renders to the same text (a line break in Word is written as <br> by
+    the HTML writer; a newline character inside text is a space, as Word shows it)."""
+    text = _BREAKS.sub(" ", text).translate(_ANYWHERE)
+    return _LINE_START.sub(_escape_start, text, count=1)
+
+
+def link_target(href: str) -> str:
+    """An address for `[text](…)`: characters Markdown would end or misread the address at are
+    percent-encoded (spaces, brackets, quotes, non-ASCII), which leaves the address the same."""
+    return quote(href.strip(), safe="/:?#@!$&'*+,;=%~-._")
+
+
+def image_line(caption: str, name: str, credit: str | None) -> str:
+    """`![caption](name "credit")` for a picture the import named (ASCII): the caption escaped as text,
+    the credit as a quoted title."""
+    line = f"![{markdown_text(caption)}]({name}"
+    if credit:
+        line += ' "' + markdown_text(credit).replace('"', "&quot;").replace("'", "&#39;") + '"'
+    return line + ")"
+
+
+def pipe_table(rows: list[list[str]]) -> str:
+    """A Markdown table of plain-text cells, the first row its header."""
+    lines = ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in rows]
+    lines.insert(1, "|" + " --- |" * len(rows[0]))
+    return "\n".join(lines)
+
+
+def html_to_markdown(html: str) -> str:
+    """mammoth's HTML as Markdown (markdownify), every text escaped by markdown_text."""
+    from markdownify import MarkdownConverter, chomp
+
+    class Writer(MarkdownConverter):
+        def escape(self, text: str, parent_tags) -> str:
+            return markdown_text(text) if text else ""
+
+        def convert_a(self, el, text: str, parent_tags) -> str:
+            prefix, suffix, text = chomp(text)
+            href = (el.get("href") or "").strip()
+            if not text or not href or href.startswith("#"):   # (a bookmark, or a link inside Word's own file)
+                return prefix + text + suffix
+            return f"{prefix}[{text}]({link_target(href)}){suffix}"
+
+        def convert_s(self, el, text: str, parent_tags) -> str:
+            return text   # (the site's Markdown has no strikethrough; the text stays)
+
+        convert_del = convert_s
+
+        def convert_sup(self, el, text: str, parent_tags) -> str:
+            return f"<sup>{text}</sup>" if text.strip() else text
+
+        def convert_sub(self, el, text: str, parent_tags) -> str:
+            return f"<sub>{text}</sub>" if text.strip() else text
+
+    return Writer(heading_style="ATX", bullets="-", strong_em_symbol="*", table_infer_header=True).convert(html)
