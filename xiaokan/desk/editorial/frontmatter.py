@@ -71,7 +71,7 @@ def compose(front: str, changes: dict, body: str) -> str:
         value = _yaml_value(name, changes[name])
         index = _line_of(lines, name)
         if index is None:
-            if value != "":
+            if value not in ("", "false", "[]"):   # (an unset flag or list stays unwritten)
                 lines.append(f"{written}: {value}")
             continue
         end = index + 1

@@ -238,7 +238,7 @@ function dragOver(event) {
 function dropArticle(event) {
   if (!event.dataTransfer.types.includes("text/x-desk-article")) return;
   event.preventDefault();
-  saveLayout(event.currentTarget.dataset.issue, event.dataTransfer.getData("text/x-desk-article"));
+  saveLayout(event.currentTarget.dataset.issue);
 }
 
 // 上移/下移: within the 栏目, and past its first or last place into the neighbouring 栏目.
@@ -246,6 +246,7 @@ function move(row, step) {
   const list = row.parentElement;
   const lists = [...row.closest(".issue").querySelectorAll("ol.articles")];
   const sibling = step < 0 ? row.previousElementSibling : row.nextElementSibling;
+  const button = document.activeElement;
   if (sibling) {
     list.insertBefore(row, step < 0 ? sibling : sibling.nextElementSibling);
   } else {
@@ -253,19 +254,20 @@ function move(row, step) {
     if (!next) return;
     next.insertBefore(row, step < 0 ? null : next.firstElementChild);
   }
-  saveLayout(list.dataset.issue, row.dataset.path, step < 0 ? "上移" : "下移");
+  if (button && row.contains(button)) button.focus();   // (moving the row took the focus from its button)
+  saveLayout(list.dataset.issue);
 }
 
-async function saveLayout(issueId, movedPath, focusWord) {
+// The order on the page, written as 栏目 and 排序 of the articles that moved; the page already shows it.
+async function saveLayout(issueId) {
   const card = document.querySelector('.issue[data-issue="' + issueId + '"]');
   const layout = [...card.querySelectorAll("ol.articles")].map(function (list) {
     return {section: list.dataset.section, articles: [...list.querySelectorAll(".article")].map(function (li) { return li.dataset.path; })};
   });
+  say("正在保存顺序…");
   const saved = await api("POST", "api/arrange", {issue: issueId, layout: layout});
   say(saved.ok ? "顺序已保存" : saved.data.error, !saved.ok);
-  await Desk.views.board(document.getElementById("main"));
-  const row = document.querySelector('.article[data-path="' + CSS.escape(movedPath) + '"]');
-  if (row && focusWord) row.querySelector('[aria-label^="' + focusWord + '"]').focus();
+  if (!saved.ok) await Desk.views.board(document.getElementById("main"));   // (back to the order on disk)
 }
 
 // --- forms ---------------------------------------------------------------------------------------

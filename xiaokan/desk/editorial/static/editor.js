@@ -127,16 +127,35 @@ class ArticleEditor {
 
   async save(force) {
     const started = performance.now();
+    const before = await previewState();
     const sent = await api("PUT", "api/article", {path: this.article.path, fields: this.values(), body: this.body.value,
       digest: force || this.digest});
     if (sent.status === 409) return this.conflict(sent.data.conflict);
     if (!sent.ok) { this.saved.textContent = sent.data.error; this.saved.classList.add("error"); return false; }
+    const written = sent.data.digest !== this.digest;
     this.digest = sent.data.digest;
     this.dirty = false;
     this.saved.classList.remove("error");
-    this.saved.textContent = "已保存（" + new Date().toLocaleTimeString("zh-CN") + "，" + Math.round(performance.now() - started) + " 毫秒）";
-    this.show(sent.data);
+    const saidSaved = "已保存（" + new Date().toLocaleTimeString("zh-CN") + "）";
+    this.saved.textContent = saidSaved;
+    this.show(sent.data, false);
+    if (written && before) {
+      await this.afterRebuild(before.serial);
+      this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(performance.now() - started) + " 毫秒）";
+    }
+    this.look(this.lookPrefix || "");
     return true;
+  }
+
+  // The preview rebuilds on its own when the file is saved; the page is shown again once it has
+  // (its address may have changed with the title, and a page asked for before the build would be missing).
+  async afterRebuild(serial) {
+    const deadline = performance.now() + 30000;
+    while (performance.now() < deadline) {
+      const state = await previewState();
+      if (!state || state.serial > serial || state.errors.length) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   async check() {
@@ -147,15 +166,18 @@ class ArticleEditor {
   // The preview page of the article (or its 公众号版); it reloads itself when the preview rebuilds.
   look(prefix) {
     this.lookPrefix = prefix;
-    if (this.url) this.frame.src = prefix + this.url;
+    if (!this.url) return;
+    const target = prefix + this.url;
+    if (this.frame.contentWindow && this.frame.getAttribute("src") === target) this.frame.contentWindow.location.replace(target);
+    else this.frame.src = target;
   }
 
-  show(checked) {
+  show(checked, showPage) {
     const findings = checked.findings;
     this.findings = findings;
     if (checked.url && checked.url !== this.url) {
       this.url = checked.url;
-      this.look(this.lookPrefix || "");
+      if (showPage !== false) this.look(this.lookPrefix || "");
     }
     const bodyLine = this.article.body_line;
     this.list.replaceChildren(...(findings.length ? findings.map((f) => el("li", {class: f.kind},
@@ -322,6 +344,15 @@ class ArticleEditor {
       if (this.inputs.draft) this.inputs.draft.checked = Boolean(fresh.data.fields.draft);
     }
     this.showSteps(sent.data.steps);
+  }
+}
+
+async function previewState() {
+  try {
+    const response = await fetch("/__xiaokan__/state", {cache: "no-store"});
+    return response.ok ? await response.json() : null;
+  } catch (e) {
+    return null;
   }
 }
 

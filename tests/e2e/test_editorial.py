@@ -1,0 +1,211 @@
+"""编辑部 in Chromium, without a terminal: from a new issue and an uploaded Word file to the built site,
+a conflict with a file changed on disk, a restore from history, the login, and axe-core on every view.
+Screenshots go to /tmp/desk-shots/."""
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+import worddocs
+from helpers import axe_problems, running_server, wait_for
+from xiaokan.desk.editorial import accounts
+
+SHOTS = Path("/tmp/desk-shots")
+SLOW = 240_000   # ms: a proof or a whole build with its PDFs, on a machine that is busy with other tests
+
+
+@pytest.fixture
+def page(browser):
+    """(The desk's Content-Security-Policy allows no inline script: axe-core is injected past it.)"""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desk(mini):
+    with running_server(mini) as (base, _process):
+        yield base + "/编辑部/", mini
+
+
+def photo_file(folder: Path) -> Path:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1000), (40, 120, 90)).save(out, "JPEG")
+    path = folder / "IMG_20240703_101112.jpg"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def clean(page) -> None:
+    bad, passed = axe_problems(page)
+    assert not bad, bad
+    assert passed > 10
+
+
+def test_from_a_word_file_to_the_built_site_without_a_terminal(desk, page, tmp_path):
+    url, root = desk
+    page.goto(url)
+    # 新建一期
+    page.get_by_role("button", name="新建一期").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("期号（文件夹名）").fill("2024-08")
+    dialog.get_by_label("出版日期").fill("2024-08-30")
+    dialog.get_by_label("标题").fill("2024年第3期")
+    dialog.get_by_role("button", name="建立这一期").click()
+    issue = page.locator('section.issue[data-issue="2024-08"]')
+    expect(issue.get_by_role("heading", name=re.compile("2024年第3期"))).to_be_visible()
+    assert "日期: 2024-08-30" in (root / "content/2024-08/issue.yaml").read_text(encoding="utf-8")
+    # 导入Word稿, by upload
+    issue.get_by_role("button", name="导入Word稿").click()
+    dialog.get_by_label("Word 稿（.docx，可多选）").set_input_files(str(worddocs.word_docx(tmp_path / "推进会.docx")))
+    dialog.get_by_label("栏目").select_option("评建动态")
+    dialog.get_by_role("button", name="导入", exact=True).click()
+    report = page.locator('section.issue[data-issue="2024-08"] .job')
+    expect(report.get_by_role("link", name="学校召开评建工作推进会")).to_be_visible(timeout=SLOW)
+    expect(report.locator(".import li").first).to_be_visible()   # (the report's notes, each a link into the article)
+    report.get_by_role("link", name="学校召开评建工作推进会").click()
+    # the editor: title and body, then the preview as readers see it
+    title = page.get_by_label("标题", exact=True)
+    expect(title).to_have_value("学校召开评建工作推进会")
+    frame = page.frame_locator("iframe.look-frame")
+    expect(frame.locator("h1")).to_contain_text("学校召开评建工作推进会")
+    title.fill("学校召开评建工作推进会（修订稿）")
+    body = page.get_by_label("正文")
+    body.fill(body.input_value() + "\n\n编辑部补充的一段话。\n")
+    started = time.perf_counter()
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(frame.locator("h1")).to_contain_text("（修订稿）", timeout=30_000)
+    expect(frame.locator("main")).to_contain_text("编辑部补充的一段话")
+    expect(page.locator(".saved")).to_contain_text("预览已更新")
+    print(f"\nsave to preview: {(time.perf_counter() - started) * 1000:.0f} ms ({page.locator('.saved').inner_text()})")
+    # a photo: saved beside the article under a readable name, inserted as a figure, checked at once
+    page.get_by_role("button", name="图片", exact=True).click()
+    dialog.get_by_label("照片").set_input_files(str(photo_file(tmp_path)))
+    dialog.get_by_label("图片说明").fill("推进会会场全景")
+    dialog.get_by_label("摄影或供图").fill("张三 摄")
+    dialog.get_by_role("button", name="插入").click()
+    expect(body).to_have_value(re.compile(r"!\[推进会会场全景\]\([\w-]+-\d+\.jpg \"张三 摄\"\)"))
+    expect(page.locator(".saved")).to_contain_text("已保存")
+    expect(frame.locator('img[alt="推进会会场全景"]')).to_be_visible(timeout=30_000)
+    article = next((root / "content/2024-08").glob("*.md"))
+    assert "草稿: true" in article.read_text(encoding="utf-8")
+    # 三审: 初审, 复审, 终审, recorded with who and when; 终审 publishes
+    for step in ("初审", "复审", "终审"):
+        page.get_by_role("button", name=step, exact=True).click()
+        expect(page.locator(".review")).to_contain_text(f"{step} 本机")
+    expect(page.get_by_label("草稿")).not_to_be_checked()
+    assert "草稿: false" in article.read_text(encoding="utf-8")
+    # reorder two articles of a 栏目 with the keyboard's buttons, and move one to another 栏目 by dragging
+    page.get_by_role("link", name="← 稿件看板").click()
+    other = page.locator('ol[data-issue="2024-07"][data-section="他山之石"]')
+    expect(other.locator(".title")).to_have_text(["草稿不应出现", "他山之石一篇"])
+    page.get_by_role("button", name="下移：草稿不应出现").click()
+    expect(other.locator(".title")).to_have_text(["他山之石一篇", "草稿不应出现"])
+    expect(page.get_by_role("button", name="下移：草稿不应出现")).to_be_focused()
+    wait_for(lambda: "排序: 1" in (root / "content/2024-07/04-other.md").read_text(encoding="utf-8"))
+    page.locator('li[data-path="2024-07/01-first.md"]').drag_to(page.locator('ol[data-issue="2024-07"][data-section="评建动态"]'))
+    expect(page.locator('ol[data-issue="2024-07"][data-section="评建动态"] .title')).to_contain_text(["第一篇新闻"])
+    wait_for(lambda: "栏目: 评建动态" in (root / "content/2024-07/01-first.md").read_text(encoding="utf-8"))
+    # 出校样
+    issue.get_by_role("button", name="出校样").click()
+    expect(issue.get_by_role("link", name="校样 PDF")).to_be_visible(timeout=SLOW)
+    expect(issue.get_by_role("link", name="修改对照")).to_be_visible()
+    assert list((root / "print").glob("xiaokan-2024-08-proof-1.pdf"))
+    # 生成网站, then the article on the built site
+    page.get_by_role("button", name="生成网站").click()
+    expect(page.locator("#site-job")).to_contain_text("生成网站：完成", timeout=SLOW)
+    expect(page.locator("#site-job").get_by_role("link", name="PDF").first).to_be_visible()
+    page.locator("#site-job").get_by_role("link", name="网站").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("body")).to_contain_text("学校召开评建工作推进会（修订稿）")
+
+
+def test_a_file_changed_on_disk_is_never_overwritten_silently(desk, page):
+    url, root = desk
+    page.goto(url + "#/edit/2024-07/02-second.md")
+    body = page.get_by_label("正文")
+    expect(body).to_have_value(re.compile("."))
+    path = root / "content/2024-07/02-second.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n另一位编辑在记事本里加的一段。\n", encoding="utf-8")
+    body.fill("我在编辑部里写的正文。\n")
+    page.get_by_role("button", name="保存", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name="文件已被别人修改")).to_be_visible()
+    expect(dialog.get_by_label("磁盘上的版本")).to_contain_text("另一位编辑在记事本里加的一段")
+    expect(dialog.get_by_label("我的版本")).to_contain_text("我在编辑部里写的正文")
+    assert "另一位编辑在记事本里加的一段" in path.read_text(encoding="utf-8")
+    dialog.get_by_role("button", name="用我的版本保存").click()
+    expect(page.locator(".saved")).to_contain_text("已保存")
+    assert path.read_text(encoding="utf-8").endswith("我在编辑部里写的正文。\n")
+    page.get_by_role("link", name="历史版本").click()
+    expect(page.locator(".versions")).to_contain_text("在编辑部以外被修改")   # (the other editor's text is kept)
+
+
+def test_history_restores_an_earlier_version(desk, page):
+    url, root = desk
+    page.goto(url + "#/edit/2024-07/04-other.md")
+    body = page.get_by_label("正文")
+    for text in ("第一版正文。\n", "第二版正文。\n"):
+        expect(body).to_be_editable()
+        body.fill(text)
+        page.get_by_role("button", name="保存", exact=True).click()
+        expect(page.locator(".saved")).to_contain_text("已保存")
+    page.get_by_role("link", name="历史版本").click()
+    versions = page.locator(".versions li")
+    expect(versions).to_have_count(3)   # (the two saves, and the text as it was before them)
+    versions.nth(1).get_by_role("button", name="查看差异").click()
+    expect(page.locator(".diff .add")).to_contain_text(["第一版正文。"])
+    shot(page, "history")
+    clean(page)
+    versions.nth(1).get_by_role("button", name="恢复").click()
+    expect(page.get_by_label("正文")).to_have_value("第一版正文。\n")
+    assert (root / "content/2024-07/04-other.md").read_text(encoding="utf-8").endswith("第一版正文。\n")
+
+
+def test_the_views_at_desktop_and_phone_width_are_keyboard_usable_and_axe_clean(desk, browser):
+    url, _root = desk
+    for width, height in ((1280, 900), (375, 740)):
+        context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(url)
+        expect(page.get_by_role("button", name="新建文章")).to_be_visible()
+        shot(page, f"board-{width}")
+        clean(page)
+        page.goto(url + "#/edit/2024-07/01-first.md")
+        expect(page.get_by_label("标题", exact=True)).to_have_value("第一篇新闻")
+        expect(page.locator(".findings")).to_contain_text("检查通过")
+        page.get_by_label("正文").focus()
+        page.keyboard.press("Control+s")
+        expect(page.locator(".saved")).to_contain_text("已保存")
+        shot(page, f"editor-{width}")
+        clean(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width   # (nothing wider than the phone)
+        context.close()
+
+
+def test_an_office_desk_asks_for_a_login(mini, page):
+    accounts.add_account(mini, "张三", "审核", "correct horse")
+    with running_server(mini) as (base, _process):
+        page.goto(base + "/编辑部/")
+        expect(page.get_by_role("heading", name="登录编辑部")).to_be_visible()
+        shot(page, "login")
+        clean(page)
+        page.get_by_label("姓名").fill("张三")
+        page.get_by_label("密码").fill("wrong password")
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("alert")).to_contain_text("姓名或密码不对")
+        page.get_by_label("密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator("#who")).to_have_text("张三（审核）")
+        expect(page.get_by_role("button", name="发布")).to_have_count(0)   # (a 审核 does not publish)
