@@ -74,8 +74,9 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("article", metavar="ARTICLE", help=_('its .md file, or 2024-06/<its address>'))
     d = sub.add_parser("deploy", parents=[common], help=_('publish output/ to the web server named in site.yaml (deploy: target)'))
     d.add_argument("--target", help=_('a folder, or user@host:/path (instead of site.yaml)'))
-    d.add_argument("--dry-run", action="store_true", help=_('list what would change on the server, change nothing'))
-    d.add_argument("--rollback", action="store_true", help=_('make the release before the live one live again'))
+    d.add_argument("--dry-run", action="store_true",
+                   help=_('list what would change on the server (with --rollback: which release would be live), change nothing'))
+    d.add_argument("--rollback", action="store_true", help=_('make the release that was live before the live one live again'))
     du = sub.add_parser("desk-user", parents=[common],
                         help=_('accounts of the 编辑部 (the desk in the browser), needed for serve --host 0.0.0.0'))
     du.add_argument("action", choices=("add", "list", "remove", "passwd"))

@@ -1,6 +1,10 @@
 """build.py deploy: to a folder and to a real OpenSSH server started on 127.0.0.1 with a throwaway key
 (Debian's openssh-server, installed by make test): only changed files are sent, unchanged ones are
-hard-linked, the switch is atomic, rollback works, and a deploy that fails midway changes nothing live."""
+hard-linked, the switch is atomic, rollback follows the history of what was live, a deploy that fails
+midway changes nothing live, and deploy says exactly what it does and touches only what it made:
+every flag combination, dry runs that create nothing and list what the deploy then does, folders in
+releases/ that deploy did not make, targets inside the project, two deploys at once, a `current`
+folder, the tools' messages, and the deploy settings of site.yaml."""
 from __future__ import annotations
 
 import getpass
@@ -9,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -218,3 +223,338 @@ def test_a_deploy_cut_off_midway_leaves_the_live_site_as_it_was(mini, tmp_path, 
     assert again.code == 0, again.stderr
     assert (www / "current/2024-07/fangan.pdf").stat().st_size > 600_000
     assert not [p for p in (www / "releases").iterdir() if p.name.startswith(".partial-")]
+
+
+# --- saying exactly what it does (issue 23) -------------------------------------------------------
+
+def tree(folder: Path) -> dict[str, tuple]:
+    """Everything in a folder, links not followed: files with their bytes, links with where they point."""
+    found: dict[str, tuple] = {}
+    for top, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(top) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                found[rel] = ("folder",)
+            else:
+                found[rel] = ("file", path.read_bytes())
+    return found
+
+
+def deploy_to(mini: Path, target: Path, *extra: str) -> str:
+    """Deploy (must succeed); the name of the release live afterwards."""
+    result = run_build(mini, "deploy", "--target", str(target), *extra)
+    assert result.code == 0, result.stderr
+    return live(target).name
+
+
+def with_deploy_group(mini: Path, group: str) -> None:
+    write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8") + "deploy:\n" + group)
+
+
+@pytest.mark.parametrize("rollback", [False, True], ids=["deploy", "rollback"])
+@pytest.mark.parametrize("dry", [False, True], ids=["real", "dry"])
+@pytest.mark.parametrize("source", ["none", "site.yaml", "--target", "both"])
+def test_every_flag_combination_does_what_it_says(mini, tmp_path, source, dry, rollback):
+    from_yaml, from_flag = tmp_path / "yaml-www", tmp_path / "flag-www"
+    if source in ("site.yaml", "both"):
+        with_deploy_group(mini, f"  target: {from_yaml}\n")
+    built(mini)
+    first = {t: deploy_to(mini, t) for t in (from_yaml, from_flag)}
+    edit_first_article(mini)
+    second = {t: deploy_to(mini, t) for t in (from_yaml, from_flag)}
+    before = {t: tree(t) for t in (from_yaml, from_flag)}
+    argv = ["deploy"] + (["--dry-run"] if dry else []) + (["--rollback"] if rollback else [])
+    if source in ("--target", "both"):
+        argv += ["--target", str(from_flag)]
+    result = run_build(mini, *argv)
+    if source == "none":
+        assert result.code == 1 and "there is no deploy target" in result.stderr
+        assert {t: tree(t) for t in before} == before
+        return
+    assert result.code == 0, result.stderr
+    chosen, other = (from_flag, from_yaml) if source in ("--target", "both") else (from_yaml, from_flag)
+    assert tree(other) == before[other]   # (the target not named is never touched)
+    assert ("not site.yaml's target" in result.stderr) == (source == "both")
+    if dry:
+        assert tree(chosen) == before[chosen] and "nothing was changed" in result.stderr
+        if rollback:
+            assert f"would make {first[chosen]} live again" in result.stderr and f"instead of {second[chosen]}" in result.stderr
+        else:
+            assert "would be uploaded" in result.stderr and "rollback" not in result.stderr
+    elif rollback:
+        assert live(chosen).name == first[chosen] and f"{first[chosen]} is live again" in result.stderr
+    else:
+        assert live(chosen).name not in (first[chosen], second[chosen]) and len(releases(chosen)) == 3
+
+
+def test_an_empty_target_option_is_refused_rather_than_replaced_by_site_yaml(mini, tmp_path):
+    with_deploy_group(mini, f"  target: {tmp_path / 'www'}\n")
+    built(mini)
+    result = run_build(mini, "deploy", "--target", " ")
+    assert result.code == 1 and "--target is empty" in result.stderr and not (tmp_path / "www").exists()
+
+
+def test_rollback_follows_the_history_of_what_was_live(mini, tmp_path):
+    target = tmp_path / "www"
+    built(mini)
+    a = deploy_to(mini, target)
+    edit_first_article(mini)
+    b = deploy_to(mini, target)
+    assert deploy_to(mini, target, "--rollback") == a
+    write(mini, "content/2024-07/01-first.md", (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8") + "\n第三版。\n")
+    built(mini)
+    c = run_build(mini, "deploy", "--target", str(target))
+    assert c.code == 0 and f"--rollback` makes {a} live again" in c.stderr
+    dry = run_build(mini, "deploy", "--target", str(target), "--rollback", "--dry-run")
+    assert f"would make {a} live again" in dry.stderr
+    back = run_build(mini, "deploy", "--target", str(target), "--rollback")
+    # the message and the action agree: A, never B (withdrawn), and nothing before A
+    assert back.code == 0 and live(target).name == a and b not in back.stderr
+    assert "there is no release before it" in back.stderr
+    again = run_build(mini, "deploy", "--target", str(target), "--rollback")
+    assert again.code == 1 and "nothing to roll back to" in again.stderr and live(target).name == a
+    assert not [name for name in os.listdir(target) if name.endswith(".new") or name.startswith(".xiaokan-current")]
+
+
+def test_rolling_back_twice_goes_further_back_as_the_message_said(mini, tmp_path):
+    target = tmp_path / "www"
+    built(mini)
+    names = []
+    for n in range(3):
+        write(mini, "content/2024-07/01-first.md", (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8") + f"\n第{n}次。\n")
+        built(mini)
+        names.append(deploy_to(mini, target))
+    a, b, c = names
+    first = run_build(mini, "deploy", "--target", str(target), "--rollback")
+    assert live(target).name == b and f"instead of {c}" in first.stderr and f"--rollback` makes {a} live" in first.stderr
+    second = run_build(mini, "deploy", "--target", str(target), "--rollback")
+    assert live(target).name == a and "there is no release before it" in second.stderr
+    assert run_build(mini, "deploy", "--target", str(target), "--rollback").code == 1 and live(target).name == a
+
+
+def test_folders_deploy_did_not_make_survive_pruning_and_naming(mini, tmp_path):
+    target = tmp_path / "www"
+    foreign = {"old-site/index.html": "旧网站", "2023-backup-manual/index.html": "备份", "zzz-notes.txt": "笔记",
+               ".partial-manual/a.html": "别人的", "99999999-999999-999/index.html": "手工"}
+    for rel, text in foreign.items():
+        write(target / "releases", rel, text)
+    # a release live before this version kept a record: it may be rolled back to, never removed
+    write(target / "releases", "20240101-000000-000/index.html", "上一个版本发布的")
+    (target / "current").symlink_to("releases/20240101-000000-000")
+    with_deploy_group(mini, f"  target: {target}\n  keep: 2\n")
+    built(mini)
+    made = []
+    for n in range(4):
+        write(mini, "content/2024-07/01-first.md", (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8") + f"\n第{n}次。\n")
+        built(mini)
+        assert run_build(mini, "deploy").code == 0
+        made.append(live(target).name)
+        if n == 0:
+            dry = run_build(mini, "deploy", "--rollback", "--dry-run")
+            assert "would make 20240101-000000-000 live again" in dry.stderr
+    for rel, text in foreign.items():
+        assert (target / "releases" / rel).read_text(encoding="utf-8") == text, rel
+    assert (target / "releases/20240101-000000-000/index.html").is_file()
+    ours = set(releases(target)) - {rel.split("/")[0] for rel in foreign} - {"20240101-000000-000"}
+    assert ours == set(made[-2:])   # (keep: 2; only deploy's own were removed)
+    for name in made:
+        assert name[:8].isdigit() and not name.startswith(("old-site", "2023-backup", "zzz", "99999999")), name
+
+
+@pytest.mark.parametrize("text", ["output/site", "content/x", ".", "./", "../mini/content", "{tmp}/via-link/www",
+                                  "{tmp}/mini/../mini/output"])
+def test_a_target_inside_the_project_is_refused(mini, tmp_path, text):
+    (tmp_path / "via-link").symlink_to(mini)
+    built(mini)
+    before = tree(mini)
+    result = run_build(mini, "deploy", "--target", text.format(tmp=tmp_path))
+    assert result.code == 1 and "is inside the project folder" in result.stderr and "Traceback" not in result.stderr
+    assert tree(mini) == before
+
+
+@pytest.mark.parametrize("text", ["-rf", "-oProxyCommand=touch {tmp}/pwned@host:/srv/www", "me@-oProxyCommand=x:/srv/www",
+                                  "-e/srv/www"])
+@pytest.mark.parametrize("where", ["option", "site.yaml"])
+def test_a_target_that_reads_as_an_option_is_refused(mini, tmp_path, text, where):
+    text = text.format(tmp=tmp_path)
+    if where == "site.yaml":
+        with_deploy_group(mini, f'  target: "{text}"\n')
+    built(mini)
+    before = tree(mini)
+    result = run_build(mini, "deploy", *([f"--target={text}"] if where == "option" else []))
+    assert result.code == 1 and "starts with “-”" in result.stderr and "Traceback" not in result.stderr
+    assert tree(mini) == before and not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("case", ["current folder", "current link elsewhere", "damaged record"])
+def test_a_target_deploy_cannot_use_is_refused_and_left_exactly_as_it_was(mini, tmp_path, case):
+    target = tmp_path / "www"
+    if case == "current folder":   # (someone copied a site there by hand)
+        write(target, "current/index.html", "手工复制的网站")
+    elif case == "current link elsewhere":
+        write(tmp_path, "elsewhere/index.html", "别处")
+        target.mkdir()
+        (target / "current").symlink_to(tmp_path / "elsewhere")
+    else:
+        built(mini)
+        deploy_to(mini, target)
+        (target / ".xiaokan-deploy.json").write_text('{"format": 1, "made": "everything"}', encoding="utf-8")
+    built(mini)
+    before = tree(target)
+    for argv in (["deploy"], ["deploy"], ["deploy", "--dry-run"], ["deploy", "--rollback"], ["deploy", "--rollback", "--dry-run"]):
+        result = run_build(mini, *argv, "--target", str(target))
+        assert result.code == 1 and "nothing was changed" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert "ssh" not in result.stderr   # (a folder on this computer: no SSH hint)
+        assert tree(target) == before
+    expected = {"current folder": "is a folder, not the link", "current link elsewhere": "not to a release deploy made",
+                "damaged record": "is damaged"}[case]
+    assert expected in result.stderr
+
+
+def test_messages_of_the_tools_are_said_in_chinese_with_the_hint_for_a_folder(mini, tmp_path, monkeypatch):
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    built(mini)
+    (tmp_path / "a-file").write_text("挡路的文件", encoding="utf-8")
+    result = run_build(mini, "deploy", "--target", str(tmp_path / "a-file/www"))
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert "无法在发布目标" in result.stderr and "「mkdir: cannot create directory" in result.stderr and "Not a directory」" in result.stderr
+    assert "ssh" not in result.stderr and "检查文件夹" in result.stderr and "线上网站保持原样" in result.stderr
+    write(tmp_path, "www/current/index.html", "手工复制的网站")
+    folder = run_build(mini, "deploy", "--target", str(tmp_path / "www"))
+    assert folder.code == 1 and "是一个文件夹" in folder.stderr and "mv current current.old" in folder.stderr
+    assert "ssh" not in folder.stderr and "cannot overwrite" not in folder.stderr
+
+
+def test_an_unreachable_server_is_said_in_chinese_with_the_ssh_hint(mini, tmp_path, monkeypatch):
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    with_deploy_group(mini, f'  target: "me@127.0.0.1:/srv/www"\n  ssh: "ssh -p {free_port()} -o ConnectTimeout=5"\n')
+    built(mini)
+    for argv in (["deploy"], ["deploy", "--dry-run"], ["deploy", "--rollback"]):
+        result = run_build(mini, *argv)
+        assert result.code == 1 and "Traceback" not in result.stderr
+        assert "「ssh: connect to host 127.0.0.1 port" in result.stderr and "Connection refused」" in result.stderr
+        assert "ssh-copy-id" in result.stderr and "无法读取发布目标" in result.stderr
+
+
+def test_a_dry_run_creates_nothing_on_a_fresh_target(mini, tmp_path):
+    built(mini)
+    fresh, empty = tmp_path / "fresh/www", tmp_path / "empty"
+    empty.mkdir()
+    for target in (fresh, empty):
+        result = run_build(mini, "deploy", "--target", str(target), "--dry-run")
+        assert result.code == 0 and "nothing was changed" in result.stderr
+    assert not (tmp_path / "fresh").exists() and tree(empty) == {}
+
+
+def _listed(stderr: str, prefix: str) -> set[str]:
+    return {line[len(prefix):] for line in stderr.splitlines() if line.startswith(prefix)}
+
+
+def _dry_run_then_deploy(mini: Path, www: Path) -> None:
+    """Two releases (keep: 2), then an edit, a deleted article and a new attachment: the dry run lists
+    exactly what the deploy then uploads, deletes and removes."""
+    built(mini)
+    assert run_build(mini, "deploy").code == 0
+    edit_first_article(mini)
+    assert run_build(mini, "deploy").code == 0
+    oldest = releases(www)[0] if len(releases(www)) == 2 else None
+    (mini / "content/2024-07/04-other.md").unlink()
+    (mini / "content/2024-07/fangan.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
+    write(mini, "content/2024-07/01-first.md", (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8")
+          + "\n[评估方案](fangan.pdf)\n")
+    built(mini)
+    before = tree(www)
+    dry = run_build(mini, "deploy", "--dry-run")
+    assert dry.code == 0 and tree(www) == before
+    real = run_build(mini, "deploy", "--verbose")
+    assert real.code == 0, real.stderr
+    uploaded, deleted = _listed(real.stderr, "  uploaded "), _listed(real.stderr, "  deleted  ")
+    assert _listed(dry.stderr, "  upload  ") == uploaded and "2024-07/fangan.pdf" in uploaded
+    assert _listed(dry.stderr, "  delete  ") == deleted and "2024-07/other/index.html" in deleted
+    assert _listed(dry.stderr, "  remove old release  ") == {oldest} and oldest not in releases(www)
+    assert f"{len(uploaded)} file(s) would be uploaded and {len(deleted)} deleted" in dry.stderr
+    assert f"({len(uploaded)} file(s) uploaded" in real.stderr and f"{len(deleted)} removed)" in real.stderr
+    assert f"removed 1 old release(s) that --rollback no longer reaches: {oldest}" in real.stderr
+
+
+def test_a_dry_run_lists_exactly_what_the_deploy_then_does(mini, tmp_path):
+    www = tmp_path / "www"
+    with_deploy_group(mini, f"  target: {www}\n  keep: 2\n")
+    _dry_run_then_deploy(mini, www)
+
+
+def _second_deploy_is_refused_then_a_killed_deploy_does_not_block(mini: Path, www: Path, configure) -> None:
+    """configure(extra): site.yaml's deploy group, with extra lines. A deploy at 20 KB/s is caught while it
+    uploads a 200 KB attachment: every other deploy is refused and touches nothing; then it is killed."""
+    configure("")
+    built(mini)
+    assert run_build(mini, "deploy").code == 0
+    before = live(www)
+    (mini / "content/2024-07/fangan.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(200_000))
+    write(mini, "content/2024-07/04-other.md", (mini / "content/2024-07/04-other.md").read_text(encoding="utf-8")
+          + "\n[评估方案](fangan.pdf)\n")
+    built(mini)
+    configure("  bandwidth: 20\n")
+    deploying = subprocess.Popen([sys.executable, "-c", LAUNCH, str(mini), "deploy"], stderr=subprocess.PIPE, text=True,
+                                 cwd=Path(__file__).resolve().parents[2], start_new_session=True)
+    wait_for(lambda: any(p.name.startswith(".partial-") and any(p.rglob(".fangan.pdf.*")) for p in (www / "releases").iterdir()), 60)
+    partial = next(p for p in (www / "releases").iterdir() if p.name.startswith(".partial-"))
+    configure("")
+    for argv in (["deploy"], ["deploy", "--dry-run"], ["deploy", "--rollback"], ["deploy", "--rollback", "--dry-run"]):
+        second = run_build(mini, *argv)
+        assert second.code == 1 and "another deploy to" in second.stderr and "Traceback" not in second.stderr, second.stderr
+        assert f"started {datetime.now():%Y-%m-%d}" in second.stderr and "by " in second.stderr
+        assert partial.is_dir() and live(www) == before   # (the first deploy's upload goes on)
+    os.killpg(deploying.pid, signal.SIGKILL)   # the first deploy is killed: its lock goes with it
+    deploying.wait(10)
+    wait_for(lambda: run_build(mini, "deploy").code == 0, 30)
+    assert (www / "current/2024-07/fangan.pdf").stat().st_size > 200_000 and not partial.exists()
+
+
+def test_two_deploys_at_once_to_a_folder(mini, tmp_path):
+    www = tmp_path / "www"
+    original = (mini / "site.yaml").read_text(encoding="utf-8")
+    _second_deploy_is_refused_then_a_killed_deploy_does_not_block(
+        mini, www, lambda extra: write(mini, "site.yaml", original + f"deploy:\n  target: {www}\n" + extra))
+
+
+@pytest.mark.parametrize("group,line,words", [
+    ("  target: [a, b]\n", 1, ["`target` must be a single line of text, not a list"]),
+    ("  target:\n    host: a\n", 1, ["`target` must be a single line of text, not a group"]),
+    ("  target: /srv/x\n  keep: 0\n", 2, ["`keep` must be a whole number above 0"]),
+    ("  target: /srv/x\n  keep: [3]\n", 2, ["`keep` must be a single line of text"]),
+    ("  target: /srv/x\n  keep: 2.5\n", 2, ["`keep` must be a whole number above 0"]),
+    ("  target: /srv/x\n  ssh: [ssh, -p, '22']\n", 2, ["`ssh` must be a single line of text"]),
+    ("  target: /srv/x\n  bandwidth: -5\n", 2, ["`bandwidth` must be a whole number"]),
+    ("  target: /srv/x\n  bandwidth: {a: 1}\n", 2, ["`bandwidth` must be a single line of text"]),
+    ("  target: /srv/x\n  tagret: /srv/y\n", 2, ["unknown setting `tagret` in deploy", "`target`"]),
+])
+def test_deploy_settings_are_type_checked_at_their_line(mini, group, line, words):
+    first = len((mini / "site.yaml").read_text(encoding="utf-8").splitlines()) + 1   # (the `deploy:` line)
+    with_deploy_group(mini, group)
+    built_before = run_build(mini, "deploy", "--target", "/nonexistent")
+    result = run_build(mini, "deploy")
+    for attempt in (built_before, result):
+        assert attempt.code == 1 and f"site.yaml:{first + line}:" in attempt.stderr, attempt.stderr
+        assert all(word in attempt.stderr for word in words) and "Traceback" not in attempt.stderr
+    assert not any("[" in p.name for p in mini.iterdir())
+
+
+def test_over_ssh_a_dry_run_creates_nothing_and_lists_exactly_what_the_deploy_then_does(mini, tmp_path, ssh_server):
+    host, ssh, _server = ssh_server
+    _ssh_site(mini, f"{host}:{tmp_path / 'remote/fresh'}", ssh)
+    built(mini)
+    dry = run_build(mini, "deploy", "--dry-run")
+    assert dry.code == 0 and "nothing was changed" in dry.stderr and not (tmp_path / "remote").exists()
+    www = tmp_path / "remote/www"
+    _ssh_site(mini, f"{host}:{www}", ssh, "  keep: 2\n")
+    _dry_run_then_deploy(mini, www)
+
+
+def test_two_deploys_at_once_over_ssh(mini, tmp_path, ssh_server):
+    host, ssh, _server = ssh_server
+    www = tmp_path / "remote/www"
+    _second_deploy_is_refused_then_a_killed_deploy_does_not_block(mini, www, lambda extra: _ssh_site(mini, f"{host}:{www}", ssh, extra))

@@ -50,7 +50,7 @@ def load_config(path: Path) -> SiteConfig:
         logo=read.checked(lambda: _asset(path.parent, read.text(raw, "logo"), "logo", read.fail), ""),
         favicon=read.checked(lambda: _asset(path.parent, read.text(raw, "favicon"), "favicon", read.fail), ""),
         footer=read.checked(lambda: _footer(read, raw.get("footer") or {}), None),
-        deploy=read.checked(lambda: _deploy(raw.get("deploy") or {}, read.fail), None),
+        deploy=read.checked(lambda: _deploy(read, raw.get("deploy") or {}), None),
     )
     read.checked(lambda: _reject_unknown(raw, TOP_KEYS, read.fail, "site.yaml"), None)
     if len(read.errors) == 1:
@@ -131,17 +131,16 @@ def _asset(root: Path, value: str, key: str, fail) -> str:
     return name
 
 
-def _deploy(raw, fail) -> DeployOptions:
-    if not isinstance(raw, dict):
-        raise fail("deploy", _('`deploy` must be a group of settings (target, keep, ssh, bandwidth)'))
-    group_fail = lambda k, m, h=None: fail("deploy", m, h)  # noqa: E731
-    _reject_unknown(raw, DEPLOY_KEYS, group_fail, "deploy")
-    bandwidth = str(raw.get("bandwidth") or 0).strip()
-    if not bandwidth.isdigit():
-        raise fail("deploy", _('`bandwidth` must be a whole number of KB/s, not {value!r}').format(value=bandwidth))
-    return DeployOptions(target=str(raw.get("target") or "").strip(),
-                         keep=_positive_int(raw.get("keep") or 5, "keep", group_fail),
-                         ssh=str(raw.get("ssh") or "ssh").strip(), bandwidth=int(bandwidth))
+def _deploy(read: _Reader, raw) -> DeployOptions:
+    raw = read.group(raw, "deploy", "target, keep, ssh, bandwidth")
+    at = read.in_group("deploy")
+    _reject_unknown(raw, DEPLOY_KEYS, at, "deploy")
+    # each one line of text, at its own line (a target [a, b] once deployed into a folder named "['a', 'b']")
+    text = {key: read.text(raw, key, ("deploy",)) for key in DEPLOY_KEYS}
+    if not (text["bandwidth"] or "0").isdigit():
+        raise at("bandwidth", _('`bandwidth` must be a whole number of KB/s, not {value!r}').format(value=text["bandwidth"]))
+    return DeployOptions(target=text["target"], keep=_positive_int(text["keep"] or 5, "keep", at),
+                         ssh=text["ssh"] or "ssh", bandwidth=int(text["bandwidth"] or 0))
 
 
 def _footer(read: _Reader, raw) -> Footer:
