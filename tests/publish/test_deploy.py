@@ -215,6 +215,7 @@ def test_a_deploy_cut_off_midway_leaves_the_live_site_as_it_was(mini, tmp_path, 
         os.kill(pid, signal.SIGKILL)
     _out, err = deploying.communicate(timeout=60)
     assert deploying.returncode == 1 and "Traceback" not in err and "线上网站保持原样" in err   # (Chinese by default)
+    assert "上传到" in err and "失败：「" in err   # (rsync's or ssh's own line, quoted)
     assert live(www) == before and (www / "current/index.html").read_bytes() == index_before
     assert not (www / "current/2024-07/fangan.pdf").exists()
 
