@@ -23,7 +23,7 @@ def test_the_record_reads_back_what_was_written_and_refuses_anything_else():
     record = Record(("a", "b"), ("a",), "c")
     assert parse_record(dump_record(record)) == record
     for damaged in ("", "[]", '{"format": 1, "made": "a", "live": []}', '{"format": 1, "made": ["../x"], "live": []}',
-                    '{"format": 2, "made": [], "live": []}', '{"format": 1, "made": [], "live": [1]}'):
+                    '{"format": 2, "made": [], "live": []}', '{"format": 1, "made": [], "live": [1]}', "[" * 100_000):
         with pytest.raises(ValueError):
             parse_record(damaged)
 

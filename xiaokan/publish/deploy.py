@@ -155,7 +155,7 @@ def _rollback_plan(target: Target, state: _State) -> RollbackResult:
         raise DeployError(None, None, _('{target} has no live release to roll back from').format(target=target),
                           _('deploy first'))
     if record.previous is None:
-        raise DeployError(None, None, _('{target} keeps no release older than {release}').format(target=target, release=state.current),
+        raise DeployError(None, None, _('{target} keeps no release that was live before {release}').format(target=target, release=state.current),
                           _('there is nothing to roll back to'))
     return RollbackResult(state.current, record.previous, after_rollback(record).previous)
 
@@ -199,7 +199,7 @@ def _read_state(target: Target, probe_lock: bool) -> _State:
                           _('nothing was changed; move it aside (e.g. to {record}.damaged) and deploy again: a new record is '
                             'started, and the releases of the old one are left alone').format(record=RECORD)) from None
     current = name if link and name in entries and not name.startswith(".") else None
-    return _State(current, entries, reconcile(record, current, set(entries)))
+    return _State(current, entries, reconcile(record, current, entries))
 
 
 def _update(target: Target, record: Record, failed: str, before: str, then: str = "true") -> None:

@@ -9,6 +9,7 @@ read and written by deploy.py, one small JSON file renamed into place.
 from __future__ import annotations
 
 import json
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -35,7 +36,10 @@ def _is_name(value: object) -> bool:
 
 def parse_record(text: str) -> Record:
     """The record as written by dump_record; ValueError if it is anything else."""
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except RecursionError:   # ([[[[…]]]] nested deeper than the parser goes)
+        raise ValueError("not a deploy record") from None
     if not isinstance(data, dict) or data.get("format") != 1:
         raise ValueError("not a deploy record")
     made, live, uploading = data.get("made"), data.get("live"), data.get("uploading")
@@ -50,7 +54,7 @@ def dump_record(record: Record) -> str:
                        "uploading": record.uploading}, ensure_ascii=False) + "\n"
 
 
-def reconcile(record: Record, current: str | None, entries: set[str]) -> Record:
+def reconcile(record: Record, current: str | None, entries: Set[str]) -> Record:
     """The record as the target really is: a deploy or rollback stopped between its steps (or a hand
     that moved `current`) is resolved in favour of what `current` serves. `current`: the release the
     link points to, if it exists; `entries`: the names in releases/."""
@@ -65,13 +69,13 @@ def reconcile(record: Record, current: str | None, entries: set[str]) -> Record:
     return Record(tuple(made), tuple(live), record.uploading)
 
 
-def leftovers(record: Record, entries: set[str]) -> list[str]:
+def leftovers(record: Record, entries: Set[str]) -> list[str]:
     """The partial upload an interrupted deploy left (only deploy's own, named in the record)."""
     partial = PARTIAL + record.uploading if record.uploading else None
     return [partial] if partial in entries else []
 
 
-def release_name(now: datetime, taken: set[str]) -> str:
+def release_name(now: datetime, taken: Set[str]) -> str:
     """A new release's name: the time of the deploy (UTC, to the millisecond), made unique among every
     name in releases/ (deploy's or not). The record, not the name, says which release came first."""
     base = now.strftime("%Y%m%d-%H%M%S-") + f"{now.microsecond // 1000:03d}"
