@@ -107,11 +107,13 @@ def test_a_shortcode_in_a_code_block_is_left_as_text(tmp_path):
     ('{{< 图表 文件="bad.csv" >}}', "bad.csv line 3: '十五' is not a number"),
     ('{{< 表格 文件="ragged.csv" >}}', "ragged.csv line 3 has 3 cells, the header has 2"),
     ('{{< 表格 文件="../outside.csv" >}}', "outside the article's folder"),
+    ('{{< 图表 文件="many.csv" >}}', "many.csv has 51 rows; a chart shows at most 50"),
 ])
 def test_mistakes_are_reported_with_what_is_wrong(tmp_path, line, message):
     write(tmp_path, "y.csv", "年度,设置数\n2019年,15\n")
     write(tmp_path, "bad.csv", "年度,设置数\n2019年,15\n2020年,十五\n")
     write(tmp_path, "ragged.csv", "年度,设置数\n2019年,15\n2020年,8,多\n")
+    write(tmp_path, "many.csv", "年度,设置数\n" + "".join(f"{1970 + n}年,{n}\n" for n in range(51)))
     with pytest.raises(BlockError) as caught:
         render(tmp_path, "第一段\n\n" + line)
     assert message in caught.value.message

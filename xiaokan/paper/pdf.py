@@ -26,6 +26,7 @@ from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
 from ..urls import absolute, is_placeholder, rebase, source_path
 from ..web.edition import article_areas
 from ..web.render import make_environment
+from .longtables import printed_bodies, with_notes
 from .preflight import document_findings
 from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
 from .printmarkup import print_markup
@@ -57,8 +58,14 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     def qr(article) -> str | None:
         return qr_svg(site.config.base_url + article.url) if prints_qr_codes(site.config) else None
 
-    groups = [(section, [(a, article_html(bodies[a.url].html, site, issue), qr(a)) for a in members])
-              for section, members in articles_by_section(issue, site.config.sections)]
+    sections = articles_by_section(issue, site.config.sections)
+    printed = printed_bodies(sections, bodies)
+
+    def body(article) -> str:
+        html, leave_out = printed[article.url]
+        return article_html(with_notes(html, leave_out, absolute(site.config.base_url, article.url)), site, issue)
+
+    groups = [(section, [(a, body(a), qr(a)) for a in members]) for section, members in sections]
     em_per_line = (page_mm(options)[0] - 40) / (TITLE_PT * 25.4 / 72) * 0.97   # (20 mm margins)
 
     def title(text: str) -> Markup:

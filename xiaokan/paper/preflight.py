@@ -13,9 +13,10 @@ from urllib.parse import unquote, urlparse
 from ..errors import ContentWarning
 from ..i18n import _
 from ..source.markup import Body
-from ..source.model import Issue, Site
+from ..source.model import Issue, Site, articles_by_section
 from ..source.yamlfile import key_lines, read_text
 from ..urls import is_placeholder
+from .longtables import ISSUE_CELLS, PRINT_CELLS, PRINT_CHARACTERS, printed_bodies, table_sizes
 from .press import original_name
 
 MIN_DPI = 200
@@ -39,8 +40,8 @@ def site_findings(site: Site) -> list[ContentWarning]:
 
 
 def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
-    """Findings that need no PDF: captions standing for photos."""
-    findings = []
+    """Findings that need no PDF: captions standing for photos, tables too long to print."""
+    findings = long_table_findings(site, issue, bodies)
     for article in issue.articles:
         html = bodies[article.url].html
         for caption in _CAPTION.finditer(html):
@@ -51,6 +52,38 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
                 article.source, _line_of(article, text),
                 _('the caption “{value}” stands where a photo was expected, but there is no photo above it; put the photo before it, or mark it {{: .caption .no-photo }} if the photo is missing').format(value=text[:30])))
     return findings
+
+
+def long_table_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
+    """Each table the PDF prints as a note pointing to the web page (longtables), named by its CSV file
+    (or its title, or its first column) at the article's line that places it."""
+    findings = []
+    sections = articles_by_section(issue, site.config.sections)
+    printed = printed_bodies(sections, bodies)
+    for article in (a for _section, members in sections for a in members):
+        html, leave_out = printed[article.url]
+        for n, size in enumerate(table_sizes(html)):
+            if n not in leave_out:
+                continue
+            name = size.source or size.caption or _first_cell(html[size.start:size.end])
+            shape = _('{name} ({rows} rows, {columns} columns)').format(name=name, rows=f"{size.rows:,}", columns=f"{size.columns:,}")
+            if size.too_long():
+                message = _('table {table} is longer than the print edition takes ({cells} cells, {characters} characters; '
+                            'at most {limit_cells} and {limit_characters}): the PDF prints its title and a note sending '
+                            'readers to the web page, which shows it whole').format(
+                    table=shape, cells=f"{size.cells:,}", characters=f"{size.characters:,}",
+                    limit_cells=f"{PRINT_CELLS:,}", limit_characters=f"{PRINT_CHARACTERS:,}")
+            else:
+                message = _("table {table} would take the issue's printed tables past {limit} cells: the PDF prints "
+                            "its title and a note sending readers to the web page, which shows it whole").format(
+                    table=shape, limit=f"{ISSUE_CELLS:,}")
+            findings.append(ContentWarning(article.source, _line_of(article, name), message))
+    return findings
+
+
+def _first_cell(table: str) -> str:
+    cell = re.search(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", table, re.S)
+    return re.sub(r"<[^>]+>", "", cell.group(1)).strip() if cell else ""
 
 
 def document_findings(document, pdf: bytes, issue: Issue, multiple_of: int) -> list[str]:

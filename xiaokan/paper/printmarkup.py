@@ -23,6 +23,15 @@ SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others
 
 
+_CHART_DATA = re.compile(r'<details class="chart-data">.*?</details>', re.S)
+
+
+def without_chart_data(html: str) -> str:
+    """A body without the data tables under its charts (查看数据: the web's, for screen readers): the
+    printed chart carries its numbers, and WeasyPrint need not read a table it does not show."""
+    return _CHART_DATA.sub("", html)
+
+
 def print_markup(html: str) -> str:
     html = _OL_START.sub(lambda m: f'<ol{m.group(1)}start="{m.group(2)}" style="counter-reset: list-item '
                                    f'{int(m.group(2)) - 1}"{m.group(3)}>', html)
@@ -43,8 +52,9 @@ def _grid(rows: list[re.Match]) -> list[list[tuple[re.Match, int, int]]]:
         for cell in _CELL.finditer(row.group(1)):
             while (r, c) in taken:
                 c += 1
-            span = int((re.search(r'colspan="(\d+)"', cell.group(2)) or [0, 1])[1])
-            down = int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1])
+            # (spans as browsers take them: at most 1,000 columns, and no further down than the table goes)
+            span = min(int((re.search(r'colspan="(\d+)"', cell.group(2)) or [0, 1])[1]), 1000)
+            down = min(int((re.search(r'rowspan="(\d+)"', cell.group(2)) or [0, 1])[1]), len(rows) - r)
             taken.update((r + dr, c + dc) for dr in range(down) for dc in range(span))
             cells.append((cell, c, span))
             c += span

@@ -12,6 +12,9 @@ FONT = 'font-family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsof
 # not hue alone, so that neighbouring slices stay apart in black-and-white print (CIE L* 30, 58, 16, 52, 47, 52).
 PALETTE = ("#8c1c13", "#6d8fb3", "#142a3f", "#b26b00", "#3f7d3a", "#9b6a9e")
 INK, MUTED, RULE = "#1f2328", "#57606a", "#8c959f"
+# Values a chart may show: 50 bars are 9 units wide each on the canvas (6 px on a phone), the least
+# that still reads; past that a chart is a blur (and a 50,000-bar drawing took WeasyPrint 9 minutes and 9 GB).
+MAX_VALUES = 50
 
 
 @dataclass(frozen=True)

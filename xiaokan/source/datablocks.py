@@ -109,7 +109,7 @@ def _block_html(i: int, line: str, folder: Path | None, files: list[str]) -> str
     files.append(args["file"])
     if kind == "table":
         merge = [m.strip() for m in re.split(r"[,，、]", args.get("merge", "")) if m.strip()]
-        return table_html(i, table, args.get("caption"), merge)
+        return table_html(i, table, args.get("caption"), merge, source=args["file"])
     return chart_html(i, table, args)
 
 
@@ -232,7 +232,10 @@ def _column(i: int, table: DataTable, name: str) -> int:
     return table.header.index(name)
 
 
-def table_html(i: int, table: DataTable, caption: str | None, merge: list[str], label: str | None = None) -> str:
+def table_html(i: int, table: DataTable, caption: str | None, merge: list[str], label: str | None = None,
+               source: str | None = None) -> str:
+    """The table as HTML; source, the CSV it was read from, is named on it (data-source) for the print
+    edition's preflight, which names the file of a table too long to print."""
     spans: dict[int, list[int]] = {}
     breaks: set[int] = set()
     for c in sorted(_column(i, table, m) for m in merge):   # left to right: outer groups first
@@ -244,7 +247,8 @@ def table_html(i: int, table: DataTable, caption: str | None, merge: list[str], 
     # print keeps on one page: a merged cell split by a page break would leave rows without their 省份.
     outer = spans[min(spans)] if spans else None
     kind = "data merged" if spans else "data"
-    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table class="{kind}">']
+    named = f' data-source="{html.escape(source)}"' if source else ""
+    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table class="{kind}"{named}>']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>" + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in table.header)
@@ -273,6 +277,11 @@ def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
         raise BlockError(i, _('unknown chart type {value!r}').format(value=args['type']), _('use 柱状图 (bar) or 饼图 (pie)'))
     if len(table.header) < 2:   # (read_csv made every row as wide as the header)
         raise BlockError(i, _('{value} needs two columns: a label and a number (0 or more)').format(value=args['file']))
+    if len(table.rows) > charts.MAX_VALUES:
+        raise BlockError(i, _('{value} has {count} rows; a chart shows at most {limit} (beyond that no bar or slice can be told apart)').format(
+                             value=args['file'], count=f"{len(table.rows):,}", limit=charts.MAX_VALUES),
+                         _('show the data as a table: {shortcode}, or chart a summary of it').format(
+                             shortcode=f'{{{{< 表格 文件="{args["file"]}" >}}}}'))
     labels, values = [], []
     for n, row in enumerate(table.rows, start=2):
         try:
