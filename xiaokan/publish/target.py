@@ -133,7 +133,11 @@ class TargetLock:
                   f"echo locked; exec cat >/dev/null; fi; echo busy; cat {lock}")
         self.process = subprocess.Popen(self.target.shell(script), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True)
-        answer = self.process.stdout.readline().strip()
+        answer = ""
+        for line in self.process.stdout:   # (past anything a login script on the server prints)
+            if line.strip() in ("locked", "busy", "no-flock"):
+                answer = line.strip()
+                break
         if answer == "locked":
             return self
         out, err = self.process.communicate(timeout=60)
