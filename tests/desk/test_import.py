@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import string
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import worddocs
 from helpers import run_build
@@ -468,3 +472,98 @@ def test_a_text_box_is_imported_and_reported(mini, tmp_path):
     article, report = import_file(mini, tmp_path / "textbox.docx")
     assert "文本框里的说明文字" in article.read_text(encoding="utf-8")
     assert "第 2 段“正文第一段。文本框里的说…”有文本框" in report and LOST not in report
+
+
+# Any text, heavy in the ASCII punctuation Markdown acts on, with line breaks, tabs, CJK and random Unicode
+# (every character XML can hold).
+_PUNCTUATION = st.sampled_from(list(string.punctuation) + [" ", "\t", "\n", "　", "。", "｛", "《", "＜", "：", "中", "一"])
+_ANY = st.characters(blacklist_categories=("Cs", "Cc", "Cn"))
+TEXT = st.text(st.one_of(_PUNCTUATION, _PUNCTUATION, _ANY), min_size=1, max_size=40).filter(lambda t: t.strip())
+LINE = TEXT.map(lambda t: t.replace("\n", " ").replace("\t", " ")).filter(lambda t: t.strip())
+
+
+def _seen(html: str) -> str:
+    """What a reader of the page reads, without footnote numbers and back links; whitespace aside
+    (where HTML puts a space between elements is the browser's affair)."""
+    import html as htmllib
+
+    html = re.sub(r'<a\b[^>]*class="footnote-(?:ref|backref)"[^>]*>.*?</a>', "", html, flags=re.S)
+    return "".join(htmllib.unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=LINE.filter(lambda t: len(t.strip()) <= 60), heading=LINE, paragraphs=st.lists(TEXT, min_size=1, max_size=4),
+       link=LINE, cells=st.lists(TEXT, min_size=4, max_size=4), merged=st.lists(TEXT, min_size=3, max_size=3),
+       caption=LINE, footnote=TEXT)
+def test_any_text_in_a_word_file_reaches_the_reader_as_typed(mini, tmp_path_factory, title, heading, paragraphs, link,
+                                                             cells, merged, caption, footnote):
+    """The property behind the cases above: whatever the document's text, the published article shows
+    exactly that text, the report lists no lost paragraph, and nothing but the article's own new files
+    changes in content/."""
+    from xiaokan.desk.docxarticle import CAPTION, meta_fields
+    from xiaokan.desk.wordimport import import_docx
+    from xiaokan.source.config import load_config
+    from xiaokan.source.content import load_article, split_front_matter
+    from xiaokan.source.markup import render_markdown
+
+    assume(all(meta_fields(p) is None for p in paragraphs + [heading]))
+    found = CAPTION.match(" ".join(f"图1 {caption}".split()))
+    assume(found and found.group(1) == " ".join(caption.split()) and found.group(2) is None)
+    assume(not any(re.search(r"\[[^\]]+\]\([^)\s]+\)", cell) for cell in merged))   # (those split the merge: see above)
+    docx = worddocs.rich_docx(tmp_path_factory.mktemp("doc") / "稿件.docx", title, heading, paragraphs, link, cells,
+                              merged, caption, footnote)
+    folder = mini / "content/2024-07"
+    before = snapshot(folder)
+    report = import_docx(mini, folder, docx, "评建动态")
+    try:
+        assert report.lost == (), report.lost
+        after = snapshot(folder)
+        new = set(after) - set(before)
+        stem = re.sub(r"^\d+-", "", report.article.stem)
+        assert all(name == report.article.name or name.startswith(stem) for name in new), new
+        assert {name: after[name] for name in before} == before
+        path = mini / report.article
+        article = load_article(path, "2024-07", date(2024, 7, 31), load_config(mini / "site.yaml"), [], drafts=True)
+        assert article.title == " ".join(title.split())
+        seen = _seen(render_markdown(split_front_matter(path.read_text(encoding="utf-8"), path)[1], folder=folder).html)
+        typed = [heading, *paragraphs, "链接：" + link, *cells, "学院", "任务", merged[0], merged[1], merged[2],
+                 caption, "注释在此。", footnote]
+        assert seen == "".join("".join(typed).split())
+    finally:
+        for name in set(snapshot(folder)) - set(before):
+            (folder / name).unlink()
+
+
+def test_a_write_that_fails_leaves_nothing_half_written(mini, tmp_path):
+    """The disk fills up (here: a limit on file size) while the second photo is written: the first
+    photo, the half-written second and the temporary files are removed, the article is not written,
+    and the message says so in Chinese."""
+    import os
+    import subprocess
+    import sys
+
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    document = docx.Document()
+    document.add_paragraph("写满磁盘", style="Title")
+    document.add_paragraph("正文。")
+    for seed in (1, 2):
+        noise = worddocs.io.BytesIO()
+        Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3) if seed == 2 else bytes(300 * 300 * 3)).save(noise, "PNG")
+        document.add_picture(noise, width=Cm(6))
+    document.save(tmp_path / "full.docx")
+    before = snapshot(mini / "content")
+    code = ("import resource, signal, sys; from pathlib import Path; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000)); from xiaokan.cli import main; "
+            f"sys.exit(main(['import', {str(tmp_path / 'full.docx')!r}, '--issue', '2024-07', '--section', '新闻政策'], "
+            f"Path({str(mini)!r})))")
+    from helpers import ROOT
+
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "XIAOKAN_LANG": "zh_CN", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1, result.stderr
+    assert "full.docx" in result.stderr and "一点也没有留下" in result.stderr and "Traceback" not in result.stderr
+    assert "-2.png" in result.stderr, "the second photo was being written: the first had been, and is removed"
+    assert snapshot(mini / "content") == before

@@ -1,7 +1,11 @@
 """`build.py new` and `build.py new-issue`: files an editor can start writing in."""
 from __future__ import annotations
 
+import re
+
 from helpers import run_build
+
+ARTICLE_KEYS = ("标题", "栏目", "日期", "来源", "作者", "摄影", "摘要", "排序", "标签", "草稿")
 
 
 def test_new_article_has_complete_front_matter_and_builds(mini, capsys):
@@ -10,16 +14,33 @@ def test_new_article_has_complete_front_matter_and_builds(mini, capsys):
     path = mini / "content/2024-07/05-zhe-jiang-mou-xue-yuan-ju-jiao-shuang-shi-xing.md"
     assert result.stderr.strip().endswith(path.name)
     text = path.read_text(encoding="utf-8")
-    # dated like its issue (2024-07-31 in its issue.yaml), not today: the editor may be catching up on an old issue
-    for line in ("标题: 浙江某学院：聚焦“双师型”教师培养", "栏目: 他山之石", "日期: 2024-07-31",
-                 "排序: 3", "草稿: true"):   # (after 他山之石 of 2024-07: one article and one draft)
-        assert line in text
+    for line in ("标题: 浙江某学院：聚焦“双师型”教师培养", "栏目: 他山之石", "排序: 3", "草稿: true"):
+        assert line in text   # (排序 after 他山之石 of 2024-07: one article and one draft)
     assert run_build(mini, "build", "--no-pdf").code == 0
     index = (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
     assert "浙江某学院：聚焦“双师型”教师培养" not in index   # a new article is a draft, as in Hugo
     path.write_text(text.replace("草稿: true", "草稿: false"), encoding="utf-8")
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert "浙江某学院：聚焦“双师型”教师培养" in (mini / "output/2024-07/index.html").read_text(encoding="utf-8")
+
+
+def test_new_article_lists_every_key_with_a_chinese_comment_and_takes_its_issues_date(mini):
+    """The editor sees every key they may fill, explained in Chinese (the import writes the same); no
+    date is fixed, so the article follows its issue when the issue's date changes."""
+    assert run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "评建推进会").code == 0
+    path = next((mini / "content/2024-07").glob("05-*.md"))
+    front = path.read_text(encoding="utf-8").split("---")[1]
+    assert [line.split(":")[0] for line in front.strip().splitlines()] == list(ARTICLE_KEYS)
+    for line in front.strip().splitlines():
+        comment = line.partition("#")[2]
+        assert not re.search(r"[A-Za-z]{3,}", comment.replace("issue.yaml", "").replace("false", "")), line
+    assert re.search(r"^日期:\s+# 空着就用本期的日期", front, re.M)
+    path.write_text(path.read_text(encoding="utf-8").replace("草稿: true", "草稿: false"), encoding="utf-8")
+    issue = mini / "content/2024-07/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("2024-07-31", "2024-08-03"), encoding="utf-8")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    page = mini / "output/2024-07" / path.stem.split("-", 1)[1] / "index.html"
+    assert 'datetime="2024-08-03"' in page.read_text(encoding="utf-8")
 
 
 def test_new_article_with_a_colon_in_the_title_is_quoted(mini):
@@ -30,11 +51,37 @@ def test_new_article_with_a_colon_in_the_title_is_quoted(mini):
     assert "<h1>OBE: 一次培训</h1>" in (mini / "output/2024-07/obe-yi-ci-pei-xun/index.html").read_text(encoding="utf-8")
 
 
+def test_a_title_of_any_characters_reads_back_as_written(mini):
+    from xiaokan.desk.scaffold import yaml_text
+    from xiaokan.source.content import ARTICLE_KEYS as KEYS
+    from xiaokan.source.yamlfile import parse_yaml, tidy_yaml
+
+    for title in ('"引号" # 井号', "- 列表？", "[方括号]", "null", "a: b", "\u200b零宽\u2028分行\x85", "反斜杠\\n", "tab\there",
+                  "'单引号'", "&锚点 *星号 !感叹", "｛全角｝：冒号", "%百分号"):
+        front = tidy_yaml(f"标题: {yaml_text(title)}", frozenset(KEYS))
+        assert parse_yaml(front, mini / "x.md") == {"标题": title}, title
+
+
 def test_new_article_refuses_unknown_section_and_issue(mini):
     wrong_section = run_build(mini, "new", "--section", "评建动太", "--issue", "2024-07", "标题")
     assert wrong_section.code == 1 and "did you mean 评建动态?" in wrong_section.stderr
     wrong_issue = run_build(mini, "new", "--section", "评建动态", "--issue", "2099-01", "标题")
-    assert wrong_issue.code == 1 and "python build.py new-issue 2099-01" in wrong_issue.stderr
+    assert wrong_issue.code == 1 and ".venv/bin/python build.py new-issue 2099-01" in wrong_issue.stderr
+    for result in (wrong_section, wrong_issue):   # (new never touches output/: saying so only confuses)
+        assert "output/" not in result.stderr
+
+
+def test_an_issue_is_named_by_its_id_never_a_path(mini, tmp_path):
+    outside = tmp_path / "elsewhere"
+    for argv in (("new", "--section", "评建动态", "--issue", "../../../elsewhere", "标题"),
+                 ("new", "--section", "评建动态", "--issue", str(mini / "content/2024-07"), "标题"),
+                 ("new-issue", "../elsewhere"), ("new-issue", "2024/09"), ("new-issue", str(outside))):
+        result = run_build(mini, *argv)
+        assert result.code == 1 and "is not an issue ID" in result.stderr and "Traceback" not in result.stderr, argv
+        assert "output/" not in result.stderr
+    assert "--issue 2024-07" in run_build(mini, "new", "--section", "评建动态", "--issue", "content/2024-07", "标题").stderr
+    assert not outside.exists() and not (mini.parent / "elsewhere").exists()
+    assert sorted(p.name for p in (mini / "content").iterdir()) == ["2024-07"]
 
 
 def test_new_issue_is_numbered_after_the_existing_ones(mini):
@@ -44,9 +91,27 @@ def test_new_issue_is_numbered_after_the_existing_ones(mini):
     assert "标题: 2024年第3期" in text and "期号: 3" in text and "总期号: 3" in text
     assert "日期: 2024-08-01" in text   # from its ID, not today's date
     assert run_build(mini, "new-issue", "2024-08").code == 1          # exists already
-    assert run_build(mini, "new-issue", "2024/09").code == 1          # not a folder name
     built = run_build(mini, "build", "--no-pdf")
     assert built.code == 0
     # an issue without articles yet is not the new front page
     assert "content/2024-08/issue.yaml: warning: this issue has no published articles yet" in built.stderr
     assert "2024年第2期" in (mini / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_new_issue_writes_every_key_an_editor_may_need(mini):
+    """Every key in Chinese, the optional 版记 keys as commented lines: taking away the `# ` of a line
+    is all it takes to fill one."""
+    assert run_build(mini, "new-issue", "2024-08").code == 0
+    path = mini / "content/2024-08/issue.yaml"
+    text = path.read_text(encoding="utf-8")
+    for key in ("标题", "期号", "总期号", "日期", "编辑", "摘要"):
+        assert re.search(rf"^{key}:", text, re.M), key
+    for key in ("封面", "草稿", "编印单位", "主编", "责任编辑", "印数", "印发日期", "报", "送", "发"):
+        assert re.search(rf"^# {key}: ", text, re.M), key
+    filled = re.sub(r"^# (编印单位|主编|责任编辑|印数|报|送|发): ", r"\1: ", text, flags=re.M)
+    path.write_text(filled, encoding="utf-8")
+    (mini / "content/2024-08/01-a.md").write_text("---\n标题: 一篇\n栏目: 评建动态\n---\n正文。\n", encoding="utf-8")
+    from xiaokan.source.content import load_site
+
+    issue = next(i for i in load_site(mini).site.issues if i.id == "2024-08")
+    assert (issue.imprint.chief_editor, issue.imprint.print_run, issue.imprint.report_to) == ("王五", 300, "市教委")

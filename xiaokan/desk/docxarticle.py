@@ -104,8 +104,8 @@ def read_article(source: Path) -> WordArticle:
     _pictures(soup, pictures, placed, counts, notes)
     arrange_tables(soup, placed.block, placed.file, TOKEN, counts, notes)
     footnotes = _footnotes(soup, counts)
-    counts[N_("paragraphs")] = sum(1 for p in soup.find_all("p") if not p.find_parent(["table", "li"])
-                                   and not TOKEN.fullmatch(p.get_text().strip()) and p.get_text().strip())
+    counts[N_("paragraphs")] = sum(1 for p in soup.find_all("p", recursive=False)
+                                   if not TOKEN.fullmatch(p.get_text().strip()) and p.get_text().strip())
     counts[N_("lists")] = len(soup.find_all(["ol", "ul"]))
     title_from = ""
     if not title:
@@ -151,11 +151,16 @@ def key(text: str) -> str:
 
 def _visible_text(element) -> str:
     """An element's text without footnote marks (mammoth writes them as [1])."""
-    return "".join(s for s in element.find_all(string=True) if not s.find_parent("a", href=_NOTE_LINK))
+    marks = element.find_all("a", href=_NOTE_LINK)
+    if not marks:
+        return element.get_text()
+    hidden = {id(s) for mark in marks for s in mark.find_all(string=True)}
+    return "".join(s for s in element.find_all(string=True) if id(s) not in hidden)
 
 
 def _top_blocks(soup) -> list:
-    return [e for e in soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"]) if not e.find_parent(["table", "li", "ol", "ul"])]
+    """Paragraphs and headings of the body (mammoth writes them at the top level; not those in lists or tables)."""
+    return soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)
 
 
 def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
@@ -269,9 +274,7 @@ def meta_fields(line: str) -> dict[str, str] | None:
 def _take_fields(soup) -> dict[str, str]:
     """作者/来源/摄影/日期 lines become front matter and leave the text (the first of each kind)."""
     found: dict[str, str] = {}
-    for p in soup.find_all("p"):
-        if p.find_parent(["table", "li"]):
-            continue
+    for p in soup.find_all("p", recursive=False):
         fields = meta_fields(p.get_text())
         if fields and not any(k in found for k in fields):
             found.update(fields)
@@ -382,8 +385,8 @@ def _footnotes(soup, counts: dict[str, int]) -> list[str]:
 
 
 def _markdown(soup, blocks: list[str], notes: list[str]) -> str:
-    for p in soup.find_all("p", class_=["right", "center"]):
-        if p.get_text().strip() and not p.find_parent(["table", "li"]):
+    for p in soup.find_all("p", class_=["right", "center"], recursive=False):
+        if p.get_text().strip():
             p.append(f"{MARK}A{'right' if 'right' in p['class'] else 'center'}{MARK}")
     text = html_to_markdown(str(soup))
 

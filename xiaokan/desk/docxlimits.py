@@ -22,9 +22,9 @@ from ..source.images import MAX_PIXELS
 
 # A 300-page report with its pictures compressed by Word is about 30 MB; its document.xml about 10 MB.
 MAX_PARTS = 2_000                  # zip members: Word writes a few dozen, one per picture
-MAX_XML_BYTES = 48 * 2**20         # one XML part, uncompressed (mammoth holds it as a DOM: ~15x)
-MAX_TOTAL_BYTES = 400 * 2**20      # all parts, uncompressed (pictures included)
-MAX_RATIO = 200                    # uncompressed / compressed, for parts over RATIO_FROM; Word's XML packs 5-30x
+MAX_XML_BYTES = 32 * 2**20         # one XML part, unpacked: 200,000 paragraphs; mammoth's DOM of it is ~850 MB
+MAX_TOTAL_BYTES = 400 * 2**20      # all parts, unpacked (pictures included)
+MAX_RATIO = 200                    # unpacked / packed, for XML parts over RATIO_FROM; Word's XML packs 5-30x
 RATIO_FROM = 2**20
 MAX_DEPTH = 200                    # XML nesting: a paragraph in a cell of a table in a cell is about 12 deep
 MAX_TABLE_ROWS = 5_000             # a table of 5,000 rows is 100 printed pages
@@ -59,29 +59,32 @@ def check_docx(source: Path) -> None:
 
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Sizes from the zip's directory first (zipfile never unpacks more than a part's stated size),
+    then the XML parts and pictures themselves."""
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:
         raise _Refused(_("the Word file has {count} parts; a document has a few dozen").format(count=len(parts)),
                        _("open it in Word or WPS and save it again as .docx"))
+    xml = [part for part in parts if part.filename.lower().endswith((".xml", ".rels"))]
+    for part in xml:
+        if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise _Refused(_("part {part} of the Word file unpacks to {ratio} times its size: no document is made so").format(
+                part=part.filename, ratio=part.file_size // max(part.compress_size, 1)),
+                _("open it in Word or WPS and save it again as .docx"))
+        if part.file_size > MAX_XML_BYTES:
+            raise _Refused(_("part {part} of the Word file is {size} MB of text; the import takes up to {limit} MB").format(
+                part=part.filename, size=part.file_size >> 20, limit=MAX_XML_BYTES >> 20),
+                _("split the document into several files"))
     total = sum(part.file_size for part in parts)
     if total > MAX_TOTAL_BYTES:
         raise _Refused(_("the Word file unpacks to {size} MB; the import takes up to {limit} MB").format(
             size=total >> 20, limit=MAX_TOTAL_BYTES >> 20), _("compress its pictures in Word (图片格式 → 压缩图片) "
                                                                "or split it into several files"))
+    for part in xml:
+        with archive.open(part) as stream:
+            _check_xml(stream, part.filename)
     for part in parts:
-        name = part.filename.lower()
-        if name.endswith((".xml", ".rels")):
-            if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
-                raise _Refused(_("part {part} of the Word file unpacks to {ratio} times its size: no document is made so").format(
-                    part=part.filename, ratio=part.file_size // max(part.compress_size, 1)),
-                    _("open it in Word or WPS and save it again as .docx"))
-            if part.file_size > MAX_XML_BYTES:
-                raise _Refused(_("part {part} of the Word file is {size} MB of text; the import takes up to {limit} MB").format(
-                    part=part.filename, size=part.file_size >> 20, limit=MAX_XML_BYTES >> 20),
-                    _("split the document into several files"))
-            with archive.open(part) as stream:
-                _check_xml(stream, part.filename)
-        elif name.startswith("word/media/"):
+        if part.filename.lower().startswith("word/media/"):
             _check_picture(archive.read(part), part.filename)
 
 

@@ -31,6 +31,8 @@ def arrange_tables(soup, place: Callable, add_file: Callable[[str, bytes], str],
     for nested in soup.select("td table, th table"):
         nested.replace_with(" ".join(nested.stripped_strings))
     for cell in soup.find_all(["td", "th"]):
+        for line_break in cell.find_all("br"):
+            line_break.replace_with(" ")
         for block in cell.find_all(_BLOCKS_IN_CELLS):
             block.insert_after(" ")
             block.unwrap()

@@ -268,9 +268,11 @@ class _Writer:
                 name=target.name, folder=display_path(self.folder)), _("import it again")) from None
         except OSError as exc:
             self.undo()
+            problem = (_("the file is larger than this system lets a program write") if exc.errno == errno.EFBIG
+                       else environment_error(exc).message)
             raise ContentError(self.source, None, _("{problem} while writing {name}; nothing of this document was "
                                                     "written (what was written is removed)").format(
-                problem=environment_error(exc).message, name=display_path(target)),
+                problem=problem, name=display_path(target)),
                 _("free some space on the disk (or check the folder's permissions), then import again")) from None
         finally:
             if temp is not None and os.path.lexists(temp):
