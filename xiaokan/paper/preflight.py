@@ -17,6 +17,7 @@ from ..source.model import Issue, Site, articles_by_section
 from ..source.yamlfile import key_lines, read_text
 from ..urls import is_placeholder
 from .longtables import ISSUE_CELLS, PRINT_CELLS, PRINT_CHARACTERS, printed_bodies, table_sizes
+from .missingglyphs import issue_glyph_findings, site_glyph_findings
 from .press import original_name
 
 MIN_DPI = 200
@@ -25,8 +26,8 @@ _AFTER_PHOTO = re.compile(r"(<img\b[^>]*>\s*(</a>)?\s*</p>|</figure>|</picture>)
 
 
 def site_findings(site: Site) -> list[ContentWarning]:
-    """Findings about the settings of every issue's PDF: where the QR codes point."""
-    findings = []
+    """Findings about the settings of every issue's PDF: where the QR codes point, characters no font has."""
+    findings = site_glyph_findings(site)
     if is_placeholder(site.config.base_url) and site.config.print.qr_codes is not False:
         config = site.root / "site.yaml"
         line = key_lines(read_text(config)).get("base_url")
@@ -40,8 +41,9 @@ def site_findings(site: Site) -> list[ContentWarning]:
 
 
 def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
-    """Findings that need no PDF: captions standing for photos, tables too long to print."""
-    findings = long_table_findings(site, issue, bodies)
+    """Findings that need no PDF: captions standing for photos, tables too long to print, characters no
+    font has."""
+    findings = long_table_findings(site, issue, bodies) + issue_glyph_findings(issue, bodies)
     for article in issue.articles:
         html = bodies[article.url].html
         for caption in _CAPTION.finditer(html):

@@ -12,9 +12,10 @@ from functools import cache
 from pathlib import Path
 
 from ..parallel import map_indices
+from .glyphs import fallback_font, families_coverage, needs_glyph
 
 SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least
-STYLE = "4"                   # bump when the drawing changes: cached cards are made again
+STYLE = "5"                   # bump when the drawing changes: cached cards are made again
 RED, PAPER, INK, MUTED = (140, 28, 19), (251, 248, 244), (31, 35, 40), (87, 96, 106)
 CARDS_DIR = "cards"           # cards/2024-06/foo.jpg: a folder of the site's own, which no content file can take
 CARD_ISSUES = 3               # articles of the newest issues get a card of their own; older ones their issue's
@@ -122,23 +123,44 @@ class CardDrawing:
 
 
 @cache
-def _font_file(family: str) -> str | None:
-    """The font file fontconfig chooses for a family (the same Noto CJK fonts as the PDF)."""
+def _font_file(family: str) -> tuple[str, int] | None:
+    """The font file fontconfig chooses for a family (the same Noto CJK fonts as the PDF), and the face
+    in it (a .ttc holds the Japanese, Korean and Chinese faces: index 0 would draw Japanese forms)."""
     if shutil.which("fc-match") is None:
         return None
-    found = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=False).stdout
-    return found or None
+    found = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", family], capture_output=True, text=True,
+                           check=False).stdout
+    path, _, index = found.partition("\t")
+    return (path, int(index)) if path and index.isdigit() else None
 
 
 @cache
 def _font(family: str, size: int):
     from PIL import ImageFont
 
-    path = _font_file(family)
+    found = _font_file(family)
     try:
-        return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
+        return ImageFont.truetype(found[0], size, index=found[1]) if found else ImageFont.load_default(size)
     except OSError:
         return ImageFont.load_default(size)
+
+
+@cache
+def _for_char(font, char: str):
+    """font, or when it lacks char (an emoji, a rare name of CJK Extension B) an installed font of the
+    same size that has it, as the PDF falls back (glyphs.py). None has it: font, whose empty box the
+    preflight has named."""
+    from PIL import ImageFont
+
+    if not needs_glyph(char) or char in families_coverage((font.font.family,)):
+        return font
+    fallback = fallback_font(char)
+    if fallback is None:
+        return font
+    try:
+        return ImageFont.truetype(fallback.path, font.size, index=fallback.index)
+    except OSError:
+        return font
 
 
 def _lines(text: str, font, width: int, most: int) -> list[str]:
@@ -168,7 +190,7 @@ def _lines(text: str, font, width: int, most: int) -> list[str]:
 
 @cache
 def _advance(font, char: str) -> float:
-    return font.getlength(char)
+    return _for_char(font, char).getlength(char)
 
 
 @cache
@@ -186,9 +208,10 @@ def _background(masthead: str, school: str, logo: Path | None):
             emblem = emblem.convert("RGBA").resize((88, 88))
             image.paste(emblem, (64, 22), emblem)
         x = 172
-    draw.text((x, 66), masthead, font=_font("Noto Serif CJK SC:bold", 52), fill="white", anchor="lm")
+    _text(image, x, 66, masthead, _font("Noto Serif CJK SC:bold", 52), (255, 255, 255))
     if school:
-        draw.text((width - 64, 66), school, font=_font("Noto Sans CJK SC", 28), fill=(255, 232, 228), anchor="rm")
+        font = _font("Noto Sans CJK SC", 28)
+        _text(image, width - 64 - sum(_advance(font, char) for char in school), 66, school, font, (255, 232, 228))
     draw.line((64, height - 90, width - 64, height - 90), fill=RED, width=3)
     return image
 
@@ -234,9 +257,9 @@ def _glyph(font, char: str):
 
     if not char.strip():
         return None, 0, 0
-    ascent, descent = font.getmetrics()
+    ascent, descent = font.getmetrics()   # (the line's: a fallback font's glyph sits on the same baseline)
     mask = Image.new("L", (int(_advance(font, char)) + 2 * _PAD, ascent + descent + 2 * _PAD), 0)
-    ImageDraw.Draw(mask).text((_PAD, _PAD + ascent), char, font=font, fill=255, anchor="ls")
+    ImageDraw.Draw(mask).text((_PAD, _PAD + ascent), char, font=_for_char(font, char), fill=255, anchor="ls")
     box = mask.getbbox()
     if box is None:
         return None, 0, 0
