@@ -29,7 +29,7 @@ _CHART_DATA = re.compile(r'<details class="chart-data">.*?</details>', re.S)
 def without_chart_data(html: str) -> str:
     """A body without the data tables under its charts (查看数据: the web's, for screen readers): the
     printed chart carries its numbers, and WeasyPrint need not read a table it does not show."""
-    return _CHART_DATA.sub("", html)
+    return _CHART_DATA.sub("", html) if '<details class="chart-data">' in html else html
 
 
 def print_markup(html: str) -> str:
