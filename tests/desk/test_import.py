@@ -567,3 +567,14 @@ def test_a_write_that_fails_leaves_nothing_half_written(mini, tmp_path):
     assert "full.docx" in result.stderr and "一点也没有留下" in result.stderr and "Traceback" not in result.stderr
     assert "-2.png" in result.stderr, "the second photo was being written: the first had been, and is removed"
     assert snapshot(mini / "content") == before
+
+
+def test_two_documents_with_one_title_get_two_addresses(mini, tmp_path):
+    first, _ = import_file(mini, worddocs.plain_docx(tmp_path / "a.docx", ["第一篇的正文。"], title="评建简讯"))
+    second, _ = import_file(mini, worddocs.plain_docx(tmp_path / "b.docx", ["第二篇的正文。"], title="评建简讯"))
+    assert "地址:" not in first.read_text(encoding="utf-8")
+    assert re.search(r"^地址: ping-jian-jian-xun-2\s", second.read_text(encoding="utf-8"), re.M)
+    assert run_build(mini, "check").code == 0
+    for article in (first, second):
+        publish_and_build(mini, article)
+    assert (mini / "output/2024-07/ping-jian-jian-xun-2/index.html").is_file()

@@ -13,7 +13,7 @@ from ..errors import ContentError, ContentErrors, did_you_mean
 from ..i18n import _
 from ..source.config import load_config
 from ..source.content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
-from ..source.slugs import title_slug
+from ..source.slugs import slug_from_filename, title_slug
 from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
 
 # The comments say, in the editor's language, what each key is for; `new` and `import` write the same.
@@ -47,12 +47,15 @@ ISSUE_TEMPLATE = """# 本期信息。每一项都可以用中文或英文写；#
 """
 
 
-def front_matter(title: str, section: str, order: int, fields: dict[str, str] | None = None,
+def front_matter(path: Path, title: str, section: str, order: int, fields: dict[str, str] | None = None,
                  origin: str | None = None) -> str:
-    """An article's front matter, every key an editor may need with its Chinese comment; fields holds
-    the values known (日期, 来源, 作者, 摄影), origin a comment naming the Word file it came from."""
+    """The front matter of the article at path, every key an editor may need with its Chinese comment;
+    fields holds the values known (日期, 来源, 作者, 摄影), origin a comment naming the Word file it came from."""
     fields = fields or {}
     lines = ["---", f"标题: {yaml_text(title)}", f"栏目: {yaml_text(section)}"]
+    own = slug_from_filename(path.stem)
+    if own != (title_slug(title) or "article"):   # (article_path numbered the name: the title's address is taken)
+        lines.append(_commented(f"地址: {own}", "网址：按标题起的网址已经有别的文章用了，所以用这个"))
     for name in ("日期", "来源", "作者", "摄影", "摘要"):
         value = f"{name}: {yaml_text(fields[name])}" if fields.get(name) else f"{name}:"
         lines.append(_commented(value, _ARTICLE_COMMENTS[name]))
@@ -76,7 +79,7 @@ def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
         raise ContentError(None, None, _('the article needs a title'),
                            _('e.g. .venv/bin/python build.py new --section 评建动态 --issue 2024-06 "我校召开……"'))
     path = article_path(folder, title)
-    text = front_matter(title, section, next_order(root, issue_id, section)) + "在这里写正文。段落之间空一行。\n"
+    text = front_matter(path, title, section, next_order(root, issue_id, section)) + "在这里写正文。段落之间空一行。\n"
     with path.open("x", encoding="utf-8") as out:   # (never over a file that appeared meanwhile)
         out.write(text)
     return path

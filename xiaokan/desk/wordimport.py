@@ -126,7 +126,7 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     try:
         names = writer.write_files(re.sub(r"^\d+-", "", path.stem), article.files)
         body = TOKEN.sub(lambda m: names[int(m.group(2)) - 1] if m.group(1) == "F" else m.group(0), article.body)
-        writer.write_article(path, front_matter(article.title, section, order, dict(article.fields), origin) + body,
+        writer.write_article(path, front_matter(path, article.title, section, order, dict(article.fields), origin) + body,
                              replace=earlier is not None)
     except KeyboardInterrupt:   # (stopped while writing: no half of a document is left behind)
         writer.undo()
