@@ -500,7 +500,8 @@ def test_any_text_in_a_word_file_reaches_the_reader_as_typed(mini, tmp_path_fact
     """The property behind the cases above: whatever the document's text, the published article shows
     exactly that text, the report lists no lost paragraph, and nothing but the article's own new files
     changes in content/."""
-    from xiaokan.desk.docxarticle import CAPTION, meta_fields
+    from xiaokan.desk.docxarticle import CAPTION
+    from xiaokan.desk.docxfront import meta_fields
     from xiaokan.desk.wordimport import import_docx
     from xiaokan.source.config import load_config
     from xiaokan.source.content import load_article, split_front_matter

@@ -1,5 +1,5 @@
-"""A department's Word file as an article, in memory: its title, its 作者/来源/摄影 lines, its body as
-Markdown and the pictures and tables that go beside it.
+"""A department's Word file as an article, in memory: its title and 作者/来源/摄影 lines (docxfront.py),
+its body as Markdown and the pictures and tables that go beside it.
 
 mammoth turns the .docx into semantic HTML (styles to headings, Word's numbering to lists, merged
 cells to rowspan, footnotes, pictures); this module arranges that HTML as our article, using what
@@ -10,12 +10,11 @@ paragraph is), and mdtext.py writes it as Markdown in which every text stays tex
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from ..i18n import N_, _
+from .docxfront import NOTE_LINK, key, take_fields, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
 from .docxread import WordParagraph, chinese_labels, paragraph_texts, paragraphs, read_word_xml, unmapped
 from .docxtables import arrange_tables
@@ -31,9 +30,6 @@ p[style-name='副标题'] => p.doc-subtitle:fresh
 MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake a token)
 TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
 PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
-TITLE_STYLES = frozenset({"title", "标题"})
-FIRST_HEADINGS = frozenset({"heading 1", "heading 2", "标题 1", "标题 2"})
-MAX_TITLE = 80
 CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
 # Hand-typed numbering: 一、 as a heading, （一） as a subheading, 1. (only when short and alone).
 _LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), "h3"), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), "h4"),
@@ -41,16 +37,6 @@ _LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), "h3"), (re.
 _DIGIT_ITEM = re.compile(r"^[（(]?\d{1,2}[)）.．、](?!\d)")
 _ATTACHMENTS = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 MAX_HEADING = 30   # a numbered line longer than this is a paragraph with a run-in head, as Chinese documents have
-_NOTE_LINK = re.compile(r"^#(foot|end)note-")
-_LABELS = {"作者": "作者", "撰稿": "作者", "撰文": "作者", "文": "作者", "文字": "作者", "记者": "作者", "通讯员": "作者",
-           "来源": "来源", "信息来源": "来源", "稿件来源": "来源", "供稿": "来源", "供稿单位": "来源",
-           "摄影": "摄影", "摄": "摄影", "图片": "摄影", "图": "摄影", "供图": "摄影", "日期": "日期", "发布日期": "日期"}
-_LABEL = "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
-_FIELD = re.compile(rf"(?P<labels>(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*)\s*[:：]\s*(?P<value>\S.*)|(?P<label>{_LABEL})\s*/\s*(?P<value2>\S.*)")
-_FIELD_START = re.compile(rf"(?:\s+|\s*[;；,，]\s*)(?=(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*\s*[:：/])")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
 @dataclass(frozen=True)
 class WordFile:
     suffix: str     # ".png", ".csv" …: the file is named <article>-N<suffix> (tables: -table-N.csv)
@@ -95,8 +81,8 @@ def read_article(source: Path) -> WordArticle:
         raise _empty(source)
     _mark_alignment(soup, facts)
     _chinese_lists(soup, chinese_labels(xml))
-    title = _take_title(soup, facts)
-    fields = _take_fields(soup)
+    title = take_title(soup, facts)
+    fields = take_fields(soup)
     counts: dict[str, int] = {}
     notes: list[str] = []
     _tidy(soup, counts)
@@ -144,33 +130,14 @@ class _Placed:
         return f"{MARK}F{len(self.files)}{MARK}"
 
 
-def key(text: str) -> str:
-    """Text as compared between the document and the article: without whitespace."""
-    return "".join(text.split())
-
-
-def _visible_text(element) -> str:
-    """An element's text without footnote marks (mammoth writes them as [1])."""
-    marks = element.find_all("a", href=_NOTE_LINK)
-    if not marks:
-        return element.get_text()
-    hidden = {id(s) for mark in marks for s in mark.find_all(string=True)}
-    return "".join(s for s in element.find_all(string=True) if id(s) not in hidden)
-
-
-def _top_blocks(soup) -> list:
-    """Paragraphs and headings of the body (mammoth writes them at the top level; not those in lists or tables)."""
-    return soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)
-
-
 def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
     """Paragraphs Word centres or sets right (a 落款 and its date) keep it as a class (see markup: `{: .right }`)."""
     aligned: dict[str, list[str]] = {}
     for p in facts:
         if p.alignment in ("center", "right"):
             aligned.setdefault(key(p.text), []).append(p.alignment)
-    for element in _top_blocks(soup):
-        queue = aligned.get(key(_visible_text(element))) if element.name == "p" else None
+    for element in top_blocks(soup):
+        queue = aligned.get(key(visible_text(element))) if element.name == "p" else None
         if queue:
             element["class"] = element.get("class", []) + [queue.pop(0)]
 
@@ -194,94 +161,6 @@ def _chinese_lists(soup, labels: dict[str, str]) -> None:
             listing.decompose()
 
 
-def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
-    """The paragraphs that make the title: the first, when it is in Word's Title style, a first
-    heading, or set clearly larger than the text, or centred and bold, or a short line all bold;
-    with the next ones set the same way (a title on two lines)."""
-    if not facts:
-        return []
-    first, rest = facts[0], facts[1:]
-    sizes: Counter[float] = Counter()
-    for p in rest:
-        sizes[p.size] += len(p.text)
-    body = sizes.most_common(1)[0][0] if sizes else first.size
-    larger = first.size >= body + 2
-    length = len(first.text.strip())
-    if first.style in TITLE_STYLES or larger:
-        lines = [first]
-        for p in rest[:2]:
-            if (p.style, p.size, p.alignment) != (first.style, first.size, first.alignment) \
-                    or sum(len(x.text.strip()) for x in lines) + len(p.text.strip()) > MAX_TITLE:
-                break
-            lines.append(p)
-        return lines if length <= MAX_TITLE else []
-    if first.style in FIRST_HEADINGS or first.bold and (first.alignment == "center" or length <= 60):
-        return [first] if length <= MAX_TITLE else []
-    return []
-
-
-def _take_title(soup, facts: list[WordParagraph]) -> str | None:
-    lines = _title_paragraphs(facts)
-    blocks = _top_blocks(soup)
-    taken = []
-    for line in lines:
-        element = next((b for b in blocks if key(_visible_text(b)) == key(line.text)), None)
-        if element is None:
-            break
-        taken.append(" ".join(line.text.split()))
-        blocks.remove(element)
-        element.decompose()
-    subtitle = soup.find("p", class_="doc-subtitle")
-    if subtitle is not None:
-        del subtitle["class"]
-    title = ""
-    for part in taken:   # (lines of a Chinese title join without a space)
-        title += (" " if title and re.match(r"\w", part[0], re.A) and re.match(r"\w", title[-1], re.A) else "") + part
-    return title or None
-
-
-def meta_fields(line: str) -> dict[str, str] | None:
-    """`作者：张三`, `（供稿：教务处　摄影：李明）`, `文/图：王五` -> front matter fields; None for other text."""
-    text = " ".join(line.replace("\u3000", " ").split())
-    if len(text) > 60:
-        return None
-    if (m := re.fullmatch(r"[（(](.*)[）)]", text)) is not None:
-        text = m.group(1).strip()
-    fields: dict[str, str] = {}
-    used: list[str] = []
-    for piece in _FIELD_START.split(text):
-        m = _FIELD.fullmatch(piece.strip())
-        if m is None:
-            return None
-        labels = re.split(r"\s*[/、]\s*", m.group("labels")) if m.group("labels") else [m.group("label")]
-        value = (m.group("value") or m.group("value2")).strip()
-        for label in labels:
-            fields.setdefault(_LABELS[label], value)
-        used += labels
-    if used == ["图"]:
-        return None   # (图：… alone is a caption)
-    if "日期" in fields:
-        found = _DATE.fullmatch(fields["日期"])
-        try:
-            fields["日期"] = date(*map(int, found.groups())).isoformat() if found else ""
-        except ValueError:
-            fields["日期"] = ""
-        if not fields["日期"]:
-            return None
-    return fields or None
-
-
-def _take_fields(soup) -> dict[str, str]:
-    """作者/来源/摄影/日期 lines become front matter and leave the text (the first of each kind)."""
-    found: dict[str, str] = {}
-    for p in soup.find_all("p", recursive=False):
-        fields = meta_fields(p.get_text())
-        if fields and not any(k in found for k in fields):
-            found.update(fields)
-            p.decompose()
-    return found
-
-
 def _tidy(soup, counts: dict[str, int]) -> None:
     """No indentation spaces and no emphasis inside headings; hand-typed 一、（一）1. lines as headings,
     except in an 附件 list or a run of numbered lines; Word's headings one level down (the article's
@@ -293,7 +172,7 @@ def _tidy(soup, counts: dict[str, int]) -> None:
             if node.strip():
                 node.replace_with(node.lstrip("\u3000 \u00a0\t"))
                 break
-    blocks = _top_blocks(soup)
+    blocks = top_blocks(soup)
     texts = [b.get_text().strip() if b.name == "p" else "" for b in blocks]
     in_attachments = False
     for i, p in enumerate(blocks):
@@ -372,7 +251,7 @@ def _footnotes(soup, counts: dict[str, int]) -> list[str]:
         if parent is not None and not parent.find_all("li"):
             parent.decompose()
     order: list[str] = []
-    for ref in soup.find_all("a", href=_NOTE_LINK):
+    for ref in soup.find_all("a", href=NOTE_LINK):
         target = ref["href"][1:]
         if target in notes:
             order.append(notes[target])

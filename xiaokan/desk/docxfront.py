@@ -1,0 +1,131 @@
+"""What of a Word file goes into an article's front matter: its title, found by the way Word sets it
+(its Title style; or set clearly larger than the text, as WPS sets titles, large and centred but not
+bold; a first heading; a first bold line), and the 作者/来源/摄影/日期 lines departments type
+(`作者：张三`, `（供稿：教务处　摄影：李明）`, `文/图：王五`). Also the few ways of looking at mammoth's
+HTML that docxarticle.py shares with it."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from .docxread import WordParagraph
+
+TITLE_STYLES = frozenset({"title", "标题"})
+FIRST_HEADINGS = frozenset({"heading 1", "heading 2", "标题 1", "标题 2"})
+MAX_TITLE = 80
+NOTE_LINK = re.compile(r"^#(foot|end)note-")   # (mammoth's footnote marks and their back links)
+_LABELS = {"作者": "作者", "撰稿": "作者", "撰文": "作者", "文": "作者", "文字": "作者", "记者": "作者", "通讯员": "作者",
+           "来源": "来源", "信息来源": "来源", "稿件来源": "来源", "供稿": "来源", "供稿单位": "来源",
+           "摄影": "摄影", "摄": "摄影", "图片": "摄影", "图": "摄影", "供图": "摄影", "日期": "日期", "发布日期": "日期"}
+_LABEL = "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
+_FIELD = re.compile(rf"(?P<labels>(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*)\s*[:：]\s*(?P<value>\S.*)|(?P<label>{_LABEL})\s*/\s*(?P<value2>\S.*)")
+_FIELD_START = re.compile(rf"(?:\s+|\s*[;；,，]\s*)(?=(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*\s*[:：/])")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def key(text: str) -> str:
+    """Text as compared between the document and the article: without whitespace."""
+    return "".join(text.split())
+
+
+def visible_text(element) -> str:
+    """An element's text without footnote marks (mammoth writes them as [1])."""
+    marks = element.find_all("a", href=NOTE_LINK)
+    if not marks:
+        return element.get_text()
+    hidden = {id(s) for mark in marks for s in mark.find_all(string=True)}
+    return "".join(s for s in element.find_all(string=True) if id(s) not in hidden)
+
+
+def top_blocks(soup) -> list:
+    """Paragraphs and headings of the body (mammoth writes them at the top level; not those in lists or tables)."""
+    return soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)
+
+
+def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
+    """The paragraphs that make the title: the first, when it is in Word's Title style, a first
+    heading, or set clearly larger than the text, or centred and bold, or a short line all bold;
+    with the next ones set the same way (a title on two lines)."""
+    if not facts:
+        return []
+    first, rest = facts[0], facts[1:]
+    sizes: Counter[float] = Counter()
+    for p in rest:
+        sizes[p.size] += len(p.text)
+    body = sizes.most_common(1)[0][0] if sizes else first.size
+    larger = first.size >= body + 2
+    length = len(first.text.strip())
+    if first.style in TITLE_STYLES or larger:
+        lines = [first]
+        for p in rest[:2]:
+            if (p.style, p.size, p.alignment) != (first.style, first.size, first.alignment) \
+                    or sum(len(x.text.strip()) for x in lines) + len(p.text.strip()) > MAX_TITLE:
+                break
+            lines.append(p)
+        return lines if length <= MAX_TITLE else []
+    if first.style in FIRST_HEADINGS or first.bold and (first.alignment == "center" or length <= 60):
+        return [first] if length <= MAX_TITLE else []
+    return []
+
+
+def take_title(soup, facts: list[WordParagraph]) -> str | None:
+    lines = _title_paragraphs(facts)
+    blocks = top_blocks(soup)
+    taken = []
+    for line in lines:
+        element = next((b for b in blocks if key(visible_text(b)) == key(line.text)), None)
+        if element is None:
+            break
+        taken.append(" ".join(line.text.split()))
+        blocks.remove(element)
+        element.decompose()
+    subtitle = soup.find("p", class_="doc-subtitle")
+    if subtitle is not None:
+        del subtitle["class"]
+    title = ""
+    for part in taken:   # (lines of a Chinese title join without a space)
+        title += (" " if title and re.match(r"\w", part[0], re.A) and re.match(r"\w", title[-1], re.A) else "") + part
+    return title or None
+
+
+def meta_fields(line: str) -> dict[str, str] | None:
+    """`作者：张三`, `（供稿：教务处　摄影：李明）`, `文/图：王五` -> front matter fields; None for other text."""
+    text = " ".join(line.replace("\u3000", " ").split())
+    if len(text) > 60:
+        return None
+    if (m := re.fullmatch(r"[（(](.*)[）)]", text)) is not None:
+        text = m.group(1).strip()
+    fields: dict[str, str] = {}
+    used: list[str] = []
+    for piece in _FIELD_START.split(text):
+        m = _FIELD.fullmatch(piece.strip())
+        if m is None:
+            return None
+        labels = re.split(r"\s*[/、]\s*", m.group("labels")) if m.group("labels") else [m.group("label")]
+        value = (m.group("value") or m.group("value2")).strip()
+        for label in labels:
+            fields.setdefault(_LABELS[label], value)
+        used += labels
+    if used == ["图"]:
+        return None   # (图：… alone is a caption)
+    if "日期" in fields:
+        found = _DATE.fullmatch(fields["日期"])
+        try:
+            fields["日期"] = date(*map(int, found.groups())).isoformat() if found else ""
+        except ValueError:
+            fields["日期"] = ""
+        if not fields["日期"]:
+            return None
+    return fields or None
+
+
+def take_fields(soup) -> dict[str, str]:
+    """作者/来源/摄影/日期 lines become front matter and leave the text (the first of each kind)."""
+    found: dict[str, str] = {}
+    for p in soup.find_all("p", recursive=False):
+        fields = meta_fields(p.get_text())
+        if fields and not any(k in found for k in fields):
+            found.update(fields)
+            p.decompose()
+    return found
