@@ -53,12 +53,12 @@ def text_of(fragment: str) -> str:
 
 def without_footnote_marks(html: str) -> str:
     """A body without the footnote numbers in its text and the ↩ links back to them (the notes stay)."""
-    return _FOOTNOTE_MARK.sub("", html)
+    return _FOOTNOTE_MARK.sub("", html) if 'class="footnote' in html else html   # (most have none: a string search)
 
 
 def reader_html(html: str) -> str:
     """A body without its footnote numbers and notes: the text a summary quotes."""
-    return _FOOTNOTES.sub("", without_footnote_marks(html))
+    return _FOOTNOTES.sub("", without_footnote_marks(html)) if 'class="footnote' in html else html
 
 
 def anchor_headings(html: str) -> tuple[str, tuple[Heading, ...]]:
