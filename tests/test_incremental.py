@@ -146,6 +146,24 @@ def test_a_moved_project_keeps_its_pdf_and_digital_edition(mini, tmp_path):
     assert "not published any more" not in result.stderr
 
 
+def test_a_fresh_clone_with_the_cache_restored_keeps_its_pdf(mini, tmp_path):
+    """A clone gives every file a new modification time (CI restoring .cache/ into a fresh checkout):
+    the print key counts files by their bytes, so the PDF and its 数字报 are still found."""
+    write(mini, "content/2024-07/y.csv", "年度,设置数\n2019年,15\n2020年,8\n")
+    write(mini, "content/2024-07/05-table.md", '---\n标题: 表\n栏目: 评建动态\n---\n{{< 表格 文件="y.csv" >}}\n')
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(mini / "content/2024-07/photo.png")
+    write(mini, "content/2024-07/06-photo.md", "---\n标题: 图\n栏目: 评建动态\n---\n![会场](photo.png)\n")
+    assert run_build(mini, "build").code == 0
+    edition = snapshot(mini / "output/edition")
+    clone = tmp_path / "clone"
+    shutil.copytree(mini, clone, copy_function=shutil.copy, ignore=shutil.ignore_patterns("output"))   # (new times)
+    shutil.rmtree(clone / ".cache")
+    shutil.copytree(mini / ".cache", clone / ".cache")
+    result = run_build(clone, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    assert snapshot(clone / "output/edition") == edition
+
+
 def published_pages(site: Path) -> set[str]:
     return {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*") if p.suffix in (".html", ".pdf")}
 

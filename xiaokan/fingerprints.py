@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 from datetime import date
 from functools import lru_cache
@@ -25,6 +26,53 @@ def engine_digest() -> str:
         digest.update(str(path.relative_to(_ENGINE)).encode() + path.read_bytes())
     return digest.hexdigest()
 
+
+
+class FileDigests:
+    """Content digests of the project's files, remembered in .cache/build/file-digests.json by size and
+    modification time: a key made from them survives a fresh clone (new times, same bytes), while a
+    file is read again only when its size or time changed."""
+
+    def __init__(self, root: Path):
+        self._root = root
+        self._path = root / ".cache" / "build" / "file-digests.json"
+        try:
+            known = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        self._known: dict = known if isinstance(known, dict) else {}
+        self._changed = False
+
+    def of(self, path: Path) -> str:
+        """The file's SHA-256 ("missing" when it cannot be read)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return "missing"
+        name = os.path.relpath(path, self._root)
+        entry = self._known.get(name)
+        if isinstance(entry, list) and entry[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return entry[2]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "missing"
+        self._known[name] = [stat.st_size, stat.st_mtime_ns, digest]
+        self._changed = True
+        return digest
+
+    def save(self) -> None:
+        """Write what was learnt (a cache: if it cannot be written, the next build reads the files again)."""
+        if not self._changed:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self._path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_text(json.dumps(self._known, sort_keys=True), encoding="utf-8")
+            os.replace(temp, self._path)
+            self._changed = False
+        except OSError:
+            pass
 
 
 class TemplateDigests:

@@ -18,9 +18,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..errors import ContentError
-from ..fingerprints import Fingerprints, TemplateDigests, engine_digest
+from ..fingerprints import FileDigests, Fingerprints, TemplateDigests, engine_digest
 from ..i18n import _
-from ..source.datablocks import files_digest
 from ..source.markup import Body
 from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
 from ..urls import absolute, is_placeholder, rebase, source_path
@@ -274,6 +273,15 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
                fingerprints: Fingerprints, template_digest: TemplateDigests) -> Iterator[IssuePdf]:
     """Each issue's PDF: rendered when its print inputs changed and options allow it, else taken from
     the cache. The cache key is computed from the inputs, so an unchanged issue costs no print HTML."""
+    files = FileDigests(site.root)
+    try:
+        yield from _issue_pdfs(site, bodies, options, log, fingerprints, template_digest, files)
+    finally:
+        files.save()
+
+
+def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str], None],
+                fingerprints: Fingerprints, template_digest: TemplateDigests, files: FileDigests) -> Iterator[IssuePdf]:
     from .fonts import check_print_fonts
 
     root = site.root
@@ -285,7 +293,7 @@ def issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str]
         render = options.pdf and (not options.issue_ids or issue.id in options.issue_ids)
         if not render and not folder.is_dir():
             continue   # no PDF of this issue to reuse and none to make: its key is not needed
-        key = print_key(site, issue, bodies, fingerprints, template_digest)
+        key = print_key(site, issue, bodies, fingerprints, template_digest, files)
         cached = folder / f"{key}.pdf"
         if intact(cached):
             yield _recorded(issue, cached, "unchanged")
@@ -341,9 +349,10 @@ def _weasyprint_version() -> str:
 
 
 def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: Fingerprints,
-              template_digest: TemplateDigests) -> str:
+              template_digest: TemplateDigests, files: FileDigests) -> str:
     """Everything the issue's PDF depends on: print templates, settings, the issue and its articles,
-    their bodies and images, the engine and WeasyPrint, the fixed creation date."""
+    their bodies and images, the engine and WeasyPrint, the fixed creation date. Files count by their
+    bytes (files), not their times: a fresh clone with its .cache restored keeps its PDFs."""
     digest = hashlib.sha256(engine_digest().encode())
     digest.update(_weasyprint_version().encode())
     digest.update(template_digest(PRINT_TEMPLATE).encode() + template_digest(BACK_TEMPLATE).encode())
@@ -351,7 +360,9 @@ def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: F
     digest.update(issue_timestamp(issue).encode())
     for article in issue.articles:
         body = bodies[article.url]
-        digest.update(body.html.encode() + body.data_digest.encode())   # (its photos and CSVs, as checked)
+        digest.update(body.html.encode())
+        for name in body.data_files:   # (its photos and CSVs)
+            digest.update(f"{name}\0{files.of(article.source.parent / name)}\n".encode())
     if issue.cover_image:
-        digest.update(files_digest(issue.folder, [issue.cover_image]).encode())
+        digest.update(files.of(issue.folder / issue.cover_image).encode())
     return digest.hexdigest()[:16]
