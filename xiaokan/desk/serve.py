@@ -31,6 +31,9 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     from tornado import ioloop
 
     _check_address(host, port)
+    from .editorial.app import mount  # the 编辑部 at /编辑部/ (it refuses the network without accounts)
+
+    desk = mount(root, host, port, log)
     out_dir = (root / PREVIEW_DIR).resolve()   # (drafts included: never output/, which gets published)
     state = ServeState()
     pages = OpenPages()
@@ -85,13 +88,14 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     if pdf_worker and state.report and state.report.site:
         for issue in state.report.site.issues[:1]:
             pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
-    listen(site_app(out_dir, state, navigate, _base_path(root), repair), host, port, pages, log)
+    listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log)
     if host in ("127.0.0.1", "localhost"):
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it)")
             .format(host=host, port=port))
     else:
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; open to the network on {host})")
             .format(host=host, port=port))
+    log(_("the editor's desk (编辑部): http://{host}:{port}/编辑部/").format(host=host, port=port))
     try:
         loop.start()
     except KeyboardInterrupt:   # (Ctrl-C is how the preview is meant to end)
