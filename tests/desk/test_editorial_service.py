@@ -181,3 +181,43 @@ def test_accounts_keep_scrypt_hashes_readable_by_the_owner_only(mini):
     assert accounts.verify(mini, "张三", "another phrase") is not None
     accounts.remove_account(mini, "张三")
     assert not accounts.has_accounts(mini)
+
+
+def test_the_desks_import_lists_a_file_it_could_not_read_and_replaces_only_when_asked(mini, tmp_path):
+    import worddocs
+    from xiaokan.desk.editorial import tasks
+    from xiaokan.errors import ContentErrors
+
+    good = worddocs.plain_docx(tmp_path / "新闻稿.docx", ["部门来稿的正文。"])
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>")   # a zip Word cannot have written
+
+    def staged(*files):
+        return [uploads.stage_docx(mini, name, data) for name, data in files]
+
+    job = tasks.Job(1, "import", "主编")
+    result = tasks.import_word(mini, staged(("新闻稿.docx", good.read_bytes()), ("坏文件.docx", broken.getvalue())),
+                               "2024-07", "新闻政策", "主编", job)
+    [item] = result["articles"]
+    article = mini / "content" / item["path"]
+    assert "部门来稿的正文。" in article.read_text(encoding="utf-8")
+    assert len(job.problems) == 1 and job.problems[0]["text"].startswith("错误："), job.problems
+    assert "坏文件.docx" in job.problems[0]["text"] and "Traceback" not in job.problems[0]["text"]
+    assert not list((mini / uploads.STAGING).glob("*/*.docx")), "staged copies are removed"
+
+    article.write_text(article.read_text(encoding="utf-8").replace("部门来稿", "编辑改过"), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (mini / "content").rglob("*") if p.is_file()}
+    again = tasks.import_word(mini, staged(("新闻稿.docx", good.read_bytes())), "2024-07", "新闻政策", "主编",
+                              tasks.Job(2, "import", "主编"))
+    assert again["articles"][0]["before"] and "替换以前导入的草稿" in again["articles"][0]["summary"]
+    assert {p: p.read_bytes() for p in (mini / "content").rglob("*") if p.is_file()} == before
+    replaced = tasks.import_word(mini, staged(("新闻稿.docx", good.read_bytes())), "2024-07", "新闻政策", "主编",
+                                 tasks.Job(3, "import", "主编"), replace=True)
+    assert replaced["articles"][0]["path"] == item["path"]
+    assert "部门来稿的正文。" in article.read_text(encoding="utf-8")
+
+    with pytest.raises(ContentErrors) as failed:
+        tasks.import_word(mini, staged(("坏文件.docx", broken.getvalue())), "2024-07", "新闻政策", "主编",
+                          tasks.Job(4, "import", "主编"))
+    assert "坏文件.docx" in failed.value.errors[0].render()

@@ -84,3 +84,12 @@ def test_a_linked_wechat_folder_is_refused(mini, tmp_path):
     result = run_build(mini, "wechat", "2024-07/first")
     assert result.code == 1 and "wechat" in result.stderr and "Traceback" not in result.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_photographer_is_named_beside_the_author(mini):
+    add_article(mini)
+    article = mini / "content/2024-07/05-tuijinhui.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("作者: 王五", "作者: 王五\n摄影: 李明"), encoding="utf-8")
+    path, _ = export(mini, "2024-07/tuijinhui")
+    lines = re.findall(r"<p[^>]*>([^<]*)</p>", path.read_text(encoding="utf-8"))   # (classes become inline styles)
+    assert any(line.endswith("作者：王五　摄影：李明") for line in lines), lines[:4]

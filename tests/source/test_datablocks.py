@@ -92,6 +92,17 @@ def test_pie_chart_shows_each_share_as_a_slice_with_its_percentage(tmp_path):
     assert ">公办</text>" in html and ">民办</text>" in html
 
 
+def test_the_placeholder_word_typed_in_an_article_stays_text(tmp_path):
+    """A block is parked under a word while Markdown renders; typing that word must insert nothing."""
+    write(tmp_path, "u.csv", PROVINCES)
+    text = 'XIAOKANBLOCK0END\n\n说明：XIAOKANBLOCK0END 与 XIAOKANBLOCKX0END。\n\n{{< 表格 文件="u.csv" 标题="表一" >}}\n'
+    html = render(tmp_path, text)
+    assert html.count("<table") == 1 and html.count("<caption>表一</caption>") == 1
+    assert html.index("<table") > html.index("XIAOKANBLOCKX0END"), "the table stays where its shortcode is"
+    assert "<p>XIAOKANBLOCK0END</p>" in html and "说明：XIAOKANBLOCK0END 与 XIAOKANBLOCKX0END。" in html
+    assert "XIAOKANBLOCK0END" in render(tmp_path, "XIAOKANBLOCK0END\n")
+
+
 def test_a_shortcode_in_a_code_block_is_left_as_text(tmp_path):
     html = render(tmp_path, '```\n{{< 表格 文件="none.csv" >}}\n```\n')
     assert "{{&lt; 表格" in html

@@ -60,7 +60,8 @@ def export(site: Site, article: Article, body: Body, theme_css: str, photos_from
     html = re.sub(r"(<table\b.*?</table>)", r'<div class="table-box">\1</div>', html, flags=re.S)
     html, notes = _notes(html, base)
     meta = "　".join(part for part in (f"{article.date.year}年{article.date.month}月{article.date.day}日",
-                                       f"作者：{article.author}" if article.author else "") if part)
+                                       f"作者：{article.author}" if article.author else "",
+                                       f"摄影：{article.photographer}" if article.photographer else "") if part)
     parts = [
         '<section class="wechat">',
         f'<p class="wechat-section">{escape(article.section)}</p>',

@@ -24,7 +24,6 @@ SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")
 # What an editor means as a shortcode, even when typed with a Chinese input method or left unclosed.
 _LOOKS_LIKE_SHORTCODE = re.compile(r"^\s*[{｛]\s*[{｛]\s*[<＜《]")
 _FULL_WIDTH = str.maketrans({"｛": "{", "｝": "}", "＜": "<", "＞": ">", "《": "<", "》": ">", "＝": "=", "　": " "})
-_PLACEHOLDER = re.compile(r"(?:<p>)?XIAOKANBLOCK(\d+)END(?:</p>)?")
 _ARG = re.compile(r'\s*([^\s=]+)\s*=\s*(?:"([^"]*)"|“([^”]*)”|(\S+))')
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -58,14 +57,18 @@ class Blocks:
     html: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     problems: list[BlockError] = field(default_factory=list)
+    tag: str = "XIAOKANBLOCK"   # a word the article's own text does not hold (so typing it inserts nothing)
 
     def placeholder(self, i: int) -> str:
-        return f"XIAOKANBLOCK{i}END"
+        return f"{self.tag}{i}END"
 
     def insert(self, rendered: str) -> str:
         """Put each block where its placeholder ended up (a paragraph, or inside a raw <div>)."""
-        return _PLACEHOLDER.sub(lambda m: self.html[int(m.group(1))] if int(m.group(1)) < len(self.html)
-                                else m.group(0), rendered)
+        if not self.html:
+            return rendered
+        pattern = re.compile(rf"(?:<p>)?{self.tag}(\d+)END(?:</p>)?")
+        return pattern.sub(lambda m: self.html[int(m.group(1))] if int(m.group(1)) < len(self.html)
+                           else m.group(0), rendered)
 
 
 def extract_blocks(text: str, folder: Path | None) -> Blocks:
@@ -73,6 +76,8 @@ def extract_blocks(text: str, folder: Path | None) -> Blocks:
     A block that cannot be made is left out and its BlockError kept in Blocks.problems."""
     lines = text.split("\n")
     blocks = Blocks(text)
+    while blocks.tag in text:
+        blocks.tag += "X"
     fence = None
     for i, line in enumerate(lines):
         opener = _FENCE.match(line)

@@ -257,7 +257,8 @@ def _submit(desk: Desk, request: Request) -> Response:
         staged = [_staged(root, token) for token in data.get("staged", []) or []]
         if not staged:
             raise BadRequest(_('no Word file (.docx) to import'))
-        job = desk.jobs.submit(kind, who, lambda j: tasks.import_word(root, staged, issue_id, section, who, j))
+        job = desk.jobs.submit(kind, who, lambda j: tasks.import_word(root, staged, issue_id, section, who, j,
+                                                                     replace=data.get("replace") is True))
     else:
         raise BadRequest(_('unknown job'))
     return json_response(job.view(), "202 Accepted")

@@ -156,7 +156,7 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
             "summary": _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
                          'shared with the last release, {deleted} removed)').format(
                 target=target, release=result.release, sent=len(result.uploaded), linked=result.linked,
-                deleted=len(result.deleted))}
+                deleted=len(result.deleted)) + ("\n" + result.warning if result.warning else "")}
 
 
 def rollback(root: Path, job: Job) -> dict:
@@ -169,25 +169,39 @@ def rollback(root: Path, job: Job) -> dict:
         target=target, new=back.live, old=back.withdrawn)}
 
 
-def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who: str, job: Job) -> dict:
-    """导入Word稿: `build.py import`, then each report item linked to its line in the new article."""
-    from ..wordimport import import_documents
+def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who: str, job: Job,
+                replace: bool = False) -> dict:
+    """导入Word稿: `build.py import` (`--replace` when asked), then each report item linked to its line
+    in the new article. A file that cannot be imported is listed with its reason; the others go on."""
+    from ..wordimport import ImportFailure, import_documents
     from . import history
 
     try:
-        reports = import_documents(root, staged, issue_id, section)
+        results = import_documents(root, staged, issue_id, section, replace=replace)
     finally:
         for path in staged:
             shutil.rmtree(path.parent, ignore_errors=True)
-    items = []
-    for report in reports:
-        article = root / report.article
-        rel = relative(root, article)
-        text = article.read_text(encoding="utf-8")
-        history.record(root, rel, text.encode("utf-8"), who, _("imported from {name}").format(name=report.source.name))
-        lines = report.lines()
-        items.append({"path": rel, "title": report.title, "summary": lines[0],
+    items, failed = [], []
+    for result in results:
+        if isinstance(result, ImportFailure):   # named by the file the editor chose, not its staging copy
+            error = result.error
+            failed.append(ContentError(result.source.name, error.line if error.path == result.source else None,
+                                       error.message, error.hint))
+            continue
+        rel = relative(root, root / result.article)
+        if result.skipped:
+            summary = _("{source}: imported before as {article}; nothing was imported (to replace that draft with this "
+                        "file, import it again with 替换以前导入的草稿 ticked)").format(source=result.source.name, article=rel)
+            items.append({"path": rel, "title": result.title, "summary": summary, "notes": [], "before": True})
+            continue
+        lines = result.lines()
+        text = (root / result.article).read_text(encoding="utf-8")
+        history.record(root, rel, text.encode("utf-8"), who, _("imported from {name}").format(name=result.source.name))
+        items.append({"path": rel, "title": result.title, "summary": lines[0],
                       "notes": [{"text": line.strip(), "line": _line_for(text, line)} for line in lines[1:]]})
+    if failed and not items:
+        raise ContentErrors(failed)
+    job.problems += [problem(error) for error in failed]
     return {"articles": items}
 
 

@@ -307,7 +307,9 @@ async function importWord(issueId, files, panel) {
   const input = el("input", {type: "file", name: "files", multiple: true, accept: ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"});
   if (files) input.files = files;
   const section = sectionSelect(Desk.sections[0]);
-  const body = [field("Word 稿（.docx，可多选）", input), field("栏目", section)];
+  const replace = el("input", {type: "checkbox", name: "replace"});
+  const body = [field("Word 稿（.docx，可多选）", input), field("栏目", section),
+    el("label", {class: "check"}, replace, "替换以前导入的草稿（同一个文件再导入一次时）")];
   if (await ask("导入Word稿", body, [{label: "取消", value: ""}, {label: "导入", value: "ok", primary: true}]) !== "ok") return;
   const staged = [];
   panel.hidden = false;
@@ -317,7 +319,7 @@ async function importWord(issueId, files, panel) {
     if (!sent.ok) { panel.replaceChildren(el("p", {class: "error", role: "alert", text: file.name + "：" + sent.data.error})); return; }
     staged.push(sent.data.staged);
   }
-  const job = await runJob("import", {issue: issueId, section: section.value, staged: staged}, panel);
+  const job = await runJob("import", {issue: issueId, section: section.value, staged: staged, replace: replace.checked}, panel);
   if (job && job.state === "done") {
     const keep = [...panel.childNodes];
     await Desk.views.board(document.getElementById("main"));
