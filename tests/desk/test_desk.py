@@ -308,3 +308,15 @@ def test_a_record_of_the_previous_version_is_compared_what_it_lacks_is_unknown_n
     second.write_text(second.read_text(encoding="utf-8").replace("评建工作的正文", "评估评建工作的正文"), encoding="utf-8")
     write(mini, "print/.proofs/2024-07/2.json", (mini / "print/.proofs/2024-07/1.json").read_text(encoding="utf-8"))
     assert "changes since the last proof: 第二篇动态 (see" in proof(mini, "2024-07").stderr
+
+
+def test_a_drafts_new_title_is_a_change_of_the_same_article_not_a_new_one(mini):
+    """A draft's web address follows its title, so the proofs match articles by their file."""
+    write(mini, "content/2024-07/05-report.md", "---\n标题: 评建任务报告\n栏目: 评建动态\n草稿: true\n---\n报告的正文。\n")
+    proof(mini, "2024-07")
+    write(mini, "content/2024-07/05-report.md", "---\n标题: 关于评建任务的报告\n栏目: 评建动态\n草稿: true\n---\n报告的正文。\n")
+    result = proof(mini, "2024-07")
+    assert "changes since the last proof: 关于评建任务的报告 (see" in result.stderr
+    page = (mini / "print/xiaokan-2024-07-proof-2-changes.html").read_text(encoding="utf-8")
+    assert "新增：" not in page and "删除：" not in page
+    assert "<ins>关于</ins>" in page and "报告的正文" not in page   # (the title changed; the unchanged text is not listed)

@@ -207,7 +207,7 @@ def _changes_page(state: ServeState, rest: str) -> bytes | None:
     issue = next((i for i in report.site.issues if i.id == issue_id), None) if report and report.site else None
     if issue is None:
         return None
-    last = last_proof(report.site.root, issue.id)
+    last = last_proof(report.site.root, issue.id, {a.slug: a.source.name for a in issue.articles})
     now = printed_articles(report.site, issue, report.bodies)
     page, _changed = changes_page(report.site, issue, now, last.record, "预览中的当前文本",
                                   f"第{last.number}次校样" if last.record is not None else None, last.damaged is not None)

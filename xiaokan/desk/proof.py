@@ -54,7 +54,7 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     bodies = convert_articles(site)
     env = make_environment(root / "templates", site)
     folder = root / PRINT_DIR / RECORDS / issue.id
-    last = last_proof(root, issue.id)
+    last = last_proof(root, issue.id, {a.slug: a.source.name for a in issue.articles})
     number = 1 + max(_used_numbers(root, issue.id), default=0)
     today = date.today()
     mark = ProofMark(number, f"{today.year}年{today.month}月{today.day}日")
@@ -75,8 +75,9 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     return Proof(number, pdf, changes, changed)
 
 
-def last_proof(root: Path, issue_id: str) -> LastProof:
-    """The newest proof's number and record of an issue; a damaged record is named, not read."""
+def last_proof(root: Path, issue_id: str, file_of: dict[str, str] | None = None) -> LastProof:
+    """The newest proof's number and record of an issue; a damaged record is named, not read.
+    file_of (web address -> file name) reads a record of an older version, keyed by address."""
     folder = root / PRINT_DIR / RECORDS / issue_id
     try:
         numbers = [int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit() and p.stem.isascii()]
@@ -86,7 +87,7 @@ def last_proof(root: Path, issue_id: str) -> LastProof:
         return LastProof(0, None)
     path = folder / f"{max(numbers)}.json"
     try:
-        return LastProof(max(numbers), read_record(path))
+        return LastProof(max(numbers), read_record(path, file_of))
     except RecordDamaged:
         return LastProof(max(numbers), None, path)
 

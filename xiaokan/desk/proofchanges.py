@@ -77,7 +77,7 @@ def changes_page(site: Site, issue: Issue, now: dict[str, PrintedArticle], befor
 
 
 def _compare(old: PrintedArticle, new: PrintedArticle, place: str | None) -> Comparison:
-    front = []
+    front = [f"标题：{_inline_diff(old.title, new.title)}"] if old.title != new.title else []
     if old.fields is not None and new.fields is not None:
         for name, label in FIELD_NAMES.items():
             if name in old.fields and name in new.fields and old.fields[name] != new.fields[name]:

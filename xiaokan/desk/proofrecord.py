@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from ..source.markup import Body
 from ..source.model import Article, Issue, Site, reading_order
 
-FORMAT = 2
+FORMAT = 3   # 3: articles keyed by their file name (2 and 1 keyed them by web address)
 # The front matter a proof prints besides the title, as record keys and Article attributes.
 # (摄影 is read when the article carries one; an article model without it records nothing for it.)
 PRINTED_FIELDS = ("subtitle", "author", "photographer", "source_line", "section")
@@ -56,12 +56,13 @@ class PrintedArticle:
 @dataclass(frozen=True)
 class ProofRecord:
     day: str
-    articles: dict[str, PrintedArticle]    # slug -> article, in reading order
+    articles: dict[str, PrintedArticle]    # file name -> article, in reading order
 
 
 def printed_articles(site: Site, issue: Issue, bodies: dict[str, Body]) -> dict[str, PrintedArticle]:
-    """slug -> what the proof prints of the article, in reading order."""
-    return {a.slug: PrintedArticle(a.title, printed_fields(a), blocks(bodies[a.url].html), tuple(paragraphs(bodies[a.url].html)))
+    """File name -> what the proof prints of the article, in reading order. Keyed by the file, which
+    stays when a draft's title (and with it its web address) changes between two proofs."""
+    return {a.source.name: PrintedArticle(a.title, printed_fields(a), blocks(bodies[a.url].html), tuple(paragraphs(bodies[a.url].html)))
             for a in reading_order(issue, site.config.sections)}
 
 
@@ -71,12 +72,13 @@ def printed_fields(article: Article) -> dict[str, str]:
 
 def record_json(day: str, articles: dict[str, PrintedArticle]) -> str:
     return json.dumps({"format": FORMAT, "day": day, "articles": {
-        slug: {"title": a.title, "fields": a.fields, "blocks": [[b.kind, b.text] for b in a.blocks or ()]}
-        for slug, a in articles.items()}}, ensure_ascii=False)
+        name: {"title": a.title, "fields": a.fields, "blocks": [[b.kind, b.text] for b in a.blocks or ()]}
+        for name, a in articles.items()}}, ensure_ascii=False)
 
 
-def read_record(path: Path) -> ProofRecord:
-    """The record at path; RecordDamaged when it cannot be read or has any other shape."""
+def read_record(path: Path, file_of: dict[str, str] | None = None) -> ProofRecord:
+    """The record at path; RecordDamaged when it cannot be read or has any other shape. An older
+    record keyed its articles by web address: file_of (address -> file name, today's) renames them."""
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError, RecursionError) as exc:   # (unreadable, not UTF-8, not JSON, nested too deep)
@@ -86,7 +88,9 @@ def read_record(path: Path) -> ProofRecord:
     day = data.get("day", "")
     if not isinstance(day, str):
         raise RecordDamaged("day")
-    return ProofRecord(day, {slug: _article(entry) for slug, entry in data["articles"].items()})
+    by_file = data.get("format") == FORMAT or not file_of
+    return ProofRecord(day, {(key if by_file else file_of.get(key, key)): _article(entry)
+                             for key, entry in data["articles"].items()})
 
 
 def _article(entry) -> PrintedArticle:
