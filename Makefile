@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# Test workers: one per core (pytest-xdist); JOBS=0 runs the tests in this one process.
+JOBS ?= auto
 
 .PHONY: build test serve pdf check system clean
 
@@ -41,7 +43,7 @@ test: $(VENV)/installed
 	@bash scripts/install-system-deps.sh $(TEST_SYSTEM)
 	@$(MAKE) --no-print-directory node_modules/.installed
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -m pytest -q -n $(JOBS) $(ARGS)
 
 clean:
 	rm -rf output .cache node_modules

@@ -1,6 +1,9 @@
 """Fixtures shared by all tests; the helpers they use are in helpers.py."""
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,11 +36,33 @@ def mini(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory) -> Path:
-    """The sample issue of content/, built once with its PDF for the whole test session."""
-    root = copy_site(ROOT, tmp_path_factory.mktemp("sample"))
+    """The sample issue of content/, built once with its PDF for the whole test run and only read:
+    the parallel workers (pytest-xdist) share one build, made by whichever asks first. A test that
+    builds it again takes `own_sample`."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _built_sample(tmp_path_factory.mktemp("sample"))
+    shared = tmp_path_factory.getbasetemp().parent   # (one folder per run, above each worker's own)
+    root, done = shared / "sample", shared / "sample.built"
+    with open(shared / "sample.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # (the others wait here while the first builds)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            _built_sample(root)
+            done.touch()
+    return root
+
+
+def _built_sample(root: Path) -> Path:
+    copy_site(ROOT, root)
     result = run_build(root, "build")
     assert result.code == 0, result.stderr
     return root
+
+
+@pytest.fixture
+def own_sample(sample, tmp_path) -> Path:
+    """A copy of the built sample (its .cache/ too) for a test that builds or checks it again."""
+    return Path(shutil.copytree(sample, tmp_path / "sample", symlinks=True))
 
 
 @pytest.fixture

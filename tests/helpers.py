@@ -97,28 +97,38 @@ def wait_for(predicate, seconds: float = 60.0):
     raise AssertionError("timed out")
 
 
+def _serving(process: subprocess.Popen, port: int, log_path: Path) -> str | None:
+    """"up" once this very server answers on port, "exited" if it stopped (the port was taken)."""
+    if process.poll() is not None:
+        return "exited"
+    if f"127.0.0.1:{port}/" not in log_path.read_text(encoding="utf-8", errors="replace"):
+        return None   # (not listening yet: whatever answers on the port is not this server)
+    try:
+        return "up" if get(f"http://127.0.0.1:{port}/__xiaokan__/state")[0] == 200 else None
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
 def running_server(site: Path, *extra: str, pdf: bool = False):
     """`build.py serve --no-pdf` (or, with pdf, `build.py serve` as README documents it) on a free port;
-    yields its base URL and the process."""
-    port = free_port()
+    yields its base URL and the process. A port another test's server took in the meantime (the tests
+    run in parallel) is retried on another: the server answering must be this one."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    with open(site.parent / "serve.log", "w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port),
-                                    *(() if pdf else ("--no-pdf",)), *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-
-        def up():
-            try:
-                return get(base + "/__xiaokan__/state")[0] == 200
-            except OSError:
-                return False
+    log_path = site.parent / "serve.log"
+    for _attempt in range(5):
+        port = free_port()
+        with open(log_path, "w", encoding="utf-8") as log:
+            process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port),
+                                        *(() if pdf else ("--no-pdf",)), *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_for(up, 60)
-            yield base, process
+            if wait_for(functools.partial(_serving, process, port, log_path), 60) == "up":
+                yield f"http://127.0.0.1:{port}", process
+                return
         finally:
             process.terminate()
             process.wait(10)
+    raise AssertionError("the preview did not start: " + log_path.read_text(encoding="utf-8", errors="replace"))
 
 
 # --- a static host ------------------------------------------------------------------------------

@@ -403,8 +403,8 @@ def test_preflight_finds_a_low_resolution_photo_and_a_caption_without_photo(mini
         in result.stderr
 
 
-def test_the_sample_passes_its_own_preflight(sample):
-    result = run_build(sample, "pdf", "--strict")
+def test_the_sample_passes_its_own_preflight(own_sample):
+    result = run_build(own_sample, "pdf", "--strict")
     assert result.code == 0, result.stderr
     assert "warning" not in result.stderr
 

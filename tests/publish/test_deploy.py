@@ -109,17 +109,8 @@ def test_rollback_with_a_single_release_is_refused(mini, tmp_path):
 
 # --- over SSH, to a real server ------------------------------------------------------------------
 
-@pytest.fixture
-def ssh_server(tmp_path):
-    """sshd on 127.0.0.1 (a free port), accepting one throwaway key; yields (user@host prefix, ssh command)."""
-    if not os.path.exists(SSHD):
-        pytest.fail("openssh-server is missing: make test installs it")
-    keys = tmp_path / "ssh"
-    keys.mkdir()
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys / "host"], check=True)
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys / "client"], check=True)
-    shutil.copy(keys / "client.pub", keys / "authorized_keys")
-    port = free_port()
+def _start_sshd(keys: Path, port: int) -> tuple[subprocess.Popen, str]:
+    """sshd -D on 127.0.0.1:port with the host key and the one client key in keys; and the ssh command for it."""
     config = keys / "sshd_config"
     config.write_text(f"""Port {port}
 ListenAddress 127.0.0.1
@@ -134,15 +125,33 @@ UsePAM no
 PidFile {keys / 'sshd.pid'}
 Subsystem sftp internal-sftp
 """)
+    server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
+    return server, (f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+                    f"-o LogLevel=ERROR -o ConnectTimeout=5")
+
+
+@pytest.fixture
+def ssh_server(tmp_path):
+    """sshd on 127.0.0.1 (a free port), accepting one throwaway key; yields (user@host prefix, ssh command)."""
+    if not os.path.exists(SSHD):
+        pytest.fail("openssh-server is missing: make test installs it")
+    keys = tmp_path / "ssh"
+    keys.mkdir()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys / "host"], check=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys / "client"], check=True)
+    shutil.copy(keys / "client.pub", keys / "authorized_keys")
     try:
         os.makedirs("/run/sshd", exist_ok=True)   # (the privilege separation folder sshd insists on, as root)
     except PermissionError:
         pass
-    server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
-    ssh = (f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
-           f"-o LogLevel=ERROR -o ConnectTimeout=5")
     user = getpass.getuser()
-    wait_for(lambda: subprocess.run(ssh.split() + [f"{user}@127.0.0.1", "true"], capture_output=True).returncode == 0, 60)
+    for _attempt in range(5):   # (a port another test's server took in the meantime is retried on another)
+        server, ssh = _start_sshd(keys, free_port())
+        if wait_for(lambda server=server, ssh=ssh: "exited" if server.poll() is not None else subprocess.run(
+                ssh.split() + [f"{user}@127.0.0.1", "true"], capture_output=True).returncode == 0, 60) is True:
+            break
+    else:
+        pytest.fail("sshd did not start: " + server.stderr.read())
     yield f"{user}@127.0.0.1", ssh, server
     server.terminate()
     server.wait(10)

@@ -178,7 +178,8 @@ def test_the_digital_edition_has_an_image_of_every_pdf_page_and_a_spot_for_every
     assert set(starts) == slugs   # every article has a spot on the page where it starts
 
 
-def test_the_edition_images_are_rendered_again_only_when_the_pdf_changes(sample):
+def test_the_edition_images_are_rendered_again_only_when_the_pdf_changes(own_sample):
+    sample = own_sample
     image = sample / "output/edition/2024-06/page-2-600.jpg"
     cached = sorted((sample / ".cache/edition").rglob("page-2-600.jpg"))
     before = [p.stat().st_mtime_ns for p in cached]
