@@ -211,3 +211,33 @@ def test_uploads_are_limited_and_checked_by_content(browser, mini):
 def test_the_preview_is_served_as_before_beside_the_desk(browser):
     assert browser.call("GET", "/2024-07/first/")[1] == b"the preview"
     assert browser.call("GET", "/编辑部")[0] == 301
+
+
+def logged_in(desk: app.Desk, name: str, password: str) -> Browser:
+    b = Browser(desk)
+    assert b.call("POST", "/desk/api/login", {"name": name, "password": password})[0] == 200
+    b.token = b.call("GET", "/desk/api/session")[1]["token"]
+    return b
+
+
+def test_a_session_ends_when_its_account_is_removed_or_its_password_or_role_changes(mini):
+    desk = app.Desk(mini, "127.0.0.1", PORT)
+    local = Browser(desk)
+    assert local.open_desk() == 200 and local.call("GET", "/desk/api/board")[0] == 200
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    assert local.call("GET", "/desk/api/board")[0] == 401   # (本机's session ends once there are accounts)
+    b = logged_in(desk, "张三", "correct horse")
+    assert b.call("GET", "/desk/api/board")[0] == 200
+    accounts.set_password(mini, "张三", "another phrase")   # (desk-user passwd)
+    assert b.call("GET", "/desk/api/board")[0] == 401
+    assert b.call("POST", "/desk/api/review", {"path": "2024-07/03-draft.md", "step": "初审"})[0] == 401
+    b = logged_in(desk, "张三", "another phrase")
+    users = mini / accounts.USERS_FILE
+    data = json.loads(users.read_text(encoding="utf-8"))
+    data["users"]["张三"]["role"] = "编辑"   # (the role changed in users.json)
+    users.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert b.call("GET", "/desk/api/board")[0] == 401
+    b = logged_in(desk, "张三", "another phrase")
+    assert b.call("GET", "/desk/api/session")[1]["role"] == "编辑"
+    accounts.remove_account(mini, "张三")   # (desk-user remove)
+    assert b.call("GET", "/desk/api/board")[0] == 401

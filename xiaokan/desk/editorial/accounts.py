@@ -87,6 +87,15 @@ def verify(root: Path, name: str, password: str) -> Account | None:
     return Account(name, entry["role"])
 
 
+def fingerprint(root: Path, name: str) -> str | None:
+    """A digest of the account's role and password hash (None: no such account). A session keeps the
+    one it began with: after `desk-user passwd` or `remove`, or a new role, the two differ and it ends."""
+    entry = _read(root).get(name)
+    if not isinstance(entry, dict):
+        return None
+    return hashlib.sha256(f"{entry.get('role')}\0{entry.get('salt')}\0{entry.get('hash')}".encode()).hexdigest()
+
+
 def _hashed(password: str) -> dict:
     if len(password) < MIN_PASSWORD:
         raise ContentError(None, None, _('the password is too short (at least {count} characters)').format(count=MIN_PASSWORD),

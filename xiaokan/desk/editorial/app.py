@@ -30,7 +30,7 @@ class Desk:
         self.log = log
         self.sessions = SessionStore()
         self.throttle = LoginThrottle()
-        self.gate = Gate(listen_host, port, self.sessions, f"xiaokan-desk-{port}")
+        self.gate = Gate(listen_host, port, self.sessions, f"xiaokan-desk-{port}", self._still_valid)
         self.jobs = tasks.JobRunner()
         self.memo: dict = {}   # (articles read before, for the per-article check)
         self.dry_runs: dict[int, float] = {}
@@ -38,6 +38,12 @@ class Desk:
     @property
     def login_required(self) -> bool:
         return accounts.has_accounts(self.root)
+
+    def _still_valid(self, session) -> bool:
+        """Is the account behind the session as it was at its login? (本机's session: while there are no accounts.)"""
+        if not session.account:
+            return not self.login_required
+        return accounts.fingerprint(self.root, session.user) == session.account
 
     def wrap(self, site_app):
         """The preview's WSGI app with the desk in front of it, at its prefixes."""
@@ -115,7 +121,7 @@ class Desk:
             return refusal("401 Unauthorized", _('the name or the password is wrong'))
         self.throttle.succeeded(*keys)
         self.sessions.end(request.cookies.get(self.gate.cookie_name))
-        session = self.sessions.start(account.name, account.role)
+        session = self.sessions.start(account.name, account.role, accounts.fingerprint(self.root, account.name) or "")
         response = json_response({"user": account.name, "role": account.role})
         response.headers.append(self.gate.cookie(session))
         return response

@@ -23,6 +23,7 @@ class Session:
     role: str
     started: float
     last_seen: float
+    account: str = ""         # the account's fingerprint when the session began (accounts.fingerprint; "": 本机)
 
 
 @dataclass
@@ -31,9 +32,9 @@ class SessionStore:
     sessions: dict[str, Session] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self, user: str, role: str) -> Session:
+    def start(self, user: str, role: str, account: str = "") -> Session:
         now = self.clock()
-        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, now, now)
+        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, now, now, account)
         with self.lock:
             self._forget_expired(now)
             self.sessions[session.id] = session

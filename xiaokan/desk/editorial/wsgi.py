@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
+from typing import Callable
 from urllib.parse import parse_qs
 
 from ...i18n import _
@@ -99,6 +100,7 @@ class Gate:
     port: int
     sessions: SessionStore
     cookie_name: str
+    still_valid: Callable[[Session], bool] = lambda session: True   # (the account behind it is unchanged)
 
     def foreign(self, request: Request) -> Response | None:
         """A refusal for a request from elsewhere (another Host: DNS rebinding; another Origin: a
@@ -111,7 +113,16 @@ class Gate:
         return None
 
     def session_of(self, request: Request) -> Session | None:
-        return self.sessions.get(request.cookies.get(self.cookie_name))
+        return self.session_for(request.cookies.get(self.cookie_name))
+
+    def session_for(self, session_id: str | None) -> Session | None:
+        """The live session of this id whose account is still as it was (a removed account, a new
+        password or role ends it), else None."""
+        session = self.sessions.get(session_id)
+        if session is not None and not self.still_valid(session):
+            self.sessions.end(session.id)
+            return None
+        return session
 
     def unauthorised(self, request: Request) -> Response | None:
         """A refusal for a request without a live session, or (if it changes anything) without its token."""
