@@ -35,6 +35,10 @@ def input_stamp(root: Path, settings: str) -> str:
             continue
         for folder, dirs, files in os.walk(top):
             dirs.sort()
+            for name_of_dir in dirs:   # (a linked folder is not walked: its link is an input of its own)
+                path = os.path.join(folder, name_of_dir)
+                if os.path.islink(path):
+                    digest.update(f"{path[skip:]}\0->{os.readlink(path)}\n".encode())
             for file in sorted(files):
                 path = os.path.join(folder, file)
                 try:

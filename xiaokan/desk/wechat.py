@@ -207,5 +207,9 @@ def page(article: Article, post: WechatPost) -> str:
 
 
 def theme(root: Path) -> str:
-    """The theme's CSS, from templates/ (editors may change it)."""
-    return (root / "templates" / THEME).read_text(encoding="utf-8")
+    """The theme's CSS, from templates/ (editors may change it; a link leading out of templates/ is refused)."""
+    from ..source.links import TEMPLATE_HOMES, refuse_outside_links
+
+    path = root / "templates" / THEME
+    refuse_outside_links(root, path, TEMPLATE_HOMES)
+    return path.read_text(encoding="utf-8")

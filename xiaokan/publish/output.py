@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import ContentError
 from ..i18n import _
+from ..source.links import CONTENT_HOMES, refuse_outside_links
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
 PREVIEW_DIR = ".cache/preview"   # what `serve` shows: the site with drafts, never output/
@@ -372,9 +373,6 @@ def asset_copies(root: Path) -> dict[str, Path]:
 
 
 def refuse_links_outside(root: Path, path: Path) -> None:
-    """A file that is a link (symlink) leading outside content/ and assets/ would publish that file."""
-    if path.is_symlink():
-        target = path.resolve()
-        if not any(target.is_relative_to((root / top).resolve()) for top in ("content", "assets")):
-            raise ContentError(path, None, _('this link points outside the project and would publish that file'),
-                               _('copy the file itself into the folder instead of linking it'))
+    """A file that leads (by a link, or a linked folder on its way) outside content/ and assets/ would
+    publish that file: refused, naming it."""
+    refuse_outside_links(root, path, CONTENT_HOMES)

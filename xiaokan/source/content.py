@@ -10,6 +10,7 @@ from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean
 from ..i18n import _
 from ..urls import RESERVED_NAMES
 from .config import load_config
+from .links import outside_link_error, refuse_outside_links
 from .model import Article, Imprint, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, slug_from_filename, slugify, title_slug
 from .yamlerrors import not_settings
@@ -61,8 +62,9 @@ def is_editor_temp_file(name: str) -> bool:
 
 
 def article_files(folder: Path, errors: list) -> list[Path]:
-    """The articles of an issue folder: *.md in any case. Files that look like articles but would not
-    be published (x.md.txt, an .md in a subfolder) are errors rather than silently left out."""
+    """The articles of an issue folder (content/<issue-id>): *.md in any case. Files that look like articles
+    but would not be published (x.md.txt, an .md in a subfolder, a link to a file outside content/) are
+    errors rather than silently left out."""
     found = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
@@ -70,7 +72,10 @@ def article_files(folder: Path, errors: list) -> list[Path]:
             continue
         suffixes = [x.lower() for x in path.suffixes]
         if suffixes and suffixes[-1] in ARTICLE_SUFFIXES:
-            if len(rel.parts) == 1:
+            outside = outside_link_error(folder.parent.parent, path) if path.is_symlink() else None
+            if outside is not None:
+                errors.append(outside)
+            elif len(rel.parts) == 1:
                 found.append(path)
             else:
                 errors.append(ContentError(path, None, _('an article in a subfolder of the issue is not published'),
@@ -111,6 +116,10 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
     warnings: list[ContentWarning] = []
     issues = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        outside = outside_link_error(root, folder) if folder.is_symlink() else None
+        if outside is not None:   # (an issue folder linked from elsewhere: its articles would be published)
+            errors.append(outside)
+            continue
         try:
             issue = load_issue(folder, config, warnings, errors, {} if memo is None else memo, drafts, today)
         except ContentError as exc:
@@ -138,6 +147,8 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
             raise ContentError(folder, None, _('this issue folder has articles but no issue.yaml'),
                                _('add issue.yaml with title, number and date (see README.md)'))
         return None
+    if meta_path.is_symlink():
+        refuse_outside_links(folder.parent.parent, meta_path)
     if not ISSUE_ID.fullmatch(folder.name):
         raise ContentError(folder, None, _('issue folder name {name!r} must be ASCII (it becomes the URL)').format(name=folder.name),
                            _('name it like 2024-06'))

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import display_path
 from ..i18n import _
 from . import charts
 
@@ -155,6 +156,9 @@ def read_csv(i: int, folder: Path, name: str) -> DataTable:
     """A CSV beside the article. UTF-8 (with or without BOM), or GBK as Excel saves it on Chinese Windows."""
     path = folder / name
     if Path(name).is_absolute() or not path.resolve().is_relative_to(folder.resolve()):
+        if not Path(name).is_absolute() and path.is_symlink():   # (it would publish the table of a file elsewhere)
+            raise BlockError(i, _("data file {name!r} is a link that leads to {target}, outside the article's folder").format(
+                name=name, target=display_path(path.resolve())), _('copy the CSV file itself next to the article instead of linking to it'))
         raise BlockError(i, _("data file {name!r} is outside the article's folder").format(name=name), _('put the CSV next to the article'))
     try:
         data = path.read_bytes()

@@ -9,6 +9,7 @@ import jinja2
 
 from ..errors import ContentError
 from ..i18n import _
+from ..source.links import TEMPLATE_HOMES, refuse_outside_links
 from ..source.model import Site
 from ..urls import rebase
 from .pages import Page
@@ -30,7 +31,7 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     cache_dir = templates_dir.parent / ".cache" / "jinja"
     cache_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=_ProjectLoader(templates_dir),
         bytecode_cache=_TolerantBytecodeCache(str(cache_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
@@ -46,6 +47,20 @@ def make_environment(templates_dir: Path, site: Site) -> jinja2.Environment:
     # so that the page's fingerprint (cache.py) covers it.
     env.globals.update(site=site.config, sections=site.config.sections)
     return env
+
+
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """templates/, where a template that is a link (or lies in a linked folder) leading out of templates/
+    is an error naming it: a page would show that file, e.g. {% include "notes.html" %} of /etc/passwd."""
+
+    def __init__(self, templates_dir: Path):
+        super().__init__(str(templates_dir))
+        self.root = templates_dir.parent
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        refuse_outside_links(self.root, Path(filename), TEMPLATE_HOMES)
+        return source, filename, uptodate
 
 
 class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
