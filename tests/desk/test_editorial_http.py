@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import urllib.parse
 
 import pytest
 
@@ -27,6 +28,7 @@ class Browser:
 
     def __init__(self, desk: app.Desk, host: str = HOST):
         self.desk, self.host, self.cookies, self.token = desk, host, {}, ""
+        self.last_headers: list[tuple[str, str]] = []
         self.wsgi = desk.wrap(site_app)
 
     def call(self, method: str, path: str, body=None, headers: dict | None = None, raw: bytes | None = None):
@@ -50,6 +52,7 @@ class Browser:
             reply.update(status=int(status.split()[0]), headers=response_headers)
 
         body_bytes = b"".join(self.wsgi(environ, start_response))
+        self.last_headers = reply["headers"]
         for name, value in reply["headers"]:
             if name == "Set-Cookie":
                 key, _, rest = value.partition("=")
@@ -241,3 +244,36 @@ def test_a_session_ends_when_its_account_is_removed_or_its_password_or_role_chan
     assert b.call("GET", "/desk/api/session")[1]["role"] == "编辑"
     accounts.remove_account(mini, "张三")   # (desk-user remove)
     assert b.call("GET", "/desk/api/board")[0] == 401
+
+
+def test_on_the_network_the_preview_needs_the_desks_login_and_on_this_computer_it_does_not(mini):
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    lan = Browser(app.mount(mini, "0.0.0.0", PORT, print), f"192.168.1.20:{PORT}")
+    page = {"Accept": "text/html,application/xhtml+xml"}
+    for path in ("/", "/2024-07/first/", "/2024-07/draft/", "/__xiaokan__/changes/2024-07/"):
+        status, _body = lan.call("GET", path, headers=page)
+        location = dict(lan.last_headers)["Location"]
+        assert status == 303 and location.startswith("/%E7%BC%96%E8%BE%91%E9%83%A8/login?next="), (path, location)
+        assert urllib.parse.unquote(location.split("next=", 1)[1]) == path
+    for path in ("/__xiaokan__/state", "/2024-07/first/index.html", "/assets/site.css"):
+        assert lan.call("GET", path)[0] == 401, path   # (not a page: no redirect, a refusal)
+    desk = lan.desk
+    assert desk.early_refusal("GET", "/livereload", "", {"Host": f"192.168.1.20:{PORT}"})[0] == 401
+    assert desk.early_refusal("GET", "/livereload.js", "", {"Host": f"192.168.1.20:{PORT}"})[0] == 401
+    assert lan.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"},
+                    {"Origin": f"http://192.168.1.20:{PORT}"})[0] == 200
+    assert lan.call("GET", "/2024-07/first/", headers=page) == (200, b"the preview")
+    assert lan.call("GET", "/__xiaokan__/state")[0] == 200
+    cookie = "; ".join(f"{k}={v}" for k, v in lan.cookies.items())
+    assert desk.early_refusal("GET", "/livereload", "", {"Host": f"192.168.1.20:{PORT}", "Cookie": cookie}) is None
+    local = Browser(app.mount(mini, "127.0.0.1", PORT, print))   # (this computer only: as before)
+    assert local.call("GET", "/2024-07/first/", headers=page) == (200, b"the preview")
+    assert local.call("GET", "/__xiaokan__/state")[0] == 200
+
+
+def test_a_change_to_the_desk_without_a_session_is_refused_before_its_body_is_read(mini):
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    desk = app.mount(mini, "127.0.0.1", PORT, print)
+    head = {"Host": HOST, "Content-Length": str(40 * 2**20)}
+    assert desk.early_refusal("POST", "/编辑部/api/upload", "kind=docx", head)[0] == 401
+    assert desk.early_refusal("POST", "/desk/api/login", "", head) is None   # (the login itself is let in)

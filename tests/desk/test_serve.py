@@ -1,6 +1,8 @@
 """`build.py serve`: a real server in a subprocess, edited files, the served pages."""
 from __future__ import annotations
 
+import contextlib
+import functools
 import http.client
 import json
 import os
@@ -14,7 +16,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from helpers import LAUNCH, ROOT, get, page_containing, running_server, wait_for, write
+from helpers import LAUNCH, ROOT, free_port, get, page_containing, running_server, wait_for, write
 
 
 def test_served_page_has_live_reload_and_follows_edits(server):
@@ -215,11 +217,12 @@ def test_a_foreign_host_or_a_page_of_another_site_is_refused(server):
     assert status_with(base, "/forcereload")[0] == 404   # (livereload's reload-every-page-by-GET is gone)
 
 
-def websocket_handshake(base: str, origin: str, host: str | None = None) -> int:
+def websocket_handshake(base: str, origin: str, host: str | None = None, cookie: str | None = None) -> int:
     address, port = base.removeprefix("http://").split(":")
     with socket.create_connection((address, int(port)), timeout=10) as connection:
         connection.sendall((f"GET /livereload HTTP/1.1\r\nHost: {host or address + ':' + port}\r\nUpgrade: websocket\r\n"
                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            + (f"Cookie: {cookie}\r\n" if cookie else "") +
                             f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode())
         return int(connection.recv(1024).split(b" ", 2)[1])
 
@@ -266,3 +269,90 @@ def test_make_serve_echoes_the_command_only():
     dry = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True)
     shown = [line for line in dry.stdout.splitlines() if "build.py serve" in line]
     assert shown and not any("#" in line for line in shown), shown
+
+
+# --- on the office network (`serve --host 0.0.0.0`) ----------------------------------------------
+
+@contextlib.contextmanager
+def network_server(site: Path):
+    """`build.py serve --no-pdf --host 0.0.0.0` on a free port (accounts exist); yields its address
+    (reached at 127.0.0.1) and the process."""
+    from xiaokan.desk.editorial import accounts
+
+    if not accounts.has_accounts(site):
+        accounts.add_account(site, "张三", "编辑", "correct horse")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    log_path = site.parent / "serve.log"
+    for _attempt in range(5):
+        port = free_port()
+        with open(log_path, "w", encoding="utf-8") as log:
+            process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port), "--no-pdf",
+                                        "--host", "0.0.0.0"], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            if wait_for(functools.partial(_listening, process, f"0.0.0.0:{port}/", log_path), 60) == "up":
+                yield f"http://127.0.0.1:{port}", process
+                return
+        finally:
+            process.terminate()
+            process.wait(10)
+    raise AssertionError("the preview did not start: " + log_path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _listening(process: subprocess.Popen, address: str, log_path: Path) -> str | None:
+    if process.poll() is not None:
+        return "exited"
+    return "up" if address in log_path.read_text(encoding="utf-8", errors="replace") else None
+
+
+def login_cookie(base: str) -> str:
+    host = base.removeprefix("http://")
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request("POST", "/desk/api/login", json.dumps({"name": "张三", "password": "correct horse"}),
+                       {"Origin": base, "Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 200, response.read()
+    return response.getheader("Set-Cookie").split(";", 1)[0]
+
+
+def test_on_the_network_every_preview_request_needs_the_desks_login(mini):
+    with network_server(mini) as (base, _process):
+        port = base.rsplit(":", 1)[1]
+        status, _text = status_with(base, "/2024-07/draft/", Accept="text/html")
+        assert status == 303
+        for path in ("/__xiaokan__/state", "/__xiaokan__/changes/2024-07/", "/livereload.js", "/2024-07/first/"):
+            status, text = status_with(base, path)
+            assert status == 401 and "草稿" not in text and "serial" not in text, path
+        assert websocket_handshake(base, f"http://127.0.0.1:{port}") == 401
+        cookie = login_cookie(base)
+        assert status_with(base, "/2024-07/draft/", Accept="text/html", Cookie=cookie)[0] == 200
+        assert status_with(base, "/__xiaokan__/state", Cookie=cookie)[0] == 200
+        assert websocket_handshake(base, f"http://127.0.0.1:{port}", cookie=cookie) == 101
+
+
+def rss_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+
+
+def test_a_huge_body_is_refused_from_its_head_before_it_is_read_or_held(mini):
+    with running_server(mini) as (base, process):
+        address, port = base.removeprefix("http://").split(":")
+        before = rss_kb(process.pid)
+        size = 95 * 2**20
+        for host, path, expected in ((f"evil.example:{port}", "/desk/api/upload?kind=docx&name=a.docx", 421),
+                                     (f"127.0.0.1:{port}", "/desk/api/upload?kind=docx&name=a.docx", 413),
+                                     (f"127.0.0.1:{port}", "/2024-07/first/", 413)):
+            with socket.create_connection((address, int(port)), timeout=10) as connection:
+                connection.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {size}\r\n"
+                                   "Content-Type: application/octet-stream\r\n\r\n".encode())
+                answer = connection.recv(4096)   # (the answer comes before a byte of the body is sent)
+                assert int(answer.split(b" ", 2)[1]) == expected, answer
+                sent = 0
+                try:
+                    while sent < size:
+                        connection.sendall(b"\0" * 2**20)
+                        sent += 2**20
+                except OSError:   # (the server closed the connection: nothing more is read)
+                    pass
+        assert rss_kb(process.pid) - before < 40 * 1024, "the server held the body"
+        assert status_with(base, "/2024-07/first/")[0] == 200

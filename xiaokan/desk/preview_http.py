@@ -2,14 +2,20 @@
 
 Every request passes the same gate first (guard.py): its Host must be one of the preview's own names
 (a DNS-rebinding name is not), and a request from a page (Origin) must come from the preview's own
-page; the live-reload socket is held to the same. What passes goes to the site app (WSGI) or to the
-live-reload socket that livereload.js, the client the pages load, talks to."""
+page; the live-reload socket is held to the same. The gate decides when the request's head has
+arrived, before a byte of its body is read: a foreign Host, a body larger than the server takes, or
+(through `early`, the desk's) a request that needs a login it lacks is answered and the connection
+closed, so that nobody can make the server hold a large body before it knows who is asking. What
+passes goes to the site app (WSGI) or to the live-reload socket that livereload.js, the client the
+pages load, talks to."""
 from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from ..i18n import _
 from .guard import host_allowed, origin_allowed
@@ -17,6 +23,9 @@ from .guard import host_allowed, origin_allowed
 # Browsers send addresses of up to 2 MB: answer them (the site app says 404 or 400) rather than drop
 # the connection, which tornado does above its 64 KB default.
 MAX_REQUEST_HEAD = 4 * 1024 * 1024
+# What `early` returns to refuse a request before its body: (status, [(header, value)], body).
+Refusal = tuple[int, list[tuple[str, str]], bytes]
+Early = Callable[[str, str, str, dict], "Refusal | None"]   # (method, path, query, headers)
 RELOAD = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}   # (livereload's protocol 7)
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"], "serverName": "xiaokan"}
 # Loads livereload.js from the address the page came from, at any host the guard lets in.
@@ -52,8 +61,12 @@ def refusal(headers, listen_host: str, port: int) -> tuple[int, str] | None:
     return None
 
 
-def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callable[[str], None]) -> None:
-    """Serve site_app (WSGI) and the live-reload socket on listen_host:port from the current IOLoop."""
+def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callable[[str], None],
+           max_body: int = 1024 * 1024, early: Early | None = None) -> None:
+    """Serve site_app (WSGI) and the live-reload socket on listen_host:port from the current IOLoop.
+    A request body above max_body is refused (413) from its Content-Length, before it is read (and
+    tornado itself holds no more than that); early(method, path, query, headers) may refuse a request, as
+    the desk does one without its login, at the same moment."""
     from livereload import __file__ as livereload_package
     from tornado import web
     from tornado.websocket import WebSocketHandler
@@ -64,11 +77,21 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
 
     class Gated(web.RequestHandler):
         def prepare(self) -> None:
-            refused = refusal(self.request.headers, listen_host, port)
+            """(Called as soon as the request's head has arrived: Site reads its body as a stream.)"""
+            refused = refusal(self.request.headers, listen_host, port) or _too_large(self.request.headers, max_body)
             if refused is not None:
                 self.set_status(refused[0])
                 self.set_header("Content-Type", "text/plain; charset=utf-8")
                 self.finish(refused[1] + "\n")
+                return
+            stopped = early(self.request.method, unquote(self.request.path), self.request.query,
+                            dict(self.request.headers)) if early else None
+            if stopped is not None:
+                status, headers, body = stopped
+                self.set_status(status)
+                for name, value in headers:
+                    self.set_header(name, value)
+                self.finish(body)
 
         def log_exception(self, typ, value, tb) -> None:   # one line in the terminal, not a traceback
             if not isinstance(value, web.HTTPError):
@@ -80,11 +103,31 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
 
     wsgi = WSGIContainer(site_app)
 
+    @web.stream_request_body
     class Site(Gated):
         """The site app, called in place (tornado's own WSGI runner would leave a request it failed
-        on unanswered); whatever it raises is one line in the terminal and a 500."""
+        on unanswered); whatever it raises is one line in the terminal and a 500. Its body arrives
+        in pieces after prepare() has let the request in, and is kept up to max_body."""
+
+        def prepare(self) -> None:
+            self.chunks: list[bytes] = []
+            self.received = 0
+            super().prepare()
+
+        def data_received(self, chunk: bytes) -> None:
+            if self._finished:   # (refused: what still arrives is dropped until the connection closes)
+                return
+            self.received += len(chunk)
+            if self.received > max_body:
+                self.set_status(413)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish(_too_large_text(max_body) + "\n")
+                return
+            self.chunks.append(chunk)
 
         def answer(self) -> None:
+            self.request.body = b"".join(self.chunks)
+            self.chunks = []
             reply: dict = {}
 
             def start_response(status: str, headers: list[tuple[str, str]], exc_info=None):
@@ -129,4 +172,19 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
             pages.sockets.discard(self)
 
     app = web.Application([(r"/livereload", Socket), (r"/livereload\.js", Script), (r".*", Site)])
-    app.listen(port, address=listen_host, max_header_size=MAX_REQUEST_HEAD)
+    app.listen(port, address=listen_host, max_header_size=MAX_REQUEST_HEAD, max_body_size=max_body,
+               max_buffer_size=max_body + MAX_REQUEST_HEAD)
+
+
+def _too_large(headers, max_body: int) -> tuple[int, str] | None:
+    """(413, why) for a request whose Content-Length is above max_body (or is no number)."""
+    given = headers.get("Content-Length")
+    if given is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,15}", given.strip()):
+        return 400, _("this request is not valid")
+    return (413, _too_large_text(max_body)) if int(given) > max_body else None
+
+
+def _too_large_text(max_body: int) -> str:
+    return _('the request is too large (at most {limit} MB)').format(limit=max_body // 2**20)

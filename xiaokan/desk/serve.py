@@ -32,6 +32,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     _check_address(host, port)
     from .editorial.app import mount  # the 编辑部 at /编辑部/ (it refuses the network without accounts)
+    from .editorial.wsgi import MAX_BODY
 
     desk = mount(root, host, port, log)
     out_dir = (root / PREVIEW_DIR).resolve()   # (drafts included: never output/, which gets published)
@@ -88,7 +89,8 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     if pdf_worker and state.report and state.report.site:
         for issue in state.report.site.issues[:1]:
             pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
-    listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log)
+    listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
+           max_body=MAX_BODY, early=desk.early_refusal)
     if host in ("127.0.0.1", "localhost"):
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it)")
             .format(host=host, port=port))

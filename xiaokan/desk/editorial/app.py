@@ -11,11 +11,24 @@ from urllib.parse import quote
 
 from ...errors import ContentError, ContentErrors
 from ...i18n import _
+from ..guard import is_loopback
 from . import accounts, articles, board, history, review, tasks, uploads
 from .articles import Conflict
 from .paths import article_path, issue_folder
 from .sessions import LoginThrottle, SessionStore
-from .wsgi import BadRequest, Gate, Request, Response, finish, json_response, read_request, refusal
+from .wsgi import (
+    SAFE_METHODS,
+    BadRequest,
+    Gate,
+    Request,
+    Response,
+    cookies_of,
+    finish,
+    headers_of,
+    json_response,
+    read_request,
+    refusal,
+)
 
 PREFIXES = ("/编辑部", "/desk")
 STATIC = Path(__file__).with_name("static")
@@ -45,6 +58,10 @@ class Desk:
             return not self.login_required
         return accounts.fingerprint(self.root, session.user) == session.account
 
+    @property
+    def on_network(self) -> bool:
+        return not is_loopback(self.gate.listen_host)
+
     def wrap(self, site_app):
         """The preview's WSGI app with the desk in front of it, at its prefixes."""
         def app(environ, start_response):
@@ -55,8 +72,42 @@ class Desk:
                                            [("Location", quote(prefix) + "/")]), start_response)
                 if path.startswith(prefix + "/"):
                     return self(environ, start_response, len(prefix))
+            refused = self.preview_refusal(environ.get("REQUEST_METHOD", "GET").upper(), path,
+                                           environ.get("QUERY_STRING", ""), headers_of(environ))
+            if refused is not None:
+                return finish(refused, start_response)
             return site_app(environ, start_response)
         return app
+
+    def preview_refusal(self, method: str, path: str, query: str, headers: dict[str, str]) -> Response | None:
+        """On the network, once there are accounts, the preview (drafts, 修改对照, its live-reload
+        socket) is for people logged in to the desk: a page asked for without the session goes to the
+        desk's login and back, anything else is a 401. On this computer only it is open as before."""
+        if not self.on_network or not self.login_required:
+            return None
+        if self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
+            return None
+        if method in SAFE_METHODS and "text/html" in headers.get("accept", ""):
+            back = path + ("?" + query if query else "")
+            return Response("303 See Other", b"", "text/plain",
+                            [("Location", quote(PREFIXES[0]) + "/login?next=" + quote(back, safe=""))])
+        return refusal("401 Unauthorized", _('log in to the desk (编辑部) first: the preview shows drafts'))
+
+    def early_refusal(self, method: str, path: str, query: str, headers: dict) -> tuple | None:
+        """For the preview server, as soon as a request's head has arrived: the preview's refusal, and a
+        change to the desk without a live session (401) before its body is read (preview_http.Early)."""
+        headers = {str(k).lower(): str(v) for k, v in headers.items()}
+        prefix = next((p for p in PREFIXES if path == p or path.startswith(p + "/")), None)
+        if prefix is None:
+            refused = self.preview_refusal(method.upper(), path, query, headers)
+        elif method.upper() not in SAFE_METHODS and path[len(prefix):] != "/api/login" and \
+                self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is None:
+            refused = refusal("401 Unauthorized", _('please log in again (the session has ended)'))
+        else:
+            return None
+        if refused is None:
+            return None
+        return int(refused.status.split()[0]), [("Content-Type", refused.content_type), *refused.headers], refused.body
 
     def __call__(self, environ, start_response, prefix_length: int) -> list[bytes]:
         request = read_request(environ, prefix_length)

@@ -80,17 +80,25 @@ def read_request(environ: dict, prefix_length: int) -> Request | Response:
         return refusal("413 Payload Too Large", _('the file is too large ({size} MB; at most {limit} MB)').format(
             size=length // 2**20, limit=MAX_BODY // 2**20))
     body = environ["wsgi.input"].read(length) if length > 0 else b""
+    headers = headers_of(environ)
+    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
+    return Request(environ.get("REQUEST_METHOD", "GET").upper(), path[prefix_length:] or "/", query, headers, body,
+                   environ.get("REMOTE_ADDR", ""), cookies_of(headers.get("cookie", "")))
+
+
+def headers_of(environ: dict) -> dict[str, str]:
+    """The request's headers from a WSGI environ, by lower-case names."""
     headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
-    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
-    cookies = {}
+    return headers
+
+
+def cookies_of(header: str) -> dict[str, str]:
     try:
-        cookies = {k: m.value for k, m in SimpleCookie(headers.get("cookie", "")).items()}
+        return {k: m.value for k, m in SimpleCookie(header).items()}
     except CookieError:
-        pass
-    return Request(environ.get("REQUEST_METHOD", "GET").upper(), path[prefix_length:] or "/", query, headers, body,
-                   environ.get("REMOTE_ADDR", ""), cookies)
+        return {}
 
 
 @dataclass

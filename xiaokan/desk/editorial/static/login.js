@@ -8,8 +8,9 @@ document.getElementById("login").addEventListener("submit", async function (even
     method: "POST", headers: {"Content-Type": "application/json"}, credentials: "same-origin",
     body: JSON.stringify({name: document.getElementById("name").value, password: document.getElementById("password").value}),
   });
-  if (response.ok) {
-    location.href = "./";
+  if (response.ok) {   // (back to the preview page that asked for the login, if one did: on this site only)
+    const next = new URLSearchParams(location.search).get("next") || "";
+    location.href = /^\/(?![\/\\])/.test(next) ? next : "./";
     return;
   }
   const data = await response.json().catch(function () { return {}; });
