@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -25,9 +25,11 @@ from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
 from ..urls import absolute, is_placeholder, rebase, source_path
 from ..web.edition import article_areas
 from ..web.render import make_environment
+from .intent import output_intent
 from .longtables import printed_bodies, with_notes
 from .preflight import document_findings
 from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
+from .pressfile import press_finisher, without_links
 from .printmarkup import print_markup
 from .qr import qr_svg
 from .typeset import balanced_title, typeset
@@ -115,13 +117,15 @@ def print_links(html: str, site: Site, issue: Issue) -> str:
     """A body's links as the PDF needs them: photos from the project's files, links to articles of
     this issue jump within the PDF, every other link goes to the website (never a file:// address)."""
     articles = {a.slug for a in issue.articles}
+    press = site.config.print.pdf_variant in PRESS_VARIANTS
+    profile = output_intent(site).profile if press else None
 
     def target(attribute: str, path: str) -> str:
         page, _, fragment = path.partition("#")
         if attribute == "src":
             photo = source_path(site.root, unquote(page)).resolve()
-            if site.config.print.pdf_variant in PRESS_VARIANTS:   # the press prints CMYK photos
-                photo = cmyk_photo(photo, site.root / ".cache" / "press")
+            if press:   # the press prints CMYK photos, in its own profile
+                photo = cmyk_photo(photo, site.root / ".cache" / "press", profile)
             return photo.as_uri()
         match = re.fullmatch(r"([^/]+)/([^/]+)/index\.html", unquote(page))
         if match and match.group(1) == issue.id and match.group(2) in articles:
@@ -198,7 +202,9 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
         used.add(issue.folder / issue.cover_image)
     fetcher = ProjectOnlyFetcher([root / "assets", root / "templates", root / ".cache" / "press"], used)
     options = site.config.print
-    profiles = _color_profiles(options.pdf_variant)
+    press = options.pdf_variant in PRESS_VARIANTS
+    intent = output_intent(site) if press else None
+    profiles = _color_profiles(options.pdf_variant, intent.profile if intent else None)
     fonts = FontConfiguration()
     # Bodies link their photos by file address (print_links); the cover is written relative to the issue folder.
     base_url = (issue.folder / "article").resolve().as_uri() + "/"
@@ -214,8 +220,10 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     document = main.copy(main.pages + back.pages)
     variant = None if options.pdf_variant == "none" else options.pdf_variant
     identifier = hashlib.md5(html.encode()).hexdigest()
-    finisher = crop_marks(options.bleed_mm, options.pdf_variant in PRESS_VARIANTS) if options.crop_marks else None
-    with _reproducible_xmp(identifier):
+    finisher = crop_marks(options.bleed_mm, press) if options.crop_marks else None
+    if press:   # no links on a plate, no transparency in PDF/X-1a, the shop's printing condition (pressfile.py)
+        finisher = press_finisher(options.pdf_variant, intent, finisher)
+    with _reproducible_xmp(identifier), (without_links(document) if press else nullcontext()):
         pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier.encode(), uncompressed_pdf=False,
                                  finisher=finisher)
     if fetcher.refused:
@@ -241,9 +249,9 @@ def _reproducible_xmp(identifier: str):
         metadata.uuid4 = drawn
 
 
-def _color_profiles(variant: str) -> dict:
+def _color_profiles(variant: str, path: Path | None) -> dict:
     try:
-        return color_profiles(variant)
+        return color_profiles(variant, path) if path else color_profiles(variant)
     except FileNotFoundError as exc:
         raise ContentError(Path("site.yaml"), None, _('{variant} needs the CMYK profile {filename}').format(variant=variant, filename=exc.filename),
                            _("install Debian's libgs-common (make build installs it)")) from exc
@@ -365,4 +373,6 @@ def print_key(site: Site, issue: Issue, bodies: dict[str, Body], fingerprints: F
             digest.update(f"{name}\0{files.of(article.source.parent / name)}\n".encode())
     if issue.cover_image:
         digest.update(files.of(issue.folder / issue.cover_image).encode())
+    if site.config.print.output_profile:   # (the shop's profile counts by its bytes, as photos do)
+        digest.update(files.of(site.root / site.config.print.output_profile).encode())
     return digest.hexdigest()[:16]

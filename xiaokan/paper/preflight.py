@@ -16,6 +16,7 @@ from ..source.markup import Body
 from ..source.model import Issue, Site, articles_by_section
 from ..source.yamlfile import key_lines, read_text
 from ..urls import is_placeholder
+from .intent import intent_findings
 from .longtables import ISSUE_CELLS, PRINT_CELLS, PRINT_CHARACTERS, printed_bodies, table_sizes
 from .missingglyphs import issue_glyph_findings, site_glyph_findings
 from .press import original_name
@@ -27,7 +28,7 @@ _AFTER_PHOTO = re.compile(r"(<img\b[^>]*>\s*(</a>)?\s*</p>|</figure>|</picture>)
 
 def site_findings(site: Site) -> list[ContentWarning]:
     """Findings about the settings of every issue's PDF: where the QR codes point, characters no font has."""
-    findings = site_glyph_findings(site)
+    findings = site_glyph_findings(site) + intent_findings(site)
     if is_placeholder(site.config.base_url) and site.config.print.qr_codes is not False:
         config = site.root / "site.yaml"
         line = key_lines(read_text(config)).get("base_url")

@@ -2,7 +2,8 @@
 
 A press variant (PDF/X-4, PDF/X-1a) prints in CMYK: every colour of the print CSS and of the inline
 SVG (charts, QR codes) is a device-cmyk() colour, body text is 100% K, and the PDF carries an output
-intent with a CMYK profile from a Debian package (Ghostscript's default_cmyk.icc, in libgs-common).
+intent with a CMYK profile: the print shop's (print.output_profile) or Ghostscript's SWOP profile from
+Debian's libgs-common (intent.py).
 Other variants keep sRGB colours (PDF/A-3b declares an sRGB output intent itself)."""
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import re
 from pathlib import Path
 
 from ..source.model import PRESS_VARIANTS
-
-CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+from .intent import DEFAULT_PROFILE as CMYK_PROFILE
 
 # The newsletter's colours. In CMYK the brand red is a print value, greys are black ink only.
 RGB_PALETTE = {"ink": "#111", "red": "#8c1c13", "grey": "#444", "rule": "#aaa", "tint": "#f0e6e4", "white": "#fff"}
@@ -54,9 +54,9 @@ def original_name(name: str) -> str:
     return re.sub(r"\.[0-9a-f]{20}\.cmyk\.jpg$", "", name)
 
 
-def cmyk_photo(photo: Path, cache_dir: Path) -> Path:
+def cmyk_photo(photo: Path, cache_dir: Path, profile: Path = CMYK_PROFILE) -> Path:
     """A photo as a CMYK JPEG for a press PDF (sRGB -> the output intent's profile, on white where it was
-    transparent), made once per content in .cache/press/; other files are returned as they are."""
+    transparent), made once per content and profile in .cache/press/; other files are returned as they are."""
     import hashlib
 
     from PIL import Image, ImageCms
@@ -64,7 +64,10 @@ def cmyk_photo(photo: Path, cache_dir: Path) -> Path:
     if photo.suffix.lower() not in RASTER_PHOTOS:
         return photo
     data = photo.read_bytes()
-    target = cache_dir / f"{photo.name}.{hashlib.sha256(data).hexdigest()[:20]}.cmyk.jpg"
+    key = hashlib.sha256(data)
+    if profile != CMYK_PROFILE:
+        key.update(profile.read_bytes())
+    target = cache_dir / f"{photo.name}.{key.hexdigest()[:20]}.cmyk.jpg"
     if target.is_file():
         return target
     with Image.open(photo) as image:
@@ -75,7 +78,7 @@ def cmyk_photo(photo: Path, cache_dir: Path) -> Path:
             rgba = image.convert("RGBA")
             flat = Image.new("RGB", rgba.size, (255, 255, 255))
             flat.paste(rgba, mask=rgba.getchannel("A"))
-            converted = ImageCms.profileToProfile(flat, ImageCms.createProfile("sRGB"), str(CMYK_PROFILE),
+            converted = ImageCms.profileToProfile(flat, ImageCms.createProfile("sRGB"), str(profile),
                                                   outputMode="CMYK")
         cache_dir.mkdir(parents=True, exist_ok=True)
         temp = target.with_suffix(".tmp")
@@ -113,12 +116,12 @@ def crop_marks(bleed_mm: float, press: bool):
     return finish
 
 
-def color_profiles(variant: str) -> dict:
+def color_profiles(variant: str, path: Path = CMYK_PROFILE) -> dict:
     """The output intent's CMYK profile for a press variant ({} otherwise); WeasyPrint embeds it."""
     if variant not in PRESS_VARIANTS:
         return {}
     from weasyprint.css import ColorProfile
 
-    with CMYK_PROFILE.open("rb") as profile:
-        return {"device-cmyk": ColorProfile(profile, CMYK_PROFILE.as_uri(), "relative-colorimetric",
+    with path.open("rb") as profile:
+        return {"device-cmyk": ColorProfile(profile, path.as_uri(), "relative-colorimetric",
                                             (["c"], ["m"], ["y"], ["k"]))}

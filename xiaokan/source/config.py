@@ -16,7 +16,7 @@ TOP_KEYS = frozenset({"title", "school", "base_url", "language", "description", 
 SECTION_KEYS = frozenset({"name", "slug", "description", "order"})
 PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "pdf_variant", "article_starts_new_page",
                         "pages_multiple_of", "internal_notice", "qr_codes", "publish_on_site",
-                        "digital_edition"})
+                        "digital_edition", "output_profile", "output_condition"})
 FOOTER_KEYS = frozenset({"copyright", "contact", "icp", "police"})
 DEPLOY_KEYS = frozenset({"target", "keep", "ssh", "bandwidth"})
 ICON_TYPES = (".svg", ".png", ".ico", ".jpg", ".jpeg", ".webp")
@@ -234,4 +234,6 @@ def _print_options(read: _Reader, raw) -> PrintOptions:
         publish_on_site=flag("publish_on_site", notice is None),
         # The page images show what the article pages publish anyway: on even when the PDF file is not.
         digital_edition=flag("digital_edition", True),
+        output_profile=text("output_profile"),   # (checked where the PDF is made: paper/intent.py)
+        output_condition=text("output_condition"),
     )

@@ -30,6 +30,8 @@ class PrintOptions:
     qr_codes: bool | None = None         # a QR code to its web page under each article (None: when base_url is real)
     publish_on_site: bool = True         # the PDF is also a download on the page (always in print/)
     digital_edition: bool = True         # 数字报: the PDF's pages as images on the site, articles clickable
+    output_profile: str = ""             # the print shop's CMYK ICC profile, a file of the project (paper/intent.py)
+    output_condition: str = ""           # its registered condition, e.g. FOGRA39, JC200103
 
 
 @dataclass(frozen=True)
