@@ -88,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535), e.g. --port 8080")
+        raise argparse.ArgumentTypeError(_('{text!r} is not a port number (1-65535), e.g. --port 8080').format(text=text))
     return int(text)
 
 

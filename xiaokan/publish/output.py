@@ -31,7 +31,7 @@ def check_output_dir(root: Path, out_dir: Path, explicit: bool) -> None:
     """Refuse an output folder whose files a build would destroy: the project itself or a folder
     holding it, a folder of the project's sources, or a folder with files we did not write."""
     root = root.resolve()
-    hint = "choose a new, empty folder, e.g. --output ../site (the build creates it)"
+    hint = _('choose a new, empty folder, e.g. --output ../site (the build creates it)')
     if out_dir == root or out_dir in root.parents or out_dir == Path(out_dir.anchor) or out_dir == Path.home():
         raise ContentError(out_dir, None, _('the output folder would replace this project or a folder holding it'), hint)
     if out_dir == root / PREVIEW_DIR:
@@ -44,7 +44,7 @@ def check_output_dir(root: Path, out_dir: Path, explicit: bool) -> None:
     if out_dir.is_file():
         raise ContentError(out_dir, None, _('the output folder is a file'), hint)
     if out_dir.is_dir() and not (out_dir / MARKER).is_file() and any(out_dir.iterdir()):
-        raise ContentError(out_dir, None, _('this folder has files that 校刊 did not write; a build replaces the whole folder and would delete them'), hint + ", or empty this folder first")
+        raise ContentError(out_dir, None, _('this folder has files that 校刊 did not write; a build replaces the whole folder and would delete them'), _('choose a new, empty folder, e.g. --output ../site (the build creates it), or empty this folder first'))
 
 
 def recover_interrupted(out_dir: Path) -> None:

@@ -358,8 +358,9 @@ def _map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warning
                 key=key, other=written[name], line=lines.get(written[name])), _('delete one of the two lines'))
         if name is None:
             guess = did_you_mean(str(key), list(known))
-            hint = f"; did you mean `{guess}`?" if guess else ""
-            warnings.append(ContentWarning(path, lines.get(str(key)), _('unknown front matter key `{key}` is ignored{hint}').format(key=key, hint=hint)))
+            message = (_('unknown front matter key `{key}` is ignored; did you mean `{guess}`?').format(key=key, guess=guess) if guess
+                       else _('unknown front matter key `{key}` is ignored').format(key=key))
+            warnings.append(ContentWarning(path, lines.get(str(key)), message))
             continue
         meta[name] = value
         written[name] = str(key)
@@ -417,7 +418,8 @@ def _duplicate_numbers(issues: list[Issue]) -> list[ContentError]:
         for key in keys:
             other = seen.setdefault(key, issue)
             if other is not issue:
-                what = f"期号 {issue.number} of {issue.date.year}" if key[0] == "number" else f"总期号 {issue.total_number}"
+                what = (_('期号 {number} of {year}').format(number=issue.number, year=issue.date.year) if key[0] == "number"
+                        else _('总期号 {number}').format(number=issue.total_number))
                 errors.append(ContentError(issue.folder / "issue.yaml", None,
                                            _('{what} is also the number of issue {id}').format(what=what, id=other.id),
                                            _('give each issue its own number (期号 / 总期号)')))

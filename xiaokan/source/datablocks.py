@@ -237,7 +237,7 @@ def _cell(text: str) -> str:
 
 def _column(i: int, table: DataTable, name: str) -> int:
     if name not in table.header:
-        raise BlockError(i, _('column {name!r} is not in the CSV header').format(name=name), "the columns are " + "、".join(table.header))
+        raise BlockError(i, _('column {name!r} is not in the CSV header').format(name=name), _('the columns are {names}').format(names="、".join(table.header)))
     return table.header.index(name)
 
 

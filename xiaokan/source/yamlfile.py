@@ -24,11 +24,11 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        hint = "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)"
+        hint = _('save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)')
         for encoding in FALLBACK_ENCODINGS:
             try:
                 data.decode(encoding)
-                hint = f"the file looks like {encoding.upper()} (GBK); save it as UTF-8 (另存为 → 编码 UTF-8)"
+                hint = _('the file looks like {encoding} (GBK); save it as UTF-8 (另存为 → 编码 UTF-8)').format(encoding=encoding.upper())
                 break
             except UnicodeDecodeError:
                 continue

@@ -16,6 +16,8 @@ import subprocess
 import threading
 from pathlib import Path
 
+from ..i18n import _
+
 TIMEOUT = 600   # seconds to wait for any one answer
 
 
@@ -79,12 +81,12 @@ class PagefindService:
                 try:
                     answer = self._answers.get(timeout=TIMEOUT)
                 except queue.Empty:
-                    raise PagefindError(f"pagefind did not answer within {TIMEOUT} s") from None
+                    raise PagefindError(_('pagefind did not answer within {seconds} s').format(seconds=TIMEOUT)) from None
                 if answer is None:
-                    raise PagefindError(f"pagefind stopped (exit code {self._process.poll()})")
+                    raise PagefindError(_('pagefind stopped (exit code {code})').format(code=self._process.poll()))
                 payload = answer.get("payload") or {}
                 if payload.get("type") == "Error":
-                    raise PagefindError(payload.get("message") or "pagefind reported an error")
+                    raise PagefindError(payload.get("message") or _('pagefind reported an error'))
                 if isinstance(answer.get("message_id"), int) and answer["message_id"] >= first:
                     answers[answer["message_id"]] = payload
         except PagefindError:
