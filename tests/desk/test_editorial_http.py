@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import urllib.parse
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xiaokan.desk.editorial import accounts, app, history
 from xiaokan.desk.editorial.sessions import FIRST_WAIT, LoginThrottle
@@ -277,3 +280,138 @@ def test_a_change_to_the_desk_without_a_session_is_refused_before_its_body_is_re
     head = {"Host": HOST, "Content-Length": str(40 * 2**20)}
     assert desk.early_refusal("POST", "/编辑部/api/upload", "kind=docx", head)[0] == 401
     assert desk.early_refusal("POST", "/desk/api/login", "", head) is None   # (the login itself is let in)
+
+
+# --- malformed requests: a Chinese 400 (or 404), never a 500 -------------------------------------
+
+class QueuedJobs:
+    """Jobs accepted but never run (the fuzzing below must not start builds and deploys)."""
+
+    def __init__(self):
+        self.jobs = {}
+
+    def submit(self, kind, who, work):
+        from xiaokan.desk.editorial.tasks import Job
+
+        job = self.jobs[len(self.jobs) + 1] = Job(len(self.jobs) + 1, kind, who)
+        return job
+
+    def get(self, job_id):
+        return self.jobs.get(job_id)
+
+
+@pytest.fixture
+def fuzzed(mini):
+    lines = []
+    desk = app.Desk(mini, "127.0.0.1", PORT, lines.append)
+    desk.jobs = QueuedJobs()
+    b = Browser(desk)
+    b.open_desk()
+    return b, lines
+
+
+def refused_in_chinese(status, reply, expected=(400, 404)):
+    assert status in expected, (status, reply)
+    assert isinstance(reply, dict) and re.search(r"[\u4e00-\u9fff]", reply["error"]), reply
+    assert "Traceback" not in reply["error"] and "Error" not in reply["error"], reply
+
+
+LONG_ID = "a" * 300
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/desk/api/jobs/²", None), ("GET", "/desk/api/jobs/" + "9" * 5000, None),
+    ("PUT", "/desk/api/article", {"path": "2024-07/01-first.md", "fields": None, "body": "\ud800", "digest": ""}),
+    ("PUT", "/desk/api/article", {"path": "2024-07/01-first.md", "fields": {"title": "\udfff"}, "body": "", "digest": ""}),
+    ("POST", "/desk/api/arrange", {"issue": "2024-07", "layout": [{"section": "新闻政策", "articles": 5}]}),
+    ("POST", "/desk/api/arrange", {"issue": "2024-07", "layout": 5}),
+    ("POST", "/desk/api/jobs", {"kind": "import", "issue": "2024-07", "section": "新闻政策", "staged": 5}),
+    ("POST", "/desk/api/jobs", {"kind": "deploy", "confirms": "abc"}),
+    ("POST", "/desk/api/jobs", {"kind": "deploy", "confirms": [1]}),
+    ("POST", "/desk/api/articles", {"issue": LONG_ID, "section": "新闻政策", "title": "标题"}),
+    ("POST", "/desk/api/issues", {"id": LONG_ID, "fields": {}}),
+    ("POST", "/desk/api/jobs", {"kind": "proof", "issue": LONG_ID}),
+    ("POST", "/desk/api/upload?kind=photo&path=2099-01/01-x.md&name=x.png", "PNG"),
+    ("POST", "/desk/api/upload?kind=csv&path=2099-01/01-x.md&name=x.csv", "CSV"),
+    ("POST", "/desk/api/upload?kind=csv&path=2024-07/" + "x" * 250 + ".md&name=x.csv", "CSV"),
+    ("POST", "/desk/api/review", {"path": ["2024-07/01-first.md"], "step": {"初审": 1}}),
+    ("POST", "/desk/api/login", {"name": 5, "password": None}),
+])
+def test_a_malformed_request_is_a_chinese_400_never_a_500(fuzzed, method, path, body):
+    from test_editorial_service import PNG
+
+    b, lines = fuzzed
+    if body == "PNG":
+        status, reply = b.call(method, path, raw=PNG)
+    elif body == "CSV":
+        status, reply = b.call(method, path, raw="序号,名称\n1,甲\n".encode())
+    elif body is not None and "\ud800" in json.dumps(body) or "\udfff" in json.dumps(body):
+        status, reply = b.call(method, path, raw=json.dumps(body).encode())   # (a lone surrogate, as JSON escapes it)
+    else:
+        status, reply = b.call(method, path, body)
+    refused_in_chinese(status, reply, (400, 401, 404) if "login" in path else (400, 404))
+    assert not lines, lines
+
+
+def test_json_nested_deep_or_with_an_infinite_number_is_a_400(fuzzed):
+    b, lines = fuzzed
+    refused_in_chinese(*b.call("POST", "/desk/api/review", raw=b"[" * 100_000 + b"]" * 100_000))
+    refused_in_chinese(*b.call("POST", "/desk/api/review", raw=b'{"path": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))
+    refused_in_chinese(*b.call("POST", "/desk/api/jobs", raw=b'{"kind": "deploy", "confirms": 1e999}'))
+    assert not lines
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                    max_leaves=12)
+# What each route is meant to get; the fuzzing replaces any part of it (a field, an item, the whole) with any JSON.
+FORM = {"title": "标题", "subtitle": "", "section": "新闻政策", "date": "2024-07-05", "author": "张三", "source": "",
+        "photographer": "李明", "summary": "", "tags": ["一", "二"], "headline": False, "draft": True, "order": "2",
+        "slug": "first"}
+MEANT = {
+    ("POST", "/api/issues"): {"id": "2024-09", "fields": {"title": "2024年第9期", "number": "9", "date": "2024-09-01",
+                                                          "editors": "张三、李四", "print_run": "300"}},
+    ("POST", "/api/articles"): {"issue": "2024-07", "section": "新闻政策", "title": "新的一篇"},
+    ("PUT", "/api/article"): {"path": st.sampled_from(["2024-07/03-draft.md", "2024-07/01-first.md"]), "fields": FORM, "body": "正文\n", "digest": ""},
+    ("POST", "/api/arrange"): {"issue": "2024-07", "layout": [{"section": "他山之石", "articles": ["2024-07/03-draft.md"]}]},
+    ("POST", "/api/restore"): {"path": "2024-07/03-draft.md", "id": "0" * 40, "digest": ""},
+    ("POST", "/api/review"): {"path": "2024-07/03-draft.md", "step": "初审"},
+    ("POST", "/api/jobs"): {"kind": st.sampled_from(["import", "proof", "deploy", "build", "deploy-dry", "rollback"]),
+                            "issue": "2024-07", "section": "新闻政策", "staged": ["0123456789abcdef"],
+                            "replace": False, "confirms": 1},
+    ("POST", "/api/login"): {"name": "张三", "password": "correct horse"},
+}
+ROUTES = sorted(k for k in app.ROUTES if k[1] != "/api/logout") + [("GET", "/api/jobs/1"), ("GET", "/print/x.pdf"),
+                                                                  ("GET", "/site/2024-07/")]
+QUERY = st.dictionaries(st.sampled_from(["path", "id", "kind", "name"]),
+                        st.one_of(st.sampled_from(["2024-07/01-first.md", "photo", "csv", "docx", "0" * 40]),
+                                  st.text(max_size=20)), max_size=3)
+
+
+def mutated(meant):
+    """meant, with any parts of it (a few, mostly) replaced by any JSON value."""
+    if isinstance(meant, st.SearchStrategy):
+        kept = meant
+    elif isinstance(meant, dict):
+        kept = st.fixed_dictionaries({k: mutated(v) for k, v in meant.items()})
+    elif isinstance(meant, list):
+        kept = st.lists(st.one_of(*[mutated(v) for v in meant]), max_size=3) if meant else st.just([])
+    else:
+        kept = st.just(meant)
+    return st.integers(0, 7).flatmap(lambda n: JSON if n == 0 else kept)   # (one part in eight replaced)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_json_at_any_route_is_answered_below_500_without_a_traceback(fuzzed, data):
+    b, lines = fuzzed
+    method, path = data.draw(st.sampled_from(ROUTES))
+    body = data.draw(mutated(MEANT.get((method, path), {})))
+    query = data.draw(QUERY)
+    if b.call("GET", "/desk/api/session")[0] != 200:   # (a login with the random body may end the session)
+        b.open_desk()
+    status, reply = b.call(method, "/desk" + path + "?" + urllib.parse.urlencode(query), raw=json.dumps(body).encode())
+    assert status < 500, (method, path, body, query, reply)
+    if status >= 400 and isinstance(reply, dict):
+        assert "Traceback" not in reply.get("error", "")
+    assert not [line for line in lines if "could not answer" in line or "Traceback" in line], lines

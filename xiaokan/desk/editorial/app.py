@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from ...errors import ContentError, ContentErrors
+from ...errors import ContentError, ContentErrors, environment_error
 from ...i18n import _
 from ..guard import is_loopback
-from . import accounts, articles, board, history, review, tasks, uploads
+from . import accounts, articles, board, frontmatter, history, review, schema, tasks, uploads
 from .articles import Conflict
 from .paths import article_path, issue_folder
 from .sessions import LoginThrottle, SessionStore
@@ -125,13 +125,17 @@ class Desk:
         if request.method == "GET" and request.path.startswith("/static/"):
             return _static(request.path[len("/static/"):])
         if request.path == "/api/login" and request.method == "POST":
-            return self._login(request)
+            return self._answered(Desk._login, request)
         refused = self.gate.unauthorised(request)
         if refused is not None:
             return refused
         handler = ROUTES.get((request.method, request.path)) or _prefixed(request)
         if handler is None:
             return refusal("404 Not Found", _('there is no such page in the desk'))
+        return self._answered(handler, request)
+
+    def _answered(self, handler, request: Request) -> Response:
+        """The handler's answer; what it raises, as the status and Chinese message the page shows."""
         try:
             return handler(self, request)
         except Conflict as exc:
@@ -143,6 +147,13 @@ class Desk:
             return json_response({"error": "\n".join(e.render() for e in exc.errors)}, "400 Bad Request")
         except (ContentError, BadRequest) as exc:
             return refusal("400 Bad Request", str(exc))
+        except OSError as exc:   # (the computer's trouble, not the request's: a full disk, no permission)
+            problem = environment_error(exc)
+            self.log(_("desk: {path}: {problem}").format(path=request.path[:200], problem=problem.render()))
+            return refusal("500 Internal Server Error", problem.render())
+        except Exception as exc:   # noqa: BLE001 — one line in the terminal and an answer, never a traceback
+            self.log(_("desk: could not answer {path}: {error}").format(path=request.path[:200], error=repr(exc)[:300]))
+            return refusal("500 Internal Server Error", _('the desk could not answer this request; the terminal says why'))
 
     def _page(self, request: Request) -> Response:
         name = PAGES[request.path]
@@ -158,8 +169,9 @@ class Desk:
     def _login(self, request: Request) -> Response:
         if request.headers.get("origin") is None:   # (a login comes from the desk's own page, which says so)
             return refusal("403 Forbidden", _('a page of another site may not change anything here'))
-        data = request.json()
-        name, password = str(data.get("name", "")).strip(), str(data.get("password", ""))
+        data = schema.read(request.json(), {"name": schema.default(schema.text(200), ""),
+                                            "password": schema.default(schema.text(1000), "")})
+        name, password = data["name"].strip(), data["password"]
         keys = (f"user:{name}", f"address:{request.remote}")
         wait = self.throttle.wait_seconds(*keys)
         if wait > 0:
@@ -195,21 +207,33 @@ def _board(desk: Desk, request: Request) -> Response:
     return json_response(board.board(desk.root))
 
 
+ISSUE_FORM = schema.record({name: schema.text(500) for name, _key in board.ISSUE_FIELDS} | {"id": schema.text()},
+                           partial=True)
+ARTICLE_FORM = schema.record({name: schema.flag if name in frontmatter.FLAGS else
+                              schema.one_of(schema.list_of(schema.text(), 200), schema.text()) if name == "tags" else
+                              schema.one_of(schema.whole(), schema.text(20)) if name == "order" else
+                              schema.text(20_000 if name == "summary" else schema.MAX_LINE)
+                              for name, _key in frontmatter.FIELDS}, partial=True)
+PATH = schema.default(schema.text(400), "")
+LAYOUT = schema.list_of(schema.record({"section": schema.text(), "articles": schema.list_of(schema.text(400), 2000)}), 200)
+
+
 def _new_issue(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
-    return json_response({"id": board.create_issue(desk.root, str(data.get("id", "")), fields, request.session.user)})
+    data = schema.read(request.json(), {"id": schema.issue_id, "fields": schema.default(ISSUE_FORM, {})})
+    fields = {k: v for k, v in data["fields"].items() if k != "id"}
+    return json_response({"id": board.create_issue(desk.root, data["id"], fields, request.session.user)})
 
 
 def _new_article(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    path = board.new_article(desk.root, str(data.get("issue", "")), str(data.get("section", "")),
-                             str(data.get("title", "")), request.session.user)
+    data = schema.read(request.json(), {"issue": schema.issue_id, "section": schema.default(schema.text(), ""),
+                                        "title": schema.default(schema.text(), "")})
+    path = board.new_article(desk.root, data["issue"], data["section"], data["title"], request.session.user)
     return json_response({"path": path})
 
 
 def _open(desk: Desk, request: Request) -> Response:
-    opened = articles.open_article(desk.root, request.query.get("path", ""))
+    rel = schema.read(request.query, {"path": PATH})["path"]
+    opened = articles.open_article(desk.root, rel)
     issue_id = opened.path.split("/")[0]
     issue = board.read_issue(desk.root / "content" / issue_id)
     return json_response({**asdict(opened), "issue_title": issue.get("title", ""),
@@ -217,16 +241,16 @@ def _open(desk: Desk, request: Request) -> Response:
 
 
 def _save(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    fields = data.get("fields") if isinstance(data.get("fields"), dict) else None
-    rel = str(data.get("path", ""))
-    new = articles.save_article(desk.root, rel, fields, str(data.get("body", "")), str(data.get("digest", "")),
+    data = schema.read(request.json(), {"path": PATH, "fields": schema.optional(ARTICLE_FORM),
+                                        "body": schema.default(schema.text(schema.MAX_BODY_TEXT), ""),
+                                        "digest": schema.default(schema.text(64), "")})
+    new = articles.save_article(desk.root, data["path"], data["fields"], data["body"], data["digest"],
                                 request.session.user)
-    return json_response({"digest": new, **_checked(desk, rel)})
+    return json_response({"digest": new, **_checked(desk, data["path"])})
 
 
 def _findings(desk: Desk, request: Request) -> Response:
-    return json_response(_checked(desk, request.query.get("path", "")))
+    return json_response(_checked(desk, schema.read(request.query, {"path": PATH})["path"]))
 
 
 def _checked(desk: Desk, rel: str) -> dict:
@@ -235,17 +259,18 @@ def _checked(desk: Desk, rel: str) -> dict:
 
 
 def _arrange(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    changed = board.arrange(desk.root, str(data.get("issue", "")), data.get("layout"), request.session.user)
+    data = schema.read(request.json(), {"issue": schema.issue_id, "layout": LAYOUT})
+    changed = board.arrange(desk.root, data["issue"], data["layout"], request.session.user)
     return json_response({"changed": changed})
 
 
 def _upload(desk: Desk, request: Request) -> Response:
-    kind, name = request.query.get("kind", ""), request.query.get("name", "")
+    query = schema.read(request.query, {"kind": schema.default(schema.text(), ""), "name": schema.default(schema.text(), ""),
+                                        "path": PATH})
+    kind, name, rel = query["kind"], query["name"], query["path"]
     if kind == "docx":
         staged = uploads.stage_docx(desk.root, name, request.body)
         return json_response({"staged": staged.parent.name, "name": staged.name})
-    rel = request.query.get("path", "")
     if kind == "photo":
         saved = uploads.save_photo(desk.root, rel, name, request.body)
     elif kind == "csv":
@@ -256,15 +281,16 @@ def _upload(desk: Desk, request: Request) -> Response:
 
 
 def _history(desk: Desk, request: Request) -> Response:
-    rel = request.query.get("path", "")
+    rel = schema.read(request.query, {"path": PATH})["path"]
     article_path(desk.root, rel)
     return json_response({"versions": [asdict(v) for v in history.versions(desk.root, rel)]})
 
 
 def _version(desk: Desk, request: Request) -> Response:
-    rel = request.query.get("path", "")
+    query = schema.read(request.query, {"path": PATH, "id": schema.default(schema.text(64), "")})
+    rel = query["path"]
     path = article_path(desk.root, rel)
-    old = history.text_at(desk.root, rel, request.query.get("id", ""))
+    old = history.text_at(desk.root, rel, query["id"])
     if old is None:
         raise BadRequest(_('there is no such version'))
     now = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
@@ -273,56 +299,61 @@ def _version(desk: Desk, request: Request) -> Response:
 
 
 def _restore(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    rel, version = str(data.get("path", "")), str(data.get("id", ""))
+    data = schema.read(request.json(), {"path": PATH, "id": schema.default(schema.text(64), ""),
+                                        "digest": schema.default(schema.text(64), "")})
+    rel, version = data["path"], data["id"]
     old = history.text_at(desk.root, rel, version)
     if old is None:
         raise BadRequest(_('there is no such version'))
-    digest = articles.save_article(desk.root, rel, None, old.decode("utf-8"), str(data.get("digest", "")),
+    digest = articles.save_article(desk.root, rel, None, old.decode("utf-8"), data["digest"],
                                    request.session.user, _("restored the version of {id}").format(id=version[:7]))
     return json_response({"digest": digest})
 
 
 def _review(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    steps = review.advance(desk.root, str(data.get("path", "")), str(data.get("step", "")), request.session.user,
-                           request.session.role)
+    data = schema.read(request.json(), {"path": PATH, "step": schema.default(schema.text(), "")})
+    steps = review.advance(desk.root, data["path"], data["step"], request.session.user, request.session.role)
     return json_response({"steps": steps})
 
 
+JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schema.issue_id),
+       "section": schema.default(schema.text(), ""), "staged": schema.default(schema.list_of(schema.text(64), 100), []),
+       "replace": schema.default(schema.flag, False), "confirms": schema.default(schema.whole(1), 0)}
+
+
 def _submit(desk: Desk, request: Request) -> Response:
-    data = request.json()
-    kind, root, who = str(data.get("kind", "")), desk.root, request.session.user
+    data = schema.read(request.json(), JOB)
+    kind, root, who = data["kind"], desk.root, request.session.user
     if kind in ("deploy", "deploy-dry", "rollback") and not accounts.may(request.session.role, "发布"):
         raise PermissionError(_('a {role} may not do {step}').format(role=request.session.role, step="发布"))
     if kind == "build":
         job = desk.jobs.submit(kind, who, lambda j: tasks.build_site(root, j))
     elif kind == "proof":
-        issue_id = issue_folder(root, str(data.get("issue", ""))).name
+        issue_id = issue_folder(root, data["issue"] or "").name
         job = desk.jobs.submit(kind, who, lambda j: tasks.proof(root, issue_id, j))
     elif kind == "deploy-dry":
         job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, True, j))
     elif kind == "deploy":
-        dry = desk.jobs.get(int(data.get("confirms", 0) or 0))
+        dry = desk.jobs.get(data["confirms"])
         if dry is None or dry.kind != "deploy-dry" or dry.state != "done" or dry.result.get("stamp") != tasks.site_stamp(root):
             raise BadRequest(_('look at the list of changes first (发布 shows it), then confirm'))
         job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, False, j))
     elif kind == "rollback":
         job = desk.jobs.submit(kind, who, lambda j: tasks.rollback(root, j))
     elif kind == "import":
-        issue_id, section = issue_folder(root, str(data.get("issue", ""))).name, str(data.get("section", ""))
-        staged = [_staged(root, token) for token in data.get("staged", []) or []]
+        issue_id, section = issue_folder(root, data["issue"] or "").name, data["section"]
+        staged = [_staged(root, token) for token in data["staged"]]
         if not staged:
             raise BadRequest(_('no Word file (.docx) to import'))
         job = desk.jobs.submit(kind, who, lambda j: tasks.import_word(root, staged, issue_id, section, who, j,
-                                                                     replace=data.get("replace") is True))
+                                                                     replace=data["replace"]))
     else:
         raise BadRequest(_('unknown job'))
     return json_response(job.view(), "202 Accepted")
 
 
-def _staged(root: Path, token) -> Path:
-    if not isinstance(token, str) or not re.fullmatch(r"[0-9a-f]{16}", token):
+def _staged(root: Path, token: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{16}", token):
         raise BadRequest(_('unknown upload'))
     found = sorted((root / uploads.STAGING / token).glob("*.docx"))
     if not found:
@@ -332,7 +363,7 @@ def _staged(root: Path, token) -> Path:
 
 def _job(desk: Desk, request: Request) -> Response:
     number = request.path.rsplit("/", 1)[-1]
-    job = desk.jobs.get(int(number)) if number.isdigit() else None
+    job = desk.jobs.get(int(number)) if re.fullmatch(r"[0-9]{1,9}", number) else None
     return json_response(job.view()) if job else refusal("404 Not Found", _('there is no such job'))
 
 

@@ -40,7 +40,7 @@ def digest(data: bytes) -> str:
 
 
 def open_article(root: Path, rel: str) -> Opened:
-    path = _existing(root, rel)
+    path = existing(root, rel)
     data = path.read_bytes()
     parsed = frontmatter.parse(read_text(path), path)
     return Opened(rel, parsed.fields, parsed.body, parsed.body_line, digest(data))
@@ -50,7 +50,7 @@ def save_article(root: Path, rel: str, fields: dict | None, body: str, base_dige
                  message: str | None = None) -> str:
     """Write the article (fields into its front matter, body after it) if the file on disk is still the
     version the editor loaded; the new digest. Raises Conflict otherwise, writing nothing."""
-    path = _existing(root, rel)
+    path = existing(root, rel)
     with _write_lock:
         current = path.read_bytes()
         if digest(current) != base_digest:
@@ -120,7 +120,7 @@ def check_article(root: Path, rel: str, memo: dict | None = None) -> Checked:
     from ...source.markup import render_markdown
     from ...source.references import reference_problems
 
-    path = _existing(root, rel).resolve()
+    path = existing(root, rel).resolve()
     mine = lambda item: item.path is not None and Path(item.path).resolve() == path   # noqa: E731
     try:
         loaded = load_site(root, memo, drafts=True)
@@ -151,7 +151,8 @@ def _finding(item, kind: str) -> Finding:
     return Finding(item.line, kind, (_("error: ") + text) if kind == "error" else text)
 
 
-def _existing(root: Path, rel: str) -> Path:
+def existing(root: Path, rel: str) -> Path:
+    """content/<rel> of an article that exists (ContentError, in Chinese, otherwise)."""
     path = article_path(root, rel)
     if not path.is_file():
         raise ContentError(None, None, _('there is no article {path!r}').format(path=rel),

@@ -11,6 +11,8 @@ from ...i18n import _
 from ...source.content import ARTICLE_SUFFIXES, ISSUE_ID
 
 MAX_NAME = 60   # characters of an uploaded file's name, before its suffix
+MAX_ISSUE_ID = 64    # characters of an issue's folder name
+MAX_FILE_NAME = 200  # bytes of a file name in a request (a file system allows 255)
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff.-]+")
 
 
@@ -29,7 +31,8 @@ def content_path(root: Path, rel: str, suffixes: tuple[str, ...] | None = None) 
     if not isinstance(rel, str) or not rel or "\0" in rel or "\\" in rel or "%" in rel or len(rel) > 300:
         raise refuse(str(rel))
     parts = rel.split("/")
-    if len(parts) != 2 or not ISSUE_ID.fullmatch(parts[0]) or not _plain_name(parts[1]):
+    if len(parts) != 2 or not ISSUE_ID.fullmatch(parts[0]) or len(parts[0]) > MAX_ISSUE_ID or not _plain_name(parts[1]) \
+            or len(parts[1].encode("utf-8", "replace")) > MAX_FILE_NAME:
         raise refuse(rel)
     if suffixes is not None and not parts[1].lower().endswith(suffixes):
         raise refuse(rel)
@@ -47,7 +50,7 @@ def article_path(root: Path, rel: str) -> Path:
 
 def issue_folder(root: Path, issue_id: str) -> Path:
     """content/<issue-id>/ of an existing issue, or PathRefused."""
-    if not isinstance(issue_id, str) or not ISSUE_ID.fullmatch(issue_id):
+    if not isinstance(issue_id, str) or not ISSUE_ID.fullmatch(issue_id) or len(issue_id) > MAX_ISSUE_ID:
         raise refuse(str(issue_id))
     folder = root / "content" / issue_id
     if folder.is_symlink() or not (folder / "issue.yaml").is_file():

@@ -14,8 +14,8 @@ from ...errors import ContentError
 from ...i18n import _
 from ...source.images import ImageError, inspect_photo
 from ...source.slugs import slug_from_filename
-from .articles import write_atomic
-from .paths import article_path, safe_name, unique_name
+from .articles import existing, write_atomic
+from .paths import safe_name, unique_name
 
 MB = 1024 * 1024
 LIMITS = {"photo": 25 * MB, "csv": 2 * MB, "docx": 40 * MB}
@@ -51,8 +51,9 @@ def image_suffix(data: bytes) -> str | None:
 
 
 def save_photo(root: Path, rel: str, name: str, data: bytes) -> Saved:
-    """The photo beside the article, named after it (<article>-1.jpg, -2 …), checked as the build checks it."""
-    path = article_path(root, rel)
+    """The photo beside the article (which must exist), named after it (<article>-1.jpg, -2 …), checked as
+    the build checks it."""
+    path = existing(root, rel)
     _limit("photo", data)
     suffix = image_suffix(data)
     if suffix is None:
@@ -75,8 +76,8 @@ def save_photo(root: Path, rel: str, name: str, data: bytes) -> Saved:
 
 
 def save_csv(root: Path, rel: str, name: str, data: bytes) -> Saved:
-    """A table as CSV beside the article (Excel's CSV UTF-8 or its GBK CSV), for the 表格 shortcode."""
-    path = article_path(root, rel)
+    """A table as CSV beside the article (which must exist; Excel's CSV UTF-8 or its GBK CSV), for the 表格 shortcode."""
+    path = existing(root, rel)
     _limit("csv", data)
     text = _csv_text(data, name)
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]

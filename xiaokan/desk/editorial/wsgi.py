@@ -38,7 +38,7 @@ class Request:
     def json(self) -> dict:
         try:
             data = json.loads(self.body.decode("utf-8") or "{}")
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):   # (RecursionError: nested too deep)
             raise BadRequest(_('the request is not valid JSON')) from None
         if not isinstance(data, dict):
             raise BadRequest(_('the request is not valid JSON'))
