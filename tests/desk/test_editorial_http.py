@@ -174,6 +174,14 @@ def test_roles_limit_the_final_review_and_publishing(mini):
     assert b.call("POST", "/desk/api/review", {"path": "2024-07/03-draft.md", "step": "复审"})[0] == 403
     for kind in ("deploy-dry", "deploy", "rollback"):
         assert b.call("POST", "/desk/api/jobs", {"kind": kind})[0] == 403
+    draft = opened(b, "2024-07/03-draft.md")
+    before = (mini / "content/2024-07/03-draft.md").read_bytes()
+    status, reply = b.call("PUT", "/desk/api/article", {"path": draft["path"], "fields": {"draft": False},
+                                                        "body": draft["body"], "digest": draft["digest"]})
+    assert status == 403 and "草稿" in reply["error"] and (mini / "content/2024-07/03-draft.md").read_bytes() == before
+    published = opened(b, "2024-07/01-first.md")
+    assert b.call("PUT", "/desk/api/article", {"path": published["path"], "fields": {"title": published["fields"]["title"]},
+                                               "body": "编辑偷偷改的\n", "digest": published["digest"]})[0] == 403
 
 
 def test_a_file_changed_on_disk_gets_409_with_both_versions_and_nothing_is_overwritten(browser, mini):

@@ -133,7 +133,7 @@ def test_review_goes_in_order_records_who_and_publishes_at_the_final_step(mini):
     steps = review.advance(mini, rel, "终审", "王五", "主编")
     assert [(s["step"], s["by"]) for s in steps] == [("初审", "张三"), ("复审", "李四"), ("终审", "王五")]
     assert articles.open_article(mini, rel).fields["draft"] is False
-    assert json.loads((mini / ".desk/review.json").read_text(encoding="utf-8"))[rel][2]["step"] == "终审"
+    assert json.loads((mini / ".desk/review.json").read_text(encoding="utf-8"))[rel]["steps"][2]["step"] == "终审"
 
 
 def test_findings_are_checks_words_at_their_lines(mini):
@@ -221,3 +221,75 @@ def test_the_desks_import_lists_a_file_it_could_not_read_and_replaces_only_when_
         tasks.import_word(mini, staged(("坏文件.docx", broken.getvalue())), "2024-07", "新闻政策", "主编",
                           tasks.Job(4, "import", "主编"))
     assert "坏文件.docx" in failed.value.errors[0].render()
+
+
+def card(root, rel):
+    return next(a for i in board.board(root)["issues"] for g in i["groups"] for a in g["articles"] if a["path"] == rel)
+
+
+def test_only_the_role_of_the_final_review_changes_草稿_or_a_published_article(mini):
+    draft, published = "2024-07/03-draft.md", "2024-07/01-first.md"
+    for rel, fields, body in ((draft, {"draft": False}, None), (published, {}, "编辑改的正文\n"),
+                              (published, {"draft": True}, None), (published, {"title": "改了标题"}, None)):
+        opened = articles.open_article(mini, rel)
+        before = (mini / "content" / rel).read_bytes()
+        for role in ("编辑", "审核"):
+            with pytest.raises(PermissionError) as refused:
+                articles.save_article(mini, rel, fields, opened.body if body is None else body, opened.digest, "张三",
+                                      role=role)
+            assert "草稿" in str(refused.value) and "主编" in str(refused.value)
+        assert (mini / "content" / rel).read_bytes() == before
+    opened = articles.open_article(mini, draft)
+    articles.save_article(mini, draft, {"title": "编辑改的标题"}, opened.body, opened.digest, "张三", role="编辑")
+    assert card(mini, draft)["state"] == "草稿"   # (a draft's text: every role's)
+    assert card(mini, published)["state"] == "未经三审"   # (草稿: false without 终审: said, not 已审)
+    opened = articles.open_article(mini, published)
+    articles.save_article(mini, published, {}, opened.body + "主编补充。\n", opened.digest, "王五", role="主编")
+    with pytest.raises(PermissionError):
+        board.arrange(mini, "2024-07", [{"section": "评建动态", "articles": [published]}], "张三", "编辑")
+
+
+def test_a_drafts_changed_text_after_its_review_must_be_reviewed_again(mini):
+    rel = "2024-07/03-draft.md"
+    review.advance(mini, rel, "初审", "张三", "编辑")
+    review.advance(mini, rel, "复审", "李四", "审核")
+    board.arrange(mini, "2024-07", [{"section": "新闻政策", "articles": [rel]}], "张三", "编辑")   # (a move: no change)
+    assert card(mini, rel)["state"] == "待审" and list(card(mini, rel)["steps"]) == ["初审", "复审"]
+    opened = articles.open_article(mini, rel)
+    articles.save_article(mini, rel, opened.fields, opened.body + "又加了一段。\n", opened.digest, "张三", role="编辑")
+    shown = card(mini, rel)
+    assert shown["state"] == "需重审" and list(shown["steps"]) == []
+    assert shown["reset"]["by"] == "张三" and shown["reset"]["steps"] == ["初审", "复审"] and shown["reset"]["at"]
+    with pytest.raises(ContentError):
+        review.advance(mini, rel, "复审", "李四", "审核")
+    review.advance(mini, rel, "初审", "张三", "编辑")
+    path = mini / "content" / rel
+    path.write_text(path.read_text(encoding="utf-8") + "在记事本里加的一段。\n", encoding="utf-8")
+    assert card(mini, rel)["state"] == "需重审" and review.current(mini, rel).steps == []
+
+
+def test_review_records_need_the_article_and_a_new_article_at_a_deleted_path_starts_unreviewed(mini):
+    with pytest.raises(ContentError):
+        review.advance(mini, "2024-07/99-made-up.md", "初审", "张三", "编辑")
+    assert "99-made-up" not in (mini / ".desk/review.json").read_text(encoding="utf-8") \
+        if (mini / ".desk/review.json").exists() else True
+    with pytest.raises(ContentError):
+        uploads.save_csv(mini, "2024-07/99-made-up.md", "名单.csv", "序号,名称\n1,甲\n".encode())
+    assert not list((mini / "content/2024-07").glob("*.csv"))
+    def reviewed_then_deleted():
+        rel = board.new_article(mini, "2024-07", "评建动态", "会被删掉的稿子", "张三")
+        opened = articles.open_article(mini, rel)
+        articles.save_article(mini, rel, opened.fields, "审过的正文。\n", opened.digest, "张三", role="编辑")
+        review.advance(mini, rel, "初审", "张三", "编辑")
+        review.advance(mini, rel, "复审", "李四", "审核")
+        (mini / "content" / rel).unlink()
+        return rel
+
+    rel = reviewed_then_deleted()
+    assert board.new_article(mini, "2024-07", "评建动态", "会被删掉的稿子", "王五") == rel
+    assert card(mini, rel)["state"] == "草稿" and list(card(mini, rel)["steps"]) == []
+    (mini / "content" / rel).unlink()
+    rel = reviewed_then_deleted()   # (and made again outside the desk, by build.py new)
+    assert run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "会被删掉的稿子").code == 0
+    assert list(card(mini, rel)["steps"]) == [] and card(mini, rel)["state"] != "待审"
+    assert review.current(mini, rel).steps == []

@@ -209,3 +209,37 @@ def test_an_office_desk_asks_for_a_login(mini, page):
         page.get_by_role("button", name="登录").click()
         expect(page.locator("#who")).to_have_text("张三（审核）")
         expect(page.get_by_role("button", name="发布")).to_have_count(0)   # (a 审核 does not publish)
+
+
+def login(page, base: str, name: str, password: str = "correct horse") -> None:
+    page.goto(base + "/编辑部/")
+    page.get_by_label("姓名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#who")).to_contain_text(name)
+
+
+def test_an_editor_sees_why_a_step_or_草稿_is_not_theirs_and_the_board_tells_the_truth(mini, page):
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    with running_server(mini) as (base, _process):
+        login(page, base, "张三")
+        first = page.locator('li[data-path="2024-07/01-first.md"]')
+        expect(first.locator(".badge").first).to_have_text("未经三审")   # (草稿: false, no 终审 on record)
+        page.goto(base + "/编辑部/#/edit/2024-07/03-draft.md")
+        second = page.get_by_role("button", name="复审", exact=True)
+        expect(second).to_be_disabled()
+        expect(second).to_have_accessible_description(re.compile("只有审核和主编能复审"))
+        expect(page.get_by_role("button", name="终审", exact=True)).to_have_accessible_description(re.compile("只有主编能终审"))
+        draft = page.get_by_label("草稿")
+        expect(draft).to_be_disabled()
+        expect(draft).to_have_accessible_description(re.compile("只有主编能改"))
+        page.get_by_role("button", name="初审", exact=True).click()
+        expect(page.locator(".review")).to_contain_text("初审 张三")
+        body = page.get_by_label("正文")
+        body.fill(body.input_value() + "\n初审以后又改的一句。\n")
+        page.get_by_role("button", name="保存", exact=True).click()
+        expect(page.locator(".saved")).to_contain_text("已保存")
+        expect(page.locator(".review")).to_contain_text("需重审")
+        expect(page.locator(".review")).to_contain_text("张三 于")
+        page.get_by_role("link", name="← 稿件看板").click()
+        expect(page.locator('li[data-path="2024-07/03-draft.md"] .badge').first).to_have_text("需重审")

@@ -236,8 +236,9 @@ def _open(desk: Desk, request: Request) -> Response:
     opened = articles.open_article(desk.root, rel)
     issue_id = opened.path.split("/")[0]
     issue = board.read_issue(desk.root / "content" / issue_id)
-    return json_response({**asdict(opened), "issue_title": issue.get("title", ""),
-                          "steps": review.records(desk.root).get(opened.path, [])})
+    checked = review.current(desk.root, opened.path)
+    return json_response({**asdict(opened), "issue_title": issue.get("title", ""), "steps": checked.steps,
+                          "reset": checked.reset})
 
 
 def _save(desk: Desk, request: Request) -> Response:
@@ -245,8 +246,9 @@ def _save(desk: Desk, request: Request) -> Response:
                                         "body": schema.default(schema.text(schema.MAX_BODY_TEXT), ""),
                                         "digest": schema.default(schema.text(64), "")})
     new = articles.save_article(desk.root, data["path"], data["fields"], data["body"], data["digest"],
-                                request.session.user)
-    return json_response({"digest": new, **_checked(desk, data["path"])})
+                                request.session.user, role=request.session.role)
+    checked = review.current(desk.root, data["path"])
+    return json_response({"digest": new, "steps": checked.steps, "reset": checked.reset, **_checked(desk, data["path"])})
 
 
 def _findings(desk: Desk, request: Request) -> Response:
@@ -260,7 +262,7 @@ def _checked(desk: Desk, rel: str) -> dict:
 
 def _arrange(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"issue": schema.issue_id, "layout": LAYOUT})
-    changed = board.arrange(desk.root, data["issue"], data["layout"], request.session.user)
+    changed = board.arrange(desk.root, data["issue"], data["layout"], request.session.user, request.session.role)
     return json_response({"changed": changed})
 
 
@@ -306,14 +308,16 @@ def _restore(desk: Desk, request: Request) -> Response:
     if old is None:
         raise BadRequest(_('there is no such version'))
     digest = articles.save_article(desk.root, rel, None, old.decode("utf-8"), data["digest"],
-                                   request.session.user, _("restored the version of {id}").format(id=version[:7]))
+                                   request.session.user, _("restored the version of {id}").format(id=version[:7]),
+                                   request.session.role)
     return json_response({"digest": digest})
 
 
 def _review(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"path": PATH, "step": schema.default(schema.text(), "")})
-    steps = review.advance(desk.root, data["path"], data["step"], request.session.user, request.session.role)
-    return json_response({"steps": steps})
+    review.advance(desk.root, data["path"], data["step"], request.session.user, request.session.role)
+    checked = review.current(desk.root, data["path"])
+    return json_response({"steps": checked.steps, "reset": checked.reset})
 
 
 JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schema.issue_id),

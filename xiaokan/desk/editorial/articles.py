@@ -47,38 +47,59 @@ def open_article(root: Path, rel: str) -> Opened:
 
 
 def save_article(root: Path, rel: str, fields: dict | None, body: str, base_digest: str, who: str,
-                 message: str | None = None) -> str:
+                 message: str | None = None, role: str | None = None) -> str:
     """Write the article (fields into its front matter, body after it) if the file on disk is still the
-    version the editor loaded; the new digest. Raises Conflict otherwise, writing nothing."""
+    version the editor loaded; the new digest. Raises Conflict otherwise, writing nothing. With a role
+    (a request's), PermissionError when that role may not make this change (review.may_change); a
+    draft's reviewed text that changes must be reviewed again (review.changed)."""
+    from . import review
+
     path = existing(root, rel)
     with _write_lock:
         current = path.read_bytes()
         if digest(current) != base_digest:
             raise Conflict(rel, current.decode("utf-8", "replace"), digest(current))
-        body = body.replace("\r\n", "\n").replace("\r", "\n")
-        if fields is None:
-            text = body
-        else:
-            parsed = frontmatter.parse(read_text(path), path)
-            if parsed.fields is None:   # (the form cannot be written into a front matter that cannot be read)
-                raise ContentError(path, 1, _('the front matter cannot be read, so the form cannot be saved into it'),
-                                   _('reopen the article: it opens as text, and the problem is shown at its line'))
-            text = frontmatter.compose(parsed.front, fields, body)
+        text = composed(path, fields, body)
         data = text.encode("utf-8")
         if data != current:
+            old_text = read_text(path) if _readable(current) else current.decode("utf-8", "replace")
+            if role is not None:
+                review.may_change(old_text, text, role)
             history.keep_disk_version(root, rel, who)
             write_atomic(path, data)
+            review.changed(root, rel, old_text, text, who)
         history.record(root, rel, data, who, message or _("saved"))
         return digest(data)
 
 
-def update_fields(root: Path, rel: str, changes: dict, who: str, message: str) -> str:
+def composed(path: Path, fields: dict | None, body: str) -> str:
+    """The article's new text: the body alone (fields None: the whole file as text), or the form's
+    fields written into the front matter on disk, then the body."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if fields is None:
+        return body
+    parsed = frontmatter.parse(read_text(path), path)
+    if parsed.fields is None:   # (the form cannot be written into a front matter that cannot be read)
+        raise ContentError(path, 1, _('the front matter cannot be read, so the form cannot be saved into it'),
+                           _('reopen the article: it opens as text, and the problem is shown at its line'))
+    return frontmatter.compose(parsed.front, fields, body)
+
+
+def _readable(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def update_fields(root: Path, rel: str, changes: dict, who: str, message: str, role: str | None = None) -> str:
     """Change some front matter fields of the article as it is on disk now (the board's moves, 终审)."""
     opened = open_article(root, rel)
     if opened.fields is None:
         raise ContentError(root / "content" / rel, 1, _('the front matter cannot be read, so the form cannot be saved into it'),
                            _('reopen the article: it opens as text, and the problem is shown at its line'))
-    return save_article(root, rel, changes, opened.body, opened.digest, who, message)
+    return save_article(root, rel, changes, opened.body, opened.digest, who, message, role)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -31,10 +31,12 @@ class Card:
     title: str
     section: str
     order: int
-    state: str            # 草稿, 待审, 已审 or 已发布
+    state: str            # 草稿, 待审, 需重审, 已定稿 or 未经三审 (review.state)
     headline: bool
-    steps: tuple[str, ...]  # 三审 steps taken
+    steps: tuple[str, ...]  # 三审 steps taken (of the text as it is)
     problem: str = ""     # why the file cannot be read, if it cannot
+    built: bool = False   # its page is in output/ (the last 生成网站): what 发布 would put online
+    reset: dict | None = None   # the steps its changed text made void: {'by', 'at', 'steps'}
 
 
 def board(root: Path) -> dict:
@@ -42,6 +44,7 @@ def board(root: Path) -> dict:
     config = load_config(root / "site.yaml")
     sections = [s.name for s in config.sections]
     records = review.records(root)
+    review.prune(root, records)   # (a deleted article's review is not passed on to a new one at its path)
     issues = []
     content = root / "content"
     folders = sorted(p for p in content.iterdir() if p.is_dir() and ISSUE_ID.fullmatch(p.name)
@@ -82,18 +85,20 @@ def read_issue(folder: Path) -> dict:
 def _card(root: Path, path: Path, records: dict) -> Card:
     rel = relative(root, path)
     try:
-        parsed = frontmatter.parse(read_text(path), path)
+        text = read_text(path)
+        parsed = frontmatter.parse(text, path)
     except ContentError as exc:
         return Card(rel, path.stem, "", NO_ORDER, "草稿", False, (), exc.render())
     fields = parsed.fields
     if fields is None:
         return Card(rel, path.stem, "", NO_ORDER, "草稿", False, (), _('the front matter cannot be read'))
-    steps = tuple(r["step"] for r in records.get(rel, []))
+    checked = review.review_of(records.get(rel), text)
     order = int(fields["order"]) if str(fields.get("order", "")).strip().isdigit() else NO_ORDER
     slug = fields.get("slug") or slug_from_filename(path.stem)
-    published = (root / "output" / path.parent.name / slug / "index.html").is_file()
+    built = not fields.get("draft") and (root / "output" / path.parent.name / slug / "index.html").is_file()
     return Card(rel, fields.get("title") or path.stem, fields.get("section", ""), order,
-                review.state(bool(fields.get("draft")), steps, published), bool(fields.get("headline")), steps)
+                review.state(bool(fields.get("draft")), checked), bool(fields.get("headline")),
+                tuple(s["step"] for s in checked.steps), built=built, reset=checked.reset)
 
 
 def create_issue(root: Path, issue_id: str, values: dict, who: str) -> str:
@@ -128,16 +133,19 @@ def _issue_value(name: str, value, path: Path) -> str:
 
 
 def new_article(root: Path, issue_id: str, section: str, title: str, who: str) -> str:
-    """A new article, as `build.py new` makes it; its path under content/."""
+    """A new article, as `build.py new` makes it (unreviewed, whatever a deleted article at its path
+    passed); its path under content/."""
     issue_folder(root, issue_id)
     path = scaffold.new_article(root, section, issue_id, title)
     from . import history
 
-    history.record(root, relative(root, path), path.read_bytes(), who, _("created"))
-    return relative(root, path)
+    rel = relative(root, path)
+    review.forget(root, rel)
+    history.record(root, rel, path.read_bytes(), who, _("created"))
+    return rel
 
 
-def arrange(root: Path, issue_id: str, layout: list, who: str) -> list[str]:
+def arrange(root: Path, issue_id: str, layout: list, who: str, role: str | None = None) -> list[str]:
     """Write 栏目 and 排序 after a drag or a 上移/下移: layout is [{section, articles: [path, …]}, …] in
     the new order. Only the files whose values change are written; the paths written are returned."""
     folder = issue_folder(root, issue_id)
@@ -156,6 +164,7 @@ def arrange(root: Path, issue_id: str, layout: list, who: str) -> list[str]:
             fields = opened.fields or {}
             if fields.get("section") == section and str(fields.get("order", "")) == str(position):
                 continue
-            articles.update_fields(root, rel, {"section": section, "order": str(position)}, who, _("moved on the board"))
+            articles.update_fields(root, rel, {"section": section, "order": str(position)}, who, _("moved on the board"),
+                                   role)
             changed.append(rel)
     return changed

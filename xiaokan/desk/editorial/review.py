@@ -1,52 +1,98 @@
 """三审: an article goes 草稿 → 初审 → 复审 → 终审, each step a button that records who took it and
 when, in .desk/review.json beside the project (not in the article: the loader would warn about a key
-it does not know). 终审 clears 草稿 in the article itself, so the next build publishes it."""
+it does not know). 终审 clears 草稿 in the article itself, so the next build publishes it.
+
+A review belongs to the text it passed: each record keeps a signature of the article (its settings
+but 排序, 栏目 and 草稿, and its text). A draft whose text changed since (in the desk, in Notepad, or a
+new article at a deleted one's path) must be reviewed again from 初审; the desk's own save records
+who changed it and when. Who may change what: 草稿 (either way), and anything of an article that is
+not a draft, only the role that may take 终审."""
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ...errors import ContentError
 from ...i18n import _
-from . import articles
+from ...source.yamlfile import read_text
+from . import articles, frontmatter
 from .accounts import may
-from .paths import article_path
 
 REVIEW_FILE = Path(".desk") / "review.json"
 STEPS = ("初审", "复审", "终审")
+ARRANGEMENT = frozenset({"order", "section", "draft"})   # (moving an article, or 终审 itself, is no change of its text)
 _lock = threading.Lock()
 
 
-def records(root: Path) -> dict[str, list[dict]]:
-    """'2024-07/01-first.md' -> [{'step': '初审', 'by': '张三', 'at': '2024-07-03 10:20'}, …]."""
+@dataclass(frozen=True)
+class Review:
+    steps: list[dict]         # [{'step': '初审', 'by': '张三', 'at': '2024-07-03 10:20'}, …] of the text as it is
+    reset: dict | None        # {'by', 'at', 'steps'}: the steps the text's change made void, who and when
+
+
+def records(root: Path) -> dict[str, dict]:
+    """'2024-07/01-first.md' -> {'steps': [...], 'sign': …, 'reset': …} as written (an older file's list of steps
+    is read as steps with no signature: they count)."""
     path = root / REVIEW_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except ValueError:
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {rel: {"steps": entry} if isinstance(entry, list) else entry for rel, entry in data.items()
+            if isinstance(entry, (list, dict))}
 
 
-def state(draft: bool, steps: tuple[str, ...], published: bool) -> str:
-    """The board's word for an article: 草稿, 待审 (in review), 已审 (passed 终审 or not a draft), 已发布
-    (its page is in the built site)."""
+def signature(text: str) -> str:
+    """What a review passed: the article's settings (but its place and 草稿) and its text."""
+    parsed = frontmatter.parse(text, Path("article.md"))
+    if parsed.fields is None:
+        return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+    kept = {k: v for k, v in parsed.fields.items() if k not in ARRANGEMENT}
+    return hashlib.sha256(json.dumps([kept, parsed.body], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def review_of(entry: dict | None, text: str | None) -> Review:
+    """The review of an article's text (None: the file is gone, and its review with it)."""
+    if entry is None or text is None:
+        return Review([], None)
+    steps = [s for s in entry.get("steps", []) if isinstance(s, dict) and s.get("step") in STEPS]
+    reset = entry.get("reset") if isinstance(entry.get("reset"), dict) else None
+    sign = entry.get("sign")
+    if steps and sign is not None and sign != signature(text):   # (changed outside the desk, or a new file)
+        return Review([], {"by": "", "at": "", "steps": [s["step"] for s in steps]})
+    return Review(steps, None if steps else reset)
+
+
+def current(root: Path, rel: str) -> Review:
+    path = root / "content" / rel
+    return review_of(records(root).get(rel), read_text(path) if path.is_file() else None)
+
+
+def state(draft: bool, review: Review) -> str:
+    """The board's word for an article: 草稿, 待审 (in review), 需重审 (its text changed after a step),
+    已定稿 (passed 终审) or 未经三审 (not a draft, yet never through 终审)."""
     if draft:
-        return "待审" if steps else "草稿"
-    return "已发布" if published else "已审"
+        return "需重审" if review.reset else "待审" if review.steps else "草稿"
+    return "已定稿" if any(s["step"] == "终审" for s in review.steps) else "未经三审"
 
 
 def advance(root: Path, rel: str, step: str, who: str, role: str) -> list[dict]:
     """Take the next step of 三审 (or 退回: back to 草稿); the article's records after it."""
-    article_path(root, rel)
+    path = articles.existing(root, rel)
     if step not in (*STEPS, "退回"):
         raise ContentError(None, None, _('{step!r} is not a review step').format(step=step))
     if not may(role, step):
         raise PermissionError(_('a {role} may not do {step}').format(role=role, step=step))
     with _lock:
         data = records(root)
-        done = data.get(rel, [])
+        text = read_text(path)
+        done = review_of(data.get(rel), text).steps
         if step == "退回":
             data.pop(rel, None)
         else:
@@ -55,14 +101,68 @@ def advance(root: Path, rel: str, step: str, who: str, role: str) -> list[dict]:
                 raise ContentError(None, None, _('{step} comes after {before}').format(step=step, before=expected)
                                    if expected and STEPS.index(step) > len(done)
                                    else _('this article has passed {step} already').format(step=step))
-            data[rel] = done + [{"step": step, "by": who, "at": datetime.now().strftime("%Y-%m-%d %H:%M")}]
+            data[rel] = {"steps": done + [{"step": step, "by": who, "at": _now()}], "sign": signature(text)}
         if step in ("终审", "退回"):
             articles.update_fields(root, rel, {"draft": step == "退回"}, who, step)
         _write(root, data)
-    return data.get(rel, [])
+    return data.get(rel, {}).get("steps", [])
+
+
+def may_change(old_text: str, new_text: str, role: str) -> None:
+    """PermissionError unless the role may make this change: 草稿 changed (either way), or an article
+    that is not a draft changed, needs the role that may take 终审."""
+    if may(role, "终审"):
+        return
+    before, after = _draft(old_text), _draft(new_text)
+    if before != after:
+        raise PermissionError(_('a {role} may not change 草稿: 终审 publishes an article, 退回 makes it a draft again '
+                                '(the 主编 does 终审)').format(role=role))
+    if not before:
+        raise PermissionError(_('this article is published (草稿: false): a {role} may not change it; ask the 主编, '
+                                'or to revise it, the 主编 or a 审核 can 退回 it to a draft').format(role=role))
+
+
+def changed(root: Path, rel: str, old_text: str, new_text: str, who: str) -> None:
+    """After the desk wrote a new text: a draft whose reviewed text changed must be reviewed again;
+    who changed it, and when, is kept for the board."""
+    if signature(old_text) == signature(new_text) or not _draft(new_text):
+        return
+    with _lock:
+        data = records(root)
+        review = review_of(data.get(rel), old_text)
+        if not review.steps:
+            return
+        data[rel] = {"steps": [], "reset": {"by": who, "at": _now(), "steps": [s["step"] for s in review.steps]}}
+        _write(root, data)
+
+
+def forget(root: Path, rel: str) -> None:
+    """A new article at this path starts unreviewed (a deleted article's records are not its own)."""
+    with _lock:
+        data = records(root)
+        if data.pop(rel, None) is not None:
+            _write(root, data)
+
+
+def prune(root: Path, data: dict) -> None:
+    """Forget the records of articles that are gone (read from data, as records() gave it)."""
+    if any(not (root / "content" / rel).is_file() for rel in data):
+        with _lock:
+            _write(root, records(root))
+
+
+def _draft(text: str) -> bool:
+    """Is the text a draft's? A front matter that cannot be read is not published either."""
+    fields = frontmatter.parse(text, Path("article.md")).fields
+    return fields is None or bool(fields.get("draft"))
+
+
+def _now() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M")
 
 
 def _write(root: Path, data: dict) -> None:
     path = root / REVIEW_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    articles.write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    kept = {rel: entry for rel, entry in data.items() if (root / "content" / rel).is_file()}   # (the gone are forgotten)
+    articles.write_atomic(path, json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8"))

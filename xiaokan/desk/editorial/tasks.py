@@ -174,7 +174,7 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
     """导入Word稿: `build.py import` (`--replace` when asked), then each report item linked to its line
     in the new article. A file that cannot be imported is listed with its reason; the others go on."""
     from ..wordimport import ImportFailure, import_documents
-    from . import history
+    from . import history, review
 
     try:
         results = import_documents(root, staged, issue_id, section, replace=replace)
@@ -196,6 +196,7 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
             continue
         lines = result.lines()
         text = (root / result.article).read_text(encoding="utf-8")
+        review.forget(root, rel)   # (a new draft: what a deleted article at its path passed is not its own)
         history.record(root, rel, text.encode("utf-8"), who, _("imported from {name}").format(name=result.source.name))
         items.append({"path": rel, "title": result.title, "summary": lines[0],
                       "notes": [{"text": line.strip(), "line": _line_for(text, line)} for line in lines[1:]]})

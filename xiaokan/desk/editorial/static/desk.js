@@ -214,12 +214,24 @@ function articleRow(issue, a) {
     ondragend: function () { row.classList.remove("dragging"); }},
   el("a", {href: "#/edit/" + a.path, class: "title", text: a.title}),
   a.headline ? el("span", {class: "badge headline", text: "头条"}) : null,
-  el("span", {class: "badge state-" + a.state, text: a.state + (a.steps.length ? "（" + a.steps.join("→") + "）" : "")}),
+  el("span", {class: "badge state-" + a.state, title: stateNote(a) || null,
+    text: a.state + (a.steps.length ? "（" + a.steps.join("→") + "）" : "")}),
+  a.built ? el("span", {class: "badge built", title: "上次生成网站时已生成它的网页；点“发布”才会上网", text: "已生成"}) : null,
   a.problem ? el("span", {class: "badge error", title: a.problem, text: "有错误"}) : null,
   el("span", {class: "move"},
     el("button", {type: "button", class: "icon", "aria-label": "上移：" + a.title, text: "↑", onclick: function () { move(row, -1); }}),
     el("button", {type: "button", class: "icon", "aria-label": "下移：" + a.title, text: "↓", onclick: function () { move(row, 1); }})));
   return row;
+}
+
+// Why an article is in its state, in a sentence (the badge's tooltip, and the editor's review bar).
+function stateNote(a) {
+  if (a.reset) {
+    return (a.reset.by ? a.reset.by + " 于 " + a.reset.at + " 改了内容" : "文件在编辑部以外被改过（或换成了新的文章）") +
+      "，之前的" + a.reset.steps.join("、") + "作废，要从初审重新审";
+  }
+  if (a.state === "未经三审") return "草稿已取消，但没有终审记录：下次生成网站时会发布";
+  return "";
 }
 
 function dragOver(event) {

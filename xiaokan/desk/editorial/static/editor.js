@@ -8,6 +8,8 @@ const FORM = [["title", "标题", "text"], ["subtitle", "副标题", "text"], ["
   ["date", "日期", "date"], ["author", "作者", "text"], ["source", "来源", "text"], ["photographer", "摄影", "text"],
   ["tags", "标签", "text"], ["summary", "摘要", "text"], ["headline", "头条", "checkbox"], ["draft", "草稿", "checkbox"]];
 const STEPS = ["初审", "复审", "终审"];
+const WHO_MAY = {"初审": "编辑、审核和主编都能初审", "复审": "只有审核和主编能复审", "终审": "只有主编能终审",
+  "草稿": "只有主编能改“草稿”：终审通过才取消草稿，退回才变回草稿"};
 
 Desk.views.edit = async function (main, path, line) {
   const loaded = await api("GET", "api/article?path=" + encodeURIComponent(path));
@@ -52,6 +54,8 @@ class ArticleEditor {
         el("span", {class: "where", text: a.issue_title + "　" + a.path}),
         el("a", {href: "#/history/" + a.path, text: "历史版本"})),
       this.steps,
+      !raw && !a.fields.draft && !Desk.may["终审"] ? el("p", {class: "why", role: "note",
+        text: "这篇文章不是草稿（已定稿或已发布）：只有主编能修改它；要改，请主编或审核先“退回”成草稿。"}) : null,
       el("div", {class: "editor"},
         el("div", {class: "write"},
           raw ? el("p", {class: "error", role: "alert", text: "这篇文章开头的设置（--- 之间）读不出来，下面是整个文件；改好后保存。"})
@@ -69,7 +73,7 @@ class ArticleEditor {
             el("a", {href: "/" + a.path.split("/")[0] + "/xiaokan-" + a.path.split("/")[0] + ".pdf", target: "_blank",
               text: "印刷效果（PDF）"})),
           this.frame)));
-    this.showSteps(a.steps);
+    this.showSteps(a.steps, a.reset);
     this.body.addEventListener("keydown", (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); this.save(); }
     });
@@ -84,7 +88,9 @@ class ArticleEditor {
       if (kind === "select") {
         input = sectionSelect(f.section, name);
       } else if (kind === "checkbox") {
-        input = el("input", {type: "checkbox", name: name, checked: Boolean(f[name])});
+        const locked = name === "draft" && !Desk.may["终审"];
+        input = el("input", {type: "checkbox", name: name, checked: Boolean(f[name]), disabled: locked,
+          title: locked ? WHO_MAY["草稿"] : null, "aria-describedby": locked ? "why-draft" : null});
       } else {
         const value = name === "tags" ? (f.tags || []).join("、") : name === "photographer"
           ? localStorage.getItem("desk-photographer:" + this.article.path) || "" : f[name] || "";
@@ -94,7 +100,8 @@ class ArticleEditor {
       input.addEventListener("input", () => this.changed());
       input.addEventListener("change", () => this.changed());
       this.inputs[name] = input;
-      grid.append(kind === "checkbox" ? el("div", {class: "check"}, input, el("label", {for: input.id = "f-" + name, text: label}))
+      grid.append(kind === "checkbox" ? el("div", {class: "check"}, input, el("label", {for: input.id = "f-" + name, text: label}),
+        input.disabled ? el("small", {id: "why-draft", class: "why", text: WHO_MAY["草稿"]}) : null)
         : field(label, input, name === "photographer" ? "插入照片时写在图片说明后，如“张三 摄”" : null));
     }
     return grid;
@@ -139,6 +146,7 @@ class ArticleEditor {
     const saidSaved = "已保存（" + new Date().toLocaleTimeString("zh-CN") + "）";
     this.saved.textContent = saidSaved;
     this.show(sent.data, false);
+    this.showSteps(sent.data.steps, sent.data.reset);
     if (written && before) {
       await this.afterRebuild(before.serial);
       this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(performance.now() - started) + " 毫秒）";
@@ -322,15 +330,27 @@ class ArticleEditor {
     return false;
   }
 
-  showSteps(steps) {
+  showSteps(steps, reset) {
     const done = steps.map((s) => s.step);
     const next = STEPS[done.length];
+    const why = (step) => !Desk.may[step] ? "你的角色（" + Desk.role + "）不能" + step + "：" + WHO_MAY[step]
+      : step !== next ? (done.includes(step) ? "已经" + step + "过了" : "要先" + (next || "退回") + "，才能" + step) : "";
+    const notes = [];
+    const buttons = STEPS.map((step) => {
+      const reason = why(step);
+      const id = "why-" + step;
+      if (reason) notes.push(el("span", {id: id, class: "why", text: step + "：" + reason}));
+      return el("button", {type: "button", text: step, disabled: Boolean(reason), title: reason || null,
+        "aria-describedby": reason ? id : null, onclick: () => this.review(step)});
+    });
+    const note = stateNote({reset: reset, steps: done, state: ""});
     this.steps.replaceChildren(el("span", {text: "三审："}),
-      ...(steps.length ? steps.map((s) => el("span", {class: "badge state-已审", text: s.step + " " + s.by + " " + s.at}))
-        : [el("span", {text: "未送审"})]),
-      ...STEPS.map((step) => el("button", {type: "button", text: step, disabled: step !== next || !Desk.may[step],
-        onclick: () => this.review(step)})),
-      ...(Desk.may["退回"] && steps.length ? [el("button", {type: "button", class: "quiet", text: "退回", onclick: () => this.review("退回")})] : []));
+      ...(steps.length ? steps.map((s) => el("span", {class: "badge state-已定稿", text: s.step + " " + s.by + " " + s.at}))
+        : [el("span", {class: reset ? "badge state-需重审" : "", text: reset ? "需重审" : "未送审"})]),
+      ...buttons,
+      ...(Desk.may["退回"] && steps.length ? [el("button", {type: "button", class: "quiet", text: "退回", onclick: () => this.review("退回")})] : []),
+      note ? el("p", {class: "why", role: "note", text: note}) : null,
+      notes.length ? el("p", {class: "why-list"}, ...notes) : null);
   }
 
   async review(step) {
@@ -343,7 +363,7 @@ class ArticleEditor {
       this.digest = fresh.data.digest;
       if (this.inputs.draft) this.inputs.draft.checked = Boolean(fresh.data.fields.draft);
     }
-    this.showSteps(sent.data.steps);
+    this.showSteps(sent.data.steps, sent.data.reset);
   }
 }
 
