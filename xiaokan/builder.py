@@ -39,6 +39,7 @@ from .publish.output import (
     write_print_copies,
     write_site,
 )
+from .reasons import explain_exception
 from .source.content import LoadResult, read_site
 from .source.headings import title_headings
 from .source.images import copy_path, make_copy
@@ -49,6 +50,7 @@ from .source.svgsafe import clean_svg_copy
 from .urls import source_path
 from .web.cards import CARD_ISSUES, Card, card_path, make_cards
 from .web.edition import make_edition
+from .web.pagefind import PagefindError
 from .web.pages import IssuePrint, Page, plan_pages
 from .web.render import cn_date, make_environment, render_page
 from .web.search import for_index, search_indexes
@@ -221,7 +223,8 @@ def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], c
     try:
         return search_indexes(cache.dir, issues, page_copy, site.config.language, refresh)
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
-        raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=exc),
+        reason = str(exc) if isinstance(exc, PagefindError) else explain_exception(exc)   # (Pagefind's own are translated)
+        raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=reason),
                            _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
 
 

@@ -78,7 +78,9 @@ def environment_error(exc: OSError) -> ContentError:
         errno.EPERM: (_("no permission to write here"), _("check the folder's permissions, or build into another folder")),
         errno.EROFS: (_("the folder is on a read-only disk"), _("build into a folder you can write to (--output)")),
     }
-    message, hint = hints.get(exc.errno, (exc.strerror or str(exc), _("check the folder and try again")))
+    from .reasons import explain_exception
+
+    message, hint = hints.get(exc.errno, (explain_exception(exc), _("check the folder and try again")))
     return ContentError(where, None, message, hint)
 
 

@@ -3,7 +3,7 @@ reads every module's imports and fails on one that points up or closes a cycle b
 from __future__ import annotations
 
 # Top-level modules that every wing may use (they import no wing).
-SHARED = frozenset({"errors", "i18n", "urls", "policy", "parallel", "fingerprints", "layers"})
+SHARED = frozenset({"errors", "i18n", "urls", "policy", "parallel", "fingerprints", "layers", "reasons"})
 
 # Each wing (or top-level driver) and the wings it may import, besides itself and SHARED.
 MAY_IMPORT: dict[str, frozenset[str]] = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import string
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -579,3 +580,45 @@ def test_two_documents_with_one_title_get_two_addresses(mini, tmp_path):
     for article in (first, second):
         publish_and_build(mini, article)
     assert (mini / "output/2024-07/ping-jian-jian-xun-2/index.html").is_file()
+
+
+def _damaged(tmp_path: Path, case: str) -> Path:
+    """A Word file damaged as files are in e-mail and on USB sticks (the library's English was shown)."""
+    docx = worddocs.plain_docx(tmp_path / "base.docx", ["正文一段，损坏测试。"])
+    target = tmp_path / f"稿件-{len(case)}.docx"
+    if case == "not a zip file":
+        target.write_bytes(b"This is not a Word file at all, only text named .docx")
+    elif case == "no document part":
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+    elif case in ("bad CRC", "damaged compression"):
+        stored = case == "bad CRC"
+        with zipfile.ZipFile(docx) as source, zipfile.ZipFile(target, "w") as out:
+            for item in source.infolist():
+                out.writestr(item.filename, source.read(item),
+                             zipfile.ZIP_STORED if stored or item.filename != "word/document.xml" else zipfile.ZIP_DEFLATED)
+        data = bytearray(target.read_bytes())
+        if stored:   # one character changed, the checksum not: "Bad CRC-32 for file 'word/document.xml'"
+            at = data.index("损坏".encode())
+            data[at:at + 6] = "破损".encode()
+        else:        # the deflated stream scrambled: "Error -3 while decompressing data"
+            info = zipfile.ZipFile(target).getinfo("word/document.xml")
+            start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+            data[start + 10:start + 60] = bytes(range(50))
+        target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize("case, words", [
+    ("not a zip file", "这个 Word 文件读不了：它不是完整的 .docx（zip）文件"),
+    ("bad CRC", "文件里的部件 word/document.xml 已损坏（校验和不符）"),
+    ("damaged compression", "文件里的压缩数据已损坏"),
+    ("no document part", "里面没有 word/document.xml：它不是 Word 文档"),
+])
+def test_a_damaged_word_file_is_explained_in_chinese(mini, tmp_path, case, words):
+    docx = _damaged(tmp_path, case)
+    before = snapshot(mini / "content")
+    result = run_build(mini, "import", str(docx), "--issue", "2024-07", "--section", "新闻政策")
+    assert result.code == 1 and f"{docx.name}: " in result.stderr and words in result.stderr, result.stderr
+    assert not re.search(r"zip file|CRC|Error -3|decompress|KeyError|Traceback", result.stderr), result.stderr
+    assert snapshot(mini / "content") == before

@@ -10,10 +10,13 @@ paragraph is), and mdtext.py writes it as Markdown in which every text stays tex
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import N_, _
+from ..reasons import explain_exception
 from .docxfront import NOTE_LINK, key, take_fields, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
 from .docxread import WordParagraph, chinese_labels, paragraph_texts, paragraphs, read_word_xml, unmapped
@@ -68,7 +71,7 @@ def read_article(source: Path) -> WordArticle:
         try:
             with image.open() as stream:
                 pictures.append((stream.read(), image.content_type or ""))
-        except (KeyError, OSError, ValueError) as exc:   # linked, not embedded; or missing from the file
+        except (KeyError, OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:   # linked, not embedded; or missing or damaged
             pictures.append(exc)
         return {"src": f"{MARK}P{len(pictures)}{MARK}", "alt": image.alt_text or ""}
 
@@ -215,6 +218,9 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
             elif isinstance(picture, KeyError):   # (a linked picture is reported with its paragraph by docxread)
                 notes.append(_("picture {number} is missing from the Word file (it is damaged there); it was not imported")
                              .format(number=number))
+            elif isinstance(picture, Exception):
+                notes.append(_("picture {number} cannot be read ({reason}); it was not imported")
+                             .format(number=number, reason=explain_exception(picture)))
             img.decompose()
             continue
         count += 1

@@ -18,6 +18,7 @@ from xml.parsers import expat
 
 from ..errors import ContentError
 from ..i18n import _
+from ..reasons import explain_exception
 from ..source.images import MAX_PIXELS
 
 # A 300-page report with its pictures compressed by Word is about 30 MB; its document.xml about 10 MB.
@@ -55,7 +56,7 @@ def check_docx(source: Path) -> None:
         if ole:   # (an OLE file: Word 97, or a .docx with a password)
             hint = _("it is an old .doc file or has a password: open it in Word or WPS, remove the password "
                      "(文件 → 信息 → 保护文档) and save it as .docx")
-        raise ContentError(source, None, _("this Word file cannot be read ({exc})").format(exc=exc), hint) from None
+        raise ContentError(source, None, _("this Word file cannot be read: {reason}").format(reason=explain_exception(exc)), hint) from None
 
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
@@ -107,7 +108,7 @@ def _check_xml(stream, name: str) -> None:
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise _Refused(_("part {part} of the Word file is damaged at line {line}: {problem}").format(
-            part=name, line=exc.lineno, problem=expat.ErrorString(exc.code)),
+            part=name, line=exc.lineno, problem=explain_exception(exc)),
             _("open it in Word or WPS (they repair what they can) and save it again as .docx")) from None
 
 

@@ -53,7 +53,10 @@ def read_word_xml(source: Path) -> WordXml:
         names = set(archive.namelist())
         parts = {name: ElementTree.fromstring(archive.read(name)) if name in names else None for name in PARTS}
     if parts["word/document.xml"] is None:
-        raise KeyError("word/document.xml")
+        from ..errors import ContentError
+
+        raise ContentError(source, None, _("the file is a zip file, but has no word/document.xml: it is not a Word document"),
+                           _("open it in Word or WPS and save it again as .docx"))
     return WordXml(*parts.values())
 
 

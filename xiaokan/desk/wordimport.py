@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import ContentError, display_path, environment_error
 from ..i18n import _
+from ..reasons import explain_exception
 from ..source.content import ARTICLE_KEYS, split_front_matter
 from ..source.yamlfile import parse_flag, parse_yaml, read_text, tidy_yaml
 from .docxarticle import TOKEN, read_article
@@ -116,7 +117,13 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
                              "rename the file and import it again"))
     if earlier is not None:
         _check_replaceable(earlier.path, folder)
-    article = read_article(source)
+    try:
+        article = read_article(source)
+    except ContentError:
+        raise
+    except Exception as exc:   # noqa: BLE001 — a file no check foresaw: said in words, the other files go on
+        raise ContentError(source, None, _("this Word file cannot be read: {reason}").format(reason=explain_exception(exc)),
+                           _("open it in Word or WPS and save it again as .docx")) from None
     path = earlier.path if earlier is not None else article_path(folder, article.title)
     order = _order_of(earlier.path) if earlier is not None else None
     order = order or next_order(root, folder.name, section)

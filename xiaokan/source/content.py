@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean
 from ..i18n import _
+from ..reasons import explain_exception
 from ..urls import RESERVED_NAMES
 from .config import load_config
 from .links import outside_link_error, refuse_outside_links
@@ -440,7 +441,7 @@ def parse_date(value, path: Path, line: int | None) -> date:
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
-        raise ContentError(path, line, _('date {text!r} does not exist ({exc})').format(text=text, exc=exc), _('check the month and the day')) from None
+        raise ContentError(path, line, _('date {text!r} does not exist ({reason})').format(text=text, reason=explain_exception(exc)), _('check the month and the day')) from None
 
 
 def _check_duplicate_slugs(articles: list[Article], errors: list) -> None:

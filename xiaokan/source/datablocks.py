@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import display_path
 from ..i18n import _
+from ..reasons import explain_exception
 from . import charts
 
 SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")
@@ -177,7 +178,7 @@ def read_csv(i: int, folder: Path, name: str) -> DataTable:
                 rows.append([cell.strip() for cell in row])
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise BlockError(i, _('{name} line {line}: the CSV cannot be read ({exc})').format(name=name, line=line, exc=exc),
+        raise BlockError(i, _('{name} line {line}: the CSV cannot be read ({reason})').format(name=name, line=line, reason=explain_exception(exc)),
                          _('check the double quotes on that line: a cell with a comma or a quote is written "like, this"')) from None
     if len(rows) < 2:
         raise BlockError(i, _('data file {name!r} has no rows under its header').format(name=name),

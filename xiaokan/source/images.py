@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..i18n import _
+from ..reasons import explain_exception
 
 WIDTHS = (480, 960, 1440)
 RESIZABLE = {".jpg", ".jpeg", ".png", ".webp"}
@@ -84,7 +85,7 @@ def inspect_photo(path: Path) -> tuple[int, int]:
         raise ImageError(_('the file is not a picture (or of a kind that cannot be read)'),
                          _('open it and save it again as JPEG or PNG')) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(_('the photo is damaged and cannot be read ({exc})').format(exc=exc),
+        raise ImageError(_('the photo is damaged and cannot be read ({reason})').format(reason=explain_exception(exc)),
                          _('copy the photo again from its original, or save it again as JPEG')) from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient

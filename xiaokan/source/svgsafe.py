@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import ContentError
 from ..i18n import _
 from ..policy import safe_url
+from ..reasons import explain_exception
 
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 _ACTIVE = {"script", "foreignobject", "iframe", "object", "embed", "handler", "listener", "audio", "video"}
@@ -30,7 +31,7 @@ def clean_svg(data: bytes, source: Path) -> bytes:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise ContentError(source, exc.position[0] if exc.position else None,
-                           _('this SVG picture cannot be read ({exc})').format(exc=exc), _('export it again, or save it as PNG')) from None
+                           _('this SVG picture cannot be read ({reason})').format(reason=explain_exception(exc)), _('export it again, or save it as PNG')) from None
     if _local(root.tag) != "svg":
         raise ContentError(source, 1, _('this file is not an SVG picture'), _('save it as PNG or JPEG'))
     for parent in root.iter():

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..errors import ContentError
+from ..i18n import _
 from ..parallel import map_indices
+from ..reasons import explain_exception
 from .glyphs import fallback_font, families_coverage, needs_glyph
 
 SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least
@@ -89,9 +92,12 @@ class CardDrawing:
         try:
             problem = self._answer.recv()
         except EOFError:
-            problem = (None, f"the drawing process stopped (exit code {self._process.exitcode})", None)
+            problem = (None, _("the drawing process stopped (exit code {code})").format(code=self._process.exitcode), None)
         self._process.join()
         self._process = None
+        if problem and problem[0] is None:   # (a damaged logo, say: the reason is said in the editor's words already)
+            raise ContentError(problem[2], None, _("the social cards could not be drawn: {reason}").format(reason=problem[1]),
+                               _("check the logo named in site.yaml (logo:), then build again"))
         if problem:
             raise OSError(*problem)   # (as the drawing process met it: a full disk is said as such)
 
@@ -117,9 +123,9 @@ class CardDrawing:
                 _draw(card, self.logo, target)
             answer.send(None)
         except OSError as exc:
-            answer.send((exc.errno, exc.strerror or str(exc), str(exc.filename) if exc.filename else None))
+            answer.send((exc.errno, explain_exception(exc), str(exc.filename) if exc.filename else None))
         except BaseException as exc:   # noqa: BLE001 — whatever it was, the build says it and stops
-            answer.send((None, str(exc) or type(exc).__name__, None))
+            answer.send((None, explain_exception(exc), None))
 
 
 @cache
@@ -130,7 +136,7 @@ def _font_file(family: str) -> tuple[str, int] | None:
         return None
     found = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", family], capture_output=True, text=True,
                            check=False).stdout
-    path, _, index = found.partition("\t")
+    path, _sep, index = found.partition("\t")
     return (path, int(index)) if path and index.isdigit() else None
 
 
