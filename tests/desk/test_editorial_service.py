@@ -9,6 +9,8 @@ import stat
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import run_build, write
 from xiaokan.desk.check import check_site
@@ -293,3 +295,86 @@ def test_review_records_need_the_article_and_a_new_article_at_a_deleted_path_sta
     assert run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "会被删掉的稿子").code == 0
     assert list(card(mini, rel)["steps"]) == [] and card(mini, rel)["state"] != "待审"
     assert review.current(mini, rel).steps == []
+
+
+def loaded_article(root, rel):
+    from xiaokan.source.content import load_site
+
+    return next(a for a in load_site(root, drafts=True).site.articles if a.source.name == rel.split("/")[1])
+
+
+EVIL_TAGS = ["@校团委", "*重要*", "%100", "!紧急", "a: b", "[x]", "#x", "标签\n---\n标题: 注入", "x, y", "{a}", "- 列表",
+             "'单引号", '"双引号', "<<", "null", "~", "a #b", "\u200b零宽"]
+
+
+def test_tags_and_texts_typed_in_the_form_are_written_so_that_they_read_back(mini):
+    rel = "2024-07/03-draft.md"
+    opened = articles.open_article(mini, rel)
+    fields = {**opened.fields, "tags": EVIL_TAGS, "title": "标题: *重要*\n第二行", "author": "@张三", "summary": "# 不是标题"}
+    articles.save_article(mini, rel, fields, opened.body, opened.digest, "张三")
+    expected = [frontmatter.one_line(t) for t in EVIL_TAGS]
+    again = articles.open_article(mini, rel).fields
+    assert again["tags"] == expected and again["title"] == "标题: *重要* 第二行" and again["author"] == "@张三"
+    article = loaded_article(mini, rel)
+    assert list(article.tags) == expected and article.title == "标题: *重要* 第二行" and article.summary == "# 不是标题"
+    text = (mini / "content" / rel).read_text(encoding="utf-8")
+    assert text.count("\n---\n") == 1 and "\n标题: 注入" not in text   # (nothing injected: one front matter, no new key)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tags=st.lists(st.text(max_size=12), max_size=5), title=st.text(min_size=1, max_size=20),
+       photographer=st.text(max_size=12))
+def test_any_text_list_and_text_round_trip_through_the_form_and_the_builds_loader(mini, tags, title, photographer):
+    rel = "2024-07/03-draft.md"
+    opened = articles.open_article(mini, rel)
+    fields = {**opened.fields, "tags": tags, "title": title, "photographer": photographer}
+    if not frontmatter.one_line(title):
+        with pytest.raises(ContentError):   # (a title of spaces only: the loader's `title` is missing)
+            articles.save_article(mini, rel, fields, opened.body, opened.digest, "张三")
+        return
+    articles.save_article(mini, rel, fields, opened.body, opened.digest, "张三")
+    expected = [t for t in (frontmatter.one_line(t) for t in tags) if t]
+    again = articles.open_article(mini, rel).fields
+    assert again.get("tags", []) == expected and again["title"] == frontmatter.one_line(title)
+    article = loaded_article(mini, rel)
+    assert list(article.tags) == expected and article.title == frontmatter.one_line(title)
+    assert again.get("photographer", "") == frontmatter.one_line(photographer)
+
+
+def test_every_setting_maps_both_ways_between_the_file_and_the_form(mini):
+    rel = "2024-07/05-all.md"
+    write(mini, "content/" + rel, "---\n标题: 全部\n副标题: 副\n栏目: 评建动态\n日期: 2024-07-05\n作者: [张三, 李四]\n"
+                                  "来源: 学校新闻网\n摄影: 李明\n摘要: 提要\n标签: [一, 二]\n头条: 是\n草稿: true\n排序: 3\n"
+                                  "地址: quan-bu\n---\n正文。\n")
+    form = articles.open_article(mini, rel).fields
+    assert form == {"title": "全部", "subtitle": "副", "section": "评建动态", "date": "2024-07-05", "author": "张三、李四",
+                    "source": "学校新闻网", "photographer": "李明", "summary": "提要", "tags": ["一", "二"],
+                    "headline": True, "draft": True, "order": "3", "slug": "quan-bu"}
+    assert {name for name, _key in frontmatter.FIELDS} == set(form)
+    changed = {"title": "新", "subtitle": "新副", "section": "他山之石", "date": "2024-07-06", "author": "王五",
+               "source": "别处", "photographer": "赵六", "summary": "新提要", "tags": ["三"], "headline": False,
+               "draft": True, "order": "4", "slug": "xin"}
+    articles.save_article(mini, rel, changed, "正文。\n", articles.open_article(mini, rel).digest, "张三")
+    assert articles.open_article(mini, rel).fields == changed
+    text = (mini / "content" / rel).read_text(encoding="utf-8")
+    assert "摄影: 赵六" in text and "地址: xin" in text and "作者: 王五" in text
+    article = loaded_article(mini, rel)
+    assert (article.photographer, article.slug, article.author, article.order, article.subtitle) == ("赵六", "xin", "王五", 4, "新副")
+    new = "2024-07/06-new.md"   # (an article without 摄影 and 地址: the form adds their lines)
+    write(mini, "content/" + new, "---\n标题: 新的\n栏目: 评建动态\n草稿: true\n---\n正文。\n")
+    articles.save_article(mini, new, {"photographer": "李明", "slug": "xin-de"}, "正文。\n",
+                          articles.open_article(mini, new).digest, "张三")
+    assert loaded_article(mini, new).photographer == "李明" and loaded_article(mini, new).slug == "xin-de"
+
+
+@pytest.mark.parametrize("change, words", [({"slug": "中文地址"}, "slug"), ({"slug": "a b"}, "slug"),
+                                           ({"date": "2024-13-45"}, "日期"), ({"order": "第三"}, "order"),
+                                           ({"section": "评建动太"}, "评建动态"), ({"title": ""}, "title")])
+def test_the_forms_values_are_checked_by_the_loaders_rules_before_anything_is_written(mini, change, words):
+    rel = "2024-07/03-draft.md"
+    before = (mini / "content" / rel).read_bytes()
+    with pytest.raises(ContentError) as refused:
+        articles.save_article(mini, rel, change, "正文\n", articles.open_article(mini, rel).digest, "张三")
+    shown = refused.value.render()
+    assert words in shown and "03-draft.md:" in shown, shown
+    assert (mini / "content" / rel).read_bytes() == before

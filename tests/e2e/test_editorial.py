@@ -243,3 +243,28 @@ def test_an_editor_sees_why_a_step_or_草稿_is_not_theirs_and_the_board_tells_t
         expect(page.locator(".review")).to_contain_text("张三 于")
         page.get_by_role("link", name="← 稿件看板").click()
         expect(page.locator('li[data-path="2024-07/03-draft.md"] .badge').first).to_have_text("需重审")
+
+
+def test_every_setting_of_the_file_is_in_the_form_and_saved_back(desk, page):
+    url, root = desk
+    path = root / "content/2024-07/05-imported.md"
+    path.write_text("---\n标题: 导入的稿子\n栏目: 评建动态\n作者: 张三\n摄影: 李明\n标签: [\"@校团委\"]\n排序: 2\n草稿: true\n---\n正文。\n",
+                    encoding="utf-8")
+    page.goto(url + "#/edit/2024-07/05-imported.md")
+    expect(page.get_by_label("摄影")).to_have_value("李明")
+    expect(page.get_by_label("标签")).to_have_value("@校团委")
+    expect(page.get_by_label("排序")).to_have_value("2")
+    page.get_by_label("摄影").fill("王五")
+    page.get_by_label("标签").fill("@校团委、*重要*、a: b")
+    page.get_by_label("地址").fill("中文地址")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".saved")).to_contain_text("slug")   # (the loader's own words: not saved)
+    assert "中文地址" not in path.read_text(encoding="utf-8")
+    page.get_by_label("地址").fill("dao-ru")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".saved")).to_contain_text("已保存")
+    text = path.read_text(encoding="utf-8")
+    assert "摄影: 王五" in text and "地址: dao-ru" in text and '"@校团委"' in text and '"a: b"' in text
+    page.reload()
+    expect(page.get_by_label("摄影")).to_have_value("王五")
+    expect(page.get_by_label("标签")).to_have_value("@校团委、*重要*、a: b")

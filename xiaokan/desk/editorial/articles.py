@@ -60,6 +60,8 @@ def save_article(root: Path, rel: str, fields: dict | None, body: str, base_dige
         if digest(current) != base_digest:
             raise Conflict(rel, current.decode("utf-8", "replace"), digest(current))
         text = composed(path, fields, body)
+        if fields:
+            readable_settings(root, path, text)
         data = text.encode("utf-8")
         if data != current:
             old_text = read_text(path) if _readable(current) else current.decode("utf-8", "replace")
@@ -83,6 +85,32 @@ def composed(path: Path, fields: dict | None, body: str) -> str:
         raise ContentError(path, 1, _('the front matter cannot be read, so the form cannot be saved into it'),
                            _('reopen the article: it opens as text, and the problem is shown at its line'))
     return frontmatter.compose(parsed.front, fields, body)
+
+
+def readable_settings(root: Path, path: Path, text: str) -> None:
+    """The settings the form wrote, read by the build's own loader (a copy of the article under its
+    name, elsewhere): ContentError, at the line in the article, for what the build would refuse (a date
+    that does not exist, 排序 that is no number, an 地址 that is no address, a 栏目 the site has not)."""
+    import tempfile
+    from datetime import date
+
+    from ...source.config import load_config
+    from ...source.content import load_article
+    from ..scaffold import issue_date
+
+    try:
+        day = issue_date(path.parent / "issue.yaml")
+    except ContentError:
+        day = date.today()
+    with tempfile.TemporaryDirectory(prefix="xiaokan-form-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_text(text, encoding="utf-8")
+        try:
+            load_article(copy, path.parent.name, day, load_config(root / "site.yaml"), [], drafts=True)
+        except ContentError as exc:
+            if exc.path is not None and Path(exc.path) != copy:
+                raise
+            raise ContentError(path, exc.line, exc.message, exc.hint) from None
 
 
 def _readable(data: bytes) -> bool:

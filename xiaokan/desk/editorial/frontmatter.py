@@ -1,22 +1,34 @@
 """An article's front matter as the desk's form sees it, and changes written back line by line, so
-that the editor's own key names, comments and unknown keys stay as they were."""
+that the editor's own key names, comments and unknown keys stay as they were.
+
+Every value the form writes is written so that YAML reads back exactly that text: plain when it is a
+safe plain scalar, else in double quotes with YAML's escapes (a tag `@校团委`, `*重要*`, `a: b`, `[x]`
+or `#x` would otherwise break the front matter or add a setting of its own). The form's fields are
+one line each: a line break typed or pasted into one becomes a space."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from ...errors import ContentError
 from ...source.content import ARTICLE_KEYS, split_front_matter
 from ...source.yamlfile import parse_flag, parse_yaml, tidy_yaml
 from ..scaffold import yaml_text
 
-# The form's fields in the site's vocabulary: (name in the model, key written for a new line).
+# The form's fields in the site's vocabulary: (name in the model, key written for a new line). Every key
+# of the article settings (content.ARTICLE_KEYS) is one.
 FIELDS = (("title", "标题"), ("subtitle", "副标题"), ("section", "栏目"), ("date", "日期"), ("author", "作者"),
-          ("source", "来源"), ("summary", "摘要"), ("tags", "标签"), ("headline", "头条"), ("draft", "草稿"),
-          ("order", "排序"))
+          ("source", "来源"), ("photographer", "摄影"), ("summary", "摘要"), ("tags", "标签"), ("headline", "头条"),
+          ("draft", "草稿"), ("order", "排序"), ("slug", "地址"))
 FLAGS = frozenset({"headline", "draft"})
+NAMES = frozenset({"author", "photographer"})   # (names: a list in YAML, one line 张三、李四 in the form)
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")   # (tidy_yaml drops them where they are written raw)
+# What a YAML file may not hold raw (YAML's c-printable): in double quotes it is written as an escape.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KEY = re.compile(r"^([^\s#:：\-][^:：]*?)\s*[:：]")
 _PLAIN_WITH_COMMENT = re.compile(r"^([^:：]+[:：])\s*([^\"'#\n]*?)(\s+#.*)?$")
 
@@ -59,7 +71,24 @@ def _form_value(name: str, value):
         if isinstance(value, list):
             return [str(v) for v in value if v not in (None, "")]
         return [p for p in re.split(r"[、,，;；]\s*|\s+", str(value or "")) if p]
+    if name in NAMES and isinstance(value, list):
+        return "、".join(str(v) for v in value if v not in (None, ""))
     return "" if value is None else str(value)
+
+
+def one_line(text) -> str:
+    """A field's text as one line: line breaks become spaces, and the ends are trimmed (as the loader does)."""
+    return _LINE_BREAKS.sub(" ", str(text if text is not None else "")).strip()
+
+
+def scalar(text: str, in_list: bool = False) -> str:
+    """text as a YAML value that reads back as exactly text: plain when YAML would read it so (in a
+    list [a, b] also without , [ ] { }), else double-quoted with YAML's escapes."""
+    if text != "<<" and not _INVISIBLE.search(text) and not _NOT_PRINTABLE.search(text) \
+            and not (in_list and re.search(r"[,\[\]{}]", text)):
+        return yaml_text(text)
+    quoted = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted)
 
 
 def compose(front: str, changes: dict, body: str) -> str:
@@ -102,8 +131,7 @@ def _yaml_value(name: str, value) -> str:
         return "true" if value is True or str(value).lower() in ("true", "是", "1", "on") else "false"
     if name == "tags":
         items = value if isinstance(value, list) else re.split(r"[、,，;；]\s*", str(value or ""))
-        items = [str(v).strip() for v in items if str(v).strip()]
-        return "[" + ", ".join(json.dumps(v, ensure_ascii=False) if re.search(r"[,\[\]{}:#'\"]", v) else v
-                               for v in items) + "]"
-    text = " ".join(str(value if value is not None else "").split())   # (one line: the form has no newlines)
-    return yaml_text(text) if text else ""
+        items = [one_line(v) for v in items]
+        return "[" + ", ".join(scalar(v, in_list=True) for v in items if v) + "]"
+    text = one_line(value)
+    return scalar(text) if text else ""

@@ -54,9 +54,12 @@ function field(label, input, hint) {
   return el("div", {class: "field"}, el("label", {for: id, text: label}), input, hint ? el("small", {text: hint}) : null);
 }
 
+// The site's 栏目; one the file names that the site has not stays chosen (saving it says what is wrong).
 function sectionSelect(selected, name) {
-  return el("select", {name: name || "section"},
-    Desk.sections.map(function (s) { return el("option", {value: s, selected: s === selected, text: s}); }));
+  const names = Desk.sections.includes(selected) || !selected ? Desk.sections : Desk.sections.concat([selected]);
+  return el("select", {name: name || "section"}, names.map(function (s) {
+    return el("option", {value: s, selected: s === selected, text: Desk.sections.includes(s) ? s : s + "（不是本站的栏目）"});
+  }));
 }
 
 // A modal dialog: fills the page's <dialog>, resolves with the button's value ("" when closed).

@@ -4,9 +4,13 @@
 // methods handle best, and it needs nothing vendored.
 "use strict";
 
+// Every setting of an article (frontmatter.FIELDS), with what to write where it is not obvious.
 const FORM = [["title", "标题", "text"], ["subtitle", "副标题", "text"], ["section", "栏目", "select"],
-  ["date", "日期", "date"], ["author", "作者", "text"], ["source", "来源", "text"], ["photographer", "摄影", "text"],
-  ["tags", "标签", "text"], ["summary", "摘要", "text"], ["headline", "头条", "checkbox"], ["draft", "草稿", "checkbox"]];
+  ["date", "日期", "date", "空着就用本期的日期"], ["author", "作者", "text", "几位作者用顿号隔开"], ["source", "来源", "text"],
+  ["photographer", "摄影", "text", "网页和 PDF 上显示在作者旁边；插入照片时也写在图片说明后，如“张三 摄”"],
+  ["tags", "标签", "text", "用顿号隔开"], ["summary", "摘要", "text"], ["order", "排序", "text", "本栏目里的第几篇（看板上拖动也会改）"],
+  ["slug", "地址", "text", "网址的最后一段：小写英文字母、数字和 -。草稿的网址跟着标题走；要固定网址，发布前写在这里"],
+  ["headline", "头条", "checkbox"], ["draft", "草稿", "checkbox"]];
 const STEPS = ["初审", "复审", "终审"];
 const WHO_MAY = {"初审": "编辑、审核和主编都能初审", "复审": "只有审核和主编能复审", "终审": "只有主编能终审",
   "草稿": "只有主编能改“草稿”：终审通过才取消草稿，退回才变回草稿"};
@@ -83,7 +87,7 @@ class ArticleEditor {
   form() {
     const f = this.article.fields;
     const grid = el("div", {class: "meta"});
-    for (const [name, label, kind] of FORM) {
+    for (const [name, label, kind, hint] of FORM) {
       let input;
       if (kind === "select") {
         input = sectionSelect(f.section, name);
@@ -92,17 +96,18 @@ class ArticleEditor {
         input = el("input", {type: "checkbox", name: name, checked: Boolean(f[name]), disabled: locked,
           title: locked ? WHO_MAY["草稿"] : null, "aria-describedby": locked ? "why-draft" : null});
       } else {
-        const value = name === "tags" ? (f.tags || []).join("、") : name === "photographer"
-          ? localStorage.getItem("desk-photographer:" + this.article.path) || "" : f[name] || "";
+        const value = name === "tags" ? (f.tags || []).join("、") : f[name] || "";
         const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) || value === "";
-        input = el("input", {type: kind === "date" && iso ? "date" : "text", name: name, value: value});
+        input = el("input", {type: kind === "date" && iso ? "date" : "text", name: name, value: value,
+          inputmode: name === "order" ? "numeric" : null, autocapitalize: name === "slug" ? "off" : null,
+          spellcheck: name === "slug" ? "false" : null});
       }
       input.addEventListener("input", () => this.changed());
       input.addEventListener("change", () => this.changed());
       this.inputs[name] = input;
       grid.append(kind === "checkbox" ? el("div", {class: "check"}, input, el("label", {for: input.id = "f-" + name, text: label}),
         input.disabled ? el("small", {id: "why-draft", class: "why", text: WHO_MAY["草稿"]}) : null)
-        : field(label, input, name === "photographer" ? "插入照片时写在图片说明后，如“张三 摄”" : null));
+        : field(label, input, hint || null));
     }
     return grid;
   }
@@ -124,11 +129,10 @@ class ArticleEditor {
     if (this.article.fields === null) return null;
     const out = {};
     for (const [name, input] of Object.entries(this.inputs)) {
-      if (name === "photographer") continue;
+      if (input.disabled) continue;   // (草稿 for a role that may not change it: left as it is)
       out[name] = input.type === "checkbox" ? input.checked : name === "tags"
         ? input.value.split(/[、,，;；]\s*/).filter(Boolean) : input.value;
     }
-    localStorage.setItem("desk-photographer:" + this.article.path, this.inputs.photographer.value);
     return out;
   }
 
