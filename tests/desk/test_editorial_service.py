@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -378,3 +379,34 @@ def test_the_forms_values_are_checked_by_the_loaders_rules_before_anything_is_wr
     shown = refused.value.render()
     assert words in shown and "03-draft.md:" in shown, shown
     assert (mini / "content" / rel).read_bytes() == before
+
+
+MANY_PROBLEMS = ("---\n标题: 问题很多\n栏目: 评建动态\n{draft}---\n第一段。\n\n# 一级标题\n\n![](nophoto.jpg)\n\n![说明](missing.jpg)\n\n"
+                 '{{{{< 表格 文件="none.csv" >}}}}\n\n见[草稿](03-draft.md)。\n')
+
+
+def checks_lines(root, rel):
+    """What `build.py check` prints about one file, as (line, text)."""
+    result = check_site(root)
+    path = (root / "content" / rel).resolve()
+    mine = lambda item: item.path is not None and Path(item.path).resolve() == path   # noqa: E731
+    return ({(e.line, _("error: ") + e.render()) for e in result.errors if mine(e)}
+            | {(e.line, _("error (draft): ") + e.render()) for e in result.draft_errors if mine(e)}
+            | {(w.line, w.render()) for w in result.warnings if mine(w)})
+
+
+@pytest.mark.parametrize("draft", ["", "草稿: true\n"])
+def test_findings_are_every_one_of_checks_for_the_file_whatever_the_other_articles_state(mini, draft):
+    rel = "2024-07/05-problems.md"
+    write(mini, "content/" + rel, MANY_PROBLEMS.format(draft=draft))
+    second = mini / "content/2024-07/02-second.md"
+    good = second.read_text(encoding="utf-8")
+    second.write_text(good.replace("section: 评建动态", "section: 评建动太"), encoding="utf-8")   # (another article broken)
+    found = articles.check_article(mini, rel).findings
+    others = [f for f in found if f.kind == "others"]
+    assert len(others) == 1 and "02-second.md" in others[0].text
+    second.write_text(good, encoding="utf-8")
+    expected = checks_lines(mini, rel)
+    assert len(expected) >= 5, expected   # (a heading, two photos' problems, the table, the link to a draft)
+    assert {(f.line, f.text) for f in found if f.kind != "others"} == expected
+    assert {(f.line, f.text) for f in articles.check_article(mini, rel).findings} == expected

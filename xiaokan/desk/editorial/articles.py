@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ...errors import ContentError, ContentErrors
+from ...errors import ContentError
 from ...i18n import _
 from ...source.yamlfile import read_text
 from . import frontmatter, history
@@ -149,7 +149,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 @dataclass(frozen=True)
 class Finding:
     line: int | None
-    kind: str        # error, warning or notice
+    kind: str        # error, warning or notice; others: one line about the other articles' errors
     text: str        # as `build.py check` prints it
 
 
@@ -160,43 +160,82 @@ class Checked:
 
 
 def check_article(root: Path, rel: str, memo: dict | None = None) -> Checked:
-    """What `check` says about this article, each at its line: errors of loading it, of its photos and
-    links, and its warnings; and where the preview shows it."""
-    from ...builder import article_link_resolver
-    from ...paper.preflight import content_findings
-    from ...source.content import load_site
-    from ...source.datablocks import BlockError
-    from ...source.markup import render_markdown
-    from ...source.references import reference_problems
+    """What `build.py check` lists for this article's file, each at its line and in check's words:
+    every error (of its settings, its text, tables and charts, photos and links; `error (draft)` for a
+    draft's) and every warning and notice, whatever state the other articles are in (their errors are
+    one line at the end); and where the preview shows the article."""
+    from ...source.content import read_site
 
     path = existing(root, rel).resolve()
-    mine = lambda item: item.path is not None and Path(item.path).resolve() == path   # noqa: E731
-    try:
-        loaded = load_site(root, memo, drafts=True)
-    except ContentErrors as exc:
-        return Checked([_finding(e, "error") for e in exc.errors if mine(e)], None)
-    except ContentError as exc:
-        return Checked([_finding(exc, "error")] if mine(exc) else [], None)
+    loaded = read_site(root, memo, drafts=True)
     site = loaded.site
     article = next((a for a in site.articles if a.source.resolve() == path), None)
-    found = [_finding(w, w.kind) for w in loaded.warnings if mine(w)]
+    others = sorted({Path(p.path).resolve() for p in loaded.problems if p.path is not None} - {path})
     if article is None:
-        return Checked(found, None)
-    by_source = {os.path.normpath(os.path.abspath(a.source)): a for a in site.articles}   # (as the build keys them)
-    try:
-        body = render_markdown(article.body_md, site.config.trust_html, article_link_resolver(article, by_source),
-                               article.source.parent)
-    except BlockError as exc:
-        return Checked(found + [_finding(ContentError(article.source, article.body_line + exc.index, exc.message, exc.hint),
-                                         "error")], "/" + article.url)
-    found += [_finding(e, "error") for e in reference_problems(article, body, root)]
+        found = [_finding(e, _published_error(root, e, path)) for e in loaded.problems if _is(e, path)]
+        found += [_finding(w, w.kind) for w in loaded.warnings if _is(w, path)]
+        return Checked(found + _others(root, others), None)
     issue = next(i for i in site.issues if i.id == article.issue_id)
-    found += [_finding(w, w.kind) for w in content_findings(site, replace(issue, articles=(article,)), {article.url: body})]
-    return Checked(found, "/" + article.url)
+    draft = article.draft or issue.draft
+    return Checked(_article_findings(site, loaded, article, issue, draft) + _others(root, others), "/" + article.url)
+
+
+def _article_findings(site, loaded, article, issue, draft: bool) -> list[Finding]:
+    """check's findings of one article that loads: as its published pass sees a published article (the
+    site without drafts: a link to a draft is an error), as its drafts' pass sees a draft."""
+    from ...builder import body_warnings, content_problems, convert_bodies
+    from ...paper.preflight import content_findings
+
+    if not draft:
+        site = replace(site, issues=tuple(replace(i, articles=tuple(a for a in i.articles if not a.draft))
+                                          for i in site.issues if not i.draft))
+    drafts = {a.source.resolve() for a in loaded.site.articles if a.draft} | \
+        {a.source.resolve() for i in loaded.site.issues if i.draft for a in i.articles}
+    unreadable = frozenset(Path(p.path) for p in loaded.problems if p.path is not None
+                           and (draft or Path(p.path).resolve() not in drafts))
+    bodies, problems = convert_bodies(site, articles=(article,))
+    problems += content_problems(site, bodies, unreadable, (article,))
+    kind = "draft-error" if draft else "error"
+    found = [_finding(e, kind) for e in problems]
+    if problems and not draft:   # (check lists a published article's warnings once nothing stops the build)
+        return found
+    found += [_finding(w, w.kind) for w in loaded.warnings if _is(w, article.source.resolve())]
+    found += [_finding(w, w.kind) for w in body_warnings((article,), bodies)]
+    if not draft:
+        mine = next(i for i in site.issues if i.id == issue.id)
+        if "<table" in bodies[article.url].html:   # (the issue's printed tables share one budget)
+            bodies.update(convert_bodies(site, articles=mine.articles)[0])
+        else:
+            mine = replace(mine, articles=(article,))
+        found += [_finding(w, w.kind) for w in content_findings(site, mine, bodies) if _is(w, article.source.resolve())]
+    return found
+
+
+def _published_error(root: Path, error: ContentError, path: Path) -> str:
+    """'error' when check's published pass reports this loading error too, else 'draft-error' (a draft's)."""
+    from ...source.content import read_site
+
+    published = read_site(root, None, drafts=False).problems
+    return "error" if any(_is(e, path) and e.message == error.message for e in published) else "draft-error"
+
+
+def _others(root: Path, paths: list[Path]) -> list[Finding]:
+    if not paths:
+        return []
+    names = [p.relative_to((root / "content").resolve()).as_posix() if p.is_relative_to((root / "content").resolve())
+             else p.name for p in paths]
+    return [Finding(None, "others", _('{count} other file(s) have errors too (生成网站 stops until they are fixed): '
+                                      '{files}').format(count=len(names), files="、".join(names[:5]) + (" …" if len(names) > 5 else "")))]
+
+
+def _is(item, path: Path) -> bool:
+    return item.path is not None and Path(item.path).resolve() == path
 
 
 def _finding(item, kind: str) -> Finding:
     text = item.render()
+    if kind == "draft-error":
+        return Finding(item.line, "error", _("error (draft): ") + text)
     return Finding(item.line, kind, (_("error: ") + text) if kind == "error" else text)
 
 

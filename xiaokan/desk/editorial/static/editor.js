@@ -192,9 +192,11 @@ class ArticleEditor {
       if (showPage !== false) this.look(this.lookPrefix || "");
     }
     const bodyLine = this.article.body_line;
-    this.list.replaceChildren(...(findings.length ? findings.map((f) => el("li", {class: f.kind},
+    const own = findings.filter((f) => f.kind !== "others");
+    this.list.replaceChildren(...(own.length ? [] : [el("li", {class: "ok", text: "检查通过"})]), ...findings.map((f) => el("li", {class: f.kind},
       f.line && f.line >= bodyLine ? el("button", {type: "button", class: "quiet", text: "正文第" + (f.line - bodyLine + 1) + "行",
-        onclick: () => this.goTo(f.line)}) : null, el("span", {text: f.text}))) : [el("li", {class: "ok", text: "检查通过"})]));
+        onclick: () => this.goTo(f.line)}) : f.line ? el("span", {class: "where", text: "设置第" + f.line + "行　"}) : null,
+      el("span", {text: f.text}))));
     this.mark();
   }
 
