@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xiaokan.desk.editorial import accounts, app, history
+from xiaokan.desk.editorial import accounts, app, articles, history
 from xiaokan.desk.editorial.sessions import FIRST_WAIT, LoginThrottle
 from xiaokan.errors import ContentError
 
@@ -423,3 +423,28 @@ def test_any_json_at_any_route_is_answered_below_500_without_a_traceback(fuzzed,
     if status >= 400 and isinstance(reply, dict):
         assert "Traceback" not in reply.get("error", "")
     assert not [line for line in lines if "could not answer" in line or "Traceback" in line], lines
+
+
+def test_a_version_saved_as_gbk_outside_the_desk_is_shown_and_restored_as_utf8(browser, mini):
+    path = mini / "content/2024-07/02-second.md"
+    article = opened(browser, "2024-07/02-second.md")
+    gbk = "---\ntitle: 第二篇动态\nsection: 评建动态\n---\n记事本里用 GBK 保存的正文。\n"
+    path.write_bytes(gbk.encode("gbk"))   # (meanwhile, Notepad's ANSI on a Chinese Windows)
+    conflict = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
+                                                         "body": "编辑部里的正文。\n", "digest": article["digest"]})[1]
+    saved = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": None,
+                                                      "body": "---\ntitle: 第二篇动态\nsection: 评建动态\n---\n编辑部里的正文。\n",
+                                                      "digest": conflict["conflict"]["digest"]})
+    assert saved[0] == 200, saved
+    versions = browser.call("GET", "/desk/api/history?path=2024-07/02-second.md")[1]["versions"]
+    kept = next(v for v in versions if history.text_at(mini, "2024-07/02-second.md", v["id"]) == gbk.encode("gbk"))
+    status, shown = browser.call("GET", f"/desk/api/version?path=2024-07/02-second.md&id={kept['id']}")
+    assert status == 200 and "记事本里用 GBK 保存的正文。" in shown["text"] and ["+", "记事本里用 GBK 保存的正文。"] in shown["diff"]
+    status, reply = browser.call("POST", "/desk/api/restore", {"path": article["path"], "id": kept["id"],
+                                                               "digest": saved[1]["digest"]})
+    assert status == 200, reply
+    assert path.read_text(encoding="utf-8") == gbk   # (written back as UTF-8)
+    history.record(mini, "2024-07/02-second.md", b"\xff\xfe\x00\xd8 not text \x81", "x", "binary")
+    binary = history.versions(mini, "2024-07/02-second.md")[0]
+    refused_in_chinese(*browser.call("POST", "/desk/api/restore", {"path": article["path"], "id": binary.id,
+                                                                  "digest": articles.digest(path.read_bytes())}))

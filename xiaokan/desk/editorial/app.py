@@ -292,22 +292,29 @@ def _version(desk: Desk, request: Request) -> Response:
     query = schema.read(request.query, {"path": PATH, "id": schema.default(schema.text(64), "")})
     rel = query["path"]
     path = article_path(desk.root, rel)
-    old = history.text_at(desk.root, rel, query["id"])
+    old_text = _version_text(desk, rel, query["id"])
+    now = (history.decoded(path.read_bytes()) or "") if path.is_file() else ""
+    return json_response({"text": old_text, "diff": history.line_diff(now, old_text)})
+
+
+def _version_text(desk: Desk, rel: str, version: str) -> str:
+    """A version's text (one saved as GBK outside the desk is read as GB18030), or BadRequest."""
+    old = history.text_at(desk.root, rel, version)
     if old is None:
         raise BadRequest(_('there is no such version'))
-    now = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-    old_text = old.decode("utf-8", "replace")
-    return json_response({"text": old_text, "diff": history.line_diff(now, old_text)})
+    text = history.decoded(old)
+    if text is None:
+        raise BadRequest(_('this version is not text the desk can read (neither UTF-8 nor GBK), so it cannot be shown '
+                           'or restored'))
+    return text
 
 
 def _restore(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"path": PATH, "id": schema.default(schema.text(64), ""),
                                         "digest": schema.default(schema.text(64), "")})
     rel, version = data["path"], data["id"]
-    old = history.text_at(desk.root, rel, version)
-    if old is None:
-        raise BadRequest(_('there is no such version'))
-    digest = articles.save_article(desk.root, rel, None, old.decode("utf-8"), data["digest"],
+    old = _version_text(desk, rel, version)   # (written back as UTF-8)
+    digest = articles.save_article(desk.root, rel, None, old, data["digest"],
                                    request.session.user, _("restored the version of {id}").format(id=version[:7]),
                                    request.session.role)
     return json_response({"digest": digest})

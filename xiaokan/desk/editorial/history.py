@@ -125,6 +125,18 @@ def text_at(root: Path, rel: str, version: str) -> bytes | None:
             repo.close()
 
 
+def decoded(data: bytes) -> str | None:
+    """A version's text: UTF-8 (with or without BOM), or GB18030 for one saved as GBK outside the desk
+    (Notepad's ANSI on a Chinese Windows); None for bytes that are neither. Line ends as the loader reads them."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return None
+
+
 def line_diff(old: str, new: str) -> list[tuple[str, str]]:
     """(' ' | '-' | '+', line) for the lines of two texts, with three lines of context around changes."""
     out: list[tuple[str, str]] = []
