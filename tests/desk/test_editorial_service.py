@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import run_build, write
+from helpers import run_build, snapshot, write
 from xiaokan.desk.check import check_site
 from xiaokan.desk.editorial import accounts, articles, board, frontmatter, history, review, uploads
 from xiaokan.desk.editorial.paths import PathRefused, article_path, content_path
@@ -410,3 +410,25 @@ def test_findings_are_every_one_of_checks_for_the_file_whatever_the_other_articl
     assert len(expected) >= 5, expected   # (a heading, two photos' problems, the table, the link to a draft)
     assert {(f.line, f.text) for f in found if f.kind != "others"} == expected
     assert {(f.line, f.text) for f in articles.check_article(mini, rel).findings} == expected
+
+
+@pytest.mark.parametrize("values, words", [({"number": "9" * 5000}, "number"), ({"number": "第九"}, "number"),
+                                           ({"date": "2024-02-30"}, "2024-02-30"), ({"print_run": "三百"}, "print_run"),
+                                           ({"number": "2", "date": "2024-09-01"}, "2024-07")])
+def test_a_new_issue_is_read_by_the_loader_before_anything_is_written(mini, values, words):
+    before = snapshot(mini / "content")
+    with pytest.raises(ContentError) as refused:
+        board.create_issue(mini, "2024-09", values, "张三")
+    assert words in refused.value.render()
+    assert snapshot(mini / "content") == before and not list((mini / ".desk").glob("new-issue-*"))
+    board.create_issue(mini, "2024-09", {"title": "2024年第9期"}, "张三")   # (and the next one is made)
+    assert run_build(mini, "check").code == 0
+
+
+def test_a_new_issue_is_made_while_another_issue_yaml_is_broken(mini):
+    write(mini, "content/2024-10/issue.yaml", "标题: 坏的一期\n期号: 九\n日期: 2024-10-01\n")
+    board.create_issue(mini, "2024-11", {"editors": "张三、@校团委、[李四]"}, "张三")
+    text = (mini / "content/2024-11/issue.yaml").read_text(encoding="utf-8")
+    assert "总期号: 3" in text and '编辑: [张三, "@校团委", "[李四]"]' in text
+    with pytest.raises(ContentError):
+        board.create_issue(mini, "2024-11", {}, "张三")

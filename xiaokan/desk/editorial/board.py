@@ -3,7 +3,10 @@ state, read leniently so that one broken file never hides the others; creating i
 (through scaffold, as `build.py new-issue` and `new` do) and arranging them."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -11,7 +14,7 @@ from pathlib import Path
 from ...errors import ContentError
 from ...i18n import _
 from ...source.config import load_config
-from ...source.content import ISSUE_ID, ISSUE_KEYS, article_files, parse_date
+from ...source.content import ISSUE_ID, ISSUE_KEYS, article_files, load_issue, parse_date
 from ...source.slugs import slug_from_filename
 from ...source.yamlfile import parse_yaml, read_text, tidy_yaml
 from .. import scaffold
@@ -46,10 +49,7 @@ def board(root: Path) -> dict:
     records = review.records(root)
     review.prune(root, records)   # (a deleted article's review is not passed on to a new one at its path)
     issues = []
-    content = root / "content"
-    folders = sorted(p for p in content.iterdir() if p.is_dir() and ISSUE_ID.fullmatch(p.name)
-                     and (p / "issue.yaml").is_file()) if content.is_dir() else []
-    for folder in folders:
+    for folder in _issue_folders(root):
         meta = read_issue(folder)
         cards = [_card(root, path, records) for path in article_files(folder, [])]
         cards.sort(key=lambda c: (sections.index(c.section) if c.section in sections else len(sections),
@@ -102,34 +102,100 @@ def _card(root: Path, path: Path, records: dict) -> Card:
 
 
 def create_issue(root: Path, issue_id: str, values: dict, who: str) -> str:
-    """A new issue, as `build.py new-issue` makes it, with the form's values written into its issue.yaml."""
+    """A new issue, as `build.py new-issue` makes it (numbered after the issues there are, dated from its
+    ID), with the form's values written into its issue.yaml. Nothing is written until the build's own
+    loader has read that issue.yaml (in a folder of .desk/) and found no problem, and no other issue
+    has its 期号 or 总期号: then the folder is moved into content/ in one step."""
     issue_id = (issue_id or "").strip()
-    path = scaffold.new_issue(root, issue_id, date.today())
+    scaffold.check_issue_id(issue_id)
+    folder = root / "content" / issue_id
+    if folder.exists():
+        raise ContentError(None, None, _('there is an issue {issue_id} already').format(issue_id=issue_id),
+                           _('choose another 期号 (folder name), or add articles to that issue on the board (新建文章)'))
+    text = _issue_yaml(root, issue_id, values)
+    staging = Path(tempfile.mkdtemp(prefix="new-issue-", dir=_desk_folder(root)))
+    try:
+        made = staging / issue_id
+        made.mkdir()
+        (made / "issue.yaml").write_text(text, encoding="utf-8")
+        issue = _loaded_issue(root, made)
+        _check_numbers(root, issue)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(made, folder)   # (one step: content/ never holds an issue.yaml the build would refuse)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return issue_id
+
+
+def _desk_folder(root: Path) -> Path:
+    folder = root / ".desk"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _issue_yaml(root: Path, issue_id: str, values: dict) -> str:
+    """scaffold's issue.yaml for the ID, numbered after every issue folder there is (empty ones too),
+    with the form's values in place of its own."""
+    day = scaffold.date_of_issue_id(issue_id) or date.today()
+    known = [read_issue(p) for p in _issue_folders(root)]
+    number = 1 + max((_whole(m.get("number")) for m in known if str(m.get("date", ""))[:4] == str(day.year)), default=0)
+    total = 1 + max((_whole(m.get("total_number")) for m in known), default=0)
+    lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=number, total=total,
+                                           today=day.isoformat()).split("\n")
     written = dict(ISSUE_FIELDS)
-    lines = path.read_text(encoding="utf-8").split("\n")
     for name, value in values.items():
         if name not in written or value in (None, ""):
             continue
-        text = _issue_value(name, value, path)
+        text = _issue_value(name, value)
         index = next((i for i, line in enumerate(lines)
                       if ISSUE_KEYS.get(re.split(r"[:：]", line, maxsplit=1)[0].strip()) == name), None)
         if index is None:
             lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written[name]}: {text}")
         else:
             lines[index] = f"{written[name]}: {text}"
-    articles.write_atomic(path, "\n".join(lines).encode("utf-8"))
-    return issue_id
+    return "\n".join(lines)
 
 
-def _issue_value(name: str, value, path: Path) -> str:
-    text = " ".join(str(value).split())
-    if name in ("number", "total_number", "print_run") and not text.isdigit():
-        raise ContentError(path, None, _('`{key}` must be a whole number, not {value!r}').format(key=name, value=text))
+def _issue_value(name: str, value) -> str:
+    text = frontmatter.one_line(value)
     if name == "date":
-        return parse_date(text, path, None).isoformat()
+        return parse_date(text, Path("issue.yaml"), None).isoformat()
     if name == "editors":
-        return "[" + ", ".join(p for p in re.split(r"[、,，;；]\s*|\s+", text) if p) + "]"
-    return scaffold.yaml_text(text)
+        return "[" + ", ".join(frontmatter.scalar(p, in_list=True) for p in re.split(r"[、,，;；]\s*|\s+", text) if p) + "]"
+    return frontmatter.scalar(text)
+
+
+def _loaded_issue(root: Path, folder: Path):
+    """The issue as the build reads it; its problem, in the form's terms (no file, no line), if it has one."""
+    try:
+        return load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
+    except ContentError as exc:
+        raise ContentError(None, None, exc.message, exc.hint) from None
+
+
+def _check_numbers(root: Path, issue) -> None:
+    """Another issue (empty ones too) with this 期号 in the same year, or this 总期号: the build's error."""
+    for folder in _issue_folders(root):
+        meta = read_issue(folder)
+        if str(meta.get("date", ""))[:4] == str(issue.date.year) and _whole(meta.get("number")) == issue.number:
+            what = f"期号 {issue.number} of {issue.date.year}"
+        elif issue.total_number is not None and _whole(meta.get("total_number")) == issue.total_number:
+            what = f"总期号 {issue.total_number}"
+        else:
+            continue
+        raise ContentError(None, None, _('{what} is also the number of issue {id}').format(what=what, id=folder.name),
+                           _('give each issue its own number (期号 / 总期号)'))
+
+
+def _issue_folders(root: Path) -> list[Path]:
+    content = root / "content"
+    return sorted(p for p in content.iterdir() if p.is_dir() and ISSUE_ID.fullmatch(p.name)
+                  and (p / "issue.yaml").is_file()) if content.is_dir() else []
+
+
+def _whole(value) -> int:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
 
 
 def new_article(root: Path, issue_id: str, section: str, title: str, who: str) -> str:
