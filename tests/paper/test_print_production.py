@@ -265,16 +265,16 @@ def test_short_table_columns_never_wrap(pdf_pages):
     assert dates >= 45   # every 公示/批准 date of the two university tables on one line
 
 
-def test_empty_table_cells_print_an_en_dash_and_numbers_align_right(sample, pdf_pages):
+def test_empty_table_cells_print_blank(sample, pdf_pages):
+    """(An en dash until issue 27: a cell written `-` is empty, and prints so; test_print_tables.py.)"""
     cells = [c for page in pdf_pages for c in page.chars if abs(c["size"] - 8.5) < 0.05]
-    assert not any(c["text"] == "-" for c in cells)
-    assert sum(c["text"] == "–" for c in cells) >= 10
+    assert not any(c["text"] in "-–" for c in cells)
 
 
 def test_a_continued_table_says_so(pdf_pages):
     heads = [flat(measure.header(page).extract_text()) for page in pdf_pages]
     assert sum("表1（续）" in h for h in heads) >= 2
-    assert sum("续表" in h or "（续）" in h for h in heads) >= 4
+    assert sum("（续）" in h for h in heads) >= 4
     for page, head in zip(pdf_pages, heads):
         if "续" in head:   # the page opens with the table's repeated header
             body = [c for c in page.chars if measure.in_block(page, c)]

@@ -27,6 +27,7 @@ from ..web.edition import article_areas
 from ..web.render import make_environment
 from .intent import output_intent
 from .longtables import printed_bodies, with_notes
+from .merged import repeat_merged_labels
 from .preflight import document_findings
 from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
 from .pressfile import press_finisher, without_links
@@ -213,7 +214,11 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render(
             font_config=fonts, color_profiles=profiles)
 
-    main = render(html)
+    try:
+        main = render(html)
+    except AssertionError:   # (WeasyPrint 70 on a row group it may not cut that fits no page: let it cut them all)
+        main = render(html.replace(" keep-group", "").replace('"keep-group', '"'))
+    repeat_merged_labels(main.pages)
     # The back cover is the last page; 阅读笔记 pages before it make up the last sheet.
     notes = -(len(main.pages) + 1) % options.pages_multiple_of
     back = render(back_html(env, site, issue, notes, proof))

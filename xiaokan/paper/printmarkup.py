@@ -3,9 +3,12 @@ written out for WeasyPrint and for the print office.
 
 - `<ol start>`: WeasyPrint ignores the attribute without presentational hints; a counter-reset keeps
   the numbering (a list that continues at 45 prints 45).
-- Tables: short columns (序号, 省份, dates) never wrap, numeric columns are right-aligned, a cell
-  holding only `-` prints an en dash, and each table names its continuation (表1（续）) for 续表.
-- Figures and tables with captions are numbered per article: 图1, 表1.
+- Tables: short columns (序号, 省份, dates) never wrap, numeric columns are right-aligned, the 序号
+  column is centred, a cell holding only `-` is left blank, and each table names its continuation
+  表N（续）. No page holds fewer than three body rows of a table (a table of fewer than six is never cut).
+- Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
+  paragraph right above it (`{: .table-title }`) becomes its caption, so that the two never part.
+  Figures with captions are numbered too (图1).
 """
 from __future__ import annotations
 
@@ -19,8 +22,14 @@ _TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"[+\-−]?\d[\d,.]*%?|[+\-−]?\.\d+%?")
+_SERIAL = frozenset({"序号", "编号", "序", "No.", "No", "#"})   # a column of serial numbers: centred
+_EMPTY = frozenset({"-", "－", "–", "—"})                      # what editors type for an empty cell
+_TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
+_UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
+GLUE = "\u2060"
 SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never wraps
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others
+KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
 
 
 _CHART_DATA = re.compile(r'<details class="chart-data">.*?</details>', re.S)
@@ -35,8 +44,19 @@ def without_chart_data(html: str) -> str:
 def print_markup(html: str) -> str:
     html = _OL_START.sub(lambda m: f'<ol{m.group(1)}start="{m.group(2)}" style="counter-reset: list-item '
                                    f'{int(m.group(2)) - 1}"{m.group(3)}>', html)
+    html = _caption_tables(html)
     html = _number_captions(html)
     return _TABLE.sub(lambda m: _table(m.group(0)), html)
+
+
+def _caption_tables(html: str) -> str:
+    """Every table gets a caption: its title paragraph when one stands right above it, else an empty
+    one that numbering fills with 表N."""
+    if "<table" not in html:
+        return html
+    html = _TITLED_TABLE.sub(lambda m: re.sub(r"(<table\b[^>]*>)$", lambda t: f"{t.group(1)}<caption>{m.group(1)}</caption>",
+                                              m.group(2)), html)
+    return _UNCAPTIONED.sub(r"\1<caption></caption>", html)
 
 
 def _text(cell_html: str) -> str:
@@ -75,37 +95,59 @@ def _table(table: str) -> str:
     short = {c for c, w in widths.items() if w <= SHORT_COLUMN_EM}
     while short and sum(widths[c] for c in short) > NOWRAP_SHARE_EM:
         short.discard(max(short, key=lambda c: widths[c]))
+    serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
-               if any(body and t for t, body in cells)
-               and all(_NUMBER.fullmatch(t) or t in ("", "-", "–") for t, body in cells if body)}
+               if c not in serial and any(body and t for t, body in cells)
+               and all(_NUMBER.fullmatch(t) or t in _EMPTY or not t for t, body in cells if body)}
 
     def rewrite(cell: re.Match, c: int, span: int) -> str:
         tag, attrs = cell.group(1), cell.group(2)
         classes = " ".join(name for name, member in (("nowrap", c in short and span == 1),
-                                                     ("num", c in numeric and tag == "td")) if member)
+                                                     ("num", c in numeric and tag == "td"),
+                                                     ("serial", c in serial and span == 1)) if member)
         if classes:
             attrs = re.sub(r'class="', f'class="{classes} ', attrs) if 'class="' in attrs else f'{attrs} class="{classes}"'
-        content = "–" if _text(cell.group(3)) in ("-", "－") else cell.group(3)
+        content = "" if _text(cell.group(3)) in _EMPTY else cell.group(3)
         return f"<{tag}{attrs}>{content}</{tag}>"
 
     body = [r for r, row in enumerate(rows) if table.rfind("<tbody", 0, row.start()) > table.rfind("</thead", 0, row.start())]
     # No page holds only one or two rows of a table: the first two body rows keep with what follows
     # them, the last two with what precedes them (across the row groups of a merged table too).
+    # (A merged table has a row group per merged label: a row that ends its group keeps its group with
+    # the next one, and one that starts its group keeps it with the previous.)
     keeps = {}
     if len(body) >= 6:
         keeps = {body[0]: "keep-with-next", body[1]: "keep-with-next",
                  body[-1]: "keep-with-previous", body[-2]: "keep-with-previous"}
+    group_keeps: dict[int, str] = {}   # position of a <tbody> -> class
+    for r, keep in keeps.items():
+        opening = table.rfind("<tbody", 0, rows[r].start())
+        if keep == "keep-with-next":
+            alone = "<tr" not in table[rows[r].end():table.find("</tbody", rows[r].end())]
+        else:
+            alone = "<tr" not in table[opening + 6:rows[r].start()]
+        if opening >= 0 and alone:   # the row ends (or starts) its group
+            group_keeps[opening] = " ".join(filter(None, (group_keeps.get(opening), keep)))
+    # A merged group stays on one page when it is short; a long one may be cut (its label is repeated
+    # where it goes on: merged.py). (WeasyPrint 70 fails an assertion on a group it may not cut that
+    # does not fit a page.)
+    for opening in (m.start() for m in re.finditer(r"<tbody\b", table)):
+        closing = table.find("</tbody", opening)
+        if "rowspan=" in table[opening:closing] and table.count("<tr", opening, closing) <= KEEP_GROUP_ROWS:
+            group_keeps[opening] = " ".join(filter(None, (group_keeps.get(opening), "keep-group")))
     pieces, last = [], 0
     for r, (row, cells) in enumerate(zip(rows, grid)):
         written = row.group(0).replace(row.group(1), "".join(rewrite(*cell) for cell in cells), 1)
         if r in keeps:
             written = written.replace("<tr", f'<tr class="{keeps[r]}"', 1)
-        pieces += [table[last:row.start()], written]
+        pieces += [_keep_groups(table[last:row.start()], last, group_keeps), written]
         last = row.end()
     table = "".join(pieces) + table[last:]
+    if len(body) < 6:   # three to five rows cannot be cut into two parts of three
+        table = re.sub(r"^<table\b", '<table data-whole=""', table, count=1)
     caption = re.search(r"<caption\b[^>]*>(.*?)</caption>", table, re.S)
-    number = re.search(r'<span class="table-number">(表\d+)</span>', table)
-    label = f"{number.group(1)}（续）" if number else f"{_text(caption.group(1))[:24]}（续）" if caption else "续表"
+    number = re.match(r"\s*(表\s*\d+)", _text(caption.group(1)).replace(GLUE, "")) if caption else None
+    label = "".join(number.group(1).split()) + "（续）" if number else "续表"
     # (on the first body row: string-set's attr() reads the element it is set on)
     return re.sub(r"(<tbody\b[^>]*>\s*<tr\b)", f'\\1 data-continued="{label}"', table, count=1)
 
@@ -120,7 +162,8 @@ def _number_captions(html: str) -> str:
             return match.group(0)
         counts[kind] += 1
         css = "figure-number" if kind == "图" else "table-number"
-        return f'{match.group(1)}<span class="{css}">{kind}{counts[kind]}</span>{match.group(2)}'
+        # (glued: 表1 is one word, no space between the character and the digit)
+        return f'{match.group(1)}<span class="{css}">{kind}{GLUE}{counts[kind]}</span>{match.group(2)}'
 
     def each(match: re.Match) -> str:
         if match.group(0).startswith("<figcaption"):
@@ -128,3 +171,11 @@ def _number_captions(html: str) -> str:
         return number("表", match)
 
     return re.sub(r"(<(?:figcaption|caption)\b[^>]*>)(.*?)(?=</(?:figcaption|caption)>)", each, html, flags=re.S)
+
+
+def _keep_groups(text: str, offset: int, group_keeps: dict[int, str]) -> str:
+    """The <tbody> tags of `text` (found at `offset` in the table) with their keep classes."""
+    def tag(match: re.Match) -> str:
+        keep = group_keeps.get(offset + match.start())
+        return f'<tbody class="{keep}"' if keep else match.group(0)
+    return re.sub(r"<tbody\b", tag, text)
