@@ -432,3 +432,21 @@ def test_a_new_issue_is_made_while_another_issue_yaml_is_broken(mini):
     assert "总期号: 3" in text and '编辑: [张三, "@校团委", "[李四]"]' in text
     with pytest.raises(ContentError):
         board.create_issue(mini, "2024-11", {}, "张三")
+
+
+def test_staged_word_files_never_imported_are_removed_after_an_hour(mini, tmp_path):
+    import time
+
+    import worddocs
+    from xiaokan.desk.editorial import app
+
+    data = worddocs.plain_docx(tmp_path / "稿件.docx", ["正文。"]).read_bytes()
+    old = uploads.stage_docx(mini, "旧的.docx", data).parent
+    recent = uploads.stage_docx(mini, "刚传的.docx", data).parent
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    newest = uploads.stage_docx(mini, "新的.docx", data).parent
+    assert not old.exists() and recent.exists() and newest.exists()
+    os.utime(recent, (two_hours_ago, two_hours_ago))
+    app.mount(mini, "127.0.0.1", 8000, print)   # (and when the preview starts)
+    assert not recent.exists() and newest.exists()

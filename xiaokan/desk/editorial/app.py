@@ -427,4 +427,5 @@ ROUTES = {
 def mount(root: Path, host: str, port: int, log: Callable[[str], None]) -> Desk:
     """The desk for `serve`; refuses (ContentError, in Chinese) to open beyond this computer without accounts."""
     accounts.refuse_unprotected_network(root, host)
+    uploads.remove_stale_uploads(root)   # (Word files staged before the last stop and never imported)
     return Desk(root, host, port, log)

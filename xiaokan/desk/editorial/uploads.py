@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import shutil
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ MB = 1024 * 1024
 LIMITS = {"photo": 25 * MB, "csv": 2 * MB, "docx": 40 * MB}
 MAX_UNZIPPED = 400 * MB   # a .docx that unpacks to more than this is not a newsletter article
 STAGING = Path(".desk") / "uploads"
+STAGED_HOURS = 1          # a Word file staged and not imported within this long is removed
 SMALL_FOR_PRINT = 1200    # pixels: a photo narrower than this prints soft at more than a third of a page
 
 
@@ -89,7 +92,9 @@ def save_csv(root: Path, rel: str, name: str, data: bytes) -> Saved:
 
 
 def stage_docx(root: Path, name: str, data: bytes) -> Path:
-    """A Word file kept in .desk/uploads/ until the import job reads it."""
+    """A Word file kept in .desk/uploads/ until the import job reads it (staged files never imported are
+    removed after STAGED_HOURS, when the next is staged)."""
+    remove_stale_uploads(root)
     _limit("docx", data)
     if not is_docx(data):
         raise ContentError(None, None, _('{name!r} is not a Word file (.docx)').format(name=name),
@@ -99,6 +104,22 @@ def stage_docx(root: Path, name: str, data: bytes) -> Path:
     target = folder / safe_name(name, ".docx")
     write_atomic(target, data)
     return target
+
+
+def remove_stale_uploads(root: Path, now: float | None = None) -> list[str]:
+    """Remove what was staged more than STAGED_HOURS ago and never imported (a closed tab, an import
+    cancelled after the upload); the names removed."""
+    folder = root / STAGING
+    limit = (time.time() if now is None else now) - STAGED_HOURS * 3600
+    removed = []
+    for staged in sorted(folder.iterdir()) if folder.is_dir() else []:
+        try:
+            if staged.lstat().st_mtime < limit:
+                shutil.rmtree(staged) if staged.is_dir() and not staged.is_symlink() else staged.unlink()
+                removed.append(staged.name)
+        except OSError:   # (removed meanwhile by the import job)
+            continue
+    return removed
 
 
 def is_docx(data: bytes) -> bool:
