@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from xiaokan.desk.editorial import accounts, app, articles, history
 from xiaokan.desk.editorial.sessions import FIRST_WAIT, LoginThrottle
 from xiaokan.errors import ContentError
+from xiaokan.i18n import _
 
 PORT = 8000
 HOST = f"127.0.0.1:{PORT}"
@@ -448,3 +449,38 @@ def test_a_version_saved_as_gbk_outside_the_desk_is_shown_and_restored_as_utf8(b
     binary = history.versions(mini, "2024-07/02-second.md")[0]
     refused_in_chinese(*browser.call("POST", "/desk/api/restore", {"path": article["path"], "id": binary.id,
                                                                   "digest": articles.digest(path.read_bytes())}))
+
+
+COMMAND = re.compile(r"build\.py|\s--[a-z]|例如 --")
+
+
+def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(browser, mini, tmp_path):
+    from xiaokan.desk import scaffold
+    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial.hints import for_desk
+    from xiaokan.errors import DeployError
+
+    status, reply = browser.call("POST", "/desk/api/articles", {"issue": "2024-07", "section": "新闻政策", "title": "  "})
+    assert status == 400 and "新建文章" in reply["error"] and not COMMAND.search(reply["error"]), reply
+    status, reply = browser.call("POST", "/desk/api/issues", {"id": "2024-07", "fields": {}})
+    assert status == 400 and "新建文章" in reply["error"] and not COMMAND.search(reply["error"]), reply
+    status, reply = browser.call("POST", "/desk/api/jobs", {"kind": "proof", "issue": "2099-01"})
+    assert status == 400 and "新建一期" in reply["error"] and not COMMAND.search(reply["error"]), reply
+    status, reply = browser.call("POST", "/desk/api/articles", {"issue": "2099-01", "section": "新闻政策", "title": "x"})
+    assert status == 400 and "新建一期" in reply["error"] and not COMMAND.search(reply["error"]), reply
+    shared = []   # (errors raised by the command line's own functions, on their way to the page)
+    for call in (lambda: scaffold.new_issue(mini, "2024-07", __import__("datetime").date.today()),
+                 lambda: scaffold.check_issue_id("content/2024-09"), lambda: scaffold.new_article(mini, "新闻政策", "2024-07", " "),
+                 lambda: scaffold.issue_folder(mini, "2099-01", "新闻政策")):
+        with pytest.raises(ContentError) as caught:
+            call()
+        shared.append(caught.value)
+    shared.append(DeployError(mini / "output", None, _("there is no built site to deploy in output/"), _("run `build.py build` first")))
+    for error in shared:
+        assert COMMAND.search(error.render()), error.render()   # (the command line's hint …)
+        shown = tasks.problem(for_desk(error))["text"]
+        assert not COMMAND.search(shown) and re.search("新建|生成网站|期号", shown), shown   # (… the desk's instead)
+    job = tasks.Job(1, "deploy-dry", "本机")
+    with pytest.raises(ContentError) as no_target:
+        tasks.deploy(mini, True, job)
+    assert not COMMAND.search(tasks.problem(no_target.value)["text"]) and "site.yaml" in no_target.value.render()

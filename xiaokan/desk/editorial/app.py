@@ -12,7 +12,7 @@ from urllib.parse import quote
 from ...errors import ContentError, ContentErrors, environment_error
 from ...i18n import _
 from ..guard import is_loopback
-from . import accounts, articles, board, frontmatter, history, review, schema, tasks, uploads
+from . import accounts, articles, board, frontmatter, hints, history, review, schema, tasks, uploads
 from .articles import Conflict
 from .paths import article_path, issue_folder
 from .sessions import LoginThrottle, SessionStore
@@ -144,8 +144,10 @@ class Desk:
         except PermissionError as exc:
             return refusal("403 Forbidden", str(exc))
         except ContentErrors as exc:
-            return json_response({"error": "\n".join(e.render() for e in exc.errors)}, "400 Bad Request")
-        except (ContentError, BadRequest) as exc:
+            return json_response({"error": "\n".join(hints.for_desk(e).render() for e in exc.errors)}, "400 Bad Request")
+        except ContentError as exc:
+            return refusal("400 Bad Request", hints.for_desk(exc).render())
+        except BadRequest as exc:
             return refusal("400 Bad Request", str(exc))
         except OSError as exc:   # (the computer's trouble, not the request's: a full disk, no permission)
             problem = environment_error(exc)

@@ -55,7 +55,7 @@ def issue_folder(root: Path, issue_id: str) -> Path:
     folder = root / "content" / issue_id
     if folder.is_symlink() or not (folder / "issue.yaml").is_file():
         raise ContentError(None, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
-                           _('create it first: python build.py new-issue {issue_id}').format(issue_id=issue_id))
+                           _('make it first on the board: 新建一期'))
     return folder
 
 

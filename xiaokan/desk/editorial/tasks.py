@@ -13,6 +13,7 @@ from typing import Callable
 
 from ...errors import ContentError, ContentErrors, environment_error
 from ...i18n import _
+from .hints import for_desk
 from .paths import relative
 
 MAX_LINES = 200   # of a job's log kept for the page
@@ -86,6 +87,8 @@ class JobRunner:
 
 def problem(item, kind: str = "error") -> dict:
     """An error or warning for the page: its text as `check` prints it, and the article it concerns."""
+    if isinstance(item, ContentError):
+        item = for_desk(item)
     path = Path(item.path) if item.path is not None else None
     rel = None
     if path is not None and path.suffix.lower() in (".md", ".markdown") and len(path.parts) >= 2:
@@ -132,7 +135,8 @@ def deploy_target(root: Path):
     config = load_config(root / "site.yaml").deploy
     if not config.target:
         raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
-                          _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
+                          _('whoever looks after the web server adds `deploy:` with `target: user@host:/srv/www/site` '
+                            '(or a folder) to site.yaml; then 发布 works from the desk'))
     return parse_target(config.target, root, config.ssh), config
 
 

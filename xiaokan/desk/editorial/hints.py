@@ -1,0 +1,57 @@
+"""The desk's own hints: an error the command line and the desk share (an issue that exists, a Word
+file imported before, no built site to deploy) names a command and its options in its hint, which
+someone in a browser cannot type. On its way to the page such an error gets the hint of the desk
+(the button to press) instead; a hint that still names a command is left out rather than shown."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from ...errors import ContentError
+from ...i18n import N_, _
+
+# (the message as the command line says it, what the desk says instead or None to keep it, the desk's hint)
+DESK_HINTS = (
+    (N_('the article needs a title'), None, N_('write the title in the form of 新建文章')),
+    (N_('{issue_id!r} is not an issue ID: an ID is ASCII letters, digits and -, the name of the issue\'s folder in content/'),
+     None, N_('write the 期号 as the year and month of the issue, e.g. 2024-08')),
+    (N_('there is no issue {issue_id!r}'), None, N_('make it first on the board: 新建一期')),
+    (N_('this issue already exists'), None,
+     N_('choose another 期号 (folder name), or add articles to that issue on the board (新建文章)')),
+    (N_('there is no issue to proof'), None, N_('make one first on the board: 新建一期')),
+    (N_('a Word file of this name was imported before as {article}, and this one differs from it'), None,
+     N_('to replace that draft with this version, tick 替换以前导入的草稿 and import it again; if it is another '
+        'document, rename the file and import it again')),
+    (N_('this document was imported into another issue; --replace replaces a draft of the issue named by --issue only'),
+     N_('this document was imported into another issue; 替换以前导入的草稿 replaces a draft of this issue only'),
+     N_('delete or move that article first if it belongs in this issue')),
+    (N_('this article is no longer a draft (草稿: false), so --replace does not replace it'),
+     N_('this article is no longer a draft (草稿: false), so 替换以前导入的草稿 does not replace it'),
+     N_('make the changes in the article itself (open it on the board); to replace it, it must be 退回 to a draft first')),
+    (N_('there is no built site to deploy in output/'), None, N_('press 生成网站 first, then 发布')),
+)
+_COMMAND = re.compile(r"build\.py|(?:^|[\s(（，、：:])--[a-z]")
+
+
+def for_desk(error: ContentError) -> ContentError:
+    """The error with the desk's hint (and words) where the command line's would name a command."""
+    for pattern, message, hint in _patterns():
+        if pattern.fullmatch(error.message):
+            return replace(error, message=_(message) if message else error.message, hint=_(hint))
+    if error.hint and _COMMAND.search(error.hint):
+        return replace(error, hint=None)
+    return error
+
+
+@lru_cache(maxsize=4)
+def _compiled(language_key: str) -> tuple:
+    found = []
+    for message, desk_message, hint in DESK_HINTS:
+        parts = re.split(r"\{[^{}]*\}", _(message))
+        found.append((re.compile(".+?".join(re.escape(p) for p in parts), re.S), desk_message, hint))
+    return tuple(found)
+
+
+def _patterns() -> tuple:
+    return _compiled(_("the article needs a title"))   # (one set per language the messages are in)
