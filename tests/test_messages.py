@@ -130,3 +130,14 @@ def test_an_output_folder_with_other_files_and_a_bad_port_are_explained_in_chine
     assert result.code == 1 and "或者先把这个文件夹清空" in result.stderr and "empty this folder" not in result.stderr
     port = run_build(mini, "serve", "--port", "99999")
     assert port.code == 2 and "'99999' 不是端口号（1 到 65535），例如 --port 8080" in port.stderr
+
+
+def test_a_deploy_of_an_unchanged_site_says_网站没有变化(mini, tmp_path):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    target = str(tmp_path / "www")
+    assert run_build(mini, "deploy", "--target", target).code == 0
+    again = run_build(mini, "deploy", "--target", target)
+    assert again.code == 0 and "网站没有变化" in again.stderr and "加 --force" in again.stderr
+    windows = run_build(mini, "deploy", "--target", "C:\\www")
+    assert windows.code == 1 and "发布目标“C:\\www”是 Windows 的路径" in windows.stderr and "/mnt/c/www" in windows.stderr
+    assert "{{" not in windows.stderr and "\\\\" not in windows.stderr

@@ -118,3 +118,27 @@ def test_the_scan_finds_an_f_string_hint(tmp_path):
     bad = [untranslated(call.args[3] if len(call.args) > 3 else call.args[2], _assignments(f))
            for f in functions for call in ast.walk(f) if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "ContentError"]
     assert [len(b) for b in bad] == [1, 1, 0]
+
+
+def braces_shown_doubled() -> list[str]:
+    """Message ids whose braces the editor would see doubled: `{{` in an id never .format()ed (the hint
+    `例如 deploy: {{target: …}}` was one). A shortcode `{{< … >}}` is written with two braces, as editors type it."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        formatted = {id(node.func.value) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                     and isinstance(node.func, ast.Attribute) and node.func.attr == "format"}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                continue
+            text = node.args[0].value
+            if id(node) in formatted or "{{" not in text and "}}" not in text:
+                continue
+            if "{{" in text.replace("{{<", "") or "}}" in text.replace(">}}", ""):
+                found.append(f"{path.relative_to(PACKAGE.parent).as_posix()}:{node.lineno}: {text[:80]}")
+    return found
+
+
+def test_no_message_shows_its_braces_doubled():
+    assert braces_shown_doubled() == []

@@ -77,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--dry-run", action="store_true",
                    help=_('list what would change on the server (with --rollback: which release would be live), change nothing'))
     d.add_argument("--rollback", action="store_true", help=_('make the release that was live before the live one live again'))
+    d.add_argument("--force", action="store_true",
+                   help=_('make a new release even when the site has not changed since the last deploy (without it, '
+                          'deploy then says so and changes nothing)'))
     du = sub.add_parser("desk-user", parents=[common],
                         help=_('accounts of the 编辑部 (the desk in the browser), needed for serve --host 0.0.0.0'))
     du.add_argument("action", choices=("add", "list", "remove", "passwd"))
@@ -221,6 +224,9 @@ def _deploy(root: Path, args, log) -> int:
     target = parse_target(text, root, config.ssh)
     if args.target is not None and config.target and config.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=config.target))
+    if args.rollback and args.force:
+        raise DeployError(None, None, _('--force is for a deploy: a rollback makes an earlier release live and never '
+                                        'makes a new one'), _('leave out --force (or --rollback)'))
     if args.rollback:
         back = rollback(target, dry_run=args.dry_run)
         if args.dry_run:
@@ -231,7 +237,13 @@ def _deploy(root: Path, args, log) -> int:
         log(_('another `build.py deploy --rollback` makes {earlier} live').format(earlier=back.earlier) if back.earlier
             else _('there is no release before it to roll back to'))
         return EXIT_OK
-    result = deploy(root, target, config, dry_run=args.dry_run)
+    result = deploy(root, target, config, dry_run=args.dry_run, force=args.force)
+    if result.unchanged:
+        log(_color("32", (_('dry run: the site has not changed since the last deploy to {target}, so deploy would make no new '
+                            'release (--force makes one anyway); nothing was changed') if args.dry_run else
+                          _('the site has not changed since the last deploy: {target} serves it already, so no new release '
+                            'was made (--force makes one anyway)')).format(target=target)))
+        return EXIT_OK
     if args.dry_run:
         for name in result.uploaded:
             print(_('  upload  {name}').format(name=name))

@@ -43,6 +43,12 @@ def edit_first_article(mini: Path) -> None:
     built(mini)
 
 
+def edit_again(mini: Path) -> None:
+    article = mini / "content/2024-07/01-first.md"
+    write(mini, "content/2024-07/01-first.md", article.read_text(encoding="utf-8") + "\n又补充了一段。\n")
+    built(mini)
+
+
 def test_a_deploy_to_a_folder_sends_what_changed_and_shares_the_rest(mini, tmp_path):
     target = tmp_path / "www"
     built(mini)
@@ -78,8 +84,8 @@ def test_old_releases_beyond_keep_are_removed(mini, tmp_path):
     target = tmp_path / "www"
     write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n  keep: 2\n")
     built(mini)
-    for _ in range(4):
-        assert run_build(mini, "deploy").code == 0   # (the target from site.yaml)
+    for _ in range(4):   # (the target from site.yaml; --force: a new release of an unchanged site)
+        assert run_build(mini, "deploy", "--force").code == 0
     assert len(releases(target)) == 2 and live(target).name == releases(target)[-1]
 
 
@@ -253,6 +259,11 @@ def tree(folder: Path) -> dict[str, tuple]:
     return found
 
 
+def unlocked(files: dict[str, tuple]) -> dict[str, tuple]:
+    """A target's tree but for the lock file, which every deploy that takes the lock writes who and when into."""
+    return {rel: entry for rel, entry in files.items() if rel != ".xiaokan-deploy.lock"}
+
+
 def deploy_to(mini: Path, target: Path, *extra: str) -> str:
     """Deploy (must succeed); the name of the release live afterwards."""
     result = run_build(mini, "deploy", "--target", str(target), *extra)
@@ -275,6 +286,7 @@ def test_every_flag_combination_does_what_it_says(mini, tmp_path, source, dry, r
     first = {t: deploy_to(mini, t) for t in (from_yaml, from_flag)}
     edit_first_article(mini)
     second = {t: deploy_to(mini, t) for t in (from_yaml, from_flag)}
+    edit_again(mini)   # (so that a deploy has something to make a release of)
     before = {t: tree(t) for t in (from_yaml, from_flag)}
     argv = ["deploy"] + (["--dry-run"] if dry else []) + (["--rollback"] if rollback else [])
     if source in ("--target", "both"):
@@ -390,9 +402,9 @@ def test_a_target_inside_the_project_is_refused(mini, tmp_path, text):
 @pytest.mark.parametrize("where", ["option", "site.yaml"])
 def test_a_target_that_reads_as_an_option_is_refused(mini, tmp_path, text, where):
     text = text.format(tmp=tmp_path)
-    if where == "site.yaml":
-        with_deploy_group(mini, f'  target: "{text}"\n')
     built(mini)
+    if where == "site.yaml":   # (every command that reads site.yaml refuses it at its line, deploy among them)
+        with_deploy_group(mini, f'  target: "{text}"\n')
     before = tree(mini)
     result = run_build(mini, "deploy", *([f"--target={text}"] if where == "option" else []))
     assert result.code == 1 and "starts with “-”" in result.stderr and "Traceback" not in result.stderr
@@ -534,9 +546,9 @@ def test_two_deploys_at_once_to_a_folder(mini, tmp_path):
 @pytest.mark.parametrize("group,line,words", [
     ("  target: [a, b]\n", 1, ["`target` must be a single line of text, not a list"]),
     ("  target:\n    host: a\n", 1, ["`target` must be a single line of text, not a group"]),
-    ("  target: /srv/x\n  keep: 0\n", 2, ["`keep` must be a whole number above 0"]),
+    ("  target: /srv/x\n  keep: 0\n", 2, ["`keep` must be a whole number from 2 to 1000, not 0"]),
     ("  target: /srv/x\n  keep: [3]\n", 2, ["`keep` must be a single line of text"]),
-    ("  target: /srv/x\n  keep: 2.5\n", 2, ["`keep` must be a whole number above 0"]),
+    ("  target: /srv/x\n  keep: 2.5\n", 2, ["`keep` must be a whole number from 2 to 1000, not 2.5"]),
     ("  target: /srv/x\n  ssh: [ssh, -p, '22']\n", 2, ["`ssh` must be a single line of text"]),
     ("  target: /srv/x\n  bandwidth: -5\n", 2, ["`bandwidth` must be a whole number"]),
     ("  target: /srv/x\n  bandwidth: {a: 1}\n", 2, ["`bandwidth` must be a single line of text"]),
@@ -568,3 +580,136 @@ def test_two_deploys_at_once_over_ssh(mini, tmp_path, ssh_server):
     host, ssh, _server = ssh_server
     www = tmp_path / "remote/www"
     _second_deploy_is_refused_then_a_killed_deploy_does_not_block(mini, www, lambda extra: _ssh_site(mini, f"{host}:{www}", ssh, extra))
+
+
+# --- the tester's report: settings and targets that made rsync or ssh fail half-way, or harm -------
+
+class _NoTools:
+    """Stands in for the subprocess module of the deploy: a target that must be refused is refused before
+    any tool runs, so a regression fails here instead of writing releases/ into /, /etc or a home folder."""
+    TimeoutExpired = subprocess.TimeoutExpired
+    PIPE = subprocess.PIPE
+
+    def run(self, command, *args, **kwargs):
+        raise AssertionError(f"deploy ran {command!r} for a target it must refuse")
+
+    Popen = run
+
+
+@pytest.fixture
+def no_tools(monkeypatch):
+    import xiaokan.publish.deploy
+    import xiaokan.publish.target
+
+    def guard():
+        for module in (xiaokan.publish.deploy, xiaokan.publish.target):
+            monkeypatch.setattr(module, "subprocess", _NoTools())
+    return guard
+
+
+@pytest.mark.parametrize("group,words", [
+    ('  target: /srv/x\n  ssh: ssh -i "~/.ssh/key\n', ["the ssh command “ssh -i \"~/.ssh/key” has a quotation mark that is never closed"]),
+    ("  target: /srv/x\n  ssh: '-p 22'\n", ["the ssh command “-p 22” starts with an option", "ssh -p 22"]),
+    ("  target: /srv/x\n  ssh: ''\n", ["the ssh command is empty"]),
+    ("  target: /srv/x\n  bandwidth: 99999999999999999999999\n", ["`bandwidth` must be a whole number of KB/s from 0 to 10000000"]),
+    ("  target: /srv/x\n  keep: 99999\n", ["`keep` must be a whole number from 2 to 1000, not 99999"]),
+    ("  target: /srv/x\n  keep: 1\n", ["`keep` must be a whole number from 2 to 1000, not 1"]),
+    ("  target: /\n", ["the deploy target / is /, a folder of the system", "releases/, current and .xiaokan-deploy.*"]),
+    ("  target: '~'\n", ["is a home folder"]),
+    ("  target: www@news.example.edu.cn:/etc\n", ["is /etc, a folder of the system"]),
+    ("  target: 'C:\\www'\n", ["the deploy target “C:\\www” is a Windows path", "/mnt/c/www"]),
+])
+def test_a_deploy_setting_rsync_or_ssh_would_refuse_is_an_error_at_its_line(mini, group, words, no_tools):
+    built(mini)
+    no_tools()
+    line = len((mini / "site.yaml").read_text(encoding="utf-8").splitlines()) + 1 + group.count("\n")
+    with_deploy_group(mini, group)
+    before = tree(mini)
+    for command in (("deploy",), ("deploy", "--dry-run"), ("check",)):
+        result = run_build(mini, *command)
+        assert result.code == 1 and f"site.yaml:{line}: " in result.stderr, result.stderr
+        assert all(word in result.stderr for word in words) and "Traceback" not in result.stderr, result.stderr
+        assert "\\\\" not in result.stderr and "{{" not in result.stderr
+    assert tree(mini) == before
+
+
+@pytest.mark.parametrize("text,words", [
+    ("~", "is a home folder"), ("..", "a folder that holds the project"), ("{tmp}", "a folder that holds the project"),
+    ("/", "a folder of the system"), ("/usr", "a folder of the system"), ("/etc", "a folder of the system"),
+    ("/bin", "a folder of the system"), ("/var", "a folder of the system"), ("/tmp", "a folder of the system"),
+    ("{home}", "is a home folder"), ("/mnt/c", "a folder of the system"),
+    ("www@news.example.edu.cn:/", "a folder of the system"), ("www@news.example.edu.cn:/srv/www/../..", "is /, a folder"),
+    ("www@news.example.edu.cn:/home/www", "is a home folder"),
+    ("C:\\www", "is a Windows path"), ("www:relative/path", "e.g. target: www@news.example.edu.cn:/srv/www/pingjian"),
+])
+def test_a_target_that_would_take_a_home_system_or_the_projects_folder_is_refused(mini, tmp_path, text, words, no_tools):
+    text = text.format(tmp=tmp_path, home=Path.home())
+    built(mini)
+    no_tools()
+    before = tree(mini)
+    for dry in ([], ["--dry-run"]):
+        result = run_build(mini, "deploy", "--target", text, *dry)
+        assert result.code == 1 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert "the live site was left as it was" in result.stderr and "{{" not in result.stderr
+    assert tree(mini) == before
+    for folder in (Path(text).expanduser(), Path("/"), Path.home(), tmp_path):
+        assert not (folder / "releases").exists() and not (folder / "current").exists() and \
+            not (folder / ".xiaokan-deploy.lock").exists()
+
+
+def test_a_deploy_of_an_unchanged_site_makes_no_release_unless_forced(mini, tmp_path):
+    target = tmp_path / "www"
+    built(mini)
+    assert run_build(mini, "deploy", "--target", str(target)).code == 0
+    before = tree(target)
+    dry = run_build(mini, "deploy", "--target", str(target), "--dry-run")
+    assert dry.code == 0 and "the site has not changed since the last deploy" in dry.stderr
+    assert "would make no new release" in dry.stderr and "upload" not in dry.stderr
+    again = run_build(mini, "deploy", "--target", str(target))
+    assert again.code == 0 and "the site has not changed since the last deploy" in again.stderr
+    assert "no new release was made (--force makes one anyway)" in again.stderr
+    assert unlocked(tree(target)) == unlocked(before) and len(releases(target)) == 1   # (no release, no partial, same record)
+    built(mini)   # (a build that changed nothing is still nothing to deploy)
+    assert "has not changed" in run_build(mini, "deploy", "--target", str(target)).stderr
+    forced = run_build(mini, "deploy", "--target", str(target), "--force")
+    assert forced.code == 0 and "0 file(s) uploaded" in forced.stderr and len(releases(target)) == 2
+    assert "has not changed" not in forced.stderr
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["", "verbose"])
+@pytest.mark.parametrize("force", [False, True], ids=["", "force"])
+@pytest.mark.parametrize("rollback", [False, True], ids=["deploy", "rollback"])
+@pytest.mark.parametrize("dry", [False, True], ids=["real", "dry"])
+@pytest.mark.parametrize("changed", [False, True], ids=["unchanged", "changed"])
+def test_force_and_verbose_with_every_other_flag_do_what_they_say_or_are_refused(mini, tmp_path, changed, dry, rollback,
+                                                                                 force, verbose):
+    target = tmp_path / "www"
+    built(mini)
+    first = deploy_to(mini, target)
+    edit_first_article(mini)
+    second = deploy_to(mini, target)
+    if changed:
+        edit_again(mini)
+    before = tree(target)
+    argv = ["deploy", "--target", str(target)] + ["--dry-run"] * dry + ["--rollback"] * rollback + \
+        ["--force"] * force + ["--verbose"] * verbose
+    result = run_build(mini, *argv)
+    if rollback and force:   # (a rollback makes no release: --force with it is refused, nothing touched)
+        assert result.code == 1 and "--force is for a deploy" in result.stderr and tree(target) == before
+        return
+    assert result.code == 0, result.stderr
+    if rollback:
+        assert f"{first}" in result.stderr
+        assert (tree(target) == before) if dry else (live(target).name == first)
+        return
+    makes = changed or force
+    if dry:
+        assert tree(target) == before and "nothing was changed" in result.stderr
+        assert ("would be uploaded" in result.stderr) == makes and ("would make no new release" in result.stderr) != makes
+        assert ("2024-07/first/index.html" in result.stderr) == changed   # (a dry run lists the files, -v or not)
+        return
+    if not makes:
+        assert unlocked(tree(target)) == unlocked(before) and "no new release was made" in result.stderr
+        return
+    assert live(target).name not in (first, second) and len(releases(target)) == 3
+    assert ("  uploaded 2024-07/first/index.html" in result.stderr) == (verbose and changed), result.stderr

@@ -69,6 +69,7 @@ class DeployResult:
     linked: int              # unchanged files, hard-linked to the live release
     removed_releases: list[str]
     warning: str | None = None   # a step after the switch that failed (the deploy itself is done)
+    unchanged: bool = False      # output/ is what is live already: no release was made (or, dry, would be)
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,11 @@ class _State:
     record: Record           # reconciled with the above
 
 
-def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = False) -> DeployResult:
+def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = False, force: bool = False) -> DeployResult:
     """Copy output/ to the target as a new release and make it live; or, dry, say exactly what that
-    would upload, delete and remove, changing nothing."""
+    would upload, delete and remove, changing nothing. When output/ is what is live already (nothing to
+    upload, nothing to delete), no release is made (a copy of the live one would only push the release
+    before it out of --rollback's reach) unless force."""
     source = root / "output"
     if not (source / MARKER).is_file() or not (source / "index.html").is_file():
         raise DeployError(source, None, _('there is no built site to deploy in output/'), _('run `build.py build` first'))
@@ -95,15 +98,18 @@ def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = F
     if dry_run:
         release = release_name(datetime.now(UTC), state.entries)
         sent = _upload(source, target, options, release, state.current, dry_run=True) if state.current else _site_files(source)
+        deleted = _deletions(source, target, state.current)
+        if state.current and not sent and not deleted and not force:
+            return DeployResult(None, state.record.previous, [], [], len(_site_files(source)), [], unchanged=True)
         after, removed = after_deploy(state.record, release, options.keep)
-        return DeployResult(None, after.previous, sent, _deletions(source, target, state.current),
-                            len(_site_files(source)) - len(sent), removed)
+        return DeployResult(None, after.previous, sent, deleted, len(_site_files(source)) - len(sent), removed)
     with TargetLock(target, _lock_info()) as lock:
         state = _read_state(target, probe_lock=False)   # (as it is now that no one else deploys)
-        return _make_live(source, target, options, state, release_name(datetime.now(UTC), state.entries), lock)
+        return _make_live(source, target, options, state, release_name(datetime.now(UTC), state.entries), lock, force)
 
 
-def _make_live(source: Path, target: Target, options: DeployOptions, state: _State, release: str, lock: TargetLock) -> DeployResult:
+def _make_live(source: Path, target: Target, options: DeployOptions, state: _State, release: str, lock: TargetLock,
+               force: bool = False) -> DeployResult:
     p, staging = shlex.quote(target.path), PARTIAL + release
     record = state.record
     # 1. releases/ exists, what an interrupted deploy left is removed, the record names this upload
@@ -119,6 +125,10 @@ def _make_live(source: Path, target: Target, options: DeployOptions, state: _Sta
     except DeployError:
         subprocess.run(target.shell(f"rm -rf {p}/{RELEASES}/{shlex.quote(staging)}"), capture_output=True)
         raise
+    if state.current and not sent and not deleted and not force:   # the live release is this site already
+        _update(target, replace(record, uploading=None), _('could not prepare the deploy target {target}: 「{detail}」'),
+                f"rm -rf -- {RELEASES}/{shlex.quote(staging)}")
+        return DeployResult(None, record.previous, [], [], len(_site_files(source)), [], unchanged=True)
     # 3. one step: the release gets its name, the record its history, `current` its new link
     after, removed = after_deploy(record, release, options.keep)
     _update(target, after, _('could not make the new release live on {target}: 「{detail}」'),

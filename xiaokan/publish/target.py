@@ -12,7 +12,6 @@ its SSH connection drops, the kernel releases the lock with the process. A stale
 """
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from pathlib import Path
 
 from ..errors import DeployError
 from ..i18n import _
+from ..source.deploysettings import SettingProblem, read_target
 
 LOCK = ".xiaokan-deploy.lock"
-_REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>/.*)$")
 # Lines of a tool's error output that say what happened (rsync's own summary line says nothing).
 _SUMMARY = ("rsync error:", "rsync: connection unexpectedly closed", "rsync: [sender] write error", "Warning: Permanently added")
 _UNREACHABLE = ("ssh:", "Permission denied (", "Host key verification failed", "Could not resolve hostname",
@@ -51,33 +50,14 @@ class Target:
 
 
 def parse_target(text: str, root: Path, ssh: str = "ssh") -> Target:
-    """`user@host:/srv/www/x` (SSH) or a folder (absolute, or relative to the project), refused when it
-    is inside the project or could be read as an option."""
-    text = text.strip()
-    if any(c < " " or c == "\x7f" for c in text):
-        raise DeployError(None, None, _('the deploy target {target!r} contains a line break or another control character').format(target=text),
-                          _('write the target on one line'))
-    if text.startswith("-"):
-        raise _option_like(text)
-    remote = _REMOTE.match(text)
-    if remote:
-        host = remote.group("host")
-        if host.rpartition("@")[2].startswith("-"):
-            raise _option_like(host)
-        return Target(host, remote.group("path").rstrip("/") or "/", ssh)
-    if re.match(r"^[^/\s]+:", text):
-        raise DeployError(None, None, _('deploy target {target!r} is neither a folder nor user@host:/absolute/path').format(target=text),
-                          _('e.g. deploy: {{target: www@news.example.edu.cn:/srv/www/pingjian}}'))
-    path, project = (root / Path(text).expanduser()).resolve(), root.resolve()
-    if path == project or project in path.parents:
-        raise DeployError(None, None, _('the deploy target {target} is inside the project folder ({path})').format(target=text, path=path),
-                          _('a build replaces output/ and reads content/: deploy to a folder outside the project, e.g. /srv/www/site'))
-    return Target(None, str(path), ssh)
-
-
-def _option_like(text: str) -> DeployError:
-    return DeployError(None, None, _('the deploy target {target!r} starts with “-”: ssh and rsync would read it as an option').format(target=text),
-                       _('write a folder as a path (/srv/www/site, ./-site) and a server as user@host:/path'))
+    """`user@host:/srv/www/x` (SSH) or a folder (absolute, or relative to the project); refused (see
+    source/deploysettings.py) when it is inside the project, holds it, is a home or system folder, or
+    could be read as an option."""
+    try:
+        host, path = read_target(text, root)
+    except SettingProblem as exc:
+        raise DeployError(None, None, exc.message, exc.hint) from None
+    return Target(host, path, ssh)
 
 
 def run(target: Target, script: str, failed: str, stdin: str | None = None) -> str:

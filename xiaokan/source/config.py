@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import ContentError, ContentErrors, did_you_mean
 from ..i18n import _
+from .deploysettings import BANDWIDTH_MOST, KEEP_MOST, SettingProblem, read_target, ssh_problem, whole_number_problem
 from .model import VARIANTS, DeployOptions, Footer, PrintOptions, Section, SiteConfig
 from .yamlerrors import not_settings
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, shown, text_problem, tidy_yaml, value_lines
@@ -135,12 +136,27 @@ def _deploy(read: _Reader, raw) -> DeployOptions:
     raw = read.group(raw, "deploy", "target, keep, ssh, bandwidth")
     at = read.in_group("deploy")
     _reject_unknown(raw, DEPLOY_KEYS, at, "deploy")
-    # each one line of text, at its own line (a target [a, b] once deployed into a folder named "['a', 'b']")
+    # each one line of text, at its own line (a target [a, b] once deployed into a folder named "['a', 'b']"),
+    # then each checked as deploy will use it (deploysettings.py), all problems at once
     text = {key: read.text(raw, key, ("deploy",)) for key in DEPLOY_KEYS}
-    if not (text["bandwidth"] or "0").isdigit():
-        raise at("bandwidth", _('`bandwidth` must be a whole number of KB/s, not {value!r}').format(value=text["bandwidth"]))
-    return DeployOptions(target=text["target"], keep=_positive_int(text["keep"] or 5, "keep", at),
-                         ssh=text["ssh"] or "ssh", bandwidth=int(text["bandwidth"] or 0))
+    problems = []
+    if text["target"]:
+        try:
+            read_target(text["target"], read.path.parent)
+        except SettingProblem as exc:
+            problems.append(at("target", exc.message, exc.hint))
+    for key, value, least, most in (("keep", text["keep"] or "5", 2, KEEP_MOST),
+                                    ("bandwidth", text["bandwidth"] or "0", 0, BANDWIDTH_MOST)):
+        problem = whole_number_problem(key, value, least, most)
+        if problem:
+            problems.append(at(key, *problem))
+    problem = ssh_problem(text["ssh"]) if "ssh" in raw else None
+    if problem:
+        problems.append(at("ssh", *problem))
+    if problems:
+        raise ContentErrors(problems)
+    return DeployOptions(target=text["target"], keep=int(text["keep"] or 5), ssh=text["ssh"] or "ssh",
+                         bandwidth=int(text["bandwidth"] or 0))
 
 
 def _footer(read: _Reader, raw) -> Footer:

@@ -1,0 +1,121 @@
+"""The deploy settings (site.yaml's `deploy:` and `build.py deploy --target`), checked before anything
+runs: what rsync or ssh would refuse half-way, or a target where a deploy would do harm.
+
+A deploy writes releases/, current and .xiaokan-deploy.* into its target and, over the releases it
+made, deletes what --rollback no longer reaches. So a target may not be the project (a build would
+wipe it), a folder holding the project, the home folder or a folder of the system (/, /etc, /usr,
+/var, /tmp …); nor text that ssh or rsync would read as an option. `keep` and `bandwidth` are whole
+numbers in the range rsync and the record accept, and `ssh` a command line that can be split into words.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from pathlib import Path
+
+from ..i18n import _
+
+REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>/.*)$")
+WINDOWS_PATH = re.compile(r"^(?P<drive>[A-Za-z]):[\\/](?P<rest>.*)$")
+KEEP_MOST = 1_000                    # releases kept for --rollback (each one costs only what changed)
+BANDWIDTH_MOST = 10_000_000          # KB/s: 10 GB/s, above any school's line (rsync refuses beyond 2^63 bytes)
+# Folders of the system, as themselves (a folder of one's own below them, /srv/www/pingjian, is the usual target).
+SYSTEM_FOLDERS = frozenset({
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt",
+    "/opt", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
+    "/usr/sbin", "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/tmp",
+})
+_WRITES = ".xiaokan-deploy.*"
+
+
+class SettingProblem(Exception):
+    """A deploy setting that cannot be used: what is wrong and what to write instead."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def read_target(text: str, root: Path) -> tuple[str | None, str]:
+    """(user@host or None, the target's absolute path) of `user@host:/srv/www/x` or a folder (absolute,
+    or relative to the project); SettingProblem for a target that cannot be right."""
+    text = text.strip()
+    if any(c < " " or c == "\x7f" for c in text):
+        raise SettingProblem(_('the deploy target “{target}” contains a line break or another control character').format(target=text),
+                             _('write the target on one line'))
+    if text.startswith("-"):
+        raise _option_like(text)
+    remote = REMOTE.match(text)
+    if remote:
+        host = remote.group("host")
+        if host.rpartition("@")[2].startswith("-"):
+            raise _option_like(host)
+        path = posixpath.normpath(remote.group("path"))
+        path = "/" + path.lstrip("/")   # (POSIX keeps a leading //)
+        _refuse_system(text, path, home=re.fullmatch(r"/home/[^/]+|/root", path) is not None)
+        return host, path
+    windows = WINDOWS_PATH.match(text)
+    if windows:
+        wsl = f"/mnt/{windows.group('drive').lower()}/" + windows.group("rest").replace("\\", "/").strip("/")
+        raise SettingProblem(_('the deploy target “{target}” is a Windows path; deploy runs in WSL or on Linux').format(target=text),
+                             _('write the same folder as WSL sees it: {path}').format(path=wsl.rstrip("/")))
+    if re.match(r"^[^/\s]+:", text):
+        raise SettingProblem(_('deploy target “{target}” is neither a folder nor user@host:/absolute/path').format(target=text),
+                             _('e.g. target: www@news.example.edu.cn:/srv/www/pingjian (under deploy: in site.yaml)'))
+    path, project = (root / Path(text).expanduser()).resolve(), root.resolve()
+    if path == project or project in path.parents:
+        raise SettingProblem(_('the deploy target {target} is inside the project folder ({path})').format(target=text, path=path),
+                             _('a build replaces output/ and reads content/: deploy to a folder outside the project, e.g. /srv/www/site'))
+    _refuse_system(text, path.as_posix(), home=path == Path.home().resolve())
+    if path in project.parents:
+        raise SettingProblem(_('the deploy target {target} is {path}, a folder that holds the project: deploy would write '
+                               'releases/, current and {files} into it').format(target=text, path=path, files=_WRITES),
+                             _('deploy to a folder of its own outside the project, e.g. /srv/www/pingjian'))
+    return None, str(path)
+
+
+def _refuse_system(text: str, path: str, home: bool) -> None:
+    if home:
+        raise SettingProblem(_('the deploy target {target} is a home folder ({path}): deploy would write releases/, current '
+                               'and {files} into it').format(target=text, path=path, files=_WRITES),
+                             _('deploy to a folder of its own, e.g. {path}/www or /srv/www/pingjian').format(path=path))
+    if path in SYSTEM_FOLDERS or re.fullmatch(r"/mnt/[a-z]", path):
+        raise SettingProblem(_('the deploy target {target} is {path}, a folder of the system: deploy would write releases/, '
+                               'current and {files} into it').format(target=text, path=path, files=_WRITES),
+                             _('deploy to a folder of its own, e.g. /srv/www/pingjian or /var/www/pingjian'))
+
+
+def _option_like(text: str) -> SettingProblem:
+    return SettingProblem(_('the deploy target “{target}” starts with “-”: ssh and rsync would read it as an option').format(target=text),
+                          _('write a folder as a path (/srv/www/site, ./-site) and a server as user@host:/path'))
+
+
+def ssh_problem(text: str) -> tuple[str, str] | None:
+    """(message, hint) for an ssh command that ssh and rsync cannot run as written."""
+    example = "ssh -p 2222 -i ~/.ssh/xiaokan_deploy"
+    if any(c < " " or c == "\x7f" for c in text):
+        return (_('the ssh command contains a line break or another control character'),
+                _('write it on one line, e.g. {example}').format(example=example))
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return (_('the ssh command “{ssh}” has a quotation mark that is never closed').format(ssh=text),
+                _('close the quote, or write the command without quotes, e.g. {example}').format(example=example))
+    if not words:
+        return (_('the ssh command is empty'), _('leave the line out to use ssh, or write e.g. {example}').format(example=example))
+    if words[0].startswith("-"):
+        return (_('the ssh command “{ssh}” starts with an option, not with the program').format(ssh=text),
+                _('begin with the program: ssh {rest}').format(rest=text))
+    return None
+
+
+def whole_number_problem(key: str, text: str, least: int, most: int) -> tuple[str, str] | None:
+    """(message, hint) for a value of `keep` or `bandwidth` that is no whole number from least to most."""
+    if text.isdigit() and least <= int(text) <= most:
+        return None
+    if key == "bandwidth":
+        return (_('`bandwidth` must be a whole number of KB/s from 0 to {most}, not {value}').format(most=most, value=text),
+                _('e.g. bandwidth: 2000 (about 2 MB/s); 0 or no line: no limit'))
+    return (_('`{key}` must be a whole number from {least} to {most}, not {value}').format(key=key, least=least, most=most, value=text),
+            _('e.g. keep: 5 (the live release and four to roll back to)'))
