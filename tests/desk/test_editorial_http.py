@@ -484,3 +484,28 @@ def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(br
     with pytest.raises(ContentError) as no_target:
         tasks.deploy(mini, True, job)
     assert not COMMAND.search(tasks.problem(no_target.value)["text"]) and "site.yaml" in no_target.value.render()
+
+
+def test_the_issue_pdf_is_the_desks_own_address_and_said_when_missing(browser, mini):
+    assert opened(browser)["pdf"] is None   # (no 生成网站 yet: the editor says so instead of a dead link)
+    (mini / "print").mkdir()
+    (mini / "print/xiaokan-2024-07.pdf").write_bytes(b"%PDF-1.7 test")
+    assert opened(browser)["pdf"] == "print/xiaokan-2024-07.pdf"
+    status, data = browser.call("GET", "/desk/print/xiaokan-2024-07.pdf")
+    assert status == 200 and data == b"%PDF-1.7 test"
+
+
+def test_the_change_page_keeps_its_own_style_under_the_desks_policy_and_no_inline_script(browser, mini):
+    import base64
+    import hashlib
+
+    style = b"ins { background: #c6efce; } del { color: #9c0006; }"
+    (mini / "print").mkdir()
+    (mini / "print/xiaokan-2024-07-proof-2-changes.html").write_bytes(
+        b"<!DOCTYPE html><html><head><style>" + style + b"</style></head><body><ins>new</ins></body></html>")
+    status, _page = browser.call("GET", "/desk/print/xiaokan-2024-07-proof-2-changes.html")
+    policies = [v for k, v in browser.last_headers if k == "Content-Security-Policy"]
+    assert status == 200 and len(policies) == 1, policies
+    digest = base64.b64encode(hashlib.sha256(style).digest()).decode()
+    assert f"'sha256-{digest}'" in policies[0] and "unsafe-inline" not in policies[0]
+    assert "script-src" not in policies[0] and "default-src 'self'" in policies[0]

@@ -268,3 +268,27 @@ def test_every_setting_of_the_file_is_in_the_form_and_saved_back(desk, page):
     page.reload()
     expect(page.get_by_label("摄影")).to_have_value("王五")
     expect(page.get_by_label("标签")).to_have_value("@校团委、*重要*、a: b")
+
+
+def test_the_print_view_is_the_desks_own_and_the_change_page_keeps_its_colours(desk, browser):
+    from xiaokan.desk.proofchanges import _STYLE
+
+    url, root = desk
+    context = browser.new_context(viewport={"width": 1280, "height": 900})   # (the desk's policy enforced)
+    page = context.new_page()
+    page.goto(url + "#/edit/2024-07/01-first.md")
+    expect(page.locator(".look")).to_contain_text("这一期还没有 PDF")
+    (root / "print").mkdir()
+    (root / "print/xiaokan-2024-07.pdf").write_bytes(b"%PDF-1.7\n")
+    (root / "print/xiaokan-2024-07-proof-1-changes.html").write_text(
+        f"<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>修改对照</title><style>{_STYLE}</style></head>"
+        "<body><h1>修改对照</h1><p><del>旧的字</del><ins>新的字</ins></p></body></html>", encoding="utf-8")
+    page.reload()
+    link = page.get_by_role("link", name="印刷效果（PDF）")
+    expect(link).to_have_attribute("href", "print/xiaokan-2024-07.pdf")
+    assert page.evaluate("document.querySelector('.look a[href$=\".pdf\"]').href").endswith(
+        "/%E7%BC%96%E8%BE%91%E9%83%A8/print/xiaokan-2024-07.pdf")
+    page.goto(url + "print/xiaokan-2024-07-proof-1-changes.html")
+    expect(page.locator("ins")).to_have_css("background-color", "rgb(217, 247, 217)")
+    expect(page.locator("del")).to_have_css("color", "rgb(138, 28, 19)")
+    context.close()

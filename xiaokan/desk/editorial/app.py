@@ -2,6 +2,8 @@
 JSON. Mounted into the preview server (serve.py) at /编辑部/ and /desk/."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import mimetypes
 import re
 from dataclasses import asdict
@@ -239,8 +241,9 @@ def _open(desk: Desk, request: Request) -> Response:
     issue_id = opened.path.split("/")[0]
     issue = board.read_issue(desk.root / "content" / issue_id)
     checked = review.current(desk.root, opened.path)
+    pdf = f"print/xiaokan-{issue_id}.pdf"   # (the last 生成网站's, served by the desk: the site may not publish it)
     return json_response({**asdict(opened), "issue_title": issue.get("title", ""), "steps": checked.steps,
-                          "reset": checked.reset})
+                          "reset": checked.reset, "pdf": pdf if (desk.root / pdf).is_file() else None})
 
 
 def _save(desk: Desk, request: Request) -> Response:
@@ -398,7 +401,19 @@ def _file(desk: Desk, request: Request) -> Response:
     if not file.is_file():
         return refusal("404 Not Found", _('there is no such page in the desk'))
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    return Response("200 OK", file.read_bytes(), kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+    data = file.read_bytes()
+    headers = [("Content-Security-Policy", own_styles_policy(data))] if kind == "text/html" else []
+    return Response("200 OK", data, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), headers)
+
+
+def own_styles_policy(page: bytes) -> str:
+    """The Content-Security-Policy of a page the desk shows from print/ or output/ (修改对照 keeps its
+    look in a <style> of its own): those very styles, by their hash, and the desk's files; still no
+    inline script, no other site."""
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(style).digest()).decode() + "'"
+                      for style in re.findall(rb"<style\b[^>]*>(.*?)</style>", page, re.S | re.I))
+    return ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' " + hashes + "; frame-ancestors 'self'; "
+            "form-action 'self'; base-uri 'none'; object-src 'none'")
 
 
 def _prefixed(request: Request):

@@ -148,6 +148,9 @@ class Gate:
 
 
 def finish(response: Response, start_response) -> list[bytes]:
-    headers = [("Content-Type", response.content_type), *SECURITY_HEADERS, *response.headers]
+    """Send the response with the desk's security headers (a response's own header of a name replaces them)."""
+    own = {name.lower() for name, _value in response.headers}
+    headers = [("Content-Type", response.content_type), *[(n, v) for n, v in SECURITY_HEADERS if n.lower() not in own],
+               *response.headers]
     start_response(response.status, headers)
     return [response.body]

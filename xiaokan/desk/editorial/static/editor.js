@@ -74,8 +74,8 @@ class ArticleEditor {
           el("div", {class: "tabs", role: "group", "aria-label": "预览"},
             el("button", {type: "button", text: "网页", onclick: () => { this.look(""); }}),
             el("button", {type: "button", text: "公众号版", onclick: () => { this.look("/__xiaokan__/wechat"); }}),
-            el("a", {href: "/" + a.path.split("/")[0] + "/xiaokan-" + a.path.split("/")[0] + ".pdf", target: "_blank",
-              text: "印刷效果（PDF）"})),
+            a.pdf ? el("a", {href: a.pdf, target: "_blank", text: "印刷效果（PDF）"})
+              : el("span", {class: "why", text: "印刷效果（PDF）：这一期还没有 PDF，点看板上的“生成网站”就会生成"})),
           this.frame)));
     this.showSteps(a.steps, a.reset);
     this.body.addEventListener("keydown", (e) => {
