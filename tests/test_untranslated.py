@@ -4,6 +4,7 @@ Chinese. Read from the source with ast, so that a new f-string message fails her
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xiaokan"
@@ -22,39 +23,44 @@ ALLOWED = {
 }
 
 
-def _has_words(text: str) -> bool:
+def _has_words(text: str, inserted: bool) -> bool:
+    """Whether text reads as words. A value put into a translated sentence (inserted) may be a name of
+    code, a path or a number (AWS_ACCESS_KEY_ID, .xiaokan-deploy.json): only words and spaces count there."""
+    if inserted:
+        return re.search(r"[A-Za-z]{2,}\s+\S|\S\s+[A-Za-z]{2,}|[\u4e00-\u9fff]", text) is not None
     return any(c.isalpha() for c in text)
 
 
-def untranslated(node: ast.AST, assigned: dict[str, list[ast.AST]], seen: frozenset[str] = frozenset()) -> list[ast.AST]:
+def untranslated(node: ast.AST, assigned: dict[str, list[ast.AST]], seen: frozenset[str] = frozenset(),
+                 inserted: bool = False) -> list[ast.AST]:
     """The string literals and f-strings in an argument that do not pass through _()."""
     if isinstance(node, ast.Constant):
-        return [node] if isinstance(node.value, str) and _has_words(node.value) else []
+        return [node] if isinstance(node.value, str) and _has_words(node.value, inserted) else []
     if isinstance(node, ast.JoinedStr):
         literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-        return [node] if _has_words(literal) else []
+        return [node] if _has_words(literal, inserted) else []
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Name) and func.id in ("_", "N_", "ngettext"):
             return []
         if isinstance(func, ast.Attribute) and func.attr == "format":
-            found = untranslated(func.value, assigned, seen)
-            for keyword in node.keywords:   # a word put into a translated sentence must be translated too
-                found += untranslated(keyword.value, assigned, seen)
+            found = untranslated(func.value, assigned, seen, inserted)
+            for keyword in node.keywords:   # words put into a translated sentence must be translated too
+                found += untranslated(keyword.value, assigned, seen, True)
             for argument in node.args:
-                found += untranslated(argument, assigned, seen)
+                found += untranslated(argument, assigned, seen, True)
             return found
         return []   # another function's answer: its own messages are checked where it makes them
     if isinstance(node, ast.IfExp):
-        return untranslated(node.body, assigned, seen) + untranslated(node.orelse, assigned, seen)
+        return untranslated(node.body, assigned, seen, inserted) + untranslated(node.orelse, assigned, seen, inserted)
     if isinstance(node, ast.BinOp):
-        return untranslated(node.left, assigned, seen) + untranslated(node.right, assigned, seen)
+        return untranslated(node.left, assigned, seen, inserted) + untranslated(node.right, assigned, seen, inserted)
     if isinstance(node, (ast.Tuple, ast.List)):
-        return [bad for element in node.elts for bad in untranslated(element, assigned, seen)]
+        return [bad for element in node.elts for bad in untranslated(element, assigned, seen, inserted)]
     if isinstance(node, ast.Starred):
-        return untranslated(node.value, assigned, seen)
+        return untranslated(node.value, assigned, seen, inserted)
     if isinstance(node, ast.Name) and node.id not in seen:
-        return [bad for value in assigned.get(node.id, []) for bad in untranslated(value, assigned, seen | {node.id})]
+        return [bad for value in assigned.get(node.id, []) for bad in untranslated(value, assigned, seen | {node.id}, inserted)]
     return []
 
 

@@ -7,7 +7,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import ContentError, ContentErrors, DeployError, did_you_mean, display_path, environment_error
+from .errors import (
+    ContentError,
+    ContentErrors,
+    ContentWarning,
+    DeployError,
+    did_you_mean,
+    display_path,
+    environment_error,
+)
 from .i18n import N_, _
 from .publish.output import PRINT_DIR
 
@@ -177,12 +185,15 @@ def _build(root: Path, args, log) -> int:
 
 
 def _new(root: Path, args) -> int:
-    from .desk.scaffold import new_article, new_issue
+    from .desk.scaffold import make_issue, new_article
 
     if args.command == "new":
         path = new_article(root, args.section, args.issue, args.title)
     else:
-        path = new_issue(root, args.issue, date.today())
+        made = make_issue(root, args.issue, date.today())
+        path = made.path
+        for notice in made.notices:
+            print(_color("33", ContentWarning(path, None, notice, "notice").render()), file=sys.stderr)
     print(display_path(path))
     return EXIT_OK
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import run_build
+from helpers import run_build, write
 
 ARTICLE_KEYS = ("标题", "栏目", "日期", "来源", "作者", "摄影", "摘要", "排序", "标签", "草稿")
 
@@ -115,3 +115,47 @@ def test_new_issue_writes_every_key_an_editor_may_need(mini):
 
     issue = next(i for i in load_site(mini).site.issues if i.id == "2024-08")
     assert (issue.imprint.chief_editor, issue.imprint.print_run, issue.imprint.report_to) == ("王五", 300, "市教委")
+
+
+def test_a_new_issue_is_numbered_by_its_place_in_date_order(mini):
+    """2024-07 is 第2期 (总第2期). An issue after it follows it, one before it precedes it, and an issue
+    without articles yet (2024-08) counts as much as a published one."""
+    def numbers(issue_id: str) -> tuple[str, str, str]:
+        text = (mini / f"content/{issue_id}/issue.yaml").read_text(encoding="utf-8")
+        return tuple(re.search(rf"^{key}: (\S+)", text, re.M).group(1) for key in ("标题", "期号", "总期号"))
+
+    for issue_id in ("2024-08", "2024-09", "2024-06"):
+        result = run_build(mini, "new-issue", issue_id)
+        assert result.code == 0 and "notice" not in result.stderr, result.stderr
+    assert numbers("2024-08") == ("2024年第3期", "3", "3")
+    assert numbers("2024-09") == ("2024年第4期", "4", "4")   # (2024-08 has no article yet: it was 第3期 again)
+    assert numbers("2024-06") == ("2024年第1期", "1", "1")   # (before 2024-07: it was 第5期, after 2024-09)
+    assert run_build(mini, "new-issue", "2025-01").code == 0
+    assert numbers("2025-01") == ("2025年第1期", "1", "5")
+    checked = run_build(mini, "check")
+    assert checked.code == 0 and "is also the" not in checked.stderr
+
+
+def test_an_issue_added_between_numbered_ones_leaves_their_numbers_to_the_editor(mini):
+    """The tester's case: 2024-06 is 第1期, 2024-08 第2期; `new-issue 2024-07` gave 第3期, after August."""
+    (mini / "content/2024-07").rename(mini / "content/2024-08")
+    august = mini / "content/2024-08/issue.yaml"
+    august.write_text(august.read_text(encoding="utf-8").replace("2024-07-31", "2024-08-31"), encoding="utf-8")
+    write(mini, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n总期号: 1\n日期: 2024-06-30\n")
+    others = {p: p.read_bytes() for p in (august, mini / "content/2024-06/issue.yaml")}
+    result = run_build(mini, "new-issue", "2024-07")
+    assert result.code == 0, result.stderr
+    july = mini / "content/2024-07/issue.yaml"
+    assert "content/2024-07/issue.yaml: notice: in date order 2024-07 comes before 2024-08, which is 第2期 of 2024: " \
+           "so its own 期号 would be 2; new-issue renumbers no issue that exists" in result.stderr, result.stderr
+    assert "which is 总第2期: so its own 总期号 would be 2" in result.stderr
+    text = july.read_text(encoding="utf-8")
+    assert "标题: 2024年第2期" in text and re.search(r"^期号: 2 +# 请核对：.*2024-08", text, re.M)
+    assert re.search(r"^总期号: 2 +# 请核对", text, re.M)
+    assert {p: p.read_bytes() for p in others} == others   # (an issue that exists is never renumbered)
+    checked = run_build(mini, "check")
+    assert checked.code == 0, checked.stderr
+    assert "content/2024-08/issue.yaml:2: warning: 期号 2 of 2024 is also the 期号 of " in checked.stderr
+    assert "content/2024-07/issue.yaml:3: two issues of one year share a number" in checked.stderr
+    assert "content/2024-08/issue.yaml:3: warning: 总期号 2 is also the 总期号 of " in checked.stderr
+    assert "content/2024-07/issue.yaml:4: give each issue its own" in checked.stderr

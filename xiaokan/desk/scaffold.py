@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ..source.config import load_config
 from ..source.content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
 from ..source.slugs import slug_from_filename, title_slug
 from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
+from .numbering import numbers_for
 
 # The comments say, in the editor's language, what each key is for; `new` and `import` write the same.
 _ARTICLE_COMMENTS = {
@@ -129,22 +131,35 @@ def next_order(root: Path, issue_id: str, section: str) -> int:
     return sum(1 for a in _articles_of(root, issue_id) if a.section == section) + 1
 
 
+@dataclass(frozen=True)
+class NewIssue:
+    path: Path                  # its issue.yaml
+    notices: tuple[str, ...]    # numbers the editor must settle (numbering.py)
+
+
 def new_issue(root: Path, issue_id: str, today: date) -> Path:
-    """Create content/<issue-id>/issue.yaml, numbered after the issues that exist, and return its path."""
+    """Create content/<issue-id>/issue.yaml, numbered by its place among the issues that exist, and return its path."""
+    return make_issue(root, issue_id, today).path
+
+
+def make_issue(root: Path, issue_id: str, today: date) -> NewIssue:
+    """As new_issue, with the notices about numbers another issue has (for the editor to settle)."""
     check_issue_id(issue_id)
     folder = root / "content" / issue_id
     if folder.exists():
         raise ContentError(folder, None, _('this issue already exists'), _('pick another ID, or add articles with .venv/bin/python build.py new'))
-    issues = load_site(root).site.issues
     day = date_of_issue_id(issue_id) or today
-    year = day.year
-    number = 1 + max((i.number or 0 for i in issues if i.date.year == year), default=0)
-    total = 1 + max((i.total_number or 0 for i in issues), default=0)
+    numbers = numbers_for(root, issue_id, day)
+    text = ISSUE_TEMPLATE.format(title=f"{day.year}年第{numbers.number}期", number=numbers.number, total=numbers.total,
+                                 today=day.isoformat())
+    for key, other in (("期号", numbers.number_clash), ("总期号", numbers.total_clash)):
+        if other:   # (the line says it too: the notice on the terminal may be gone when the file is opened)
+            text = re.sub(rf"^({key}: \d+)$", rf"\1   # 请核对：按日期排在这里是这个号，但后面的 {other} 已经用了它",
+                          text, count=1, flags=re.M)
     folder.mkdir(parents=True)
     path = folder / "issue.yaml"
-    path.write_text(ISSUE_TEMPLATE.format(title=f"{year}年第{number}期", number=number, total=total,
-                                          today=day.isoformat()), encoding="utf-8")
-    return path
+    path.write_text(text, encoding="utf-8")
+    return NewIssue(path, numbers.notices)
 
 
 def date_of_issue_id(issue_id: str) -> date | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean
+from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean, display_path
 from ..i18n import _
 from ..reasons import explain_exception
 from ..urls import RESERVED_NAMES
@@ -115,7 +115,7 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
                            _('create content/<issue-id>/issue.yaml and put articles beside it'))
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
-    issues = []
+    issues, numbered = [], []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         outside = outside_link_error(root, folder) if folder.is_symlink() else None
         if outside is not None:   # (an issue folder linked from elsewhere: its articles would be published)
@@ -126,6 +126,8 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
         except ContentError as exc:
             errors.append(exc)
             continue
+        if issue is not None:
+            numbered.append(issue)   # (an issue without articles yet has its number too)
         if issue is not None and not issue.articles:
             warnings.append(ContentWarning(folder / "issue.yaml", None, _('this issue has no published articles yet, so it is not published (the home page keeps the previous issue)')))
         elif issue is not None:
@@ -134,7 +136,7 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
                         and not is_editor_temp_file(p.name)):
         errors.append(ContentError(stray, None, _('articles must sit inside an issue folder'),
                                    _("move it to content/<issue-id>/, next to that issue's issue.yaml")))
-    errors += _duplicate_numbers(issues)
+    warnings += _shared_numbers(numbered)
     issues.sort(key=lambda i: (i.date, i.id), reverse=True)
     return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings, errors)
 
@@ -408,23 +410,38 @@ def _whole_number(value, key: str, path: Path, line: int | None) -> int:
     return value
 
 
-def _duplicate_numbers(issues: list[Issue]) -> list[ContentError]:
-    """Two issues with the same 期号 in one year, or the same 总期号: one of them is a copy-paste slip."""
-    errors = []
+def _shared_numbers(issues: list[Issue]) -> list[ContentWarning]:
+    """Two issues with the same 期号 in one year, or the same 总期号: a copy-paste slip, or an issue added
+    before others (new-issue leaves their numbers to the editor). A warning at each issue.yaml's line,
+    naming the other's: the pages do not depend on the numbers, the printed issue does."""
+    warnings = []
     seen: dict[tuple, Issue] = {}
-    for issue in sorted(issues, key=lambda i: i.id):
+    for issue in sorted(issues, key=lambda i: (i.date, i.id)):
         keys = [("number", issue.date.year, issue.number)]
         if issue.total_number is not None:
             keys.append(("total_number", issue.total_number))
         for key in keys:
             other = seen.setdefault(key, issue)
-            if other is not issue:
-                what = (_('期号 {number} of {year}').format(number=issue.number, year=issue.date.year) if key[0] == "number"
-                        else _('总期号 {number}').format(number=issue.total_number))
-                errors.append(ContentError(issue.folder / "issue.yaml", None,
-                                           _('{what} is also the number of issue {id}').format(what=what, id=other.id),
-                                           _('give each issue its own number (期号 / 总期号)')))
-    return errors
+            if other is issue:
+                continue
+            here, there = issue.folder / "issue.yaml", other.folder / "issue.yaml"
+            where = f"{display_path(there)}:{_number_line(there, key[0]) or 1}"
+            message = (_('期号 {number} of {year} is also the 期号 of {other}: two issues of one year share a number; '
+                         'give each its own').format(number=issue.number, year=issue.date.year, other=where)
+                       if key[0] == "number" else
+                       _('总期号 {number} is also the 总期号 of {other}: give each issue its own').format(
+                           number=issue.total_number, other=where))
+            warnings.append(ContentWarning(here, _number_line(here, key[0]), message))
+    return warnings
+
+
+def _number_line(path: Path, name: str) -> int | None:
+    """The line of 期号 (number) or 总期号 (total_number) in an issue.yaml, as written."""
+    try:
+        lines = key_lines(tidy_yaml(read_text(path), frozenset(ISSUE_KEYS)))
+    except (ContentError, OSError):
+        return None
+    return next((line for key, line in lines.items() if ISSUE_KEYS.get(key.strip()) == name), None)
 
 
 def parse_date(value, path: Path, line: int | None) -> date:
