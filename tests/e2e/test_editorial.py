@@ -292,3 +292,21 @@ def test_the_print_view_is_the_desks_own_and_the_change_page_keeps_its_colours(d
     expect(page.locator("ins")).to_have_css("background-color", "rgb(217, 247, 217)")
     expect(page.locator("del")).to_have_css("color", "rgb(138, 28, 19)")
     context.close()
+
+
+def test_one_broken_word_file_among_several_is_listed_and_the_others_are_imported(desk, page, tmp_path):
+    url, root = desk
+    good = worddocs.plain_docx(tmp_path / "好稿件.docx", ["部门来稿的正文。"])
+    broken = tmp_path / "坏文件.docx"
+    broken.write_bytes(b"this is no Word file at all")
+    page.goto(url)
+    issue = page.locator('section.issue[data-issue="2024-07"]')
+    issue.get_by_role("button", name="导入Word稿").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Word 稿（.docx，可多选）").set_input_files([str(broken), str(good)])
+    dialog.get_by_role("button", name="导入", exact=True).click()
+    report = issue.locator(".job")
+    expect(report.locator(".import a").first).to_be_visible(timeout=SLOW)   # (the good one, imported)
+    expect(report).to_contain_text("没有导入的文件（1 个）")
+    expect(report).to_contain_text("坏文件.docx：")
+    assert any("部门来稿的正文。" in p.read_text(encoding="utf-8") for p in (root / "content/2024-07").glob("*.md"))

@@ -326,15 +326,22 @@ async function importWord(issueId, files, panel) {
   const body = [field("Word 稿（.docx，可多选）", input), field("栏目", section),
     el("label", {class: "check"}, replace, "替换以前导入的草稿（同一个文件再导入一次时）")];
   if (await ask("导入Word稿", body, [{label: "取消", value: ""}, {label: "导入", value: "ok", primary: true}]) !== "ok") return;
-  const staged = [];
+  // Each file is uploaded on its own: one the desk refuses (not a .docx, too large) is listed with its
+  // reason in the same report, and the others are imported all the same.
+  const staged = [], refused = [];
   panel.hidden = false;
   for (const file of input.files) {
     panel.replaceChildren(el("p", {text: "上传 " + file.name + " …"}));
     const sent = await api("POST", "api/upload?kind=docx&name=" + encodeURIComponent(file.name), undefined, file);
-    if (!sent.ok) { panel.replaceChildren(el("p", {class: "error", role: "alert", text: file.name + "：" + sent.data.error})); return; }
-    staged.push(sent.data.staged);
+    if (sent.ok) staged.push(sent.data.staged);
+    else refused.push(file.name + "：" + (sent.data.error || "上传没有成功"));
   }
+  const refusedReport = () => refused.length ? el("div", {class: "refused"},
+    el("p", {class: "error", role: "alert", text: "没有导入的文件（" + refused.length + " 个）："}),
+    el("ul", {class: "problems"}, refused.map((text) => el("li", {class: "error", text: text})))) : null;
+  if (!staged.length) { panel.replaceChildren(refusedReport()); return; }
   const job = await runJob("import", {issue: issueId, section: section.value, staged: staged, replace: replace.checked}, panel);
+  if (refused.length) panel.append(refusedReport());
   if (job && job.state === "done") {
     const keep = [...panel.childNodes];
     await Desk.views.board(document.getElementById("main"));
