@@ -193,6 +193,10 @@ def test_a_file_changed_on_disk_gets_409_with_both_versions_and_nothing_is_overw
     status, reply = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
                                                               "body": "我的版本\n", "digest": article["digest"]})
     assert status == 409 and path.read_bytes() == theirs and "另一位编辑改的第一段" in reply["conflict"]["text"]
+    mine = reply["conflict"]["mine"]   # (the whole file as it would be saved, to compare with the whole file on disk)
+    assert mine.startswith("---\n标题: 第一篇新闻\n") and mine.endswith("---\n我的版本\n")
+    assert [True, "我的版本"] in reply["conflict"]["mine_lines"] and [False, "标题: 第一篇新闻"] in reply["conflict"]["mine_lines"]
+    assert any(changed and "另一位编辑改的第一段" in line for changed, line in reply["conflict"]["theirs_lines"])
     status, _saved = browser.call("PUT", "/desk/api/article", {"path": article["path"], "fields": article["fields"],
                                                                "body": "我的版本\n", "digest": reply["conflict"]["digest"]})
     assert status == 200 and path.read_text(encoding="utf-8").endswith("我的版本\n")

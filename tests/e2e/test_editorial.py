@@ -310,3 +310,42 @@ def test_one_broken_word_file_among_several_is_listed_and_the_others_are_importe
     expect(report).to_contain_text("没有导入的文件（1 个）")
     expect(report).to_contain_text("坏文件.docx：")
     assert any("部门来稿的正文。" in p.read_text(encoding="utf-8") for p in (root / "content/2024-07").glob("*.md"))
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (375, 667)])
+def test_a_dialog_taller_than_the_screen_keeps_its_buttons_in_view(desk, browser, width, height):
+    url, root = desk
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="新建一期").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("button", name="建立这一期")).to_be_in_viewport(ratio=1)
+    dialog.get_by_label("期号（文件夹名）").fill("2024-08")
+    dialog.get_by_label("印数").scroll_into_view_if_needed()   # (the last field: the body scrolls, the buttons stay)
+    expect(dialog.get_by_role("button", name="建立这一期")).to_be_in_viewport(ratio=1)
+    dialog.get_by_role("button", name="建立这一期").click()
+    expect(page.locator('section.issue[data-issue="2024-08"]')).to_be_visible()
+    context.close()
+
+
+def test_the_conflict_dialog_compares_whole_files_and_marks_the_difference_on_a_phone(desk, browser):
+    url, root = desk
+    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(url + "#/edit/2024-07/02-second.md")
+    body = page.get_by_label("正文")
+    expect(body).to_have_value(re.compile("."))
+    path = root / "content/2024-07/02-second.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n另一位编辑加的一段。\n" * 30, encoding="utf-8")
+    body.fill("我在编辑部里写的正文。\n")
+    page.get_by_role("button", name="保存", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    mine = dialog.get_by_label("我的版本")
+    expect(mine).to_contain_text("title: 第二篇动态")   # (the whole file, as it would be saved: like the other)
+    expect(mine.locator(".changed")).to_contain_text(["我在编辑部里写的正文。"])
+    expect(dialog.get_by_label("磁盘上的版本").locator(".changed").first).to_contain_text("评建工作的正文")
+    expect(dialog.get_by_role("button", name="用我的版本保存")).to_be_in_viewport(ratio=1)
+    dialog.get_by_role("button", name="用我的版本保存").click()
+    expect(page.locator(".saved")).to_contain_text("已保存")
+    context.close()

@@ -250,8 +250,18 @@ def _save(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"path": PATH, "fields": schema.optional(ARTICLE_FORM),
                                         "body": schema.default(schema.text(schema.MAX_BODY_TEXT), ""),
                                         "digest": schema.default(schema.text(64), "")})
-    new = articles.save_article(desk.root, data["path"], data["fields"], data["body"], data["digest"],
-                                request.session.user, role=request.session.role)
+    try:
+        new = articles.save_article(desk.root, data["path"], data["fields"], data["body"], data["digest"],
+                                    request.session.user, role=request.session.role)
+    except Conflict as exc:   # (both versions as whole files, the lines that differ marked)
+        try:
+            mine = articles.composed(articles.existing(desk.root, data["path"]), data["fields"], data["body"])
+        except ContentError:
+            mine = data["body"]
+        theirs, ours = history.side_by_side(exc.disk_text.replace("\r\n", "\n"), mine)
+        return json_response({"error": _('the file was changed on disk since you opened it'), "conflict": {
+            "text": exc.disk_text, "digest": exc.disk_digest, "mine": mine, "theirs_lines": theirs, "mine_lines": ours}},
+            "409 Conflict")
     checked = review.current(desk.root, data["path"])
     return json_response({"digest": new, "steps": checked.steps, "reset": checked.reset, **_checked(desk, data["path"])})
 

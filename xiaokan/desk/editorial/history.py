@@ -152,6 +152,17 @@ def line_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def side_by_side(left: str, right: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]]]:
+    """Each text's lines, marked True where they differ from the other's (for two versions shown side by side)."""
+    a, b = left.split("\n"), right.split("\n")
+    marked_a, marked_b = [(True, line) for line in a], [(True, line) for line in b]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            marked_a[i1:i2] = [(False, line) for line in a[i1:i2]]
+            marked_b[j1:j2] = [(False, line) for line in b[j1:j2]]
+    return marked_a, marked_b
+
+
 def _blob_at(repo, commit_id: bytes, rel: str) -> bytes | None:
     from dulwich.object_store import tree_lookup_path
 

@@ -324,9 +324,11 @@ class ArticleEditor {
 
   // --- conflicts and review ----------------------------------------------------------------------
   async conflict(disk) {
-    const mine = el("pre", {class: "version", tabindex: "0", "aria-label": "我的版本", text: this.body.value});
-    const theirs = el("pre", {class: "version", tabindex: "0", "aria-label": "磁盘上的版本", text: disk.text});
-    const body = [el("p", {text: "你打开这篇文章以后，文件在磁盘上被改过了（别的编辑，或别的程序）。两个版本都在下面，什么都没有被覆盖。"}),
+    // Both as whole files (mine with the form's settings, as it would be saved), the lines that differ marked.
+    const lines = (marked) => marked.map(([changed, text]) => el("span", {class: changed ? "changed" : "", text: text + "\n"}));
+    const mine = el("pre", {class: "version", tabindex: "0", "aria-label": "我的版本"}, ...lines(disk.mine_lines || [[false, this.body.value]]));
+    const theirs = el("pre", {class: "version", tabindex: "0", "aria-label": "磁盘上的版本"}, ...lines(disk.theirs_lines || [[false, disk.text]]));
+    const body = [el("p", {text: "你打开这篇文章以后，文件在磁盘上被改过了（别的编辑，或别的程序）。两个版本都在下面（不同的行有底色），什么都没有被覆盖。"}),
       el("div", {class: "both"}, el("div", {}, el("h3", {text: "我的版本（未保存）"}), mine),
         el("div", {}, el("h3", {text: "磁盘上的版本"}), theirs))];
     const choice = await ask("文件已被别人修改", body, [{label: "先不处理", value: ""},
