@@ -93,3 +93,24 @@ def test_the_photographer_is_named_beside_the_author(mini):
     path, _ = export(mini, "2024-07/tuijinhui")
     lines = re.findall(r"<p[^>]*>([^<]*)</p>", path.read_text(encoding="utf-8"))   # (classes become inline styles)
     assert any(line.endswith("作者：王五　摄影：李明") for line in lines), lines[:4]
+
+
+def test_the_post_file_is_written_as_any_saved_file_is(mini):
+    """Not 0600 as tempfile.mkstemp makes a file: the post is opened in a browser, or served to a colleague."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path, _said = export(mini, "2024-07/first")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_wechat_css_that_links_out_of_templates_is_refused(mini, tmp_path):
+    (tmp_path / "elsewhere.css").write_text("body { color: red }", encoding="utf-8")
+    (mini / "templates/wechat.css").unlink()
+    (mini / "templates/wechat.css").symlink_to(tmp_path / "elsewhere.css")
+    result = run_build(mini, "wechat", "2024-07/first")
+    assert result.code == 1 and "templates/wechat.css: this file is a link" in result.stderr, result.stderr
+    assert not (mini / "wechat").exists() or not any((mini / "wechat").rglob("*.html"))

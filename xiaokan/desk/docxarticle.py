@@ -34,9 +34,10 @@ MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake
 TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
 PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
 CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
-# Hand-typed numbering: 一、 as a heading, （一） as a subheading, 1. (only when short and alone).
-_LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), "h3"), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), "h4"),
-           (re.compile(r"^\d{1,2}[.．](?!\d)"), "h5"))
+# Hand-typed numbering: 一、 as a heading, （一） one level below, 1. below that (only when short and alone);
+# their ranks come after Word's heading levels 1-6 in the article's outline (see _outline).
+_LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), 11), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), 12),
+           (re.compile(r"^\d{1,2}[.．](?!\d)"), 13))
 _DIGIT_ITEM = re.compile(r"^[（(]?\d{1,2}[)）.．、](?!\d)")
 _ATTACHMENTS = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 MAX_HEADING = 30   # a numbered line longer than this is a paragraph with a run-in head, as Chinese documents have
@@ -166,10 +167,7 @@ def _chinese_lists(soup, labels: dict[str, str]) -> None:
 
 def _tidy(soup, counts: dict[str, int]) -> None:
     """No indentation spaces and no emphasis inside headings; hand-typed 一、（一）1. lines as headings,
-    except in an 附件 list or a run of numbered lines; Word's headings one level down (the article's
-    title is the page's only h1)."""
-    for heading in soup.find_all(["h1", "h2", "h3", "h4"]):
-        heading.name = f"h{min(int(heading.name[1]) + 1, 6)}"
+    except in an 附件 list or a run of numbered lines; then every heading placed in the article's outline."""
     for p in soup.find_all("p"):
         for node in p.find_all(string=True):
             if node.strip():
@@ -192,10 +190,11 @@ def _tidy(soup, counts: dict[str, int]) -> None:
         for pattern, level in _LEVELS:
             if pattern.match(text):
                 neighbours = [texts[j] for j in (i - 1, i + 1) if 0 <= j < len(texts)]
-                if level == "h5" and any(_DIGIT_ITEM.match(t) for t in neighbours):
+                if level == 13 and any(_DIGIT_ITEM.match(t) for t in neighbours):
                     break   # (one of a run of numbered lines: a list typed by hand, not headings)
-                p.name = level
+                p.name, p["data-rank"] = "h6", str(level)
                 break
+    _outline(soup)
     for heading in soup.find_all(["h2", "h3", "h4", "h5", "h6"]):
         for emphasis in heading.find_all(["strong", "em", "b", "i", "u"]):
             emphasis.unwrap()
@@ -203,6 +202,17 @@ def _tidy(soup, counts: dict[str, int]) -> None:
             heading.decompose()
     soup.smooth()
     counts[N_("headings")] = len(soup.find_all(["h2", "h3", "h4", "h5", "h6"]))
+
+
+def _outline(soup) -> None:
+    """The headings as one outline under the article's title: the highest level the document uses is ##,
+    each level below it one # more, none skipped (a document of Heading 2 and Heading 3 only gives ## and
+    ###; 一、 with （一） under it gives ## and ###). Word's levels come before the hand-typed ones."""
+    headings = soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    ranks = [int(h.attrs.pop("data-rank", None) or h.name[1]) for h in headings]
+    place = {rank: min(2 + i, 6) for i, rank in enumerate(sorted(set(ranks)))}
+    for heading, rank in zip(headings, ranks):
+        heading.name = f"h{place[rank]}"
 
 
 def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], notes: list[str]) -> None:

@@ -121,11 +121,13 @@ def meta_fields(line: str) -> dict[str, str] | None:
 
 
 def take_fields(soup) -> dict[str, str]:
-    """作者/来源/摄影/日期 lines become front matter and leave the text (the first of each kind)."""
+    """作者/来源/摄影/日期 lines become front matter and leave the text: a line is taken out once what it
+    says is in the front matter (`来源：教务处` after `（供稿：教务处　摄影：李明）` says it again). A line
+    that says otherwise (another 来源) stays in the text, so that nothing the document says is lost."""
     found: dict[str, str] = {}
     for p in soup.find_all("p", recursive=False):
         fields = meta_fields(p.get_text())
-        if fields and not any(k in found for k in fields):
+        if fields and all(found.get(k, v) == v for k, v in fields.items()):
             found.update(fields)
             p.decompose()
     return found

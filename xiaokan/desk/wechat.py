@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..i18n import _
 from ..source.markup import Body
 from ..source.model import Article, Site
 from ..urls import absolute, is_placeholder, rebase
+from .newfile import open_new
 
 THEME = "wechat.css"
 MAX_TEXT = 20_000           # characters of text WeChat accepts in one post
@@ -189,7 +189,7 @@ def _write_file(root: Path, target: Path, text: str) -> None:
             raise ContentError(folder, None, _('{folder} is not a folder of the project (a link or a file): the post is not written through it').format(folder=folder),
                                _('remove it or move it aside, then export again'))
         folder.mkdir(exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".wechat-", suffix=".tmp", dir=target.parent)
+    handle, temp = open_new(target.parent, ".wechat-", ".tmp")   # (0644 as a rule, as any saved file)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

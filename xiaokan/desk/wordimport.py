@@ -14,18 +14,18 @@ import errno
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, display_path, environment_error
-from ..i18n import _
+from ..i18n import N_, _
 from ..reasons import explain_exception
 from ..source.content import ARTICLE_KEYS, split_front_matter
 from ..source.yamlfile import parse_flag, parse_yaml, read_text, tidy_yaml
 from .docxarticle import TOKEN, read_article
 from .importcheck import lost_paragraphs
+from .newfile import open_new
 from .scaffold import article_path, front_matter, issue_folder, next_order
 
 _ORIGIN = "# Word 原稿：{name}（{digest}）"   # (a YAML comment in the front matter: the editor may read it)
@@ -43,17 +43,44 @@ class ImportReport:
     notes: tuple[str, ...] = ()         # what needs the editor's eye, and where
     lost: tuple[str, ...] = ()          # paragraphs of the document not in the article
     skipped: bool = False               # imported before: nothing was written
+    replaceable: bool = False           # skipped, and --replace would replace it: a draft of this issue
+    published: bool = False             # skipped: the article imported before is published (草稿: false)
+    elsewhere: str | None = None        # skipped: the issue the article imported before is in, when not this one
 
     def lines(self) -> list[str]:
         if self.skipped:
-            return [_("{source}: imported before as {article}; nothing was imported (to replace that draft with "
-                      "this file, add --replace)").format(source=self.source.name, article=self.article.as_posix())]
-        found = _(", ").join(f"{_(kind)} {n}" for kind, n in self.counts if n)
+            return [self.before()]
+        found = _(", ").join(_(COUNTED.get(kind, "{kind} {count}")).format(kind=_(kind), count=n)
+                             for kind, n in self.counts if n)
         out = [_("{source} → {article} (draft): {found}").format(source=self.source.name, article=self.article.as_posix(),
                                                                 found=found or _("text only"))]
         out += [_("  check: {item}").format(item=item) for item in self.notes]
         out += [_("  text not imported: {text}").format(text=text) for text in self.lost]
         return out
+
+
+    def before(self) -> str:
+        """What a file imported before is, where, and what to do: --replace only where it would work."""
+        where = dict(source=self.source.name, article=self.article.as_posix(), issue=self.elsewhere)
+        if self.elsewhere and self.published:
+            return _("{source}: imported before and published in issue {issue}, as {article}; there is nothing to "
+                     "import (to change it, edit that article)").format(**where)
+        if self.elsewhere:
+            return _("{source}: imported before into issue {issue}, as the draft {article}; nothing was imported "
+                     "(if it belongs in this issue, move that draft here or delete it, then import again)").format(**where)
+        if self.published:
+            return _("{source}: imported before as {article}, which is published; there is nothing to import (to "
+                     "change it, edit that article)").format(**where)
+        return _("{source}: imported before as the draft {article}; nothing was imported (to replace that draft "
+                 "with this file, add --replace)").format(**where)
+
+
+# What the report says of each count (the counts' names are docxarticle's N_() ids).
+COUNTED = {
+    "paragraphs": N_("{count} paragraphs"), "headings": N_("{count} subheadings (## and ###)"),
+    "lists": N_("{count} lists"), "pictures": N_("{count} pictures"), "tables": N_("{count} tables"),
+    "tables with merged cells (CSV)": N_("{count} tables with merged cells (as CSV)"), "footnotes": N_("{count} footnotes"),
+}
 
 
 @dataclass(frozen=True)
@@ -98,6 +125,8 @@ def _word_files(sources: list[Path]) -> list[Path]:
 class _Earlier:
     path: Path
     same_file: bool    # the same digest; else only the same file name
+    here: bool = True  # in the issue the import is for
+    draft: bool = True
 
 
 def import_docx(root: Path, folder: Path, source: Path, section: str, replace: bool = False) -> ImportReport:
@@ -110,11 +139,15 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     earlier = _earlier_import(root, folder, source.name, digest)
     if earlier is not None and not replace:
         if earlier.same_file:
-            return ImportReport(source, earlier.path.relative_to(root), "", skipped=True)
+            return ImportReport(source, earlier.path.relative_to(root), "", skipped=True,
+                                replaceable=earlier.here and earlier.draft, published=not earlier.draft,
+                                elsewhere=None if earlier.here else earlier.path.parent.name)
         raise ContentError(source, None, _("a Word file of this name was imported before as {article}, and this one "
                                            "differs from it").format(article=display_path(earlier.path)),
                            _("to replace that draft with this version, add --replace; if it is another document, "
-                             "rename the file and import it again"))
+                             "rename the file and import it again") if earlier.draft else
+                           _("that article is published, so --replace does not replace it: make the changes in the "
+                             "article itself, or, if this is another document, rename the file and import it again"))
     if earlier is not None:
         _check_replaceable(earlier.path, folder)
     try:
@@ -169,10 +202,17 @@ def _earlier_import(root: Path, folder: Path, name: str, digest: str) -> _Earlie
             continue
         for m in _ORIGIN_LINE.finditer(head):
             if m.group("digest") == digest:
-                return _Earlier(path, True)
+                return _Earlier(path, True, path.parent == folder, _is_draft(path))
             if m.group("name") == name and path.parent == folder and same_name is None:
-                same_name = _Earlier(path, False)
+                same_name = _Earlier(path, False, True, _is_draft(path))
     return same_name
+
+
+def _is_draft(path: Path) -> bool:
+    try:
+        return bool(parse_flag(_front(path).get("draft"), "draft", path, None))
+    except ContentError:
+        return False
 
 
 def _front(path: Path) -> dict:
@@ -188,14 +228,10 @@ def _front(path: Path) -> dict:
 
 def _check_replaceable(path: Path, folder: Path) -> None:
     if path.parent != folder:
-        raise ContentError(path, None, _("this document was imported into another issue; --replace replaces a draft "
-                                         "of the issue named by --issue only"),
-                           _("delete or move that article first if it belongs in this issue"))
-    try:
-        draft = parse_flag(_front(path).get("draft"), "draft", path, None)
-    except ContentError:
-        draft = False
-    if not draft:
+        raise ContentError(path, None, _("this document was imported into issue {issue}; --replace replaces a draft "
+                                         "of the issue named by --issue only").format(issue=path.parent.name),
+                           _("if it belongs in this issue, move that draft here or delete it first, then import again"))
+    if not _is_draft(path):
         raise ContentError(path, None, _("this article is no longer a draft (草稿: false), so --replace does not "
                                          "replace it"), _("make the changes in the article itself, or set 草稿: true first"))
 
@@ -260,7 +296,7 @@ class _Writer:
     def _write(self, target: Path, data: bytes, replace: bool) -> None:
         temp = None
         try:
-            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".import-", suffix=".part")
+            fd, temp = open_new(self.folder, ".import-", ".part")   # (0644 as a rule: mkstemp's 0600 kept web servers out)
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             if replace:
