@@ -450,3 +450,33 @@ def test_staged_word_files_never_imported_are_removed_after_an_hour(mini, tmp_pa
     os.utime(recent, (two_hours_ago, two_hours_ago))
     app.mount(mini, "127.0.0.1", 8000, print)   # (and when the preview starts)
     assert not recent.exists() and newest.exists()
+
+
+def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_回滚_brings_back(mini, tmp_path):
+    from xiaokan.desk.editorial import tasks
+
+    target = tmp_path / "www"
+    write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n")
+    job = lambda kind: tasks.Job(1, kind, "主编")   # noqa: E731
+    built = tasks.build_site(mini, job("build"))
+    [issue] = built["issues"]
+    assert issue["edition"] == "site/edition/2024-07/" and (mini / "output/edition/2024-07").is_dir()   # (数字报)
+    dry = tasks.deploy(mini, True, job("deploy-dry"))
+    assert dry["counts"][0] > 0 and not dry["unchanged"] and dry["newer_count"] == 0
+    first = tasks.deploy(mini, False, job("deploy"))
+    assert "还没有更早的版本可以回滚" in first["summary"]
+    again = tasks.deploy(mini, True, job("deploy-dry"))
+    assert again["unchanged"] and again["summary"] == "网站没有变化，不需要发布"
+    article = mini / "content/2024-07/01-first.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n发布前又改了一句。\n", encoding="utf-8")
+    later = (mini / "output/index.html").stat().st_mtime + 1   # (saved after the build, whatever the clock's grain)
+    os.utime(article, (later, later))
+    stale = tasks.deploy(mini, True, job("deploy-dry"))
+    assert stale["newer_count"] == 1 and stale["newer"] == ["2024-07/01-first.md"]
+    tasks.build_site(mini, job("build"))
+    assert tasks.deploy(mini, True, job("deploy-dry"))["newer_count"] == 0
+    second = tasks.deploy(mini, False, job("deploy"))
+    assert f"回滚会恢复到 {first['release']} 这一版" in second["summary"]
+    plan = tasks.rollback_plan(mini, job("rollback-dry"))
+    assert (plan["live"], plan["withdrawn"]) == (first["release"], second["release"])
+    assert (target / "current").resolve().name == second["release"]   # (the plan changed nothing)

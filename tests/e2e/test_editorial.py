@@ -349,3 +349,41 @@ def test_the_conflict_dialog_compares_whole_files_and_marks_the_difference_on_a_
     dialog.get_by_role("button", name="用我的版本保存").click()
     expect(page.locator(".saved")).to_contain_text("已保存")
     context.close()
+
+
+def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_names_what_回滚_brings_back(mini, page, tmp_path):
+    import os
+
+    target = tmp_path / "www"
+    (mini / "site.yaml").write_text((mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n",
+                                    encoding="utf-8")
+    with running_server(mini) as (base, _process):
+        page.goto(base + "/编辑部/")
+        site_job, publish = page.locator("#site-job"), page.locator("#publish-job")
+        page.get_by_role("button", name="生成网站").click()
+        expect(site_job).to_contain_text("生成网站：完成", timeout=SLOW)
+        expect(site_job.get_by_role("link", name="数字报")).to_have_attribute("href", "site/edition/2024-07/")
+        page.get_by_role("button", name="发布", exact=True).click()
+        expect(publish).to_contain_text("将上传", timeout=SLOW)
+        publish.get_by_role("button", name="确认发布").click()
+        expect(publish).to_contain_text("还没有更早的版本可以回滚", timeout=SLOW)
+        first = (target / "current").resolve().name
+        page.get_by_role("button", name="发布", exact=True).click()
+        expect(publish).to_contain_text("网站没有变化，不需要发布", timeout=SLOW)
+        expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)
+        article = mini / "content/2024-07/01-first.md"
+        article.write_text(article.read_text(encoding="utf-8") + "\n发布前又改了一句。\n", encoding="utf-8")
+        later = (mini / "output/index.html").stat().st_mtime + 1
+        os.utime(article, (later, later))
+        page.get_by_role("button", name="发布", exact=True).click()
+        expect(publish.get_by_role("alert")).to_contain_text("2024-07/01-first.md", timeout=SLOW)
+        expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)
+        publish.get_by_role("button", name="先生成网站，再看变更清单").click()
+        publish.get_by_role("button", name="确认发布").click(timeout=SLOW)
+        expect(publish).to_contain_text(f"回滚会恢复到 {first} 这一版", timeout=SLOW)
+        page.get_by_role("button", name="回滚", exact=True).click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_contain_text(f"网站回到 {first} 这一版", timeout=SLOW)
+        dialog.get_by_role("button", name=f"回滚到 {first}").click()
+        expect(publish).to_contain_text("回滚：完成", timeout=SLOW)
+        assert (target / "current").resolve().name == first

@@ -350,7 +350,7 @@ JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schem
 def _submit(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), JOB)
     kind, root, who = data["kind"], desk.root, request.session.user
-    if kind in ("deploy", "deploy-dry", "rollback") and not accounts.may(request.session.role, "发布"):
+    if kind in ("deploy", "deploy-dry", "rollback", "rollback-dry") and not accounts.may(request.session.role, "发布"):
         raise PermissionError(_('a {role} may not do {step}').format(role=request.session.role, step="发布"))
     if kind == "build":
         job = desk.jobs.submit(kind, who, lambda j: tasks.build_site(root, j))
@@ -364,6 +364,8 @@ def _submit(desk: Desk, request: Request) -> Response:
         if dry is None or dry.kind != "deploy-dry" or dry.state != "done" or dry.result.get("stamp") != tasks.site_stamp(root):
             raise BadRequest(_('look at the list of changes first (发布 shows it), then confirm'))
         job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, False, j))
+    elif kind == "rollback-dry":
+        job = desk.jobs.submit(kind, who, lambda j: tasks.rollback_plan(root, j))
     elif kind == "rollback":
         job = desk.jobs.submit(kind, who, lambda j: tasks.rollback(root, j))
     elif kind == "import":

@@ -3,6 +3,7 @@ line calls, run one at a time in a worker thread while the page polls their stat
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
 import threading
@@ -104,18 +105,48 @@ def logger(job: Job) -> Callable[[str], None]:
     return log
 
 
+BUILT = Path(".desk") / "built"   # touched when the desk's 生成网站 ends (a build with nothing to do writes nothing)
+
+
 def build_site(root: Path, job: Job) -> dict:
     """生成网站: `build.py build`, then what it made (the PDFs and the 数字报 of each issue)."""
     from ...builder import BuildOptions, build
 
+    started = time.time()
     report = build(root, BuildOptions(), logger(job))
+    (root / BUILT).parent.mkdir(parents=True, exist_ok=True)
+    (root / BUILT).write_text(str(started), encoding="utf-8")
+    os.utime(root / BUILT, (started, started))
     job.problems += [problem(w, w.kind) for w in report.warnings]
     issues = report.site.issues if report.site else ()
     return {"summary": _("built {issues} issue(s), {articles} articles, {pages} pages in {seconds:.1f} s").format(
                 issues=report.issues, articles=report.articles, pages=report.pages, seconds=report.seconds),
             "issues": [{"id": i.id, "title": i.title, "pdf": f"print/{i.pdf_name}" if (root / "print" / i.pdf_name).is_file() else None,
-                        "site": f"site/{i.id}/", "edition": f"site/{i.id}/edition/"
-                        if (root / "output" / i.id / "edition").is_dir() else None} for i in issues]}
+                        "site": f"site/{i.id}/", "edition": f"site/edition/{i.id}/"
+                        if (root / "output" / "edition" / i.id).is_dir() else None} for i in issues]}
+
+
+def newer_than_site(root: Path, limit: int = 10) -> tuple[int, list[str]]:
+    """The files saved since output/ was last built (content/, site.yaml, templates/, assets/): what 发布
+    would leave out. (How many, and the first few, content/ ones by their path there.)"""
+    built = max([_mtime(root / "output" / "index.html"), _mtime(root / BUILT)])
+    found = []
+    for folder in ("content", "templates", "assets"):
+        base = root / folder
+        for path in sorted(base.rglob("*")) if base.is_dir() else []:
+            rel = path.relative_to(root)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts) and _mtime(path) > built:
+                found.append(path.relative_to(base).as_posix() if folder == "content" else rel.as_posix())
+    if _mtime(root / "site.yaml") > built:
+        found.append("site.yaml")
+    return len(found), found[:limit]
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def proof(root: Path, issue_id: str, job: Job) -> dict:
@@ -147,20 +178,41 @@ def site_stamp(root: Path) -> float:
 
 
 def deploy(root: Path, dry_run: bool, job: Job) -> dict:
-    """发布: `build.py deploy --dry-run` (the list), or `build.py deploy` after it."""
+    """发布: `build.py deploy --dry-run` (the list, with the files saved since the last 生成网站, which it
+    would not publish), or `build.py deploy` after it (with the release 回滚 would bring back)."""
     from ...publish.deploy import deploy as run_deploy
 
     target, config = deploy_target(root)
     stamp = site_stamp(root)
     result = run_deploy(root, target, config, dry_run=dry_run)
     if dry_run:
+        unchanged = bool(getattr(result, "unchanged", False)) or not (result.uploaded or result.deleted)
+        count, newer = newer_than_site(root)
         return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
-                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp}
+                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp, "unchanged": unchanged,
+                "newer": newer, "newer_count": count,
+                "summary": _('the site has not changed since the last 发布: there is nothing to publish') if unchanged else ""}
+    back = (_('回滚 would bring back release {release}').format(release=result.previous) if result.previous
+            else _('there is no earlier release for 回滚 to bring back yet'))
+    if getattr(result, "unchanged", False):
+        return {"target": str(target), "release": None, "previous": result.previous,
+                "summary": _('the site has not changed since the last 发布: there is nothing to publish') + "\n" + back}
     return {"target": str(target), "release": result.release, "previous": result.previous,
             "summary": _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
                          'shared with the last release, {deleted} removed)').format(
                 target=target, release=result.release, sent=len(result.uploaded), linked=result.linked,
-                deleted=len(result.deleted)) + ("\n" + result.warning if result.warning else "")}
+                deleted=len(result.deleted)) + ("\n" + result.warning if result.warning else "") + "\n" + back}
+
+
+def rollback_plan(root: Path, job: Job) -> dict:
+    """What 回滚 would do, changing nothing: `build.py deploy --rollback --dry-run`."""
+    from ...publish.deploy import rollback as run_rollback
+
+    target, _config = deploy_target(root)
+    plan = run_rollback(target, dry_run=True)
+    return {"target": str(target), "live": plan.live, "withdrawn": plan.withdrawn,
+            "summary": _('回滚 would bring back release {live} on {target} (instead of {withdrawn}, live now)').format(
+                live=plan.live, target=target, withdrawn=plan.withdrawn)}
 
 
 def rollback(root: Path, job: Job) -> dict:

@@ -83,7 +83,8 @@ function articleLink(path, line, text) {
 
 // --- jobs ----------------------------------------------------------------------------------------
 
-const JOB_NAMES = {build: "生成网站", proof: "出校样", "deploy-dry": "发布（变更清单）", deploy: "发布", rollback: "回滚", import: "导入Word稿"};
+const JOB_NAMES = {build: "生成网站", proof: "出校样", "deploy-dry": "发布（变更清单）", deploy: "发布", rollback: "回滚",
+  "rollback-dry": "回滚（查看会回到哪一版）", import: "导入Word稿"};
 
 async function runJob(kind, payload, panel) {
   panel.hidden = false;
@@ -137,6 +138,9 @@ function resultOf(job) {
     return [el("p", {}, "第" + r.number + "次校样：", el("a", {href: r.pdf, target: "_blank", text: "校样 PDF"}), "　",
       el("a", {href: r.changes, target: "_blank", text: "修改对照"}),
       r.changed.length ? "（改动：" + r.changed.join("、") + "）" : "")];
+  }
+  if (job.kind === "deploy-dry" && r.unchanged) {
+    return [el("p", {role: "status", text: "网站没有变化，不需要发布。"})];
   }
   if (job.kind === "deploy-dry") {
     return [el("p", {text: "将上传 " + r.counts[0] + " 个文件、删除 " + r.counts[1] + " 个文件到 " + r.target + "。"}),
@@ -351,9 +355,24 @@ async function importWord(issueId, files, panel) {
   }
 }
 
+// 发布: the list of changes first (deploy --dry-run). Articles saved since the last 生成网站 would not be
+// in what is published: say so and build first. Nothing changed: nothing to confirm.
 async function deploy(panel) {
   const dry = await runJob("deploy-dry", {}, panel);
   if (!dry || dry.state !== "done") return;
+  const r = dry.result;
+  if (r.newer_count) {
+    const build = el("button", {type: "button", class: "primary", text: "先生成网站，再看变更清单", onclick: async function () {
+      build.disabled = true;
+      const built = await runJob("build", {}, panel);
+      if (built && built.state === "done") deploy(panel);
+    }});
+    panel.append(el("div", {class: "newer", role: "alert"},
+      el("p", {class: "error", text: "上次生成网站以后，又保存过 " + r.newer_count + " 个文件（" + r.newer.join("、") +
+        (r.newer_count > r.newer.length ? " …" : "") + "）：现在发布的会是旧的网站，不包括这些修改。"}), build));
+    return;
+  }
+  if (r.unchanged) return;
   const confirm = el("button", {type: "button", class: "primary", text: "确认发布", onclick: async function () {
     confirm.disabled = true;
     await runJob("deploy", {confirms: dry.id}, panel);
@@ -361,9 +380,13 @@ async function deploy(panel) {
   panel.append(el("p", {}, "确认无误后再发布：", confirm));
 }
 
+// 回滚: which release it brings back is asked of the server first (deploy --rollback --dry-run) and named.
 async function rollback(panel) {
-  const choice = await ask("回滚", [el("p", {text: "让网站回到上一次发布的版本？"})],
-    [{label: "取消", value: ""}, {label: "回滚", value: "ok", primary: true}]);
+  const plan = await runJob("rollback-dry", {}, panel);
+  if (!plan || plan.state !== "done") return;
+  const choice = await ask("回滚", [el("p", {text: "回滚后，网站回到 " + plan.result.live + " 这一版（现在上线的是 " +
+      plan.result.withdrawn + "）。确定回滚吗？"})],
+    [{label: "取消", value: ""}, {label: "回滚到 " + plan.result.live, value: "ok", primary: true}]);
   if (choice === "ok") runJob("rollback", {}, panel);
 }
 
