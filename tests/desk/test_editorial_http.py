@@ -513,3 +513,11 @@ def test_the_change_page_keeps_its_own_style_under_the_desks_policy_and_no_inlin
     digest = base64.b64encode(hashlib.sha256(style).digest()).decode()
     assert f"'sha256-{digest}'" in policies[0] and "unsafe-inline" not in policies[0]
     assert "script-src" not in policies[0] and "default-src 'self'" in policies[0]
+
+
+def test_the_login_page_says_where_the_desk_is_open(mini):
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    local = Browser(app.mount(mini, "127.0.0.1", PORT, print)).call("GET", "/desk/login")[1].decode()
+    office = Browser(app.mount(mini, "0.0.0.0", PORT, print), f"192.168.1.20:{PORT}").call("GET", "/desk/login")[1].decode()
+    assert "只在这台电脑上" in local and "办公室网络" not in local and "{where}" not in local
+    assert "向办公室网络开放" in office

@@ -387,3 +387,29 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         dialog.get_by_role("button", name=f"回滚到 {first}").click()
         expect(publish).to_contain_text("回滚：完成", timeout=SLOW)
         assert (target / "current").resolve().name == first
+
+
+def test_small_things_of_the_editor_heading_staying_and_tables(desk, page, tmp_path):
+    url, root = desk
+    page.goto(url + "#/edit/2024-07/02-second.md")
+    title = page.get_by_label("标题", exact=True)
+    expect(title).to_have_value("第二篇动态")
+    title.fill("第二篇动态（改了标题）")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".saved")).to_contain_text("已保存")
+    expect(page.get_by_role("heading", level=1)).to_have_text("第二篇动态（改了标题）")
+    body = page.get_by_label("正文")
+    body.fill(body.input_value() + "\n还没保存的一句。\n")
+    page.once("dialog", lambda d: d.dismiss())   # (有未保存的修改，确定离开吗？ → 取消)
+    page.get_by_role("link", name="← 稿件看板").click()
+    expect(body).to_be_visible()
+    expect(page).to_have_url(re.compile(r"#/edit/2024-07/02-second\.md$"))
+    csv = tmp_path / "名单.csv"
+    csv.write_text("序号,名称\n1,甲\n", encoding="utf-8")
+    page.get_by_role("button", name="表格", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("表格（Excel 另存为 CSV）").set_input_files(str(csv))
+    dialog.get_by_role("button", name="插入").click()
+    expect(page.locator(".saved")).to_contain_text("已保存")   # (saved, as 图片 is)
+    text = (root / "content/2024-07/02-second.md").read_text(encoding="utf-8")
+    assert '{{< 表格 文件="名单.csv" >}}' in text and "还没保存的一句。" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import mimetypes
 import re
 from dataclasses import asdict
@@ -168,6 +169,13 @@ class Desk:
             response = _static(name)
             response.headers.append(self.gate.cookie(request.session))
             return response
+        if name == "login.html":   # (where the desk is open, as it is: the office network, or this computer only)
+            where = (_('the desk on this computer is open to the office network: log in with the account the 主编 made for you')
+                     if self.on_network else
+                     _('the desk is open on this computer only, not to the network; it has accounts, so log in with yours'))
+            page = _static(name)
+            page.body = page.body.replace(b"{where}", html.escape(where).encode())
+            return page
         return _static(name)
 
     def _login(self, request: Request) -> Response:

@@ -396,8 +396,12 @@ async function route() {
   const main = document.getElementById("main");
   const hash = decodeURIComponent(location.hash.slice(1) || "/");
   const match = hash.match(/^\/(edit|history)\/([^?]+)(?:\?line=(\d+))?$/);
-  if (Desk.leave && !Desk.leave()) return;
+  if (Desk.leave && !Desk.leave()) {   // (staying: the address goes back to the page still shown)
+    history.replaceState(null, "", Desk.shown || "#/");
+    return;
+  }
   Desk.leave = null;
+  Desk.shown = location.hash || "#/";
   if (match) await Desk.views[match[1]](main, match[2], match[3] ? Number(match[3]) : null);
   else await Desk.views.board(main);
 }

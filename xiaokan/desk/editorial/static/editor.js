@@ -54,7 +54,7 @@ class ArticleEditor {
     main.replaceChildren(
       el("div", {class: "editor-head"},
         el("a", {href: "#/", text: "← 稿件看板"}),
-        el("h1", {text: (a.fields && a.fields.title) || a.path}),
+        this.heading = el("h1", {text: (a.fields && a.fields.title) || a.path}),
         el("span", {class: "where", text: a.issue_title + "　" + a.path}),
         el("a", {href: "#/history/" + a.path, text: "历史版本"})),
       this.steps,
@@ -151,6 +151,7 @@ class ArticleEditor {
     this.saved.textContent = saidSaved;
     this.show(sent.data, false);
     this.showSteps(sent.data.steps, sent.data.reset);
+    if (this.inputs.title && this.inputs.title.value.trim()) this.heading.textContent = this.inputs.title.value.trim();
     if (written && before) {
       await this.afterRebuild(before.serial);
       this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(performance.now() - started) + " 毫秒）";
@@ -320,6 +321,8 @@ class ArticleEditor {
     if (!sent.ok) { say(sent.data.error, true); return; }
     const title = caption.value.trim().replace(/"/g, "”");
     this.block('{{< 表格 文件="' + sent.data.name + '"' + (title ? ' 标题="' + title + '"' : "") + " >}}");
+    say("表格已存为 " + sent.data.name);
+    await this.save();   // (as 图片 does: the file is beside the article, the article now shows it)
   }
 
   // --- conflicts and review ----------------------------------------------------------------------
