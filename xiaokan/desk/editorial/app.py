@@ -233,7 +233,8 @@ LAYOUT = schema.list_of(schema.record({"section": schema.text(), "articles": sch
 def _new_issue(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"id": schema.issue_id, "fields": schema.default(ISSUE_FORM, {})})
     fields = {k: v for k, v in data["fields"].items() if k != "id"}
-    return json_response({"id": board.create_issue(desk.root, data["id"], fields, request.session.user)})
+    notices = board.create_issue(desk.root, data["id"], fields, request.session.user)
+    return json_response({"id": data["id"], "notices": notices})
 
 
 def _new_article(desk: Desk, request: Request) -> Response:

@@ -18,6 +18,7 @@ from ...source.content import ISSUE_ID, ISSUE_KEYS, article_files, load_issue, p
 from ...source.slugs import slug_from_filename
 from ...source.yamlfile import parse_yaml, read_text, tidy_yaml
 from .. import scaffold
+from ..numbering import numbers_for
 from . import articles, frontmatter, review
 from .paths import article_path, issue_folder, relative
 
@@ -101,30 +102,30 @@ def _card(root: Path, path: Path, records: dict) -> Card:
                 tuple(s["step"] for s in checked.steps), built=built, reset=checked.reset)
 
 
-def create_issue(root: Path, issue_id: str, values: dict, who: str) -> str:
-    """A new issue, as `build.py new-issue` makes it (numbered after the issues there are, dated from its
-    ID), with the form's values written into its issue.yaml. Nothing is written until the build's own
-    loader has read that issue.yaml (in a folder of .desk/) and found no problem, and no other issue
-    has its 期号 or 总期号: then the folder is moved into content/ in one step."""
+def create_issue(root: Path, issue_id: str, values: dict, who: str) -> list[str]:
+    """A new issue, as `build.py new-issue` makes it (numbered by its place among the issues there are,
+    numbering.numbers_for), with the form's values written into its issue.yaml. Nothing is written until
+    the build's own loader has read that issue.yaml (in a folder of .desk/) and found no problem: then
+    the folder is moved into content/ in one step. The notices new-issue prints (a number another issue
+    has) are returned."""
     issue_id = (issue_id or "").strip()
     scaffold.check_issue_id(issue_id)
     folder = root / "content" / issue_id
     if folder.exists():
         raise ContentError(None, None, _('there is an issue {issue_id} already').format(issue_id=issue_id),
                            _('choose another 期号 (folder name), or add articles to that issue on the board (新建文章)'))
-    text = _issue_yaml(root, issue_id, values)
+    text, notices = _issue_yaml(root, issue_id, values)
     staging = Path(tempfile.mkdtemp(prefix="new-issue-", dir=_desk_folder(root)))
     try:
         made = staging / issue_id
         made.mkdir()
         (made / "issue.yaml").write_text(text, encoding="utf-8")
-        issue = _loaded_issue(root, made)
-        _check_numbers(root, issue)
+        _check_loads(root, made)
         folder.parent.mkdir(parents=True, exist_ok=True)
         os.rename(made, folder)   # (one step: content/ never holds an issue.yaml the build would refuse)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return issue_id
+    return notices
 
 
 def _desk_folder(root: Path) -> Path:
@@ -133,15 +134,13 @@ def _desk_folder(root: Path) -> Path:
     return folder
 
 
-def _issue_yaml(root: Path, issue_id: str, values: dict) -> str:
-    """scaffold's issue.yaml for the ID, numbered after every issue folder there is (empty ones too),
-    with the form's values in place of its own."""
+def _issue_yaml(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]]:
+    """scaffold's issue.yaml for the ID, numbered as new-issue numbers it, with the form's values in
+    place of its own; and new-issue's notices."""
     day = scaffold.date_of_issue_id(issue_id) or date.today()
-    known = [read_issue(p) for p in _issue_folders(root)]
-    number = 1 + max((_whole(m.get("number")) for m in known if str(m.get("date", ""))[:4] == str(day.year)), default=0)
-    total = 1 + max((_whole(m.get("total_number")) for m in known), default=0)
-    lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=number, total=total,
-                                           today=day.isoformat()).split("\n")
+    numbers = numbers_for(root, issue_id, day)
+    lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{numbers.number}期", number=numbers.number,
+                                           total=numbers.total, today=day.isoformat()).split("\n")
     written = dict(ISSUE_FIELDS)
     for name, value in values.items():
         if name not in written or value in (None, ""):
@@ -153,7 +152,8 @@ def _issue_yaml(root: Path, issue_id: str, values: dict) -> str:
             lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written[name]}: {text}")
         else:
             lines[index] = f"{written[name]}: {text}"
-    return "\n".join(lines)
+    notices = list(numbers.notices) if not {"number", "total_number"} & {k for k, v in values.items() if v} else []
+    return "\n".join(lines), notices
 
 
 def _issue_value(name: str, value) -> str:
@@ -165,37 +165,18 @@ def _issue_value(name: str, value) -> str:
     return frontmatter.scalar(text)
 
 
-def _loaded_issue(root: Path, folder: Path):
+def _check_loads(root: Path, folder: Path) -> None:
     """The issue as the build reads it; its problem, in the form's terms (no file, no line), if it has one."""
     try:
-        return load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
+        load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
     except ContentError as exc:
         raise ContentError(None, None, exc.message, exc.hint) from None
-
-
-def _check_numbers(root: Path, issue) -> None:
-    """Another issue (empty ones too) with this 期号 in the same year, or this 总期号: the build's error."""
-    for folder in _issue_folders(root):
-        meta = read_issue(folder)
-        if str(meta.get("date", ""))[:4] == str(issue.date.year) and _whole(meta.get("number")) == issue.number:
-            what = f"期号 {issue.number} of {issue.date.year}"
-        elif issue.total_number is not None and _whole(meta.get("total_number")) == issue.total_number:
-            what = f"总期号 {issue.total_number}"
-        else:
-            continue
-        raise ContentError(None, None, _('{what} is also the number of issue {id}').format(what=what, id=folder.name),
-                           _('give each issue its own number (期号 / 总期号)'))
 
 
 def _issue_folders(root: Path) -> list[Path]:
     content = root / "content"
     return sorted(p for p in content.iterdir() if p.is_dir() and ISSUE_ID.fullmatch(p.name)
                   and (p / "issue.yaml").is_file()) if content.is_dir() else []
-
-
-def _whole(value) -> int:
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
 
 
 def new_article(root: Path, issue_id: str, section: str, title: str, who: str) -> str:

@@ -305,7 +305,8 @@ async function newIssue() {
   const values = {};
   for (const key of Object.keys(inputs)) values[key] = inputs[key].value.trim();
   const made = await api("POST", "api/issues", {id: values.id, fields: values});
-  say(made.ok ? "已建立 " + made.data.id : made.data.error, !made.ok);
+  say(made.ok ? "已建立 " + made.data.id + (made.data.notices.length ? "。请核对：" + made.data.notices.join("；") : "")
+    : made.data.error, !made.ok);
   if (made.ok) Desk.views.board(document.getElementById("main"));
 }
 
