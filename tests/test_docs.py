@@ -24,3 +24,36 @@ def test_every_test_named_in_the_reliability_table_exists():
             if not (any(d.startswith(name) for d in defined) if cut else name in defined):
                 missing.append(f"{name}{cut}: {row[:80]}")
     assert missing == []
+
+
+# The editor's commands README shows, run as written, in README's order, on a copy of the sample content.
+RUNNABLE = ("new-issue", "new", "import", "wechat", "pdf", "check")
+
+
+def readme_commands() -> list[list[str]]:
+    """Every `build.py COMMAND …` of README (in ```sh blocks and in `inline code`) whose command edits or
+    exports, as argv, without duplicates; `make`, serve, deploy and desk-user (a password) are not run."""
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found, seen = [], set()
+    for line in re.findall(r"(?:\.venv/bin/)?python build\.py ([^`\n#]+)", text):
+        argv = shlex.split(line.strip().rstrip("）)。，,"))
+        if argv and argv[0] in RUNNABLE and "…" not in line and "<" not in line and tuple(argv) not in seen:
+            seen.add(tuple(argv))
+            found.append(argv)
+    return found
+
+
+def test_the_editors_examples_in_readme_run_on_the_sample_content(tmp_path, monkeypatch):
+    import worddocs
+    from helpers import copy_site, run_build
+
+    site = copy_site(ROOT, tmp_path / "site")
+    worddocs.word_docx(site / "稿件.docx")   # (the department's file the import example names)
+    monkeypatch.chdir(site)
+    commands = readme_commands()
+    assert ["new-issue", "2024-07"] in commands and ["wechat", "content/2024-07/01-wo-xiao-zhao-kai-ping-jian-tui-jin-hui.md"] in commands
+    for argv in commands:
+        result = run_build(site, *argv)
+        assert result.code == 0, (argv, result.stderr)

@@ -141,3 +141,47 @@ def test_a_deploy_of_an_unchanged_site_says_网站没有变化(mini, tmp_path):
     windows = run_build(mini, "deploy", "--target", "C:\\www")
     assert windows.code == 1 and "发布目标“C:\\www”是 Windows 的路径" in windows.stderr and "/mnt/c/www" in windows.stderr
     assert "{{" not in windows.stderr and "\\\\" not in windows.stderr
+
+
+def test_a_wrong_role_is_said_to_be_a_role_and_a_wrong_action_is_matched(mini):
+    role = run_build(mini, "desk-user", "add", "王五", "--role", "主任")
+    assert role.code == 2 and "'主任' 不是编辑部的角色：角色有 编辑（编稿、初审）、审核（另可复审）和 主编（另可终审、发布）" in role.stderr
+    assert "这个命令" not in role.stderr, role.stderr
+    action = run_build(mini, "desk-user", "ad", "王五")
+    assert action.code == 2 and "desk-user 没有 'ad' 这个操作；是不是想写 add？" in action.stderr, action.stderr
+    assert not (mini / ".desk/users.json").exists()
+
+
+def test_only_the_commands_that_write_output_say_output_was_left_as_it_was(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    untouched = "output/ 保持原样，没有改动。"
+    cases = {   # the command that fails, and the last line it may say
+        ("wechat", "2024-07/no-such"): None,
+        ("new", "--section", "评建动太", "--issue", "2024-07", "标题"): None,
+        ("new-issue", "2024-07"): None,
+        ("import", "missing.docx", "--issue", "2024-07", "--section", "评建动态"): None,
+        ("desk-user", "remove", "没有这个人"): None,
+        ("pdf", "2024-07", "--proof", "--strict"): None,   # (a proof is never printed: --strict with it is refused)
+        ("pdf", "2099-01", "--proof"): None,
+        ("deploy",): "线上网站保持原样。",
+        ("pdf", "2099-01"): untouched,
+    }
+    for argv, last in cases.items():
+        result = run_build(mini, *argv)
+        assert result.code == 1, (argv, result.stderr)
+        assert ("output/" in result.stderr) == (last == untouched), (argv, result.stderr)
+        if last:
+            assert result.stderr.rstrip().endswith(last), (argv, result.stderr)
+    write(mini, "content/2024-07/01-first.md", "---\n标题: 坏\n栏目: 新闻证策\n---\n正文\n")
+    for argv, says in ((("build", "--no-pdf"), True), (("check",), False), (("pdf", "2024-07", "--proof"), False)):
+        result = run_build(mini, *argv)
+        assert result.code == 1 and "新闻证策" in result.stderr and ("output/" in result.stderr) == says, (argv, result.stderr)
+
+
+def test_a_mistyped_article_or_issue_is_answered_with_the_closest_one(mini):
+    wechat = run_build(mini, "wechat", "content/2024-07/05-first.md")
+    assert wechat.code == 1 and "没有 'content/2024-07/05-first.md' 这篇文章" in wechat.stderr
+    assert "是不是想写 content/2024-07/01-first.md？" in wechat.stderr, wechat.stderr
+    assert "是不是想写 2024-07/first？" in run_build(mini, "wechat", "2024-07/frist").stderr
+    new = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-7", "标题")
+    assert new.code == 1 and "是不是想写 2024-07？" in new.stderr and "new-issue 2024-7" in new.stderr, new.stderr

@@ -20,8 +20,8 @@ from .i18n import N_, _
 from .publish.output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-# Commands that write only into content/: their errors say nothing about output/, which they never touch.
-EDITING_COMMANDS = frozenset({"new", "new-issue", "import"})
+ROLES = ("编辑", "审核", "主编")
+USER_ACTIONS = ("add", "list", "remove", "passwd")
 
 
 def _color(code: str, text: str) -> str:
@@ -90,9 +90,9 @@ def parser() -> argparse.ArgumentParser:
                           'deploy then says so and changes nothing)'))
     du = sub.add_parser("desk-user", parents=[common],
                         help=_('accounts of the 编辑部 (the desk in the browser), needed for serve --host 0.0.0.0'))
-    du.add_argument("action", choices=("add", "list", "remove", "passwd"))
+    du.add_argument("action", type=_user_action, metavar="ACTION", help=_('add, list, remove or passwd'))
     du.add_argument("name", nargs="?", help=_('the person, e.g. 张三'))
-    du.add_argument("--role", choices=("编辑", "审核", "主编"), default="编辑",
+    du.add_argument("--role", type=_role, default="编辑", metavar="{" + ",".join(ROLES) + "}",
                     help=_('编辑 edits and does 初审; 审核 also 复审; 主编 also 终审 and 发布'))
     return p
 
@@ -101,6 +101,23 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(_('{text!r} is not a port number (1-65535), e.g. --port 8080').format(text=text))
     return int(text)
+
+
+def _role(text: str) -> str:
+    """A role of the desk (argparse's choices would call a wrong one a command that does not exist)."""
+    if text.strip() not in ROLES:
+        raise argparse.ArgumentTypeError(_('{value!r} is not a role of the desk: the roles are 编辑 (edits and does 初审), '
+                                           '审核 (also 复审) and 主编 (also 终审 and 发布)').format(value=text))
+    return text.strip()
+
+
+def _user_action(text: str) -> str:
+    if text not in USER_ACTIONS:
+        guess = did_you_mean(text, USER_ACTIONS)
+        raise argparse.ArgumentTypeError(
+            _('desk-user has no {value!r}; did you mean {guess}? (it can add, list, remove or passwd)').format(value=text, guess=guess)
+            if guess else _('desk-user has no {value!r}: it can add, list, remove or passwd (change a password)').format(value=text))
+    return text
 
 
 def run() -> None:
@@ -140,27 +157,46 @@ def main(argv: list[str], root: Path) -> int:
     except ContentErrors as exc:
         for error in exc.errors:
             print(_color("31", _("error: ")) + error.render(), file=sys.stderr)
-        print(_('{count} problem(s); output/ was left as it was.').format(count=len(exc.errors)), file=sys.stderr)
+        writes_output = _writes_output(args)
+        print((_('{count} problem(s); output/ was left as it was.') if writes_output else _('{count} problem(s).')).format(
+            count=len(exc.errors)), file=sys.stderr)
+        if args.command == "deploy":
+            print(_('the live site was left as it was.'), file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except ContentError as exc:
         print(_color("31", _("error: ")) + exc.render(), file=sys.stderr)
-        if args.command not in EDITING_COMMANDS:
-            print(_('output/ was left as it was.'), file=sys.stderr)
+        _say_untouched(args)
         return EXIT_CONTENT_ERROR
     except KeyboardInterrupt:
-        print(_('interrupted.') if args.command in EDITING_COMMANDS else _('interrupted; output/ was left as it was.'),
-              file=sys.stderr)
+        print(_('interrupted; output/ was left as it was.') if _writes_output(args) else _('interrupted.'), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:   # the disk, not the content: full, read-only, no permission
         print(_color("31", _("error: ")) + environment_error(exc).render(), file=sys.stderr)
-        if args.command not in EDITING_COMMANDS:
-            print(_('output/ was left as it was.'), file=sys.stderr)
+        _say_untouched(args)
         return EXIT_CONTENT_ERROR
+
+
+def _writes_output(args) -> bool:
+    """Whether the command builds output/ (build; pdf, but not its proofs, which go to print/ only): only
+    then does a failure's last line say that output/ was left as it was."""
+    return args.command == "build" or args.command == "pdf" and not args.proof
+
+
+def _say_untouched(args) -> None:
+    """The last line of a failure: what was not touched, where the command could have touched it."""
+    if _writes_output(args):
+        print(_('output/ was left as it was.'), file=sys.stderr)
+    elif args.command == "deploy":
+        print(_('the live site was left as it was.'), file=sys.stderr)
 
 
 def _build(root: Path, args, log) -> int:
     from .builder import BuildOptions, build
 
+    if args.command == "pdf" and args.proof and args.strict:
+        raise ContentError(None, None, _('--strict is for the PDF that goes to the print shop; a proof (--proof) is for the '
+                                         'reviewers, with its drafts and a watermark, and is never printed'),
+                           _('leave out --strict to make a proof, or --proof to check the PDF for the print shop'))
     if args.command == "pdf" and args.proof:
         return _proofs(root, args, log)
     if args.command == "pdf":

@@ -109,7 +109,11 @@ def issue_folder(root: Path, issue_id: str, section: str) -> Path:
     check_issue_id(issue_id)
     folder = root / "content" / issue_id
     if not (folder / "issue.yaml").is_file():
+        existing = sorted(p.parent.name for p in (root / "content").glob("*/issue.yaml"))
+        guess = did_you_mean(issue_id, existing)
         raise ContentError(folder, None, _('there is no issue {issue_id!r}').format(issue_id=issue_id),
+                           _('did you mean {guess}? (to make a new issue: .venv/bin/python build.py new-issue {issue_id})').format(
+                               guess=guess, issue_id=issue_id) if guess else
                            _('create it first: .venv/bin/python build.py new-issue {issue_id}').format(issue_id=issue_id))
     return folder
 

@@ -16,7 +16,7 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import ContentError
+from ..errors import ContentError, did_you_mean
 from ..i18n import _
 from ..source.markup import Body
 from ..source.model import Article, Site
@@ -155,8 +155,26 @@ def find_article(site: Site, root: Path, which: str) -> Article:
                 return article
         elif article.url.rstrip("/") == wanted:
             return article
+    guess = _closest_article(site, root, wanted)
     raise ContentError(Path(which), None, _('there is no article {which!r}').format(which=which),
+                       _('did you mean {guess}?').format(guess=guess) if guess else
                        _('name its .md file (content/2024-06/01-….md) or write it as 2024-06/<its address>'))
+
+
+def _closest_article(site: Site, root: Path, wanted: str) -> str | None:
+    """The article named most like wanted, written the way wanted is (a file, or issue/address)."""
+    if Path(wanted).suffix.lower() in (".md", ".markdown"):
+        names = {}
+        for article in site.articles:
+            try:
+                names[article.source.resolve().relative_to(root.resolve()).as_posix()] = article
+            except ValueError:
+                continue
+        written = Path(wanted).as_posix().removeprefix("./")
+        if not written.startswith("content/") and (root / "content" / written).parent.is_dir():
+            written = "content/" + written
+        return did_you_mean(written, sorted(names))
+    return did_you_mean(wanted, sorted(a.url.rstrip("/") for a in site.articles))
 
 
 def post_path(article: Article) -> str:
