@@ -455,7 +455,7 @@ def test_a_version_saved_as_gbk_outside_the_desk_is_shown_and_restored_as_utf8(b
                                                                   "digest": articles.digest(path.read_bytes())}))
 
 
-COMMAND = re.compile(r"build\.py|\s--[a-z]|例如 --")
+COMMAND = re.compile(r"build\.py|(?:^|[\s，、（(：:])--[a-z]")
 
 
 def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(browser, mini, tmp_path):
@@ -480,10 +480,16 @@ def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(br
             call()
         shared.append(caught.value)
     shared.append(DeployError(mini / "output", None, _("there is no built site to deploy in output/"), _("run `build.py build` first")))
+    shared.append(ContentError(mini / "content/2024-06/01-x.md", None, _(
+        "this document was imported into issue {issue}; --replace replaces a draft of the issue named by --issue only").format(
+        issue="2024-06"), _("if it belongs in this issue, move that draft here or delete it first, then import again")))
+    shared.append(ContentError(mini / "content/2024-07/01-x.md", None, _(
+        "this article is no longer a draft (草稿: false), so --replace does not replace it"), _(
+        "make the changes in the article itself, or set 草稿: true first")))
     for error in shared:
         assert COMMAND.search(error.render()), error.render()   # (the command line's hint …)
         shown = tasks.problem(for_desk(error))["text"]
-        assert not COMMAND.search(shown) and re.search("新建|生成网站|期号", shown), shown   # (… the desk's instead)
+        assert not COMMAND.search(shown) and re.search("新建|生成网站|期号|替换以前导入的草稿", shown), shown   # (… the desk's)
     job = tasks.Job(1, "deploy-dry", "本机")
     with pytest.raises(ContentError) as no_target:
         tasks.deploy(mini, True, job)

@@ -480,3 +480,18 @@ def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_�
     plan = tasks.rollback_plan(mini, job("rollback-dry"))
     assert (plan["live"], plan["withdrawn"]) == (first["release"], second["release"])
     assert (target / "current").resolve().name == second["release"]   # (the plan changed nothing)
+
+
+def test_a_word_file_imported_before_and_published_is_not_offered_替换以前导入的草稿(mini, tmp_path):
+    import worddocs
+    from xiaokan.desk.editorial import tasks
+
+    good = worddocs.plain_docx(tmp_path / "新闻稿.docx", ["部门来稿的正文。"]).read_bytes()
+    first = tasks.import_word(mini, [uploads.stage_docx(mini, "新闻稿.docx", good)], "2024-07", "新闻政策", "主编",
+                              tasks.Job(1, "import", "主编"))
+    article = mini / "content" / first["articles"][0]["path"]
+    article.write_text(article.read_text(encoding="utf-8").replace("草稿: true", "草稿: false"), encoding="utf-8")
+    again = tasks.import_word(mini, [uploads.stage_docx(mini, "新闻稿.docx", good)], "2024-07", "新闻政策", "主编",
+                              tasks.Job(2, "import", "主编"))
+    summary = again["articles"][0]["summary"]
+    assert "替换以前导入的草稿" not in summary and "--replace" not in summary and first["articles"][0]["path"] in summary

@@ -23,9 +23,9 @@ DESK_HINTS = (
     (N_('a Word file of this name was imported before as {article}, and this one differs from it'), None,
      N_('to replace that draft with this version, tick 替换以前导入的草稿 and import it again; if it is another '
         'document, rename the file and import it again')),
-    (N_('this document was imported into another issue; --replace replaces a draft of the issue named by --issue only'),
+    (N_('this document was imported into issue {issue}; --replace replaces a draft of the issue named by --issue only'),
      N_('this document was imported into another issue; 替换以前导入的草稿 replaces a draft of this issue only'),
-     N_('delete or move that article first if it belongs in this issue')),
+     N_('if it belongs in this issue, move that draft here or delete it first, then import again')),
     (N_('this article is no longer a draft (草稿: false), so --replace does not replace it'),
      N_('this article is no longer a draft (草稿: false), so 替换以前导入的草稿 does not replace it'),
      N_('make the changes in the article itself (open it on the board); to replace it, it must be 退回 to a draft first')),

@@ -245,9 +245,10 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
                                        error.message, error.hint))
             continue
         rel = relative(root, root / result.article)
-        if result.skipped:
+        if result.skipped:   # (替换以前导入的草稿 offered only where it would work: a draft of this issue)
             summary = _("{source}: imported before as {article}; nothing was imported (to replace that draft with this "
-                        "file, import it again with 替换以前导入的草稿 ticked)").format(source=result.source.name, article=rel)
+                        "file, import it again with 替换以前导入的草稿 ticked)").format(source=result.source.name, article=rel) \
+                if getattr(result, "replaceable", True) or not hasattr(result, "before") else result.before()
             items.append({"path": rel, "title": result.title, "summary": summary, "notes": [], "before": True})
             continue
         lines = result.lines()
