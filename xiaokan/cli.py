@@ -81,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("wechat", parents=[common], help=_('write an article as HTML to paste into the WeChat (公众号) editor'))
     w.add_argument("article", metavar="ARTICLE", help=_('its .md file, or 2024-06/<its address>'))
     d = sub.add_parser("deploy", parents=[common], help=_('publish output/ to the web server named in site.yaml (deploy: target)'))
-    d.add_argument("--target", help=_('a folder, or user@host:/path (instead of site.yaml)'))
+    d.add_argument("--target", help=_('a folder, user@host:/path or s3://bucket/folder (instead of site.yaml)'))
     d.add_argument("--dry-run", action="store_true",
                    help=_('list what would change on the server (with --rollback: which release would be live), change nothing'))
     d.add_argument("--rollback", action="store_true", help=_('make the release that was live before the live one live again'))
@@ -152,7 +152,8 @@ def main(argv: list[str], root: Path) -> int:
         return _build(root, args, log)
     except DeployError as exc:
         print(_color("31", _("error: ")) + exc.render(), file=sys.stderr)
-        print(_('the live site was left as it was.'), file=sys.stderr)
+        # (a deploy to object storage cut off after its first upload says what the site is now: publish/s3deploy.py)
+        print(getattr(exc, "trailer", "") or _('the live site was left as it was.'), file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except ContentErrors as exc:
         for error in exc.errors:
@@ -260,6 +261,7 @@ def _import(root: Path, args) -> int:
 def _deploy(root: Path, args, log) -> int:
     from .publish.deploy import deploy, parse_target, rollback
     from .source.config import load_config
+    from .source.s3settings import is_bucket_target
 
     config = load_config(root / "site.yaml").deploy
     if args.target is not None and not args.target.strip():
@@ -268,6 +270,10 @@ def _deploy(root: Path, args, log) -> int:
     if not text:
         raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
                           _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
+    if is_bucket_target(text):   # object storage: publish/s3command.py
+        from .publish.s3command import deploy_to_bucket
+
+        return deploy_to_bucket(root, text, args, log, _color)
     target = parse_target(text, root, config.ssh)
     if args.target is not None and config.target and config.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=config.target))

@@ -8,6 +8,7 @@ from ..errors import ContentError, ContentErrors, did_you_mean
 from ..i18n import _
 from .deploysettings import BANDWIDTH_MOST, KEEP_MOST, SettingProblem, read_target, ssh_problem, whole_number_problem
 from .model import VARIANTS, DeployOptions, Footer, PrintOptions, Section, SiteConfig
+from .s3settings import S3_KEYS, bucket_options, is_bucket_target, secret_key_problem
 from .yamlerrors import not_settings
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, shown, text_problem, tidy_yaml, value_lines
 
@@ -19,7 +20,7 @@ PRINT_KEYS = frozenset({"page_size", "bleed", "crop_marks", "pdfa", "pdf_variant
                         "pages_multiple_of", "internal_notice", "qr_codes", "publish_on_site",
                         "digital_edition", "output_profile", "output_condition"})
 FOOTER_KEYS = frozenset({"copyright", "contact", "icp", "police"})
-DEPLOY_KEYS = frozenset({"target", "keep", "ssh", "bandwidth"})
+DEPLOY_KEYS = frozenset({"target", "keep", "ssh", "bandwidth"}) | S3_KEYS   # (S3_KEYS: object storage, s3settings.py)
 ICON_TYPES = (".svg", ".png", ".ico", ".jpg", ".jpeg", ".webp")
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
 
@@ -133,14 +134,17 @@ def _asset(root: Path, value: str, key: str, fail) -> str:
 
 
 def _deploy(read: _Reader, raw) -> DeployOptions:
-    raw = read.group(raw, "deploy", "target, keep, ssh, bandwidth")
+    raw = read.group(raw, "deploy", "target, keep, ssh, bandwidth, endpoint, …")
     at = read.in_group("deploy")
+    for key in raw:   # (a key of object storage written here: said before "unknown setting")
+        if secret_key_problem(str(key)):
+            raise at(str(key), *secret_key_problem(str(key)))
     _reject_unknown(raw, DEPLOY_KEYS, at, "deploy")
     # each one line of text, at its own line (a target [a, b] once deployed into a folder named "['a', 'b']"),
     # then each checked as deploy will use it (deploysettings.py), all problems at once
-    text = {key: read.text(raw, key, ("deploy",)) for key in DEPLOY_KEYS}
-    problems = []
-    if text["target"]:
+    text = {key: read.text(raw, key, ("deploy",)) for key in DEPLOY_KEYS - {"cache"}}
+    bucket, problems = bucket_options(text["target"], text, raw.get("cache"), read.fail)
+    if text["target"] and not is_bucket_target(text["target"]):
         try:
             read_target(text["target"], read.path.parent)
         except SettingProblem as exc:
@@ -156,7 +160,7 @@ def _deploy(read: _Reader, raw) -> DeployOptions:
     if problems:
         raise ContentErrors(problems)
     return DeployOptions(target=text["target"], keep=int(text["keep"] or 5), ssh=text["ssh"] or "ssh",
-                         bandwidth=int(text["bandwidth"] or 0))
+                         bandwidth=int(text["bandwidth"] or 0), bucket=bucket)
 
 
 def _footer(read: _Reader, raw) -> Footer:

@@ -49,12 +49,24 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class BucketOptions:
+    """How `build.py deploy` reaches object storage (`target: s3://BUCKET/PREFIX`; see source/s3settings.py)."""
+    endpoint: str = ""         # the provider's address, e.g. https://s3.oss-cn-hangzhou.aliyuncs.com ("": AWS)
+    region: str = "us-east-1"
+    addressing: str = "virtual"   # virtual (the bucket in the host name) or path
+    max_deletes: int = 256     # a deploy that would delete more objects is refused
+    after: str = ""            # a command run after a deploy or rollback that changed the site (a CDN refresh)
+    cache: tuple[tuple[str, str], ...] = ()   # (pattern, Cache-Control) of site.yaml, before the defaults
+
+
+@dataclass(frozen=True)
 class DeployOptions:
     """Where `build.py deploy` publishes output/ (see deploy.py)."""
-    target: str = ""           # a folder, or user@host:/path
+    target: str = ""           # a folder, or user@host:/path, or s3://bucket/prefix
     keep: int = 5              # releases kept for --rollback
     ssh: str = "ssh"           # the ssh command, e.g. `ssh -p 2222 -i ~/.ssh/deploy_key`
     bandwidth: int = 0         # KB/s (rsync --bwlimit) on a link the school shares; 0: no limit
+    bucket: BucketOptions = field(default_factory=BucketOptions)   # object storage (s3:// targets)
 
 
 @dataclass(frozen=True)

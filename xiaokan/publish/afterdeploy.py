@@ -1,0 +1,64 @@
+"""`deploy.after`: a command line run after a deploy or rollback to object storage changed the site,
+typically a CDN refresh (aliyun cdn RefreshObjectCaches …, tccli cdn PurgePathCache …).
+
+It runs with `sh -c` in the project folder, with three variables: XIAOKAN_TARGET (s3://…),
+XIAOKAN_RELEASE (the release now live) and XIAOKAN_CHANGED (a file listing the addresses, under
+base_url, of every object uploaded or deleted, one per line; a page both as …/ and …/index.html).
+Its failure (a status other than 0, or no end within ten minutes) is reported in the editor's words,
+quoting its last line; the deploy it follows is done and is not undone.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..i18n import _
+
+TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class AfterResult:
+    command: str
+    output: str              # what it printed (both streams)
+    seconds: float
+    problem: str | None      # why it failed, in the editor's words (None: it succeeded)
+
+
+def changed_addresses(base_url: str, paths: list[str]) -> list[str]:
+    """The addresses a CDN may hold for these paths of the site."""
+    base = base_url.rstrip("/") + "/" if base_url else "/"
+    found = []
+    for path in paths:
+        if path == "index.html" or path.endswith("/index.html"):
+            found.append(base + path[:-len("index.html")])
+        found.append(base + path)
+    return found
+
+
+def run_after(command: str, root: Path, target: str, release: str, base_url: str, changed: list[str]) -> AfterResult:
+    started = time.monotonic()
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="xiaokan-changed-", suffix=".txt", delete=False) as listing:
+        listing.write("".join(address + "\n" for address in changed_addresses(base_url, changed)))
+    env = {**os.environ, "XIAOKAN_TARGET": target, "XIAOKAN_RELEASE": release, "XIAOKAN_CHANGED": listing.name}
+    try:
+        done = subprocess.run(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)
+        output = done.stdout.decode("utf-8", "replace")
+        problem = None
+        if done.returncode != 0:
+            lines = [line.strip() for line in output.splitlines() if line.strip()]
+            problem = _('the command of deploy.after failed (exit status {code}): 「{line}」').format(
+                code=done.returncode, line=(lines[-1] if lines else "")[:300])
+    except subprocess.TimeoutExpired as exc:
+        output = (exc.stdout or b"").decode("utf-8", "replace")
+        problem = _('the command of deploy.after did not end within {minutes} minutes and was stopped').format(minutes=TIMEOUT // 60)
+    except OSError as exc:
+        output, problem = "", _('the command of deploy.after could not be started: 「{detail}」').format(detail=exc.strerror or exc)
+    finally:
+        Path(listing.name).unlink(missing_ok=True)
+    return AfterResult(command, output, time.monotonic() - started, problem)
