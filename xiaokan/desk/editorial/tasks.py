@@ -181,7 +181,10 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
     """发布: `build.py deploy --dry-run` (the list, with the files saved since the last 生成网站, which it
     would not publish), or `build.py deploy` after it (with the release 回滚 would bring back)."""
     from ...publish.deploy import deploy as run_deploy
+    from . import bucketdeploy
 
+    if bucketdeploy.configured(root):   # object storage (s3://): bucketdeploy.py
+        return bucketdeploy.deploy(root, dry_run, job)
     target, config = deploy_target(root)
     stamp = site_stamp(root)
     result = run_deploy(root, target, config, dry_run=dry_run)
@@ -207,7 +210,10 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
 def rollback_plan(root: Path, job: Job) -> dict:
     """What 回滚 would do, changing nothing: `build.py deploy --rollback --dry-run`."""
     from ...publish.deploy import rollback as run_rollback
+    from . import bucketdeploy
 
+    if bucketdeploy.configured(root):
+        return bucketdeploy.rollback_plan(root, job)
     target, _config = deploy_target(root)
     plan = run_rollback(target, dry_run=True)
     return {"target": str(target), "live": plan.live, "withdrawn": plan.withdrawn,
@@ -218,7 +224,10 @@ def rollback_plan(root: Path, job: Job) -> dict:
 def rollback(root: Path, job: Job) -> dict:
     """回滚: `build.py deploy --rollback`."""
     from ...publish.deploy import rollback as run_rollback
+    from . import bucketdeploy
 
+    if bucketdeploy.configured(root):
+        return bucketdeploy.rollback(root, job)
     target, _config = deploy_target(root)
     back = run_rollback(target)
     return {"summary": _('rolled back {target}: {new} is live again (instead of {old})').format(
