@@ -153,8 +153,12 @@ class ArticleEditor {
     this.showSteps(sent.data.steps, sent.data.reset);
     if (this.inputs.title && this.inputs.title.value.trim()) this.heading.textContent = this.inputs.title.value.trim();
     if (written && before) {
+      const text = this.body.value;
       await this.afterRebuild(before.serial);
-      this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(performance.now() - started) + " 毫秒）";
+      // (only while nothing was typed since: a later 已保存 must not say an edit in between is saved)
+      if (!this.dirty && this.body.value === text && this.saved.textContent === saidSaved) {
+        this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(performance.now() - started) + " 毫秒）";
+      }
     }
     this.look(this.lookPrefix || "");
     return true;
