@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -666,3 +667,53 @@ def test_the_desks_publish_and_rollback_reach_object_storage(mini, s3_bucket):
     assert plan["live"] == first["release"] and objects(server, bucket) == site_files(mini)
     back = tasks.rollback(mini, job)
     assert f"{first['release']} is live again" in back["summary"] and objects(server, bucket) == old
+
+
+# --- two deploys at once -------------------------------------------------------------------------------
+
+def test_two_deploys_at_once_are_kept_apart_and_a_killed_one_does_not_block(mini, s3_bucket):
+    server, bucket = s3_bucket
+    s3_site(mini, server, bucket)
+    built(mini)
+    deployed(mini)
+    first = _live(server, bucket)
+    (mini / "content/2024-07/fangan.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(200_000))
+    write(mini, "content/2024-07/04-other.md", (mini / "content/2024-07/04-other.md").read_text(encoding="utf-8")
+          + "\n[评估方案](fangan.pdf)\n")
+    built(mini)
+    s3_site(mini, server, bucket, "  bandwidth: 20\n")   # (the attachment takes about 10 s)
+    deploying = subprocess.Popen([sys.executable, "-c", LAUNCH, str(mini), "deploy"], stderr=subprocess.PIPE, text=True,
+                                 cwd=ROOT, start_new_session=True)
+    client = server.client()
+    wait_for(lambda: json.loads(client.get_object(Bucket=bucket, Key="site/.xiaokan/deploy.json")["Body"].read())["uploading"], 60)
+    s3_site(mini, server, bucket)
+    for argv in (["deploy"], ["deploy", "--dry-run"], ["deploy", "--rollback"], ["deploy", "--rollback", "--dry-run"], ["deploy", "--force"]):
+        second = run_build(mini, *argv)
+        assert second.code == 1 and f"another deploy to s3://{bucket}/site is running" in second.stderr, second.stderr
+        assert f"started {datetime.now():%Y-%m-%d}" in second.stderr and "by " in second.stderr and "its lock expires at" in second.stderr
+        assert _live(server, bucket) == first and deploying.poll() is None   # (the first one's upload goes on)
+    os.killpg(deploying.pid, signal.SIGKILL)   # the first deploy is killed: its lease stays in the bucket
+    deploying.wait(10)
+    assert "site/.xiaokan/lock.json" in everything(server, bucket)
+    again = run_build(mini, "deploy")   # (this computer's, and its process is gone: taken over at once)
+    assert again.code == 0, again.stderr
+    assert objects(server, bucket) == site_files(mini) and "site/.xiaokan/lock.json" not in everything(server, bucket)
+
+
+def test_a_lease_of_another_computer_is_waited_for_until_it_goes_stale(mini, s3_bucket, monkeypatch):
+    from xiaokan.publish import objectlock
+
+    server, bucket = s3_bucket
+    s3_site(mini, server, bucket)
+    built(mini)
+    server.client().put_object(Bucket=bucket, Key="site/.xiaokan/lock.json", Body=json.dumps(
+        {"started": "2026-01-01 08:00:00 +0800", "by": "teacher@office-pc", "pid": 1234, "beat": 0}))
+    refused = run_build(mini, "deploy")
+    assert refused.code == 1 and "started 2026-01-01 08:00:00 +0800 by teacher@office-pc" in refused.stderr
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    said = run_build(mini, "deploy", "--dry-run")
+    assert said.code == 1 and f"另一个发布正在往 s3://{bucket}/site 上传：teacher@office-pc 于 2026-01-01 08:00:00 +0800 开始" in said.stderr
+    assert "它的锁会在" in said.stderr and "这次什么都没有改" in said.stderr
+    assert objects(server, bucket) == {}
+    monkeypatch.setattr(objectlock, "STALE", 0.0)   # (as if its deploy had not renewed it for two minutes)
+    assert run_build(mini, "deploy").code == 0 and objects(server, bucket) == site_files(mini)

@@ -8,6 +8,7 @@ Object storage, one job per module: `s3target` (the target and the key from the 
 ~/.aws/credentials), `objectstore` (boto3: list, put, copy, delete, each failure in the editor's
 words), `objectheaders` (Content-Type, Cache-Control, upload order), `objectrecord` (the record,
 manifests and kept copies under .xiaokan/), `objectplan` (what a deploy or rollback does, pure),
-`s3deploy` (the steps), `afterdeploy` (deploy.after, e.g. a CDN refresh), `s3command` (the command
-line's flags and messages). Imports the source wing (the deploy settings) and the shared modules.
+`objectlock` (the lease that keeps two deploys apart), `s3deploy` (the steps), `afterdeploy`
+(deploy.after, e.g. a CDN refresh), `s3command` (the command line's flags and messages). Imports the
+source wing (the deploy settings) and the shared modules.
 """

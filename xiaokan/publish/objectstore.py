@@ -13,6 +13,7 @@ import base64
 import hashlib
 import threading
 import time
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import boto3
@@ -30,6 +31,10 @@ WORKERS = 8          # objects sent at once
 _KEY_CODES = frozenset({"InvalidAccessKeyId", "InvalidClientTokenId", "InvalidToken", "ExpiredToken"})
 _REGION_CODES = frozenset({"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException",
                            "InvalidRegion", "301"})
+
+
+class Unsupported(Exception):
+    """The service does not know conditional writes (objectlock.py goes without its lease)."""
 
 
 class Stopped(Exception):
@@ -121,6 +126,53 @@ class ObjectStore:
             self.client.put_object(Bucket=self.target.bucket, Key=self.target.key(path), Body=data, ContentType=kind,
                                    CacheControl="no-store",
                                    ContentMD5=base64.b64encode(hashlib.md5(data).digest()).decode("ascii"))
+
+    def write_if(self, path: str, data: bytes, match: str | None) -> str | None:
+        """Write a small object of deploy's only if there is none (match None) or it is still the version
+        match: its new ETag, or None when that is not so."""
+        condition = {"IfMatch": match} if match else {"IfNoneMatch": "*"}
+        try:
+            answer = self.client.put_object(Bucket=self.target.bucket, Key=self.target.key(path), Body=data,
+                                            ContentType="application/json", CacheControl="no-store", **condition)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey"):
+                return None
+            if code in ("NotImplemented", "501"):
+                raise Unsupported() from None
+            raise self.explain(exc, _('write {path} to {target}').format(path=path, target=self.target)) from None
+        except BotoCoreError as exc:
+            raise self.explain(exc, _('write {path} to {target}').format(path=path, target=self.target)) from None
+        return answer.get("ETag")
+
+    def lease(self, path: str) -> tuple[bytes, str, float] | None:
+        """A small object's bytes, ETag and age in seconds by the service's own clock, or None."""
+        with self.failure(_('read {path} from {target}').format(path=path, target=self.target)):
+            try:
+                answer = self.client.get_object(Bucket=self.target.bucket, Key=self.target.key(path))
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                    return None
+                raise
+            data = answer["Body"].read()
+        date = answer.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+        now = parsedate_to_datetime(date) if date else None
+        age = (now - answer["LastModified"]).total_seconds() if now and answer.get("LastModified") else 0.0
+        return data, answer.get("ETag", ""), age
+
+    def delete_if(self, path: str, etag: str) -> None:
+        """Delete a small object of deploy's if it is still the version etag."""
+        try:
+            self.client.delete_object(Bucket=self.target.bucket, Key=self.target.key(path), IfMatch=etag)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("NotImplemented", "501", "InvalidArgument"):
+                with self.failure(_('delete objects in {target}').format(target=self.target)):
+                    self.client.delete_object(Bucket=self.target.bucket, Key=self.target.key(path))
+            elif code not in ("PreconditionFailed", "412", "NoSuchKey", "404"):
+                raise self.explain(exc, _('delete objects in {target}').format(target=self.target)) from None
+        except BotoCoreError as exc:
+            raise self.explain(exc, _('delete objects in {target}').format(target=self.target)) from None
 
     def copy(self, source: str, path: str, entry: Entry | None = None) -> None:
         """Copy within the bucket: to path with entry's headers, or (None) with the source's own."""

@@ -2,7 +2,7 @@
 objects under PREFIX/, where the CDN or the bucket's own website serves them; deploy's record, the
 releases' manifests and the copies --rollback needs are under PREFIX/.xiaokan/ (objectrecord.py).
 
-A deploy (objectplan.py works out what, before anything changes):
+A deploy (holding the bucket's lease, objectlock.py; objectplan.py works out what, before anything changes):
   1. writes the new release's manifest and a record that names it as being uploaded;
   2. copies the live objects it will overwrite or delete to .xiaokan/objects/ (for --rollback);
   3. uploads what changed, in order (objectheaders.py): what pages use, pages, the home page last;
@@ -30,6 +30,7 @@ from ..i18n import _
 from ..source.model import DeployOptions
 from .afterdeploy import AfterResult, run_after
 from .objectheaders import cache_control, content_type, rank
+from .objectlock import BucketLock, probe
 from .objectplan import Plan, Put, deploy_plan, rollback_plan
 from .objectrecord import OBJECTS, RECORD_NAME, RELEASES, STATE, Entry, Manifest, dump_manifest, parse_manifest
 from .objectstore import WORKERS, ObjectStore
@@ -99,6 +100,20 @@ def deploy(root: Path, target: S3Target, options: DeployOptions, dry_run: bool =
         raise DeployError(source, None, _('there is no built site to deploy in output/'), _('run `build.py build` first'))
     local = site_manifest(source, options.bucket.cache)
     store = store or ObjectStore(target, options.bucket, options.bandwidth)
+    if dry_run:
+        probe(store)
+        return _deploy(root, local, store, target, options, True, force, None, started)
+    with BucketLock(store) as lock:
+        result = _deploy(root, local, store, target, options, False, force, lock, started)
+    if result.release is None:
+        return result
+    ran = _after(options, root, target, result.release, base_url, result.uploaded + result.deleted)
+    return replace(result, after=ran)
+
+
+def _deploy(root: Path, local: Manifest, store: ObjectStore, target: S3Target, options: DeployOptions, dry_run: bool,
+            force: bool, lock: BucketLock | None, started: float) -> S3Result:
+    source = root / "output"
     state = read_state(store)
     plan = deploy_plan(local.objects, state.remote, state.live, [state.manifests[n] for n in state.unfinished],
                        state.owned(), set(state.stored))
@@ -124,6 +139,7 @@ def deploy(root: Path, target: S3Target, options: DeployOptions, dry_run: bool =
         _put_all(store, source, plan.puts, changed)
         changed[0] = changed[0] or bool(deleted)
         store.delete(deleted)
+        _still_held(lock, target)
         store.put_bytes(RECORD_NAME, dump_record(after).encode("utf-8"))
     except DeployError as exc:
         if changed[0]:
@@ -140,9 +156,8 @@ def deploy(root: Path, target: S3Target, options: DeployOptions, dry_run: bool =
         store.delete([OBJECTS + md5 for md5 in sorted(state.stored - needed)])
     except DeployError as exc:
         warning, removed = exc.render(), []
-    ran = _after(options, root, target, release, base_url, uploaded + deleted)
     return S3Result(release, after.previous, uploaded, deleted, len(plan.unchanged), removed, plan.foreign,
-                    store.sent_bytes, time.monotonic() - started, warning=warning, after=ran)
+                    store.sent_bytes, time.monotonic() - started, warning=warning)
 
 
 def rollback(root: Path, target: S3Target, options: DeployOptions, dry_run: bool = False, base_url: str = "",
@@ -150,6 +165,15 @@ def rollback(root: Path, target: S3Target, options: DeployOptions, dry_run: bool
     """Put back the release live before the live one (first, an unfinished deploy's changes are undone:
     the live release is put back whole); or, dry, say which release that would be, changing nothing."""
     store = store or ObjectStore(target, options.bucket, options.bandwidth)
+    if dry_run:
+        probe(store)
+        return _rollback(store, target, True, None)
+    with BucketLock(store) as lock:
+        result = _rollback(store, target, False, lock)
+    return replace(result, after=_after(options, root, target, result.live, base_url, result.restored + result.deleted))
+
+
+def _rollback(store: ObjectStore, target: S3Target, dry_run: bool, lock: BucketLock | None) -> S3Rollback:
     state = read_state(store)
     record = state.record
     if not record.live:
@@ -179,6 +203,7 @@ def rollback(root: Path, target: S3Target, options: DeployOptions, dry_run: bool
         _put_all(store, None, plan.puts, changed)
         changed[0] = changed[0] or bool(plan.deletions)
         store.delete(plan.deletions)
+        _still_held(lock, target)
         store.put_bytes(RECORD_NAME, dump_record(after).encode("utf-8"))
     except DeployError as exc:
         if changed[0]:
@@ -189,7 +214,7 @@ def rollback(root: Path, target: S3Target, options: DeployOptions, dry_run: bool
         store.delete([RELEASES + name + ".json" for name in state.unfinished])
     except DeployError:
         pass   # (an unfinished deploy's manifest left over: the next deploy removes it)
-    return replace(result, after=_after(options, root, target, back_to, base_url, result.restored + result.deleted))
+    return result
 
 
 # --- the steps -------------------------------------------------------------------------------------
@@ -235,6 +260,13 @@ def read_state(store: ObjectStore) -> _State:
     live = tuple(n for n in record.live if n in manifests)
     unfinished = tuple(n for n in sorted(manifests) if n not in made and n not in live)
     return _State(Record(made, live, None), remote, releases, stored, manifests, unfinished)
+
+
+def _still_held(lock: BucketLock | None, target: S3Target) -> None:
+    if lock is not None and not lock.held():
+        raise DeployError(None, None, _('the lock on {target} was taken over by another deploy: this one could not renew '
+                                        'it in time').format(target=target),
+                          _('check the network; then deploy again (it compares the bucket as it is and completes it)'))
 
 
 def _over_limit(target: S3Target, plan: Plan, limit: int) -> DeployError | None:
