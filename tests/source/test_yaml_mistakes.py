@@ -26,6 +26,8 @@ MISTAKES = {
                                  "英文冒号后面少了一个空格", "写成 栏目: 新闻政策"),
     "no space after the colon, alone": ("标题:学校召开推进会", 2,
                                         "英文冒号后面少了一个空格", "写成 标题: 学校召开推进会"),
+    "no space after the colon, the next line a setting": ("标题:学校召开推进会\n栏目: 新闻政策", 2,
+                                                          "英文冒号后面少了一个空格", "写成 标题: 学校召开推进会"),
     "a key written twice": ("标题: 初稿标题\n栏目: 新闻政策\n标题: 定稿标题", 4,
                             "`标题` 写了两次（第 2 行也有），只能有一个生效", "删掉其中一行"),
     "a key in Chinese and in English": ("标题: 初稿标题\n栏目: 新闻政策\ntitle: 定稿标题", 4,

@@ -113,7 +113,10 @@ def _missing_colon(lines: list[str], index: int) -> YamlProblem:
 def _second_colon(lines: list[str], index: int) -> YamlProblem:
     """`标题: 会议: 第一次` (a second colon and space in a value), or a key indented under a value."""
     line = lines[index]
-    previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
+    before = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
+    previous = lines[before] if before is not None else ""
+    if before is not None and ": " not in previous and _NO_SPACE_AFTER_COLON.match(previous):
+        return _missing_colon(lines, before)   # (`标题:测试` ran on into this line as one value)
     indent = len(line) - len(line.lstrip())
     if indent > len(previous) - len(previous.lstrip()) and re.search(r":\s*\S", previous):
         return YamlProblem(index, _('this line is indented under the setting above it'),
