@@ -47,7 +47,14 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+STRAY_TEXT = """() => { const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const found = [];
+  while (walker.nextNode()) { const t = walker.currentNode.textContent.trim();
+    if (["null", "undefined", "NaN", "[object Object]"].includes(t)) found.push(t); }
+  return found; }"""
+
+
 def clean(page) -> None:
+    assert page.evaluate(STRAY_TEXT) == [], "a left-out part of the page shows as text"
     bad, passed = axe_problems(page)
     assert not bad, bad
     assert passed > 10

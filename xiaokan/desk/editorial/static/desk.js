@@ -42,6 +42,12 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// A node's new children, leaving out the parts a condition left out (replaceChildren itself would
+// show a null as the text "null").
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter(function (c) { return c !== null && c !== undefined && c !== false; }));
+}
+
 function say(text, isError) {
   const status = document.getElementById("status");
   status.textContent = text;
@@ -66,8 +72,8 @@ function sectionSelect(selected, name) {
 function ask(title, body, buttons) {
   const dialog = document.getElementById("dialog");
   document.getElementById("dialog-title").textContent = title;
-  document.getElementById("dialog-body").replaceChildren(...[].concat(body));
-  document.getElementById("dialog-actions").replaceChildren(...buttons.map(function (b) {
+  fill(document.getElementById("dialog-body"), ...[].concat(body));
+  fill(document.getElementById("dialog-actions"), ...buttons.map(function (b) {
     return el("button", {value: b.value, class: b.primary ? "primary" : "", formnovalidate: b.value === "", text: b.label});
   }));
   return new Promise(function (resolve) {
@@ -88,10 +94,10 @@ const JOB_NAMES = {build: "生成网站", proof: "出校样", "deploy-dry": "发
 
 async function runJob(kind, payload, panel) {
   panel.hidden = false;
-  panel.replaceChildren(el("p", {text: JOB_NAMES[kind] + "：排队中…"}));
+  fill(panel, el("p", {text: JOB_NAMES[kind] + "：排队中…"}));
   const started = await api("POST", "api/jobs", Object.assign({kind: kind}, payload));
   if (!started.ok) {
-    panel.replaceChildren(el("p", {class: "error", role: "alert", text: started.data.error}));
+    fill(panel, el("p", {class: "error", role: "alert", text: started.data.error}));
     return null;
   }
   let job = started.data;
@@ -121,7 +127,7 @@ function showJob(panel, job) {
       return el("li", {class: p.kind || "error"}, p.path ? articleLink(p.path, p.line, p.text) : el("span", {text: p.text}));
     })));
   }
-  panel.replaceChildren(...parts);
+  fill(panel, ...parts);
 }
 
 function resultOf(job) {
@@ -162,14 +168,14 @@ function resultOf(job) {
 Desk.views.board = async function (main) {
   const loaded = await api("GET", "api/board");
   if (!loaded.ok) {
-    main.replaceChildren(el("p", {class: "error", role: "alert", text: loaded.data.error}));
+    fill(main, el("p", {class: "error", role: "alert", text: loaded.data.error}));
     return;
   }
   Desk.board = loaded.data;
   Desk.sections = loaded.data.sections;
   const jobs = el("div", {class: "job", id: "site-job", "aria-live": "polite", hidden: true});
   const publish = el("div", {class: "job", id: "publish-job", "aria-live": "polite", hidden: true});
-  main.replaceChildren(
+  fill(main,
     el("div", {class: "toolbar"},
       el("h1", {text: "稿件看板"}),
       el("button", {type: "button", onclick: newIssue, text: "新建一期"}),
@@ -336,7 +342,7 @@ async function importWord(issueId, files, panel) {
   const staged = [], refused = [];
   panel.hidden = false;
   for (const file of input.files) {
-    panel.replaceChildren(el("p", {text: "上传 " + file.name + " …"}));
+    fill(panel, el("p", {text: "上传 " + file.name + " …"}));
     const sent = await api("POST", "api/upload?kind=docx&name=" + encodeURIComponent(file.name), undefined, file);
     if (sent.ok) staged.push(sent.data.staged);
     else refused.push(file.name + "：" + (sent.data.error || "上传没有成功"));
@@ -344,7 +350,7 @@ async function importWord(issueId, files, panel) {
   const refusedReport = () => refused.length ? el("div", {class: "refused"},
     el("p", {class: "error", role: "alert", text: "没有导入的文件（" + refused.length + " 个）："}),
     el("ul", {class: "problems"}, refused.map((text) => el("li", {class: "error", text: text})))) : null;
-  if (!staged.length) { panel.replaceChildren(refusedReport()); return; }
+  if (!staged.length) { fill(panel, refusedReport()); return; }
   const job = await runJob("import", {issue: issueId, section: section.value, staged: staged, replace: replace.checked}, panel);
   if (refused.length) panel.append(refusedReport());
   if (job && job.state === "done") {
@@ -352,7 +358,7 @@ async function importWord(issueId, files, panel) {
     await Desk.views.board(document.getElementById("main"));
     const again = document.querySelector('.issue[data-issue="' + issueId + '"] .job');
     again.hidden = false;
-    again.replaceChildren(...keep);
+    fill(again, ...keep);
   }
 }
 

@@ -18,7 +18,7 @@ const WHO_MAY = {"初审": "编辑、审核和主编都能初审", "复审": "�
 Desk.views.edit = async function (main, path, line) {
   const loaded = await api("GET", "api/article?path=" + encodeURIComponent(path));
   if (!loaded.ok) {
-    main.replaceChildren(el("p", {class: "error", role: "alert", text: loaded.data.error}), el("a", {href: "#/", text: "回到看板"}));
+    fill(main, el("p", {class: "error", role: "alert", text: loaded.data.error}), el("a", {href: "#/", text: "回到看板"}));
     return;
   }
   const editor = new ArticleEditor(main, loaded.data);
@@ -51,7 +51,7 @@ class ArticleEditor {
     this.url = null;   // (known once the article is checked: a draft's address follows its title)
     this.frame = el("iframe", {title: "读者看到的文章", class: "look-frame"});
     this.steps = el("div", {class: "review"});
-    main.replaceChildren(
+    fill(main,
       el("div", {class: "editor-head"},
         el("a", {href: "#/", text: "← 稿件看板"}),
         this.heading = el("h1", {text: (a.fields && a.fields.title) || a.path}),
@@ -198,7 +198,7 @@ class ArticleEditor {
     }
     const bodyLine = this.article.body_line;
     const own = findings.filter((f) => f.kind !== "others");
-    this.list.replaceChildren(...(own.length ? [] : [el("li", {class: "ok", text: "检查通过"})]), ...findings.map((f) => el("li", {class: f.kind},
+    fill(this.list, ...(own.length ? [] : [el("li", {class: "ok", text: "检查通过"})]), ...findings.map((f) => el("li", {class: f.kind},
       f.line && f.line >= bodyLine ? el("button", {type: "button", class: "quiet", text: "正文第" + (f.line - bodyLine + 1) + "行",
         onclick: () => this.goTo(f.line)}) : f.line ? el("span", {class: "where", text: "设置第" + f.line + "行　"}) : null,
       el("span", {text: f.text}))));
@@ -210,8 +210,8 @@ class ArticleEditor {
     if (!this.body.isConnected) return;
     const lines = this.body.value.split("\n");
     this.mirror.style.width = this.body.clientWidth + "px";
-    this.mirror.replaceChildren(...lines.map((text) => el("div", {text: text || " "})));
-    this.gutter.replaceChildren();
+    fill(this.mirror, ...lines.map((text) => el("div", {text: text || " "})));
+    fill(this.gutter);
     for (const f of this.findings) {
       const index = f.line ? f.line - this.article.body_line : -1;
       if (index < 0 || index >= lines.length) continue;
@@ -359,7 +359,7 @@ class ArticleEditor {
         "aria-describedby": reason ? id : null, onclick: () => this.review(step)});
     });
     const note = stateNote({reset: reset, steps: done, state: ""});
-    this.steps.replaceChildren(el("span", {text: "三审："}),
+    fill(this.steps, el("span", {text: "三审："}),
       ...(steps.length ? steps.map((s) => el("span", {class: "badge state-已定稿", text: s.step + " " + s.by + " " + s.at}))
         : [el("span", {class: reset ? "badge state-需重审" : "", text: reset ? "需重审" : "未送审"})]),
       ...buttons,
@@ -395,9 +395,9 @@ async function previewState() {
 
 Desk.views.history = async function (main, path) {
   const got = await api("GET", "api/history?path=" + encodeURIComponent(path));
-  if (!got.ok) { main.replaceChildren(el("p", {class: "error", role: "alert", text: got.data.error})); return; }
+  if (!got.ok) { fill(main, el("p", {class: "error", role: "alert", text: got.data.error})); return; }
   const diff = el("div", {class: "diff", "aria-live": "polite"});
-  main.replaceChildren(
+  fill(main,
     el("div", {class: "editor-head"}, el("a", {href: "#/edit/" + path, text: "← 回到文章"}), el("h1", {text: "历史版本"}),
       el("span", {class: "where", text: path})),
     got.data.versions.length ? el("ol", {class: "versions"}, got.data.versions.map((v) => el("li", {},
@@ -412,7 +412,7 @@ Desk.views.history = async function (main, path) {
 async function showDiff(path, version, box) {
   const got = await api("GET", "api/version?path=" + encodeURIComponent(path) + "&id=" + version.id);
   if (!got.ok) { say(got.data.error, true); return; }
-  box.replaceChildren(el("h2", {text: "现在的文本 → 这个版本"}),
+  fill(box, el("h2", {text: "现在的文本 → 这个版本"}),
     got.data.diff.length ? el("pre", {class: "lines"}, got.data.diff.map(([op, text]) =>
       el("span", {class: op === "+" ? "add" : op === "-" ? "del" : "same", text: op + " " + text + "\n"})))
       : el("p", {text: "和现在的文本相同。"}));
