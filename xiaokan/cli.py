@@ -260,6 +260,7 @@ def _import(root: Path, args) -> int:
 
 def _deploy(root: Path, args, log) -> int:
     from .publish.deploy import deploy, parse_target, rollback
+    from .publish.deployreport import done_lines, plan_lines, unchanged_line
     from .source.config import load_config
     from .source.s3settings import is_bucket_target
 
@@ -292,27 +293,18 @@ def _deploy(root: Path, args, log) -> int:
         return EXIT_OK
     result = deploy(root, target, config, dry_run=args.dry_run, force=args.force)
     if result.unchanged:
-        log(_color("32", (_('dry run: the site has not changed since the last deploy to {target}, so deploy would make no new '
-                            'release (--force makes one anyway); nothing was changed') if args.dry_run else
-                          _('the site has not changed since the last deploy: {target} serves it already, so no new release '
-                            'was made (--force makes one anyway)')).format(target=target)))
+        log(_color("32", unchanged_line(target, args.dry_run)))
         return EXIT_OK
     if args.dry_run:
-        for name in result.uploaded:
-            print(_('  upload  {name}').format(name=name))
-        for name in result.deleted:
-            print(_('  delete  {name}').format(name=name))
-        for name in result.removed_releases:
-            print(_('  remove old release  {name}').format(name=name))
+        for line in plan_lines(result.uploaded, result.deleted, result.removed_releases):
+            print(line)
         log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}, and {removed} old release(s) removed; '
               'nothing was changed').format(sent=len(result.uploaded), deleted=len(result.deleted), target=target,
                                             removed=len(result.removed_releases)))
         return EXIT_OK
     if args.verbose:
-        for name in result.uploaded:
-            log(_('  uploaded {name}').format(name=name))
-        for name in result.deleted:
-            log(_('  deleted  {name}').format(name=name))
+        for line in done_lines(result.uploaded, result.deleted):
+            log(line)
     log(_color("32", _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
                        'shared with the last release, {deleted} removed)').format(
         target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))

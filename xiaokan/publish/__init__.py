@@ -9,6 +9,7 @@ Object storage, one job per module: `s3target` (the target and the key from the 
 words), `objectheaders` (Content-Type, Cache-Control, upload order), `objectrecord` (the record,
 manifests and kept copies under .xiaokan/), `objectplan` (what a deploy or rollback does, pure),
 `objectlock` (the lease that keeps two deploys apart), `s3deploy` (the steps), `afterdeploy`
-(deploy.after, e.g. a CDN refresh), `s3command` (the command line's flags and messages). Imports the
+(deploy.after, e.g. a CDN refresh), `s3command` (the command line's flags and messages); `deployreport`
+holds the lines every kind of deploy prints. Imports the
 source wing (the deploy settings) and the shared modules.
 """

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import DeployError
 from ..i18n import _
 from .afterdeploy import AfterResult
+from .deployreport import done_lines, plan_lines, unchanged_line
 from .s3deploy import deploy, rollback
 from .s3target import parse_s3_target
 
@@ -70,18 +71,11 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
         log(_('{count} object(s) under {target} were not put there by deploy and are left as they are{more}').format(
             count=len(result.foreign), target=target, more="" if args.verbose or args.dry_run else _(' (--verbose lists them)')))
     if result.same:
-        log(color("32", (_('dry run: the site has not changed since the last deploy to {target}, so deploy would make no new '
-                           'release (--force makes one anyway); nothing was changed') if args.dry_run else
-                         _('the site has not changed since the last deploy: {target} serves it already, so no new release '
-                           'was made (--force makes one anyway)')).format(target=target)))
+        log(color("32", unchanged_line(target, args.dry_run)))
         return EXIT_OK
     if args.dry_run:
-        for name in result.uploaded:
-            out(_('  upload  {name}').format(name=name))
-        for name in result.deleted:
-            out(_('  delete  {name}').format(name=name))
-        for name in result.removed_releases:
-            out(_('  remove old release  {name}').format(name=name))
+        for line in plan_lines(result.uploaded, result.deleted, result.removed_releases):
+            out(line)
         log(_('dry run: {sent} object(s) ({size}) would be uploaded and {deleted} deleted in {target}, {unchanged} are '
               'unchanged, and {removed} old release(s) forgotten; nothing was changed').format(
             sent=len(result.uploaded), size=size_text(result.sent_bytes), deleted=len(result.deleted), target=target,
@@ -90,10 +84,8 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
             raise result.refusal
         return EXIT_OK
     if args.verbose:
-        for name in result.uploaded:
-            log(_('  uploaded {name}').format(name=name))
-        for name in result.deleted:
-            log(_('  deleted  {name}').format(name=name))
+        for line in done_lines(result.uploaded, result.deleted):
+            log(line)
     log(color("32", _('deployed to {target}: release {release} is live ({sent} object(s) uploaded, {size}; {unchanged} '
                       'unchanged; {deleted} deleted) in {seconds:.1f} s').format(
         target=target, release=result.release, sent=len(result.uploaded), size=size_text(result.sent_bytes),

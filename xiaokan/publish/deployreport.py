@@ -1,0 +1,25 @@
+"""The lines a deploy prints, the same for every kind of target (a folder, SSH, object storage)."""
+from __future__ import annotations
+
+from ..i18n import _
+
+
+def unchanged_line(target, dry_run: bool) -> str:
+    """An unchanged site makes no release: what a deploy (or its dry run) says instead."""
+    return (_('dry run: the site has not changed since the last deploy to {target}, so deploy would make no new '
+              'release (--force makes one anyway); nothing was changed') if dry_run else
+            _('the site has not changed since the last deploy: {target} serves it already, so no new release '
+              'was made (--force makes one anyway)')).format(target=target)
+
+
+def plan_lines(uploaded: list[str], deleted: list[str], removed: list[str]) -> list[str]:
+    """A dry run's list: each file it would upload and delete, and each old release it would remove."""
+    return ([_('  upload  {name}').format(name=name) for name in uploaded]
+            + [_('  delete  {name}').format(name=name) for name in deleted]
+            + [_('  remove old release  {name}').format(name=name) for name in removed])
+
+
+def done_lines(uploaded: list[str], deleted: list[str]) -> list[str]:
+    """--verbose: each file a deploy uploaded and deleted."""
+    return ([_('  uploaded {name}').format(name=name) for name in uploaded]
+            + [_('  deleted  {name}').format(name=name) for name in deleted])
