@@ -97,12 +97,14 @@ def wait_for(predicate, seconds: float = 60.0):
     raise AssertionError("timed out")
 
 
-def _serving(process: subprocess.Popen, port: int, log_path: Path) -> str | None:
+def _serving(process: subprocess.Popen, host: str, port: int, log_path: Path) -> str | None:
     """"up" once this very server answers on port, "exited" if it stopped (the port was taken)."""
     if process.poll() is not None:
         return "exited"
-    if f"127.0.0.1:{port}/" not in log_path.read_text(encoding="utf-8", errors="replace"):
+    if f"{host}:{port}/" not in log_path.read_text(encoding="utf-8", errors="replace"):
         return None   # (not listening yet: whatever answers on the port is not this server)
+    if host != "127.0.0.1":
+        return "up"   # (on the network every request needs a login: its log line is the sign)
     try:
         return "up" if get(f"http://127.0.0.1:{port}/__xiaokan__/state")[0] == 200 else None
     except OSError:
@@ -110,9 +112,9 @@ def _serving(process: subprocess.Popen, port: int, log_path: Path) -> str | None
 
 
 @contextlib.contextmanager
-def running_server(site: Path, *extra: str, pdf: bool = False):
-    """`build.py serve --no-pdf` (or, with pdf, `build.py serve` as README documents it) on a free port;
-    yields its base URL and the process. A port another test's server took in the meantime (the tests
+def running_server(site: Path, *extra: str, pdf: bool = False, host: str = "127.0.0.1"):
+    """`build.py serve --no-pdf` (or, with pdf, `build.py serve` as README documents it) on a free port
+    of host; yields its base URL (at 127.0.0.1) and the process. A port another test's server took in the meantime (the tests
     run in parallel) is retried on another: the server answering must be this one."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     log_path = site.parent / "serve.log"
@@ -120,9 +122,10 @@ def running_server(site: Path, *extra: str, pdf: bool = False):
         port = free_port()
         with open(log_path, "w", encoding="utf-8") as log:
             process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port),
-                                        *(() if pdf else ("--no-pdf",)), *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                        *(() if pdf else ("--no-pdf",)), *(() if host == "127.0.0.1" else ("--host", host)),
+                                        *extra], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            if wait_for(functools.partial(_serving, process, port, log_path), 60) == "up":
+            if wait_for(functools.partial(_serving, process, host, port, log_path), 60) == "up":
                 yield f"http://127.0.0.1:{port}", process
                 return
         finally:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.client
 import json
 import os
@@ -16,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from helpers import LAUNCH, ROOT, free_port, get, page_containing, running_server, wait_for, write
+from helpers import LAUNCH, ROOT, get, page_containing, running_server, wait_for, write
 
 
 def test_served_page_has_live_reload_and_follows_edits(server):
@@ -281,27 +280,8 @@ def network_server(site: Path):
 
     if not accounts.has_accounts(site):
         accounts.add_account(site, "张三", "编辑", "correct horse")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    log_path = site.parent / "serve.log"
-    for _attempt in range(5):
-        port = free_port()
-        with open(log_path, "w", encoding="utf-8") as log:
-            process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(site), "serve", "--port", str(port), "--no-pdf",
-                                        "--host", "0.0.0.0"], cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            if wait_for(functools.partial(_listening, process, f"0.0.0.0:{port}/", log_path), 60) == "up":
-                yield f"http://127.0.0.1:{port}", process
-                return
-        finally:
-            process.terminate()
-            process.wait(10)
-    raise AssertionError("the preview did not start: " + log_path.read_text(encoding="utf-8", errors="replace"))
-
-
-def _listening(process: subprocess.Popen, address: str, log_path: Path) -> str | None:
-    if process.poll() is not None:
-        return "exited"
-    return "up" if address in log_path.read_text(encoding="utf-8", errors="replace") else None
+    with running_server(site, host="0.0.0.0") as served:
+        yield served
 
 
 def login_cookie(base: str) -> str:
