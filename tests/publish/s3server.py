@@ -13,7 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
@@ -38,8 +38,16 @@ class S3Server:
     data: Path
     log: Path
     ports: dict[str, int]
+    clients: dict = field(default_factory=dict, repr=False)
 
     def client(self, secret: str | None = None, addressing: str = "path"):
+        """One client per key and addressing style (making one reads botocore's models: a quarter second)."""
+        made = (secret or self.secret, addressing, self.endpoint)
+        if made not in self.clients:
+            self.clients[made] = self._new_client(secret, addressing)
+        return self.clients[made]
+
+    def _new_client(self, secret: str | None, addressing: str):
         return boto3.session.Session().client(
             "s3", endpoint_url=self.endpoint, aws_access_key_id=self.key_id, aws_secret_access_key=secret or self.secret,
             config=Config(region_name="us-east-1", s3={"addressing_style": addressing}, retries={"max_attempts": 1},
@@ -55,7 +63,7 @@ class S3Server:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(15)
+                self.process.wait(3)   # (a test server's data need not be flushed: kill it after 3 s)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

@@ -11,6 +11,7 @@ import json
 import os
 import posixpath
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import LAUNCH, run_build, snapshot, wait_for, write
+from helpers import FIXTURES, LAUNCH, copy_site, run_build, snapshot, wait_for, write
 from s3server import start_s3_server
 from xiaokan.publish.objectheaders import cache_control, content_type, upload_order
 from xiaokan.publish.objectplan import deploy_plan
@@ -346,11 +347,12 @@ def test_rollback_puts_the_release_before_back_with_its_headers_and_steps_back_o
 def test_a_deploy_cut_off_by_the_server_leaves_a_whole_site_and_the_next_deploy_completes_it(mini, own_s3, monkeypatch):
     server = own_s3
     bucket = server.new_bucket()
-    # 30 KB/s, as on a school's shared line, and a 300 KB attachment: the upload takes about 10 s
-    s3_site(mini, server, bucket, "  bandwidth: 30\n")
+    s3_site(mini, server, bucket)
     built(mini)
     deployed(mini)
     old = objects(server, bucket)
+    # 30 KB/s, as on a school's shared line, and a 300 KB attachment: the upload takes about 10 s
+    s3_site(mini, server, bucket, "  bandwidth: 30\n")
     (mini / "content/2024-07/fangan.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(300_000))
     write(mini, "content/2024-07/04-other.md", (mini / "content/2024-07/04-other.md").read_text(encoding="utf-8")
           + "\n[评估方案](fangan.pdf)\n")
@@ -460,23 +462,54 @@ def test_a_failing_deploy_after_is_reported_in_chinese_and_the_deploy_stays(mini
 
 # --- every flag --------------------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def two_deployed_buckets(shared_s3, tmp_path_factory):
+    """Made once for the 24 flag cases: the mini site deployed twice (a first and an edited build) to two
+    buckets, then edited again and built (so that a deploy has something to upload). Each case copies it."""
+    server, env = shared_s3, pytest.MonkeyPatch()
+    env.setenv("AWS_ACCESS_KEY_ID", server.key_id)
+    env.setenv("AWS_SECRET_ACCESS_KEY", server.secret)
+    env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/xiaokan-test-credentials")
+    try:
+        site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("flags") / "mini")
+        buckets = (server.new_bucket(), server.new_bucket())
+        s3_site(site, server, buckets[0])
+        built(site, search=False)   # (the search index's objects are other tests' concern)
+        releases = []
+        for edit in (None, edit_first_article):
+            if edit:
+                edit(site, search=False)
+            for b in buckets:
+                deployed(site, "--target", f"s3://{b}/site")
+            releases.append(site_files(site))
+        edit_again(site, search=False)
+        yield site, buckets, releases
+    finally:
+        env.undo()
+
+
+def copy_bucket(server, source: str) -> str:
+    """A new bucket holding every object of source (deploy's record too), copied on the server."""
+    client, bucket = server.client(), server.new_bucket()
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=source):
+        for item in page.get("Contents", ()):
+            client.copy_object(Bucket=bucket, Key=item["Key"], CopySource={"Bucket": source, "Key": item["Key"]},
+                               MetadataDirective="COPY")
+    return bucket
+
+
 @pytest.mark.parametrize("force", [False, True], ids=["", "force"])
 @pytest.mark.parametrize("rollback", [False, True], ids=["deploy", "rollback"])
 @pytest.mark.parametrize("dry", [False, True], ids=["real", "dry"])
 @pytest.mark.parametrize("source", ["site.yaml", "--target", "both"])
-def test_every_flag_combination_does_what_it_says(mini, s3_bucket, source, dry, rollback, force):
-    server, bucket = s3_bucket   # (the bucket deployed to; other: site.yaml's in "both", never touched)
-    other = server.new_bucket()
+def test_every_flag_combination_does_what_it_says(two_deployed_buckets, s3_bucket, tmp_path, source, dry, rollback, force):
+    server, _empty = s3_bucket
+    staged, staged_buckets, (first, second) = two_deployed_buckets
+    mini = Path(shutil.copytree(staged, tmp_path / "mini", symlinks=True))
+    # the bucket deployed to, and other: site.yaml's in "both", never touched
+    bucket, other = (copy_bucket(server, b) for b in staged_buckets)
+    assert _live(server, bucket) == _live(server, staged_buckets[0])   # (the copy holds deploy's record as it was)
     s3_site(mini, server, other if source == "both" else bucket, target="" if source == "--target" else None)
-    built(mini, search=False)   # (48 cases: the search index's objects are other tests' concern)
-    for b in (bucket, other):
-        deployed(mini, "--target", f"s3://{b}/site")
-    first = site_files(mini)
-    edit_first_article(mini, search=False)
-    for b in (bucket, other):
-        deployed(mini, "--target", f"s3://{b}/site")
-    second = site_files(mini)
-    edit_again(mini, search=False)   # (so that a deploy has something to upload)
     chosen, untouched = bucket, other
     before = {b: everything(server, b) for b in (bucket, other)}
     argv = ["deploy", "--verbose"] + (["--dry-run"] if dry else []) + (["--rollback"] if rollback else []) + (["--force"] if force else [])
