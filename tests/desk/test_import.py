@@ -505,7 +505,8 @@ def test_any_text_in_a_word_file_reaches_the_reader_as_typed(mini, tmp_path_fact
     from xiaokan.desk.docxfront import meta_fields
     from xiaokan.desk.wordimport import import_docx
     from xiaokan.source.config import load_config
-    from xiaokan.source.content import load_article, split_front_matter
+    from xiaokan.source.content import load_article
+    from xiaokan.source.frontmatter import split_front_matter
     from xiaokan.source.markup import render_markdown
 
     assume(all(meta_fields(p) is None for p in paragraphs + [heading]))

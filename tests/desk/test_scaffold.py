@@ -53,7 +53,7 @@ def test_new_article_with_a_colon_in_the_title_is_quoted(mini):
 
 def test_a_title_of_any_characters_reads_back_as_written(mini):
     from xiaokan.desk.scaffold import yaml_text
-    from xiaokan.source.content import ARTICLE_KEYS as KEYS
+    from xiaokan.source.frontmatter import ARTICLE_KEYS as KEYS
     from xiaokan.source.yamlfile import parse_yaml, tidy_yaml
 
     for title in ('"引号" # 井号', "- 列表？", "[方括号]", "null", "a: b", "\u200b零宽\u2028分行\x85", "反斜杠\\n", "tab\there",

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..errors import ContentError
 from ..i18n import _
-from ..source.content import ISSUE_ID, ISSUE_KEYS, parse_date
+from ..source.content import ISSUE_ID
+from ..source.frontmatter import ISSUE_KEYS, parse_date
 from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
 
 

@@ -13,7 +13,8 @@ import yaml
 from ..errors import ContentError, ContentErrors, did_you_mean
 from ..i18n import _
 from ..source.config import load_config
-from ..source.content import ISSUE_ID, ISSUE_KEYS, load_site, parse_date
+from ..source.content import ISSUE_ID, load_site
+from ..source.frontmatter import ISSUE_KEYS, parse_date
 from ..source.slugs import slug_from_filename, title_slug
 from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
 from .numbering import numbers_for

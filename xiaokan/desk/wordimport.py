@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import ContentError, display_path, environment_error
 from ..i18n import N_, _
 from ..reasons import explain_exception
-from ..source.content import ARTICLE_KEYS, split_front_matter
+from ..source.frontmatter import ARTICLE_KEYS, split_front_matter
 from ..source.yamlfile import parse_flag, parse_yaml, read_text, tidy_yaml
 from .docxarticle import TOKEN, read_article
 from .importcheck import lost_paragraphs

@@ -3,55 +3,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean, display_path
 from ..i18n import _
-from ..reasons import explain_exception
 from ..urls import RESERVED_NAMES
 from .config import load_config
+from .frontmatter import (
+    ARTICLE_KEYS,
+    ISSUE_KEYS,
+    map_keys,
+    optional_text,
+    parse_date,
+    split_front_matter,
+    text_list,
+    text_value,
+    whole_number,
+    written_key,
+)
 from .links import outside_link_error, refuse_outside_links
 from .model import Article, Imprint, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, slug_from_filename, slugify, title_slug
 from .yamlerrors import not_settings
-from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, shown, text_problem, tidy_yaml
+from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, text_problem, tidy_yaml
 
-# Front matter keys: every key may be written in English or in Chinese.
-ARTICLE_KEYS = {
-    "title": "title", "标题": "title",
-    "subtitle": "subtitle", "副标题": "subtitle",
-    "section": "section", "栏目": "section",
-    "date": "date", "日期": "date",
-    "source": "source", "来源": "source", "信息来源": "source",
-    "author": "author", "作者": "author",
-    "photographer": "photographer", "摄影": "photographer",
-    "summary": "summary", "摘要": "summary",
-    "order": "order", "排序": "order",
-    "tags": "tags", "标签": "tags",
-    "draft": "draft", "草稿": "draft",
-    "headline": "headline", "头条": "headline",
-    "slug": "slug", "地址": "slug",
-}
-ISSUE_KEYS = {
-    "title": "title", "标题": "title",
-    "number": "number", "期号": "number",
-    "total_number": "total_number", "总期号": "total_number",
-    "date": "date", "日期": "date",
-    "editors": "editors", "编辑": "editors",
-    "summary": "summary", "摘要": "summary",
-    "cover": "cover", "封面": "cover",
-    # 版记 (the back cover's imprint)
-    "publisher": "publisher", "编印单位": "publisher", "编印": "publisher",
-    "chief_editor": "chief_editor", "主编": "chief_editor",
-    "responsible_editor": "responsible_editor", "责任编辑": "responsible_editor",
-    "print_run": "print_run", "印数": "print_run",
-    "printed_on": "printed_on", "印发日期": "printed_on",
-    "report_to": "report_to", "报": "report_to", "报送": "report_to",
-    "copy_to": "copy_to", "送": "copy_to", "抄送": "copy_to",
-    "send_to": "send_to", "发": "send_to", "分发": "send_to",
-    "draft": "draft", "草稿": "draft",
-}
 ISSUE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 ARTICLE_SUFFIXES = (".md", ".markdown")
 
@@ -165,8 +141,8 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         raise ContentError(meta_path, 1 + problem.index, problem.message, problem.hint)
     if not isinstance(raw, dict):
         raise ContentError(meta_path, 1, _('issue.yaml must be a list of `key: value` settings'))
-    meta = _map_keys(raw, ISSUE_KEYS, meta_path, lines, warnings)
-    at = lambda key: lines.get(_written_key(raw, ISSUE_KEYS, key))  # noqa: E731
+    meta = map_keys(raw, ISSUE_KEYS, meta_path, lines, warnings)
+    at = lambda key: lines.get(written_key(raw, ISSUE_KEYS, key))  # noqa: E731
     for key in ("title", "number", "date"):
         if meta.get(key) in (None, ""):
             raise ContentError(meta_path, None, _('issue.yaml needs `{key}`').format(key=key),
@@ -174,13 +150,13 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     issue_draft = bool(parse_flag(meta.get("draft"), "draft", meta_path, at("draft")))
     if issue_draft and not drafts:
         return None   # an issue in preparation: not on the public site, not 最新一期
-    number = _whole_number(meta["number"], "number", meta_path, at("number"))
+    number = whole_number(meta["number"], "number", meta_path, at("number"))
     issue_date = parse_date(meta["date"], meta_path, at("date"))
     today = today or date.today()
     if issue_date > today:
         warnings.append(ContentWarning(meta_path, at("date"), _future_date(issue_date)))
     total = meta.get("total_number")
-    cover = _text(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None
+    cover = text_value(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None
     if cover is not None:
         cover_path = (folder / cover).resolve()
         if not cover_path.is_relative_to(folder.resolve()) or not cover_path.is_file():
@@ -211,12 +187,12 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     return Issue(
         id=folder.name,
         folder=folder,
-        title=_text(meta["title"], "title", meta_path, at("title")),
+        title=text_value(meta["title"], "title", meta_path, at("title")),
         number=number,
-        total_number=_whole_number(total, "total_number", meta_path, at("total_number")) if total is not None else None,
+        total_number=whole_number(total, "total_number", meta_path, at("total_number")) if total is not None else None,
         date=issue_date,
-        editors=_text_list(meta.get("editors"), "editors", meta_path, at("editors")),
-        summary=_text(meta.get("summary") or "", "summary", meta_path, at("summary")),
+        editors=text_list(meta.get("editors"), "editors", meta_path, at("editors")),
+        summary=text_value(meta.get("summary") or "", "summary", meta_path, at("summary")),
         cover_image=cover,
         articles=tuple(articles),
         imprint=_imprint(meta, meta_path, at),
@@ -229,32 +205,19 @@ def _imprint(meta: dict, path: Path, at) -> Imprint:
     def text(key: str) -> str:
         value = meta.get(key)
         if isinstance(value, list):
-            return "、".join(_text_list(value, key, path, at(key)))
-        return _text(value, key, path, at(key)) if value not in (None, "") else ""
+            return "、".join(text_list(value, key, path, at(key)))
+        return text_value(value, key, path, at(key)) if value not in (None, "") else ""
     run = meta.get("print_run")
     printed = meta.get("printed_on")
     return Imprint(
         publisher=text("publisher"), chief_editor=text("chief_editor"),
         responsible_editor=text("responsible_editor"),
-        print_run=_whole_number(run if isinstance(run, (list, dict)) else str(run).removesuffix("份").strip(),
+        print_run=whole_number(run if isinstance(run, (list, dict)) else str(run).removesuffix("份").strip(),
                                 "print_run", path, at("print_run"))
         if run not in (None, "") else None,
         printed_on=parse_date(printed, path, at("printed_on")) if printed not in (None, "") else None,
-        report_to=text("report_to"), copy_to=text("copy_to"), send_to=text("send_to"),
+        report_to=text("report_to"), copy_to=text("copy_to"), send_to=text("send_to"), permit=text("permit"),
     )
-
-
-def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
-    """Return (front matter, body, line where the body starts). Front matter sits between --- lines."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise ContentError(path, 1, _('the article does not start with front matter'),
-                           _('begin the file with a line ---, then title:, section:, date:, then another ---'))
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
-    raise ContentError(path, 1, _('the front matter that starts on line 1 is never closed'),
-                       _('add a line with --- after the last front matter setting'))
 
 
 def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig, warnings: list,
@@ -273,8 +236,8 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         raise ContentError(path, 2, _('front matter must be `key: value` lines'),
                            _('e.g. 标题: 我校召开……  (a space after the colon)'))
     lines = key_lines(front, first_line=2)
-    meta = _map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
-    at = lambda key: lines.get(_written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
+    meta = map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
+    at = lambda key: lines.get(written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
     draft = bool(parse_flag(meta.get("draft"), "draft", path, at("draft")))
     if draft and not drafts:
         return None
@@ -283,13 +246,13 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         if meta.get(key) in (None, ""):
             raise ContentError(path, at(key) or 1, _('`{key}` is missing from the front matter').format(key=key),
                                _('add a line {example} between the --- lines').format(example=example))
-    section = _text(meta["section"], "section", path, at("section"))
+    section = text_value(meta["section"], "section", path, at("section"))
     if config.section_named(section) is None:
         names = [s.name for s in config.sections]
         guess = did_you_mean(section, names)
         raise ContentError(path, at("section"), _('栏目 {section!r} is not a section of this site').format(section=section),
                            _('did you mean {guess}?').format(guess=guess) if guess else _('use one of: {value}').format(value='、'.join(names)))
-    title = _text(meta["title"], "title", path, at("title"))
+    title = text_value(meta["title"], "title", path, at("title"))
     slug = _article_slug(path, meta.get("slug"), title, draft, at("slug"), warnings)
     if not body.strip():
         warnings.append(ContentWarning(path, body_line, _('the article has no text after the front matter')))
@@ -302,17 +265,17 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         issue_id=issue_id,
         section=section,
         title=title,
-        subtitle=_optional_text(meta.get("subtitle"), "subtitle", path, at("subtitle")),
+        subtitle=optional_text(meta.get("subtitle"), "subtitle", path, at("subtitle")),
         date=article_date,
         slug=slug,
         body_md=body,
         body_line=body_line,
-        source_line=_optional_text(meta.get("source"), "source", path, at("source")),
-        author="、".join(_text_list(meta.get("author"), "author", path, at("author"))) or None,
-        photographer="、".join(_text_list(meta.get("photographer"), "photographer", path, at("photographer"))) or None,
-        summary=_optional_text(meta.get("summary"), "summary", path, at("summary")),
-        order=_whole_number(order, "order", path, at("order")) if order is not None else 10**6,
-        tags=_text_list(meta.get("tags"), "tags", path, at("tags")),
+        source_line=optional_text(meta.get("source"), "source", path, at("source")),
+        author="、".join(text_list(meta.get("author"), "author", path, at("author"))) or None,
+        photographer="、".join(text_list(meta.get("photographer"), "photographer", path, at("photographer"))) or None,
+        summary=optional_text(meta.get("summary"), "summary", path, at("summary")),
+        order=whole_number(order, "order", path, at("order")) if order is not None else 10**6,
+        tags=text_list(meta.get("tags"), "tags", path, at("tags")),
         draft=draft,
         headline=bool(parse_flag(meta.get("headline"), "headline", path, at("headline"))),
     )
@@ -349,67 +312,6 @@ def _future_date(day: date) -> str:
     return _('the date {day} is later than today: a slip of the year or the month?').format(day=day.isoformat())
 
 
-def _map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warnings: list) -> dict:
-    """Chinese and English keys to one English name; unknown keys warn with the closest known key. The
-    same setting written twice (标题 and title) is an error: only one of the values could count."""
-    meta = {}
-    written: dict[str, str] = {}
-    for key, value in raw.items():
-        name = known.get(str(key).strip())
-        if name is not None and name in meta:
-            raise ContentError(path, lines.get(str(key)), _('`{key}` is the same setting as `{other}` (line {line})').format(
-                key=key, other=written[name], line=lines.get(written[name])), _('delete one of the two lines'))
-        if name is None:
-            guess = did_you_mean(str(key), list(known))
-            message = (_('unknown front matter key `{key}` is ignored; did you mean `{guess}`?').format(key=key, guess=guess) if guess
-                       else _('unknown front matter key `{key}` is ignored').format(key=key))
-            warnings.append(ContentWarning(path, lines.get(str(key)), message))
-            continue
-        meta[name] = value
-        written[name] = str(key)
-    return meta
-
-
-def _written_key(raw: dict, known: dict[str, str], name: str) -> str | None:
-    return next((str(k) for k in raw if known.get(str(k).strip()) == name), None)
-
-
-def _text(value, key: str, path: Path, line: int | None) -> str:
-    problem = text_problem(key, value)
-    if problem:
-        raise ContentError(path, line, *problem)
-    if isinstance(value, bool):
-        raise ContentError(path, line, _('`{key}` must be text, not {value!r}').format(key=key, value=value), _('put quotes around the value'))
-    return str(value).strip()
-
-
-def _optional_text(value, key: str, path: Path, line: int | None) -> str | None:
-    return _text(value, key, path, line) or None if value not in (None, "") else None
-
-
-def _text_list(value, key: str, path: Path, line: int | None) -> tuple[str, ...]:
-    """A list, or one string separated by 、 , ， or spaces."""
-    if value in (None, ""):
-        return ()
-    if isinstance(value, list):
-        return tuple(_text(v, key, path, line) for v in value if v not in (None, ""))
-    if isinstance(value, dict):
-        raise ContentError(path, line, _('`{key}` must be names separated by 、 or a list such as [甲, 乙], not a group of settings').format(key=key),
-                           _('write them on the same line as `{key}:`').format(key=key))
-    return tuple(p for p in re.split(r"[、,，;；]\s*|\s+", _text(value, key, path, line)) if p)
-
-
-def _whole_number(value, key: str, path: Path, line: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            if isinstance(value, (list, dict)):
-                raise ValueError
-            return int(str(value).strip())
-        except ValueError:
-            raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=shown(value))) from None
-    return value
-
-
 def _shared_numbers(issues: list[Issue]) -> list[ContentWarning]:
     """Two issues with the same 期号 in one year, or the same 总期号: a copy-paste slip, or an issue added
     before others (new-issue leaves their numbers to the editor). A warning at each issue.yaml's line,
@@ -442,23 +344,6 @@ def _number_line(path: Path, name: str) -> int | None:
     except (ContentError, OSError):
         return None
     return next((line for key, line in lines.items() if ISSUE_KEYS.get(key.strip()) == name), None)
-
-
-def parse_date(value, path: Path, line: int | None) -> date:
-    """2024-06-16, 2024/6/16, 2024.6.16 or 2024年6月16日 -> date; impossible dates are errors."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = shown(value).strip()
-    m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?", text)
-    if not m:
-        raise ContentError(path, line, _('date {text!r} is not a date').format(text=text),
-                           _('write it as 2024-06-16 or 2024年6月16日'))
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError as exc:
-        raise ContentError(path, line, _('date {text!r} does not exist ({reason})').format(text=text, reason=explain_exception(exc)), _('check the month and the day')) from None
 
 
 def _check_duplicate_slugs(articles: list[Article], errors: list) -> None:

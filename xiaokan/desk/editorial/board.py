@@ -14,7 +14,8 @@ from pathlib import Path
 from ...errors import ContentError
 from ...i18n import _
 from ...source.config import load_config
-from ...source.content import ISSUE_ID, ISSUE_KEYS, article_files, load_issue, parse_date
+from ...source.content import ISSUE_ID, article_files, load_issue
+from ...source.frontmatter import ISSUE_KEYS, parse_date
 from ...source.slugs import slug_from_filename
 from ...source.yamlfile import parse_yaml, read_text, tidy_yaml
 from .. import scaffold

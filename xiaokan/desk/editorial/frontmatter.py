@@ -14,12 +14,12 @@ from pathlib import Path
 import yaml
 
 from ...errors import ContentError
-from ...source.content import ARTICLE_KEYS, split_front_matter
+from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
 from ...source.yamlfile import parse_flag, parse_yaml, tidy_yaml
 from ..scaffold import yaml_text
 
 # The form's fields in the site's vocabulary: (name in the model, key written for a new line). Every key
-# of the article settings (content.ARTICLE_KEYS) is one.
+# of the article settings (frontmatter.ARTICLE_KEYS) is one.
 FIELDS = (("title", "标题"), ("subtitle", "副标题"), ("section", "栏目"), ("date", "日期"), ("author", "作者"),
           ("source", "来源"), ("photographer", "摄影"), ("summary", "摘要"), ("tags", "标签"), ("headline", "头条"),
           ("draft", "草稿"), ("order", "排序"), ("slug", "地址"))
