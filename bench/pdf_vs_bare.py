@@ -3,7 +3,8 @@
     .venv/bin/python bench/pdf_vs_bare.py [ISSUE-ID] [--runs 3]
 
 Ours is the whole render step on the same print HTML: WeasyPrint with the Chinese line layout
-(xiaokan/paper/cjklayout.py), the back cover and 阅读笔记 pages, crop marks when asked.
+(xiaokan/paper/cjklayout.py), the back cover and 阅读笔记 pages, crop marks when asked; "both
+editions" also writes the reader's tagged PDF from the same layout, as a build does (paper/reader.py).
 Each measurement runs in a fresh process (WeasyPrint's caches and our justification patch stay
 out of each other's way); the figure is the median wall time of HTML -> PDF bytes.
 """
@@ -37,7 +38,7 @@ if {ours!r}:
     env = make_environment(Path({root!r}) / "templates", site)
     import weasyprint  # noqa: F401  (loaded before the clock starts, as for the bare run)
     started = time.perf_counter()
-    rendered = render_pdf(env, site, issue, bodies, html)   # + back cover, Chinese line layout, preflight's input
+    rendered = render_pdf(env, site, issue, bodies, html, reader={reader!r})   # + back cover, Chinese line layout
     data, pages = rendered.pdf, rendered.pages
 else:
     import weasyprint
@@ -60,8 +61,9 @@ def print_html_of(issue_id: str) -> tuple[str, str]:
     return html, (issue.folder / "article").resolve().as_uri() + "/"
 
 
-def one_run(html_path: Path, base_url: str, issue_id: str, ours: bool) -> dict:
-    code = ONE_RUN.format(root=str(ROOT), html=str(html_path), base_url=base_url, ours=ours, issue_id=issue_id)
+def one_run(html_path: Path, base_url: str, issue_id: str, ours: bool, reader: bool = False) -> dict:
+    code = ONE_RUN.format(root=str(ROOT), html=str(html_path), base_url=base_url, ours=ours, issue_id=issue_id,
+                          reader=reader)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -80,17 +82,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         html_path = Path(tmp) / "issue.html"
         html_path.write_text(html, encoding="utf-8")
-        bare_runs, our_runs = [], []
-        for _ in range(args.runs):   # alternate, so that a busy moment of the machine hits both alike
+        bare_runs, our_runs, both_runs = [], [], []
+        for _ in range(args.runs):   # alternate, so that a busy moment of the machine hits all alike
             bare_runs.append(one_run(html_path, base_url, args.issue, ours=False))
             our_runs.append(one_run(html_path, base_url, args.issue, ours=True))
-        bare, ours = summary(bare_runs), summary(our_runs)
+            both_runs.append(one_run(html_path, base_url, args.issue, ours=True, reader=True))
+        bare, ours, both = summary(bare_runs), summary(our_runs), summary(both_runs)
     print(f"issue {args.issue}, median of {args.runs} runs, one process each")
     print(f"  bare WeasyPrint : {bare['seconds']:.2f} s, {bare['pages']} pages, {bare['bytes'] / 1024:.0f} KiB")
     print(f"  xiaokan render  : {ours['seconds']:.2f} s, {ours['pages']} pages, {ours['bytes'] / 1024:.0f} KiB")
     paired = statistics.median(o["seconds"] / b["seconds"] for o, b in zip(our_runs, bare_runs))
     print(f"  ratio           : {ours['seconds'] / bare['seconds']:.2f}x of the medians, "
           f"{paired:.2f}x median of the paired runs (target ≤ 1.20x)")
+    paired = statistics.median(o["seconds"] / b["seconds"] for o, b in zip(both_runs, bare_runs))
+    print(f"  both editions   : {both['seconds']:.2f} s ({both['seconds'] / bare['seconds']:.2f}x of the medians, "
+          f"{paired:.2f}x paired; the press edition alone {ours['seconds']:.2f} s)")
 
 
 if __name__ == "__main__":

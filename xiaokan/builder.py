@@ -26,7 +26,7 @@ from .errors import ContentError, ContentErrors, ContentWarning
 from .fingerprints import Fingerprints, TemplateDigests, engine_digest
 from .i18n import _
 from .paper.preflight import content_findings, site_findings
-from .parallel import map_indices
+from .parallel import iter_indices, map_indices
 from .publish.output import (
     PRINT_DIR,
     SMALL_CHANGE,
@@ -53,7 +53,7 @@ from .web.edition import make_edition
 from .web.pagefind import PagefindError
 from .web.pages import IssuePrint, Page, plan_pages
 from .web.render import cn_date, make_environment, render_page
-from .web.search import for_index, search_indexes
+from .web.search import IssueIndexes, for_index
 
 if TYPE_CHECKING:
     from .paper.pdf import IssuePdf
@@ -208,20 +208,25 @@ def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dic
     return files
 
 
-def _search_files(site: Site, cache: BuildCache, article_keys: dict[str, str], copies: dict[str, str],
-                  out_dir: Path, refresh: bool) -> dict[str, Path]:
+def _search_indexes(site: Site, pages: list[Page], cache: BuildCache, out_dir: Path, refresh: bool) -> IssueIndexes:
     """The search indexes of the article pages, one per issue (an issue is re-indexed only when one of
-    its article pages changed). copies: the pages rendered now, as Pagefind reads them (for_index);
-    a page kept from the last build is read from out_dir when its issue is indexed again."""
-    issues = {issue.id: {} for issue in site.issues if issue.articles}
-    for path, key in article_keys.items():
-        issues[path.split("/", 1)[0]][path] = key
+    its article pages changed), made while the pages render. A page kept from the last build is read
+    from out_dir when its issue is indexed again."""
+    issues: dict[str, list[str]] = {issue.id: [] for issue in site.issues if issue.articles}
+    for page in pages:
+        if page.template == "article.html":
+            issues.setdefault(page.path.split("/", 1)[0], []).append(page.path)
 
     def page_copy(path: str) -> str:
-        return copies.get(path) or for_index((out_dir / path).read_text(encoding="utf-8"), path)
+        return for_index((out_dir / path).read_text(encoding="utf-8"), path)
 
+    return IssueIndexes(cache.dir, issues, page_copy, site.config.language, refresh)
+
+
+def _search_files(search: IssueIndexes) -> dict[str, Path]:
+    """The indexes, once Pagefind has made them (output path -> file)."""
     try:
-        return search_indexes(cache.dir, issues, page_copy, site.config.language, refresh)
+        return search.finish()
     except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
         reason = str(exc) if isinstance(exc, PagefindError) else explain_exception(exc)   # (Pagefind's own are translated)
         raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=reason),
@@ -236,14 +241,14 @@ def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: 
     on_site = site.config.print.publish_on_site
     pdf_name = untaken(f"{issue.url}{issue.pdf_name}", content).removeprefix(issue.url)
     if on_site:
-        copies[f"{issue.url}{pdf_name}"] = pdf.path
+        copies[f"{issue.url}{pdf_name}"] = pdf.reader   # (the reader's edition; print/ gets the press's)
     edition = None
     if site.config.print.digital_edition:
-        edition, images = make_edition(issue.id, pdf.path, list(pdf.areas), {a.slug for a in issue.articles}, cache_dir,
+        edition, images = make_edition(issue.id, pdf.reader, list(pdf.areas), {a.slug for a in issue.articles}, cache_dir,
                                        render=not drafts)
         copies.update(images)
     pages = len(edition.pages) if edition else pdf.pages
-    return IssuePrint(pdf_name if on_site else None, pages, pdf.path.stat().st_size, edition)
+    return IssuePrint(pdf_name if on_site else None, pages, pdf.reader.stat().st_size, edition)
 
 
 def untaken(path: str, taken: frozenset[str]) -> str:
@@ -374,19 +379,22 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
             data = None
         return data, copy, key or page_key(page)
 
-    search_copies: dict[str, str] = {}
     placed: list[str] = []
-    for (page, _known), (data, copy, key) in zip(stale, map_indices(render, len(stale))):
-        cache.written(page.path, key)
-        if page.template == "article.html":
-            article_keys[page.path] = key
-        if data is None:
-            placed.append(page.path)
-        else:
-            files[page.path] = data
-        if copy is not None:
-            search_copies[page.path] = copy
-    copies.update(_search_files(site, cache, article_keys, search_copies, out_dir, options.search))
+    with _search_indexes(site, pages, cache, out_dir, options.search) as search:   # (Pagefind indexes while pages render)
+        for path in kept:
+            if path in article_keys:
+                search.page(path, article_keys[path])
+        rendered = iter_indices(render, len(stale))
+        search.start()
+        for (page, _known), (data, copy, key) in zip(stale, rendered):
+            cache.written(page.path, key)
+            if page.template == "article.html":
+                search.page(page.path, key, copy)
+            if data is None:
+                placed.append(page.path)
+            else:
+                files[page.path] = data
+        copies.update(_search_files(search))
     printed = {issue.folder for issue in site.issues}   # (an issue in preparation, with no PDF, stops no print run)
     if options.strict and (failed := [w for w in warnings if w.kind == "warning"
                                       and not (w.path.name == "issue.yaml" and w.path.parent not in printed)]):

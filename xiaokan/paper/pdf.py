@@ -25,6 +25,9 @@ from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
 from ..urls import absolute, is_placeholder, rebase, source_path
 from ..web.edition import article_areas
 from ..web.render import make_environment
+from .cover import fitted_cover
+from .fetcher import ProjectOnlyFetcher
+from .inks import press_inks
 from .intent import output_intent
 from .longtables import printed_bodies, with_notes
 from .merged import repeat_merged_labels
@@ -33,6 +36,7 @@ from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, pale
 from .pressfile import press_finisher, without_links
 from .printmarkup import print_markup
 from .qr import qr_svg
+from .reader import reader_pdf
 from .typeset import balanced_title, typeset
 
 PRINT_TEMPLATE = "print/issue.html"
@@ -146,50 +150,19 @@ def issue_timestamp(issue: Issue) -> str:
     return f"{issue.date.isoformat()}T00:00:00Z"
 
 
-class ProjectOnlyFetcher:
-    """WeasyPrint url_fetcher that serves the files the issue publishes (its photos and cover), assets/
-    and templates/, and refuses everything else: nothing private of the project reaches the PDF."""
-
-    def __init__(self, allowed_roots: list[Path], allowed_files: set[Path] = frozenset()):
-        self.allowed_roots = [r.resolve() for r in allowed_roots]
-        self.allowed_files = {f.resolve() for f in allowed_files}
-        self.refused: list[str] = []
-
-    def make(self):
-        from urllib.parse import unquote, urlparse
-
-        from weasyprint.urls import URLFetcher
-
-        outer = self
-
-        class Fetcher(URLFetcher):
-            def fetch(self, url, headers=None):
-                parsed = urlparse(url)
-                if parsed.scheme == "data":
-                    return super().fetch(url, headers)
-                if parsed.scheme == "file":
-                    path = Path(unquote(parsed.path)).resolve()
-                    if (path in outer.allowed_files or any(root in path.parents for root in outer.allowed_roots)) \
-                            and path.is_file():
-                        return super().fetch(url, headers)
-                outer.refused.append(url)
-                raise ValueError(f"xiaokan refuses to fetch {url}")
-
-        return Fetcher()
-
-
 @dataclass(frozen=True)
 class Rendered:
-    pdf: bytes
+    pdf: bytes                   # the edition of site.yaml's pdf_variant: the print shop's (print/)
     pages: int
-    document: object   # the laid-out weasyprint Document, for the preflight
+    document: object             # the laid-out weasyprint Document, for the preflight
+    reader: bytes | None = None  # the reader's tagged edition, for the site and the 数字报 (reader.py)
 
 
 def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[str, Body], html: str,
-               proof: ProofMark | None = None) -> Rendered:
+               proof: ProofMark | None = None, reader: bool = False) -> Rendered:
     """The issue's PDF from its print HTML (print_html) with WeasyPrint: the issue, then 阅读笔记 pages and
     the back cover so that the page count is a multiple of `pages_multiple_of`. Missing or outside
-    resources are errors, not blanks."""
+    resources are errors, not blanks. With reader, the reader's edition too, from the same layout."""
     from . import cjklayout
 
     cjklayout.install()
@@ -214,6 +187,7 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher.make()).render(
             font_config=fonts, color_profiles=profiles)
 
+    html = fitted_cover(html, render)   # (本期要目 inside the cover's margins on any page size)
     try:
         main = render(html)
     except AssertionError:   # (WeasyPrint 70 on a row group it may not cut that fits no page: let it cut them all)
@@ -228,14 +202,19 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     finisher = crop_marks(options.bleed_mm, press) if options.crop_marks else None
     if press:   # no links on a plate, no transparency in PDF/X-1a, the shop's printing condition (pressfile.py)
         finisher = press_finisher(options.pdf_variant, intent, finisher)
-    with _reproducible_xmp(identifier), (without_links(document) if press else nullcontext()):
+    with _reproducible_xmp(identifier), (without_links(document) if press else nullcontext()), \
+            (press_inks() if press else nullcontext()):
         pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier.encode(), uncompressed_pdf=False,
                                  finisher=finisher)
+    if reader:   # (an identifier of its own: another file)
+        reader_id = hashlib.md5(identifier.encode() + b"reader").hexdigest()
+        with _reproducible_xmp(reader_id):
+            reader = reader_pdf(document, reader_id.encode())
     if fetcher.refused:
         listed = ", ".join(sorted(set(fetcher.refused)))
         raise ContentError(issue.folder, None, _('the print edition refers to files it may not use: {listed}').format(listed=listed),
                            _('put images beside the article in its issue folder, or in assets/; remote URLs are not fetched'))
-    return Rendered(pdf, len(document.pages), document)
+    return Rendered(pdf, len(document.pages), document, reader or None)
 
 
 @contextmanager
@@ -265,11 +244,20 @@ def _color_profiles(variant: str, path: Path | None) -> dict:
 @dataclass(frozen=True)
 class IssuePdf:
     issue: Issue
-    path: Path       # the PDF in the PDF cache, published by copying
+    path: Path       # the press edition in the PDF cache (site.yaml's variant), copied to print/
     status: str      # "unchanged" or what rendering it took
     findings: tuple[str, ...] = ()   # the preflight's findings on the PDF (preflight.document_findings)
     areas: tuple = ()                # where its articles stand on its pages (edition.article_areas)
     pages: int = 0
+
+    @property
+    def reader(self) -> Path:
+        """The reader's edition beside it: the site's download and the 数字报's pages."""
+        return reader_path(self.path)
+
+
+def reader_path(pdf: Path) -> Path:
+    return pdf.with_suffix(".reader.pdf")
 
 
 def _recorded(issue: Issue, pdf: Path, status: str) -> IssuePdf:
@@ -308,11 +296,12 @@ def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str
             continue   # no PDF of this issue to reuse and none to make: its key is not needed
         key = print_key(site, issue, bodies, fingerprints, template_digest, files)
         cached = folder / f"{key}.pdf"
-        if intact(cached):
+        if intact(cached) and intact(reader_path(cached)):
             yield _recorded(issue, cached, "unchanged")
             continue
         if not render:
-            earlier = [p for p in folder.glob("*.pdf") if intact(p)]
+            earlier = [p for p in folder.glob("*.pdf") if not p.name.endswith(".reader.pdf")
+                       and intact(p) and intact(reader_path(p))]
             if options.stale_pdf and earlier:   # the preview shows the last PDF meanwhile
                 yield _recorded(issue, earlier[0], "being rendered again")
             continue
@@ -323,7 +312,7 @@ def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str
         log(_('pdf {id}: rendering {count} articles …').format(id=issue.id, count=len(issue.articles)))
         started = time.perf_counter()
         env = env or make_environment(root / "templates", site)
-        rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies))
+        rendered = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies), reader=True)
         data, pages = rendered.pdf, rendered.pages
         findings = document_findings(rendered.document, data, issue, site.config.print.pages_multiple_of)
         areas = article_areas(rendered.document)
@@ -331,13 +320,14 @@ def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.iterdir():
             stale.unlink(missing_ok=True)
-        temp = cached.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, cached)
         cached.with_suffix(".json").write_text(json.dumps({"pages": pages, "findings": findings, "areas": areas},
                                                           ensure_ascii=False),
                                                encoding="utf-8")
-        cached.with_suffix(".sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
+        for path, content in ((reader_path(cached), rendered.reader), (cached, data)):   # (each whole once its digest is)
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_bytes(content)
+            os.replace(temp, path)
+            path.with_suffix(".sha256").write_text(hashlib.sha256(content).hexdigest(), encoding="ascii")
         status = _("{pages} pages, {size:.0f} KiB, {seconds:.1f} s").format(pages=pages, size=len(data) / 1024,
                                                                            seconds=seconds)
         log(_('pdf {id}: wrote {pdf_name} ({status})').format(id=issue.id, pdf_name=issue.pdf_name, status=status))

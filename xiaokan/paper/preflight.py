@@ -24,6 +24,8 @@ from .press import original_name
 MIN_DPI = 200
 _CAPTION = re.compile(r'<p class="caption"[^>]*>(.*?)</p>', re.S)
 _AFTER_PHOTO = re.compile(r"(<img\b[^>]*>\s*(</a>)?\s*</p>|</figure>|</picture>)\s*$")
+_PLACEHOLDER = re.compile(r'<figure class="missing-photo">\s*<figcaption>(.*?)<span class="missing-photo-note"', re.S)
+INTERNAL = "内部资料"
 
 
 def site_findings(site: Site) -> list[ContentWarning]:
@@ -42,11 +44,16 @@ def site_findings(site: Site) -> list[ContentWarning]:
 
 
 def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
-    """Findings that need no PDF: captions standing for photos, tables too long to print, characters no
-    font has."""
-    findings = long_table_findings(site, issue, bodies) + issue_glyph_findings(issue, bodies)
+    """Findings that need no PDF: captions standing for photos, boxes printed where a photo is missing,
+    tables too long to print, characters no font has, the 版记 of a 内部资料."""
+    findings = long_table_findings(site, issue, bodies) + issue_glyph_findings(issue, bodies) + imprint_findings(site, issue)
     for article in issue.articles:
         html = bodies[article.url].html
+        for placeholder in _PLACEHOLDER.finditer(html):
+            text = re.sub(r"<[^>]+>", "", placeholder.group(1)).strip()
+            findings.append(ContentWarning(
+                article.source, _line_of(article, text, before="no-photo"),
+                _('the PDF prints a dashed box saying the photo is missing where the photo “{value}” should be; put the photo beside the article and write it above its caption (![{value}](photo.jpg)), or delete the caption if the issue is printed without it').format(value=text[:30])))
         for caption in _CAPTION.finditer(html):
             if _AFTER_PHOTO.search(html[:caption.start()]):
                 continue
@@ -55,6 +62,21 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
                 article.source, _line_of(article, text),
                 _('the caption “{value}” stands where a photo was expected, but there is no photo above it; put the photo before it, or mark it {{: .caption .no-photo }} if the photo is missing').format(value=text[:30])))
     return findings
+
+
+def imprint_findings(site: Site, issue: Issue) -> list[ContentWarning]:
+    """A 内部资料 names its 编印单位, 印发日期 and 印数 in its 版记 (内部资料性出版物管理规定)."""
+    if INTERNAL not in (site.config.print.internal_notice or ""):
+        return []
+    imprint = issue.imprint
+    missing = [label for label, value in (("编印单位", imprint.publisher), ("印发日期", imprint.printed_on),
+                                          ("印数", imprint.print_run)) if not value]
+    if not missing:
+        return []
+    source = issue.folder / "issue.yaml"
+    last = len(read_text(source).splitlines()) if source.is_file() else None
+    return [ContentWarning(source, last, _('the issue is printed as {notice} but its 版记 lacks {missing}: a 内部资料 names its 编印单位, 印发日期 and 印数; add them to issue.yaml, e.g. 编印单位: 评建工作办公室, 印发日期: {day}, 印数: 300').format(
+        notice=INTERNAL, missing="、".join(missing), day=issue.date.isoformat()))]
 
 
 def long_table_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
@@ -103,6 +125,9 @@ def document_findings(document, pdf: bytes, issue: Issue, multiple_of: int) -> l
                 name = original_name(Path(unquote(urlparse(box.element.get("src", "")).path)).name
                                      if box.element is not None else "")
                 findings.append(_('photo {name} prints at {dpi:.0f} dpi on page {page_number} (the press needs {MIN_DPI}): use a larger original or print it smaller').format(name=name, dpi=dpi, page_number=page_number, MIN_DPI=MIN_DPI))
+    permit = issue.imprint.permit
+    if permit and not any(_flat(permit) in _flat(_page_text(document.pages[n])) for n in {0, len(document.pages) - 1}):
+        findings.append(_('the 准印证号 {permit} of issue.yaml is printed neither on the cover nor on the back cover, where a 内部资料 must carry it: keep it in the 版记 of templates/print/back.html').format(permit=permit))
     for font in unembedded_fonts(pdf):
         findings.append(_('font {font} is not embedded in the PDF: install it (fonts-noto-cjk) and build again').format(font=font))
     pages = len(document.pages)
@@ -130,6 +155,24 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
     return sorted(missing)
 
 
+def _page_text(page) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    def texts(box):
+        box = getattr(box, "_box", box)
+        if isinstance(box, boxes.TextBox):
+            yield box.text
+        for child in getattr(box, "children", None) or ():
+            yield from texts(child)
+
+    return "".join(texts(page._page_box))
+
+
+def _flat(text: str) -> str:
+    """Text without the spaces and word joiners print adds (中西文间距, 禁则)."""
+    return re.sub(r"[\s\u2060]+", "", text)
+
+
 def _replaced_boxes(box):
     from weasyprint.formatting_structure import boxes
 
@@ -139,10 +182,12 @@ def _replaced_boxes(box):
         yield from _replaced_boxes(child)
 
 
-def _line_of(article, text: str) -> int | None:
-    """The line of the article's file holding the start of `text`."""
+def _line_of(article, text: str, before: str = "") -> int | None:
+    """The line of the article's file holding the start of `text` (and, with before, the first such
+    line followed by one holding `before`, such as its {: .caption .no-photo } line)."""
     probe = text[:12]
-    for number, line in enumerate(article.source.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if probe and probe in line:
+    lines = article.source.read_text(encoding="utf-8-sig").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if probe and probe in line and (not before or before in "".join(lines[number:number + 1])):
             return number
-    return None
+    return _line_of(article, text) if before else None

@@ -126,6 +126,7 @@ class Imprint:
     report_to: str = ""            # 报 (higher authorities)
     copy_to: str = ""              # 送 (other offices)
     send_to: str = ""              # 发 (distribution inside the school)
+    permit: str = ""               # 准印证号 of a 内部资料 (printed in the 版记)
 
 
 @dataclass(frozen=True)
