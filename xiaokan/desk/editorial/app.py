@@ -1,13 +1,10 @@
-"""The 编辑部's routes: each turns a request into one call of the service modules and their answer into
-JSON. Mounted into the preview server (serve.py) at /编辑部/ and /desk/."""
+"""The 编辑部 as a web application: who may ask (the Host and Origin, the login, the session and its
+token, the role), the desk's two pages, and each request handed to its route (routes.py) with what a
+route raises turned into the Chinese answer the page shows. Mounted into the preview server
+(serve.py) at /编辑部/ and /desk/."""
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import mimetypes
-import re
-from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -15,9 +12,10 @@ from urllib.parse import quote
 from ...errors import ContentError, ContentErrors, environment_error
 from ...i18n import _
 from ..guard import is_loopback
-from . import accounts, articles, board, frontmatter, hints, history, review, schema, tasks, uploads
+from . import accounts, hints, schema, tasks, uploads
 from .articles import Conflict
-from .paths import article_path, issue_folder
+from .files import static_file
+from .routes import ROUTES, prefixed
 from .sessions import LoginThrottle, SessionStore
 from .wsgi import (
     SAFE_METHODS,
@@ -34,7 +32,6 @@ from .wsgi import (
 )
 
 PREFIXES = ("/编辑部", "/desk")
-STATIC = Path(__file__).with_name("static")
 PAGES = {"/": "desk.html", "/login": "login.html"}
 
 
@@ -126,13 +123,13 @@ class Desk:
         if request.method == "GET" and request.path in PAGES:
             return self._page(request)
         if request.method == "GET" and request.path.startswith("/static/"):
-            return _static(request.path[len("/static/"):])
+            return static_file(request.path[len("/static/"):])
         if request.path == "/api/login" and request.method == "POST":
             return self._answered(Desk._login, request)
         refused = self.gate.unauthorised(request)
         if refused is not None:
             return refused
-        handler = ROUTES.get((request.method, request.path)) or _prefixed(request)
+        handler = ROUTES.get((request.method, request.path)) or prefixed(request)
         if handler is None:
             return refusal("404 Not Found", _('there is no such page in the desk'))
         return self._answered(handler, request)
@@ -166,17 +163,17 @@ class Desk:
             if self.login_required:
                 return Response("303 See Other", b"", "text/plain", [("Location", "login")])
             request.session = self.sessions.start(accounts.LOCAL_USER, "主编")
-            response = _static(name)
+            response = static_file(name)
             response.headers.append(self.gate.cookie(request.session))
             return response
         if name == "login.html":   # (where the desk is open, as it is: the office network, or this computer only)
             where = (_('the desk on this computer is open to the office network: log in with the account the 主编 made for you')
                      if self.on_network else
                      _('the desk is open on this computer only, not to the network; it has accounts, so log in with yours'))
-            page = _static(name)
+            page = static_file(name)
             page.body = page.body.replace(b"{where}", html.escape(where).encode())
             return page
-        return _static(name)
+        return static_file(name)
 
     def _login(self, request: Request) -> Response:
         if request.headers.get("origin") is None:   # (a login comes from the desk's own page, which says so)
@@ -200,266 +197,6 @@ class Desk:
         response = json_response({"user": account.name, "role": account.role})
         response.headers.append(self.gate.cookie(session))
         return response
-
-
-def _session(desk: Desk, request: Request) -> Response:
-    s = request.session
-    return json_response({"user": s.user, "role": s.role, "token": s.token, "login": desk.login_required,
-                          "may": {step: accounts.may(s.role, step) for step in accounts.MAY}})
-
-
-def _logout(desk: Desk, request: Request) -> Response:
-    desk.sessions.end(request.session.id)
-    response = json_response({})
-    response.headers.append(desk.gate.cookie(None))
-    return response
-
-
-def _board(desk: Desk, request: Request) -> Response:
-    return json_response(board.board(desk.root))
-
-
-ISSUE_FORM = schema.record({name: schema.text(500) for name, _key in board.ISSUE_FIELDS} | {"id": schema.text()},
-                           partial=True)
-ARTICLE_FORM = schema.record({name: schema.flag if name in frontmatter.FLAGS else
-                              schema.one_of(schema.list_of(schema.text(), 200), schema.text()) if name == "tags" else
-                              schema.one_of(schema.whole(), schema.text(20)) if name == "order" else
-                              schema.text(20_000 if name == "summary" else schema.MAX_LINE)
-                              for name, _key in frontmatter.FIELDS}, partial=True)
-PATH = schema.default(schema.text(400), "")
-LAYOUT = schema.list_of(schema.record({"section": schema.text(), "articles": schema.list_of(schema.text(400), 2000)}), 200)
-
-
-def _new_issue(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), {"id": schema.issue_id, "fields": schema.default(ISSUE_FORM, {})})
-    fields = {k: v for k, v in data["fields"].items() if k != "id"}
-    notices = board.create_issue(desk.root, data["id"], fields, request.session.user)
-    return json_response({"id": data["id"], "notices": notices})
-
-
-def _new_article(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), {"issue": schema.issue_id, "section": schema.default(schema.text(), ""),
-                                        "title": schema.default(schema.text(), "")})
-    path = board.new_article(desk.root, data["issue"], data["section"], data["title"], request.session.user)
-    return json_response({"path": path})
-
-
-def _open(desk: Desk, request: Request) -> Response:
-    rel = schema.read(request.query, {"path": PATH})["path"]
-    opened = articles.open_article(desk.root, rel)
-    issue_id = opened.path.split("/")[0]
-    issue = board.read_issue(desk.root / "content" / issue_id)
-    checked = review.current(desk.root, opened.path)
-    pdf = f"print/xiaokan-{issue_id}.pdf"   # (the last 生成网站's, served by the desk: the site may not publish it)
-    return json_response({**asdict(opened), "issue_title": issue.get("title", ""), "steps": checked.steps,
-                          "reset": checked.reset, "pdf": pdf if (desk.root / pdf).is_file() else None})
-
-
-def _save(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), {"path": PATH, "fields": schema.optional(ARTICLE_FORM),
-                                        "body": schema.default(schema.text(schema.MAX_BODY_TEXT), ""),
-                                        "digest": schema.default(schema.text(64), "")})
-    try:
-        new = articles.save_article(desk.root, data["path"], data["fields"], data["body"], data["digest"],
-                                    request.session.user, role=request.session.role)
-    except Conflict as exc:   # (both versions as whole files, the lines that differ marked)
-        try:
-            mine = articles.composed(articles.existing(desk.root, data["path"]), data["fields"], data["body"])
-        except ContentError:
-            mine = data["body"]
-        theirs, ours = history.side_by_side(exc.disk_text.replace("\r\n", "\n"), mine)
-        return json_response({"error": _('the file was changed on disk since you opened it'), "conflict": {
-            "text": exc.disk_text, "digest": exc.disk_digest, "mine": mine, "theirs_lines": theirs, "mine_lines": ours}},
-            "409 Conflict")
-    checked = review.current(desk.root, data["path"])
-    return json_response({"digest": new, "steps": checked.steps, "reset": checked.reset, **_checked(desk, data["path"])})
-
-
-def _findings(desk: Desk, request: Request) -> Response:
-    return json_response(_checked(desk, schema.read(request.query, {"path": PATH})["path"]))
-
-
-def _checked(desk: Desk, rel: str) -> dict:
-    checked = articles.check_article(desk.root, rel, desk.memo)
-    return {"findings": [asdict(f) for f in checked.findings], "url": checked.url}
-
-
-def _arrange(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), {"issue": schema.issue_id, "layout": LAYOUT})
-    changed = board.arrange(desk.root, data["issue"], data["layout"], request.session.user, request.session.role)
-    return json_response({"changed": changed})
-
-
-def _upload(desk: Desk, request: Request) -> Response:
-    query = schema.read(request.query, {"kind": schema.default(schema.text(), ""), "name": schema.default(schema.text(), ""),
-                                        "path": PATH})
-    kind, name, rel = query["kind"], query["name"], query["path"]
-    if kind == "docx":
-        staged = uploads.stage_docx(desk.root, name, request.body)
-        return json_response({"staged": staged.parent.name, "name": staged.name})
-    if kind == "photo":
-        saved = uploads.save_photo(desk.root, rel, name, request.body)
-    elif kind == "csv":
-        saved = uploads.save_csv(desk.root, rel, name, request.body)
-    else:
-        raise BadRequest(_('unknown kind of upload'))
-    return json_response({"name": saved.name, "notes": list(saved.notes)})
-
-
-def _history(desk: Desk, request: Request) -> Response:
-    rel = schema.read(request.query, {"path": PATH})["path"]
-    article_path(desk.root, rel)
-    return json_response({"versions": [asdict(v) for v in history.versions(desk.root, rel)]})
-
-
-def _version(desk: Desk, request: Request) -> Response:
-    query = schema.read(request.query, {"path": PATH, "id": schema.default(schema.text(64), "")})
-    rel = query["path"]
-    path = article_path(desk.root, rel)
-    old_text = _version_text(desk, rel, query["id"])
-    now = (history.decoded(path.read_bytes()) or "") if path.is_file() else ""
-    return json_response({"text": old_text, "diff": history.line_diff(now, old_text)})
-
-
-def _version_text(desk: Desk, rel: str, version: str) -> str:
-    """A version's text (one saved as GBK outside the desk is read as GB18030), or BadRequest."""
-    old = history.text_at(desk.root, rel, version)
-    if old is None:
-        raise BadRequest(_('there is no such version'))
-    text = history.decoded(old)
-    if text is None:
-        raise BadRequest(_('this version is not text the desk can read (neither UTF-8 nor GBK), so it cannot be shown '
-                           'or restored'))
-    return text
-
-
-def _restore(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), {"path": PATH, "id": schema.default(schema.text(64), ""),
-                                        "digest": schema.default(schema.text(64), "")})
-    rel, version = data["path"], data["id"]
-    old = _version_text(desk, rel, version)   # (written back as UTF-8)
-    digest = articles.save_article(desk.root, rel, None, old, data["digest"],
-                                   request.session.user, _("restored the version of {id}").format(id=version[:7]),
-                                   request.session.role)
-    return json_response({"digest": digest})
-
-
-def _review(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), {"path": PATH, "step": schema.default(schema.text(), "")})
-    review.advance(desk.root, data["path"], data["step"], request.session.user, request.session.role)
-    checked = review.current(desk.root, data["path"])
-    return json_response({"steps": checked.steps, "reset": checked.reset})
-
-
-JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schema.issue_id),
-       "section": schema.default(schema.text(), ""), "staged": schema.default(schema.list_of(schema.text(64), 100), []),
-       "replace": schema.default(schema.flag, False), "confirms": schema.default(schema.whole(1), 0)}
-
-
-def _submit(desk: Desk, request: Request) -> Response:
-    data = schema.read(request.json(), JOB)
-    kind, root, who = data["kind"], desk.root, request.session.user
-    if kind in ("deploy", "deploy-dry", "rollback", "rollback-dry") and not accounts.may(request.session.role, "发布"):
-        raise PermissionError(_('a {role} may not do {step}').format(role=request.session.role, step="发布"))
-    if kind == "build":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.build_site(root, j))
-    elif kind == "proof":
-        issue_id = issue_folder(root, data["issue"] or "").name
-        job = desk.jobs.submit(kind, who, lambda j: tasks.proof(root, issue_id, j))
-    elif kind == "deploy-dry":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, True, j))
-    elif kind == "deploy":
-        dry = desk.jobs.get(data["confirms"])
-        if dry is None or dry.kind != "deploy-dry" or dry.state != "done" or dry.result.get("stamp") != tasks.site_stamp(root):
-            raise BadRequest(_('look at the list of changes first (发布 shows it), then confirm'))
-        job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, False, j))
-    elif kind == "rollback-dry":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.rollback_plan(root, j))
-    elif kind == "rollback":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.rollback(root, j))
-    elif kind == "import":
-        issue_id, section = issue_folder(root, data["issue"] or "").name, data["section"]
-        staged = [_staged(root, token) for token in data["staged"]]
-        if not staged:
-            raise BadRequest(_('no Word file (.docx) to import'))
-        job = desk.jobs.submit(kind, who, lambda j: tasks.import_word(root, staged, issue_id, section, who, j,
-                                                                     replace=data["replace"]))
-    else:
-        raise BadRequest(_('unknown job'))
-    return json_response(job.view(), "202 Accepted")
-
-
-def _staged(root: Path, token: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{16}", token):
-        raise BadRequest(_('unknown upload'))
-    found = sorted((root / uploads.STAGING / token).glob("*.docx"))
-    if not found:
-        raise BadRequest(_('unknown upload'))
-    return found[0]
-
-
-def _job(desk: Desk, request: Request) -> Response:
-    number = request.path.rsplit("/", 1)[-1]
-    job = desk.jobs.get(int(number)) if re.fullmatch(r"[0-9]{1,9}", number) else None
-    return json_response(job.view()) if job else refusal("404 Not Found", _('there is no such job'))
-
-
-def _file(desk: Desk, request: Request) -> Response:
-    """A proof or issue PDF of print/, or a page of the built site (output/), to open from the desk."""
-    rest = request.path.lstrip("/")
-    if rest.startswith("print/"):
-        name = rest[len("print/"):]
-        if not re.fullmatch(r"xiaokan-[A-Za-z0-9_-]+(?:-proof-\d+(?:-changes\.html|\.pdf)|\.pdf)", name):
-            return refusal("404 Not Found", _('there is no such page in the desk'))
-        file = desk.root / "print" / name
-    else:
-        out = (desk.root / "output").resolve()
-        file = (out / rest[len("site/"):]).resolve()
-        if not file.is_relative_to(out):
-            return refusal("404 Not Found", _('there is no such page in the desk'))
-        if file.is_dir():
-            file = file / "index.html"
-    if not file.is_file():
-        return refusal("404 Not Found", _('there is no such page in the desk'))
-    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    data = file.read_bytes()
-    headers = [("Content-Security-Policy", own_styles_policy(data))] if kind == "text/html" else []
-    return Response("200 OK", data, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), headers)
-
-
-def own_styles_policy(page: bytes) -> str:
-    """The Content-Security-Policy of a page the desk shows from print/ or output/ (修改对照 keeps its
-    look in a <style> of its own): those very styles, by their hash, and the desk's files; still no
-    inline script, no other site."""
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(style).digest()).decode() + "'"
-                      for style in re.findall(rb"<style\b[^>]*>(.*?)</style>", page, re.S | re.I))
-    return ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' " + hashes + "; frame-ancestors 'self'; "
-            "form-action 'self'; base-uri 'none'; object-src 'none'")
-
-
-def _prefixed(request: Request):
-    if request.method == "GET" and request.path.startswith("/api/jobs/"):
-        return _job
-    if request.method == "GET" and request.path.startswith(("/print/", "/site/")):
-        return _file
-    return None
-
-
-def _static(name: str) -> Response:
-    file = STATIC / name
-    if "/" in name or name.startswith(".") or not file.is_file():
-        return refusal("404 Not Found", _('there is no such page in the desk'))
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return Response("200 OK", file.read_bytes(), f"{kind}; charset=utf-8")
-
-
-ROUTES = {
-    ("GET", "/api/session"): _session, ("POST", "/api/logout"): _logout, ("GET", "/api/board"): _board,
-    ("POST", "/api/issues"): _new_issue, ("POST", "/api/articles"): _new_article, ("GET", "/api/article"): _open,
-    ("PUT", "/api/article"): _save, ("GET", "/api/findings"): _findings, ("POST", "/api/arrange"): _arrange,
-    ("POST", "/api/upload"): _upload, ("GET", "/api/history"): _history, ("GET", "/api/version"): _version,
-    ("POST", "/api/restore"): _restore, ("POST", "/api/review"): _review, ("POST", "/api/jobs"): _submit,
-}
 
 
 def mount(root: Path, host: str, port: int, log: Callable[[str], None]) -> Desk:

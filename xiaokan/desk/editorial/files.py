@@ -1,0 +1,56 @@
+"""The files the desk hands out: its own pages and scripts (static/), a proof or issue PDF of print/, a
+page of the built site (output/); each with its type, and pages shown with a policy that allows their
+own styles only."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import re
+from pathlib import Path
+
+from ...i18n import _
+from .wsgi import Request, Response, refusal
+
+STATIC = Path(__file__).with_name("static")
+
+
+def serve_file(desk, request: Request) -> Response:
+    """A proof or issue PDF of print/, or a page of the built site (output/), to open from the desk."""
+    rest = request.path.lstrip("/")
+    if rest.startswith("print/"):
+        name = rest[len("print/"):]
+        if not re.fullmatch(r"xiaokan-[A-Za-z0-9_-]+(?:-proof-\d+(?:-changes\.html|\.pdf)|\.pdf)", name):
+            return refusal("404 Not Found", _('there is no such page in the desk'))
+        file = desk.root / "print" / name
+    else:
+        out = (desk.root / "output").resolve()
+        file = (out / rest[len("site/"):]).resolve()
+        if not file.is_relative_to(out):
+            return refusal("404 Not Found", _('there is no such page in the desk'))
+        if file.is_dir():
+            file = file / "index.html"
+    if not file.is_file():
+        return refusal("404 Not Found", _('there is no such page in the desk'))
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    data = file.read_bytes()
+    headers = [("Content-Security-Policy", own_styles_policy(data))] if kind == "text/html" else []
+    return Response("200 OK", data, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), headers)
+
+
+def own_styles_policy(page: bytes) -> str:
+    """The Content-Security-Policy of a page the desk shows from print/ or output/ (修改对照 keeps its
+    look in a <style> of its own): those very styles, by their hash, and the desk's files; still no
+    inline script, no other site."""
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(style).digest()).decode() + "'"
+                      for style in re.findall(rb"<style\b[^>]*>(.*?)</style>", page, re.S | re.I))
+    return ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' " + hashes + "; frame-ancestors 'self'; "
+            "form-action 'self'; base-uri 'none'; object-src 'none'")
+
+
+def static_file(name: str) -> Response:
+    file = STATIC / name
+    if "/" in name or name.startswith(".") or not file.is_file():
+        return refusal("404 Not Found", _('there is no such page in the desk'))
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Response("200 OK", file.read_bytes(), f"{kind}; charset=utf-8")
