@@ -213,7 +213,7 @@ def test_the_cover_keeps_its_contents_inside_the_margins_on_b5(tmp_path):
 
 def test_the_preflight_names_placeholders_the_imprint_and_the_permit(a5):
     site, said = a5
-    assert re.search(r"content/2024-07/05-chart\.md:19: warning: the PDF prints a dashed box saying the photo is "
+    assert re.search(r"content/2024-07/05-chart\.md:19: notice: the PDF prints a dashed box saying the photo is "
                      r"missing where the photo “图1 会议现场” should be", said)
     assert re.search(r"content/2024-07/issue\.yaml:\d+: warning: the issue is printed as 内部资料 but its 版记 lacks "
                      r"编印单位、印发日期、印数", said)

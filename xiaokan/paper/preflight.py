@@ -49,11 +49,11 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
     findings = long_table_findings(site, issue, bodies) + issue_glyph_findings(issue, bodies) + imprint_findings(site, issue)
     for article in issue.articles:
         html = bodies[article.url].html
-        for placeholder in _PLACEHOLDER.finditer(html):
+        for placeholder in _PLACEHOLDER.finditer(html):   # (a notice: the editor marked the photo as missing)
             text = re.sub(r"<[^>]+>", "", placeholder.group(1)).strip()
             findings.append(ContentWarning(
                 article.source, _line_of(article, text, before="no-photo"),
-                _('the PDF prints a dashed box saying the photo is missing where the photo “{value}” should be; put the photo beside the article and write it above its caption (![{value}](photo.jpg)), or delete the caption if the issue is printed without it').format(value=text[:30])))
+                _('the PDF prints a dashed box saying the photo is missing where the photo “{value}” should be; put the photo beside the article and write it above its caption (![{value}](photo.jpg)), or delete the caption if the issue is printed without it').format(value=text[:30]), kind="notice"))
         for caption in _CAPTION.finditer(html):
             if _AFTER_PHOTO.search(html[:caption.start()]):
                 continue
