@@ -14,10 +14,10 @@ import json
 import queue
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from html import unescape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .pagefind import PagefindService
 from .reading import without_footnote_marks
@@ -44,49 +44,120 @@ def bundle_url(issue_id: str, newest: bool) -> str:
     return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
 
 
-def search_indexes(cache_dir: Path, issues: dict[str, dict[str, str]], page_copy: Callable[[str], str],
-                   language: str, refresh: bool = True) -> dict[str, Path]:
-    """output path -> file of the indexes, for output/pagefind/. issues: issue id (newest first) -> {its
-    article pages' paths: their fingerprints}; page_copy gives a page as Pagefind reads it (for_index),
-    asked only for issues to index again. With refresh False nothing is indexed: the last index of
-    each issue is published as it is, even if stale, or none (the preview does not wait)."""
-    root = cache_dir / INDEX_DIR
-    keys = {issue_id: search_key(pages) for issue_id, pages in issues.items()} if refresh else {}
-    stale = [issue_id for issue_id, key in keys.items() if _intact_key(root / issue_id) != key]
-    if stale:
+class IssueIndexes:
+    """The search indexes of the article pages, one per issue, made while the build renders: an issue
+    goes to Pagefind as soon as the key of each of its article pages is known (page()), so that Pagefind
+    indexes the first issues while the later ones render. Use it in a `with`; finish() waits for the
+    indexes and returns them (output path -> file, for output/pagefind/).
+
+    issues: issue id (newest first) -> its article pages' paths; page_copy gives a page as Pagefind
+    reads it (for_index) when it was not rendered now (asked only for issues to index again). With
+    refresh False nothing is indexed: the last index of each issue is published as it is, even if
+    stale, or none (the preview does not wait)."""
+
+    def __init__(self, cache_dir: Path, issues: dict[str, Iterable[str]], page_copy: Callable[[str], str],
+                 language: str, refresh: bool = True):
+        self.root = cache_dir / INDEX_DIR
+        self.issues = list(issues)
+        self._waiting = {issue_id: set(paths) for issue_id, paths in issues.items()} if refresh else {}
+        self._keys: dict[str, dict[str, str]] = {issue_id: {} for issue_id in self._waiting}
+        self._copies: dict[str, str] = {}
+        self._page_copy = page_copy
+        self._language = language.split("-")[0].lower()
+        self._todo: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._failures: list[BaseException] = []
+        self._ready: list[tuple[str, str, dict[str, str | None]]] = []
+        self._started = False
+
+    def __enter__(self) -> IssueIndexes:
+        return self
+
+    def __exit__(self, *exc) -> None:   # (after finish(), nothing is left; after a failure, stop at once)
+        while True:
+            try:
+                self._todo.get_nowait()
+            except queue.Empty:
+                break
+        self._stop()
+
+    def start(self) -> None:
+        """From now on, an issue whose keys are all known is indexed at once (before: only queued; the
+        build forks its render workers first, never while Pagefind's threads run)."""
+        self._started = True
+        for item in self._ready:
+            self._index(*item)
+        self._ready.clear()
+
+    def page(self, path: str, key: str, copy: str | None = None) -> None:
+        """An article page's key (a fingerprint of its content), and its copy for Pagefind if it was
+        rendered now."""
+        issue_id = path.split("/", 1)[0]
+        waiting = self._waiting.get(issue_id)
+        if waiting is None or path not in waiting:
+            return
+        waiting.discard(path)
+        self._keys[issue_id][path] = key
+        if copy is not None:
+            self._copies[path] = copy
+        if waiting:
+            return
+        pages = self._keys[issue_id]
+        key = search_key(pages)
+        # (in one order, whatever order the build met the pages in: Pagefind numbers them as given,
+        # and a rebuild that kept some pages must give a clean build's bytes)
+        copies = {path: self._copies.pop(path, None) for path in sorted(pages)}
+        if _intact_key(self.root / issue_id) == key:
+            return
+        if self._started:
+            self._index(issue_id, key, copies)
+        else:
+            self._ready.append((issue_id, key, copies))
+
+    def _index(self, issue_id: str, key: str, copies: dict[str, str | None]) -> None:
         from ..parallel import workers
 
-        todo = queue.SimpleQueue()
-        for issue_id in stale:
-            todo.put(issue_id)
+        self._todo.put((issue_id, key, copies))
+        if len(self._threads) < workers():   # one Pagefind process per core, each taking the next issue
+            thread = threading.Thread(target=self._serve, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
-        def index_some(_: int) -> None:   # one Pagefind process per core, each taking the next issue
-            with PagefindService(language.split("-")[0].lower()) as service:
-                while True:
-                    try:
-                        issue_id = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    # (in one order, whatever order the build met the pages in: Pagefind numbers them
-                    # as given, and a rebuild that kept some pages must give a clean build's bytes)
-                    pages = {path: page_copy(path) for path in sorted(issues[issue_id])}
-                    _index_issue(root / issue_id, keys[issue_id], pages, service)
+    def _serve(self) -> None:
+        try:
+            with PagefindService(self._language) as service:
+                while (item := self._todo.get()) is not None:
+                    issue_id, key, copies = item
+                    pages = {path: copy if copy is not None else self._page_copy(path) for path, copy in copies.items()}
+                    _index_issue(self.root / issue_id, key, pages, service)
+        except BaseException as exc:   # noqa: BLE001 — handed to the build by finish()
+            self._failures.append(exc)
 
-        services = max(1, min(workers(), len(stale)))
-        with ThreadPoolExecutor(services) as pool:
-            list(pool.map(index_some, range(services)))
-    for folder in root.iterdir() if root.is_dir() else ():
-        if folder.name not in issues:   # an issue deleted or renamed (or the single index of before)
-            shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
-    files: dict[str, Path] = {}
-    for n, issue_id in enumerate(issues):
-        # (a full build checked every file of each index above, or made it anew; the preview trusts the seal)
-        sealed = _sealed_files(root / issue_id)
-        wanted = _INDEX_FILES + (_PROGRAM_FILES if n == 0 else ())
-        for rel in sealed:
-            if any(rel.startswith(w) or rel.endswith(w) for w in wanted):
-                files[bundle_url(issue_id, n == 0) + rel] = root / issue_id / rel
-    return files
+    def _stop(self) -> None:
+        for _thread in self._threads:
+            self._todo.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()
+
+    def finish(self) -> dict[str, Path]:
+        """Wait for the indexes; raise the first failure of Pagefind."""
+        self.start()
+        self._stop()
+        if self._failures:
+            raise self._failures[0]
+        for folder in self.root.iterdir() if self.root.is_dir() else ():
+            if folder.name not in self.issues:   # an issue deleted or renamed (or the single index of before)
+                shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+        files: dict[str, Path] = {}
+        for n, issue_id in enumerate(self.issues):
+            # (a full build checked every file of each index, or made it anew; the preview trusts the seal)
+            sealed = _sealed_files(self.root / issue_id)
+            wanted = _INDEX_FILES + (_PROGRAM_FILES if n == 0 else ())
+            for rel in sealed:
+                if any(rel.startswith(w) or rel.endswith(w) for w in wanted):
+                    files[bundle_url(issue_id, n == 0) + rel] = self.root / issue_id / rel
+        return files
 
 
 def _index_issue(folder: Path, key: str, pages: dict[str, str], service: PagefindService) -> None:
