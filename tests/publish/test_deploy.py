@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import LAUNCH, free_port, run_build, wait_for, write
+from helpers import FIXTURES, LAUNCH, copy_site, free_port, run_build, wait_for, write
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
@@ -275,18 +275,36 @@ def with_deploy_group(mini: Path, group: str) -> None:
     write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8") + "deploy:\n" + group)
 
 
+@pytest.fixture(scope="module")
+def two_deployed_folders(tmp_path_factory):
+    """Made once for the flag cases: the mini site deployed twice (a first and an edited build) to two
+    folders, then edited again and built (so that a deploy has something to make a release of)."""
+    top = tmp_path_factory.mktemp("flags")
+    site, targets = copy_site(FIXTURES / "mini", top / "mini"), (top / "yaml-www", top / "flag-www")
+    built(site)
+    first = {t.name: deploy_to(site, t) for t in targets}
+    edit_first_article(site)
+    second = {t.name: deploy_to(site, t) for t in targets}
+    edit_again(site)
+    return site, targets, first, second
+
+
+def staged_copy(folder: Path, tmp_path: Path) -> Path:
+    """A case's own copy of a prepared project or target (`current` is a relative link: it still points home)."""
+    return Path(shutil.copytree(folder, tmp_path / folder.name, symlinks=True))
+
+
 @pytest.mark.parametrize("rollback", [False, True], ids=["deploy", "rollback"])
 @pytest.mark.parametrize("dry", [False, True], ids=["real", "dry"])
 @pytest.mark.parametrize("source", ["none", "site.yaml", "--target", "both"])
-def test_every_flag_combination_does_what_it_says(mini, tmp_path, source, dry, rollback):
-    from_yaml, from_flag = tmp_path / "yaml-www", tmp_path / "flag-www"
+def test_every_flag_combination_does_what_it_says(two_deployed_folders, tmp_path, source, dry, rollback):
+    staged, targets, first_names, second_names = two_deployed_folders
+    mini = staged_copy(staged, tmp_path)
+    from_yaml, from_flag = (staged_copy(t, tmp_path) for t in targets)
+    first = {t: first_names[t.name] for t in (from_yaml, from_flag)}
+    second = {t: second_names[t.name] for t in (from_yaml, from_flag)}
     if source in ("site.yaml", "both"):
         with_deploy_group(mini, f"  target: {from_yaml}\n")
-    built(mini)
-    first = {t: deploy_to(mini, t) for t in (from_yaml, from_flag)}
-    edit_first_article(mini)
-    second = {t: deploy_to(mini, t) for t in (from_yaml, from_flag)}
-    edit_again(mini)   # (so that a deploy has something to make a release of)
     before = {t: tree(t) for t in (from_yaml, from_flag)}
     argv = ["deploy"] + (["--dry-run"] if dry else []) + (["--rollback"] if rollback else [])
     if source in ("--target", "both"):
@@ -676,20 +694,30 @@ def test_a_deploy_of_an_unchanged_site_makes_no_release_unless_forced(mini, tmp_
     assert "has not changed" not in forced.stderr
 
 
+@pytest.fixture(scope="module")
+def deployed_twice(tmp_path_factory):
+    """Made once for the 32 cases: the mini site deployed twice to www (a first and an edited build); as
+    it is then (unchanged: False) and edited again and built (changed: True)."""
+    top = tmp_path_factory.mktemp("force")
+    site, target = copy_site(FIXTURES / "mini", top / "unchanged" / "mini"), top / "www"
+    built(site)
+    first = deploy_to(site, target)
+    edit_first_article(site)
+    second = deploy_to(site, target)
+    edited = staged_copy(site, top / "changed")
+    edit_again(edited)
+    return {False: (site, target, first, second), True: (edited, target, first, second)}
+
+
 @pytest.mark.parametrize("verbose", [False, True], ids=["", "verbose"])
 @pytest.mark.parametrize("force", [False, True], ids=["", "force"])
 @pytest.mark.parametrize("rollback", [False, True], ids=["deploy", "rollback"])
 @pytest.mark.parametrize("dry", [False, True], ids=["real", "dry"])
 @pytest.mark.parametrize("changed", [False, True], ids=["unchanged", "changed"])
-def test_force_and_verbose_with_every_other_flag_do_what_they_say_or_are_refused(mini, tmp_path, changed, dry, rollback,
+def test_force_and_verbose_with_every_other_flag_do_what_they_say_or_are_refused(deployed_twice, tmp_path, changed, dry, rollback,
                                                                                  force, verbose):
-    target = tmp_path / "www"
-    built(mini)
-    first = deploy_to(mini, target)
-    edit_first_article(mini)
-    second = deploy_to(mini, target)
-    if changed:
-        edit_again(mini)
+    staged, staged_target, first, second = deployed_twice[changed]
+    mini, target = staged_copy(staged, tmp_path), staged_copy(staged_target, tmp_path)
     before = tree(target)
     argv = ["deploy", "--target", str(target)] + ["--dry-run"] * dry + ["--rollback"] * rollback + \
         ["--force"] * force + ["--verbose"] * verbose
