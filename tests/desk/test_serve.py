@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -70,35 +71,78 @@ def test_new_article_appears_in_the_served_issue(server):
     wait_for(lambda: "我校召开新学期评建推进会" in get(base + "/2024-07/")[1], 60)
 
 
-def test_default_serve_renders_the_pdf_and_keeps_its_link_across_edits(mini):
-    """`make serve` as README documents it: the PDF is rendered in the background, linked from the
-    issue page, re-rendered after an edit, and its link never disappears meanwhile."""
+def preview_pdf_text(site: Path) -> str:
+    """The text of the issue PDF the preview links (not output/'s), '' while there is none."""
     from pypdf import PdfReader
 
-    from helpers import running_server
+    try:
+        return "".join(p.extract_text() for p in PdfReader(site / ".cache/preview/2024-07/xiaokan-2024-07.pdf").pages).replace("\n", "")
+    except FileNotFoundError:
+        return ""
 
+
+def pdf_renders(server: int) -> list[int]:
+    """The PDF processes the preview runs: its children running xiaokan.desk.pdfworker, not yet ended."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            state, parent = (proc / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError):   # (not a process, or one that just ended)
+            continue
+        if int(parent) == server and b"xiaokan.desk.pdfworker" in command and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def process_state(pid: int) -> str | None:
+    """R, S, T (stopped), Z (ended, not yet reaped) …; None when there is no such process any more."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def test_an_edit_is_served_while_the_pdf_is_typeset_and_ends_the_stale_render(mini, monkeypatch):
+    """`make serve` as README documents it: the PDF is typeset by a process of its own. An edit reaches
+    the page while it runs, and makes it stale: it is ended, and the PDF the issue page links is the
+    one of the newest text; the link stays while the next edit's PDF is typeset."""
+    monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")   # (the editor's pause before a PDF is typeset again)
     with running_server(mini, pdf=True) as (base, process):
+        render = wait_for(lambda: pdf_renders(process.pid), 60)[0]   # (the issue's first PDF, at start)
+        os.kill(render, signal.SIGSTOP)   # (kept in the middle of its work for as long as the test needs)
+        held = wait_for(lambda: [process_state(render)] if process_state(render) not in ("R", "S", "D") else None, 30)
+        assert held == ["T"], "the first PDF was rendered before the test could hold it"
+        article = mini / "content/2024-07/01-first.md"
+        write(mini, "content/2024-07/01-first.md", article.read_text(encoding="utf-8").replace("这是第一段", "排版途中改过的第一段"))
+        assert wait_for(lambda: page_containing(base + "/2024-07/first/", "排版途中改过的第一段"), 60)
+        wait_for(lambda: process_state(render) is None, 30)   # (ended and reaped: no half-written PDF)
+        wait_for(lambda: "排版途中改过的第一段" in preview_pdf_text(mini), 60)
         issue = base + "/2024-07/"
-        wait_for(lambda: "xiaokan-2024-07.pdf" in get(issue)[1], 60)
-        import urllib.request
+        assert "xiaokan-2024-07.pdf" in get(issue)[1]
         with urllib.request.urlopen(issue + "xiaokan-2024-07.pdf", timeout=5) as response:
             assert response.status == 200 and response.read(5) == b"%PDF-"
-        article = mini / "content/2024-07/01-first.md"
-        article.write_text(article.read_text(encoding="utf-8").replace("这是第一段", "预览里改过的第一段"), encoding="utf-8")
-        wait_for(lambda: "预览里改过的第一段" in get(base + "/2024-07/first/")[1], 60)
-        assert "xiaokan-2024-07.pdf" in get(issue)[1], "the link stays while the PDF is rendered again"
-
-        def reprinted():
-            pdf = mini / ".cache/preview/2024-07/xiaokan-2024-07.pdf"   # (the preview, not output/)
-            try:
-                return "预览里改过的第一段" in "".join(p.extract_text() for p in PdfReader(pdf).pages).replace("\n", "")
-            except Exception:   # noqa: BLE001 — being replaced right now
-                return False
-        wait_for(reprinted, 60)
-        assert "xiaokan-2024-07.pdf" in get(issue)[1]
+        write(mini, "content/2024-07/01-first.md", article.read_text(encoding="utf-8").replace("排版途中", "又一次"))
+        assert wait_for(lambda: page_containing(base + "/2024-07/first/", "又一次改过的第一段"), 60)
+        assert "xiaokan-2024-07.pdf" in get(issue)[1], "the link stays while the PDF is typeset again"
         assert process.poll() is None
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")
-    assert "Traceback" not in log and "could not be rendered" not in log
+    assert "Traceback" not in log and "could not" not in log
+
+
+def test_no_pdf_process_outlives_the_preview(mini):
+    """Ended by `kill` (as a closed terminal or Ctrl-C, cleaning up), or killed outright: the PDF
+    process it was running ends with it."""
+    for ending in (signal.SIGTERM, signal.SIGKILL):
+        shutil.rmtree(mini / ".cache", ignore_errors=True)   # (no PDF yet: one is typeset at start)
+        with running_server(mini, pdf=True) as (base, process):
+            render = wait_for(lambda: pdf_renders(process.pid), 60)[0]
+            process.send_signal(ending)
+            process.wait(30)
+            if ending == signal.SIGTERM:   # (the preview waited for it: gone before the preview was)
+                assert process_state(render) is None
+            else:   # (it saw the preview go and left; init reaps it)
+                wait_for(lambda render=render: process_state(render) in (None, "Z"), 30)
 
 
 def test_an_idle_preview_uses_no_cpu_and_still_sees_the_next_save(mini):

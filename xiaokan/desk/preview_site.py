@@ -79,6 +79,7 @@ OVERLAY_STYLE = ("position:fixed;inset:0;z-index:99999;overflow:auto;background:
 class ServeState:
     """What the server knows between saves; touched only from the server's own thread."""
     errors: list[str] = field(default_factory=list)   # rendered errors of the last build; empty when it worked
+    pdf_errors: list[str] = field(default_factory=list)   # of the last PDF render; empty when it worked
     serial: int = 0                                    # counts builds triggered by a saved article
     changed: str | None = None                         # URL path of the article saved last
     report: BuildReport | None = None
@@ -121,7 +122,7 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
         if ctype == "text/html":
             if base_url:
                 data = data.replace(b'href="' + base_url, b'href="/').replace(b'action="' + base_url, b'action="/')
-            return _html(start_response, status, _decorate(data, script, state.errors, _preview_bar(state, path)))
+            return _html(start_response, status, _decorate(data, script, state, _preview_bar(state, path)))
         start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])
         return [data]
 
@@ -232,14 +233,22 @@ def _with_head(page: bytes, script: bytes) -> bytes:
     return page.replace(b"</head>", script + b"</head>", 1)
 
 
-def _decorate(page: bytes, script: bytes, errors: list[str], bar: bytes = b"") -> bytes:
+def _decorate(page: bytes, script: bytes, state: ServeState, bar: bytes = b"") -> bytes:
+    """The page with the client script, the preview bar and, after a failed build or PDF, the overlay."""
     page = _with_head(page, script)
     body = re.search(rb"<body\b[^>]*>", page)
     at = body.end() if body else 0
-    if errors:
-        text = html.escape("\n\n".join(errors))
-        bar += (f'<div id="xiaokan-error" role="alert" style="{OVERLAY_STYLE}"><strong>'
-                f'{html.escape(_("the last save has a problem"))}</strong>\n\n{text}\n\n<em>'
-                f'{html.escape(_("this is the last good version; fix the file and save, and the page recovers by itself"))}'
-                "</em></div>").encode()
+    if state.errors:
+        bar += _overlay(state.errors, _("the last save has a problem"),
+                        _("this is the last good version; fix the file and save, and the page recovers by itself"))
+    elif state.pdf_errors:
+        bar += _overlay(state.pdf_errors, _("the issue's PDF could not be made again"),
+                        _("the issue page still links the last good PDF; fix the file and save, "
+                          "and the PDF is made again a few seconds later"))
     return page[:at] + bar + page[at:]
+
+
+def _overlay(errors: list[str], heading: str, footer: str) -> bytes:
+    text = html.escape("\n\n".join(errors))
+    return (f'<div id="xiaokan-error" role="alert" style="{OVERLAY_STYLE}"><strong>{html.escape(heading)}</strong>'
+            f'\n\n{text}\n\n<em>{html.escape(footer)}</em></div>').encode()

@@ -1,5 +1,6 @@
 """`build.py serve`: build the preview (the site with drafts, in .cache/preview/), serve it with live
-reload, rebuild what changed on every save. output/, what gets published, is not touched.
+reload, rebuild what changed on every save. output/, what gets published, is not touched. The PDF of
+the issue being edited is typeset by a process of its own once the editor pauses (pdfworker.py).
 
 A broken save never stops the server: the last good preview stays, the terminal prints the error
 and every open page shows it in an overlay until the next good save. What a request gets is
@@ -8,6 +9,7 @@ preview_site.py's; who may ask (Host, Origin) and the live-reload socket are pre
 from __future__ import annotations
 
 import errno
+import signal
 import threading
 import time
 from pathlib import Path
@@ -18,6 +20,7 @@ from ..errors import ContentError, ContentErrors, environment_error
 from ..i18n import _
 from ..publish.output import PREVIEW_DIR
 from ..source.content import is_editor_temp_file
+from .pdfworker import PdfRenders
 from .preview_http import OpenPages, listen
 from .preview_site import ServeState, site_app
 
@@ -38,13 +41,13 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     out_dir = (root / PREVIEW_DIR).resolve()   # (drafts included: never output/, which gets published)
     state = ServeState()
     pages = OpenPages()
-    pdf_worker = _PdfWorker(root, log) if pdf else None
+    loop = ioloop.IOLoop.current()
 
-    def rebuild(changed_files: list[Path]) -> None:
+    def rebuild(changed_files: list[Path], whole: bool = False) -> None:
         started = time.perf_counter()
         try:
             # The search index and social cards are made at start; edits reuse them rather than wait.
-            report = build(root, BuildOptions(pdf=False, search=not changed_files, cards=not changed_files,
+            report = build(root, BuildOptions(pdf=False, search=whole, cards=whole,
                                               stale_pdf=True, drafts=True, out_dir=out_dir), lambda msg: None)
         except ContentErrors as exc:
             _failed(state, [e.render() for e in exc.errors], log)
@@ -66,10 +69,24 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered),
                                                                  ms=(time.perf_counter() - started) * 1000)
         log(_("recovered: {line}").format(line=line) if recovered else line)
-        if pdf_worker and article is not None:
-            pdf_worker.request(report, article.issue_id, on_done=lambda: loop.add_callback(rebuild, []))
+        # The PDF of the issue saved (else of the one being printed: a template's change), if out of date.
+        if renders and changed_files and renders.update(report, article.issue_id if article else renders.issue_id):
+            state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
 
-    loop = ioloop.IOLoop.current()
+    def pdf_written() -> None:
+        rebuild([])   # (publishes the new PDF into the preview: the issue page's link stays where it was)
+        if state.pdf_errors:
+            state.pdf_errors = []
+            pages.reload()
+
+    def pdf_failed(errors: list[str]) -> None:
+        state.pdf_errors = errors
+        for error in errors:
+            log(_("error: ") + error)
+        log(_("the issue page links the last good PDF; fix the file and save again"))
+        pages.reload()
+
+    renders = PdfRenders(root, log, pdf_written, pdf_failed) if pdf else None
 
     def saved(changed: list[Path]) -> None:
         log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
@@ -79,16 +96,17 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     def repair() -> None:
         log(_("the preview's files were deleted (.cache/); building them again …"))
-        rebuild([])
+        rebuild([], whole=True)
         pages.reload()
 
     stop = threading.Event()   # (set when the server ends; the watchers stop with it)
     _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)   # before building: no save is missed
     log(_('building …'))
-    rebuild([])
-    if pdf_worker and state.report and state.report.site:
-        for issue in state.report.site.issues[:1]:
-            pdf_worker.request(state.report, issue.id, on_done=lambda: loop.add_callback(rebuild, []))
+    rebuild([], whole=True)
+    if renders and state.report:   # (the newest issue; a build with nothing to do knows its PDFs only)
+        site = state.report.site
+        renders.update(state.report, site.issues[0].id if site and site.issues else next(iter(state.report.pdfs), None),
+                       at_once=True)
     listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
            max_body=MAX_BODY, early=desk.early_refusal)
     if host in ("127.0.0.1", "localhost"):
@@ -98,12 +116,26 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; open to the network on {host})")
             .format(host=host, port=port))
     log(_("the editor's desk (编辑部): http://{host}:{port}/编辑部/").format(host=host, port=port))
+    _end_on_signals()
     try:
         loop.start()
     except KeyboardInterrupt:   # (Ctrl-C is how the preview is meant to end)
         pass
     finally:
         stop.set()   # (the watcher's thread ends with the server)
+        if renders:
+            renders.stop()   # (no PDF process outlives the preview)
+
+
+def _end_on_signals() -> None:
+    """A closed terminal (SIGHUP) or a `kill` (SIGTERM) ends the preview as Ctrl-C does, cleaning up."""
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), interrupt)
 
 
 def _check_address(host: str, port: int) -> None:
@@ -180,48 +212,6 @@ def _report_changes(watcher, wanted: Callable[[Path], bool], on_change: Callable
                             if not is_editor_temp_file(Path(path).name) and wanted(Path(path))})
             if saved:
                 on_change(saved)
-
-
-class _PdfWorker:
-    """Renders one issue's PDF into the PDF cache in a background thread; the HTML never waits for it."""
-
-    def __init__(self, root: Path, log: Callable[[str], None]):
-        self.root, self.log = root, log
-        self.lock = threading.Lock()
-        self.busy = False
-        self.pending: tuple | None = None
-
-    def request(self, report: BuildReport, issue_id: str, on_done: Callable[[], None]) -> None:
-        with self.lock:
-            if self.busy:
-                self.pending = (report, issue_id, on_done)
-                return
-            self.busy = True
-        threading.Thread(target=self._run, args=(report, issue_id, on_done), daemon=True).start()
-
-    def _run(self, report: BuildReport, issue_id: str, on_done: Callable[[], None]) -> None:
-        from ..fingerprints import Fingerprints, TemplateDigests
-        from ..paper.pdf import issue_pdfs
-        from ..web.render import make_environment
-
-        while True:
-            try:
-                site = report.site
-                env = make_environment(self.root / "templates", site)
-                options = BuildOptions(pdf=True, issue_ids=(issue_id,))
-                for _pdf in issue_pdfs(site, report.bodies, options, self.log, Fingerprints(site.root), TemplateDigests(env)):
-                    pass
-                on_done()
-            except (ContentError, ContentErrors) as exc:
-                self.log(_('pdf {issue_id}: {exc}').format(issue_id=issue_id, exc=exc))
-            except Exception as exc:   # noqa: BLE001 — a failed PDF must not end the preview
-                self.log(_('pdf {issue_id}: could not be rendered: {exc}').format(issue_id=issue_id, exc=exc))
-            with self.lock:
-                if self.pending is None:
-                    self.busy = False
-                    return
-                report, issue_id, on_done = self.pending
-                self.pending = None
 
 
 def _base_path(root: Path) -> bytes:
