@@ -6,7 +6,7 @@ ARGS ?=
 # Test workers: one per core (pytest-xdist); JOBS=0 runs the tests in this one process.
 JOBS ?= auto
 
-.PHONY: build test serve pdf check system clean
+.PHONY: build test serve pdf check lighthouse system clean
 
 system:
 	@bash scripts/install-system-deps.sh
@@ -44,6 +44,13 @@ test: $(VENV)/installed
 	@$(MAKE) --no-print-directory node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n $(JOBS) $(ARGS)
+
+# Lighthouse (mobile) scores of every kind of reader page of the sample, built afresh in a temporary
+# folder: the table of docs/benchmarks.md. make lighthouse ARGS="--runs 3" gives each score's range.
+lighthouse: $(VENV)/installed
+	@bash scripts/install-system-deps.sh chromium $(shell command -v npm >/dev/null || echo npm)
+	@$(MAKE) --no-print-directory node_modules/.installed
+	$(PY) bench/lighthouse.py $(ARGS)
 
 clean:
 	rm -rf output .cache node_modules

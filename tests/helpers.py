@@ -14,11 +14,13 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from xiaokan.cli import main
+from xiaokan.publish.objectheaders import cache_control, content_type
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -141,9 +143,22 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve_folder(folder: Path):
-    """A static host serving folder; yields its address."""
-    handler = functools.partial(_Quiet, directory=str(folder))
+class _AsDeployed(_Quiet):
+    """Each file with the Content-Type and Cache-Control a deploy to object storage gives it."""
+
+    def guess_type(self, path) -> str:
+        return content_type(Path(path).relative_to(self.directory).as_posix())
+
+    def end_headers(self) -> None:
+        key = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).lstrip("/")
+        self.send_header("Cache-Control", cache_control(key + "index.html" if key.endswith("/") or not key else key))
+        super().end_headers()
+
+
+def serve_folder(folder: Path, as_deployed: bool = False):
+    """A static host serving folder; yields its address. as_deployed: with the headers of
+    publish/objectheaders.py, as object storage sends them (Python's own guesses otherwise)."""
+    handler = functools.partial(_AsDeployed if as_deployed else _Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
