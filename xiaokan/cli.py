@@ -259,63 +259,25 @@ def _import(root: Path, args) -> int:
 
 
 def _deploy(root: Path, args, log) -> int:
-    from .publish.deploy import deploy, parse_target, rollback
-    from .publish.deployreport import done_lines, plan_lines, unchanged_line
+    from .publish.foldercommand import deploy_to_folder
     from .source.config import load_config
     from .source.s3settings import is_bucket_target
 
-    config = load_config(root / "site.yaml").deploy
+    config = load_config(root / "site.yaml")
     if args.target is not None and not args.target.strip():
         raise DeployError(None, None, _('--target is empty'), _('give a folder or user@host:/path, or leave --target out to use site.yaml'))
-    text = args.target.strip() if args.target is not None else config.target
+    text = args.target.strip() if args.target is not None else config.deploy.target
     if not text:
         raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
                           _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
+    if args.rollback and args.force:
+        raise DeployError(None, None, _('--force is for a deploy: a rollback makes an earlier release live and never '
+                                        'makes a new one'), _('leave out --force (or --rollback)'))
     if is_bucket_target(text):   # object storage: publish/s3command.py
         from .publish.s3command import deploy_to_bucket
 
         return deploy_to_bucket(root, text, args, log, _color)
-    target = parse_target(text, root, config.ssh)
-    if args.target is not None and config.target and config.target != text:
-        log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=config.target))
-    if args.rollback and args.force:
-        raise DeployError(None, None, _('--force is for a deploy: a rollback makes an earlier release live and never '
-                                        'makes a new one'), _('leave out --force (or --rollback)'))
-    if args.rollback:
-        back = rollback(target, dry_run=args.dry_run)
-        if args.dry_run:
-            log(_('dry run: --rollback would make {new} live again on {target} (instead of {old}); nothing was changed').format(
-                new=back.live, target=target, old=back.withdrawn))
-            return EXIT_OK
-        log(_color("32", _('rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn)))
-        log(_('another `build.py deploy --rollback` makes {earlier} live').format(earlier=back.earlier) if back.earlier
-            else _('there is no release before it to roll back to'))
-        return EXIT_OK
-    result = deploy(root, target, config, dry_run=args.dry_run, force=args.force)
-    if result.unchanged:
-        log(_color("32", unchanged_line(target, args.dry_run)))
-        return EXIT_OK
-    if args.dry_run:
-        for line in plan_lines(result.uploaded, result.deleted, result.removed_releases):
-            print(line)
-        log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}, and {removed} old release(s) removed; '
-              'nothing was changed').format(sent=len(result.uploaded), deleted=len(result.deleted), target=target,
-                                            removed=len(result.removed_releases)))
-        return EXIT_OK
-    if args.verbose:
-        for line in done_lines(result.uploaded, result.deleted):
-            log(line)
-    log(_color("32", _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
-                       'shared with the last release, {deleted} removed)').format(
-        target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))
-    if result.removed_releases:
-        log(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
-            count=len(result.removed_releases), names="、".join(result.removed_releases)))
-    if result.warning:
-        log(_color("33", _('warning: ') + result.warning))
-    if result.previous:
-        log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
-    return EXIT_OK
+    return deploy_to_folder(root, config, text, args, log, _color)
 
 
 def _proofs(root: Path, args, log) -> int:

@@ -741,3 +741,47 @@ def test_force_and_verbose_with_every_other_flag_do_what_they_say_or_are_refused
         return
     assert live(target).name not in (first, second) and len(releases(target)) == 3
     assert ("  uploaded 2024-07/first/index.html" in result.stderr) == (verbose and changed), result.stderr
+
+
+def test_deploy_after_runs_after_a_folder_deploy_and_rollback_that_changed_the_site(mini, tmp_path):
+    """A CDN may sit in front of a server as in front of a bucket: deploy.after runs for every target."""
+    target = tmp_path / "www"
+    with_deploy_group(mini, f"  target: {target}\n"
+                            '  after: \'echo "$XIAOKAN_TARGET $XIAOKAN_RELEASE" > ../after.txt; cat "$XIAOKAN_CHANGED" >> ../after.txt\'\n')
+    record = mini.parent / "after.txt"
+    built(mini)
+    assert run_build(mini, "deploy", "--dry-run").code == 0 and not record.exists()   # (a dry run runs nothing)
+    first = deploy_to(mini, target)
+    edit_first_article(mini)
+    result = run_build(mini, "deploy")
+    assert result.code == 0 and "ran deploy.after" in result.stderr, result.stderr
+    assert "settings of object storage" not in result.stderr   # (after is every target's)
+    lines = record.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"{target} {live(target).name}"
+    assert "https://news.example.edu.cn/kan/2024-07/first/" in lines and "https://news.example.edu.cn/kan/assets/site.css" not in lines
+    unchanged = run_build(mini, "deploy")   # (no release, so nothing to refresh: the command is not run)
+    assert unchanged.code == 0 and "ran deploy.after" not in unchanged.stderr
+    back = run_build(mini, "deploy", "--rollback")
+    assert back.code == 0 and "ran deploy.after" in back.stderr
+    assert record.read_text(encoding="utf-8").splitlines() == [f"{target} {first}", "https://news.example.edu.cn/kan/"]
+
+
+def test_a_failing_deploy_after_on_a_folder_is_a_warning_and_the_release_stays_live(mini, tmp_path):
+    target = tmp_path / "www"
+    with_deploy_group(mini, f"  target: {target}\n  after: 'echo 没有刷新的权限; exit 3'\n")
+    built(mini)
+    result = run_build(mini, "deploy")
+    assert result.code == 1 and "deploy.after failed (exit status 3)" in result.stderr and "没有刷新的权限" in result.stderr
+    assert (target / "current/index.html").read_bytes() == (mini / "output/index.html").read_bytes()
+
+
+@pytest.mark.parametrize("setting", ["endpoint: https://oss-cn-hangzhou.aliyuncs.com", "max_deletes: 10", "region: cn-hangzhou",
+                                     'cache:\n    "*.html": "public, max-age=60"'])
+def test_object_storage_settings_with_a_folder_target_are_said_to_be_unused(mini, tmp_path, setting):
+    target = tmp_path / "www"
+    with_deploy_group(mini, f"  target: {target}\n  {setting}\n")
+    built(mini)
+    result = run_build(mini, "deploy")
+    key = setting.split(":")[0]
+    assert result.code == 0 and f"deploy.{key} in site.yaml are settings of object storage (s3://)" in result.stderr, result.stderr
+    assert "does not use them" in result.stderr and (target / "current/index.html").exists()

@@ -1,9 +1,10 @@
-"""`deploy.after`: a command line run after a deploy or rollback to object storage changed the site,
+"""`deploy.after`: a command line run after a deploy or rollback changed the site (any target),
 typically a CDN refresh (aliyun cdn RefreshObjectCaches …, tccli cdn PurgePathCache …).
 
-It runs with `sh -c` in the project folder, with three variables: XIAOKAN_TARGET (s3://…),
+It runs with `sh -c` in the project folder, with three variables: XIAOKAN_TARGET (the target as given),
 XIAOKAN_RELEASE (the release now live) and XIAOKAN_CHANGED (a file listing the addresses, under
-base_url, of every object uploaded or deleted, one per line; a page both as …/ and …/index.html).
+base_url, of every object uploaded or deleted, one per line; a page both as …/ and …/index.html; after a
+rollback to a folder or SSH target, whose releases are not compared file by file, the site's own address).
 Its failure (a status other than 0, or no end within ten minutes) is reported in the editor's words,
 quoting its last line; the deploy it follows is done and is not undone.
 """
@@ -62,3 +63,20 @@ def run_after(command: str, root: Path, target: str, release: str, base_url: str
     finally:
         Path(listing.name).unlink(missing_ok=True)
     return AfterResult(command, output, time.monotonic() - started, problem)
+
+
+def report_after(ran: AfterResult | None, args, log, color, rolled_back: bool = False) -> int:
+    """What deploy.after did, as the editor reads it; the exit status (1: it failed, the deploy stays done)."""
+    if ran is None:
+        return 0
+    if args.verbose and ran.output.strip():
+        log(ran.output.rstrip())
+    if ran.problem is None:
+        log(_('ran deploy.after in {seconds:.1f} s').format(seconds=ran.seconds))
+        return 0
+    hint = (_('the rollback itself is done and was not undone; the CDN may serve the withdrawn pages until their cache '
+              'expires: run the command yourself once it is fixed, or refresh the CDN in its console') if rolled_back else
+            _('the deploy itself is done and was not undone; the CDN may serve the old pages until their cache expires: fix '
+              'the command, then run deploy --force (a new release, and the command again), or refresh the CDN in its console'))
+    log(color("33", _('warning: ') + ran.problem) + "\n    → " + hint)
+    return 1

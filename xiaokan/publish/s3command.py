@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import DeployError
 from ..i18n import _
-from .afterdeploy import AfterResult
+from .afterdeploy import report_after
 from .deployreport import done_lines, plan_lines, unchanged_line
 from .s3deploy import deploy, rollback
 from .s3target import parse_s3_target
@@ -37,9 +36,6 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
     target = parse_s3_target(text)
     if args.target is not None and options.target and options.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=options.target))
-    if args.rollback and args.force:
-        raise DeployError(None, None, _('--force is for a deploy: a rollback makes an earlier release live and never '
-                                        'makes a new one'), _('leave out --force (or --rollback)'))
     if args.rollback:
         back = rollback(root, target, options, dry_run=args.dry_run, base_url=config.base_url)
         if args.dry_run or args.verbose:
@@ -62,7 +58,7 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
                                                            restored=len(back.restored), deleted=len(back.deleted))))
         log(_('another `build.py deploy --rollback` makes {earlier} live').format(earlier=back.earlier) if back.earlier
             else _('there is no release before it to roll back to'))
-        return _after(back.after, args, log, color, rolled_back=True)
+        return report_after(back.after, args, log, color, rolled_back=True)
     result = deploy(root, target, options, dry_run=args.dry_run, force=args.force, base_url=config.base_url)
     if result.foreign:
         if args.verbose or args.dry_run:
@@ -97,20 +93,4 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
         log(color("33", _('warning: ') + result.warning))
     if result.previous:
         log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
-    return _after(result.after, args, log, color)
-
-
-def _after(ran: AfterResult | None, args, log, color, rolled_back: bool = False) -> int:
-    if ran is None:
-        return EXIT_OK
-    if args.verbose and ran.output.strip():
-        log(ran.output.rstrip())
-    if ran.problem is None:
-        log(_('ran deploy.after in {seconds:.1f} s').format(seconds=ran.seconds))
-        return EXIT_OK
-    hint = (_('the rollback itself is done and was not undone; the CDN may serve the withdrawn pages until their cache '
-              'expires: run the command yourself once it is fixed, or refresh the CDN in its console') if rolled_back else
-            _('the deploy itself is done and was not undone; the CDN may serve the old pages until their cache expires: fix '
-              'the command, then run deploy --force (a new release, and the command again), or refresh the CDN in its console'))
-    log(color("33", _('warning: ') + ran.problem) + "\n    → " + hint)
-    return EXIT_FAILED
+    return report_after(result.after, args, log, color)

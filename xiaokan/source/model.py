@@ -57,6 +57,7 @@ class BucketOptions:
     max_deletes: int = 256     # a deploy that would delete more objects is refused
     after: str = ""            # a command run after a deploy or rollback that changed the site (a CDN refresh)
     cache: tuple[tuple[str, str], ...] = ()   # (pattern, Cache-Control) of site.yaml, before the defaults
+    written: frozenset[str] = frozenset()     # the keys above that site.yaml sets (the rest are defaults)
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ def bucket_options(target: str, text: dict[str, str], cache, fail) -> tuple[Buck
                 _('e.g. after: aliyun cdn RefreshObjectCaches --ObjectType Directory --ObjectPath https://news.example.edu.cn/'))
     rules = _cache_rules(cache, problem)
     return BucketOptions(endpoint=endpoint, region=region or "us-east-1", addressing=addressing, max_deletes=max_deletes,
-                         after=after, cache=rules), problems
+                         after=after, cache=rules,
+                         written=frozenset(k for k in S3_KEYS if text.get(k) or (k == "cache" and cache is not None))), problems
 
 
 def _cache_rules(cache, problem) -> tuple[tuple[str, str], ...]:

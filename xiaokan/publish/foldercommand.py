@@ -1,0 +1,72 @@
+"""`build.py deploy` to a folder or over SSH, as the command line says it: the flags (--dry-run,
+--rollback, --force, --target, --verbose) and every line the editor reads (cli.py hands such a target
+here; object storage is s3command.py). `deploy.after` runs after a deploy or rollback that changed the
+site, as it does for object storage; the settings of object storage alone are said to be unused."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..i18n import _
+from ..source.model import SiteConfig
+from .afterdeploy import report_after, run_after
+from .deploy import deploy, parse_target, rollback
+from .deployreport import done_lines, plan_lines, unchanged_line
+
+EXIT_OK = 0
+# object storage's own settings: what they would change has no meaning for a folder or a server
+BUCKET_ONLY = ("endpoint", "region", "addressing", "max_deletes", "cache")
+
+
+def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Callable[[str], None],
+                     color: Callable[[str, str], str]) -> int:
+    """The deploy command for a folder or user@host:/path target: text is the target given or configured."""
+    options = config.deploy
+    target = parse_target(text, root, options.ssh)
+    if args.target is not None and options.target and options.target != text:
+        log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=options.target))
+    unused = [key for key in BUCKET_ONLY if key in options.bucket.written]
+    if unused:
+        log(_('deploy.{keys} in site.yaml are settings of object storage (s3://); this deploy to {target} does not use them').format(
+            keys="、".join(unused), target=target))
+    if args.rollback:
+        back = rollback(target, dry_run=args.dry_run)
+        if args.dry_run:
+            log(_('dry run: --rollback would make {new} live again on {target} (instead of {old}); nothing was changed').format(
+                new=back.live, target=target, old=back.withdrawn))
+            return EXIT_OK
+        log(color("32", _('rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn)))
+        log(_('another `build.py deploy --rollback` makes {earlier} live').format(earlier=back.earlier) if back.earlier
+            else _('there is no release before it to roll back to'))
+        return report_after(_after(options.bucket.after, root, target, back.live, config.base_url, [""]), args, log, color,
+                            rolled_back=True)
+    result = deploy(root, target, options, dry_run=args.dry_run, force=args.force)
+    if result.unchanged:
+        log(color("32", unchanged_line(target, args.dry_run)))
+        return EXIT_OK
+    if args.dry_run:
+        for line in plan_lines(result.uploaded, result.deleted, result.removed_releases):
+            print(line)
+        log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}, and {removed} old release(s) removed; '
+              'nothing was changed').format(sent=len(result.uploaded), deleted=len(result.deleted), target=target,
+                                            removed=len(result.removed_releases)))
+        return EXIT_OK
+    if args.verbose:
+        for line in done_lines(result.uploaded, result.deleted):
+            log(line)
+    log(color("32", _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
+                      'shared with the last release, {deleted} removed)').format(
+        target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))
+    if result.removed_releases:
+        log(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
+            count=len(result.removed_releases), names="、".join(result.removed_releases)))
+    if result.warning:
+        log(color("33", _('warning: ') + result.warning))
+    if result.previous:
+        log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
+    return report_after(_after(options.bucket.after, root, target, result.release, config.base_url,
+                               result.uploaded + result.deleted), args, log, color)
+
+
+def _after(command: str, root: Path, target, release: str, base_url: str, changed: list[str]):
+    return run_after(command, root, str(target), release, base_url, changed) if command else None
