@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from helpers import add_article, running_server, write
+from helpers import add_article, get, running_server, wait_for, write
 
 LONG_BODY = "\n\n".join(f"第{n}段。" + "评建工作稳步推进，" * 30 for n in range(1, 40))
 
@@ -74,3 +74,27 @@ def test_on_a_phone_the_wechat_button_covers_no_photo_or_table(mini, browser):
         button.click()
         page.wait_for_url("**/__xiaokan__/wechat/2024-07/tuijinhui/")
         context.close()
+
+
+def test_a_failed_pdf_keeps_the_last_good_one_and_the_page_says_why(mini, page, monkeypatch):
+    """The PDF is typeset after the page is rebuilt: a mistake only the print edition meets (here in its
+    template) is shown over the open page as a failed save is, and the issue page keeps the last good PDF."""
+    monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")
+    with running_server(mini, pdf=True) as (base, _):
+        issue, pdf = base + "/2024-07/", mini / ".cache/preview/2024-07/xiaokan-2024-07.pdf"
+        wait_for(lambda: "xiaokan-2024-07.pdf" in get(issue)[1], 60)   # (the first PDF, typeset at start)
+        good = pdf.read_bytes()
+        page.goto(issue)
+        page.wait_for_function("window.LiveReload !== undefined")
+        template = mini / "templates/print/issue.html"
+        original = template.read_text(encoding="utf-8")
+        write(mini, "templates/print/issue.html", original.replace("<body>", "<body>{{ issue.no_such_field }}", 1))
+        overlay = page.locator("#xiaokan-error")
+        overlay.wait_for()
+        expect(overlay).to_contain_text("the issue's PDF could not be made again")
+        expect(overlay).to_contain_text("templates/print/issue.html")
+        expect(overlay).to_contain_text("no_such_field")
+        assert page.locator('a[href$="xiaokan-2024-07.pdf"]').count() == 1 and pdf.read_bytes() == good
+        write(mini, "templates/print/issue.html", original)   # (undone: the last good PDF is the PDF of it)
+        overlay.wait_for(state="detached")
+        assert pdf.read_bytes() == good

@@ -285,6 +285,17 @@ def test_images_from_outside_the_project_are_refused_in_print(mini):
     assert "https://example.com/x.png" in result.stderr
 
 
+def test_a_print_template_mistake_names_the_template_and_line_not_a_traceback(mini):
+    template = mini / "templates/print/issue.html"
+    write(mini, "templates/print/issue.html", template.read_text(encoding="utf-8").replace(
+        "<body>", "<body>{{ issue.no_such_field }}", 1))
+    result = run_build(mini, "pdf")
+    assert result.code == 1 and "Traceback" not in result.stderr
+    line = next(n for n, text in enumerate(template.read_text(encoding="utf-8").splitlines(), 1) if "no_such_field" in text)
+    assert f"templates/print/issue.html:{line}: template uses something that does not exist" in result.stderr
+    assert "no_such_field" in result.stderr
+
+
 def test_the_figures_print_as_charts_with_their_numbers(pages):
     """The charts are vector drawings in the PDF whose labels stay text; their data tables are web only."""
     text = {i: page.extract_text() or "" for i, page in enumerate(pages)}

@@ -24,7 +24,7 @@ from ..source.markup import Body
 from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
 from ..urls import absolute, is_placeholder, rebase, source_path
 from ..web.edition import article_areas
-from ..web.render import make_environment
+from ..web.render import make_environment, render_template
 from .cover import fitted_cover
 from .fetcher import ProjectOnlyFetcher
 from .inks import press_inks
@@ -77,10 +77,10 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     def title(text: str) -> Markup:
         return Markup(typeset(balanced_title(text, em_per_line)))
 
-    html = env.get_template(PRINT_TEMPLATE).render(
+    html = render_template(env, PRINT_TEMPLATE, dict(
         issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
         base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options),
-        proof=proof)
+        proof=proof))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
 
@@ -88,12 +88,12 @@ def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int, pro
     """阅读笔记 pages (as many as the booklet needs) and the back cover with the 版记."""
     options = site.config.print
     issue_url = site.config.base_url + issue.url
-    html = env.get_template(BACK_TEMPLATE).render(
+    html = render_template(env, BACK_TEMPLATE, dict(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
         cjk=cjk, page=page_mm(options), proof=proof,
         # ruled lines of a 阅读笔记 page: what fits the text block (24 + 22 mm margins, 20 mm for its title)
         note_lines=int((page_mm(options)[1] - 24 - 22 - 20) / 9.2),
-        qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None)
+        qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
 
@@ -318,8 +318,6 @@ def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str
         areas = article_areas(rendered.document)
         seconds = time.perf_counter() - started
         folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.iterdir():
-            stale.unlink(missing_ok=True)
         cached.with_suffix(".json").write_text(json.dumps({"pages": pages, "findings": findings, "areas": areas},
                                                           ensure_ascii=False),
                                                encoding="utf-8")
@@ -328,6 +326,11 @@ def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str
             temp.write_bytes(content)
             os.replace(temp, path)
             path.with_suffix(".sha256").write_text(hashlib.sha256(content).hexdigest(), encoding="ascii")
+        # The last PDF goes only once the new one is whole: a render cut off at any moment (the preview
+        # ends stale ones) leaves it intact.
+        for stale in folder.iterdir():
+            if not stale.name.startswith(key + ".") or stale.suffix == ".tmp":
+                stale.unlink(missing_ok=True)
         status = _("{pages} pages, {size:.0f} KiB, {seconds:.1f} s").format(pages=pages, size=len(data) / 1024,
                                                                            seconds=seconds)
         log(_('pdf {id}: wrote {pdf_name} ({status})').format(id=issue.id, pdf_name=issue.pdf_name, status=status))

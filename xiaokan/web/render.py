@@ -77,15 +77,20 @@ class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """One planned page -> bytes; template mistakes become errors naming the template and line."""
+    return render_template(env, page.template, page.context).encode("utf-8")
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
+    """A template rendered; its mistakes are errors naming the template and line (the print edition's too)."""
     try:
-        return env.get_template(page.template).render(page.context).encode("utf-8")
+        return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ContentError(Path(exc.filename or page.template), exc.lineno, _('template error: {message}').format(message=exc.message)) from None
+        raise ContentError(Path(exc.filename or name), exc.lineno, _('template error: {message}').format(message=exc.message)) from None
     except jinja2.TemplateNotFound as exc:
         raise ContentError(Path("templates") / str(exc.name), None, _('template is missing'),
                            _('restore it from git, or create it')) from None
     except jinja2.UndefinedError as exc:
-        raise ContentError(Path("templates") / page.template, _template_line(exc),
+        raise ContentError(Path("templates") / name, _template_line(exc),
                            _('template uses something that does not exist: {message}').format(message=exc.message)) from None
 
 
