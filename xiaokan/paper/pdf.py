@@ -327,9 +327,9 @@ def _issue_pdfs(site: Site, bodies: dict[str, Body], options, log: Callable[[str
             os.replace(temp, path)
             path.with_suffix(".sha256").write_text(hashlib.sha256(content).hexdigest(), encoding="ascii")
         # The last PDF goes only once the new one is whole: a render cut off at any moment (the preview
-        # ends stale ones) leaves it intact.
+        # ends stale ones) leaves it intact. (Files of this key stay: another build may be writing them.)
         for stale in folder.iterdir():
-            if not stale.name.startswith(key + ".") or stale.suffix == ".tmp":
+            if not stale.name.startswith(key + "."):
                 stale.unlink(missing_ok=True)
         status = _("{pages} pages, {size:.0f} KiB, {seconds:.1f} s").format(pages=pages, size=len(data) / 1024,
                                                                            seconds=seconds)
