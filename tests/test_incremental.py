@@ -180,3 +180,26 @@ def test_a_build_that_drops_published_pages_says_so(mini):
     assert f"warning: {len(gone)} page(s)" in warning and "edition/2024-07/" in warning and "…" in warning
     again = run_build(mini, "build", "--no-pdf")
     assert "not published any more" not in again.stderr   # said once, by the build that dropped them
+
+
+def test_template_references_are_remembered_across_builds_and_a_damaged_record_is_ignored(tmp_path, monkeypatch):
+    """A rebuild does not parse the templates again to know what each pulls in (.cache/build/
+    template-references.json, by the template's source), and still sees a change to one it pulls in."""
+    import jinja2
+
+    import xiaokan.fingerprints as fingerprints
+
+    templates = {"page.html": "{% extends 'base.html' %}{% block b %}页{% endblock %}", "base.html": "{% block b %}{% endblock %}"}
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates))
+    digests = fingerprints.TemplateDigests(env, tmp_path)
+    first = digests("page.html")
+    digests.save()
+    parsed = []
+    monkeypatch.setattr(fingerprints, "_references", lambda env, name, source: parsed.append(name) or [])
+    assert fingerprints.TemplateDigests(env, tmp_path)("page.html") == first and parsed == []
+    templates["base.html"] = "<main>{% block b %}{% endblock %}</main>"
+    assert fingerprints.TemplateDigests(env, tmp_path)("page.html") != first and parsed == ["base.html"]   # (only the new source)
+    parsed.clear()
+    (tmp_path / "template-references.json").write_text('{"x": 1, ', encoding="utf-8")
+    fingerprints.TemplateDigests(env, tmp_path)("page.html")
+    assert parsed == ["page.html"]   # (read again from the template)

@@ -327,7 +327,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
     copies = published_files(site, bodies, root / ".cache")
     content = frozenset(copies)   # (taken by editors' files: nothing the build makes may replace one)
     copies.update(resized_images(site, bodies, root / ".cache" / "images"))
-    template_digest = TemplateDigests(env)
+    template_digest = TemplateDigests(env, cache.dir)
     from .paper.pdf import issue_pdfs  # (WeasyPrint itself is imported only when a PDF is rendered)
 
     pdfs: dict[str, Path] = {}
@@ -395,6 +395,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
             else:
                 files[page.path] = data
         copies.update(_search_files(search))
+    template_digest.save()
     printed = {issue.folder for issue in site.issues}   # (an issue in preparation, with no PDF, stops no print run)
     if options.strict and (failed := [w for w in warnings if w.kind == "warning"
                                       and not (w.path.name == "issue.yaml" and w.path.parent not in printed)]):
