@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -77,6 +78,7 @@ def main() -> None:
     parser.add_argument("--pdf", action="store_true", help="the PDF on, each save made while it is typeset")
     parser.add_argument("--checkout", type=Path, help="run this checkout's engine (default: this one)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))   # (a `timeout` ends the preview it started, too)
     with tempfile.TemporaryDirectory() as tmp:
         if args.articles:
             site = make_archive(Path(tmp) / "site", args.articles)

@@ -83,7 +83,10 @@ class PdfRenders:
         process = self.process
         self.cancel()
         if process is not None:
-            process.wait(10)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:   # (killed: it cannot outlive its kill for long)
+                pass
 
     def _start(self) -> None:
         self.timer = None
