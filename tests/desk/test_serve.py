@@ -95,6 +95,13 @@ def pdf_renders(server: int) -> list[int]:
     return found
 
 
+def niceness(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    except OSError:
+        return None
+
+
 def process_state(pid: int) -> str | None:
     """R, S, T (stopped), Z (ended, not yet reaped) …; None when there is no such process any more."""
     try:
@@ -108,6 +115,7 @@ def test_an_edit_is_served_while_the_pdf_is_typeset_and_ends_the_stale_render(mi
     the page while it runs, and makes it stale: it is ended, and the PDF the issue page links is the
     one of the newest text; the link stays while the next edit's PDF is typeset."""
     monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")   # (the editor's pause before a PDF is typeset again)
+    monkeypatch.setenv("XIAOKAN_PDF_NICE", "0")   # (the other test workers would starve it)
     with running_server(mini, pdf=True) as (base, process):
         render = wait_for(lambda: pdf_renders(process.pid), 60)[0]   # (the issue's first PDF, at start)
         os.kill(render, signal.SIGSTOP)   # (kept in the middle of its work for as long as the test needs)
@@ -131,12 +139,14 @@ def test_an_edit_is_served_while_the_pdf_is_typeset_and_ends_the_stale_render(mi
 
 
 def test_no_pdf_process_outlives_the_preview(mini):
-    """Ended by `kill` (as a closed terminal or Ctrl-C, cleaning up), or killed outright: the PDF
-    process it was running ends with it."""
+    """The PDF process runs at the lowest priority. Its preview ended by `kill` (as by a closed
+    terminal or Ctrl-C, cleaning up) or killed outright, it ends too."""
     for ending in (signal.SIGTERM, signal.SIGKILL):
         shutil.rmtree(mini / ".cache", ignore_errors=True)   # (no PDF yet: one is typeset at start)
         with running_server(mini, pdf=True) as (base, process):
-            render = wait_for(lambda: pdf_renders(process.pid), 60)[0]
+            render = wait_for(lambda process=process: pdf_renders(process.pid), 60)[0]
+            lowest = min(19, niceness(process.pid) + 19)
+            wait_for(lambda render=render, lowest=lowest: niceness(render) == lowest, 30)   # (set as it starts)
             process.send_signal(ending)
             process.wait(30)
             if ending == signal.SIGTERM:   # (the preview waited for it: gone before the preview was)

@@ -80,6 +80,7 @@ def test_a_failed_pdf_keeps_the_last_good_one_and_the_page_says_why(mini, page, 
     """The PDF is typeset after the page is rebuilt: a mistake only the print edition meets (here in its
     template) is shown over the open page as a failed save is, and the issue page keeps the last good PDF."""
     monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")
+    monkeypatch.setenv("XIAOKAN_PDF_NICE", "0")   # (the other test workers would starve it)
     with running_server(mini, pdf=True) as (base, _):
         issue, pdf = base + "/2024-07/", mini / ".cache/preview/2024-07/xiaokan-2024-07.pdf"
         wait_for(lambda: "xiaokan-2024-07.pdf" in get(issue)[1], 60)   # (the first PDF, typeset at start)

@@ -30,7 +30,9 @@ from ..i18n import _
 from ..reasons import explain_exception
 
 PAUSE_SECONDS = 1.5    # after the last save, before the PDF is typeset again
-PAUSE_VARIABLE = "XIAOKAN_PDF_PAUSE"   # (seconds; the tests set a shorter pause)
+NICENESS = 19          # the lowest priority: the editor's saves come first
+# (Tests set a shorter pause, and a normal priority: the parallel test workers would starve it.)
+PAUSE_VARIABLE, NICE_VARIABLE = "XIAOKAN_PDF_PAUSE", "XIAOKAN_PDF_NICE"
 UP_TO_DATE = "unchanged"   # (paper/pdf.py's status of a cached PDF that matches its inputs)
 ORPHANED = 3           # the child's exit status when the preview went away first
 
@@ -46,7 +48,7 @@ class PdfRenders:
 
         self.root, self.log, self.on_written, self.on_failed = root, log, on_written, on_failed
         self.loop = IOLoop.current()
-        self.pause = _pause()
+        self.pause = _setting(PAUSE_VARIABLE, PAUSE_SECONDS)
         self.timer = None
         self.process: subprocess.Popen | None = None
         self.issue_id: str | None = None
@@ -128,11 +130,11 @@ class PdfRenders:
                                       .format(code=code)])
 
 
-def _pause() -> float:
+def _setting(variable: str, default: float) -> float:
     try:
-        return max(0.0, float(os.environ.get(PAUSE_VARIABLE, PAUSE_SECONDS)))
+        return max(0.0, float(os.environ.get(variable, default)))
     except ValueError:
-        return PAUSE_SECONDS
+        return default
 
 
 # --- the child -------------------------------------------------------------------------------
@@ -164,8 +166,8 @@ def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if hasattr(os, "nice"):
-        os.nice(19)   # (the editor's saves come first)
+    if hasattr(os, "nice"):   # (on Windows the preview starts it at idle priority)
+        os.nice(int(_setting(NICE_VARIABLE, NICENESS)))
     threading.Thread(target=_leave_with_the_preview, daemon=True).start()
     root, issue_id = Path(argv[0]), argv[1]
 
