@@ -7,8 +7,9 @@ build code as `build.py pdf` (paper/pdf.py's issue_pdfs, into the PDF cache):
 
 - it starts only once the editor has paused (PAUSE_SECONDS after the last save that changed the
   issue): typing and saving every few seconds costs no PDF at all;
-- a save that makes a running render stale ends it (the render of the newer text starts after the
-  next pause); the PDF cache is written whole or not at all, so the page keeps linking the last good PDF;
+- a save ends a running render, before the page is rebuilt (its text is no more; the render of the
+  newer text starts after the next pause); the PDF cache is written whole or not at all, so the page
+  keeps linking the last good PDF;
 - the child prints JSON lines: {"log": line} for the terminal, {"errors": [...]} when it failed;
 - it ends when the preview does, even a preview killed outright: it reads its stdin, which only
   the preview holds open, and leaves at its end of file.

@@ -91,6 +91,8 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     def saved(changed: list[Path]) -> None:
         log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
                                          + (" …" if len(changed) > 3 else "")))
+        if renders:   # (a render running now is of the text before this save: ended first, the page comes first)
+            renders.cancel()
         rebuild(changed)
         pages.reload()
 
