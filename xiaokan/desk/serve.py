@@ -130,13 +130,14 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
 
 def _end_on_signals() -> None:
-    """A closed terminal (SIGHUP) or a `kill` (SIGTERM) ends the preview as Ctrl-C does, cleaning up."""
+    """A closed terminal (SIGHUP) or a `kill` (SIGTERM) ends the preview as Ctrl-C does, cleaning up
+    (a signal the preview was told to ignore, as `nohup` does with SIGHUP, stays ignored)."""
     def interrupt(signum, frame) -> None:
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
         for name in ("SIGTERM", "SIGHUP"):
-            if hasattr(signal, name):
+            if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
                 signal.signal(getattr(signal, name), interrupt)
 
 
