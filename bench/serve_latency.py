@@ -3,6 +3,8 @@
     .venv/bin/python bench/serve_latency.py [--articles 1000] [--edits 5] [--pdf] [--checkout DIR]
 
 --articles 0 uses the sample issue in content/. Includes the time the watcher takes to report a save.
+--title edits the article's title (its issue, section and neighbours' pages change too) instead of
+adding a paragraph.
 --pdf runs the preview as `make serve` does, with the PDF on, and makes each timed save while the
 PDF of the edited issue is being typeset (after the save before it: `serve` printed that it started
 and has not printed that it ended). --checkout DIR runs the engine, templates and assets of another
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--pdf", action="store_true", help="the PDF on, each save made while it is typeset")
     parser.add_argument("--checkout", type=Path, help="run this checkout's engine (default: this one)")
+    parser.add_argument("--title", action="store_true", help="edit the title (more pages change) instead of the text")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))   # (a `timeout` ends the preview it started, too)
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,7 +117,9 @@ def main() -> None:
                 marker = f"延迟测试{n}号"
                 text = article.read_text(encoding="utf-8")
                 started = time.monotonic()
-                article.write_text(text.rstrip() + f"\n\n{marker}\n", encoding="utf-8")
+                edited = re.sub(r"^(标题: .*?)(延迟测试\d+号)?$", rf"\g<1>{marker}", text, count=1, flags=re.M) \
+                    if args.title else text.rstrip() + f"\n\n{marker}\n"
+                article.write_text(edited, encoding="utf-8")
                 while marker not in fetch(f"{base}/{url}"):
                     time.sleep(0.01)
                 if args.pdf and not n:
@@ -126,7 +131,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(30)
-    label = f"{args.articles} articles" if args.articles else "the sample issue"
+    label = (f"{args.articles} articles" if args.articles else "the sample issue") + (", title edits" if args.title else "")
     pdf = f", PDF on: {during} of {len(latencies)} saves made while it was typeset" if args.pdf else ""
     print(f"edit-to-page latency on {label}: median {statistics.median(latencies) * 1000:.0f} ms, "
           f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} saves (file watching by OS events){pdf}"
