@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build needs when they are missing:
-# Pango (WeasyPrint's text layout), CJK fonts (and the fallbacks for what Noto CJK lacks: Hanazono for
+# Pango (WeasyPrint's text layout), CJK fonts (AR PL UKai: the 楷体 of bylines and sources; and the fallbacks for what Noto CJK lacks: Hanazono for
 # rare characters of CJK Extensions B-F, Symbola for emoji), HarfBuzz-Subset (fast font subsetting),
 # poppler-utils (pdffonts/pdftoppm for checking PDFs), libgs-common (the CMYK profile of press PDFs),
 # rsync and openssh-client (build.py deploy).
 # Pass extra package names as arguments.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono fonts-symbola fontconfig poppler-utils libgs-common rsync openssh-client "$@")
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai fonts-hanazono fonts-symbola fontconfig poppler-utils libgs-common rsync openssh-client "$@")
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -98,3 +98,102 @@ def blank_share(pages, top_mm: float = 24, bottom_mm: float = 22) -> float:
         height += bottom - top
         blank += bottom - max(ink, default=top)
     return blank / height if height else 0.0
+
+
+# The page (issue 27): the line grid, facing pages, line adjustment, page bottoms.
+
+BODY_SIZE = 10.5
+
+
+def body_lines(page, size: float = BODY_SIZE) -> list[tuple[float, list[dict]]]:
+    """The page's lines of body text (the serif face at the body size) as (baseline from the page's top, glyphs)."""
+    top = float(page.mediabox[3])   # (pdfplumber's top and bottom are measured from here, as baselines are)
+    rows = collections.defaultdict(list)
+    for c in page.chars:
+        if c["text"].strip() and c["text"] != "\u2060" and abs(c["size"] - size) < 0.05 and "Serif" in c["fontname"]:
+            rows[round(top - c["matrix"][5], 1)].append(c)
+    merged: list[tuple[float, list[dict]]] = []
+    for y in sorted(rows):
+        if merged and y - merged[-1][0] < 1:
+            merged[-1][1].extend(rows[y])
+        else:
+            merged.append((y, rows[y]))
+    return [(y, sorted(chars, key=lambda c: c["x0"])) for y, chars in merged]
+
+
+def grid_share(pages, pitch: float, tolerance: float = 0.5) -> tuple[int, int, float]:
+    """(on the grid, all) body baselines, and the grid's phase: a baseline is on the grid when its distance
+    from the trimmed page's top is the grid's phase plus a whole number of pitches (the phase is the most
+    common remainder: the grid the page's text mostly follows)."""
+    residues = []
+    for page in pages:
+        top = trim(page)[1]
+        residues += [(y - top) % pitch for y, _ in body_lines(page)]
+    if not residues:
+        return 0, 0, 0.0
+    buckets = collections.Counter(round(r * 2) / 2 for r in residues)
+    phase = buckets.most_common(1)[0][0]
+    on = sum(min(abs(r - phase), pitch - abs(r - phase)) <= tolerance for r in residues)
+    return on, len(residues), phase
+
+
+def facing_alignment(pages, pitch: float, tolerance: float = 0.5) -> tuple[int, int]:
+    """(aligned, all) body lines of facing pages (even left, odd right; pages numbered from 1) that have a
+    body line of the other page beside them (within half a line): aligned when the two share a baseline."""
+    aligned = total = 0
+    for left in range(1, len(pages) - 1, 2):   # 0-based: pages[1] is page 2, a left page
+        spread = [[y - trim(p)[1] for y, _ in body_lines(p)] for p in pages[left:left + 2]]
+        for mine, other in ((spread[0], spread[1]), (spread[1], spread[0])):
+            for y in mine:
+                nearest = min(other, key=lambda o: abs(y - o), default=None)
+                if nearest is not None and abs(y - nearest) < pitch / 2:
+                    total += 1
+                    aligned += abs(y - nearest) <= tolerance
+    return aligned, total
+
+
+def line_stretch(pages, size: float = BODY_SIZE) -> list[float]:
+    """The space added between two Chinese characters of each body line, in em (0 for a line set solid):
+    the median of the gaps between consecutive ideographs past their one-em advance."""
+    stretches = []
+    for page in pages:
+        for _, chars in body_lines(page, size):
+            gaps = [b["x0"] - a["x0"] - a["size"] for a, b in zip(chars, chars[1:])
+                    if IDEOGRAPH.match(a["text"]) and IDEOGRAPH.match(b["text"]) and abs(a["size"] - size) < .05]
+            gaps = [g for g in gaps if g < size]   # (not neighbours: a gap in the line)
+            if gaps:
+                stretches.append(max(0.0, sorted(gaps)[len(gaps) // 2]) / size)
+    return stretches
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def short_pages(pages, pitch: float, title_pt: float = 13) -> tuple[int, int]:
+    """(pages ending more than one line short, pages an article runs on from). A page is run on from when
+    the next page's first text is not a title or a 栏目 (nothing of `title_pt` or larger); the last thing
+    printed in its text block is measured against the lowest body baseline of the document (the block's
+    last line)."""
+    found = [(body_lines(p), trim(p)[1]) for p in pages]
+    if not any(lines for lines, _ in found):
+        return 0, 0
+    # (the block's last line: where most pages end)
+    last_line = collections.Counter(round(lines[-1][0] - top) for lines, top in found if lines).most_common(1)[0][0]
+    # (the block's first line: where most pages start, below the running heads)
+    first_line = collections.Counter(round(lines[0][0] - top) for lines, top in found if lines).most_common(1)[0][0]
+    short = mid = 0
+    for (page, (mine, _)), (following, (theirs, top)) in zip(zip(pages, found), zip(pages[1:], found[1:])):
+        if not mine or not theirs:
+            continue
+        first = min((c for c in following.chars if c["text"].strip() and c["top"] - top > first_line - pitch),
+                    key=lambda c: c["top"], default=None)
+        if first is None or first["size"] >= title_pt:
+            continue
+        mid += 1
+        page_top = trim(page)[1]
+        ink = [o["bottom"] - page_top for o in page.chars if o["text"].strip()]
+        ink += [o["bottom"] - page_top for o in page.rects + page.images + page.curves + page.lines]
+        short += max([b for b in ink if b < last_line + pitch / 2], default=0) < last_line - pitch
+    return short, mid

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from xiaokan.paper.grid import grid_for
+
 MM = 72 / 25.4
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -27,9 +29,16 @@ def trim(page) -> tuple[float, float, float, float]:
     return tuple(float(v) for v in box)
 
 
+def margins(page) -> tuple[float, float]:
+    """The top and bottom margins of the page's line grid (xiaokan/paper/grid.py), in pt."""
+    x0, top, x1, bottom = trim(page)
+    grid = grid_for((x1 - x0) / MM, (bottom - top) / MM)
+    return grid.top_mm * MM, grid.bottom_mm * MM
+
+
 def head_text(page) -> str:
     x0, top, x1, _ = trim(page)
-    return re.sub(r"[\s\u2060]+", "", page.crop((x0, top, x1, top + 24 * MM)).extract_text() or "")
+    return re.sub(r"[\s\u2060]+", "", page.crop((x0, top, x1, top + margins(page)[0])).extract_text() or "")
 
 
 def fragments(pdf) -> list[Fragment]:
@@ -40,7 +49,7 @@ def fragments(pdf) -> list[Fragment]:
         label = (re.search(r"表\d+（续）|续表", head) or [""])[0]
         x0, top, x1, bottom = trim(page)
         # (the text block only: the running head's rule lies on a continued table's top rule)
-        block = page.crop((x0, top + 24 * MM + 0.3, x1, bottom - 22 * MM))
+        block = page.crop((x0, top + margins(page)[0] + 0.3, x1, bottom - margins(page)[1]))
         for table in block.find_tables(TABLE_SETTINGS):
             rows = table.extract()
             # (a rule above the table, such as an article's separator, can be taken for its first row)
@@ -69,7 +78,7 @@ def runs(pdf) -> list[list[Fragment]]:
     for fragment in fragments(pdf):
         _, top, _, _ = trim(pdf.pages[fragment.page - 1])
         continues = (tables and fragment.label and fragment.page not in seen_pages
-                     and fragment.top < top + 24 * MM + 12 * MM and tables[-1][-1].page == fragment.page - 1
+                     and fragment.top < top + margins(pdf.pages[fragment.page - 1])[0] + 12 * MM and tables[-1][-1].page == fragment.page - 1
                      and tables[-1][-1].header == fragment.header)
         if continues:
             tables[-1].append(fragment)
@@ -88,7 +97,7 @@ def short_fragments(pdf, least: int = 3) -> list[str]:
             continue
         for fragment in table:
             _, top, _, bottom = trim(pdf.pages[fragment.page - 1])
-            block = (bottom - 22 * MM) - (top + 24 * MM)
+            block = (bottom - margins(pdf.pages[fragment.page - 1])[1]) - (top + margins(pdf.pages[fragment.page - 1])[0])
             body = fragment.heights[1:] or [0]
             tall = fragment.heights[0] + least * sum(body) / len(body) > block
             if len(fragment.rows) < least and not tall:

@@ -107,7 +107,7 @@ def test_no_page_holds_fewer_than_three_rows_of_a_table(mini):
               f'{para}\n\n{{{{< 表格 文件="xiangmu.csv" 标题="项目" >}}}}\n')
     with pdfplumber.open(build(mini)) as pdf:
         tables = measure.runs(pdf)
-        assert len(tables) == 21 and sum(len(t) > 1 for t in tables) >= 2   # (and the fixture's own)
+        assert len(tables) == 21 and sum(len(t) > 1 for t in tables) >= 1   # (and the fixture's own)
         assert measure.short_fragments(pdf) == []
         assert all(len(t) == 1 for t in tables if t[0].header == "序号")   # four rows are never cut
 

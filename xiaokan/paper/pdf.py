@@ -27,9 +27,11 @@ from ..web.edition import article_areas
 from ..web.render import make_environment, render_template
 from .cover import fitted_cover
 from .fetcher import ProjectOnlyFetcher
+from .grid import BODY_PT, MM, grid_for
 from .inks import press_inks
 from .intent import output_intent
 from .longtables import printed_bodies, with_notes
+from .makeup import adjusted, make_up, numbered
 from .merged import repeat_merged_labels
 from .preflight import document_findings
 from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
@@ -46,7 +48,6 @@ _ATTACHMENT_REL = re.compile(r"""\srel\s*=\s*(["']?)[^"'>]*attachment[^"'>]*\1""
 # Trimmed page sizes in mm (portrait), as CSS names them.
 PAGE_MM = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210), "B4": (250, 353), "B5": (176, 250),
            "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
-TITLE_PT = 16   # .article-title font size in print.css
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,15 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
         return article_html(with_notes(html, leave_out, absolute(site.config.base_url, article.url)), site, issue)
 
     groups = [(section, [(a, body(a), qr(a)) for a in members]) for section, members in sections]
-    em_per_line = (page_mm(options)[0] - 40) / (TITLE_PT * 25.4 / 72) * 0.97   # (20 mm margins)
+    grid = grid_for(*page_mm(options))
+    em_per_line = grid.chars * BODY_PT / grid.title_pt * 0.97
 
     def title(text: str) -> Markup:
-        return Markup(typeset(balanced_title(text, em_per_line)))
+        return Markup(typeset(grid.title_html(balanced_title(text, em_per_line))))
 
     html = render_template(env, PRINT_TEMPLATE, dict(
         issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
-        base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options),
+        base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options), g=grid,
         proof=proof))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
@@ -87,12 +89,13 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
 def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int, proof: ProofMark | None = None) -> str:
     """阅读笔记 pages (as many as the booklet needs) and the back cover with the 版记."""
     options = site.config.print
+    grid = grid_for(*page_mm(options))
     issue_url = site.config.base_url + issue.url
     html = render_template(env, BACK_TEMPLATE, dict(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
-        cjk=cjk, page=page_mm(options), proof=proof,
-        # ruled lines of a 阅读笔记 page: what fits the text block (24 + 22 mm margins, 20 mm for its title)
-        note_lines=int((page_mm(options)[1] - 24 - 22 - 20) / 9.2),
+        cjk=cjk, page=page_mm(options), proof=proof, g=grid,
+        # ruled lines of a 阅读笔记 page: what fits the text block (20 mm for its title)
+        note_lines=int((grid.lines * grid.pitch / MM - 20) / 9.2),
         qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
@@ -115,7 +118,7 @@ def page_mm(options) -> tuple[float, float]:
 
 def article_html(html: str, site: Site, issue: Issue) -> str:
     """An article body as print sets it: print links, print markup, Chinese typesetting."""
-    return typeset(print_markup(print_links(html, site, issue)))
+    return typeset(print_markup(print_links(html, site, issue), grid_for(*page_mm(site.config.print))))
 
 
 def print_links(html: str, site: Site, issue: Issue) -> str:
@@ -188,11 +191,19 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
             font_config=fonts, color_profiles=profiles)
 
     html = fitted_cover(html, render)   # (本期要目 inside the cover's margins on any page size)
-    try:
-        main = render(html)
-    except AssertionError:   # (WeasyPrint 70 on a row group it may not cut that fits no page: let it cut them all)
-        main = render(html.replace(" keep-group", "").replace('"keep-group', '"'))
+
+    def lay_out(html: str):
+        try:
+            return render(html)
+        except AssertionError:   # (WeasyPrint 70 on a row group it may not cut that fits no page: let it cut them all)
+            return render(html.replace(" keep-group", "").replace('"keep-group', '"'))
+
+    html = numbered(html)
+    main = lay_out(html)
+    if (second := adjusted(html, main.pages, grid_for(*page_mm(options)))) != html:   # (make-up: makeup.py)
+        main = lay_out(second)
     repeat_merged_labels(main.pages)
+    make_up(main.pages)
     # The back cover is the last page; 阅读笔记 pages before it make up the last sheet.
     notes = -(len(main.pages) + 1) % options.pages_multiple_of
     back = render(back_html(env, site, issue, notes, proof))

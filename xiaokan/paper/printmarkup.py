@@ -9,12 +9,16 @@ written out for WeasyPrint and for the print office.
 - Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
   paragraph right above it (`{: .table-title }`) becomes its caption, so that the two never part.
   Figures with captions are numbered too (图1).
+- Figures occupy whole lines of the grid (grid.py): a chart's or photo's printed height is known here
+  (the chart's viewBox at its printed width, the photo's pixels at WeasyPrint's 96 dpi within the text
+  block), and the space that rounds it up to whole lines is added under it.
 """
 from __future__ import annotations
 
 import re
 from html import unescape
 
+from .grid import MM, Grid
 from .typeset import em_width
 
 _OL_START = re.compile(r'<ol\b([^>]*?)\bstart="(-?\d+)"([^>]*)>')
@@ -32,6 +36,10 @@ NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room 
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
 
 
+_FIGURE = re.compile(r"<figure\b([^>]*)>(.*?)</figure>", re.S)
+_VIEWBOX = re.compile(r'<svg\b[^>]*\bviewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"')
+_PHOTO = re.compile(r'<img\b[^>]*\bsrc="(file://[^"]+)"')
+CHART_MM = 95             # a chart's printed width (print.css: .chart svg)
 _CHART_DATA = re.compile(r'<details class="chart-data">.*?</details>', re.S)
 
 
@@ -41,11 +49,12 @@ def without_chart_data(html: str) -> str:
     return _CHART_DATA.sub("", html) if '<details class="chart-data">' in html else html
 
 
-def print_markup(html: str) -> str:
+def print_markup(html: str, grid: Grid) -> str:
     html = _OL_START.sub(lambda m: f'<ol{m.group(1)}start="{m.group(2)}" style="counter-reset: list-item '
                                    f'{int(m.group(2)) - 1}"{m.group(3)}>', html)
     html = _caption_tables(html)
     html = _number_captions(html)
+    html = _FIGURE.sub(lambda m: _on_grid(m, grid), html)
     return _TABLE.sub(lambda m: _table(m.group(0)), html)
 
 
@@ -179,3 +188,31 @@ def _keep_groups(text: str, offset: int, group_keeps: dict[int, str]) -> str:
         keep = group_keeps.get(offset + match.start())
         return f'<tbody class="{keep}"' if keep else match.group(0)
     return re.sub(r"<tbody\b", tag, text)
+
+
+def _on_grid(figure: re.Match, grid: Grid) -> str:
+    """A figure with the space under its chart or photo that makes it whole lines high."""
+    attrs, inner = figure.group(1), figure.group(2)
+    height = _printed_height(inner, grid)
+    if not height:
+        return figure.group(0)
+    return f'<figure{attrs} style="padding-bottom: {grid.round_up(height):.3f}pt">{inner}</figure>'
+
+
+def _printed_height(inner: str, grid: Grid) -> float | None:
+    """The printed height in pt of a figure's chart or photo (None: neither, or an unreadable photo)."""
+    if box := _VIEWBOX.search(inner):
+        width, height = float(box.group(1)), float(box.group(2))
+        return min(CHART_MM * MM, grid.block_pt) * height / width if width else None
+    if photo := _PHOTO.search(inner):
+        from urllib.parse import unquote, urlparse
+
+        from PIL import Image
+
+        try:
+            with Image.open(unquote(urlparse(photo.group(1)).path)) as image:
+                width, height = image.size
+        except (OSError, ValueError):
+            return None
+        return min(grid.block_pt, width * 0.75) * height / width if width else None
+    return None

@@ -1,0 +1,88 @@
+"""The page (issue 27): the line grid, facing pages, page bottoms, line adjustment, the type hierarchy and
+the running heads, read back from the sample's A4 PDF (glyph positions: printmeasure.py) and from a small
+site in A5 (the grid is computed for any page size)."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pdfplumber
+import pytest
+
+import printmeasure as measure
+from helpers import run_build
+from xiaokan.paper.grid import BODY_PT, PITCH_PT, grid_for
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def a4(sample):
+    with pdfplumber.open(sample / "print/xiaokan-2024-06.pdf") as pdf:
+        yield pdf.pages
+
+
+def body_pages(pages):
+    return [page for page in pages if measure.body_lines(page)]
+
+
+def test_the_grid_is_whole_characters_and_lines_for_every_page_size():
+    for width, height in ((210, 297), (176, 250), (148, 210), (297, 420), (215.9, 279.4)):
+        grid = grid_for(width, height)
+        assert grid.side_mm * 2 + grid.chars * BODY_PT / MM == pytest.approx(width)
+        assert grid.top_mm + grid.bottom_mm + grid.lines * PITCH_PT / MM == pytest.approx(height)
+        assert grid.side_mm >= 18 * width / 210 and grid.top_mm >= 24 * height / 297
+    assert (grid_for(210, 297).chars, grid_for(210, 297).lines) == (46, 38)
+
+
+def test_body_baselines_sit_on_the_grid_and_facing_pages_align(a4):
+    on, lines, _ = measure.grid_share(body_pages(a4), PITCH_PT)
+    assert on / lines >= 0.95, f"{on}/{lines} baselines on the grid"
+    aligned, facing = measure.facing_alignment(a4, PITCH_PT)
+    assert aligned / facing >= 0.95, f"{aligned}/{facing} lines aligned with the facing page"
+
+
+def test_body_lines_are_never_stretched_by_more_than_an_eighth_em(a4):
+    stretch = measure.line_stretch(body_pages(a4))
+    assert max(stretch) <= 1 / 8, f"worst line stretched {max(stretch):.1%} of an em"
+    assert measure.percentile(stretch, .99) <= 0.07
+
+
+def test_mid_article_pages_end_on_the_blocks_last_line(a4):
+    short, mid = measure.short_pages(a4, PITCH_PT)
+    assert mid >= 20 and short / mid <= 0.2, f"{short} of {mid} pages an article runs on from end short"
+
+
+def test_no_separator_rule_stands_at_a_page_top(a4):
+    for number, page in enumerate(body_pages(a4), start=2):
+        first = measure.body_lines(page)[0][0]
+        top_of_block = min(c["top"] for c in page.chars if c["top"] > first - 3 * PITCH_PT and c["size"] > 9.5)
+        rules = [r for r in page.rects + page.lines if r["width"] > 100 and r["height"] < 1.5
+                 and top_of_block - PITCH_PT < r["top"] < top_of_block]
+        assert not rules, f"page {number}: a rule above the first line"
+
+
+def test_titles_headings_and_bylines_follow_the_zihao_scale(a4, sample):
+    chars = [c for page in a4 for c in page.chars if c["text"].strip()]
+    sizes = {(round(c["size"], 1), c["fontname"].split("+")[-1]) for c in chars}
+    assert (22.0, "Noto-Serif-CJK-SC-Bold") in sizes or (22.0, "NotoSerifCJKsc-Bold") in sizes, sizes   # 二号 标题
+    assert any(size == 14.0 and "Sans" in font and "Bold" in font for size, font in sizes)                # 四号 黑体
+    kai = [c for c in chars if "UKai" in c["fontname"]]
+    assert kai and {round(c["size"], 1) for c in kai} <= {10.5, 12.0}                                     # 楷体 bylines
+    assert "作者" in "".join(c["text"] for c in kai) or "来源" in "".join(c["text"] for c in kai)
+    fonts = subprocess.run(["pdffonts", str(sample / "print/xiaokan-2024-06.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"UKai\S*\s.*\byes\s+yes\b", fonts), "the 楷体 is embedded and subset"
+
+
+def test_an_a5_page_has_its_own_grid(mini):
+    config = mini / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "print:\n  page_size: A5\n", encoding="utf-8")
+    assert run_build(mini, "pdf").code == 0
+    grid = grid_for(148, 210)
+    with pdfplumber.open(next((mini / "print").glob("*.pdf"))) as pdf:
+        pages = body_pages(pdf.pages)
+        on, lines, _ = measure.grid_share(pages, PITCH_PT)
+        widths = [chars[-1]["x1"] - chars[0]["x0"] for page in pages for _, chars in measure.body_lines(page)
+                  if len(chars) >= grid.chars - 1]
+    assert lines >= 4 and on / lines >= 0.75
+    assert widths and max(widths) == pytest.approx(grid.chars * BODY_PT, abs=0.6)   # 32 characters of 五号
