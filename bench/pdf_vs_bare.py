@@ -28,7 +28,7 @@ sys.path.insert(0, {root!r})
 html = Path({html!r}).read_text(encoding="utf-8")
 base_url = {base_url!r}
 if {ours!r}:
-    from xiaokan.builder import convert_articles
+    from xiaokan.bodies import convert_articles
     from xiaokan.source.content import load_site
     from xiaokan.paper.pdf import render_pdf
     from xiaokan.web.render import make_environment
@@ -50,7 +50,7 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "pages": pages, "by
 
 
 def print_html_of(issue_id: str) -> tuple[str, str]:
-    from xiaokan.builder import convert_articles
+    from xiaokan.bodies import convert_articles
     from xiaokan.paper.pdf import print_html
     from xiaokan.source.content import load_site
     from xiaokan.web.render import make_environment

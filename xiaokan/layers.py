@@ -13,9 +13,10 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "web": frozenset({"source"}),
     "cache": frozenset({"source", "publish"}),
     "paper": frozenset({"web", "source"}),
-    "builder": frozenset({"cache", "paper", "web", "publish", "source"}),
-    "desk": frozenset({"builder", "cache", "paper", "web", "publish", "source"}),
-    "cli": frozenset({"desk", "builder", "cache", "paper", "web", "publish", "source"}),
+    "bodies": frozenset({"cache", "publish", "source"}),
+    "builder": frozenset({"bodies", "cache", "paper", "web", "publish", "source"}),
+    "desk": frozenset({"builder", "bodies", "cache", "paper", "web", "publish", "source"}),
+    "cli": frozenset({"desk", "builder", "bodies", "cache", "paper", "web", "publish", "source"}),
     "__main__": frozenset({"cli"}),
 }
 

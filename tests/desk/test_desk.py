@@ -198,7 +198,7 @@ def test_the_damaged_record_message_is_the_one_editors_read_in_chinese(mini, mon
 def proofing(tmp_path_factory):
     """The mini site loaded once with what its proof prints: for checking many records quickly."""
     from helpers import FIXTURES, copy_site
-    from xiaokan.builder import convert_articles
+    from xiaokan.bodies import convert_articles
     from xiaokan.desk.proofrecord import printed_articles
     from xiaokan.source.content import load_site
 

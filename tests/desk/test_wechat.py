@@ -33,7 +33,7 @@ def test_photos_that_are_not_online_are_named_before_the_post_is_pasted(mini):
 
 
 def test_the_preview_shows_the_photos_from_its_own_server(mini):
-    from xiaokan.builder import convert_articles
+    from xiaokan.bodies import convert_articles
     from xiaokan.desk.wechat import export as wechat_export
     from xiaokan.desk.wechat import find_article, theme
     from xiaokan.source.content import load_site

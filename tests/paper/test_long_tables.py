@@ -56,7 +56,7 @@ def test_tables_are_left_out_when_too_long_or_past_the_issues_budget():
 def test_the_data_tables_under_charts_are_not_printed_nor_counted(mini):
     write(mini, "content/2024-07/rates.csv", "指标,完成率\n" + "".join(f"指标{n},{n}\n" for n in range(40)))
     write(mini, "content/2024-07/05-chart.md", '---\n标题: 图\n栏目: 评建动态\n---\n{{< 图表 类型="柱状图" 文件="rates.csv" >}}\n')
-    from xiaokan.builder import convert_articles
+    from xiaokan.bodies import convert_articles
     from xiaokan.paper.longtables import printed_bodies
     from xiaokan.source.content import load_site
     from xiaokan.source.model import articles_by_section

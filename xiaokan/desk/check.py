@@ -8,15 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..builder import (
-    BuildOptions,
-    Outputs,
-    body_warnings,
-    content_problems,
-    convert_bodies,
-    in_file_order,
-    make_outputs,
-)
+from ..bodies import body_warnings, content_problems, convert_bodies, in_file_order
+from ..builder import BuildOptions, Outputs, make_outputs
 from ..errors import ContentError, ContentErrors, ContentWarning
 from ..i18n import _
 from ..source.content import ARTICLE_SUFFIXES, is_editor_temp_file, read_site

@@ -143,7 +143,8 @@ def _setting(variable: str, default: float) -> float:
 def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
     """The issue's PDF into the PDF cache, as `build.py pdf ISSUE` makes it (drafts included, as the
     preview shows them). Raises ContentError(s) as the build does."""
-    from ..builder import BuildOptions, convert_bodies
+    from ..bodies import convert_bodies
+    from ..builder import BuildOptions
     from ..fingerprints import Fingerprints, TemplateDigests
     from ..paper.pdf import issue_pdfs
     from ..source.content import read_site

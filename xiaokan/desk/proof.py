@@ -44,7 +44,7 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     """Render the proof of one issue (the newest when none is named), drafts included. The PDF, the
     修改对照 page and the record appear whole or not at all (each is written under a temporary name
     and renamed), so a full disk never leaves a truncated proof under its final name."""
-    from ..builder import convert_articles
+    from ..bodies import convert_articles
     from ..paper.pdf import ProofMark, print_html, render_pdf
     from ..source.content import load_site
     from ..web.render import make_environment

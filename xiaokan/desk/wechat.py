@@ -185,7 +185,7 @@ def post_path(article: Article) -> str:
 
 def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:
     """Export one article (drafts too: a post may go out before the issue) into wechat/."""
-    from ..builder import convert_articles
+    from ..bodies import convert_articles
     from ..source.content import load_site
 
     site = load_site(root, drafts=True).site

@@ -183,7 +183,7 @@ def check_article(root: Path, rel: str, memo: dict | None = None) -> Checked:
 def _article_findings(site, loaded, article, issue, draft: bool) -> list[Finding]:
     """check's findings of one article that loads: as its published pass sees a published article (the
     site without drafts: a link to a draft is an error), as its drafts' pass sees a draft."""
-    from ...builder import body_warnings, content_problems, convert_bodies
+    from ...bodies import body_warnings, content_problems, convert_bodies
     from ...paper.preflight import content_findings
 
     if not draft:
