@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -213,19 +214,25 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
     finisher = crop_marks(options.bleed_mm, press) if options.crop_marks else None
     if press:   # no links on a plate, no transparency in PDF/X-1a, the shop's printing condition (pressfile.py)
         finisher = press_finisher(options.pdf_variant, intent, finisher)
-    with _reproducible_xmp(identifier), (without_links(document) if press else nullcontext()), \
+    with _WRITING, _reproducible_xmp(identifier), (without_links(document) if press else nullcontext()), \
             (press_inks() if press else nullcontext()):
         pdf = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier.encode(), uncompressed_pdf=False,
                                  finisher=finisher)
     if reader:   # (an identifier of its own: another file)
         reader_id = hashlib.md5(identifier.encode() + b"reader").hexdigest()
-        with _reproducible_xmp(reader_id):
+        with _WRITING, _reproducible_xmp(reader_id):
             reader = reader_pdf(document, reader_id.encode())
     if fetcher.refused:
         listed = ", ".join(sorted(set(fetcher.refused)))
         raise ContentError(issue.folder, None, _('the print edition refers to files it may not use: {listed}').format(listed=listed),
                            _('put images beside the article in its issue folder, or in assets/; remote URLs are not fetched'))
     return Rendered(pdf, len(document.pages), document, reader or None)
+
+
+# Writing a PDF patches functions of WeasyPrint's modules for its duration (the document ID here, the
+# press inks, the reader edition's tagging): two writes at once in one process (the desk's job thread
+# beside another build) would each restore the other's patch. One write at a time.
+_WRITING = threading.Lock()
 
 
 @contextmanager
