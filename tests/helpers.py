@@ -113,6 +113,17 @@ def _serving(process: subprocess.Popen, host: str, port: int, log_path: Path) ->
         return None
 
 
+def stop(process: subprocess.Popen, grace: float = 60) -> None:
+    """End a server as `kill` does (SIGTERM: it cleans up as on Ctrl-C); on a loaded machine that may
+    take a while, so it is killed only after grace seconds."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def running_server(site: Path, *extra: str, pdf: bool = False, host: str = "127.0.0.1"):
     """`build.py serve --no-pdf` (or, with pdf, `build.py serve` as README documents it) on a free port
@@ -131,8 +142,7 @@ def running_server(site: Path, *extra: str, pdf: bool = False, host: str = "127.
                 yield f"http://127.0.0.1:{port}", process
                 return
         finally:
-            process.terminate()
-            process.wait(10)
+            stop(process)
     raise AssertionError("the preview did not start: " + log_path.read_text(encoding="utf-8", errors="replace"))
 
 
