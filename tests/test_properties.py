@@ -28,7 +28,7 @@ MARKDOWN = st.one_of(
                               "[^1]", "[^1]: 注", "{: .caption }", "\t", "---", "……", "“引号”", "\x00", "\ufeff"]),
              max_size=12).map("\n".join),
 )
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                          HealthCheck.too_slow])
 
 

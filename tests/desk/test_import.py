@@ -492,7 +492,7 @@ def _seen(html: str) -> str:
     return "".join(htmllib.unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(title=LINE.filter(lambda t: len(t.strip()) <= 60), heading=LINE, paragraphs=st.lists(TEXT, min_size=1, max_size=4),
        link=LINE, cells=st.lists(TEXT, min_size=4, max_size=4), merged=st.lists(TEXT, min_size=3, max_size=3),
        caption=LINE, footnote=TEXT)
