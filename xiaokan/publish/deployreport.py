@@ -23,3 +23,17 @@ def done_lines(uploaded: list[str], deleted: list[str]) -> list[str]:
     """--verbose: each file a deploy uploaded and deleted."""
     return ([_('  uploaded {name}').format(name=name) for name in uploaded]
             + [_('  deleted  {name}').format(name=name) for name in deleted])
+
+
+def closing_lines(removed: list[str], warning: str | None, previous: str | None, color) -> list[str]:
+    """What a deploy says after its release went live: old releases removed, a step after the switch
+    that failed, and what --rollback would bring back."""
+    lines = []
+    if removed:
+        lines.append(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
+            count=len(removed), names="、".join(removed)))
+    if warning:
+        lines.append(color("33", _('warning: ') + warning))
+    if previous:
+        lines.append(_('`build.py deploy --rollback` makes {previous} live again').format(previous=previous))
+    return lines

@@ -11,7 +11,7 @@ from ..i18n import _
 from ..source.model import SiteConfig
 from .afterdeploy import report_after, run_after
 from .deploy import deploy, parse_target, rollback
-from .deployreport import done_lines, plan_lines, unchanged_line
+from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
 
 EXIT_OK = 0
 # object storage's own settings: what they would change has no meaning for a folder or a server
@@ -57,13 +57,8 @@ def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Calla
     log(color("32", _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
                       'shared with the last release, {deleted} removed)').format(
         target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))
-    if result.removed_releases:
-        log(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
-            count=len(result.removed_releases), names="、".join(result.removed_releases)))
-    if result.warning:
-        log(color("33", _('warning: ') + result.warning))
-    if result.previous:
-        log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
+    for line in closing_lines(result.removed_releases, result.warning, result.previous, color):
+        log(line)
     return report_after(_after(options.bucket.after, root, target, result.release, config.base_url,
                                result.uploaded + result.deleted), args, log, color)
 

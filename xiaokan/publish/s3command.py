@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..i18n import _
 from .afterdeploy import report_after
-from .deployreport import done_lines, plan_lines, unchanged_line
+from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
 from .s3deploy import deploy, rollback
 from .s3target import parse_s3_target
 
@@ -86,11 +86,6 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
                       'unchanged; {deleted} deleted) in {seconds:.1f} s').format(
         target=target, release=result.release, sent=len(result.uploaded), size=size_text(result.sent_bytes),
         unchanged=result.unchanged, deleted=len(result.deleted), seconds=result.seconds)))
-    if result.removed_releases:
-        log(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
-            count=len(result.removed_releases), names="、".join(result.removed_releases)))
-    if result.warning:
-        log(color("33", _('warning: ') + result.warning))
-    if result.previous:
-        log(_('`build.py deploy --rollback` makes {previous} live again').format(previous=result.previous))
+    for line in closing_lines(result.removed_releases, result.warning, result.previous, color):
+        log(line)
     return report_after(result.after, args, log, color)
