@@ -71,12 +71,12 @@ def test_new_article_appears_in_the_served_issue(server):
     wait_for(lambda: "我校召开新学期评建推进会" in get(base + "/2024-07/")[1], 60)
 
 
-def preview_pdf_text(site: Path) -> str:
+def preview_pdf_text(site: Path, issue: str = "2024-07") -> str:
     """The text of the issue PDF the preview links (not output/'s), '' while there is none."""
     from pypdf import PdfReader
 
     try:
-        return "".join(p.extract_text() for p in PdfReader(site / ".cache/preview/2024-07/xiaokan-2024-07.pdf").pages).replace("\n", "")
+        return "".join(p.extract_text() for p in PdfReader(site / f".cache/preview/{issue}/xiaokan-{issue}.pdf").pages).replace("\n", "")
     except FileNotFoundError:
         return ""
 
@@ -134,6 +134,64 @@ def test_an_edit_is_served_while_the_pdf_is_typeset_and_ends_the_stale_render(mi
         assert wait_for(lambda: page_containing(base + "/2024-07/first/", "又一次改过的第一段"), 60)
         assert "xiaokan-2024-07.pdf" in get(issue)[1], "the link stays while the PDF is typeset again"
         assert process.poll() is None
+    log = (mini.parent / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "could not" not in log
+
+
+def two_issues(site: Path) -> Path:
+    """The mini site with an older issue, 2024-06, beside 2024-07 (no PDF of either yet)."""
+    shutil.copytree(site / "content/2024-07", site / "content/2024-06")
+    issue = site / "content/2024-06/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("期号: 2", "期号: 1").replace("总期号: 2", "总期号: 1")
+                     .replace("2024-07-31", "2024-06-28"), encoding="utf-8")
+    return site
+
+
+def held_render(process: subprocess.Popen) -> int:
+    """The preview's first PDF process, stopped in the middle of its work for as long as the test needs."""
+    render = wait_for(lambda: pdf_renders(process.pid), 60)[0]
+    os.kill(render, signal.SIGSTOP)
+    held = wait_for(lambda: [process_state(render)] if process_state(render) not in ("R", "S", "D") else None, 30)
+    assert held == ["T"], "the first PDF was rendered before the test could hold it"
+    return render
+
+
+def test_missing_pdfs_are_made_at_start_and_a_web_only_template_leaves_the_render_running(mini, monkeypatch):
+    """No save: every issue whose PDF is missing gets one, the older issue too, one process at a time.
+    An edit of a template the PDF does not use (article.html) reaches the page and ends no render."""
+    monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")
+    monkeypatch.setenv("XIAOKAN_PDF_NICE", "0")
+    two_issues(mini)
+    with running_server(mini, pdf=True) as (base, process):
+        render = held_render(process)
+        template = mini / "templates/article.html"
+        write(mini, "templates/article.html", template.read_text(encoding="utf-8").replace("</article>", "<p>网页模板改过</p></article>", 1))
+        assert wait_for(lambda: page_containing(base + "/2024-07/first/", "网页模板改过"), 60)
+        assert process_state(render) == "T" and pdf_renders(process.pid) == [render], "the PDF's render was ended"
+        os.kill(render, signal.SIGCONT)
+        for issue in ("2024-07", "2024-06"):
+            assert wait_for(lambda issue=issue: "这是第一段" in preview_pdf_text(mini, issue), 90)
+            assert len(pdf_renders(process.pid)) <= 1
+        assert "xiaokan-2024-06.pdf" in get(base + "/2024-06/")[1]
+    log = (mini.parent / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "could not" not in log
+
+
+def test_a_save_in_another_issue_leaves_the_running_render_to_finish(mini, monkeypatch):
+    """2024-07's PDF is being typeset when an article of 2024-06 is saved: 2024-07's render goes on
+    (its PDF is made), then 2024-06's is typeset with the saved text: both PDFs current."""
+    monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")
+    monkeypatch.setenv("XIAOKAN_PDF_NICE", "0")
+    two_issues(mini)
+    with running_server(mini, pdf=True) as (base, process):
+        render = held_render(process)
+        article = mini / "content/2024-06/01-first.md"
+        write(mini, "content/2024-06/01-first.md", article.read_text(encoding="utf-8").replace("这是第一段", "六月刊改过的第一段"))
+        assert wait_for(lambda: page_containing(base + "/2024-06/first/", "六月刊改过的第一段"), 60)
+        assert process_state(render) == "T", "a save in another issue ended the render"
+        os.kill(render, signal.SIGCONT)
+        assert wait_for(lambda: "这是第一段" in preview_pdf_text(mini, "2024-07"), 90)
+        assert wait_for(lambda: "六月刊改过的第一段" in preview_pdf_text(mini, "2024-06"), 90)
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "could not" not in log
 

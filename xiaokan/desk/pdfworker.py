@@ -5,11 +5,13 @@ next save was rebuilt, and a title edit took 1.4 s to reach the page instead of 
 is made by `python -m xiaokan.desk.pdfworker ROOT ISSUE`, at the lowest priority, with the same
 build code as `build.py pdf` (paper/pdf.py's issue_pdfs, into the PDF cache):
 
-- it starts only once the editor has paused (PAUSE_SECONDS after the last save that changed the
-  issue): typing and saving every few seconds costs no PDF at all;
-- a save ends a running render, before the page is rebuilt (its text is no more; the render of the
-  newer text starts after the next pause); the PDF cache is written whole or not at all, so the page
-  keeps linking the last good PDF;
+- every issue whose PDF the preview's build finds missing or out of date waits in a queue (at start
+  too), and they are typeset one at a time, the issue last saved first;
+- they start only once the editor has paused (PAUSE_SECONDS after the last save that changed a PDF):
+  typing and saving every few seconds costs no PDF at all;
+- a save ends a running render only when it made it stale (pdfstale.py: not a web-only template, not
+  another issue), before the page is rebuilt; the issue is queued again. The PDF cache is written
+  whole or not at all, so the page keeps linking the last good PDF meanwhile;
 - the child prints JSON lines: {"log": line} for the terminal, {"errors": [...]} when it failed;
 - it ends when the preview does, even a preview killed outright: it reads its stdin, which only
   the preview holds open, and leaves at its end of file.
@@ -39,9 +41,10 @@ ORPHANED = 3           # the child's exit status when the preview went away firs
 
 
 class PdfRenders:
-    """The PDF renders of one preview. Called on the preview's IOLoop only; on_written() when an
-    issue's PDF is in the PDF cache (the preview publishes it by building), on_failed(errors) when it
-    could not be made (the cache keeps the last good PDF)."""
+    """The PDF renders of one preview: a queue of the issues whose PDF is out of date, typeset one at
+    a time. Called on the preview's IOLoop only; on_written() when an issue's PDF is in the PDF cache
+    (the preview publishes it by building), on_failed(errors) when it could not be made (the cache
+    keeps the last good PDF, and the issue waits for its next change)."""
 
     def __init__(self, root: Path, log: Callable[[str], None], on_written: Callable[[], None],
                  on_failed: Callable[[list[str]], None]):
@@ -52,34 +55,62 @@ class PdfRenders:
         self.pause = _setting(PAUSE_VARIABLE, PAUSE_SECONDS)
         self.timer = None
         self.process: subprocess.Popen | None = None
-        self.issue_id: str | None = None
+        self.issue_id: str | None = None   # (the issue being typeset)
+        self.queue: list[str] = []         # out of date, not being typeset: the next first
+        self.failed: set[str] = set()      # their last render failed: not again until they change
 
-    def update(self, report: BuildReport, issue_id: str | None, at_once: bool = False) -> bool:
-        """After a build: the issue's PDF is typeset again if the build found it out of date (its text,
-        photos, settings or print templates changed). True when it is up to date (in the PDF cache)."""
-        if issue_id is None:
-            return False
-        self.issue_id = issue_id
-        if report.pdfs.get(issue_id) == UP_TO_DATE:
-            self.cancel()   # (a render of a text that is no more: a change undone)
-            return True
-        self.request(issue_id, at_once)
-        return False
+    def update(self, report: BuildReport, issues: list[str], touched: set[str]) -> bool:
+        """After a build of the preview (issues: its issues, newest first; touched: those whose print
+        edition the save can change). A render that the save made stale ends; every issue whose PDF
+        the build found out of date is queued, the saved ones first, and typeset after the pause when
+        the save changed one. True when the touched issues' PDFs are all up to date (in the cache)."""
+        current = {issue_id for issue_id, status in report.pdfs.items() if status == UP_TO_DATE}
+        self.failed = (self.failed - touched) & set(issues)
+        if self.issue_id is not None and (self.issue_id in touched or self.issue_id not in issues):
+            self._end_render()   # (a render of a text that is no more)
+        order = [i for i in issues if i in touched] + [i for i in self.queue if i not in touched] + issues
+        self.queue = [i for i in dict.fromkeys(order)
+                      if i in issues and i not in current and i not in self.failed and i != self.issue_id]
+        if touched and self.queue:
+            self._wait()
+        elif self.timer is None:
+            self._next()
+        return bool(touched) and touched <= current
 
-    def request(self, issue_id: str, at_once: bool = False) -> None:
-        """This issue changed: a render running now is stale; a new one starts after the pause."""
-        self.cancel()
-        self.issue_id = issue_id
-        self.timer = self.loop.call_later(0 if at_once else self.pause, self._start)
+    def saving(self, touched: set[str] | None) -> None:
+        """A save, before its build: the render it makes stale ends now (the rebuild has the machine;
+        the build after queues the issue again). touched: as PrintInputs.touched."""
+        if self.issue_id is not None and (touched is None or self.issue_id in touched):
+            self._end_render()
 
     def cancel(self) -> None:
         """No render waiting, none running (a killed render leaves the PDF cache as it was)."""
+        self.queue = []
+        self._end_render()
+
+    def _wait(self) -> None:
+        """The next render starts after the pause (a newer save restarts it)."""
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_later(self.pause, self._paused)
+
+    def _paused(self) -> None:
+        self.timer = None
+        self._next()
+
+    def _next(self) -> None:
+        if self.process is None and self.queue:
+            self.issue_id = self.queue.pop(0)
+            self._start()
+
+    def _end_render(self) -> None:
         if self.timer is not None:
             self.loop.remove_timeout(self.timer)
             self.timer = None
         if self.process is not None:
             self.process.kill()   # (its reader thread reaps it)
             self.process = None
+        self.issue_id = None
 
     def stop(self) -> None:
         """The preview ends: no render outlives it."""
@@ -92,7 +123,6 @@ class PdfRenders:
                 pass
 
     def _start(self) -> None:
-        self.timer = None
         package = str(Path(__file__).resolve().parents[2])   # (the child imports this very xiaokan)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (package, os.environ.get("PYTHONPATH")))))
         try:
@@ -100,6 +130,8 @@ class PdfRenders:
                                        cwd=self.root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        creationflags=getattr(subprocess, "IDLE_PRIORITY_CLASS", 0))   # (Windows)
         except OSError as exc:
+            self.failed.add(self.issue_id)
+            self.issue_id = None
             self.on_failed([environment_error(exc).render()])
             return
         self.process = process
@@ -121,14 +153,17 @@ class PdfRenders:
         self.loop.add_callback(self._ended, process, code, errors)
 
     def _ended(self, process: subprocess.Popen, code: int, errors: list[str]) -> None:
-        if process is not self.process:   # (cancelled: a newer save wants another render)
+        if process is not self.process:   # (cancelled: a newer save made it stale)
             return
-        self.process = None
+        self.process, issue_id, self.issue_id = None, self.issue_id, None
         if code == 0:
-            self.on_written()
+            self.on_written()   # (its build queues the issue again if a save meanwhile left it out of date)
         else:
+            self.failed.add(issue_id)
             self.on_failed(errors or [_('the PDF could not be made: its process ended unexpectedly ({code})')
                                       .format(code=code)])
+        if self.timer is None:
+            self._next()
 
 
 def _setting(variable: str, default: float) -> float:

@@ -20,6 +20,7 @@ from ..errors import ContentError, ContentErrors, environment_error
 from ..i18n import _
 from ..publish.output import PREVIEW_DIR
 from ..source.content import is_editor_temp_file
+from .pdfstale import PrintInputs, preview_site
 from .pdfworker import PdfRenders
 from .preview_http import OpenPages, listen
 from .preview_site import ServeState, site_app
@@ -42,8 +43,9 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     state = ServeState()
     pages = OpenPages()
     loop = ioloop.IOLoop.current()
+    inputs: PrintInputs | None = None   # (what a save can change of the print edition: from the first good build)
 
-    def rebuild(changed_files: list[Path], whole: bool = False) -> None:
+    def rebuild(changed_files: list[Path], whole: bool = False, touched: set[str] | None = frozenset()) -> None:
         started = time.perf_counter()
         try:
             # The search index and social cards are made at start; edits reuse them rather than wait.
@@ -69,9 +71,16 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered),
                                                                  ms=(time.perf_counter() - started) * 1000)
         log(_("recovered: {line}").format(line=line) if recovered else line)
-        # The PDF of the issue saved (else of the one being printed: a template's change), if out of date.
-        if renders and changed_files and renders.update(report, article.issue_id if article else renders.issue_id):
-            state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
+        # Every issue whose PDF is out of date is queued; those the save touched first, after the pause.
+        # (The first good build queues every missing or stale one, as a render cut off leaves it.)
+        nonlocal inputs
+        if renders and (site := report.site or (preview_site(root, report) if inputs is None else None)):
+            if inputs is None:
+                inputs, touched = PrintInputs(root, site), None
+            inputs.site = site
+            issues = [issue.id for issue in site.issues]
+            if renders.update(report, issues, set(issues) if touched is None else set(touched) & set(issues)):
+                state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
 
     def pdf_written() -> None:
         rebuild([])   # (publishes the new PDF into the preview: the issue page's link stays where it was)
@@ -91,9 +100,10 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     def saved(changed: list[Path]) -> None:
         log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
                                          + (" …" if len(changed) > 3 else "")))
-        if renders:   # (a render running now is of the text before this save: ended first, the page comes first)
-            renders.cancel()
-        rebuild(changed)
+        touched = inputs.touched(changed) if inputs else None
+        if renders:   # (a render this save made stale is ended first: the page comes first)
+            renders.saving(touched)
+        rebuild(changed, touched=touched)
         pages.reload()
 
     def repair() -> None:
@@ -105,10 +115,6 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)   # before building: no save is missed
     log(_('building …'))
     rebuild([], whole=True)
-    if renders and state.report:   # (the newest issue; a build with nothing to do knows its PDFs only)
-        site = state.report.site
-        renders.update(state.report, site.issues[0].id if site and site.issues else next(iter(state.report.pdfs), None),
-                       at_once=True)
     listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
            max_body=MAX_BODY, early=desk.early_refusal)
     if host in ("127.0.0.1", "localhost"):
