@@ -1,6 +1,6 @@
 """`build.py serve`: build the preview (the site with drafts, in .cache/preview/), serve it with live
-reload, rebuild what changed on every save. output/, what gets published, is not touched. The PDF of
-the issue being edited is typeset by a process of its own once the editor pauses (pdfworker.py).
+reload, rebuild what changed on every save. output/, what gets published, is not touched. Each issue's
+PDF that is out of date is typeset by a process of its own once the editor pauses (pdfworker.py).
 
 A broken save never stops the server: the last good preview stays, the terminal prints the error
 and every open page shows it in an overlay until the next good save. What a request gets is
