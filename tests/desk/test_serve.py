@@ -175,6 +175,7 @@ def test_missing_pdfs_are_made_at_start_and_a_web_only_template_leaves_the_rende
         assert "xiaokan-2024-06.pdf" in get(base + "/2024-06/")[1]
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "could not" not in log
+    assert log.count("pdf 2024-07: rendering") == log.count("pdf 2024-06: rendering") == 1, "a PDF typeset twice"
 
 
 def test_a_save_in_another_issue_leaves_the_running_render_to_finish(mini, monkeypatch):
@@ -194,6 +195,7 @@ def test_a_save_in_another_issue_leaves_the_running_render_to_finish(mini, monke
         assert wait_for(lambda: "六月刊改过的第一段" in preview_pdf_text(mini, "2024-06"), 90)
     log = (mini.parent / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "could not" not in log
+    assert log.count("pdf 2024-07: rendering") == 1, "2024-07's render was ended and begun again"
 
 
 def test_no_pdf_process_outlives_the_preview(mini):

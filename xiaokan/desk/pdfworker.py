@@ -44,7 +44,7 @@ class PdfRenders:
     """The PDF renders of one preview: a queue of the issues whose PDF is out of date, typeset one at
     a time. Called on the preview's IOLoop only; on_written() when an issue's PDF is in the PDF cache
     (the preview publishes it by building), on_failed(errors) when it could not be made (the cache
-    keeps the last good PDF, and the issue waits for its next change)."""
+    keeps the last good PDF). An issue typeset, or failed, waits for its next change."""
 
     def __init__(self, root: Path, log: Callable[[str], None], on_written: Callable[[], None],
                  on_failed: Callable[[list[str]], None]):
@@ -57,7 +57,7 @@ class PdfRenders:
         self.process: subprocess.Popen | None = None
         self.issue_id: str | None = None   # (the issue being typeset)
         self.queue: list[str] = []         # out of date, not being typeset: the next first
-        self.failed: set[str] = set()      # their last render failed: not again until they change
+        self.settled: set[str] = set()     # typeset (or failed) since their last change: not again until the next
 
     def update(self, report: BuildReport, issues: list[str], touched: set[str]) -> bool:
         """After a build of the preview (issues: its issues, newest first; touched: those whose print
@@ -65,12 +65,12 @@ class PdfRenders:
         the build found out of date is queued, the saved ones first, and typeset after the pause when
         the save changed one. True when the touched issues' PDFs are all up to date (in the cache)."""
         current = {issue_id for issue_id, status in report.pdfs.items() if status == UP_TO_DATE}
-        self.failed = (self.failed - touched) & set(issues)
+        self.settled = (self.settled - touched) & set(issues)
         if self.issue_id is not None and (self.issue_id in touched or self.issue_id not in issues):
             self._end_render()   # (a render of a text that is no more)
         order = [i for i in issues if i in touched] + [i for i in self.queue if i not in touched] + issues
         self.queue = [i for i in dict.fromkeys(order)
-                      if i in issues and i not in current and i not in self.failed and i != self.issue_id]
+                      if i in issues and i not in current and i not in self.settled and i != self.issue_id]
         if touched and self.queue:
             self._wait()
         elif self.timer is None:
@@ -130,7 +130,7 @@ class PdfRenders:
                                        cwd=self.root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        creationflags=getattr(subprocess, "IDLE_PRIORITY_CLASS", 0))   # (Windows)
         except OSError as exc:
-            self.failed.add(self.issue_id)
+            self.settled.add(self.issue_id)
             self.issue_id = None
             self.on_failed([environment_error(exc).render()])
             return
@@ -155,11 +155,11 @@ class PdfRenders:
     def _ended(self, process: subprocess.Popen, code: int, errors: list[str]) -> None:
         if process is not self.process:   # (cancelled: a newer save made it stale)
             return
-        self.process, issue_id, self.issue_id = None, self.issue_id, None
+        self.settled.add(self.issue_id)   # (rendering it again before it changes would make the same PDF)
+        self.process, self.issue_id = None, None
         if code == 0:
-            self.on_written()   # (its build queues the issue again if a save meanwhile left it out of date)
+            self.on_written()
         else:
-            self.failed.add(issue_id)
             self.on_failed(errors or [_('the PDF could not be made: its process ended unexpectedly ({code})')
                                       .format(code=code)])
         if self.timer is None:
