@@ -41,15 +41,25 @@ def head_text(page) -> str:
     return re.sub(r"[\s\u2060]+", "", page.crop((x0, top, x1, top + margins(page)[0])).extract_text() or "")
 
 
+def text_block(page):
+    """The page's text block, for finding its tables: without the running head (its rule lies on a
+    continued table's top rule) and without the rules drawn as the clipped outline of a tall box
+    (the running head's, an article's separator): pdfplumber does not apply the clip, so they would
+    read as a frame around everything below them."""
+    x0, top, x1, bottom = trim(page)
+    block = page.crop((x0, top + margins(page)[0] + 0.3, x1, bottom - margins(page)[1]))
+    foot = bottom - margins(page)[1] - 1
+    return block.filter(lambda o: not (o.get("object_type") == "rect" and o["height"] > 100
+                                       and o["bottom"] >= foot and o["width"] > 0.6 * (x1 - x0)))
+
+
 def fragments(pdf) -> list[Fragment]:
     """Every ruled table with a header row of at least two columns, page by page."""
     found = []
     for number, page in enumerate(pdf.pages, start=1):
         head = head_text(page)
         label = (re.search(r"表\d+（续）|续表", head) or [""])[0]
-        x0, top, x1, bottom = trim(page)
-        # (the text block only: the running head's rule lies on a continued table's top rule)
-        block = page.crop((x0, top + margins(page)[0] + 0.3, x1, bottom - margins(page)[1]))
+        block = text_block(page)
         for table in block.find_tables(TABLE_SETTINGS):
             rows = table.extract()
             # (a rule above the table, such as an article's separator, can be taken for its first row)

@@ -52,8 +52,7 @@ def test_empty_cells_are_blank_and_serial_numbers_centred(sample_pdf):
     assert not any(c["text"] in "-–—" for c in cells)   # (the CSVs write 27 empty cells as -)
     checked = 0
     for fragment_page in sample_pdf.pages:
-        x0, top, x1, bottom = measure.trim(fragment_page)
-        block = fragment_page.crop((x0, top + 24 * measure.MM + 0.3, x1, bottom - 22 * measure.MM))
+        block = measure.text_block(fragment_page)
         for table in block.find_tables(measure.TABLE_SETTINGS):
             rows = table.rows
             header = table.extract()[0]
