@@ -1,7 +1,10 @@
 """The page (issue 27) measured on the sample in several page sizes: the line grid, facing pages,
 line adjustment and page bottoms, read back from each PDF's glyph positions (tests/printmeasure.py).
 
-    .venv/bin/python bench/page_grid.py [ISSUE-ID] [--sizes A4 B5 A5] [--keep DIR]
+    .venv/bin/python bench/page_grid.py [ISSUE-ID] [--sizes A4 B5 A5] [--keep DIR] [--root SITE]
+
+--root measures another site than the project's own (its site.yaml, content/ and templates/), such as
+a corpus cut from the seed by ../shared/bench/mkcorpus.py.
 """
 from __future__ import annotations
 
@@ -19,17 +22,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def render(issue_id: str, size: str) -> tuple[bytes, float]:
+def render(root: Path, issue_id: str, size: str) -> tuple[bytes, float]:
     from xiaokan.bodies import convert_articles
     from xiaokan.paper.pdf import print_html, render_pdf
     from xiaokan.source.content import load_site
     from xiaokan.web.render import make_environment
 
-    site = load_site(ROOT).site
+    site = load_site(root).site
     config = dataclasses.replace(site.config, print=dataclasses.replace(site.config.print, page_size=size))
     site = dataclasses.replace(site, config=config)
     issue = next(i for i in site.issues if i.id == issue_id)
-    env = make_environment(ROOT / "templates", site)
+    env = make_environment(root / "templates", site)
     bodies = convert_articles(site)
     started = time.perf_counter()
     pdf = render_pdf(env, site, issue, bodies, print_html(env, site, issue, bodies)).pdf
@@ -58,12 +61,13 @@ def main() -> None:
     parser.add_argument("issue", nargs="?", default="2024-06")
     parser.add_argument("--sizes", nargs="+", default=["A4", "B5", "A5"])
     parser.add_argument("--keep", type=Path, help="write the PDFs into this folder")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the site to measure (default: this project)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
-            pdf, seconds = render(args.issue, size)
+            pdf, seconds = render(args.root.resolve(), args.issue, size)
             path = folder / f"{args.issue}-{size}.pdf"
             path.write_bytes(pdf)
             report(path, size, seconds)
