@@ -156,14 +156,21 @@ def held_render(process: subprocess.Popen) -> int:
     return render
 
 
-def test_missing_pdfs_are_made_at_start_and_a_web_only_template_leaves_the_render_running(mini, monkeypatch):
-    """No save: every issue whose PDF is missing gets one, the older issue too, one process at a time.
-    An edit of a template the PDF does not use (article.html) reaches the page and ends no render."""
+@contextlib.contextmanager
+def held_two_issue_preview(mini, monkeypatch):
+    """`serve` as make serve runs it (PDF on, a short pause) on a site of two issues, its first PDF
+    render held mid-way: yields the base URL, the preview's process and the held render's pid."""
     monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")
     monkeypatch.setenv("XIAOKAN_PDF_NICE", "0")
     two_issues(mini)
     with running_server(mini, pdf=True) as (base, process):
-        render = held_render(process)
+        yield base, process, held_render(process)
+
+
+def test_missing_pdfs_are_made_at_start_and_a_web_only_template_leaves_the_render_running(mini, monkeypatch):
+    """No save: every issue whose PDF is missing gets one, the older issue too, one process at a time.
+    An edit of a template the PDF does not use (article.html) reaches the page and ends no render."""
+    with held_two_issue_preview(mini, monkeypatch) as (base, process, render):
         template = mini / "templates/article.html"
         write(mini, "templates/article.html", template.read_text(encoding="utf-8").replace("</article>", "<p>网页模板改过</p></article>", 1))
         assert wait_for(lambda: page_containing(base + "/2024-07/first/", "网页模板改过"), 60)
@@ -181,11 +188,7 @@ def test_missing_pdfs_are_made_at_start_and_a_web_only_template_leaves_the_rende
 def test_a_save_in_another_issue_leaves_the_running_render_to_finish(mini, monkeypatch):
     """2024-07's PDF is being typeset when an article of 2024-06 is saved: 2024-07's render goes on
     (its PDF is made), then 2024-06's is typeset with the saved text: both PDFs current."""
-    monkeypatch.setenv("XIAOKAN_PDF_PAUSE", "0.2")
-    monkeypatch.setenv("XIAOKAN_PDF_NICE", "0")
-    two_issues(mini)
-    with running_server(mini, pdf=True) as (base, process):
-        render = held_render(process)
+    with held_two_issue_preview(mini, monkeypatch) as (base, process, render):
         article = mini / "content/2024-06/01-first.md"
         write(mini, "content/2024-06/01-first.md", article.read_text(encoding="utf-8").replace("这是第一段", "六月刊改过的第一段"))
         assert wait_for(lambda: page_containing(base + "/2024-06/first/", "六月刊改过的第一段"), 60)
