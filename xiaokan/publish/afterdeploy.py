@@ -41,11 +41,14 @@ def changed_addresses(base_url: str, paths: list[str]) -> list[str]:
     return found
 
 
-def run_after(command: str, root: Path, target: str, release: str, base_url: str, changed: list[str]) -> AfterResult:
+def run_after(command: str, root: Path, target, release: str, base_url: str, changed: list[str]) -> AfterResult | None:
+    """Run site.yaml's deploy.after (None when there is none) for a deploy or rollback that made release live."""
+    if not command:
+        return None
     started = time.monotonic()
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="xiaokan-changed-", suffix=".txt", delete=False) as listing:
         listing.write("".join(address + "\n" for address in changed_addresses(base_url, changed)))
-    env = {**os.environ, "XIAOKAN_TARGET": target, "XIAOKAN_RELEASE": release, "XIAOKAN_CHANGED": listing.name}
+    env = {**os.environ, "XIAOKAN_TARGET": str(target), "XIAOKAN_RELEASE": release, "XIAOKAN_CHANGED": listing.name}
     try:
         done = subprocess.run(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)

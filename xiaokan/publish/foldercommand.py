@@ -38,7 +38,7 @@ def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Calla
         log(color("32", _('rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn)))
         log(_('another `build.py deploy --rollback` makes {earlier} live').format(earlier=back.earlier) if back.earlier
             else _('there is no release before it to roll back to'))
-        return report_after(_after(options.bucket.after, root, target, back.live, config.base_url, [""]), args, log, color,
+        return report_after(run_after(options.bucket.after, root, target, back.live, config.base_url, [""]), args, log, color,
                             rolled_back=True)
     result = deploy(root, target, options, dry_run=args.dry_run, force=args.force)
     if result.unchanged:
@@ -59,9 +59,5 @@ def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Calla
         target=target, release=result.release, sent=len(result.uploaded), linked=result.linked, deleted=len(result.deleted))))
     for line in closing_lines(result.removed_releases, result.warning, result.previous, color):
         log(line)
-    return report_after(_after(options.bucket.after, root, target, result.release, config.base_url,
+    return report_after(run_after(options.bucket.after, root, target, result.release, config.base_url,
                                result.uploaded + result.deleted), args, log, color)
-
-
-def _after(command: str, root: Path, target, release: str, base_url: str, changed: list[str]):
-    return run_after(command, root, str(target), release, base_url, changed) if command else None

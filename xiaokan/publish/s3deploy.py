@@ -107,7 +107,7 @@ def deploy(root: Path, target: S3Target, options: DeployOptions, dry_run: bool =
         result = _deploy(root, local, store, target, options, False, force, lock, started)
     if result.release is None:
         return result
-    ran = _after(options, root, target, result.release, base_url, result.uploaded + result.deleted)
+    ran = run_after(options.bucket.after, root, target, result.release, base_url, result.uploaded + result.deleted)
     return replace(result, after=ran)
 
 
@@ -170,7 +170,7 @@ def rollback(root: Path, target: S3Target, options: DeployOptions, dry_run: bool
         return _rollback(store, target, True, None)
     with BucketLock(store) as lock:
         result = _rollback(store, target, False, lock)
-    return replace(result, after=_after(options, root, target, result.live, base_url, result.restored + result.deleted))
+    return replace(result, after=run_after(options.bucket.after, root, target, result.live, base_url, result.restored + result.deleted))
 
 
 def _rollback(store: ObjectStore, target: S3Target, dry_run: bool, lock: BucketLock | None) -> S3Rollback:
@@ -311,9 +311,3 @@ def each(items: Iterable, work: Callable, workers: int = WORKERS, stop: Callable
             for future in futures:
                 future.cancel()
             raise
-
-
-def _after(options: DeployOptions, root: Path, target: S3Target, release: str, base_url: str,
-           changed: list[str]) -> AfterResult | None:
-    command = options.bucket.after
-    return run_after(command, root, str(target), release, base_url, changed) if command else None
