@@ -99,6 +99,15 @@ def deployed(mini: Path, *argv: str) -> str:
     return result.stderr
 
 
+def deployed_once(mini: Path, s3_bucket) -> tuple:
+    """The mini site built and deployed to the test's bucket (site.yaml's target): (server, bucket)."""
+    server, bucket = s3_bucket
+    s3_site(mini, server, bucket)
+    built(mini)
+    deployed(mini)
+    return server, bucket
+
+
 def missing_references(site: dict[str, bytes]) -> list[str]:
     """Every page's links, pictures, styles and scripts inside the site that the bucket does not hold."""
     missing = []
@@ -145,10 +154,7 @@ def test_a_first_deploy_puts_every_file_with_its_content_type_and_cache_control(
 
 
 def test_the_dry_run_lists_uploads_in_their_order_and_deletions_last(mini, s3_bucket):
-    server, bucket = s3_bucket
-    s3_site(mini, server, bucket)
-    built(mini)
-    deployed(mini)
+    server, bucket = deployed_once(mini, s3_bucket)
     (mini / "content/2024-07/04-other.md").unlink()
     edit_first_article(mini)
     dry = run_build(mini, "deploy", "--dry-run")
@@ -163,10 +169,7 @@ def test_the_dry_run_lists_uploads_in_their_order_and_deletions_last(mini, s3_bu
 
 
 def test_a_one_article_change_uploads_only_the_changed_objects(mini, s3_bucket):
-    server, bucket = s3_bucket
-    s3_site(mini, server, bucket)
-    built(mini)
-    deployed(mini)
+    server, bucket = deployed_once(mini, s3_bucket)
     before = site_files(mini)
     edit_first_article(mini)
     after = site_files(mini)
@@ -313,10 +316,7 @@ def test_a_dry_run_changes_nothing_and_lists_exactly_what_the_deploy_then_does(m
 
 
 def test_rollback_puts_the_release_before_back_with_its_headers_and_steps_back_once(mini, s3_bucket):
-    server, bucket = s3_bucket
-    s3_site(mini, server, bucket)
-    built(mini)
-    deployed(mini)
+    server, bucket = deployed_once(mini, s3_bucket)
     first = site_files(mini)
     first_headers = headers(server, bucket, "site/assets/site.css")
     (mini / "content/2024-07/04-other.md").unlink()
@@ -398,10 +398,7 @@ def _live(server, bucket: str) -> list[str]:
 def test_a_rollback_after_a_cut_off_deploy_puts_the_live_release_back_whole(mini, s3_bucket):
     """A deploy that stopped halfway (its record names the upload; some objects are new) is undone by
     --rollback: the release that was live is whole again, and another --rollback steps back from it."""
-    server, bucket = s3_bucket
-    s3_site(mini, server, bucket)
-    built(mini)
-    deployed(mini)
+    server, bucket = deployed_once(mini, s3_bucket)
     first = site_files(mini)
     edit_first_article(mini)
     deployed(mini)
@@ -592,10 +589,7 @@ def test_objects_deploy_did_not_put_there_are_left_alone(mini, s3_bucket):
 
 
 def test_a_damaged_record_is_refused_and_nothing_changes(mini, s3_bucket):
-    server, bucket = s3_bucket
-    s3_site(mini, server, bucket)
-    built(mini)
-    deployed(mini)
+    server, bucket = deployed_once(mini, s3_bucket)
     server.client().put_object(Bucket=bucket, Key="site/.xiaokan/deploy.json", Body=b'{"format": 1, "made": "everything"}')
     edit_first_article(mini)
     before = everything(server, bucket)
@@ -705,10 +699,7 @@ def test_the_desks_publish_and_rollback_reach_object_storage(mini, s3_bucket):
 # --- two deploys at once -------------------------------------------------------------------------------
 
 def test_two_deploys_at_once_are_kept_apart_and_a_killed_one_does_not_block(mini, s3_bucket):
-    server, bucket = s3_bucket
-    s3_site(mini, server, bucket)
-    built(mini)
-    deployed(mini)
+    server, bucket = deployed_once(mini, s3_bucket)
     first = _live(server, bucket)
     (mini / "content/2024-07/fangan.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(200_000))
     write(mini, "content/2024-07/04-other.md", (mini / "content/2024-07/04-other.md").read_text(encoding="utf-8")
