@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from helpers import FIXTURES, copy_site, run_build, serve_folder  # noqa: E402
-from xiaokan.urls import RESERVED_NAMES  # noqa: E402
+from xiaokan.core.urls import RESERVED_NAMES  # noqa: E402
 
 SCRIPT = ROOT / "tests/web/lighthouse.mjs"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

@@ -187,7 +187,7 @@ def test_template_references_are_remembered_across_builds_and_a_damaged_record_i
     template-references.json, by the template's source), and still sees a change to one it pulls in."""
     import jinja2
 
-    import xiaokan.fingerprints as fingerprints
+    import xiaokan.core.fingerprints as fingerprints
 
     templates = {"page.html": "{% extends 'base.html' %}{% block b %}页{% endblock %}", "base.html": "{% block b %}{% endblock %}"}
     env = jinja2.Environment(loader=jinja2.DictLoader(templates))

@@ -1,4 +1,4 @@
-"""The package's wings import downwards only (xiaokan/layers.py), read from the source with ast."""
+"""The package's wings import downwards only (xiaokan/core/layers.py), read from the source with ast."""
 from __future__ import annotations
 
 import ast
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xiaokan.layers import MAY_IMPORT, wing_of
+from xiaokan.core.layers import MAY_IMPORT, wing_of
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xiaokan"
 

@@ -1,5 +1,5 @@
 """A library's English never reaches the editor: zipfile, zlib, Pillow, expat, csv and the operating
-system's faults are said in Chinese by xiaokan.reasons.explain_exception, wherever they are caught
+system's faults are said in Chinese by xiaokan.core.reasons.explain_exception, wherever they are caught
 (the Word import, the photo checks, CSV tables, dates, the disk; the desk's uploads call it too)."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from helpers import run_build, snapshot, write
-from xiaokan.reasons import explain_exception
+from xiaokan.core.reasons import explain_exception
 
 LANGUAGE = "zh_CN"
 

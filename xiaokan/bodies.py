@@ -12,8 +12,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .cache import BuildCache
-from .errors import ContentError, ContentErrors, ContentWarning
-from .parallel import map_indices
+from .core.errors import ContentError, ContentErrors, ContentWarning
+from .core.parallel import map_indices
+from .core.urls import source_path
 from .publish.output import asset_copies, refuse_links_outside
 from .source.headings import title_headings
 from .source.images import copy_path, make_copy
@@ -21,7 +22,6 @@ from .source.markup import Body, BodyError, render_markdown
 from .source.model import Article, Site
 from .source.references import reference_problems
 from .source.svgsafe import clean_svg_copy
-from .urls import source_path
 
 
 def convert_articles(site: Site, cache: BuildCache | None = None) -> dict[str, Body]:

@@ -28,11 +28,12 @@ from .cache import (
     worth_rewriting,
     write_pickle,
 )
-from .errors import ContentError, ContentErrors, ContentWarning
-from .fingerprints import Fingerprints, TemplateDigests, engine_digest
-from .i18n import _
+from .core.errors import ContentError, ContentErrors, ContentWarning
+from .core.fingerprints import Fingerprints, TemplateDigests, engine_digest
+from .core.i18n import _
+from .core.parallel import iter_indices
+from .core.reasons import explain_exception
 from .paper.preflight import content_findings, site_findings
-from .parallel import iter_indices
 from .publish.output import (
     PRINT_DIR,
     SMALL_CHANGE,
@@ -43,7 +44,6 @@ from .publish.output import (
     write_print_copies,
     write_site,
 )
-from .reasons import explain_exception
 from .source.content import LoadResult, read_site
 from .source.markup import Body
 from .source.model import Site

@@ -13,7 +13,7 @@ import os
 import pickle
 from pathlib import Path
 
-from .fingerprints import engine_digest
+from .core.fingerprints import engine_digest
 from .publish.output import MARKER
 from .source import slugs
 from .source.datablocks import files_digest

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import (
+from .core.errors import (
     ContentError,
     ContentErrors,
     ContentWarning,
@@ -16,7 +16,7 @@ from .errors import (
     display_path,
     environment_error,
 )
-from .i18n import N_, _
+from .core.i18n import N_, _
 from .publish.output import PRINT_DIR
 
 EXIT_OK, EXIT_CONTENT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

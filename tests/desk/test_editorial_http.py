@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xiaokan.core.errors import ContentError
+from xiaokan.core.i18n import _
 from xiaokan.desk.editorial import accounts, app, articles, history
 from xiaokan.desk.editorial.sessions import FIRST_WAIT, LoginThrottle
-from xiaokan.errors import ContentError
-from xiaokan.i18n import _
 
 PORT = 8000
 HOST = f"127.0.0.1:{PORT}"
@@ -459,10 +459,10 @@ COMMAND = re.compile(r"build\.py|(?:^|[\s，、（(：:])--[a-z]")
 
 
 def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(browser, mini, tmp_path):
+    from xiaokan.core.errors import DeployError
     from xiaokan.desk import scaffold
     from xiaokan.desk.editorial import tasks
     from xiaokan.desk.editorial.hints import for_desk
-    from xiaokan.errors import DeployError
 
     status, reply = browser.call("POST", "/desk/api/articles", {"issue": "2024-07", "section": "新闻政策", "title": "  "})
     assert status == 400 and "新建文章" in reply["error"] and not COMMAND.search(reply["error"]), reply

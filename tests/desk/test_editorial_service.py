@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import run_build, snapshot, write
+from xiaokan.core.errors import ContentError
+from xiaokan.core.i18n import _
 from xiaokan.desk.check import check_site
 from xiaokan.desk.editorial import accounts, articles, board, frontmatter, history, review, uploads
 from xiaokan.desk.editorial.paths import PathRefused, article_path, content_path
-from xiaokan.errors import ContentError
-from xiaokan.i18n import _
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
        b"\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -188,8 +188,8 @@ def test_accounts_keep_scrypt_hashes_readable_by_the_owner_only(mini):
 
 def test_the_desks_import_lists_a_file_it_could_not_read_and_replaces_only_when_asked(mini, tmp_path):
     import worddocs
+    from xiaokan.core.errors import ContentErrors
     from xiaokan.desk.editorial import tasks
-    from xiaokan.errors import ContentErrors
 
     good = worddocs.plain_docx(tmp_path / "新闻稿.docx", ["部门来稿的正文。"])
     broken = io.BytesIO()

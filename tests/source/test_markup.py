@@ -1,8 +1,8 @@
 """Markdown -> HTML: what editors type and what readers get."""
 from __future__ import annotations
 
+from xiaokan.core.urls import rebase
 from xiaokan.source.markup import render_markdown
-from xiaokan.urls import rebase
 
 
 def test_table_header_stays_a_header():

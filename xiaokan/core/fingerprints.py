@@ -15,7 +15,7 @@ import jinja2
 from jinja2 import meta
 
 FORMAT = 1   # raise to invalidate every cache at once
-_ENGINE = Path(__file__).resolve().parent
+_ENGINE = Path(__file__).resolve().parent.parent   # the whole package (xiaokan/)
 
 
 @lru_cache(maxsize=1)

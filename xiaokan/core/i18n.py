@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DOMAIN = "xiaokan"
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"   # xiaokan/locale/
 DEFAULT_LANGUAGE = "zh_CN"
 
 

@@ -10,11 +10,11 @@ from typing import Callable
 
 from ..bodies import body_warnings, content_problems, convert_bodies, in_file_order
 from ..builder import BuildOptions, Outputs, make_outputs
-from ..errors import ContentError, ContentErrors, ContentWarning
-from ..i18n import _
+from ..core.errors import ContentError, ContentErrors, ContentWarning
+from ..core.i18n import _
+from ..core.urls import source_path
 from ..source.content import ARTICLE_SUFFIXES, is_editor_temp_file, read_site
 from ..source.markup import Body
-from ..urls import source_path
 
 
 @dataclass(frozen=True)

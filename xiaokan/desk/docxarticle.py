@@ -15,8 +15,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import N_, _
-from ..reasons import explain_exception
+from ..core.i18n import N_, _
+from ..core.reasons import explain_exception
 from .docxfront import NOTE_LINK, key, take_fields, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
 from .docxread import WordParagraph, chinese_labels, paragraph_texts, paragraphs, read_word_xml, unmapped
@@ -107,7 +107,7 @@ def read_article(source: Path) -> WordArticle:
 
 
 def _empty(source: Path):
-    from ..errors import ContentError
+    from ..core.errors import ContentError
 
     return ContentError(source, None, _("the Word file has no text, pictures or tables: there is nothing to import"),
                         _("check that this is the file the department meant to send"))

@@ -16,9 +16,9 @@ import zlib
 from pathlib import Path
 from xml.parsers import expat
 
-from ..errors import ContentError
-from ..i18n import _
-from ..reasons import explain_exception
+from ..core.errors import ContentError
+from ..core.i18n import _
+from ..core.reasons import explain_exception
 from ..source.images import MAX_PIXELS
 
 # A 300-page report with its pictures compressed by Word is about 30 MB; its document.xml about 10 MB.

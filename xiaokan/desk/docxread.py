@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..i18n import _
+from ..core.i18n import _
 
 _WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -53,7 +53,7 @@ def read_word_xml(source: Path) -> WordXml:
         names = set(archive.namelist())
         parts = {name: ElementTree.fromstring(archive.read(name)) if name in names else None for name in PARTS}
     if parts["word/document.xml"] is None:
-        from ..errors import ContentError
+        from ..core.errors import ContentError
 
         raise ContentError(source, None, _("the file is a zip file, but has no word/document.xml: it is not a Word document"),
                            _("open it in Word or WPS and save it again as .docx"))

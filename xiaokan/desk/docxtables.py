@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable
 
-from ..i18n import N_, _
+from ..core.i18n import N_, _
 from .mdtext import pipe_table
 
 _BLOCKS_IN_CELLS = ["p", "li", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6"]

@@ -9,7 +9,7 @@ import re
 from html import unescape
 from pathlib import Path
 
-from ..i18n import _
+from ..core.i18n import _
 from ..source.datablocks import BlockError
 from ..source.markup import render_markdown
 from .docxarticle import CAPTION

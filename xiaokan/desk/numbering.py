@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import ContentError
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.i18n import _
 from ..source.content import ISSUE_ID
 from ..source.frontmatter import ISSUE_KEYS, parse_date
 from ..source.yamlfile import parse_yaml, read_text, tidy_yaml

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from ..builder import BuildReport
-from ..errors import ContentError
+from ..core.errors import ContentError
 from ..source.model import Site
 
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"})
@@ -50,7 +50,7 @@ class PrintInputs:
     def _template_digest(self) -> str | None:
         """The print templates with all they include, import and extend (None: one cannot be read,
         which the render will report)."""
-        from ..fingerprints import TemplateDigests
+        from ..core.fingerprints import TemplateDigests
         from ..paper.pdf import BACK_TEMPLATE, PRINT_TEMPLATE
         from ..web.render import make_environment
 
@@ -65,7 +65,7 @@ def preview_site(root: Path, report: BuildReport) -> Site | None:
     """The site the preview shows. (A build with nothing to do reports none: it is read then, as the
     build reads it, with the article memo.)"""
     from ..cache import read_pickle
-    from ..fingerprints import engine_digest
+    from ..core.fingerprints import engine_digest
     from ..source.content import read_site
 
     if report.site is not None:

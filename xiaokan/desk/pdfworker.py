@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..builder import BuildReport
-from ..errors import ContentError, ContentErrors, environment_error
-from ..i18n import _
-from ..reasons import explain_exception
+from ..core.errors import ContentError, ContentErrors, environment_error
+from ..core.i18n import _
+from ..core.reasons import explain_exception
 
 PAUSE_SECONDS = 1.5    # after the last save, before the PDF is typeset again
 NICENESS = 19          # the lowest priority: the editor's saves come first
@@ -180,7 +180,7 @@ def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
     preview shows them). Raises ContentError(s) as the build does."""
     from ..bodies import convert_bodies
     from ..builder import BuildOptions
-    from ..fingerprints import Fingerprints, TemplateDigests
+    from ..core.fingerprints import Fingerprints, TemplateDigests
     from ..paper.pdf import issue_pdfs
     from ..source.content import read_site
     from ..web.render import make_environment

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from ..i18n import _
+from ..core.i18n import _
 from .guard import host_allowed, origin_allowed
 
 # Browsers send addresses of up to 2 MB: answer them (the site app says 404 or 400) rather than drop

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..builder import BuildReport
-from ..i18n import _
+from ..core.i18n import _
 from .preview_http import LIVE_SCRIPT
 
 NAME_MAX = 255    # bytes of one file name (Linux, macOS, Windows' NTFS in UTF-16 units)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import ContentError
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.i18n import _
 from ..publish.output import PRINT_DIR
 from ..source.model import Issue, Site
 from .proofchanges import changes_page

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from ..i18n import _
+from ..core.i18n import _
 from ..source.model import Issue, Site
 from .proofrecord import Block, PrintedArticle, ProofRecord
 

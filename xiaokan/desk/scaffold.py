@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import ContentError, ContentErrors, did_you_mean
-from ..i18n import _
+from ..core.errors import ContentError, ContentErrors, did_you_mean
+from ..core.i18n import _
 from ..source.config import load_config
 from ..source.content import ISSUE_ID, load_site
 from ..source.frontmatter import ISSUE_KEYS, parse_date

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..builder import BuildOptions, BuildReport, build
-from ..errors import ContentError, ContentErrors, environment_error
-from ..i18n import _
+from ..core.errors import ContentError, ContentErrors, environment_error
+from ..core.i18n import _
 from ..publish.output import PREVIEW_DIR
 from ..source.content import is_editor_temp_file
 from .pdfstale import PrintInputs, preview_site

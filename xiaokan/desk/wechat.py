@@ -16,11 +16,11 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import ContentError, did_you_mean
-from ..i18n import _
+from ..core.errors import ContentError, did_you_mean
+from ..core.i18n import _
+from ..core.urls import absolute, is_placeholder, rebase
 from ..source.markup import Body
 from ..source.model import Article, Site
-from ..urls import absolute, is_placeholder, rebase
 from .newfile import open_new
 
 THEME = "wechat.css"

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ContentError, display_path, environment_error
-from ..i18n import N_, _
-from ..reasons import explain_exception
+from ..core.errors import ContentError, display_path, environment_error
+from ..core.i18n import N_, _
+from ..core.reasons import explain_exception
 from ..source.frontmatter import ARTICLE_KEYS, split_front_matter
 from ..source.yamlfile import parse_flag, parse_yaml, read_text, tidy_yaml
 from .docxarticle import TOKEN, read_article

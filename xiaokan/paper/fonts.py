@@ -4,8 +4,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from ..errors import ContentError
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.i18n import _
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"

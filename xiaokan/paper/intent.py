@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ContentError, ContentWarning
-from ..i18n import _
+from ..core.errors import ContentError, ContentWarning
+from ..core.i18n import _
 from ..source.model import PRESS_VARIANTS, Site
 from ..source.yamlfile import key_lines, read_text
 

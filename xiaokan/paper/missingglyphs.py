@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..errors import ContentWarning
-from ..i18n import _
+from ..core.errors import ContentWarning
+from ..core.i18n import _
 from ..source.markup import Body
 from ..source.model import Issue, Site
 from ..web.glyphs import undrawable

@@ -18,12 +18,12 @@ from urllib.parse import unquote
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import ContentError
-from ..fingerprints import FileDigests, Fingerprints, TemplateDigests, engine_digest
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.fingerprints import FileDigests, Fingerprints, TemplateDigests, engine_digest
+from ..core.i18n import _
+from ..core.urls import absolute, is_placeholder, rebase, source_path
 from ..source.markup import Body
 from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
-from ..urls import absolute, is_placeholder, rebase, source_path
 from ..web.edition import article_areas
 from ..web.render import make_environment, render_template
 from .cover import fitted_cover

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from ..errors import ContentWarning
-from ..i18n import _
+from ..core.errors import ContentWarning
+from ..core.i18n import _
+from ..core.urls import is_placeholder
 from ..source.markup import Body
 from ..source.model import Issue, Site, articles_by_section
 from ..source.yamlfile import key_lines, read_text
-from ..urls import is_placeholder
 from .intent import intent_findings
 from .longtables import ISSUE_CELLS, PRINT_CELLS, PRINT_CHARACTERS, printed_bodies, table_sizes
 from .missingglyphs import issue_glyph_findings, site_glyph_findings

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import _
+from ..core.i18n import _
 
 TIMEOUT = 600
 

@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import DeployError
-from ..i18n import _
+from ..core.errors import DeployError
+from ..core.i18n import _
 from ..source.model import DeployOptions
 from .output import MARKER
 from .releases import (

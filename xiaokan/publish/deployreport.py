@@ -1,7 +1,7 @@
 """The lines a deploy prints, the same for every kind of target (a folder, SSH, object storage)."""
 from __future__ import annotations
 
-from ..i18n import _
+from ..core.i18n import _
 
 
 def unchanged_line(target, dry_run: bool) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..i18n import _
+from ..core.i18n import _
 from ..source.model import SiteConfig
 from .afterdeploy import report_after, run_after
 from .deploy import deploy, parse_target, rollback

@@ -19,8 +19,8 @@ import socket
 import threading
 from datetime import datetime, timedelta
 
-from ..errors import DeployError
-from ..i18n import _
+from ..core.errors import DeployError
+from ..core.i18n import _
 from .objectrecord import STATE
 from .objectstore import ObjectStore, Unsupported
 

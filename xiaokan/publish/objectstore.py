@@ -20,8 +20,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..errors import DeployError
-from ..i18n import _
+from ..core.errors import DeployError
+from ..core.i18n import _
 from ..source.model import BucketOptions
 from ..source.s3settings import credentials_hint
 from .objectrecord import Entry, normalised_etag

@@ -15,8 +15,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ContentError
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.i18n import _
 from ..source.links import CONTENT_HOMES, refuse_outside_links
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..i18n import _
+from ..core.i18n import _
 from .afterdeploy import report_after
 from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
 from .s3deploy import deploy, rollback

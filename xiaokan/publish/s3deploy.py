@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
-from ..errors import DeployError
-from ..i18n import _
+from ..core.errors import DeployError
+from ..core.i18n import _
 from ..source.model import DeployOptions
 from .afterdeploy import AfterResult, run_after
 from .objectheaders import cache_control, content_type, rank

@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DeployError
-from ..i18n import _
+from ..core.errors import DeployError
+from ..core.i18n import _
 from ..source.s3settings import credentials_hint, read_bucket_target
 
 

@@ -17,8 +17,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DeployError
-from ..i18n import _
+from ..core.errors import DeployError
+from ..core.i18n import _
 from ..source.deploysettings import SettingProblem, read_target
 
 LOCK = ".xiaokan-deploy.lock"

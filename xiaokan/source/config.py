@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ContentError, ContentErrors, did_you_mean
-from ..i18n import _
+from ..core.errors import ContentError, ContentErrors, did_you_mean
+from ..core.i18n import _
 from .deploysettings import BANDWIDTH_MOST, KEEP_MOST, SettingProblem, read_target, ssh_problem, whole_number_problem
 from .model import VARIANTS, DeployOptions, Footer, PrintOptions, Section, SiteConfig
 from .s3settings import S3_KEYS, bucket_options, is_bucket_target, secret_key_problem

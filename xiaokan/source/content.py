@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import ContentError, ContentErrors, ContentWarning, did_you_mean, display_path
-from ..i18n import _
-from ..urls import RESERVED_NAMES
+from ..core.errors import ContentError, ContentErrors, ContentWarning, did_you_mean, display_path
+from ..core.i18n import _
+from ..core.urls import RESERVED_NAMES
 from .config import load_config
 from .frontmatter import (
     ARTICLE_KEYS,

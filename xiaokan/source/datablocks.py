@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import display_path
-from ..i18n import _
-from ..reasons import explain_exception
+from ..core.errors import display_path
+from ..core.i18n import _
+from ..core.reasons import explain_exception
 from . import charts
 
 SHORTCODE = re.compile(r"^\s*\{\{<\s*(?P<name>[^\s>]+)(?P<args>.*?)>\}\}\s*$")

@@ -14,7 +14,7 @@ import re
 import shlex
 from pathlib import Path
 
-from ..i18n import _
+from ..core.i18n import _
 
 REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>/.*)$")
 WINDOWS_PATH = re.compile(r"^(?P<drive>[A-Za-z]):[\\/](?P<rest>.*)$")

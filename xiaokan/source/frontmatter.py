@@ -7,9 +7,9 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import ContentError, ContentWarning, did_you_mean
-from ..i18n import _
-from ..reasons import explain_exception
+from ..core.errors import ContentError, ContentWarning, did_you_mean
+from ..core.i18n import _
+from ..core.reasons import explain_exception
 from .yamlfile import shown, text_problem
 
 # Front matter keys: every key may be written in English or in Chinese.

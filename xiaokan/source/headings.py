@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import ContentWarning
-from ..i18n import _
+from ..core.errors import ContentWarning
+from ..core.i18n import _
 from .markup import Body
 from .model import Article
 

@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..i18n import _
-from ..reasons import explain_exception
+from ..core.i18n import _
+from ..core.reasons import explain_exception
 
 WIDTHS = (480, 960, 1440)
 RESIZABLE = {".jpg", ".jpeg", ".png", ".webp"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ContentError, display_path
-from ..i18n import _
+from ..core.errors import ContentError, display_path
+from ..core.i18n import _
 
 CONTENT_HOMES = ("content", "assets")   # where an article, issue.yaml, photo, attachment or CSV may lead
 TEMPLATE_HOMES = ("templates",)         # where a template may lead

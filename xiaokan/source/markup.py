@@ -22,8 +22,8 @@ from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..policy import clean_html, is_local, safe_url
-from ..urls import ROOT_MARK, marked, published_path
+from ..core.policy import clean_html, is_local, safe_url
+from ..core.urls import ROOT_MARK, marked, published_path
 from .datablocks import BlockError, extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from ..errors import ContentError
-from ..i18n import _
-from ..urls import source_path
+from ..core.errors import ContentError
+from ..core.i18n import _
+from ..core.urls import source_path
 from .images import WEB_IMAGES
 from .markup import Body
 from .model import Article

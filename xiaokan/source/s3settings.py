@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..i18n import _
+from ..core.i18n import _
 from .model import BucketOptions
 
 S3_KEYS = frozenset({"endpoint", "region", "addressing", "max_deletes", "after", "cache"})

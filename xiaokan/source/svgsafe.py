@@ -8,10 +8,10 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..errors import ContentError
-from ..i18n import _
-from ..policy import safe_url
-from ..reasons import explain_exception
+from ..core.errors import ContentError
+from ..core.i18n import _
+from ..core.policy import safe_url
+from ..core.reasons import explain_exception
 
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 _ACTIVE = {"script", "foreignobject", "iframe", "object", "embed", "handler", "listener", "audio", "video"}

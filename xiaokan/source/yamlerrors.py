@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..i18n import _
+from ..core.i18n import _
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import ContentError
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.i18n import _
 from .yamlerrors import DuplicateKey, explain
 
 # Editors on Windows save in UTF-8 with a BOM, or in GBK from older tools; CRLF endings are common.

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..errors import ContentError
-from ..i18n import _
-from ..parallel import map_indices
-from ..reasons import explain_exception
+from ..core.errors import ContentError
+from ..core.i18n import _
+from ..core.parallel import map_indices
+from ..core.reasons import explain_exception
 from .glyphs import fallback_font, families_coverage, needs_glyph
 
 SIZE = (1200, 630)            # what WeChat, QQ, Weibo and the Open Graph consumers crop least

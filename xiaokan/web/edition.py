@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..parallel import map_indices
+from ..core.parallel import map_indices
 
 WIDTHS = (600, 900, 1200)     # a phone, a phone at 2x (360 CSS px: 720 wanted; 1200 would double its bytes), a desktop or 3x phone
 QUALITY = 80

@@ -16,7 +16,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from ..i18n import _
+from ..core.i18n import _
 
 TIMEOUT = 600   # seconds to wait for any one answer
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from ..core.urls import root_prefix
 from ..source.markup import Body
 from ..source.model import Article, Issue, Section, Site, articles_by_section, lead_article, reading_order
 from ..source.slugs import tag_slugs
-from ..urls import root_prefix
 from .cards import card_path
 from .edition import Edition
 from .reading import TOC_MIN_HEADINGS, Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of

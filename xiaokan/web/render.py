@@ -7,11 +7,11 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import ContentError
-from ..i18n import _
+from ..core.errors import ContentError
+from ..core.i18n import _
+from ..core.urls import rebase
 from ..source.links import TEMPLATE_HOMES, refuse_outside_links
 from ..source.model import Site
-from ..urls import rebase
 from .pages import Page
 
 

@@ -115,7 +115,7 @@ class IssueIndexes:
             self._ready.append((issue_id, key, copies))
 
     def _index(self, issue_id: str, key: str, copies: dict[str, str | None]) -> None:
-        from ..parallel import workers
+        from ..core.parallel import workers
 
         self._todo.put((issue_id, key, copies))
         if len(self._threads) < workers():   # one Pagefind process per core, each taking the next issue

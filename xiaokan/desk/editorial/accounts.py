@@ -10,8 +10,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from ..guard import is_loopback
 
 USERS_FILE = Path(".desk") / "users.json"

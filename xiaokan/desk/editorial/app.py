@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from ...errors import ContentError, ContentErrors, environment_error
-from ...i18n import _
+from ...core.errors import ContentError, ContentErrors, environment_error
+from ...core.i18n import _
 from ..guard import is_loopback
 from . import accounts, hints, schema, tasks, uploads
 from .articles import Conflict

@@ -9,8 +9,8 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from ...source.yamlfile import read_text
 from . import frontmatter, history
 from .paths import article_path

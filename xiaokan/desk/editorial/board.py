@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from ...source.config import load_config
 from ...source.content import ISSUE_ID, article_files, load_issue
 from ...source.frontmatter import ISSUE_KEYS, parse_date

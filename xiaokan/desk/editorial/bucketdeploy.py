@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import DeployError
-from ...i18n import _
+from ...core.errors import DeployError
+from ...core.i18n import _
 
 
 def configured(root: Path):

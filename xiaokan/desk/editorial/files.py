@@ -9,7 +9,7 @@ import mimetypes
 import re
 from pathlib import Path
 
-from ...i18n import _
+from ...core.i18n import _
 from .wsgi import Request, Response, refusal
 
 STATIC = Path(__file__).with_name("static")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ...errors import ContentError
+from ...core.errors import ContentError
 from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
 from ...source.yamlfile import parse_flag, parse_yaml, tidy_yaml
 from ..scaffold import yaml_text

@@ -8,8 +8,8 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from ...errors import ContentError
-from ...i18n import N_, _
+from ...core.errors import ContentError
+from ...core.i18n import N_, _
 
 # (the message as the command line says it, what the desk says instead or None to keep it, the desk's hint)
 DESK_HINTS = (

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...i18n import _
+from ...core.i18n import _
 
 HISTORY_DIR = Path(".desk") / "history.git"
 BRANCH = b"refs/heads/main"

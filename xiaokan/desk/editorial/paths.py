@@ -6,8 +6,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from ...source.content import ARTICLE_SUFFIXES, ISSUE_ID
 
 MAX_NAME = 60   # characters of an uploaded file's name, before its suffix

@@ -7,8 +7,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from . import accounts, articles, board, files, frontmatter, history, review, schema, tasks, uploads
 from .articles import Conflict
 from .paths import article_path, issue_folder

@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any, Callable
 
-from ...i18n import _
+from ...core.i18n import _
 from ...source.content import ISSUE_ID
 from .paths import MAX_ISSUE_ID
 from .wsgi import BadRequest

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ...errors import ContentError, ContentErrors, environment_error
-from ...i18n import _
+from ...core.errors import ContentError, ContentErrors, environment_error
+from ...core.i18n import _
 from .hints import for_desk
 from .paths import relative
 
@@ -159,7 +159,7 @@ def proof(root: Path, issue_id: str, job: Job) -> dict:
 
 
 def deploy_target(root: Path):
-    from ...errors import DeployError
+    from ...core.errors import DeployError
     from ...publish.deploy import parse_target
     from ...source.config import load_config
 

@@ -12,8 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from ...source.images import ImageError, inspect_photo
 from ...source.slugs import slug_from_filename
 from .articles import existing, write_atomic

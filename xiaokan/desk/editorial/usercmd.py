@@ -6,8 +6,8 @@ import getpass
 import sys
 from pathlib import Path
 
-from ...errors import ContentError
-from ...i18n import _
+from ...core.errors import ContentError
+from ...core.i18n import _
 from . import accounts
 
 

@@ -8,7 +8,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Callable
 from urllib.parse import parse_qs
 
-from ...i18n import _
+from ...core.i18n import _
 from ..guard import host_allowed, origin_allowed
 from .sessions import Session, SessionStore, token_matches
 
