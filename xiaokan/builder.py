@@ -81,6 +81,10 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)    # output files written anew (the rest were kept)
     site: Site | None = None
     bodies: dict[str, Body] = field(default_factory=dict)
+    # What plan_pages was given besides the site and bodies (the preview plans a saved article's page
+    # again ahead of its build): each issue's print edition, the social cards there are.
+    prints: dict[str, IssuePrint] = field(default_factory=dict)
+    cards: frozenset[str] = frozenset()
 
 
 def _search_indexes(site: Site, pages: list[Page], cache: BuildCache, out_dir: Path, refresh: bool) -> IssueIndexes:
@@ -168,6 +172,8 @@ class Outputs:
     copies: dict[str, Path]        # output path -> file published as it is
     pdfs: dict[str, Path]          # issue id -> its PDF (in the PDF cache)
     pdf_status: dict[str, str]
+    prints: dict[str, IssuePrint]
+    cards: frozenset[str]
 
 
 def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable[[str], None],
@@ -277,7 +283,8 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         raise ContentErrors([ContentError(w.path, w.line, w.message,
                                           _('pdf --strict publishes nothing while the preflight finds a problem'))
                              for w in failed])
-    return Outputs(site, env, bodies, cache, warnings, len(pages), files, placed, kept, copies, pdfs, pdf_status)
+    return Outputs(site, env, bodies, cache, warnings, len(pages), files, placed, kept, copies, pdfs, pdf_status,
+                   prints, frozenset(cards))
 
 
 DROPPED_SHOWN = 5   # pages named in the warning about pages no longer published
@@ -329,7 +336,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         dropped = [] if options.drafts else made.cache.dropped([*made.files, *made.placed, *made.kept, *made.copies])
         report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status,
                              made.warnings + _dropped_warning(out_dir, dropped),
-                             time.perf_counter() - started, sorted([*made.files, *made.placed]), site, made.bodies)
+                             time.perf_counter() - started, sorted([*made.files, *made.placed]), site, made.bodies,
+                             made.prints, made.cards)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
         if worth_rewriting(read_before.items(), ((path, entry[0]) for path, entry in memo.items())):
             write_pickle(root, "articles", engine_digest(), memo)

@@ -84,6 +84,7 @@ class ServeState:
     changed: str | None = None                         # URL path of the article saved last
     report: BuildReport | None = None
     repaired: BuildReport | None = None                # the build after which the deleted files were made again
+    settled: bool = True                               # no save waits for its build (search index, feed, lists)
 
 
 def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b"",
@@ -99,7 +100,8 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
         if path is None:
             return _text(start_response, "400 Bad Request", _("this address is not valid"))
         if path == STATE_PATH:
-            body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors}).encode()
+            body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors,
+                               "settled": state.settled}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
         if path.startswith(CHANGES_PATH) and (page := _changes_page(state, path[len(CHANGES_PATH):])) is not None:

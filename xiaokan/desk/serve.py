@@ -2,6 +2,9 @@
 reload, rebuild what changed on every save. output/, what gets published, is not touched. Each issue's
 PDF that is out of date is typeset by a process of its own once the editor pauses (pdfworker.py).
 
+A save of one article's text shows its page first (savedpage.py) and reloads the open pages; the
+build of the rest runs in a thread (buildqueue.py) while requests are answered.
+
 A broken save never stops the server: the last good preview stays, the terminal prints the error
 and every open page shows it in an overlay until the next good save. What a request gets is
 preview_site.py's; who may ask (Host, Origin) and the live-reload socket are preview_http.py's.
@@ -16,14 +19,16 @@ from pathlib import Path
 from typing import Callable
 
 from ..builder import BuildOptions, BuildReport, build
-from ..core.errors import ContentError, ContentErrors, environment_error
+from ..core.errors import ContentError
 from ..core.i18n import _
 from ..publish.output import PREVIEW_DIR
 from ..source.content import is_editor_temp_file
+from .buildqueue import BuildQueue, Outcome, attempt
 from .pdfstale import PrintInputs, preview_site
 from .pdfworker import PdfRenders
 from .preview_http import OpenPages, listen
 from .preview_site import ServeState, site_app
+from .savedpage import SavedPage
 
 WATCHED_FOLDERS = ("content", "templates", "assets")   # and site.yaml, through the project folder
 # After the first change, wait this long for more (an editor's save can be several writes) before building.
@@ -44,49 +49,20 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     pages = OpenPages()
     loop = ioloop.IOLoop.current()
     inputs: PrintInputs | None = None   # (what a save can change of the print edition: from the first good build)
-
-    def rebuild(changed_files: list[Path], whole: bool = False, touched: set[str] | None = frozenset()) -> None:
-        started = time.perf_counter()
-        try:
-            # The search index and social cards are made at start; edits reuse them rather than wait.
-            report = build(root, BuildOptions(pdf=False, search=whole, cards=whole,
-                                              stale_pdf=True, drafts=True, out_dir=out_dir), lambda msg: None)
-        except ContentErrors as exc:
-            _failed(state, [e.render() for e in exc.errors], log)
-            return
-        except ContentError as exc:
-            _failed(state, [exc.render()], log)
-            return
-        except OSError as exc:
-            _failed(state, [environment_error(exc).render()], log)
-            return
-        recovered = bool(state.errors)
-        state.errors, state.report = [], report
-        article = _saved_article(report, changed_files)
-        if article is not None:
-            state.serial += 1
-            state.changed = "/" + article.url
-        for warning in report.warnings:
-            log(warning.render())
-        line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered),
-                                                                 ms=(time.perf_counter() - started) * 1000)
-        log(_("recovered: {line}").format(line=line) if recovered else line)
-        # Every issue whose PDF is out of date is queued; those the save touched first, after the pause.
-        # (The first good build queues every missing or stale one, as a render cut off leaves it.)
-        nonlocal inputs
-        if renders and (site := report.site or (preview_site(root, report) if inputs is None else None)):
-            if inputs is None:
-                inputs, touched = PrintInputs(root, site), None
-            inputs.site = site
-            issues = [issue.id for issue in site.issues]
-            if renders.update(report, issues, set(issues) if touched is None else set(touched) & set(issues)):
-                state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
+    queue: BuildQueue | None = None   # (the first build runs before the server answers, in this thread)
+    shown: dict[Path, tuple[str, bytes]] = {}   # saved file -> its page written ahead of the build (savedpage.py)
+    reload_after = False           # (the next build's pages go to the open pages whatever it wrote)
+    stop = threading.Event()   # (set when the server ends; the watchers stop with it)
+    # Before building: no save is missed (the IOLoop calls saved() once the first build is done).
+    _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)
+    log(_('building …'))
 
     def pdf_written() -> None:
-        rebuild([])   # (publishes the new PDF into the preview: the issue page's link stays where it was)
+        nonlocal reload_after
         if state.pdf_errors:
-            state.pdf_errors = []
-            pages.reload()
+            state.pdf_errors, reload_after = [], True
+        state.settled = False
+        queue.want([], set())   # (publishes the new PDF into the preview: the issue page's link stays where it was)
 
     def pdf_failed(errors: list[str]) -> None:
         state.pdf_errors = errors
@@ -97,24 +73,72 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     renders = PdfRenders(root, log, pdf_written, pdf_failed) if pdf else None
 
+    def run_build() -> BuildReport:
+        # (with the search index and the social cards: a save's build runs in the background)
+        return build(root, BuildOptions(pdf=False, stale_pdf=True, drafts=True, out_dir=out_dir), lambda msg: None)
+
+    def built(outcome: Outcome, changed: list[Path], touched: set[str] | None) -> None:
+        """After a build (on the IOLoop): the state, the terminal, the PDF queue, the open pages."""
+        nonlocal inputs, reload_after
+        state.settled = queue is None or queue.settled
+        written, reload_after = dict(shown), False
+        shown.clear()
+        if outcome.report is None:
+            _failed(state, outcome.errors, log)
+            pages.reload()
+            return
+        report = outcome.report
+        recovered = bool(state.errors)
+        state.errors, state.report = [], report
+        article = _saved_article(report, changed)
+        if article is not None and article.source not in written:   # (else announced when it was shown)
+            state.serial += 1
+            state.changed = "/" + article.url
+        for warning in report.warnings:
+            log(warning.render())
+        line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered), ms=report.seconds * 1000)
+        log(_("recovered: {line}").format(line=line) if recovered else line)
+        if recovered or reload_after or (changed and _news(out_dir, report, changed, written)):
+            pages.reload()
+        # Every issue whose PDF is out of date is queued; those the save touched first, after the pause.
+        # (The first good build queues every missing or stale one, as a render cut off leaves it.)
+        if renders and (site := report.site or (preview_site(root, report) if inputs is None else None)):
+            if inputs is None:
+                inputs, touched = PrintInputs(root, site), None
+            inputs.site = site
+            issues = [issue.id for issue in site.issues]
+            if renders.update(report, issues, set(issues) if touched is None else set(touched) & set(issues)):
+                state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
+
+    built(attempt(run_build), [], None)
+    queue = BuildQueue(run_build, built)
+    page_first = SavedPage(root, out_dir)
+
     def saved(changed: list[Path]) -> None:
         log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
                                          + (" …" if len(changed) > 3 else "")))
         touched = inputs.touched(changed) if inputs else None
         if renders:   # (a render this save made stale is ended first: the page comes first)
             renders.saving(touched)
-        rebuild(changed, touched=touched)
-        pages.reload()
+        started = time.perf_counter()
+        # (after a failed build, only the build can say that the problem is gone)
+        first = None if state.errors else page_first.write(state.report, changed)
+        if first is not None:
+            article, data = first
+            shown[changed[0]] = (f"{article.url}index.html", data)
+            state.serial += 1
+            state.changed = "/" + article.url
+            log(_("showed {url} in {ms:.0f} ms; the rest follows").format(
+                url=article.url, ms=(time.perf_counter() - started) * 1000))
+            pages.reload()
+        state.settled = False
+        queue.want(changed, touched)
 
     def repair() -> None:
         log(_("the preview's files were deleted (.cache/); building them again …"))
-        rebuild([], whole=True)
+        built(attempt(run_build), [], set())
         pages.reload()
 
-    stop = threading.Event()   # (set when the server ends; the watchers stop with it)
-    _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)   # before building: no save is missed
-    log(_('building …'))
-    rebuild([], whole=True)
     listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
            max_body=MAX_BODY, early=desk.early_refusal)
     if host in ("127.0.0.1", "localhost"):
@@ -174,6 +198,26 @@ def _failed(state: ServeState, errors: list[str], log: Callable[[str], None]) ->
     for error in errors:
         log(_("error: ") + error)
     log(_('the site shows the last good build; fix the file and save again'))
+
+
+def _news(out_dir: Path, report: BuildReport, changed: list[Path], shown: dict[Path, tuple[str, bytes]]) -> bool:
+    """Whether a save's build has anything new for the open pages: yes, unless all it saved were
+    articles whose pages were shown ahead of it and the build wrote no other page nor those any
+    differently. (An edit is then one reload, not two.)"""
+    if any(path not in shown for path in changed):
+        return True
+    pages = dict(shown.values())
+    for rel in report.rendered:
+        if rel not in pages:
+            if rel.endswith(".html"):
+                return True
+            continue
+        try:
+            if (out_dir / rel).read_bytes() != pages[rel]:
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def _saved_article(report: BuildReport, changed_files: list[Path]):
