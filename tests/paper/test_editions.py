@@ -219,3 +219,17 @@ def test_the_preflight_names_placeholders_the_imprint_and_the_permit(a5):
                      r"编印单位、印发日期、印数", said)
     assert f"issue.yaml: warning: print: the 准印证号 {PERMIT} of issue.yaml is printed neither on the cover nor on " \
            "the back cover" in said
+
+
+def test_a_cover_that_fits_is_not_taken_for_one_that_runs_over():
+    """The cover is tried alone with empty anchors for the articles after its page break: a second
+    page that holds no line is the anchors', so the cover fits (as set, not continued); a line on it does not."""
+    import weasyprint
+
+    from xiaokan.paper.cover import fits
+
+    cover = '<div style="height: 50mm">本期要目</div><div style="break-before: page">{}</div>'
+    assert fits(weasyprint.HTML(string=cover.format('<div id="a"></div>')).render())
+    assert not fits(weasyprint.HTML(string=cover.format("第二页的目录")).render())
+    low = '<style>@page { margin: 0 }</style><div style="height: 285mm"></div><p>最后一条</p>'   # (into the bottom margin)
+    assert not fits(weasyprint.HTML(string=low).render())

@@ -41,12 +41,14 @@ def fitted_cover(html: str, layout: Callable[[str], object]) -> str:
 
 
 def fits(document) -> bool:
-    """The cover is one page and no line of it reaches into its bottom margin."""
-    if len(document.pages) != 1:
+    """The cover is one page and no line of it reaches into its bottom margin. (The empty anchors
+    that stand for the articles come after the cover's page break: a second page that holds no line
+    is theirs, not the cover's.)"""
+    first, *rest = document.pages
+    if any(next(_line_bottoms(page._page_box), None) is not None for page in rest):
         return False
-    page = document.pages[0]
-    limit = page.height - BOTTOM_MM * PX_PER_MM
-    return all(bottom <= limit + 0.5 for bottom in _line_bottoms(page._page_box))
+    limit = first.height - BOTTOM_MM * PX_PER_MM
+    return all(bottom <= limit + 0.5 for bottom in _line_bottoms(first._page_box))
 
 
 def _line_bottoms(box):
