@@ -43,7 +43,10 @@ def test_broken_save_shows_the_error_and_the_next_good_save_recovers(server):
     assert "<h1>第二篇动态</h1>" in page, "the last good page is still served under the overlay"
     assert process.poll() is None
     article.write_text(good.replace("评建工作的正文。", "修好以后的正文。"), encoding="utf-8")
-    page = wait_for(lambda: page_containing(base + "/2024-07/second/", "修好以后的正文"), 60)
+    # (the build runs in a thread and writes the page before the server hears it worked: open pages
+    # are told to reload only then, and so does this test wait for the preview to have settled)
+    page = wait_for(lambda: json.loads(get(base + "/__xiaokan__/state")[1])["settled"]
+                    and page_containing(base + "/2024-07/second/", "修好以后的正文"), 60)
     assert 'id="xiaokan-error"' not in page
 
 

@@ -36,44 +36,41 @@ def attempt(build: Callable[[], BuildReport]) -> Outcome:
 
 
 class BuildQueue:
-    """Builds the preview after saves. want(changed, touched) asks for a build; done(outcome, changed,
-    touched) is called on the IOLoop after it, with every file saved since the last build started and
-    the union of the issues they touched (None: every issue). settled is False from a want() until the
-    build that covers it is done."""
+    """Builds the preview after saves. want(changed) asks for a build; done(outcome, changed) is called
+    on the IOLoop after it, with every file saved since the last build started. settled is False from a
+    want() until the build that covers it is done."""
 
     def __init__(self, build: Callable[[], BuildReport],
-                 done: Callable[[Outcome, list[Path], set[str] | None], None]):
+                 done: Callable[[Outcome, list[Path]], None]):
         from tornado.ioloop import IOLoop
 
         self.loop = IOLoop.current()
         self.build, self.done = build, done
         self.running = False
         self.changed: list[Path] = []
-        self.touched: set[str] | None = set()
         self.waiting = False   # (a want() the running build does not cover)
 
     @property
     def settled(self) -> bool:
         return not (self.running or self.waiting)
 
-    def want(self, changed: list[Path], touched: set[str] | None) -> None:
+    def want(self, changed: list[Path]) -> None:
         self.changed += [path for path in changed if path not in self.changed]
-        self.touched = None if touched is None or self.touched is None else self.touched | touched
         self.waiting = True
         if not self.running:
             self._start()
 
     def _start(self) -> None:
-        changed, touched = self.changed, self.touched
-        self.changed, self.touched, self.waiting, self.running = [], set(), False, True
-        threading.Thread(target=self._run, args=(changed, touched), daemon=True, name="preview-build").start()
+        changed = self.changed
+        self.changed, self.waiting, self.running = [], False, True
+        threading.Thread(target=self._run, args=(changed,), daemon=True, name="preview-build").start()
 
-    def _run(self, changed: list[Path], touched: set[str] | None) -> None:
+    def _run(self, changed: list[Path]) -> None:
         outcome = attempt(self.build)
-        self.loop.add_callback(self._finished, outcome, changed, touched)
+        self.loop.add_callback(self._finished, outcome, changed)
 
-    def _finished(self, outcome: Outcome, changed: list[Path], touched: set[str] | None) -> None:
+    def _finished(self, outcome: Outcome, changed: list[Path]) -> None:
         self.running = False
-        self.done(outcome, changed, touched)
+        self.done(outcome, changed)
         if self.waiting:   # (saves made while it ran)
             self._start()

@@ -1,11 +1,12 @@
-"""Which issues' print editions a save can change. The preview's PDF queue (pdfworker.py) ends a
-running render only when the save made it stale: a web-only template (article.html) or the site's
-CSS leaves every PDF as it was, and a save in one issue leaves another issue's render running.
+"""Which issues' print editions the saves since the last good build changed. The preview's PDF queue
+(pdfworker.py) ends a running render only when its issue changed: a web-only template (article.html)
+or the site's CSS leaves every PDF as it was, and a save in one issue leaves another issue's render
+running.
 
-What counts is what paper/pdf.py's print_key counts: the issue's folder (its articles, photos, data
-files, cover), site.yaml, the print templates and every template they pull in, the press profile,
-and font files anywhere in the project. (A guess that is too narrow costs a render, never a stale
-PDF: the build after each render says whether the PDF is current, and the queue keeps it if not.)
+An issue changed when its print key changed: paper/pdf.py's print_key, the one definition of what an
+issue's PDF depends on (its articles and their bodies, photos and data files, issue.yaml and cover,
+site.yaml, the print templates and all they pull in, the press profile, the engine), computed from
+each good build's site and bodies. So this can never count less, or more, than the PDF cache does.
 """
 from __future__ import annotations
 
@@ -17,48 +18,34 @@ from ..builder import BuildReport
 from ..core.errors import ContentError
 from ..source.model import Site
 
-FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"})
 
+class PrintKeys:
+    """The print key of each issue of the preview as the last good build left it."""
 
-class PrintInputs:
-    """The project's print inputs as the last save left them (the print templates' digest)."""
+    def __init__(self, root: Path):
+        self.root = root
+        self.keys: dict[str, str] | None = None   # (None: not known yet)
 
-    def __init__(self, root: Path, site: Site):
-        self.root, self.site = root.resolve(), site   # (site: as the last good build read it)
-        self.templates = self._template_digest()
-
-    def touched(self, changed: list[Path]) -> set[str] | None:
-        """The ids of the issues whose PDF the saved files can change (None: every issue's)."""
-        profile = self.site.config.print.output_profile
-        touched: set[str] = set()
-        template_saved = False
-        for saved in changed:
-            path = saved.resolve()
-            if path.suffix.lower() in FONT_SUFFIXES or path == self.root / "site.yaml" \
-                    or (profile and path == (self.root / profile).resolve()):
-                return None
-            if path.is_relative_to(self.root / "content"):   # (an issue's folder, new ones too)
-                touched.update(path.relative_to(self.root / "content").parts[:-1][:1])
-            elif path.is_relative_to(self.root / "templates"):
-                template_saved = True
-        if template_saved:
-            before, self.templates = self.templates, self._template_digest()
-            if before is None or self.templates != before:
-                return None
-        return touched
-
-    def _template_digest(self) -> str | None:
-        """The print templates with all they include, import and extend (None: one cannot be read,
-        which the render will report)."""
-        from ..core.fingerprints import TemplateDigests
-        from ..paper.pdf import BACK_TEMPLATE, PRINT_TEMPLATE
+    def changed(self, site: Site, bodies: dict) -> set[str] | None:
+        """The ids of the issues whose print key differs from the last build's, new issues included,
+        and remember the new keys. None (every issue) the first time, or when a print template cannot
+        be read (the render says which). bodies: the build's, every article's; empty when the build
+        had nothing to do (then nothing changed since the keys were made, if they were)."""
+        if not bodies:
+            return None if self.keys is None else set()
+        from ..core.fingerprints import FileDigests, Fingerprints, TemplateDigests
+        from ..paper.pdf import print_key
         from ..web.render import make_environment
 
         try:
-            digests = TemplateDigests(make_environment(self.root / "templates", self.site), self.root / ".cache" / "build")
-            return digests(PRINT_TEMPLATE) + digests(BACK_TEMPLATE)
-        except (jinja2.TemplateError, OSError):
+            digests = TemplateDigests(make_environment(self.root / "templates", site), self.root / ".cache" / "build")
+            files, fingerprints = FileDigests(self.root), Fingerprints(self.root)
+            keys = {issue.id: print_key(site, issue, bodies, fingerprints, digests, files) for issue in site.issues}
+        except (jinja2.TemplateError, ContentError, OSError):
+            self.keys = None
             return None
+        before, self.keys = self.keys, keys
+        return None if before is None else {issue_id for issue_id, key in keys.items() if before.get(issue_id) != key}
 
 
 def preview_site(root: Path, report: BuildReport) -> Site | None:

@@ -9,9 +9,10 @@ build code as `build.py pdf` (paper/pdf.py's issue_pdfs, into the PDF cache):
   too), and they are typeset one at a time, the issue last saved first;
 - they start only once the editor has paused (PAUSE_SECONDS after the last save that changed a PDF):
   typing and saving every few seconds costs no PDF at all;
-- a save ends a running render only when it made it stale (pdfstale.py: not a web-only template, not
-  another issue), before the page is rebuilt; the issue is queued again. The PDF cache is written
-  whole or not at all, so the page keeps linking the last good PDF meanwhile;
+- a save ends a running render only when it made it stale: when the build after it finds the issue's
+  print key changed (pdfstale.py; not a web-only template, not another issue); the issue is queued
+  again. The PDF cache is written whole or not at all, so the page keeps linking the last good PDF
+  meanwhile;
 - the child prints JSON lines: {"log": line} for the terminal, {"errors": [...]} when it failed;
 - it ends when the preview does, even a preview killed outright: it reads its stdin, which only
   the preview holds open, and leaves at its end of file.
@@ -61,7 +62,7 @@ class PdfRenders:
 
     def update(self, report: BuildReport, issues: list[str], touched: set[str]) -> bool:
         """After a build of the preview (issues: its issues, newest first; touched: those whose print
-        edition the save can change). A render that the save made stale ends; every issue whose PDF
+        edition changed since the build before, pdfstale.PrintKeys). A render that the save made stale ends; every issue whose PDF
         the build found out of date is queued, the saved ones first, and typeset after the pause when
         the save changed one. True when the touched issues' PDFs are all up to date (in the cache)."""
         current = {issue_id for issue_id, status in report.pdfs.items() if status == UP_TO_DATE}
@@ -76,12 +77,6 @@ class PdfRenders:
         elif self.timer is None:
             self._next()
         return bool(touched) and touched <= current
-
-    def saving(self, touched: set[str] | None) -> None:
-        """A save, before its build: the render it makes stale ends now (the rebuild has the machine;
-        the build after queues the issue again). touched: as PrintInputs.touched."""
-        if self.issue_id is not None and (touched is None or self.issue_id in touched):
-            self._end_render()
 
     def cancel(self) -> None:
         """No render waiting, none running (a killed render leaves the PDF cache as it was)."""

@@ -24,7 +24,7 @@ from ..core.i18n import _
 from ..publish.output import PREVIEW_DIR
 from ..source.content import is_editor_temp_file
 from .buildqueue import BuildQueue, Outcome, attempt
-from .pdfstale import PrintInputs, preview_site
+from .pdfstale import PrintKeys, preview_site
 from .pdfworker import PdfRenders
 from .preview_http import OpenPages, listen
 from .preview_site import ServeState, site_app
@@ -48,7 +48,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     state = ServeState()
     pages = OpenPages()
     loop = ioloop.IOLoop.current()
-    inputs: PrintInputs | None = None   # (what a save can change of the print edition: from the first good build)
+    keys = PrintKeys(root)   # (which issues' print editions a build changed)
     queue: BuildQueue | None = None   # (the first build runs before the server answers, in this thread)
     shown: dict[Path, tuple[str, bytes]] = {}   # saved file -> its page written ahead of the build (savedpage.py)
     reload_after = False           # (the next build's pages go to the open pages whatever it wrote)
@@ -62,7 +62,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         if state.pdf_errors:
             state.pdf_errors, reload_after = [], True
         state.settled = False
-        queue.want([], set())   # (publishes the new PDF into the preview: the issue page's link stays where it was)
+        queue.want([])   # (publishes the new PDF into the preview: the issue page's link stays where it was)
 
     def pdf_failed(errors: list[str]) -> None:
         state.pdf_errors = errors
@@ -77,9 +77,9 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         # (with the search index and the social cards: a save's build runs in the background)
         return build(root, BuildOptions(pdf=False, stale_pdf=True, drafts=True, out_dir=out_dir), lambda msg: None)
 
-    def built(outcome: Outcome, changed: list[Path], touched: set[str] | None) -> None:
+    def built(outcome: Outcome, changed: list[Path]) -> None:
         """After a build (on the IOLoop): the state, the terminal, the PDF queue, the open pages."""
-        nonlocal inputs, reload_after
+        nonlocal reload_after
         state.settled = queue is None or queue.settled
         written, reload_after = dict(shown), False
         shown.clear()
@@ -100,26 +100,21 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         log(_("recovered: {line}").format(line=line) if recovered else line)
         if recovered or reload_after or (changed and _news(out_dir, report, changed, written)):
             pages.reload()
-        # Every issue whose PDF is out of date is queued; those the save touched first, after the pause.
+        # Every issue whose PDF is out of date is queued; those the saves changed first, after the pause.
         # (The first good build queues every missing or stale one, as a render cut off leaves it.)
-        if renders and (site := report.site or (preview_site(root, report) if inputs is None else None)):
-            if inputs is None:
-                inputs, touched = PrintInputs(root, site), None
-            inputs.site = site
+        if renders and (site := report.site or (preview_site(root, report) if keys.keys is None else None)):
+            touched = keys.changed(site, report.bodies)
             issues = [issue.id for issue in site.issues]
             if renders.update(report, issues, set(issues) if touched is None else set(touched) & set(issues)):
                 state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
 
-    built(attempt(run_build), [], None)
+    built(attempt(run_build), [])
     queue = BuildQueue(run_build, built)
     page_first = SavedPage(root, out_dir)
 
     def saved(changed: list[Path]) -> None:
         log(_("changed: {files}").format(files=", ".join(_short(root, p) for p in changed[:3])
                                          + (" …" if len(changed) > 3 else "")))
-        touched = inputs.touched(changed) if inputs else None
-        if renders:   # (a render this save made stale is ended first: the page comes first)
-            renders.saving(touched)
         started = time.perf_counter()
         # (after a failed build, only the build can say that the problem is gone)
         first = None if state.errors else page_first.write(state.report, changed)
@@ -132,11 +127,11 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
                 url=article.url, ms=(time.perf_counter() - started) * 1000))
             pages.reload()
         state.settled = False
-        queue.want(changed, touched)
+        queue.want(changed)
 
     def repair() -> None:
         log(_("the preview's files were deleted (.cache/); building them again …"))
-        built(attempt(run_build), [], set())
+        built(attempt(run_build), [])
         pages.reload()
 
     listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
