@@ -165,12 +165,15 @@ class Fingerprints:
     def __init__(self, root: Path):
         self._root = os.path.abspath(root) + os.sep
         self._memo: dict[int, tuple[object, bytes]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._fields: dict[type, tuple[tuple[str, bytes], ...]] = {}
         if len(_FROZEN) > _FROZEN_LIMIT:
             _FROZEN.clear()
 
     def of(self, value) -> bytes:
         kind = type(value)
+        if kind is str:   # (the most frequent by far: titles, bodies; its length makes it unambiguous)
+            data = value.encode()
+            return b"str:%d:%s\0" % (len(data), data)
         if kind in self._SCALARS or isinstance(value, self._SCALARS):
             return kind.__name__.encode() + b":" + repr(value).encode() + b"\0"
         if isinstance(value, Path):
@@ -179,21 +182,23 @@ class Fingerprints:
         hit = self._memo.get(id(value)) or _FROZEN.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = self._fields.get(kind)
-            if names is None:
-                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value)
-                                                   if f.name not in _UNSEEN_FIELDS)
-            parts = [kind.__name__.encode()] + [name.encode() + b"=" + self.of(getattr(value, name)) for name in names]
+        if hasattr(kind, "__dataclass_fields__"):
+            labels = self._fields.get(kind)
+            if labels is None:
+                labels = self._fields[kind] = tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(value)
+                                                    if f.name not in _UNSEEN_FIELDS)
+            of = self.of
+            parts = [kind.__name__.encode()] + [label + of(getattr(value, name)) for name, label in labels]
             result = b"#" + hashlib.sha256(b";".join(parts)).digest()
             memo = _FROZEN if kind.__dataclass_params__.frozen else self._memo
             memo[id(value)] = (value, result)
             return result
-        if isinstance(value, (list, tuple)):
-            return b"[" + b",".join(self.of(v) for v in value) + b"]"
+        if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+            of = self.of
+            return b"[" + b",".join([of(v) for v in value]) + b"]"
         if isinstance(value, dict):
-            return b"{" + b",".join(str(k).encode() + b":" + self.of(v)
-                                    for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + b"}"
+            of = self.of
+            return b"{" + b",".join([str(k).encode() + b":" + of(value[k]) for k in sorted(value, key=str)]) + b"}"
         if isinstance(value, (set, frozenset)):
             return b"{" + b",".join(sorted(self.of(v) for v in value)) + b"}"
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")
