@@ -51,7 +51,7 @@ from .web.cards import CARD_ISSUES, Card, card_path, make_cards
 from .web.edition import make_edition
 from .web.pagefind import PagefindError
 from .web.pages import IssuePrint, Page, plan_pages
-from .web.render import cn_date, make_environment, render_page
+from .web.render import cn_date, make_environment, prepare_templates, render_page
 from .web.search import IssueIndexes, for_index
 
 if TYPE_CHECKING:
@@ -265,6 +265,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         for path in kept:
             if path in article_keys:
                 search.page(path, article_keys[path])
+        prepare_templates(env, (page.template for page, _key in stale), template_digest)   # (the workers inherit them)
         rendered = iter_indices(render, len(stale))
         search.start()
         for (page, _known), (data, copy, key) in zip(stale, rendered):

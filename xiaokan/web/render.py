@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Callable, Iterable
 
 import jinja2
 
@@ -72,6 +73,19 @@ class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
             os.makedirs(self.directory, exist_ok=True)
             super().dump_bytecode(bucket)
         except OSError:
+            pass
+
+
+def prepare_templates(env: jinja2.Environment, names: Iterable[str], digest: Callable[[str], str]) -> None:
+    """Compile the named templates and find their digests in this process, before the render workers
+    are forked: they inherit them, where each worker compiled and parsed every template it rendered
+    for itself (a first build's two workers did it twice over). A template with a mistake is left for
+    its first render to report, naming its file and line."""
+    for name in sorted(set(names)):
+        try:
+            env.get_template(name)
+            digest(name)
+        except jinja2.TemplateError:
             pass
 
 
