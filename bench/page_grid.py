@@ -41,14 +41,15 @@ def render(root: Path, issue_id: str, size: str) -> tuple[bytes, float]:
 
 def report(path: Path, size: str, seconds: float) -> None:
     import printmeasure as m
-    from xiaokan.paper.grid import PITCH_PT
+    from xiaokan.paper.grid import PITCH_PT, grid_for
+    from xiaokan.paper.pdf import PAGE_MM
 
     with pdfplumber.open(path) as pdf:
         pages = [p for p in pdf.pages if m.body_lines(p)]
         on, lines, _ = m.grid_share(pages, PITCH_PT)
         aligned, facing = m.facing_alignment(pdf.pages, PITCH_PT)
         stretch = m.line_stretch(pages)
-        short, mid = m.short_pages(pdf.pages, PITCH_PT)
+        short, mid = m.short_pages(pdf.pages, PITCH_PT, block_lines=grid_for(*PAGE_MM[size]).lines)
         print(f"{size}: {len(pdf.pages)} pages, {seconds:.1f} s; on grid {on}/{lines} = {on / lines:.1%}; "
               f"facing aligned {aligned}/{facing} = {aligned / max(facing, 1):.1%}; "
               f"stretch worst {max(stretch):.1%} em, p99 {m.percentile(stretch, .99):.1%} em, "

@@ -171,18 +171,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def short_pages(pages, pitch: float, title_pt: float = 13) -> tuple[int, int]:
+def short_pages(pages, pitch: float, title_pt: float = 13, block_lines: int | None = None) -> tuple[int, int]:
     """(pages ending more than one line short, pages an article runs on from). A page is run on from when
     the next page's first text is not a title or a 栏目 (nothing of `title_pt` or larger); the last thing
-    printed in its text block is measured against the lowest body baseline of the document (the block's
-    last line)."""
+    printed in its text block is measured against the block's last line: `block_lines` lines from its first
+    (where most pages start) when the grid is given, else where most pages end (which cannot see a line
+    that no page uses)."""
     found = [(body_lines(p), trim(p)[1]) for p in pages]
     if not any(lines for lines, _ in found):
         return 0, 0
-    # (the block's last line: where most pages end)
-    last_line = collections.Counter(round(lines[-1][0] - top) for lines, top in found if lines).most_common(1)[0][0]
     # (the block's first line: where most pages start, below the running heads)
     first_line = collections.Counter(round(lines[0][0] - top) for lines, top in found if lines).most_common(1)[0][0]
+    if block_lines:
+        last_line = first_line + (block_lines - 1) * pitch
+    else:
+        last_line = collections.Counter(round(body[-1][0] - top) for body, top in found if body).most_common(1)[0][0]
     short = mid = 0
     for (page, (mine, _)), (following, (theirs, top)) in zip(zip(pages, found), zip(pages[1:], found[1:])):
         if not mine or not theirs:
@@ -194,6 +197,10 @@ def short_pages(pages, pitch: float, title_pt: float = 13) -> tuple[int, int]:
         mid += 1
         page_top = trim(page)[1]
         ink = [o["bottom"] - page_top for o in page.chars if o["text"].strip()]
-        ink += [o["bottom"] - page_top for o in page.rects + page.images + page.curves + page.lines]
+        # (not the rules drawn as clipped outlines of tall boxes, the running head's and an article's
+        # separator: pdfplumber ignores the clip and sees them reach down to the block's foot)
+        x0, _, x1, _ = trim(page)
+        ink += [o["bottom"] - page_top for o in page.rects + page.images + page.curves + page.lines
+                if not (o.get("object_type") == "rect" and o["height"] > 100 and o["width"] > 0.6 * (x1 - x0))]
         short += max([b for b in ink if b < last_line + pitch / 2], default=0) < last_line - pitch
     return short, mid

@@ -49,8 +49,16 @@ def test_body_lines_are_never_stretched_by_more_than_an_eighth_em(a4):
 
 
 def test_mid_article_pages_end_on_the_blocks_last_line(a4):
-    short, mid = measure.short_pages(a4, PITCH_PT)
-    assert mid >= 20 and short / mid <= 0.2, f"{short} of {mid} pages an article runs on from end short"
+    short, mid = measure.short_pages(a4, PITCH_PT, block_lines=grid_for(210, 297).lines)
+    assert mid >= 20 and short / mid <= 0.15, f"{short} of {mid} pages an article runs on from end short"
+
+
+def test_full_pages_use_every_line_of_the_block(a4):
+    """A page of running text holds the grid's 38 lines: its first and last baselines are 37 pitches
+    apart (the block was once a hair short of its last line, which then stayed empty on every page)."""
+    spans = [round((lines[-1][0] - lines[0][0]) / PITCH_PT) + 1 for page in body_pages(a4)
+             if len(lines := measure.body_lines(page)) > 2]
+    assert max(spans) == grid_for(210, 297).lines and spans.count(max(spans)) >= 3, spans
 
 
 def test_no_separator_rule_stands_at_a_page_top(a4):

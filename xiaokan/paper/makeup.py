@@ -6,6 +6,11 @@ second layout (at most one: the render stays within 2x of bare WeasyPrint).
   under a table makes it whole lines high (the height it had in the first layout, rounded up).
 - A figure that the first layout pushed to the top of the next page, leaving the page before it short,
   moves after the paragraphs that can fill the gap (a page float: after its mention, never before).
+- A page left short by two lines or more (the next page starts with a heading that keeps two lines of
+  text, or a paragraph or figure that did not fit) is filled by 拉行: a paragraph of the page is set a
+  little looser (letter-spacing, at most 1/20 em) so that it runs one line longer: the page's content
+  grows into the gap and the next page starts as before, so no later page moves. Where no paragraph can,
+  and the next page starts with a paragraph, its first line may stand at the page's foot (orphans: 1).
 - An article's separator rule is not drawn where the article starts a page: a rule at the top of a
   page separates nothing. Its thickness stays as space, so nothing moves off the grid.
 """
@@ -15,13 +20,16 @@ import re
 
 from .grid import Grid
 
-_BLOCK = re.compile(r"<(table|figure)\b")
-_MARKED = re.compile(r'<(table|figure) data-grid="(\d+)"')
+_BLOCK = re.compile(r"<(table|figure|p|li)\b")
+_MARKED = re.compile(r'<(table|figure|p|li) data-grid="(\d+)"')
 _PARAGRAPH_END = re.compile(r"</p>|</ol>|</ul>")
+PT_PER_PX = 0.75   # (WeasyPrint lays out in CSS pixels; the grid is in points)
+LOOSEST = 0.05     # the letter-spacing (em) a paragraph may take to run one line longer
+_GLUE = "\u2060"
 
 
 def numbered(html: str) -> str:
-    """The print HTML with every table and figure numbered (data-grid), so that a layout can name them."""
+    """The print HTML with every table, figure and paragraph numbered (data-grid), so that a layout can name them."""
     count = iter(range(1_000_000))
     return _BLOCK.sub(lambda m: f'<{m.group(1)} data-grid="{next(count)}"', html)
 
@@ -40,34 +48,103 @@ def adjusted(html: str, pages, grid: Grid) -> str:
     spaces: dict[int, float] = {}
     for page in pages:
         for number, box in _blocks(page, "table"):   # (the last fragment's height counts)
-            spaces[number] = grid.round_up(box.margin_height() - box.margin_bottom) % grid.pitch
+            spaces[number] = grid.round_up((box.margin_height() - box.margin_bottom) * PT_PER_PX) % grid.pitch
     moves = _floats(pages, grid)
-    if not any(spaces.values()) and not moves:
+    styles = _filled(pages, grid, moves)
+    if not any(spaces.values()) and not moves and not styles:
         return html
 
-    def table(match: re.Match) -> str:
-        space = spaces.get(int(match.group(2)), 0)
-        if match.group(1) != "table" or not space:
-            return match.group(0)
-        return f'{match.group(0)} style="margin-bottom: {grid.pitch + space:.3f}pt"'
-    html = _MARKED.sub(table, html)
+    def marked(match: re.Match) -> str:
+        number = int(match.group(2))
+        if match.group(1) == "table" and spaces.get(number):
+            return f'{match.group(0)} style="margin-bottom: {grid.pitch + spaces[number]:.3f}pt"'
+        if number in styles:
+            return f'{match.group(0)} style="{styles[number]}"'
+        return match.group(0)
+    html = _MARKED.sub(marked, html)
     for number, paragraphs in moves.items():
         html = _moved(html, number, paragraphs * grid.chars)
     return html
 
 
+def _gap(page, grid: Grid, room: bool = False) -> int:
+    """Whole lines left empty at the foot of a page; with room, only those that text may take (not the
+    space under a figure or table that ends the page)."""
+    from weasyprint.formatting_structure import boxes
+
+    bottom = page._page_box.content_box_y() + page._page_box.height
+    # (the page's content: its first child; the margin boxes, the folio among them, follow it)
+    content = page._page_box.children[0]
+    used = max((box.position_y + box.margin_height() for box in content.descendants()
+                if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox))), default=bottom)
+    if room:
+        used += max((box.margin_bottom for box in content.descendants() if isinstance(box, boxes.BlockBox)
+                     and box.element_tag in ("figure", "table") and abs(box.border_box_y() + box.border_height() - used) < 1),
+                    default=0)
+    return int((bottom - min(used, bottom)) * PT_PER_PX / grid.pitch + 1e-6)
+
+
+def _filled(pages, grid: Grid, moves: dict[int, int]) -> dict[int, str]:
+    """Paragraphs (by number) and the style that fills a page left short by two lines or more: 拉行, the
+    letter-spacing that makes a paragraph of the page run one line longer (one for each line the page
+    lacks to end at most one line short; only paragraphs wholly on it); else, when the next page starts
+    with a paragraph, its first line may stand alone at the page's foot (orphans: 1). Only before the
+    first page a moved figure changes."""
+    from weasyprint.formatting_structure import boxes
+
+    seen: dict[int, int] = {}
+    for page in pages:
+        for kind in ("p", "li"):
+            for number, _ in _blocks(page, kind):
+                seen[number] = seen.get(number, 0) + 1
+    moved = [i for i, page in enumerate(pages) for number, _ in _blocks(page, "figure") if number in moves]
+    styles: dict[int, str] = {}
+    for index, (page, following) in enumerate(zip(pages, pages[1:])):
+        if moved and index >= min(moved) - 1:
+            break
+        gap = _gap(page, grid)
+        firsts = [box for box in following._page_box.children[0].descendants()
+                  if isinstance(box, boxes.BlockBox) and box.element is not None
+                  and box.element_tag not in ("html", "body", "div", "section", "article")]
+        if gap < 2 or not firsts or firsts[0].element_tag == "h1":
+            continue
+        candidates = sorted((spacing, number) for kind in ("p", "li") for number, box in _blocks(page, kind)
+                            if seen[number] == 1 and (spacing := _one_line_longer(box)) is not None)
+        styles.update((number, f"letter-spacing: {spacing:.4f}em") for spacing, number in candidates[:gap - 1])
+        if not candidates and firsts[0].element_tag in ("p", "li") and _gap(page, grid, room=True) >= 1 \
+                and firsts[0].element.get("data-grid") is not None:
+            styles[int(firsts[0].element.get("data-grid"))] = "orphans: 1"
+    return styles
+
+
+def _one_line_longer(box) -> float | None:
+    """The letter-spacing (em) that sets a paragraph one line longer: its text (in em, the indent
+    included) reaching two characters past its last line (the estimate of Latin widths may be off by
+    one; the line after it stays far away), when that takes at most LOOSEST."""
+    from weasyprint.formatting_structure import boxes
+
+    from .typeset import em_width
+
+    lines = [line for line in box.descendants() if isinstance(line, boxes.LineBox) and line.element_tag == box.element_tag]
+    texts = "".join(leaf.text for line in lines for leaf in line.descendants() if isinstance(leaf, boxes.TextBox))
+    text = texts.replace(_GLUE, "")
+    size = box.style["font_size"]
+    if len(lines) < 2 or not text or size <= 0:
+        return None
+    width = box.width / size                        # (em per line)
+    indent = box.style["text_indent"]
+    natural = em_width(text) + (indent.value / size if indent.unit == "px" else 0)
+    spacing = (len(lines) * width + 2 - natural) / len(text)
+    return spacing if 0 < spacing <= LOOSEST else None
+
+
 def _floats(pages, grid: Grid) -> dict[int, int]:
     """Figures that start a page after a page left short by two lines or more: how many lines of text
     may come before them to fill the gap."""
-    from weasyprint.formatting_structure import boxes
-
     moves = {}
     for before, page in zip(pages, pages[1:]):
         top = page._page_box.content_box_y()
-        bottom = before._page_box.content_box_y() + before._page_box.height
-        used = max((box.position_y + box.margin_height() for box in before._page_box.descendants()
-                    if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox))), default=bottom)
-        gap = int((bottom - min(used, bottom)) / grid.pitch + 1e-6)
+        gap = _gap(before, grid, room=True)
         for number, box in _blocks(page, "figure"):
             if abs(box.position_y - top) < 1 and gap >= 2:
                 moves[number] = gap
