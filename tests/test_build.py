@@ -218,3 +218,19 @@ def test_a_rebuild_with_nothing_changed_repeats_warnings_and_notices_as_they_wer
     for result in (first, again):
         assert "site.yaml:3: notice: the PDF has no QR codes" in result.stderr
         assert "05-typo.md:4: warning: unknown front matter key" in result.stderr
+
+
+def test_quiet_prints_warnings_and_errors_but_no_notices_or_progress(mini):
+    """README: -q prints only warnings and errors. A notice (提示: nothing wrong, something to know) is
+    left out with the progress lines; a warning stays, in check and in build."""
+    write(mini, "content/2024-07/unused.txt", "附件")
+    write(mini, "content/2024-07/05-empty.md", "---\n标题: 空\n栏目: 新闻政策\n---\n")
+    warning = "05-empty.md:5: warning: the article has no text after the front matter"
+    loud = run_build(mini, "check")
+    assert warning in loud.stderr and "unused.txt: notice: nothing uses this file" in loud.stderr
+    assert "content is fine" in loud.stderr
+    quiet = run_build(mini, "check", "-q")
+    assert quiet.code == 0 and quiet.stderr.strip().splitlines() == [f"{mini}/content/2024-07/{warning}"]
+    quiet = run_build(mini, "build", "--no-pdf", "-q")
+    assert quiet.code == 0 and quiet.stderr.strip().splitlines() == [f"{mini}/content/2024-07/{warning}"]
+    assert (mini / "output/2024-07/empty/index.html").is_file()

@@ -130,7 +130,7 @@ def main(argv: list[str], root: Path) -> int:
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     try:
         if args.command == "check":
-            return _check(root, log)
+            return _check(root, log, args.quiet)
         if args.command in ("new", "new-issue"):
             return _new(root, args)
         if args.command == "wechat":
@@ -206,8 +206,7 @@ def _build(root: Path, args, log) -> int:
     else:
         options = BuildOptions(pdf=not args.no_pdf, search=not args.no_search, cards=not args.no_search, out_dir=args.output)
     report = build(root, options, log)
-    for warning in report.warnings:
-        print(_color("33", warning.render()), file=sys.stderr)
+    _print_warnings(report.warnings, args.quiet)
     if args.verbose:
         for path in report.rendered:
             log(_('  wrote {path}').format(path=path))
@@ -219,6 +218,13 @@ def _build(root: Path, args, log) -> int:
         issues=report.issues, articles=report.articles, pages=report.pages, written=len(report.rendered),
         folder=display_path(options.out_dir or root / "output"), pdfs=pdfs, seconds=report.seconds)))
     return EXIT_OK
+
+
+def _print_warnings(warnings, quiet: bool) -> None:
+    """Warnings always; notices (提示: nothing wrong, something to know) only without -q."""
+    for warning in warnings:
+        if not (quiet and warning.kind == "notice"):
+            print(_color("33", warning.render()), file=sys.stderr)
 
 
 def _new(root: Path, args) -> int:
@@ -326,12 +332,11 @@ def _known_issues(root: Path, wanted: list[str]) -> None:
                                  'write 草稿: 否 in it').format(issue_id=issue_id))
 
 
-def _check(root: Path, log) -> int:
+def _check(root: Path, log, quiet: bool) -> int:
     from .desk.check import check_site
 
     result = check_site(root, log)
-    for warning in result.warnings:
-        print(_color("33", warning.render()), file=sys.stderr)
+    _print_warnings(result.warnings, quiet)
     for problem in result.errors:
         print(_color("31", _("error: ")) + problem.render(), file=sys.stderr)
     for problem in result.draft_errors:
