@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from helpers import ROOT
 
@@ -57,3 +58,20 @@ def test_the_editors_examples_in_readme_run_on_the_sample_content(tmp_path, monk
     for argv in commands:
         result = run_build(site, *argv)
         assert result.code == 0, (argv, result.stderr)
+
+
+def test_site_yaml_speaks_to_editors_in_chinese_and_its_deploy_example_works_uncommented(tmp_path):
+    """Editors open site.yaml to change settings: every comment is Chinese, and the deploy group README
+    tells them to write is there, commented out, valid as soon as its # are taken away."""
+    from xiaokan.source.config import load_config
+
+    text = (ROOT / "site.yaml").read_text(encoding="utf-8")
+    settings = [re.sub(r"^# (deploy:|  )", "", line) for line in text.splitlines()]   # (the example's own comments count)
+    comments = [line.split("#", 1)[1] for line in settings if "#" in line]
+    assert comments and all(re.search(r"[\u4e00-\u9fff]", comment) for comment in comments), comments
+    example = re.sub(r"(?m)^# (deploy:|  )", r"\1", text)
+    assert example != text
+    (tmp_path / "site.yaml").write_text(example, encoding="utf-8")
+    shutil.copytree(ROOT / "assets", tmp_path / "assets")   # (its logo and favicon)
+    deploy = load_config(tmp_path / "site.yaml").deploy
+    assert deploy.target == "www@news.example.edu.cn:/srv/www/pingjian" and deploy.keep == 5
