@@ -97,3 +97,22 @@ def test_an_a5_page_has_its_own_grid(mini):
                   if len(chars) >= grid.chars - 1]
     assert lines >= 20 and on / lines >= 0.95
     assert widths and max(widths) == pytest.approx(grid.chars * BODY_PT, abs=0.6)   # 32 characters of 五号
+
+
+def test_question_and_exclamation_marks_keep_their_full_width(a4):
+    """clreq: ？ and ！ are never compressed; in 「？”」 the quote gives up its half, not the question mark."""
+    advances = [(b["x0"] - a["x0"]) / a["size"] for page in body_pages(a4) for _, chars in measure.body_lines(page)
+                for a, b in zip(chars, chars[1:]) if a["text"] in "？！" and b["x0"] - a["x0"] < 2 * a["size"]]
+    assert len(advances) >= 3 and min(advances) >= 0.95, advances
+
+
+def test_chinese_may_break_before_an_opening_and_after_a_closing_quote():
+    """Pango (UAX #14) never breaks beside a quotation mark; print text gives Chinese its breaks back, except
+    in table cells (their columns were sized for the breaks they had) and between a paragraph's last two."""
+    from xiaokan.paper.typeset import BREAK, typeset
+
+    html = typeset("<p>精选“中国大学MOOC”和“智慧职教”作为平台</p><table><tr><td>精选“慕课”和</td></tr></table>"
+                   "<p>他说“好”。</p>")
+    body, table, last = html.split("<table>")[0], html.split("<table>")[1].split("</table>")[0], html.split("</table>")[1]
+    assert body.replace("\u2060", "").count(BREAK) == 4 and f"{BREAK}“" in body and f"”{BREAK}和" in body
+    assert BREAK not in table and BREAK not in last

@@ -9,7 +9,7 @@
   of a widened line is then the same and the last glyph ends on the margin.
 - 标点挤压 (clreq 3.1.6): of two consecutive full-width punctuation marks, one takes half an em
   through the font's OpenType `halt` feature (Noto CJK has it): the first, unless both are opening
-  marks, where the second gives up its empty left half.
+  marks, where the second gives up its empty left half, or the first is ？ or ！, which keep their width.
 - Punctuation at the line's edges: a justified line that ends with a closing mark (。，、”） …) lets
   the mark's empty right half hang into the margin, so the ink ends flush; a line that starts with
   an opening mark (“（《 …) moves its empty left half out of the text block.
@@ -31,8 +31,13 @@ _EXPANDABLE_RUN = re.compile(f"(?:{_EXPANDABLE_CJK.pattern})+")
 OPENING = "“‘（《〈「『【〔"
 CLOSING = "”’）》〉」』】〕。，、；：？！"
 _GLUE = "\u2060"   # the word joiner the print HTML puts between a mark and its neighbour (禁则)
-# A pair of marks, optionally glued: group 1 is the mark that gives up half its width.
-_PAIR = re.compile(f"([{CLOSING}])(?={_GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}]){_GLUE}?([{OPENING}])")
+_BREAK = "\u200b"  # the zero-width space it puts after a closing quote: a line that breaks there ends with it
+# A pair of marks, optionally glued: the group that matched is the mark that gives up half its width.
+# ？！ keep their full width (clreq): after them the closing mark that follows gives up its half (`？”`).
+_FULL = "？！"
+_HALVED = CLOSING.replace("？", "").replace("！", "")
+_PAIR = re.compile(f"([{_HALVED}])(?={_GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}]){_GLUE}?([{OPENING}])"
+                   f"|(?<=[{_FULL}]){_GLUE}?([{_HALVED}])")
 _installed = False
 
 
@@ -42,11 +47,12 @@ def count_cjk(text: str) -> int:
 
 def compressed_marks(text: str) -> list[int]:
     """Indices of the marks of `text` set at half width (标点挤压)."""
-    return [m.start(1) if m.group(1) else m.start(2) for m in _PAIR.finditer(text)]
+    return [m.start(m.lastindex) for m in _PAIR.finditer(text)]
 
 
 def _edge(text: str, at_end: bool) -> bool:
     """Whether the first (or last) character of `text` is a CJK expansion opportunity."""
+    text = text.strip(_BREAK)
     if not text:
         return False
     return bool(_EXPANDABLE_CJK.fullmatch(text[-1] if at_end else text[0]))
@@ -138,7 +144,7 @@ def install() -> None:
         lead = trail = 0
         if isinstance(first, boxes.TextBox) and first.text and first.text[0] in OPENING:
             lead = first.style["font_size"] / 2
-        if not last and isinstance(final, boxes.TextBox) and final.text and final.text[-1] in CLOSING:
+        if not last and isinstance(final, boxes.TextBox) and final.text.rstrip(_BREAK)[-1:] in tuple(CLOSING):
             trail = final.style["font_size"] / 2
         return original_text_align(context, line, available_width + lead + trail, last) - lead
 

@@ -6,11 +6,8 @@ second layout (at most one: the render stays within 2x of bare WeasyPrint).
   under a table makes it whole lines high (the height it had in the first layout, rounded up).
 - A figure that the first layout pushed to the top of the next page, leaving the page before it short,
   moves after the paragraphs that can fill the gap (a page float: after its mention, never before).
-- A page left short by two lines or more (the next page starts with a heading that keeps two lines of
-  text, or a paragraph or figure that did not fit) is filled by 拉行: a paragraph of the page is set a
-  little looser (letter-spacing, at most 1/20 em) so that it runs one line longer: the page's content
-  grows into the gap and the next page starts as before, so no later page moves. Where no paragraph can,
-  and the next page starts with a paragraph, its first line may stand at the page's foot (orphans: 1).
+- A page left short by two lines or more because the paragraph that starts the next page could not
+  leave two lines at its foot (orphans) lets it leave one there (orphans: 1).
 - An article's separator rule is not drawn where the article starts a page: a rule at the top of a
   page separates nothing. Its thickness stays as space, so nothing moves off the grid.
 """
@@ -24,8 +21,6 @@ _BLOCK = re.compile(r"<(table|figure|p|li)\b")
 _MARKED = re.compile(r'<(table|figure|p|li) data-grid="(\d+)"')
 _PARAGRAPH_END = re.compile(r"</p>|</ol>|</ul>")
 PT_PER_PX = 0.75   # (WeasyPrint lays out in CSS pixels; the grid is in points)
-LOOSEST = 0.05     # the letter-spacing (em) a paragraph may take to run one line longer
-_GLUE = "\u2060"
 
 
 def numbered(html: str) -> str:
@@ -85,57 +80,23 @@ def _gap(page, grid: Grid, room: bool = False) -> int:
 
 
 def _filled(pages, grid: Grid, moves: dict[int, int]) -> dict[int, str]:
-    """Paragraphs (by number) and the style that fills a page left short by two lines or more: 拉行, the
-    letter-spacing that makes a paragraph of the page run one line longer (one for each line the page
-    lacks to end at most one line short; only paragraphs wholly on it); else, when the next page starts
-    with a paragraph, its first line may stand alone at the page's foot (orphans: 1). Only before the
-    first page a moved figure changes."""
+    """Paragraphs (by number) and the style that fills a page left short by two lines or more: when the
+    next page starts with a paragraph, its first line may stand alone at the page's foot (orphans: 1).
+    Only before the first page a moved figure changes."""
     from weasyprint.formatting_structure import boxes
 
-    seen: dict[int, int] = {}
-    for page in pages:
-        for kind in ("p", "li"):
-            for number, _ in _blocks(page, kind):
-                seen[number] = seen.get(number, 0) + 1
     moved = [i for i, page in enumerate(pages) for number, _ in _blocks(page, "figure") if number in moves]
     styles: dict[int, str] = {}
     for index, (page, following) in enumerate(zip(pages, pages[1:])):
         if moved and index >= min(moved) - 1:
             break
-        gap = _gap(page, grid)
         firsts = [box for box in following._page_box.children[0].descendants()
                   if isinstance(box, boxes.BlockBox) and box.element is not None
                   and box.element_tag not in ("html", "body", "div", "section", "article")]
-        if gap < 2 or not firsts or firsts[0].element_tag == "h1":
-            continue
-        candidates = sorted((spacing, number) for kind in ("p", "li") for number, box in _blocks(page, kind)
-                            if seen[number] == 1 and (spacing := _one_line_longer(box)) is not None)
-        styles.update((number, f"letter-spacing: {spacing:.4f}em") for spacing, number in candidates[:gap - 1])
-        if not candidates and firsts[0].element_tag in ("p", "li") and _gap(page, grid, room=True) >= 1 \
-                and firsts[0].element.get("data-grid") is not None:
+        if _gap(page, grid) >= 2 and _gap(page, grid, room=True) >= 1 and firsts \
+                and firsts[0].element_tag in ("p", "li") and firsts[0].element.get("data-grid") is not None:
             styles[int(firsts[0].element.get("data-grid"))] = "orphans: 1"
     return styles
-
-
-def _one_line_longer(box) -> float | None:
-    """The letter-spacing (em) that sets a paragraph one line longer: its text (in em, the indent
-    included) reaching two characters past its last line (the estimate of Latin widths may be off by
-    one; the line after it stays far away), when that takes at most LOOSEST."""
-    from weasyprint.formatting_structure import boxes
-
-    from .typeset import em_width
-
-    lines = [line for line in box.descendants() if isinstance(line, boxes.LineBox) and line.element_tag == box.element_tag]
-    texts = "".join(leaf.text for line in lines for leaf in line.descendants() if isinstance(leaf, boxes.TextBox))
-    text = texts.replace(_GLUE, "")
-    size = box.style["font_size"]
-    if len(lines) < 2 or not text or size <= 0:
-        return None
-    width = box.width / size                        # (em per line)
-    indent = box.style["text_indent"]
-    natural = em_width(text) + (indent.value / size if indent.unit == "px" else 0)
-    spacing = (len(lines) * width + 2 - natural) / len(text)
-    return spacing if 0 < spacing <= LOOSEST else None
 
 
 def _floats(pages, grid: Grid) -> dict[int, int]:

@@ -17,6 +17,7 @@ import re
 from .cjklayout import CLOSING, OPENING
 
 GLUE = "\u2060"
+BREAK = "\u200b"   # a zero-width space: a break opportunity
 IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKENS = re.compile(r"(<[^>]*>)")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
@@ -36,6 +37,7 @@ def typeset(html: str) -> str:
     """The print rules above, applied to every text node of `html`."""
     tokens = _TOKENS.split(html)
     verbatim = 0          # depth inside elements left as written
+    tables = 0            # depth inside tables (their columns are sized by where their text may break)
     previous = ""         # the last character of the current run of text
     run: list[int] = []   # indices of the text tokens of the current paragraph
     for i, token in enumerate(tokens):
@@ -49,13 +51,15 @@ def typeset(html: str) -> str:
                 verbatim = max(verbatim, 0)
                 previous = ""
             elif name in _BLOCKS:
+                if name == "table" and not token.endswith("/>"):
+                    tables = max(tables + (-1 if closing else 1), 0)
                 if closing and name in _PARAGRAPHS:
                     _glue_last_characters(tokens, run)
                 run, previous = [], ""
             continue
         if verbatim or not token:
             continue
-        text = _kinsoku(token)
+        text = _kinsoku(token, quote_breaks=not tables)
         if previous and ((re.match(f"[{IDEOGRAPH}]", previous) and re.match("[A-Za-z0-9]", text))
                          or (re.match("[A-Za-z0-9%]", previous) and re.match(f"[{IDEOGRAPH}]", text))):
             text = " " + text
@@ -66,12 +70,19 @@ def typeset(html: str) -> str:
     return "".join(tokens)
 
 
-def _kinsoku(text: str) -> str:
+def _kinsoku(text: str, quote_breaks: bool = True) -> str:
     text = re.sub(f"([{OPENING}])(?=[^\\s{GLUE}])", f"\\1{GLUE}", text)
     text = re.sub(f"(?<=[^\\s{GLUE}])([{CLOSING}…])", f"{GLUE}\\1", text)
     # Two marks in a row stay on one line (`。《`): one of them is set at half width (cjklayout), and the
     # line must be drawn as it was measured.
-    return re.sub(f"([{CLOSING}])(?=[{OPENING}])", f"\\1{GLUE}", text)
+    text = re.sub(f"([{CLOSING}])(?=[{OPENING}])", f"\\1{GLUE}", text)
+    if not quote_breaks:   # (a table's cells keep the breaks their column widths were chosen for)
+        return text
+    # Pango follows UAX #14, where a quotation mark forbids a break on either side (`“中国大学MOOC”和“智慧
+    # 职教”作为` was one unbreakable unit, and the line before it stretched by a fifth of an em): a
+    # zero-width space gives back the breaks Chinese allows before an opening and after a closing quote.
+    text = re.sub(f"(?<=[^\\s{OPENING}{GLUE}])([“‘])", f"{BREAK}\\1", text)
+    return re.sub(f"([”’])(?=[^\\s{CLOSING}{GLUE}…{BREAK}])", f"\\1{BREAK}", text)
 
 
 def _glue_last_characters(tokens: list[str], run: list[int]) -> None:
@@ -81,6 +92,9 @@ def _glue_last_characters(tokens: list[str], run: list[int]) -> None:
         text = tokens[index]
         for position in range(len(text) - 1, -1, -1):
             char = text[position]
+            if char == BREAK:   # (no break opportunity between the two either)
+                text = tokens[index] = text[:position] + text[position + 1:]
+                continue
             if char in CLOSING + OPENING + GLUE + "…—":
                 continue
             if not re.match(f"[{IDEOGRAPH}]", char):
