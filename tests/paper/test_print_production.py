@@ -414,6 +414,11 @@ def test_the_sample_passes_its_own_preflight(own_sample):
     notices = [line for line in result.stderr.splitlines() if "prints a dashed box saying the photo is missing" in line]
     assert len(notices) == 10 and all(": notice: " in line for line in notices)
     assert re.search(r"04-kexuecheng-zhihai-yangfan\.md:13: notice: ", result.stderr)
+    # Two captions that start alike are each at their own line; a caption is quoted whole (or up to an
+    # ellipsis), without its credit, never cut after a space.
+    assert re.search(r"04-kexuecheng-zhihai-yangfan\.md:18: notice: .*““职海扬帆”大学生就创业服务站。”", result.stderr)
+    assert len({line.split(": notice: ")[0] for line in notices}) == 10
+    assert "供图" not in result.stderr and not re.search(r"\s” should be", result.stderr)
 
 
 def test_the_fonts_check_finds_a_font_the_pdf_does_not_carry(sample):

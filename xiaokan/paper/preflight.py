@@ -49,18 +49,24 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
     findings = long_table_findings(site, issue, bodies) + issue_glyph_findings(issue, bodies) + imprint_findings(site, issue)
     for article in issue.articles:
         html = bodies[article.url].html
+        found_at = 0   # (captions come in the file's order: two that start alike are told apart by it)
         for placeholder in _PLACEHOLDER.finditer(html):   # (a notice: the editor marked the photo as missing)
-            text = re.sub(r"<[^>]+>", "", placeholder.group(1)).strip()
+            text = _caption_text(placeholder.group(1))
+            line = _line_of(article, text, found_at, before="no-photo")
+            found_at = line or found_at
             findings.append(ContentWarning(
-                article.source, _line_of(article, text, before="no-photo"),
-                _('the PDF prints a dashed box saying the photo is missing where the photo “{value}” should be; put the photo beside the article and write it above its caption (![{value}](photo.jpg)), or delete the caption if the issue is printed without it').format(value=text[:30]), kind="notice"))
+                article.source, line or None,
+                _('the PDF prints a dashed box saying the photo is missing where the photo “{value}” should be; put the photo beside the article and write it above its caption (![{value}](photo.jpg)), or delete the caption if the issue is printed without it').format(value=_quoted(text)), kind="notice"))
+        found_at = 0
         for caption in _CAPTION.finditer(html):
             if _AFTER_PHOTO.search(html[:caption.start()]):
                 continue
-            text = re.sub(r"<[^>]+>", "", caption.group(1)).strip()
+            text = _caption_text(caption.group(1))
+            line = _line_of(article, text, found_at)
+            found_at = line or found_at
             findings.append(ContentWarning(
-                article.source, _line_of(article, text),
-                _('the caption “{value}” stands where a photo was expected, but there is no photo above it; put the photo before it, or mark it {{: .caption .no-photo }} if the photo is missing').format(value=text[:30])))
+                article.source, line or None,
+                _('the caption “{value}” stands where a photo was expected, but there is no photo above it; put the photo before it, or mark it {{: .caption .no-photo }} if the photo is missing').format(value=_quoted(text))))
     return findings
 
 
@@ -102,7 +108,7 @@ def long_table_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> li
                 message = _("table {table} would take the issue's printed tables past {limit} cells: the PDF prints "
                             "its title and a note sending readers to the web page, which shows it whole").format(
                     table=shape, limit=f"{ISSUE_CELLS:,}")
-            findings.append(ContentWarning(article.source, _line_of(article, name), message))
+            findings.append(ContentWarning(article.source, _line_of(article, name) or None, message))
     return findings
 
 
@@ -182,12 +188,24 @@ def _replaced_boxes(box):
         yield from _replaced_boxes(child)
 
 
-def _line_of(article, text: str, before: str = "") -> int | None:
-    """The line of the article's file holding the start of `text` (and, with before, the first such
-    line followed by one holding `before`, such as its {: .caption .no-photo } line)."""
-    probe = text[:12]
+def _caption_text(html: str) -> str:
+    """A caption's own words as the editor wrote them: without its credit (受访单位 供图) and tags."""
+    html = re.sub(r'<span class="credit">.*?</span>', "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", html).strip()
+
+
+def _quoted(text: str, most: int = 40) -> str:
+    """The caption in a message: whole, or its first characters and an ellipsis (never cut before a space)."""
+    return text if len(text) <= most else text[:most].rstrip() + "…"
+
+
+def _line_of(article, text: str, after: int = 0, before: str = "") -> int:
+    """The first line after line `after` of the article's file that holds the start of `text` (with
+    before, the first such line followed by one holding `before`, such as its {: .caption .no-photo }
+    line); 0 when none does."""
+    probe = text[:24]
     lines = article.source.read_text(encoding="utf-8-sig").splitlines()
-    for number, line in enumerate(lines, start=1):
-        if probe and probe in line and (not before or before in "".join(lines[number:number + 1])):
+    for number, line in enumerate(lines[after:], start=after + 1):
+        if probe and probe in re.sub(r"<[^>]+>", "", line) and (not before or before in "".join(lines[number:number + 1])):
             return number
-    return _line_of(article, text) if before else None
+    return _line_of(article, text, after) if before else 0
