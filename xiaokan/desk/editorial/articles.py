@@ -58,11 +58,11 @@ def save_article(root: Path, rel: str, fields: dict | None, body: str, base_dige
     with _write_lock:
         current = path.read_bytes()
         if digest(current) != base_digest:
-            raise Conflict(rel, current.decode("utf-8", "replace"), digest(current))
+            raise Conflict(rel, history.decoded(current) or current.decode("utf-8", "replace"), digest(current))
         text = composed(path, fields, body)
         if fields:
             readable_settings(root, path, text)
-        data = text.encode("utf-8")
+        data = as_on_disk(text, current)
         if data != current:
             old_text = read_text(path) if _readable(current) else current.decode("utf-8", "replace")
             if role is not None:
@@ -85,6 +85,16 @@ def composed(path: Path, fields: dict | None, body: str) -> str:
         raise ContentError(path, 1, _('the front matter cannot be read, so the form cannot be saved into it'),
                            _('reopen the article: it opens as text, and the problem is shown at its line'))
     return frontmatter.compose(parsed.front, fields, body)
+
+
+def as_on_disk(text: str, current: bytes) -> bytes:
+    """The new text as bytes in the file's own ways: its line ends (a file from Windows stays CRLF),
+    its BOM, and its final newline (which a text box does not show, so cannot be meant to go)."""
+    if current.endswith(b"\n") and not text.endswith("\n"):
+        text += "\n"
+    if current.count(b"\r\n") * 2 > current.count(b"\n"):
+        text = text.replace("\n", "\r\n")
+    return (b"\xef\xbb\xbf" if current.startswith(b"\xef\xbb\xbf") else b"") + text.encode("utf-8")
 
 
 def readable_settings(root: Path, path: Path, text: str) -> None:

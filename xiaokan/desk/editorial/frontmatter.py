@@ -30,7 +30,7 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")   # (tidy_yaml drops them
 # What a YAML file may not hold raw (YAML's c-printable): in double quotes it is written as an escape.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KEY = re.compile(r"^([^\s#:：\-][^:：]*?)\s*[:：]")
-_PLAIN_WITH_COMMENT = re.compile(r"^([^:：]+[:：])\s*([^\"'#\n]*?)(\s+#.*)?$")
+_WITH_COMMENT = re.compile(r"""^([^:：]+[:：])\s*?("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^"'#\n]*?)(\s+#.*)?$""")
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,17 @@ def scalar(text: str, in_list: bool = False) -> str:
 
 
 def compose(front: str, changes: dict, body: str) -> str:
-    """The article's text with the changed fields written into its front matter text."""
+    """The article's text with the changed fields written into its front matter text. The form sends
+    every field: one whose value is what the front matter says already keeps its line as it is
+    (spacing, quotes, comment), so that a save changes only what the editor changed."""
     lines = front.split("\n") if front else []
+    now = parse("---\n" + front + "\n---\n", Path("article.md")).fields or {}
     for name, written in FIELDS:
         if name not in changes:
             continue
         value = _yaml_value(name, changes[name])
+        if value == _yaml_value(name, now.get(name)):
+            continue
         index = _line_of(lines, name)
         if index is None:
             if value not in ("", "false", "[]"):   # (an unset flag or list stays unwritten)
@@ -119,11 +124,12 @@ def _line_of(lines: list[str], name: str) -> int | None:
 
 
 def _replaced(line: str, value: str) -> str:
-    """key: value, keeping the editor's key and a comment after a plain value."""
-    m = _PLAIN_WITH_COMMENT.match(line)
-    key = _KEY.match(line).group(1).strip()
+    """key: value, keeping the editor's key as written and a comment after the old value (plain, quoted or none),
+    with the spaces before it."""
+    m = _WITH_COMMENT.match(line)
+    key = _KEY.match(line).group(0).rstrip()
     comment = m.group(3) if m and m.group(3) else ""
-    return f"{key}: {value}{comment}".rstrip() if value != "" else f"{key}:{comment}"
+    return f"{key} {value}{comment}".rstrip() if value != "" else f"{key}{comment}"
 
 
 def _yaml_value(name: str, value) -> str:
