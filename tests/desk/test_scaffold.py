@@ -159,3 +159,21 @@ def test_an_issue_added_between_numbered_ones_leaves_their_numbers_to_the_editor
     assert "content/2024-07/issue.yaml:3: two issues of one year share a number" in checked.stderr
     assert "content/2024-08/issue.yaml:3: warning: 总期号 2 is also the 总期号 of " in checked.stderr
     assert "content/2024-07/issue.yaml:4: give each issue its own" in checked.stderr
+
+
+def test_a_new_internal_issue_asks_only_for_what_its_imprint_would_lack_at_the_line_to_uncomment(mini):
+    """The back cover prints the school for an unwritten 编印单位 and the issue's date for an unwritten
+    印发日期: a new issue of a 内部资料 lacks only its 印数, and the warning points at `# 印数: 300`."""
+    with (mini / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("print:\n  internal_notice: 内部资料\n")
+    assert run_build(mini, "new-issue", "2024-08").code == 0
+    write(mini, "content/2024-08/01-a.md", "---\n标题: 一篇\n栏目: 评建动态\n---\n正文。\n")
+    lines = (mini / "content/2024-08/issue.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("# 印数:"))
+    said = run_build(mini, "check").stderr
+    assert f"content/2024-08/issue.yaml:{line}: warning: the issue is printed as 内部资料 but its 版记 lacks 印数: " \
+        "a 内部资料 names its 编印单位, 印发日期 and 印数; write them in issue.yaml (where the line starts with #, " \
+        "delete the # and the space)" in said, said
+    path = mini / "content/2024-08/issue.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("# 印数: 300", "印数: 300"), encoding="utf-8")
+    assert "2024-08/issue.yaml" not in run_build(mini, "check").stderr

@@ -71,18 +71,24 @@ def content_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[
 
 
 def imprint_findings(site: Site, issue: Issue) -> list[ContentWarning]:
-    """A 内部资料 names its 编印单位, 印发日期 and 印数 in its 版记 (内部资料性出版物管理规定)."""
+    """A 内部资料 names its 编印单位, 印发日期 and 印数 in its 版记 (内部资料性出版物管理规定). The back
+    cover prints the school for an unwritten 编印单位 and the issue's date for an unwritten 印发日期, so
+    only what would be printed nowhere is missing; the finding points at the line to write it on (the
+    template's commented-out `# 印数: 300`, or the file's end)."""
     if INTERNAL not in (site.config.print.internal_notice or ""):
         return []
     imprint = issue.imprint
-    missing = [label for label, value in (("编印单位", imprint.publisher), ("印发日期", imprint.printed_on),
-                                          ("印数", imprint.print_run)) if not value]
+    missing = [(label, key) for label, key, value in (("编印单位", "编印单位", imprint.publisher or site.config.school),
+                                                      ("印数", "印数", imprint.print_run)) if not value]
     if not missing:
         return []
     source = issue.folder / "issue.yaml"
-    last = len(read_text(source).splitlines()) if source.is_file() else None
-    return [ContentWarning(source, last, _('the issue is printed as {notice} but its 版记 lacks {missing}: a 内部资料 names its 编印单位, 印发日期 and 印数; add them to issue.yaml, e.g. 编印单位: 评建工作办公室, 印发日期: {day}, 印数: 300').format(
-        notice=INTERNAL, missing="、".join(missing), day=issue.date.isoformat()))]
+    lines = read_text(source).splitlines() if source.is_file() else []
+    commented = [n for n, line in enumerate(lines, start=1)
+                 for _label, key in missing if re.match(rf"#\s*{key}\s*[:：]", line.strip())]
+    line = (commented[0] if commented else len(lines)) or None
+    return [ContentWarning(source, line, _('the issue is printed as {notice} but its 版记 lacks {missing}: a 内部资料 names its 编印单位, 印发日期 and 印数; write them in issue.yaml (where the line starts with #, delete the # and the space), e.g. 编印单位: 评建工作办公室, 印数: 300').format(
+        notice=INTERNAL, missing="、".join(label for label, _key in missing)))]
 
 
 def long_table_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:
