@@ -480,6 +480,12 @@ def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_�
     plan = tasks.rollback_plan(mini, job("rollback-dry"))
     assert (plan["live"], plan["withdrawn"]) == (first["release"], second["release"])
     assert (target / "current").resolve().name == second["release"]   # (the plan changed nothing)
+    settings, later = (mini / "site.yaml").read_text(encoding="utf-8"), (mini / "output/index.html").stat().st_mtime + 1
+    moved = settings.replace(f"deploy:\n  target: {target}\n", f"# 换了服务器\ndeploy:\n  target: {tmp_path / 'www2'}\n  keep: 3\n")
+    for changed, newer in ((moved, []), (moved.replace("title: 测试简报", "title: 新的站名"), ["site.yaml"])):
+        write(mini, "site.yaml", changed)   # (only where 发布 uploads: the website is the same; a new title: not)
+        os.utime(mini / "site.yaml", (later, later))
+        assert tasks.deploy(mini, True, job("deploy-dry"))["newer"] == newer
 
 
 def test_a_word_file_imported_before_and_published_is_not_offered_替换以前导入的草稿(mini, tmp_path):

@@ -105,17 +105,18 @@ def logger(job: Job) -> Callable[[str], None]:
     return log
 
 
-BUILT = Path(".desk") / "built"   # touched when the desk's 生成网站 ends (a build with nothing to do writes nothing)
+BUILT = Path(".desk") / "built"   # touched when the desk's 生成网站 ends (a build with nothing to do writes nothing),
+# holding site_look() of the site.yaml that build read and when it left output/index.html
 
 
 def build_site(root: Path, job: Job) -> dict:
     """生成网站: `build.py build`, then what it made (the PDFs and the 数字报 of each issue)."""
     from ...builder import BuildOptions, build
 
-    started = time.time()
+    started, look = time.time(), site_look(root)
     report = build(root, BuildOptions(), logger(job))
     (root / BUILT).parent.mkdir(parents=True, exist_ok=True)
-    (root / BUILT).write_text(str(started), encoding="utf-8")
+    (root / BUILT).write_text(f"{look}\n{_mtime(root / 'output' / 'index.html')}", encoding="utf-8")
     os.utime(root / BUILT, (started, started))
     job.problems += [problem(w, w.kind) for w in report.warnings]
     issues = report.site.issues if report.site else ()
@@ -137,9 +138,38 @@ def newer_than_site(root: Path, limit: int = 10) -> tuple[int, list[str]]:
             rel = path.relative_to(root)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts) and _mtime(path) > built:
                 found.append(path.relative_to(base).as_posix() if folder == "content" else rel.as_posix())
-    if _mtime(root / "site.yaml") > built:
+    if _mtime(root / "site.yaml") > built and not _same_site_look(root):
         found.append("site.yaml")
     return len(found), found[:limit]
+
+
+def site_look(root: Path) -> str:
+    """What of site.yaml can change the website: all of it but the `deploy:` group (where and how 发布
+    uploads), as YAML reads it, so a comment or a deploy setting is no change ('' when it cannot be read: then any change counts)."""
+    import hashlib
+    import json
+
+    from ...source import config
+    from ...source.yamlfile import parse_yaml, read_text, tidy_yaml
+
+    keys = config.TOP_KEYS | config.SECTION_KEYS | config.PRINT_KEYS | config.FOOTER_KEYS | config.DEPLOY_KEYS
+    try:
+        text = read_text(root / "site.yaml")
+        data = parse_yaml(tidy_yaml(text, keys), root / "site.yaml")
+    except (OSError, ContentError):
+        return ""
+    if isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key != "deploy"}
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _same_site_look(root: Path) -> bool:
+    """Is site.yaml, as far as the website goes, what the desk's last 生成网站 read (and no later build came)?"""
+    try:
+        recorded = (root / BUILT).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return recorded == f"{site_look(root)}\n{_mtime(root / 'output' / 'index.html')}" and not recorded.startswith("\n")
 
 
 def _mtime(path: Path) -> float:
