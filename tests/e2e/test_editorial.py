@@ -406,7 +406,7 @@ def test_small_things_of_the_editor_heading_staying_and_tables(desk, page, tmp_p
     expect(page.locator(".saved")).to_contain_text("已保存")
     expect(page.get_by_role("heading", level=1)).to_have_text("第二篇动态（改了标题）")
     body = page.get_by_label("正文")
-    body.fill(body.input_value() + "\n还没保存的一句。\n")
+    body.fill(body.input_value() + "\n还没保存的一句。\n\n\n")
     page.once("dialog", lambda d: d.dismiss())   # (有未保存的修改，确定离开吗？ → 取消)
     page.get_by_role("link", name="← 稿件看板").click()
     expect(body).to_be_visible()
@@ -420,3 +420,18 @@ def test_small_things_of_the_editor_heading_staying_and_tables(desk, page, tmp_p
     expect(page.locator(".saved")).to_contain_text("已保存")   # (saved, as 图片 is)
     text = (root / "content/2024-07/02-second.md").read_text(encoding="utf-8")
     assert '{{< 表格 文件="名单.csv" >}}' in text and "还没保存的一句。" in text
+    # a block goes after the cursor's paragraph with one blank line either side, whatever was there
+    assert body.input_value().endswith('还没保存的一句。\n\n{{< 表格 文件="名单.csv" >}}\n')
+    body.evaluate("b => b.setSelectionRange(0, 0)")
+    (second := tmp_path / "名单二.csv").write_text("序号,名称\n2,乙\n", encoding="utf-8")
+    page.get_by_role("button", name="表格", exact=True).click()
+    dialog.get_by_label("表格（Excel 另存为 CSV）").set_input_files(str(second))
+    dialog.get_by_role("button", name="插入").click()
+    expect(body).to_have_value(re.compile(r'\S\n\n\{\{< 表格 文件="名单二.csv" >\}\}\n\n\S'))
+    assert "\n\n\n" not in body.input_value()
+    expect(page.locator(".saved")).to_contain_text("预览已更新", timeout=SLOW)
+    # a save whose build fails says so: never 预览已更新
+    body.fill(body.input_value() + "\n![缺的照片](没有这张.jpg)\n")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".saved")).to_contain_text("但预览出错", timeout=SLOW)
+    expect(page.locator(".saved")).not_to_contain_text("预览已更新")

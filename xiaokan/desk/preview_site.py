@@ -81,6 +81,7 @@ class ServeState:
     errors: list[str] = field(default_factory=list)   # rendered errors of the last build; empty when it worked
     pdf_errors: list[str] = field(default_factory=list)   # of the last PDF render; empty when it worked
     serial: int = 0                                    # counts builds triggered by a saved article
+    builds: int = 0                                    # counts finished builds, failed ones too
     changed: str | None = None                         # URL path of the article saved last
     report: BuildReport | None = None
     repaired: BuildReport | None = None                # the build after which the deleted files were made again
@@ -101,7 +102,7 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             return _text(start_response, "400 Bad Request", _("this address is not valid"))
         if path == STATE_PATH:
             body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors,
-                               "settled": state.settled}).encode()
+                               "builds": state.builds, "settled": state.settled}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
         if path.startswith(CHANGES_PATH) and (page := _changes_page(state, path[len(CHANGES_PATH):])) is not None:

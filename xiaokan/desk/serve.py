@@ -81,6 +81,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         """After a build (on the IOLoop): the state, the terminal, the PDF queue, the open pages."""
         nonlocal reload_after
         state.settled = queue is None or queue.settled
+        state.builds += 1
         written, reload_after = dict(shown), False
         shown.clear()
         if outcome.report is None:

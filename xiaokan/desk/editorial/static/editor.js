@@ -153,15 +153,31 @@ class ArticleEditor {
     this.showSteps(sent.data.steps, sent.data.reset);
     if (this.inputs.title && this.inputs.title.value.trim()) this.heading.textContent = this.inputs.title.value.trim();
     if (written && before) {
-      const text = this.body.value;
       await this.afterRebuild(before.serial);
-      // (only while nothing was typed since: a later 已保存 must not say an edit in between is saved)
-      if (!this.dirty && this.body.value === text && this.saved.textContent === saidSaved) {
-        this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(performance.now() - started) + " 毫秒）";
-      }
+      this.tellPreview(before.builds, saidSaved, this.body.value, performance.now() - started);
     }
     this.look(this.lookPrefix || "");
     return true;
+  }
+
+  // 预览已更新 only once the whole build after the save has worked (the page shown ahead of it may be
+  // followed by a build that fails); only while nothing was typed since: a later 已保存 must not say an
+  // edit in between is saved.
+  async tellPreview(builds, saidSaved, text, ms) {
+    const deadline = performance.now() + 60000;
+    let state = await previewState();
+    while (state && !(state.builds > builds && state.settled) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await previewState();
+    }
+    if (!state || this.dirty || this.body.value !== text || this.saved.textContent !== saidSaved) return;
+    if (!(state.builds > builds && state.settled)) return;
+    if (state.errors.length) {
+      this.saved.textContent = saidSaved + "，但预览出错（见预览里的说明）";
+      this.saved.classList.add("error");
+    } else {
+      this.saved.textContent = saidSaved + "，预览已更新（" + Math.round(ms) + " 毫秒）";
+    }
   }
 
   // The preview rebuilds on its own when the file is saved; the page is shown again once it has
@@ -259,12 +275,20 @@ class ArticleEditor {
     this.insert(lines.join("\n"));
   }
 
+  // A block (photo, table) after the paragraph the cursor is in, with exactly one blank line either side:
+  // the newlines already there are replaced, however many there were.
   block(text) {
     const b = this.body;
-    const at = b.value.indexOf("\n\n", b.selectionEnd);
-    const end = at < 0 ? b.value.length : at;
-    b.setSelectionRange(end, end);
-    this.insert("\n\n" + text + (at < 0 ? "\n" : ""));
+    const v = b.value;
+    let cursor = b.selectionEnd;
+    while (cursor > 0 && v[cursor - 1] === "\n") cursor--;
+    const at = v.indexOf("\n\n", cursor);
+    let start = at < 0 ? v.replace(/\n+$/, "").length : at;
+    while (start > 0 && v[start - 1] === "\n") start--;
+    let end = start;
+    while (end < v.length && v[end] === "\n") end++;
+    b.setSelectionRange(start, end);
+    this.insert((start ? "\n\n" : "") + text + (end < v.length ? "\n\n" : "\n"));
   }
 
   footnote() {
