@@ -527,3 +527,18 @@ def test_the_login_page_says_where_the_desk_is_open(mini):
     office = Browser(app.mount(mini, "0.0.0.0", PORT, print), f"192.168.1.20:{PORT}").call("GET", "/desk/login")[1].decode()
     assert "只在这台电脑上" in local and "办公室网络" not in local and "{where}" not in local
     assert "向办公室网络开放" in office
+
+
+def test_a_proof_opened_in_a_tab_of_its_own_opens_here_and_asks_for_the_login_with_accounts(mini):
+    (mini / "print").mkdir()
+    (mini / "print/xiaokan-2024-07-proof-2.pdf").write_bytes(b"%PDF-1.7 proof")
+    alone = Browser(app.mount(mini, "127.0.0.1", PORT, print))   # (no cookie: a new tab of another browser)
+    assert alone.call("GET", "/编辑部/print/xiaokan-2024-07-proof-2.pdf") == (200, b"%PDF-1.7 proof")
+    assert alone.call("GET", "/编辑部/api/board")[0] == 200   # (the session it was given is the 本机 one)
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    office = Browser(app.mount(mini, "0.0.0.0", PORT, print), f"192.168.1.20:{PORT}")
+    status, _body = office.call("GET", "/编辑部/print/xiaokan-2024-07-proof-2.pdf")
+    location = dict(office.last_headers)["Location"]
+    assert status == 303 and location.startswith("/%E7%BC%96%E8%BE%91%E9%83%A8/login?next=")
+    assert urllib.parse.unquote(location.split("next=", 1)[1]) == "/编辑部/print/xiaokan-2024-07-proof-2.pdf"
+    assert office.call("GET", "/编辑部/api/board")[0] == 401   # (the desk's data stays a refusal)

@@ -14,7 +14,7 @@ from ...core.i18n import _
 from ..guard import is_loopback
 from . import accounts, hints, schema, tasks, uploads
 from .articles import Conflict
-from .files import static_file
+from .files import serve_file, static_file
 from .routes import ROUTES, prefixed
 from .sessions import LoginThrottle, SessionStore
 from .wsgi import (
@@ -128,7 +128,7 @@ class Desk:
             return self._answered(Desk._login, request)
         refused = self.gate.unauthorised(request)
         if refused is not None:
-            return refused
+            return self._opened_alone(request) or refused
         handler = ROUTES.get((request.method, request.path)) or prefixed(request)
         if handler is None:
             return refusal("404 Not Found", _('there is no such page in the desk'))
@@ -156,6 +156,20 @@ class Desk:
         except Exception as exc:   # noqa: BLE001 — one line in the terminal and an answer, never a traceback
             self.log(_("desk: could not answer {path}: {error}").format(path=request.path[:200], error=repr(exc)[:300]))
             return refusal("500 Internal Server Error", _('the desk could not answer this request; the terminal says why'))
+
+    def _opened_alone(self, request: Request) -> Response | None:
+        """A proof, PDF or page of the built site opened without the session (a tab of its own, another
+        browser): on this computer without accounts, with the 本机 session desk.html gives; with accounts,
+        the login page and back."""
+        if request.session is not None or request.method != "GET" or prefixed(request) is not serve_file:
+            return None
+        if self.login_required:
+            back = quote(PREFIXES[0] + request.path, safe="")
+            return Response("303 See Other", b"", "text/plain", [("Location", quote(PREFIXES[0]) + "/login?next=" + back)])
+        request.session = self.sessions.start(accounts.LOCAL_USER, "主编")
+        response = self._answered(serve_file, request)
+        response.headers.append(self.gate.cookie(request.session))
+        return response
 
     def _page(self, request: Request) -> Response:
         name = PAGES[request.path]
