@@ -456,3 +456,27 @@ def test_a_huge_body_is_refused_from_its_head_before_it_is_read_or_held(mini):
                     pass
         assert rss_kb(process.pid) - before < 40 * 1024, "the server held the body"
         assert status_with(base, "/2024-07/first/")[0] == 200
+
+
+def test_the_terminal_says_a_warning_once_not_again_on_every_save(mini):
+    """Each rebuild used to print every warning of the site again: the terminal shows only new ones."""
+    write(mini, "content/2024-07/05-empty.md", "---\ntitle: 空\nsection: 新闻政策\n---\n")
+    warning = "05-empty.md:5: warning: the article has no text after the front matter"
+    with running_server(mini) as (base, _process):
+        def state() -> dict:
+            return json.loads(get(base + "/__xiaokan__/state")[1])
+
+        def saved(rel: str, text: str) -> None:
+            builds = state()["builds"]
+            write(mini, rel, text)
+            wait_for(lambda: (now := state())["builds"] > builds and now["settled"], 60)
+
+        wait_for(lambda: state()["settled"], 60)
+        first = (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8")
+        saved("content/2024-07/01-first.md", first.replace("这是第一段", "改过一次的第一段"))
+        saved("content/2024-07/01-first.md", first.replace("这是第一段", "改过两次的第一段"))
+        saved("content/2024-07/06-blank.md", "---\ntitle: 又一篇空的\nsection: 新闻政策\n---\n")
+        log = (mini.parent / "serve.log").read_text(encoding="utf-8")
+    assert log.count(warning) == 1, log
+    assert log.count("06-blank.md:5: warning: the article has no text after the front matter") == 1, log
+    assert log.count("rebuilt ") >= 3   # (the saves were built: each said so)

@@ -52,6 +52,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     queue: BuildQueue | None = None   # (the first build runs before the server answers, in this thread)
     shown: dict[Path, tuple[str, bytes]] = {}   # saved file -> its page written ahead of the build (savedpage.py)
     reload_after = False           # (the next build's pages go to the open pages whatever it wrote)
+    said: set[str] = set()         # the warnings the terminal shows already: each rebuild adds only new ones
     stop = threading.Event()   # (set when the server ends; the watchers stop with it)
     # Before building: no save is missed (the IOLoop calls saved() once the first build is done).
     _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)
@@ -79,7 +80,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     def built(outcome: Outcome, changed: list[Path]) -> None:
         """After a build (on the IOLoop): the state, the terminal, the PDF queue, the open pages."""
-        nonlocal reload_after
+        nonlocal reload_after, said
         state.settled = queue is None or queue.settled
         state.builds += 1
         written, reload_after = dict(shown), False
@@ -95,8 +96,11 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         if article is not None and article.source not in written:   # (else announced when it was shown)
             state.serial += 1
             state.changed = "/" + article.url
-        for warning in report.warnings:
-            log(warning.render())
+        warnings = [warning.render() for warning in report.warnings]
+        for warning in warnings:
+            if warning not in said:
+                log(warning)
+        said = set(warnings)
         line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered), ms=report.seconds * 1000)
         log(_("recovered: {line}").format(line=line) if recovered else line)
         if recovered or reload_after or (changed and _news(out_dir, report, changed, written)):
