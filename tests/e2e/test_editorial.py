@@ -133,9 +133,15 @@ def test_from_a_word_file_to_the_built_site_without_a_terminal(desk, page, tmp_p
     page.get_by_role("button", name="生成网站").click()
     expect(page.locator("#site-job")).to_contain_text("生成网站：完成", timeout=SLOW)
     expect(page.locator("#site-job").get_by_role("link", name="PDF").first).to_be_visible()
+    row = page.locator("li.article", has_text="学校召开评建工作推进会（修订稿）")
+    expect(row.locator(".badge.built")).to_have_text("已生成")   # (the board shows what the build did, no reload)
     page.locator("#site-job").get_by_role("link", name="网站").first.click()
     page.wait_for_load_state()
     expect(page.locator("body")).to_contain_text("学校召开评建工作推进会（修订稿）")
+    # the proof's links are still on the board when it is opened again
+    page.goto(url)
+    expect(issue.get_by_role("link", name="校样 PDF")).to_have_attribute("href", "print/xiaokan-2024-08-proof-1.pdf")
+    expect(issue.get_by_role("link", name="修改对照")).to_be_visible()
 
 
 def test_a_file_changed_on_disk_is_never_overwritten_silently(desk, page):

@@ -38,6 +38,21 @@ def serve_file(desk, request: Request) -> Response:
     return Response("200 OK", data, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), headers)
 
 
+def newest_proof(root: Path, issue_id: str) -> dict | None:
+    """The issue's newest proof in print/ for the board ({number, pdf, changes}; changes None without its page)."""
+    name = re.compile(rf"xiaokan-{re.escape(issue_id)}-proof-(\d+)\.pdf")
+    try:
+        numbers = [int(m.group(1)) for p in (root / "print").iterdir() if (m := name.fullmatch(p.name)) and m.group(1).isascii()]
+    except OSError:
+        return None
+    if not numbers:
+        return None
+    pdf = f"xiaokan-{issue_id}-proof-{max(numbers)}.pdf"
+    changes = pdf[:-len(".pdf")] + "-changes.html"
+    return {"number": max(numbers), "pdf": f"print/{pdf}",
+            "changes": f"print/{changes}" if (root / "print" / changes).is_file() else None}
+
+
 def own_styles_policy(page: bytes) -> str:
     """The Content-Security-Policy of a page the desk shows from print/ or output/ (修改对照 keeps its
     look in a <style> of its own): those very styles, by their hash, and the desk's files; still no

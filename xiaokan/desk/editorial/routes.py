@@ -32,7 +32,10 @@ def _logout(desk: Desk, request: Request) -> Response:
 
 
 def _board(desk: Desk, request: Request) -> Response:
-    return json_response(board.board(desk.root))
+    data = board.board(desk.root)
+    for issue in data["issues"]:   # (the last proof's links stay on the board after the page is reloaded)
+        issue["proof"] = files.newest_proof(desk.root, issue["id"])
+    return json_response(data)
 
 
 ISSUE_FORM = schema.record({name: schema.text(500) for name, _key in board.ISSUE_FIELDS} | {"id": schema.text()},

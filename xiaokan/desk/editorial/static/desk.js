@@ -180,15 +180,28 @@ Desk.views.board = async function (main) {
       el("h1", {text: "稿件看板"}),
       el("button", {type: "button", onclick: newIssue, text: "新建一期"}),
       el("button", {type: "button", class: "primary", text: "生成网站",
-        onclick: async function () { await runJob("build", {}, jobs); }}),
+        onclick: async function () { if (await runJob("build", {}, jobs)) await boardKeeping("#site-job"); }}),
       Desk.may["发布"] ? el("button", {type: "button", text: "发布", onclick: function () { deploy(publish); }}) : null,
       Desk.may["发布"] ? el("button", {type: "button", class: "quiet", text: "回滚", onclick: function () { rollback(publish); }}) : null),
     jobs, publish,
     ...(loaded.data.issues.length ? loaded.data.issues.map(issueCard) : [el("p", {text: "还没有哪一期。先点“新建一期”。"})]));
 };
 
+// The board again (a job changed what it shows: 已生成, the articles imported), the job's report kept in its panel.
+async function boardKeeping(selector) {
+  const keep = [...document.querySelector(selector).childNodes];
+  await Desk.views.board(document.getElementById("main"));
+  const again = document.querySelector(selector);
+  again.hidden = false;
+  fill(again, ...keep);
+}
+
 function issueCard(issue) {
-  const panel = el("div", {class: "job", "aria-live": "polite", hidden: true});
+  const panel = el("div", {class: "job", "aria-live": "polite", hidden: !issue.proof});
+  if (issue.proof) {   // (the last 出校样's links, until the next job of this issue reports in their place)
+    fill(panel, el("p", {}, "最近一次校样（第" + issue.proof.number + "次）：", el("a", {href: issue.proof.pdf, target: "_blank", text: "校样 PDF"}),
+      issue.proof.changes ? ["　", el("a", {href: issue.proof.changes, target: "_blank", text: "修改对照"})] : null));
+  }
   const lists = Desk.sections.map(function (name) {
     const group = issue.groups.find(function (g) { return g.section === name; }) || {articles: []};
     return el("section", {class: "group"}, el("h3", {text: name}),
@@ -353,13 +366,7 @@ async function importWord(issueId, files, panel) {
   if (!staged.length) { fill(panel, refusedReport()); return; }
   const job = await runJob("import", {issue: issueId, section: section.value, staged: staged, replace: replace.checked}, panel);
   if (refused.length) panel.append(refusedReport());
-  if (job && job.state === "done") {
-    const keep = [...panel.childNodes];
-    await Desk.views.board(document.getElementById("main"));
-    const again = document.querySelector('.issue[data-issue="' + issueId + '"] .job');
-    again.hidden = false;
-    fill(again, ...keep);
-  }
+  if (job && job.state === "done") await boardKeeping('.issue[data-issue="' + issueId + '"] .job');
 }
 
 // 发布: the list of changes first (deploy --dry-run). Articles saved since the last 生成网站 would not be
