@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -542,3 +543,32 @@ def test_a_proof_opened_in_a_tab_of_its_own_opens_here_and_asks_for_the_login_wi
     assert status == 303 and location.startswith("/%E7%BC%96%E8%BE%91%E9%83%A8/login?next=")
     assert urllib.parse.unquote(location.split("next=", 1)[1]) == "/编辑部/print/xiaokan-2024-07-proof-2.pdf"
     assert office.call("GET", "/编辑部/api/board")[0] == 401   # (the desk's data stays a refusal)
+
+
+def test_a_reviewed_article_changed_outside_the_desk_is_需重审_on_the_board_and_its_page_alike(browser, mini):
+    rel, path = "2024-07/03-draft.md", mini / "content/2024-07/03-draft.md"
+
+    def board_and_page(rel):
+        board = browser.call("GET", "/desk/api/board")[1]
+        card = next(a for i in board["issues"] for g in i["groups"] for a in g["articles"] if a["path"] == rel)
+        page = opened(browser, rel)
+        assert (card["state"], card["reset"], card["draft"]) == (page["state"], page["reset"], page["draft"])
+        return page
+
+    for step in ("初审", "复审", "终审"):
+        assert browser.call("POST", "/desk/api/review", {"path": rel, "step": step})[0] == 200
+    assert board_and_page(rel)["state"] == "已定稿"
+    path.write_text(path.read_text(encoding="utf-8") + "用 sed 改的一句。\n", encoding="utf-8")   # (outside the desk)
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+    page = board_and_page(rel)
+    assert page["state"] == "需重审" and page["draft"] is False and page["steps"] == []
+    assert page["reset"] == {"by": "", "at": when, "steps": ["初审", "复审", "终审"]}
+    for step in ("初审", "复审", "终审"):   # (reviewed again; then the 主编 changes it in the desk)
+        browser.call("POST", "/desk/api/review", {"path": rel, "step": step})
+    page = board_and_page(rel)
+    save = {"path": rel, "fields": page["fields"], "body": page["body"] + "主编补充。\n", "digest": page["digest"]}
+    saved = browser.call("PUT", "/desk/api/article", save)[1]
+    page = board_and_page(rel)
+    assert saved["state"] == page["state"] == "需重审" and page["reset"]["by"] and page["reset"]["at"]
+    assert browser.call("POST", "/desk/api/review", {"path": rel, "step": "退回"})[1]["state"] == "草稿"
+    assert board_and_page(rel)["state"] == "草稿"

@@ -42,6 +42,7 @@ class Card:
     problem: str = ""     # why the file cannot be read, if it cannot
     built: bool = False   # its page is in output/ (the last 生成网站): what 发布 would put online
     reset: dict | None = None   # the steps its changed text made void: {'by', 'at', 'steps'}
+    draft: bool = True    # (a 需重审 article that is not a draft is still published)
 
 
 def board(root: Path) -> dict:
@@ -94,13 +95,13 @@ def _card(root: Path, path: Path, records: dict) -> Card:
     fields = parsed.fields
     if fields is None:
         return Card(rel, path.stem, "", NO_ORDER, "草稿", False, (), _('the front matter cannot be read'))
-    checked = review.review_of(records.get(rel), text)
+    checked = review.review_of(records.get(rel), text, review.file_time(path))
     order = int(fields["order"]) if str(fields.get("order", "")).strip().isdigit() else NO_ORDER
     slug = fields.get("slug") or slug_from_filename(path.stem)
     built = not fields.get("draft") and (root / "output" / path.parent.name / slug / "index.html").is_file()
     return Card(rel, fields.get("title") or path.stem, fields.get("section", ""), order,
                 review.state(bool(fields.get("draft")), checked), bool(fields.get("headline")),
-                tuple(s["step"] for s in checked.steps), built=built, reset=checked.reset)
+                tuple(s["step"] for s in checked.steps), built=built, reset=checked.reset, draft=bool(fields.get("draft")))
 
 
 def create_issue(root: Path, issue_id: str, values: dict, who: str) -> list[str]:

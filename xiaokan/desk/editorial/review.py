@@ -3,10 +3,12 @@ when, in .desk/review.json beside the project (not in the article: the loader wo
 it does not know). 终审 clears 草稿 in the article itself, so the next build publishes it.
 
 A review belongs to the text it passed: each record keeps a signature of the article (its settings
-but 排序, 栏目 and 草稿, and its text). A draft whose text changed since (in the desk, in Notepad, or a
-new article at a deleted one's path) must be reviewed again from 初审; the desk's own save records
-who changed it and when. Who may change what: 草稿 (either way), and anything of an article that is
-not a draft, only the role that may take 终审."""
+but 排序, 栏目 and 草稿, and its text). An article whose text changed since (in the desk, in Notepad, or
+a new article at a deleted one's path) must be reviewed again from 初审: it is 需重审 on the board and
+its page alike, with who changed it and when (the desk's own save records both; a change outside the
+desk has the file's time). One that is not a draft stays published (the build knows nothing of 三审):
+the desk says so, and 退回 makes it a draft. Who may change what: 草稿 (either way), and anything of an
+article that is not a draft, only the role that may take 终审."""
 from __future__ import annotations
 
 import hashlib
@@ -57,28 +59,45 @@ def signature(text: str) -> str:
     return hashlib.sha256(json.dumps([kept, parsed.body], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def review_of(entry: dict | None, text: str | None) -> Review:
-    """The review of an article's text (None: the file is gone, and its review with it)."""
+def review_of(entry: dict | None, text: str | None, changed_at: str = "") -> Review:
+    """The review of an article's text (None: the file is gone, and its review with it); changed_at:
+    when the file was last written, the time of a change made outside the desk."""
     if entry is None or text is None:
         return Review([], None)
     steps = [s for s in entry.get("steps", []) if isinstance(s, dict) and s.get("step") in STEPS]
     reset = entry.get("reset") if isinstance(entry.get("reset"), dict) else None
     sign = entry.get("sign")
     if steps and sign is not None and sign != signature(text):   # (changed outside the desk, or a new file)
-        return Review([], {"by": "", "at": "", "steps": [s["step"] for s in steps]})
+        return Review([], {"by": "", "at": changed_at, "steps": [s["step"] for s in steps]})
     return Review(steps, None if steps else reset)
 
 
 def current(root: Path, rel: str) -> Review:
     path = root / "content" / rel
-    return review_of(records(root).get(rel), read_text(path) if path.is_file() else None)
+    return review_of(records(root).get(rel), read_text(path) if path.is_file() else None, file_time(path))
+
+
+def shown(root: Path, rel: str) -> dict:
+    """What the article's page shows of its review, in the board's words: steps, reset, state, draft."""
+    review = current(root, rel)
+    draft = _draft(read_text(articles.existing(root, rel)))
+    return {"steps": review.steps, "reset": review.reset, "state": state(draft, review), "draft": draft}
+
+
+def file_time(path: Path) -> str:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    except OSError:
+        return ""
 
 
 def state(draft: bool, review: Review) -> str:
-    """The board's word for an article: 草稿, 待审 (in review), 需重审 (its text changed after a step),
-    已定稿 (passed 终审) or 未经三审 (not a draft, yet never through 终审)."""
+    """The board's word for an article: 草稿, 待审 (in review), 需重审 (its text changed after a step,
+    whether a draft or not), 已定稿 (passed 终审) or 未经三审 (not a draft, yet never through 终审)."""
+    if review.reset:
+        return "需重审"
     if draft:
-        return "需重审" if review.reset else "待审" if review.steps else "草稿"
+        return "待审" if review.steps else "草稿"
     return "已定稿" if any(s["step"] == "终审" for s in review.steps) else "未经三审"
 
 
@@ -123,9 +142,9 @@ def may_change(old_text: str, new_text: str, role: str) -> None:
 
 
 def changed(root: Path, rel: str, old_text: str, new_text: str, who: str) -> None:
-    """After the desk wrote a new text: a draft whose reviewed text changed must be reviewed again;
+    """After the desk wrote a new text: an article whose reviewed text changed must be reviewed again;
     who changed it, and when, is kept for the board."""
-    if signature(old_text) == signature(new_text) or not _draft(new_text):
+    if signature(old_text) == signature(new_text):
         return
     with _lock:
         data = records(root)

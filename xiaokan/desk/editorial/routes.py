@@ -68,10 +68,9 @@ def _open(desk: Desk, request: Request) -> Response:
     opened = articles.open_article(desk.root, rel)
     issue_id = opened.path.split("/")[0]
     issue = board.read_issue(desk.root / "content" / issue_id)
-    checked = review.current(desk.root, opened.path)
     pdf = f"print/xiaokan-{issue_id}.pdf"   # (the last 生成网站's, served by the desk: the site may not publish it)
-    return json_response({**asdict(opened), "issue_title": issue.get("title", ""), "steps": checked.steps,
-                          "reset": checked.reset, "pdf": pdf if (desk.root / pdf).is_file() else None})
+    return json_response({**asdict(opened), "issue_title": issue.get("title", ""), **review.shown(desk.root, opened.path),
+                          "pdf": pdf if (desk.root / pdf).is_file() else None})
 
 
 def _save(desk: Desk, request: Request) -> Response:
@@ -90,8 +89,7 @@ def _save(desk: Desk, request: Request) -> Response:
         return json_response({"error": _('the file was changed on disk since you opened it'), "conflict": {
             "text": exc.disk_text, "digest": exc.disk_digest, "mine": mine, "theirs_lines": theirs, "mine_lines": ours}},
             "409 Conflict")
-    checked = review.current(desk.root, data["path"])
-    return json_response({"digest": new, "steps": checked.steps, "reset": checked.reset, **_checked(desk, data["path"])})
+    return json_response({"digest": new, **review.shown(desk.root, data["path"]), **_checked(desk, data["path"])})
 
 
 def _findings(desk: Desk, request: Request) -> Response:
@@ -166,8 +164,7 @@ def _restore(desk: Desk, request: Request) -> Response:
 def _review(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"path": PATH, "step": schema.default(schema.text(), "")})
     review.advance(desk.root, data["path"], data["step"], request.session.user, request.session.role)
-    checked = review.current(desk.root, data["path"])
-    return json_response({"steps": checked.steps, "reset": checked.reset})
+    return json_response(review.shown(desk.root, data["path"]))
 
 
 JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schema.issue_id),

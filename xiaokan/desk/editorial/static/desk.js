@@ -253,8 +253,10 @@ function articleRow(issue, a) {
 // Why an article is in its state, in a sentence (the badge's tooltip, and the editor's review bar).
 function stateNote(a) {
   if (a.reset) {
-    return (a.reset.by ? a.reset.by + " 于 " + a.reset.at + " 改了内容" : "文件在编辑部以外被改过（或换成了新的文章）") +
-      "，之前的" + a.reset.steps.join("、") + "作废，要从初审重新审";
+    return (a.reset.by ? a.reset.by + " 于 " + a.reset.at + " 改了内容"
+      : "文件在编辑部以外被改过（" + (a.reset.at ? a.reset.at + "，" : "") + "或换成了新的文章）") +
+      "，之前的" + a.reset.steps.join("、") + "作废，要从初审重新审" +
+      (a.draft ? "" : "。它不是草稿：下次生成网站时仍会发布改过的内容；要先重审，就点“退回”");
   }
   if (a.state === "未经三审") return "草稿已取消，但没有终审记录：下次生成网站时会发布";
   return "";

@@ -77,7 +77,7 @@ class ArticleEditor {
             a.pdf ? el("a", {href: a.pdf, target: "_blank", text: "印刷效果（PDF）"})
               : el("span", {class: "why", text: "印刷效果（PDF）：这一期还没有 PDF，点看板上的“生成网站”就会生成"})),
           this.frame)));
-    this.showSteps(a.steps, a.reset);
+    this.showSteps(a);
     this.body.addEventListener("keydown", (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); this.save(); }
     });
@@ -150,7 +150,7 @@ class ArticleEditor {
     const saidSaved = "已保存（" + new Date().toLocaleTimeString("zh-CN") + "）";
     this.saved.textContent = saidSaved;
     this.show(sent.data, false);
-    this.showSteps(sent.data.steps, sent.data.reset);
+    this.showSteps(sent.data);
     if (this.inputs.title && this.inputs.title.value.trim()) this.heading.textContent = this.inputs.title.value.trim();
     if (written && before) {
       await this.afterRebuild(before.serial);
@@ -369,7 +369,9 @@ class ArticleEditor {
     return false;
   }
 
-  showSteps(steps, reset) {
+  // The review as the board shows it (r: steps, reset, state and draft, from the server).
+  showSteps(r) {
+    const steps = r.steps;
     const done = steps.map((s) => s.step);
     const next = STEPS[done.length];
     const why = (step) => !Desk.may[step] ? "你的角色（" + Desk.role + "）不能" + step + "：" + WHO_MAY[step]
@@ -382,12 +384,11 @@ class ArticleEditor {
       return el("button", {type: "button", text: step, disabled: Boolean(reason), title: reason || null,
         "aria-describedby": reason ? id : null, onclick: () => this.review(step)});
     });
-    const note = stateNote({reset: reset, steps: done, state: ""});
-    fill(this.steps, el("span", {text: "三审："}),
-      ...(steps.length ? steps.map((s) => el("span", {class: "badge state-已定稿", text: s.step + " " + s.by + " " + s.at}))
-        : [el("span", {class: reset ? "badge state-需重审" : "", text: reset ? "需重审" : "未送审"})]),
+    const note = stateNote(r);
+    fill(this.steps, el("span", {text: "三审："}), el("span", {class: "badge state-" + r.state, text: r.state}),
+      ...steps.map((s) => el("span", {class: "badge state-已定稿", text: s.step + " " + s.by + " " + s.at})),
       ...buttons,
-      ...(Desk.may["退回"] && steps.length ? [el("button", {type: "button", class: "quiet", text: "退回", onclick: () => this.review("退回")})] : []),
+      ...(Desk.may["退回"] && r.state !== "草稿" ? [el("button", {type: "button", class: "quiet", text: "退回", onclick: () => this.review("退回")})] : []),
       note ? el("p", {class: "why", role: "note", text: note}) : null,
       notes.length ? el("p", {class: "why-list"}, ...notes) : null);
   }
@@ -402,7 +403,7 @@ class ArticleEditor {
       this.digest = fresh.data.digest;
       if (this.inputs.draft) this.inputs.draft.checked = Boolean(fresh.data.fields.draft);
     }
-    this.showSteps(sent.data.steps, sent.data.reset);
+    this.showSteps(sent.data);
   }
 }
 
