@@ -486,6 +486,12 @@ def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_�
         write(mini, "site.yaml", changed)   # (only where 发布 uploads: the website is the same; a new title: not)
         os.utime(mini / "site.yaml", (later, later))
         assert tasks.deploy(mini, True, job("deploy-dry"))["newer"] == newer
+    for step in ("初审", "复审", "终审"):
+        review.advance(mini, "2024-07/01-first.md", step, "王五", "主编")
+    assert tasks.deploy(mini, True, job("deploy-dry"))["voided"] == []
+    article.write_text(article.read_text(encoding="utf-8") + "终审以后在记事本里改的。\n", encoding="utf-8")
+    voided = tasks.deploy(mini, True, job("deploy-dry"))["voided"]   # (需重审, yet on the built site: said before 确认发布)
+    assert [(a["path"], a["title"]) for a in voided] == [("2024-07/01-first.md", card(mini, "2024-07/01-first.md")["title"])]
 
 
 def test_a_word_file_imported_before_and_published_is_not_offered_替换以前导入的草稿(mini, tmp_path):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 import worddocs
 from helpers import axe_problems, running_server, wait_for
-from xiaokan.desk.editorial import accounts
+from xiaokan.desk.editorial import accounts, review
 
 SHOTS = Path("/tmp/desk-shots")
 SLOW = 240_000   # ms: a proof or a whole build with its PDFs, on a machine that is busy with other tests
@@ -385,6 +385,8 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         expect(publish).to_contain_text("网站没有变化，不需要发布", timeout=SLOW)
         expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)
         article = mini / "content/2024-07/01-first.md"
+        for step in ("初审", "复审", "终审"):   # (then changed outside the desk: 需重审, and published all the same)
+            review.advance(mini, "2024-07/01-first.md", step, "王五", "主编")
         article.write_text(article.read_text(encoding="utf-8") + "\n发布前又改了一句。\n", encoding="utf-8")
         later = (mini / "output/index.html").stat().st_mtime + 1
         os.utime(article, (later, later))
@@ -392,6 +394,7 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         expect(publish.get_by_role("alert")).to_contain_text("2024-07/01-first.md", timeout=SLOW)
         expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)
         publish.get_by_role("button", name="先生成网站，再看变更清单").click()
+        expect(publish.get_by_role("alert")).to_contain_text("1 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布", timeout=SLOW)
         publish.get_by_role("button", name="确认发布").click(timeout=SLOW)
         expect(publish).to_contain_text(f"回滚会恢复到 {first} 这一版", timeout=SLOW)
         page.get_by_role("button", name="回滚", exact=True).click()

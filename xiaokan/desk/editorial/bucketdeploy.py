@@ -27,7 +27,7 @@ def _whole(error: DeployError) -> DeployError:
 
 def deploy(root: Path, dry_run: bool, job) -> dict:
     from ...publish.s3deploy import deploy as run_deploy
-    from .tasks import newer_than_site, site_stamp
+    from .tasks import before_publishing, site_stamp
 
     target, config = configured(root)
     stamp = site_stamp(root)
@@ -38,10 +38,9 @@ def deploy(root: Path, dry_run: bool, job) -> dict:
     if dry_run:
         if result.refusal:   # (the list first on the command line; the page shows the refusal)
             raise result.refusal
-        count, newer = newer_than_site(root)
         return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
                 "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp, "unchanged": result.same,
-                "newer": newer, "newer_count": count,
+                **before_publishing(root),
                 "summary": _('the site has not changed since the last 发布: there is nothing to publish') if result.same else ""}
     back = (_('回滚 would bring back release {release}').format(release=result.previous) if result.previous
             else _('there is no earlier release for 回滚 to bring back yet'))

@@ -143,6 +143,17 @@ def newer_than_site(root: Path, limit: int = 10) -> tuple[int, list[str]]:
     return len(found), found[:limit]
 
 
+def before_publishing(root: Path) -> dict:
+    """What 发布's dry run warns of: the files saved since 生成网站 (newer_than_site), and the articles on
+    the built site whose 三审 a later change made void (需重审, not drafts): the build publishes them all the same."""
+    from .board import board
+
+    count, newer = newer_than_site(root)
+    voided = [{"path": a["path"], "title": a["title"]} for issue in board(root)["issues"] for group in issue["groups"]
+              for a in group["articles"] if a["state"] == "需重审" and not a["draft"] and a["built"]]
+    return {"newer": newer, "newer_count": count, "voided": voided}
+
+
 def site_look(root: Path) -> str:
     """What of site.yaml can change the website: all of it but the `deploy:` group (where and how 发布
     uploads), as YAML reads it, so a comment or a deploy setting is no change ('' when it cannot be read: then any change counts)."""
@@ -220,10 +231,9 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
     result = run_deploy(root, target, config, dry_run=dry_run)
     if dry_run:
         unchanged = bool(getattr(result, "unchanged", False)) or not (result.uploaded or result.deleted)
-        count, newer = newer_than_site(root)
         return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
                 "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp, "unchanged": unchanged,
-                "newer": newer, "newer_count": count,
+                **before_publishing(root),
                 "summary": _('the site has not changed since the last 发布: there is nothing to publish') if unchanged else ""}
     back = (_('回滚 would bring back release {release}').format(release=result.previous) if result.previous
             else _('there is no earlier release for 回滚 to bring back yet'))

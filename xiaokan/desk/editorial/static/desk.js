@@ -389,6 +389,13 @@ async function deploy(panel) {
     return;
   }
   if (r.unchanged) return;
+  if (r.voided && r.voided.length) {   // (需重审 on the board: the build publishes them all the same)
+    panel.append(el("div", {class: "newer", role: "alert"},
+      el("p", {class: "error", text: r.voided.length + " 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布；" +
+        "要先重审，打开文章点“退回”，再生成网站："}),
+      el("ul", {class: "problems"}, r.voided.map((a) => el("li", {},
+        el("a", {href: "#/edit/" + a.path, text: a.title}), " · 需重审")))));
+  }
   const confirm = el("button", {type: "button", class: "primary", text: "确认发布", onclick: async function () {
     confirm.disabled = true;
     await runJob("deploy", {confirms: dry.id}, panel);
