@@ -85,6 +85,7 @@ class BuildReport:
     # again ahead of its build): each issue's print edition, the social cards there are.
     prints: dict[str, IssuePrint] = field(default_factory=dict)
     cards: frozenset[str] = frozenset()
+    pdf_files: dict[str, Path] = field(default_factory=dict)   # issue id -> its PDF in the PDF cache (as pdfs says)
 
 
 def _search_indexes(site: Site, pages: list[Page], cache: BuildCache, out_dir: Path, refresh: bool) -> IssueIndexes:
@@ -320,7 +321,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],
                                [ContentWarning(Path(p), line, message, *kind) for p, line, message, *kind in previous["warnings"]],
-                               time.perf_counter() - started)
+                               time.perf_counter() - started,
+                               pdf_files={i: Path(p) for i, p in previous.get("pdf_files", {}).items()})
         memo = read_pickle(root, "articles", engine_digest())
         read_before = {path: entry[0] for path, entry in memo.items()}
         staging = Staging(out_dir)
@@ -338,11 +340,12 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status,
                              made.warnings + _dropped_warning(out_dir, dropped),
                              time.perf_counter() - started, sorted([*made.files, *made.placed]), site, made.bodies,
-                             made.prints, made.cards)
+                             made.prints, made.cards, made.pdfs)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
         if worth_rewriting(read_before.items(), ((path, entry[0]) for path, entry in memo.items())):
             write_pickle(root, "articles", engine_digest(), memo)
         made.cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
+            "pdf_files": {i: str(p) for i, p in report.pdf_files.items()},
             "warnings": [[str(w.path), w.line, w.message, w.kind] for w in made.warnings]})
     return report

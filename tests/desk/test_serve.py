@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import json
 import os
 import re
@@ -133,6 +134,13 @@ def test_an_edit_is_served_while_the_pdf_is_typeset_and_ends_the_stale_render(mi
         assert "xiaokan-2024-07.pdf" in get(issue)[1]
         with urllib.request.urlopen(issue + "xiaokan-2024-07.pdf", timeout=5) as response:
             assert response.status == 200 and response.read(5) == b"%PDF-"
+        # the desk's 印刷效果（PDF）: the preview's own PDF, drafts included, where the site publishes none too
+        pdfs = wait_for(lambda: (p := json.loads(get(base + "/__xiaokan__/state")[1])["pdfs"])["2024-07"]["current"] and p)
+        assert pdfs["2024-07"]["url"] == "/__xiaokan__/pdf/2024-07.pdf"
+        from pypdf import PdfReader
+        with urllib.request.urlopen(base + pdfs["2024-07"]["url"], timeout=5) as response:
+            text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.read())).pages)
+        assert "排版途中改过的第一段" in text and "草稿不应出现" in text
         write(mini, "content/2024-07/01-first.md", article.read_text(encoding="utf-8").replace("排版途中", "又一次"))
         assert wait_for(lambda: page_containing(base + "/2024-07/first/", "又一次改过的第一段"), 60)
         assert "xiaokan-2024-07.pdf" in get(issue)[1], "the link stays while the PDF is typeset again"

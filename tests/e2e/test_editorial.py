@@ -3,7 +3,9 @@ a conflict with a file changed on disk, a restore from history, the login, and a
 Screenshots go to /tmp/desk-shots/."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 import worddocs
-from helpers import axe_problems, running_server, wait_for
+from helpers import axe_problems, get, running_server, wait_for, write
 from xiaokan.desk.editorial import accounts, review
 
 SHOTS = Path("/tmp/desk-shots")
@@ -290,20 +292,34 @@ def test_the_print_view_is_the_desks_own_and_the_change_page_keeps_its_colours(d
     context = browser.new_context(viewport={"width": 1280, "height": 900})   # (the desk's policy enforced)
     page = context.new_page()
     page.goto(url + "#/edit/2024-07/01-first.md")
-    expect(page.locator(".look")).to_contain_text("这一期还没有 PDF")
+    expect(page.locator(".look")).to_contain_text("这一期还没有 PDF（“生成网站”只把定稿的文章排进 PDF")
     (root / "print").mkdir()
     (root / "print/xiaokan-2024-07.pdf").write_bytes(b"%PDF-1.7\n")
     (root / "print/xiaokan-2024-07-proof-1-changes.html").write_text(
         f"<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>修改对照</title><style>{_STYLE}</style></head>"
         "<body><h1>修改对照</h1><p><del>旧的字</del><ins>新的字</ins></p></body></html>", encoding="utf-8")
     page.reload()
-    link = page.get_by_role("link", name="印刷效果（PDF）")
+    link = page.get_by_role("link", name="印刷效果（PDF，只有定稿的文章）")
     expect(link).to_have_attribute("href", "print/xiaokan-2024-07.pdf")
     assert page.evaluate("document.querySelector('.look a[href$=\".pdf\"]').href").endswith(
         "/%E7%BC%96%E8%BE%91%E9%83%A8/print/xiaokan-2024-07.pdf")
     page.goto(url + "print/xiaokan-2024-07-proof-1-changes.html")
     expect(page.locator("ins")).to_have_css("background-color", "rgb(217, 247, 217)")
     expect(page.locator("del")).to_have_css("color", "rgb(138, 28, 19)")
+    # once the preview has a PDF of the issue (drafts included), the editor links that one, and says how old it is
+    base = url.removesuffix("/编辑部/")
+    cached = root / ".cache/pdf/2024-07"
+    cached.mkdir(parents=True, exist_ok=True)
+    for name, data in (("earlier", b"%PDF-1.7 press\n"), ("earlier.reader", b"%PDF-1.7 reader\n")):
+        (cached / f"{name}.pdf").write_bytes(data)
+        (cached / f"{name}.sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
+    write(root, "content/2024-07/02-second.md", (root / "content/2024-07/02-second.md").read_text(encoding="utf-8") + "\n再一段。\n")
+    wait_for(lambda: "2024-07" in json.loads(get(base + "/__xiaokan__/state")[1])["pdfs"], 60)
+    page.goto(url + "#/edit/2024-07/01-first.md")
+    link = page.get_by_role("link", name="印刷效果（PDF，含草稿）")
+    expect(link).to_have_attribute("href", "/__xiaokan__/pdf/2024-07.pdf")
+    expect(page.locator(".look .pdf")).to_contain_text("预览这次不排 PDF（--no-pdf）：这是以前排的")
+    assert page.request.get(base + "/__xiaokan__/pdf/2024-07.pdf").body() == b"%PDF-1.7 reader\n"
     context.close()
 
 

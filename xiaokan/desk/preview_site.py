@@ -18,6 +18,8 @@ from typing import Callable
 
 from ..builder import BuildReport
 from ..core.i18n import _
+from ..paper.pdf import reader_path
+from .pdfworker import UP_TO_DATE
 from .preview_http import LIVE_SCRIPT
 
 NAME_MAX = 255    # bytes of one file name (Linux, macOS, Windows' NTFS in UTF-16 units)
@@ -25,6 +27,7 @@ PATH_MAX = 4096   # bytes of a whole path
 STATE_PATH = "/__xiaokan__/state"
 WECHAT_PATH = "/__xiaokan__/wechat/"   # + 2024-06/<slug>/: the 公众号版 of an article, in the preview only
 CHANGES_PATH = "/__xiaokan__/changes/"   # + 2024-06/: 修改对照, the text now against the last proof
+PDF_PATH = "/__xiaokan__/pdf/"   # + 2024-06.pdf: the issue's print edition with its drafts, as the preview typeset it
 
 # The 公众号版 page: the export at phone width and a button that copies it as rich text.
 WECHAT_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -86,6 +89,7 @@ class ServeState:
     report: BuildReport | None = None
     repaired: BuildReport | None = None                # the build after which the deleted files were made again
     settled: bool = True                               # no save waits for its build (search index, feed, lists)
+    pdf: bool = True                                   # the preview typesets the issues' PDFs (no --no-pdf)
 
 
 def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b"",
@@ -102,11 +106,15 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             return _text(start_response, "400 Bad Request", _("this address is not valid"))
         if path == STATE_PATH:
             body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors,
-                               "builds": state.builds, "settled": state.settled}).encode()
+                               "builds": state.builds, "settled": state.settled,
+                               "pdf": state.pdf, "pdf_errors": bool(state.pdf_errors), "pdfs": _pdfs(state)}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
         if path.startswith(CHANGES_PATH) and (page := _changes_page(state, path[len(CHANGES_PATH):])) is not None:
             return _html(start_response, "200 OK", _with_head(page, LIVE_SCRIPT.encode()))
+        if path.startswith(PDF_PATH) and (pdf := _pdf_file(state, path[len(PDF_PATH):])) is not None:
+            start_response("200 OK", [("Content-Type", "application/pdf"), ("Cache-Control", "no-store")])
+            return [pdf]
         if path.startswith(WECHAT_PATH) and (page := _wechat_page(state, path[len(WECHAT_PATH):])) is not None:
             return _html(start_response, "200 OK", _with_head(page, LIVE_SCRIPT.encode()))
         file = _resolve(out_dir, path)
@@ -130,6 +138,25 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
         return [data]
 
     return app
+
+
+def _pdfs(state: ServeState) -> dict[str, dict]:
+    """Each issue's PDF the preview has, drafts included: its address, and whether it is of the text as
+    it is now (False: the last one, while the new one is typeset)."""
+    report = state.report
+    if report is None:
+        return {}
+    return {issue_id: {"url": f"{PDF_PATH}{issue_id}.pdf", "current": report.pdfs.get(issue_id) == UP_TO_DATE}
+            for issue_id in report.pdf_files}
+
+
+def _pdf_file(state: ServeState, name: str) -> bytes | None:
+    """The reader's edition (for the screen) of an issue's PDF in the PDF cache; None when there is none."""
+    file = state.report.pdf_files.get(name.removesuffix(".pdf")) if state.report and name.endswith(".pdf") else None
+    try:
+        return reader_path(file).read_bytes() if file else None
+    except OSError:   # (the cache was emptied meanwhile)
+        return None
 
 
 def url_path(raw: str) -> str | None:

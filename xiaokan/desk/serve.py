@@ -45,7 +45,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     desk = mount(root, host, port, log)
     out_dir = (root / PREVIEW_DIR).resolve()   # (drafts included: never output/, which gets published)
-    state = ServeState()
+    state = ServeState(pdf=pdf)
     pages = OpenPages()
     loop = ioloop.IOLoop.current()
     keys = PrintKeys(root)   # (which issues' print editions a build changed)

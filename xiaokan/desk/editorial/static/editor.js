@@ -74,10 +74,10 @@ class ArticleEditor {
           el("div", {class: "tabs", role: "group", "aria-label": "预览"},
             el("button", {type: "button", text: "网页", onclick: () => { this.look(""); }}),
             el("button", {type: "button", text: "公众号版", onclick: () => { this.look("/__xiaokan__/wechat"); }}),
-            a.pdf ? el("a", {href: a.pdf, target: "_blank", text: "印刷效果（PDF）"})
-              : el("span", {class: "why", text: "印刷效果（PDF）：这一期还没有 PDF，点看板上的“生成网站”就会生成"})),
+            this.pdfBox = el("span", {class: "pdf", "aria-live": "polite"})),
           this.frame)));
     this.showSteps(a);
+    this.showPdf();
     this.body.addEventListener("keydown", (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); this.save(); }
     });
@@ -170,6 +170,7 @@ class ArticleEditor {
       await new Promise((r) => setTimeout(r, 100));
       state = await previewState();
     }
+    this.showPdf();   // (the save may have made the issue's PDF out of date)
     if (!state || this.dirty || this.body.value !== text || this.saved.textContent !== saidSaved) return;
     if (!(state.builds > builds && state.settled)) return;
     if (state.errors.length) {
@@ -248,6 +249,27 @@ class ArticleEditor {
     this.mark();
     const row = this.mirror.children[index];
     if (row) this.body.scrollTop = Math.max(0, row.offsetTop - 40);
+  }
+
+  // 印刷效果（PDF）: while the preview runs, its own PDF of the issue with the drafts (asked again every
+  // 2 s while it is being typeset); else the one of the last 生成网站 (print/), which has no drafts.
+  async showPdf() {
+    clearTimeout(this.pdfTimer);
+    const state = await previewState();
+    const pdf = state && state.pdfs[this.article.path.split("/")[0]];
+    const why = (text) => el("span", {class: "why", text: text});
+    if (!pdf && (!state || !state.pdf)) {
+      fill(this.pdfBox, this.article.pdf ? el("a", {href: this.article.pdf, target: "_blank", text: "印刷效果（PDF，只有定稿的文章）"})
+        : why("印刷效果（PDF）：这一期还没有 PDF（“生成网站”只把定稿的文章排进 PDF；草稿的排版要在 make serve 的预览里看）"));
+      return;
+    }
+    const link = pdf ? el("a", {href: pdf.url, target: "_blank", text: "印刷效果（PDF，含草稿）"}) : null;
+    const typesetting = state.pdf && !state.pdf_errors && !(pdf && pdf.current);
+    fill(this.pdfBox, link,
+      !state.pdf && !pdf.current ? why("（预览这次不排 PDF（--no-pdf）：这是以前排的，不是现在的文字）")
+        : state.pdf_errors ? why("（重新排版出错，见预览里的说明" + (pdf ? "；这是上一次排好的" : "") + "）")
+          : typesetting ? why(pdf ? "（正在重新排版：这是改动前的版本）" : "印刷效果（PDF）：正在排版，排好后这里会出现链接") : null);
+    if (typesetting && document.contains(this.pdfBox)) this.pdfTimer = setTimeout(() => this.showPdf(), 2000);
   }
 
   // --- the toolbar -------------------------------------------------------------------------------
