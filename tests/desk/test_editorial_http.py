@@ -272,7 +272,7 @@ def test_on_the_network_the_preview_needs_the_desks_login_and_on_this_computer_i
         location = dict(lan.last_headers)["Location"]
         assert status == 303 and location.startswith("/%E7%BC%96%E8%BE%91%E9%83%A8/login?next="), (path, location)
         assert urllib.parse.unquote(location.split("next=", 1)[1]) == path
-    for path in ("/__xiaokan__/state", "/2024-07/first/index.html", "/assets/site.css"):
+    for path in ("/__xiaokan__/state", "/2024-07/first/index.html", "/assets/site.css", "/__xiaokan__/pdf/2024-07.pdf"):
         assert lan.call("GET", path)[0] == 401, path   # (not a page: no redirect, a refusal)
     desk = lan.desk
     assert desk.early_refusal("GET", "/livereload", "", {"Host": f"192.168.1.20:{PORT}"})[0] == 401
