@@ -177,3 +177,17 @@ def test_a_new_internal_issue_asks_only_for_what_its_imprint_would_lack_at_the_l
     path = mini / "content/2024-08/issue.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("# 印数: 300", "印数: 300"), encoding="utf-8")
     assert "2024-08/issue.yaml" not in run_build(mini, "check").stderr
+
+
+def test_new_issue_refuses_a_name_the_site_uses_and_a_date_that_is_none(mini):
+    """What loading the site would refuse later is refused before the folder is made."""
+    for name in ("assets", "Search", "tags", "pagefind"):
+        result = run_build(mini, "new-issue", name)
+        assert result.code == 1 and f"an issue folder may not be called '{name}'" in result.stderr, result.stderr
+        assert not (mini / "content" / name).exists()
+    for name in ("2031-13", "2024-02-30", "2024-0"):
+        result = run_build(mini, "new-issue", name)
+        assert result.code == 1 and f"'{name}' reads as a date but is none" in result.stderr, result.stderr
+        assert not (mini / "content" / name).exists()
+    assert run_build(mini, "new-issue", "2024-09").code == 0
+    assert "Traceback" not in run_build(mini, "check").stderr
