@@ -264,10 +264,11 @@ class ArticleEditor {
       return;
     }
     const link = pdf ? el("a", {href: pdf.url, target: "_blank", text: "印刷效果（PDF，含草稿）"}) : null;
-    const typesetting = state.pdf && !state.pdf_errors && !(pdf && pdf.current);
+    const broken = state.errors.length || state.pdf_errors;   // (the preview typesets nothing until it is fixed)
+    const typesetting = state.pdf && !broken && !(pdf && pdf.current);
     fill(this.pdfBox, link,
       !state.pdf && !pdf.current ? why("（预览这次不排 PDF（--no-pdf）：这是以前排的，不是现在的文字）")
-        : state.pdf_errors ? why("（重新排版出错，见预览里的说明" + (pdf ? "；这是上一次排好的" : "") + "）")
+        : broken ? why(pdf ? "（预览出错，见预览里的说明；这是上一次排好的）" : "印刷效果（PDF）：预览出错，改好以后才排版（见预览里的说明）")
           : typesetting ? why(pdf ? "（正在重新排版：这是改动前的版本）" : "印刷效果（PDF）：正在排版，排好后这里会出现链接") : null);
     if (typesetting && document.contains(this.pdfBox)) this.pdfTimer = setTimeout(() => this.showPdf(), 2000);
   }
