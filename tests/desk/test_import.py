@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import worddocs
-from helpers import run_build
+from helpers import run_build, write
 
 LANGUAGE = "zh_CN"   # (the import report is asserted in Chinese, as editors read it)
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by make test")
@@ -726,3 +726,27 @@ def test_imported_files_are_readable_by_a_web_server_as_any_saved_file(mini, tmp
         for path in written:   # (mkstemp made them 0600: a copied output/ was not readable by nginx)
             assert path.stat().st_mode & 0o777 == mode, (path.name, oct(path.stat().st_mode))
     assert run_build(mini, "build", "--no-pdf").code == 0
+
+
+def test_a_picture_that_is_no_picture_is_reported_and_left_out(mini, tmp_path):
+    """A part that says PNG but holds no picture (a damaged file, a renamed text): saved beside the
+    article it would stop every PDF of the issue, proofs and the preview's included."""
+    import zipfile
+
+    docx = worddocs.word_docx(tmp_path / "a.docx")
+    with zipfile.ZipFile(docx) as archive:
+        media = sorted(name for name in archive.namelist() if name.startswith("word/media/"))
+    damaged = worddocs.replace_part(docx, tmp_path / "damaged.docx", media[0], b"this is not a picture")
+    before = set(snapshot(mini / "content/2024-07"))
+    article, report = import_file(mini, damaged)
+    assert "第 1 张图片读不了" in report and "没有导入" in report, report
+    new = set(snapshot(mini / "content/2024-07")) - before
+    pictures = [name for name in new if name.endswith((".png", ".jpg", ".jpeg"))]
+    assert len(pictures) == len(media) - 1, new   # (the readable one is imported)
+    proof = run_build(mini, "pdf", "2024-07", "--proof")
+    assert proof.code == 0, proof.stderr
+    # The same file written beside a draft by hand: the proof names its line instead of a bare 「不是图片」.
+    (mini / "content/2024-07/fake.png").write_bytes(b"this is not a picture")
+    write(mini, "content/2024-07/06-fake.md", "---\n标题: 假图\n栏目: 新闻政策\n草稿: 是\n---\n正文。\n\n![会议现场](fake.png)\n")
+    proof = run_build(mini, "pdf", "2024-07", "--proof")
+    assert proof.code == 1 and "content/2024-07/06-fake.md:8: 图片 'fake.png'：这个文件不是图片" in proof.stderr, proof.stderr

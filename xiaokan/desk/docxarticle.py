@@ -9,6 +9,7 @@ paragraph is), and mdtext.py writes it as Markdown in which every text stays tex
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -233,6 +234,11 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
                              .format(number=number, reason=explain_exception(picture)))
             img.decompose()
             continue
+        if (problem := _unreadable(picture[0])) is not None:   # (its part says PNG or JPEG, its bytes are no picture)
+            notes.append(_("picture {number} cannot be read ({reason}); it was not imported")
+                         .format(number=number, reason=explain_exception(problem)))
+            img.decompose()
+            continue
         count += 1
         name = placed.file(PICTURE_TYPES[picture[1]], picture[0])
         in_cell = img.find_parent(["td", "th"]) is not None
@@ -253,6 +259,19 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
         else:
             holder.replace_with(placed.block(line, inline=in_cell))
     counts[N_("pictures")] = count
+
+
+def _unreadable(data: bytes) -> Exception | None:
+    """Why the picture's bytes are no picture (None when Pillow reads them): saved beside the article,
+    such a file would stop every PDF of the issue."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+        return exc
+    return None
 
 
 def _footnotes(soup, counts: dict[str, int]) -> list[str]:

@@ -178,6 +178,7 @@ def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
     from ..core.fingerprints import Fingerprints, TemplateDigests
     from ..paper.pdf import issue_pdfs
     from ..source.content import read_site
+    from ..source.references import photo_problems
     from ..web.render import make_environment
 
     loaded = read_site(root, None, drafts=True)
@@ -188,6 +189,7 @@ def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
     if issue is None:
         return   # (deleted meanwhile: the preview's next build says so)
     bodies, problems = convert_bodies(site, None, issue.articles)   # (links resolved against the whole site)
+    problems += [p for article in issue.articles for p in photo_problems(article, bodies[article.url])]
     if problems:
         raise ContentErrors(problems)
     alone = replace(site, issues=(issue,))   # (no other issue's PDF is looked at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..core.errors import ContentError
+from ..core.errors import ContentError, ContentErrors
 from ..core.i18n import _
 from ..publish.output import PRINT_DIR
 from ..source.model import Issue, Site
@@ -47,11 +47,14 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     from ..bodies import convert_articles
     from ..paper.pdf import ProofMark, print_html, render_pdf
     from ..source.content import load_site
+    from ..source.references import photo_problems
     from ..web.render import make_environment
 
     site = load_site(root, drafts=True).site
     issue = _issue(site, issue_id)
     bodies = convert_articles(site)
+    if broken := [p for article in issue.articles for p in photo_problems(article, bodies[article.url])]:
+        raise ContentErrors(broken)   # (a drafts' photo that is no picture: said at its line, not by the press step)
     env = make_environment(root / "templates", site)
     folder = root / PRINT_DIR / RECORDS / issue.id
     last = last_proof(root, issue.id, {a.slug: a.source.name for a in issue.articles})

@@ -21,6 +21,13 @@ ATTACHMENT_TYPES = frozenset({
 }) | WEB_IMAGES
 
 
+def photo_problems(article: Article, body: Body) -> list[ContentError]:
+    """The article's photos that cannot be read as pictures (not a picture, damaged, too large): they
+    stop a page, and a PDF, proofs and the preview's included."""
+    return [ContentError(article.source, _line_of(article, src), _('image {src!r}: {message}').format(src=src, message=message), hint)
+            for src, message, hint in body.image_problems]
+
+
 def reference_problems(article: Article, body: Body, root: Path, unreadable: frozenset[Path] = frozenset()) -> list[ContentError]:
     """Every reason the article's photos and links would not work for a reader or a printer.
     unreadable: articles (or issue.yaml files) whose own problem is listed already: a link to one of
@@ -29,8 +36,7 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
         ContentError(article.source, _line_of(article, src), _('image {src!r} has no alt text').format(src=src),
                      _("write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); screen readers read it aloud and it is the photo's caption"))
         for src in body.missing_alt]
-    problems += [ContentError(article.source, _line_of(article, src), _('image {src!r}: {message}').format(src=src, message=message), hint)
-                 for src, message, hint in body.image_problems]
+    problems += photo_problems(article, body)
     for ref in body.references:
         image = ref.kind == "image"   # (whole sentences per kind: a word pasted into a translated one stays English)
         line = _line_of(article, ref.written)
