@@ -17,7 +17,7 @@ from .frontmatter import (
     map_keys,
     optional_text,
     parse_date,
-    split_front_matter,
+    read_article_front,
     text_list,
     text_value,
     whole_number,
@@ -245,18 +245,8 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
                  drafts: bool = False, today: date | None = None) -> Article | None:
     """One Markdown file -> Article; a draft is None unless drafts are asked for. Without a date it
     takes the issue's date; a date after today is a warning (a slip of the year, or news not yet happened)."""
-    front, body, body_line = split_front_matter(read_text(path), path)
-    front = tidy_yaml(front, frozenset(ARTICLE_KEYS))
-    raw = parse_yaml(front, path, first_line=2)
-    if raw is None:
-        raw = {}
-    if isinstance(raw, str):
-        problem = not_settings(front)
-        raise ContentError(path, 2 + problem.index, problem.message, problem.hint)
-    if not isinstance(raw, dict):
-        raise ContentError(path, 2, _('front matter must be `key: value` lines'),
-                           _('e.g. 标题: 我校召开……  (a space after the colon)'))
-    lines = key_lines(front, first_line=2)
+    front = read_article_front(read_text(path), path)
+    raw, lines, body, body_line = front.raw, front.lines, front.body, front.body_line
     meta = map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
     at = lambda key: lines.get(written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
     draft = bool(parse_flag(meta.get("draft"), "draft", path, at("draft")))

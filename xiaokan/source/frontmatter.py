@@ -4,13 +4,15 @@ number, a date), or refused at its line with what to write instead."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from ..core.errors import ContentError, ContentWarning, did_you_mean
 from ..core.i18n import _
 from ..core.reasons import explain_exception
-from .yamlfile import shown, text_problem
+from .yamlerrors import not_settings
+from .yamlfile import key_lines, parse_flag, parse_yaml, shown, text_problem, tidy_yaml
 
 # Front matter keys: every key may be written in English or in Chinese.
 ARTICLE_KEYS = {
@@ -61,6 +63,40 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
     raise ContentError(path, 1, _('the front matter that starts on line 1 is never closed'),
                        _('add a line with --- after the last front matter setting'))
+
+
+@dataclass(frozen=True)
+class ArticleFront:
+    """An article's front matter as the build reads it: the settings by their keys as written, each
+    key's line, and the body after it."""
+    raw: dict
+    lines: dict
+    body: str
+    body_line: int
+
+
+def read_article_front(text: str, path: Path) -> ArticleFront:
+    """The front matter of an article's text (as read_text gives it); ContentError at the line the build stops at."""
+    front, body, body_line = split_front_matter(text, path)
+    front = tidy_yaml(front, frozenset(ARTICLE_KEYS))
+    raw = parse_yaml(front, path, first_line=2)
+    if raw is None:
+        raw = {}
+    if isinstance(raw, str):
+        problem = not_settings(front)
+        raise ContentError(path, 2 + problem.index, problem.message, problem.hint)
+    if not isinstance(raw, dict):
+        raise ContentError(path, 2, _('front matter must be `key: value` lines'),
+                           _('e.g. 标题: 我校召开……  (a space after the colon)'))
+    return ArticleFront(raw, key_lines(front, first_line=2), body, body_line)
+
+
+def article_draft(text: str, path: Path) -> bool:
+    """Is the article's text a draft's, read as the build reads it (ContentError where the build stops)?"""
+    front = read_article_front(text, path)
+    meta = map_keys(front.raw, ARTICLE_KEYS, path, front.lines, [])
+    line = front.lines.get(written_key(front.raw, ARTICLE_KEYS, "draft"))
+    return bool(parse_flag(meta.get("draft"), "draft", path, line))
 
 
 def map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warnings: list) -> dict:

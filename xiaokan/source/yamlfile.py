@@ -16,7 +16,11 @@ FALLBACK_ENCODINGS = ("gb18030",)
 
 def read_text(path: Path) -> str:
     """The file's text with BOM and CRLF removed; a clear error if it is not UTF-8."""
-    data = path.read_bytes()
+    return decoded(path.read_bytes(), path)
+
+
+def decoded(data: bytes, path: Path) -> str:
+    """A file's bytes as read_text reads them (what the build will read of bytes about to be written)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):   # Notepad's "Unicode"
         raise ContentError(path, 1, _('the file is UTF-16 text, not UTF-8'),
                            _('save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)'))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...core.errors import ContentError
 from ...core.i18n import _
-from ...source.yamlfile import read_text
+from ...source.yamlfile import decoded, read_text
 from . import frontmatter, history
 from .paths import article_path
 
@@ -66,7 +66,7 @@ def save_article(root: Path, rel: str, fields: dict | None, body: str, base_dige
         if data != current:
             old_text = read_text(path) if _readable(current) else current.decode("utf-8", "replace")
             if role is not None:
-                review.may_change(old_text, text, role)
+                review.may_change(path, old_text, decoded(data, path), role)
             history.keep_disk_version(root, rel, who)
             write_atomic(path, data)
             review.changed(root, rel, old_text, text, who)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ...core.errors import ContentError
 from ...core.i18n import _
+from ...source.frontmatter import article_draft
 from ...source.yamlfile import read_text
 from . import articles, frontmatter
 from .accounts import may
@@ -127,12 +128,20 @@ def advance(root: Path, rel: str, step: str, who: str, role: str) -> list[dict]:
     return data.get(rel, {}).get("steps", [])
 
 
-def may_change(old_text: str, new_text: str, role: str) -> None:
+def may_change(path: Path, old_text: str, new_text: str, role: str) -> None:
     """PermissionError unless the role may make this change: 草稿 changed (either way), or an article
-    that is not a draft changed, needs the role that may take 终审."""
+    that is not a draft changed, needs the role that may take 终审. Both texts are read as the build
+    reads them (new_text: the bytes to be written, as read_text reads them); a new text whose front
+    matter the build cannot read would stop 生成网站 for all, so only that role may save it
+    (ContentError at its line)."""
     if may(role, "终审"):
         return
-    before, after = _draft(old_text), _draft(new_text)
+    try:
+        after = article_draft(new_text, path)
+    except ContentError as exc:
+        why = _('until this is fixed 生成网站 stops for everyone, so only the 主编 may save it so: fix it and save again')
+        raise ContentError(exc.path, exc.line, exc.message, f"{exc.hint}\n    → {why}" if exc.hint else why) from None
+    before = _draft(old_text)
     if before != after:
         raise PermissionError(_('a {role} may not change 草稿: 终审 publishes an article, 退回 makes it a draft again '
                                 '(the 主编 does 终审)').format(role=role))
@@ -171,9 +180,11 @@ def prune(root: Path, data: dict) -> None:
 
 
 def _draft(text: str) -> bool:
-    """Is the text a draft's? A front matter that cannot be read is not published either."""
-    fields = frontmatter.parse(text, Path("article.md")).fields
-    return fields is None or bool(fields.get("draft"))
+    """Is the text a draft's, as the build reads it? A front matter it cannot read is not published either."""
+    try:
+        return article_draft(text, Path("article.md"))
+    except ContentError:
+        return True
 
 
 def _now() -> str:
