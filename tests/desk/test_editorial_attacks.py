@@ -41,3 +41,42 @@ def test_an_editor_cannot_save_a_front_matter_the_build_cannot_read(editor, mini
     assert status == 400 and said in reply["error"] and "生成网站" in reply["error"] and path.read_bytes() == before
     fixed = before.decode().replace("秘密的草稿正文", "改好的草稿正文")
     assert _as_whole_file(editor, "2024-07/03-draft.md", fixed)[0] == 200
+
+
+LOGIN_PAGE = "http://127.0.0.1:8000/%E7%BC%96%E8%BE%91%E9%83%A8/login"
+# login.js run by node with what it uses of a page (the form, fetch, location), once per ?next=.
+LOGIN_RUN = """
+let submit;
+const field = {addEventListener: (kind, handler) => { submit = handler; }, value: "", textContent: "", select() {}};
+globalThis.document = {getElementById: () => field};
+globalThis.fetch = async () => ({ok: true});
+require(process.argv[1]);
+(async () => {
+  const landed = [];
+  for (const query of JSON.parse(process.argv[2])) {
+    globalThis.location = {search: "?next=" + query, href: process.argv[3] + "?next=" + query,
+                           origin: new URL(process.argv[3]).origin};
+    await submit({preventDefault() {}});
+    landed.push(location.href);
+  }
+  console.log(JSON.stringify(landed));
+})();
+"""
+
+
+def test_the_login_page_goes_back_only_to_an_address_of_this_site():
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import xiaokan.desk.editorial
+
+    script = Path(xiaokan.desk.editorial.__file__).parent / "static/login.js"
+    away = ["/%09/evil.example/phish", "/%0A/evil.example", "/%0d%09/evil.example", "//evil.example", "/%5Cevil.example",
+            "https://evil.example/", "javascript:alert(1)", "%2F%2Fevil.example", "evil.example"]
+    home = ["/2024-07/first/?x=1", "/%E7%BC%96%E8%BE%91%E9%83%A8/site/print/a.pdf", ""]
+    ran = subprocess.run([shutil.which("node"), "-e", LOGIN_RUN, str(script), json.dumps(away + home), LOGIN_PAGE],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(ran.stdout) == ["./"] * len(away) + [
+        "http://127.0.0.1:8000/2024-07/first/?x=1", "http://127.0.0.1:8000/%E7%BC%96%E8%BE%91%E9%83%A8/site/print/a.pdf", "./"]

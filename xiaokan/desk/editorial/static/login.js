@@ -9,11 +9,21 @@ document.getElementById("login").addEventListener("submit", async function (even
     body: JSON.stringify({name: document.getElementById("name").value, password: document.getElementById("password").value}),
   });
   if (response.ok) {   // (back to the preview page that asked for the login, if one did: on this site only)
-    const next = new URLSearchParams(location.search).get("next") || "";
-    location.href = /^\/(?![\/\\])/.test(next) ? next : "./";
+    location.href = sameSite(new URLSearchParams(location.search).get("next") || "");
     return;
   }
   const data = await response.json().catch(function () { return {}; });
   error.textContent = data.error || "登录失败";
   document.getElementById("password").select();
 });
+
+// next as the browser will read it (it drops tabs and line breaks, so "/\t/evil.example" is "//evil.example"):
+// an address of this site, else the board.
+function sameSite(next) {
+  try {
+    const url = new URL(next, location.href);
+    return next.startsWith("/") && url.origin === location.origin ? url.href : "./";
+  } catch (error) {
+    return "./";
+  }
+}
