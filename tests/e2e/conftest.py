@@ -13,10 +13,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
+# How long an assertion waits for the state it expects (Playwright's default is 5 s). A state reached
+# at once is seen at once; the margin is for CI's shared 2-core machine, where a preview's build after
+# an import took over 5 s while other workers laid out PDFs.
+STATE_TIMEOUT_MS = 30_000
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=STATE_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
