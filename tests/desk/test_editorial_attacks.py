@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from xiaokan.core.i18n import _
 from xiaokan.desk.editorial import accounts, app
 
 from test_editorial_http import PORT, logged_in
@@ -80,3 +81,29 @@ def test_the_login_page_goes_back_only_to_an_address_of_this_site():
                          capture_output=True, text=True, check=True, timeout=60)
     assert json.loads(ran.stdout) == ["./"] * len(away) + [
         "http://127.0.0.1:8000/2024-07/first/?x=1", "http://127.0.0.1:8000/%E7%BC%96%E8%BE%91%E9%83%A8/site/print/a.pdf", "./"]
+
+
+@pytest.fixture
+def desk_browser(mini):
+    from test_editorial_http import Browser
+
+    b = Browser(app.Desk(mini, "127.0.0.1", PORT))
+    assert b.open_desk() == 200
+    return b
+
+
+def test_a_link_in_print_to_a_file_elsewhere_is_not_served(desk_browser, mini, tmp_path):
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.7 root:x:0:0")
+    (mini / "print").mkdir(exist_ok=True)
+    (mini / "print/xiaokan-evil.pdf").symlink_to(secret)
+    (mini / "print/xiaokan-2024-07.pdf").write_bytes(b"%PDF-1.7 the issue")
+    assert desk_browser.call("GET", "/desk/print/xiaokan-evil.pdf")[0] == 404
+    assert desk_browser.call("GET", "/desk/print/xiaokan-2024-07.pdf") == (200, b"%PDF-1.7 the issue")
+
+
+@pytest.mark.parametrize("name", ["%00", "a%00.html", "a" * 5000, "x/" * 3000, "print/xiaokan-%00.pdf"])
+def test_a_name_no_file_can_have_is_a_404_in_chinese(desk_browser, name):
+    place = "" if name.startswith("print/") else "site/"
+    status, reply = desk_browser.call("GET", f"/desk/{place}{name}".replace("%00", "\0"))
+    assert status == 404 and reply["error"] == _("there is no such page in the desk")

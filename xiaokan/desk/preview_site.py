@@ -117,14 +117,14 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             return [pdf]
         if path.startswith(WECHAT_PATH) and (page := _wechat_page(state, path[len(WECHAT_PATH):])) is not None:
             return _html(start_response, "200 OK", _with_head(page, LIVE_SCRIPT.encode()))
-        file = _resolve(out_dir, path)
+        file = resolve(out_dir, path)
         if file is None and repair is not None and _deleted(out_dir, state, path):
             state.repaired = state.report   # (once per build: a page still missing after it is missing indeed)
             repair()
-            file = _resolve(out_dir, path)
+            file = resolve(out_dir, path)
         status = "200 OK"
         if file is None:
-            status, file = "404 Not Found", _resolve(out_dir, "/404.html")
+            status, file = "404 Not Found", resolve(out_dir, "/404.html")
         if file is None:
             data, ctype = b"<!DOCTYPE html><html><head><title>404</title></head><body></body></html>", "text/html"
         else:
@@ -169,7 +169,7 @@ def url_path(raw: str) -> str | None:
     return None if "\0" in path else path
 
 
-def _resolve(out_dir: Path, url_path: str) -> Path | None:
+def resolve(out_dir: Path, url_path: str) -> Path | None:
     """The file for a URL path, never outside out_dir; a folder means its index.html. None for a
     path no file can have (a name longer than NAME_MAX, a path longer than PATH_MAX, `..` out)."""
     rel = url_path.lstrip("/")

@@ -10,27 +10,24 @@ import re
 from pathlib import Path
 
 from ...core.i18n import _
+from ..preview_site import resolve
 from .wsgi import Request, Response, refusal
 
 STATIC = Path(__file__).with_name("static")
 
 
 def serve_file(desk, request: Request) -> Response:
-    """A proof or issue PDF of print/, or a page of the built site (output/), to open from the desk."""
+    """A proof or issue PDF of print/, or a page of the built site (output/), to open from the desk: as
+    the preview finds a file, never out of its folder (a link in it, `..`) nor a name no file can have."""
     rest = request.path.lstrip("/")
     if rest.startswith("print/"):
         name = rest[len("print/"):]
         if not re.fullmatch(r"xiaokan-[A-Za-z0-9_-]+(?:-proof-\d+(?:-changes\.html|\.pdf)|\.pdf)", name):
             return refusal("404 Not Found", _('there is no such page in the desk'))
-        file = desk.root / "print" / name
+        file = resolve((desk.root / "print").resolve(), name)   # (a link in print/ to a file elsewhere is none)
     else:
-        out = (desk.root / "output").resolve()
-        file = (out / rest[len("site/"):]).resolve()
-        if not file.is_relative_to(out):
-            return refusal("404 Not Found", _('there is no such page in the desk'))
-        if file.is_dir():
-            file = file / "index.html"
-    if not file.is_file():
+        file = resolve((desk.root / "output").resolve(), rest[len("site/"):])
+    if file is None:
         return refusal("404 Not Found", _('there is no such page in the desk'))
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     data = file.read_bytes()
