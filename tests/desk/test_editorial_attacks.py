@@ -2,12 +2,16 @@
 what the build then does, and nothing it serves may lead out of its own folders or this site."""
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
+from test_editorial_http import PORT, Browser, logged_in
 
 from xiaokan.core.i18n import _
 from xiaokan.desk.editorial import accounts, app
-
-from test_editorial_http import PORT, logged_in
 
 
 @pytest.fixture
@@ -66,14 +70,7 @@ require(process.argv[1]);
 
 
 def test_the_login_page_goes_back_only_to_an_address_of_this_site():
-    import json
-    import shutil
-    import subprocess
-    from pathlib import Path
-
-    import xiaokan.desk.editorial
-
-    script = Path(xiaokan.desk.editorial.__file__).parent / "static/login.js"
+    script = Path(app.__file__).with_name("static") / "login.js"
     away = ["/%09/evil.example/phish", "/%0A/evil.example", "/%0d%09/evil.example", "//evil.example", "/%5Cevil.example",
             "https://evil.example/", "javascript:alert(1)", "%2F%2Fevil.example", "evil.example"]
     home = ["/2024-07/first/?x=1", "/%E7%BC%96%E8%BE%91%E9%83%A8/site/print/a.pdf", ""]
@@ -85,8 +82,6 @@ def test_the_login_page_goes_back_only_to_an_address_of_this_site():
 
 @pytest.fixture
 def desk_browser(mini):
-    from test_editorial_http import Browser
-
     b = Browser(app.Desk(mini, "127.0.0.1", PORT))
     assert b.open_desk() == 200
     return b
@@ -107,3 +102,24 @@ def test_a_name_no_file_can_have_is_a_404_in_chinese(desk_browser, name):
     place = "" if name.startswith("print/") else "site/"
     status, reply = desk_browser.call("GET", f"/desk/{place}{name}".replace("%00", "\0"))
     assert status == 404 and reply["error"] == _("there is no such page in the desk")
+
+
+def _alias_bomb(key: str) -> str:
+    """1.4 KB of YAML whose aliases stand for 9⁷ strings (4.8 million) under key."""
+    lines = ["a: &a [" + ", ".join(["xxxxxxxx"] * 9) + "]"]
+    lines += [f"{this}: &{this} [" + ", ".join([f"*{last}"] * 9) + "]" for last, this in zip("abcdef", "bcdefg")]
+    return "---\ntitle: 炸弹\nsection: 他山之石\ndraft: true\n" + "\n".join(lines) + f"\n{key}: *g\n---\n正文\n"
+
+
+@pytest.mark.parametrize("key", ["作者", "标签", "标题"])
+def test_an_alias_bomb_in_the_front_matter_is_never_expanded_by_the_form(desk_browser, mini, key):
+    path = mini / "content/2024-07/03-draft.md"
+    path.write_text(_alias_bomb(key), encoding="utf-8")
+    status, article = desk_browser.call("GET", "/desk/api/article?path=2024-07/03-draft.md")
+    assert status == 200 and article["fields"] is None and article["body"] == _alias_bomb(key)   # (edited as text)
+    assert len(desk_browser.call("GET", "/desk/api/board")[1].__repr__()) < 100_000
+
+
+def test_an_alias_bomb_as_草稿_is_refused_in_a_few_words(editor, mini):
+    status, reply = _as_whole_file(editor, "2024-07/03-draft.md", _alias_bomb("草稿").replace("draft: true\n", ""))
+    assert status == 400 and "是 或 否" in reply["error"] and len(reply["error"]) < 1000

@@ -71,7 +71,7 @@ def parse_flag(value, key: str, path: Path, line: int | None, default: bool | No
         return default
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = shown(value).strip().lower()
     if text in YES:
         return True
     if text in NO:
@@ -135,13 +135,27 @@ def value_lines(text: str, first_line: int = 1) -> dict[tuple, int]:
     return found
 
 
-def shown(value) -> str:
-    """A value as the editor wrote it in YAML (a list as [a, b], a group as {a: b}), not as Python prints it."""
-    if isinstance(value, list):
-        return "[" + ", ".join(shown(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {shown(v)}" for k, v in value.items()) + "}"
-    return "" if value is None else str(value)
+def shown(value, limit: int = 200) -> str:
+    """A value as the editor wrote it in YAML (a list as [a, b], a group as {a: b}), not as Python prints
+    it; cut to limit characters and … (aliases can make a few lines a list of millions)."""
+    text = ""
+    for piece in _pieces(value):
+        text += piece
+        if len(text) > limit:
+            return text[:limit] + "…"
+    return text
+
+
+def _pieces(value):
+    if isinstance(value, (list, dict)):
+        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        yield "{" if isinstance(value, dict) else "["
+        for i, (key, item) in enumerate(items):
+            yield (", " if i else "") + ("" if key is None else f"{key}: ")
+            yield from _pieces(item)
+        yield "}" if isinstance(value, dict) else "]"
+    else:
+        yield "" if value is None else str(value)
 
 
 def text_problem(key: str, value) -> tuple[str, str] | None:

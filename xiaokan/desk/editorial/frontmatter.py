@@ -56,9 +56,18 @@ def parse(text: str, path: Path) -> Parsed:
     fields: dict = {}
     for key, value in raw.items():
         name = ARTICLE_KEYS.get(str(key).strip())
+        if name is not None and not _fits(name, value):   # (the build refuses it: edited as text, never expanded)
+            return Parsed(None, text, 1, "")
         if name is not None:
             fields[name] = _form_value(name, value)
     return Parsed(fields, body, body_line, front)
+
+
+def _fits(name: str, value) -> bool:
+    """Is the value of the shape the build reads (one text; for names and 标签 also a list of texts)? A
+    list or group where text belongs (aliases can make it one of millions) is not."""
+    items = value if isinstance(value, list) and (name in NAMES or name == "tags") else [value]
+    return not any(isinstance(item, (list, dict)) for item in items)
 
 
 def _form_value(name: str, value):
