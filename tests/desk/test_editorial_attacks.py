@@ -123,3 +123,26 @@ def test_an_alias_bomb_in_the_front_matter_is_never_expanded_by_the_form(desk_br
 def test_an_alias_bomb_as_草稿_is_refused_in_a_few_words(editor, mini):
     status, reply = _as_whole_file(editor, "2024-07/03-draft.md", _alias_bomb("草稿").replace("draft: true\n", ""))
     assert status == 400 and "是 或 否" in reply["error"] and len(reply["error"]) < 1000
+
+
+@pytest.mark.parametrize("sent, kept", [("CON.csv", "CON_.csv"), ("nul.csv", "nul_.csv"), ("com1.csv", "com1_.csv"),
+                                        ("LPT¹.csv", "LPT¹_.csv"), ("aux.2024.csv", "aux_.2024.csv"),
+                                        ("console.csv", "console.csv"), ("计划CON.csv", "计划CON.csv")])
+def test_an_upload_named_like_a_windows_device_is_renamed(desk_browser, mini, sent, kept):
+    """(Windows opens the device CON, NUL, COM1 … for a file of that name, whatever its suffix.)"""
+    from urllib.parse import quote
+
+    status, reply = desk_browser.call("POST", f"/desk/api/upload?kind=csv&path=2024-07/01-first.md&name={quote(sent)}",
+                                      raw=b"a,b\n1,2\n")
+    assert status == 200 and reply["name"] == kept and (mini / "content/2024-07" / kept).is_file()
+
+
+def test_a_word_file_named_like_a_windows_device_is_staged_renamed(desk_browser):
+    import io
+    import zipfile
+
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    status, reply = desk_browser.call("POST", "/desk/api/upload?kind=docx&name=nul.docx", raw=docx.getvalue())
+    assert status == 200 and reply["name"] == "nul_.docx"

@@ -14,6 +14,7 @@ MAX_NAME = 60   # characters of an uploaded file's name, before its suffix
 MAX_ISSUE_ID = 64    # characters of an issue's folder name
 MAX_FILE_NAME = 200  # bytes of a file name in a request (a file system allows 255)
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff.-]+")
+_WINDOWS_DEVICE = re.compile(r"(?i)con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]")
 
 
 class PathRefused(ContentError):
@@ -70,6 +71,9 @@ def safe_name(name: str, suffix: str) -> str:
     stem = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     stem = _UNSAFE.sub("-", stem).strip(".-_")[:MAX_NAME].strip(".-_")
+    head, dot, rest = stem.partition(".")
+    if _WINDOWS_DEVICE.fullmatch(head):   # (Windows opens the device CON, NUL … whatever follows the first dot)
+        stem = f"{head}_{dot}{rest}"
     return f"{stem or 'file'}{suffix}"
 
 
