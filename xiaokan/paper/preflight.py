@@ -212,6 +212,6 @@ def _line_of(article, text: str, after: int = 0, before: str = "") -> int:
     probe = text[:24]
     lines = article.source.read_text(encoding="utf-8-sig").splitlines()
     for number, line in enumerate(lines[after:], start=after + 1):
-        if probe and probe in re.sub(r"<[^>]+>", "", line) and (not before or before in "".join(lines[number:number + 1])):
+        if probe and (probe in line or probe in re.sub(r"<[^>]+>", "", line)) and (not before or before in "".join(lines[number:number + 1])):
             return number
     return _line_of(article, text, after) if before else 0
