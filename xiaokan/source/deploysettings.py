@@ -23,9 +23,12 @@ BANDWIDTH_MOST = 10_000_000          # KB/s: 10 GB/s, above any school's line (r
 # Folders of the system, as themselves (a folder of one's own below them, /srv/www/pingjian, is the usual target).
 SYSTEM_FOLDERS = frozenset({
     "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt",
-    "/opt", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
+    "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
     "/usr/sbin", "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/tmp",
 })
+# The kernel's and the running system's own file systems: nothing below them is ever a web root (/proc/self,
+# /dev/shm, /run/user/1000 are memory that a restart empties).
+_PSEUDO = re.compile(r"/(proc|sys|dev|run)(/|$)")
 _WRITES = ".xiaokan-deploy.*"
 
 
@@ -80,7 +83,7 @@ def _refuse_system(text: str, path: str, home: bool) -> None:
         raise SettingProblem(_('the deploy target {target} is a home folder ({path}): deploy would write releases/, current '
                                'and {files} into it').format(target=text, path=path, files=_WRITES),
                              _('deploy to a folder of its own, e.g. {path}/www or /srv/www/pingjian').format(path=path))
-    if path in SYSTEM_FOLDERS or re.fullmatch(r"/mnt/[a-z]", path):
+    if path in SYSTEM_FOLDERS or re.fullmatch(r"/mnt/[a-z]", path) or _PSEUDO.match(path):
         raise SettingProblem(_('the deploy target {target} is {path}, a folder of the system: deploy would write releases/, '
                                'current and {files} into it').format(target=text, path=path, files=_WRITES),
                              _('deploy to a folder of its own, e.g. /srv/www/pingjian or /var/www/pingjian'))
