@@ -78,17 +78,17 @@ def imprint_findings(site: Site, issue: Issue) -> list[ContentWarning]:
     if INTERNAL not in (site.config.print.internal_notice or ""):
         return []
     imprint = issue.imprint
-    missing = [(label, key) for label, key, value in (("编印单位", "编印单位", imprint.publisher or site.config.school),
-                                                      ("印数", "印数", imprint.print_run)) if not value]
+    missing = [key for key, value in (("编印单位", imprint.publisher or site.config.school), ("印数", imprint.print_run))
+               if not value]
     if not missing:
         return []
     source = issue.folder / "issue.yaml"
     lines = read_text(source).splitlines() if source.is_file() else []
     commented = [n for n, line in enumerate(lines, start=1)
-                 for _label, key in missing if re.match(rf"#\s*{key}\s*[:：]", line.strip())]
+                 for key in missing if re.match(rf"#\s*{key}\s*[:：]", line.strip())]
     line = (commented[0] if commented else len(lines)) or None
     return [ContentWarning(source, line, _('the issue is printed as {notice} but its 版记 lacks {missing}: a 内部资料 names its 编印单位, 印发日期 and 印数; write them in issue.yaml (where the line starts with #, delete the # and the space), e.g. 编印单位: 评建工作办公室, 印数: 300').format(
-        notice=INTERNAL, missing="、".join(label for label, _key in missing)))]
+        notice=INTERNAL, missing="、".join(missing)))]
 
 
 def long_table_findings(site: Site, issue: Issue, bodies: dict[str, Body]) -> list[ContentWarning]:

@@ -80,8 +80,9 @@ def current(root: Path, rel: str) -> Review:
 
 def shown(root: Path, rel: str) -> dict:
     """What the article's page shows of its review, in the board's words: steps, reset, state, draft."""
-    review = current(root, rel)
-    draft = _draft(read_text(articles.existing(root, rel)))
+    path = articles.existing(root, rel)
+    text = read_text(path)   # (read once: the review and the draft flag are of the same text)
+    review, draft = review_of(records(root).get(rel), text, file_time(path)), _draft(text)
     return {"steps": review.steps, "reset": review.reset, "state": state(draft, review), "draft": draft}
 
 
