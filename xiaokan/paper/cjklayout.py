@@ -30,14 +30,14 @@ _EXPANDABLE_RUN = re.compile(f"(?:{_EXPANDABLE_CJK.pattern})+")
 # Full-width marks whose glyph fills one half of the em (clreq: 点号 and 标号 with an empty half).
 OPENING = "“‘（《〈「『【〔"
 CLOSING = "”’）》〉」』】〕。，、；：？！"
-_GLUE = "\u2060"   # the word joiner the print HTML puts between a mark and its neighbour (禁则)
-_BREAK = "\u200b"  # the zero-width space it puts after a closing quote: a line that breaks there ends with it
+GLUE = "\u2060"   # the word joiner the print HTML puts between a mark and its neighbour (禁则: typeset.py)
+BREAK = "\u200b"  # the zero-width space it puts beside a quotation mark: a line that breaks there ends with it
 # A pair of marks, optionally glued: the group that matched is the mark that gives up half its width.
 # ？！ keep their full width (clreq): after them the closing mark that follows gives up its half (`？”`).
 _FULL = "？！"
 _HALVED = CLOSING.replace("？", "").replace("！", "")
-_PAIR = re.compile(f"([{_HALVED}])(?={_GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}]){_GLUE}?([{OPENING}])"
-                   f"|(?<=[{_FULL}]){_GLUE}?([{_HALVED}])")
+_PAIR = re.compile(f"([{_HALVED}])(?={GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}]){GLUE}?([{OPENING}])"
+                   f"|(?<=[{_FULL}]){GLUE}?([{_HALVED}])")
 _installed = False
 
 
@@ -52,7 +52,7 @@ def compressed_marks(text: str) -> list[int]:
 
 def _edge(text: str, at_end: bool) -> bool:
     """Whether the first (or last) character of `text` is a CJK expansion opportunity."""
-    text = text.strip(_BREAK)
+    text = text.strip(BREAK)
     if not text:
         return False
     return bool(_EXPANDABLE_CJK.fullmatch(text[-1] if at_end else text[0]))
@@ -144,7 +144,7 @@ def install() -> None:
         lead = trail = 0
         if isinstance(first, boxes.TextBox) and first.text and first.text[0] in OPENING:
             lead = first.style["font_size"] / 2
-        if not last and isinstance(final, boxes.TextBox) and final.text.rstrip(_BREAK)[-1:] in tuple(CLOSING):
+        if not last and isinstance(final, boxes.TextBox) and final.text.rstrip(BREAK)[-1:] in tuple(CLOSING):
             trail = final.style["font_size"] / 2
         return original_text_align(context, line, available_width + lead + trail, last) - lead
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from .cjklayout import GLUE
 from .grid import MM, Grid
 from .typeset import em_width
 
@@ -30,7 +31,6 @@ _SERIAL = frozenset({"序号", "编号", "序", "No.", "No", "#"})   # a column 
 _EMPTY = frozenset({"-", "－", "–", "—"})                      # what editors type for an empty cell
 _TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
 _UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
-GLUE = "\u2060"
 SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never wraps
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import re
 
-from .cjklayout import CLOSING, OPENING
+from .cjklayout import BREAK, CLOSING, GLUE, OPENING
 
-GLUE = "\u2060"
-BREAK = "\u200b"   # a zero-width space: a break opportunity
 IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKENS = re.compile(r"(<[^>]*>)")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
