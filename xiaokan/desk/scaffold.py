@@ -17,7 +17,7 @@ from ..source.config import load_config
 from ..source.content import ISSUE_ID, load_site
 from ..source.frontmatter import ISSUE_KEYS, parse_date
 from ..source.slugs import slug_from_filename, title_slug
-from ..source.yamlfile import parse_yaml, read_text, tidy_yaml
+from ..source.yamlfile import ZERO_WIDTH, parse_yaml, read_text, tidy_yaml
 from .numbering import numbers_for
 
 # The comments say, in the editor's language, what each key is for; `new` and `import` write the same.
@@ -207,7 +207,6 @@ def _articles_of(root: Path, issue_id: str):
 # `: ` or ` #` inside, nothing YAML or tidy_yaml would change (tabs, line breaks, zero-width characters).
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`\\~]"
                     r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200d\u2060\\\"']*")
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 def yaml_text(text: str) -> str:
@@ -215,5 +214,10 @@ def yaml_text(text: str) -> str:
     double quotes with YAML's escapes (so a title may hold any character)."""
     if _PLAIN.fullmatch(text) and not re.search(r":(\s|$)|\s#|\s$", text) and text not in ("null", "Null", "NULL"):
         return text
+    return quoted_yaml(text)
+
+
+def quoted_yaml(text: str) -> str:
+    """text in YAML's double quotes, with its escapes: zero-width characters too (tidy_yaml drops them raw)."""
     quoted = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted)   # (tidy_yaml drops them when written raw)
+    return ZERO_WIDTH.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted)

@@ -41,7 +41,7 @@ def decoded(data: bytes, path: Path) -> str:
 
 
 # Invisible characters that arrive with copied text (zero-width spaces, joiners, a stray BOM).
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")   # (tidy_yaml drops them: written raw, they are lost)
 _WIDE_SPACE = "\u3000\u00a0\u2002-\u200a\u202f"   # full-width space (IME), no-break and other spaces
 
 
@@ -50,7 +50,7 @@ def tidy_yaml(text: str, keys: frozenset[str]) -> str:
     colon of a key, invisible zero-width characters, tabs used for indentation."""
     fixed = []
     for line in text.split("\n"):
-        line = _ZERO_WIDTH.sub("", line)
+        line = ZERO_WIDTH.sub("", line)
         line = re.sub(r"^\t+", lambda m: "  " * len(m.group()), line).replace("\t", " ")
         m = re.match(rf"^(\s*-?\s*)([^\s:：{_WIDE_SPACE}]+)[\s{_WIDE_SPACE}]*(?:：[\s{_WIDE_SPACE}]*|:(?:[\s{_WIDE_SPACE}]+|$))",
                      line)

@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ...core.errors import ContentError
 from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
-from ...source.yamlfile import parse_flag, parse_yaml, tidy_yaml
-from ..scaffold import yaml_text
+from ...source.yamlfile import ZERO_WIDTH, parse_flag, parse_yaml, tidy_yaml
+from ..scaffold import quoted_yaml, yaml_text
 
 # The form's fields in the site's vocabulary: (name in the model, key written for a new line). Every key
 # of the article settings (frontmatter.ARTICLE_KEYS) is one.
@@ -26,7 +24,6 @@ FIELDS = (("title", "标题"), ("subtitle", "副标题"), ("section", "栏目"),
 FLAGS = frozenset({"headline", "draft"})
 NAMES = frozenset({"author", "photographer"})   # (names: a list in YAML, one line 张三、李四 in the form)
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")   # (tidy_yaml drops them where they are written raw)
 # What a YAML file may not hold raw (YAML's c-printable): in double quotes it is written as an escape.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KEY = re.compile(r"^([^\s#:：\-][^:：]*?)\s*[:：]")
@@ -93,11 +90,10 @@ def one_line(text) -> str:
 def scalar(text: str, in_list: bool = False) -> str:
     """text as a YAML value that reads back as exactly text: plain when YAML would read it so (in a
     list [a, b] also without , [ ] { }), else double-quoted with YAML's escapes."""
-    if text != "<<" and not _INVISIBLE.search(text) and not _NOT_PRINTABLE.search(text) \
+    if text != "<<" and not ZERO_WIDTH.search(text) and not _NOT_PRINTABLE.search(text) \
             and not (in_list and re.search(r"[,\[\]{}]", text)):
         return yaml_text(text)
-    quoted = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted)
+    return quoted_yaml(text)
 
 
 def compose(front: str, changes: dict, body: str) -> str:
