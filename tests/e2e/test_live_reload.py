@@ -1,6 +1,8 @@
 """Live preview in a real browser: a save reloads the open page, keeps its scroll, can follow the editor."""
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import expect
 
 from helpers import add_article, get, running_server, wait_for, write
@@ -19,6 +21,23 @@ def test_save_reloads_the_open_page_and_keeps_the_scroll_position(mini, page):
               f"---\ntitle: 第二篇动态（已修改）\nsection: 评建动态\n---\n{LONG_BODY}\n")
         page.wait_for_function("document.querySelector('h1')?.textContent.includes('已修改')")   # (no h1 while the page reloads)
         page.wait_for_function("window.scrollY >= 1400")
+
+
+def test_a_reload_sent_before_the_page_listened_still_reaches_it(mini, page):
+    """A page asked for while its article was being built is a 404; the build's reload went out before
+    the page's live-reload socket was open (held back here), and the page stayed 404 for good."""
+    held = []
+    page.route("**/livereload.js*", lambda route: held.append(route))   # (answered only once the build has sent its reload)
+    with running_server(mini) as (base, _):
+        page.goto(base + "/2024-07/late/", wait_until="domcontentloaded")   # (livereload.js holds "load")
+        expect(page.locator("h1")).to_have_text("页面不存在")
+        reloads = json.loads(get(base + "/__xiaokan__/state")[1])["reloads"]
+        write(mini, "content/2024-07/05-late.md", "---\ntitle: 晚到的一篇\nsection: 评建动态\n---\n正文。\n")
+        wait_for(lambda: json.loads(get(base + "/__xiaokan__/state")[1])["reloads"] > reloads)
+        wait_for(lambda: held)
+        for route in held:
+            route.continue_()
+        expect(page.locator("h1")).to_have_text("晚到的一篇")
 
 
 def test_error_overlay_appears_and_goes_away_in_the_browser(mini, page):

@@ -54,6 +54,15 @@ document.getElementById("copy").addEventListener("click", async function () {
 });
 </script></body></html>"""
 
+# A reload sent before the page's live-reload socket was open never reaches it (a page asked for
+# while its build ran stayed a 404): once connected, the page asks how many reloads were sent since it
+# was served (__RELOADS__, filled in per answer) and reloads itself if any were.
+CATCH_UP = """<script>document.addEventListener("LiveReloadConnect", function () {
+  fetch("__STATE__").then(function (r) { return r.json(); }).then(function (s) {
+    if (s.reloads > __RELOADS__) location.reload();
+  });
+});</script>""".replace("__STATE__", STATE_PATH)
+
 # Injected into every served page: keep the scroll position across live reloads, show build
 # errors, and (with --navigate) follow the editor to the article just saved.
 CLIENT_SCRIPT = """<script>(function () {
@@ -90,13 +99,14 @@ class ServeState:
     repaired: BuildReport | None = None                # the build after which the deleted files were made again
     settled: bool = True                               # no save waits for its build (search index, feed, lists)
     pdf: bool = True                                   # the preview typesets the issues' PDFs (no --no-pdf)
+    reloads: int = 0                                   # counts the reloads sent to the open pages
 
 
 def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b"",
              repair: Callable[[], None] | None = None):
     """A WSGI app serving files of out_dir only, with the client script and the error overlay added.
     repair (if given) builds the preview folder again when its files are found deleted."""
-    script = (CLIENT_SCRIPT % {"state": STATE_PATH, "navigate": "true" if navigate else "false"} + LIVE_SCRIPT).encode()
+    script = (CLIENT_SCRIPT % {"state": STATE_PATH, "navigate": "true" if navigate else "false"}).encode()
 
     def app(environ, start_response):
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
@@ -106,17 +116,17 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             return _text(start_response, "400 Bad Request", _("this address is not valid"))
         if path == STATE_PATH:
             body = json.dumps({"serial": state.serial, "changed": state.changed, "errors": state.errors,
-                               "builds": state.builds, "settled": state.settled,
+                               "builds": state.builds, "settled": state.settled, "reloads": state.reloads,
                                "pdf": state.pdf, "pdf_errors": bool(state.pdf_errors), "pdfs": _pdfs(state)}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
         if path.startswith(CHANGES_PATH) and (page := _changes_page(state, path[len(CHANGES_PATH):])) is not None:
-            return _html(start_response, "200 OK", _with_head(page, LIVE_SCRIPT.encode()))
+            return _html(start_response, "200 OK", _with_head(page, _live(state)))
         if path.startswith(PDF_PATH) and (pdf := _pdf_file(state, path[len(PDF_PATH):])) is not None:
             start_response("200 OK", [("Content-Type", "application/pdf"), ("Cache-Control", "no-store")])
             return [pdf]
         if path.startswith(WECHAT_PATH) and (page := _wechat_page(state, path[len(WECHAT_PATH):])) is not None:
-            return _html(start_response, "200 OK", _with_head(page, LIVE_SCRIPT.encode()))
+            return _html(start_response, "200 OK", _with_head(page, _live(state)))
         file = resolve(out_dir, path)
         if file is None and repair is not None and _deleted(out_dir, state, path):
             state.repaired = state.report   # (once per build: a page still missing after it is missing indeed)
@@ -259,13 +269,18 @@ def _wechat_page(state: ServeState, rest: str) -> bytes | None:
                            "warnings": warnings}).encode()
 
 
+def _live(state: ServeState) -> bytes:
+    """What makes a served page reload after each build: livereload.js, and the catch-up on connecting."""
+    return (CATCH_UP.replace("__RELOADS__", str(state.reloads)) + LIVE_SCRIPT).encode()
+
+
 def _with_head(page: bytes, script: bytes) -> bytes:
     return page.replace(b"</head>", script + b"</head>", 1)
 
 
 def _decorate(page: bytes, script: bytes, state: ServeState, bar: bytes = b"") -> bytes:
     """The page with the client script, the preview bar and, after a failed build or PDF, the overlay."""
-    page = _with_head(page, script)
+    page = _with_head(page, script + _live(state))
     body = re.search(rb"<body\b[^>]*>", page)
     at = body.end() if body else 0
     if state.errors:

@@ -58,6 +58,10 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     _start_watching(root, lambda changed: loop.add_callback(saved, changed), stop)
     log(_('building …'))
 
+    def reload_pages() -> None:
+        state.reloads += 1   # (before sending: a page connecting meanwhile catches up with it)
+        pages.reload()
+
     def pdf_written() -> None:
         nonlocal reload_after
         if state.pdf_errors:
@@ -70,7 +74,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         for error in errors:
             log(_("error: ") + error)
         log(_("the issue page links the last good PDF; fix the file and save again"))
-        pages.reload()
+        reload_pages()
 
     renders = PdfRenders(root, log, pdf_written, pdf_failed) if pdf else None
 
@@ -87,7 +91,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         shown.clear()
         if outcome.report is None:
             _failed(state, outcome.errors, log)
-            pages.reload()
+            reload_pages()
             return
         report = outcome.report
         recovered = bool(state.errors)
@@ -104,7 +108,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
         line = _("rebuilt {count} file(s) in {ms:.0f} ms").format(count=len(report.rendered), ms=report.seconds * 1000)
         log(_("recovered: {line}").format(line=line) if recovered else line)
         if recovered or reload_after or (changed and _news(out_dir, report, changed, written)):
-            pages.reload()
+            reload_pages()
         # Every issue whose PDF is out of date is queued; those the saves changed first, after the pause.
         # (The first good build queues every missing or stale one, as a render cut off leaves it.)
         if renders and (site := report.site or (preview_site(root, report) if keys.keys is None else None)):
@@ -130,14 +134,14 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
             state.changed = "/" + article.url
             log(_("showed {url} in {ms:.0f} ms; the rest follows").format(
                 url=article.url, ms=(time.perf_counter() - started) * 1000))
-            pages.reload()
+            reload_pages()
         state.settled = False
         queue.want(changed)
 
     def repair() -> None:
         log(_("the preview's files were deleted (.cache/); building them again …"))
         built(attempt(run_build), [])
-        pages.reload()
+        reload_pages()
 
     listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
            max_body=MAX_BODY, early=desk.early_refusal)
