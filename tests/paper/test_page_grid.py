@@ -50,7 +50,38 @@ def test_body_lines_are_never_stretched_by_more_than_an_eighth_em(a4):
 
 def test_mid_article_pages_end_on_the_blocks_last_line(a4):
     short, mid = measure.short_pages(a4, PITCH_PT, block_lines=grid_for(210, 297).lines)
-    assert mid >= 20 and short / mid <= 0.15, f"{short} of {mid} pages an article runs on from end short"
+    assert mid >= 20 and short / mid <= 0.10, f"{short} of {mid} pages an article runs on from end short"
+
+
+def short_page_layout(grid):
+    """Two pages of ten grid lines: an article of four lines, then one whose title and first line end the
+    first page while its next paragraph (six lines, kept whole) goes to the second: four lines empty."""
+    import weasyprint
+
+    line = f"<p>{'评建' * 10}</p>"
+    html = f"""<style>@page {{ size: 120mm {10 * grid.pitch + 40}pt; margin: 20pt 10mm; }}
+      body {{ margin: 0; font: 10pt/{grid.pitch}pt sans-serif; }} p, h2 {{ margin: 0; }}
+      h2 {{ font-size: 10pt; bookmark-level: 2; bookmark-label: content(); }} .whole {{ break-inside: avoid; }}</style>
+      <article class="print-article">{line * 4}</article>
+      <article class="print-article" id="second"><header><h2>第二篇</h2></header>{line}
+      <p class="whole">{"<br>".join(["评建" * 10] * 6)}</p></article>"""
+    return weasyprint.HTML(string=html).render().pages
+
+
+def test_a_short_page_opens_whole_lines_above_its_last_article_and_its_bookmark_follows():
+    from xiaokan.paper.makeup import sink
+
+    grid = grid_for(210, 297)
+    pages = short_page_layout(grid)
+    assert len(pages) == 2
+    (before,) = pages[0].bookmarks
+    anchor_before = pages[0].anchors["second"]
+    assert sink(pages, grid) == 1
+    (after,) = pages[0].bookmarks
+    opened = (after[2][1] - before[2][1]) * 0.75 / grid.pitch   # (CSS pixels to lines)
+    assert opened >= 2 and opened == pytest.approx(round(opened))   # (whole lines: the grid holds)
+    assert pages[0].anchors["second"][1] - anchor_before[1] == pytest.approx(after[2][1] - before[2][1])
+    assert sink(short_page_layout(grid)[1:], grid) == 0   # (the last page: nothing runs on from it)
 
 
 def test_full_pages_use_every_line_of_the_block(a4):

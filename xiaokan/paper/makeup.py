@@ -10,6 +10,10 @@ second layout (at most one: the render stays within 2x of bare WeasyPrint).
   leave two lines at its foot (orphans) lets it leave one there (orphans: 1).
 - An article's separator rule is not drawn where the article starts a page: a rule at the top of a
   page separates nothing. Its thickness stays as space, so nothing moves off the grid.
+- A page the article runs on from that still ends two to four lines short puts the empty lines where a
+  typesetter would: above the figures or tables that end it (they sink to the foot of the block), else
+  above the last article that starts on it (its title space grows). Whole lines, after the layout:
+  nothing changes page and nothing leaves the grid.
 """
 from __future__ import annotations
 
@@ -135,6 +139,102 @@ def _moved(html: str, number: int, chars: int) -> str:
 
 def _chars(html: str) -> int:
     return len(re.sub(r"<[^>]+>|\s", "", html))
+
+
+SINK_LINES = 4   # (a larger hole is a break to fix, not space to hand out)
+_TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "figure", "table")
+_HEADS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def sink(pages, grid: Grid) -> int:
+    """Fill the pages an article runs on from that end more than a line short (see above); the number filled."""
+    from weasyprint.formatting_structure import boxes
+
+    filled = 0
+    for page, following in zip(pages, pages[1:]):
+        empty = _empty(page, grid)
+        lines = int(empty + 1e-6)
+        if empty < 1.05 or lines > SINK_LINES or _starts_article(following):
+            continue
+        top = page._page_box.content_box_y() + 1
+        content = page._page_box.children[0]
+        blocks = [box for box in content.descendants() if isinstance(box, boxes.BlockBox) and box.element is not None]
+        if not any("print-article" in (box.element.get("class") or "").split() for box in blocks):
+            continue   # (the cover)
+        # (where a typesetter opens the page: above the figures that end it, else above its last head)
+        heads = [box for box in blocks if box.border_box_y() > top and (
+            box.element_tag in _HEADS or "print-article" in (box.element.get("class") or "").split())]
+        floats = [box.border_box_y() for box in _trailing_floats(blocks)[:1] if box.border_box_y() > top]
+        cut = floats[0] if floats else _above_last(heads, grid)
+        if cut is None:
+            continue
+        _open(content, cut, lines * grid.pitch / PT_PER_PX)
+        _anchors_again(page)
+        filled += 1
+    return filled
+
+
+def _above_last(heads, grid: Grid) -> float | None:
+    """Where the page's last head starts, or the first of the heads right above it (a 四、 over its （一）
+    stays with it)."""
+    if not heads:
+        return None
+    index = len(heads) - 1
+    while index and heads[index - 1].border_box_y() + heads[index - 1].border_height() \
+            >= heads[index].border_box_y() - 1.5 * grid.pitch / PT_PER_PX:
+        index -= 1
+    return heads[index].border_box_y()
+
+
+def _empty(page, grid: Grid) -> float:
+    """Lines (a fraction too) left empty at the foot of a page."""
+    from weasyprint.formatting_structure import boxes
+
+    bottom = page._page_box.content_box_y() + page._page_box.height
+    used = max((box.position_y + box.margin_height() for box in page._page_box.children[0].descendants()
+                if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox))), default=bottom)
+    return max(0.0, (bottom - used) * PT_PER_PX / grid.pitch)
+
+
+def _open(box, cut: float, dy: float) -> None:
+    """Move down by dy whatever of box starts at or below cut (the boxes that straddle it are entered)."""
+    for child in box.children if hasattr(box, "children") else ():
+        if child.border_box_y() >= cut - 0.5:
+            child.translate(dy=dy)
+        elif child.position_y + child.margin_height() > cut and hasattr(child, "children"):
+            _open(child, cut, dy)
+
+
+def _starts_article(page) -> bool:
+    """The page's first text is a 栏目 or an article's head (not the rest of an article)."""
+    from weasyprint.formatting_structure import boxes
+
+    for box in page._page_box.children[0].descendants():
+        if isinstance(box, boxes.BlockBox) and box.element is not None and box.element_tag in _TEXT_TAGS:
+            classes = (box.element.get("class") or "").split()
+            return box.element_tag == "header" or "section-mark" in classes or "article-title" in classes
+    return False
+
+
+def _trailing_floats(blocks) -> list:
+    """The figures and tables below the page's last line of running text."""
+    from weasyprint.formatting_structure import boxes
+
+    floats = [box for box in blocks if box.element_tag == "figure" or (box.element_tag == "table" and box.is_table_wrapper)]
+    inside = {id(d) for box in floats for d in box.descendants() if d is not box}
+    text = [line.position_y + line.margin_height() for box in blocks if id(box) not in inside
+            for line in box.children if isinstance(line, boxes.LineBox)]
+    below = max(text, default=0)
+    return [box for box in floats if id(box) not in inside and box.border_box_y() >= below - 1]
+
+
+def _anchors_again(page) -> None:
+    """The page's links, anchors and bookmarks at the boxes' new places (WeasyPrint gathers them when
+    it makes the page)."""
+    from weasyprint.anchors import gather_anchors
+
+    page.bookmarks, page.links, page.anchors, page.forms = [], [], {}, {None: []}
+    gather_anchors(page._page_box, page.anchors, page.links, page.bookmarks, page.forms)
 
 
 def make_up(pages) -> int:

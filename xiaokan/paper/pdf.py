@@ -32,7 +32,7 @@ from .grid import BODY_PT, MM, grid_for
 from .inks import press_inks
 from .intent import output_intent
 from .longtables import printed_bodies, with_notes
-from .makeup import adjusted, make_up, numbered
+from .makeup import adjusted, make_up, numbered, sink
 from .merged import repeat_merged_labels
 from .preflight import document_findings
 from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
@@ -200,11 +200,13 @@ def render_pdf(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
             return render(html.replace(" keep-group", "").replace('"keep-group', '"'))
 
     html = numbered(html)
+    grid = grid_for(*page_mm(options))
     main = lay_out(html)
-    if (second := adjusted(html, main.pages, grid_for(*page_mm(options)))) != html:   # (make-up: makeup.py)
+    if (second := adjusted(html, main.pages, grid)) != html:   # (make-up: makeup.py)
         main = lay_out(second)
     repeat_merged_labels(main.pages)
     make_up(main.pages)
+    sink(main.pages, grid)
     # The back cover is the last page; 阅读笔记 pages before it make up the last sheet.
     notes = -(len(main.pages) + 1) % options.pages_multiple_of
     back = render(back_html(env, site, issue, notes, proof))
