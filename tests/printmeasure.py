@@ -204,3 +204,26 @@ def short_pages(pages, pitch: float, title_pt: float = 13, block_lines: int | No
                 if not (o.get("object_type") == "rect" and o["height"] > 100 and o["width"] > 0.6 * (x1 - x0))]
         short += max([b for b in ink if b < last_line + pitch / 2], default=0) < last_line - pitch
     return short, mid
+
+
+def squeezed_marks(pages, size: float = BODY_SIZE) -> list[tuple[int, str, str]]:
+    """Marks set at half width inside a body line to take in the next unit (挤进), as (page number from 1,
+    the mark, the line): a mark between two glyphs that are not marks (not a pair, 标点挤压) whose advance
+    into it (an opening mark, whose empty left half goes) or out of it (a closing one) is at least 0.35 em
+    shorter than the line's median advance from one ideograph to the next."""
+    found = []
+    for number, page in enumerate(pages, start=1):
+        for _, chars in body_lines(page, size):
+            usual = sorted(b["x0"] - a["x0"] for a, b in zip(chars, chars[1:])
+                           if IDEOGRAPH.match(a["text"]) and IDEOGRAPH.match(b["text"]) and b["x0"] - a["x0"] < 2 * size)
+            if not usual:
+                continue
+            usual_advance = usual[len(usual) // 2]
+            text = "".join(c["text"] for c in chars)
+            for before, mark, after in zip(chars, chars[1:], chars[2:]):
+                if mark["text"] not in OPENING + CLOSING or {before["text"], after["text"]} & set(OPENING + CLOSING):
+                    continue
+                advance = mark["x0"] - before["x0"] if mark["text"] in OPENING else after["x0"] - mark["x0"]
+                if advance < usual_advance - 0.35 * size:
+                    found.append((number, mark["text"], text))
+    return found

@@ -13,6 +13,9 @@
 - Punctuation at the line's edges: a justified line that ends with a closing mark (。，、”） …) lets
   the mark's empty right half hang into the margin, so the ink ends flush; a line that starts with
   an opening mark (“（《 …) moves its empty left half out of the text block.
+- 挤进 (clreq): before a line is spaced out, it takes in the next unit if enough of its marks can be
+  set at half width (squeeze.py); the layouts made later for that line (justification, drawing) get the
+  same marks at half width.
 
 Pinned to WeasyPrint 70.x; install() refuses other versions rather than mis-rendering.
 """
@@ -69,6 +72,7 @@ def install() -> None:
     from weasyprint.text import line_break
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
+    from . import squeeze
     if weasyprint.__version__.split(".")[0] != SUPPORTED_MAJOR:
         raise RuntimeError(f"xiaokan.cjklayout supports WeasyPrint {SUPPORTED_MAJOR}.x, not {weasyprint.__version__}; "
                            "install the version pinned in requirements.txt")
@@ -76,6 +80,10 @@ def install() -> None:
     count_spaces = inline.count_expandable_spaces
     original_text_align = inline.text_align
     halt = b"halt 1"
+    squeezing_now: list[tuple[int, ...]] = []   # the marks to squeeze in the layouts being made (squeeze.py)
+
+    def squeezing(indices):
+        return squeeze.pending(squeezing_now, tuple(indices))
 
     def line_edges(line) -> tuple[object | None, object | None]:
         """The first and last in-flow leaf boxes of a line (text boxes or atomic inlines)."""
@@ -120,7 +128,9 @@ def install() -> None:
             trail = spacing / 2 if ends and not getattr(box, "xiaokan_line_end", False) else 0
             box.position_x += x_advance + lead
             if grows > 0:
-                layout = inline.create_layout(text, box.style, context, max_width=None, justification_spacing=spacing)
+                with squeezing(getattr(box.pango_layout, "xiaokan_squeezed", ())):
+                    layout = inline.create_layout(text, box.style, context, max_width=None,
+                                                  justification_spacing=spacing)
                 layout.deactivate()
                 box.width += spacing * grows
                 box.pango_layout = layout
@@ -154,7 +164,9 @@ def install() -> None:
         original_set_text(self, text, justify)
         spacing = self.justification_spacing if justify else 0
         justified = bool(spacing) and bool(_EXPANDABLE_CJK.search(self.text or ""))
-        marks = compressed_marks(self.text or "")
+        if squeezing_now:
+            self.xiaokan_squeezed = squeezing_now[-1]
+        marks = compressed_marks(self.text or "") + squeeze.squeezed_marks(self, self.text or "")
         if not justified and not marks:
             return
         attr_list = pango.pango_layout_get_attributes(self.layout)
@@ -181,6 +193,8 @@ def install() -> None:
     inline.add_word_spacing = add_word_spacing
     inline.text_align = text_align
     line_break.Layout.set_text = set_text
+    inline.split_text_box = squeeze.make_split_text_box(
+        inline.split_text_box, squeezing, line_break.create_layout, line_break.line_size, line_break.get_log_attrs)
     _installed = True
 
 
