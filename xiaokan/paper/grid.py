@@ -50,6 +50,12 @@ class Grid:
         return self.chars * BODY_PT
 
     @property
+    def figure_pt(self) -> float:
+        """The tallest picture: the block's height less a line of space above and below it, a line
+        of caption and a line to spare (a portrait photo as wide as the block would not fit a page)."""
+        return (self.lines - 4) * self.pitch
+
+    @property
     def title_pt(self) -> float:
         """Article titles: 二号 on a wide block (A4 and larger), 三号 on a narrow one (B5, A5)."""
         return ERHAO if self.chars >= 40 else SANHAO

@@ -144,6 +144,7 @@ def _chars(html: str) -> int:
 SINK_LINES = 4   # (a larger hole is a break to fix, not space to hand out)
 _TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "figure", "table")
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
+_CONTAINERS = ("html", "body", "section", "article", "div")   # (their boxes reach down to what they hold)
 
 
 def sink(pages, grid: Grid) -> int:
@@ -164,7 +165,7 @@ def sink(pages, grid: Grid) -> int:
         # (where a typesetter opens the page: above the figures that end it, else above its last head)
         heads = [box for box in blocks if box.border_box_y() > top and (
             box.element_tag in _HEADS or "print-article" in (box.element.get("class") or "").split())]
-        floats = [box.border_box_y() for box in _trailing_floats(blocks)[:1] if box.border_box_y() > top]
+        floats = [box.border_box_y() for box in _trailing_floats(blocks) if box.border_box_y() > top]
         cut = floats[0] if floats else _above_last(heads, grid)
         if cut is None:
             continue
@@ -187,22 +188,44 @@ def _above_last(heads, grid: Grid) -> float | None:
 
 
 def _empty(page, grid: Grid) -> float:
-    """Lines (a fraction too) left empty at the foot of a page."""
+    """Lines (a fraction too) left empty at the foot of a page: below its last line, row, picture and
+    drawn box (a placeholder's outline, a shaded block)."""
     from weasyprint.formatting_structure import boxes
 
     bottom = page._page_box.content_box_y() + page._page_box.height
-    used = max((box.position_y + box.margin_height() for box in page._page_box.children[0].descendants()
-                if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox))), default=bottom)
+    used = max((box.position_y + box.margin_height() if not isinstance(box, boxes.BlockBox)
+                else box.border_box_y() + box.border_height()
+                for box in page._page_box.children[0].descendants()
+                if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox)) or (
+                    isinstance(box, boxes.BlockBox) and box.element_tag not in _CONTAINERS
+                    and (box.background is not None or box.border_bottom_width or box.style["outline_width"]))),
+               default=bottom)
     return max(0.0, (bottom - used) * PT_PER_PX / grid.pitch)
 
 
 def _open(box, cut: float, dy: float) -> None:
-    """Move down by dy whatever of box starts at or below cut (the boxes that straddle it are entered)."""
+    """Move down by dy whatever of box starts at or below cut (the boxes that straddle it are entered),
+    with its backgrounds (WeasyPrint places them once the page is laid out; translate leaves them)."""
     for child in box.children if hasattr(box, "children") else ():
         if child.border_box_y() >= cut - 0.5:
             child.translate(dy=dy)
+            for moved in child.descendants():
+                _background_down(moved, dy)
         elif child.position_y + child.margin_height() > cut and hasattr(child, "children"):
             _open(child, cut, dy)
+
+
+def _background_down(box, dy: float) -> None:
+    background = getattr(box, "background", None)
+    if background is None:
+        return
+
+    def down(area):
+        return area if isinstance(area, str) else (area[0], area[1] + dy, *area[2:])
+
+    box.background = background._replace(layers=[layer._replace(
+        painting_area=down(layer.painting_area), positioning_area=down(layer.positioning_area),
+        clipped_boxes=[down(clip) for clip in layer.clipped_boxes]) for layer in background.layers])
 
 
 def _starts_article(page) -> bool:

@@ -203,7 +203,7 @@ def _printed_height(inner: str, grid: Grid) -> float | None:
     """The printed height in pt of a figure's chart or photo (None: neither, or an unreadable photo)."""
     if box := _VIEWBOX.search(inner):
         width, height = float(box.group(1)), float(box.group(2))
-        return min(CHART_MM * MM, grid.block_pt) * height / width if width else None
+        return min(CHART_MM * MM * height / width, grid.block_pt * height / width, grid.figure_pt) if width else None
     if photo := _PHOTO.search(inner):
         from urllib.parse import unquote, urlparse
 
@@ -214,5 +214,5 @@ def _printed_height(inner: str, grid: Grid) -> float | None:
                 width, height = image.size
         except (OSError, ValueError):
             return None
-        return min(grid.block_pt, width * 0.75) * height / width if width else None
+        return min(min(grid.block_pt, width * 0.75) * height / width, grid.figure_pt) if width else None
     return None

@@ -1,0 +1,68 @@
+"""Make-up after the layout (xiaokan/paper/makeup.py): what a page that is filled keeps, and pictures
+that never outgrow the text block. Read back from the laid-out boxes and from a built PDF."""
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+
+from helpers import run_build, write
+from xiaokan.paper.grid import PITCH_PT, grid_for
+
+MM = 72 / 25.4
+
+
+def page_ending_with_a_table(grid):
+    """Two pages of ten grid lines: four lines of text and a table with a shaded header end the first,
+    the next paragraph (six lines, kept whole) goes to the second."""
+    import weasyprint
+
+    line = f"<p>{'评建' * 10}</p>"
+    html = f"""<style>@page {{ size: 120mm {10 * grid.pitch + 40}pt; margin: 20pt 10mm; }}
+      body {{ margin: 0; font: 10pt/{grid.pitch}pt sans-serif; }} p {{ margin: 0; }}
+      table {{ border-collapse: collapse; }} th {{ background: #fde; }} .whole {{ break-inside: avoid; }}</style>
+      <article class="print-article">{line * 4}<table><thead><tr><th>序号</th><th>名称</th></tr></thead>
+      <tbody><tr><td>1</td><td>甲</td></tr></tbody></table>
+      <p class="whole">{"<br>".join(["评建" * 10] * 6)}</p></article>"""
+    return weasyprint.HTML(string=html).render().pages
+
+
+def test_a_table_sunk_to_the_foot_takes_its_shading_with_it():
+    """WeasyPrint places backgrounds once a page is laid out: a table moved after it left its header's
+    shading behind as a bar across the text, and printed the header white."""
+    from weasyprint.formatting_structure import boxes
+
+    from xiaokan.paper.makeup import sink
+
+    grid = grid_for(210, 297)
+    pages = page_ending_with_a_table(grid)
+    header = next(b for b in pages[0]._page_box.descendants() if isinstance(b, boxes.TableCellBox) and b.element_tag == "th")
+    before = header.border_box_y()
+    assert sink(pages, grid) == 1
+    assert header.border_box_y() > before + grid.pitch   # (it went down whole lines)
+    shaded = [b for b in pages[0]._page_box.descendants() if getattr(b, "background", None) is not None
+              and b.element_tag in ("th", "tr", "thead", "table")]
+    assert shaded
+    for box in shaded:
+        for layer in box.background.layers:
+            assert layer.painting_area[1] == pytest.approx(box.border_box_y(), abs=0.5), box.element_tag
+
+
+def test_a_portrait_photo_fits_the_block_with_its_caption(mini):
+    """A portrait photo as wide as the block is taller than an A4 page's text block: it ran into the
+    foot margin and its caption went alone to the next page."""
+    from PIL import Image
+
+    Image.new("RGB", (1200, 2000), (40, 90, 140)).save(mini / "content/2024-07/tall.jpg")
+    write(mini, "content/2024-07/05-tall.md", "---\n标题: 新落成的实训楼\n栏目: 评建动态\n---\n学校新落成的实训楼投入使用。\n\n"
+          "![新落成的实训楼](tall.jpg)\n\n实训楼共六层。\n")
+    result = run_build(mini, "pdf")
+    assert result.code == 0, result.stderr
+    grid = grid_for(210, 297)
+    with pdfplumber.open(next((mini / "print").glob("*.pdf"))) as pdf:
+        (page,) = [p for p in pdf.pages if any(i["height"] > 300 for i in p.images)]
+        photo = max(page.images, key=lambda i: i["height"])
+        trim_top = (page.height - 297 * MM) / 2
+        foot = trim_top + grid.top_mm * MM + grid.lines * PITCH_PT
+        assert photo["bottom"] <= foot + 0.5
+        below = "".join(c["text"] for c in page.chars if c["top"] > photo["bottom"])
+        assert "新落成的实训楼" in below   # (the caption, on the photo's page)
