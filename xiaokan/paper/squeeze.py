@@ -9,7 +9,9 @@ can each give up half an em (the font's OpenType `halt`, as 标点挤压 does) t
 split again with those marks squeezed. ？ and ！ and the quotation marks beside them keep their full width;
 so do the line's first and last characters (the marks that hang into the margin) and the marks already
 halved by a pair. No squeeze may leave a paragraph's last line with one character (typeset.py glues a
-paragraph's last two ideographs, not a number and an ideograph: `16/所！`). The squeezed marks are indices
+paragraph's last two ideographs, not a number and an ideograph: `16/所！`), nor leave the next line spaced
+out by more than 1/20 em where it would have been less (the line before a paragraph's long last unit,
+which can squeeze nothing, would take the slack: `院/校与…品牌化/“出海”`). The squeezed marks are indices
 of the line's text, kept on its Pango layout (`xiaokan_squeezed`) and given again to every layout made for
 the line later (justification, drawing).
 """
@@ -18,13 +20,14 @@ from __future__ import annotations
 import contextlib
 import math
 
-from .cjklayout import BREAK, CLOSING, GLUE, OPENING, compressed_marks
+from .cjklayout import BREAK, CLOSING, GLUE, OPENING, compressed_marks, count_cjk
 
 # Given up in this order, each tier from the line's end: 点号 first, then closing and opening 标号.
 _TIERS = ("、，。；：", "）》〉」』】〕”’", "（《〈「『【〔“‘")
 SQUEEZABLE = "".join(_TIERS)
 _QUOTES = "“”‘’"
 _FULL = "？！"
+_NEXT_LINE_LIMIT = 0.05   # em between characters: a squeeze that leaves the next line stretched more is undone
 _NOT_ALONE = OPENING + CLOSING + GLUE + BREAK + "…— "   # (what may follow a paragraph's lone last character)
 
 
@@ -66,23 +69,19 @@ def make_split_text_box(original, squeezing, create_layout, line_size, get_log_a
     """WeasyPrint's split_text_box, taking the next unit in by squeezing marks where that avoids spacing out.
     `squeezing(indices)` is the context in which the layouts made get those marks at half width."""
 
-    def split_text_box(context, box, available_width, skip, is_line_start=True):
-        if available_width is None:   # (a line's box split again, its trailing space dropped: keep its marks)
-            carried = getattr(getattr(box, "pango_layout", None), "xiaokan_squeezed", ())
-            with squeezing(carried if skip == 0 else ()):
-                return original(context, box, available_width, skip, is_line_start)
-        split = original(context, box, available_width, skip, is_line_start)
+    def squeezed(context, box, available_width, skip, is_line_start, split):
+        """The line split again with its next unit taken in, or None."""
         line, resume, preserved_break = split
         style = box.style
         em = style["font_size"]
         if (line is None or resume is None or preserved_break or style["text_align_all"] != "justify"
                 or available_width - line.width < em / 100):
-            return split
+            return None
         encoded = box.text.encode()
         rest = encoded[resume:].decode()
         unit = next_unit(rest, style["lang"], get_log_attrs)
         if unit is None or len(rest[len(unit):].strip(_NOT_ALONE)) == 1:
-            return split
+            return None
         text = encoded[skip:resume].decode() + unit
         marks = candidates(text)
         with squeezing(()):
@@ -91,12 +90,35 @@ def make_split_text_box(original, squeezing, create_layout, line_size, get_log_a
             layout.deactivate()
         needed = math.ceil((wide - available_width) / (em / 2) - 1e-6)
         if needed <= 0 or needed > len(marks):
-            return split
+            return None
         with squeezing(tuple(sorted(marks[:needed]))):
             tighter = original(context, box, available_width, skip, is_line_start)
         if tighter[0] is None or (tighter[1] is not None and tighter[1] <= resume) or tighter[2] \
                 or tighter[0].width > available_width + em / 1000:
+            return None
+        return tighter
+
+    def next_line_stretch(context, box, available_width, skip) -> float:
+        """How far the line after `skip` is spaced out (em between characters), squeezed if it can be."""
+        split = original(context, box, available_width, skip, True)
+        line, resume, _ = squeezed(context, box, available_width, skip, True, split) or split
+        if line is None or resume is None:
+            return 0.0
+        return (available_width - line.width) / max(count_cjk(line.text) - 1, 1) / box.style["font_size"]
+
+    def split_text_box(context, box, available_width, skip, is_line_start=True):
+        if available_width is None:   # (a line's box split again, its trailing space dropped: keep its marks)
+            carried = getattr(getattr(box, "pango_layout", None), "xiaokan_squeezed", ())
+            with squeezing(carried if skip == 0 else ()):
+                return original(context, box, available_width, skip, is_line_start)
+        split = original(context, box, available_width, skip, is_line_start)
+        tighter = squeezed(context, box, available_width, skip, is_line_start, split)
+        if tighter is None:
             return split
+        if tighter[1] is not None:   # (the next line, one unit shorter, must not be spaced out more for it)
+            after = next_line_stretch(context, box, available_width, tighter[1])
+            if after > _NEXT_LINE_LIMIT and after > next_line_stretch(context, box, available_width, split[1]):
+                return split
         return tighter
 
     return split_text_box
