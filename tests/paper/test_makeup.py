@@ -66,3 +66,46 @@ def test_a_portrait_photo_fits_the_block_with_its_caption(mini):
         assert photo["bottom"] <= foot + 0.5
         below = "".join(c["text"] for c in page.chars if c["top"] > photo["bottom"])
         assert "新落成的实训楼" in below   # (the caption, on the photo's page)
+
+
+def pushed_photo_html(grid) -> str:
+    """Pages of ten grid lines: three lines of text, then a photo five lines high with its caption (eight
+    lines with its space) that does not fit the six left, then a head: the text after the photo
+    cannot come up to fill the hole."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (300, 200), (40, 90, 140)).save(png, "PNG")
+    src = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    line = f"<p>{'评建' * 10}</p>"
+    return f"""<style>@page {{ size: 120mm {10 * grid.pitch + 40}pt; margin: 20pt 10mm; }}
+      body {{ margin: 0; font: 10pt/{grid.pitch}pt sans-serif; }} p, h2, figcaption {{ margin: 0; }}
+      h2 {{ font-size: 10pt; break-after: avoid; }} figure {{ margin: {grid.pitch}pt 0; break-inside: avoid; }}
+      img {{ display: block; height: {5 * grid.pitch}pt; }}</style>
+      <article class="print-article"><div class="article-body">{line * 3}
+      <figure style="padding-bottom: 0.000pt"><img src="{src}" alt="照片"><figcaption>图1 照片</figcaption></figure>
+      <h2>二、下一步</h2>{line * 8}</div></article>"""
+
+
+def test_a_photo_pushed_off_a_page_is_set_smaller_to_fill_the_hole_it_left():
+    """A photo the first layout pushed to the next page, followed by a head (which keeps with its text),
+    left six of ten lines empty; set smaller in whole lines it fits the page it belongs on."""
+    import weasyprint
+
+    from xiaokan.paper.makeup import adjusted, numbered
+
+    grid = grid_for(210, 297)
+    html = numbered(pushed_photo_html(grid))
+    first = weasyprint.HTML(string=html).render().pages
+    on_first = lambda pages: any(b.element_tag == "img" for b in pages[0]._page_box.descendants())  # noqa: E731
+    assert not on_first(first)
+    second = adjusted(html, first, grid)
+    assert "height: " in second.split("<img", 1)[1].split(">", 1)[0]
+    pages = weasyprint.HTML(string=second).render().pages
+    assert on_first(pages)
+    photo = next(b for b in pages[0]._page_box.descendants() if b.element_tag == "img")
+    lines = photo.margin_height() * 0.75 / grid.pitch
+    assert lines == pytest.approx(round(lines)) and 0.6 * 5 <= lines < 5   # (smaller, in whole lines)

@@ -5,7 +5,8 @@ second layout (at most one: the render stays within 2x of bare WeasyPrint).
 - Tables set their rows at their own leading (a line of 小五 per grid line would be airy); the space
   under a table makes it whole lines high (the height it had in the first layout, rounded up).
 - A figure that the first layout pushed to the top of the next page, leaving the page before it short,
-  moves after the paragraphs that can fill the gap (a page float: after its mention, never before).
+  moves after the paragraphs that can fill the gap (a page float: after its mention, never before);
+  a photo that fits the gap when set smaller (down to 60 % of its height) is set smaller instead.
 - A page left short by two lines or more because the paragraph that starts the next page could not
   leave two lines at its foot (orphans) lets it leave one there (orphans: 1).
 - An article's separator rule is not drawn where the article starts a page: a rule at the top of a
@@ -49,6 +50,7 @@ def adjusted(html: str, pages, grid: Grid) -> str:
         for number, box in _blocks(page, "table"):   # (the last fragment's height counts)
             spaces[number] = grid.round_up((box.margin_height() - box.margin_bottom) * PT_PER_PX) % grid.pitch
     moves = _floats(pages, grid)
+    shrinks = _shrinks(pages, grid, moves)
     styles = _filled(pages, grid, moves)
     if not any(spaces.values()) and not moves and not styles:
         return html
@@ -62,7 +64,10 @@ def adjusted(html: str, pages, grid: Grid) -> str:
         return match.group(0)
     html = _MARKED.sub(marked, html)
     for number, paragraphs in moves.items():
-        html = _moved(html, number, paragraphs * grid.chars)
+        if number in shrinks:
+            html = _shrunk(html, number, shrinks[number])
+        else:
+            html = _moved(html, number, paragraphs * grid.chars)
     return html
 
 
@@ -114,6 +119,41 @@ def _floats(pages, grid: Grid) -> dict[int, int]:
             if abs(box.position_y - top) < 1 and gap >= 2:
                 moves[number] = gap
     return moves
+
+
+SHRINK_TO = 0.6   # (a photo is set smaller, down to this share of its height, rather than leave a hole)
+
+
+def _shrinks(pages, grid: Grid, moves: dict[int, int]) -> dict[int, float]:
+    """Photos that the first layout pushed to the next page and that fit the hole they left once set
+    smaller (to at least SHRINK_TO of their height, in whole lines): their new height in pt. The text
+    after a photo cannot always fill the hole (a head keeps with its text, the article ends)."""
+    from weasyprint.formatting_structure import boxes
+
+    shrinks = {}
+    for before, page in zip(pages, pages[1:]):
+        gap = _gap(before, grid, room=True)
+        for number, box in _blocks(page, "figure"):
+            photos = [b for b in box.descendants() if isinstance(b, boxes.ReplacedBox)]
+            if number not in moves or len(photos) != 1 or photos[0].element_tag != "img":
+                continue
+            photo = photos[0].margin_height() * PT_PER_PX
+            rest = box.margin_height() * PT_PER_PX - photo - box.padding_bottom * PT_PER_PX
+            lines = int((gap * grid.pitch - rest) / grid.pitch + 1e-6)
+            if lines >= 3 and lines * grid.pitch >= SHRINK_TO * photo:
+                shrinks[number] = lines * grid.pitch
+    return shrinks
+
+
+def _shrunk(html: str, number: int, height_pt: float) -> str:
+    """The photo of figure `number` set `height_pt` high (whole lines: no space under it)."""
+    start = html.find(f'<figure data-grid="{number}"')
+    end = html.find("</figure>", start)
+    if start < 0 or end < 0:
+        return html
+    figure = re.sub(r'style="padding-bottom: [0-9.]+pt"', 'style="padding-bottom: 0"', html[start:end], count=1)
+    figure = figure.replace("<img ", f'<img style="height: {height_pt:.3f}pt; width: auto" ', 1)
+    return html[:start] + figure + html[end:]
 
 
 def _moved(html: str, number: int, chars: int) -> str:
