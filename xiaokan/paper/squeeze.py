@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 
 from .cjklayout import BREAK, CLOSING, GLUE, OPENING, compressed_marks, count_cjk
 
@@ -27,6 +28,7 @@ _TIERS = ("、，。；：", "）》〉」』】〕”’", "（《〈「『【�
 SQUEEZABLE = "".join(_TIERS)
 _QUOTES = "“”‘’"
 _FULL = "？！"
+_SOLID = re.compile(f"[\u3001-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e{GLUE}{BREAK}]+")
 _NEXT_LINE_LIMIT = 0.05   # em between characters: a squeeze that leaves the next line stretched more is undone
 _NOT_ALONE = OPENING + CLOSING + GLUE + BREAK + "…— "   # (what may follow a paragraph's lone last character)
 
@@ -84,10 +86,13 @@ def make_split_text_box(original, squeezing, create_layout, line_size, get_log_a
             return None
         text = encoded[skip:resume].decode() + unit
         marks = candidates(text)
-        with squeezing(()):
-            layout = create_layout(text, style, context, None, 0)
-            wide, _ = line_size(layout.get_first_line()[0], style)
-            layout.deactivate()
+        if _SOLID.fullmatch(unit):   # (ideographs and full-width marks: one em each, no layout needed)
+            wide = line.width + em * len(unit.replace(GLUE, "").replace(BREAK, ""))
+        else:
+            with squeezing(()):
+                layout = create_layout(text, style, context, None, 0)
+                wide, _ = line_size(layout.get_first_line()[0], style)
+                layout.deactivate()
         needed = math.ceil((wide - available_width) / (em / 2) - 1e-6)
         if needed <= 0 or needed > len(marks):
             return None
@@ -115,7 +120,9 @@ def make_split_text_box(original, squeezing, create_layout, line_size, get_log_a
         tighter = squeezed(context, box, available_width, skip, is_line_start, split)
         if tighter is None:
             return split
-        if tighter[1] is not None:   # (the next line, one unit shorter, must not be spaced out more for it)
+        # (the next line, one unit shorter, must not be spaced out more for it: looked at near a paragraph's
+        # end, where the last units may leave it nothing to squeeze or take in)
+        if tighter[1] is not None and len(box.text.encode()[tighter[1]:]) < 6 * available_width / box.style["font_size"]:
             after = next_line_stretch(context, box, available_width, tighter[1])
             if after > _NEXT_LINE_LIMIT and after > next_line_stretch(context, box, available_width, split[1]):
                 return split
