@@ -9,9 +9,9 @@ can each give up half an em (the font's OpenType `halt`, as 标点挤压 does) t
 split again with those marks squeezed. ？ and ！ and the quotation marks beside them keep their full width;
 so do the line's first and last characters (the marks that hang into the margin) and the marks already
 halved by a pair. No squeeze may leave a paragraph's last line with one character (typeset.py glues a
-paragraph's last two ideographs, not a number and an ideograph: `16/所！`), nor leave the next line spaced
-out by more than 1/20 em where it would have been less (the line before a paragraph's long last unit,
-which can squeeze nothing, would take the slack: `院/校与…品牌化/“出海”`). The squeezed marks are indices
+paragraph's last two ideographs, not a number and an ideograph: `16/所！`), nor, near a paragraph's end,
+leave the next line spaced out by more than 1/20 em where it would have been less (the line before a
+paragraph's long last unit, which can squeeze nothing, would take the slack: `院/校与…品牌化/“出海”`). The squeezed marks are indices
 of the line's text, kept on its Pango layout (`xiaokan_squeezed`) and given again to every layout made for
 the line later (justification, drawing).
 """
