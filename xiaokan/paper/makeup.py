@@ -9,6 +9,8 @@ second layout (at most one: the render stays within 2x of bare WeasyPrint).
   a photo that fits the gap when set smaller (down to 60 % of its height) is set smaller instead.
 - A page left short by two lines or more because the paragraph that starts the next page could not
   leave two lines at its foot (orphans) lets it leave one there (orphans: 1).
+- A table whose first page would hold fewer than three of its rows (a short merged group that had to
+  keep with an unbreakable next one) lets its groups be cut in the second layout.
 - An article's separator rule is not drawn where the article starts a page: a rule at the top of a
   page separates nothing. Its thickness stays as space, so nothing moves off the grid.
 - A page the article runs on from that still ends two to four lines short puts the empty lines where a
@@ -52,7 +54,8 @@ def adjusted(html: str, pages, grid: Grid) -> str:
     moves = _floats(pages, grid)
     shrinks = _shrinks(pages, grid, moves)
     styles = _filled(pages, grid, moves)
-    if not any(spaces.values()) and not moves and not styles:
+    loosened = _short_starts(pages)
+    if not any(spaces.values()) and not moves and not styles and not loosened:
         return html
 
     def marked(match: re.Match) -> str:
@@ -63,6 +66,8 @@ def adjusted(html: str, pages, grid: Grid) -> str:
             return f'{match.group(0)} style="{styles[number]}"'
         return match.group(0)
     html = _MARKED.sub(marked, html)
+    for number in loosened:
+        html = _cuttable(html, number)
     for number, paragraphs in moves.items():
         if number in shrinks:
             html = _shrunk(html, number, shrinks[number])
@@ -119,6 +124,35 @@ def _floats(pages, grid: Grid) -> dict[int, int]:
             if abs(box.position_y - top) < 1 and gap >= 2:
                 moves[number] = gap
     return moves
+
+
+def _short_starts(pages) -> set[int]:
+    """Tables whose first page holds fewer than three of their body rows: a short merged group kept
+    with the next one, which may not be cut (keep-group) and did not fit, was left alone at the foot."""
+    from weasyprint.formatting_structure import boxes
+
+    found, seen = set(), set()
+    for page, following in zip(pages, pages[1:]):
+        continuing = {number for number, _ in _blocks(following, "table")}
+        for number, wrapper in _blocks(page, "table"):
+            if number in seen:
+                continue
+            seen.add(number)
+            table = next((c for c in wrapper.children if isinstance(c, boxes.TableBox)), None)
+            rows = [row for group in (table.children if table else ()) if not group.is_header for row in group.children]
+            if number in continuing and 0 < len(rows) < 3:
+                found.add(number)
+    return found
+
+
+def _cuttable(html: str, number: int) -> str:
+    """Table `number` with its merged groups free to be cut (their labels are repeated: merged.py)."""
+    start = html.find(f'<table data-grid="{number}"')
+    end = html.find("</table>", start)
+    if start < 0 or end < 0:
+        return html
+    table = re.sub(r'(<tbody class="[^"]*?)\s*\bkeep-group\b', r"\1", html[start:end])
+    return html[:start] + table.replace('<tbody class=""', "<tbody") + html[end:]
 
 
 SHRINK_TO = 0.6   # (a photo is set smaller, down to this share of its height, rather than leave a hole)
