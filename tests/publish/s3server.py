@@ -108,7 +108,11 @@ def start_s3_server(folder: Path, ports: dict[str, int] | None = None, key: tupl
         log = folder / "weed.log"
         command = [WEED, "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                    *(f"-{name}={port}" for name, port in chosen.items()), "-s3.port.iceberg=0", "-s3.port.lance=0",
-                   "-webdav=false", "-admin.ui=false", "-master.telemetry=false", f"-s3.config={config}", *extra]
+                   "-webdav=false", "-admin.ui=false", "-master.telemetry=false", f"-s3.config={config}",
+                   # (every bucket is a collection with volumes of its own: with the volume count worked out
+                   # from the free disk and the default volume size, a run's buckets used them all up and
+                   # uploads failed with 「No writable volumes and no free volumes left」)
+                   "-master.volumeSizeLimitMB=64", "-volume.max=1000", *extra]
         (folder / "data").mkdir(exist_ok=True)
         with open(log, "ab") as out:
             process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
