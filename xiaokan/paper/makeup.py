@@ -81,16 +81,28 @@ def _gap(page, grid: Grid, room: bool = False) -> int:
     space under a figure or table that ends the page)."""
     from weasyprint.formatting_structure import boxes
 
+    bottom, used = _foot(page)
+    if room:
+        used += max((box.margin_bottom for box in page._page_box.children[0].descendants()
+                     if isinstance(box, boxes.BlockBox) and box.element_tag in ("figure", "table")
+                     and abs(box.border_box_y() + box.border_height() - used) < 1), default=0)
+    return int((bottom - min(used, bottom)) * PT_PER_PX / grid.pitch + 1e-6)
+
+
+def _foot(page, drawn: bool = False) -> tuple[float, float]:
+    """(the block's foot, the foot of the page's last line, row or picture); with drawn, of its drawn
+    boxes too (a placeholder's outline, a shaded block). CSS px."""
+    from weasyprint.formatting_structure import boxes
+
     bottom = page._page_box.content_box_y() + page._page_box.height
     # (the page's content: its first child; the margin boxes, the folio among them, follow it)
-    content = page._page_box.children[0]
-    used = max((box.position_y + box.margin_height() for box in content.descendants()
-                if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox))), default=bottom)
-    if room:
-        used += max((box.margin_bottom for box in content.descendants() if isinstance(box, boxes.BlockBox)
-                     and box.element_tag in ("figure", "table") and abs(box.border_box_y() + box.border_height() - used) < 1),
-                    default=0)
-    return int((bottom - min(used, bottom)) * PT_PER_PX / grid.pitch + 1e-6)
+    feet = [box.position_y + box.margin_height() if not isinstance(box, boxes.BlockBox)
+            else box.border_box_y() + box.border_height()
+            for box in page._page_box.children[0].descendants()
+            if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox)) or (
+                drawn and isinstance(box, boxes.BlockBox) and box.element_tag not in _CONTAINERS
+                and (box.background is not None or box.border_bottom_width or box.style["outline_width"]))]
+    return bottom, max(feet, default=bottom)
 
 
 def _filled(pages, grid: Grid, moves: dict[int, int]) -> dict[int, str]:
@@ -145,12 +157,18 @@ def _short_starts(pages) -> set[int]:
     return found
 
 
+def _span(html: str, tag: str, number: int) -> tuple[int, int] | None:
+    """Where the element `tag` numbered `number` (numbered()) starts and ends in html, its end tag included."""
+    start = html.find(f'<{tag} data-grid="{number}"')
+    end = html.find(f"</{tag}>", start)
+    return (start, end + len(f"</{tag}>")) if start >= 0 and end >= 0 else None
+
+
 def _cuttable(html: str, number: int) -> str:
     """Table `number` with its merged groups free to be cut (their labels are repeated: merged.py)."""
-    start = html.find(f'<table data-grid="{number}"')
-    end = html.find("</table>", start)
-    if start < 0 or end < 0:
+    if (span := _span(html, "table", number)) is None:
         return html
+    start, end = span
     table = re.sub(r'(<tbody class="[^"]*?)\s*\bkeep-group\b', r"\1", html[start:end])
     return html[:start] + table.replace('<tbody class=""', "<tbody") + html[end:]
 
@@ -181,10 +199,9 @@ def _shrinks(pages, grid: Grid, moves: dict[int, int]) -> dict[int, float]:
 
 def _shrunk(html: str, number: int, height_pt: float) -> str:
     """The photo of figure `number` set `height_pt` high (whole lines: no space under it)."""
-    start = html.find(f'<figure data-grid="{number}"')
-    end = html.find("</figure>", start)
-    if start < 0 or end < 0:
+    if (span := _span(html, "figure", number)) is None:
         return html
+    start, end = span
     figure = re.sub(r'style="padding-bottom: [0-9.]+pt"', 'style="padding-bottom: 0"', html[start:end], count=1)
     figure = figure.replace("<img ", f'<img style="height: {height_pt:.3f}pt; width: auto" ', 1)
     return html[:start] + figure + html[end:]
@@ -193,10 +210,9 @@ def _shrunk(html: str, number: int, height_pt: float) -> str:
 def _moved(html: str, number: int, chars: int) -> str:
     """The figure `number` moved after the paragraphs that follow it (as many as hold about `chars`
     characters, at least one)."""
-    start = html.find(f'<figure data-grid="{number}"')
-    end = html.find("</figure>", start) + len("</figure>")
-    if start < 0 or end < len("</figure>"):
+    if (span := _span(html, "figure", number)) is None:
         return html
+    start, end = span
     figure, rest = html[start:end], html[end:]
     limit = rest.find("</div>")   # (the article body ends there: the figure stays in its article)
     position = 0
@@ -234,11 +250,11 @@ def sink(pages, grid: Grid) -> int:
         top = page._page_box.content_box_y() + 1
         content = page._page_box.children[0]
         blocks = [box for box in content.descendants() if isinstance(box, boxes.BlockBox) and box.element is not None]
-        if not any("print-article" in (box.element.get("class") or "").split() for box in blocks):
+        if not any(_has_class(box, "print-article") for box in blocks):
             continue   # (the cover)
         # (where a typesetter opens the page: above the figures that end it, else above its last head)
         heads = [box for box in blocks if box.border_box_y() > top and (
-            box.element_tag in _HEADS or "print-article" in (box.element.get("class") or "").split())]
+            box.element_tag in _HEADS or _has_class(box, "print-article"))]
         floats = [box.border_box_y() for box in _trailing_floats(blocks) if box.border_box_y() > top]
         cut = floats[0] if floats else _above_last(heads, grid)
         if cut is None:
@@ -262,18 +278,8 @@ def _above_last(heads, grid: Grid) -> float | None:
 
 
 def _empty(page, grid: Grid) -> float:
-    """Lines (a fraction too) left empty at the foot of a page: below its last line, row, picture and
-    drawn box (a placeholder's outline, a shaded block)."""
-    from weasyprint.formatting_structure import boxes
-
-    bottom = page._page_box.content_box_y() + page._page_box.height
-    used = max((box.position_y + box.margin_height() if not isinstance(box, boxes.BlockBox)
-                else box.border_box_y() + box.border_height()
-                for box in page._page_box.children[0].descendants()
-                if isinstance(box, (boxes.LineBox, boxes.TableRowBox, boxes.ReplacedBox)) or (
-                    isinstance(box, boxes.BlockBox) and box.element_tag not in _CONTAINERS
-                    and (box.background is not None or box.border_bottom_width or box.style["outline_width"]))),
-               default=bottom)
+    """Lines (a fraction too) left empty at the foot of a page, below everything it draws."""
+    bottom, used = _foot(page, drawn=True)
     return max(0.0, (bottom - used) * PT_PER_PX / grid.pitch)
 
 
@@ -308,8 +314,7 @@ def _starts_article(page) -> bool:
 
     for box in page._page_box.children[0].descendants():
         if isinstance(box, boxes.BlockBox) and box.element is not None and box.element_tag in _TEXT_TAGS:
-            classes = (box.element.get("class") or "").split()
-            return box.element_tag == "header" or "section-mark" in classes or "article-title" in classes
+            return box.element_tag == "header" or _has_class(box, "section-mark") or _has_class(box, "article-title")
     return False
 
 
@@ -323,6 +328,10 @@ def _trailing_floats(blocks) -> list:
             for line in box.children if isinstance(line, boxes.LineBox)]
     below = max(text, default=0)
     return [box for box in floats if id(box) not in inside and box.border_box_y() >= below - 1]
+
+
+def _has_class(box, name: str) -> bool:
+    return name in (box.element.get("class") or "").split()
 
 
 def _anchors_again(page) -> None:
@@ -344,7 +353,7 @@ def make_up(pages) -> int:
         for box in page._page_box.descendants():
             if not isinstance(box, boxes.BlockBox) or box.element is None or not box.border_top_width:
                 continue
-            if "print-article" in (box.element.get("class") or "").split() and abs(box.border_box_y() - top) < 1:
+            if _has_class(box, "print-article") and abs(box.border_box_y() - top) < 1:
                 box.padding_top += box.border_top_width
                 box.border_top_width = 0
                 dropped += 1
