@@ -146,3 +146,25 @@ def test_a_word_file_named_like_a_windows_device_is_staged_renamed(desk_browser)
         archive.writestr("word/document.xml", "<w:document/>")
     status, reply = desk_browser.call("POST", "/desk/api/upload?kind=docx&name=nul.docx", raw=docx.getvalue())
     assert status == 200 and reply["name"] == "nul_.docx"
+
+
+@pytest.mark.parametrize("summary", [
+    "摘要: |\n  第一段。\n\n  第二段。\n",               # a block text with two paragraphs
+    "摘要: >\n  第一段，\n\n  第二段。\n",               # folded
+    '摘要: "第一段。\n\n  第二段。"\n',                  # quoted, a blank line inside
+    '摘要: "第一段，\n第二段。"\n',                      # quoted, continued at the margin
+])
+def test_a_summary_of_several_lines_changed_in_the_form_is_replaced_whole(desk_browser, mini, summary):
+    """(The form replaced the key's line only: the old second paragraph stayed in the new 摘要, or the
+    front matter could not be read and the save was refused at a line the editor never wrote.)"""
+    path = mini / "content/2024-07/03-draft.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("slug: draft\n", "slug: draft\n" + summary + "# 以下不动\n"),
+                    encoding="utf-8")
+    article = desk_browser.call("GET", "/desk/api/article?path=2024-07/03-draft.md")[1]
+    assert "第二段" in article["fields"]["summary"]
+    status, _reply = desk_browser.call("PUT", "/desk/api/article", {
+        "path": "2024-07/03-draft.md", "fields": {**article["fields"], "summary": "新的摘要"}, "body": article["body"],
+        "digest": article["digest"]})
+    reopened = desk_browser.call("GET", "/desk/api/article?path=2024-07/03-draft.md")[1]
+    assert status == 200 and reopened["fields"]["summary"] == "新的摘要" and reopened["fields"]["draft"] is True
+    assert "第二段" not in path.read_text(encoding="utf-8") and "# 以下不动\n" in path.read_text(encoding="utf-8")

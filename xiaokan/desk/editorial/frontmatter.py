@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ...core.errors import ContentError
 from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
-from ...source.yamlfile import ZERO_WIDTH, parse_flag, parse_yaml, tidy_yaml
+from ...source.yamlfile import ZERO_WIDTH, _EditorLoader, parse_flag, parse_yaml, tidy_yaml
 from ..scaffold import quoted_yaml, yaml_text
 
 # The form's fields in the site's vocabulary: (name in the model, key written for a new line). Every key
@@ -113,10 +115,7 @@ def compose(front: str, changes: dict, body: str) -> str:
             if value not in ("", "false", "[]"):   # (an unset flag or list stays unwritten)
                 lines.append(f"{written}: {value}")
             continue
-        end = index + 1
-        while end < len(lines) and (lines[end].startswith((" ", "\t", "-")) and lines[end].strip()):
-            end += 1   # (a block list under the key goes with it)
-        lines[index:end] = [_replaced(lines[index], value)]
+        lines[index:_value_end(lines, index)] = [_replaced(lines[index], value)]
     return "---\n" + "\n".join(lines) + "\n---\n" + body
 
 
@@ -126,6 +125,28 @@ def _line_of(lines: list[str], name: str) -> int | None:
         if m and ARTICLE_KEYS.get(m.group(1).strip()) == name:
             return i
     return None
+
+
+def _value_end(lines: list[str], index: int) -> int:
+    """The line after the last of the value whose key is on line index, as YAML reads it: a block list,
+    a `|` or `>` text with blank lines between its paragraphs, a quoted text continued on the next lines
+    all go with their key (replacing the key's line alone left their other lines behind, in the new value
+    or as a front matter the build could not read). Comments and blank lines after the value stay."""
+    try:
+        root = yaml.compose(tidy_yaml("\n".join(lines), frozenset(ARTICLE_KEYS)), Loader=_EditorLoader)
+    except yaml.YAMLError:
+        root = None
+    pairs = root.value if isinstance(root, yaml.MappingNode) else []
+    value = next((v for k, v in pairs if k.start_mark.line == index), None)
+    if value is None:   # (not found as YAML reads it: the key's line and the indented lines under it)
+        end = index + 1
+        while end < len(lines) and lines[end].startswith((" ", "\t", "-")) and lines[end].strip():
+            end += 1
+        return end
+    end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
+    while end > index + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1   # (a block value ends where the next key starts: the comments before that key are not its)
+    return max(end, index + 1)
 
 
 def _replaced(line: str, value: str) -> str:
