@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.i18n import N_, _
+from ..core.policy import is_local, scheme
 from ..core.reasons import explain_exception
 from .docxfront import NOTE_LINK, key, take_fields, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
@@ -93,6 +94,7 @@ def read_article(source: Path) -> WordArticle:
     _tidy(soup, counts)
     placed = _Placed(soup)
     _pictures(soup, pictures, placed, counts, notes)
+    _links_to_files(soup, notes)
     arrange_tables(soup, placed.block, placed.file, TOKEN, counts, notes)
     footnotes = _footnotes(soup, counts)
     counts[N_("paragraphs")] = sum(1 for p in soup.find_all("p", recursive=False)
@@ -259,6 +261,20 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
         else:
             holder.replace_with(placed.block(line, inline=in_cell))
     counts[N_("pictures")] = count
+
+
+def _links_to_files(soup, notes: list[str]) -> None:
+    """A hyperlink to a file (附件1.xlsx, file:///C:/…, \\\\server\\share) led to the author's computer: the
+    site has no such file, so the draft stopped the preview of every editor until the link was fixed.
+    The text stays, the link goes, and the report says which."""
+    for a in soup.find_all("a", href=True):
+        href = a["href"].strip()
+        if href.startswith("#") or not (is_local(href) or scheme(href) == "file" or re.match(r"[A-Za-z]:[\\/]", href)):
+            continue
+        notes.append(_("the link 「{text}」 led to a file on the author's computer ({href}); only its text was imported: "
+                       "put the file beside the article and link it, or link its web address")
+                     .format(text=" ".join(a.get_text(" ").split())[:60], href=href[:120]))
+        a.unwrap()
 
 
 def _unreadable(data: bytes) -> Exception | None:
