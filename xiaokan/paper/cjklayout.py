@@ -37,10 +37,10 @@ GLUE = "\u2060"   # the word joiner the print HTML puts between a mark and its n
 BREAK = "\u200b"  # the zero-width space it puts beside a quotation mark: a line that breaks there ends with it
 # A pair of marks, optionally glued: the group that matched is the mark that gives up half its width.
 # ？！ keep their full width (clreq): after them the closing mark that follows gives up its half (`？”`).
-_FULL = "？！"
-_HALVED = CLOSING.replace("？", "").replace("！", "")
+FULL_WIDTH = "？！"
+_HALVED = "".join(mark for mark in CLOSING if mark not in FULL_WIDTH)
 _PAIR = re.compile(f"([{_HALVED}])(?={GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}]){GLUE}?([{OPENING}])"
-                   f"|(?<=[{_FULL}]){GLUE}?([{_HALVED}])")
+                   f"|(?<=[{FULL_WIDTH}]){GLUE}?([{_HALVED}])")
 _installed = False
 
 

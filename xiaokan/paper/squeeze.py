@@ -21,13 +21,12 @@ import contextlib
 import math
 import re
 
-from .cjklayout import BREAK, CLOSING, GLUE, OPENING, compressed_marks, count_cjk
+from .cjklayout import BREAK, CLOSING, FULL_WIDTH, GLUE, OPENING, compressed_marks, count_cjk
 
 # Given up in this order, each tier from the line's end: 点号 first, then closing and opening 标号.
 _TIERS = ("、，。；：", "）》〉」』】〕”’", "（《〈「『【〔“‘")
 SQUEEZABLE = "".join(_TIERS)
 _QUOTES = "“”‘’"
-_FULL = "？！"
 _SOLID = re.compile(f"[\u3001-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e{GLUE}{BREAK}]+")
 _NEXT_LINE_LIMIT = 0.05   # em between characters: a squeeze that leaves the next line stretched more is undone
 _NOT_ALONE = OPENING + CLOSING + GLUE + BREAK + "…— "   # (what may follow a paragraph's lone last character)
@@ -43,7 +42,7 @@ def candidates(text: str) -> list[int]:
             return False
         before = text[:i].rstrip(GLUE)[-1:]
         after = text[i + 1:].lstrip(GLUE)[:1]
-        return bool(before and before in _FULL) or bool(after and after in _FULL)
+        return bool(before and before in FULL_WIDTH) or bool(after and after in FULL_WIDTH)
 
     return [i for tier in _TIERS for i in range(visible - 2, 0, -1)
             if text[i] in tier and i not in paired and not beside_full(i)]
