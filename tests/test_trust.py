@@ -223,7 +223,8 @@ def test_no_javascript_link_reaches_a_page_from_any_source(mini):
                                         "丙,[点](JaVaScRiPt:alert(2))\n")
     article(mini, "05-links.md", '{{< 表格 文件="t.csv" 标题="[x](javascript:alert(3))" >}}\n\n'
                                  "[a](javascript:alert(4)) [b](data:text/html,<script>x</script>) "
-                                 "<a href='java\tscript:alert(5)'>c</a> <a title=\"x>\" href=\"javascript:alert(6)\">d</a>\n\n脚注[^1]\n\n[^1]: [注](vbscript:msgbox)")
+                                 "<a href='java\tscript:alert(5)'>c</a> <a title=\"x>\" href=\"javascript:alert(6)\">d</a> "
+                                 "[e](java\tscript:alert(7))\n\n脚注[^1]\n\n[^1]: [注](vbscript:msgbox)")
     for trust in ("否", "是"):
         text = (mini / "site.yaml").read_text(encoding="utf-8").split("trust_html")[0]
         write(mini, "site.yaml", text + f"trust_html: {trust}\n")

@@ -451,6 +451,41 @@ def test_a_link_to_a_file_on_the_authors_computer_keeps_its_text_and_is_reported
     assert run_build(mini, "check").code == 0
 
 
+@pytest.mark.parametrize("href", ["java\tscript:alert(1)", "JaVa\nScRiPt:alert(1)", " \tjavascript:alert(1) ",
+                                  "java\rscript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"])
+def test_a_link_a_page_may_not_carry_keeps_its_text_and_is_reported(mini, tmp_path, href):
+    """(`java<TAB>script:` was written `java%09script:…`, which the build took for a missing file of the
+    site: check failed and the preview stopped for every editor.)"""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("导入测试", style="Title")
+    paragraph = document.add_paragraph("请点")
+    worddocs._hyperlink(paragraph, "这里", href)
+    paragraph.add_run("。")
+    document.save(tmp_path / "a.docx")
+    article, report = import_file(mini, tmp_path / "a.docx")
+    assert "请点这里。" in article.read_text(encoding="utf-8") and "](" not in article.read_text(encoding="utf-8")
+    assert "链接“这里”的地址不能放在网页上" in report and LOST not in report
+    assert run_build(mini, "check").code == 0
+
+
+@pytest.mark.parametrize("href", ["ht\ttps://www.moe.gov.cn/", " \nhttps://www.moe.gov.cn/ ", "HTTPS://www.moe.gov.cn/"])
+def test_a_web_address_with_a_tab_or_a_line_break_stays_a_web_address(mini, tmp_path, href):
+    """(A browser drops tabs, line breaks and the spaces at either end; the import percent-encoded them, so the build
+    took the address for a missing file.)"""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("导入测试", style="Title")
+    paragraph = document.add_paragraph("详见")
+    worddocs._hyperlink(paragraph, "教育部", href)
+    document.save(tmp_path / "a.docx")
+    article, report = import_file(mini, tmp_path / "a.docx")
+    assert re.search(r"\[教育部\]\(https://www\.moe\.gov\.cn/\)", article.read_text(encoding="utf-8"), re.I)
+    assert run_build(mini, "check").code == 0
+
+
 def test_an_issue_is_named_by_its_id_only(mini, tmp_path):
     docx = worddocs.plain_docx(tmp_path / "a.docx", ["正文。"])
     before = snapshot(mini)

@@ -10,6 +10,10 @@ import nh3
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2060\ufeff]")
+# What a browser takes out of an address before it reads it (WHATWG URL parser): tabs and line
+# breaks anywhere, C0 controls and spaces at either end.
+_TABS_AND_BREAKS = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 # Raw HTML in Markdown is cleaned with this allowlist unless site.yaml sets trust_html.
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "sup", "sub"}
@@ -29,6 +33,11 @@ def scheme(url: str) -> str | None:
     """The URL's scheme as a browser reads it (it ignores spaces, tabs and control characters in it)."""
     match = _SCHEME.match(_INVISIBLE.sub("", url))
     return match.group(1).lower() if match else None
+
+
+def browser_url(url: str) -> str:
+    """The address a browser follows for this href: `java<TAB>script:` is javascript:, `\\x01https://…` https."""
+    return _TABS_AND_BREAKS.sub("", url).strip(_C0_AND_SPACE)
 
 
 def is_local(url: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.i18n import N_, _
-from ..core.policy import is_local, scheme
+from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
 from ..core.reasons import explain_exception
 from .docxfront import NOTE_LINK, key, take_fields, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
@@ -94,7 +94,7 @@ def read_article(source: Path) -> WordArticle:
     _tidy(soup, counts)
     placed = _Placed(soup)
     _pictures(soup, pictures, placed, counts, notes)
-    _links_to_files(soup, notes)
+    _links(soup, notes)
     arrange_tables(soup, placed.block, placed.file, TOKEN, counts, notes)
     footnotes = _footnotes(soup, counts)
     counts[N_("paragraphs")] = sum(1 for p in soup.find_all("p", recursive=False)
@@ -263,18 +263,37 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
     counts[N_("pictures")] = count
 
 
-def _links_to_files(soup, notes: list[str]) -> None:
-    """A hyperlink to a file (附件1.xlsx, file:///C:/…, \\\\server\\share) led to the author's computer: the
-    site has no such file, so the draft stopped the preview of every editor until the link was fixed.
-    The text stays, the link goes, and the report says which."""
+def _links(soup, notes: list[str]) -> None:
+    """Each hyperlink's address as a browser reads it (tabs and line breaks dropped, controls at its ends
+    too), before mdtext.link_target percent-encodes it: `java<TAB>script:` became `java%09script:`, which
+    the build took for a missing file. Links a page may not carry (javascript:, data:, vbscript:) and links
+    to a file on the author's computer (附件1.xlsx, file:///C:/…, \\\\server\\share) lose their address and
+    keep their text: the site has no such file, so the draft stopped the preview of every editor until
+    the link was fixed. The report says which."""
     for a in soup.find_all("a", href=True):
-        href = a["href"].strip()
-        if href.startswith("#") or not (is_local(href) or scheme(href) == "file" or re.match(r"[A-Za-z]:[\\/]", href)):
+        href = browser_url(a["href"])
+        kind = scheme(href)
+        if href.startswith("#"):
+            a["href"] = href
             continue
-        notes.append(_("the link 「{text}」 led to a file on the author's computer ({href}); only its text was imported: "
-                       "put the file beside the article and link it, or link its web address")
-                     .format(text=" ".join(a.get_text(" ").split())[:60], href=href[:120]))
-        a.unwrap()
+        if is_local(href) or kind == "file" or re.match(r"[A-Za-z]:[\\/]", href):
+            notes.append(_("the link 「{text}」 led to a file on the author's computer ({href}); only its text was imported: "
+                           "put the file beside the article and link it, or link its web address")
+                         .format(text=_link_text(a), href=href[:120]))
+            a.unwrap()
+        elif kind is not None and kind not in SAFE_SCHEMES:
+            notes.append(_("the address of the link 「{text}」 may not be on a web page ({href}); only its text was imported: "
+                           "link a web address (http:// or https://) instead")
+                         .format(text=_link_text(a), href=href[:120]))
+            a.unwrap()
+        elif kind is not None:
+            a["href"] = kind + ":" + href.split(":", 1)[1]   # (the scheme as read: `HT\u200bTPS:` is https:)
+        else:
+            a["href"] = href   # (//host/…)
+
+
+def _link_text(a) -> str:
+    return " ".join(a.get_text(" ").split())[:60]
 
 
 def _unreadable(data: bytes) -> Exception | None:
