@@ -191,3 +191,15 @@ def test_new_issue_refuses_a_name_the_site_uses_and_a_date_that_is_none(mini):
         assert not (mini / "content" / name).exists()
     assert run_build(mini, "new-issue", "2024-09").code == 0
     assert "Traceback" not in run_build(mini, "check").stderr
+
+
+def test_a_new_article_titled_like_a_windows_device_gets_a_name_windows_can_make(mini):
+    """(`new` named it 05-nul.md, published at 2024-07/nul/, a folder Windows cannot make.)"""
+    result = run_build(mini, "new", "--section", "新闻政策", "--issue", "2024-07", "NUL")
+    assert result.code == 0, result.stderr
+    made = sorted((mini / "content/2024-07").glob("*nul*.md"))
+    assert [p.name[2:] for p in made] == ["-nul-1.md"]
+    assert "地址" not in made[0].read_text(encoding="utf-8")   # (the name and the title give one address)
+    from xiaokan.source.content import load_site
+
+    assert [a.url for a in load_site(mini, drafts=True).site.articles if a.source == made[0]] == ["2024-07/nul-1/"]

@@ -231,3 +231,28 @@ def test_a_drafts_address_follows_its_title_and_a_published_address_never_change
     assert address("01-first.md") == "2024-07/first/"
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert "第一篇新闻（更正）" in (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
+
+
+def test_no_address_is_a_name_windows_keeps_for_a_device(mini):
+    """(An article titled CON was published at 2024-07/con/: Windows can neither make that folder nor
+    unzip it, so a copy of the site on the editors' PCs lost the page.)"""
+    from xiaokan.source.content import load_site
+
+    write(mini, "content/2024-07/05-con.md", "---\n标题: CON\n栏目: 新闻政策\n草稿: true\n---\n正文\n")
+    write(mini, "content/2024-07/06-lpt1.md", "---\n标题: 打印机\n栏目: 新闻政策\n标签: [COM1, Nul.txt]\n---\n正文\n")
+    write(mini, "content/2024-07/07-aux-txt.md", "---\n标题: aux.txt\n栏目: 新闻政策\n草稿: true\n---\n正文\n")
+    urls = {a.source.name: a.url for a in load_site(mini, drafts=True).site.articles}
+    assert urls["05-con.md"] == "2024-07/con-1/"           # a draft's address, from its title
+    assert urls["06-lpt1.md"] == "2024-07/lpt1-1/"         # a published address, from its file name
+    assert urls["07-aux-txt.md"] == "2024-07/aux-txt/"     # (no dot left: Windows makes aux-txt)
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    tags = {p.name for p in (mini / "output/tags").iterdir()}
+    assert "com1-1" in tags and "com1" not in tags and "nul-txt" in tags
+    written = write(mini, "content/2024-07/08-aux.md", "---\n标题: 辅助\n栏目: 新闻政策\n地址: Aux\n---\n正文\n")
+    assert run_build(mini, "check").code == 1   # (Aux is not a-z: the existing refusal)
+    written.write_text(written.read_text(encoding="utf-8").replace("地址: Aux", "地址: aux"), encoding="utf-8")
+    checked = run_build(mini, "check")
+    assert checked.code == 0, checked.stderr
+    assert "08-aux.md:4: warning: the address aux/ is a name Windows keeps for a device" in checked.stderr
+    assert "地址: aux-1" in checked.stderr
+

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..core.devices import is_windows_device
 from ..core.errors import ContentError, ContentErrors, ContentWarning, did_you_mean, display_path
 from ..core.i18n import _
 from ..core.urls import RESERVED_NAMES
@@ -25,7 +26,7 @@ from .frontmatter import (
 )
 from .links import outside_link_error, refuse_outside_links
 from .model import Article, Imprint, Issue, Site, SiteConfig
-from .slugs import is_valid_slug, slug_from_filename, slugify, title_slug
+from .slugs import is_valid_slug, not_a_device, slug_from_filename, slugify, title_slug
 from .yamlerrors import not_settings
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, text_problem, tidy_yaml
 
@@ -304,6 +305,11 @@ def _article_slug(path: Path, written, title: str, draft: bool, line: int | None
         if not is_valid_slug(slug):
             raise ContentError(path, line, _('slug {slug!r} must be ASCII: a-z, 0-9 and -').format(slug=slug),
                                _('e.g. slug: {value}').format(value=slugify(slug) or 'my-article'))
+        if is_windows_device(slug):
+            warnings.append(ContentWarning(path, line, _(
+                "the address {slug}/ is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1…, LPT1…): "
+                "a copy or a zip of the site on a Windows PC loses this page; write e.g. 地址: {other}").format(
+                    slug=slug, other=not_a_device(slug))))
         return slug
     from_name = slug_from_filename(path.stem)
     from_title = title_slug(title) if draft else ""   # (romanising every title would cost the preview 0.2 s)

@@ -5,6 +5,8 @@ import hashlib
 import re
 import unicodedata
 
+from ..core.devices import is_windows_device
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -25,7 +27,7 @@ def slugify(text: str) -> str:
     slug = _known.get(text)
     if slug is None:
         slug = _known[text] = _slugify(text)
-    return slug
+    return not_a_device(slug)   # (also for a slug remembered by a build before this rule)
 
 
 def _slugify(text: str) -> str:
@@ -51,7 +53,13 @@ def title_slug(title: str) -> str:
     slug = slugify(title)
     if len(slug) <= TITLE_SLUG_LENGTH:
         return slug
-    return slug[:TITLE_SLUG_LENGTH].rsplit("-", 1)[0]
+    return not_a_device(slug[:TITLE_SLUG_LENGTH].rsplit("-", 1)[0])
+
+
+def not_a_device(slug: str) -> str:
+    """`con` -> `con-1`: a folder Windows cannot make (core/devices.py) gets the mark an upload of that
+    name gets (`CON.csv` -> `CON_.csv`), in the letters an address may have."""
+    return f"{slug}-1" if slug and is_windows_device(slug) else slug
 
 
 def is_valid_slug(slug: str) -> bool:

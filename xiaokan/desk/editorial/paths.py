@@ -6,6 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ...core.devices import is_windows_device
 from ...core.errors import ContentError
 from ...core.i18n import _
 from ...source.content import ARTICLE_SUFFIXES, ISSUE_ID
@@ -14,7 +15,6 @@ MAX_NAME = 60   # characters of an uploaded file's name, before its suffix
 MAX_ISSUE_ID = 64    # characters of an issue's folder name
 MAX_FILE_NAME = 200  # bytes of a file name in a request (a file system allows 255)
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff.-]+")
-_WINDOWS_DEVICE = re.compile(r"(?i)con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]")
 
 
 class PathRefused(ContentError):
@@ -72,7 +72,7 @@ def safe_name(name: str, suffix: str) -> str:
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     stem = _UNSAFE.sub("-", stem).strip(".-_")[:MAX_NAME].strip(".-_")
     head, dot, rest = stem.partition(".")
-    if _WINDOWS_DEVICE.fullmatch(head):   # (Windows opens the device CON, NUL … whatever follows the first dot)
+    if is_windows_device(stem):   # (Windows opens the device CON, NUL … whatever follows the first dot)
         stem = f"{head}_{dot}{rest}"
     return f"{stem or 'file'}{suffix}"
 
