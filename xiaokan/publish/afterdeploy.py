@@ -6,11 +6,13 @@ XIAOKAN_RELEASE (the release now live) and XIAOKAN_CHANGED (a file listing the a
 base_url, of every object uploaded or deleted, one per line; a page both as …/ and …/index.html; after a
 rollback to a folder or SSH target, whose releases are not compared file by file, the site's own address).
 Its failure (a status other than 0, or no end within ten minutes) is reported in the editor's words,
-quoting its last line; the deploy it follows is done and is not undone.
+quoting its last line; the deploy it follows is done and is not undone. It runs in a session of its
+own, so that a timeout or Ctrl-C stops every process it started, not sh alone (a hung CDN tool went on).
 """
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -50,14 +52,13 @@ def run_after(command: str, root: Path, target, release: str, base_url: str, cha
         listing.write("".join(address + "\n" for address in changed_addresses(base_url, changed)))
     env = {**os.environ, "XIAOKAN_TARGET": str(target), "XIAOKAN_RELEASE": release, "XIAOKAN_CHANGED": listing.name}
     try:
-        done = subprocess.run(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)
-        output = done.stdout.decode("utf-8", "replace")
+        code, printed = _run(command, root, env)
+        output = printed.decode("utf-8", "replace")
         problem = None
-        if done.returncode != 0:
+        if code != 0:
             lines = [line.strip() for line in output.splitlines() if line.strip()]
             problem = _('the command of deploy.after failed (exit status {code}): 「{line}」').format(
-                code=done.returncode, line=(lines[-1] if lines else "")[:300])
+                code=code, line=(lines[-1] if lines else "")[:300])
     except subprocess.TimeoutExpired as exc:
         output = (exc.stdout or b"").decode("utf-8", "replace")
         problem = _('the command of deploy.after did not end within {minutes} minutes and was stopped').format(minutes=TIMEOUT // 60)
@@ -66,6 +67,30 @@ def run_after(command: str, root: Path, target, release: str, base_url: str, cha
     finally:
         Path(listing.name).unlink(missing_ok=True)
     return AfterResult(command, output, time.monotonic() - started, problem)
+
+
+def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, bytes]:
+    """`sh -c command` in a session of its own: its status and what it printed. A timeout or Ctrl-C ends
+    the whole group (raising on), what the command started included."""
+    process = subprocess.Popen(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        printed, _unused = process.communicate(timeout=TIMEOUT)
+    except BaseException:   # (TimeoutExpired, KeyboardInterrupt, …)
+        _stop_group(process)
+        raise
+    return process.returncode, printed
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Kill the command's process group and reap sh, without reading on: a process that left the group
+    may still hold the pipe open."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)   # (the group's id is sh's: start_new_session)
+    except (ProcessLookupError, PermissionError, AttributeError):   # (ended already; or no process groups)
+        process.kill()
+    process.wait()
+    process.stdout.close()
 
 
 def report_after(ran: AfterResult | None, args, log, color, rolled_back: bool = False) -> int:

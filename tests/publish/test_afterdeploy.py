@@ -1,0 +1,60 @@
+"""deploy.after stops whole: a command that hangs is stopped with every process it started."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import wait_for
+from xiaokan.publish import afterdeploy
+from xiaokan.publish.afterdeploy import run_after
+
+# A CDN tool that hangs inside the command line: sh waits for a child that never ends.
+HANGING = 'echo 正在刷新; sleep 60 & echo $! > child.pid; wait'
+
+
+def _gone(pid: int) -> bool:
+    """Ended (or ended and not yet reaped by whoever adopted it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def _child(folder: Path) -> int:
+    return int(wait_for(lambda: (folder / "child.pid").is_file() and (folder / "child.pid").read_text().strip(), 5))
+
+
+def test_a_deploy_after_that_hangs_is_stopped_with_its_children(tmp_path, monkeypatch):
+    """(Only sh was killed at the timeout: the hung tool went on running, unseen, after the deploy ended.)"""
+    monkeypatch.setattr(afterdeploy, "TIMEOUT", 0.5)
+    child = None
+    try:
+        ran = run_after(HANGING, tmp_path, "folder", "r1", "https://example.edu.cn/", ["index.html"])
+        child = _child(tmp_path)
+        assert ran is not None and "还没有结束" in ran.problem and "正在刷新" in ran.output
+        assert wait_for(lambda: _gone(child), 2)
+    finally:
+        if child and not _gone(child):
+            os.kill(child, signal.SIGKILL)
+
+
+def test_ctrl_c_during_deploy_after_stops_its_children_too(tmp_path):
+    """(In a session of its own, the command no longer receives the terminal's Ctrl-C: the deploy stops it.)"""
+    script = ("import sys; from pathlib import Path; from xiaokan.publish.afterdeploy import run_after\n"
+              f"run_after({HANGING!r}, Path(sys.argv[1]), 'folder', 'r1', '', [])\n")
+    deploy = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stderr=subprocess.PIPE,
+                              cwd=Path(__file__).resolve().parents[2])
+    child = None
+    try:
+        child = _child(tmp_path)
+        deploy.send_signal(signal.SIGINT)
+        assert deploy.wait(timeout=5) != 0 and b"KeyboardInterrupt" in deploy.stderr.read()
+        assert wait_for(lambda: _gone(child), 2)
+    finally:
+        deploy.kill()
+        deploy.wait()
+        if child and not _gone(child):
+            os.kill(child, signal.SIGKILL)
