@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from xiaokan.core.errors import ContentError
 from xiaokan.core.i18n import _
 from xiaokan.desk.editorial import accounts, app, articles, history
-from xiaokan.desk.editorial.sessions import FIRST_WAIT, LoginThrottle
+from xiaokan.desk.editorial.sessions import FIRST_WAIT, FORGET_AFTER, FREE_FAILURES, MOST_RECORDS, LoginThrottle
 
 PORT = 8000
 HOST = f"127.0.0.1:{PORT}"
@@ -164,6 +164,32 @@ def test_wrong_passwords_fail_and_are_slowed_down(mini):
     b.token = b.call("GET", "/desk/api/session")[1]["token"]
     assert b.call("POST", "/desk/api/logout", {})[0] == 200
     assert b.call("GET", "/desk/api/board")[0] == 401
+
+
+def test_the_login_brake_forgets_old_records_and_keeps_a_bounded_table():
+    """(One record per account name ever tried was kept for as long as the desk ran: names tried by the
+    million filled the memory.)"""
+    now = [1000.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for _attempt in range(FREE_FAILURES + 1):
+        throttle.failed("user:张三")
+    assert throttle.wait_seconds("user:张三") == 2 * FIRST_WAIT
+    now[0] += 2 * FIRST_WAIT + 1
+    throttle.failed("user:李四")
+    assert "user:张三" in throttle.failures   # (its wait is over, but a guesser back within the day is remembered)
+    throttle.failed("user:张三")
+    assert throttle.wait_seconds("user:张三") == 4 * FIRST_WAIT
+    now[0] += 4 * FIRST_WAIT + FORGET_AFTER + 1
+    throttle.failed("user:王五")
+    assert set(throttle.failures) == {"user:王五"}   # (a day after their waits ended, both are forgotten)
+    for n in range(MOST_RECORDS + 500):
+        throttle.failed(f"user:guess-{n}")
+        if n == MOST_RECORDS // 2:
+            for _attempt in range(FREE_FAILURES):
+                throttle.failed("user:张三")   # (the name being guessed, among many made-up ones)
+    assert len(throttle.failures) == MOST_RECORDS
+    assert "user:guess-0" not in throttle.failures and f"user:guess-{MOST_RECORDS + 499}" in throttle.failures
+    assert throttle.wait_seconds("user:张三") == FIRST_WAIT   # (its record is not among the oldest: still braked)
 
 
 def test_roles_limit_the_final_review_and_publishing(mini):

@@ -13,6 +13,9 @@ IDLE_SECONDS = 8 * 3600       # a session unused this long ends (a working day)
 LONGEST_SECONDS = 24 * 3600   # and every session ends after a day
 FREE_FAILURES = 5             # wrong passwords allowed before the brake
 FIRST_WAIT = 30.0             # seconds after the fifth failure, doubled after each further one
+LONGEST_WAIT = 3600.0         # (the doubling stops at an hour)
+FORGET_AFTER = 24 * 3600.0    # a count whose wait ended a day ago is forgotten: one a day is as few as the brake allows
+MOST_RECORDS = 10_000         # counts kept at most, the least recently failed forgotten first
 
 
 @dataclass
@@ -77,9 +80,11 @@ def token_matches(session: Session | None, given: str | None) -> bool:
 @dataclass
 class LoginThrottle:
     """Counts wrong passwords by account name and by address: after FREE_FAILURES, each further try
-    waits FIRST_WAIT seconds, doubling; a right password clears the count."""
+    waits FIRST_WAIT seconds, doubling; a right password clears the count. The table stays small: a
+    count is forgotten a day after its wait ended, and past MOST_RECORDS the least recently failed goes
+    (one record per name ever tried was kept for as long as the desk ran)."""
     clock: Callable[[], float] = time.monotonic
-    failures: dict[str, tuple[int, float]] = field(default_factory=dict)   # key -> (count, blocked until)
+    failures: dict[str, tuple[int, float]] = field(default_factory=dict)   # key -> (count, blocked until), by last failure
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait_seconds(self, *keys: str) -> float:
@@ -92,11 +97,21 @@ class LoginThrottle:
         now = self.clock()
         with self.lock:
             for key in keys:
-                count = self.failures.get(key, (0, 0.0))[0] + 1
+                count = self.failures.pop(key, (0, 0.0))[0] + 1   # (put back last: the table is in order of failure)
                 wait = FIRST_WAIT * 2 ** (count - FREE_FAILURES) if count >= FREE_FAILURES else 0.0
-                self.failures[key] = (count, now + min(wait, 3600.0))
+                self.failures[key] = (count, now + min(wait, LONGEST_WAIT))
+            self._forget_old(now)
 
     def succeeded(self, *keys: str) -> None:
         with self.lock:
             for key in keys:
                 self.failures.pop(key, None)
+
+    def _forget_old(self, now: float) -> None:
+        """From the least recently failed: past MOST_RECORDS, or whose wait ended FORGET_AFTER ago (it
+        stops at the first count still remembered; the next failure goes on)."""
+        while self.failures:
+            oldest = next(iter(self.failures))
+            if len(self.failures) <= MOST_RECORDS and now - self.failures[oldest][1] < FORGET_AFTER:
+                return
+            del self.failures[oldest]
