@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import run_build, write
+from helpers import run_build, snapshot, write
 
 ARTICLE_KEYS = ("标题", "栏目", "日期", "来源", "作者", "摄影", "摘要", "排序", "标签", "草稿")
 
@@ -177,6 +177,22 @@ def test_a_new_internal_issue_asks_only_for_what_its_imprint_would_lack_at_the_l
     path = mini / "content/2024-08/issue.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("# 印数: 300", "印数: 300"), encoding="utf-8")
     assert "2024-08/issue.yaml" not in run_build(mini, "check").stderr
+
+
+def test_an_issue_never_takes_a_name_windows_keeps_for_a_device(mini):
+    """content/con/ cannot be made on Windows, nor unzipped there: a site copied to an editor's PC would lose it."""
+    for name in ("con", "NUL", "com1", "Lpt9"):
+        result = run_build(mini, "new-issue", name)
+        assert result.code == 1 and f"an issue folder may not be called '{name}': Windows keeps that name" in result.stderr, \
+            result.stderr
+        assert not (mini / "content" / name).exists()
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    before = snapshot(mini / "output")
+    write(mini, "content/aux/issue.yaml", "标题: 设备\n期号: 9\n日期: 2024-09-01\n")   # (made by hand, on Linux)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1 and "content/aux: an issue folder may not be called 'aux'" in result.stderr, result.stderr
+    assert snapshot(mini / "output") == before
+    assert run_build(mini, "new-issue", "console").code == 0   # (only the device names themselves)
 
 
 def test_new_issue_refuses_a_name_the_site_uses_and_a_date_that_is_none(mini):

@@ -15,6 +15,7 @@ SITE = (FIXTURES / "mini" / "site.yaml").read_text(encoding="utf-8")
     (("description: 用于测试的小站点", "description: [小站点]"), 4, "`description` must be a single line of text, not a list"),
     (("  - name: 评建动态", "  - name: [评建动态]"), 8, "`name` must be a single line of text, not a list"),
     (("    slug: pingjian", "    slug:\n      a: b"), 9, "`slug` must be a single line of text, not a group"),
+    (("    slug: pingjian", "    slug: nul"), 9, "section 评建动态: Windows keeps the slug 'nul' for a device"),
     (("", "language: [zh-CN]"), 12, "`language` must be a single line of text, not a list"),
     (("", "per_page: [10]"), 12, "`per_page` must be a whole number above 0, not '[10]'"),
     (("", "print: [A4]"), 12, "`print` must be a group of settings"),

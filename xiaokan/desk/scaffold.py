@@ -12,9 +12,8 @@ import yaml
 
 from ..core.errors import ContentError, ContentErrors, did_you_mean
 from ..core.i18n import _
-from ..core.urls import RESERVED_NAMES
 from ..source.config import load_config
-from ..source.content import ISSUE_ID, load_site
+from ..source.content import ISSUE_ID, load_site, refuse_reserved_issue_name
 from ..source.frontmatter import ISSUE_KEYS, parse_date
 from ..source.slugs import slug_from_filename, title_slug
 from ..source.yamlfile import ZERO_WIDTH, parse_yaml, read_text, tidy_yaml
@@ -152,8 +151,7 @@ def make_issue(root: Path, issue_id: str, today: date) -> NewIssue:
     """As new_issue, with the notices about numbers another issue has (for the editor to settle)."""
     check_issue_id(issue_id)
     folder = root / "content" / issue_id
-    if issue_id.lower() in RESERVED_NAMES:   # (as loading the site would say, before the folder is made)
-        raise ContentError(folder, None, _('an issue folder may not be called {name!r}: the site has its own pages at that address').format(name=issue_id), _('name it like 2024-06'))
+    refuse_reserved_issue_name(folder)   # (as loading the site would say, before the folder is made)
     if re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", issue_id) and date_of_issue_id(issue_id) is None:
         raise ContentError(None, None, _('{issue_id!r} reads as a date but is none (a month 1-12, a day of that month)').format(issue_id=issue_id),
                            _('e.g. 2024-07 (the year and month of the issue)'))

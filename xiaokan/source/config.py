@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..core.devices import is_windows_device
 from ..core.errors import ContentError, ContentErrors, did_you_mean
 from ..core.i18n import _
 from .deploysettings import BANDWIDTH_MOST, KEEP_MOST, SettingProblem, read_target, ssh_problem, whole_number_problem
@@ -200,6 +201,9 @@ def _sections(read: _Reader, raw: dict) -> tuple[Section, ...]:
             raise read.fail((*where, "slug") if "slug" in entry else where,
                             _('section {value} needs an ASCII `slug` (a-z, 0-9, -), not {slug!r}').format(value=name, slug=slug),
                             _('e.g. slug: news'))
+        if is_windows_device(slug):
+            raise read.fail((*where, "slug"), _('section {value}: Windows keeps the slug {slug!r} for a device and could not copy '
+                                                'the site').format(value=name, slug=slug), _('e.g. slug: news'))
         order = shown(entry.get("order", i)).strip()
         if isinstance(entry.get("order"), (list, dict)) or not order.lstrip("-").isdigit():
             raise read.fail((*where, "order"), _('section {value}: `order` must be a whole number, not {order!r}').format(value=name, order=order))

@@ -139,6 +139,16 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
     return LoadResult(Site(root=root, config=config, issues=tuple(issues)), warnings, errors)
 
 
+def refuse_reserved_issue_name(folder: Path) -> None:
+    """An issue folder may not take an address the site's own pages use, nor a name Windows keeps for a
+    device (con, nul …: a copy of the site on a Windows PC, or a zip of it, would lose the issue)."""
+    name = folder.name
+    if name.lower() in RESERVED_NAMES:
+        raise ContentError(folder, None, _('an issue folder may not be called {name!r}: the site has its own pages at that address').format(name=name), _('name it like 2024-06'))
+    if is_windows_device(name):
+        raise ContentError(folder, None, _('an issue folder may not be called {name!r}: Windows keeps that name for a device and could not copy the site').format(name=name), _('name it like 2024-06'))
+
+
 def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, memo: dict,
                drafts: bool = False, today: date | None = None) -> Issue | None:
     meta_path = folder / "issue.yaml"
@@ -153,8 +163,7 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     if not ISSUE_ID.fullmatch(folder.name):
         raise ContentError(folder, None, _('issue folder name {name!r} must be ASCII (it becomes the URL)').format(name=folder.name),
                            _('name it like 2024-06'))
-    if folder.name.lower() in RESERVED_NAMES:
-        raise ContentError(folder, None, _('an issue folder may not be called {name!r}: the site has its own pages at that address').format(name=folder.name), _('name it like 2024-06'))
+    refuse_reserved_issue_name(folder)
     text = tidy_yaml(read_text(meta_path), frozenset(ISSUE_KEYS))
     raw = parse_yaml(text, meta_path)
     lines = key_lines(text)
