@@ -36,6 +36,32 @@ def _chinese_numbered(document, paragraph) -> None:
     properties.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
 
 
+# Word's multi-level lists (numbering.xml): the format and label of each level, as Word's list gallery writes them.
+LIST_KINDS = {
+    "decimal": (91, [("decimal", "%1."), ("decimal", "%1.%2"), ("lowerLetter", "(%3)")]),
+    "bullet": (92, [("bullet", "\u25cf"), ("bullet", "\u25cb"), ("bullet", "\u25a0")]),
+    "chinese": (93, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]),
+}
+
+
+def numbered(document, paragraph, level: int = 0, kind: str = "decimal"):
+    """Number a paragraph with Word's automatic multi-level numbering, at level 0, 1 or 2."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    number, levels = LIST_KINDS[kind]
+    numbering = document.part.numbering_part.element
+    if numbering.find(f".//{{*}}num[@{{*}}numId='{number}']") is None:
+        lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+                       for i, (fmt, text) in enumerate(levels))
+        numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{number}">'
+                                      f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="{number}"/></w:num>'))
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{number}"/></w:numPr>'))
+    return paragraph
+
+
 def photo(colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (1200, 800), colour).save(out, "PNG")

@@ -803,3 +803,88 @@ def test_a_picture_that_is_no_picture_is_reported_and_left_out(mini, tmp_path):
     write(mini, "content/2024-07/06-fake.md", "---\n标题: 假图\n栏目: 新闻政策\n草稿: 是\n---\n正文。\n\n![会议现场](fake.png)\n")
     proof = run_build(mini, "pdf", "2024-07", "--proof")
     assert proof.code == 1 and "content/2024-07/06-fake.md:8: 图片 'fake.png'：这个文件不是图片" in proof.stderr, proof.stderr
+
+
+def test_two_pictures_side_by_side_in_one_paragraph_are_both_imported(mini, tmp_path):
+    import io
+
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("开幕式与闭幕式", style="Title")
+    paragraph = document.add_paragraph()   # (two photos in one line, as departments place a pair)
+    paragraph.add_run().add_picture(io.BytesIO(worddocs.photo((200, 0, 0))), width=Cm(6))
+    paragraph.add_run("\u3000")
+    paragraph.add_run().add_picture(io.BytesIO(worddocs.photo((0, 0, 200))), width=Cm(6))
+    document.add_paragraph("图1 左为开幕式，右为闭幕式（校团委供图）")
+    document.add_paragraph("两场活动共有三千名师生参加。")
+    document.save(tmp_path / "pair.docx")
+    article, report = import_file(mini, tmp_path / "pair.docx")
+    assert "图片 2 张" in report and "图片 1 没有图注" in report and LOST not in report
+    figures = re.findall(r"<figure>.*?</figure>", body_of(publish_and_build(mini, article)), re.S)
+    assert len(figures) == 2 and "图1" in figures[0]
+    assert "左为开幕式，右为闭幕式" in figures[1] and '<span class="credit">校团委供图</span>' in figures[1]
+
+
+def test_word_lists_nested_in_levels_stay_nested_on_the_page(mini, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("评建任务分解", style="Title")
+    for text, level in [("总体要求", 0), ("指导思想", 1), ("基本原则", 1), ("坚持问题导向", 2), ("主要任务", 0)]:
+        worddocs.numbered(document, document.add_paragraph(text), level)
+    document.add_paragraph("要点如下：")
+    for text, level in [("一级要点", 0), ("二级要点", 1), ("三级要点", 2), ("又一个一级要点", 0)]:
+        worddocs.numbered(document, document.add_paragraph(text), level, "bullet")
+    document.save(tmp_path / "levels.docx")
+    article, _ = import_file(mini, tmp_path / "levels.docx")
+    body = re.sub(r"\s+", "", body_of(publish_and_build(mini, article)))
+    assert "<ol><li>总体要求<ol><li>指导思想</li><li>基本原则<ol><li>坚持问题导向</li></ol></li></ol></li><li>主要任务</li></ol>" in body
+    assert "<ul><li>一级要点<ul><li>二级要点<ul><li>三级要点</li></ul></li></ul></li><li>又一个一级要点</li></ul>" in body
+
+
+def test_a_chinese_numbered_outline_keeps_its_order_and_its_labels(mini, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("评建工作方案", style="Title")
+    for text, level in [("提高认识", 0), ("统一思想", 1), ("明确目标", 1), ("按月报送进展", 2), ("强化保障", 0)]:
+        worddocs.numbered(document, document.add_paragraph(text), level, "chinese")
+    document.save(tmp_path / "outline.docx")
+    article, report = import_file(mini, tmp_path / "outline.docx")
+    assert LOST not in report
+    body = flat(body_of(publish_and_build(mini, article)))
+    assert body.index("一、提高认识") < body.index("（一）统一思想") < body.index("（二）明确目标") \
+        < body.index("按月报送进展") < body.index("二、强化保障")
+
+
+def test_a_wingdings_tick_reaches_the_reader_and_is_no_false_alarm(mini, tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("自查清单", style="Title")
+    paragraph = document.add_paragraph("自评报告：")
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>'))
+    paragraph.add_run("已完成。")
+    document.save(tmp_path / "ticks.docx")
+    article, report = import_file(mini, tmp_path / "ticks.docx")
+    assert LOST not in report
+    assert "自评报告：✓已完成。" in flat(body_of(publish_and_build(mini, article)))
+
+
+def test_word_numbering_in_a_table_is_reported(mini, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("任务清单", style="Title")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "序号", "任务"
+    for row, task in ((1, "自评报告"), (2, "支撑材料")):   # (the 序号 column numbered by Word: no text of its own)
+        worddocs.numbered(document, table.cell(row, 0).paragraphs[0])
+        table.cell(row, 1).text = task
+    document.save(tmp_path / "numbered-table.docx")
+    _, report = import_file(mini, tmp_path / "numbered-table.docx")
+    assert report.count("在表格里，用的是 Word 自动编号") == 1 and "第 4 段在表格里" in report

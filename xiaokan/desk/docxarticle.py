@@ -150,22 +150,42 @@ def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
 
 
 def _chinese_lists(soup, labels: dict[str, str]) -> None:
-    """Items Word numbered 一、二、 become paragraphs that start with their label, as the document shows them."""
+    """Items Word numbered 一、二、 become paragraphs that start with their label, as the document shows
+    them, each where it stood: its own sublists follow it, and the items after it stay a list after them."""
     if not labels:
         return
     for item in soup.find_all("li"):
-        label = labels.get(item.get_text().strip())
-        if label is None:
+        label = labels.get(_own_text(item).strip())
+        if label is None or item.parent is None:
             continue
+        listing = item.parent
         paragraph = soup.new_tag("p")
         paragraph.append(label)
+        sublists = []
         for child in list(item.children):
-            paragraph.append(child.extract())
-        listing = item.parent
-        listing.insert_before(paragraph)
+            if getattr(child, "name", None) in ("ol", "ul"):
+                sublists.append(child.extract())
+            else:
+                paragraph.append(child.extract())
+        later = item.find_next_siblings("li")
+        rest = soup.new_tag(listing.name) if later else None
+        for following in later:
+            rest.append(following.extract())
         item.decompose()
-        if listing is not None and not listing.find_all("li"):
+        place = listing
+        for block in [paragraph, *sublists, rest]:
+            if block is not None:
+                place.insert_after(block)
+                place = block
+        if not listing.find_all("li", recursive=False):
             listing.decompose()
+
+
+def _own_text(item) -> str:
+    """A list item's text without its sublists' and footnote marks' (Word's text of that paragraph)."""
+    return "".join(child.get_text() if getattr(child, "name", None) else str(child) for child in item.children
+                   if getattr(child, "name", None) not in ("ol", "ul") and not (
+                       getattr(child, "name", None) == "sup" and child.find("a", href=NOTE_LINK)))
 
 
 def _tidy(soup, counts: dict[str, int]) -> None:
@@ -245,9 +265,10 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
         name = placed.file(PICTURE_TYPES[picture[1]], picture[0])
         in_cell = img.find_parent(["td", "th"]) is not None
         holder = img if in_cell else (img.find_parent("p") or img)
+        beside = holder is not img and any(other is not img for other in holder.find_all("img"))
         caption, credit = " ".join(img.get("alt", "").split()), None
         following = holder.find_next_sibling()
-        if not in_cell and following is not None and following.name == "p" and (m := CAPTION.match(following.get_text().strip())):
+        if not in_cell and not beside and following is not None and following.name == "p" and (m := CAPTION.match(following.get_text().strip())):
             caption, credit = m.group(1), m.group(2)
             following.decompose()
         if not caption:
@@ -258,6 +279,9 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
         line = image_line(caption, name, credit)
         if holder_text.strip():   # (text beside the picture in its paragraph stays, after it)
             img.replace_with(placed.block(line, inline=True))
+        elif beside:   # (pictures side by side in one paragraph: each a picture of its own, in order)
+            holder.insert_before(placed.block(line))
+            img.decompose()
         else:
             holder.replace_with(placed.block(line, inline=in_cell))
     counts[N_("pictures")] = count

@@ -61,7 +61,35 @@ def read_word_xml(source: Path) -> WordXml:
 
 
 def _text(paragraph: ElementTree.Element) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(f"{w}t"))
+    """The paragraph's text as mammoth reads it: a symbol (w:sym, a Wingdings tick) as the character it
+    shows, text moved away with tracked changes on (w:moveFrom) left out."""
+    return "".join(_pieces(paragraph))
+
+
+def _pieces(element: ElementTree.Element):
+    for child in element:
+        if child.tag == f"{w}t":
+            yield child.text or ""
+        elif child.tag == f"{w}sym":
+            yield _symbol(child)
+        elif child.tag != f"{w}moveFrom":
+            yield from _pieces(child)
+
+
+def _symbol(sym: ElementTree.Element) -> str:
+    """The character mammoth writes for a symbol; one it cannot show, as one no article holds (so that
+    the lost-text check names its paragraph)."""
+    from mammoth.docx.dingbats import dingbats
+
+    font, code = sym.get(f"{w}font"), sym.get(f"{w}char", "")
+    try:
+        number = int(code, 16)
+    except ValueError:
+        return "\ufffd"
+    found = dingbats.get((font, number))
+    if found is None and code.upper().startswith("F0") and len(code) == 4:
+        found = dingbats.get((font, number - 0xF000))
+    return chr(found) if found is not None else "\ufffd"
 
 
 def _on(element: ElementTree.Element | None) -> bool | None:
@@ -183,6 +211,25 @@ def chinese_labels(xml: WordXml) -> dict[str, str]:
     Word shows (一、, （二）): mammoth makes such paragraphs a list and the label would be lost."""
     if xml.numbering is None:
         return {}
+    levels = _levels(xml)
+    labels, counters = {}, {}
+    for paragraph in xml.document.iter(f"{w}p"):
+        key = _list_level(paragraph)
+        if key is None:
+            continue
+        fmt, pattern, start = levels.get(key, ("", "", 1))
+        counters[key] = counters.get(key, start - 1) + 1
+        for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
+            del counters[deeper]   # (a new item restarts the levels below it)
+        if fmt in _CHINESE_FORMATS:
+            labels[_text(paragraph).strip()] = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt))
+    return labels
+
+
+def _levels(xml: WordXml) -> dict[tuple[str, str], tuple[str, str, int]]:
+    """(numId, level) -> the level's format (decimal, bullet, chineseCounting …), label pattern and start."""
+    if xml.numbering is None:
+        return {}
     abstract = {a.get(f"{w}abstractNumId"): a for a in xml.numbering.iter(f"{w}abstractNum")}
     levels: dict[tuple[str, str], tuple[str, str, int]] = {}
     for num in xml.numbering.iter(f"{w}num"):
@@ -193,19 +240,15 @@ def chinese_labels(xml: WordXml) -> dict[str, str]:
             levels[(num.get(f"{w}numId"), lvl.get(f"{w}ilvl"))] = (
                 fmt.get(f"{w}val") if fmt is not None else "", text.get(f"{w}val") if text is not None else "%1.",
                 _number(start.get(f"{w}val") if start is not None else "1"))
-    labels, counters = {}, {}
-    for paragraph in xml.document.iter(f"{w}p"):
-        num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
-        if num_id is None:
-            continue
-        key = (num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0")
-        fmt, pattern, start = levels.get(key, ("", "", 1))
-        counters[key] = counters.get(key, start - 1) + 1
-        for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
-            del counters[deeper]   # (a new item restarts the levels below it)
-        if fmt in _CHINESE_FORMATS:
-            labels[_text(paragraph).strip()] = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt))
-    return labels
+    return levels
+
+
+def _list_level(paragraph: ElementTree.Element) -> tuple[str, str] | None:
+    """(numId, level) of a paragraph Word numbers itself; None for any other."""
+    num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
+    if num_id is None or num_id.get(f"{w}val") == "0":   # (numId 0: numbering switched off)
+        return None
+    return num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0"
 
 
 def _number(text: str | None) -> int:
@@ -227,10 +270,20 @@ def unmapped(xml: WordXml) -> list[str]:
     """What a Markdown article cannot hold, found in the Word file itself, with where it is."""
     found = []
     external = _external_targets(xml)
+    levels = _levels(xml)
+    table_of = {id(p): table for table in xml.document.iter(f"{w}tbl") for p in table.iter(f"{w}p")}
+    numbered_tables = set()
     for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
         text = _text(paragraph).strip()
         where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
                  else _("paragraph {number}").format(number=number))
+        table, level = table_of.get(id(paragraph)), _list_level(paragraph)
+        if table is not None and level is not None and id(table) not in numbered_tables \
+                and (levels.get(level, ("",))[0] not in _CHINESE_FORMATS or not text):
+            numbered_tables.add(id(table))   # (a cell keeps its text only; a Chinese label is written into it)
+            found.append(_("{where} is in a table and numbered by Word itself (1. 2. or bullets): a table cell keeps "
+                           "its text only, so this table's numbers or bullets were not imported; type them in the "
+                           "table").format(where=where))
         if paragraph.find(f".//{w}txbxContent") is not None:
             found.append(_("{where} has a text box: its text was imported as body text; check where it stands").format(where=where))
         if paragraph.find(f".//{{{_MATH}}}oMath") is not None:

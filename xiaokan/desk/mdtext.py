@@ -80,6 +80,15 @@ def html_to_markdown(html: str) -> str:
 
         convert_del = convert_s
 
+        def convert_li(self, el, text: str, parent_tags) -> str:
+            # Python-Markdown takes a line as part of an item (a nested list, a second paragraph) only
+            # when it is indented by its tab length, four spaces; markdownify indents by the bullet's width.
+            item = super().convert_li(el, text, parent_tags)
+            first, _newline, rest = item.rstrip("\n").partition("\n")
+            width = len(first) - len(first.lstrip(" ")) + len(first.lstrip(" ").split(" ", 1)[0]) + 1
+            lines = [" " * 4 + line[width:] if line[:width].isspace() else line for line in rest.split("\n")] if rest else []
+            return "\n".join([first, *lines]) + "\n"
+
         def convert_sup(self, el, text: str, parent_tags) -> str:
             return f"<sup>{text}</sup>" if text.strip() else text
 
