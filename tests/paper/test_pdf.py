@@ -254,6 +254,16 @@ def test_same_content_gives_a_byte_identical_pdf(own_sample, sample_pdf):
     assert (own_sample / "print/xiaokan-2024-06.pdf").read_bytes() == sample_pdf.read_bytes()
 
 
+def test_a_footnote_prints_its_note_without_the_webs_back_link(mini):
+    """The web's ↩ (back to the text) means nothing on paper: the note prints, the arrow does not."""
+    write(mini, "content/2024-07/02-second.md", "---\ntitle: 第二篇动态\nsection: 评建动态\ndate: 2024-07-02\n---\n"
+          "评建工作的正文。[^1]\n\n[^1]: 见《学生手册》第12条。\n")
+    assert run_build(mini, "pdf").code == 0
+    text = "".join(page.extract_text() for page in PdfReader(mini / "print/xiaokan-2024-07.pdf").pages)
+    assert "见《学生手册》第" in text
+    assert "↩" not in text
+
+
 def test_print_options_page_size_bleed_marks_and_pdfa(mini):
     text = (mini / "site.yaml").read_text(encoding="utf-8")
     write(mini, "site.yaml", text + "print:\n  page_size: A5\n  bleed: 3mm\n  crop_marks: true\n  pdfa: true\n")
