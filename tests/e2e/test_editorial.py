@@ -341,6 +341,42 @@ def test_one_broken_word_file_among_several_is_listed_and_the_others_are_importe
     assert any("部门来稿的正文。" in p.read_text(encoding="utf-8") for p in (root / "content/2024-07").glob("*.md"))
 
 
+def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_on_a_phone(desk, browser, tmp_path):
+    """新建一期 with a 期号 taken, 图片 with a file that is no photo: the reason shows in the dialog (the page's
+    status line is scrolled out of view on a phone) and nothing typed is lost; 导入Word稿 wants a file."""
+    url, root = desk
+    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(url)
+    dialog = page.get_by_role("dialog")
+    page.get_by_role("button", name="新建一期").click()
+    dialog.get_by_label("期号（文件夹名）").fill("2024-07")
+    dialog.get_by_label("标题").fill("2024年第5期")
+    dialog.get_by_role("button", name="建立这一期").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("已经有 2024-07 这一期了")
+    expect(dialog.get_by_label("标题")).to_have_value("2024年第5期")
+    dialog.get_by_label("期号（文件夹名）").fill("2024-08")
+    dialog.get_by_role("button", name="建立这一期").click()
+    expect(page.locator('section.issue[data-issue="2024-08"]')).to_be_visible()
+    assert "标题: 2024年第5期" in (root / "content/2024-08/issue.yaml").read_text(encoding="utf-8")
+    page.locator('section.issue[data-issue="2024-07"]').get_by_role("button", name="导入Word稿").click()
+    dialog.get_by_role("button", name="导入", exact=True).click()   # (no file chosen: the dialog says so and stays)
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="取消").click()
+    page.goto(url + "#/edit/2024-07/02-second.md")
+    page.get_by_role("button", name="图片", exact=True).click()
+    (fake := tmp_path / "合影.jpg").write_text("no photo", encoding="utf-8")
+    dialog.get_by_label("照片").set_input_files(str(fake))
+    dialog.get_by_label("图片说明").fill("评建推进会合影")
+    dialog.get_by_role("button", name="插入").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("'合影.jpg' 不是 JPEG")
+    expect(dialog.get_by_role("alert")).to_be_in_viewport()
+    dialog.get_by_label("照片").set_input_files(str(photo_file(tmp_path)))
+    dialog.get_by_role("button", name="插入").click()
+    expect(page.get_by_label("正文")).to_have_value(re.compile(r"!\[评建推进会合影\]\([\w-]+-1\.jpg\)"))
+    context.close()
+
+
 @pytest.mark.parametrize("width, height", [(1280, 900), (375, 667)])
 def test_a_dialog_taller_than_the_screen_keeps_its_buttons_in_view(desk, browser, width, height):
     url, root = desk
@@ -396,6 +432,7 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         expect(publish).to_contain_text("将上传", timeout=SLOW)
         publish.get_by_role("button", name="确认发布").click()
         expect(publish).to_contain_text("还没有更早的版本可以回滚", timeout=SLOW)
+        expect(publish.locator("p", has_text="回滚")).to_have_text("还没有更早的版本可以回滚")   # (a line of its own)
         first = (target / "current").resolve().name
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("网站没有变化，不需要发布", timeout=SLOW)

@@ -83,6 +83,21 @@ function ask(title, body, buttons) {
   });
 }
 
+// A dialog asked again until `attempt` (returning what went wrong, or "" when done) succeeds or it is cancelled:
+// what went wrong shows above its fields, where the editor is looking (the page's status line may be
+// scrolled out of view, on a phone it always is), and what they typed or chose stays.
+async function askUntil(title, body, buttons, attempt) {
+  const problem = el("p", {class: "error", role: "alert", hidden: true});
+  for (;;) {
+    if (await ask(title, [problem].concat(body), buttons) !== "ok") return false;
+    problem.hidden = true;
+    const error = await attempt();
+    if (!error) return true;
+    problem.textContent = error;
+    problem.hidden = false;
+  }
+}
+
 function articleLink(path, line, text) {
   return el("a", {href: "#/edit/" + path + (line ? "?line=" + line : ""), text: text});
 }
@@ -160,7 +175,7 @@ function resultOf(job) {
         el("ul", {}, a.notes.map(function (n) { return el("li", {}, articleLink(a.path, n.line, n.text)); })));
     });
   }
-  return r.summary ? [el("p", {text: r.summary})] : [];
+  return r.summary ? r.summary.split("\n").map(function (line) { return el("p", {text: line}); }) : [];   // (a paragraph a line)
 }
 
 // --- the board -----------------------------------------------------------------------------------
@@ -322,13 +337,17 @@ async function newIssue() {
       placeholder: f[2], inputmode: ["number", "total_number", "print_run"].includes(f[0]) ? "numeric" : null});
     return field(f[1], inputs[f[0]]);
   });
-  if (await ask("新建一期", body, [{label: "取消", value: ""}, {label: "建立这一期", value: "ok", primary: true}]) !== "ok") return;
-  const values = {};
-  for (const key of Object.keys(inputs)) values[key] = inputs[key].value.trim();
-  const made = await api("POST", "api/issues", {id: values.id, fields: values});
-  say(made.ok ? "已建立 " + made.data.id + (made.data.notices.length ? "。请核对：" + made.data.notices.join("；") : "")
-    : made.data.error, !made.ok);
-  if (made.ok) Desk.views.board(document.getElementById("main"));
+  let made;
+  const done = await askUntil("新建一期", body, [{label: "取消", value: ""}, {label: "建立这一期", value: "ok", primary: true}],
+    async function () {
+      const values = {};
+      for (const key of Object.keys(inputs)) values[key] = inputs[key].value.trim();
+      made = await api("POST", "api/issues", {id: values.id, fields: values});
+      return made.ok ? "" : made.data.error;
+    });
+  if (!done) return;
+  say("已建立 " + made.data.id + (made.data.notices.length ? "。请核对：" + made.data.notices.join("；") : ""));
+  Desk.views.board(document.getElementById("main"));
 }
 
 async function newArticle(issueId) {
@@ -338,14 +357,18 @@ async function newArticle(issueId) {
     return el("option", {value: i.id, selected: i.id === issueId, text: i.title + "（" + i.id + "）"});
   }));
   const body = [field("标题", title), field("栏目", section), field("期", issue)];
-  if (await ask("新建文章", body, [{label: "取消", value: ""}, {label: "建立", value: "ok", primary: true}]) !== "ok") return;
-  const made = await api("POST", "api/articles", {issue: issue.value, section: section.value, title: title.value});
-  if (!made.ok) { say(made.data.error, true); return; }
+  let made;
+  const done = await askUntil("新建文章", body, [{label: "取消", value: ""}, {label: "建立", value: "ok", primary: true}],
+    async function () {
+      made = await api("POST", "api/articles", {issue: issue.value, section: section.value, title: title.value});
+      return made.ok ? "" : made.data.error;
+    });
+  if (!done) return;
   location.hash = "#/edit/" + made.data.path;
 }
 
 async function importWord(issueId, files, panel) {
-  const input = el("input", {type: "file", name: "files", multiple: true, accept: ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"});
+  const input = el("input", {type: "file", name: "files", multiple: true, required: true, accept: ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"});
   if (files) input.files = files;
   const section = sectionSelect(Desk.sections[0]);
   const replace = el("input", {type: "checkbox", name: "replace"});
