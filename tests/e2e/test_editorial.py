@@ -445,6 +445,8 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         os.utime(article, (later, later))
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish.get_by_role("alert")).to_contain_text("2024-07/01-first.md", timeout=SLOW)
+        expect(publish).to_contain_text("上次生成的网站已经全部发布了")   # (not 没有变化 above 先生成网站)
+        expect(publish).not_to_contain_text("网站没有变化")
         expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)
         publish.get_by_role("button", name="先生成网站，再看变更清单").click()
         expect(publish.get_by_role("alert")).to_contain_text("1 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布", timeout=SLOW)

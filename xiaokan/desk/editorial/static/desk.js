@@ -160,8 +160,8 @@ function resultOf(job) {
       el("a", {href: r.changes, target: "_blank", text: "修改对照"}),
       r.changed.length ? "（改动：" + r.changed.join("、") + "）" : "")];
   }
-  if (job.kind === "deploy-dry" && r.unchanged) {
-    return [el("p", {role: "status", text: "网站没有变化，不需要发布。"})];
+  if (job.kind === "deploy-dry" && r.unchanged) {   // (files saved since 生成网站: deploy() says so below, and offers to build)
+    return [el("p", {role: "status", text: r.newer_count ? "上次生成的网站已经全部发布了。" : "网站没有变化，不需要发布。"})];
   }
   if (job.kind === "deploy-dry") {
     return [el("p", {text: "将上传 " + r.counts[0] + " 个文件、删除 " + r.counts[1] + " 个文件到 " + r.target + "。"}),
