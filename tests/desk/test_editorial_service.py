@@ -214,6 +214,7 @@ def test_the_desks_import_lists_a_file_it_could_not_read_and_replaces_only_when_
     again = tasks.import_word(mini, staged(("新闻稿.docx", good.read_bytes())), "2024-07", "新闻政策", "主编",
                               tasks.Job(2, "import", "主编"))
     assert again["articles"][0]["before"] and "替换以前导入的草稿" in again["articles"][0]["summary"]
+    assert again["articles"][0]["title"] == item["title"]   # (the report links the earlier article by its 标题)
     assert {p: p.read_bytes() for p in (mini / "content").rglob("*") if p.is_file()} == before
     replaced = tasks.import_word(mini, staged(("新闻稿.docx", good.read_bytes())), "2024-07", "新闻政策", "主编",
                                  tasks.Job(3, "import", "主编"), replace=True)

@@ -274,6 +274,20 @@ def rollback(root: Path, job: Job) -> dict:
         target=target, new=back.live, old=back.withdrawn)}
 
 
+def _title_of(root: Path, rel: str) -> str:
+    """The 标题 of an article already there (the one a Word file was imported as before), as the board
+    shows it: the report links it by name, not by an empty link."""
+    from ...source.yamlfile import read_text
+    from . import frontmatter
+
+    path = root / "content" / rel
+    try:
+        fields = frontmatter.parse(read_text(path), path).fields or {}
+    except (ContentError, OSError):
+        fields = {}
+    return str(fields.get("title") or path.stem)
+
+
 def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who: str, job: Job,
                 replace: bool = False) -> dict:
     """导入Word稿: `build.py import` (`--replace` when asked), then each report item linked to its line
@@ -298,7 +312,8 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
             summary = _("{source}: imported before as {article}; nothing was imported (to replace that draft with this "
                         "file, import it again with 替换以前导入的草稿 ticked)").format(source=result.source.name, article=rel) \
                 if getattr(result, "replaceable", True) or not hasattr(result, "before") else result.before()
-            items.append({"path": rel, "title": result.title, "summary": summary, "notes": [], "before": True})
+            items.append({"path": rel, "title": result.title or _title_of(root, rel), "summary": summary, "notes": [],
+                          "before": True})
             continue
         lines = result.lines()
         text = (root / result.article).read_text(encoding="utf-8")
