@@ -188,6 +188,23 @@ def test_history_restores_an_earlier_version(desk, page):
     assert (root / "content/2024-07/04-other.md").read_text(encoding="utf-8").endswith("第一版正文。\n")
 
 
+def test_a_versions_difference_is_brought_into_view_on_a_phone(desk, browser):
+    url, _root = desk
+    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(url + "#/edit/2024-07/04-other.md")
+    body = page.get_by_label("正文")
+    for n in range(1, 7):
+        expect(body).to_be_editable()
+        body.fill(f"第{n}版正文。\n")
+        page.get_by_role("button", name="保存", exact=True).click()
+        expect(page.locator(".saved")).to_contain_text("已保存")
+    page.get_by_role("link", name="历史版本").click()
+    page.locator(".versions li").nth(1).get_by_role("button", name="查看差异").click()
+    expect(page.get_by_role("heading", name="现在的文本 → 这个版本")).to_be_in_viewport()
+    context.close()
+
+
 def test_the_views_at_desktop_and_phone_width_are_keyboard_usable_and_axe_clean(desk, browser):
     url, _root = desk
     for width, height in ((1280, 900), (375, 740)):

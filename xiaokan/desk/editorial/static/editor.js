@@ -468,6 +468,7 @@ async function showDiff(path, version, box) {
     got.data.diff.length ? el("pre", {class: "lines"}, got.data.diff.map(([op, text]) =>
       el("span", {class: op === "+" ? "add" : op === "-" ? "del" : "same", text: op + " " + text + "\n"})))
       : el("p", {text: "和现在的文本相同。"}));
+  box.scrollIntoView({block: "nearest"});   // (below the list of versions: on a phone out of view, the button seemed to do nothing)
 }
 
 async function restore(path, version) {
