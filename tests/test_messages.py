@@ -2,6 +2,7 @@
 xiaokan/locale/zh_CN); the English ids stay available as a catalogue of their own (XIAOKAN_LANG=en)."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -60,6 +61,12 @@ def test_help_is_chinese(mini):
     result = run_build(mini, "--help")
     assert "生成网站和 PDF，网站写到 output/" in result.stderr
     assert "把 Word 文件（.docx）导入为某一期的草稿文章" in result.stderr
+    # every command's own help names what to type in Chinese: 期号, 栏目, 文件, not ISSUE, SECTION, FILE
+    for command in ("build", "pdf", "serve", "new", "new-issue", "import", "wechat", "deploy", "desk-user"):
+        usage = run_build(mini, command, "--help").stderr
+        assert re.search(r"\b[A-Z][A-Z-]{2,}\b", usage.replace("PDF", "").replace("Word", "")) is None, usage
+    usage = run_build(mini, "import", "--help").stderr
+    assert "--issue 期号" in usage and "--section 栏目" in usage and "文件 [文件 ...]" in usage
 
 
 def test_print_preflight_and_wechat_messages_are_chinese(mini):
@@ -96,7 +103,7 @@ def test_a_mistyped_command_is_answered_in_chinese(mini):
     assert result.code == 2
     assert "用法：build.py" in result.stderr and "没有 'bild' 这个命令" in result.stderr
     missing = run_build(mini, "import")
-    assert "缺少这些参数：FILE, --issue, --section" in missing.stderr
+    assert "缺少这些参数：文件, --issue, --section" in missing.stderr
 
 
 # Messages that were English inside Chinese (an f-string or a literal passed around _()); the scan of
