@@ -192,3 +192,16 @@ def test_a_mistyped_article_or_issue_is_answered_with_the_closest_one(mini):
     assert "是不是想写 2024-07/first？" in run_build(mini, "wechat", "2024-07/frist").stderr
     new = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-7", "标题")
     assert new.code == 1 and "是不是想写 2024-07？" in new.stderr and "new-issue 2024-7" in new.stderr, new.stderr
+
+
+def test_deploy_without_a_target_sends_the_editor_to_the_commented_deploy_lines(mini):
+    """The sample's site.yaml carries `# deploy:` commented out: the message names that line, not 'add deploy:'."""
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    result = run_build(mini, "deploy")
+    assert result.code == 1 and "在 site.yaml 里加上 `deploy:`" in result.stderr, result.stderr
+    text = (mini / "site.yaml").read_text(encoding="utf-8")
+    write(mini, "site.yaml", text + "# 发布：把下面几行前面的 # 去掉\n# deploy:\n#   target: www@host:/srv/www\n")
+    result = run_build(mini, "deploy")
+    line = text.count("\n") + 2
+    assert result.code == 1 and f"site.yaml:{line}: 没有设置发布目标" in result.stderr, result.stderr
+    assert "去掉这一行起 deploy: 几行开头的 # 和空格" in result.stderr

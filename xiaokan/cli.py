@@ -267,6 +267,7 @@ def _import(root: Path, args) -> int:
 def _deploy(root: Path, args, log) -> int:
     from .publish.foldercommand import deploy_to_folder
     from .source.config import load_config
+    from .source.deploysettings import commented_deploy_line
     from .source.s3settings import is_bucket_target
 
     config = load_config(root / "site.yaml")
@@ -274,8 +275,11 @@ def _deploy(root: Path, args, log) -> int:
         raise DeployError(None, None, _('--target is empty'), _('give a folder or user@host:/path, or leave --target out to use site.yaml'))
     text = args.target.strip() if args.target is not None else config.deploy.target
     if not text:
-        raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
-                          _('add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
+        line = commented_deploy_line(root / "site.yaml")
+        raise DeployError(root / "site.yaml", line, _('there is no deploy target'), _(
+            'delete the # and the space at the start of the deploy: lines and write the target there (a folder, '
+            'user@host:/srv/www/site or s3://bucket/folder), or give --target') if line else _(
+            'add `deploy:` with `target: user@host:/srv/www/site` (or a folder) to site.yaml, or give --target'))
     if args.rollback and args.force:
         raise DeployError(None, None, _('--force is for a deploy: a rollback makes an earlier release live and never '
                                         'makes a new one'), _('leave out --force (or --rollback)'))

@@ -40,6 +40,20 @@ class SettingProblem(Exception):
         self.message, self.hint = message, hint
 
 
+_COMMENTED_DEPLOY = re.compile(r"^#\s*deploy\s*:", re.M)
+
+
+def commented_deploy_line(config_path: Path) -> int | None:
+    """The line of a `# deploy:` that site.yaml carries commented out (the sample's does), or None: an
+    editor asked for a target is sent to those lines rather than told to write them anew."""
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _COMMENTED_DEPLOY.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def read_target(text: str, root: Path) -> tuple[str | None, str]:
     """(user@host or None, the target's absolute path) of `user@host:/srv/www/x` or a folder (absolute,
     or relative to the project); SettingProblem for a target that cannot be right."""

@@ -203,12 +203,16 @@ def deploy_target(root: Path):
     from ...core.errors import DeployError
     from ...publish.deploy import parse_target
     from ...source.config import load_config
+    from ...source.deploysettings import commented_deploy_line
 
     config = load_config(root / "site.yaml").deploy
     if not config.target:
-        raise DeployError(root / "site.yaml", None, _('there is no deploy target'),
-                          _('whoever looks after the web server adds `deploy:` with `target: user@host:/srv/www/site` '
-                            '(or a folder) to site.yaml; then 发布 works from the desk'))
+        line = commented_deploy_line(root / "site.yaml")
+        raise DeployError(root / "site.yaml", line, _('there is no deploy target'), _(
+            'whoever looks after the web server deletes the # at the start of the deploy: lines of site.yaml and '
+            'writes the target there; then 发布 works from the desk') if line else _(
+            'whoever looks after the web server adds `deploy:` with `target: user@host:/srv/www/site` '
+            '(or a folder) to site.yaml; then 发布 works from the desk'))
     return parse_target(config.target, root, config.ssh), config
 
 
