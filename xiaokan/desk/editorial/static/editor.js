@@ -434,12 +434,17 @@ class ArticleEditor {
   }
 }
 
-async function previewState() {
-  try {
-    const response = await fetch("/__xiaokan__/state", {cache: "no-store"});
-    return response.ok ? await response.json() : null;
-  } catch (e) {
-    return null;
+// The preview's state, asked again for a few seconds while a request fails (a busy preview, a dropped
+// connection): one failed answer ended the wait for the build, and 已保存 never said 预览已更新.
+async function previewState(patience = 5000) {
+  const deadline = performance.now() + patience;
+  for (;;) {
+    try {
+      const response = await fetch("/__xiaokan__/state", {cache: "no-store"});
+      if (response.ok) return await response.json();
+    } catch (e) { /* asked again below */ }
+    if (performance.now() >= deadline) return null;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
