@@ -205,3 +205,10 @@ def test_deploy_without_a_target_sends_the_editor_to_the_commented_deploy_lines(
     line = text.count("\n") + 2
     assert result.code == 1 and f"site.yaml:{line}: 没有设置发布目标" in result.stderr, result.stderr
     assert "去掉这一行起 deploy: 几行开头的 # 和空格" in result.stderr
+
+
+def test_new_and_new_issue_say_what_they_made_in_chinese(mini):
+    made = run_build(mini, "new-issue", "2024-09").stderr
+    assert made.startswith("已新建一期") and made.strip().endswith("content/2024-09/issue.yaml"), made
+    made = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-09", "测试标题").stderr
+    assert made.startswith("已新建草稿") and "草稿: true 改成 false" in made and made.strip().endswith(".md"), made
