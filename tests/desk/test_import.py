@@ -888,3 +888,35 @@ def test_word_numbering_in_a_table_is_reported(mini, tmp_path):
     document.save(tmp_path / "numbered-table.docx")
     _, report = import_file(mini, tmp_path / "numbered-table.docx")
     assert report.count("在表格里，用的是 Word 自动编号") == 1 and "第 4 段在表格里" in report
+
+
+def _official_docx(path: Path) -> Path:
+    """A 公文 as departments send it: the 版头 (issuing body) large and red, the 文号, then the title in 二号."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(16)
+    for text, size, colour in (("重庆机电职业技术大学教务处", 26, RGBColor(0xE0, 0, 0)), ("渝机电教〔2024〕12号", 16, None),
+                               ("关于开展2024年专业评估自评工作的通知", 22, None)):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        if colour is not None:
+            run.font.color.rgb = colour
+    document.add_paragraph("各二级学院、各相关部门：")
+    document.add_paragraph("\u3000\u3000为做好合格评估准备，经学校研究，决定开展专业评估自评工作。")
+    document.save(path)
+    return path
+
+
+def test_an_official_documents_title_is_the_line_after_its_number(mini, tmp_path):
+    article, report = import_file(mini, _official_docx(tmp_path / "通知.docx"))
+    text = article.read_text(encoding="utf-8")
+    assert "标题: 关于开展2024年专业评估自评工作的通知" in text and "来源: 重庆机电职业技术大学教务处" in text, text
+    body = text.split("---", 2)[2]
+    assert "教务处" not in body and "〔2024〕" not in body and "关于开展" not in body, body
+    assert "公文" in report and "「关于开展2024年专业评估自评工作的通知」" in report and "「渝机电教〔2024〕12号」" in report
+    assert LOST not in report, report

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.i18n import N_, _
 from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
 from ..core.reasons import explain_exception
-from .docxfront import NOTE_LINK, key, take_fields, take_title, top_blocks, visible_text
+from .docxfront import NOTE_LINK, key, take_fields, take_letterhead, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
 from .docxread import WordParagraph, chinese_labels, paragraph_texts, paragraphs, read_word_xml, unmapped
 from .docxtables import arrange_tables
@@ -59,6 +59,7 @@ class WordArticle:
     counts: tuple[tuple[str, int], ...]
     notes: tuple[str, ...]            # what needs the editor's eye
     document_texts: tuple[str, ...]   # every paragraph of the document, for the lost-text check
+    set_aside: tuple[str, ...] = ()   # paragraphs left out on purpose (and said in notes): not lost
 
 
 def read_article(source: Path) -> WordArticle:
@@ -87,10 +88,22 @@ def read_article(source: Path) -> WordArticle:
         raise _empty(source)
     _mark_alignment(soup, facts)
     _chinese_lists(soup, chinese_labels(xml))
-    title = take_title(soup, facts)
-    fields = take_fields(soup)
     counts: dict[str, int] = {}
     notes: list[str] = []
+    set_aside: list[str] = []
+    letterhead = take_letterhead(soup, facts)
+    title = take_title(soup, letterhead.rest if letterhead else facts, after_letterhead=letterhead is not None)
+    fields = take_fields(soup)
+    if letterhead is not None:
+        set_aside += letterhead.lines
+        fields.setdefault("来源", letterhead.issuer)
+        notes.append(_("this looks like an official document (公文): its letterhead 「{issuer}」 and its number "
+                       "「{number}」 were left out of the text (the letterhead as 来源); the title is the line after "
+                       "the number, 「{title}」: check 标题 and 来源").format(
+            issuer=letterhead.issuer, number=letterhead.number, title=title or "") if title else
+            _("this looks like an official document (公文): its letterhead 「{issuer}」 and its number 「{number}」 "
+              "were left out of the text (the letterhead as 来源); no title line follows the number: write 标题")
+            .format(issuer=letterhead.issuer, number=letterhead.number))
     _tidy(soup, counts)
     placed = _Placed(soup)
     _pictures(soup, pictures, placed, counts, notes)
@@ -106,7 +119,7 @@ def read_article(source: Path) -> WordArticle:
         title_from = source.name
     return WordArticle(title, title_from, tuple(fields.items()), _markdown(soup, placed.blocks, footnotes),
                        tuple(placed.files), tuple(counts.items()), tuple(notes + unmapped(xml)),
-                       tuple(paragraph_texts(xml)))
+                       tuple(paragraph_texts(xml)), tuple(set_aside))
 
 
 def _empty(source: Path):

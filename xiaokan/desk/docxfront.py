@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from .docxread import WordParagraph
@@ -21,6 +22,9 @@ _LABELS = {"作者": "作者", "撰稿": "作者", "撰文": "作者", "文": "�
 _LABEL = "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
 _FIELD = re.compile(rf"(?P<labels>(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*)\s*[:：]\s*(?P<value>\S.*)|(?P<label>{_LABEL})\s*/\s*(?P<value2>\S.*)")
 _FIELD_START = re.compile(rf"(?:\s+|\s*[;；,，]\s*)(?=(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*\s*[:：/])")
+# A 公文's 发文字号 (渝机电教〔2024〕12号): the year in brackets, then the number and 号.
+_DOCUMENT_NUMBER = re.compile(r"[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号")
+MAX_LETTERHEAD = 3   # lines of 版头 (the issuing body, 联合发文 has several) before the 文号
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -69,8 +73,50 @@ def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
     return []
 
 
-def take_title(soup, facts: list[WordParagraph]) -> str | None:
+@dataclass(frozen=True)
+class Letterhead:
+    """The head of a 公文: its 版头 (the issuing body, large and often red) and its 文号 line; the
+    document's title is the line after them."""
+    issuer: str                  # the 版头's lines, without 文件 (重庆机电职业技术大学文件)
+    number: str                  # the 文号 line as typed
+    lines: tuple[str, ...]       # every line taken out of the body
+    rest: list[WordParagraph]    # the paragraphs after the 文号
+
+
+def take_letterhead(soup, facts: list[WordParagraph]) -> Letterhead | None:
+    """A 公文's 版头 and 文号 taken out of the body, as a reader of a 公文 skips them to its title; None
+    for a document that does not start so (a 文号 line within the first lines, after a 版头 set apart:
+    centred, larger than the text, or in a title style, and followed by more text)."""
+    at = next((i for i, p in enumerate(facts[:MAX_LETTERHEAD + 1])
+               if _DOCUMENT_NUMBER.search(p.text) and len(p.text.strip()) <= 40), None)
+    if not at or at + 1 >= len(facts):
+        return None
+    head, number = facts[:at], facts[at]
+    body = Counter()
+    for p in facts[at + 1:]:
+        body[p.size] += len(p.text)
+    body_size = body.most_common(1)[0][0]
+    if not all(p.alignment == "center" or p.size >= body_size + 2 or p.style in TITLE_STYLES for p in head):
+        return None
+    taken = [*head, number]
+    blocks = top_blocks(soup)
+    for line in taken:
+        element = next((b for b in blocks if key(visible_text(b)) == key(line.text)), None)
+        if element is not None:
+            blocks.remove(element)
+            element.decompose()
+    issuer = "、".join(re.sub(r"\s*文\s*件$", "", " ".join(p.text.split())) for p in head)
+    return Letterhead(issuer, " ".join(number.text.split()), tuple(" ".join(p.text.split()) for p in taken),
+                      facts[at + 1:])
+
+
+def take_title(soup, facts: list[WordParagraph], after_letterhead: bool = False) -> str | None:
+    """The title's lines taken out of the body; after a 公文's 文号, its first line also when it is
+    only centred (a 公文 sets its title apart by the place it stands in)."""
     lines = _title_paragraphs(facts)
+    if not lines and after_letterhead and facts and facts[0].alignment == "center" \
+            and len(facts[0].text.strip()) <= MAX_TITLE:
+        lines = [facts[0]]
     blocks = top_blocks(soup)
     taken = []
     for line in lines:

@@ -179,7 +179,7 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
                           "and bold): the title “{title}” was made from the file name {name}; correct 标题").format(
             title=article.title, name=article.title_from))
     lost = lost_paragraphs(article.document_texts, _as_checked(article.body, names), folder, article.title,
-                           *(value for _key, value in article.fields))
+                           *(value for _key, value in article.fields), *article.set_aside)
     return ImportReport(source, path.relative_to(root), article.title, article.counts, tuple(notes), tuple(lost))
 
 
