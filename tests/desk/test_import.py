@@ -920,3 +920,43 @@ def test_an_official_documents_title_is_the_line_after_its_number(mini, tmp_path
     assert "教务处" not in body and "〔2024〕" not in body and "关于开展" not in body, body
     assert "公文" in report and "「关于开展2024年专业评估自评工作的通知」" in report and "「渝机电教〔2024〕12号」" in report
     assert LOST not in report, report
+
+
+def _contents_docx(path: Path, kind: str) -> Path:
+    """A report with Word's table of contents: a TOC field (引用 → 目录, as Word inserts it) or lines in
+    the TOC 1 style (as WPS keeps it once the field is gone), each line ending in its page number."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("评建工作总结", style="Title")
+    document.add_paragraph("目　录")
+    headings = ["一、工作目标", "二、主要做法"]
+    style = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH) if kind == "style" else None
+    for n, heading in enumerate(headings, start=1):
+        line = document.add_paragraph(style=style)
+        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>', f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>']
+        if kind == "field":   # (the field opens in the first line and ends in the last)
+            if n == 1:
+                runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>',
+                            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
+            if n == len(headings):
+                runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
+        for run in runs:
+            line._p.append(parse_xml(run))
+    for heading in headings:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(f"{heading[2:]}的具体内容。")
+    document.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["field", "style"])
+def test_a_word_table_of_contents_is_left_out_and_said(mini, tmp_path, kind):
+    article, report = import_file(mini, _contents_docx(tmp_path / f"toc-{kind}.docx", kind))
+    assert "目录" in report and "第 2–4 段" in report and LOST not in report, report
+    body = flat(body_of(publish_and_build(mini, article)))
+    assert body.count("一、工作目标") == 1 and body.count("二、主要做法") == 1 and "目录" not in body, body

@@ -91,6 +91,7 @@ def read_article(source: Path) -> WordArticle:
     counts: dict[str, int] = {}
     notes: list[str] = []
     set_aside: list[str] = []
+    facts = _drop_contents(soup, facts, notes, set_aside)
     letterhead = take_letterhead(soup, facts)
     title = take_title(soup, letterhead.rest if letterhead else facts, after_letterhead=letterhead is not None)
     fields = take_fields(soup)
@@ -148,6 +149,27 @@ class _Placed:
     def file(self, suffix: str, data: bytes) -> str:
         self.files.append(WordFile(suffix, data))
         return f"{MARK}F{len(self.files)}{MARK}"
+
+
+def _drop_contents(soup, facts: list[WordParagraph], notes: list[str], set_aside: list[str]) -> list[WordParagraph]:
+    """Word's table of contents (its lines end in page numbers, and would repeat every heading as
+    text) is left out, with the 目录 line above it: the web page lists the article's headings itself."""
+    lines = [p for p in facts if p.toc]
+    if not lines:
+        return facts
+    first = facts.index(lines[0])
+    if first > 0 and (key(facts[first - 1].text).lower() in ("目录", "contents") or facts[first - 1].style in ("toc heading", "目录标题")):
+        lines.insert(0, facts[first - 1])
+    blocks = top_blocks(soup)
+    for line in lines:
+        element = next((b for b in blocks if key(visible_text(b)) == key(line.text)), None)
+        if element is not None:
+            blocks.remove(element)
+            element.decompose()
+    set_aside += [p.text for p in lines]
+    notes.append(_("paragraphs {first}–{last} are Word's table of contents (目录); they were not imported: the web page "
+                   "makes its own from the article's subheadings").format(first=lines[0].number, last=lines[-1].number))
+    return [p for p in facts if p not in lines]
 
 
 def _mark_alignment(soup, facts: list[WordParagraph]) -> None:

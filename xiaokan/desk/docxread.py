@@ -5,9 +5,10 @@ the title, keep alignment, report what needs the editor's eye and check that not
 docxlimits.check_docx has vetted every part before this module parses it."""
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -46,6 +47,7 @@ class WordParagraph:
     size: float          # points, of most of its characters
     bold: bool           # every character bold
     in_table: bool
+    toc: bool = False    # a line of Word's table of contents (a TOC field, a TOC 1 / 目录 1 style)
 
 
 def read_word_xml(source: Path) -> WordXml:
@@ -151,15 +153,46 @@ def paragraphs(xml: WordXml) -> list[WordParagraph]:
     """Every paragraph of the document's body in order, with the formatting Word shows it in."""
     styles = _Styles(xml.styles)
     found: list[WordParagraph] = []
+    numbers = {id(p): n for n, p in enumerate(xml.document.iter(f"{w}p"), start=1)}   # (as unmapped counts 段)
+    contents = _contents_paragraphs(xml.document)
 
-    def walk(element: ElementTree.Element, in_table: bool) -> None:
+    def walk(element: ElementTree.Element, in_table: bool, in_contents: bool) -> None:
         for child in element:
             if child.tag == f"{w}p":
-                found.append(_paragraph(child, len(found) + 1, in_table, styles))
+                paragraph = _paragraph(child, numbers[id(child)], in_table, styles)
+                toc = in_contents or id(child) in contents or re.fullmatch(r"(toc|目录) ?\d", paragraph.style) is not None
+                found.append(replace(paragraph, toc=toc) if toc else paragraph)
             else:
-                walk(child, in_table or child.tag == f"{w}tbl")
+                walk(child, in_table or child.tag == f"{w}tbl", in_contents or _is_contents_block(child))
 
-    walk(xml.document, False)
+    walk(xml.document, False, False)
+    return found
+
+
+def _is_contents_block(element: ElementTree.Element) -> bool:
+    """Word 2007 and later put the table of contents it inserts in a content control of its own."""
+    gallery = element.find(f"{w}sdtPr/{w}docPartObj/{w}docPartGallery") if element.tag == f"{w}sdt" else None
+    return gallery is not None and gallery.get(f"{w}val", "").lower() == "table of contents"
+
+
+def _contents_paragraphs(document: ElementTree.Element) -> set[int]:
+    """ids of the paragraphs inside a TOC field (it starts in one paragraph and ends in another)."""
+    found: set[int] = set()
+    fields: list[str] = []   # (the instructions of the fields open at this point, innermost last)
+    paragraph = None
+    for element in document.iter():   # (once, in document order: a field may span paragraphs)
+        if element.tag == f"{w}p":
+            paragraph = element
+        elif element.tag == f"{w}fldChar":
+            kind = element.get(f"{w}fldCharType")
+            if kind == "begin":
+                fields.append("")
+            elif kind == "end" and fields:
+                fields.pop()
+        elif element.tag == f"{w}instrText" and fields:
+            fields[-1] += element.text or ""
+        elif element.tag == f"{w}t" and any(f.split()[:1] == ["TOC"] for f in fields):
+            found.add(id(paragraph))
     return found
 
 
