@@ -960,3 +960,34 @@ def test_a_word_table_of_contents_is_left_out_and_said(mini, tmp_path, kind):
     assert "目录" in report and "第 2–4 段" in report and LOST not in report, report
     body = flat(body_of(publish_and_build(mini, article)))
     assert body.count("一、工作目标") == 1 and body.count("二、主要做法") == 1 and "目录" not in body, body
+
+
+def test_a_captions_number_written_as_a_simple_field_is_kept(mini, tmp_path):
+    """Word's 插入题注 numbers 图 1 with a SEQ field; written as w:fldSimple it lost its number on the page."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("实训中心落成", style="Title")
+    document.add_paragraph("新实训中心今天启用。")
+    document.add_picture(io.BytesIO(worddocs.photo((20, 120, 60))), width=Cm(8))
+    caption = document.add_paragraph("图 ")
+    caption._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" SEQ 图 \\* ARABIC "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    caption.add_run(" 实训中心外景")
+    table_caption = document.add_paragraph("表 ")
+    table_caption._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" SEQ 表 \\* ARABIC "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    table_caption.add_run(" 各学院任务")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "学院", "任务"
+    note = document.add_paragraph("全文共 ")
+    note._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" NUMPAGES "><w:r><w:t>3</w:t></w:r></w:fldSimple>'))
+    note.add_run(" 页。")
+    document.save(tmp_path / "fields.docx")
+    article, report = import_file(mini, tmp_path / "fields.docx")
+    body = body_of(publish_and_build(mini, article))
+    assert "全文共3页。" in flat(body) and "表1各学院任务" in flat(body) and LOST not in report, (body, report)
+    assert re.search(r"<figure>.*实训中心外景.*</figure>", body, re.S)
