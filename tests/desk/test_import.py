@@ -792,7 +792,7 @@ def test_a_picture_that_is_no_picture_is_reported_and_left_out(mini, tmp_path):
     damaged = worddocs.replace_part(docx, tmp_path / "damaged.docx", media[0], b"this is not a picture")
     before = set(snapshot(mini / "content/2024-07"))
     article, report = import_file(mini, damaged)
-    assert "第 1 张图片读不了" in report and "没有导入" in report, report
+    assert re.search(r"第 \d+ 段的图片读不了", report) and "没有导入" in report, report
     new = set(snapshot(mini / "content/2024-07")) - before
     pictures = [name for name in new if name.endswith((".png", ".jpg", ".jpeg"))]
     assert len(pictures) == len(media) - 1, new   # (the readable one is imported)
@@ -821,7 +821,7 @@ def test_two_pictures_side_by_side_in_one_paragraph_are_both_imported(mini, tmp_
     document.add_paragraph("两场活动共有三千名师生参加。")
     document.save(tmp_path / "pair.docx")
     article, report = import_file(mini, tmp_path / "pair.docx")
-    assert "图片 2 张" in report and "图片 1 没有图注" in report and LOST not in report
+    assert "图片 2 张" in report and "第 2 段的第 1 张图片没有图注" in report and LOST not in report
     figures = re.findall(r"<figure>.*?</figure>", body_of(publish_and_build(mini, article)), re.S)
     assert len(figures) == 2 and "图1" in figures[0]
     assert "左为开幕式，右为闭幕式" in figures[1] and '<span class="credit">校团委供图</span>' in figures[1]
@@ -991,3 +991,55 @@ def test_a_captions_number_written_as_a_simple_field_is_kept(mini, tmp_path):
     body = body_of(publish_and_build(mini, article))
     assert "全文共3页。" in flat(body) and "表1各学院任务" in flat(body) and LOST not in report, (body, report)
     assert re.search(r"<figure>.*实训中心外景.*</figure>", body, re.S)
+
+
+def _emf() -> bytes:
+    """A Windows metafile (EMF) as Visio and Excel charts paste into Word: its header and end record."""
+    import struct
+
+    header = struct.pack("<II4i4iIIIIHHIIIii ii", 1, 88, 0, 0, 100, 50, 0, 0, 2646, 1323, 0x464D4520, 0x10000, 108, 2, 1,
+                         0, 0, 0, 0, 1024, 768, 320, 240)
+    return header + struct.pack("<IIIII", 14, 20, 0, 16, 20)
+
+
+def test_tiff_and_bmp_pictures_become_png_and_a_metafile_is_explained_by_its_paragraph(mini, tmp_path):
+    import copy
+    import io
+
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.oxml.ns import qn
+    from docx.parts.image import ImagePart
+    from docx.shared import Cm
+    from PIL import Image
+
+    def picture(kind: str, colour) -> io.BytesIO:
+        out = io.BytesIO()
+        Image.new("RGB", (300, 200), colour).save(out, kind)
+        out.seek(0)
+        return out
+
+    document = docx.Document()
+    document.add_paragraph("证书与流程图", style="Title")
+    document.add_picture(picture("TIFF", (90, 90, 10)), width=Cm(6))   # (paragraph 2: a scanned certificate)
+    document.add_paragraph("图1 扫描的证书")
+    document.add_picture(picture("BMP", (10, 90, 90)), width=Cm(6))    # (paragraph 4)
+    document.add_paragraph("图2 画图软件里画的示意图")
+    document.add_paragraph("评建工作流程如下：")
+    holder = document.add_paragraph()                                    # (paragraph 7: a Visio flow chart, EMF)
+    part = ImagePart(PackURI("/word/media/chart.emf"), "image/x-emf", _emf(), document.part.package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
+    drawing = copy.deepcopy(document.paragraphs[1].runs[0]._r)
+    drawing.find(".//" + qn("a:blip")).set(qn("r:embed"), rid)
+    holder._p.append(drawing)
+    document.add_paragraph("图3 评建工作流程")
+    document.save(tmp_path / "formats.docx")
+    article, report = import_file(mini, tmp_path / "formats.docx")
+    assert "图片 2 张" in report, report
+    assert "第 7 段的图片是 Windows 图元文件（EMF），网页和 PDF 都不能显示" in report and "另存为图片" in report, report
+    assert "没有图注" not in report and "image/" not in report, report
+    body = body_of(publish_and_build(mini, article))
+    figures = re.findall(r"<figure>.*?</figure>", body, re.S)
+    assert len(figures) == 2 and "扫描的证书" in figures[0] and "示意图" in figures[1], body
+    assert all(src.endswith(".png") for src in re.findall(r'<img[^>]*src="([^"]+)"', body)), body

@@ -21,7 +21,15 @@ from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
 from ..core.reasons import explain_exception
 from .docxfront import NOTE_LINK, key, take_fields, take_letterhead, take_title, top_blocks, visible_text
 from .docxlimits import check_docx
-from .docxread import WordParagraph, chinese_labels, paragraph_texts, paragraphs, read_word_xml, unmapped
+from .docxread import (
+    WordParagraph,
+    chinese_labels,
+    paragraph_texts,
+    paragraphs,
+    picture_paragraphs,
+    read_word_xml,
+    unmapped,
+)
 from .docxtables import arrange_tables
 from .mdtext import html_to_markdown, image_line, markdown_text
 
@@ -35,6 +43,9 @@ p[style-name='副标题'] => p.doc-subtitle:fresh
 MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake a token)
 TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
 PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+# Pictures a web page cannot show but Pillow reads: saved as PNG (a scanned certificate in TIFF, a BMP).
+CONVERTED_TYPES = frozenset({"image/tiff", "image/bmp", "image/x-bmp", "image/x-ms-bmp"})
+METAFILES = {"image/x-emf": "EMF", "image/emf": "EMF", "image/x-wmf": "WMF", "image/wmf": "WMF"}
 CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
 # Hand-typed numbering: 一、 as a heading, （一） one level below, 1. below that (only when short and alone);
 # their ranks come after Word's heading levels 1-6 in the article's outline (see _outline).
@@ -107,7 +118,7 @@ def read_article(source: Path) -> WordArticle:
             .format(issuer=letterhead.issuer, number=letterhead.number))
     _tidy(soup, counts)
     placed = _Placed(soup)
-    _pictures(soup, pictures, placed, counts, notes)
+    _pictures(soup, pictures, _Places(picture_paragraphs(xml), len(pictures)), placed, counts, notes)
     _links(soup, notes)
     arrange_tables(soup, placed.block, placed.file, TOKEN, counts, notes)
     footnotes = _footnotes(soup, counts)
@@ -293,27 +304,67 @@ def _outline(soup) -> None:
         heading.name = f"h{place[rank]}"
 
 
-def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], notes: list[str]) -> None:
+class _Places:
+    """Where each picture is, said one way in every line of the report: 「第 5 段的图片」 (「第 5 段的第 2
+    张图片」 beside another); 「第 N 张图片」 when the document's pictures cannot be told apart so."""
+
+    def __init__(self, paragraphs: list[int], count: int):
+        self.paragraphs = paragraphs if len(paragraphs) == count else []
+
+    def __call__(self, number: int) -> str:
+        if not 0 < number <= len(self.paragraphs) or not self.paragraphs[number - 1]:
+            return _("picture {number}").format(number=number)
+        paragraph = self.paragraphs[number - 1]
+        if self.paragraphs.count(paragraph) == 1:
+            return _("the picture in paragraph {paragraph}").format(paragraph=paragraph)
+        return _("picture {order} in paragraph {paragraph}").format(
+            order=self.paragraphs[:number].count(paragraph), paragraph=paragraph)
+
+
+def _as_png(data: bytes) -> bytes | None:
+    """A TIFF or BMP picture as PNG (None when Pillow cannot read it)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)   # (a multi-page TIFF: its first page)
+            if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                image = image.convert("RGBA" if "A" in image.mode else "RGB")
+            out = io.BytesIO()
+            image.save(out, "PNG")
+            return out.getvalue()
+    except Exception:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+        return None
+
+
+def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dict[str, int], notes: list[str]) -> None:
     """Each picture saved beside the article, with the caption line that follows it."""
     count = 0
     for img in soup.find_all("img"):
         number = int(m.group(2)) if (m := TOKEN.fullmatch(img.get("src", ""))) else 0
         picture = pictures[number - 1] if 0 < number <= len(pictures) else None
+        if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES and (png := _as_png(picture[0])) is not None:
+            picture = (png, "image/png")
         if not isinstance(picture, tuple) or picture[1] not in PICTURE_TYPES:
-            if isinstance(picture, tuple):
-                notes.append(_("picture {number} is {kind}, which web pages cannot show; it was not imported")
-                             .format(number=number, kind=picture[1] or "?"))
+            if isinstance(picture, tuple) and picture[1] in METAFILES:
+                notes.append(_("{picture} is a Windows metafile ({kind}), which neither web pages nor the PDF can show; it "
+                               "was not imported: in Word, right-click it, save it as a picture (PNG), and add that with "
+                               "the desk's 图片 button").format(picture=where(number), kind=METAFILES[picture[1]]))
+            elif isinstance(picture, tuple):
+                notes.append(_("{picture} is in a format web pages cannot show ({kind}); it was not imported: in Word, "
+                               "right-click it, save it as a picture (PNG or JPG), and add that with the desk's 图片 button")
+                             .format(picture=where(number), kind=picture[1].rpartition("/")[2].upper() or "?"))
             elif isinstance(picture, KeyError):   # (a linked picture is reported with its paragraph by docxread)
-                notes.append(_("picture {number} is missing from the Word file (it is damaged there); it was not imported")
-                             .format(number=number))
+                notes.append(_("{picture} is missing from the Word file (it is damaged there); it was not imported")
+                             .format(picture=where(number)))
             elif isinstance(picture, Exception):
-                notes.append(_("picture {number} cannot be read ({reason}); it was not imported")
-                             .format(number=number, reason=explain_exception(picture)))
+                notes.append(_("{picture} cannot be read ({reason}); it was not imported")
+                             .format(picture=where(number), reason=explain_exception(picture)))
             img.decompose()
             continue
         if (problem := _unreadable(picture[0])) is not None:   # (its part says PNG or JPEG, its bytes are no picture)
-            notes.append(_("picture {number} cannot be read ({reason}); it was not imported")
-                         .format(number=number, reason=explain_exception(problem)))
+            notes.append(_("{picture} cannot be read ({reason}); it was not imported")
+                         .format(picture=where(number), reason=explain_exception(problem)))
             img.decompose()
             continue
         count += 1
@@ -328,8 +379,8 @@ def _pictures(soup, pictures: list, placed: _Placed, counts: dict[str, int], not
             following.decompose()
         if not caption:
             caption = f"图{count}"
-            notes.append(_("picture {number} has no caption: write what it shows (screen readers read it aloud)")
-                         .format(number=count))
+            notes.append(_("{picture} has no caption: write what it shows (screen readers read it aloud)")
+                         .format(picture=where(number)))
         holder_text = "".join(s for s in holder.find_all(string=True)) if holder is not img else ""
         line = image_line(caption, name, credit)
         if holder_text.strip():   # (text beside the picture in its paragraph stays, after it)
