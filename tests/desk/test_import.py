@@ -1043,3 +1043,26 @@ def test_tiff_and_bmp_pictures_become_png_and_a_metafile_is_explained_by_its_par
     figures = re.findall(r"<figure>.*?</figure>", body, re.S)
     assert len(figures) == 2 and "扫描的证书" in figures[0] and "示意图" in figures[1], body
     assert all(src.endswith(".png") for src in re.findall(r'<img[^>]*src="([^"]+)"', body)), body
+
+
+def test_a_caption_styled_above_its_picture_is_its_caption(mini, tmp_path):
+    """Word's 插入题注 set above the picture (as Chinese documents set 表 captions, and some 图 ones)."""
+    import io
+
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("新校区掠影", style="Title")
+    for n, (caption, colour) in enumerate((("实训中心外景", (200, 30, 30)), ("图书馆", (30, 200, 30))), start=1):
+        document.add_paragraph(f"图 {n} {caption}", style="Caption")
+        document.add_picture(io.BytesIO(worddocs.photo(colour)), width=Cm(8))
+    document.add_paragraph("校园绿化覆盖率达到百分之四十。")
+    document.add_picture(io.BytesIO(worddocs.photo((30, 30, 200))), width=Cm(8))
+    document.add_paragraph("图3 校园一角")   # (a caption typed below, in the body text style)
+    document.save(tmp_path / "above.docx")
+    article, report = import_file(mini, tmp_path / "above.docx")
+    assert "没有图注" not in report and LOST not in report, report
+    figures = re.findall(r"<figure>.*?</figure>", body_of(publish_and_build(mini, article)), re.S)
+    assert len(figures) == 3, figures
+    assert "实训中心外景" in figures[0] and "图书馆" in figures[1] and "校园一角" in figures[2], figures

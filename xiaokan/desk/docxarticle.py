@@ -39,6 +39,8 @@ p[style-name='Title'] => h1.doc-title:fresh
 p[style-name='标题'] => h1.doc-title:fresh
 p[style-name='Subtitle'] => p.doc-subtitle:fresh
 p[style-name='副标题'] => p.doc-subtitle:fresh
+p[style-name='Caption'] => p.doc-caption:fresh
+p[style-name='题注'] => p.doc-caption:fresh
 """
 MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake a token)
 TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
@@ -374,9 +376,14 @@ def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dic
         beside = holder is not img and any(other is not img for other in holder.find_all("img"))
         caption, credit = " ".join(img.get("alt", "").split()), None
         following = holder.find_next_sibling()
-        if not in_cell and not beside and following is not None and following.name == "p" and (m := CAPTION.match(following.get_text().strip())):
+        if not in_cell and not beside and following is not None and following.name == "p" \
+                and not _caption_above(following) and (m := CAPTION.match(following.get_text().strip())):
             caption, credit = m.group(1), m.group(2)
             following.decompose()
+        elif not in_cell and not beside and holder is not img and _is_caption(above := holder.find_previous_sibling()):
+            m = CAPTION.match(" ".join(above.get_text().split()))   # (a 题注 above: 图 3 实训中心外景, or 表 1 …)
+            caption, credit = (m.group(1), m.group(2)) if m else (" ".join(above.get_text().split()), None)
+            above.decompose()
         if not caption:
             caption = f"图{count}"
             notes.append(_("{picture} has no caption: write what it shows (screen readers read it aloud)")
@@ -391,6 +398,19 @@ def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dic
         else:
             holder.replace_with(placed.block(line, inline=in_cell))
     counts[N_("pictures")] = count
+
+
+def _is_caption(element) -> bool:
+    """A paragraph in Word's 题注 (Caption) style, with text."""
+    return element is not None and element.name == "p" and "doc-caption" in element.get("class", []) \
+        and bool(element.get_text().strip())
+
+
+def _caption_above(element) -> bool:
+    """A 题注 directly above a picture of its own: that picture's caption, not the one before it."""
+    after = element.find_next_sibling()
+    return _is_caption(element) and after is not None and after.name == "p" and after.find("img") is not None \
+        and not after.get_text().strip()
 
 
 def _links(soup, notes: list[str]) -> None:
