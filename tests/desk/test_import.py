@@ -1066,3 +1066,38 @@ def test_a_caption_styled_above_its_picture_is_its_caption(mini, tmp_path):
     figures = re.findall(r"<figure>.*?</figure>", body_of(publish_and_build(mini, article)), re.S)
     assert len(figures) == 3, figures
     assert "实训中心外景" in figures[0] and "图书馆" in figures[1] and "校园一角" in figures[2], figures
+
+
+def test_lines_inside_a_table_cell_stay_lines_or_are_reported(mini, tmp_path):
+    """A cell of two paragraphs, a cell with a line break, a cell holding a small table: the lines stay
+    lines in a Markdown table; a CSV (merged) table, whose cells hold one line, says it ran them together."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("自评工作安排", style="Title")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "要求"
+    table.cell(1, 0).text = "自评报告"
+    table.cell(1, 1).text = "不少于8000字"
+    table.cell(1, 1).add_paragraph("7月10日前提交")
+    table.cell(1, 1).add_paragraph("附评分表", style="List Bullet")   # (a list item, then a paragraph: one break each)
+    table.cell(1, 1).add_paragraph("按模板填写")
+    table.cell(2, 0).text = "支撑材料"
+    inner = table.cell(2, 1).add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "材料", (0, 1): "份数", (1, 0): "课程标准", (1, 1): "12份"}.items():
+        inner.cell(r, c).text = text
+    document.add_paragraph("合并单元格的表格：")
+    merged = document.add_table(rows=3, cols=2)
+    for (r, c), text in {(0, 0): "学院", (0, 1): "任务", (1, 0): "机械学院", (1, 1): "自评报告", (2, 1): "支撑材料"}.items():
+        merged.cell(r, c).text = text
+    merged.cell(2, 1).add_paragraph("7月20日前")
+    merged.cell(1, 0).merge(merged.cell(2, 0))
+    merged.cell(1, 0).text = "机械学院"
+    document.save(tmp_path / "cells.docx")
+    article, report = import_file(mini, tmp_path / "cells.docx")
+    assert LOST not in report, report
+    assert "表格 1 的一个单元格里有表格" in report and "表格 2 " in report and "连成了一行" in report, report
+    body = body_of(publish_and_build(mini, article))
+    assert re.search(r"<td>不少于8000字<br ?/?>7月10日前提交<br ?/?>附评分表<br ?/?>按模板填写</td>", body), body
+    assert re.search(r"<td>(<br ?/?>)?材料 份数<br ?/?>课程标准 12份</td>", body), body
+    assert "支撑材料 7月20日前" in body, body

@@ -30,7 +30,7 @@ from .docxread import (
     read_word_xml,
     unmapped,
 )
-from .docxtables import arrange_tables
+from .docxtables import LINE, arrange_tables
 from .mdtext import html_to_markdown, image_line, markdown_text
 
 # Word's Title style is the article's title; mammoth maps headings 1-3 by itself.
@@ -498,6 +498,9 @@ def _markdown(soup, blocks: list[str], notes: list[str]) -> str:
         return f"\n{{: .{value} }}" if kind == "A" else m.group(0)
 
     text = TOKEN.sub(token, text)   # (F tokens stay for the caller: the files are not named yet)
+    lines = f"{LINE}(?:[ \t]*{LINE})*"   # (a line inside a table cell, written <br>; none at a cell's ends)
+    text = re.sub(rf"(?<!\\)(\|[ \t]*){lines}|{lines}([ \t]*\|)", r"\1\2", text)
+    text = re.sub(lines, "<br>", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     if notes:
         text += "\n" + "".join(f"[^{n}]: {markdown_text(note)}\n" for n, note in enumerate(notes, start=1))

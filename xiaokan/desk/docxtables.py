@@ -5,8 +5,9 @@ A table with cells merged down becomes a CSV beside the article, placed with the
 `合并` naming its merged columns, so the merge is kept. Where a CSV could not say the table
 faithfully (one row only, a picture in a cell, a cell the CSV reader would take for a link, a merged
 column whose heading cannot be named in 合并), the table is a Markdown table with the merged cells
-split, and the report says so. A cell holds text only: lists, paragraphs and tables inside a cell are
-run together as its text.
+split, and the report says so. A cell holds text only: its paragraphs, list items and line breaks
+stay lines of the cell (LINE, written <br>) in a Markdown table; a CSV cell has one line, so they are
+run together there, and a table inside a cell becomes a line per row; the report says where.
 """
 from __future__ import annotations
 
@@ -22,22 +23,38 @@ _BLOCKS_IN_CELLS = ["p", "li", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6"]
 # What source/datablocks.py reads as a link in a CSV cell, and what 合并 cannot name.
 _CSV_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _UNNAMEABLE = re.compile(r'["“”,，、]')
+LINE = "\ufffe"   # (a line break inside a cell, until the Markdown is written: a character XML cannot hold)
+_LINES = re.compile(f"(?:\\s*{LINE})+\\s*")
 
 
 def arrange_tables(soup, place: Callable, add_file: Callable[[str, bytes], str], token: re.Pattern,
                    counts: dict[str, int], notes: list[str]) -> None:
     """Replace each merged table by its CSV's shortcode (place: Markdown -> the element standing for
     it; add_file: suffix, data -> the token for the file's name); flatten every cell to text."""
+    nested_in = set()
     for nested in soup.select("td table, th table"):
-        nested.replace_with(" ".join(nested.stripped_strings))
+        if not any(parent is soup for parent in nested.parents):
+            continue   # (already flattened with the table around it)
+        nested_in.add(id(nested.find_parent(["td", "th"]).find_parent("table")))
+        rows = [row for row in nested.find_all("tr") if row.find_parent("table") is nested]
+        nested.replace_with(LINE.join(" ".join(" ".join(cell.stripped_strings) for cell in row.find_all(["td", "th"], recursive=False))
+                                      for row in rows) + LINE)
+    lines_in = {}
     for cell in soup.find_all(["td", "th"]):
         for line_break in cell.find_all("br"):
-            line_break.replace_with(" ")
+            line_break.replace_with(LINE)
         for block in cell.find_all(_BLOCKS_IN_CELLS):
-            block.insert_after(" ")
+            block.insert_after(LINE)
             block.unwrap()
+        for text in cell.find_all(string=True):
+            text.replace_with(_LINES.sub(LINE, str(text)))
+        if LINE in cell.get_text().strip(LINE + " \t\n"):
+            lines_in.setdefault(id(cell.find_parent("table")), cell)
     tables = merged = 0
     for number, table in enumerate(soup.find_all("table"), start=1):
+        if id(table) in nested_in:
+            notes.append(_("table {number} has a table inside a cell; it was imported as lines of text in that cell, "
+                           "a line per row: check it").format(number=number))
         rows = table.find_all("tr")
         if not any(row.find(["td", "th"]) for row in rows):
             table.decompose()
@@ -46,18 +63,23 @@ def arrange_tables(soup, place: Callable, add_file: Callable[[str, bytes], str],
         if not any(cell.get("rowspan") or cell.get("colspan") for cell in table.find_all(["td", "th"])):
             continue
         grid, merge_columns, across = _grid(rows)
+        plain = [[" ".join(cell.replace(LINE, " ").split()) for cell in row] for row in grid]
         if across:
             notes.append(_("table {number} has cells merged across (rows {rows}); they were split, the text is in "
                            "the left one").format(number=number, rows="、".join(str(r) for r in across)))
-        header = grid[0]
+        header = plain[0]
         named = [header[c] for c in sorted(merge_columns) if header[c] and not _UNNAMEABLE.search(header[c])
                  and header.count(header[c]) == 1]
         faithful = len(grid) > 1 and not table.find(string=token) and not any(
-            _CSV_LINK.search(cell) for row in grid for cell in row)
+            _CSV_LINK.search(cell) for row in plain for cell in row)
         if faithful and named:
             merged += 1
+            if id(table) in lines_in:
+                notes.append(_("table {number} keeps its merged cells as a CSV file, whose cells hold one line: the "
+                               "lines of the cell 「{text}…」 (paragraphs, list items) were run together").format(
+                    number=number, text=" ".join(lines_in[id(table)].get_text(" ").replace(LINE, " ").split())[:12]))
             out = io.StringIO()
-            csv.writer(out, lineterminator="\n").writerows(grid)
+            csv.writer(out, lineterminator="\n").writerows(plain)
             name = add_file(".csv", out.getvalue().encode("utf-8"))
             table.replace_with(place(f'{{{{< 表格 文件="{name}" 合并="{",".join(named)}" >}}}}'))
             continue
@@ -83,7 +105,7 @@ def _grid(rows) -> tuple[list[list[str]], set[int], list[int]]:
                 c += 1
             down = min(_span(cell.get("rowspan")), len(rows) - r)
             wide = _span(cell.get("colspan"))
-            text = " ".join(cell.get_text(" ").split())
+            text = LINE.join(" ".join(line.split()) for line in cell.get_text(" ").split(LINE) if line.strip())
             if down > 1:
                 merge_columns.add(c)
             if wide > 1 and r + 1 not in across:
