@@ -1101,3 +1101,24 @@ def test_lines_inside_a_table_cell_stay_lines_or_are_reported(mini, tmp_path):
     assert re.search(r"<td>不少于8000字<br ?/?>7月10日前提交<br ?/?>附评分表<br ?/?>按模板填写</td>", body), body
     assert re.search(r"<td>(<br ?/?>)?材料 份数<br ?/?>课程标准 12份</td>", body), body
     assert "支撑材料 7月20日前" in body, body
+
+
+def test_a_drop_cap_joins_its_paragraph(mini, tmp_path):
+    """首字下沉: Word keeps the large first letter as a paragraph of its own (w:framePr dropCap)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Pt
+
+    document = docx.Document()
+    cap = document.add_paragraph()
+    cap.add_run("金").font.size = Pt(48)
+    cap._p.get_or_add_pPr().append(parse_xml(f'<w:framePr {nsdecls("w")} w:dropCap="drop" w:lines="3" w:wrap="around" '
+                                             'w:vAnchor="text" w:hAnchor="text"/>'))
+    document.add_paragraph("\u3000\u3000秋九月，学校迎来了五千名新同学。")
+    document.add_paragraph("新生报到现场秩序井然。")
+    document.save(tmp_path / "迎新.docx")
+    article, report = import_file(mini, tmp_path / "迎新.docx")
+    text = article.read_text(encoding="utf-8")
+    assert "标题: 迎新" in text and LOST not in report, (text, report)
+    assert "金秋九月，学校迎来了五千名新同学。" in flat(body_of(publish_and_build(mini, article)))

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.i18n import N_, _
@@ -104,6 +104,7 @@ def read_article(source: Path) -> WordArticle:
     counts: dict[str, int] = {}
     notes: list[str] = []
     set_aside: list[str] = []
+    facts = _join_drop_caps(soup, facts)
     facts = _drop_contents(soup, facts, notes, set_aside)
     letterhead = take_letterhead(soup, facts)
     title = take_title(soup, letterhead.rest if letterhead else facts, after_letterhead=letterhead is not None)
@@ -182,6 +183,30 @@ class _Placed:
     def file(self, suffix: str, data: bytes) -> str:
         self.files.append(WordFile(suffix, data))
         return f"{MARK}F{len(self.files)}{MARK}"
+
+
+def _join_drop_caps(soup, facts: list[WordParagraph]) -> list[WordParagraph]:
+    """A 首字下沉 letter, a paragraph of its own in Word (and large: it was taken for the title), joins
+    the paragraph it begins."""
+    if not any(p.drop_cap for p in facts):
+        return facts
+    joined: list[WordParagraph] = []
+    blocks = top_blocks(soup)
+    for i, p in enumerate(facts):
+        after = facts[i + 1] if i + 1 < len(facts) else None
+        element = next((b for b in blocks if key(visible_text(b)) == key(p.text)), None) if p.drop_cap else None
+        following = element.find_next_sibling() if element is not None else None
+        if after is None or following is None or following.name != "p" or key(visible_text(following)) != key(after.text):
+            joined.append(p)
+            continue
+        blocks.remove(element)
+        first = next((t for t in following.find_all(string=True) if t.strip()), None)
+        if first is not None:   # (the paragraph's indentation stood before the letter, not after it)
+            first.replace_with(first.lstrip("\u3000 \u00a0\t"))
+        following.insert(0, p.text.strip())
+        element.decompose()
+        facts[i + 1] = replace(after, text=p.text.strip() + after.text.lstrip())
+    return joined
 
 
 def _drop_contents(soup, facts: list[WordParagraph], notes: list[str], set_aside: list[str]) -> list[WordParagraph]:

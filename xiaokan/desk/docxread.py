@@ -50,6 +50,7 @@ class WordParagraph:
     bold: bool           # every character bold
     in_table: bool
     toc: bool = False    # a line of Word's table of contents (a TOC field, a TOC 1 / 目录 1 style)
+    drop_cap: bool = False   # a 首字下沉 letter: Word keeps it as a paragraph of its own before its paragraph
 
 
 def read_word_xml(source: Path) -> WordXml:
@@ -220,7 +221,10 @@ def _paragraph(p: ElementTree.Element, number: int, in_table: bool, styles: _Sty
             run_bold = styles.lookup(char_id, f"{w}rPr/{w}b", _on)
         bold = bold and (paragraph_bold if run_bold is None else run_bold)
     size = sizes.most_common(1)[0][0] if sizes else paragraph_size
-    return WordParagraph(number, _text(p), styles.name(style_id), alignment, size, bold and bool(sizes), in_table)
+    frame = p.find(f"{w}pPr/{w}framePr")
+    drop_cap = frame is not None and frame.get(f"{w}dropCap", "none") in ("drop", "margin")
+    return WordParagraph(number, _text(p), styles.name(style_id), alignment, size, bold and bool(sizes), in_table,
+                         drop_cap=drop_cap)
 
 
 _CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
