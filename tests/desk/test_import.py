@@ -1122,3 +1122,12 @@ def test_a_drop_cap_joins_its_paragraph(mini, tmp_path):
     text = article.read_text(encoding="utf-8")
     assert "标题: 迎新" in text and LOST not in report, (text, report)
     assert "金秋九月，学校迎来了五千名新同学。" in flat(body_of(publish_and_build(mini, article)))
+
+
+def test_a_title_above_a_line_that_cites_a_document_number_stays_the_title(mini, tmp_path):
+    """Only a line that is a 文号 makes a 公文 head; a short line citing one is text."""
+    docx = worddocs.plain_docx(tmp_path / "学习.docx", ["学习贯彻渝教〔2024〕12号文件精神", "各学院认真组织学习。"],
+                               title="学校召开专题学习会")
+    article, report = import_file(mini, docx)
+    text = article.read_text(encoding="utf-8")
+    assert "标题: 学校召开专题学习会" in text and "学习贯彻渝教〔2024〕12号文件精神" in text and "公文" not in report, report

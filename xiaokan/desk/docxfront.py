@@ -22,8 +22,10 @@ _LABELS = {"作者": "作者", "撰稿": "作者", "撰文": "作者", "文": "�
 _LABEL = "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
 _FIELD = re.compile(rf"(?P<labels>(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*)\s*[:：]\s*(?P<value>\S.*)|(?P<label>{_LABEL})\s*/\s*(?P<value2>\S.*)")
 _FIELD_START = re.compile(rf"(?:\s+|\s*[;；,，]\s*)(?=(?:{_LABEL})(?:\s*[/、]\s*(?:{_LABEL}))*\s*[:：/])")
-# A 公文's 发文字号 (渝机电教〔2024〕12号): the year in brackets, then the number and 号.
-_DOCUMENT_NUMBER = re.compile(r"[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号")
+# A 公文's 发文字号 line (渝机电教〔2024〕12号, perhaps with 签发人): the body's short name, the year in
+# brackets, the number and 号, and nothing else (a line that cites a 文号 in a sentence is text).
+_DOCUMENT_NUMBER = re.compile(r"\s*[^\s《》“”，。、；]{1,15}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号"
+                              r"(?:\s+签发人\s*[:：].{1,20})?\s*")
 MAX_LETTERHEAD = 3   # lines of 版头 (the issuing body, 联合发文 has several) before the 文号
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
@@ -88,7 +90,7 @@ def take_letterhead(soup, facts: list[WordParagraph]) -> Letterhead | None:
     for a document that does not start so (a 文号 line within the first lines, after a 版头 set apart:
     centred, larger than the text, or in a title style, and followed by more text)."""
     at = next((i for i, p in enumerate(facts[:MAX_LETTERHEAD + 1])
-               if _DOCUMENT_NUMBER.search(p.text) and len(p.text.strip()) <= 40), None)
+               if _DOCUMENT_NUMBER.fullmatch(p.text)), None)
     if not at or at + 1 >= len(facts):
         return None
     head, number = facts[:at], facts[at]
