@@ -39,21 +39,34 @@ def sample(tmp_path_factory) -> Path:
     """The sample issue of content/, built once with its PDF for the whole test run and only read:
     the parallel workers (pytest-xdist) share one build, made by whichever asks first. A test that
     builds it again takes `own_sample`."""
+    return _built_once(tmp_path_factory, "sample", ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory) -> Path:
+    """The mini site as it is, built once with its PDF for the whole test run and only read (as sample).
+    A test that starts from it takes `mini_with_pdf`."""
+    return _built_once(tmp_path_factory, "mini-built", FIXTURES / "mini")
+
+
+def _built_once(tmp_path_factory, name: str, source: Path) -> Path:
+    """A copy of the site at source built (`build.py build`) in a folder of the run's own, once: the
+    parallel workers (pytest-xdist) share it, made by whichever asks first."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _built_sample(tmp_path_factory.mktemp("sample"))
+        return _built(source, tmp_path_factory.mktemp(name))
     shared = tmp_path_factory.getbasetemp().parent   # (one folder per run, above each worker's own)
-    root, done = shared / "sample", shared / "sample.built"
-    with open(shared / "sample.lock", "w") as lock:
+    root, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # (the others wait here while the first builds)
         if not done.exists():
             shutil.rmtree(root, ignore_errors=True)
-            _built_sample(root)
+            _built(source, root)
             done.touch()
     return root
 
 
-def _built_sample(root: Path) -> Path:
-    copy_site(ROOT, root)
+def _built(source: Path, root: Path) -> Path:
+    copy_site(source, root)
     result = run_build(root, "build")
     assert result.code == 0, result.stderr
     return root
@@ -63,6 +76,14 @@ def _built_sample(root: Path) -> Path:
 def own_sample(sample, tmp_path) -> Path:
     """A copy of the built sample (its .cache/ too) for a test that builds or checks it again."""
     return Path(shutil.copytree(sample, tmp_path / "sample", symlinks=True))
+
+
+@pytest.fixture
+def mini_with_pdf(built_mini, tmp_path) -> Path:
+    """The mini site already built, its PDF included (a copy of built_mini with its output/, print/ and
+    .cache/, where `mini` would be): for a test that starts from a built site, which then need not
+    typeset the same pages again. Its next build finds the PDF in the cache, as a second build does."""
+    return Path(shutil.copytree(built_mini, tmp_path / "mini", symlinks=True))
 
 
 @pytest.fixture

@@ -135,7 +135,8 @@ def test_changed_image_is_copied_again(mini):
     assert (mini / "output/2024-07/photo.png").read_bytes() == image.read_bytes()
 
 
-def test_a_moved_project_keeps_its_pdf_and_digital_edition(mini, tmp_path):
+def test_a_moved_project_keeps_its_pdf_and_digital_edition(mini_with_pdf, tmp_path):
+    mini = mini_with_pdf
     assert run_build(mini, "build").code == 0
     edition = snapshot(mini / "output/edition")
     (tmp_path / "elsewhere").mkdir()
@@ -168,7 +169,8 @@ def published_pages(site: Path) -> set[str]:
     return {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*") if p.suffix in (".html", ".pdf")}
 
 
-def test_a_build_that_drops_published_pages_says_so(mini):
+def test_a_build_that_drops_published_pages_says_so(mini_with_pdf):
+    mini = mini_with_pdf
     assert run_build(mini, "build").code == 0
     before = published_pages(mini)
     shutil.rmtree(mini / ".cache/pdf")   # (a PDF cache miss: no PDF, so no 数字报 with --no-pdf)

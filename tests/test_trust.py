@@ -407,7 +407,8 @@ def test_a_duplicate_issue_number_is_a_warning_naming_both_issues(mini):
 
 # --- the tool agrees with itself -------------------------------------------------------------------
 
-def test_damaged_cached_pdf_is_rendered_again_not_published(mini):
+def test_damaged_cached_pdf_is_rendered_again_not_published(mini_with_pdf):
+    mini = mini_with_pdf
     assert run_build(mini, "build").code == 0
     cached = next((mini / ".cache/pdf/2024-07").glob("*.pdf"))
     cached.write_bytes(cached.read_bytes()[:1000])

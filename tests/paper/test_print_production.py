@@ -70,7 +70,8 @@ def test_the_page_count_is_a_multiple_of_four_ending_with_the_imprint(pdf_pages)
     assert all(flat(page.extract_text()) for page in pdf_pages), "no page is bare"
 
 
-def test_padding_pages_are_notes_pages_and_the_setting_turns_them_off(mini):
+def test_padding_pages_are_notes_pages_and_the_setting_turns_them_off(mini_with_pdf):
+    mini = mini_with_pdf
     with pdfplumber.open(build_pdf(mini)) as pdf:
         texts = [flat(p.extract_text()) for p in pdf.pages]
     assert len(texts) % 4 == 0
@@ -347,7 +348,8 @@ def test_a_press_pdf_prints_photos_in_cmyk(mini):
     assert spaces == {"/DeviceCMYK"}
 
 
-def test_a_screen_pdf_keeps_rgb_and_pdfa_is_archival(mini):
+def test_a_screen_pdf_keeps_rgb_and_pdfa_is_archival(mini_with_pdf):
+    mini = mini_with_pdf
     reader = PdfReader(build_pdf(mini))
     assert "/OutputIntents" not in reader.trailer["/Root"]
     add_print_settings(mini, "  pdf_variant: pdf/a-3b\n")
