@@ -80,6 +80,19 @@ def proof(site: Path, *issues: str):
     return result
 
 
+@pytest.fixture
+def proofs_not_typeset(monkeypatch):
+    """For a test that reads what a proof says and its 修改对照 page, never its PDF: `pdf --proof` runs
+    whole but for WeasyPrint (seconds a proof), whose place a stand-in PDF takes. The proof PDF itself is
+    read back by test_a_proof_has_its_drafts_and_a_watermark_… and the Word-to-proof test."""
+    import xiaokan.paper.pdf
+
+    def stand_in(env, site, issue, bodies, html, proof=None, reader=False):
+        assert proof is not None and "<html" in html   # (the print HTML is made as for a real proof)
+        return xiaokan.paper.pdf.Rendered(b"%PDF-1.7\n% a stand-in: this test does not read the proof's PDF\n", 4, None)
+    monkeypatch.setattr(xiaokan.paper.pdf, "render_pdf", stand_in)
+
+
 def test_a_proof_has_its_drafts_and_a_watermark_on_every_page_and_is_never_published(mini):
     import pdfplumber
 
@@ -98,7 +111,7 @@ def test_a_proof_has_its_drafts_and_a_watermark_on_every_page_and_is_never_publi
     assert not list((mini / "output").rglob("*proof*"))
 
 
-def test_the_change_page_lists_what_changed_since_the_last_proof(mini):
+def test_the_change_page_lists_what_changed_since_the_last_proof(mini, proofs_not_typeset):
     proof(mini)   # (no issue named: the newest)
     first = (mini / "print/xiaokan-2024-07-proof-1-changes.html").read_text(encoding="utf-8")
     assert "这是第一次校样" in first
@@ -159,7 +172,9 @@ DAMAGED = "the record of the last proof is damaged; this proof is treated as the
 
 
 @pytest.mark.parametrize("shape", ["a list", "a number where a list is"])
-def test_a_damaged_proof_record_is_set_aside_and_the_proof_counts_as_the_first(mini, shape):
+def test_a_damaged_proof_record_is_set_aside_and_the_proof_counts_as_the_first(mini, shape, request):
+    if shape != "a list":   # (the proofs' PDFs are typeset for one shape: the others are read alike)
+        request.getfixturevalue("proofs_not_typeset")
     records = mini / "print/.proofs/2024-07"
     write(mini, "print/.proofs/2024-07/1.json", "")
     (records / "1.json").write_bytes(DAMAGED_RECORDS[shape])
@@ -187,7 +202,7 @@ def test_the_preview_change_page_says_a_record_is_damaged_whatever_its_shape(min
     assert "Traceback" not in (mini.parent / "serve.log").read_text(encoding="utf-8")
 
 
-def test_the_damaged_record_message_is_the_one_editors_read_in_chinese(mini, monkeypatch):
+def test_the_damaged_record_message_is_the_one_editors_read_in_chinese(mini, monkeypatch, proofs_not_typeset):
     monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
     write(mini, "print/.proofs/2024-07/1.json", '"不是记录"')
     result = run_build(mini, "pdf", "--proof", "2024-07")
@@ -238,7 +253,9 @@ def test_any_proof_record_is_compared_or_said_to_be_damaged_never_a_traceback(pr
 
 # --- proofs appear whole or not at all -----------------------------------------------------------
 
-def test_a_full_disk_leaves_no_truncated_proof_under_its_final_name(mini, monkeypatch):
+def test_a_full_disk_leaves_no_truncated_proof_under_its_final_name(mini, monkeypatch, proofs_not_typeset):
+    # (the proof the full disk stops is not typeset: undo() below ends the stand-in with the full disk, and
+    # the proof made after it is typeset and read back)
     real_write = Path.write_bytes
 
     def disk_full(path: Path, data: bytes) -> int:   # half the bytes reach the disk, then it is full
@@ -260,7 +277,7 @@ def test_a_full_disk_leaves_no_truncated_proof_under_its_final_name(mini, monkey
 
 # --- 修改对照 compares what the proof prints (issue 24) -------------------------------------------------
 
-def test_the_change_page_sees_changed_front_matter_and_structure_not_only_words(mini):
+def test_the_change_page_sees_changed_front_matter_and_structure_not_only_words(mini, proofs_not_typeset):
     write(mini, "content/2024-07/05-source.md", "---\n标题: 来源改了的文章\n栏目: 评建动态\n来源: 教务处\n---\n正文不变。\n")
     write(mini, "content/2024-07/06-heading.md", "---\n标题: 小标题改成正文的文章\n栏目: 评建动态\n---\n"
           "## 一、工作目标\n\n正文不变。\n")
@@ -289,7 +306,7 @@ def test_the_change_page_sees_changed_front_matter_and_structure_not_only_words(
     assert "第一篇新闻" not in page and "未改动的文章：3 篇" in page
 
 
-def test_a_record_of_the_previous_version_is_compared_what_it_lacks_is_unknown_not_changed(mini):
+def test_a_record_of_the_previous_version_is_compared_what_it_lacks_is_unknown_not_changed(mini, proofs_not_typeset):
     """The previous version kept each article's title and text lines only (print/.proofs/<issue>/N.json)."""
     from xiaokan.source.content import load_site
 
@@ -310,7 +327,7 @@ def test_a_record_of_the_previous_version_is_compared_what_it_lacks_is_unknown_n
     assert "changes since the last proof: 第二篇动态 (see" in proof(mini, "2024-07").stderr
 
 
-def test_a_drafts_new_title_is_a_change_of_the_same_article_not_a_new_one(mini):
+def test_a_drafts_new_title_is_a_change_of_the_same_article_not_a_new_one(mini, proofs_not_typeset):
     """A draft's web address follows its title, so the proofs match articles by their file."""
     write(mini, "content/2024-07/05-report.md", "---\n标题: 评建任务报告\n栏目: 评建动态\n草稿: true\n---\n报告的正文。\n")
     proof(mini, "2024-07")
