@@ -80,17 +80,22 @@ def proof(site: Path, *issues: str):
     return result
 
 
+def proof_not_typeset(env, site, issue, bodies, html, proof=None, reader=False):
+    """In place of render_pdf for a proof whose PDF the test does not read: WeasyPrint takes seconds a proof."""
+    import xiaokan.paper.pdf
+
+    assert proof is not None and "<html" in html   # (the print HTML is made as for a real proof)
+    return xiaokan.paper.pdf.Rendered(b"%PDF-1.7\n% a stand-in: this test does not read the proof's PDF\n", 4, None)
+
+
 @pytest.fixture
 def proofs_not_typeset(monkeypatch):
     """For a test that reads what a proof says and its 修改对照 page, never its PDF: `pdf --proof` runs
-    whole but for WeasyPrint (seconds a proof), whose place a stand-in PDF takes. The proof PDF itself is
-    read back by test_a_proof_has_its_drafts_and_a_watermark_… and the Word-to-proof test."""
+    whole but for WeasyPrint, whose place a stand-in PDF takes. The proof PDF itself is read back by
+    test_a_proof_has_its_drafts_and_a_watermark_… and the Word-to-proof test."""
     import xiaokan.paper.pdf
 
-    def stand_in(env, site, issue, bodies, html, proof=None, reader=False):
-        assert proof is not None and "<html" in html   # (the print HTML is made as for a real proof)
-        return xiaokan.paper.pdf.Rendered(b"%PDF-1.7\n% a stand-in: this test does not read the proof's PDF\n", 4, None)
-    monkeypatch.setattr(xiaokan.paper.pdf, "render_pdf", stand_in)
+    monkeypatch.setattr(xiaokan.paper.pdf, "render_pdf", proof_not_typeset)
 
 
 def test_a_proof_has_its_drafts_and_a_watermark_on_every_page_and_is_never_published(mini):
@@ -132,6 +137,7 @@ def test_from_a_word_file_to_preview_proof_page_pdf_and_wechat_post(mini, tmp_pa
     import pdfplumber
 
     import worddocs
+    import xiaokan.paper.pdf
 
     imported = run_build(mini, "import", str(worddocs.word_docx(tmp_path / "来稿.docx")), "--issue", "2024-07",
                          "--section", "评建动态")
@@ -146,7 +152,9 @@ def test_from_a_word_file_to_preview_proof_page_pdf_and_wechat_post(mini, tmp_pa
         assert "学校召开评建工作推进会" in "".join((p.extract_text() or "").replace("\u2060", "") for p in pdf.pages)
     article.write_text(article.read_text(encoding="utf-8").replace("草稿: true", "草稿: false")
                        .replace("会议强调", "会议特别强调"), encoding="utf-8")
-    second = proof(mini, "2024-07")
+    with pytest.MonkeyPatch.context() as patch:   # (the second proof's PDF is not read: what it says is)
+        patch.setattr(xiaokan.paper.pdf, "render_pdf", proof_not_typeset)
+        second = proof(mini, "2024-07")
     assert "学校召开评建工作推进会" in second.stderr   # the change list names the edited article
     assert run_build(mini, "build").code == 0
     assert "会议特别强调" in (mini / f"output/2024-07/{slug}/index.html").read_text(encoding="utf-8")
