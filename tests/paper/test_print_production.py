@@ -76,6 +76,7 @@ def test_padding_pages_are_notes_pages_and_the_setting_turns_them_off(mini_with_
         texts = [flat(p.extract_text()) for p in pdf.pages]
     assert len(texts) % 4 == 0
     notes = [t for t in texts if t == "阅读笔记"]
+    assert notes and texts[-1 - len(notes):-1] == notes   # (the mini issue needs padding: the pages before the back cover)
     assert texts[-1].startswith("测试简报") and "印发" in texts[-1]
     assert len(texts) - len(notes) - 1 >= 2   # the issue itself: cover and articles
     add_print_settings(mini, "  pages_multiple_of: 1\n")
