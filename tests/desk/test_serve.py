@@ -62,7 +62,11 @@ def test_only_output_is_served(server):
     base, _, _ = server
     assert get(base + "/../site.yaml")[0] == 404
     assert get(base + "/%2e%2e/site.yaml")[0] == 404
-    assert get(base + "/no/such/page/")[0] == 404
+    status, page = get(base + "/no/such/page/")
+    assert status == 404 and "页面不存在" in page
+    # its links, style sheet and script are the preview's own, not the live site's (base_url)
+    assert "news.example.edu.cn/kan/" not in re.sub(r'<(?:link rel="canonical"|meta)[^>]*>', "", page), page
+    assert 'src="/assets/site.js"' in page and 'href="/assets/site.css"' in page
 
 
 def test_new_article_appears_in_the_served_issue(server):

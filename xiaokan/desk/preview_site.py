@@ -141,8 +141,9 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             data = file.read_bytes()
             ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if ctype == "text/html":
-            if base_url:
-                data = data.replace(b'href="' + base_url, b'href="/').replace(b'action="' + base_url, b'action="/')
+            if base_url:   # (the 404 page's links and files are absolute, to the live site: here, the preview's)
+                for attribute in (b'href="', b'src="', b'action="'):
+                    data = data.replace(attribute + base_url, attribute + b"/")
             return _html(start_response, status, _decorate(data, script, state, _preview_bar(state, path)))
         start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])
         return [data]
