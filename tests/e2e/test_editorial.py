@@ -411,6 +411,7 @@ def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_
     dialog.get_by_label("图片说明").fill("评建推进会合影")
     dialog.get_by_role("button", name="插入").click()
     expect(dialog.get_by_role("alert")).to_contain_text("'合影.jpg' 不是 JPEG")
+    expect(dialog.get_by_role("alert")).to_contain_text("再在这里选那个文件")   # (not 链接, which is for Markdown)
     expect(dialog.get_by_role("alert")).to_be_in_viewport()
     dialog.get_by_label("照片").set_input_files(str(photo_file(tmp_path)))
     dialog.get_by_role("button", name="插入").click()

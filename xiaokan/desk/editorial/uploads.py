@@ -61,7 +61,7 @@ def save_photo(root: Path, rel: str, name: str, data: bytes) -> Saved:
     suffix = image_suffix(data)
     if suffix is None:
         raise ContentError(None, None, _('{name!r} is not a JPEG, PNG, WebP or GIF picture').format(name=name),
-                           _("open the photo and save it as JPEG or PNG (an iPhone's HEIC photo too), then link that file"))
+                           _("open the photo and save it as JPEG or PNG (an iPhone's HEIC photo too), then choose that file here"))
     stem = slug_from_filename(path.stem) or "photo"
     n = 1
     while (path.parent / f"{stem}-{n}{suffix}").exists():
