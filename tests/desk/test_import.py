@@ -433,19 +433,24 @@ def test_a_linked_picture_is_reported(mini, tmp_path):
     assert "图片 1 张" in report and "链接到文件" in report
 
 
-@pytest.mark.parametrize("href", ["附件1.xlsx", "file:///C:/Users/admin/Desktop/附件1.xlsx", "C:\\Users\\admin\\附件1.xlsx",
-                                  "\\\\server\\share\\附件1.xlsx"])
-def test_a_link_to_a_file_on_the_authors_computer_keeps_its_text_and_is_reported(mini, tmp_path, href):
-    """(The draft linked a file the site has not: the preview stopped for every editor until it was fixed.)"""
+def _linked(folder, before: str, text: str, href: str, after: str):
+    """A Word file titled 导入测试 whose one paragraph holds a hyperlink to href."""
     import docx
 
     document = docx.Document()
     document.add_paragraph("导入测试", style="Title")
-    paragraph = document.add_paragraph("详见")
-    worddocs._hyperlink(paragraph, "附件1", href)
-    paragraph.add_run("。")
-    document.save(tmp_path / "a.docx")
-    article, report = import_file(mini, tmp_path / "a.docx")
+    paragraph = document.add_paragraph(before)
+    worddocs._hyperlink(paragraph, text, href)
+    paragraph.add_run(after)
+    document.save(folder / "a.docx")
+    return folder / "a.docx"
+
+
+@pytest.mark.parametrize("href", ["附件1.xlsx", "file:///C:/Users/admin/Desktop/附件1.xlsx", "C:\\Users\\admin\\附件1.xlsx",
+                                  "\\\\server\\share\\附件1.xlsx"])
+def test_a_link_to_a_file_on_the_authors_computer_keeps_its_text_and_is_reported(mini, tmp_path, href):
+    """(The draft linked a file the site has not: the preview stopped for every editor until it was fixed.)"""
+    article, report = import_file(mini, _linked(tmp_path, "详见", "附件1", href, "。"))
     assert "详见附件1。" in article.read_text(encoding="utf-8") and "](" not in article.read_text(encoding="utf-8")
     assert "链接“附件1”指向作者电脑上的文件" in report and LOST not in report
     assert run_build(mini, "check").code == 0
@@ -456,15 +461,7 @@ def test_a_link_to_a_file_on_the_authors_computer_keeps_its_text_and_is_reported
 def test_a_link_a_page_may_not_carry_keeps_its_text_and_is_reported(mini, tmp_path, href):
     """(`java<TAB>script:` was written `java%09script:…`, which the build took for a missing file of the
     site: check failed and the preview stopped for every editor.)"""
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("导入测试", style="Title")
-    paragraph = document.add_paragraph("请点")
-    worddocs._hyperlink(paragraph, "这里", href)
-    paragraph.add_run("。")
-    document.save(tmp_path / "a.docx")
-    article, report = import_file(mini, tmp_path / "a.docx")
+    article, report = import_file(mini, _linked(tmp_path, "请点", "这里", href, "。"))
     assert "请点这里。" in article.read_text(encoding="utf-8") and "](" not in article.read_text(encoding="utf-8")
     assert "链接“这里”的地址不能放在网页上" in report and LOST not in report
     assert run_build(mini, "check").code == 0

@@ -31,6 +31,14 @@ def page(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    """The desk on a phone's screen (375 × 667)."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def desk(mini):
     with running_server(mini) as (base, _process):
         yield base + "/编辑部/", mini
@@ -212,10 +220,9 @@ def test_history_restores_an_earlier_version(desk, page):
     assert (root / "content/2024-07/04-other.md").read_text(encoding="utf-8").endswith("第一版正文。\n")
 
 
-def test_a_versions_difference_is_brought_into_view_on_a_phone(desk, browser):
+def test_a_versions_difference_is_brought_into_view_on_a_phone(desk, phone):
     url, _root = desk
-    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
-    page = context.new_page()
+    page = phone
     page.goto(url + "#/edit/2024-07/04-other.md")
     body = page.get_by_label("正文")
     for n in range(1, 7):
@@ -226,7 +233,6 @@ def test_a_versions_difference_is_brought_into_view_on_a_phone(desk, browser):
     page.get_by_role("link", name="历史版本").click()
     page.locator(".versions li").nth(1).get_by_role("button", name="查看差异").click()
     expect(page.get_by_role("heading", name="现在的文本 → 这个版本")).to_be_in_viewport()
-    context.close()
 
 
 def test_the_views_at_desktop_and_phone_width_are_keyboard_usable_and_axe_clean(desk, browser):
@@ -382,12 +388,11 @@ def test_one_broken_word_file_among_several_is_listed_and_the_others_are_importe
     assert any("部门来稿的正文。" in p.read_text(encoding="utf-8") for p in (root / "content/2024-07").glob("*.md"))
 
 
-def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_on_a_phone(desk, browser, tmp_path):
+def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_on_a_phone(desk, phone, tmp_path):
     """新建一期 with a 期号 taken, 图片 with a file that is no photo: the reason shows in the dialog (the page's
     status line is scrolled out of view on a phone) and nothing typed is lost; 导入Word稿 wants a file."""
     url, root = desk
-    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
-    page = context.new_page()
+    page = phone
     page.goto(url)
     dialog = page.get_by_role("dialog")
     page.get_by_role("button", name="新建一期").click()
@@ -416,7 +421,6 @@ def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_
     dialog.get_by_label("照片").set_input_files(str(photo_file(tmp_path)))
     dialog.get_by_role("button", name="插入").click()
     expect(page.get_by_label("正文")).to_have_value(re.compile(r"!\[评建推进会合影\]\([\w-]+-1\.jpg\)"))
-    context.close()
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (375, 667)])
@@ -436,10 +440,9 @@ def test_a_dialog_taller_than_the_screen_keeps_its_buttons_in_view(desk, browser
     context.close()
 
 
-def test_the_conflict_dialog_compares_whole_files_and_marks_the_difference_on_a_phone(desk, browser):
+def test_the_conflict_dialog_compares_whole_files_and_marks_the_difference_on_a_phone(desk, phone):
     url, root = desk
-    context = browser.new_context(viewport={"width": 375, "height": 667}, bypass_csp=True)
-    page = context.new_page()
+    page = phone
     page.goto(url + "#/edit/2024-07/02-second.md")
     body = page.get_by_label("正文")
     expect(body).to_have_value(re.compile("."))
@@ -455,7 +458,6 @@ def test_the_conflict_dialog_compares_whole_files_and_marks_the_difference_on_a_
     expect(dialog.get_by_role("button", name="用我的版本保存")).to_be_in_viewport(ratio=1)
     dialog.get_by_role("button", name="用我的版本保存").click()
     expect(page.locator(".saved")).to_contain_text("已保存")
-    context.close()
 
 
 def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_names_what_回滚_brings_back(mini, page, tmp_path):

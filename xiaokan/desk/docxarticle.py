@@ -19,7 +19,17 @@ from pathlib import Path
 from ..core.i18n import N_, _
 from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
 from ..core.reasons import explain_exception
-from .docxfront import NOTE_LINK, key, take_fields, take_letterhead, take_title, top_blocks, visible_text
+from .docxfront import (
+    NOTE_LINK,
+    block_of,
+    key,
+    remove_blocks,
+    take_fields,
+    take_letterhead,
+    take_title,
+    top_blocks,
+    visible_text,
+)
 from .docxlimits import check_docx
 from .docxread import (
     WordParagraph,
@@ -194,7 +204,7 @@ def _join_drop_caps(soup, facts: list[WordParagraph]) -> list[WordParagraph]:
     blocks = top_blocks(soup)
     for i, p in enumerate(facts):
         after = facts[i + 1] if i + 1 < len(facts) else None
-        element = next((b for b in blocks if key(visible_text(b)) == key(p.text)), None) if p.drop_cap else None
+        element = block_of(blocks, p) if p.drop_cap else None
         following = element.find_next_sibling() if element is not None else None
         if after is None or following is None or following.name != "p" or key(visible_text(following)) != key(after.text):
             joined.append(p)
@@ -218,12 +228,7 @@ def _drop_contents(soup, facts: list[WordParagraph], notes: list[str], set_aside
     first = facts.index(lines[0])
     if first > 0 and (key(facts[first - 1].text).lower() in ("目录", "contents") or facts[first - 1].style in ("toc heading", "目录标题")):
         lines.insert(0, facts[first - 1])
-    blocks = top_blocks(soup)
-    for line in lines:
-        element = next((b for b in blocks if key(visible_text(b)) == key(line.text)), None)
-        if element is not None:
-            blocks.remove(element)
-            element.decompose()
+    remove_blocks(soup, lines)
     set_aside += [p.text for p in lines]
     notes.append(_("paragraphs {first}–{last} are Word's table of contents (目录); they were not imported: the web page "
                    "makes its own from the article's subheadings").format(first=lines[0].number, last=lines[-1].number))

@@ -49,6 +49,21 @@ def top_blocks(soup) -> list:
     return soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)
 
 
+def block_of(blocks: list, paragraph: WordParagraph):
+    """The block among blocks that holds paragraph's text (the HTML mammoth made of it), or None."""
+    return next((b for b in blocks if key(visible_text(b)) == key(paragraph.text)), None)
+
+
+def remove_blocks(soup, paragraphs: list[WordParagraph]) -> None:
+    """Take the paragraphs out of the article (a 公文's head, Word's 目录): their blocks are deleted."""
+    blocks = top_blocks(soup)
+    for paragraph in paragraphs:
+        element = block_of(blocks, paragraph)
+        if element is not None:
+            blocks.remove(element)
+            element.decompose()
+
+
 def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
     """The paragraphs that make the title: the first, when it is in Word's Title style, a first
     heading, or set clearly larger than the text, or centred and bold, or a short line all bold;
@@ -101,12 +116,7 @@ def take_letterhead(soup, facts: list[WordParagraph]) -> Letterhead | None:
     if not all(p.alignment == "center" or p.size >= body_size + 2 or p.style in TITLE_STYLES for p in head):
         return None
     taken = [*head, number]
-    blocks = top_blocks(soup)
-    for line in taken:
-        element = next((b for b in blocks if key(visible_text(b)) == key(line.text)), None)
-        if element is not None:
-            blocks.remove(element)
-            element.decompose()
+    remove_blocks(soup, taken)
     issuer = "、".join(re.sub(r"\s*文\s*件$", "", " ".join(p.text.split())) for p in head)
     return Letterhead(issuer, " ".join(number.text.split()), tuple(" ".join(p.text.split()) for p in taken),
                       facts[at + 1:])
@@ -122,7 +132,7 @@ def take_title(soup, facts: list[WordParagraph], after_letterhead: bool = False)
     blocks = top_blocks(soup)
     taken = []
     for line in lines:
-        element = next((b for b in blocks if key(visible_text(b)) == key(line.text)), None)
+        element = block_of(blocks, line)
         if element is None:
             break
         taken.append(" ".join(line.text.split()))
