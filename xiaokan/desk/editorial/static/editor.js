@@ -341,18 +341,25 @@ class ArticleEditor {
     const who = (this.inputs.photographer && this.inputs.photographer.value.trim()) || "";
     const credit = el("input", {name: "credit", value: who ? who + " 摄" : ""});
     const body = [field("照片", input), field("图片说明", alt, "写照片里是什么：也是读屏软件念出的文字"), field("摄影或供图", credit, "如“张三 摄”“学校供图”")];
+    const saved = await this.upload("photo", "插入图片", body, input);
+    if (!saved) return;
+    const title = credit.value.trim().replace(/"/g, "”");
+    this.block("![" + alt.value.trim().replace(/[[\]]/g, "") + "](" + saved.name + (title ? ' "' + title + '"' : "") + ")");
+    say("照片已存为 " + saved.name + (saved.notes.length ? "；" + saved.notes.join("；") : ""));
+    await this.save();
+  }
+
+  // The file chosen in an 插入 dialog, uploaded beside the article: what the desk saved (its name, notes),
+  // or null when cancelled; a refused file keeps the dialog open with the reason in it.
+  async upload(kind, heading, body, input) {
     let sent;
-    const done = await askUntil("插入图片", body, [{label: "取消", value: ""}, {label: "插入", value: "ok", primary: true}], async () => {
+    const done = await askUntil(heading, body, [{label: "取消", value: ""}, {label: "插入", value: "ok", primary: true}], async () => {
       const chosen = input.files[0];
-      sent = await api("POST", "api/upload?kind=photo&path=" + encodeURIComponent(this.article.path) + "&name=" +
+      sent = await api("POST", "api/upload?kind=" + kind + "&path=" + encodeURIComponent(this.article.path) + "&name=" +
         encodeURIComponent(chosen.name), undefined, chosen);
       return sent.ok ? "" : sent.data.error;
     });
-    if (!done) return;
-    const title = credit.value.trim().replace(/"/g, "”");
-    this.block("![" + alt.value.trim().replace(/[[\]]/g, "") + "](" + sent.data.name + (title ? ' "' + title + '"' : "") + ")");
-    say("照片已存为 " + sent.data.name + (sent.data.notes.length ? "；" + sent.data.notes.join("；") : ""));
-    await this.save();
+    return done ? sent.data : null;
   }
 
   dropPhoto(event) {
@@ -366,17 +373,11 @@ class ArticleEditor {
     const input = el("input", {type: "file", name: "csv", accept: ".csv,text/csv", required: true});
     const caption = el("input", {name: "caption"});
     const body = [field("表格（Excel 另存为 CSV）", input), field("表题", caption)];
-    let sent;
-    const done = await askUntil("插入表格", body, [{label: "取消", value: ""}, {label: "插入", value: "ok", primary: true}], async () => {
-      const chosen = input.files[0];
-      sent = await api("POST", "api/upload?kind=csv&path=" + encodeURIComponent(this.article.path) + "&name=" +
-        encodeURIComponent(chosen.name), undefined, chosen);
-      return sent.ok ? "" : sent.data.error;
-    });
-    if (!done) return;
+    const saved = await this.upload("csv", "插入表格", body, input);
+    if (!saved) return;
     const title = caption.value.trim().replace(/"/g, "”");
-    this.block('{{< 表格 文件="' + sent.data.name + '"' + (title ? ' 标题="' + title + '"' : "") + " >}}");
-    say("表格已存为 " + sent.data.name);
+    this.block('{{< 表格 文件="' + saved.name + '"' + (title ? ' 标题="' + title + '"' : "") + " >}}");
+    say("表格已存为 " + saved.name);
     await this.save();   // (as 图片 does: the file is beside the article, the article now shows it)
   }
 
