@@ -508,3 +508,22 @@ def test_a_word_file_imported_before_and_published_is_not_offered_替换以前�
                               tasks.Job(2, "import", "主编"))
     summary = again["articles"][0]["summary"]
     assert "替换以前导入的草稿" not in summary and "--replace" not in summary and first["articles"][0]["path"] in summary
+
+
+def test_the_desks_import_names_the_word_file_as_the_department_wrote_it(mini, tmp_path):
+    """(A file sent as 评议会（LibreOffice另存）.docx was reported and recorded as 评议会-LibreOffice另存.docx.)"""
+    import worddocs
+    from xiaokan.desk.editorial import tasks
+
+    data = worddocs.plain_docx(tmp_path / "a.docx", ["部门来稿的正文。"]).read_bytes()
+    name = "评议会（LibreOffice另存） 定稿.docx"
+    staged = uploads.stage_docx(mini, "C:\\fakepath\\" + name, data)
+    assert staged.name == name
+    result = tasks.import_word(mini, [staged], "2024-07", "新闻政策", "主编", tasks.Job(1, "import", "主编"))
+    [item] = result["articles"]
+    assert item["summary"].startswith(f"{name} → content/2024-07/"), item["summary"]   # (the report's line)
+    assert f"# Word 原稿：{name}（" in (mini / "content" / item["path"]).read_text(encoding="utf-8")
+    for hostile in ("a\x00b:c?.docx", "../../x.docx", "NUL.docx", " .hidden.docx"):   # (what no file name may hold)
+        path = uploads.stage_docx(mini, hostile, data)
+        assert path.parent.parent == mini / uploads.STAGING and not path.name.startswith(".")
+        assert not any(c in path.name for c in '\x00:?/\\') and path.name.lower() != "nul.docx"

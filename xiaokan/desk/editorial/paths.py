@@ -15,6 +15,7 @@ MAX_NAME = 60   # characters of an uploaded file's name, before its suffix
 MAX_ISSUE_ID = 64    # characters of an issue's folder name
 MAX_FILE_NAME = 200  # bytes of a file name in a request (a file system allows 255)
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff.-]+")
+_NOT_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')   # (what Windows or Linux forbids in a file name)
 
 
 class PathRefused(ContentError):
@@ -67,10 +68,23 @@ def relative(root: Path, path: Path) -> str:
 
 def safe_name(name: str, suffix: str) -> str:
     """A readable file name from what a browser sent: its last part, letters, digits, Chinese, - and .
-    kept, nothing hidden, the suffix the content was found to be."""
+    kept (it becomes part of a web address), nothing hidden, the suffix the content was found to be."""
+    return _named(_UNSAFE.sub("-", _stem(name)).strip(".-_")[:MAX_NAME].strip(".-_"), suffix)
+
+
+def kept_name(name: str, suffix: str) -> str:
+    """A Word file's name as the department wrote it (评议会（定稿）.docx): only what no file name may hold
+    is replaced. It stays in .desk/ and names the file in the import's report and the article's 原稿 line."""
+    return _named(_NOT_IN_NAMES.sub("-", _stem(name)).strip(" .-")[:MAX_NAME].strip(" .-"), suffix)
+
+
+def _stem(name: str) -> str:
+    """The last part of what a browser sent as a file's name, without its suffix."""
     stem = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    stem = _UNSAFE.sub("-", stem).strip(".-_")[:MAX_NAME].strip(".-_")
+    return stem.rsplit(".", 1)[0] if "." in stem else stem
+
+
+def _named(stem: str, suffix: str) -> str:
     head, dot, rest = stem.partition(".")
     if is_windows_device(stem):   # (Windows opens the device CON, NUL … whatever follows the first dot)
         stem = f"{head}_{dot}{rest}"

@@ -17,7 +17,7 @@ from ...core.i18n import _
 from ...source.images import ImageError, inspect_photo
 from ...source.slugs import slug_from_filename
 from .articles import existing, write_atomic
-from .paths import safe_name, unique_name
+from .paths import kept_name, safe_name, unique_name
 
 MB = 1024 * 1024
 LIMITS = {"photo": 25 * MB, "csv": 2 * MB, "docx": 40 * MB}
@@ -101,7 +101,7 @@ def stage_docx(root: Path, name: str, data: bytes) -> Path:
                            _("open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档)"))
     folder = root / STAGING / secrets.token_hex(8)
     folder.mkdir(parents=True)
-    target = folder / safe_name(name, ".docx")
+    target = folder / kept_name(name, ".docx")
     write_atomic(target, data)
     return target
 
