@@ -543,3 +543,23 @@ def test_small_things_of_the_editor_heading_staying_and_tables(desk, page, tmp_p
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".saved")).to_contain_text("但预览出错", timeout=SLOW)
     expect(page.locator(".saved")).not_to_contain_text("预览已更新")
+
+
+def test_an_article_whose_settings_cannot_be_read_is_mended_as_a_whole_file_and_gets_its_form_back(desk, page):
+    """Its findings name the file's own lines (not 正文第N行), and once a save makes the settings readable the
+    form returns without reloading the page."""
+    url, root = desk
+    path = root / "content/2024-07/02-second.md"
+    broken = path.read_text(encoding="utf-8").replace("title: 第二篇动态", "title: [第二篇动态")
+    path.write_text(broken, encoding="utf-8")
+    page.goto(url + "#/edit/2024-07/02-second.md")
+    expect(page.get_by_role("alert").filter(has_text="设置（--- 之间）读不出来")).to_be_visible()
+    finding = page.locator(".findings li").filter(has_text="没有配对").first
+    expect(finding).to_contain_text("第2行")
+    expect(finding).not_to_contain_text("正文第")
+    body = page.get_by_label("正文")
+    body.fill(body.input_value().replace("title: [第二篇动态", "title: 第二篇动态（改好）"))
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_label("标题", exact=True)).to_have_value("第二篇动态（改好）")
+    expect(page.get_by_role("alert").filter(has_text="读不出来")).to_have_count(0)
+    assert "title: 第二篇动态（改好）" in path.read_text(encoding="utf-8")

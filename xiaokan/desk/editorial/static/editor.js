@@ -40,6 +40,7 @@ class ArticleEditor {
   build(main) {
     const a = this.article;
     const raw = a.fields === null;
+    this.main = main;
     this.body = el("textarea", {id: "body", name: "body", spellcheck: "false", rows: 24, oninput: () => this.changed(),
       onscroll: () => this.mark(), ondragover: (e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); },
       ondrop: (e) => this.dropPhoto(e)});
@@ -157,7 +158,16 @@ class ArticleEditor {
       this.tellPreview(before.builds, saidSaved, this.body.value, performance.now() - started);
     }
     this.look(this.lookPrefix || "");
+    if (this.article.fields === null) await this.reopenWhenReadable(saidSaved);
     return true;
+  }
+
+  // Saved as a whole file because its settings could not be read: once they can, the form comes back.
+  async reopenWhenReadable(saidSaved) {
+    const fresh = await api("GET", "api/article?path=" + encodeURIComponent(this.article.path));
+    if (!fresh.ok || fresh.data.fields === null || this.dirty) return;
+    await Desk.views.edit(this.main, this.article.path);
+    say(saidSaved + "：设置读得出来了");
   }
 
   // 预览已更新 only once the whole build after the save has worked (the page shown ahead of it may be
@@ -216,7 +226,8 @@ class ArticleEditor {
     const bodyLine = this.article.body_line;
     const own = findings.filter((f) => f.kind !== "others");
     fill(this.list, ...(own.length ? [] : [el("li", {class: "ok", text: "检查通过"})]), ...findings.map((f) => el("li", {class: f.kind},
-      f.line && f.line >= bodyLine ? el("button", {type: "button", class: "quiet", text: "正文第" + (f.line - bodyLine + 1) + "行",
+      f.line && f.line >= bodyLine ? el("button", {type: "button", class: "quiet",
+        text: (this.article.fields === null ? "第" : "正文第") + (f.line - bodyLine + 1) + "行",   // (whole file: its own lines)
         onclick: () => this.goTo(f.line)}) : f.line ? el("span", {class: "where", text: "设置第" + f.line + "行　"}) : null,
       el("span", {text: f.text}))));
     this.mark();
