@@ -856,6 +856,22 @@ def test_a_chinese_numbered_outline_keeps_its_order_and_its_labels(mini, tmp_pat
         < body.index("按月报送进展") < body.index("二、强化保障")
 
 
+def test_items_of_one_text_at_several_places_of_a_chinese_outline_keep_their_own_labels(mini, tmp_path):
+    """工作要求 under 一、 and again under 二、, once more as a decimal item: each shows the label Word shows it with
+    (the labels were looked up by text, so every 工作要求 got the last one's)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("评建工作方案", style="Title")
+    for text, level in [("总体安排", 0), ("工作要求", 1), ("具体任务", 0), ("材料准备", 1), ("工作要求", 1), ("工作要求", 2)]:
+        worddocs.numbered(document, document.add_paragraph(text), level, "chinese")
+    document.save(tmp_path / "repeated.docx")
+    article, report = import_file(mini, tmp_path / "repeated.docx")
+    assert LOST not in report
+    body = flat(body_of(publish_and_build(mini, article)))
+    assert "一、总体安排（一）工作要求二、具体任务（一）材料准备（二）工作要求工作要求" in body, body
+
+
 def test_a_wingdings_tick_reaches_the_reader_and_is_no_false_alarm(mini, tmp_path):
     import docx
     from docx.oxml import parse_xml
@@ -957,6 +973,17 @@ def test_a_word_table_of_contents_is_left_out_and_said(mini, tmp_path, kind):
     assert "目录" in report and "第 2–4 段" in report and LOST not in report, report
     body = flat(body_of(publish_and_build(mini, article)))
     assert body.count("一、工作目标") == 1 and body.count("二、主要做法") == 1 and "目录" not in body, body
+
+
+def test_a_table_of_contents_field_that_never_ends_takes_no_text_with_it(mini, tmp_path):
+    """A damaged file whose TOC field is never closed: the field said the rest of the document was its
+    table of contents, and the whole article was left out as 目录."""
+    docx = _contents_docx(tmp_path / "toc.docx", "field")
+    unclosed = worddocs.document_part(docx).replace(b'<w:fldChar w:fldCharType="end"/>', b"")
+    article, report = import_file(mini, worddocs.replace_part(docx, tmp_path / "unclosed.docx", "word/document.xml", unclosed))
+    assert LOST not in report and "目录" not in report, report
+    body = flat(body_of(publish_and_build(mini, article)))
+    assert "工作目标的具体内容。" in body and "主要做法的具体内容。" in body, body
 
 
 def test_a_captions_number_written_as_a_simple_field_is_kept(mini, tmp_path):

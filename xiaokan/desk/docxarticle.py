@@ -247,13 +247,15 @@ def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
             element["class"] = element.get("class", []) + [queue.pop(0)]
 
 
-def _chinese_lists(soup, labels: dict[str, str]) -> None:
+def _chinese_lists(soup, labels: dict[str, list[str | None]]) -> None:
     """Items Word numbered 一、二、 become paragraphs that start with their label, as the document shows
-    them, each where it stood: its own sublists follow it, and the items after it stay a list after them."""
+    them, each where it stood: its own sublists follow it, and the items after it stay a list after them.
+    Items of one text take their labels in document order, as mammoth writes the items."""
     if not labels:
         return
     for item in soup.find_all("li"):
-        label = labels.get(_own_text(item).strip())
+        queue = labels.get(_own_text(item).strip())
+        label = queue.pop(0) if queue else None
         if label is None or item.parent is None:
             continue
         listing = item.parent

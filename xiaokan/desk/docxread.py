@@ -179,9 +179,11 @@ def _is_contents_block(element: ElementTree.Element) -> bool:
 
 
 def _contents_paragraphs(document: ElementTree.Element) -> set[int]:
-    """ids of the paragraphs inside a TOC field (it starts in one paragraph and ends in another)."""
+    """ids of the paragraphs inside a TOC field (it starts in one paragraph and ends in another). Only a
+    field that ends counts: one left open (a damaged file) would take the rest of the document with it."""
     found: set[int] = set()
-    fields: list[str] = []   # (the instructions of the fields open at this point, innermost last)
+    fields: list[list] = []   # (the fields open at this point, innermost last: [instruction, its paragraphs])
+    outermost_toc: int | None = None   # (index in fields of the outermost open TOC field)
     paragraph = None
     for element in document.iter():   # (once, in document order: a field may span paragraphs)
         if element.tag == f"{w}p":
@@ -189,13 +191,18 @@ def _contents_paragraphs(document: ElementTree.Element) -> set[int]:
         elif element.tag == f"{w}fldChar":
             kind = element.get(f"{w}fldCharType")
             if kind == "begin":
-                fields.append("")
+                fields.append(["", set()])
             elif kind == "end" and fields:
-                fields.pop()
-        elif element.tag == f"{w}instrText" and fields:
-            fields[-1] += element.text or ""
-        elif element.tag == f"{w}t" and any(f.split()[:1] == ["TOC"] for f in fields):
-            found.add(id(paragraph))
+                _instruction, inside = fields.pop()
+                if outermost_toc == len(fields):
+                    found |= inside
+                    outermost_toc = None
+        elif element.tag == f"{w}instrText" and fields and len(fields[-1][0]) < 64:   # (its first word is enough)
+            fields[-1][0] += element.text or ""
+            if outermost_toc is None and fields[-1][0].upper().split()[:1] == ["TOC"]:   # (field codes ignore case)
+                outermost_toc = len(fields) - 1
+        elif element.tag == f"{w}t" and outermost_toc is not None:
+            fields[outermost_toc][1].add(id(paragraph))
     return found
 
 
@@ -245,13 +252,16 @@ def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
     return str(n)
 
 
-def chinese_labels(xml: WordXml) -> dict[str, str]:
-    """Text of each paragraph that Word numbers automatically in a Chinese counting format -> the label
-    Word shows (一、, （二）): mammoth makes such paragraphs a list and the label would be lost."""
+def chinese_labels(xml: WordXml) -> dict[str, list[str | None]]:
+    """Text of each paragraph that Word numbers automatically -> the labels Word shows the paragraphs of
+    that text with, in document order: 一、 or （二） in a Chinese counting format (mammoth makes such
+    paragraphs a list and the label would be lost), None in any other (1. 2., bullets: the list says it).
+    A text may stand at several places (工作要求 under 一、 and under 二、), each with its own label."""
     if xml.numbering is None:
         return {}
     levels = _levels(xml)
-    labels, counters = {}, {}
+    labels: dict[str, list[str | None]] = {}
+    counters: dict[tuple[str, str], int] = {}
     for paragraph in xml.document.iter(f"{w}p"):
         key = _list_level(paragraph)
         if key is None:
@@ -260,9 +270,9 @@ def chinese_labels(xml: WordXml) -> dict[str, str]:
         counters[key] = counters.get(key, start - 1) + 1
         for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
             del counters[deeper]   # (a new item restarts the levels below it)
-        if fmt in _CHINESE_FORMATS:
-            labels[_text(paragraph).strip()] = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt))
-    return labels
+        label = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt)) if fmt in _CHINESE_FORMATS else None
+        labels.setdefault(_text(paragraph).strip(), []).append(label)
+    return {text: queue for text, queue in labels.items() if any(queue)}
 
 
 def _levels(xml: WordXml) -> dict[tuple[str, str], tuple[str, str, int]]:
