@@ -1155,3 +1155,21 @@ def test_a_title_above_a_line_that_cites_a_document_number_stays_the_title(mini,
     article, report = import_file(mini, docx)
     text = article.read_text(encoding="utf-8")
     assert "标题: 学校召开专题学习会" in text and "学习贯彻渝教〔2024〕12号文件精神" in text and "公文" not in report, report
+
+
+def test_a_notice_whose_number_stands_under_its_title_keeps_its_title(mini, tmp_path):
+    """A 公文 reposted as news sets its 文号 under the title: the title is no 版头 (it became 来源, and the
+    article was titled after the file)."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    document.add_paragraph("关于开展2024年专业评估自评工作的通知", style="Title")
+    document.add_paragraph("渝机电教〔2024〕12号").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("各二级学院、各相关部门：")
+    document.add_paragraph("为做好合格评估准备，经学校研究，决定开展专业评估自评工作。")
+    document.save(tmp_path / "转发.docx")
+    article, report = import_file(mini, tmp_path / "转发.docx")
+    text = article.read_text(encoding="utf-8")
+    assert "标题: 关于开展2024年专业评估自评工作的通知" in text and "公文" not in report and "文件名" not in report, report
+    assert "来源: 关于" not in text and "渝机电教〔2024〕12号" in text.split("---", 2)[2], text

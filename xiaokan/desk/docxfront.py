@@ -26,6 +26,9 @@ _FIELD_START = re.compile(rf"(?:\s+|\s*[;；,，]\s*)(?=(?:{_LABEL})(?:\s*[/、]
 # brackets, the number and 号, and nothing else (a line that cites a 文号 in a sentence is text).
 _DOCUMENT_NUMBER = re.compile(r"\s*[^\s《》“”，。、；]{1,15}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号"
                               r"(?:\s+签发人\s*[:：].{1,20})?\s*")
+# A 公文's title: 关于…, or ending in its kind (文种). Such a line above a 文号 is the title (as a 公文
+# reposted as news sets them), never a 版头, which names the issuing body (…教务处, …文件).
+_DOCUMENT_TITLE = re.compile(r"^\s*关于|(?:通知|通报|决定|决议|意见|办法|方案|报告|请示|批复|函|纪要|规定|细则|公告|通告|命令|议案|要点|规划|计划)\s*$")
 MAX_LETTERHEAD = 3   # lines of 版头 (the issuing body, 联合发文 has several) before the 文号
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
@@ -113,7 +116,8 @@ def take_letterhead(soup, facts: list[WordParagraph]) -> Letterhead | None:
     for p in facts[at + 1:]:
         body[p.size] += len(p.text)
     body_size = body.most_common(1)[0][0]
-    if not all(p.alignment == "center" or p.size >= body_size + 2 or p.style in TITLE_STYLES for p in head):
+    if not all(p.alignment == "center" or p.size >= body_size + 2 or p.style in TITLE_STYLES for p in head) \
+            or any(_DOCUMENT_TITLE.search(p.text) for p in head):
         return None
     taken = [*head, number]
     remove_blocks(soup, taken)
