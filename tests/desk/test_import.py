@@ -1092,6 +1092,30 @@ def test_a_caption_styled_above_its_picture_is_its_caption(mini, tmp_path):
     assert "实训中心外景" in figures[0] and "图书馆" in figures[1] and "校园一角" in figures[2], figures
 
 
+def test_captions_styled_below_pictures_one_after_another_stay_with_their_pictures(mini, tmp_path):
+    """Word's 插入题注 puts the caption below the picture: with pictures one after another, each 题注 stood
+    between two pictures and was taken for the second's (the first had none, the last 题注 stayed text)."""
+    import io
+
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("新校区掠影", style="Title")
+    document.add_paragraph("校园风光如下。")
+    for n, (caption, colour) in enumerate((("实训中心外景", (200, 30, 30)), ("图书馆", (30, 200, 30)), ("体育馆", (30, 30, 200))), start=1):
+        document.add_picture(io.BytesIO(worddocs.photo(colour)), width=Cm(8))
+        document.add_paragraph(f"图 {n} {caption}", style="Caption")
+    document.add_paragraph("校园绿化覆盖率达到百分之四十。")
+    document.save(tmp_path / "below.docx")
+    article, report = import_file(mini, tmp_path / "below.docx")
+    assert "没有图注" not in report and LOST not in report, report
+    body = body_of(publish_and_build(mini, article))
+    figures = re.findall(r"<figure>.*?</figure>", body, re.S)
+    assert len(figures) == 3 and "图 2" not in flat(body), body
+    assert "实训中心外景" in figures[0] and "图书馆" in figures[1] and "体育馆" in figures[2], figures
+
+
 def test_lines_inside_a_table_cell_stay_lines_or_are_reported(mini, tmp_path):
     """A cell of two paragraphs, a cell with a line break, a cell holding a small table: the lines stay
     lines in a Markdown table; a CSV (merged) table, whose cells hold one line, says it ran them together."""

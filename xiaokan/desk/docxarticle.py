@@ -374,6 +374,7 @@ def _as_png(data: bytes) -> bytes | None:
 def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dict[str, int], notes: list[str]) -> None:
     """Each picture saved beside the article, with the caption line that follows it."""
     count = 0
+    above = _captions_set_above(soup)
     for img in soup.find_all("img"):
         number = int(m.group(2)) if (m := TOKEN.fullmatch(img.get("src", ""))) else 0
         picture = pictures[number - 1] if 0 < number <= len(pictures) else None
@@ -409,7 +410,7 @@ def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dic
         caption, credit = " ".join(img.get("alt", "").split()), None
         following = holder.find_next_sibling()
         if not in_cell and not beside and following is not None and following.name == "p" \
-                and not _caption_above(following) and (m := CAPTION.match(following.get_text().strip())):
+                and not (above and _caption_above(following)) and (m := CAPTION.match(following.get_text().strip())):
             caption, credit = m.group(1), m.group(2)
             following.decompose()
         elif not in_cell and not beside and holder is not img and _is_caption(above := holder.find_previous_sibling()):
@@ -436,6 +437,17 @@ def _is_caption(element) -> bool:
     """A paragraph in Word's 题注 (Caption) style, with text."""
     return element is not None and element.name == "p" and "doc-caption" in element.get("class", []) \
         and bool(element.get_text().strip())
+
+
+def _captions_set_above(soup) -> bool:
+    """Whether the document sets its 题注 above its pictures (as Chinese documents set some): the first
+    picture alone in its paragraph has one right above it. Word sets them below; a 题注 between two
+    pictures is then the first one's, not the second's."""
+    for img in soup.find_all("img"):
+        holder = img.find_parent("p")
+        if holder is not None and holder.parent is soup and not holder.get_text().strip():
+            return _is_caption(holder.find_previous_sibling())
+    return False
 
 
 def _caption_above(element) -> bool:
