@@ -1116,6 +1116,43 @@ def test_captions_styled_below_pictures_one_after_another_stay_with_their_pictur
     assert "实训中心外景" in figures[0] and "图书馆" in figures[1] and "体育馆" in figures[2], figures
 
 
+def test_a_picture_in_a_footnote_is_reported_and_leaves_no_mark(mini, tmp_path):
+    """A footnote holding a picture: its token stood in the footnote's text on the page (\uffffB2\uffff) and
+    its file was written beside the article, used by no page."""
+    import io
+
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+    from lxml import etree
+
+    document = docx.Document()
+    document.add_paragraph("脚注里的图片", style="Title")
+    document.add_picture(io.BytesIO(worddocs.photo((20, 120, 60))), width=Cm(8))
+    document.add_paragraph("图1 实训中心外景")
+    worddocs._footnote_reference(document.add_paragraph("注释在此。"), 1)
+    picture_run = document.paragraphs[1].runs[0]._r
+    picture = document.part.rels[picture_run.find(".//" + qn("a:blip")).get(qn("r:embed"))].target_part
+    part = Part(PackURI("/word/footnotes.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                b"", document.part.package)
+    run = re.sub(r'r:embed="[^"]+"', f'r:embed="{part.relate_to(picture, RELATIONSHIP_TYPE.IMAGE)}"',
+                 etree.tostring(picture_run).decode())
+    part._blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes '
+                  'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:id="1"><w:p>'
+                  f'<w:r><w:footnoteRef/></w:r><w:r><w:t>见下图</w:t></w:r>{run}</w:p></w:footnote></w:footnotes>').encode()
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    document.save(tmp_path / "footnote.docx")
+    article, report = import_file(mini, tmp_path / "footnote.docx")
+    assert "脚注「见下图…」里有图片，没有导入" in report and LOST not in report, report
+    assert "\uffff" not in article.read_text(encoding="utf-8")
+    assert sorted(p.name for p in article.parent.glob(article.stem[3:] + "-*")) == [article.stem[3:] + "-1.png"]
+    body = body_of(publish_and_build(mini, article))
+    assert "实训中心外景" in body and "见下图" in flat(body), body
+
+
 def test_lines_inside_a_table_cell_stay_lines_or_are_reported(mini, tmp_path):
     """A cell of two paragraphs, a cell with a line break, a cell holding a small table: the lines stay
     lines in a Markdown table; a CSV (merged) table, whose cells hold one line, says it ran them together."""

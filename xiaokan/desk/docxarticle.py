@@ -377,6 +377,13 @@ def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dic
     above = _captions_set_above(soup)
     for img in soup.find_all("img"):
         number = int(m.group(2)) if (m := TOKEN.fullmatch(img.get("src", ""))) else 0
+        if (note := img.find_parent("li", id=re.compile(r"^(foot|end)note-"))) is not None:
+            # (a Markdown footnote is a line of text: the picture's token stood in it, the file beside no page)
+            notes.append(_("a footnote 「{text}…」 holds a picture; it was not imported: a footnote holds text only, "
+                           "move the picture into the text").format(text=" ".join(" ".join(t for t in note.find_all(string=True) if not (
+                               t.parent.name == "a" and t.parent.get("href", "").startswith(("#footnote-ref", "#endnote-ref")))).split())[:12]))
+            img.decompose()
+            continue
         picture = pictures[number - 1] if 0 < number <= len(pictures) else None
         if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES and (png := _as_png(picture[0])) is not None:
             picture = (png, "image/png")
