@@ -1069,6 +1069,30 @@ def test_tiff_and_bmp_pictures_become_png_and_a_metafile_is_explained_by_its_par
     assert all(src.endswith(".png") for src in re.findall(r'<img[^>]*src="([^"]+)"', body)), body
 
 
+def test_a_tiff_too_large_to_convert_is_reported_not_decoded(mini, tmp_path):
+    """A TIFF of 64 megapixels that packs into 5 KB (one colour, CCITT G4): converting it to PNG decoded it whole
+    (1 GB and many seconds at 260 MP, which the picture limit lets through); it is reported as a picture to
+    save as PNG or JPG."""
+    import io
+
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    scan = io.BytesIO()
+    Image.new("1", (8000, 8000), 1).save(scan, "TIFF", compression="group4")
+    scan.seek(0)
+    document = docx.Document()
+    document.add_paragraph("获奖证书", style="Title")
+    document.add_paragraph("我校教师获得省级教学成果奖。")
+    document.add_picture(scan, width=Cm(8))   # (paragraph 3)
+    document.add_paragraph("图1 证书扫描件")
+    document.save(tmp_path / "scan.docx")
+    article, report = import_file(mini, tmp_path / "scan.docx")
+    assert "第 3 段的图片是网页不能显示的格式（TIFF），没有导入" in report and "存成 PNG 或 JPG" in report, report
+    assert not list(article.parent.glob(article.stem[3:] + "-*")), report
+
+
 def test_a_caption_styled_above_its_picture_is_its_caption(mini, tmp_path):
     """Word's 插入题注 set above the picture (as Chinese documents set 表 captions, and some 图 ones)."""
     import io

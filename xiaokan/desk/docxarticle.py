@@ -57,6 +57,9 @@ TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
 PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
 # Pictures a web page cannot show but Pillow reads: saved as PNG (a scanned certificate in TIFF, a BMP).
 CONVERTED_TYPES = frozenset({"image/tiff", "image/bmp", "image/x-bmp", "image/x-ms-bmp"})
+# A TIFF or BMP is decoded to be converted: 50 MP (an A4 page scanned at 600 dpi is 35 MP) holds it to
+# about 200 MB; a 4 KB TIFF can say 260 MP, which took over 1 GB and many seconds of the desk.
+MAX_CONVERTED_PIXELS = 50_000_000
 METAFILES = {"image/x-emf": "EMF", "image/emf": "EMF", "image/x-wmf": "WMF", "image/wmf": "WMF"}
 CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
 # Hand-typed numbering: 一、 as a heading, （一） one level below, 1. below that (only when short and alone);
@@ -356,12 +359,14 @@ class _Places:
 
 
 def _as_png(data: bytes) -> bytes | None:
-    """A TIFF or BMP picture as PNG (None when Pillow cannot read it)."""
+    """A TIFF or BMP picture as PNG (None when Pillow cannot read it, or it is too large to decode here)."""
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.seek(0)   # (a multi-page TIFF: its first page)
+            if image.width * image.height > MAX_CONVERTED_PIXELS:
+                return None   # (read from the header: nothing decoded yet)
             if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
                 image = image.convert("RGBA" if "A" in image.mode else "RGB")
             out = io.BytesIO()
