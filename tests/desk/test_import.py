@@ -975,6 +975,23 @@ def test_a_word_table_of_contents_is_left_out_and_said(mini, tmp_path, kind):
     assert body.count("一、工作目标") == 1 and body.count("二、主要做法") == 1 and "目录" not in body, body
 
 
+def test_a_paragraph_of_text_in_a_contents_style_stays_text(mini, tmp_path):
+    """A paragraph pasted from another document in its TOC 1 style, with no page number: it is text, not a
+    line of a table of contents (it was left out, as 目录)."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    document.add_paragraph("评建工作总结", style="Title")
+    document.add_paragraph("今年以来，学校扎实推进评建工作。")
+    document.add_paragraph("各学院对照指标逐项整改，成效明显。", style=document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH))
+    document.add_paragraph("下一步将继续做好迎评准备。")
+    document.save(tmp_path / "pasted.docx")
+    article, report = import_file(mini, tmp_path / "pasted.docx")
+    assert "目录" not in report and LOST not in report, report
+    assert "各学院对照指标逐项整改，成效明显。" in flat(body_of(publish_and_build(mini, article)))
+
+
 def test_a_table_of_contents_field_that_never_ends_takes_no_text_with_it(mini, tmp_path):
     """A damaged file whose TOC field is never closed: the field said the rest of the document was its
     table of contents, and the whole article was left out as 目录."""

@@ -163,13 +163,21 @@ def paragraphs(xml: WordXml) -> list[WordParagraph]:
         for child in element:
             if child.tag == f"{w}p":
                 paragraph = _paragraph(child, numbers[id(child)], in_table, styles)
-                toc = in_contents or id(child) in contents or re.fullmatch(r"(toc|目录) ?\d", paragraph.style) is not None
+                toc = in_contents or id(child) in contents or _contents_line(paragraph)
                 found.append(replace(paragraph, toc=toc) if toc else paragraph)
             else:
                 walk(child, in_table or child.tag == f"{w}tbl", in_contents or _is_contents_block(child))
 
     walk(xml.document, False, False)
     return found
+
+
+def _contents_line(paragraph: WordParagraph) -> bool:
+    """A line of a table of contents kept without its field (as WPS keeps it): in a TOC 1 / 目录 1 style and
+    ending in its page number. A paragraph of text that merely has such a style (pasted from another
+    document) is text."""
+    return re.fullmatch(r"(toc|目录) ?\d", paragraph.style) is not None \
+        and re.search(r"(?:\d+|(?:^|[\s.…·])[ivxlc]+)\s*$", paragraph.text, re.I) is not None
 
 
 def _is_contents_block(element: ElementTree.Element) -> bool:
