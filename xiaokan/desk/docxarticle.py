@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
@@ -161,7 +162,7 @@ def _for_mammoth(source: Path):
         parts = {name: archive.read(name) for name in _TEXT_PARTS if name in archive.namelist()}
         if not any(b"fldSimple" in data for data in parts.values()):
             return source.open("rb")
-        out = io.BytesIO()
+        out = tempfile.NamedTemporaryFile(suffix=".docx")   # (on disk: a photo-heavy report is hundreds of MB unpacked)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
             for item in archive.infolist():
                 data = parts.get(item.filename)
