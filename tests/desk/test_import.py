@@ -502,7 +502,7 @@ def test_an_unknown_section_or_issue_is_refused(mini, tmp_path):
 
 @pytest.mark.parametrize("number, chinese", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")])
 def test_chinese_counting_numbers(number, chinese):
-    from xiaokan.desk.docxread import chinese_numeral
+    from xiaokan.desk.docxlists import chinese_numeral
 
     assert chinese_numeral(number) == chinese
 
@@ -551,8 +551,8 @@ def test_any_text_in_a_word_file_reaches_the_reader_as_typed(mini, tmp_path_fact
     """The property behind the cases above: whatever the document's text, the published article shows
     exactly that text, the report lists no lost paragraph, and nothing but the article's own new files
     changes in content/."""
-    from xiaokan.desk.docxarticle import CAPTION
     from xiaokan.desk.docxfront import meta_fields
+    from xiaokan.desk.docxpictures import CAPTION
     from xiaokan.desk.wordimport import import_docx
     from xiaokan.source.config import load_config
     from xiaokan.source.content import load_article

@@ -4,12 +4,12 @@ its body as Markdown and the pictures and tables that go beside it.
 mammoth turns the .docx into semantic HTML (styles to headings, Word's numbering to lists, merged
 cells to rowspan, footnotes, pictures); this module arranges that HTML as our article, using what
 docxread.py reads from the XML that mammoth does not keep (how large, bold and aligned each
-paragraph is), and mdtext.py writes it as Markdown in which every text stays text. The caller
-(wordimport.py) names and writes the files; until then they stand in the body as tokens.
+paragraph is), and mdtext.py writes it as Markdown in which every text stays text. Pictures are
+docxpictures.py's, tables docxtables.py's. The caller (wordimport.py) names and writes the files;
+until then they stand in the body as tokens (docxtokens.py).
 """
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 import zipfile
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ..core.i18n import N_, _
 from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
-from ..core.reasons import explain_exception
 from .docxfront import (
     NOTE_LINK,
     block_of,
@@ -32,17 +31,13 @@ from .docxfront import (
     visible_text,
 )
 from .docxlimits import check_docx
-from .docxread import (
-    WordParagraph,
-    chinese_labels,
-    paragraph_texts,
-    paragraphs,
-    picture_paragraphs,
-    read_word_xml,
-    unmapped,
-)
+from .docxlists import chinese_labels
+from .docxpictures import Places, place_pictures
+from .docxread import WordParagraph, paragraphs, read_word_xml
+from .docxreport import paragraph_texts, picture_paragraphs, unmapped
 from .docxtables import LINE, arrange_tables
-from .mdtext import html_to_markdown, image_line, markdown_text
+from .docxtokens import MARK, TOKEN, Placed, WordFile
+from .mdtext import html_to_markdown, markdown_text
 
 # Word's Title style is the article's title; mammoth maps headings 1-3 by itself.
 STYLE_MAP = """
@@ -53,16 +48,6 @@ p[style-name='副标题'] => p.doc-subtitle:fresh
 p[style-name='Caption'] => p.doc-caption:fresh
 p[style-name='题注'] => p.doc-caption:fresh
 """
-MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake a token)
-TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
-PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
-# Pictures a web page cannot show but Pillow reads: saved as PNG (a scanned certificate in TIFF, a BMP).
-CONVERTED_TYPES = frozenset({"image/tiff", "image/bmp", "image/x-bmp", "image/x-ms-bmp"})
-# A TIFF or BMP is decoded to be converted: 50 MP (an A4 page scanned at 600 dpi is 35 MP) holds it to
-# about 200 MB; a 4 KB TIFF can say 260 MP, which took over 1 GB and many seconds of the desk.
-MAX_CONVERTED_PIXELS = 50_000_000
-METAFILES = {"image/x-emf": "EMF", "image/emf": "EMF", "image/x-wmf": "WMF", "image/wmf": "WMF"}
-CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
 # Hand-typed numbering: 一、 as a heading, （一） one level below, 1. below that (only when short and alone);
 # their ranks come after Word's heading levels 1-6 in the article's outline (see _outline).
 _LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), 11), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), 12),
@@ -70,10 +55,6 @@ _LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), 11), (re.co
 _DIGIT_ITEM = re.compile(r"^[（(]?\d{1,2}[)）.．、](?!\d)")
 _ATTACHMENTS = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 MAX_HEADING = 30   # a numbered line longer than this is a paragraph with a run-in head, as Chinese documents have
-@dataclass(frozen=True)
-class WordFile:
-    suffix: str     # ".png", ".csv" …: the file is named <article>-N<suffix> (tables: -table-N.csv)
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -134,8 +115,8 @@ def read_article(source: Path) -> WordArticle:
               "were left out of the text (the letterhead as 来源); no title line follows the number: write 标题")
             .format(issuer=letterhead.issuer, number=letterhead.number))
     _tidy(soup, counts)
-    placed = _Placed(soup)
-    _pictures(soup, pictures, _Places(picture_paragraphs(xml), len(pictures)), placed, counts, notes)
+    placed = Placed(soup)
+    place_pictures(soup, pictures, Places(picture_paragraphs(xml), len(pictures)), placed, counts, notes)
     _links(soup, notes)
     arrange_tables(soup, placed.block, placed.file, TOKEN, counts, notes)
     footnotes = _footnotes(soup, counts)
@@ -176,27 +157,6 @@ def _empty(source: Path):
 
     return ContentError(source, None, _("the Word file has no text, pictures or tables: there is nothing to import"),
                         _("check that this is the file the department meant to send"))
-
-
-class _Placed:
-    """Markdown the import writes itself (pictures, tables) and the files beside the article, each
-    standing in the HTML as a token until markdownify has run."""
-
-    def __init__(self, soup):
-        self.soup, self.blocks, self.files = soup, [], []
-
-    def block(self, markdown: str, inline: bool = False):
-        self.blocks.append(markdown)
-        token = f"{MARK}B{len(self.blocks)}{MARK}"
-        if inline:
-            return token
-        paragraph = self.soup.new_tag("p")
-        paragraph.string = token
-        return paragraph
-
-    def file(self, suffix: str, data: bytes) -> str:
-        self.files.append(WordFile(suffix, data))
-        return f"{MARK}F{len(self.files)}{MARK}"
 
 
 def _join_drop_caps(soup, facts: list[WordParagraph]) -> list[WordParagraph]:
@@ -342,134 +302,6 @@ def _outline(soup) -> None:
         heading.name = f"h{place[rank]}"
 
 
-class _Places:
-    """Where each picture is, said one way in every line of the report: 「第 5 段的图片」 (「第 5 段的第 2
-    张图片」 beside another); 「第 N 张图片」 when the document's pictures cannot be told apart so."""
-
-    def __init__(self, paragraphs: list[int], count: int):
-        self.paragraphs = paragraphs if len(paragraphs) == count else []
-
-    def __call__(self, number: int) -> str:
-        if not 0 < number <= len(self.paragraphs) or not self.paragraphs[number - 1]:
-            return _("picture {number}").format(number=number)
-        paragraph = self.paragraphs[number - 1]
-        if self.paragraphs.count(paragraph) == 1:
-            return _("the picture in paragraph {paragraph}").format(paragraph=paragraph)
-        return _("picture {order} in paragraph {paragraph}").format(
-            order=self.paragraphs[:number].count(paragraph), paragraph=paragraph)
-
-
-def _as_png(data: bytes) -> bytes | None:
-    """A TIFF or BMP picture as PNG (None when Pillow cannot read it, or it is too large to decode here)."""
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.seek(0)   # (a multi-page TIFF: its first page)
-            if image.width * image.height > MAX_CONVERTED_PIXELS:
-                return None   # (read from the header: nothing decoded yet)
-            if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                image = image.convert("RGBA" if "A" in image.mode else "RGB")
-            out = io.BytesIO()
-            image.save(out, "PNG")
-            return out.getvalue()
-    except Exception:   # (Pillow raises many kinds for damaged data; each is the same answer here)
-        return None
-
-
-def _pictures(soup, pictures: list, where: _Places, placed: _Placed, counts: dict[str, int], notes: list[str]) -> None:
-    """Each picture saved beside the article, with the caption line that follows it."""
-    count = 0
-    above = _captions_set_above(soup)
-    for img in soup.find_all("img"):
-        number = int(m.group(2)) if (m := TOKEN.fullmatch(img.get("src", ""))) else 0
-        if (note := img.find_parent("li", id=re.compile(r"^(foot|end)note-"))) is not None:
-            # (a Markdown footnote is a line of text: the picture's token stood in it, the file beside no page)
-            notes.append(_("a footnote 「{text}…」 holds a picture; it was not imported: a footnote holds text only, "
-                           "move the picture into the text").format(text=" ".join(" ".join(t for t in note.find_all(string=True) if not (
-                               t.parent.name == "a" and t.parent.get("href", "").startswith(("#footnote-ref", "#endnote-ref")))).split())[:12]))
-            img.decompose()
-            continue
-        picture = pictures[number - 1] if 0 < number <= len(pictures) else None
-        if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES and (png := _as_png(picture[0])) is not None:
-            picture = (png, "image/png")
-        if not isinstance(picture, tuple) or picture[1] not in PICTURE_TYPES:
-            if isinstance(picture, tuple) and picture[1] in METAFILES:
-                notes.append(_("{picture} is a Windows metafile ({kind}), which neither web pages nor the PDF can show; it "
-                               "was not imported: in Word, right-click it, save it as a picture (PNG), and add that with "
-                               "the desk's 图片 button").format(picture=where(number), kind=METAFILES[picture[1]]))
-            elif isinstance(picture, tuple):
-                notes.append(_("{picture} is in a format web pages cannot show ({kind}); it was not imported: in Word, "
-                               "right-click it, save it as a picture (PNG or JPG), and add that with the desk's 图片 button")
-                             .format(picture=where(number), kind=picture[1].rpartition("/")[2].upper() or "?"))
-            elif isinstance(picture, KeyError):   # (a linked picture is reported with its paragraph by docxread)
-                notes.append(_("{picture} is missing from the Word file (it is damaged there); it was not imported")
-                             .format(picture=where(number)))
-            elif isinstance(picture, Exception):
-                notes.append(_("{picture} cannot be read ({reason}); it was not imported")
-                             .format(picture=where(number), reason=explain_exception(picture)))
-            img.decompose()
-            continue
-        if (problem := _unreadable(picture[0])) is not None:   # (its part says PNG or JPEG, its bytes are no picture)
-            notes.append(_("{picture} cannot be read ({reason}); it was not imported")
-                         .format(picture=where(number), reason=explain_exception(problem)))
-            img.decompose()
-            continue
-        count += 1
-        name = placed.file(PICTURE_TYPES[picture[1]], picture[0])
-        in_cell = img.find_parent(["td", "th"]) is not None
-        holder = img if in_cell else (img.find_parent("p") or img)
-        beside = holder is not img and any(other is not img for other in holder.find_all("img"))
-        caption, credit = " ".join(img.get("alt", "").split()), None
-        following = holder.find_next_sibling()
-        if not in_cell and not beside and following is not None and following.name == "p" \
-                and not (above and _caption_above(following)) and (m := CAPTION.match(following.get_text().strip())):
-            caption, credit = m.group(1), m.group(2)
-            following.decompose()
-        elif not in_cell and not beside and holder is not img and _is_caption(above := holder.find_previous_sibling()):
-            m = CAPTION.match(" ".join(above.get_text().split()))   # (a 题注 above: 图 3 实训中心外景, or 表 1 …)
-            caption, credit = (m.group(1), m.group(2)) if m else (" ".join(above.get_text().split()), None)
-            above.decompose()
-        if not caption:
-            caption = f"图{count}"
-            notes.append(_("{picture} has no caption: write what it shows (screen readers read it aloud)")
-                         .format(picture=where(number)))
-        holder_text = "".join(s for s in holder.find_all(string=True)) if holder is not img else ""
-        line = image_line(caption, name, credit)
-        if holder_text.strip():   # (text beside the picture in its paragraph stays, after it)
-            img.replace_with(placed.block(line, inline=True))
-        elif beside:   # (pictures side by side in one paragraph: each a picture of its own, in order)
-            holder.insert_before(placed.block(line))
-            img.decompose()
-        else:
-            holder.replace_with(placed.block(line, inline=in_cell))
-    counts[N_("pictures")] = count
-
-
-def _is_caption(element) -> bool:
-    """A paragraph in Word's 题注 (Caption) style, with text."""
-    return element is not None and element.name == "p" and "doc-caption" in element.get("class", []) \
-        and bool(element.get_text().strip())
-
-
-def _captions_set_above(soup) -> bool:
-    """Whether the document sets its 题注 above its pictures (as Chinese documents set some): the first
-    picture alone in its paragraph has one right above it. Word sets them below; a 题注 between two
-    pictures is then the first one's, not the second's."""
-    for img in soup.find_all("img"):
-        holder = img.find_parent("p")
-        if holder is not None and holder.parent is soup and not holder.get_text().strip():
-            return _is_caption(holder.find_previous_sibling())
-    return False
-
-
-def _caption_above(element) -> bool:
-    """A 题注 directly above a picture of its own: that picture's caption, not the one before it."""
-    after = element.find_next_sibling()
-    return _is_caption(element) and after is not None and after.name == "p" and after.find("img") is not None \
-        and not after.get_text().strip()
-
-
 def _links(soup, notes: list[str]) -> None:
     """Each hyperlink's address as a browser reads it (tabs and line breaks dropped, controls at its ends
     too), before mdtext.link_target percent-encodes it: `java<TAB>script:` became `java%09script:`, which
@@ -501,19 +333,6 @@ def _links(soup, notes: list[str]) -> None:
 
 def _link_text(a) -> str:
     return " ".join(a.get_text(" ").split())[:60]
-
-
-def _unreadable(data: bytes) -> Exception | None:
-    """Why the picture's bytes are no picture (None when Pillow reads them): saved beside the article,
-    such a file would stop every PDF of the issue."""
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
-        return exc
-    return None
 
 
 def _footnotes(soup, counts: dict[str, int]) -> list[str]:

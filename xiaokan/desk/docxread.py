@@ -2,6 +2,7 @@
 paragraph is set: style, size, bold, alignment; Word's Chinese list numbering; text boxes, equations,
 comments, tracked changes, linked pictures) and every paragraph's text, so that the import can find
 the title, keep alignment, report what needs the editor's eye and check that nothing was dropped.
+Word's list numbering is docxlists.py's; what the report reads from the XML, docxreport.py's.
 docxlimits.check_docx has vetted every part before this module parses it."""
 from __future__ import annotations
 
@@ -15,13 +16,6 @@ from xml.etree import ElementTree
 from ..core.i18n import _
 
 _WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_VML = "urn:schemas-microsoft-com:vml"
-_PICTURE = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-_COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 w = f"{{{_WORD}}}"
 PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/numbering.xml", "word/styles.xml",
          "word/_rels/document.xml.rels")
@@ -65,7 +59,7 @@ def read_word_xml(source: Path) -> WordXml:
     return WordXml(*parts.values())
 
 
-def _text(paragraph: ElementTree.Element) -> str:
+def paragraph_text(paragraph: ElementTree.Element) -> str:
     """The paragraph's text as mammoth reads it: a symbol (w:sym, a Wingdings tick) as the character it
     shows, text moved away with tracked changes on (w:moveFrom) left out."""
     return "".join(_pieces(paragraph))
@@ -238,169 +232,5 @@ def _paragraph(p: ElementTree.Element, number: int, in_table: bool, styles: _Sty
     size = sizes.most_common(1)[0][0] if sizes else paragraph_size
     frame = p.find(f"{w}pPr/{w}framePr")
     drop_cap = frame is not None and frame.get(f"{w}dropCap", "none") in ("drop", "margin")
-    return WordParagraph(number, _text(p), styles.name(style_id), alignment, size, bold and bool(sizes), in_table,
+    return WordParagraph(number, paragraph_text(p), styles.name(style_id), alignment, size, bold and bool(sizes), in_table,
                          drop_cap=drop_cap)
-
-
-_CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
-                              "ideographTraditional", "ideographZodiac", "taiwaneseCounting", "japaneseCounting"})
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-
-
-def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十 (甲乙丙 for Word's ideographTraditional)."""
-    if style == "ideographTraditional":
-        return _STEMS[(n - 1) % len(_STEMS)]
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    return str(n)
-
-
-def chinese_labels(xml: WordXml) -> dict[str, list[str | None]]:
-    """Text of each paragraph that Word numbers automatically -> the labels Word shows the paragraphs of
-    that text with, in document order: 一、 or （二） in a Chinese counting format (mammoth makes such
-    paragraphs a list and the label would be lost), None in any other (1. 2., bullets: the list says it).
-    A text may stand at several places (工作要求 under 一、 and under 二、), each with its own label."""
-    if xml.numbering is None:
-        return {}
-    levels = _levels(xml)
-    labels: dict[str, list[str | None]] = {}
-    counters: dict[tuple[str, str], int] = {}
-    for paragraph in xml.document.iter(f"{w}p"):
-        key = _list_level(paragraph)
-        if key is None:
-            continue
-        fmt, pattern, start = levels.get(key, ("", "", 1))
-        counters[key] = counters.get(key, start - 1) + 1
-        for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
-            del counters[deeper]   # (a new item restarts the levels below it)
-        label = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt)) if fmt in _CHINESE_FORMATS else None
-        labels.setdefault(_text(paragraph).strip(), []).append(label)
-    return {text: queue for text, queue in labels.items() if any(queue)}
-
-
-def _levels(xml: WordXml) -> dict[tuple[str, str], tuple[str, str, int]]:
-    """(numId, level) -> the level's format (decimal, bullet, chineseCounting …), label pattern and start."""
-    if xml.numbering is None:
-        return {}
-    abstract = {a.get(f"{w}abstractNumId"): a for a in xml.numbering.iter(f"{w}abstractNum")}
-    levels: dict[tuple[str, str], tuple[str, str, int]] = {}
-    for num in xml.numbering.iter(f"{w}num"):
-        ref = num.find(f"{w}abstractNumId")
-        definition = abstract.get(ref.get(f"{w}val")) if ref is not None else None
-        for lvl in (definition.iter(f"{w}lvl") if definition is not None else ()):
-            fmt, text, start = lvl.find(f"{w}numFmt"), lvl.find(f"{w}lvlText"), lvl.find(f"{w}start")
-            levels[(num.get(f"{w}numId"), lvl.get(f"{w}ilvl"))] = (
-                fmt.get(f"{w}val") if fmt is not None else "", text.get(f"{w}val") if text is not None else "%1.",
-                _number(start.get(f"{w}val") if start is not None else "1"))
-    return levels
-
-
-def _list_level(paragraph: ElementTree.Element) -> tuple[str, str] | None:
-    """(numId, level) of a paragraph Word numbers itself; None for any other."""
-    num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
-    if num_id is None or num_id.get(f"{w}val") == "0":   # (numId 0: numbering switched off)
-        return None
-    return num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0"
-
-
-def _number(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return 0
-
-
-def _external_targets(xml: WordXml) -> set[str]:
-    """Relationship ids of the document that point outside the file (a linked picture's file)."""
-    if xml.relationships is None:
-        return set()
-    return {r.get("Id", "") for r in xml.relationships.iter(f"{{{_PACKAGE_RELS}}}Relationship")
-            if r.get("TargetMode") == "External"}
-
-
-def unmapped(xml: WordXml) -> list[str]:
-    """What a Markdown article cannot hold, found in the Word file itself, with where it is."""
-    found = []
-    external = _external_targets(xml)
-    levels = _levels(xml)
-    table_of = {id(p): table for table in xml.document.iter(f"{w}tbl") for p in table.iter(f"{w}p")}
-    numbered_tables = set()
-    for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
-        text = _text(paragraph).strip()
-        where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
-                 else _("paragraph {number}").format(number=number))
-        table, level = table_of.get(id(paragraph)), _list_level(paragraph)
-        if table is not None and level is not None and id(table) not in numbered_tables \
-                and (levels.get(level, ("",))[0] not in _CHINESE_FORMATS or not text):
-            numbered_tables.add(id(table))   # (a cell keeps its text only; a Chinese label is written into it)
-            found.append(_("{where} is in a table and numbered by Word itself (1. 2. or bullets): a table cell keeps "
-                           "its text only, so this table's numbers or bullets were not imported; type them in the "
-                           "table").format(where=where))
-        if paragraph.find(f".//{w}txbxContent") is not None:
-            found.append(_("{where} has a text box: its text was imported as body text; check where it stands").format(where=where))
-        if paragraph.find(f".//{{{_MATH}}}oMath") is not None:
-            found.append(_("{where} has an equation: equations cannot be imported; write it as text or a picture").format(where=where))
-        if paragraph.find(f".//{w}commentReference") is not None:
-            found.append(_("{where} has a comment: comments are not imported; deal with it in Word first").format(where=where))
-        if paragraph.find(f".//{w}ins") is not None or paragraph.find(f".//{w}del") is not None:
-            found.append(_("{where} has tracked changes: imported as if all were accepted (deleted text left out, "
-                           "inserted text kept); check it").format(where=where))
-        linked = [b for b in paragraph.iter(f"{{{_DRAWING}}}blip") if b.get(f"{{{_RELS}}}link") and not b.get(f"{{{_RELS}}}embed")]
-        linked += [v for v in paragraph.iter(f"{{{_VML}}}imagedata") if v.get(f"{{{_RELS}}}id") in external]
-        if linked:
-            found.append(_("{where} has a picture linked to a file outside the document, so it is not in the file and was "
-                           "not imported: insert the picture itself (插入 → 图片, not 链接到文件) or add it beside the "
-                           "article by hand").format(where=where))
-    return found
-
-
-def picture_paragraphs(xml: WordXml) -> list[int]:
-    """The 段 (as unmapped counts them) of each picture of the body, in the order mammoth meets them: a
-    drawing's picture, a VML picture; not those of Word 2010's mc:Choice (mammoth reads the mc:Fallback)
-    nor of deleted text (mammoth leaves it out)."""
-    numbers = {id(p): n for n, p in enumerate(xml.document.iter(f"{w}p"), start=1)}
-    found: list[int] = []
-    skipped = {f"{{{_COMPATIBILITY}}}Choice", f"{w}del", f"{w}moveFrom"}
-
-    def walk(element: ElementTree.Element, paragraph: int) -> None:
-        for child in element:
-            if child.tag in skipped:
-                continue
-            if child.tag == f"{{{_DRAWING}}}blip" and element.tag == f"{{{_PICTURE}}}blipFill" \
-                    and (child.get(f"{{{_RELS}}}embed") or child.get(f"{{{_RELS}}}link")):
-                found.append(paragraph)
-            elif child.tag == f"{{{_VML}}}imagedata" and child.get(f"{{{_RELS}}}id"):
-                found.append(paragraph)
-            walk(child, numbers.get(id(child), paragraph))
-
-    walk(xml.document, 0)
-    return found
-
-
-def paragraph_texts(xml: WordXml) -> list[str]:
-    """The text of every paragraph a reader of the document sees: the body, footnotes and endnotes."""
-    texts = []
-    for root in (xml.document, xml.footnotes, xml.endnotes):
-        if root is None:
-            continue
-        for paragraph in root.iter(f"{w}p"):
-            if paragraph.find(f".//{w}txbxContent") is not None:
-                # (the text box's own paragraphs are checked one by one; the rest is this paragraph's)
-                texts.append("".join(t.text or "" for t in _outside_text_boxes(paragraph)))
-                continue
-            texts.append(_text(paragraph))
-    return texts
-
-
-def _outside_text_boxes(paragraph: ElementTree.Element):
-    for child in paragraph:
-        if child.tag == f"{w}txbxContent":
-            continue
-        if child.tag == f"{w}t":
-            yield child
-        yield from _outside_text_boxes(child)

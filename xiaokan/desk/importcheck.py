@@ -12,8 +12,8 @@ from pathlib import Path
 from ..core.i18n import _
 from ..source.datablocks import BlockError
 from ..source.markup import render_markdown
-from .docxarticle import CAPTION
 from .docxfront import key, meta_fields
+from .docxpictures import CAPTION
 
 _FOOTNOTE_MARKS = re.compile(r'<a\b[^>]*class="footnote-(?:ref|backref)"[^>]*>.*?</a>', re.S)
 _TAG = re.compile(r"<[^>]+>")

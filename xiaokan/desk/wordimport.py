@@ -23,7 +23,8 @@ from ..core.i18n import N_, _
 from ..core.reasons import explain_exception
 from ..source.frontmatter import ARTICLE_KEYS, split_front_matter
 from ..source.yamlfile import parse_flag, parse_yaml, read_text, tidy_yaml
-from .docxarticle import TOKEN, read_article
+from .docxarticle import read_article
+from .docxtokens import TOKEN
 from .importcheck import lost_paragraphs
 from .newfile import open_new
 from .scaffold import article_path, front_matter, issue_folder, next_order

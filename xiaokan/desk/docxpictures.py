@@ -1,0 +1,161 @@
+"""Pictures of a Word file: each saved beside the article (TIFF and BMP as PNG) with its caption (the
+line after it, or a 题注 above it), or named in the report with its paragraph and what to do."""
+from __future__ import annotations
+
+import io
+import re
+
+from ..core.i18n import N_, _
+from ..core.reasons import explain_exception
+from .docxtokens import TOKEN, Placed
+from .mdtext import image_line
+
+PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+# Pictures a web page cannot show but Pillow reads: saved as PNG (a scanned certificate in TIFF, a BMP).
+CONVERTED_TYPES = frozenset({"image/tiff", "image/bmp", "image/x-bmp", "image/x-ms-bmp"})
+# A TIFF or BMP is decoded to be converted: 50 MP (an A4 page scanned at 600 dpi is 35 MP) holds it to
+# about 200 MB; a 4 KB TIFF can say 260 MP, which took over 1 GB and many seconds of the desk.
+MAX_CONVERTED_PIXELS = 50_000_000
+METAFILES = {"image/x-emf": "EMF", "image/emf": "EMF", "image/x-wmf": "WMF", "image/wmf": "WMF"}
+CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
+
+
+class Places:
+    """Where each picture is, said one way in every line of the report: 「第 5 段的图片」 (「第 5 段的第 2
+    张图片」 beside another); 「第 N 张图片」 when the document's pictures cannot be told apart so."""
+
+    def __init__(self, paragraphs: list[int], count: int):
+        self.paragraphs = paragraphs if len(paragraphs) == count else []
+
+    def __call__(self, number: int) -> str:
+        if not 0 < number <= len(self.paragraphs) or not self.paragraphs[number - 1]:
+            return _("picture {number}").format(number=number)
+        paragraph = self.paragraphs[number - 1]
+        if self.paragraphs.count(paragraph) == 1:
+            return _("the picture in paragraph {paragraph}").format(paragraph=paragraph)
+        return _("picture {order} in paragraph {paragraph}").format(
+            order=self.paragraphs[:number].count(paragraph), paragraph=paragraph)
+
+
+def _as_png(data: bytes) -> bytes | None:
+    """A TIFF or BMP picture as PNG (None when Pillow cannot read it, or it is too large to decode here)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)   # (a multi-page TIFF: its first page)
+            if image.width * image.height > MAX_CONVERTED_PIXELS:
+                return None   # (read from the header: nothing decoded yet)
+            if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                image = image.convert("RGBA" if "A" in image.mode else "RGB")
+            out = io.BytesIO()
+            image.save(out, "PNG")
+            return out.getvalue()
+    except Exception:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+        return None
+
+
+def place_pictures(soup, pictures: list, where: Places, placed: Placed, counts: dict[str, int], notes: list[str]) -> None:
+    """Each picture saved beside the article, with the caption line that follows it."""
+    count = 0
+    above = _captions_set_above(soup)
+    for img in soup.find_all("img"):
+        number = int(m.group(2)) if (m := TOKEN.fullmatch(img.get("src", ""))) else 0
+        if (note := img.find_parent("li", id=re.compile(r"^(foot|end)note-"))) is not None:
+            # (a Markdown footnote is a line of text: the picture's token stood in it, the file beside no page)
+            notes.append(_("a footnote 「{text}…」 holds a picture; it was not imported: a footnote holds text only, "
+                           "move the picture into the text").format(text=" ".join(" ".join(t for t in note.find_all(string=True) if not (
+                               t.parent.name == "a" and t.parent.get("href", "").startswith(("#footnote-ref", "#endnote-ref")))).split())[:12]))
+            img.decompose()
+            continue
+        picture = pictures[number - 1] if 0 < number <= len(pictures) else None
+        if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES and (png := _as_png(picture[0])) is not None:
+            picture = (png, "image/png")
+        if not isinstance(picture, tuple) or picture[1] not in PICTURE_TYPES:
+            if isinstance(picture, tuple) and picture[1] in METAFILES:
+                notes.append(_("{picture} is a Windows metafile ({kind}), which neither web pages nor the PDF can show; it "
+                               "was not imported: in Word, right-click it, save it as a picture (PNG), and add that with "
+                               "the desk's 图片 button").format(picture=where(number), kind=METAFILES[picture[1]]))
+            elif isinstance(picture, tuple):
+                notes.append(_("{picture} is in a format web pages cannot show ({kind}); it was not imported: in Word, "
+                               "right-click it, save it as a picture (PNG or JPG), and add that with the desk's 图片 button")
+                             .format(picture=where(number), kind=picture[1].rpartition("/")[2].upper() or "?"))
+            elif isinstance(picture, KeyError):   # (a linked picture is reported with its paragraph by docxread)
+                notes.append(_("{picture} is missing from the Word file (it is damaged there); it was not imported")
+                             .format(picture=where(number)))
+            elif isinstance(picture, Exception):
+                notes.append(_("{picture} cannot be read ({reason}); it was not imported")
+                             .format(picture=where(number), reason=explain_exception(picture)))
+            img.decompose()
+            continue
+        if (problem := _unreadable(picture[0])) is not None:   # (its part says PNG or JPEG, its bytes are no picture)
+            notes.append(_("{picture} cannot be read ({reason}); it was not imported")
+                         .format(picture=where(number), reason=explain_exception(problem)))
+            img.decompose()
+            continue
+        count += 1
+        name = placed.file(PICTURE_TYPES[picture[1]], picture[0])
+        in_cell = img.find_parent(["td", "th"]) is not None
+        holder = img if in_cell else (img.find_parent("p") or img)
+        beside = holder is not img and any(other is not img for other in holder.find_all("img"))
+        caption, credit = " ".join(img.get("alt", "").split()), None
+        following = holder.find_next_sibling()
+        if not in_cell and not beside and following is not None and following.name == "p" \
+                and not (above and _caption_above(following)) and (m := CAPTION.match(following.get_text().strip())):
+            caption, credit = m.group(1), m.group(2)
+            following.decompose()
+        elif not in_cell and not beside and holder is not img and _is_caption(above := holder.find_previous_sibling()):
+            m = CAPTION.match(" ".join(above.get_text().split()))   # (a 题注 above: 图 3 实训中心外景, or 表 1 …)
+            caption, credit = (m.group(1), m.group(2)) if m else (" ".join(above.get_text().split()), None)
+            above.decompose()
+        if not caption:
+            caption = f"图{count}"
+            notes.append(_("{picture} has no caption: write what it shows (screen readers read it aloud)")
+                         .format(picture=where(number)))
+        holder_text = "".join(s for s in holder.find_all(string=True)) if holder is not img else ""
+        line = image_line(caption, name, credit)
+        if holder_text.strip():   # (text beside the picture in its paragraph stays, after it)
+            img.replace_with(placed.block(line, inline=True))
+        elif beside:   # (pictures side by side in one paragraph: each a picture of its own, in order)
+            holder.insert_before(placed.block(line))
+            img.decompose()
+        else:
+            holder.replace_with(placed.block(line, inline=in_cell))
+    counts[N_("pictures")] = count
+
+
+def _is_caption(element) -> bool:
+    """A paragraph in Word's 题注 (Caption) style, with text."""
+    return element is not None and element.name == "p" and "doc-caption" in element.get("class", []) \
+        and bool(element.get_text().strip())
+
+
+def _captions_set_above(soup) -> bool:
+    """Whether the document sets its 题注 above its pictures (as Chinese documents set some): the first
+    picture alone in its paragraph has one right above it. Word sets them below; a 题注 between two
+    pictures is then the first one's, not the second's."""
+    for img in soup.find_all("img"):
+        holder = img.find_parent("p")
+        if holder is not None and holder.parent is soup and not holder.get_text().strip():
+            return _is_caption(holder.find_previous_sibling())
+    return False
+
+
+def _caption_above(element) -> bool:
+    """A 题注 directly above a picture of its own: that picture's caption, not the one before it."""
+    after = element.find_next_sibling()
+    return _is_caption(element) and after is not None and after.name == "p" and after.find("img") is not None \
+        and not after.get_text().strip()
+
+
+def _unreadable(data: bytes) -> Exception | None:
+    """Why the picture's bytes are no picture (None when Pillow reads them): saved beside the article,
+    such a file would stop every PDF of the issue."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+        return exc
+    return None
