@@ -84,7 +84,7 @@ def parse_flag(value, key: str, path: Path, line: int | None, default: bool | No
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _EditorLoader(_SafeLoader):
+class EditorLoader(_SafeLoader):
     """SafeLoader that reads every plain value as text (only an empty value is None): a title 0612 stays
     0612, not 394, and 6.10 stays 6.10. Numbers, dates and yes/no are read by us, with errors naming the line.
     A key written twice is an error: YAML would keep the second value and lose the first without a word."""
@@ -100,7 +100,7 @@ class _EditorLoader(_SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-_EditorLoader.yaml_implicit_resolvers = {
+EditorLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -109,7 +109,7 @@ _EditorLoader.yaml_implicit_resolvers = {
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> object:
     """Parse YAML; syntax errors name the file and the line (first_line: where the text starts)."""
     try:
-        return yaml.load(text, Loader=_EditorLoader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=EditorLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         problem = explain(exc, text, first_line)
         raise ContentError(path, first_line + problem.index, problem.message, problem.hint) from None
@@ -131,7 +131,7 @@ def value_lines(text: str, first_line: int = 1) -> dict[tuple, int]:
             found.setdefault((*path, name), first_line + marked.start_mark.line)
             walk(value, (*path, name))
 
-    walk(yaml.compose(text, Loader=_EditorLoader), ())
+    walk(yaml.compose(text, Loader=EditorLoader), ())
     return found
 
 

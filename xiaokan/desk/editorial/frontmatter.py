@@ -15,7 +15,7 @@ import yaml
 
 from ...core.errors import ContentError
 from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
-from ...source.yamlfile import ZERO_WIDTH, _EditorLoader, parse_flag, parse_yaml, tidy_yaml
+from ...source.yamlfile import ZERO_WIDTH, EditorLoader, parse_flag, parse_yaml, tidy_yaml
 from ..scaffold import quoted_yaml, yaml_text
 
 # The form's fields in the site's vocabulary: (name in the model, key written for a new line). Every key
@@ -133,7 +133,7 @@ def _value_end(lines: list[str], index: int) -> int:
     all go with their key (replacing the key's line alone left their other lines behind, in the new value
     or as a front matter the build could not read). Comments and blank lines after the value stay."""
     try:
-        root = yaml.compose(tidy_yaml("\n".join(lines), frozenset(ARTICLE_KEYS)), Loader=_EditorLoader)
+        root = yaml.compose(tidy_yaml("\n".join(lines), frozenset(ARTICLE_KEYS)), Loader=EditorLoader)
     except yaml.YAMLError:
         root = None
     pairs = root.value if isinstance(root, yaml.MappingNode) else []
