@@ -61,8 +61,10 @@ class PagefindService:
         index_id = created["index_id"]
         self._ask([{"type": "AddFile", "index_id": index_id, "url": url, "file_path": None, "file_contents": html}
                    for url, html in pages.items()]
-                  + [{"type": "WriteFiles", "index_id": index_id, "output_path": str(dest)},
-                     {"type": "DeleteIndex", "index_id": index_id}])   # (its memory is freed at once)
+                  + [{"type": "WriteFiles", "index_id": index_id, "output_path": str(dest)}])
+        # (its memory freed once the files are written: the service handles a batch's requests side by side,
+        # and a clean build once held a pagefind.js cut short, with DeleteIndex sent beside WriteFiles)
+        self._ask([{"type": "DeleteIndex", "index_id": index_id}])
 
     def _ask(self, payloads: list[dict]) -> list[dict]:
         """Send every request, then collect one answer for each; raise on Pagefind's first error."""
