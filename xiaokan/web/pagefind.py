@@ -14,7 +14,6 @@ import json
 import queue
 import subprocess
 import threading
-from pathlib import Path
 
 from ..core.i18n import _
 
@@ -55,16 +54,17 @@ class PagefindService:
             self._process.kill()
             self._process.wait()
 
-    def index(self, pages: dict[str, str], dest: Path) -> None:
-        """Index pages (url -> HTML) into a Pagefind bundle written to dest."""
+    def bundle(self, pages: dict[str, str]) -> dict[str, bytes]:
+        """Index pages (url -> HTML) into a Pagefind bundle: its files, path -> bytes."""
         [created] = self._ask([{"type": "NewIndex", "config": {"force_language": self.language}}])
         index_id = created["index_id"]
-        self._ask([{"type": "AddFile", "index_id": index_id, "url": url, "file_path": None, "file_contents": html}
-                   for url, html in pages.items()]
-                  + [{"type": "WriteFiles", "index_id": index_id, "output_path": str(dest)}])
-        # (its memory freed once the files are written: the service handles a batch's requests side by side,
-        # and a clean build once held a pagefind.js cut short, with DeleteIndex sent beside WriteFiles)
-        self._ask([{"type": "DeleteIndex", "index_id": index_id}])
+        # (GetFiles, not WriteFiles: Pagefind writes with tokio's File and answers before the last write
+        # has reached the disk, so a clean build once read a pagefind.js cut short)
+        *_added, got = self._ask([{"type": "AddFile", "index_id": index_id, "url": url, "file_path": None,
+                                   "file_contents": html} for url, html in pages.items()]
+                                 + [{"type": "GetFiles", "index_id": index_id},
+                                    {"type": "DeleteIndex", "index_id": index_id}])[:-1]
+        return {file["path"]: base64.b64decode(file["content"]) for file in got["files"]}
 
     def _ask(self, payloads: list[dict]) -> list[dict]:
         """Send every request, then collect one answer for each; raise on Pagefind's first error."""

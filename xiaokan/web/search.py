@@ -152,10 +152,8 @@ class IssueIndexes:
         files: dict[str, Path] = {}
         for n, issue_id in enumerate(self.issues):
             # (a full build checked every file of each index, or made it anew; the preview trusts the seal)
-            sealed = _sealed_files(self.root / issue_id)
-            wanted = _INDEX_FILES + (_PROGRAM_FILES if n == 0 else ())
-            for rel in sealed:
-                if any(rel.startswith(w) or rel.endswith(w) for w in wanted):
+            for rel in _sealed_files(self.root / issue_id):
+                if _published(rel, program=n == 0):
                     files[bundle_url(issue_id, n == 0) + rel] = self.root / issue_id / rel
         return files
 
@@ -163,12 +161,32 @@ class IssueIndexes:
 def _index_issue(folder: Path, key: str, pages: dict[str, str], service: PagefindService) -> None:
     staging = folder.with_name(folder.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
-    service.index(pages, staging / INDEX_DIR)
-    _keep_unchanged(folder, staging / INDEX_DIR)
+    for rel, data in service.bundle(pages).items():
+        if _published(rel, program=True):   # (Pagefind's own UI files are never published)
+            _write_kept(folder / rel, staging / INDEX_DIR / rel, data)
     _seal(staging / INDEX_DIR, key)
     shutil.rmtree(folder, ignore_errors=True)
     (staging / INDEX_DIR).rename(folder)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _published(rel: str, program: bool) -> bool:
+    """Whether a bundle's file is published: its index, and for the newest issue Pagefind's program."""
+    wanted = _INDEX_FILES + (_PROGRAM_FILES if program else ())
+    return any(rel.startswith(w) or rel.endswith(w) for w in wanted)
+
+
+def _write_kept(before: Path, path: Path, data: bytes) -> None:
+    """Write a new index's file; one with the same bytes as before is the old file moved, so that it keeps
+    its modification time and output/ (and a deploy by rsync) sees only what changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if before.stat().st_size == len(data) and before.read_bytes() == data:
+            before.replace(path)
+            return
+    except OSError:
+        pass
+    path.write_bytes(data)
 
 
 # Pagefind segments Chinese with jieba when it indexes and with the browser's Intl.Segmenter when it
@@ -242,15 +260,3 @@ def _intact_key(folder: Path) -> str | None:
         return seal["key"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _keep_unchanged(old: Path, new: Path) -> None:
-    """Files of the new index with the same bytes as before are replaced by the old files, so that
-    they keep their modification time and output/ (and a deploy by rsync) sees only what changed."""
-    if not old.is_dir():
-        return
-    for path in new.rglob("*"):
-        before = old / path.relative_to(new)
-        if path.is_file() and before.is_file() and before.stat().st_size == path.stat().st_size \
-                and before.read_bytes() == path.read_bytes():
-            before.replace(path)
