@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 ARGS ?=
 # Test workers: one per core (pytest-xdist); JOBS=0 runs the tests in this one process.
 JOBS ?= auto
+# Python keeps the engine compiled (__pycache__) as on an editor's machine, even where the shell says
+# not to: the tests start build.py a few hundred times, and each would compile the engine anew.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: build test serve pdf check lighthouse system clean
 

@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "bench"))
+from benchmark import EDITOR_ENV, compile_engine  # noqa: E402
+
 STICK = HERE.parent / "shared" / "bench"
 HUGO_TOML = 'baseURL = "https://example.org/"\nlanguageCode = "zh-cn"\ntitle = "t"\nhasCJKLanguage = true\n'
 SINGLE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
@@ -57,6 +60,7 @@ def project(checkout: Path, work: Path, name: str, corpus: Path) -> Path:
         shutil.copytree(checkout, target, ignore=shutil.ignore_patterns(".venv", ".cache", "output", "content"))
     shutil.rmtree(target / "content", ignore_errors=True)
     shutil.copytree(corpus, target / "content")
+    compile_engine(target)
     return target
 
 
@@ -65,7 +69,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(["sync"])
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=EDITOR_ENV)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:

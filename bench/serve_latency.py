@@ -13,7 +13,6 @@ checkout (a git worktree of an earlier commit) on the same content, to compare b
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import signal
@@ -27,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmark import ROOT, make_archive  # noqa: E402
+from benchmark import EDITOR_ENV, ROOT, compile_engine, make_archive  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 STARTED = re.compile(r"^pdf (\S+): rendering")
@@ -70,6 +69,7 @@ def with_engine(site: Path, checkout: Path) -> None:
         shutil.rmtree(site / folder, ignore_errors=True)
         shutil.copytree(checkout / folder, site / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(checkout / "build.py", site / "build.py")
+    compile_engine(site)
 
 
 def main() -> None:
@@ -92,7 +92,7 @@ def main() -> None:
         if args.checkout:
             with_engine(site, args.checkout.resolve())
         article = sorted((site / "content").glob("*/*.md"))[len(list((site / "content").glob("*/*.md"))) // 2]
-        env = dict(os.environ, XIAOKAN_LANG="en")
+        env = dict(EDITOR_ENV, XIAOKAN_LANG="en")
         env.pop("PYTHONPATH", None)   # (the site's own copy of the engine)
         server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(args.port),
                                    *(() if args.pdf else ("--no-pdf",))],
