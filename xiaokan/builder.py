@@ -51,6 +51,7 @@ from .web.cards import CARD_ISSUES, Card, card_path, make_cards
 from .web.edition import make_edition
 from .web.pagefind import PagefindError
 from .web.pages import IssuePrint, Page, plan_pages
+from .web.reading import reading_of
 from .web.render import cn_date, make_environment, prepare_templates, render_page
 from .web.search import IssueIndexes, for_index
 
@@ -225,7 +226,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
                      for finding in pdf.findings]
         prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition", options.drafts, content)
     copies.update(cards)
-    pages = plan_pages(site, bodies, prints, frozenset(cards))
+    pages = plan_pages(site, bodies, prints, frozenset(cards), lambda html: cache.reading(html, reading_of))
     files: dict[str, bytes] = {}
     kept: list[str] = []
     stale: list[tuple[Page, str | None]] = []   # pages to render, with their key when known

@@ -1,5 +1,5 @@
-"""The build cache in .cache/build/: rendered Markdown by content hash, and a fingerprint of every
-page written last time, so that a rebuild renders only pages whose inputs changed.
+"""The build cache in .cache/build/: rendered Markdown by content hash (with what pages show of it,
+made by web.reading), and a fingerprint of every page written last time, so that a rebuild renders only pages whose inputs changed.
 
 Safe to delete at any time (the next build is simply a full one). It never gives stale pages: a
 page's fingerprint covers its template and everything that template includes, the site settings,
@@ -12,12 +12,15 @@ import json
 import os
 import pickle
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from .core.fingerprints import engine_digest
 from .publish.output import MARKER
 from .source import slugs
 from .source.datablocks import files_digest
 from .source.markup import Body
+
+T = TypeVar("T")
 
 
 def input_stamp(root: Path, settings: str) -> str:
@@ -95,6 +98,8 @@ class BuildCache:
         # (whatever the settings were: what readers could open after the last build)
         self._published = set(manifest.get("files", ())) if manifest.get("out_dir") == self.place else set()
         self._used_bodies: dict[str, Body] = {}
+        self._readings: dict[bytes, object] = read_pickle(root, "readings", salt)
+        self._used_readings: dict[bytes, object] = {}
         self._keys: dict[str, str] = {}
         self._kept: dict[str, list[int]] = {}   # output files found as written: their size and mtime
         slugs.remember(self._read("slugs.json"))
@@ -119,6 +124,15 @@ class BuildCache:
 
     def store_body(self, key: str, body: Body) -> None:
         self._used_bodies[key] = body
+
+    def reading(self, html: str, read: Callable[[str], T]) -> T:
+        """read(html), what the pages show of a body (web.reading.reading_of: its anchored headings,
+        summary, reading time, first photo), kept from the last build: made anew it costs regular
+        expressions over every body."""
+        key = hashlib.blake2b(html.encode(), digest_size=16).digest()
+        reading = self._readings.get(key) or read(html)
+        self._used_readings[key] = reading
+        return reading
 
     # Pages ----------------------------------------------------------------------------------
     def may_keep(self, rel: str) -> bool:
@@ -169,6 +183,8 @@ class BuildCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         if worth_rewriting(self._bodies.keys(), self._used_bodies.keys()):
             write_pickle(self.dir.parent.parent, "bodies", self.salt, self._used_bodies)
+        if worth_rewriting(self._readings.keys(), self._used_readings.keys()):
+            write_pickle(self.dir.parent.parent, "readings", self.salt, self._used_readings)
         _write_json(self.dir / "slugs.json", slugs.known())
         _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": self.place,
                                                  "files": files, "inputs": stamp, "report": report})

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Callable
 
 from ..core.urls import root_prefix
 from ..source.markup import Body
@@ -13,11 +13,8 @@ from ..source.model import Article, Issue, Section, Site, articles_by_section, l
 from ..source.slugs import tag_slugs
 from .cards import card_path
 from .edition import Edition
-from .reading import TOC_MIN_HEADINGS, Heading, RelatedArticles, anchor_headings, reading_minutes, summary_of
+from .reading import TOC_MIN_HEADINGS, Heading, Reading, RelatedArticles, reading_of
 from .search import bundle_url
-
-DESCRIPTION_CHARS = 120
-_FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -60,16 +57,17 @@ class IssuePrint:
 
 
 def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint] | None = None,
-               cards: frozenset[str] = frozenset()) -> list[Page]:
+               cards: frozenset[str] = frozenset(), read: Callable[[str], Reading] = reading_of) -> list[Page]:
     """All pages of the site. bodies maps Article.url to its rendered body; prints, an issue's id to
-    its print edition (when one was made); cards, the output paths of the social cards there are."""
+    its print edition (when one was made); cards, the output paths of the social cards there are;
+    read gives a body's Reading (the build's cache keeps them from build to build)."""
     prints = prints or {}
 
     def card(url: str) -> str | None:
         return card_path(url) if card_path(url) in cards else None
 
     slugs = tag_slugs({t for a in site.articles for t in a.tags})
-    views = {a.url: _view(a, issue.title, bodies[a.url].html, slugs) for issue in site.issues for a in issue.articles}
+    views = {a.url: _view(a, issue.title, read(bodies[a.url].html), slugs) for issue in site.issues for a in issue.articles}
     sections = site.config.sections
     related = RelatedArticles(site.articles)
     pages = [_home(site, views, prints, card)]
@@ -142,18 +140,16 @@ def newest_articles(site: Site) -> list[Article]:
     return [a for issue in site.issues for a in reading_order(issue, site.config.sections)]
 
 
-def _view(article: Article, issue_title: str, html: str, slugs: dict[str, str]) -> ArticleView:
-    return _reading_view(article, issue_title, html, tuple((t, slugs[t]) for t in article.tags))
+def _view(article: Article, issue_title: str, reading: Reading, slugs: dict[str, str]) -> ArticleView:
+    return _reading_view(article, issue_title, reading, tuple((t, slugs[t]) for t in article.tags))
 
 
 @lru_cache(maxsize=20000)
-def _reading_view(article: Article, issue_title: str, html: str, tags: tuple) -> ArticleView:
+def _reading_view(article: Article, issue_title: str, reading: Reading, tags: tuple) -> ArticleView:
     """(Remembered across the builds of one process: the live preview plans every page on each save,
-    and an unchanged article gives the same view, which costs regular expressions over its body.)"""
-    html, headings = anchor_headings(html)
-    photo = _FIRST_IMAGE.search(html)
-    return ArticleView(article, html, article.summary or summary_of(html, DESCRIPTION_CHARS), issue_title,
-                       tags, headings, reading_minutes(html), photo.group(0) if photo else "")
+    and an unchanged article's view stays the same object, whose fingerprint is then known.)"""
+    return ArticleView(article, reading.html, article.summary or reading.summary, issue_title, tags,
+                       reading.headings, reading.minutes, reading.photo)
 
 
 def _page(path: str, template: str, description: str, title: str, **context) -> Page:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..source.model import Article
 
@@ -46,6 +47,31 @@ class Heading:
     anchor: str      # the id the element carries
     text: str
     kind: str = "heading"   # "heading", "table" or "chart"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the pages show of a body besides its text: the body with its headings anchored, their
+    list, its opening as a summary, its reading time and its first photo. Regular expressions over the
+    whole body, so made once per body (reading_of) and kept in the build cache beside it."""
+    html: str
+    headings: tuple[Heading, ...]
+    summary: str
+    minutes: int
+    photo: str   # the first <img> tag (site-root links, for rebase), or ""
+
+
+SUMMARY_CHARS = 120
+_FIRST_IMAGE = re.compile(r"<img\s[^>]*>")
+
+
+@lru_cache(maxsize=20000)
+def reading_of(html: str) -> Reading:
+    """(Remembered in the process too: the live preview plans every page on each save.)"""
+    anchored, headings = anchor_headings(html)
+    photo = _FIRST_IMAGE.search(anchored)
+    return Reading(anchored, headings, summary_of(anchored, SUMMARY_CHARS), reading_minutes(anchored),
+                   photo.group(0) if photo else "")
 
 
 def text_of(fragment: str) -> str:
