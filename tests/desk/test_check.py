@@ -1,7 +1,9 @@
 """`build.py check`: one verdict, every problem at once (drafts too), warnings and notices counted apart."""
 from __future__ import annotations
 
-from helpers import run_build, snapshot, write
+import re
+
+from helpers import run_build, running_server, snapshot, write
 
 LANGUAGE = "en"
 DRAFT = "content/2024-07/03-draft.md"
@@ -90,3 +92,18 @@ def test_check_flags_a_first_level_heading_in_an_article_body(mini):
     assert "05-h1.md:7: warning: a first-level heading" in built.stderr   # (the same verdict in build)
     page = (mini / "output/2024-07/h1/index.html").read_text(encoding="utf-8")
     assert "<p>#评建进行时# 学校召开推进会。</p>" in page
+
+
+def test_the_preview_and_check_ask_for_the_imprint_of_the_same_issues_not_of_one_of_drafts_only(mini):
+    """(The preview warned 版记 lacks 印数 for an issue of drafts only, which check, like build, leaves out:
+    nothing of it is printed.) Both name the 版记 of the issue that is published, and only it."""
+    with (mini / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("print:\n  internal_notice: 内部资料\n")
+    assert run_build(mini, "new-issue", "2024-08").code == 0
+    assert run_build(mini, "new", "--section", "评建动态", "--issue", "2024-08", "还在写的稿子").code == 0
+    lacking = re.compile(r"content/(\d{4}-\d{2})/issue\.yaml:\d+: warning: the issue is printed as 内部资料 but its 版记 lacks")
+    checked = run_build(mini, "check")
+    assert set(lacking.findall(checked.stderr)) == {"2024-07"}, checked.stderr
+    with running_server(mini):
+        said = (mini.parent / "serve.log").read_text(encoding="utf-8")   # (the first build's warnings come before the address)
+    assert set(lacking.findall(said)) == {"2024-07"}, said

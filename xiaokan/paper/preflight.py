@@ -74,8 +74,9 @@ def imprint_findings(site: Site, issue: Issue) -> list[ContentWarning]:
     """A 内部资料 names its 编印单位, 印发日期 and 印数 in its 版记 (内部资料性出版物管理规定). The back
     cover prints the school for an unwritten 编印单位 and the issue's date for an unwritten 印发日期, so
     only what would be printed nowhere is missing; the finding points at the line to write it on (the
-    template's commented-out `# 印数: 300`, or the file's end)."""
-    if INTERNAL not in (site.config.print.internal_notice or ""):
+    template's commented-out `# 印数: 300`, or the file's end). An issue that is not published (drafts
+    only, or in preparation, as the preview reads it) is printed for nobody: its 版记 is not asked for yet."""
+    if INTERNAL not in (site.config.print.internal_notice or "") or not issue.published:
         return []
     imprint = issue.imprint
     missing = [key for key, value in (("编印单位", imprint.publisher or site.config.school), ("印数", imprint.print_run))

@@ -153,6 +153,12 @@ class Issue:
     def pdf_name(self) -> str:
         return f"xiaokan-{self.id}.pdf"
 
+    @property
+    def published(self) -> bool:
+        """Does `build` publish it, on the site and in print? Not an issue in preparation, nor one of drafts
+        only: the preview and proofs read those too (drafts=True), `build` and `check` leave them out."""
+        return not self.draft and any(not a.draft for a in self.articles)
+
 
 @dataclass(frozen=True)
 class Site:
