@@ -247,17 +247,17 @@ def _print_warnings(warnings, quiet: bool) -> None:
 
 
 def _new(root: Path, args) -> int:
-    from .desk.scaffold import make_issue, new_article
+    from .desk.scaffold import make_article, make_issue
 
     if args.command == "new":
-        path = new_article(root, args.section, args.issue, args.title)
+        made = make_article(root, args.section, args.issue, args.title)
         said = _('new draft (write below its second ---; to publish it, change 草稿: true to false): {path}')
     else:
         made = make_issue(root, args.issue, date.today())
-        path = made.path
-        for notice in made.notices:
-            print(_color("33", ContentWarning(path, None, notice, "notice").render()), file=sys.stderr)
         said = _("new issue (its settings are in this file; add articles with .venv/bin/python build.py new or import): {path}")
+    path = made.path
+    for notice in made.notices:
+        print(_color("33", ContentWarning(path, None, notice, "notice").render()), file=sys.stderr)
     print(said.format(path=display_path(path)))   # (the path last: a script may take it from the line's end)
     return EXIT_OK
 

@@ -103,9 +103,14 @@ def test_new_issue_and_article_are_what_the_command_line_makes_with_the_forms_va
                                          "print_run": "500"}, "张三")
     text = (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
     assert "标题: 2024年第9期" in text and "日期: 2024-09-15" in text and "编辑: [张三, 李四]" in text and "印数: 500" in text
-    rel = board.new_article(mini, "2024-09", "评建动态", "我校召开研讨会", "张三")
-    assert rel.startswith("2024-09/01-") and rel.endswith(".md")
+    rel, notices = board.new_article(mini, "2024-09", "评建动态", "我校召开研讨会", "张三")
+    assert rel.startswith("2024-09/01-") and rel.endswith(".md") and notices == ()
     assert history.versions(mini, rel)[0].message
+    again, notices = board.new_article(mini, "2024-09", "新闻政策", "我校召开研讨会", "张三")   # (new's notice: one home)
+    assert again == "2024-09/02-wo-xiao-zhao-kai-yan-tao-hui-2.md"
+    assert notices == (f"2024-09 这一期已经有一篇标题是“我校召开研讨会”的文章：content/{rel}。新建的这篇另存为 content/{again}："
+                       f"如果是同一篇文章，请在 content/{rel} 里写（新建的这篇是草稿，只要还是草稿就不会发布）；"
+                       "如果不是，请给其中一篇换个标题，免得读者分不清",)
     with pytest.raises(ContentError):
         board.create_issue(mini, "../x", {}, "张三")
     assert run_build(mini, "check").code == 0
@@ -121,6 +126,15 @@ def test_arranging_writes_order_and_section_of_the_moved_articles(mini):
     assert groups["新闻政策"] == ["2024-07/04-other.md", "2024-07/01-first.md"]
     with pytest.raises(ContentError):
         board.arrange(mini, "2024-07", [{"section": "没有这个栏目", "articles": []}], "张三")
+
+
+def test_a_new_issue_left_without_a_title_is_named_by_the_期号_typed_in_the_form(mini):
+    """The form says 标题 left empty is written from 本年期号: the one typed, else the one new-issue counts."""
+    board.create_issue(mini, "2024-09", {"number": "5", "total_number": "27"}, "张三")   # (counted, it would be 第3期)
+    text = (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
+    assert "标题: 2024年第5期\n期号: 5\n总期号: 27\n" in text, text
+    board.create_issue(mini, "2024-10", {}, "张三")
+    assert "标题: 2024年第6期\n期号: 6\n总期号: 28\n" in (mini / "content/2024-10/issue.yaml").read_text(encoding="utf-8")
 
 
 def test_review_goes_in_order_records_who_and_publishes_at_the_final_step(mini):
@@ -281,7 +295,7 @@ def test_review_records_need_the_article_and_a_new_article_at_a_deleted_path_sta
         uploads.save_csv(mini, "2024-07/99-made-up.md", "名单.csv", "序号,名称\n1,甲\n".encode())
     assert not list((mini / "content/2024-07").glob("*.csv"))
     def reviewed_then_deleted():
-        rel = board.new_article(mini, "2024-07", "评建动态", "会被删掉的稿子", "张三")
+        rel, _notices = board.new_article(mini, "2024-07", "评建动态", "会被删掉的稿子", "张三")
         opened = articles.open_article(mini, rel)
         articles.save_article(mini, rel, opened.fields, "审过的正文。\n", opened.digest, "张三", role="编辑")
         review.advance(mini, rel, "初审", "张三", "编辑")
@@ -290,7 +304,7 @@ def test_review_records_need_the_article_and_a_new_article_at_a_deleted_path_sta
         return rel
 
     rel = reviewed_then_deleted()
-    assert board.new_article(mini, "2024-07", "评建动态", "会被删掉的稿子", "王五") == rel
+    assert board.new_article(mini, "2024-07", "评建动态", "会被删掉的稿子", "王五") == (rel, ())
     assert card(mini, rel)["state"] == "草稿" and list(card(mini, rel)["steps"]) == []
     (mini / "content" / rel).unlink()
     rel = reviewed_then_deleted()   # (and made again outside the desk, by build.py new)

@@ -219,3 +219,37 @@ def test_a_new_article_titled_like_a_windows_device_gets_a_name_windows_can_make
     from xiaokan.source.content import load_site
 
     assert [a.url for a in load_site(mini, drafts=True).site.articles if a.source == made[0]] == ["2024-07/nul-1/"]
+
+
+def test_a_new_article_titled_as_one_of_its_issue_says_so_in_chinese_naming_both_files(mini, monkeypatch):
+    """(`new` twice with one title made 06-…-2.md without a word.) The new draft is made all the same (two
+    pieces of an issue may share a title), the editor is told which file has the title already."""
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    first = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "评建推进会")
+    assert first.code == 0 and "提示" not in first.stderr, first.stderr
+    made = mini / "content/2024-07/05-ping-jian-tui-jin-hui.md"
+    before = made.read_bytes()
+    again = run_build(mini, "new", "--section", "新闻政策", "--issue", "2024-07", " 评建推进会 ")
+    assert again.code == 0, again.stderr
+    assert "content/2024-07/06-ping-jian-tui-jin-hui-2.md：提示：2024-07 这一期已经有一篇标题是“评建推进会”的文章：" \
+        "content/2024-07/05-ping-jian-tui-jin-hui.md。新建的这篇另存为 content/2024-07/06-ping-jian-tui-jin-hui-2.md：" \
+        "如果是同一篇文章，请在 content/2024-07/05-ping-jian-tui-jin-hui.md 里写" in again.stderr, again.stderr
+    assert again.stderr.strip().endswith("06-ping-jian-tui-jin-hui-2.md")   # (the path still ends the output)
+    assert made.read_bytes() == before
+    # the title is what is compared, not the file's name: 02-second.md is titled 第二篇动态
+    said = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "第二篇动态").stderr
+    assert "已经有一篇标题是“第二篇动态”的文章：content/2024-07/02-second.md。" in said, said
+
+
+def test_a_word_file_titled_as_an_article_of_its_issue_is_imported_and_its_report_names_that_article(mini, tmp_path,
+                                                                                                    monkeypatch):
+    """The import makes its draft under a name of its own (as before) and its report says what `new` says."""
+    import worddocs
+
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    docx = worddocs.plain_docx(tmp_path / "部门来稿.docx", ["正文一段。"], title="他山之石一篇")
+    result = run_build(mini, "import", str(docx), "--issue", "2024-07", "--section", "他山之石")
+    assert result.code == 0, result.stderr
+    assert "2024-07 这一期已经有一篇标题是“他山之石一篇”的文章：content/2024-07/04-other.md。新建的这篇另存为 " \
+        "content/2024-07/05-ta-shan-zhi-shi-yi-pian.md" in result.stderr, result.stderr
+    assert (mini / "content/2024-07/04-other.md").read_text(encoding="utf-8").endswith("别处的经验。\n")

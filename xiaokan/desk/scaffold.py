@@ -14,7 +14,7 @@ from ..core.errors import ContentError, ContentErrors, did_you_mean
 from ..core.i18n import _
 from ..source.config import load_config
 from ..source.content import ISSUE_ID, load_site, refuse_reserved_issue_name
-from ..source.frontmatter import ISSUE_KEYS, parse_date
+from ..source.frontmatter import ARTICLE_KEYS, ISSUE_KEYS, map_keys, parse_date, read_article_front
 from ..source.slugs import slug_from_filename, title_slug
 from ..source.yamlfile import ZERO_WIDTH, parse_yaml, read_text, tidy_yaml
 from .numbering import numbers_for
@@ -74,8 +74,19 @@ def _commented(line: str, comment: str, column: int = 20) -> str:
     return line + " " * max(column - width, 2) + "# " + comment
 
 
+@dataclass(frozen=True)
+class NewArticle:
+    path: Path                  # the new article's file
+    notices: tuple[str, ...]    # what the editor should know of it (an article of the same title: same_title)
+
+
 def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
     """Create content/<issue>/<NN>-<slug>.md, a draft that takes its issue's date, and return its path."""
+    return make_article(root, section, issue_id, title).path
+
+
+def make_article(root: Path, section: str, issue_id: str, title: str) -> NewArticle:
+    """As new_article, with the notice naming an article of the issue that has this title already."""
     folder = issue_folder(root, issue_id, section)
     title = " ".join(title.split())
     if not title:
@@ -85,7 +96,30 @@ def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
     text = front_matter(path, title, section, next_order(root, issue_id, section)) + "在这里写正文。段落之间空一行。\n"
     with path.open("x", encoding="utf-8") as out:   # (never over a file that appeared meanwhile)
         out.write(text)
-    return path
+    return NewArticle(path, tuple(filter(None, [same_title(path, title)])))
+
+
+def same_title(path: Path, title: str) -> str | None:
+    """The notice for a new article at path (made by `new`, the desk or a Word import) whose title another
+    article of its issue has: it is made all the same (two pieces may share a title: 简讯, 图片新闻), under a
+    name of its own, and the editor is told of both files. Titles are compared as the build reads them
+    (标题, spaces run together); a file that cannot be read is passed over (check names it)."""
+    wanted = " ".join(title.split()).casefold()
+    for other in sorted(path.parent.glob("*.md")):
+        if other == path:
+            continue
+        try:
+            front = read_article_front(read_text(other), other)
+            written = map_keys(front.raw, ARTICLE_KEYS, other, front.lines, []).get("title")
+        except (ContentError, OSError):
+            continue
+        if isinstance(written, str) and " ".join(written.split()).casefold() == wanted:
+            return _('issue {issue} already has an article titled “{title}”: {existing}. The new one is saved as {new}: '
+                     'if it is the same article, write in {existing} (the new one is a draft, never published while it '
+                     'stays one); if not, give one of them another title, so that readers can tell them apart').format(
+                issue=path.parent.name, title=" ".join(title.split()), existing=other.relative_to(path.parents[2]).as_posix(),
+                new=path.relative_to(path.parents[2]).as_posix())
+    return None
 
 
 def check_issue_id(issue_id: str) -> None:

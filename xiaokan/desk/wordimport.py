@@ -27,7 +27,7 @@ from .docxarticle import read_article
 from .docxtokens import TOKEN
 from .importcheck import lost_paragraphs
 from .newfile import open_new
-from .scaffold import article_path, front_matter, issue_folder, next_order
+from .scaffold import article_path, front_matter, issue_folder, next_order, same_title
 
 _ORIGIN = "# Word 原稿：{name}（{digest}）"   # (a YAML comment in the front matter: the editor may read it)
 _ORIGIN_LINE = re.compile(r"^# Word 原稿：(?P<name>.+)（(?P<digest>[0-9a-f]{16})）\s*$", re.M)
@@ -179,6 +179,8 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
         notes.insert(0, _("the document has no title line that stands out (Word's Title style, or set larger or centred "
                           "and bold): the title “{title}” was made from the file name {name}; correct 标题").format(
             title=article.title, name=article.title_from))
+    if earlier is None and (same := same_title(path, article.title)):
+        notes.insert(0, same)
     lost = lost_paragraphs(article.document_texts, _as_checked(article.body, names), folder, article.title,
                            *(value for _key, value in article.fields), *article.set_aside)
     return ImportReport(source, path.relative_to(root), article.title, article.counts, tuple(notes), tuple(lost))

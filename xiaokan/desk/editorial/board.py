@@ -141,7 +141,9 @@ def _issue_yaml(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]
     place of its own; and new-issue's notices."""
     day = scaffold.date_of_issue_id(issue_id) or date.today()
     numbers = numbers_for(root, issue_id, day)
-    lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{numbers.number}期", number=numbers.number,
+    typed = str(values.get("number") or "").strip()   # (a 期号 typed in the form names the issue, as new-issue's does)
+    number = int(typed) if re.fullmatch(r"[0-9]{1,4}", typed) else numbers.number   # (else the loader says what is wrong)
+    lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=numbers.number,
                                            total=numbers.total, today=day.isoformat()).split("\n")
     written = dict(ISSUE_FIELDS)
     for name, value in values.items():
@@ -181,17 +183,17 @@ def _issue_folders(root: Path) -> list[Path]:
                   and (p / "issue.yaml").is_file()) if content.is_dir() else []
 
 
-def new_article(root: Path, issue_id: str, section: str, title: str, who: str) -> str:
+def new_article(root: Path, issue_id: str, section: str, title: str, who: str) -> tuple[str, tuple[str, ...]]:
     """A new article, as `build.py new` makes it (unreviewed, whatever a deleted article at its path
-    passed); its path under content/."""
+    passed): its path under content/, and new's notices (an article of the same title)."""
     issue_folder(root, issue_id)
-    path = scaffold.new_article(root, section, issue_id, title)
+    made = scaffold.make_article(root, section, issue_id, title)
     from . import history
 
-    rel = relative(root, path)
+    rel = relative(root, made.path)
     review.forget(root, rel)
-    history.record(root, rel, path.read_bytes(), who, _("created"))
-    return rel
+    history.record(root, rel, made.path.read_bytes(), who, _("created"))
+    return rel, made.notices
 
 
 def arrange(root: Path, issue_id: str, layout: list, who: str, role: str | None = None) -> list[str]:

@@ -59,8 +59,8 @@ def _new_issue(desk: Desk, request: Request) -> Response:
 def _new_article(desk: Desk, request: Request) -> Response:
     data = schema.read(request.json(), {"issue": schema.issue_id, "section": schema.default(schema.text(), ""),
                                         "title": schema.default(schema.text(), "")})
-    path = board.new_article(desk.root, data["issue"], data["section"], data["title"], request.session.user)
-    return json_response({"path": path})
+    path, notices = board.new_article(desk.root, data["issue"], data["section"], data["title"], request.session.user)
+    return json_response({"path": path, "notices": list(notices)})
 
 
 def _open(desk: Desk, request: Request) -> Response:
