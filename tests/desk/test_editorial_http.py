@@ -598,3 +598,18 @@ def test_a_reviewed_article_changed_outside_the_desk_is_需重审_on_the_board_a
     assert saved["state"] == page["state"] == "需重审" and page["reset"]["by"] and page["reset"]["at"]
     assert browser.call("POST", "/desk/api/review", {"path": rel, "step": "退回"})[1]["state"] == "草稿"
     assert board_and_page(rel)["state"] == "草稿"
+
+
+def test_the_desk_pages_tab_shows_the_sites_icon_before_a_login_and_nothing_is_a_404(mini):
+    """(The desk's pages named no icon: the browser asked the preview for /favicon.ico, a 404 in its console.)"""
+    b = Browser(app.Desk(mini, "127.0.0.1", PORT))
+    assert b'<link rel="icon" href="favicon">' in b.call("GET", "/编辑部/")[1]
+    accounts.add_account(mini, "张三", "编辑", "一个足够长的密码")
+    b = Browser(app.Desk(mini, "127.0.0.1", PORT))   # (a browser not logged in)
+    assert b'<link rel="icon" href="favicon">' in b.call("GET", "/编辑部/login")[1]
+    assert b.call("GET", "/编辑部/favicon") == (204, b"")   # (no favicon in site.yaml: an empty answer)
+    with (mini / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("favicon: favicon.png\n")
+    status, icon = b.call("GET", "/desk/favicon")
+    assert status == 200 and icon == (mini / "assets/favicon.png").read_bytes()
+    assert dict(b.last_headers)["Content-Type"] == "image/png"

@@ -563,3 +563,46 @@ def test_an_article_whose_settings_cannot_be_read_is_mended_as_a_whole_file_and_
     expect(page.get_by_label("标题", exact=True)).to_have_value("第二篇动态（改好）")
     expect(page.get_by_role("alert").filter(has_text="读不出来")).to_have_count(0)
     assert "title: 第二篇动态（改好）" in path.read_text(encoding="utf-8")
+
+
+def test_the_status_line_speaks_of_the_view_shown_and_the_desk_asks_for_no_missing_icon(desk, page):
+    """Seen by a new editor: 顺序已保存 stayed above the article opened next; a second 新建文章 of a title
+    the issue has made a -2 file without a word; 新建一期 suggested 第7期 for July; the browser's console
+    showed /favicon.ico as a 404 on every desk page."""
+    url, root = desk
+    failed = []
+    page.on("console", lambda m: failed.append(m.location.get("url", "")) if m.type == "error" else None)
+    with page.expect_response(lambda r: r.url.endswith("/favicon")) as icon:
+        page.goto(url)
+    assert icon.value.status == 204   # (the mini site has no favicon in site.yaml: nothing to show, and no 404)
+    status = page.locator("#status")
+    page.get_by_role("button", name="下移：第一篇新闻").click()
+    expect(status).to_have_text("顺序已保存")
+    page.get_by_role("link", name="第二篇动态").click()
+    expect(page.get_by_label("正文")).to_have_value(re.compile("评建工作的正文"))
+    expect(status).to_be_empty()
+    # 新建文章 with a title of the issue: the new draft opens, the line names both files
+    page.get_by_role("link", name="← 稿件看板").click()
+    page.locator('section.issue[data-issue="2024-07"]').get_by_role("button", name="新建文章").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("标题").fill("第二篇动态")
+    dialog.get_by_role("button", name="建立").click()
+    expect(page.get_by_label("标题", exact=True)).to_have_value("第二篇动态")
+    expect(page).to_have_url(re.compile(r"#/edit/2024-07/05-di-er-pian-dong-tai\.md$"))
+    expect(status).to_contain_text("这一期已经有一篇标题是“第二篇动态”的文章：content/2024-07/02-second.md。"
+                                   "新建的这篇另存为 content/2024-07/05-di-er-pian-dong-tai.md")
+    page.get_by_role("link", name="← 稿件看板").click()
+    expect(page.get_by_role("button", name="新建一期")).to_be_visible()
+    expect(status).to_be_empty()
+    # 新建一期: an issue is 第N期 of its year (the sample's 2024-06 is 2024年第1期), not its month
+    page.get_by_role("button", name="新建一期").click()
+    title = dialog.get_by_label("标题")
+    expect(title).to_have_attribute("placeholder", "如 2024年第3期")
+    expect(dialog).to_contain_text("第几期是这一年里的第几期，不是月份")
+    dialog.get_by_role("button", name="取消").click()
+    with page.expect_response(lambda r: r.url.endswith("/favicon")) as icon:
+        page.goto(url + "login")   # (the other desk page)
+    assert icon.value.status == 204
+    expect(page.get_by_role("heading", name="登录编辑部")).to_be_visible()
+    assert not [u for u in failed if "favicon" in u], failed
+    assert "favicon" not in (root.parent / "serve.log").read_text(encoding="utf-8")

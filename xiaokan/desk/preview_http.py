@@ -144,7 +144,7 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
             self.set_status(int(code), reason or None)
             for name, value in reply["headers"]:
                 (self.set_header if name.lower() in ("content-type", "content-length") else self.add_header)(name, value)
-            self.finish(b"".join(chunks))
+            self.finish(b"".join(chunks) or None)   # (an empty b"" is a body to tornado: a 204 could not be sent)
 
         get = head = post = put = patch = delete = options = answer
 

@@ -14,7 +14,7 @@ from ...core.i18n import _
 from ..guard import is_loopback
 from . import accounts, hints, schema, tasks, uploads
 from .articles import Conflict
-from .files import serve_file, static_file
+from .files import serve_file, site_icon, static_file
 from .routes import ROUTES, prefixed
 from .sessions import LoginThrottle, SessionStore
 from .wsgi import (
@@ -124,6 +124,8 @@ class Desk:
             return self._page(request)
         if request.method == "GET" and request.path.startswith("/static/"):
             return static_file(request.path[len("/static/"):])
+        if request.method == "GET" and request.path == "/favicon":
+            return site_icon(self.root)
         if request.path == "/api/login" and request.method == "POST":
             return self._answered(Desk._login, request)
         refused = self.gate.unauthorised(request)

@@ -1,5 +1,5 @@
-"""The files the desk hands out: its own pages and scripts (static/), a proof or issue PDF of print/, a
-page of the built site (output/); each with its type, and pages shown with a policy that allows their
+"""The files the desk hands out: its own pages and scripts (static/), the site's icon, a proof or issue PDF
+of print/, a page of the built site (output/); each with its type, and pages shown with a policy that allows their
 own styles only."""
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import mimetypes
 import re
 from pathlib import Path
 
+from ...core.errors import ContentError, ContentErrors
 from ...core.i18n import _
+from ...source.config import load_config
 from ..preview_site import resolve
 from .wsgi import Request, Response, refusal
 
@@ -58,6 +60,20 @@ def own_styles_policy(page: bytes) -> str:
                       for style in re.findall(rb"<style\b[^>]*>(.*?)</style>", page, re.S | re.I))
     return ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' " + hashes + "; frame-ancestors 'self'; "
             "form-action 'self'; base-uri 'none'; object-src 'none'")
+
+
+def site_icon(root: Path) -> Response:
+    """The site's icon (site.yaml's favicon, in assets/) for the tab of the desk's pages, which ask for it
+    (<link rel="icon" href="favicon">) before a login as after; with none, or site.yaml unreadable for
+    now, an empty answer: without the link the browser asked the preview for /favicon.ico, a 404."""
+    try:
+        name = load_config(root / "site.yaml").favicon
+    except (ContentError, ContentErrors, OSError):
+        name = ""
+    file = resolve((root / "assets").resolve(), name) if name else None
+    if file is None:
+        return Response("204 No Content", b"", "text/plain")
+    return Response("200 OK", file.read_bytes(), mimetypes.guess_type(file.name)[0] or "application/octet-stream")
 
 
 def static_file(name: str) -> Response:

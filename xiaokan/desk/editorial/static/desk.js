@@ -2,7 +2,7 @@
 // 发布, 导入Word稿) and what the editor and history views (editor.js) share: the API, the router, dialogs.
 "use strict";
 
-const Desk = {token: "", user: "", role: "", may: {}, sections: [], views: {}, board: null};
+const Desk = {token: "", user: "", role: "", may: {}, sections: [], views: {}, board: null, told: ""};
 
 async function api(method, path, body, raw) {
   const headers = {"X-Desk-Token": Desk.token};
@@ -52,6 +52,14 @@ function say(text, isError) {
   const status = document.getElementById("status");
   status.textContent = text;
   status.classList.toggle("error", Boolean(isError));
+}
+
+// The status line speaks of the view it was said on: another view starts with it empty (route), or with
+// what the step that led there has to say, given here (an article made, a version restored).
+function go(hash, text) {
+  Desk.told = text || "";
+  if (location.hash === hash) route();
+  else location.hash = hash;
 }
 
 function field(label, input, hint) {
@@ -328,14 +336,17 @@ async function saveLayout(issueId) {
 // --- forms ---------------------------------------------------------------------------------------
 
 async function newIssue() {
-  const fields = [["id", "期号（文件夹名）", "如 2024-07"], ["date", "出版日期", ""], ["title", "标题", "如 2024年第7期"],
-    ["number", "本年期号", ""], ["total_number", "总期号", ""], ["editors", "编辑", "用顿号分隔"], ["summary", "摘要", ""],
+  // (an issue is 第N期 of its year, counted in date order as new-issue counts: not the month of its folder name)
+  const fields = [["id", "期号（文件夹名）", "如 2024-07"], ["date", "出版日期", ""],
+    ["title", "标题", "如 2024年第3期", "第几期是这一年里的第几期，不是月份；空着就按本年期号写"],
+    ["number", "本年期号", "空着就按日期顺序自动编"], ["total_number", "总期号", "空着就按日期顺序自动编"],
+    ["editors", "编辑", "用顿号分隔"], ["summary", "摘要", ""],
     ["chief_editor", "主编", ""], ["responsible_editor", "责任编辑", ""], ["publisher", "编印单位", ""], ["print_run", "印数", ""]];
   const inputs = {};
   const body = fields.map(function (f) {
     inputs[f[0]] = el("input", {name: f[0], type: f[0] === "date" ? "date" : "text", required: f[0] === "id",
       placeholder: f[2], inputmode: ["number", "total_number", "print_run"].includes(f[0]) ? "numeric" : null});
-    return field(f[1], inputs[f[0]]);
+    return field(f[1], inputs[f[0]], f[3]);
   });
   let made;
   const done = await askUntil("新建一期", body, [{label: "取消", value: ""}, {label: "建立这一期", value: "ok", primary: true}],
@@ -364,7 +375,7 @@ async function newArticle(issueId) {
       return made.ok ? "" : made.data.error;
     });
   if (!done) return;
-  location.hash = "#/edit/" + made.data.path;
+  go("#/edit/" + made.data.path, made.data.notices.join("；"));   // (an article of the same title: both files named)
 }
 
 async function importWord(issueId, files, panel) {
@@ -442,11 +453,14 @@ async function route() {
   const main = document.getElementById("main");
   const hash = decodeURIComponent(location.hash.slice(1) || "/");
   const match = hash.match(/^\/(edit|history)\/([^?]+)(?:\?line=(\d+))?$/);
+  const told = Desk.told;
+  Desk.told = "";
   if (Desk.leave && !Desk.leave()) {   // (staying: the address goes back to the page still shown)
     history.replaceState(null, "", Desk.shown || "#/");
     return;
   }
   Desk.leave = null;
+  say(told);   // (not the 顺序已保存 or the error of the view left)
   Desk.shown = location.hash || "#/";
   if (match) await Desk.views[match[1]](main, match[2], match[3] ? Number(match[3]) : null);
   else await Desk.views.board(main);

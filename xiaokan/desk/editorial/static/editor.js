@@ -493,6 +493,5 @@ async function restore(path, version) {
   if (!now.ok) { say(now.data.error, true); return; }
   const done = await api("POST", "api/restore", {path: path, id: version.id, digest: now.data.digest});
   if (!done.ok) { say(done.data.error, true); return; }
-  say("已恢复到 " + new Date(version.when * 1000).toLocaleString("zh-CN") + " 的版本（恢复前的文本也留在历史里）");
-  location.hash = "#/edit/" + path;
+  go("#/edit/" + path, "已恢复到 " + new Date(version.when * 1000).toLocaleString("zh-CN") + " 的版本（恢复前的文本也留在历史里）");
 }
