@@ -789,7 +789,7 @@ def test_a_picture_that_is_no_picture_is_reported_and_left_out(mini, tmp_path):
     damaged = worddocs.replace_part(docx, tmp_path / "damaged.docx", media[0], b"this is not a picture")
     before = set(snapshot(mini / "content/2024-07"))
     article, report = import_file(mini, damaged)
-    assert re.search(r"第 \d+ 段的图片读不了", report) and "没有导入" in report, report
+    assert re.search(r"第 \d+ 段的图片已损坏", report) and "没有导入" in report and "另存为图片" in report, report
     new = set(snapshot(mini / "content/2024-07")) - before
     pictures = [name for name in new if name.endswith((".png", ".jpg", ".jpeg"))]
     assert len(pictures) == len(media) - 1, new   # (the readable one is imported)
@@ -1107,6 +1107,33 @@ def test_a_tiff_too_large_to_convert_is_reported_not_decoded(mini, tmp_path):
     document.save(tmp_path / "scan.docx")
     article, report = import_file(mini, tmp_path / "scan.docx")
     assert "第 3 段的图片是网页不能显示的格式（TIFF），没有导入" in report and "存成 PNG 或 JPG" in report, report
+    assert not list(article.parent.glob(article.stem[3:] + "-*")), report
+
+
+@pytest.mark.parametrize("kind", ["TIFF", "BMP"])
+def test_a_damaged_tiff_is_reported_as_damaged(mini, tmp_path, kind):
+    """A part that says it is a TIFF (or BMP) and cannot be decoded was called a format web pages cannot show;
+    it is a damaged picture, named by its paragraph, with what to do."""
+    import io
+
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    scan = io.BytesIO()
+    Image.new("RGB", (300, 200), (90, 90, 10)).save(scan, kind)
+    document = docx.Document()
+    document.add_paragraph("获奖证书", style="Title")
+    document.add_paragraph("我校教师获得省级教学成果奖。")
+    document.add_picture(io.BytesIO(scan.getvalue()), width=Cm(8))   # (paragraph 3)
+    document.add_paragraph("图1 证书扫描件")
+    document.save(tmp_path / "scan.docx")
+    with zipfile.ZipFile(tmp_path / "scan.docx") as archive:
+        media = next(name for name in archive.namelist() if name.startswith("word/media/"))
+    damaged = worddocs.replace_part(tmp_path / "scan.docx", tmp_path / "damaged.docx", media, scan.getvalue()[:200])
+    article, report = import_file(mini, damaged)
+    assert "第 3 段的图片已损坏" in report and "没有导入" in report and "另存为图片" in report, report
+    assert "PNG 或 JPG" in report and "网页不能显示的格式" not in report and "图片 1 张" not in report, report
     assert not list(article.parent.glob(article.stem[3:] + "-*")), report
 
 

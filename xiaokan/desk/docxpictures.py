@@ -37,22 +37,29 @@ class Places:
             order=self.paragraphs[:number].count(paragraph), paragraph=paragraph)
 
 
-def _as_png(data: bytes) -> bytes | None:
-    """A TIFF or BMP picture as PNG (None when Pillow cannot read it, or it is too large to decode here)."""
+def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
+    """A TIFF or BMP picture as PNG: (its PNG, None); (None, None) when it is too large to decode here;
+    (None, why) when Pillow cannot decode it (a damaged file that says it is a TIFF)."""
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.seek(0)   # (a multi-page TIFF: its first page)
             if image.width * image.height > MAX_CONVERTED_PIXELS:
-                return None   # (read from the header: nothing decoded yet)
+                return None, None   # (read from the header: nothing decoded yet)
             if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
                 image = image.convert("RGBA" if "A" in image.mode else "RGB")
             out = io.BytesIO()
             image.save(out, "PNG")
-            return out.getvalue()
-    except Exception:   # (Pillow raises many kinds for damaged data; each is the same answer here)
-        return None
+            return out.getvalue(), None
+    except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+        return None, exc
+
+
+def _damaged(picture: str, problem: Exception) -> str:
+    return _("{picture} is damaged ({reason}); it was not imported: in Word, right-click it, save it as a picture "
+             "(PNG or JPG), and add that with the desk's 图片 button (if Word cannot show it either, ask the "
+             "department for the original picture)").format(picture=picture, reason=explain_exception(problem))
 
 
 def place_pictures(soup, pictures: list, where: Places, placed: Placed, counts: dict[str, int], notes: list[str]) -> None:
@@ -69,8 +76,16 @@ def place_pictures(soup, pictures: list, where: Places, placed: Placed, counts: 
             img.decompose()
             continue
         picture = pictures[number - 1] if 0 < number <= len(pictures) else None
-        if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES and (png := _as_png(picture[0])) is not None:
-            picture = (png, "image/png")
+        problem = None
+        if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES:
+            png, problem = _as_png(picture[0])
+            picture = (png, "image/png") if png is not None else picture
+        if problem is None and isinstance(picture, tuple) and picture[1] in PICTURE_TYPES:
+            problem = _unreadable(picture[0])   # (its part says PNG or JPEG, its bytes are no picture)
+        if problem is not None:   # (such a file saved beside the article would stop every PDF of the issue)
+            notes.append(_damaged(where(number), problem))
+            img.decompose()
+            continue
         if not isinstance(picture, tuple) or picture[1] not in PICTURE_TYPES:
             if isinstance(picture, tuple) and picture[1] in METAFILES:
                 notes.append(_("{picture} is a Windows metafile ({kind}), which neither web pages nor the PDF can show; it "
@@ -86,11 +101,6 @@ def place_pictures(soup, pictures: list, where: Places, placed: Placed, counts: 
             elif isinstance(picture, Exception):
                 notes.append(_("{picture} cannot be read ({reason}); it was not imported")
                              .format(picture=where(number), reason=explain_exception(picture)))
-            img.decompose()
-            continue
-        if (problem := _unreadable(picture[0])) is not None:   # (its part says PNG or JPEG, its bytes are no picture)
-            notes.append(_("{picture} cannot be read ({reason}); it was not imported")
-                         .format(picture=where(number), reason=explain_exception(problem)))
             img.decompose()
             continue
         count += 1
