@@ -10,6 +10,7 @@ import string
 import zipfile
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -1032,6 +1033,35 @@ def test_a_captions_number_written_as_a_simple_field_is_kept(mini, tmp_path):
     body = body_of(publish_and_build(mini, article))
     assert "全文共3页。" in flat(body) and "表1各学院任务" in flat(body) and LOST not in report, (body, report)
     assert re.search(r"<figure>.*实训中心外景.*</figure>", body, re.S)
+
+
+def test_a_link_written_as_a_simple_field_keeps_its_address(mini, tmp_path):
+    """A HYPERLINK field Word writes whole (w:fldSimple) kept its text and lost its address; it is a link, and a
+    link to the author's computer or a script is refused as any other link of the document is."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def field(paragraph, instruction: str, text: str) -> None:
+        paragraph._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="{escape(instruction, {chr(34): "&quot;"})}">'
+                                      f'<w:r><w:t>{escape(text)}</w:t></w:r></w:fldSimple>'))
+
+    document = docx.Document()
+    document.add_paragraph("评建通知", style="Title")
+    paragraph = document.add_paragraph("详见")
+    field(paragraph, ' HYPERLINK "https://jwc.example.edu.cn/notice(2024).html?a=1&b=2" \\o "教务处" ', "教务处*网站*")
+    paragraph.add_run("。")
+    field(document.add_paragraph("下载"), ' hyperlink "file:///C:/Users/admin/Desktop/附件1.xlsx" ', "附件1")
+    field(document.add_paragraph("请点"), ' HYPERLINK "javascript:alert(1)" ', "这里")
+    document.save(tmp_path / "fields.docx")
+    article, report = import_file(mini, tmp_path / "fields.docx")
+    text = article.read_text(encoding="utf-8")
+    assert "[教务处\\*网站\\*](https://jwc.example.edu.cn/notice%282024%29.html?a=1&b=2)" in text, text
+    assert "链接“附件1”指向作者电脑上的文件" in report and "链接“这里”的地址不能放在网页上" in report, report
+    assert LOST not in report and "file:" not in text and "javascript" not in text, (text, report)
+    body = body_of(publish_and_build(mini, article))
+    assert '<a href="https://jwc.example.edu.cn/notice%282024%29.html?a=1&amp;b=2">教务处*网站*</a>' in body, body
+    assert "下载附件1" in flat(body) and "请点这里" in flat(body), body
 
 
 def _emf() -> bytes:

@@ -11,7 +11,6 @@ until then they stand in the body as tokens (docxtokens.py).
 from __future__ import annotations
 
 import re
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from ..core.i18n import N_, _
 from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
+from .docxfields import for_mammoth
 from .docxfront import (
     NOTE_LINK,
     block_of,
@@ -87,7 +87,7 @@ def read_article(source: Path) -> WordArticle:
             pictures.append(exc)
         return {"src": f"{MARK}P{len(pictures)}{MARK}", "alt": image.alt_text or ""}
 
-    with _for_mammoth(source) as stream:
+    with for_mammoth(source) as stream:
         html = mammoth.convert_to_html(stream, style_map=STYLE_MAP,
                                        convert_image=mammoth.images.img_element(keep_picture)).value
     soup = BeautifulSoup(html, "html.parser")
@@ -130,26 +130,6 @@ def read_article(source: Path) -> WordArticle:
     return WordArticle(title, title_from, tuple(fields.items()), _markdown(soup, placed.blocks, footnotes),
                        tuple(placed.files), tuple(counts.items()), tuple(notes + unmapped(xml)),
                        tuple(paragraph_texts(xml)), tuple(set_aside))
-
-
-_SIMPLE_FIELD = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?fldSimple\b[^>]*?(/?)>")
-_TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
-
-
-def _for_mammoth(source: Path):
-    """The Word file as mammoth reads it: a field Word writes whole (w:fldSimple: a caption's 图 1 number,
-    NUMPAGES) shows the text it holds, which mammoth drops; other files are read as they are."""
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in _TEXT_PARTS if name in archive.namelist()}
-        if not any(b"fldSimple" in data for data in parts.values()):
-            return source.open("rb")
-        out = tempfile.NamedTemporaryFile(suffix=".docx")   # (on disk: a photo-heavy report is hundreds of MB unpacked)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
-            for item in archive.infolist():
-                data = parts.get(item.filename)
-                copy.writestr(item.filename, _SIMPLE_FIELD.sub(b"", data) if data is not None else archive.read(item))
-    out.seek(0)
-    return out
 
 
 def _empty(source: Path):
