@@ -62,6 +62,50 @@ def numbered(document, paragraph, level: int = 0, kind: str = "decimal"):
     return paragraph
 
 
+def list_definition(document, number: int, levels: list[tuple[str, str]], extra: dict[int, str] | None = None) -> None:
+    """A list definition (w:abstractNum) of numbering.xml: each level's format and label, and what else a
+    level says (w:pStyle, w:isLgl, w:suff, in that order: Word reads a w:lvl's children in schema order)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{(extra or {}).get(i, "")}'
+                   f'<w:lvlText w:val="{escape(text, {chr(34): "&quot;"})}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
+    document.part.numbering_part.element.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{number}"><w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>'))
+
+
+def list_instance(document, number: int, definition: int, restarts: dict[int, int] | None = None) -> None:
+    """A list (w:num) of a definition; restarts: level -> the number it starts again at (Word's 重新开始编号)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    overrides = "".join(f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+                        for level, start in (restarts or {}).items())
+    document.part.numbering_part.element.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="{definition}"/>{overrides}</w:num>'))
+
+
+def in_list(paragraph, number: int, level: int = 0):
+    """A paragraph numbered by list number (its own w:numPr)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{number}"/></w:numPr>'))
+    return paragraph
+
+
+def number_style(document, style_id: str, number: int, level: int | None = None) -> None:
+    """A paragraph style that numbers its paragraphs (w:numPr in styles.xml), as 标题 1 numbered 第一章."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    style = next(s for s in document.styles.element.iter(qn("w:style")) if s.get(qn("w:styleId")) == style_id)
+    properties = style.find(qn("w:pPr"))
+    level_xml = "" if level is None else f'<w:ilvl w:val="{level}"/>'
+    properties.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}>{level_xml}<w:numId w:val="{number}"/></w:numPr>'))
+
+
 def photo(colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (1200, 800), colour).save(out, "PNG")

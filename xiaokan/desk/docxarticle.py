@@ -30,8 +30,8 @@ from .docxfront import (
     top_blocks,
     visible_text,
 )
+from .docxlabels import label_blocks, number_lists
 from .docxlimits import check_docx
-from .docxlists import chinese_labels
 from .docxpictures import Places, place_pictures
 from .docxread import WordParagraph, paragraphs, read_word_xml
 from .docxreport import paragraph_texts, picture_paragraphs, unmapped
@@ -95,12 +95,13 @@ def read_article(source: Path) -> WordArticle:
     if not facts and not soup.find(["img", "table"]):
         raise _empty(source)
     _mark_alignment(soup, facts)
-    _chinese_lists(soup, chinese_labels(xml))
     counts: dict[str, int] = {}
     notes: list[str] = []
     set_aside: list[str] = []
     facts = _join_drop_caps(soup, facts)
+    before = {p.number for p in facts}
     facts = _drop_contents(soup, facts, notes, set_aside)
+    labels = number_lists(soup, xml, before - {p.number for p in facts}, notes)   # (not the 目录's lines)
     letterhead = take_letterhead(soup, facts)
     title = take_title(soup, letterhead.rest if letterhead else facts, after_letterhead=letterhead is not None)
     fields = take_fields(soup)
@@ -114,6 +115,7 @@ def read_article(source: Path) -> WordArticle:
             _("this looks like an official document (公文): its letterhead 「{issuer}」 and its number 「{number}」 "
               "were left out of the text (the letterhead as 来源); no title line follows the number: write 标题")
             .format(issuer=letterhead.issuer, number=letterhead.number))
+    label_blocks(labels)
     _tidy(soup, counts)
     placed = Placed(soup)
     place_pictures(soup, pictures, Places(picture_paragraphs(xml), len(pictures)), placed, counts, notes)
@@ -189,47 +191,6 @@ def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
         queue = aligned.get(key(visible_text(element))) if element.name == "p" else None
         if queue:
             element["class"] = element.get("class", []) + [queue.pop(0)]
-
-
-def _chinese_lists(soup, labels: dict[str, list[str | None]]) -> None:
-    """Items Word numbered 一、二、 become paragraphs that start with their label, as the document shows
-    them, each where it stood: its own sublists follow it, and the items after it stay a list after them.
-    Items of one text take their labels in document order, as mammoth writes the items."""
-    if not labels:
-        return
-    for item in soup.find_all("li"):
-        queue = labels.get(_own_text(item).strip())
-        label = queue.pop(0) if queue else None
-        if label is None or item.parent is None:
-            continue
-        listing = item.parent
-        paragraph = soup.new_tag("p")
-        paragraph.append(label)
-        sublists = []
-        for child in list(item.children):
-            if getattr(child, "name", None) in ("ol", "ul"):
-                sublists.append(child.extract())
-            else:
-                paragraph.append(child.extract())
-        later = item.find_next_siblings("li")
-        rest = soup.new_tag(listing.name) if later else None
-        for following in later:
-            rest.append(following.extract())
-        item.decompose()
-        place = listing
-        for block in [paragraph, *sublists, rest]:
-            if block is not None:
-                place.insert_after(block)
-                place = block
-        if not listing.find_all("li", recursive=False):
-            listing.decompose()
-
-
-def _own_text(item) -> str:
-    """A list item's text without its sublists' and footnote marks' (Word's text of that paragraph)."""
-    return "".join(child.get_text() if getattr(child, "name", None) else str(child) for child in item.children
-                   if getattr(child, "name", None) not in ("ol", "ul") and not (
-                       getattr(child, "name", None) == "sup" and child.find("a", href=NOTE_LINK)))
 
 
 def _tidy(soup, counts: dict[str, int]) -> None:
@@ -351,6 +312,8 @@ def _markdown(soup, blocks: list[str], notes: list[str]) -> str:
             return blocks[int(value) - 1]
         if kind == "N":
             return f"[^{value}]"
+        if kind == "S":
+            return "<!-- -->"
         return f"\n{{: .{value} }}" if kind == "A" else m.group(0)
 
     text = TOKEN.sub(token, text)   # (F tokens stay for the caller: the files are not named yet)

@@ -47,6 +47,13 @@ def visible_text(element) -> str:
     return "".join(s for s in element.find_all(string=True) if id(s) not in hidden)
 
 
+def own_text(item) -> str:
+    """A list item's text without its sublists' and footnote marks' (Word's text of that paragraph)."""
+    return "".join(child.get_text() if getattr(child, "name", None) else str(child) for child in item.children
+                   if getattr(child, "name", None) not in ("ol", "ul") and not (
+                       getattr(child, "name", None) == "sup" and child.find("a", href=NOTE_LINK)))
+
+
 def top_blocks(soup) -> list:
     """Paragraphs and headings of the body (mammoth writes them at the top level; not those in lists or tables)."""
     return soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)

@@ -1,79 +1,252 @@
-"""Word's own list numbering, read from numbering.xml: which paragraphs Word numbers, at which level,
-and the labels it shows in a Chinese counting format (一、 （二）), which mammoth's lists would lose."""
+"""Word's own list numbering, read from numbering.xml and styles.xml: which paragraphs Word numbers,
+at which level, and the number and label it shows each with (3. 第一章 1.1 （二）), which mammoth
+does not tell: its lists start at 1, and a heading numbered by its style loses its label.
+
+Word counts on the list definition (w:abstractNum), not on the list (w:num): two lists of one
+definition are one sequence (the second goes on 3. 4. after the first's 1. 2.) unless the second
+restarts (w:lvlOverride/w:startOverride, Word's 重新开始编号), which takes effect where that list is
+first used. A paragraph is numbered by its own w:numPr or by its style's (标题 1 numbered 第一章 …);
+a level restarts when a level above it is used (w:lvlRestart says otherwise)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from .docxread import WordXml, paragraph_text, w
+from .docxread import WordXml, w
 
 CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
                               "ideographTraditional", "ideographZodiac", "taiwaneseCounting", "japaneseCounting"})
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
+_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PARENTHESISED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_FULL_STOPPED = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
+MAX_STYLE_CHAIN = 20
+MAX_LETTERS = 26 * 20   # (A … Z, AA … ZZ, …: beyond, a number; a list may say it starts at 2,000,000,000)
 
 
 def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十 (甲乙丙 for Word's ideographTraditional)."""
+    """1 -> 一, 12 -> 十二, 20 -> 二十 (甲乙丙 for Word's ideographTraditional, 壹贰叁 for chineseLegalSimplified)."""
     if style == "ideographTraditional":
         return _STEMS[(n - 1) % len(_STEMS)]
-    digits = "零一二三四五六七八九"
-    if n < 10:
+    if style == "ideographZodiac":
+        return _BRANCHES[(n - 1) % len(_BRANCHES)]
+    digits = "零壹贰叁肆伍陆柒捌玖" if style == "chineseLegalSimplified" else "零一二三四五六七八九"
+    ten = "拾" if style == "chineseLegalSimplified" else "十"
+    if 0 <= n < 10:
         return digits[n]
-    if n < 100:
+    if 0 < n < 100:
         tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+        return ("" if tens == 1 else digits[tens]) + ten + (digits[ones] if ones else "")
     return str(n)
 
 
-def chinese_labels(xml: WordXml) -> dict[str, list[str | None]]:
-    """Text of each paragraph that Word numbers automatically -> the labels Word shows the paragraphs of
-    that text with, in document order: 一、 or （二） in a Chinese counting format (mammoth makes such
-    paragraphs a list and the label would be lost), None in any other (1. 2., bullets: the list says it).
-    A text may stand at several places (工作要求 under 一、 and under 二、), each with its own label."""
-    if xml.numbering is None:
-        return {}
-    numbered = levels(xml)
-    labels: dict[str, list[str | None]] = {}
-    counters: dict[tuple[str, str], int] = {}
-    for paragraph in xml.document.iter(f"{w}p"):
-        key = list_level(paragraph)
-        if key is None:
+def format_number(n: int, fmt: str) -> str:
+    """A level's number as Word writes it in the format numFmt names (decimal for one it does not know)."""
+    if fmt in CHINESE_FORMATS:
+        return chinese_numeral(n, fmt)
+    if fmt in ("upperLetter", "lowerLetter") and 0 < n <= MAX_LETTERS:
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and 0 < n < 4000:
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    for formats, signs in ((("decimalEnclosedCircle", "decimalEnclosedCircleChinese"), _CIRCLED),
+                           (("decimalEnclosedParen",), _PARENTHESISED), (("decimalEnclosedFullstop",), _FULL_STOPPED)):
+        if fmt in formats and 0 < n <= len(signs):
+            return signs[n - 1]
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return "" if fmt == "none" else str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a list definition (w:lvl)."""
+    fmt: str = "decimal"
+    text: str = "%1."
+    start: int = 1
+    restart: int | None = None   # w:lvlRestart: restarts after a paragraph of a level above this one-based level; 0 never
+    legal: bool = False          # w:isLgl: the levels above are shown as decimal numbers
+    suffix: str = "tab"          # what follows the label: tab, space or nothing
+    style: str | None = None     # the paragraph style this level is linked to (w:pStyle)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A paragraph Word numbers, as Word shows it."""
+    number: int        # 1-based, in the order Word stores the paragraphs (as WordParagraph.number)
+    level: int
+    fmt: str           # its level's numFmt: decimal, bullet, chineseCounting …
+    ordinal: int       # its number in its level's sequence
+    label: str         # the label Word shows: "3." "第一章" "1.1" "（二）"; "" for a bullet
+    suffix: str        # tab, space or nothing after the label
+
+    @property
+    def ordered(self) -> bool:
+        return self.fmt != "bullet"
+
+
+def _number(text: str | None, default: int = 0) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return default
+
+
+def _val(element: ElementTree.Element | None, path: str) -> str | None:
+    found = element.find(path) if element is not None else None
+    return found.get(f"{w}val") if found is not None else None
+
+
+def _level(lvl: ElementTree.Element) -> Level:
+    restart = _val(lvl, f"{w}lvlRestart")
+    legal = lvl.find(f"{w}isLgl")
+    return Level(_val(lvl, f"{w}numFmt") or "decimal", _val(lvl, f"{w}lvlText") or "", _number(_val(lvl, f"{w}start"), 1),
+                 None if restart is None else _number(restart), legal is not None and legal.get(f"{w}val", "1") not in ("0", "false", "off"),
+                 _val(lvl, f"{w}suff") or "tab", _val(lvl, f"{w}pStyle"))
+
+
+class Numbering:
+    """The document's list definitions and lists, and the numbering its paragraph styles give."""
+
+    def __init__(self, xml: WordXml):
+        self.definitions: dict[str, dict[int, Level]] = {}
+        self.style_links: dict[str, str] = {}     # definition -> the numbering style it takes its levels from
+        self.lists: dict[str, str] = {}           # numId -> its definition (abstractNumId)
+        self.overrides: dict[str, dict[int, tuple[int | None, Level | None]]] = {}
+        numbering = xml.numbering
+        for definition in (numbering.iter(f"{w}abstractNum") if numbering is not None else ()):
+            key = definition.get(f"{w}abstractNumId", "")
+            self.definitions[key] = {_number(lvl.get(f"{w}ilvl")): _level(lvl) for lvl in definition.iter(f"{w}lvl")}
+            if (link := _val(definition, f"{w}numStyleLink")) is not None:
+                self.style_links[key] = link
+        for num in (numbering.iter(f"{w}num") if numbering is not None else ()):
+            num_id = num.get(f"{w}numId", "")
+            self.lists[num_id] = _val(num, f"{w}abstractNumId") or ""
+            self.overrides[num_id] = {
+                _number(o.get(f"{w}ilvl")): (_number(start, 1) if (start := _val(o, f"{w}startOverride")) is not None else None,
+                                            _level(lvl) if (lvl := o.find(f"{w}lvl")) is not None else None)
+                for o in num.findall(f"{w}lvlOverride")}
+        self.styles: dict[str, ElementTree.Element] = {}
+        self.default_style = None
+        for style in (xml.styles.iter(f"{w}style") if xml.styles is not None else ()):
+            self.styles[style.get(f"{w}styleId", "")] = style
+            if style.get(f"{w}type") == "paragraph" and style.get(f"{w}default") in ("1", "true", "on"):
+                self.default_style = style.get(f"{w}styleId")
+
+    def definition(self, num_id: str) -> str | None:
+        """The list definition a list counts on, through a numbering style's link (w:numStyleLink)."""
+        for _step in range(MAX_STYLE_CHAIN):
+            definition = self.lists.get(num_id)
+            if definition not in self.style_links:
+                return definition if definition in self.definitions else None
+            num_id = self._style_numbering(self.style_links[definition])[0] or ""
+        return None
+
+    def level(self, num_id: str, ilvl: int) -> Level | None:
+        override = self.overrides.get(num_id, {}).get(ilvl, (None, None))[1]
+        definition = self.definition(num_id)
+        return override or (self.definitions[definition].get(ilvl) if definition is not None else None)
+
+    def _style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
+        """(numId, level) a style gives its paragraphs, from it or the styles it is based on."""
+        for _step in range(MAX_STYLE_CHAIN):
+            style = self.styles.get(style_id or "")
+            if style is None:
+                return None, None
+            num_id, ilvl = _val(style, f"{w}pPr/{w}numPr/{w}numId"), _val(style, f"{w}pPr/{w}numPr/{w}ilvl")
+            if num_id is not None:
+                return num_id, None if ilvl is None else _number(ilvl)
+            style_id = _val(style, f"{w}basedOn")
+        return None, None
+
+    def of(self, paragraph: ElementTree.Element) -> tuple[str, int] | None:
+        """(numId, level) of a paragraph Word numbers, by its own w:numPr or its style's; None for any other."""
+        style_id = _val(paragraph, f"{w}pPr/{w}pStyle") or self.default_style
+        num_id, ilvl = _val(paragraph, f"{w}pPr/{w}numPr/{w}numId"), _val(paragraph, f"{w}pPr/{w}numPr/{w}ilvl")
+        level = None if ilvl is None else _number(ilvl)
+        if num_id is None:
+            num_id, style_level = self._style_numbering(style_id)
+            level = style_level if level is None else level
+        if num_id is None or num_id == "0":   # (numId 0: numbering switched off)
+            return None
+        if level is None:   # (a style's numbering: the level linked to that style, else the first)
+            definition = self.definition(num_id)
+            linked = [i for i, lvl in self.definitions.get(definition or "", {}).items() if lvl.style == style_id]
+            level = linked[0] if linked else 0
+        return num_id, level
+
+
+def numbered_paragraphs(xml: WordXml) -> dict[int, Numbered]:
+    """Each paragraph of the body Word numbers (by its number), with the number and label Word shows."""
+    numbering = Numbering(xml)
+    counters: dict[str, dict[int, int]] = {}   # definition -> level -> its last number
+    used: set[tuple[str, int]] = set()
+    found: dict[int, Numbered] = {}
+    for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
+        numbered = numbering.of(paragraph)
+        if numbered is None:
             continue
-        fmt, pattern, start = numbered.get(key, ("", "", 1))
-        counters[key] = counters.get(key, start - 1) + 1
-        for deeper in [k for k in counters if k[0] == key[0] and k[1] > key[1]]:
-            del counters[deeper]   # (a new item restarts the levels below it)
-        label = pattern.replace(f"%{_number(key[1]) + 1}", chinese_numeral(counters[key], fmt)) if fmt in CHINESE_FORMATS else None
-        labels.setdefault(paragraph_text(paragraph).strip(), []).append(label)
-    return {text: queue for text, queue in labels.items() if any(queue)}
+        num_id, ilvl = numbered
+        definition, level = numbering.definition(num_id), numbering.level(num_id, ilvl)
+        if definition is None or level is None:
+            continue
+        count = counters.setdefault(definition, {})
+        if (num_id, ilvl) not in used:
+            used.add((num_id, ilvl))
+            start = numbering.overrides.get(num_id, {}).get(ilvl, (None, None))[0]
+            if start is not None:   # (重新开始编号: where this list is first used)
+                count[ilvl] = start - 1
+        count[ilvl] = count.get(ilvl, level.start - 1) + 1
+        for deeper in [d for d in count if d > ilvl]:
+            restart = (numbering.level(num_id, deeper) or Level()).restart
+            if restart is None or 0 < ilvl + 1 <= restart:
+                del count[deeper]
+        found[number] = Numbered(number, ilvl, level.fmt, count[ilvl], _label(numbering, num_id, ilvl, level, count),
+                                 level.suffix)
+    return found
+
+
+def _label(numbering: Numbering, num_id: str, ilvl: int, level: Level, count: dict[int, int]) -> str:
+    if level.fmt == "bullet":
+        return ""
+
+    def number(m: re.Match) -> str:
+        k = int(m.group(1)) - 1
+        at = numbering.level(num_id, k) or Level()
+        return format_number(count.get(k, at.start - 1), "decimal" if level.legal and k < ilvl else at.fmt)
+
+    return re.sub(r"%([1-9])", number, level.text).strip()
 
 
 def levels(xml: WordXml) -> dict[tuple[str, str], tuple[str, str, int]]:
     """(numId, level) -> the level's format (decimal, bullet, chineseCounting …), label pattern and start."""
-    if xml.numbering is None:
-        return {}
-    abstract = {a.get(f"{w}abstractNumId"): a for a in xml.numbering.iter(f"{w}abstractNum")}
+    numbering = Numbering(xml)
     found: dict[tuple[str, str], tuple[str, str, int]] = {}
-    for num in xml.numbering.iter(f"{w}num"):
-        ref = num.find(f"{w}abstractNumId")
-        definition = abstract.get(ref.get(f"{w}val")) if ref is not None else None
-        for lvl in (definition.iter(f"{w}lvl") if definition is not None else ()):
-            fmt, text, start = lvl.find(f"{w}numFmt"), lvl.find(f"{w}lvlText"), lvl.find(f"{w}start")
-            found[(num.get(f"{w}numId"), lvl.get(f"{w}ilvl"))] = (
-                fmt.get(f"{w}val") if fmt is not None else "", text.get(f"{w}val") if text is not None else "%1.",
-                _number(start.get(f"{w}val") if start is not None else "1"))
+    for num_id in numbering.lists:
+        for ilvl in numbering.definitions.get(numbering.definition(num_id) or "", {}):
+            level = numbering.level(num_id, ilvl) or Level()
+            found[(num_id, str(ilvl))] = (level.fmt, level.text, level.start)
     return found
 
 
 def list_level(paragraph: ElementTree.Element) -> tuple[str, str] | None:
-    """(numId, level) of a paragraph Word numbers itself; None for any other."""
+    """(numId, level) of a paragraph Word numbers by its own w:numPr; None for any other."""
     num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
     if num_id is None or num_id.get(f"{w}val") == "0":   # (numId 0: numbering switched off)
         return None
     return num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0"
 
-
-def _number(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return 0

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 MARK = "\uffff"   # (a character XML cannot hold, so no document's text can fake a token)
-TOKEN = re.compile(f"{MARK}([BFNAP])([0-9a-z]+){MARK}")
+TOKEN = re.compile(f"{MARK}([BFNAPS])([0-9a-z]+){MARK}")
 
 
 @dataclass(frozen=True)

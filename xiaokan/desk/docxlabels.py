@@ -1,0 +1,128 @@
+"""Word's numbering (docxlists.py) put into mammoth's HTML, so that the article numbers as Word shows:
+
+- an item Word numbers 一、（二） becomes a paragraph that starts with its label (a Markdown list
+  would number it 1. 2.); its sublists follow it, and the items after it stay a list after them;
+- a numbered list starts at the number Word shows (3. after a paragraph between it and 1. 2.; 5.
+  when it is set to start there), and a list mammoth made of two that Word numbers apart (1. 2. then
+  a list restarted at 1.) is two lists;
+- a heading or paragraph numbered by its style (标题 1 as 第一章, 标题 2 as 1.1), which mammoth gives
+  no list, starts with its label.
+
+mammoth's HTML does not say which paragraph of the document each element is: an element is matched to
+the paragraphs of its text in document order (the same text may stand at several places, each with its
+own number)."""
+from __future__ import annotations
+
+from ..core.i18n import _
+from .docxfront import key, own_text, visible_text
+from .docxlists import CHINESE_FORMATS, Numbered, numbered_paragraphs
+from .docxread import WordXml, paragraph_text, w
+from .docxtokens import MARK
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CLOSING = tuple("、，。：；）》」』】〕")   # (a label ending in one is followed by its text at once: 一、工作目标)
+LIST_BREAK = f"{MARK}S0{MARK}"   # (between two lists numbered apart: Markdown would join them into one)
+
+
+def labelled(label: str, suffix: str) -> str:
+    """A label as it starts its paragraph's text: 一、 or （二） at once, 第一章 or 1.1 with a space (Word's tab)."""
+    return label if suffix == "nothing" or label.endswith(_CLOSING) else label + " "
+
+
+def number_lists(soup, xml: WordXml, skip: set[int], notes: list[str]) -> list[tuple[object, str]]:
+    """Put Word's numbers into the lists of soup; the headings and paragraphs to start with a label are
+    returned with it (see label_blocks: the title and front matter lines are found by their text first).
+    skip: the numbers of the paragraphs already taken out (the 目录's lines)."""
+    numbered = numbered_paragraphs(xml)
+    if not numbered:
+        return []
+    queues: dict[str, list[Numbered | None]] = {}
+    for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
+        if number not in skip:
+            queues.setdefault(key(paragraph_text(paragraph)), []).append(numbered.get(number))
+    items: dict[int, Numbered] = {}
+    labels: list[tuple[object, str]] = []
+    for element in soup.find_all(["p", *HEADINGS, "li"]):
+        if element.name == "li" and str(element.get("id", "")).startswith(("footnote-", "endnote-")):
+            break   # (mammoth writes the notes last)
+        queue = queues.get(key(own_text(element) if element.name == "li" else visible_text(element)))
+        entry = queue.pop(0) if queue else None
+        if entry is None:
+            continue
+        if element.name == "li" and entry.fmt in CHINESE_FORMATS and entry.label:
+            _as_paragraph(soup, element, labelled(entry.label, entry.suffix))
+        elif element.name == "li" and entry.ordered:
+            items[id(element)] = entry
+        elif element.name != "li" and entry.label and element.find_parent(["table", "li"]) is None:
+            labels.append((element, labelled(entry.label, entry.suffix)))
+    _start_lists(soup, items, notes)
+    return labels
+
+
+def label_blocks(labels: list[tuple[object, str]]) -> None:
+    """Each heading or paragraph still in the article starts with its label."""
+    for element, label in labels:
+        if element.decomposed or element.parent is None:
+            continue
+        first = next((s for s in element.find_all(string=True) if s.strip()), None)
+        if first is not None:   # (indentation typed before the text stood after the label)
+            first.replace_with(first.lstrip("\u3000 \u00a0\t"))
+        element.insert(0, label)
+
+
+def _as_paragraph(soup, item, label: str) -> None:
+    """An item Word numbered 一、二、 as a paragraph that starts with its label, where it stood."""
+    listing = item.parent
+    paragraph = soup.new_tag("p")
+    paragraph.append(label)
+    sublists = []
+    for child in list(item.children):
+        if getattr(child, "name", None) in ("ol", "ul"):
+            sublists.append(child.extract())
+        else:
+            paragraph.append(child.extract())
+    later = item.find_next_siblings("li")
+    rest = soup.new_tag(listing.name) if later else None
+    for following in later:
+        rest.append(following.extract())
+    item.decompose()
+    place = listing
+    for block in [paragraph, *sublists, rest]:
+        if block is not None:
+            place.insert_after(block)
+            place = block
+    if not listing.find_all("li", recursive=False):
+        listing.decompose()
+
+
+def _start_lists(soup, numbered: dict[int, Numbered], notes: list[str]) -> None:
+    """Each numbered list starts at the number Word shows its first item with; where Word's numbers do not
+    go on from one item to the next (a list restarted right after another), the list is cut in two, with
+    an HTML comment between them (Markdown joins two lists with nothing between them). A sublist is not
+    cut: inside a list item, the comment ends the item's list."""
+    work = soup.find_all("ol")
+    while work:
+        listing = work.pop(0)
+        items = listing.find_all("li", recursive=False)
+        first = numbered[id(items[0])].ordinal if items and id(items[0]) in numbered else None
+        if first is not None and first != 1:
+            listing["start"] = str(first)
+        expected = (first or 1) + 1
+        for at, item in enumerate(items[1:], start=1):
+            ordinal = numbered[id(item)].ordinal if id(item) in numbered else None
+            if ordinal is not None and ordinal != expected and listing.parent is not soup:
+                notes.append(_("paragraph {number} “{text}…” starts its sublist again at {ordinal}, right after the "
+                               "items before it: the page numbers them on as one list; to keep the numbers, put a "
+                               "line of text between them").format(number=numbered[id(item)].number,
+                                                                  text=own_text(item).strip()[:12], ordinal=ordinal))
+            elif ordinal is not None and ordinal != expected:
+                rest = soup.new_tag("ol")
+                for following in items[at:]:
+                    rest.append(following.extract())
+                mark = soup.new_tag("p")
+                mark.string = LIST_BREAK
+                listing.insert_after(mark)
+                mark.insert_after(rest)
+                work.insert(0, rest)
+                break
+            expected = (expected if ordinal is None else ordinal) + 1
