@@ -18,12 +18,12 @@ from pathlib import Path
 
 from ..core.i18n import N_, _
 from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
+from .docxcontents import drop_contents
 from .docxfields import for_mammoth
 from .docxfront import (
     NOTE_LINK,
     block_of,
     key,
-    remove_blocks,
     take_fields,
     take_letterhead,
     take_title,
@@ -100,7 +100,7 @@ def read_article(source: Path) -> WordArticle:
     set_aside: list[str] = []
     facts = _join_drop_caps(soup, facts)
     before = {p.number for p in facts}
-    facts = _drop_contents(soup, facts, notes, set_aside)
+    facts = drop_contents(soup, facts, notes, set_aside)
     labels = number_lists(soup, xml, before - {p.number for p in facts}, notes)   # (not the 目录's lines)
     letterhead = take_letterhead(soup, facts)
     title = take_title(soup, letterhead.rest if letterhead else facts, after_letterhead=letterhead is not None)
@@ -163,22 +163,6 @@ def _join_drop_caps(soup, facts: list[WordParagraph]) -> list[WordParagraph]:
         element.decompose()
         facts[i + 1] = replace(after, text=p.text.strip() + after.text.lstrip())
     return joined
-
-
-def _drop_contents(soup, facts: list[WordParagraph], notes: list[str], set_aside: list[str]) -> list[WordParagraph]:
-    """Word's table of contents (its lines end in page numbers, and would repeat every heading as
-    text) is left out, with the 目录 line above it: the web page lists the article's headings itself."""
-    lines = [p for p in facts if p.toc]
-    if not lines:
-        return facts
-    first = facts.index(lines[0])
-    if first > 0 and (key(facts[first - 1].text).lower() in ("目录", "contents") or facts[first - 1].style in ("toc heading", "目录标题")):
-        lines.insert(0, facts[first - 1])
-    remove_blocks(soup, lines)
-    set_aside += [p.text for p in lines]
-    notes.append(_("paragraphs {first}–{last} are Word's table of contents (目录); they were not imported: the web page "
-                   "makes its own from the article's subheadings").format(first=lines[0].number, last=lines[-1].number))
-    return [p for p in facts if p not in lines]
 
 
 def _mark_alignment(soup, facts: list[WordParagraph]) -> None:
