@@ -164,7 +164,7 @@ def _check_picture(data: bytes, name: str) -> None:
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS   # (as images.py sets it: Pillow refuses at twice this on open)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore")   # (and Pillow's English warnings on damaged data: the import reports it)
         try:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 
 from ..core.i18n import N_, _
 from ..core.reasons import explain_exception
@@ -42,18 +43,20 @@ def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
     (None, why) when Pillow cannot decode it (a damaged file that says it is a TIFF)."""
     from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.seek(0)   # (a multi-page TIFF: its first page)
-            if image.width * image.height > MAX_CONVERTED_PIXELS:
-                return None, None   # (read from the header: nothing decoded yet)
-            if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                image = image.convert("RGBA" if "A" in image.mode else "RGB")
-            out = io.BytesIO()
-            image.save(out, "PNG")
-            return out.getvalue(), None
-    except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
-        return None, exc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # (Pillow's English warnings on damaged data: the report says what is wrong)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.seek(0)   # (a multi-page TIFF: its first page)
+                if image.width * image.height > MAX_CONVERTED_PIXELS:
+                    return None, None   # (read from the header: nothing decoded yet)
+                if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                    image = image.convert("RGBA" if "A" in image.mode else "RGB")
+                out = io.BytesIO()
+                image.save(out, "PNG")
+                return out.getvalue(), None
+        except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+            return None, exc
 
 
 def _damaged(picture: str, problem: Exception) -> str:
@@ -163,9 +166,11 @@ def _unreadable(data: bytes) -> Exception | None:
     such a file would stop every PDF of the issue."""
     from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
-        return exc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # (Pillow's English warnings on damaged data: the report says what is wrong)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+        except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
+            return exc
     return None
