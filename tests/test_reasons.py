@@ -36,15 +36,11 @@ def _raised(action):
 
 
 def _load_truncated() -> None:
-    """Pillow reading a PNG cut short, as the photo check does (WeasyPrint, in the same process, lets
-    Pillow load truncated images: the check turns that off while it reads, so does this)."""
-    from PIL import ImageFile
+    """Pillow reading a PNG cut short, as the photo check does (strictly, whatever WeasyPrint set)."""
+    from xiaokan.source.images import strict_pillow
 
-    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
-    try:
+    with strict_pillow():
         Image.open(io.BytesIO(_png()[:900])).load()
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def _png() -> bytes:

@@ -1194,6 +1194,7 @@ def test_a_damaged_tiff_is_reported_as_damaged(mini, tmp_path, kind, options):
     import io
 
     import docx
+    import weasyprint  # noqa: F401 — (loaded in the desk's process too: it lets Pillow read truncated files)
     from docx.shared import Cm
     from PIL import Image
 

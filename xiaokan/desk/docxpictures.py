@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 
 from ..core.i18n import N_, _
 from ..core.reasons import explain_exception
+from ..source.images import strict_pillow
 from .docxtokens import TOKEN, Placed
 from .mdtext import image_line
 
@@ -43,8 +43,7 @@ def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
     (None, why) when Pillow cannot decode it (a damaged file that says it is a TIFF)."""
     from PIL import Image
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # (Pillow's English warnings on damaged data: the report says what is wrong)
+    with strict_pillow():
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.seek(0)   # (a multi-page TIFF: its first page)
@@ -166,8 +165,7 @@ def _unreadable(data: bytes) -> Exception | None:
     such a file would stop every PDF of the issue."""
     from PIL import Image
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # (Pillow's English warnings on damaged data: the report says what is wrong)
+    with strict_pillow():
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -63,15 +65,30 @@ def plan_image(folder: Path, src: str) -> ImagePlan | None:
     return ImagePlan(width, height, variants)
 
 
+@contextmanager
+def strict_pillow():
+    """Pillow reading as a check must: a truncated file is an error, not a picture with a grey end
+    (WeasyPrint, once imported, sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole process), and its
+    English warnings about damaged data are not printed (the caller says what is wrong, in Chinese)."""
+    from PIL import ImageFile
+
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
 def inspect_photo(path: Path) -> tuple[int, int]:
     """The photo's displayed size, after decoding all of it once (a truncated file fails here, not in
     the reader's browser or in the PDF). JPEGs are decoded at a reduced scale, which is quick."""
-    from PIL import Image, ImageFile, UnidentifiedImageError  # (imported only for articles with photos)
+    from PIL import Image, UnidentifiedImageError  # (imported only for articles with photos)
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False   # (WeasyPrint sets it)
     try:
-        with Image.open(path) as image:
+        with strict_pillow(), Image.open(path) as image:
             size = _upright(image)
             if image.width * image.height > MAX_PIXELS:
                 raise Image.DecompressionBombError
@@ -87,8 +104,6 @@ def inspect_photo(path: Path) -> tuple[int, int]:
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(_('the photo is damaged and cannot be read ({reason})').format(reason=explain_exception(exc)),
                          _('copy the photo again from its original, or save it again as JPEG')) from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return size
 
 
