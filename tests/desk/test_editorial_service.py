@@ -137,6 +137,14 @@ def test_a_new_issue_left_without_a_title_is_named_by_the_期号_typed_in_the_fo
     assert "标题: 2024年第6期\n期号: 6\n总期号: 28\n" in (mini / "content/2024-10/issue.yaml").read_text(encoding="utf-8")
 
 
+def test_numbers_typed_in_full_width_digits_name_the_new_issue_as_typed(mini):
+    """A Chinese input method in full-width mode types ５: the loader read 期号 ５ as 5, but the 标题 left
+    empty was the counted 2024年第3期, the mismatch the form's hint says cannot happen."""
+    board.create_issue(mini, "2024-09", {"number": "５", "total_number": "２７", "print_run": "３００"}, "张三")
+    text = (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
+    assert "标题: 2024年第5期\n期号: 5\n总期号: 27\n" in text and "印数: 300" in text, text
+
+
 def test_review_goes_in_order_records_who_and_publishes_at_the_final_step(mini):
     rel = "2024-07/03-draft.md"
     with pytest.raises(ContentError):

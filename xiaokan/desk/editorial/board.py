@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from .paths import article_path, issue_folder, relative
 ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总期号"), ("date", "日期"),
                 ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
                 ("responsible_editor", "责任编辑"), ("print_run", "印数"))
+NUMBER_FIELDS = frozenset({"number", "total_number", "print_run"})   # (typed in full-width digits: ５ is 5)
 NO_ORDER = 10**6   # (as the loader: an article without 排序 comes after those with one)
 
 
@@ -141,6 +143,8 @@ def _issue_yaml(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]
     place of its own; and new-issue's notices."""
     day = scaffold.date_of_issue_id(issue_id) or date.today()
     numbers = numbers_for(root, issue_id, day)
+    values = {name: unicodedata.normalize("NFKC", value) if name in NUMBER_FIELDS and isinstance(value, str) else value
+              for name, value in values.items()}
     typed = str(values.get("number") or "").strip()   # (a 期号 typed in the form names the issue, as new-issue's does)
     number = int(typed) if re.fullmatch(r"[0-9]{1,4}", typed) else numbers.number   # (else the loader says what is wrong)
     lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=numbers.number,
