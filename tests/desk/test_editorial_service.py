@@ -435,14 +435,15 @@ def test_findings_are_every_one_of_checks_for_the_file_whatever_the_other_articl
     assert {(f.line, f.text) for f in articles.check_article(mini, rel).findings} == expected
 
 
-@pytest.mark.parametrize("values, words", [({"number": "9" * 5000}, "number"), ({"number": "第九"}, "number"),
-                                           ({"date": "2024-02-30"}, "2024-02-30"), ({"print_run": "三百"}, "print_run"),
+@pytest.mark.parametrize("values, words", [({"number": "9" * 5000}, "本年期号"), ({"number": "第九"}, "本年期号 必须是整数，不能是 '第九'"),
+                                           ({"date": "2024-02-30"}, "2024-02-30"), ({"print_run": "三百"}, "印数 必须是整数"),
                                            ({"date": "下周一"}, "下周一")])
 def test_a_new_issue_is_read_by_the_loader_before_anything_is_written(mini, values, words):
+    """The dialog's message names the setting as the form does (本年期号; it said `number`)."""
     before = snapshot(mini / "content")
     with pytest.raises(ContentError) as refused:
         board.create_issue(mini, "2024-09", values, "张三")
-    assert words in refused.value.render()
+    assert words in refused.value.render() and "`" not in refused.value.render(), refused.value.render()
     assert snapshot(mini / "content") == before and not list((mini / ".desk").glob("new-issue-*"))
     board.create_issue(mini, "2024-09", {"title": "2024年第9期"}, "张三")   # (and the next one is made)
     assert run_build(mini, "check").code == 0

@@ -28,6 +28,10 @@ from .paths import article_path, issue_folder, relative
 ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总期号"), ("date", "日期"),
                 ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
                 ("responsible_editor", "责任编辑"), ("print_run", "印数"))
+# What the 新建一期 form calls each setting (desk.js newIssue): the loader's messages name it as `number`.
+FORM_LABELS = {"title": "标题", "number": "本年期号", "total_number": "总期号", "date": "出版日期", "editors": "编辑",
+               "summary": "摘要", "publisher": "编印单位", "chief_editor": "主编", "responsible_editor": "责任编辑",
+               "print_run": "印数"}
 NUMBER_FIELDS = frozenset({"number", "total_number", "print_run"})   # (typed in full-width digits: ５ is 5)
 NO_ORDER = 10**6   # (as the loader: an article without 排序 comes after those with one)
 
@@ -178,7 +182,10 @@ def _check_loads(root: Path, folder: Path) -> None:
     try:
         load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
     except ContentError as exc:
-        raise ContentError(None, None, exc.message, exc.hint) from None
+        message, hint = exc.message, exc.hint
+        for name, label in FORM_LABELS.items():
+            message, hint = (text.replace(f"`{name}`", label) if text else text for text in (message, hint))
+        raise ContentError(None, None, message, hint) from None
 
 
 def _issue_folders(root: Path) -> list[Path]:
