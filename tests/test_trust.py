@@ -323,7 +323,7 @@ def test_titles_authors_and_sources_are_text_whatever_yaml_thinks(mini, written,
                                           "slug: t\n---\n正文\n")
     result = run_build(mini, "build", "--no-pdf")
     if written == "null":   # YAML's word for "nothing": the title is missing
-        assert result.code == 1 and "05-t.md:2: `title` is missing" in result.stderr
+        assert result.code == 1 and "05-t.md:2: `标题` is missing" in result.stderr
         return
     assert result.code == 0, result.stderr
     page = html_of(mini, "2024-07/t/index.html")

@@ -392,7 +392,7 @@ def test_every_setting_maps_both_ways_between_the_file_and_the_form(mini):
 
 
 @pytest.mark.parametrize("change, words", [({"slug": "中文地址"}, "slug"), ({"slug": "a b"}, "slug"),
-                                           ({"date": "2024-13-45"}, "日期"), ({"order": "第三"}, "order"),
+                                           ({"date": "2024-13-45"}, "日期"), ({"order": "第三"}, "排序"),
                                            ({"section": "评建动太"}, "评建动态"), ({"title": ""}, "title")])
 def test_the_forms_values_are_checked_by_the_loaders_rules_before_anything_is_written(mini, change, words):
     rel = "2024-07/03-draft.md"

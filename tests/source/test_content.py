@@ -10,30 +10,30 @@ BAD = "content/2024-07/05-bad.md"
 # (front matter + body, the line the error must point at, words the message must contain)
 BROKEN_ARTICLES = {
     "section typo": ("---\n标题: 坏\n栏目: 新闻证策\n---\n正文\n", 3, ["新闻证策", "did you mean 新闻政策"]),
-    "missing title": ("---\n栏目: 新闻政策\n---\n正文\n", 1, ["`title` is missing", "标题:"]),
+    "missing title": ("---\n栏目: 新闻政策\n---\n正文\n", 1, ["`标题` is missing", "标题:"]),
     "unclosed front matter": ("---\n标题: 坏\n栏目: 新闻政策\n正文\n", 1, ["never closed", "---"]),
     "no front matter": ("标题: 没有分隔线\n\n正文\n", 1, ["does not start with front matter"]),
     "unbalanced quote": ("---\n标题: \"坏\n栏目: 新闻政策\n---\n正文\n", 2, ["the quote mark \" that opens the value on this line is never closed"]),
     "impossible date": ("---\n标题: 坏\n栏目: 新闻政策\n日期: 2024-02-30\n---\n正文\n", 4, ["2024-02-30", "does not exist"]),
     "not a date": ("---\n标题: 坏\n栏目: 新闻政策\n日期: 下周一\n---\n正文\n", 4, ["下周一", "2024-06-16"]),
-    "list as title": ("---\n标题: [甲, 乙]\n栏目: 新闻政策\n---\n正文\n", 2, ["`title` must be a single line"]),
+    "list as title": ("---\n标题: [甲, 乙]\n栏目: 新闻政策\n---\n正文\n", 2, ["`标题` must be a single line"]),
     "order not a number": ("---\n标题: 坏\n栏目: 新闻政策\n排序: 第一\n---\n正文\n", 4, ["whole number"]),
     "duplicate slug": ("---\n标题: 重复\n栏目: 新闻政策\nslug: first\n---\n正文\n", 1, ["same URL 'first'", "01-first.md"]),
     "non-ASCII slug": ("---\n标题: 坏\n栏目: 新闻政策\nslug: 中文\n---\n正文\n", 4, ["must be ASCII"]),
     "image outside the project": ("---\n标题: 坏\n栏目: 新闻政策\n---\n正文\n\n![图](../../../../etc/passwd)\n", 7,
                                   ["points outside the project"]),
     "absolute image path": ("---\n标题: 坏\n栏目: 新闻政策\n---\n![图](/etc/hosts)\n", 5, ["absolute path"]),
-    "title as a group": ("---\n标题:\n  主标题: 坏\n栏目: 新闻政策\n---\n正文\n", 2, ["`title` must be a single line of text, not a group"]),
-    "section as a list": ("---\n标题: 坏\n栏目: [新闻政策]\n---\n正文\n", 3, ["`section` must be a single line of text, not a list"]),
+    "title as a group": ("---\n标题:\n  主标题: 坏\n栏目: 新闻政策\n---\n正文\n", 2, ["`标题` must be a single line of text, not a group"]),
+    "section as a list": ("---\n标题: 坏\n栏目: [新闻政策]\n---\n正文\n", 3, ["`栏目` must be a single line of text, not a list"]),
     "a number as section": ("---\n标题: 坏\n栏目: 2024\n---\n正文\n", 3, ["栏目 '2024' is not a section"]),
     "author as a group": ("---\n标题: 坏\n栏目: 新闻政策\n作者:\n  姓名: 张三\n---\n正文\n", 4,
-                          ["`author` must be names separated by 、 or a list such as [甲, 乙], not a group"]),
+                          ["`作者` must be names separated by 、 or a list such as [甲, 乙], not a group"]),
     "source as a group": ("---\n标题: 坏\n栏目: 新闻政策\n来源: {网站: 教育部}\n---\n正文\n", 4,
-                          ["`source` must be a single line of text, not a group"]),
+                          ["`来源` must be a single line of text, not a group"]),
     "date as a list": ("---\n标题: 坏\n栏目: 新闻政策\n日期: [2024-07-01]\n---\n正文\n", 4, ["'[2024-07-01]' is not a date"]),
-    "order as a list": ("---\n标题: 坏\n栏目: 新闻政策\n排序: [1]\n---\n正文\n", 4, ["`order` must be a whole number, not '[1]'"]),
-    "slug as a list": ("---\n标题: 坏\n栏目: 新闻政策\n地址: [bad]\n---\n正文\n", 4, ["`slug` must be a single line of text, not a list"]),
-    "tags as a group": ("---\n标题: 坏\n栏目: 新闻政策\n标签:\n  甲: 乙\n---\n正文\n", 4, ["`tags` must be names separated by"]),
+    "order as a list": ("---\n标题: 坏\n栏目: 新闻政策\n排序: [1]\n---\n正文\n", 4, ["`排序` must be a whole number, not '[1]'"]),
+    "slug as a list": ("---\n标题: 坏\n栏目: 新闻政策\n地址: [bad]\n---\n正文\n", 4, ["`地址` must be a single line of text, not a list"]),
+    "tags as a group": ("---\n标题: 坏\n栏目: 新闻政策\n标签:\n  甲: 乙\n---\n正文\n", 4, ["`标签` must be names separated by"]),
 }
 
 
@@ -177,13 +177,13 @@ def test_files_that_are_not_articles_at_all(mini, name, data, words):
 
 
 @pytest.mark.parametrize("old,new,line,message", [
-    ("标题: 2024年第2期", "标题: [2024年, 第2期]", 1, "`title` must be a single line of text, not a list"),
-    ("期号: 2", "期号: [2]", 2, "`number` must be a whole number, not '[2]'"),
+    ("标题: 2024年第2期", "标题: [2024年, 第2期]", 1, "`标题` must be a single line of text, not a list"),
+    ("期号: 2", "期号: [2]", 2, "`期号` must be a whole number, not '[2]'"),
     ("日期: 2024-07-31", "日期: [2024-07-31]", 4, "date '[2024-07-31]' is not a date"),
-    ("编辑: [张三]", "编辑: {主编: 张三}", 5, "`editors` must be names separated by"),
-    ("摘要: 测试用的一期。", "摘要:\n  - 测试用的一期。", 6, "`summary` must be a single line of text, not a list"),
-    ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n主编:\n  姓名: 王五", 7, "`chief_editor` must be a single line of text, not a group"),
-    ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n印数: [300份]", 7, "`print_run` must be a whole number, not '[300份]'"),
+    ("编辑: [张三]", "编辑: {主编: 张三}", 5, "`编辑` must be names separated by"),
+    ("摘要: 测试用的一期。", "摘要:\n  - 测试用的一期。", 6, "`摘要` must be a single line of text, not a list"),
+    ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n主编:\n  姓名: 王五", 7, "`主编` must be a single line of text, not a group"),
+    ("摘要: 测试用的一期。", "摘要: 测试用的一期。\n印数: [300份]", 7, "`印数` must be a whole number, not '[300份]'"),
 ])
 def test_issue_yaml_values_of_the_wrong_kind_are_errors_at_their_line(mini, old, new, line, message):
     issue = mini / "content/2024-07/issue.yaml"

@@ -15,6 +15,7 @@ from .config import load_config
 from .frontmatter import (
     ARTICLE_KEYS,
     ISSUE_KEYS,
+    key_namer,
     map_keys,
     optional_text,
     parse_date,
@@ -174,20 +175,21 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         raise ContentError(meta_path, 1, _('issue.yaml must be a list of `key: value` settings'))
     meta = map_keys(raw, ISSUE_KEYS, meta_path, lines, warnings)
     at = lambda key: lines.get(written_key(raw, ISSUE_KEYS, key))  # noqa: E731
+    name = key_namer(raw, ISSUE_KEYS)
     for key in ("title", "number", "date"):
         if meta.get(key) in (None, ""):
-            raise ContentError(meta_path, None, _('issue.yaml needs `{key}`').format(key=key),
-                               _('e.g. title: 2024年第2期 / number: 2 / date: 2024-06-30'))
-    issue_draft = bool(parse_flag(meta.get("draft"), "draft", meta_path, at("draft")))
+            raise ContentError(meta_path, None, _('issue.yaml needs `{key}`').format(key=name(key)),
+                               _('e.g. 标题: 2024年第2期 / 期号: 2 / 日期: 2024-06-30'))
+    issue_draft = bool(parse_flag(meta.get("draft"), name("draft"), meta_path, at("draft")))
     if issue_draft and not drafts:
         return None   # an issue in preparation: not on the public site, not 最新一期
-    number = whole_number(meta["number"], "number", meta_path, at("number"))
+    number = whole_number(meta["number"], name("number"), meta_path, at("number"))
     issue_date = parse_date(meta["date"], meta_path, at("date"))
     today = today or date.today()
     if issue_date > today:
         warnings.append(ContentWarning(meta_path, at("date"), _future_date(issue_date)))
     total = meta.get("total_number")
-    cover = text_value(meta["cover"], "cover", meta_path, at("cover")) if meta.get("cover") else None
+    cover = text_value(meta["cover"], name("cover"), meta_path, at("cover")) if meta.get("cover") else None
     if cover is not None:
         cover_path = (folder / cover).resolve()
         if not cover_path.is_relative_to(folder.resolve()) or not cover_path.is_file():
@@ -218,33 +220,33 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     return Issue(
         id=folder.name,
         folder=folder,
-        title=text_value(meta["title"], "title", meta_path, at("title")),
+        title=text_value(meta["title"], name("title"), meta_path, at("title")),
         number=number,
-        total_number=whole_number(total, "total_number", meta_path, at("total_number")) if total is not None else None,
+        total_number=whole_number(total, name("total_number"), meta_path, at("total_number")) if total is not None else None,
         date=issue_date,
-        editors=text_list(meta.get("editors"), "editors", meta_path, at("editors")),
-        summary=text_value(meta.get("summary") or "", "summary", meta_path, at("summary")),
+        editors=text_list(meta.get("editors"), name("editors"), meta_path, at("editors")),
+        summary=text_value(meta.get("summary") or "", name("summary"), meta_path, at("summary")),
         cover_image=cover,
         articles=tuple(articles),
-        imprint=_imprint(meta, meta_path, at),
+        imprint=_imprint(meta, meta_path, at, name),
         draft=issue_draft,
     )
 
 
-def _imprint(meta: dict, path: Path, at) -> Imprint:
+def _imprint(meta: dict, path: Path, at, name) -> Imprint:
     """The 版记 keys of issue.yaml, each checked at its line."""
     def text(key: str) -> str:
         value = meta.get(key)
         if isinstance(value, list):
-            return "、".join(text_list(value, key, path, at(key)))
-        return text_value(value, key, path, at(key)) if value not in (None, "") else ""
+            return "、".join(text_list(value, name(key), path, at(key)))
+        return text_value(value, name(key), path, at(key)) if value not in (None, "") else ""
     run = meta.get("print_run")
     printed = meta.get("printed_on")
     return Imprint(
         publisher=text("publisher"), chief_editor=text("chief_editor"),
         responsible_editor=text("responsible_editor"),
         print_run=whole_number(run if isinstance(run, (list, dict)) else str(run).removesuffix("份").strip(),
-                                "print_run", path, at("print_run"))
+                                name("print_run"), path, at("print_run"))
         if run not in (None, "") else None,
         printed_on=parse_date(printed, path, at("printed_on")) if printed not in (None, "") else None,
         report_to=text("report_to"), copy_to=text("copy_to"), send_to=text("send_to"), permit=text("permit"),
@@ -259,22 +261,23 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
     raw, lines, body, body_line = front.raw, front.lines, front.body, front.body_line
     meta = map_keys(raw, ARTICLE_KEYS, path, lines, warnings)
     at = lambda key: lines.get(written_key(raw, ARTICLE_KEYS, key))  # noqa: E731
-    draft = bool(parse_flag(meta.get("draft"), "draft", path, at("draft")))
+    name = key_namer(raw, ARTICLE_KEYS)
+    draft = bool(parse_flag(meta.get("draft"), name("draft"), path, at("draft")))
     if draft and not drafts:
         return None
 
     for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
         if meta.get(key) in (None, ""):
-            raise ContentError(path, at(key) or 1, _('`{key}` is missing from the front matter').format(key=key),
+            raise ContentError(path, at(key) or 1, _('`{key}` is missing from the front matter').format(key=name(key)),
                                _('add a line {example} between the --- lines').format(example=example))
-    section = text_value(meta["section"], "section", path, at("section"))
+    section = text_value(meta["section"], name("section"), path, at("section"))
     if config.section_named(section) is None:
         names = [s.name for s in config.sections]
         guess = did_you_mean(section, names)
         raise ContentError(path, at("section"), _('栏目 {section!r} is not a section of this site').format(section=section),
                            _('did you mean {guess}?').format(guess=guess) if guess else _('use one of: {value}').format(value='、'.join(names)))
-    title = text_value(meta["title"], "title", path, at("title"))
-    slug = _article_slug(path, meta.get("slug"), title, draft, at("slug"), warnings)
+    title = text_value(meta["title"], name("title"), path, at("title"))
+    slug = _article_slug(path, meta.get("slug"), title, draft, at("slug"), warnings, name("slug"))
     if not body.strip():
         warnings.append(ContentWarning(path, body_line, _('the article has no text after the front matter')))
     article_date = parse_date(meta["date"], path, at("date")) if meta.get("date") not in (None, "") else issue_date
@@ -286,28 +289,28 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         issue_id=issue_id,
         section=section,
         title=title,
-        subtitle=optional_text(meta.get("subtitle"), "subtitle", path, at("subtitle")),
+        subtitle=optional_text(meta.get("subtitle"), name("subtitle"), path, at("subtitle")),
         date=article_date,
         slug=slug,
         body_md=body,
         body_line=body_line,
-        source_line=optional_text(meta.get("source"), "source", path, at("source")),
-        author="、".join(text_list(meta.get("author"), "author", path, at("author"))) or None,
-        photographer="、".join(text_list(meta.get("photographer"), "photographer", path, at("photographer"))) or None,
-        summary=optional_text(meta.get("summary"), "summary", path, at("summary")),
-        order=whole_number(order, "order", path, at("order")) if order is not None else 10**6,
-        tags=text_list(meta.get("tags"), "tags", path, at("tags")),
+        source_line=optional_text(meta.get("source"), name("source"), path, at("source")),
+        author="、".join(text_list(meta.get("author"), name("author"), path, at("author"))) or None,
+        photographer="、".join(text_list(meta.get("photographer"), name("photographer"), path, at("photographer"))) or None,
+        summary=optional_text(meta.get("summary"), name("summary"), path, at("summary")),
+        order=whole_number(order, name("order"), path, at("order")) if order is not None else 10**6,
+        tags=text_list(meta.get("tags"), name("tags"), path, at("tags")),
         draft=draft,
-        headline=bool(parse_flag(meta.get("headline"), "headline", path, at("headline"))),
+        headline=bool(parse_flag(meta.get("headline"), name("headline"), path, at("headline"))),
     )
 
 
-def _article_slug(path: Path, written, title: str, draft: bool, line: int | None, warnings: list) -> str:
+def _article_slug(path: Path, written, title: str, draft: bool, line: int | None, warnings: list, key: str = "slug") -> str:
     """The article's address: `地址` (slug) as written; else a draft's follows its title while it is
     being prepared, and a published article's comes from its file name, which nobody changes when a
     title is corrected, so that its address (and the QR code printed with it) never moves."""
     if written is not None:
-        problem = text_problem("slug", written)
+        problem = text_problem(key, written)
         if problem:
             raise ContentError(path, line, *problem)
         slug = str(written).strip()

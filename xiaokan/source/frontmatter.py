@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 from ..core.errors import ContentError, ContentWarning, did_you_mean
 from ..core.i18n import _
@@ -96,7 +97,7 @@ def article_draft(text: str, path: Path) -> bool:
     front = read_article_front(text, path)
     meta = map_keys(front.raw, ARTICLE_KEYS, path, front.lines, [])
     line = front.lines.get(written_key(front.raw, ARTICLE_KEYS, "draft"))
-    return bool(parse_flag(meta.get("draft"), "draft", path, line))
+    return bool(parse_flag(meta.get("draft"), key_namer(front.raw, ARTICLE_KEYS)("draft"), path, line))
 
 
 def map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warnings: list) -> dict:
@@ -122,6 +123,17 @@ def map_keys(raw: dict, known: dict[str, str], path: Path, lines: dict, warnings
 
 def written_key(raw: dict, known: dict[str, str], name: str) -> str | None:
     return next((str(k) for k in raw if known.get(str(k).strip()) == name), None)
+
+
+def key_namer(raw: dict, known: dict[str, str]) -> Callable[[str], str]:
+    """A setting's name for messages, as the file writes it (期号, or number): an editor who wrote 期号
+    is not told about `number`. A setting not written is named in Chinese, as the templates write it."""
+    def name(key: str) -> str:
+        written = written_key(raw, known, key)
+        if written is not None:
+            return written.strip()
+        return next((alias for alias, meaning in known.items() if meaning == key and not alias.isascii()), key)
+    return name
 
 
 def text_value(value, key: str, path: Path, line: int | None) -> str:

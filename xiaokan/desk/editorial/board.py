@@ -28,7 +28,7 @@ from .paths import article_path, issue_folder, relative
 ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总期号"), ("date", "日期"),
                 ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
                 ("responsible_editor", "责任编辑"), ("print_run", "印数"))
-# What the 新建一期 form calls each setting (desk.js newIssue): the loader's messages name it as `number`.
+# What the 新建一期 form calls each setting (desk.js newIssue): the loader's messages name it as written (`期号`).
 FORM_LABELS = {"title": "标题", "number": "本年期号", "total_number": "总期号", "date": "出版日期", "editors": "编辑",
                "summary": "摘要", "publisher": "编印单位", "chief_editor": "主编", "responsible_editor": "责任编辑",
                "print_run": "印数"}
@@ -183,8 +183,8 @@ def _check_loads(root: Path, folder: Path) -> None:
         load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
     except ContentError as exc:
         message, hint = exc.message, exc.hint
-        for name, label in FORM_LABELS.items():
-            message, hint = (text.replace(f"`{name}`", label) if text else text for text in (message, hint))
+        for key, written in ISSUE_FIELDS:   # (the loader names a setting as issue.yaml writes it: `期号`)
+            message, hint = (text.replace(f"`{written}`", FORM_LABELS[key]) if text else text for text in (message, hint))
         raise ContentError(None, None, message, hint) from None
 
 
