@@ -1111,6 +1111,50 @@ def test_a_link_written_as_a_simple_field_keeps_its_address(mini, tmp_path):
     assert "下载附件1" in flat(body) and "请点这里" in flat(body), body
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NOTICE = "https://jwc.example.edu.cn/notice.html"
+# Simple HYPERLINK fields as programs other than Word write them (the XML of the paragraph's field).
+_OTHER_FIELDS = {
+    "own-namespace": f'<x:fldSimple xmlns:x="{_W}" x:instr=" HYPERLINK &quot;{_NOTICE}&quot; "><x:r><x:t>教务处网站</x:t>'
+                     '</x:r></x:fldSimple>',
+    "line-break": '<w:fldSimple w:instr=" HYPERLINK &quot;https://jwc.example.edu.cn/&#10;notice.html&quot; "><w:r>'
+                  '<w:t>教务处网站</w:t></w:r></w:fldSimple>',
+    "comment": f'<w:fldSimple w:instr=" HYPERLINK &quot;{_NOTICE}&quot; "><w:r><w:t>教务处网站</w:t></w:r>'
+               '<!-- <w:fldSimple w:instr=" SEQ 图 "> --></w:fldSimple>',
+}
+
+
+@pytest.mark.parametrize("case", list(_OTHER_FIELDS))
+def test_a_link_field_as_other_programs_write_it_is_a_link_and_nothing_more(mini, tmp_path, case):
+    """(Attack pass.) A simple HYPERLINK field that declares its own namespace prefix: the whole file was refused
+    (「它不是格式正确的 XML」), as the prefix's declaration went with the field's tags; one whose address holds a line
+    break: the address was cut there and reported as a file on the author's computer (「"https://jwc.example.edu.cn/」);
+    one holding a comment with a field's start tag in it: every paragraph after it became a link to its address."""
+    docx = worddocs.plain_docx(tmp_path / "a.docx", ["MARK", "这段不是链接。", "结尾段落。"], title="评建通知")
+    xml = worddocs.document_part(docx).decode()
+    assert "<w:r><w:t>MARK</w:t></w:r>" in xml
+    xml = xml.replace("<w:r><w:t>MARK</w:t></w:r>", f"<w:r><w:t>详见</w:t></w:r>{_OTHER_FIELDS[case]}<w:r><w:t>。</w:t></w:r>")
+    article, report = import_file(mini, worddocs.replace_part(docx, tmp_path / f"{case}.docx", "word/document.xml", xml.encode()))
+    assert "作者电脑" not in report and LOST not in report, report
+    text = article.read_text(encoding="utf-8")
+    assert f"详见[教务处网站]({_NOTICE})。\n\n这段不是链接。\n\n结尾段落。\n" in text, text
+    body = body_of(publish_and_build(mini, article))
+    assert f'<p>详见<a href="{_NOTICE}">教务处网站</a>。</p>' in body and body.count("<a ") == 1, body
+
+
+def test_a_field_is_read_by_its_own_instruction(mini, tmp_path):
+    """(Attack pass.) A caption's SEQ field with another attribute whose value reads instr="HYPERLINK …": the
+    field was taken for a link to that address (its instruction was looked for anywhere in the tag)."""
+    docx = worddocs.plain_docx(tmp_path / "a.docx", ["MARK", "结尾段落。"], title="实训中心落成")
+    field = ("<w:fldSimple w:fldLock='0 instr=\"HYPERLINK &quot;https://evil.example.cn/&quot;\"' w:instr=\" SEQ 图 \">"
+             "<w:r><w:t>1</w:t></w:r></w:fldSimple>")
+    xml = worddocs.document_part(docx).decode().replace("<w:r><w:t>MARK</w:t></w:r>", f"<w:r><w:t>图</w:t></w:r>{field}"
+                                                        "<w:r><w:t> 实训中心外景</w:t></w:r>")
+    article, report = import_file(mini, worddocs.replace_part(docx, tmp_path / "b.docx", "word/document.xml", xml.encode()))
+    text = article.read_text(encoding="utf-8")
+    assert "图1 实训中心外景" in text and "evil" not in text and LOST not in report, (text, report)
+
+
 def _emf() -> bytes:
     """A Windows metafile (EMF) as Visio and Excel charts paste into Word: its header and end record."""
     import struct
