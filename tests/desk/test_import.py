@@ -1262,6 +1262,74 @@ def test_a_damaged_tiff_is_reported_as_damaged(mini, tmp_path, kind, options):
     assert not list(article.parent.glob(article.stem[3:] + "-*")), report
 
 
+def _png_with_damaged_data() -> bytes:
+    """A PNG whose compressed pixels are scrambled while every chunk's checksum holds (Image.verify passes it)."""
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (90, 90, 10)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    at = data.index(b"IDAT")
+    length = struct.unpack(">I", data[at - 4:at])[0]
+    pixels = bytes(b ^ 0x55 if i > 1 else b for i, b in enumerate(data[at + 4:at + 4 + length]))
+    data[at + 4:at + 8 + length] = pixels + struct.pack(">I", zlib.crc32(b"IDAT" + pixels))
+    return bytes(data)
+
+
+def _picture_bytes(kind: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 90, 90)).save(out, kind)
+    return out.getvalue()
+
+
+# What a picture part holds -> (the type python-docx names the part by, its bytes).
+_MISNAMED = {"png-damaged-data": ("PNG", _png_with_damaged_data), "tiff-in-a-png-part": ("PNG", lambda: _picture_bytes("TIFF")),
+             "png-in-a-jpg-part": ("JPEG", lambda: _picture_bytes("PNG"))}
+
+
+@pytest.mark.parametrize("case", list(_MISNAMED))
+def test_a_picture_is_judged_by_its_bytes_not_its_name(mini, tmp_path, case):
+    """(Attack pass.) A PNG part whose data is damaged but whose checksums hold passed the import's check, was
+    saved beside the article and stopped the build of the issue (「照片已损坏，读不了」); it is reported as
+    damaged. A .png part that holds a TIFF was saved as a .png file no browser shows; it is converted to PNG,
+    and a .jpg part that holds a PNG is saved as the PNG it is."""
+    import io
+
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    kind, data = _MISNAMED[case]
+    document = docx.Document()
+    document.add_paragraph("获奖证书", style="Title")
+    document.add_paragraph("我校教师获得省级教学成果奖。")
+    document.add_picture(io.BytesIO(_picture_bytes(kind)), width=Cm(8))   # (paragraph 3)
+    document.add_paragraph("图1 证书扫描件")
+    document.add_paragraph("证书由省教育厅颁发。")
+    document.save(tmp_path / "a.docx")
+    with zipfile.ZipFile(tmp_path / "a.docx") as archive:
+        media = next(name for name in archive.namelist() if name.startswith("word/media/"))
+    article, report = import_file(mini, worddocs.replace_part(tmp_path / "a.docx", tmp_path / f"{case}.docx", media, data()))
+    assert LOST not in report, report
+    body = body_of(publish_and_build(mini, article))   # (the build of the issue succeeds)
+    assert "省级教学成果奖" in body and "证书由省教育厅颁发。" in body, body
+    if case == "png-damaged-data":
+        assert "第 3 段的图片已损坏" in report and "图片 1 张" not in report and "<img" not in body, (report, body)
+        return
+    saved = re.findall(r'<img[^>]*src="[^"]*/([^"/]+)"', body)
+    assert "图片 1 张" in report and len(saved) == 1 and saved[0].endswith(".png"), (report, body)
+    with Image.open(article.parent / saved[0]) as picture:
+        assert picture.format == "PNG" and picture.size == (300, 200)
+
+
 def test_a_caption_styled_above_its_picture_is_its_caption(mini, tmp_path):
     """Word's 插入题注 set above the picture (as Chinese documents set 表 captions, and some 图 ones)."""
     import io

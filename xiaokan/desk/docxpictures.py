@@ -17,6 +17,12 @@ CONVERTED_TYPES = frozenset({"image/tiff", "image/bmp", "image/x-bmp", "image/x-
 # A TIFF or BMP is decoded to be converted: 50 MP (an A4 page scanned at 600 dpi is 35 MP) holds it to
 # about 200 MB; a 4 KB TIFF can say 260 MP, which took over 1 GB and many seconds of the desk.
 MAX_CONVERTED_PIXELS = 50_000_000
+# Pillow's name for a picture's format -> the type it is saved as, for those a page shows as they are;
+# the formats converted to PNG. No other of Pillow's readers is given a picture's bytes (its EPS reader
+# runs Ghostscript).
+WEB_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+CONVERTED_FORMATS = ("TIFF", "BMP", "DIB")
+READ_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", *CONVERTED_FORMATS)   # (Pillow's JPEG reader reads MPO too)
 METAFILES = {"image/x-emf": "EMF", "image/emf": "EMF", "image/x-wmf": "WMF", "image/wmf": "WMF"}
 CAPTION = re.compile(r"^图\s*[\d一二三四五六七八九十]*\s*[:：.．、]?\s*(.+?)\s*(?:[（(]([^（）()]*(?:供图|摄|提供|图片)[^（）()]*)[）)])?$")
 
@@ -45,7 +51,7 @@ def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
 
     with strict_pillow():
         try:
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=CONVERTED_FORMATS) as image:
                 image.seek(0)   # (a multi-page TIFF: its first page)
                 if image.width * image.height > MAX_CONVERTED_PIXELS:
                     return None, None   # (read from the header: nothing decoded yet)
@@ -79,11 +85,8 @@ def place_pictures(soup, pictures: list, where: Places, placed: Placed, counts: 
             continue
         picture = pictures[number - 1] if 0 < number <= len(pictures) else None
         problem = None
-        if isinstance(picture, tuple) and picture[1] in CONVERTED_TYPES:
-            png, problem = _as_png(picture[0])
-            picture = (png, "image/png") if png is not None else picture
-        if problem is None and isinstance(picture, tuple) and picture[1] in PICTURE_TYPES:
-            problem = _unreadable(picture[0])   # (its part says PNG or JPEG, its bytes are no picture)
+        if isinstance(picture, tuple) and (picture[1] in PICTURE_TYPES or picture[1] in CONVERTED_TYPES):
+            picture, problem = _for_the_web(picture)
         if problem is not None:   # (such a file saved beside the article would stop every PDF of the issue)
             notes.append(_damaged(where(number), problem))
             img.decompose()
@@ -160,15 +163,27 @@ def _caption_above(element) -> bool:
         and not after.get_text().strip()
 
 
-def _unreadable(data: bytes) -> Exception | None:
-    """Why the picture's bytes are no picture (None when Pillow reads them): saved beside the article,
-    such a file would stop every PDF of the issue."""
+def _for_the_web(picture: tuple[bytes, str]) -> tuple[tuple[bytes, str], Exception | None]:
+    """A picture whose part says PNG, JPEG, GIF, WebP, TIFF or BMP as a page shows it, by what its bytes
+    are, not by what its part says: (the picture, None), a TIFF or BMP (or a .png part that holds one) as
+    PNG, a PNG in a .jpg part as PNG; (the picture as it is, None) for one too large to convert (its type
+    then says what it is); (the picture, why) when Pillow cannot decode all of it, as the build decodes it
+    (a PNG whose checksums hold and whose data is damaged passed Image.verify, and then stopped the build)."""
     from PIL import Image
 
+    data, kind = picture
     with strict_pillow():
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
+            with Image.open(io.BytesIO(data), formats=READ_FORMATS) as image:
+                found = image.format or "?"
+                if found in WEB_FORMATS:
+                    if found in ("JPEG", "MPO"):   # (decoded at a reduced scale, as the build does: quick)
+                        image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+                    image.load()
+                    return (data, WEB_FORMATS[found]), None
         except Exception as exc:   # (Pillow raises many kinds for damaged data; each is the same answer here)
-            return exc
-    return None
+            return picture, exc
+    png, problem = _as_png(data)
+    if png is not None:
+        return (png, "image/png"), None
+    return (data, kind if kind in CONVERTED_TYPES else f"image/{found.lower()}"), problem
