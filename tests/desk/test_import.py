@@ -1051,6 +1051,61 @@ def test_a_numbered_table_of_contents_costs_no_heading(mini, tmp_path, kind):
     assert flat(body).count("工作目标") == 2 and "<ol" not in body and "目录" not in flat(body), body
 
 
+def _cover_contents_docx(path: Path, case: str) -> Path:
+    """A report with a cover page (its title, 教务处, the date), Word's 目录 (a TOC field), then the text under
+    Heading 1 工作目标 and 主要做法. title-again: the title stands again where the text starts, as Chinese
+    reports set it. line-above: the 目录 has no page numbers (TOC \\n), and a line of the cover reads as its
+    first line does."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("评建工作总结", style="Title")
+    for line in ["教务处", "2024年7月"] + (["工作目标"] if case == "line-above" else []):
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("目　录")
+    headings = ["工作目标", "主要做法"]
+    switches = '\\o "1-3" \\h \\z \\u' + (" \\n" if case == "line-above" else "")
+    for n, heading in enumerate(headings, start=1):
+        line = document.add_paragraph()
+        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>']
+        if case == "title-again":
+            runs.append(f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>')
+        if n == 1:
+            runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC {switches} </w:instrText></w:r>',
+                        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
+        if n == len(headings):
+            runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
+        for run in runs:
+            line._p.append(parse_xml(run))
+    if case == "title-again":
+        document.add_paragraph("评建工作总结", style="Title")
+    for heading in headings:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(f"{heading}的具体内容。")
+    document.save(path)
+    return path
+
+
+@pytest.mark.parametrize("case", ["title-again", "line-above"])
+def test_a_table_of_contents_after_a_cover_page_is_left_out(mini, tmp_path, case):
+    """(Attack pass.) A cover page whose title stands again after the 目录: the 目录 was imported as text while the
+    report said it was left out (the title on the cover was taken for the text after the 目录, which ended the
+    search for its lines). A line of the cover that reads as the 目录's first line: that line of the cover was
+    taken out in its place, without a word, and the 目录 imported."""
+    article, report = import_file(mini, _cover_contents_docx(tmp_path / f"{case}.docx", case))
+    assert ("第 4–6 段是 Word 的目录" if case == "title-again" else "第 5–7 段是 Word 的目录") in report, report
+    assert LOST not in report, report
+    body = body_of(publish_and_build(mini, article))
+    assert "目录" not in flat(body) and "主要做法1" not in flat(body), body
+    assert re.search(r"<h2[^>]*>工作目标</h2>", body) and re.search(r"<h2[^>]*>主要做法</h2>", body), body
+    assert flat(body).count("主要做法") == 2 and "<p>2024年7月</p>" in re.sub(r' class="[^"]*"', "", body), body
+    assert flat(body).count("工作目标") == (3 if case == "line-above" else 2), body   # (the cover's line, the heading, its text)
+
+
 def test_a_captions_number_written_as_a_simple_field_is_kept(mini, tmp_path):
     """Word's 插入题注 numbers 图 1 with a SEQ field; written as w:fldSimple it lost its number on the page."""
     import io

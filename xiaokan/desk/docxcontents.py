@@ -15,6 +15,7 @@ from .docxread import WordParagraph
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HEADING_STYLES = re.compile(r"(heading|标题) ?[1-9]|title|标题")   # (the styles mammoth makes headings of)
 _NOTES = re.compile(r"^(foot|end)note-")
+NEAR = 50   # (blocks: a paragraph above the table of contents is looked for this far after the last one found)
 
 
 def drop_contents(soup, facts: list[WordParagraph], notes: list[str], set_aside: list[str]) -> list[WordParagraph]:
@@ -36,8 +37,8 @@ def drop_contents(soup, facts: list[WordParagraph], notes: list[str], set_aside:
 
 def _remove_lines(soup, facts: list[WordParagraph], lines: list[WordParagraph]) -> None:
     """Each line's block (a paragraph, a heading only when the line is in a heading style, or a list item),
-    looked for in document order after the last one found and not past the first block of the text that
-    follows the table of contents."""
+    looked for in document order after the last one found (the first, after the blocks of the paragraphs
+    above the table of contents) and not past the first block of the text that follows it."""
     blocks = [b for b in soup.find_all(["p", *HEADINGS, "li"])
               if b.find_parent("table") is None and not any(_NOTES.match(li.get("id", "")) for li in b.find_parents("li"))
               and not (b.name == "li" and _NOTES.match(b.get("id", "")))]
@@ -50,7 +51,7 @@ def _remove_lines(soup, facts: list[WordParagraph], lines: list[WordParagraph]) 
         else:
             text_after = key(p.text)
     texts = [key(own_text(b) if b.name == "li" else visible_text(b)) for b in blocks]
-    cursor = 0
+    cursor = _after(texts, facts[:facts.index(lines[0])])
     for line in lines:
         for i in range(cursor, len(blocks)):
             block, text = blocks[i], texts[i]
@@ -62,6 +63,19 @@ def _remove_lines(soup, facts: list[WordParagraph], lines: list[WordParagraph]) 
                 break
             if text and text == following[id(line)]:
                 break   # (the text after the table of contents: the line is not here)
+
+
+def _after(texts: list[str], before: list[WordParagraph]) -> int:
+    """Where the table of contents' blocks start: after the blocks of the paragraphs before it, each looked
+    for in order among the next few blocks (one not found there is passed over). A cover page's title,
+    repeated where the text starts, is then not taken for the text after the table of contents (which
+    ended the search for every line before it began), nor a paragraph above it of a line's text for that line."""
+    cursor = 0
+    for paragraph in before:
+        wanted = key(paragraph.text)
+        found = next((i for i in range(cursor, min(cursor + NEAR, len(texts))) if texts[i] == wanted), None)
+        cursor = cursor if found is None else found + 1
+    return cursor
 
 
 def _remove(block) -> None:
