@@ -502,11 +502,21 @@ def test_an_unknown_section_or_issue_is_refused(mini, tmp_path):
     assert ".venv/bin/python build.py new-issue 2099-01" in missing and "output/" not in missing
 
 
-@pytest.mark.parametrize("number, chinese", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")])
+@pytest.mark.parametrize("number, chinese", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五"), (100, "一百"),
+                                             (101, "一百零一"), (110, "一百一十"), (1001, "一千零一"), (2000, "二千"),
+                                             (10010, "一万零一十"), (12345, "一万二千三百四十五")])
 def test_chinese_counting_numbers(number, chinese):
+    """(As LibreOffice numbers them; from 100 on they were digits: 第101条.)"""
     from xiaokan.desk.docxlists import chinese_numeral
 
     assert chinese_numeral(number) == chinese
+
+
+@pytest.mark.parametrize("number, legal", [(3, "叁"), (10, "壹拾"), (12, "壹拾贰"), (101, "壹佰零壹"), (1010, "壹仟零壹拾")])
+def test_chinese_legal_numbers(number, legal):
+    from xiaokan.desk.docxlists import chinese_numeral
+
+    assert chinese_numeral(number, "chineseLegalSimplified") == legal
 
 
 def test_a_text_box_is_imported_and_reported(mini, tmp_path):

@@ -124,3 +124,17 @@ def test_a_label_word_shows_is_text_on_the_page(mini, tmp_path):
     body = body_of(publish_and_build(mini, article))
     assert "<h2" in body and "&lt;b&gt;第一章&lt;/b&gt; *[注]* 工作目标</h2>" in body, body
     assert "<b>" not in body and "<em>" not in body, body
+
+
+def test_a_regulation_of_more_than_a_hundred_articles_keeps_their_chinese_numbers(mini, tmp_path):
+    """(Attack pass.) 第%1条 in Chinese counting: from the hundredth article on, the label was written in digits
+    (第100条, 第101条); Word and LibreOffice show 第一百条, 第一百零一条."""
+    document = _document("学校章程")
+    worddocs.list_definition(document, 80, [("chineseCounting", "第%1条")], {0: '<w:suff w:val="space"/>'})
+    worddocs.list_instance(document, 80, 80, {0: 99})
+    _items(document, ["学校实行党委领导下的校长负责制。", "学校设立学术委员会。", "本章程自发布之日起施行。"], 80)
+    document.save(tmp_path / "charter.docx")
+    article, report = import_file(mini, tmp_path / "charter.docx")
+    assert LOST not in report, report
+    body = flat(body_of(publish_and_build(mini, article)))
+    assert "第九十九条学校实行党委领导下的校长负责制。第一百条学校设立学术委员会。第一百零一条本章程自发布之日起施行。" in body, body

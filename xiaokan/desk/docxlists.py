@@ -27,19 +27,37 @@ MAX_LETTERS = 26 * 20   # (A … Z, AA … ZZ, …: beyond, a number; a list may
 
 
 def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十 (甲乙丙 for Word's ideographTraditional, 壹贰叁 for chineseLegalSimplified)."""
+    """1 -> 一, 12 -> 十二, 20 -> 二十, 101 -> 一百零一, 110 -> 一百一十, 2001 -> 二千零一, 10010 -> 一万零一十, as
+    LibreOffice counts (甲乙丙 for ideographTraditional; 壹拾贰, 壹佰零壹 for chineseLegalSimplified); a number
+    of a hundred million or more in digits. (A regulation's 第一百零一条 was 第101条.)"""
     if style == "ideographTraditional":
         return _STEMS[(n - 1) % len(_STEMS)]
     if style == "ideographZodiac":
         return _BRANCHES[(n - 1) % len(_BRANCHES)]
-    digits = "零壹贰叁肆伍陆柒捌玖" if style == "chineseLegalSimplified" else "零一二三四五六七八九"
-    ten = "拾" if style == "chineseLegalSimplified" else "十"
-    if 0 <= n < 10:
-        return digits[n]
-    if 0 < n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + ten + (digits[ones] if ones else "")
-    return str(n)
+    legal = style == "chineseLegalSimplified"
+    digits = "零壹贰叁肆伍陆柒捌玖" if legal else "零一二三四五六七八九"
+    if not 0 <= n < 100_000_000:
+        return str(n)
+    if n == 0:
+        return digits[0]
+    high, low = divmod(n, 10_000)
+    said = _thousands(high, digits, legal) + "万" if high else ""
+    if low:
+        said += (digits[0] if high and low < 1000 else "") + _thousands(low, digits, legal)
+    return said[1:] if 10 <= n < 20 and not legal else said   # (十二, not 一十二; but 一百一十, and 壹拾贰)
+
+
+def _thousands(n: int, digits: str, legal: bool) -> str:
+    """1 to 9999 in Chinese numerals: a 零 for the zeros between two digits said, none at the end."""
+    units = ("仟", "佰", "拾", "") if legal else ("千", "百", "十", "")
+    said, zero = "", False
+    for digit, unit in zip(f"{n:04d}", units):
+        if digit == "0":
+            zero = bool(said)
+            continue
+        said += (digits[0] if zero else "") + digits[int(digit)] + unit
+        zero = False
+    return said
 
 
 def format_number(n: int, fmt: str) -> str:
