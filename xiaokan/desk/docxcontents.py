@@ -88,7 +88,7 @@ def _remove(block) -> None:
         for item in sublist.find_all("li", recursive=False):
             block.insert_before(item.extract())
     block.decompose()
-    while listing is not None and listing.name in ("ol", "ul", "li") and not listing.find_all("li") \
+    while listing is not None and listing.name in ("ol", "ul", "li") and listing.find("li") is None \
             and not (listing.name == "li" and own_text(listing).strip()):   # (a list left empty, and its holder)
         holder = listing.parent
         listing.decompose()

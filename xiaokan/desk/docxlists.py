@@ -24,6 +24,8 @@ _PARENTHESISED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 _FULL_STOPPED = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
 MAX_STYLE_CHAIN = 20
 MAX_LETTERS = 26 * 20   # (A … Z, AA … ZZ, …: beyond, a number; a list may say it starts at 2,000,000,000)
+LEVELS = range(9)       # Word's nine list levels (w:ilvl 0 to 8); a file may claim thousands, and each
+                        # numbered paragraph looks at the levels below its own
 
 
 def chinese_numeral(n: int, style: str = "chineseCounting") -> str:
@@ -148,16 +150,17 @@ class Numbering:
         numbering = xml.numbering
         for definition in (numbering.iter(f"{w}abstractNum") if numbering is not None else ()):
             key = definition.get(f"{w}abstractNumId", "")
-            self.definitions[key] = {_number(lvl.get(f"{w}ilvl")): _level(lvl) for lvl in definition.iter(f"{w}lvl")}
+            self.definitions[key] = {ilvl: _level(lvl) for lvl in definition.iter(f"{w}lvl")
+                                     if (ilvl := _number(lvl.get(f"{w}ilvl"), -1)) in LEVELS}
             if (link := _val(definition, f"{w}numStyleLink")) is not None:
                 self.style_links[key] = link
         for num in (numbering.iter(f"{w}num") if numbering is not None else ()):
             num_id = num.get(f"{w}numId", "")
             self.lists[num_id] = _val(num, f"{w}abstractNumId") or ""
             self.overrides[num_id] = {
-                _number(o.get(f"{w}ilvl")): (_number(start, 1) if (start := _val(o, f"{w}startOverride")) is not None else None,
-                                            _level(lvl) if (lvl := o.find(f"{w}lvl")) is not None else None)
-                for o in num.findall(f"{w}lvlOverride")}
+                ilvl: (_number(start, 1) if (start := _val(o, f"{w}startOverride")) is not None else None,
+                       _level(lvl) if (lvl := o.find(f"{w}lvl")) is not None else None)
+                for o in num.findall(f"{w}lvlOverride") if (ilvl := _number(o.get(f"{w}ilvl"), -1)) in LEVELS}
         self.styles: dict[str, ElementTree.Element] = {}
         self.default_style = None
         for style in (xml.styles.iter(f"{w}style") if xml.styles is not None else ()):
@@ -187,7 +190,7 @@ class Numbering:
                 return None, None
             num_id, ilvl = _val(style, f"{w}pPr/{w}numPr/{w}numId"), _val(style, f"{w}pPr/{w}numPr/{w}ilvl")
             if num_id is not None:
-                return num_id, None if ilvl is None else _number(ilvl)
+                return num_id, None if ilvl is None else _number(ilvl, -1)
             style_id = _val(style, f"{w}basedOn")
         return None, None
 
@@ -195,7 +198,7 @@ class Numbering:
         """(numId, level) of a paragraph Word numbers, by its own w:numPr or its style's; None for any other."""
         style_id = _val(paragraph, f"{w}pPr/{w}pStyle") or self.default_style
         num_id, ilvl = _val(paragraph, f"{w}pPr/{w}numPr/{w}numId"), _val(paragraph, f"{w}pPr/{w}numPr/{w}ilvl")
-        level = None if ilvl is None else _number(ilvl)
+        level = None if ilvl is None else _number(ilvl, -1)   # (-1, no level: one Word would not open)
         if num_id is None:
             num_id, style_level = self._style_numbering(style_id)
             level = style_level if level is None else level
