@@ -947,9 +947,12 @@ def test_an_official_documents_title_is_the_line_after_its_number(mini, tmp_path
     assert LOST not in report, report
 
 
-def _contents_docx(path: Path, kind: str) -> Path:
+def _contents_docx(path: Path, kind: str, numbered: bool = False) -> Path:
     """A report with Word's table of contents: a TOC field (引用 → 目录, as Word inserts it) or lines in
-    the TOC 1 style (as WPS keeps it once the field is gone), each line ending in its page number."""
+    the TOC 1 style (as WPS keeps it once the field is gone), each line ending in its page number; the
+    headings it lists follow in Heading 1. numbered: the lines are numbered 1. 2. by Word's list
+    numbering, and the field's lines have no page number (TOC \\n, or a web layout's), and the headings
+    carry no 一、 of their own, so a line has exactly its heading's text."""
     import docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
@@ -958,23 +961,27 @@ def _contents_docx(path: Path, kind: str) -> Path:
     document = docx.Document()
     document.add_paragraph("评建工作总结", style="Title")
     document.add_paragraph("目　录")
-    headings = ["一、工作目标", "二、主要做法"]
+    headings = ["工作目标", "主要做法"] if numbered else ["一、工作目标", "二、主要做法"]
     style = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH) if kind == "style" else None
+    switches = "\\o \"1-3\" \\n \\h \\z \\u" if numbered else "\\o \"1-3\" \\h \\z \\u"
     for n, heading in enumerate(headings, start=1):
         line = document.add_paragraph(style=style)
-        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>', f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>']
-        if kind == "field":   # (the field opens in the first line and ends in the last)
-            if n == 1:
-                runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
-                            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>',
-                            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
-            if n == len(headings):
-                runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
+        if numbered:
+            line = worddocs.numbered(document, line)
+        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>']
+        if not (numbered and kind == "field"):
+            runs.append(f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>')
+        if kind == "field" and n == 1:   # (the field opens in the first line and ends in the last)
+            runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC {switches} </w:instrText></w:r>',
+                        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
+        if kind == "field" and n == len(headings):
+            runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
         for run in runs:
             line._p.append(parse_xml(run))
     for heading in headings:
         document.add_heading(heading, level=1)
-        document.add_paragraph(f"{heading[2:]}的具体内容。")
+        document.add_paragraph(f"{heading if numbered else heading[2:]}的具体内容。")
     document.save(path)
     return path
 
@@ -1015,45 +1022,11 @@ def test_a_table_of_contents_field_that_never_ends_takes_no_text_with_it(mini, t
     assert "工作目标的具体内容。" in body and "主要做法的具体内容。" in body, body
 
 
-def _numbered_contents_docx(path: Path, kind: str) -> Path:
-    """Word's table of contents whose lines Word's list numbering numbers 1. 2.: a TOC field without page
-    numbers (TOC \\n, or a web layout's), or lines in the TOC 1 style ending in their page number; the
-    headings it lists follow in Heading 1, with the same text."""
-    import docx
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    document = docx.Document()
-    document.add_paragraph("评建工作总结", style="Title")
-    document.add_paragraph("目　录")
-    headings = ["工作目标", "主要做法"]
-    style = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH) if kind == "style" else None
-    for n, heading in enumerate(headings, start=1):
-        line = worddocs.numbered(document, document.add_paragraph(style=style))
-        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>']
-        if kind == "style":
-            runs.append(f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>')
-        if kind == "field" and n == 1:
-            runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
-                        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-3" \\n \\h \\z \\u </w:instrText></w:r>',
-                        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
-        if kind == "field" and n == len(headings):
-            runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
-        for run in runs:
-            line._p.append(parse_xml(run))
-    for heading in headings:
-        document.add_heading(heading, level=1)
-        document.add_paragraph(f"{heading}的具体内容。")
-    document.save(path)
-    return path
-
-
 @pytest.mark.parametrize("kind", ["field", "style"])
 def test_a_numbered_table_of_contents_costs_no_heading(mini, tmp_path, kind):
     """A 目录 line Word numbers as a list item, with no page number, has the text of its heading: the heading
     was taken out as the 目录 line (and the line stayed, as a list)."""
-    article, report = import_file(mini, _numbered_contents_docx(tmp_path / f"toc-{kind}.docx", kind))
+    article, report = import_file(mini, _contents_docx(tmp_path / f"toc-{kind}.docx", kind, numbered=True))
     assert "第 2–4 段是 Word 的目录" in report and LOST not in report, report
     assert "## 工作目标" in article.read_text(encoding="utf-8") and "## 主要做法" in article.read_text(encoding="utf-8")
     body = body_of(publish_and_build(mini, article))
