@@ -947,6 +947,39 @@ def test_an_official_documents_title_is_the_line_after_its_number(mini, tmp_path
     assert LOST not in report, report
 
 
+def _write_toc(document, headings: list[str], field: bool, switches: str, page_numbers: bool, style=None,
+               numbered: bool = False) -> None:
+    """The 目录's lines, one per heading: in a TOC field (opened in the first line, ended in the last) or
+    not, with a tab and the page number or without, in a style, numbered by Word's list numbering or not."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    for n, heading in enumerate(headings, start=1):
+        line = document.add_paragraph(style=style)
+        if numbered:
+            line = worddocs.numbered(document, line)
+        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>']
+        if page_numbers:
+            runs.append(f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>')
+        if field and n == 1:
+            runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC {switches} </w:instrText></w:r>',
+                        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
+        if field and n == len(headings):
+            runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
+        for run in runs:
+            line._p.append(parse_xml(run))
+
+
+def _sections_saved(document, headings: list[str], path: Path, topic=lambda heading: heading) -> Path:
+    """The headings the 目录 lists, in Heading 1, each with a paragraph; the document saved at path."""
+    for heading in headings:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(f"{topic(heading)}的具体内容。")
+    document.save(path)
+    return path
+
+
 def _contents_docx(path: Path, kind: str, numbered: bool = False) -> Path:
     """A report with Word's table of contents: a TOC field (引用 → 目录, as Word inserts it) or lines in
     the TOC 1 style (as WPS keeps it once the field is gone), each line ending in its page number; the
@@ -955,8 +988,6 @@ def _contents_docx(path: Path, kind: str, numbered: bool = False) -> Path:
     carry no 一、 of their own, so a line has exactly its heading's text."""
     import docx
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
 
     document = docx.Document()
     document.add_paragraph("评建工作总结", style="Title")
@@ -964,26 +995,8 @@ def _contents_docx(path: Path, kind: str, numbered: bool = False) -> Path:
     headings = ["工作目标", "主要做法"] if numbered else ["一、工作目标", "二、主要做法"]
     style = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH) if kind == "style" else None
     switches = "\\o \"1-3\" \\n \\h \\z \\u" if numbered else "\\o \"1-3\" \\h \\z \\u"
-    for n, heading in enumerate(headings, start=1):
-        line = document.add_paragraph(style=style)
-        if numbered:
-            line = worddocs.numbered(document, line)
-        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>']
-        if not (numbered and kind == "field"):
-            runs.append(f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>')
-        if kind == "field" and n == 1:   # (the field opens in the first line and ends in the last)
-            runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
-                        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC {switches} </w:instrText></w:r>',
-                        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
-        if kind == "field" and n == len(headings):
-            runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
-        for run in runs:
-            line._p.append(parse_xml(run))
-    for heading in headings:
-        document.add_heading(heading, level=1)
-        document.add_paragraph(f"{heading if numbered else heading[2:]}的具体内容。")
-    document.save(path)
-    return path
+    _write_toc(document, headings, kind == "field", switches, not (numbered and kind == "field"), style, numbered)
+    return _sections_saved(document, headings, path, lambda heading: heading if numbered else heading[2:])
 
 
 @pytest.mark.parametrize("kind", ["field", "style"])
@@ -1041,8 +1054,6 @@ def _cover_contents_docx(path: Path, case: str) -> Path:
     first line does."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
 
     document = docx.Document()
     document.add_paragraph("评建工作总结", style="Title")
@@ -1051,26 +1062,10 @@ def _cover_contents_docx(path: Path, case: str) -> Path:
     document.add_paragraph("目　录")
     headings = ["工作目标", "主要做法"]
     switches = '\\o "1-3" \\h \\z \\u' + (" \\n" if case == "line-above" else "")
-    for n, heading in enumerate(headings, start=1):
-        line = document.add_paragraph()
-        runs = [f'<w:r {nsdecls("w")}><w:t>{heading}</w:t></w:r>']
-        if case == "title-again":
-            runs.append(f'<w:r {nsdecls("w")}><w:tab/><w:t>{n}</w:t></w:r>')
-        if n == 1:
-            runs[:0] = [f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
-                        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC {switches} </w:instrText></w:r>',
-                        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>']
-        if n == len(headings):
-            runs.append(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>')
-        for run in runs:
-            line._p.append(parse_xml(run))
+    _write_toc(document, headings, True, switches, case == "title-again")
     if case == "title-again":
         document.add_paragraph("评建工作总结", style="Title")
-    for heading in headings:
-        document.add_heading(heading, level=1)
-        document.add_paragraph(f"{heading}的具体内容。")
-    document.save(path)
-    return path
+    return _sections_saved(document, headings, path)
 
 
 @pytest.mark.parametrize("case", ["title-again", "line-above"])
