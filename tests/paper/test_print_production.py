@@ -128,7 +128,7 @@ def test_a_wrong_imprint_value_names_its_line(mini):
     issue.write_text(issue.read_text(encoding="utf-8") + "印数: 很多\n", encoding="utf-8")
     result = run_build(mini, "build", "--no-pdf")
     assert result.code == 1
-    assert "content/2024-07/issue.yaml:7" in result.stderr and "print_run" in result.stderr
+    assert "content/2024-07/issue.yaml:7" in result.stderr and "`印数`" in result.stderr   # (named as the file writes it)
 
 
 def test_no_article_title_stands_in_the_bottom_fifth_or_without_three_lines(pdf_pages):
