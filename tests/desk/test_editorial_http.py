@@ -501,7 +501,7 @@ def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(br
     assert status == 400 and "新建一期" in reply["error"] and not COMMAND.search(reply["error"]), reply
     shared = []   # (errors raised by the command line's own functions, on their way to the page)
     for call in (lambda: scaffold.new_issue(mini, "2024-07", __import__("datetime").date.today()),
-                 lambda: scaffold.check_issue_id("content/2024-09"), lambda: scaffold.new_article(mini, "新闻政策", "2024-07", " "),
+                 lambda: scaffold.check_issue_id("content/2024-09"), lambda: scaffold.make_article(mini, "新闻政策", "2024-07", " "),
                  lambda: scaffold.issue_folder(mini, "2099-01", "新闻政策")):
         with pytest.raises(ContentError) as caught:
             call()

@@ -80,13 +80,9 @@ class NewArticle:
     notices: tuple[str, ...]    # what the editor should know of it (an article of the same title: same_title)
 
 
-def new_article(root: Path, section: str, issue_id: str, title: str) -> Path:
-    """Create content/<issue>/<NN>-<slug>.md, a draft that takes its issue's date, and return its path."""
-    return make_article(root, section, issue_id, title).path
-
-
 def make_article(root: Path, section: str, issue_id: str, title: str) -> NewArticle:
-    """As new_article, with the notice naming an article of the issue that has this title already."""
+    """Create content/<issue>/<NN>-<slug>.md, a draft that takes its issue's date: its path, and the notice
+    naming an article of the issue that has this title already."""
     folder = issue_folder(root, issue_id, section)
     title = " ".join(title.split())
     if not title:

@@ -29,9 +29,7 @@ ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总
                 ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
                 ("responsible_editor", "责任编辑"), ("print_run", "印数"))
 # What the 新建一期 form calls each setting (desk.js newIssue): the loader's messages name it as written (`期号`).
-FORM_LABELS = {"title": "标题", "number": "本年期号", "total_number": "总期号", "date": "出版日期", "editors": "编辑",
-               "summary": "摘要", "publisher": "编印单位", "chief_editor": "主编", "responsible_editor": "责任编辑",
-               "print_run": "印数"}
+FORM_LABELS = {**dict(ISSUE_FIELDS), "number": "本年期号", "date": "出版日期"}
 NUMBER_FIELDS = frozenset({"number", "total_number", "print_run"})   # (typed in full-width digits: ５ is 5)
 NO_ORDER = 10**6   # (as the loader: an article without 排序 comes after those with one)
 
