@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
+from ..core.han import HAN, HAN_CHAR
 from .cjklayout import BREAK, CLOSING, GLUE, OPENING
 
-IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKENS = re.compile(r"(<[^>]*>)")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Elements whose text is left exactly as written.
@@ -27,8 +27,8 @@ _BLOCKS = frozenset({"p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", 
                      "article", "aside", "nav", "header", "footer", "img"})
 # Blocks whose last line is a paragraph's: the ones that get their last characters glued.
 _PARAGRAPHS = frozenset({"p", "li", "dd"})
-_LATIN_AFTER_CJK = re.compile(f"(?<=[{IDEOGRAPH}])(?=[A-Za-z0-9])")
-_CJK_AFTER_LATIN = re.compile(f"(?<=[A-Za-z0-9%])(?=[{IDEOGRAPH}])")
+_LATIN_AFTER_CJK = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])")
+_CJK_AFTER_LATIN = re.compile(f"(?<=[A-Za-z0-9%])(?=[{HAN}])")
 
 
 def typeset(html: str) -> str:
@@ -58,8 +58,8 @@ def typeset(html: str) -> str:
         if verbatim or not token:
             continue
         text = _kinsoku(token, quote_breaks=not tables)
-        if previous and ((re.match(f"[{IDEOGRAPH}]", previous) and re.match("[A-Za-z0-9]", text))
-                         or (re.match("[A-Za-z0-9%]", previous) and re.match(f"[{IDEOGRAPH}]", text))):
+        if previous and ((HAN_CHAR.match(previous) and re.match("[A-Za-z0-9]", text))
+                         or (re.match("[A-Za-z0-9%]", previous) and HAN_CHAR.match(text))):
             text = " " + text
         text = space_latin(text)
         tokens[i] = text
@@ -95,7 +95,7 @@ def _glue_last_characters(tokens: list[str], run: list[int]) -> None:
                 continue
             if char in CLOSING + OPENING + GLUE + "…—":
                 continue
-            if not re.match(f"[{IDEOGRAPH}]", char):
+            if not HAN_CHAR.match(char):
                 return
             seen += 1
             if seen == 2:

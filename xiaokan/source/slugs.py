@@ -6,9 +6,7 @@ import re
 import unicodedata
 
 from ..core.devices import is_windows_device
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
+from ..core.han import HAN_CHAR
 
 # Slugs made before, kept across builds by the build cache: importing pypinyin alone takes 0.4 s.
 _known: dict[str, str] = {}
@@ -32,7 +30,7 @@ def slugify(text: str) -> str:
 
 def _slugify(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    if _CJK.search(text):
+    if HAN_CHAR.search(text):
         from pypinyin import lazy_pinyin  # imported only when a Chinese name needs it
 
         text = " ".join(lazy_pinyin(text))

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..core.han import HAN_CHAR
 from ..source.model import Article
 
 # Chinese readers take in about 400 characters a minute of this kind of prose (studies give 300-500);
@@ -24,7 +25,6 @@ _LANDMARK = re.compile(r"<(?:(?P<heading>h(?P<level>[234])(?P<hattrs>\s[^>]*)?>(
                        r"|(?P<chart>figure class=\"chart[^\"]*\">)"
                        r"|(?<!</summary><)div class=\"table-wrap\"[^>]*?aria-label=\"(?P<label>[^\"]*)\"[^>]*>)", re.S)
 _TAG = re.compile(r"<[^>]+>")
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’-]*")
 _ID_UNSAFE = re.compile(r"[\s\"'<>&#%?/\\,，。、；：:！？!（）()《》「」【】\[\]“”‘’·…—.]+")
 # A paragraph or a heading (captions and table titles are told apart by their class, _NOT_PROSE).
@@ -166,7 +166,7 @@ def summary_of(html: str, limit: int) -> str:
         paragraph = text_of(match.group(3))
         if not paragraph:
             continue
-        text = f"{text}{paragraph}" if not text or _CJK_CHAR.match(paragraph) else f"{text} {paragraph}"
+        text = f"{text}{paragraph}" if not text or HAN_CHAR.match(paragraph) else f"{text} {paragraph}"
         if len(text) > limit:
             break
     if not text:   # no paragraph at all (a table, a list): its words, as they come

@@ -19,6 +19,7 @@ from html import unescape
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..core.han import HAN_RUN
 from .pagefind import PagefindService
 from .reading import without_footnote_marks
 
@@ -194,8 +195,6 @@ def _write_kept(before: Path, path: Path, data: bytes) -> None:
 # of single characters: the copy of each page given to Pagefind has a space between every Chinese
 # character (and between Chinese and Latin), and the search page asks for the query's characters as
 # an exact phrase. Every article containing the query is found; nothing else is.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RUN = re.compile(f"[{_CJK}]+")
 # Tags, and the elements whose text is not split: the date (a meta) and code.
 _MARKUP = re.compile(r"(<(?:time|script|style)\b.*?</(?:time|script|style)>|<[^>]*>)", re.S)
 
@@ -222,7 +221,7 @@ def for_index(html: str, path: str) -> str:
         title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
         body = body.replace("<h1>", f'<h1 data-pagefind-meta="title:{title}" data-pagefind-weight="10">', 1)
     parts = _MARKUP.split(body)
-    parts[::2] = [_HAN_RUN.sub(_spaced, text) for text in parts[::2]]
+    parts[::2] = [HAN_RUN.sub(_spaced, text) for text in parts[::2]]
     return f'{head}<span data-pagefind-meta="url:{path}"></span>{"".join(parts)}</article></body></html>'
 
 
