@@ -10,6 +10,7 @@ real documents reach (docs/reliability.md gives the reasons for each figure).
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 import zipfile
 import zlib
@@ -162,6 +163,8 @@ def _check_picture(data: bytes, name: str) -> None:
     """The picture's size from its header (Pillow reads no pixels on open); one Word would never hold is refused."""
     from PIL import Image, UnidentifiedImageError
 
+    if beyond_its_data(data) is not None:
+        return   # (a damaged picture, not a large one: the import reports it as damaged)
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS   # (as images.py sets it: Pillow refuses at twice this on open)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # (and Pillow's English warnings on damaged data: the import reports it)
@@ -176,3 +179,26 @@ def _check_picture(data: bytes, name: str) -> None:
         raise _Refused(_("picture {part} of the Word file has {pixels} million pixels; photos are published up to {limit} million").format(
             part=name, pixels=width * height // 1_000_000, limit=MAX_PICTURE_PIXELS // 1_000_000),
             _("in Word, select the picture and 图片格式 → 压缩图片, or insert a smaller copy, then import again"))
+
+
+def beyond_its_data(data: bytes) -> tuple[int, int] | None:
+    """(width, height) a BMP's header says when the file cannot hold its pixels: a height of -2³¹ (no
+    number of rows: Pillow read it as 2³¹), or rows stored as they are (not compressed) that need more
+    bytes than follow the header. Such a picture is damaged, not too large. None for any other picture
+    (a compressed one may say any size: its data does not tell)."""
+    if len(data) < 26 or data[:2] != b"BM":
+        return None
+    offset, header = struct.unpack_from("<II", data, 10)
+    if header == 12:   # (OS/2's header: sizes of 16 bits, never compressed)
+        width, height, _planes, bits = struct.unpack_from("<HHHH", data, 18)
+        compression = 0
+    elif header >= 40 and len(data) >= 34:
+        width, height, _planes, bits, compression = struct.unpack_from("<iiHHI", data, 18)
+    else:
+        return None
+    if height == -2**31:
+        return width, 2**31
+    if compression not in (0, 3, 6) or width <= 0 or bits not in (1, 2, 4, 8, 16, 24, 32):
+        return None   # (RLE, JPEG or PNG inside, or a header Pillow refuses itself)
+    rows = abs(height)
+    return (width, rows) if offset + (width * bits + 31) // 32 * 4 * rows > len(data) else None

@@ -3,11 +3,16 @@ line after it, or a 题注 above it), or named in the report with its paragraph 
 from __future__ import annotations
 
 import io
+import os
 import re
+import sys
+import threading
+from contextlib import contextmanager
 
 from ..core.i18n import N_, _
 from ..core.reasons import explain_exception
 from ..source.images import strict_pillow
+from .docxlimits import beyond_its_data
 from .docxtokens import TOKEN, Placed
 from .mdtext import image_line
 
@@ -44,12 +49,50 @@ class Places:
             order=self.paragraphs[:number].count(paragraph), paragraph=paragraph)
 
 
+class Damaged(Exception):
+    """A picture the import can tell is damaged without decoding it; reason says how, in the editor's words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+_STDERR = threading.Lock()
+
+
+@contextmanager
+def _libtiff_quiet():
+    """libtiff, which Pillow decodes compressed TIFFs with, writes a line of English to the process's own
+    stderr for damaged data (`ZIPDecode: Decoding error at scanline 0, …`), past sys.stderr: that stderr
+    points at the null device while a picture is converted, so that the editor reads the report's
+    Chinese only. (A line another thread writes in that moment goes there too.)"""
+    with _STDERR:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):   # (no stderr at all: nothing to silence)
+            saved = None
+        if saved is None:
+            yield
+            return
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, 2)
+            finally:
+                os.close(null)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
     """A TIFF or BMP picture as PNG: (its PNG, None); (None, None) when it is too large to decode here;
     (None, why) when Pillow cannot decode it (a damaged file that says it is a TIFF)."""
     from PIL import Image
 
-    with strict_pillow():
+    with strict_pillow(), _libtiff_quiet():
         try:
             with Image.open(io.BytesIO(data), formats=CONVERTED_FORMATS) as image:
                 image.seek(0)   # (a multi-page TIFF: its first page)
@@ -65,9 +108,10 @@ def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
 
 
 def _damaged(picture: str, problem: Exception) -> str:
+    reason = problem.reason if isinstance(problem, Damaged) else explain_exception(problem)
     return _("{picture} is damaged ({reason}); it was not imported: in Word, right-click it, save it as a picture "
              "(PNG or JPG), and add that with the desk's 图片 button (if Word cannot show it either, ask the "
-             "department for the original picture)").format(picture=picture, reason=explain_exception(problem))
+             "department for the original picture)").format(picture=picture, reason=reason)
 
 
 def place_pictures(soup, pictures: list, where: Places, placed: Placed, counts: dict[str, int], notes: list[str]) -> None:
@@ -172,6 +216,9 @@ def _for_the_web(picture: tuple[bytes, str]) -> tuple[tuple[bytes, str], Excepti
     from PIL import Image
 
     data, kind = picture
+    if (claimed := beyond_its_data(data)) is not None:
+        return picture, Damaged(_("its header says it is {width} × {height} pixels, far more than its data holds")
+                                .format(width=claimed[0], height=claimed[1]))
     with strict_pillow():
         try:
             with Image.open(io.BytesIO(data), formats=READ_FORMATS) as image:
