@@ -101,7 +101,7 @@ def number_style(document, style_id: str, number: int, level: int | None = None)
     from docx.oxml.ns import nsdecls, qn
 
     style = next(s for s in document.styles.element.iter(qn("w:style")) if s.get(qn("w:styleId")) == style_id)
-    properties = style.find(qn("w:pPr"))
+    properties = style.get_or_add_pPr()
     level_xml = "" if level is None else f'<w:ilvl w:val="{level}"/>'
     properties.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}>{level_xml}<w:numId w:val="{number}"/></w:numPr>'))
 

@@ -62,7 +62,7 @@ def test_a_list_word_restarts_starts_again_on_the_page(mini, tmp_path):
     one list with it (1. 2. 3. 4. 5.); one that starts at 5 started at 1. A sublist restarted right after
     another cannot be two lists in Markdown: the report says so."""
     document = _document("评建任务")
-    worddocs.list_definition(document, 80, [("decimal", "%1."), ("lowerLetter", "%2)")])
+    worddocs.list_definition(document, 80, [("decimal", "%1."), ("decimal", "%2.")])
     worddocs.list_instance(document, 80, 80)
     worddocs.list_instance(document, 81, 80, {0: 1})
     worddocs.list_instance(document, 82, 80, {0: 5})
@@ -138,3 +138,120 @@ def test_a_regulation_of_more_than_a_hundred_articles_keeps_their_chinese_number
     assert LOST not in report, report
     body = flat(body_of(publish_and_build(mini, article)))
     assert "第九十九条学校实行党委领导下的校长负责制。第一百条学校设立学术委员会。第一百零一条本章程自发布之日起施行。" in body, body
+
+
+def test_labels_a_markdown_list_cannot_show_are_text_on_the_page(mini, tmp_path):
+    """Lists Word labels （1） ① A. a) i. -1- and a level labelled 1.1 under 1.: the page numbered them all 1. 2. 3.;
+    each item now starts with the label Word shows, as text (-1- stays text, no Markdown list). A list of 1. 2.
+    stays a Markdown list."""
+    document = _document("评建工作方案")
+    formats = [("decimal", "（%1）"), ("decimalEnclosedCircle", "%1"), ("upperLetter", "%1."), ("lowerLetter", "%1)"),
+               ("lowerRoman", "%1."), ("decimal", "-%1-")]
+    for number, (fmt, text) in enumerate(formats, start=60):
+        worddocs.list_definition(document, number, [(fmt, text)])
+        worddocs.list_instance(document, number, number)
+        document.add_paragraph(f"第{number - 59}组：")
+        _items(document, ["自评报告", "支撑材料"], number)
+    worddocs.list_definition(document, 70, [("decimal", "%1."), ("decimal", "%1.%2")])
+    worddocs.list_instance(document, 70, 70)
+    document.add_paragraph("分级任务：")
+    _items(document, ["学院自查"], 70)
+    _items(document, ["对照指标", "整理材料"], 70, 1)
+    _items(document, ["学校复查"], 70)
+    document.save(tmp_path / "labels.docx")
+    article, report = import_file(mini, tmp_path / "labels.docx")
+    assert LOST not in report, report
+    body = body_of(publish_and_build(mini, article))
+    text = flat(body)
+    for shown in ("（1）自评报告（2）支撑材料", "①自评报告②支撑材料", "A.自评报告B.支撑材料", "a)自评报告b)支撑材料",
+                  "i.自评报告ii.支撑材料", "-1-自评报告-2-支撑材料"):
+        assert shown in text, (shown, body)
+    assert _lists(body) == [("", ["学院自查1.1对照指标1.2整理材料", "学校复查"])], body
+    assert "<ul" not in body and "<h" not in body.replace("<hr", ""), body
+
+
+def test_a_list_in_a_table_and_numbering_by_a_style_there_keep_their_labels(mini, tmp_path):
+    """In table cells (which hold text only): items numbered 1. 2., items labelled （1）, bullets, and paragraphs
+    numbered by their paragraph style (w:numPr in styles.xml, the style named by no list level: mammoth sees no
+    list) show the labels Word shows. The numbers were dropped (the style's without a word); a 序号 column
+    numbered by the style, whose cells have no text, cannot carry them: the report names its table."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = _document("任务清单")
+    worddocs.list_definition(document, 80, [("decimal", "%1.")])
+    worddocs.list_definition(document, 81, [("decimal", "（%1）")])
+    worddocs.list_definition(document, 82, [("chineseCounting", "第%1条")], {0: '<w:suff w:val="space"/>'})
+    worddocs.list_definition(document, 83, [("decimal", "%1")])
+    for number in (80, 81, 82, 83):
+        worddocs.list_instance(document, number, number)
+    document.styles.add_style("Table Item", WD_STYLE_TYPE.PARAGRAPH)
+    worddocs.number_style(document, "TableItem", 82, 0)
+    document.styles.add_style("Row Number", WD_STYLE_TYPE.PARAGRAPH)
+    worddocs.number_style(document, "RowNumber", 83, 0)
+    table = document.add_table(rows=2, cols=4)
+    for col, head in enumerate(("步骤", "要求", "提示", "条款")):
+        table.cell(0, col).text = head
+    for text in ("自查", "复查"):
+        worddocs.in_list(table.cell(1, 0).add_paragraph(text), 80)
+    for text in ("按时", "按质"):
+        worddocs.in_list(table.cell(1, 1).add_paragraph(text), 81)
+    for text in ("附评分表", "按模板填写"):
+        table.cell(1, 2).add_paragraph(text, style="List Bullet")
+    for text in ("学校实行校长负责制。", "学校设立学术委员会。"):
+        table.cell(1, 3).add_paragraph(text, style="Table Item")
+    document.add_paragraph("各学院任务：")
+    numbered = document.add_table(rows=3, cols=2)
+    numbered.cell(0, 0).text, numbered.cell(0, 1).text = "序号", "学院"
+    for row, college in ((1, "机械学院"), (2, "电气学院")):
+        numbered.cell(row, 0).paragraphs[0].style = document.styles["Row Number"]
+        numbered.cell(row, 1).text = college
+    document.save(tmp_path / "table-lists.docx")
+    article, report = import_file(mini, tmp_path / "table-lists.docx")
+    assert LOST not in report, report
+    assert report.count("用的是 Word 自动编号") == 1 and "表格 2 用的是 Word 自动编号（第 " in report, report
+    body = body_of(publish_and_build(mini, article))
+    cells = [flat(cell) for cell in re.findall(r"<td>(.*?)</td>", body, re.S)]
+    assert cells[:4] == ["1.自查2.复查", "（1）按时（2）按质", "•附评分表•按模板填写", "第一条学校实行校长负责制。第二条学校设立学术委员会。"], body
+    assert "<td>1. 自查<br" in body and "<td>第一条 学校实行校长负责制。<br" in body, body
+
+
+# Odd list levels a file may hold: numFmt values the import formats as digits (hebrew1, arabicAlpha, an unknown
+# one), none, an empty label, a bullet in a symbol font, numbers that start beyond what a format counts, a level
+# that refers to a deeper one, nine levels deep, and a level a file claims beyond Word's nine.
+_ODD_LEVELS = [("chineseCounting", "%1、"), ("ideographTraditional", "%1、"), ("decimalEnclosedCircle", "%1"),
+               ("upperLetter", "%1."), ("lowerRoman", "%1."), ("bullet", "\uf0b7"), ("hebrew1", "%1."),
+               ("arabicAlpha", "%1."), ("none", "%1"), ("decimal", ""), ("no-such-format", "%1."), ("decimal", "%9.%1")]
+
+
+@pytest.mark.parametrize("start", [1, 2_000_000_000, -3])
+def test_odd_list_levels_import_without_a_traceback(mini, tmp_path, start):
+    """(Attack pass.) Every odd level imports: each item's text reaches the page once, nothing is lost, no
+    traceback; a level that shows no label (none, an empty w:lvlText) has none on the page."""
+    document = _document("评建工作方案")
+    levels = [(fmt, text.replace("%1", f"%{level + 1}")) for level, (fmt, text) in enumerate(_ODD_LEVELS[:9])]
+    worddocs.list_definition(document, 90, levels, {5: '<w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr>'})
+    worddocs.list_instance(document, 90, 90, {level: start for level in range(9)})
+    for level in range(9):   # (nine levels deep, each under the one before)
+        worddocs.in_list(document.add_paragraph(f"第{level}级事项"), 90, level)
+    for number, level in enumerate(_ODD_LEVELS[9:], start=91):
+        worddocs.list_definition(document, number, [level])
+        worddocs.list_instance(document, number, number, {0: start})
+        document.add_paragraph(f"列表{number}：")
+        _items(document, [f"列表{number}甲", f"列表{number}乙"], number)
+    worddocs.in_list(document.add_paragraph("第十五级事项"), 90, 15)
+    worddocs.in_list(document.add_paragraph("未定义的列表"), 999)
+    table = document.add_table(rows=1, cols=2)
+    for level in range(9):
+        worddocs.in_list(table.cell(0, 0).add_paragraph(f"表内{level}级"), 90, level)
+    document.save(tmp_path / "odd.docx")
+    article, report = import_file(mini, tmp_path / "odd.docx")
+    assert LOST not in report and "Traceback" not in report, report
+    text = flat(body_of(publish_and_build(mini, article)))
+    for typed in [f"第{level}级事项" for level in range(9)] + ["第十五级事项", "未定义的列表"] + [f"表内{level}级" for level in range(9)]:
+        assert text.count(typed) == 1, (typed, text)
+    assert "•第5级事项" in text and "列表91：列表91甲列表91乙" in text and "•表内5级" in text, text
+    if start == -3:   # (a Markdown list cannot start below 1: Word's -3. is text)
+        assert "列表92：-3.列表92甲-2.列表92乙" in text, text
+    if start == 1:
+        assert "一、第0级事项甲、第1级事项①第2级事项A.第3级事项i.第4级事项" in text and "1.第6级事项" in text, text
+        assert "•第5级事项1.第6级事项1.第7级事项第8级事项" in text, text   # (mammoth lists five levels: the rest are paragraphs)

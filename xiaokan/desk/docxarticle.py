@@ -23,6 +23,7 @@ from .docxfields import for_mammoth
 from .docxfront import (
     NOTE_LINK,
     block_of,
+    drop_repeated_title,
     key,
     take_fields,
     take_letterhead,
@@ -30,8 +31,9 @@ from .docxfront import (
     top_blocks,
     visible_text,
 )
-from .docxlabels import label_blocks, number_lists
+from .docxlabels import LISTED, label_blocks, labelled, number_lists
 from .docxlimits import check_docx
+from .docxlists import listed_together, numbered_paragraphs
 from .docxpictures import Places, place_pictures
 from .docxread import WordParagraph, paragraphs, read_word_xml
 from .docxreport import paragraph_texts, picture_paragraphs, unmapped
@@ -68,6 +70,8 @@ class WordArticle:
     notes: tuple[str, ...]            # what needs the editor's eye
     document_texts: tuple[str, ...]   # every paragraph of the document, for the lost-text check
     set_aside: tuple[str, ...] = ()   # paragraphs left out on purpose (and said in notes): not lost
+    first_numbered: str = ""          # the first line, with its label, when Word numbers it as one of several
+                                      # (so it is the text's first heading, and the title came from the file name)
 
 
 def read_article(source: Path) -> WordArticle:
@@ -101,10 +105,26 @@ def read_article(source: Path) -> WordArticle:
     facts = _join_drop_caps(soup, facts)
     before = {p.number for p in facts}
     facts = drop_contents(soup, facts, notes, set_aside)
-    labels = number_lists(soup, xml, before - {p.number for p in facts}, notes)   # (not the 目录's lines)
+    contents = before - {p.number for p in facts}   # (the 目录's lines)
+    numbered = numbered_paragraphs(xml)
+    labels = number_lists(soup, xml, numbered, contents, notes)
     letterhead = take_letterhead(soup, facts)
-    title = take_title(soup, letterhead.rest if letterhead else facts, after_letterhead=letterhead is not None)
+    head = letterhead.rest if letterhead else facts
+    listed = listed_together(numbered, contents)
+    title = take_title(soup, head, after_letterhead=letterhead is not None, listed=listed)
+    first_numbered = ""   # (the first line, numbered by Word as one of several: a heading of the text, not the title)
+    if head and (entry := numbered.get(head[0].number)) is not None and entry.shown:
+        if title is None and head[0].number in listed:
+            first_numbered = (labelled(entry.shown, entry.suffix) + head[0].text.strip())[:MAX_HEADING + 10]
+        elif title is not None and key(title).startswith(key(head[0].text)):
+            notes.append(_("the title line is numbered by Word ({label}); an article's title carries no number, so "
+                           "标题 is “{title}”: the subheadings of the text keep theirs").format(label=entry.shown, title=title))
     fields = take_fields(soup)
+    repeated = drop_repeated_title(soup, title, head) if title else None
+    if repeated is not None:
+        set_aside.append(repeated.text)
+        notes.append(_("paragraph {number} repeats the title “{title}” where the text starts (as after a cover page); "
+                       "it was left out").format(number=repeated.number, title=title))
     if letterhead is not None:
         set_aside += letterhead.lines
         fields.setdefault("来源", letterhead.issuer)
@@ -131,7 +151,7 @@ def read_article(source: Path) -> WordArticle:
         title_from = source.name
     return WordArticle(title, title_from, tuple(fields.items()), _markdown(soup, placed.blocks, footnotes),
                        tuple(placed.files), tuple(counts.items()), tuple(notes + unmapped(xml)),
-                       tuple(paragraph_texts(xml)), tuple(set_aside))
+                       tuple(paragraph_texts(xml)), tuple(set_aside), first_numbered if title_from else "")
 
 
 def _empty(source: Path):
@@ -197,6 +217,8 @@ def _tidy(soup, counts: dict[str, int]) -> None:
             in_attachments = True
             continue
         in_attachments = in_attachments and bool(_DIGIT_ITEM.match(text) or _LEVELS[0][0].match(text))
+        if p.attrs.pop(LISTED, None) is not None:
+            continue   # (an item of a Word list: (1) or 1． from Word's numbering is no heading)
         if in_attachments or not text or len(text) > MAX_HEADING or text.endswith(("。", "；", "，")):
             continue
         for pattern, level in _LEVELS:
@@ -206,6 +228,8 @@ def _tidy(soup, counts: dict[str, int]) -> None:
                     break   # (one of a run of numbered lines: a list typed by hand, not headings)
                 p.name, p["data-rank"] = "h6", str(level)
                 break
+    for item in soup.find_all(attrs={LISTED: True}):   # (those in lists and tables)
+        del item[LISTED]
     _outline(soup)
     for heading in soup.find_all(["h2", "h3", "h4", "h5", "h6"]):
         for emphasis in heading.find_all(["strong", "em", "b", "i", "u"]):

@@ -15,6 +15,8 @@ from .docxread import WordParagraph
 TITLE_STYLES = frozenset({"title", "标题"})
 FIRST_HEADINGS = frozenset({"heading 1", "heading 2", "标题 1", "标题 2"})
 MAX_TITLE = 80
+MAX_COVER = 12   # blocks of a cover page (its title, 教务处, the date, a logo) before the text, where the title may stand again
+_HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 NOTE_LINK = re.compile(r"^#(foot|end)note-")   # (mammoth's footnote marks and their back links)
 _LABELS = {"作者": "作者", "撰稿": "作者", "撰文": "作者", "文": "作者", "文字": "作者", "记者": "作者", "通讯员": "作者",
            "来源": "来源", "信息来源": "来源", "稿件来源": "来源", "供稿": "来源", "供稿单位": "来源",
@@ -74,11 +76,12 @@ def remove_blocks(soup, paragraphs: list[WordParagraph]) -> None:
             element.decompose()
 
 
-def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
+def _title_paragraphs(facts: list[WordParagraph], listed: set[int]) -> list[WordParagraph]:
     """The paragraphs that make the title: the first, when it is in Word's Title style, a first
     heading, or set clearly larger than the text, or centred and bold, or a short line all bold;
-    with the next ones set the same way (a title on two lines)."""
-    if not facts:
+    with the next ones set the same way (a title on two lines). Never one of listed (numbered by Word
+    as one of several: 一、 with a 二、 after it is the text's first heading, not its title)."""
+    if not facts or facts[0].number in listed:
         return []
     first, rest = facts[0], facts[1:]
     sizes: Counter[float] = Counter()
@@ -90,7 +93,7 @@ def _title_paragraphs(facts: list[WordParagraph]) -> list[WordParagraph]:
     if first.style in TITLE_STYLES or larger:
         lines = [first]
         for p in rest[:2]:
-            if (p.style, p.size, p.alignment) != (first.style, first.size, first.alignment) \
+            if (p.style, p.size, p.alignment) != (first.style, first.size, first.alignment) or p.number in listed \
                     or sum(len(x.text.strip()) for x in lines) + len(p.text.strip()) > MAX_TITLE:
                 break
             lines.append(p)
@@ -133,11 +136,13 @@ def take_letterhead(soup, facts: list[WordParagraph]) -> Letterhead | None:
                       facts[at + 1:])
 
 
-def take_title(soup, facts: list[WordParagraph], after_letterhead: bool = False) -> str | None:
+def take_title(soup, facts: list[WordParagraph], after_letterhead: bool = False, listed: set[int] = frozenset()) -> str | None:
     """The title's lines taken out of the body; after a 公文's 文号, its first line also when it is
-    only centred (a 公文 sets its title apart by the place it stands in)."""
-    lines = _title_paragraphs(facts)
-    if not lines and after_letterhead and facts and facts[0].alignment == "center" \
+    only centred (a 公文 sets its title apart by the place it stands in). The title is the lines'
+    text without the label Word numbers them with (labels are put in later: docxlabels.label_blocks);
+    listed: the paragraphs Word numbers as one of several, which are no title."""
+    lines = _title_paragraphs(facts, listed)
+    if not lines and after_letterhead and facts and facts[0].alignment == "center" and facts[0].number not in listed \
             and len(facts[0].text.strip()) <= MAX_TITLE:
         lines = [facts[0]]
     blocks = top_blocks(soup)
@@ -156,6 +161,43 @@ def take_title(soup, facts: list[WordParagraph], after_letterhead: bool = False)
     for part in taken:   # (lines of a Chinese title join without a space)
         title += (" " if title and re.match(r"\w", part[0], re.A) and re.match(r"\w", title[-1], re.A) else "") + part
     return title or None
+
+
+def loose_key(text: str) -> str:
+    """Text as a repeated title is compared: without whitespace, full-width letters, digits and signs as ASCII."""
+    return "".join(text.translate(_HALF_WIDTH).split())
+
+
+def drop_repeated_title(soup, title: str, facts: list[WordParagraph]) -> WordParagraph | None:
+    """The title set again where the text starts (a cover page's title above the text, as Chinese reports
+    have it) taken out: only blocks whose text is the title's, whitespace and full-width forms aside (one
+    block, or the title's lines in a row), among the first blocks, before the text starts (a heading
+    of another text, a table, a list, a sentence, a paragraph longer than a title). Returns the
+    paragraph of facts it was (facts: the title's line first), or None."""
+    wanted = loose_key(title)
+    if not wanted:
+        return None
+    blocks = [b for b in soup.find_all(True, recursive=False)][:MAX_COVER]
+    for i, block in enumerate(blocks):
+        if block.name not in ("p", "h1", "h2", "h3", "h4", "h5", "h6"):
+            break
+        text = loose_key(visible_text(block))
+        if wanted.startswith(text) and text:
+            run = [block]
+            for after in blocks[i + 1:i + 3]:   # (a title on two or three lines)
+                if len(text) >= len(wanted) or after.name != block.name:
+                    break
+                text += loose_key(visible_text(after))
+                run.append(after)
+            if text == wanted:
+                first = loose_key(visible_text(run[0]))
+                for element in run:
+                    element.decompose()
+                return next((p for p in facts[1:] if loose_key(p.text) == first), None)   # (facts[0]: the title's)
+        said = visible_text(block).strip()
+        if block.name != "p" or len(said) > MAX_TITLE or re.search(r"[。！？!?；;…]", said):
+            break   # (the text has started: a heading, or a sentence)
+    return None
 
 
 def meta_fields(line: str) -> dict[str, str] | None:

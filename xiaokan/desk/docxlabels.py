@@ -1,41 +1,46 @@
-"""Word's numbering (docxlists.py) put into mammoth's HTML, so that the article numbers as Word shows:
+"""Word's numbering (docxlists.py) put into mammoth's HTML, so that the article shows the labels Word shows:
 
-- an item Word numbers 一、（二） becomes a paragraph that starts with its label (a Markdown list
-  would number it 1. 2.); its sublists follow it, and the items after it stay a list after them;
-- a numbered list starts at the number Word shows (3. after a paragraph between it and 1. 2.; 5.
-  when it is set to start there), and a list mammoth made of two that Word numbers apart (1. 2. then
-  a list restarted at 1.) is two lists;
+- an item Word labels as a Markdown list cannot (一、（二） ① A. a) （1） 1.1, or no label) becomes a
+  paragraph that starts with its label; its sublists follow it, and the items after it stay a list
+  after them. In a table every item does (a cell holds text only: 1. and a bullet's sign too);
+- a numbered list (1. 2.) starts at the number Word shows (3. after a paragraph between it and 1. 2.;
+  5. when it is set to start there), and a list mammoth made of two that Word numbers apart (1. 2.
+  then a list restarted at 1.) is two lists;
 - a heading or paragraph numbered by its style (标题 1 as 第一章, 标题 2 as 1.1), which mammoth gives
-  no list, starts with its label.
+  no list, starts with its label, in a table cell too.
 
-mammoth's HTML does not say which paragraph of the document each element is: an element is matched to
-the paragraphs of its text in document order (the same text may stand at several places, each with its
-own number)."""
+Labels are put in after the title is found (label_blocks): the title of an article carries no label
+of Word's numbering (see docxfront.take_title), the headings of its text keep theirs. mammoth's HTML
+does not say which paragraph of the document each element is: an element is matched to the paragraphs
+of its text in document order (the same text may stand at several places, each with its own number)."""
 from __future__ import annotations
 
 from collections import deque
 
 from ..core.i18n import _
 from .docxfront import key, own_text, visible_text
-from .docxlists import CHINESE_FORMATS, Numbered, numbered_paragraphs
+from .docxlists import CHINESE_FORMATS, Numbered
 from .docxread import WordXml, paragraph_text, w
 from .docxtokens import MARK
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_CLOSING = tuple("、，。：；）》」』】〕")   # (a label ending in one is followed by its text at once: 一、工作目标)
+_CLOSING = tuple("、，。．：；）》」』】〕")   # (a label ending in one is followed by its text at once: 一、工作目标)
 LIST_BREAK = f"{MARK}S0{MARK}"   # (between two lists numbered apart: Markdown would join them into one)
+LISTED = "data-listed"   # (a list item made a paragraph, to be no heading: only 一、（一） items, as typed ones, may be)
 
 
 def labelled(label: str, suffix: str) -> str:
     """A label as it starts its paragraph's text: 一、 or （二） at once, 第一章 or 1.1 with a space (Word's tab)."""
+    if not label:
+        return ""
     return label if suffix == "nothing" or label.endswith(_CLOSING) else label + " "
 
 
-def number_lists(soup, xml: WordXml, skip: set[int], notes: list[str]) -> list[tuple[object, str]]:
+def number_lists(soup, xml: WordXml, numbered: dict[int, Numbered], skip: set[int],
+                 notes: list[str]) -> list[tuple[object, str]]:
     """Put Word's numbers into the lists of soup; the headings and paragraphs to start with a label are
     returned with it (see label_blocks: the title and front matter lines are found by their text first).
-    skip: the numbers of the paragraphs already taken out (the 目录's lines)."""
-    numbered = numbered_paragraphs(xml)
+    numbered: docxlists.numbered_paragraphs; skip: the numbers of the paragraphs already taken out (the 目录's lines)."""
     if not numbered:
         return []
     queues: dict[str, deque[Numbered | None]] = {}
@@ -44,7 +49,8 @@ def number_lists(soup, xml: WordXml, skip: set[int], notes: list[str]) -> list[t
             queues.setdefault(key(paragraph_text(paragraph)), deque()).append(numbered.get(number))
     items: dict[int, Numbered] = {}
     labels: list[tuple[object, str]] = []
-    chinese: dict[int, str] = {}   # (items Word numbers 一、（二）, by id: each becomes a paragraph with its label)
+    as_text: dict[int, tuple[str, bool]] = {}   # (items a Markdown list cannot label, by id: label, Chinese)
+    placed: set[int] = set()
     for element in soup.find_all(["p", *HEADINGS, "li"]):
         if element.name == "li" and str(element.get("id", "")).startswith(("footnote-", "endnote-")):
             break   # (mammoth writes the notes last)
@@ -52,18 +58,41 @@ def number_lists(soup, xml: WordXml, skip: set[int], notes: list[str]) -> list[t
         entry = queue.popleft() if queue else None
         if entry is None:
             continue
-        if element.name == "li" and entry.fmt in CHINESE_FORMATS and entry.label:
-            chinese[id(element)] = labelled(entry.label, entry.suffix)
+        placed.add(entry.number)
+        if element.name == "li" and (not entry.plain or element.find_parent(["td", "th"]) is not None):
+            as_text[id(element)] = labelled(entry.shown, entry.suffix), entry.fmt in CHINESE_FORMATS
         elif element.name == "li" and entry.ordered:
             items[id(element)] = entry
-        elif element.name != "li" and entry.label and element.find_parent(["table", "li"]) is None:
-            labels.append((element, labelled(entry.label, entry.suffix)))
-    if chinese:
+        elif element.name != "li" and entry.shown and element.find_parent("li") is None:
+            labels.append((element, labelled(entry.shown, entry.suffix)))
+    if as_text:
         for listing in soup.find_all(["ol", "ul"]):   # (in document order: a list before the sublists it holds)
-            if any(id(item) in chinese for item in listing.find_all("li", recursive=False)):
-                _as_paragraphs(soup, listing, chinese)
+            if any(id(item) in as_text for item in listing.find_all("li", recursive=False)):
+                labels += _as_paragraphs(soup, listing, as_text)
     _start_lists(soup, items, notes)
+    _unplaced_in_tables(xml, numbered, placed, notes)
     return labels
+
+
+def _unplaced_in_tables(xml: WordXml, numbered: dict[int, Numbered], placed: set[int], notes: list[str]) -> None:
+    """Each table with a number or bullet of Word's that no cell shows (mammoth leaves out a numbered
+    paragraph with no text, as a 序号 column numbered by Word has), named by its number."""
+    table_of: dict[int, int] = {}   # (paragraph's id -> its innermost table's number)
+    for number, table in enumerate(xml.document.iter(f"{w}tbl"), start=1):
+        for paragraph in table.iter(f"{w}p"):
+            table_of[id(paragraph)] = number
+    said: set[int] = set()
+    for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
+        table, entry = table_of.get(id(paragraph)), numbered.get(number)
+        if table is None or entry is None or number in placed or not entry.shown or table in said:
+            continue
+        said.add(table)
+        text = paragraph_text(paragraph).strip()
+        where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
+                 else _("paragraph {number}").format(number=number))
+        notes.append(_("table {number} is numbered by Word itself ({where}: “{label}”), and a cell keeps its text "
+                       "only: these numbers or bullets could not be written into the table's cells; type them in "
+                       "the table").format(number=table, where=where, label=entry.shown))
 
 
 def label_blocks(labels: list[tuple[object, str]]) -> None:
@@ -77,24 +106,28 @@ def label_blocks(labels: list[tuple[object, str]]) -> None:
         element.insert(0, label)
 
 
-def _as_paragraphs(soup, listing, chinese: dict[int, str]) -> None:
-    """Each item of listing Word numbered 一、二、 (chinese: its label, by id) as a paragraph that starts with
-    its label, where it stood, its sublists after it; the items between stay lists. Each item is moved
-    once (a list of 5,000 such items took 40 s when each moved the items after it)."""
+def _as_paragraphs(soup, listing, as_text: dict[int, tuple[str, bool]]) -> list[tuple[object, str]]:
+    """Each item of listing whose label a Markdown list cannot show (as_text: its label and whether it
+    is a Chinese one, by id) as a paragraph where it stood, its sublists after it; the items between
+    stay lists. The paragraphs are returned with their labels (label_blocks puts them in). Each item is
+    moved once (a list of 5,000 such items took 40 s when each moved the items after it)."""
     blocks: list = []   # (what stands in place of the list, in order)
+    labels: list[tuple[object, str]] = []
     run = None
     children = list(listing.contents)
     listing.clear()   # (taken from the front: each child is found at once, not looked for in the list)
     for child in children:
-        label = chinese.get(id(child)) if getattr(child, "name", None) == "li" else None
-        if label is None:
+        found = as_text.get(id(child)) if getattr(child, "name", None) == "li" else None
+        if found is None:
             if run is None:
                 run = listing if not blocks else soup.new_tag(listing.name)
                 blocks.append(run)
             run.append(child)
             continue
-        paragraph = soup.new_tag("p")
-        paragraph.append(label)
+        label, chinese = found
+        paragraph = soup.new_tag("p", attrs={} if chinese else {LISTED: ""})
+        if label:
+            labels.append((paragraph, label))
         sublists = []
         parts = list(child.contents)
         child.clear()
@@ -108,6 +141,7 @@ def _as_paragraphs(soup, listing, chinese: dict[int, str]) -> None:
     _place_after(listing, [block for block in blocks if block is not listing])
     if not blocks or blocks[0] is not listing:
         listing.decompose()
+    return labels
 
 
 def _place_after(element, blocks: list) -> None:

@@ -10,6 +10,7 @@ a level restarts when a level above it is used (w:lvlRestart says otherwise)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -102,6 +103,7 @@ class Level:
     legal: bool = False          # w:isLgl: the levels above are shown as decimal numbers
     suffix: str = "tab"          # what follows the label: tab, space or nothing
     style: str | None = None     # the paragraph style this level is linked to (w:pStyle)
+    font: str | None = None      # the font of its label (a bullet's Symbol or Wingdings)
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,22 @@ class Numbered:
     ordinal: int       # its number in its level's sequence
     label: str         # the label Word shows: "3." "第一章" "1.1" "（二）"; "" for a bullet
     suffix: str        # tab, space or nothing after the label
+    definition: str = ""   # the list definition it counts in (w:abstractNumId)
+    bullet: str = ""   # a bullet's sign as Word shows it: "•" "▪" "✓" ("" for a number, or a bullet with none)
 
     @property
     def ordered(self) -> bool:
         return self.fmt != "bullet"
+
+    @property
+    def shown(self) -> str:
+        """What Word shows before the text: the label, or a bullet's sign."""
+        return self.bullet if self.fmt == "bullet" else self.label
+
+    @property
+    def plain(self) -> bool:
+        """Whether a Markdown list shows what Word shows: a bullet, or the number and a full stop (3.; not 0. or -3.)."""
+        return self.fmt == "bullet" or self.ordinal > 0 and self.label == f"{self.ordinal}."
 
 
 def _number(text: str | None, default: int = 0) -> int:
@@ -136,7 +150,28 @@ def _level(lvl: ElementTree.Element) -> Level:
     legal = lvl.find(f"{w}isLgl")
     return Level(_val(lvl, f"{w}numFmt") or "decimal", _val(lvl, f"{w}lvlText") or "", _number(_val(lvl, f"{w}start"), 1),
                  None if restart is None else _number(restart), legal is not None and legal.get(f"{w}val", "1") not in ("0", "false", "off"),
-                 _val(lvl, f"{w}suff") or "tab", _val(lvl, f"{w}pStyle"))
+                 _val(lvl, f"{w}suff") or "tab", _val(lvl, f"{w}pStyle"), _font(lvl.find(f"{w}rPr/{w}rFonts")))
+
+
+def _font(fonts: ElementTree.Element | None) -> str | None:
+    if fonts is None:
+        return None
+    return next((name for kind in ("ascii", "hAnsi", "cs", "eastAsia") if (name := fonts.get(f"{w}{kind}"))), None)
+
+
+def _bullet(level: Level) -> str:
+    """A bullet's sign as Word shows it: its w:lvlText, a symbol font's character as the character it
+    shows (Symbol's U+F0B7 is •, Wingdings' U+F0FC is ✓), one no table knows as •."""
+    from mammoth.docx.dingbats import dingbats
+
+    text = level.text.strip()
+    if len(text) != 1 or not "\ue000" <= text <= "\uf8ff" and text.isprintable():
+        return text if text.isprintable() else "•"
+    code = ord(text)
+    found = dingbats.get((level.font, code))
+    if found is None and 0xF000 <= code <= 0xF0FF:
+        found = dingbats.get((level.font, code - 0xF000))
+    return chr(found) if found is not None else "•"
 
 
 class Numbering:
@@ -237,8 +272,15 @@ def numbered_paragraphs(xml: WordXml) -> dict[int, Numbered]:
             if restart is None or 0 < ilvl + 1 <= restart:
                 del count[deeper]
         found[number] = Numbered(number, ilvl, level.fmt, count[ilvl], _label(numbering, num_id, ilvl, level, count),
-                                 level.suffix)
+                                 level.suffix, definition, _bullet(level) if level.fmt == "bullet" else "")
     return found
+
+
+def listed_together(numbered: dict[int, Numbered], skip: set[int] = frozenset()) -> set[int]:
+    """The paragraphs Word numbers as one of several of their list and level (一、 with a 二、 after it),
+    not counting those of skip (the 目录's lines)."""
+    counts = Counter((n.definition, n.level) for n in numbered.values() if n.number not in skip)
+    return {n.number for n in numbered.values() if counts[(n.definition, n.level)] > 1}
 
 
 def _label(numbering: Numbering, num_id: str, ilvl: int, level: Level, count: dict[int, int]) -> str:
@@ -251,23 +293,3 @@ def _label(numbering: Numbering, num_id: str, ilvl: int, level: Level, count: di
         return format_number(count.get(k, at.start - 1), "decimal" if level.legal and k < ilvl else at.fmt)
 
     return re.sub(r"%([1-9])", number, level.text).strip()
-
-
-def levels(xml: WordXml) -> dict[tuple[str, str], tuple[str, str, int]]:
-    """(numId, level) -> the level's format (decimal, bullet, chineseCounting …), label pattern and start."""
-    numbering = Numbering(xml)
-    found: dict[tuple[str, str], tuple[str, str, int]] = {}
-    for num_id in numbering.lists:
-        for ilvl in numbering.definitions.get(numbering.definition(num_id) or "", {}):
-            level = numbering.level(num_id, ilvl) or Level()
-            found[(num_id, str(ilvl))] = (level.fmt, level.text, level.start)
-    return found
-
-
-def list_level(paragraph: ElementTree.Element) -> tuple[str, str] | None:
-    """(numId, level) of a paragraph Word numbers by its own w:numPr; None for any other."""
-    num_id, ilvl = paragraph.find(f"{w}pPr/{w}numPr/{w}numId"), paragraph.find(f"{w}pPr/{w}numPr/{w}ilvl")
-    if num_id is None or num_id.get(f"{w}val") == "0":   # (numId 0: numbering switched off)
-        return None
-    return num_id.get(f"{w}val"), ilvl.get(f"{w}val") if ilvl is not None else "0"
-

@@ -1,12 +1,11 @@
 """What the import report reads from the Word file itself: what a Markdown article cannot hold (text
-boxes, equations, comments, tracked changes, linked pictures, numbering in tables) with where it is,
+boxes, equations, comments, tracked changes, linked pictures) with where it is,
 each picture's 段, and the text of every paragraph for the check that nothing was lost."""
 from __future__ import annotations
 
 from xml.etree import ElementTree
 
 from ..core.i18n import _
-from .docxlists import CHINESE_FORMATS, levels, list_level
 from .docxread import WordXml, paragraph_text, w
 
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -30,20 +29,10 @@ def unmapped(xml: WordXml) -> list[str]:
     """What a Markdown article cannot hold, found in the Word file itself, with where it is."""
     found = []
     external = _external_targets(xml)
-    numbered = levels(xml)
-    table_of = {id(p): table for table in xml.document.iter(f"{w}tbl") for p in table.iter(f"{w}p")}
-    numbered_tables = set()
     for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
         text = paragraph_text(paragraph).strip()
         where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
                  else _("paragraph {number}").format(number=number))
-        table, level = table_of.get(id(paragraph)), list_level(paragraph)
-        if table is not None and level is not None and id(table) not in numbered_tables \
-                and (numbered.get(level, ("",))[0] not in CHINESE_FORMATS or not text):
-            numbered_tables.add(id(table))   # (a cell keeps its text only; a Chinese label is written into it)
-            found.append(_("{where} is in a table and numbered by Word itself (1. 2. or bullets): a table cell keeps "
-                           "its text only, so this table's numbers or bullets were not imported; type them in the "
-                           "table").format(where=where))
         if paragraph.find(f".//{w}txbxContent") is not None:
             found.append(_("{where} has a text box: its text was imported as body text; check where it stands").format(where=where))
         if paragraph.find(f".//{{{_MATH}}}oMath") is not None:

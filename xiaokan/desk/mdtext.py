@@ -60,6 +60,13 @@ def pipe_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _item_end(text: str) -> str:
+    """What ends a list item: a line break; a blank line after an item that holds paragraphs (a Word
+    list item's 1.1 or (a) items, made paragraphs: docxlabels), or the next item's `2.` would
+    continue its last paragraph's text."""
+    return "\n\n" if "\n\n" in text.strip("\n") else "\n"
+
+
 def html_to_markdown(html: str) -> str:
     """mammoth's HTML as Markdown (markdownify), every text escaped by markdown_text."""
     from markdownify import MarkdownConverter, chomp
@@ -88,12 +95,13 @@ def html_to_markdown(html: str) -> str:
                 if not text:
                     return "\n"
                 first, *rest = text.split("\n")
-                return "\n".join([f"{self._number(el)}. {first}", *(" " * 4 + line if line else "" for line in rest)]) + "\n"
+                return "\n".join([f"{self._number(el)}. {first}", *(" " * 4 + line if line else "" for line in rest)]) \
+                    + _item_end(text)
             item = super().convert_li(el, text, parent_tags)
             first, _newline, rest = item.rstrip("\n").partition("\n")
             width = len(first) - len(first.lstrip(" ")) + len(first.lstrip(" ").split(" ", 1)[0]) + 1
             lines = [" " * 4 + line[width:] if line[:width].isspace() else line for line in rest.split("\n")] if rest else []
-            return "\n".join([first, *lines]) + "\n"
+            return "\n".join([first, *lines]) + _item_end(rest)
 
         def _number(self, item) -> int:
             """An item's number, as markdownify gives it, from a table of its list's items made once:

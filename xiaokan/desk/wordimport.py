@@ -175,7 +175,12 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     if earlier is not None:
         _remove_unused(folder, path, old_files)
     notes = list(article.notes)
-    if article.title_from:
+    if article.first_numbered:
+        notes.insert(0, _("the document's first line 「{line}」 is numbered by Word as the first of several, so it is "
+                          "the first subheading of the text, not the title: the title “{title}” was made from the file "
+                          "name {name}; correct 标题").format(line=article.first_numbered, title=article.title,
+                                                            name=article.title_from))
+    elif article.title_from:
         notes.insert(0, _("the document has no title line that stands out (Word's Title style, or set larger or centred "
                           "and bold): the title “{title}” was made from the file name {name}; correct 标题").format(
             title=article.title, name=article.title_from))
