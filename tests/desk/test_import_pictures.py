@@ -80,3 +80,14 @@ def test_a_damaged_deflate_tiff_is_reported_in_chinese_only(mini, tmp_path, capf
     printed = capfd.readouterr()
     assert "第 3 段的图片已损坏" in report and LOST not in report, report
     assert printed.err == "" and printed.out == "", printed
+
+
+def test_a_tiff_is_converted_when_the_null_device_cannot_be_opened(mini, tmp_path, monkeypatch):
+    """(Attack pass.) With no null device to point stderr at (seen on this machine: /dev/null a directory for a
+    moment), the picture is converted all the same, stderr untouched; the whole file was refused."""
+    import os
+
+    monkeypatch.setattr(os, "devnull", str(tmp_path))   # (a folder: opening it for writing fails)
+    article, report = import_file(mini, _with_picture(tmp_path, "TIFF", b"", compression="tiff_adobe_deflate"))
+    assert "图片 1 张" in report and "损坏" not in report and LOST not in report, report
+    assert list(article.parent.glob(article.stem[3:] + "-1.png")), report

@@ -67,24 +67,38 @@ def _libtiff_quiet():
     points at the null device while a picture is converted, so that the editor reads the report's
     Chinese only. (A line another thread writes in that moment goes there too.)"""
     with _STDERR:
-        try:
-            sys.stderr.flush()
-            saved = os.dup(2)
-        except (OSError, ValueError, AttributeError):   # (no stderr at all: nothing to silence)
-            saved = None
+        saved = _stderr_to_null()
         if saved is None:
             yield
             return
         try:
-            null = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(null, 2)
-            finally:
-                os.close(null)
             yield
         finally:
             os.dup2(saved, 2)
             os.close(saved)
+
+
+def _stderr_to_null() -> int | None:
+    """The process's stderr pointed at the null device: a copy of what it was, to restore; None when it
+    cannot be (no stderr at all, no null device to open): then nothing is silenced, and nothing fails."""
+    try:
+        sys.stderr.flush()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return None
+    try:
+        saved = os.dup(2)
+    except OSError:
+        os.close(null)
+        return None
+    try:
+        os.dup2(null, 2)
+    except OSError:
+        os.close(saved)
+        return None
+    finally:
+        os.close(null)
+    return saved
 
 
 def _as_png(data: bytes) -> tuple[bytes | None, Exception | None]:
