@@ -61,12 +61,13 @@ def test_help_is_chinese(mini):
     result = run_build(mini, "--help")
     assert "生成网站和 PDF，网站写到 output/" in result.stderr
     assert "把 Word 文件（.docx）导入为某一期的草稿文章" in result.stderr
-    # every command's own help names what to type in Chinese: 期号, 栏目, 文件, not ISSUE, SECTION, FILE
+    # every command's own help names what to type in Chinese: 期文件夹名, 栏目, 文件, not ISSUE, SECTION, FILE
     for command in ("build", "pdf", "serve", "new", "new-issue", "import", "wechat", "deploy", "desk-user"):
         usage = run_build(mini, command, "--help").stderr
         assert re.search(r"\b[A-Z][A-Z-]{2,}\b", usage.replace("PDF", "").replace("Word", "")) is None, usage
     usage = run_build(mini, "import", "--help").stderr
-    assert "--issue 期号" in usage and "--section 栏目" in usage and "文件 [文件 ...]" in usage
+    assert "--issue 期文件夹名" in usage and "--section 栏目" in usage and "文件 [文件 ...]" in usage
+    assert "期号" not in usage   # (期号 is the year's number of an issue, 本年期号, not its folder)
 
 
 def test_print_preflight_and_wechat_messages_are_chinese(mini):

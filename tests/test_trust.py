@@ -399,7 +399,7 @@ def test_a_duplicate_issue_number_is_a_warning_naming_both_issues(mini):
     for command in (("build", "--no-pdf"), ("check",)):
         result = run_build(mini, *command)
         assert result.code == 0, result.stderr
-        assert "content/2024-08/issue.yaml:2: warning: 期号 2 of 2024 is also the 期号 of " in result.stderr
+        assert "content/2024-08/issue.yaml:2: warning: 本年期号 (期号) 2 of 2024 is also that of " in result.stderr
         assert "content/2024-07/issue.yaml:2: two issues of one year share a number" in result.stderr
         assert "content/2024-08/issue.yaml:3: warning: 总期号 2 is also the 总期号 of " in result.stderr
         assert "content/2024-07/issue.yaml:3: give each issue its own" in result.stderr

@@ -79,7 +79,10 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--issue", required=True, metavar=_("ISSUE-ID"), help=_('the issue folder, e.g. 2024-07'))
     im.add_argument("--section", required=True, metavar=_("SECTION"), help=_('栏目, e.g. 评建动态'))
     im.add_argument("--replace", action="store_true",
-                    help=_('a file imported before replaces its draft (otherwise it is left out, never imported twice)'))
+                    help=_('a file imported before (or another of its name, or of its title) replaces its draft '
+                           '(otherwise it is left out, never imported twice)'))
+    im.add_argument("--separate", action="store_true",
+                    help=_('a file with the name or title of a draft imported before is imported as a draft of its own'))
     w = sub.add_parser("wechat", parents=[common], help=_('write an article as HTML to paste into the WeChat (公众号) editor'))
     w.add_argument("article", metavar=_("ARTICLE"), help=_('its .md file, or 2024-06/<its address>'))
     d = sub.add_parser("deploy", parents=[common], help=_('publish output/ to the web server named in site.yaml (deploy: target)'))
@@ -269,7 +272,7 @@ def _import(root: Path, args) -> int:
     from .desk.wordimport import ImportFailure, import_each
 
     failed = []
-    for result in import_each(root, args.files, args.issue, args.section, replace=args.replace):
+    for result in import_each(root, args.files, args.issue, args.section, replace=args.replace, separate=args.separate):
         if isinstance(result, ImportFailure):
             failed.append(result.source)
             print(_color("31", _("error: ")) + result.error.render(), file=sys.stderr)

@@ -516,7 +516,7 @@ def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(br
     for error in shared:
         assert COMMAND.search(error.render()), error.render()   # (the command line's hint …)
         shown = tasks.problem(for_desk(error))["text"]
-        assert not COMMAND.search(shown) and re.search("新建|生成网站|期号|替换以前导入的草稿", shown), shown   # (… the desk's)
+        assert not COMMAND.search(shown) and re.search("新建|生成网站|期文件夹名|替换以前导入的草稿", shown), shown   # (… the desk's)
     job = tasks.Job(1, "deploy-dry", "本机")
     with pytest.raises(ContentError) as no_target:
         tasks.deploy(mini, True, job)

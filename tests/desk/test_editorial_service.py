@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -108,9 +109,15 @@ def test_new_issue_and_article_are_what_the_command_line_makes_with_the_forms_va
     assert history.versions(mini, rel)[0].message
     again, notices = board.new_article(mini, "2024-09", "新闻政策", "我校召开研讨会", "张三")   # (new's notice: one home)
     assert again == "2024-09/02-wo-xiao-zhao-kai-yan-tao-hui-2.md"
-    assert notices == (f"2024-09 这一期已经有一篇标题是“我校召开研讨会”的文章：content/{rel}。新建的这篇另存为 content/{again}："
-                       f"如果是同一篇文章，请在 content/{rel} 里写（新建的这篇是草稿，只要还是草稿就不会发布）；"
-                       "如果不是，请给其中一篇换个标题，免得读者分不清",)
+    name = rel.split("/")[-1]   # (the notice in a line, the advice after → for the desk to show on request)
+    assert notices == (f"这一期已有同标题的文章 {name}，这篇是另一篇草稿\n    → 如果是同一篇文章，请在 {name} 里写"
+                       "（这篇是草稿，只要还是草稿就不会发布）；如果不是，请给其中一篇换个标题，免得读者分不清",)
+    # titles that differ in full-width forms, case or spacing only are the same title (NFKC, casefold)
+    _, notices = board.new_article(mini, "2024-09", "新闻政策", "我校召开研讨会　", "张三")
+    assert notices and notices[0].startswith(f"这一期已有同标题的文章 {name}")
+    abc, _ = board.new_article(mini, "2024-09", "评建动态", "ABC(2024)  研讨", "张三")
+    _, notices = board.new_article(mini, "2024-09", "新闻政策", "ａｂｃ（２０２４） 研讨", "张三")
+    assert notices and notices[0].startswith(f"这一期已有同标题的文章 {abc.split('/')[-1]}，"), notices
     with pytest.raises(ContentError):
         board.create_issue(mini, "../x", {}, "张三")
     assert run_build(mini, "check").code == 0
@@ -132,9 +139,11 @@ def test_a_new_issue_left_without_a_title_is_named_by_the_期号_typed_in_the_fo
     """The form says 标题 left empty is written from 本年期号: the one typed, else the one new-issue counts."""
     board.create_issue(mini, "2024-09", {"number": "5", "total_number": "27"}, "张三")   # (counted, it would be 第3期)
     text = (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
-    assert "标题: 2024年第5期\n期号: 5\n总期号: 27\n" in text, text
+    assert "标题: 2024年第5期\n期号: 5               # 本年期号：这一期是这一年的第几期（不是月份）\n" \
+           "总期号: 27            # 总第几期" in text, text   # (the template's comments stay: 期号 is 本年期号)
     board.create_issue(mini, "2024-10", {}, "张三")
-    assert "标题: 2024年第6期\n期号: 6\n总期号: 28\n" in (mini / "content/2024-10/issue.yaml").read_text(encoding="utf-8")
+    assert re.search(r"标题: 2024年第6期\n期号: 6 +# 本年期号：.*\n总期号: 28 +# 总第几期",
+                     (mini / "content/2024-10/issue.yaml").read_text(encoding="utf-8"))
 
 
 def test_numbers_typed_in_full_width_digits_name_the_new_issue_as_typed(mini):
@@ -142,7 +151,7 @@ def test_numbers_typed_in_full_width_digits_name_the_new_issue_as_typed(mini):
     empty was the counted 2024年第3期, the mismatch the form's hint says cannot happen."""
     board.create_issue(mini, "2024-09", {"number": "５", "total_number": "２７", "print_run": "３００"}, "张三")
     text = (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
-    assert "标题: 2024年第5期\n期号: 5\n总期号: 27\n" in text and "印数: 300" in text, text
+    assert re.search(r"标题: 2024年第5期\n期号: 5 +# 本年期号：.*\n总期号: 27 +#", text) and "印数: 300" in text, text
 
 
 def test_review_goes_in_order_records_who_and_publishes_at_the_final_step(mini):
@@ -531,6 +540,46 @@ def test_a_word_file_imported_before_and_published_is_not_offered_替换以前�
                               tasks.Job(2, "import", "主编"))
     summary = again["articles"][0]["summary"]
     assert "替换以前导入的草稿" not in summary and "--replace" not in summary and first["articles"][0]["path"] in summary
+
+
+def test_a_revised_word_file_waits_for_the_editors_choice_and_替换_keeps_the_drafts_text_in_history(mini, tmp_path):
+    """The department sends 评议会（修改稿）.docx for the 评议会.docx imported before (from the command line,
+    then edited in Notepad: no version of it in the desk's history). It was imported as a second draft
+    beside the first, with no word on replacing. Now it waits, its file kept, for 替换 (the import again
+    with replace: the draft's text, the Notepad edit too, is in 历史版本 first) or 另存为新稿 (separate)."""
+    import worddocs
+    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.wordimport import import_documents
+
+    [first] = import_documents(mini, [worddocs.plain_docx(tmp_path / "评议会.docx", ["第一版的正文。"], title="评议会通知")],
+                               "2024-07", "新闻政策")
+    draft = mini / first.article
+    rel = draft.relative_to(mini / "content").as_posix()
+    draft.write_text(draft.read_text(encoding="utf-8").replace("第一版的正文。", "第一版的正文，编辑在记事本里改过。"),
+                     encoding="utf-8")
+    before = snapshot(mini / "content")
+    revised = worddocs.plain_docx(tmp_path / "x.docx", ["第二版的正文。"], title="评议会通知").read_bytes()
+    staged = uploads.stage_docx(mini, "评议会（修改稿）.docx", revised)
+    held = tasks.import_word(mini, [staged], "2024-07", "新闻政策", "主编", tasks.Job(1, "import", "主编"))
+    [item] = held["articles"]
+    assert item["held"] and item["path"] == rel and item["title"] == "评议会通知" and item["staged"] == staged.parent.name
+    assert item["summary"].startswith("评议会（修改稿）.docx：草稿 ") and "（由 评议会.docx 导入）的标题也是“评议会通知”" in item["summary"]
+    assert "替换" in item["hint"] and "另存为新稿" in item["hint"] and "历史版本" in item["hint"] and "--" not in item["hint"]
+    assert (held["issue"], held["section"]) == ("2024-07", "新闻政策")   # (what the choice sends again)
+    assert snapshot(mini / "content") == before and staged.is_file(), "nothing written, the file kept for the choice"
+    replaced = tasks.import_word(mini, [staged], "2024-07", "新闻政策", "主编", tasks.Job(2, "import", "主编"), replace=True)
+    assert [a["path"] for a in replaced["articles"]] == [rel] and "替换了原来的文本" in replaced["articles"][0]["summary"]
+    assert "第二版的正文。" in draft.read_text(encoding="utf-8") and sorted(snapshot(mini / "content")) == sorted(before)
+    assert not staged.exists()
+    versions = history.versions(mini, rel)
+    assert [v.message for v in versions] == ["用 评议会（修改稿）.docx 导入，替换了原来的文本", "在编辑部以外被修改"], versions
+    assert "编辑在记事本里改过" in history.text_at(mini, rel, versions[1].id).decode("utf-8")
+    # another document of that title: 另存为新稿 makes a draft of its own, with the same-title notice
+    other = uploads.stage_docx(mini, "另一篇.docx", worddocs.plain_docx(tmp_path / "y.docx", ["另一篇。"], title="评议会通知").read_bytes())
+    assert tasks.import_word(mini, [other], "2024-07", "新闻政策", "主编", tasks.Job(3, "import", "主编"))["articles"][0]["held"]
+    [made] = tasks.import_word(mini, [other], "2024-07", "新闻政策", "主编", tasks.Job(4, "import", "主编"), separate=True)["articles"]
+    assert made["path"] != rel and "第二版的正文。" in draft.read_text(encoding="utf-8")
+    assert made["notes"][0]["text"].startswith(f"请检查：这一期已有同标题的文章 {draft.name}，这篇是另一篇草稿\n    → "), made["notes"]
 
 
 def test_the_desks_import_names_the_word_file_as_the_department_wrote_it(mini, tmp_path):

@@ -490,7 +490,7 @@ def test_an_issue_is_named_by_its_id_only(mini, tmp_path):
     before = snapshot(mini)
     for issue in (str(mini / "content/2024-07"), str(tmp_path), "../../elsewhere", "content/2024-07"):
         result = run_build(mini, "import", str(docx), "--issue", issue, "--section", "新闻政策")
-        assert result.code == 1 and "Traceback" not in result.stderr and "期号" in result.stderr, result.stderr
+        assert result.code == 1 and "Traceback" not in result.stderr and "期文件夹名" in result.stderr, result.stderr
     assert "--issue 2024-07" in run_build(mini, "import", str(docx), "--issue", "content/2024-07/", "--section", "新闻政策").stderr
     assert snapshot(mini) == before
 
@@ -637,13 +637,64 @@ def test_a_write_that_fails_leaves_nothing_half_written(mini, tmp_path):
 
 def test_two_documents_with_one_title_get_two_addresses(mini, tmp_path):
     first, _ = import_file(mini, worddocs.plain_docx(tmp_path / "a.docx", ["第一篇的正文。"], title="评建简讯"))
-    second, _ = import_file(mini, worddocs.plain_docx(tmp_path / "b.docx", ["第二篇的正文。"], title="评建简讯"))
+    second, _ = import_file(mini, worddocs.plain_docx(tmp_path / "b.docx", ["第二篇的正文。"], title="评建简讯"),
+                            "评建动态", "--separate")   # (another 简讯, the editor says: not a new version of a.docx)
     assert "地址:" not in first.read_text(encoding="utf-8")
     assert re.search(r"^地址: ping-jian-jian-xun-2\s", second.read_text(encoding="utf-8"), re.M)
     assert run_build(mini, "check").code == 0
     for article in (first, second):
         publish_and_build(mini, article)
     assert (mini / "output/2024-07/ping-jian-jian-xun-2/index.html").is_file()
+
+
+def test_a_revised_document_titled_as_an_imported_draft_is_held_until_the_editor_says_replace_or_separate(mini, tmp_path,
+                                                                                                           monkeypatch):
+    """The department sends 评议会（修改稿）.docx for 评议会.docx, imported before: it was imported as a second
+    draft beside the first, with no way to replace the first. Now nothing is written until the editor
+    says which: --replace puts it in place of that draft (same file, 排序 kept), --separate makes a draft
+    of its own. The title is compared as same-title notices compare it (full-width ＡＢＣ is ABC)."""
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    first, _ = import_file(mini, worddocs.plain_docx(tmp_path / "评议会.docx", ["第一版的正文。"], title="ABC学院评议会（一）"))
+    first.write_text(re.sub(r"排序: \d+", "排序: 7", first.read_text(encoding="utf-8")), encoding="utf-8")
+    revised = worddocs.plain_docx(tmp_path / "评议会（修改稿）.docx", ["第二版的正文。"], title="ＡＢＣ学院评议会(一)")
+    before = snapshot(mini / "content")
+    held = run_build(mini, "import", str(revised), "--issue", "2024-07", "--section", "评建动态")
+    assert held.code == 1 and "Traceback" not in held.stderr, held.stderr
+    assert f"/2024-07/{first.name}（由 评议会.docx 导入）的标题也是“ＡＢＣ学院评议会(一)”，这次没有导入" in held.stderr, held.stderr
+    assert "加上 --replace 再导入（替换那篇草稿）" in held.stderr and "加上 --separate 另存为新稿" in held.stderr
+    assert snapshot(mini / "content") == before, "nothing written until the editor says which"
+    replaced = run_build(mini, "import", str(revised), "--issue", "2024-07", "--section", "评建动态", "--replace")
+    assert replaced.code == 0, replaced.stderr
+    assert f"→ content/2024-07/{first.name}（草稿，替换了原来的文本）" in replaced.stderr, replaced.stderr
+    assert sorted(snapshot(mini / "content")) == sorted(before), "replaced in place: no second draft"
+    text = first.read_text(encoding="utf-8")
+    assert "第二版的正文。" in text and "第一版" not in text and "排序: 7" in text and "评议会（修改稿）.docx" in text
+    # another document of that title, the editor says: a draft of its own
+    other = worddocs.plain_docx(tmp_path / "另一篇.docx", ["另一篇的正文。"], title="ABC学院评议会（一）")
+    second, said = import_file(mini, other, "评建动态", "--separate")
+    assert second != first and "另一篇的正文。" in second.read_text(encoding="utf-8") and "第二版的正文。" in first.read_text(encoding="utf-8")
+    assert f"这一期已有同标题的文章 {first.name}，这篇是另一篇草稿" in said
+
+
+def test_a_revised_document_of_an_imported_drafts_name_is_held_and_separate_imports_it_beside(mini, tmp_path):
+    import_file(mini, worddocs.plain_docx(tmp_path / "通知.docx", ["第一份通知。"], title="第一份"))
+    (tmp_path / "new").mkdir()
+    second = worddocs.plain_docx(tmp_path / "new" / "通知.docx", ["第二份通知。"], title="第二份")
+    held = run_build(mini, "import", str(second), "--issue", "2024-07", "--section", "评建动态")
+    assert held.code == 1 and "--replace" in held.stderr and "--separate" in held.stderr, held.stderr
+    article, _ = import_file(mini, second, "评建动态", "--separate")
+    assert "第二份通知。" in article.read_text(encoding="utf-8")
+    assert sum("第一份通知。" in p.read_text(encoding="utf-8") for p in (mini / "content/2024-07").glob("*.md")) == 1
+
+
+def test_documents_of_one_title_imported_together_are_siblings_not_versions(mini, tmp_path):
+    """Two 简讯 of one title in one import: the second is no new version of the first, made a moment ago."""
+    folder = tmp_path / "来稿"
+    folder.mkdir()
+    for name in ("1.docx", "2.docx"):
+        worddocs.plain_docx(folder / name, [f"{name} 的正文。"], title="评建简讯")
+    result = run_build(mini, "import", str(folder), "--issue", "2024-07", "--section", "评建动态")
+    assert result.code == 0 and result.stderr.count("（草稿）") == 2, result.stderr
 
 
 def _damaged(tmp_path: Path, case: str) -> Path:

@@ -117,6 +117,28 @@ def test_new_issue_writes_every_key_an_editor_may_need(mini):
     assert (issue.imprint.chief_editor, issue.imprint.print_run, issue.imprint.report_to) == ("王五", 300, "市教委")
 
 
+def test_the_issues_folder_is_its_期文件夹名_and_its_number_in_the_year_its_本年期号(mini, monkeypatch):
+    """An editor read 期号 for two things: the folder (2024-08, what --issue takes) and 第N期 (the `期号`
+    setting). The messages call the first 期文件夹名, the second 本年期号, and issue.yaml says so at 期号;
+    本年期号 is a key as well."""
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    assert run_build(mini, "new-issue", "2024-08").code == 0
+    path = mini / "content/2024-08/issue.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"^期号: 3 +# 本年期号：这一期是这一年的第几期（不是月份）$", text, re.M), text
+    assert re.search(r"^总期号: 3 +# 总第几期：创刊以来的第几期$", text, re.M), text
+    path.write_text(re.sub(r"^期号: 3", "本年期号: 4", text, flags=re.M), encoding="utf-8")
+    (mini / "content/2024-08/01-a.md").write_text("---\n标题: 一篇\n栏目: 评建动态\n---\n正文。\n", encoding="utf-8")
+    from xiaokan.source.content import load_site
+
+    assert next(i for i in load_site(mini).site.issues if i.id == "2024-08").number == 4
+    for argv in (("new", "--section", "评建动态", "--issue", "2024/08", "一篇"), ("new-issue", "2024 08")):
+        said = run_build(mini, *argv)
+        assert said.code == 1 and "不是期文件夹名：期文件夹名是 content/ 里那一期文件夹的名字" in said.stderr, said.stderr
+        assert "期号" not in said.stderr, said.stderr
+    assert "--issue 期文件夹名" in run_build(mini, "new", "--help").stderr
+
+
 def test_a_new_issue_is_numbered_by_its_place_in_date_order(mini):
     """2024-07 is 第2期 (总第2期). An issue after it follows it, one before it precedes it, and an issue
     without articles yet (2024-08) counts as much as a published one."""
@@ -147,7 +169,7 @@ def test_an_issue_added_between_numbered_ones_leaves_their_numbers_to_the_editor
     assert result.code == 0, result.stderr
     july = mini / "content/2024-07/issue.yaml"
     assert "content/2024-07/issue.yaml: notice: in date order 2024-07 comes before 2024-08, which is 第2期 of 2024: " \
-           "so its own 期号 would be 2; new-issue renumbers no issue that exists" in result.stderr, result.stderr
+           "so its own 本年期号 (期号) would be 2; new-issue renumbers no issue that exists" in result.stderr, result.stderr
     assert "which is 总第2期: so its own 总期号 would be 2" in result.stderr
     text = july.read_text(encoding="utf-8")
     assert "标题: 2024年第2期" in text and re.search(r"^期号: 2 +# 请核对：.*2024-08", text, re.M)
@@ -155,7 +177,7 @@ def test_an_issue_added_between_numbered_ones_leaves_their_numbers_to_the_editor
     assert {p: p.read_bytes() for p in others} == others   # (an issue that exists is never renumbered)
     checked = run_build(mini, "check")
     assert checked.code == 0, checked.stderr
-    assert "content/2024-08/issue.yaml:2: warning: 期号 2 of 2024 is also the 期号 of " in checked.stderr
+    assert "content/2024-08/issue.yaml:2: warning: 本年期号 (期号) 2 of 2024 is also that of " in checked.stderr
     assert "content/2024-07/issue.yaml:3: two issues of one year share a number" in checked.stderr
     assert "content/2024-08/issue.yaml:3: warning: 总期号 2 is also the 总期号 of " in checked.stderr
     assert "content/2024-07/issue.yaml:4: give each issue its own" in checked.stderr
@@ -223,7 +245,8 @@ def test_a_new_article_titled_like_a_windows_device_gets_a_name_windows_can_make
 
 def test_a_new_article_titled_as_one_of_its_issue_says_so_in_chinese_naming_both_files(mini, monkeypatch):
     """(`new` twice with one title made 06-…-2.md without a word.) The new draft is made all the same (two
-    pieces of an issue may share a title), the editor is told which file has the title already."""
+    pieces of an issue may share a title), the editor is told which file has the title already: in a
+    line (a phone shows the desk's in one or two), and what to do about it after →."""
     monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
     first = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "评建推进会")
     assert first.code == 0 and "提示" not in first.stderr, first.stderr
@@ -231,14 +254,26 @@ def test_a_new_article_titled_as_one_of_its_issue_says_so_in_chinese_naming_both
     before = made.read_bytes()
     again = run_build(mini, "new", "--section", "新闻政策", "--issue", "2024-07", " 评建推进会 ")
     assert again.code == 0, again.stderr
-    assert "content/2024-07/06-ping-jian-tui-jin-hui-2.md：提示：2024-07 这一期已经有一篇标题是“评建推进会”的文章：" \
-        "content/2024-07/05-ping-jian-tui-jin-hui.md。新建的这篇另存为 content/2024-07/06-ping-jian-tui-jin-hui-2.md：" \
-        "如果是同一篇文章，请在 content/2024-07/05-ping-jian-tui-jin-hui.md 里写" in again.stderr, again.stderr
+    assert "content/2024-07/06-ping-jian-tui-jin-hui-2.md：提示：这一期已有同标题的文章 05-ping-jian-tui-jin-hui.md，" \
+        "这篇是另一篇草稿\n    → 如果是同一篇文章，请在 05-ping-jian-tui-jin-hui.md 里写（这篇是草稿" in again.stderr, again.stderr
     assert again.stderr.strip().endswith("06-ping-jian-tui-jin-hui-2.md")   # (the path still ends the output)
     assert made.read_bytes() == before
     # the title is what is compared, not the file's name: 02-second.md is titled 第二篇动态
     said = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "第二篇动态").stderr
-    assert "已经有一篇标题是“第二篇动态”的文章：content/2024-07/02-second.md。" in said, said
+    assert "提示：这一期已有同标题的文章 02-second.md，这篇是另一篇草稿" in said, said
+
+
+def test_titles_that_differ_in_full_width_forms_case_or_spacing_are_the_same_title(mini, monkeypatch):
+    """ＡＢＣ and ABC, ２０２４ and 2024, （一） and (一), the ideographic space and spaces in a row were
+    compared as they were written: `new` of 「ＡＢＣ２０２４　评建（一）」 beside 「abc2024 评建(一)」 said nothing."""
+    monkeypatch.setenv("XIAOKAN_LANG", "zh_CN")
+    assert run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "abc2024 评建(一)").code == 0
+    for title in ("ＡＢＣ２０２４　评建（一）", "ABC2024   评建(一)", "Abc２０２４ 评建（一）"):
+        said = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", title)
+        assert said.code == 0 and "提示：这一期已有同标题的文章 05-abc2024-ping-jian-yi.md，这篇是另一篇草稿" in said.stderr, \
+            (title, said.stderr)
+    other = run_build(mini, "new", "--section", "评建动态", "--issue", "2024-07", "ＡＢＣ２０２５　评建（一）")
+    assert other.code == 0 and "提示" not in other.stderr, other.stderr
 
 
 def test_a_word_file_titled_as_an_article_of_its_issue_is_imported_and_its_report_names_that_article(mini, tmp_path,
@@ -250,6 +285,7 @@ def test_a_word_file_titled_as_an_article_of_its_issue_is_imported_and_its_repor
     docx = worddocs.plain_docx(tmp_path / "部门来稿.docx", ["正文一段。"], title="他山之石一篇")
     result = run_build(mini, "import", str(docx), "--issue", "2024-07", "--section", "他山之石")
     assert result.code == 0, result.stderr
-    assert "2024-07 这一期已经有一篇标题是“他山之石一篇”的文章：content/2024-07/04-other.md。新建的这篇另存为 " \
-        "content/2024-07/05-ta-shan-zhi-shi-yi-pian.md" in result.stderr, result.stderr
+    assert "content/2024-07/05-ta-shan-zhi-shi-yi-pian.md（草稿）" in result.stderr
+    assert "请检查：这一期已有同标题的文章 04-other.md，这篇是另一篇草稿\n    → 如果是同一篇文章，请在 04-other.md 里写" \
+        in result.stderr, result.stderr
     assert (mini / "content/2024-07/04-other.md").read_text(encoding="utf-8").endswith("别处的经验。\n")

@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 import worddocs
-from helpers import axe_problems, get, running_server, wait_for, write
+from helpers import axe_problems, get, running_server, snapshot, wait_for, write
 from xiaokan.desk.editorial import accounts, review
 
 SHOTS = Path("/tmp/desk-shots")
@@ -100,7 +100,7 @@ def test_from_a_word_file_to_the_built_site_without_a_terminal(desk, page, tmp_p
     # 新建一期
     page.get_by_role("button", name="新建一期").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_label("期号（文件夹名）").fill("2024-08")
+    dialog.get_by_label("期文件夹名").fill("2024-08")
     dialog.get_by_label("出版日期").fill("2024-08-30")
     dialog.get_by_label("标题").fill("2024年第3期")
     dialog.get_by_role("button", name="建立这一期").click()
@@ -389,19 +389,19 @@ def test_one_broken_word_file_among_several_is_listed_and_the_others_are_importe
 
 
 def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_on_a_phone(desk, phone, tmp_path):
-    """新建一期 with a 期号 taken, 图片 with a file that is no photo: the reason shows in the dialog (the page's
+    """新建一期 with a 期文件夹名 taken, 图片 with a file that is no photo: the reason shows in the dialog (the page's
     status line is scrolled out of view on a phone) and nothing typed is lost; 导入Word稿 wants a file."""
     url, root = desk
     page = phone
     page.goto(url)
     dialog = page.get_by_role("dialog")
     page.get_by_role("button", name="新建一期").click()
-    dialog.get_by_label("期号（文件夹名）").fill("2024-07")
+    dialog.get_by_label("期文件夹名").fill("2024-07")
     dialog.get_by_label("标题").fill("2024年第5期")
     dialog.get_by_role("button", name="建立这一期").click()
     expect(dialog.get_by_role("alert")).to_contain_text("已经有 2024-07 这一期了")
     expect(dialog.get_by_label("标题")).to_have_value("2024年第5期")
-    dialog.get_by_label("期号（文件夹名）").fill("2024-08")
+    dialog.get_by_label("期文件夹名").fill("2024-08")
     dialog.get_by_role("button", name="建立这一期").click()
     expect(page.locator('section.issue[data-issue="2024-08"]')).to_be_visible()
     assert "标题: 2024年第5期" in (root / "content/2024-08/issue.yaml").read_text(encoding="utf-8")
@@ -432,7 +432,7 @@ def test_a_dialog_taller_than_the_screen_keeps_its_buttons_in_view(desk, browser
     page.get_by_role("button", name="新建一期").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("button", name="建立这一期")).to_be_in_viewport(ratio=1)
-    dialog.get_by_label("期号（文件夹名）").fill("2024-08")
+    dialog.get_by_label("期文件夹名").fill("2024-08")
     dialog.get_by_label("印数").scroll_into_view_if_needed()   # (the last field: the body scrolls, the buttons stay)
     expect(dialog.get_by_role("button", name="建立这一期")).to_be_in_viewport(ratio=1)
     dialog.get_by_role("button", name="建立这一期").click()
@@ -589,8 +589,7 @@ def test_the_status_line_speaks_of_the_view_shown_and_the_desk_asks_for_no_missi
     dialog.get_by_role("button", name="建立").click()
     expect(page.get_by_label("标题", exact=True)).to_have_value("第二篇动态")
     expect(page).to_have_url(re.compile(r"#/edit/2024-07/05-di-er-pian-dong-tai\.md$"))
-    expect(status).to_contain_text("这一期已经有一篇标题是“第二篇动态”的文章：content/2024-07/02-second.md。"
-                                   "新建的这篇另存为 content/2024-07/05-di-er-pian-dong-tai.md")
+    expect(status).to_contain_text("这一期已有同标题的文章 02-second.md，这篇是另一篇草稿")
     page.get_by_role("link", name="← 稿件看板").click()
     expect(page.get_by_role("button", name="新建一期")).to_be_visible()
     expect(status).to_be_empty()
@@ -606,3 +605,73 @@ def test_the_status_line_speaks_of_the_view_shown_and_the_desk_asks_for_no_missi
     expect(page.get_by_role("heading", name="登录编辑部")).to_be_visible()
     assert not [u for u in failed if "favicon" in u], failed
     assert "favicon" not in (root.parent / "serve.log").read_text(encoding="utf-8")
+
+
+def test_the_same_title_notice_takes_a_line_or_two_of_a_phone_and_its_advice_opens_on_request(desk, phone):
+    """新建文章 with a title of the issue: the notice and all its advice took ~285 px of a 375 px wide phone
+    above the article. Now a line or two names the other file and says this one is a separate draft; the
+    advice opens from it."""
+    url, _root = desk
+    page = phone
+    page.goto(url)
+    page.locator('section.issue[data-issue="2024-07"]').get_by_role("button", name="新建文章").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("标题").fill("第二篇动态")   # (02-second.md's title)
+    dialog.get_by_role("button", name="建立").click()
+    expect(page.get_by_label("标题", exact=True)).to_have_value("第二篇动态")
+    status = page.locator("#status")
+    summary = status.locator("summary")
+    expect(summary).to_have_text("这一期已有同标题的文章 02-second.md，这篇是另一篇草稿")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#status summary')).lineHeight)")
+    height = status.bounding_box()["height"]
+    assert height <= 2 * line + 8, (height, line)
+    advice = status.get_by_text("如果是同一篇文章")
+    expect(advice).to_be_hidden()
+    summary.click()
+    expect(advice).to_be_visible()
+    expect(advice).to_contain_text("请在 02-second.md 里写")
+    shot(page, "same-title-phone")
+    clean(page)
+
+
+def test_a_revised_word_file_waits_for_替换_which_keeps_the_drafts_text_in_its_history(desk, page, tmp_path):
+    """The department sends 评议会（修改稿）.docx for 评议会.docx: the desk imported it as a second draft
+    beside the first, with no word on replacing. Now it asks: 替换原来的草稿 (after a confirmation; the
+    draft's text stays in 历史版本, to restore) or 另存为新稿."""
+    url, root = desk
+    page.goto(url)
+    issue = page.locator('section.issue[data-issue="2024-07"]')
+    dialog = page.get_by_role("dialog")
+    report = issue.locator(".job")
+
+    def import_word(path: Path) -> None:
+        issue.get_by_role("button", name="导入Word稿").click()
+        dialog.get_by_label("Word 稿（.docx，可多选）").set_input_files(str(path))
+        dialog.get_by_label("栏目").select_option("评建动态")
+        dialog.get_by_role("button", name="导入", exact=True).click()
+
+    import_word(worddocs.plain_docx(tmp_path / "评议会.docx", ["第一版的正文。"], title="评议会通知"))
+    expect(report.get_by_role("link", name="评议会通知")).to_be_visible(timeout=SLOW)
+    draft = next(p for p in (root / "content/2024-07").glob("*.md") if "第一版的正文。" in p.read_text(encoding="utf-8"))
+    (tmp_path / "new").mkdir()
+    import_word(worddocs.plain_docx(tmp_path / "new" / "评议会（修改稿）.docx", ["第二版的正文。"], title="评议会通知"))
+    held = report.get_by_role("group", name="评议会（修改稿）.docx")
+    expect(held).to_contain_text(f"{draft.name}（由 评议会.docx 导入）的标题也是“评议会通知”，这次没有导入", timeout=SLOW)
+    expect(held).to_contain_text("草稿现在的文本留在历史版本里")
+    before = snapshot(root / "content")
+    held.get_by_role("button", name="替换原来的草稿").click()
+    expect(dialog).to_contain_text(f"用 评议会（修改稿）.docx 替换草稿“评议会通知”（2024-07/{draft.name}）？")
+    dialog.get_by_role("button", name="取消").click()
+    assert snapshot(root / "content") == before   # (never without the editor's word)
+    held.get_by_role("button", name="替换原来的草稿").click()
+    dialog.get_by_role("button", name="替换", exact=True).click()
+    expect(report).to_contain_text("（草稿，替换了原来的文本）", timeout=SLOW)
+    assert "第二版的正文。" in draft.read_text(encoding="utf-8") and sorted(snapshot(root / "content")) == sorted(before)
+    report.get_by_role("link", name="评议会通知").click()
+    expect(page.get_by_label("正文")).to_have_value(re.compile("第二版的正文。"))
+    page.get_by_role("link", name="历史版本").click()
+    versions = page.locator(".versions li")
+    expect(versions).to_have_count(2)
+    expect(versions.first).to_contain_text("用 评议会（修改稿）.docx 导入，替换了原来的文本")
+    versions.nth(1).get_by_role("button", name="恢复").click()
+    expect(page.get_by_label("正文")).to_have_value(re.compile("第一版的正文。"))

@@ -1,4 +1,5 @@
-"""期号 and 总期号 of a new issue: its place among the issues there are, in date (then ID) order.
+"""期号 (本年期号: the issue's number within its year) and 总期号 of a new issue: its place among the
+issues there are, in date (then ID) order.
 
 `new-issue 2024-07` made after 2024-08 takes the place before 2024-08, not the next number after the
 highest: its 期号 is one more than the issue of its year before it (or one less than the one after
@@ -47,8 +48,8 @@ def numbers_for(root: Path, issue_id: str, day: date) -> Numbers:
     number, clash = _in_place(place, [i for i in issues if i.date.year == day.year], lambda i: i.number)
     number_clash = clash.id if clash else None
     if clash is not None:
-        notices.append(_('in date order {issue_id} comes before {other}, which is 第{taken}期 of {year}: so its own 期号 '
-                         'would be {number}').format(issue_id=issue_id, other=clash.id, taken=clash.number, year=day.year,
+        notices.append(_('in date order {issue_id} comes before {other}, which is 第{taken}期 of {year}: so its own 本年期号 '
+                         '(期号) would be {number}').format(issue_id=issue_id, other=clash.id, taken=clash.number, year=day.year,
                                                     number=number) + _settle(number, clash))
     total, clash = _in_place(place, issues, lambda i: i.total)
     total_clash = clash.id if clash else None

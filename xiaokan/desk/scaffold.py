@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,8 +32,8 @@ _ARTICLE_COMMENTS = {
 
 ISSUE_TEMPLATE = """# 本期信息。每一项都可以用中文或英文写；# 后面是说明，不影响生成。
 标题: {title}
-期号: {number}
-总期号: {total}
+期号: {number}               # 本年期号：这一期是这一年的第几期（不是月份）
+总期号: {total}             # 总第几期：创刊以来的第几期
 日期: {today}      # 出版日期：不是这一天就改成实际日期；没写日期的文章都用这个日期
 编辑: []              # 本期编辑，如 [张三, 李四]
 摘要:                 # 本期要点，显示在目录页（可以空着）
@@ -58,20 +59,24 @@ def front_matter(path: Path, title: str, section: str, order: int, fields: dict[
     lines = ["---", f"标题: {yaml_text(title)}", f"栏目: {yaml_text(section)}"]
     own = slug_from_filename(path.stem)
     if own != (title_slug(title) or "article"):   # (article_path numbered the name: the title's address is taken)
-        lines.append(_commented(f"地址: {own}", "网址：按标题起的网址已经有别的文章用了，所以用这个"))
+        lines.append(commented(f"地址: {own}", "网址：按标题起的网址已经有别的文章用了，所以用这个"))
     for name in ("日期", "来源", "作者", "摄影", "摘要"):
         value = f"{name}: {yaml_text(fields[name])}" if fields.get(name) else f"{name}:"
-        lines.append(_commented(value, _ARTICLE_COMMENTS[name]))
-    lines += [f"排序: {order}", "标签: []", _commented("草稿: true", _ARTICLE_COMMENTS["草稿"])]
+        lines.append(commented(value, _ARTICLE_COMMENTS[name]))
+    lines += [f"排序: {order}", "标签: []", commented("草稿: true", _ARTICLE_COMMENTS["草稿"])]
     if origin:
         lines.append(origin)
     return "\n".join(lines + ["---"]) + "\n"
 
 
-def _commented(line: str, comment: str, column: int = 20) -> str:
+def commented(line: str, comment: str, column: int = 20) -> str:
     """line, then its comment at a column counted as the editor's screen shows it (a Chinese character is two wide)."""
-    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-    return line + " " * max(column - width, 2) + "# " + comment
+    return line + " " * max(column - shown_width(line), 2) + "# " + comment
+
+
+def shown_width(text: str) -> int:
+    """The columns text takes on the editor's screen: a Chinese character is two wide."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass(frozen=True)
@@ -98,24 +103,37 @@ def make_article(root: Path, section: str, issue_id: str, title: str) -> NewArti
 def same_title(path: Path, title: str) -> str | None:
     """The notice for a new article at path (made by `new`, the desk or a Word import) whose title another
     article of its issue has: it is made all the same (two pieces may share a title: 简讯, 图片新闻), under a
-    name of its own, and the editor is told of both files. Titles are compared as the build reads them
-    (标题, spaces run together); a file that cannot be read is passed over (check names it)."""
-    wanted = " ".join(title.split()).casefold()
-    for other in sorted(path.parent.glob("*.md")):
-        if other == path:
+    name of its own. The notice's first line names the other file and says the new one is a separate
+    draft; the line after it (as a hint's, after →) is the advice, which the desk shows on request."""
+    other = next(articles_titled(path.parent, title, besides=path), None)
+    if other is None:
+        return None
+    return (_('an article of this issue has this title already: {existing}; this one is a separate draft').format(
+        existing=other.name) + "\n    → " +
+        _('if it is the same article, write in {existing} (this one is a draft: never published while it stays '
+          'one); if not, give one of them another title, so that readers can tell them apart').format(existing=other.name))
+
+
+def articles_titled(folder: Path, title: str, besides: Path | None = None) -> Iterator[Path]:
+    """The articles of an issue's folder (but besides) with this title, as title_key compares titles;
+    a file that cannot be read is passed over (check names it)."""
+    wanted = title_key(title)
+    for other in sorted(folder.glob("*.md")):
+        if other == besides:
             continue
         try:
             front = read_article_front(read_text(other), other)
             written = map_keys(front.raw, ARTICLE_KEYS, other, front.lines, []).get("title")
         except (ContentError, OSError):
             continue
-        if isinstance(written, str) and " ".join(written.split()).casefold() == wanted:
-            return _('issue {issue} already has an article titled “{title}”: {existing}. The new one is saved as {new}: '
-                     'if it is the same article, write in {existing} (the new one is a draft, never published while it '
-                     'stays one); if not, give one of them another title, so that readers can tell them apart').format(
-                issue=path.parent.name, title=" ".join(title.split()), existing=other.relative_to(path.parents[2]).as_posix(),
-                new=path.relative_to(path.parents[2]).as_posix())
-    return None
+        if isinstance(written, str) and title_key(written) == wanted:
+            yield other
+
+
+def title_key(title: str) -> str:
+    """A title as compared for "the same title": in NFKC (full-width ＡＢＣ, ２０２４, （）, ：and the
+    ideographic space as their plain forms), spaces run together, case folded."""
+    return " ".join(unicodedata.normalize("NFKC", title).split()).casefold()
 
 
 def check_issue_id(issue_id: str) -> None:
@@ -193,8 +211,8 @@ def make_issue(root: Path, issue_id: str, today: date) -> NewIssue:
                                  today=day.isoformat())
     for key, other in (("期号", numbers.number_clash), ("总期号", numbers.total_clash)):
         if other:   # (the line says it too: the notice on the terminal may be gone when the file is opened)
-            text = re.sub(rf"^({key}: \d+)$", rf"\1   # 请核对：按日期排在这里是这个号，但后面的 {other} 已经用了它",
-                          text, count=1, flags=re.M)
+            text = re.sub(rf"^({key}: \d+) +# (本年期号|总第几期)：.*$",
+                          rf"\1   # 请核对：按日期排在这里是这个号，但后面的 {other} 已经用了它（\2）", text, count=1, flags=re.M)
     folder.mkdir(parents=True)
     path = folder / "issue.yaml"
     path.write_text(text, encoding="utf-8")

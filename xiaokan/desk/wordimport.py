@@ -6,7 +6,10 @@ nothing else. Nothing in content/ is ever overwritten: each new file is written 
 temporary name and then linked to a name that is free (a link never replaces a file); if writing
 fails (a full disk) everything this document wrote is removed. A document imported before is
 recognised by its digest (or, in the same issue, its file name), recorded in the front matter, and
-is imported again only with --replace, in place of its draft.
+is imported again only with --replace, in place of its draft. A document with the title of such a
+draft of the issue (the department's revised 评议会（修改稿）.docx) may be a new version of it as well.
+Another document of a draft's file name or title is held, imported neither way until the editor says
+which: --replace (in place of that draft) or --separate (a draft of its own).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +30,11 @@ from .docxarticle import read_article
 from .docxtokens import TOKEN
 from .importcheck import lost_paragraphs
 from .newfile import open_new
-from .scaffold import article_path, front_matter, issue_folder, next_order, same_title
+from .scaffold import article_path, articles_titled, front_matter, issue_folder, next_order, same_title
 
 _ORIGIN = "# Word 原稿：{name}（{digest}）"   # (a YAML comment in the front matter: the editor may read it)
 _ORIGIN_LINE = re.compile(r"^# Word 原稿：(?P<name>.+)（(?P<digest>[0-9a-f]{16})）\s*$", re.M)
+Keep = Callable[[Path], None]   # (called with a draft's path just before --replace writes over it)
 _REFERENCE = re.compile(r'!\[[^\n]*?\]\(([^)\s"]+)|文件="([^"]+)"')
 
 
@@ -47,14 +51,16 @@ class ImportReport:
     replaceable: bool = False           # skipped, and --replace would replace it: a draft of this issue
     published: bool = False             # skipped: the article imported before is published (草稿: false)
     elsewhere: str | None = None        # skipped: the issue the article imported before is in, when not this one
+    replaced: bool = False              # written in place of the draft an earlier import made (--replace)
 
     def lines(self) -> list[str]:
         if self.skipped:
             return [self.before()]
         found = _(", ").join(_(COUNTED.get(kind, "{kind} {count}")).format(kind=_(kind), count=n)
                              for kind, n in self.counts if n)
-        out = [_("{source} → {article} (draft): {found}").format(source=self.source.name, article=self.article.as_posix(),
-                                                                found=found or _("text only"))]
+        said = _("{source} → {article} (draft, in place of its earlier text): {found}") if self.replaced else \
+            _("{source} → {article} (draft): {found}")
+        out = [said.format(source=self.source.name, article=self.article.as_posix(), found=found or _("text only"))]
         out += [_("  check: {item}").format(item=item) for item in self.notes]
         out += [_("  text not imported: {text}").format(text=text) for text in self.lost]
         return out
@@ -90,21 +96,36 @@ class ImportFailure:
     error: ContentError
 
 
-def import_documents(root: Path, sources: list[Path], issue_id: str, section: str,
-                     replace: bool = False) -> list[ImportReport | ImportFailure]:
+@dataclass
+class Held(ContentError):
+    """Not imported: the document may be a new version of the draft `article` (another file of its name,
+    or of its title); the editor says which, --replace or --separate (in the desk: 替换, 另存为新稿)."""
+    article: Path | None = None
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.line, self.message, self.hint, self.article))
+
+
+def import_documents(root: Path, sources: list[Path], issue_id: str, section: str, replace: bool = False,
+                     separate: bool = False, keep: Keep | None = None) -> list[ImportReport | ImportFailure]:
     """Import each .docx named (a folder means every .docx in it): one result per file. ContentError
     (before any file is read) for an unknown issue or section, or no Word file at all."""
-    return list(import_each(root, sources, issue_id, section, replace))
+    return list(import_each(root, sources, issue_id, section, replace, separate, keep))
 
 
-def import_each(root: Path, sources: list[Path], issue_id: str, section: str,
-                replace: bool = False) -> Iterator[ImportReport | ImportFailure]:
-    """As import_documents, each result given as soon as its file is done (the command line prints it)."""
+def import_each(root: Path, sources: list[Path], issue_id: str, section: str, replace: bool = False,
+                separate: bool = False, keep: Keep | None = None) -> Iterator[ImportReport | ImportFailure]:
+    """As import_documents, each result given as soon as its file is done (the command line prints it).
+    separate: a document of another draft's file name or title is a draft of its own (else it is Held);
+    keep: called with a draft's path just before --replace writes over it (the desk keeps its text)."""
     folder = issue_folder(root, issue_id, section)
     files = _word_files(sources)
+    made: set[Path] = set()   # (drafts of this run: a document titled as one of them is its sibling, not its new version)
     for path in files:
         try:
-            yield import_docx(root, folder, path, section, replace)
+            report = import_docx(root, folder, path, section, replace, separate, keep, made)
+            made.add(root / report.article)
+            yield report
         except ContentError as exc:
             yield ImportFailure(path, exc)
 
@@ -130,23 +151,30 @@ class _Earlier:
     draft: bool = True
 
 
-def import_docx(root: Path, folder: Path, source: Path, section: str, replace: bool = False) -> ImportReport:
-    """Write one Word file as a draft of the issue in folder; ContentError naming the file if it cannot be."""
+def import_docx(root: Path, folder: Path, source: Path, section: str, replace: bool = False, separate: bool = False,
+                keep: Keep | None = None, siblings: Collection[Path] = ()) -> ImportReport:
+    """Write one Word file as a draft of the issue in folder; ContentError naming the file if it cannot be
+    (Held when it may be a new version of a draft: import_each)."""
     if source.suffix.lower() != ".docx" or not source.is_file():
         hint = (_("open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档)") if source.suffix.lower() == ".doc"
                 else _("name a .docx file"))
         raise ContentError(source, None, _('this is not a Word file (.docx) that can be imported'), hint)
     digest = _digest(source)
     earlier = _earlier_import(root, folder, source.name, digest)
+    if earlier is not None and not earlier.same_file and separate:
+        earlier = None   # (another document of the same name, the editor said: a draft of its own)
     if earlier is not None and not replace:
         if earlier.same_file:
             return ImportReport(source, earlier.path.relative_to(root), "", skipped=True,
                                 replaceable=earlier.here and earlier.draft, published=not earlier.draft,
                                 elsewhere=None if earlier.here else earlier.path.parent.name)
+        if earlier.draft:
+            raise Held(source, None, _("a Word file of this name was imported before as {article}, and this one "
+                                       "differs from it").format(article=display_path(earlier.path)),
+                       _("to replace that draft with this version, add --replace; if it is another document, import "
+                         "it with --separate"), earlier.path)
         raise ContentError(source, None, _("a Word file of this name was imported before as {article}, and this one "
                                            "differs from it").format(article=display_path(earlier.path)),
-                           _("to replace that draft with this version, add --replace; if it is another document, "
-                             "rename the file and import it again") if earlier.draft else
                            _("that article is published, so --replace does not replace it: make the changes in the "
                              "article itself, or, if this is another document, rename the file and import it again"))
     if earlier is not None:
@@ -158,11 +186,21 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     except Exception as exc:   # noqa: BLE001 — a file no check foresaw: said in words, the other files go on
         raise ContentError(source, None, _("this Word file cannot be read: {reason}").format(reason=explain_exception(exc)),
                            _("open it in Word or WPS and save it again as .docx")) from None
+    if earlier is None and not separate and (titled := _titled_import(folder, article.title, siblings)) is not None:
+        if not replace:
+            raise Held(source, None, _("the draft {article}, imported from {name}, has this document's title “{title}”: "
+                                       "nothing was imported").format(article=display_path(titled[0]), name=titled[1],
+                                                                      title=article.title),
+                       _("if this is a new version of that document, import it again with --replace (it replaces that "
+                         "draft); if it is another article of the same title, import it with --separate"), titled[0])
+        earlier = _Earlier(titled[0], False)
     path = earlier.path if earlier is not None else article_path(folder, article.title)
     order = _order_of(earlier.path) if earlier is not None else None
     order = order or next_order(root, folder.name, section)
     origin = _ORIGIN.format(name=re.sub(r"[\x00-\x1f\x7f]", "?", source.name), digest=digest)
     old_files = _files_of(path) if earlier is not None else []
+    if earlier is not None and keep is not None:
+        keep(path)   # (the text about to be replaced: the desk's history keeps it)
     writer = _Writer(folder, source)
     try:
         names = writer.write_files(re.sub(r"^\d+-", "", path.stem), article.files)
@@ -188,7 +226,8 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
         notes.insert(0, same)
     lost = lost_paragraphs(article.document_texts, _as_checked(article.body, names), folder, article.title,
                            *(value for _key, value in article.fields), *article.set_aside)
-    return ImportReport(source, path.relative_to(root), article.title, article.counts, tuple(notes), tuple(lost))
+    return ImportReport(source, path.relative_to(root), article.title, article.counts, tuple(notes), tuple(lost),
+                        replaced=earlier is not None)
 
 
 def _digest(source: Path) -> str:
@@ -214,6 +253,19 @@ def _earlier_import(root: Path, folder: Path, name: str, digest: str) -> _Earlie
             if m.group("name") == name and path.parent == folder and same_name is None:
                 same_name = _Earlier(path, False, True, _is_draft(path))
     return same_name
+
+
+def _titled_import(folder: Path, title: str, siblings: Collection[Path]) -> tuple[Path, str] | None:
+    """A draft of the issue that a Word import made before (not one of siblings), with this title (as
+    `same title` compares them), and the name of the Word file it came from."""
+    for path in articles_titled(folder, title):
+        try:
+            m = _ORIGIN_LINE.search(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
+        except OSError:
+            continue
+        if m and path not in siblings and _is_draft(path):
+            return path, m.group("name")
+    return None
 
 
 def _is_draft(path: Path) -> bool:

@@ -342,7 +342,7 @@ def _future_date(day: date) -> str:
 
 
 def _shared_numbers(issues: list[Issue]) -> list[ContentWarning]:
-    """Two issues with the same 期号 in one year, or the same 总期号: a copy-paste slip, or an issue added
+    """Two issues with the same 本年期号 (期号) in one year, or the same 总期号: a copy-paste slip, or an issue added
     before others (new-issue leaves their numbers to the editor). A warning at each issue.yaml's line,
     naming the other's: the pages do not depend on the numbers, the printed issue does."""
     warnings = []
@@ -357,8 +357,8 @@ def _shared_numbers(issues: list[Issue]) -> list[ContentWarning]:
                 continue
             here, there = issue.folder / "issue.yaml", other.folder / "issue.yaml"
             where = f"{display_path(there)}:{_number_line(there, key[0]) or 1}"
-            message = (_('期号 {number} of {year} is also the 期号 of {other}: two issues of one year share a number; '
-                         'give each its own').format(number=issue.number, year=issue.date.year, other=where)
+            message = (_('本年期号 (期号) {number} of {year} is also that of {other}: two issues of one year share a '
+                         'number; give each its own').format(number=issue.number, year=issue.date.year, other=where)
                        if key[0] == "number" else
                        _('总期号 {number} is also the 总期号 of {other}: give each issue its own').format(
                            number=issue.total_number, other=where))

@@ -33,7 +33,7 @@ ARTICLE_KEYS = {
 }
 ISSUE_KEYS = {
     "title": "title", "标题": "title",
-    "number": "number", "期号": "number",
+    "number": "number", "期号": "number", "本年期号": "number",
     "total_number": "total_number", "总期号": "total_number",
     "date": "date", "日期": "date",
     "editors": "editors", "编辑": "editors",

@@ -119,7 +119,8 @@ def create_issue(root: Path, issue_id: str, values: dict, who: str) -> list[str]
     folder = root / "content" / issue_id
     if folder.exists():
         raise ContentError(None, None, _('there is an issue {issue_id} already').format(issue_id=issue_id),
-                           _('choose another 期号 (folder name), or add articles to that issue on the board (新建文章)'))
+                           _('choose another folder name for the issue (期文件夹名), or add articles to that issue '
+                             'on the board (新建文章)'))
     text, notices = _issue_yaml(root, issue_id, values)
     staging = Path(tempfile.mkdtemp(prefix="new-issue-", dir=_desk_folder(root)))
     try:
@@ -147,7 +148,7 @@ def _issue_yaml(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]
     numbers = numbers_for(root, issue_id, day)
     values = {name: unicodedata.normalize("NFKC", value) if name in NUMBER_FIELDS and isinstance(value, str) else value
               for name, value in values.items()}
-    typed = str(values.get("number") or "").strip()   # (a 期号 typed in the form names the issue, as new-issue's does)
+    typed = str(values.get("number") or "").strip()   # (a 本年期号 typed in the form names the issue, as new-issue's does)
     number = int(typed) if re.fullmatch(r"[0-9]{1,4}", typed) else numbers.number   # (else the loader says what is wrong)
     lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=numbers.number,
                                            total=numbers.total, today=day.isoformat()).split("\n")
@@ -160,8 +161,10 @@ def _issue_yaml(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]
                       if ISSUE_KEYS.get(re.split(r"[:：]", line, maxsplit=1)[0].strip()) == name), None)
         if index is None:
             lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written[name]}: {text}")
-        else:
-            lines[index] = f"{written[name]}: {text}"
+        else:   # (the template's comment stays, at its column: 期号's says it is 本年期号, the number within the year)
+            comment, value = re.search(r" +# ([^\n]*)$", lines[index]), f"{written[name]}: {text}"
+            column = scaffold.shown_width(lines[index][:comment.start(1) - 2]) if comment else 0
+            lines[index] = scaffold.commented(value, comment.group(1), column) if comment else value
     notices = list(numbers.notices) if not {"number", "total_number"} & {k for k, v in values.items() if v} else []
     return "\n".join(lines), notices
 

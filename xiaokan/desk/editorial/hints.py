@@ -15,14 +15,14 @@ from ...core.i18n import N_, _
 DESK_HINTS = (
     (N_('the article needs a title'), None, N_('write the title in the form of 新建文章')),
     (N_('{issue_id!r} is not an issue ID: an ID is ASCII letters, digits and -, the name of the issue\'s folder in content/'),
-     None, N_('write the 期号 as the year and month of the issue, e.g. 2024-08')),
+     None, N_("write the issue's folder name (期文件夹名) as its year and month, e.g. 2024-08")),
     (N_('there is no issue {issue_id!r}'), None, N_('make it first on the board: 新建一期')),
     (N_('this issue already exists'), None,
-     N_('choose another 期号 (folder name), or add articles to that issue on the board (新建文章)')),
+     N_('choose another folder name for the issue (期文件夹名), or add articles to that issue on the board (新建文章)')),
     (N_('there is no issue to proof'), None, N_('make one first on the board: 新建一期')),
-    (N_('a Word file of this name was imported before as {article}, and this one differs from it'), None,
-     N_('to replace that draft with this version, tick 替换以前导入的草稿 and import it again; if it is another '
-        'document, rename the file and import it again')),
+    (N_('a Word file of this name was imported before as {article}, and this one differs from it'), None,   # (published:
+     N_('that article is published, so 替换 does not replace it: make the changes in the article itself (open it on '
+        'the board), or, if this is another document, rename the file and import it again')),   # a draft's is Held)
     (N_('this document was imported into issue {issue}; --replace replaces a draft of the issue named by --issue only'),
      N_('this document was imported into another issue; 替换以前导入的草稿 replaces a draft of this issue only'),
      N_('if it belongs in this issue, move that draft here or delete it first, then import again')),

@@ -169,7 +169,8 @@ def _review(desk: Desk, request: Request) -> Response:
 
 JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schema.issue_id),
        "section": schema.default(schema.text(), ""), "staged": schema.default(schema.list_of(schema.text(64), 100), []),
-       "replace": schema.default(schema.flag, False), "confirms": schema.default(schema.whole(1), 0)}
+       "replace": schema.default(schema.flag, False), "separate": schema.default(schema.flag, False),
+       "confirms": schema.default(schema.whole(1), 0)}
 
 
 def _submit(desk: Desk, request: Request) -> Response:
@@ -199,7 +200,7 @@ def _submit(desk: Desk, request: Request) -> Response:
         if not staged:
             raise BadRequest(_('no Word file (.docx) to import'))
         job = desk.jobs.submit(kind, who, lambda j: tasks.import_word(root, staged, issue_id, section, who, j,
-                                                                     replace=data["replace"]))
+                                                                     replace=data["replace"], separate=data["separate"]))
     else:
         raise BadRequest(_('unknown job'))
     return json_response(job.view(), "202 Accepted")

@@ -293,19 +293,34 @@ def _title_of(root: Path, rel: str) -> str:
 
 
 def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who: str, job: Job,
-                replace: bool = False) -> dict:
-    """导入Word稿: `build.py import` (`--replace` when asked), then each report item linked to its line
-    in the new article. A file that cannot be imported is listed with its reason; the others go on."""
-    from ..wordimport import ImportFailure, import_documents
+                replace: bool = False, separate: bool = False) -> dict:
+    """导入Word稿: `build.py import` (`--replace`, `--separate` when asked), then each report item linked to
+    its line in the new article. A file that cannot be imported is listed with its reason; the others go
+    on. A file that may be a new version of a draft (wordimport.Held) stays staged, and its item offers
+    the editor's two choices (替换, 另存为新稿: the same import again, with its staged token); a draft
+    replaced keeps its earlier text in 历史版本."""
+    from ..wordimport import Held, ImportFailure, import_documents
     from . import history, review
 
+    results: list = []
     try:
-        results = import_documents(root, staged, issue_id, section, replace=replace)
+        results = import_documents(root, staged, issue_id, section, replace=replace, separate=separate,
+                                   keep=lambda path: history.keep_disk_version(root, relative(root, path), who))
     finally:
+        held = {r.source for r in results if isinstance(r, ImportFailure) and isinstance(r.error, Held)}
         for path in staged:
-            shutil.rmtree(path.parent, ignore_errors=True)
+            if path not in held:   # (one held waits for the editor's choice, or for uploads.STAGED_HOURS)
+                shutil.rmtree(path.parent, ignore_errors=True)
     items, failed = [], []
     for result in results:
+        if isinstance(result, ImportFailure) and isinstance(result.error, Held) and result.error.article:
+            rel = relative(root, result.error.article)   # (the draft it may be a new version of)
+            items.append({"path": rel, "title": _title_of(root, rel), "notes": [], "held": True,
+                          "summary": _("{source}: {message}").format(source=result.source.name, message=result.error.message),
+                          "hint": _("choose 替换 to put this file in place of that draft (its text now stays in 历史版本, "
+                                    "where it can be restored), or 另存为新稿 to import it as a draft of its own"),
+                          "source": result.source.name, "staged": result.source.parent.name})
+            continue
         if isinstance(result, ImportFailure):   # named by the file the editor chose, not its staging copy
             error = result.error
             failed.append(ContentError(result.source.name, error.line if error.path == result.source else None,
@@ -322,13 +337,14 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
         lines = result.lines()
         text = (root / result.article).read_text(encoding="utf-8")
         review.forget(root, rel)   # (a new draft: what a deleted article at its path passed is not its own)
-        history.record(root, rel, text.encode("utf-8"), who, _("imported from {name}").format(name=result.source.name))
+        said = _("imported from {name}, in place of the earlier text") if result.replaced else _("imported from {name}")
+        history.record(root, rel, text.encode("utf-8"), who, said.format(name=result.source.name))
         items.append({"path": rel, "title": result.title, "summary": lines[0],
                       "notes": [{"text": line.strip(), "line": _line_for(text, line)} for line in lines[1:]]})
     if failed and not items:
         raise ContentErrors(failed)
     job.problems += [problem(error) for error in failed]
-    return {"articles": items}
+    return {"articles": items, "issue": issue_id, "section": section}   # (a held file's choice imports it again)
 
 
 def _line_for(text: str, note: str) -> int | None:

@@ -50,8 +50,17 @@ function fill(node, ...children) {
 
 function say(text, isError) {
   const status = document.getElementById("status");
-  status.textContent = text;
+  fill(status, ...noticeNodes(text || ""));
   status.classList.toggle("error", Boolean(isError));
+}
+
+// A notice is its first line; the lines after "→" are its advice (as a hint follows an error on the
+// command line), shown on request, so that the notice takes a line or two of a phone's screen.
+function noticeNodes(text) {
+  const [first, ...rest] = text.split("\n");
+  if (!rest.length || !/^\s*→/.test(rest[0])) return [text];
+  return [el("details", {class: "advice"}, el("summary", {text: first}),
+    el("p", {text: rest.map(function (line) { return line.replace(/^\s*→\s*/, ""); }).join("\n")}))];
 }
 
 // The status line speaks of the view it was said on: another view starts with it empty (route), or with
@@ -179,11 +188,41 @@ function resultOf(job) {
   }
   if (job.kind === "import") {
     return r.articles.map(function (a) {
+      if (a.held) return heldImport(r, a);
       return el("div", {class: "import"}, el("p", {}, articleLink(a.path, null, a.title), "　", el("span", {text: a.summary})),
-        el("ul", {}, a.notes.map(function (n) { return el("li", {}, articleLink(a.path, n.line, n.text)); })));
+        el("ul", {}, a.notes.map(function (n) {   // (a note with advice: the advice on request, as on the status line)
+          const [first, ...advice] = n.text.split("\n");
+          const more = advice.length && /^\s*→/.test(advice[0]);
+          return el("li", {}, articleLink(a.path, n.line, more ? first : n.text), more ? noticeNodes("说明\n" + advice.join("\n")) : null);
+        })));
     });
   }
   return r.summary ? r.summary.split("\n").map(function (line) { return el("p", {text: line}); }) : [];   // (a paragraph a line)
+}
+
+// A Word file that may be a new version of a draft (the same file name, or the same title): nothing was
+// imported, and the editor chooses. 替换 imports it again in place of that draft (whose text stays in
+// 历史版本), after saying so; 另存为新稿 imports it as a draft of its own. Both send the file the server
+// kept (its staged token) with the section of the first import.
+function heldImport(r, a) {
+  const card = '.issue[data-issue="' + r.issue + '"] .job';
+  async function again(choice) {
+    if (choice.replace) {
+      const sure = await ask("替换草稿", [el("p", {text: "用 " + a.source + " 替换草稿“" + a.title + "”（" + a.path + "）？"}),
+        el("p", {text: "草稿现在的文本会留在它的历史版本里，可以恢复。"})],
+      [{label: "取消", value: ""}, {label: "替换", value: "ok", primary: true}]);
+      if (sure !== "ok") return;
+    }
+    const done = await runJob("import", Object.assign({issue: r.issue, section: r.section, staged: [a.staged]}, choice),
+      document.querySelector(card));
+    if (done && done.state === "done") await boardKeeping(card);
+  }
+  return el("div", {class: "import held", role: "group", "aria-label": a.source},
+    el("p", {}, el("span", {text: a.summary}), "　", articleLink(a.path, null, a.title)),
+    el("p", {class: "hint", text: a.hint}),
+    el("div", {class: "actions"},
+      el("button", {type: "button", class: "primary", text: "替换原来的草稿", onclick: function () { again({replace: true}); }}),
+      el("button", {type: "button", text: "另存为新稿", onclick: function () { again({separate: true}); }})));
 }
 
 // --- the board -----------------------------------------------------------------------------------
@@ -337,9 +376,12 @@ async function saveLayout(issueId) {
 
 async function newIssue() {
   // (an issue is 第N期 of its year, counted in date order as new-issue counts: not the month of its folder name)
-  const fields = [["id", "期号（文件夹名）", "如 2024-07"], ["date", "出版日期", ""],
+  // (期文件夹名 and 本年期号: two words for two things, as README and the messages call them)
+  const fields = [["id", "期文件夹名", "如 2024-07", "这一期在 content/ 里的文件夹名，只能用英文字母、数字和 -"],
+    ["date", "出版日期", ""],
     ["title", "标题", "如 2024年第3期", "第几期是这一年里的第几期，不是月份；空着就按本年期号写"],
-    ["number", "本年期号", "空着就按日期顺序自动编"], ["total_number", "总期号", "空着就按日期顺序自动编"],
+    ["number", "本年期号", "空着就按日期顺序自动编", "这一年的第几期（issue.yaml 里写作 期号）"],
+    ["total_number", "总期号", "空着就按日期顺序自动编"],
     ["editors", "编辑", "用顿号分隔"], ["summary", "摘要", ""],
     ["chief_editor", "主编", ""], ["responsible_editor", "责任编辑", ""], ["publisher", "编印单位", ""], ["print_run", "印数", ""]];
   const inputs = {};
@@ -375,7 +417,7 @@ async function newArticle(issueId) {
       return made.ok ? "" : made.data.error;
     });
   if (!done) return;
-  go("#/edit/" + made.data.path, made.data.notices.join("；"));   // (an article of the same title: both files named)
+  go("#/edit/" + made.data.path, made.data.notices.join("\n"));   // (an article of the same title: named, the advice on request)
 }
 
 async function importWord(issueId, files, panel) {
@@ -384,7 +426,7 @@ async function importWord(issueId, files, panel) {
   const section = sectionSelect(Desk.sections[0]);
   const replace = el("input", {type: "checkbox", name: "replace"});
   const body = [field("Word 稿（.docx，可多选）", input), field("栏目", section),
-    el("label", {class: "check"}, replace, "替换以前导入的草稿（同一个文件再导入一次时）")];
+    el("label", {class: "check"}, replace, "替换以前导入的草稿（同一篇稿子的新版本：文件、文件名或标题相同）")];
   if (await ask("导入Word稿", body, [{label: "取消", value: ""}, {label: "导入", value: "ok", primary: true}]) !== "ok") return;
   // Each file is uploaded on its own: one the desk refuses (not a .docx, too large) is listed with its
   // reason in the same report, and the others are imported all the same.
