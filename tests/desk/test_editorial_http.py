@@ -319,7 +319,8 @@ def test_a_change_to_the_desk_without_a_session_is_refused_before_its_body_is_re
     desk = app.mount(mini, "127.0.0.1", PORT, print)
     head = {"Host": HOST, "Content-Length": str(40 * 2**20)}
     assert desk.early_refusal("POST", "/编辑部/api/upload", "kind=docx", head)[0] == 401
-    assert desk.early_refusal("POST", "/desk/api/login", "", head) is None   # (the login itself is let in)
+    assert desk.early_refusal("POST", "/desk/api/login", "", head)[0] == 413   # (no login is 40 MB)
+    assert desk.early_refusal("POST", "/desk/api/login", "", {**head, "Content-Length": "200"}) is None   # (a login is let in)
 
 
 # --- malformed requests: a Chinese 400 (or 404), never a 500 -------------------------------------

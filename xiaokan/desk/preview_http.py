@@ -18,11 +18,14 @@ from typing import Callable
 from urllib.parse import unquote
 
 from ..core.i18n import _
-from .guard import host_allowed, origin_allowed
+from .guard import host_allowed, is_loopback, origin_allowed
 
 # Browsers send addresses of up to 2 MB: answer them (the site app says 404 or 400) rather than drop
 # the connection, which tornado does above its 64 KB default.
 MAX_REQUEST_HEAD = 4 * 1024 * 1024
+# Open to the network, where anyone may connect before a login, a head is held up to tornado's own
+# 64 KB (fifty 4 MB heads made the preview hold 200 MB; a longer head closes the connection).
+NETWORK_REQUEST_HEAD = 64 * 1024
 # What `early` returns to refuse a request before its body: (status, [(header, value)], body).
 Refusal = tuple[int, list[tuple[str, str]], bytes]
 Early = Callable[[str, str, str, dict], "Refusal | None"]   # (method, path, query, headers)
@@ -172,8 +175,8 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
             pages.sockets.discard(self)
 
     app = web.Application([(r"/livereload", Socket), (r"/livereload\.js", Script), (r".*", Site)])
-    app.listen(port, address=listen_host, max_header_size=MAX_REQUEST_HEAD, max_body_size=max_body,
-               max_buffer_size=max_body + MAX_REQUEST_HEAD)
+    head = MAX_REQUEST_HEAD if is_loopback(listen_host) else NETWORK_REQUEST_HEAD
+    app.listen(port, address=listen_host, max_header_size=head, max_body_size=max_body, max_buffer_size=max_body + head)
 
 
 def _too_large(headers, max_body: int) -> tuple[int, str] | None:

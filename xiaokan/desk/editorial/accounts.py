@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,8 @@ MAY = {
     "退回": frozenset({"审核", "主编"}), "发布": frozenset({"主编"}),
 }
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}   # 16 MiB and about 50 ms a check: slow for a guesser, quick for a login
+MAXMEM = 64 * 1024 * 1024   # (scrypt's memory for one check at most: a damaged file asking for more is refused)
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}){1,256}")
 MIN_PASSWORD = 8
 LOCAL_USER = "本机"   # who the desk is on 127.0.0.1 while there are no accounts
 
@@ -38,18 +42,50 @@ def may(role: str, action: str) -> bool:
 
 
 def refuse_unprotected_network(root: Path, host: str) -> None:
-    """The desk writes files: beyond this computer it opens only with accounts to log in with."""
-    if not is_loopback(host) and not has_accounts(root):
+    """The desk writes files: beyond this computer it opens only with accounts to log in with, read
+    from a file that is whole and that nobody else on this computer may change."""
+    if is_loopback(host):
+        return
+    if not list_accounts(root):   # (a damaged file or account is said here, before the desk opens)
         raise ContentError(None, None, _('the desk (编辑部) cannot be opened to the network on {host} without accounts: anyone in the office could change the newsletter').format(host=host),
                            _('first add the editors\' accounts: python build.py desk-user add 张三 --role 主编 (or leave out --host: this computer only)'))
+    if _others_may(root, stat.S_IWGRP | stat.S_IWOTH):
+        raise ContentError(root / USERS_FILE, None, _('other users of this computer may change the accounts file, and so '
+                                                       'give themselves an account of the desk'),
+                           _('let only you change it: chmod 600 .desk/users.json'))
+
+
+def permission_warning(root: Path) -> ContentError | None:
+    """The accounts file others on this computer may read (the password hashes, to guess at), if it is."""
+    if not _others_may(root, stat.S_IRGRP | stat.S_IROTH):
+        return None
+    return ContentError(root / USERS_FILE, None, _('other users of this computer may read the accounts file (the '
+                                                    'passwords\' hashes, to guess at)'),
+                        _('let only you read it: chmod 600 .desk/users.json'))
+
+
+def _others_may(root: Path, bits: int) -> bool:
+    """Do the file's permission bits give others these rights? (Windows keeps no such bits.)"""
+    if os.name == "nt":
+        return False
+    try:
+        return bool((root / USERS_FILE).stat().st_mode & bits)
+    except OSError:
+        return False
 
 
 def has_accounts(root: Path) -> bool:
-    return bool(_read(root))
+    """Are there accounts? A file of them that cannot be read counts as accounts: the desk stays closed
+    (its login says what is wrong) rather than open to everyone."""
+    try:
+        return bool(_read(root))
+    except ContentError:
+        return True
 
 
 def list_accounts(root: Path) -> list[Account]:
-    return [Account(name, entry["role"]) for name, entry in sorted(_read(root).items())]
+    """The accounts; ContentError naming the first that is damaged."""
+    return [Account(name, _usable(root, name, entry)["role"]) for name, entry in sorted(_read(root).items())]
 
 
 def add_account(root: Path, name: str, role: str, password: str) -> Account:
@@ -66,6 +102,8 @@ def add_account(root: Path, name: str, role: str, password: str) -> Account:
 def set_password(root: Path, name: str, password: str) -> None:
     users = _read(root)
     entry = _entry(users, name)
+    if not isinstance(entry, dict) or entry.get("role") not in ROLES:   # (a damaged hash gets a new one)
+        raise _damaged(root, name)
     entry.update(_hashed(password))
     _write(root, users)
 
@@ -78,8 +116,11 @@ def remove_account(root: Path, name: str) -> None:
 
 
 def verify(root: Path, name: str, password: str) -> Account | None:
-    """The account when the password is right; None otherwise (in about the same time either way)."""
+    """The account when the password is right; None otherwise (in about the same time either way).
+    ContentError when the file, or this account in it, is damaged."""
     entry = _read(root).get(name)
+    if entry is not None:
+        entry = _usable(root, name, entry)
     stored = entry or {"salt": "00" * 16, "hash": "00" * 64, **SCRYPT}
     computed = _scrypt(password, bytes.fromhex(stored["salt"]), stored)
     if entry is None or not hmac.compare_digest(computed, bytes.fromhex(stored["hash"])):
@@ -90,8 +131,12 @@ def verify(root: Path, name: str, password: str) -> Account | None:
 def fingerprint(root: Path, name: str) -> str | None:
     """A digest of the account's role and password hash (None: no such account). A session keeps the
     one it began with: after `desk-user passwd` or `remove`, or a new role, the two differ and it ends."""
-    entry = _read(root).get(name)
-    if not isinstance(entry, dict):
+    try:
+        entry = _read(root).get(name)
+        if entry is None:
+            return None
+        _usable(root, name, entry)
+    except ContentError:   # (the file or the account damaged: no session goes on with it)
         return None
     return hashlib.sha256(f"{entry.get('role')}\0{entry.get('salt')}\0{entry.get('hash')}".encode()).hexdigest()
 
@@ -106,7 +151,27 @@ def _hashed(password: str) -> dict:
 
 def _scrypt(password: str, salt: bytes, params: dict) -> bytes:
     return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=params["n"], r=params["r"], p=params["p"],
-                          maxmem=64 * 1024 * 1024, dklen=64)
+                          maxmem=MAXMEM, dklen=64)
+
+
+def _usable(root: Path, name: str, entry) -> dict:
+    """The account's entry as the desk wrote it (a role, a hex salt and hash, scrypt's costs within
+    bounds), else ContentError naming it."""
+    if not isinstance(entry, dict) or entry.get("role") not in ROLES or not all(
+            isinstance(entry.get(key), str) and _HEX.fullmatch(entry[key]) for key in ("salt", "hash")):
+        raise _damaged(root, name)
+    n, r, p = (entry.get(key) for key in ("n", "r", "p"))
+    if not all(type(cost) is int for cost in (n, r, p)) or not (
+            2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 4 and 128 * n * r <= MAXMEM // 2):
+        raise _damaged(root, name)
+    return entry
+
+
+def _damaged(root: Path, name: str) -> ContentError:
+    return ContentError(root / USERS_FILE, None, _('the account {name!r} in the accounts file is damaged, so it cannot '
+                                                    'log in').format(name=name),
+                        _('give it a new password: python build.py desk-user passwd {name} (or remove it and add it '
+                          'again)').format(name=name))
 
 
 def _checked_name(name: str) -> str:
@@ -132,15 +197,22 @@ def _entry(users: dict, name: str) -> dict:
 
 
 def _read(root: Path) -> dict:
+    """The accounts by name, as the file has them; ContentError when it is no file of accounts or
+    cannot be read (an account in it may still be damaged: _usable)."""
     path = root / USERS_FILE
     if not path.is_file():
         return {}
     try:
-        users = json.loads(path.read_text(encoding="utf-8")).get("users", {})
-    except (ValueError, AttributeError):
+        users = json.loads(path.read_text(encoding="utf-8-sig")).get("users", {})   # (Notepad may add a BOM)
+    except OSError:
         raise ContentError(path, None, _('the accounts file cannot be read'),
-                           _('restore it from a backup, or delete it and add the accounts again')) from None
-    return users if isinstance(users, dict) else {}
+                           _('let the user who runs the preview read it (and nobody else: chmod 600 .desk/users.json)')) from None
+    except (ValueError, AttributeError, RecursionError):
+        users = None
+    if not isinstance(users, dict):
+        raise ContentError(path, None, _('the accounts file cannot be read'),
+                           _('restore it from a backup, or delete it and add the accounts again'))
+    return users
 
 
 def _write(root: Path, users: dict) -> None:

@@ -33,6 +33,7 @@ from .wsgi import (
 
 PREFIXES = ("/编辑部", "/desk")
 PAGES = {"/": "desk.html", "/login": "login.html"}
+BEFORE_LOGIN_BODY = 64 * 1024   # bytes a request without a session may send (a login is a few hundred)
 
 
 class Desk:
@@ -50,7 +51,9 @@ class Desk:
 
     @property
     def login_required(self) -> bool:
-        return accounts.has_accounts(self.root)
+        """On the network always (accounts removed while the preview runs leave the desk closed, not
+        open to everyone as 本机); on this computer once there are accounts."""
+        return self.on_network or accounts.has_accounts(self.root)
 
     def _still_valid(self, session) -> bool:
         """Is the account behind the session as it was at its login? (本机's session: while there are no accounts.)"""
@@ -80,10 +83,10 @@ class Desk:
         return app
 
     def preview_refusal(self, method: str, path: str, query: str, headers: dict[str, str]) -> Response | None:
-        """On the network, once there are accounts, the preview (drafts, 修改对照, its live-reload
+        """On the network (where there must be accounts), the preview (drafts, 修改对照, its live-reload
         socket) is for people logged in to the desk: a page asked for without the session goes to the
         desk's login and back, anything else is a 401. On this computer only it is open as before."""
-        if not self.on_network or not self.login_required:
+        if not self.on_network:
             return None
         if self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
             return None
@@ -94,15 +97,20 @@ class Desk:
         return refusal("401 Unauthorized", _('log in to the desk (编辑部) first: the preview shows drafts'))
 
     def early_refusal(self, method: str, path: str, query: str, headers: dict) -> tuple | None:
-        """For the preview server, as soon as a request's head has arrived: the preview's refusal, and a
-        change to the desk without a live session (401) before its body is read (preview_http.Early)."""
+        """For the preview server, as soon as a request's head has arrived: the preview's refusal, and
+        for the desk, a request without a live session that changes anything but the login (401) or
+        sends more than a login does (413), before its body is read (preview_http.Early)."""
         headers = {str(k).lower(): str(v) for k, v in headers.items()}
         prefix = next((p for p in PREFIXES if path == p or path.startswith(p + "/")), None)
         if prefix is None:
             refused = self.preview_refusal(method.upper(), path, query, headers)
-        elif method.upper() not in SAFE_METHODS and path[len(prefix):] != "/api/login" and \
-                self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is None:
+        elif self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
+            return None
+        elif method.upper() not in SAFE_METHODS and path[len(prefix):] != "/api/login":
             refused = refusal("401 Unauthorized", _('please log in again (the session has ended)'))
+        elif "transfer-encoding" in headers or _length(headers) > BEFORE_LOGIN_BODY:
+            refused = refusal("413 Payload Too Large", _('the request is too large for a login (at most {limit} KB)').format(
+                limit=BEFORE_LOGIN_BODY // 1024))
         else:
             return None
         if refused is None:
@@ -202,6 +210,8 @@ class Desk:
         if wait > 0:
             return refusal("429 Too Many Requests", _('too many wrong passwords: try again in {seconds} seconds').format(
                 seconds=int(wait) + 1))
+        if self.on_network and not accounts.has_accounts(self.root):   # (all removed while the preview runs)
+            return refusal("401 Unauthorized", _('the desk has no accounts, so nobody can log in from the network'))
         account = accounts.verify(self.root, name, password)
         if account is None:
             self.throttle.failed(*keys)
@@ -215,8 +225,17 @@ class Desk:
         return response
 
 
+def _length(headers: dict[str, str]) -> int:
+    """The request's Content-Length (0 without one; preview_http refuses one that is no number)."""
+    given = headers.get("content-length", "").strip()
+    return int(given) if given.isascii() and given.isdigit() else 0
+
+
 def mount(root: Path, host: str, port: int, log: Callable[[str], None]) -> Desk:
     """The desk for `serve`; refuses (ContentError, in Chinese) to open beyond this computer without accounts."""
     accounts.refuse_unprotected_network(root, host)
+    loose = accounts.permission_warning(root) if not is_loopback(host) else None
+    if loose is not None:
+        log(_("warning: ") + loose.render())
     uploads.remove_stale_uploads(root)   # (Word files staged before the last stop and never imported)
     return Desk(root, host, port, log)

@@ -1,0 +1,207 @@
+"""The preview server and 编辑部 attacked from outside and by careless hands (a second attack pass):
+real requests to `build.py serve` on a free port, and the desk's WSGI app in place where a request
+cannot be sent from Linux as Windows would take it. What held is in docs/reliability.md's desk table."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+from test_editorial_http import PORT, Browser, logged_in
+from test_serve import network_server
+
+from helpers import running_server
+from xiaokan.core.errors import ContentError
+from xiaokan.core.i18n import _
+from xiaokan.desk.editorial import accounts, app
+
+
+def _request(base: str, method: str, path: str, body: bytes | None = None, **headers: str):
+    host = base.removeprefix("http://")
+    connection = http.client.HTTPConnection(host, timeout=20)
+    try:
+        connection.request(method, path, body, {"Origin": base, "Content-Type": "application/json", **headers})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def _login(base: str, password: str = "correct horse"):
+    return _request(base, "POST", "/desk/api/login", json.dumps({"name": "张三", "password": password}).encode())
+
+
+# --- the accounts file changed while the preview is open to the network -----------------------------
+
+@pytest.mark.parametrize("emptied", ["removed", "deleted", "no users"])
+def test_on_the_network_the_desk_stays_closed_when_the_accounts_are_gone(mini, emptied):
+    """The last account removed (desk-user remove), .desk/ cleaned up, or users.json emptied while
+    `serve --host 0.0.0.0` runs: the desk and its preview gave everybody on the network a 主编's
+    session without a password (本机's, meant for 127.0.0.1 only)."""
+    with network_server(mini) as (base, _process):
+        assert _login(base)[0] == 200
+        users = mini / accounts.USERS_FILE
+        if emptied == "removed":
+            accounts.remove_account(mini, "张三")
+        elif emptied == "deleted":
+            users.unlink()
+        else:
+            users.write_text('{"users": {}}', encoding="utf-8")
+        status, headers, _body = _request(base, "GET", "/desk/")
+        assert status == 303 and headers["Location"] == "login" and "Set-Cookie" not in headers
+        status, _headers, body = _request(base, "GET", "/desk/api/session")
+        assert status == 401
+        assert _request(base, "GET", "/2024-07/draft/", Accept="text/html")[0] == 303
+        assert _request(base, "GET", "/__xiaokan__/state")[0] == 401
+        status, _headers, body = _login(base)
+        assert status == 401 and json.loads(body)["error"] == _("the desk has no accounts, so nobody can log in from "
+                                                                  "the network")
+
+
+DAMAGED = {
+    "not JSON": ("{users", "账号文件读不出来"),
+    "a list of users": ('{"users": []}', "账号文件读不出来"),
+    "an account that is text": ('{"users": {"张三": "主编"}}', "账号 '张三'"),
+    "an account without its hash": ('{"users": {"张三": {"role": "主编"}}}', "账号 '张三'"),
+    "a hash that is no hex": ('{"users": {"张三": {"role": "主编", "salt": "zz", "hash": "00", "n": 16384, "r": 8, '
+                              '"p": 1}}}', "账号 '张三'"),
+    "scrypt asked for 1 TB": ('{"users": {"张三": {"role": "主编", "salt": "00", "hash": "00", "n": 1073741824, '
+                              '"r": 1024, "p": 1}}}', "账号 '张三'"),
+}
+
+
+@pytest.mark.parametrize("text, said", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_accounts_file_keeps_the_desk_closed_and_says_so_never_a_500(mini, text, said):
+    """A login answered 500 「编辑部没能处理这个请求」 (TypeError, KeyError, ValueError in the terminal),
+    and the desk's pages and the preview answered 500 to everyone while the file was not JSON."""
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    lan = Browser(app.mount(mini, "0.0.0.0", PORT, print), f"192.168.1.20:{PORT}")
+    local = Browser(app.Desk(mini, "127.0.0.1", PORT))
+    (mini / accounts.USERS_FILE).write_text(text, encoding="utf-8")
+    for browser in (lan, local):
+        status, _page = browser.call("GET", "/编辑部/")
+        assert status == 303 and "Set-Cookie" not in dict(browser.last_headers)   # (to the login: no session)
+        status, reply = browser.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"},
+                                     {"Origin": f"http://{browser.host}"})
+        assert status == 400 and said in reply["error"] and ".desk/users.json" in reply["error"], reply
+    assert lan.call("GET", "/2024-07/draft/", headers={"Accept": "text/html"})[0] == 303
+    assert lan.call("GET", "/__xiaokan__/state")[0] == 401
+    assert local.call("GET", "/2024-07/draft/")[0] == 200   # (on this computer the preview stays open)
+    with pytest.raises(ContentError) as raised:   # (and the network start says it, before the desk opens)
+        app.mount(mini, "0.0.0.0", PORT, print)
+    assert said in raised.value.render()
+    with pytest.raises(ContentError):
+        accounts.list_accounts(mini)   # (`desk-user list` gave a TypeError traceback)
+    assert (mini / accounts.USERS_FILE).read_text(encoding="utf-8") == text   # (nothing rewritten)
+
+
+def test_an_account_whose_hash_is_damaged_gets_a_new_password_and_the_others_log_in(mini):
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    accounts.add_account(mini, "李四", "编辑", "another phrase")
+    users = mini / accounts.USERS_FILE
+    data = json.loads(users.read_text(encoding="utf-8"))
+    data["users"]["张三"]["hash"] = "not hex"
+    users.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    desk = app.mount(mini, "127.0.0.1", PORT, print)
+    assert logged_in(desk, "李四", "another phrase").call("GET", "/desk/api/board")[0] == 200
+    accounts.set_password(mini, "张三", "a new phrase")
+    assert accounts.verify(mini, "张三", "a new phrase") == accounts.Account("张三", "主编")
+
+
+def test_an_accounts_file_saved_by_notepad_with_a_byte_order_mark_still_logs_in(mini):
+    """A role changed by hand in Notepad, which may save UTF-8 with a BOM: it was 「账号文件读不出来」 for everyone."""
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    users = mini / accounts.USERS_FILE
+    users.write_bytes(b"\xef\xbb\xbf" + users.read_bytes().replace("编辑".encode(), "主编".encode()))
+    browser = logged_in(app.mount(mini, "0.0.0.0", PORT, print), "张三", "correct horse")
+    assert browser.call("GET", "/desk/api/session")[1]["role"] == "主编"
+
+
+def test_an_accounts_file_that_cannot_be_read_keeps_the_desk_closed(mini, monkeypatch):
+    """(As root, chmod 000 is read all the same: the refusal of the operating system is imitated.)"""
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    users = (mini / accounts.USERS_FILE).resolve()
+    real = Path.read_text
+
+    def refused(path, *args, **kwargs):
+        if Path(path).resolve() == users:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    lan = Browser(app.mount(mini, "0.0.0.0", PORT, print), f"192.168.1.20:{PORT}")
+    monkeypatch.setattr(Path, "read_text", refused)
+    assert lan.call("GET", "/编辑部/")[0] == 303
+    status, reply = lan.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"},
+                             {"Origin": f"http://192.168.1.20:{PORT}"})
+    assert status == 400 and "账号文件读不出来" in reply["error"] and "Permission denied" not in reply["error"], reply
+    assert lan.call("GET", "/__xiaokan__/state")[0] == 401
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows keeps no such permission bits")
+def test_an_accounts_file_others_may_change_is_refused_on_the_network_and_one_they_may_read_is_said(mini):
+    """Anyone on this computer could have added an account of their own (a 主编) to a users.json that
+    others may write, and read the password hashes of one others may read."""
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    users = mini / accounts.USERS_FILE
+    users.chmod(0o666)
+    with pytest.raises(ContentError) as raised:
+        app.mount(mini, "0.0.0.0", PORT, print)
+    assert "chmod 600" in raised.value.render() and ".desk/users.json" in raised.value.render()
+    users.chmod(0o644)
+    said: list[str] = []
+    app.mount(mini, "0.0.0.0", PORT, said.append)
+    assert any("chmod 600" in line for line in said), said
+    users.chmod(0o600)
+    said.clear()
+    app.mount(mini, "0.0.0.0", PORT, said.append)
+    assert not said and stat.S_IMODE(users.stat().st_mode) == 0o600
+
+
+# --- before a login, a request holds no more than a login does ------------------------------------
+
+def _answer_to_head(base: str, head: str) -> int:
+    address, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((address, int(port)), timeout=20) as connection:
+        connection.sendall(head.encode())
+        return int(connection.recv(4096).split(b" ", 2)[1])   # (answered before a byte of the body is sent)
+
+
+def test_before_a_login_a_request_may_not_make_the_server_hold_a_large_body(mini):
+    """Eight logins of 44 MB each (or GETs of the login page with such a body) made a preview open to
+    the network hold 350 MB, from anyone on the network, without a password."""
+    with network_server(mini) as (base, _process):
+        host = base.removeprefix("http://")
+        for method, path in (("POST", "/desk/api/login"), ("GET", "/desk/login"), ("GET", "/desk/static/desk.js")):
+            head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {base}\r\n"
+            assert _answer_to_head(base, head + f"Content-Length: {44 * 2**20}\r\n\r\n") == 413, path
+            assert _answer_to_head(base, head + "Transfer-Encoding: chunked\r\n\r\n") == 413, path
+        status, _headers, body = _request(base, "POST", "/desk/api/login", b"{" + b" " * 2**20 + b"}")
+        assert status == 413 and "登录" in json.loads(body)["error"]
+        assert _login(base)[0] == 200   # (a login as the page sends it)
+
+
+def _answer_to_long_head(base: str, path: str) -> bytes:
+    """What the server says to a request whose head is a megabyte long (b"": it closed the connection)."""
+    address, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((address, int(port)), timeout=20) as connection:
+        try:
+            connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {address}:{port}\r\nX-Pad: ".encode() + b"a" * 2**20
+                               + b"\r\n\r\n")
+            return connection.recv(4096)
+        except ConnectionError:
+            return b""
+
+
+def test_on_the_network_a_request_head_is_not_held_up_to_megabytes(mini):
+    """Fifty heads of 4 MB from anyone on the network (no login needed to send a head) made the preview
+    hold 200 MB. On this computer a long address is still answered."""
+    with network_server(mini) as (base, _process):
+        answer = _answer_to_long_head(base, "/desk/login")
+        assert not answer.startswith(b"HTTP/1.1 200"), answer[:100]
+        assert _request(base, "GET", "/desk/login")[0] == 200
+    with running_server(mini) as (base, _process):
+        assert _answer_to_long_head(base, "/desk/login").startswith(b"HTTP/1.1 200")
