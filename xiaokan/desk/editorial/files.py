@@ -16,6 +16,8 @@ from ..preview_site import resolve
 from .wsgi import Request, Response, refusal
 
 STATIC = Path(__file__).with_name("static")
+# A name of the desk's own files: nothing Windows would read as a path elsewhere (a\..\x, C:x, \\host\share).
+_STATIC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z0-9]+")
 
 
 def serve_file(desk, request: Request) -> Response:
@@ -77,8 +79,9 @@ def site_icon(root: Path) -> Response:
 
 
 def static_file(name: str) -> Response:
-    file = STATIC / name
-    if "/" in name or name.startswith(".") or not file.is_file():
+    """One of the desk's own files (answered before a login): looked up only by a plain name."""
+    if not _STATIC_NAME.fullmatch(name) or not (STATIC / name).is_file():
         return refusal("404 Not Found", _('there is no such page in the desk'))
+    file = STATIC / name
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return Response("200 OK", file.read_bytes(), f"{kind}; charset=utf-8")
