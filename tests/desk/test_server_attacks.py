@@ -8,13 +8,15 @@ import json
 import os
 import socket
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from test_editorial_http import PORT, Browser, logged_in
 from test_serve import network_server
 
-from helpers import running_server
+from helpers import LAUNCH, ROOT, free_port, running_server, stop, wait_for
 from xiaokan.core.errors import ContentError
 from xiaokan.core.i18n import _
 from xiaokan.desk import preview_site
@@ -206,6 +208,36 @@ def test_on_the_network_a_request_head_is_not_held_up_to_megabytes(mini):
         assert _request(base, "GET", "/desk/login")[0] == 200
     with running_server(mini) as (base, _process):
         assert _answer_to_long_head(base, "/desk/login").startswith(b"HTTP/1.1 200")
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this computer has no IPv6 loopback")
+def test_serve_on_the_ipv6_loopback_says_this_computer_only_at_an_address_a_browser_opens(mini):
+    """`serve --host ::1` said 「已在 ::1 上向局域网开放」 (it is not) at http://::1:8000/, which no browser opens."""
+    port = free_port()
+    log = mini.parent / "serve-ipv6.log"
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(mini), "serve", "--no-pdf", "--host", "::1",
+                                    "--port", str(port)], cwd=mini, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                                   stdout=out, stderr=subprocess.STDOUT)
+    try:
+        said = wait_for(lambda: next((t for t in [log.read_text(encoding="utf-8")] if "编辑部：" in t), None), 60)
+        assert f"http://[::1]:{port}/（" in said and f"http://[::1]:{port}/编辑部/" in said, said
+        assert "只有本机能打开" in said and "局域网" not in said, said
+        connection = http.client.HTTPConnection("::1", port, timeout=20)
+        connection.request("GET", "/2024-07/first/")
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        stop(process)
 
 
 # --- names Windows reads as paths elsewhere -------------------------------------------------------

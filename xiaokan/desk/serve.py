@@ -24,6 +24,7 @@ from ..core.i18n import _
 from ..publish.output import PREVIEW_DIR
 from ..source.content import is_editor_temp_file
 from .buildqueue import BuildQueue, Outcome, attempt
+from .guard import is_loopback
 from .pdfstale import PrintKeys, preview_site
 from .pdfworker import PdfRenders
 from .preview_http import OpenPages, listen
@@ -145,13 +146,14 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
 
     listen(desk.wrap(site_app(out_dir, state, navigate, _base_path(root), repair)), host, port, pages, log,
            max_body=MAX_BODY, early=desk.early_refusal)
-    if host in ("127.0.0.1", "localhost"):
+    named = f"[{host}]" if ":" in host else host   # (an IPv6 address is written in brackets in an address)
+    if is_loopback(host):
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; only this computer can open it)")
-            .format(host=host, port=port))
+            .format(host=named, port=port))
     else:
         log(_("previewing on http://{host}:{port}/ with drafts (Ctrl-C stops; open to the network on {host})")
-            .format(host=host, port=port))
-    log(_("the editor's desk (编辑部): http://{host}:{port}/编辑部/").format(host=host, port=port))
+            .format(host=named, port=port))
+    log(_("the editor's desk (编辑部): http://{host}:{port}/编辑部/").format(host=named, port=port))
     _end_on_signals()
     try:
         loop.start()
