@@ -38,6 +38,54 @@ def _login(base: str, password: str = "correct horse"):
     return _request(base, "POST", "/desk/api/login", json.dumps({"name": "张三", "password": password}).encode())
 
 
+# --- every route and method, from everywhere (held: a guard) --------------------------------------
+
+ROUTE_PATHS = ["/desk/", "/desk/login", "/desk/static/desk.js", "/desk/favicon", "/desk/api/session", "/desk/api/logout",
+               "/desk/api/board", "/desk/api/issues", "/desk/api/articles", "/desk/api/article?path=2024-07/01-first.md",
+               "/desk/api/findings?path=2024-07/01-first.md", "/desk/api/arrange", "/desk/api/history?path=2024-07/01-first.md",
+               "/desk/api/version?path=2024-07/01-first.md&id=" + "0" * 40, "/desk/api/restore", "/desk/api/review",
+               "/desk/api/jobs", "/desk/api/jobs/1", "/desk/api/upload?kind=csv&path=2024-07/01-first.md&name=a.csv",
+               "/desk/api/login", "/desk/print/xiaokan-2024-07.pdf", "/desk/site/", "/", "/2024-07/first/",
+               "/__xiaokan__/state", "/livereload.js"]
+CHANGES = ("POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+
+
+def _session(base: str) -> tuple[str, str]:
+    status, headers, _body = _request(base, "GET", "/desk/")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    return cookie, json.loads(_request(base, "GET", "/desk/api/session", Cookie=cookie)[2])["token"]
+
+
+def test_no_route_and_method_answers_another_site_or_a_request_without_its_token(mini):
+    """Every route of the desk and the preview × GET, HEAD and five methods that change things: without a
+    session, with a wrong token, with another session's token, from another site's page, at a
+    DNS-rebinding Host. Nothing is changed, no answer lets another site read it (no CORS header), none is a 500."""
+    from helpers import snapshot
+
+    with running_server(mini) as (base, _process):
+        port = base.rsplit(":", 1)[1]
+        cookie, token = _session(base)
+        _other_cookie, other_token = _session(base)
+        before = snapshot(mini / "content")
+        tries = {"no session": {}, "no token": {"Cookie": cookie}, "a wrong token": {"Cookie": cookie, "X-Desk-Token": "x"},
+                 "another session's token": {"Cookie": cookie, "X-Desk-Token": other_token},
+                 "another site's page": {"Cookie": cookie, "X-Desk-Token": token, "Origin": "http://evil.example"},
+                 "a rebinding Host": {"Cookie": cookie, "X-Desk-Token": token, "Host": f"127.0.0.1.evil.example:{port}",
+                                      "Origin": f"http://127.0.0.1.evil.example:{port}"}}
+        for path in ROUTE_PATHS:
+            for method in ("GET", "HEAD", *CHANGES):
+                for label, headers in tries.items():
+                    if method not in CHANGES and label not in ("another site's page", "a rebinding Host"):
+                        continue   # (reading is what a session is for)
+                    body = json.dumps({"path": "2024-07/01-first.md", "step": "初审"}).encode() if method in CHANGES else None
+                    status, answer, _text = _request(base, method, path, body, **{"Origin": base, **headers})
+                    said = (method, path, label, status)
+                    assert status < 500 and not [h for h in answer if h.lower().startswith("access-control-")], said
+                    assert status >= 400 or (method in ("GET", "HEAD") and label == "another site's page"), said
+        assert snapshot(mini / "content") == before
+        assert not (mini / ".desk/review.json").exists()
+
+
 # --- the accounts file changed while the preview is open to the network -----------------------------
 
 @pytest.mark.parametrize("emptied", ["removed", "deleted", "no users"])
