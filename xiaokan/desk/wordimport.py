@@ -14,7 +14,6 @@ which: --replace (in place of that draft) or --separate (a draft of its own).
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 from collections.abc import Callable, Collection, Iterator
@@ -24,16 +23,13 @@ from pathlib import Path
 from ..core.errors import ContentError, display_path, environment_error
 from ..core.i18n import N_, _
 from ..core.reasons import explain_exception
-from ..source.frontmatter import ARTICLE_KEYS, split_front_matter
-from ..source.yamlfile import parse_flag, parse_yaml, read_text, tidy_yaml
 from .docxarticle import read_article
 from .docxtokens import TOKEN
 from .importcheck import lost_paragraphs
+from .importorigin import ORIGIN, Earlier, check_replaceable, digest_of, earlier_import, order_of, titled_import
 from .newfile import open_new
-from .scaffold import article_path, articles_titled, front_matter, issue_folder, next_order, same_title
+from .scaffold import article_path, front_matter, issue_folder, next_order, same_title
 
-_ORIGIN = "# Word 原稿：{name}（{digest}）"   # (a YAML comment in the front matter: the editor may read it)
-_ORIGIN_LINE = re.compile(r"^# Word 原稿：(?P<name>.+)（(?P<digest>[0-9a-f]{16})）\s*$", re.M)
 Keep = Callable[[Path], None]   # (called with a draft's path just before --replace writes over it)
 _REFERENCE = re.compile(r'!\[[^\n]*?\]\(([^)\s"]+)|文件="([^"]+)"')
 
@@ -143,14 +139,6 @@ def _word_files(sources: list[Path]) -> list[Path]:
     return files
 
 
-@dataclass(frozen=True)
-class _Earlier:
-    path: Path
-    same_file: bool    # the same digest; else only the same file name
-    here: bool = True  # in the issue the import is for
-    draft: bool = True
-
-
 def import_docx(root: Path, folder: Path, source: Path, section: str, replace: bool = False, separate: bool = False,
                 keep: Keep | None = None, siblings: Collection[Path] = ()) -> ImportReport:
     """Write one Word file as a draft of the issue in folder; ContentError naming the file if it cannot be
@@ -159,8 +147,8 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
         hint = (_("open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档)") if source.suffix.lower() == ".doc"
                 else _("name a .docx file"))
         raise ContentError(source, None, _('this is not a Word file (.docx) that can be imported'), hint)
-    digest = _digest(source)
-    earlier = _earlier_import(root, folder, source.name, digest)
+    digest = digest_of(source)
+    earlier = earlier_import(root, folder, source.name, digest)
     if earlier is not None and not earlier.same_file and separate:
         earlier = None   # (another document of the same name, the editor said: a draft of its own)
     if earlier is not None and not replace:
@@ -178,7 +166,7 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
                            _("that article is published, so --replace does not replace it: make the changes in the "
                              "article itself, or, if this is another document, rename the file and import it again"))
     if earlier is not None:
-        _check_replaceable(earlier.path, folder)
+        check_replaceable(earlier.path, folder)
     try:
         article = read_article(source)
     except ContentError:
@@ -186,18 +174,18 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     except Exception as exc:   # noqa: BLE001 — a file no check foresaw: said in words, the other files go on
         raise ContentError(source, None, _("this Word file cannot be read: {reason}").format(reason=explain_exception(exc)),
                            _("open it in Word or WPS and save it again as .docx")) from None
-    if earlier is None and not separate and (titled := _titled_import(folder, article.title, siblings)) is not None:
+    if earlier is None and not separate and (titled := titled_import(folder, article.title, siblings)) is not None:
         if not replace:
             raise Held(source, None, _("the draft {article}, imported from {name}, has this document's title “{title}”: "
                                        "nothing was imported").format(article=display_path(titled[0]), name=titled[1],
                                                                       title=article.title),
                        _("if this is a new version of that document, import it again with --replace (it replaces that "
                          "draft); if it is another article of the same title, import it with --separate"), titled[0])
-        earlier = _Earlier(titled[0], False)
+        earlier = Earlier(titled[0], False)
     path = earlier.path if earlier is not None else article_path(folder, article.title)
-    order = _order_of(earlier.path) if earlier is not None else None
+    order = order_of(earlier.path) if earlier is not None else None
     order = order or next_order(root, folder.name, section)
-    origin = _ORIGIN.format(name=re.sub(r"[\x00-\x1f\x7f]", "?", source.name), digest=digest)
+    origin = ORIGIN.format(name=re.sub(r"[\x00-\x1f\x7f]", "?", source.name), digest=digest)
     old_files = _files_of(path) if earlier is not None else []
     if earlier is not None and keep is not None:
         keep(path)   # (the text about to be replaced: the desk's history keeps it)
@@ -230,72 +218,6 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
                         replaced=earlier is not None)
 
 
-def _digest(source: Path) -> str:
-    digest = hashlib.sha256()
-    with source.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()[:16]
-
-
-def _earlier_import(root: Path, folder: Path, name: str, digest: str) -> _Earlier | None:
-    """The article an earlier import of this document made: the same digest in any issue, or the same
-    file name in this issue."""
-    same_name = None
-    for path in sorted((root / "content").glob("*/*.md")):
-        try:
-            head = path.read_text(encoding="utf-8-sig", errors="replace")[:4000]
-        except OSError:
-            continue
-        for m in _ORIGIN_LINE.finditer(head):
-            if m.group("digest") == digest:
-                return _Earlier(path, True, path.parent == folder, _is_draft(path))
-            if m.group("name") == name and path.parent == folder and same_name is None:
-                same_name = _Earlier(path, False, True, _is_draft(path))
-    return same_name
-
-
-def _titled_import(folder: Path, title: str, siblings: Collection[Path]) -> tuple[Path, str] | None:
-    """A draft of the issue that a Word import made before (not one of siblings), with this title (as
-    `same title` compares them), and the name of the Word file it came from."""
-    for path in articles_titled(folder, title):
-        try:
-            m = _ORIGIN_LINE.search(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
-        except OSError:
-            continue
-        if m and path not in siblings and _is_draft(path):
-            return path, m.group("name")
-    return None
-
-
-def _is_draft(path: Path) -> bool:
-    try:
-        return bool(parse_flag(_front(path).get("draft"), "draft", path, None))
-    except ContentError:
-        return False
-
-
-def _front(path: Path) -> dict:
-    """The front matter of an earlier import, keys in English ({} if it cannot be read)."""
-    try:
-        front = split_front_matter(read_text(path), path)[0]
-        raw = parse_yaml(tidy_yaml(front, frozenset(ARTICLE_KEYS)), path)
-    except ContentError:
-        return {}
-    return {ARTICLE_KEYS[str(k).strip()]: v for k, v in raw.items() if str(k).strip() in ARTICLE_KEYS} \
-        if isinstance(raw, dict) else {}
-
-
-def _check_replaceable(path: Path, folder: Path) -> None:
-    if path.parent != folder:
-        raise ContentError(path, None, _("this document was imported into issue {issue}; --replace replaces a draft "
-                                         "of the issue named by --issue only").format(issue=path.parent.name),
-                           _("if it belongs in this issue, move that draft here or delete it first, then import again"))
-    if not _is_draft(path):
-        raise ContentError(path, None, _("this article is no longer a draft (草稿: false), so --replace does not "
-                                         "replace it"), _("make the changes in the article itself, or set 草稿: true first"))
-
-
 def _as_checked(body: str, names: list[str]) -> str:
     """The body as the lost-text check renders it: tables by their CSV (the renderer reads them),
     pictures by a name that is no file, so that no photo is decoded to tell the text."""
@@ -306,11 +228,6 @@ def _as_checked(body: str, names: list[str]) -> str:
         return file if file.endswith(".csv") else "picture-not-read"
 
     return TOKEN.sub(name, body)
-
-
-def _order_of(path: Path) -> int | None:
-    order = _front(path).get("order")
-    return int(order) if str(order).isdigit() else None
 
 
 def _files_of(article: Path) -> list[str]:
