@@ -11,6 +11,7 @@ import pytest
 from test_import import LOST, body_of, flat, import_file, publish_and_build
 
 import worddocs
+from helpers import run_build
 
 
 def _numbered_headings(document) -> None:
@@ -118,3 +119,17 @@ def test_text_that_is_not_the_title_where_the_text_starts_stays(mini, tmp_path, 
     body = flat(body_of(publish_and_build(mini, article)))
     for text in [again, *(after or [])]:
         assert text in body, (text, body)
+
+
+def test_a_file_name_with_direction_characters_is_shown_as_it_is_stored(mini, tmp_path):
+    """A name someone else chose may hold U+202E, which shows 报告<U+202E>xcod.docx as 报告xcod.docx reversed: the report,
+    the error of a file refused and the 原稿 line show a ? for it, never the character itself."""
+    docx = worddocs.word_docx(tmp_path / "source.docx")
+    tricky = docx.rename(tmp_path / "报告\u202excod.docx")
+    article, stderr = import_file(mini, tricky)
+    assert "\u202e" not in stderr and "报告?xcod.docx" in stderr
+    assert "\u202e" not in article.read_text(encoding="utf-8") and "报告?xcod.docx" in article.read_text(encoding="utf-8")
+    refused = tmp_path / "表\u2067格.doc"
+    refused.write_bytes(b"not a docx")
+    result = run_build(mini, "import", str(refused), "--issue", "2024-07", "--section", "评建动态")
+    assert result.code == 1 and "\u2067" not in result.stderr and "表?格.doc" in result.stderr, result.stderr

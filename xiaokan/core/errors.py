@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,9 +89,19 @@ def display_path(path: Path | str) -> str:
     """Paths relative to the working directory when possible: what the editor sees in the tree."""
     p = Path(path)
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return shown(p.resolve().relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
-        return p.as_posix()
+        return shown(p.as_posix())
+
+
+# Control characters, and the invisible ones that reorder what follows them on the screen (a file
+# named 报告\u202eXCOD.docx reads as 报告docx.DOCX): a name someone else chose is shown with a ? for each.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(name: str) -> str:
+    """A file name as a message may show it: each control or direction character a ?."""
+    return _UNSHOWN.sub("?", name)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import ContentError, display_path, environment_error
+from ..core.errors import ContentError, display_path, environment_error, shown
 from ..core.i18n import N_, _
 from ..core.reasons import explain_exception
 from .docxarticle import read_article
@@ -56,7 +56,7 @@ class ImportReport:
                              for kind, n in self.counts if n)
         said = _("{source} → {article} (draft, in place of its earlier text): {found}") if self.replaced else \
             _("{source} → {article} (draft): {found}")
-        out = [said.format(source=self.source.name, article=self.article.as_posix(), found=found or _("text only"))]
+        out = [said.format(source=shown(self.source.name), article=self.article.as_posix(), found=found or _("text only"))]
         out += [_("  check: {item}").format(item=item) for item in self.notes]
         out += [_("  text not imported: {text}").format(text=text) for text in self.lost]
         return out
@@ -64,7 +64,7 @@ class ImportReport:
 
     def before(self) -> str:
         """What a file imported before is, where, and what to do: --replace only where it would work."""
-        where = dict(source=self.source.name, article=self.article.as_posix(), issue=self.elsewhere)
+        where = dict(source=shown(self.source.name), article=self.article.as_posix(), issue=self.elsewhere)
         if self.elsewhere and self.published:
             return _("{source}: imported before and published in issue {issue}, as {article}; there is nothing to "
                      "import (to change it, edit that article)").format(**where)
@@ -148,7 +148,7 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
                 else _("name a .docx file"))
         raise ContentError(source, None, _('this is not a Word file (.docx) that can be imported'), hint)
     digest = digest_of(source)
-    earlier = earlier_import(root, folder, source.name, digest)
+    earlier = earlier_import(root, folder, shown(source.name), digest)
     if earlier is not None and not earlier.same_file and separate:
         earlier = None   # (another document of the same name, the editor said: a draft of its own)
     if earlier is not None and not replace:
@@ -185,7 +185,7 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     path = earlier.path if earlier is not None else article_path(folder, article.title)
     order = order_of(earlier.path) if earlier is not None else None
     order = order or next_order(root, folder.name, section)
-    origin = ORIGIN.format(name=re.sub(r"[\x00-\x1f\x7f]", "?", source.name), digest=digest)
+    origin = ORIGIN.format(name=shown(source.name), digest=digest)
     old_files = _files_of(path) if earlier is not None else []
     if earlier is not None and keep is not None:
         keep(path)   # (the text about to be replaced: the desk's history keeps it)
