@@ -32,7 +32,10 @@ _EMPTY = frozenset({"-", "－", "–", "—"})                      # what edito
 _TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
 _UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
 SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never wraps
-NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others
+NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others (A4's block)
+TABLE_PT = 8.5            # print.css: a table's font size; a cell's padding (2 x 1.5 mm) is about an em of it
+WRAPPED_COLUMN_EM = 2.0   # the least a wrapping column takes: a character and its padding
+A4_BLOCK_PT = 46 * 10.5   # grid.py's A4 block (46 characters of 五号), for which NOWRAP_SHARE_EM was measured
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
 
 
@@ -55,7 +58,7 @@ def print_markup(html: str, grid: Grid) -> str:
     html = _caption_tables(html)
     html = _number_captions(html)
     html = _FIGURE.sub(lambda m: _on_grid(m, grid), html)
-    return _TABLE.sub(lambda m: _table(m.group(0)), html)
+    return _TABLE.sub(lambda m: _table(m.group(0), grid), html)
 
 
 def _caption_tables(html: str) -> str:
@@ -91,8 +94,10 @@ def _grid(rows: list[re.Match]) -> list[list[tuple[re.Match, int, int]]]:
     return grid
 
 
-def _table(table: str) -> str:
-    """Classes for short and numeric columns, en dashes for lone hyphens, row keeps and the 续表 label."""
+def _table(table: str, page: Grid) -> str:
+    """Classes for short and numeric columns, en dashes for lone hyphens, row keeps and the 续表 label.
+    Short columns stay unwrapped only while the table still fits the block of this page size: the
+    unwrapped ones at their width and padding, every other column at a character and its padding."""
     rows = list(_ROW.finditer(table))
     grid = _grid(rows)
     columns: dict[int, list[tuple[str, bool]]] = {}   # column -> [(text, is body cell)]
@@ -102,7 +107,15 @@ def _table(table: str) -> str:
                 columns.setdefault(c, []).append((_text(cell.group(3)), cell.group(1) == "td"))
     widths = {c: max(em_width(t) for t, _ in cells) for c, cells in columns.items()}
     short = {c for c, w in widths.items() if w <= SHORT_COLUMN_EM}
-    while short and sum(widths[c] for c in short) > NOWRAP_SHARE_EM:
+    block_em = page.block_pt / TABLE_PT
+    share = NOWRAP_SHARE_EM * page.block_pt / A4_BLOCK_PT
+
+    def too_wide() -> bool:
+        unwrapped = sum(widths[c] + 1 for c in short)
+        return sum(widths[c] for c in short) > share or \
+            unwrapped + WRAPPED_COLUMN_EM * (len(widths) - len(short)) > block_em
+
+    while short and too_wide():
         short.discard(max(short, key=lambda c: widths[c]))
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
