@@ -1,9 +1,10 @@
 """What the print office sends back: content other than the sample, built in A5 (the narrowest block) and
 read back from the PDF. Nothing may run outside the text block into the margins or off the trim.
 
-One build: a paragraph holding a 300-character word (a code line, a pasted hash), a table cell holding a
-long address without a break, and a table of twelve columns whose every column is short (each would stay
-on one line on its own: together they are wider than an A5 page)."""
+One build: a title with a word longer than its line, a paragraph holding a 300-character word (a code
+line, a pasted hash), a table cell holding a long address without a break, and a table of twelve columns
+whose every column is short (each would stay on one line on its own: together they are wider than an A5
+page)."""
 from __future__ import annotations
 
 import pdfplumber
@@ -14,6 +15,7 @@ from printmeasure import CLOSING, MM, trim
 from xiaokan.paper.grid import grid_for
 
 LONG_WORD = "x" * 300
+TITLE_WORD = "Supercalifragilisticexpialidocious" * 2
 ADDRESS = "https://www.example-vocational-university.edu.cn/" + "averyveryverylongpathwithoutanybreak" * 2
 
 
@@ -25,7 +27,7 @@ def a5_pdf(tmp_path_factory):
                       encoding="utf-8")
     head = "| " + " | ".join(f"列标题{c}" for c in range(12)) + " |\n|" + "---|" * 12 + "\n"
     rows = "".join("| " + " | ".join(f"第{r}行{c}列" for c in range(12)) + " |\n" for r in range(3))
-    write(site, "content/2024-07/05-wide.md", "---\n标题: 十二列的表格\n栏目: 评建动态\n---\n"
+    write(site, "content/2024-07/05-wide.md", f"---\n标题: 十二列的表格{TITLE_WORD}\n栏目: 评建动态\n---\n"
           f"代码如下：{LONG_WORD}。\n\n{head}{rows}\n| 网址 | 说明 |\n|---|---|\n| {ADDRESS} | 学校网站 |\n")
     result = run_build(site, "pdf")
     assert result.code == 0, result.stderr
