@@ -28,6 +28,7 @@ _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"[+\-−]?\d[\d,.]*%?|[+\-−]?\.\d+%?")
 _SERIAL = frozenset({"序号", "编号", "序", "No.", "No", "#"})   # a column of serial numbers: centred
+_LONG_WORD = re.compile(r"[!-~]{24,}")   # an address or code without a space: broken anywhere in its cell
 _EMPTY = frozenset({"-", "－", "–", "—"})                      # what editors type for an empty cell
 _TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
 _UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
@@ -115,8 +116,13 @@ def _table(table: str, page: Grid) -> str:
         return sum(widths[c] for c in short) > share or \
             unwrapped + WRAPPED_COLUMN_EM * (len(widths) - len(short)) > block_em
 
+    every_column_short = len(short) == len(widths)
     while short and too_wide():
         short.discard(max(short, key=lambda c: widths[c]))
+    if every_column_short and len(short) < len(widths):
+        # (a table of many short columns that do not fit unwrapped: all of them wrap, sharing the width
+        # evenly, rather than some kept whole and the rest squeezed to a character a line)
+        short = set()
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
                if c not in serial and any(body and t for t, body in cells)
@@ -126,7 +132,8 @@ def _table(table: str, page: Grid) -> str:
         tag, attrs = cell.group(1), cell.group(2)
         classes = " ".join(name for name, member in (("nowrap", c in short and span == 1),
                                                      ("num", c in numeric and tag == "td"),
-                                                     ("serial", c in serial and span == 1)) if member)
+                                                     ("serial", c in serial and span == 1),
+                                                     ("long-word", bool(_LONG_WORD.search(_text(cell.group(3)))))) if member)
         if classes:
             attrs = re.sub(r'class="', f'class="{classes} ', attrs) if 'class="' in attrs else f'{attrs} class="{classes}"'
         content = "" if _text(cell.group(3)) in _EMPTY else cell.group(3)
