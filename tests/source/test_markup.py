@@ -65,3 +65,13 @@ def test_a_year_opening_a_paragraph_is_not_a_list_but_item_numbers_are():
         assert html == f"<p>{year}</p>", html
     assert '<ol start="12">' in render_markdown("12. 第十二条\n13. 第十三条").html
     assert "<li>一\n2024. 年度</li>" in render_markdown("1. 一\n2024. 年度\n2. 二").html   # (a line of item 1)
+
+
+def test_a_fenced_block_is_code_as_written_and_a_shortcode_in_it_is_shown_not_made():
+    """``` and ~~~ fences (as Hugo and MkDocs read them): the lines inside keep their spaces and line
+    breaks and are escaped; a shortcode written there is the text of an example, not a table."""
+    html = render_markdown("说明如下：\n\n```\ndef f(x):\n    return x < 1\n{{< 表格 文件=\"a.csv\" >}}\n```\n\n"
+                           "~~~text\n第一行\n  第二行\n~~~\n\n后面一段。\n").html
+    assert '<pre><code>def f(x):\n    return x &lt; 1\n{{&lt; 表格 文件="a.csv" &gt;}}\n</code></pre>' in html
+    assert '<pre><code class="language-text">第一行\n  第二行\n</code></pre>' in html
+    assert "<p>后面一段。</p>" in html and "table" not in html

@@ -15,6 +15,7 @@ from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension, SaneOListProcessor
@@ -237,7 +238,7 @@ def _converter() -> markdown.Markdown:
     # extensions are given as objects: named, Python-Markdown looks them up among every installed
     # package's entry points (35 ms, paid again by each worker process).
     return markdown.Markdown(extensions=[TableExtension(), FootnoteExtension(BACKLINK_TITLE="返回正文"),
-                                         AttrListExtension(), DefListExtension(), SaneListExtension(),
+                                         AttrListExtension(), DefListExtension(), SaneListExtension(), FencedCodeExtension(),
                                          MarkdownInHtmlExtension(), _ArticleExtension()],
                              output_format="html", lazy_ol=False)
 
