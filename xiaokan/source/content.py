@@ -1,7 +1,6 @@
 """content/: read issue folders and articles into validated Issue and Article dataclasses."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ from .frontmatter import (
     whole_number,
     written_key,
 )
+from .issuefiles import ARTICLE_SUFFIXES, article_files, is_editor_temp_file
 from .links import outside_link_error, refuse_outside_links
 from .model import Article, Imprint, Issue, Site, SiteConfig
 from .slugs import is_valid_slug, not_a_device, slug_from_filename, slugify, title_slug
@@ -32,60 +32,6 @@ from .yamlerrors import not_settings
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, text_problem, tidy_yaml
 
 ISSUE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-ARTICLE_SUFFIXES = (".md", ".markdown")
-
-
-def is_editor_temp_file(name: str) -> bool:
-    """Lock and backup files editors leave beside the files they have open (Emacs .#x.md, Word
-    ~$x.docx, LibreOffice .~lock.x#, vim .x.md.swp, x.md~): never content."""
-    return name.startswith((".", "~$", "~")) or name.endswith(("~", ".swp", ".tmp", "#"))
-
-
-def article_files(folder: Path, errors: list) -> list[Path]:
-    """The articles of an issue folder (content/<issue-id>): *.md in any case. Files that look like articles
-    but would not be published (x.md.txt, an .md in a subfolder, a link to a file outside content/) are
-    errors rather than silently left out."""
-    found = []
-    for parts, linked in _files_under(str(folder), ()):
-        path = folder.joinpath(*parts)
-        suffixes = [x.lower() for x in path.suffixes]
-        if suffixes and suffixes[-1] in ARTICLE_SUFFIXES:
-            outside = outside_link_error(folder.parent.parent, path) if linked else None
-            if outside is not None:
-                errors.append(outside)
-            elif len(parts) == 1:
-                found.append(path)
-            else:
-                errors.append(ContentError(path, None, _('an article in a subfolder of the issue is not published'),
-                                           _('move it into {name}/ itself, next to issue.yaml').format(name=folder.name)))
-        elif any(x in ARTICLE_SUFFIXES for x in suffixes[:-1]) and suffixes[-1] in (".txt", ".text", ".doc", ".docx"):
-            errors.append(ContentError(path, None, _('this looks like an article but its name ends in {suffix}, so it is not published').format(suffix=path.suffix),
-                                       _("rename it to {value}.md (Windows hides known extensions: turn on 文件扩展名 in Explorer's 查看 menu)").format(value=path.name[:path.name.lower().index('.md')])))
-    return found
-
-
-def _files_under(folder: str, parts: tuple[str, ...]) -> list[tuple[tuple[str, ...], bool]]:
-    """The files under folder (links to files too) as (their path parts below it, whether a link), in path order, leaving
-    out editors' temporary files and what is inside temporary folders; linked folders are not entered
-    (as Path.rglob, at a third of its cost: the build reads every issue folder each time)."""
-    found = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return found
-    for entry in sorted(entries, key=lambda e: e.name):
-        if is_editor_temp_file(entry.name):
-            continue
-        try:
-            if entry.is_dir() and not entry.is_symlink():
-                found += _files_under(entry.path, (*parts, entry.name))
-            elif entry.is_file():
-                found.append(((*parts, entry.name), entry.is_symlink()))
-        except OSError:
-            continue
-    return found
-
-
 @dataclass
 class LoadResult:
     site: Site
