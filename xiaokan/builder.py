@@ -311,9 +311,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
     Pages whose fingerprint is unchanged since the last build are kept, not rendered again.
     Each issue's PDF goes to print/ (for the print office) and, if site.yaml says so, onto the site."""
     started = time.perf_counter()
-    out_dir = (options.out_dir or root / "output").resolve()
     with build_lock(root):
-        check_output_dir(root, out_dir, explicit=options.out_dir is not None)
+        out_dir = check_output_dir(root, options.out_dir or root / "output", explicit=options.out_dir is not None)
         recover_interrupted(out_dir)
         # (today: an article dated in the future is a warning until its day comes)
         stamp = input_stamp(root, repr((options.pdf, options.issue_ids, options.search, options.cards, options.strict,

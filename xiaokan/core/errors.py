@@ -90,7 +90,7 @@ def display_path(path: Path | str) -> str:
     p = Path(path)
     try:
         return shown(p.resolve().relative_to(Path.cwd().resolve()).as_posix())
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):   # (elsewhere; a link that leads back to itself)
         return shown(p.as_posix())
 
 

@@ -27,24 +27,32 @@ MARKER_TEXT = b"Built by xiaokan. Every build replaces this folder whole: keep n
 _JOURNAL = ".xiaokan-commit"   # present while files are being swapped in place
 
 
-def check_output_dir(root: Path, out_dir: Path, explicit: bool) -> None:
-    """Refuse an output folder whose files a build would destroy: the project itself or a folder
-    holding it, a folder of the project's sources, or a folder with files we did not write."""
+def check_output_dir(root: Path, given: Path, explicit: bool) -> Path:
+    """The output folder, resolved; refused when a build would destroy what is there: the project
+    itself or a folder holding it, a folder of the project's sources, a folder with files we did not
+    write, or something that is no folder (a file, /dev/null: a build puts a folder in its place)."""
     root = root.resolve()
     hint = _('choose a new, empty folder, e.g. --output ../site (the build creates it)')
+    try:
+        out_dir = given.resolve()
+    except RuntimeError:   # (a link that leads back to itself)
+        raise ContentError(given, None, _('the output folder is a link that leads back to itself'),
+                           hint if explicit else _('delete the link output (the build makes the folder itself)')) from None
     if out_dir == root or out_dir in root.parents or out_dir == Path(out_dir.anchor) or out_dir == Path.home():
         raise ContentError(out_dir, None, _('the output folder would replace this project or a folder holding it'), hint)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ContentError(out_dir, None, _('the output folder is a file'),
+                           hint if explicit else _('rename or move the file output (the build makes the folder itself)'))
     if out_dir == root / PREVIEW_DIR:
-        return   # the live preview's own folder
+        return out_dir   # the live preview's own folder
     for name in ("content", "templates", "assets", ".git", ".cache", PRINT_DIR, "tests", "xiaokan"):
         if out_dir == root / name or (root / name) in out_dir.parents:
             raise ContentError(out_dir, None, _('the output folder may not be inside {name}/ of the project').format(name=name), hint)
     if not explicit and out_dir == root / "output":
-        return   # output/ of the project is the build's own folder
-    if out_dir.is_file():
-        raise ContentError(out_dir, None, _('the output folder is a file'), hint)
+        return out_dir   # output/ of the project is the build's own folder
     if out_dir.is_dir() and not (out_dir / MARKER).is_file() and any(out_dir.iterdir()):
         raise ContentError(out_dir, None, _('this folder has files that 校刊 did not write; a build replaces the whole folder and would delete them'), _('choose a new, empty folder, e.g. --output ../site (the build creates it), or empty this folder first'))
+    return out_dir
 
 
 def recover_interrupted(out_dir: Path) -> None:

@@ -55,6 +55,9 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
     other article in the same pass. (site.yaml itself and a missing content/ still raise.)"""
     config = load_config(root / "site.yaml")
     content_dir = root / "content"
+    if not content_dir.is_dir() and content_dir.is_symlink():
+        raise ContentError(content_dir, None, _('content is a link that leads to no folder (a folder that is gone, or back to itself)'),
+                           _('make content a link to the folder of the articles, or a folder of its own'))
     if not content_dir.is_dir():
         raise ContentError(content_dir, None, _('the content/ folder is missing'),
                            _('create content/<issue-id>/issue.yaml and put articles beside it'))

@@ -1,0 +1,50 @@
+"""Bad input to the commands editors run (attack pass): each gives a Chinese message naming the file
+(and line), exits non-zero and leaves output/, print/ and content/ as they were; nothing an editor
+or the system keeps beside the project is replaced."""
+from __future__ import annotations
+
+import socket
+
+from helpers import run_build, snapshot, write
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+
+
+def test_an_output_that_is_no_folder_is_refused_and_kept(mini, tmp_path):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    # a socket stands for /dev/null and other files that are no folder (the build put a folder in its place)
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "null"))
+        result = run_build(mini, "build", "--no-pdf", "--output", str(tmp_path / "null"))
+        assert result.code == 1 and "输出文件夹是一个文件" in result.stderr, result.stderr
+        no_traceback(result)
+        assert (tmp_path / "null").is_socket()
+    assert snapshot(mini / "output") == site
+    # the project's own output/ as a file of the editor's (it was deleted without a word)
+    (mini / "output").rename(tmp_path / "site")
+    write(mini, "output", "编辑的笔记")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1, result.stderr
+    assert "output: 输出文件夹是一个文件" in result.stderr and "把名叫 output 的这个文件改名或者移走" in result.stderr
+    assert (mini / "output").read_text(encoding="utf-8") == "编辑的笔记"
+
+
+def test_an_output_or_content_folder_that_is_a_link_to_itself_is_named(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    content = snapshot(mini / "content")
+    (mini / "output").rename(mini / "old-output")
+    (mini / "output").symlink_to("output")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1 and "输出文件夹是一个绕回自己的链接" in result.stderr, result.stderr
+    no_traceback(result)
+    assert (mini / "output").is_symlink()
+    (mini / "output").unlink()
+    (mini / "content").rename(mini / "articles")
+    (mini / "content").symlink_to("content")
+    result = run_build(mini, "check")
+    assert result.code == 1 and "content 是一个链接，但它指向的文件夹不存在" in result.stderr, result.stderr
+    no_traceback(result)
+    assert snapshot(mini / "articles") == content
