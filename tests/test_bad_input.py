@@ -4,8 +4,16 @@ or the system keeps beside the project is replaced."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 
-from helpers import run_build, snapshot, write
+import pytest
+
+from helpers import LAUNCH, ROOT, run_build, snapshot, write
+
+# Nine lines whose aliases stand for 9⁸ (43 million) texts: "billion laughs" in YAML.
+ALIAS_BOMB = "x0: &a0 [l,l,l,l,l,l,l,l,l]\n" + "".join(
+    f"x{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
 
 
 def no_traceback(result) -> None:
@@ -48,3 +56,26 @@ def test_an_output_or_content_folder_that_is_a_link_to_itself_is_named(mini):
     assert result.code == 1 and "content 是一个链接，但它指向的文件夹不存在" in result.stderr, result.stderr
     no_traceback(result)
     assert snapshot(mini / "articles") == content
+
+
+def in_a_process(root, *argv: str, seconds: float = 60) -> subprocess.CompletedProcess:
+    """`build.py ARGV` in a process of its own, stopped after seconds: for inputs that made it hang."""
+    return subprocess.run([sys.executable, "-c", LAUNCH, str(root), *argv], cwd=ROOT, capture_output=True,
+                          text=True, timeout=seconds)
+
+
+@pytest.mark.parametrize("setting", ["title: *a8", "deploy:\n  target: s3://news-site/kan\n  cache: *a8"])
+def test_an_alias_bomb_in_site_yaml_is_refused_at_its_line_in_a_moment(mini, setting):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    text = (mini / "site.yaml").read_text(encoding="utf-8")
+    text = ALIAS_BOMB + (text.replace("title: 测试简报\n", "") if "title" in setting else text) + setting + "\n"
+    (mini / "site.yaml").write_text(text, encoding="utf-8")
+    line = text.split("\n").index(setting.split("\n")[-1]) + 1
+    for command in ("check", "build"):
+        result = in_a_process(mini, command)   # (it ran until the memory was gone: the lines of every alias were walked)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr) < 2000, result.stderr[:2000]   # (the cache rule's message held all 43 million)
+    wrong = "`title` 必须是一行文字，不能是列表" if "title" in setting else "`cache` 必须是"
+    assert f"site.yaml:{line}: {wrong}" in result.stderr, result.stderr
+    assert snapshot(mini / "output") == site

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ..core.i18n import _
 from .model import BucketOptions
+from .yamlfile import shown
 
 S3_KEYS = frozenset({"endpoint", "region", "addressing", "max_deletes", "after", "cache"})
 # What people write when they try to put a key into site.yaml: refused with where keys belong.
@@ -143,7 +144,7 @@ def _cache_rules(cache, problem) -> tuple[tuple[str, str], ...]:
     if cache is None:
         return ()
     if not isinstance(cache, dict):
-        problem("cache", _('`cache` must be a group of lines `"pattern": "Cache-Control"`, not “{value}”').format(value=cache),
+        problem("cache", _('`cache` must be a group of lines `"pattern": "Cache-Control"`, not “{value}”').format(value=shown(cache)),
                 _('e.g. cache:\n    "*.html": "public, max-age=300"\n    "assets/*": "public, max-age=86400"'))
         return ()
     rules = []

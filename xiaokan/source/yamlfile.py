@@ -119,8 +119,11 @@ def value_lines(text: str, first_line: int = 1) -> dict[tuple, int]:
     """The line of every key and list entry by its path, e.g. ("print", "bleed") or ("sections", 1, "name"),
     so that a check of a nested setting points at its own line (text that parse_yaml has accepted)."""
     found: dict[tuple, int] = {}
+    walked: set[int] = set()   # (an alias is the node of its anchor again: a few lines can stand for millions)
 
     def walk(node, path: tuple) -> None:
+        again = id(node) in walked   # (an alias: its entries' lines, not the millions below them)
+        walked.add(id(node))
         if isinstance(node, yaml.MappingNode):
             entries = [(key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
         elif isinstance(node, yaml.SequenceNode):
@@ -129,7 +132,8 @@ def value_lines(text: str, first_line: int = 1) -> dict[tuple, int]:
             return
         for name, marked, value in entries:
             found.setdefault((*path, name), first_line + marked.start_mark.line)
-            walk(value, (*path, name))
+            if not again:
+                walk(value, (*path, name))
 
     walk(yaml.compose(text, Loader=EditorLoader), ())
     return found
