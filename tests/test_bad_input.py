@@ -3,9 +3,13 @@
 or the system keeps beside the project is replaced."""
 from __future__ import annotations
 
+import builtins
+import errno
+import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,4 +82,49 @@ def test_an_alias_bomb_in_site_yaml_is_refused_at_its_line_in_a_moment(mini, set
         assert len(result.stderr) < 2000, result.stderr[:2000]   # (the cache rule's message held all 43 million)
     wrong = "`title` 必须是一行文字，不能是列表" if "title" in setting else "`cache` 必须是"
     assert f"site.yaml:{line}: {wrong}" in result.stderr, result.stderr
+    assert snapshot(mini / "output") == site
+
+
+def deny_reading(monkeypatch, *paths: Path) -> None:
+    """These files and folders cannot be read, as after chmod 000 (which root, running the tests in CI
+    containers, does not feel)."""
+    denied = {str(p) for p in paths}
+    real_scandir, real_read_bytes, real_open = os.scandir, Path.read_bytes, builtins.open
+
+    def refuse(path) -> None:
+        if str(path) in denied:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    monkeypatch.setattr(os, "scandir", lambda path=".": refuse(path) or real_scandir(path))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: refuse(self) or real_read_bytes(self))
+    monkeypatch.setattr(builtins, "open", lambda file, *a, **k: refuse(file) or real_open(file, *a, **k))
+
+
+def test_an_issue_folder_that_cannot_be_read_stops_the_build_rather_than_unpublishing_the_issue(mini, monkeypatch):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    deny_reading(monkeypatch, mini / "content/2024-07")
+    for command in ("build", "check"):
+        result = run_build(mini, command, "--no-pdf") if command == "build" else run_build(mini, command)
+        assert result.code == 1, result.stderr   # (the build published the site without the issue)
+        assert "content/2024-07: 读不了这个文件夹（没有读写它的权限），找不到这一期的文章" in result.stderr, result.stderr
+        assert "chmod -R a+rX " in result.stderr and "content/2024-07）" in result.stderr
+    assert snapshot(mini / "output") == site
+
+
+@pytest.mark.parametrize("rel,words", [
+    ("content/2024-07/01-first.md", "读不了这个文件（没有读写它的权限）"),
+    ("content/2024-07/issue.yaml", "读不了这个文件（没有读写它的权限）"),
+    ("site.yaml", "读不了这个文件（没有读写它的权限）"),
+    ("templates/article.html", "没有读写这里的权限"),
+])
+def test_a_file_that_cannot_be_read_is_said_to_be_unreadable_not_unwritable(mini, monkeypatch, rel, words):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    write(mini, "content/2024-07/05-new.md", "---\n标题: 新文章\n栏目: 新闻政策\n---\n正文。\n")   # (something to build)
+    os.utime(mini / rel, ns=(1, 1))   # (a file changed since the last build is read again)
+    deny_reading(monkeypatch, mini / rel)
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 1 and f"{rel}: {words}" in result.stderr, result.stderr   # (it said 没有写入这里的权限)
+    assert "写入" not in result.stderr
+    no_traceback(result)
     assert snapshot(mini / "output") == site

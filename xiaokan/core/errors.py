@@ -75,8 +75,8 @@ def environment_error(exc: OSError) -> ContentError:
     hints = {
         errno.ENOSPC: (_("the disk is full"), _("free some space on the disk, then build again")),
         errno.EDQUOT: (_("the disk quota is used up"), _("free some space, then build again")),
-        errno.EACCES: (_("no permission to write here"), _("check the folder's permissions, or build into another folder")),
-        errno.EPERM: (_("no permission to write here"), _("check the folder's permissions, or build into another folder")),
+        errno.EACCES: (_("no permission to read or write here"), _("check the permissions of this file or folder, or build into another folder")),
+        errno.EPERM: (_("no permission to read or write here"), _("check the permissions of this file or folder, or build into another folder")),
         errno.EROFS: (_("the folder is on a read-only disk"), _("build into a folder you can write to (--output)")),
     }
     from .reasons import explain_exception

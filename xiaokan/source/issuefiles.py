@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..core.errors import ContentError
+from ..core.errors import ContentError, display_path
 from ..core.i18n import _
+from ..core.reasons import explain_exception
 from .links import outside_link_error
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -23,7 +24,14 @@ def article_files(folder: Path, errors: list) -> list[Path]:
     but would not be published (x.md.txt, an .md in a subfolder, a link to a file outside content/) are
     errors rather than silently left out."""
     found = []
-    for parts, linked in _files_under(str(folder), ()):
+    try:
+        listed = _files_under(str(folder), ())
+    except OSError as exc:   # (left out in silence, the issue was published without its articles, or not at all)
+        errors.append(ContentError(folder, None, _('this folder cannot be read ({reason}), so its articles cannot be found').format(
+            reason=explain_exception(exc)), _('check the permissions of the folder (in a terminal: chmod -R a+rX {path})').format(
+            path=display_path(folder))))
+        return found
+    for parts, linked in listed:
         path = folder.joinpath(*parts)
         suffixes = [x.lower() for x in path.suffixes]
         if suffixes and suffixes[-1] in ARTICLE_SUFFIXES:
@@ -49,6 +57,8 @@ def _files_under(folder: str, parts: tuple[str, ...]) -> list[tuple[tuple[str, .
     try:
         entries = list(os.scandir(folder))
     except OSError:
+        if not parts:
+            raise   # (the issue folder itself; a subfolder holds no published article)
         return found
     for entry in sorted(entries, key=lambda e: e.name):
         if is_editor_temp_file(entry.name):

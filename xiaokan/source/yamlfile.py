@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from ..core.errors import ContentError
+from ..core.errors import ContentError, display_path
 from ..core.i18n import _
+from ..core.reasons import explain_exception
 from .yamlerrors import DuplicateKey, explain
 
 # Editors on Windows save in UTF-8 with a BOM, or in GBK from older tools; CRLF endings are common.
@@ -15,8 +16,13 @@ FALLBACK_ENCODINGS = ("gb18030",)
 
 
 def read_text(path: Path) -> str:
-    """The file's text with BOM and CRLF removed; a clear error if it is not UTF-8."""
-    return decoded(path.read_bytes(), path)
+    """The file's text with BOM and CRLF removed; a clear error if it cannot be read or is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:   # (no permission to read it: the build said 没有写入这里的权限)
+        raise ContentError(path, None, _('the file cannot be read ({reason})').format(reason=explain_exception(exc)),
+                           _('check the permissions of the file (in a terminal: chmod a+r {path})').format(path=display_path(path))) from None
+    return decoded(data, path)
 
 
 def decoded(data: bytes, path: Path) -> str:
