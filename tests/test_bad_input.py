@@ -128,3 +128,45 @@ def test_a_file_that_cannot_be_read_is_said_to_be_unreadable_not_unwritable(mini
     assert "写入" not in result.stderr
     no_traceback(result)
     assert snapshot(mini / "output") == site
+
+
+def first_article(mini, body: str) -> None:
+    """content/2024-07/01-first.md with this text below its front matter (its body starts at line 9)."""
+    path = mini / "content/2024-07/01-first.md"
+    front = path.read_text(encoding="utf-8").split("---\n")[1]
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+
+
+@pytest.mark.parametrize("pasted,line", [
+    ("> " * 10_000 + "引用", 11),                                        # RecursionError in Python-Markdown
+    ("- " * 10_000 + "列表", 11),                                        # RecursionError
+    ("1. " * 3_000 + "列表", 11),                                        # RecursionError
+    ("".join("    " * i + "- 第几层\n" for i in range(400)), 31),       # 7 s, then a RecursionError
+    ("[" * 3_000 + "链接" + "](x.pdf)" * 3_000, 11),                     # 5 s, each [ looking for its ]
+    ("".join("*强调 " for _ in range(1_500)) + "".join(" 强调*" for _ in range(1_500)), 11),   # RecursionError
+    ("<div>" * 3_000 + "深" + "</div>" * 3_000, 11),                     # a RecursionError of WeasyPrint
+    ("> " * 150 + "引用", 11),                                           # WeasyPrint's too
+], ids=["quotes", "bullets", "numbers", "indented list", "brackets", "emphasis", "html", "quotes for the pdf"])
+def test_a_body_nested_too_deep_is_refused_at_its_line(mini, pasted, line):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    first_article(mini, "第一段。\n\n" + pasted + "\n\n最后一段。\n")   # (the pasted text from line 11)
+    for command in ("check", "build"):
+        result = run_build(mini, command)
+        assert result.code == 1, result.stderr
+        no_traceback(result)
+        assert f"01-first.md:{line}: 这里的列表、引用、加粗斜体或 HTML 一层套一层" in result.stderr, result.stderr
+        assert "看看这一行是不是粘贴时带进来了一串 > - * [ 或 <div>，删掉多余的" in result.stderr
+    assert snapshot(mini / "output") == site
+
+
+def test_a_body_nested_as_deep_as_allowed_is_published_with_its_pdf(mini):
+    from xiaokan.source.nesting import ELEMENTS_MOST, MARKS_MOST
+
+    first_article(mini, "".join("    " * i + f"- 第{i + 1}层\n" for i in range(MARKS_MOST)) + "\n"
+                  + "<div>" * ELEMENTS_MOST + "最深的一层" + "</div>" * ELEMENTS_MOST + "\n")
+    result = run_build(mini, "build")
+    assert result.code == 0, result.stderr
+    page = (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
+    assert f"第{MARKS_MOST}层" in page and "最深的一层" in page
+    assert (mini / "print/xiaokan-2024-07.pdf").is_file()

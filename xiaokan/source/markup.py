@@ -27,6 +27,7 @@ from ..core.policy import clean_html, is_local, safe_url
 from ..core.urls import ROOT_MARK, marked, published_path
 from .datablocks import BlockError, extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
+from .nesting import deepest_line, too_deep, too_deep_to_read, too_deep_to_show
 
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
 # A line break between two Chinese characters is a wrap in the editor, not a space.
@@ -260,12 +261,21 @@ def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResol
     URL (None: not an article); folder is the article's issue folder, where its photos, attachments,
     CSV tables and charts are (BodyError, a datablocks.BlockError, if a table or chart is wrong)."""
     blocks = extract_blocks(text, folder)
+    deep = too_deep_to_read(text)
+    if deep is not None:
+        raise BodyError([deep], Body(""))
     md = _converter()
     md.reset()
     tree = md.xiaokan_tree
     tree.folder = folder
-    html = md.convert(blocks.text)
+    try:
+        html = md.convert(blocks.text)
+    except RecursionError:   # (nesting too_deep_to_read does not count: emphasis in emphasis …)
+        raise BodyError([too_deep(deepest_line(text))], Body("")) from None
     html = blocks.insert(clean_html(html, trust_html))
+    deep = too_deep_to_show(html, text)
+    if deep is not None:
+        raise BodyError([deep], Body(""))
     links = _Relinker(folder, resolve_link)
     html = links.relink(html)
     files = tuple(blocks.files) + tuple(dict.fromkeys(

@@ -1,0 +1,93 @@
+"""How deeply an article body nests: lists in lists, quotes in quotes, emphasis, brackets and HTML
+elements one inside another. A real article nests a few levels; a run of `> > > …`, `- - - …`,
+`[[[[…` or `<div><div>…` pasted by mistake nests hundreds, and then Python-Markdown recurses past
+Python's limit (a RecursionError), takes minutes (each `[` looks for its `]`), and WeasyPrint cannot
+lay the page out (it fails from about 120 elements deep). Such a body is refused at its line."""
+from __future__ import annotations
+
+import re
+
+from ..core.i18n import _
+from .datablocks import BlockError
+
+MARKS_MOST = 20      # list and quote marks opening one line: `> > - 1. …`, each indent of 4 one more
+BRACKETS_MOST = 20   # `[` still open at a point of a line (a link in a link is 2)
+ELEMENTS_MOST = 60   # HTML elements one inside another in the body (a list of 5 levels is 10)
+
+_MARK = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")   # `* * *`, `---`: a line, not a list
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+_OPENERS = re.compile(r"[>*_\[<]")
+_BRACKET = re.compile(r"\\.|[\[\]]")   # (an escaped \[ is text)
+
+
+def too_deep_to_read(text: str) -> BlockError | None:
+    """The first line of the Markdown whose list and quote marks, or open brackets, nest deeper than
+    Python-Markdown may be given."""
+    for index, line in enumerate(text.split("\n")):
+        marks = _marks(line)
+        if marks > MARKS_MOST:
+            return _too_deep(index, marks)
+        brackets = _open_brackets(line)
+        if brackets > BRACKETS_MOST:
+            return _too_deep(index, brackets)
+    return None
+
+
+def too_deep_to_show(html: str, text: str) -> BlockError | None:
+    """The body's HTML nests deeper than a page and the PDF can show: reported at the line of the
+    Markdown with the most opening marks (where a pasted run of them is)."""
+    depth = most = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            most = max(most, depth)
+    return _too_deep(deepest_line(text), most) if most > ELEMENTS_MOST else None
+
+
+def deepest_line(text: str) -> int:
+    """The index of the line with the most marks that open something (a RecursionError names no line)."""
+    lines = text.split("\n")
+    return max(range(len(lines)), key=lambda i: len(_OPENERS.findall(lines[i])) + _marks(lines[i]))
+
+
+def too_deep(index: int) -> BlockError:
+    """The error for a body Python-Markdown could not read (RecursionError), at the line index."""
+    return _too_deep(index, None)
+
+
+def _too_deep(index: int, depth: int | None) -> BlockError:
+    return BlockError(index, _('the lists, quotes, emphasis or HTML here are nested {depth} levels deep: too deep for '
+                               'a page or the PDF').format(depth=depth) if depth else
+                      _('the lists, quotes, emphasis or HTML here are nested too deep for a page or the PDF'),
+                      _('an article needs a few levels at most: look for a run of > - * [ or <div> pasted by mistake '
+                        'on this line and delete it'))
+
+
+def _marks(line: str) -> int:
+    """List and quote marks opening the line, an indent of 4 before them one level each."""
+    if _RULE.fullmatch(line):
+        return 0
+    expanded, count, at = line.expandtabs(4), 0, 0
+    while match := _MARK.match(expanded, at):
+        count, at = count + 1, match.end()
+    indent = len(expanded) - len(expanded.lstrip(" "))
+    return count + indent // 4 if count else 0
+
+
+def _open_brackets(line: str) -> int:
+    if "[" not in line:
+        return 0
+    depth = most = 0
+    for match in _BRACKET.finditer(line):
+        if match.group() == "[":
+            depth += 1
+            most = max(most, depth)
+        elif match.group() == "]":
+            depth = max(0, depth - 1)
+    return most
