@@ -170,3 +170,21 @@ def test_a_body_nested_as_deep_as_allowed_is_published_with_its_pdf(mini):
     page = (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
     assert f"第{MARKS_MOST}层" in page and "最深的一层" in page
     assert (mini / "print/xiaokan-2024-07.pdf").is_file()
+
+
+@pytest.mark.parametrize("folder,name", [("content/2024-07", "05-评建动态.md"), ("content/2024-07/照片", "合影.jpg"),
+                                         ("assets", "校徽.png")])
+def test_a_file_named_in_gbk_by_a_windows_zip_is_refused_with_the_name_it_was_meant_to_have(mini, folder, name):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    place = os.fsencode(mini / folder)
+    os.makedirs(place, exist_ok=True)
+    with open(place + b"/" + name.encode("gb18030"), "wb") as file:   # (unzip on Linux keeps the GBK bytes)
+        file.write((mini / "content/2024-07/01-first.md").read_bytes())
+    for command in ("check", "build"):
+        result = run_build(mini, command)
+        assert result.code == 1, result.stderr   # (a UnicodeEncodeError traceback; for assets/, after output/ was replaced)
+        no_traceback(result)
+        assert f"{folder}: 文件名 '" in result.stderr and f"不是 UTF-8 编码的文字：按 GBK 读是 '{name}'" in result.stderr, result.stderr
+        assert f"把这个文件改名为 {name}" in result.stderr
+    assert snapshot(mini / "output") == site

@@ -41,14 +41,14 @@ def input_stamp(root: Path, settings: str) -> str:
             for name_of_dir in dirs:   # (a linked folder is not walked: its link is an input of its own)
                 path = os.path.join(folder, name_of_dir)
                 if os.path.islink(path):
-                    digest.update(f"{path[skip:]}\0->{os.readlink(path)}\n".encode())
+                    digest.update(f"{path[skip:]}\0->{os.readlink(path)}\n".encode("utf-8", "surrogateescape"))
             for file in sorted(files):
                 path = os.path.join(folder, file)
                 try:
                     stat = os.stat(path)
                 except OSError:
                     continue
-                digest.update(f"{path[skip:]}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+                digest.update(f"{path[skip:]}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..core.errors import ContentError
 from ..core.i18n import _
+from ..source.issuefiles import name_error
 from ..source.links import CONTENT_HOMES, refuse_outside_links
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
@@ -375,6 +376,9 @@ def asset_copies(root: Path) -> dict[str, Path]:
     for path in sorted(top.rglob("*")):
         if not path.is_file() or any(part.startswith(".") for part in path.relative_to(top).parts):
             continue
+        wrong = name_error(path)
+        if wrong is not None:
+            raise wrong
         refuse_links_outside(root, path)
         copies[f"assets/{path.relative_to(top).as_posix()}"] = path
     return copies

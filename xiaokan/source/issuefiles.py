@@ -33,6 +33,10 @@ def article_files(folder: Path, errors: list) -> list[Path]:
         return found
     for parts, linked in listed:
         path = folder.joinpath(*parts)
+        wrong = name_error(path)
+        if wrong is not None:
+            errors.append(wrong)
+            continue
         suffixes = [x.lower() for x in path.suffixes]
         if suffixes and suffixes[-1] in ARTICLE_SUFFIXES:
             outside = outside_link_error(folder.parent.parent, path) if linked else None
@@ -47,6 +51,37 @@ def article_files(folder: Path, errors: list) -> list[Path]:
             errors.append(ContentError(path, None, _('this looks like an article but its name ends in {suffix}, so it is not published').format(suffix=path.suffix),
                                        _("rename it to {value}.md (Windows hides known extensions: turn on 文件扩展名 in Explorer's 查看 menu)").format(value=path.name[:path.name.lower().index('.md')])))
     return found
+
+
+def name_error(path: Path) -> ContentError | None:
+    """A file whose name is not UTF-8 text, as a zip made on Chinese Windows gives its GBK names when
+    unzipped on Linux: no page can link it, and the build could not write its name down."""
+    try:
+        str(path).encode("utf-8")
+        return None
+    except UnicodeEncodeError:   # (the file's name, or a folder's on its way)
+        wrong = next(part for part in path.parts if not _is_text(part))
+        raw = os.fsencode(wrong)
+    shown = raw.decode("utf-8", "replace")
+    try:
+        meant = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        meant = None
+    where = path.parents[path.parts[::-1].index(wrong)]
+    if meant is None:
+        return ContentError(where, None, _('the name of the file {name!r} is not UTF-8 text').format(name=shown),
+                            _('rename the file'))
+    return ContentError(where, None, _('the name of the file {name!r} is not UTF-8 text: it reads as {meant!r} in GBK, '
+                                       'a name from a zip made on Windows').format(name=shown, meant=meant),
+                        _('rename the file to {meant}').format(meant=meant))
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _files_under(folder: str, parts: tuple[str, ...]) -> list[tuple[tuple[str, ...], bool]]:
