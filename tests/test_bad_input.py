@@ -188,3 +188,33 @@ def test_a_file_named_in_gbk_by_a_windows_zip_is_refused_with_the_name_it_was_me
         assert f"{folder}: 文件名 '" in result.stderr and f"不是 UTF-8 编码的文字：按 GBK 读是 '{name}'" in result.stderr, result.stderr
         assert f"把这个文件改名为 {name}" in result.stderr
     assert snapshot(mini / "output") == site
+
+
+@pytest.mark.parametrize("written,kind,name", [
+    ("![合影](C:\\Users\\张三\\Desktop\\合影.jpg)", "图片", "合影.jpg"),             # Explorer's 复制为路径
+    ("![合影](D:/照片/合影.jpg)", "图片", "合影.jpg"),
+    ("![合影](file:///C:/Users/%E5%BC%A0%E4%B8%89/%E5%90%88%E5%BD%B1.jpg)", "图片", "合影.jpg"),
+    ('<img src="C:\\照片\\合影.jpg" alt="合影">', "图片", "合影.jpg"),
+    ("见[通知](C:\\Users\\张三\\通知.docx)。", "链接", "通知.docx"),
+    ("<file:///D:/评建/方案.pdf>", "链接", "方案.pdf"),
+    ("见[通知](\\\\fileserver\\评建\\通知.docx)。", "链接", "通知.docx"),
+])
+def test_a_picture_or_link_to_a_file_on_the_authors_computer_is_an_error_at_its_line(mini, written, kind, name):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    first_article(mini, "第一段。\n\n" + written + "\n")
+    for command in ("check", "build"):
+        result = run_build(mini, command)
+        # (the sanitiser dropped the address: a picture without its file, or a link without its address, without a word)
+        assert result.code == 1, result.stderr
+        assert "01-first.md:11: " + kind in result.stderr and "作者电脑上的文件，读者打不开" in result.stderr, result.stderr
+        assert f"把 {name} 复制到文章旁边（2024-07/ 里），只写文件名 {name}" in result.stderr
+    assert snapshot(mini / "output") == site
+
+
+def test_a_picture_in_a_subfolder_written_with_backslashes_is_told_to_use_slashes(mini):
+    (mini / "content/2024-07/照片").mkdir()
+    first_article(mini, "第一段。\n\n![合影](照片\\合影.jpg)\n")
+    result = run_build(mini, "check")
+    assert result.code == 1 and "01-first.md:11: " in result.stderr, result.stderr
+    assert "文件夹之间要像网址一样用 / 分隔，不用 \\：写成 照片/合影.jpg" in result.stderr

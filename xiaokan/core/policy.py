@@ -14,6 +14,7 @@ _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2060\ufeff]")
 # breaks anywhere, C0 controls and spaces at either end.
 _TABS_AND_BREAKS = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 
 # Raw HTML in Markdown is cleaned with this allowlist unless site.yaml sets trust_html.
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "sup", "sub"}
@@ -44,6 +45,12 @@ def is_local(url: str) -> bool:
     """A path to a file of the site (`photo.jpg`, `../2024-05/a.md`), not a web address or an anchor."""
     probe = _INVISIBLE.sub("", url)
     return bool(probe) and scheme(url) is None and not probe.startswith(("//", "#"))
+
+
+def on_authors_computer(url: str) -> bool:
+    """A path only the author's computer has: `file:///…`, `C:\\…` or `D:/…`, `\\\\server\\share\\…` (what Windows
+    Explorer's 复制为路径 and Word give). No reader's browser can open it."""
+    return scheme(url) == "file" or bool(_DRIVE.match(url)) or url.startswith("\\")
 
 
 def safe_url(url: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.i18n import N_, _
-from ..core.policy import SAFE_SCHEMES, browser_url, is_local, scheme
+from ..core.policy import SAFE_SCHEMES, browser_url, is_local, on_authors_computer, scheme
 from .docxcontents import drop_contents
 from .docxfields import for_mammoth
 from .docxfront import (
@@ -264,7 +264,7 @@ def _links(soup, notes: list[str]) -> None:
         if href.startswith("#"):
             a["href"] = href
             continue
-        if is_local(href) or kind == "file" or re.match(r"[A-Za-z]:[\\/]", href):
+        if is_local(href) or on_authors_computer(href):
             notes.append(_("the link 「{text}」 led to a file on the author's computer ({href}); only its text was imported: "
                            "put the file beside the article and link it, or link its web address")
                          .format(text=_link_text(a), href=href[:120]))

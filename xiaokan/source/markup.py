@@ -23,7 +23,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..core.policy import clean_html, is_local, safe_url
+from ..core.policy import clean_html, is_local, on_authors_computer, safe_url
 from ..core.urls import ROOT_MARK, marked, published_path
 from .datablocks import BlockError, extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
@@ -272,11 +272,12 @@ def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResol
         html = md.convert(blocks.text)
     except RecursionError:   # (nesting too_deep_to_read does not count: emphasis in emphasis …)
         raise BodyError([too_deep(deepest_line(text))], Body("")) from None
+    links = _Relinker(folder, resolve_link)
+    links.authors_files(html)
     html = blocks.insert(clean_html(html, trust_html))
     deep = too_deep_to_show(html, text)
     if deep is not None:
         raise BodyError([deep], Body(""))
-    links = _Relinker(folder, resolve_link)
     html = links.relink(html)
     files = tuple(blocks.files) + tuple(dict.fromkeys(
         unquote(r.written) for r in links.references if r.kind == "image" and r.path))
@@ -301,6 +302,18 @@ class _Relinker:
 
     def relink(self, html: str) -> str:
         return _START_TAG.sub(self._tag, html)
+
+    def authors_files(self, html: str) -> None:
+        """References to files of the author's computer (C:\\…, file:///…) in the HTML before it is
+        cleaned: the sanitiser drops them as any address of an unsafe scheme, which left a picture
+        without its file and a link without its address, without a word."""
+        for tag in _START_TAG.finditer(html):
+            kind = "image" if tag.group("tag").lower() in ("img", "source", "video", "audio") else "link"
+            for attribute in _ATTRIBUTE.finditer(tag.group("attrs") or ""):
+                raw = attribute.group("value") or ""
+                value = htmllib.unescape(raw[1:-1] if raw[:1] in ("'", '"') else raw).strip()
+                if attribute.group("name").lower() in _LINK_ATTRIBUTES and on_authors_computer(value):
+                    self.references.append(Reference(kind, value, None))
 
     def _tag(self, match: re.Match) -> str:
         attrs = match.group("attrs")
@@ -332,6 +345,8 @@ class _Relinker:
     def _url(self, url: str, kind: str) -> str | None:
         if url.startswith(ROOT_MARK) or url.startswith("#"):
             return url
+        if on_authors_computer(url):   # (recorded by authors_files, before the sanitiser drops it)
+            return None
         if not is_local(url):
             return url if safe_url(url) else None
         path_part, _, fragment = url.partition("#")

@@ -3,11 +3,13 @@ that may be published. Anything wrong here breaks the page or the print edition,
 in check, build and serve alike."""
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from ..core.errors import ContentError
 from ..core.i18n import _
+from ..core.policy import on_authors_computer
 from ..core.urls import source_path
 from .images import WEB_IMAGES
 from .markup import Body
@@ -41,6 +43,12 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
         image = ref.kind == "image"   # (whole sentences per kind: a word pasted into a translated one stays English)
         line = _line_of(article, ref.written)
         written = unquote(ref.written.split("#", 1)[0].split("?", 1)[0])
+        if on_authors_computer(ref.written):
+            problems.append(ContentError(article.source, line, (_('image “{written}” is a file on the author\'s computer, which no reader can open') if image else
+                                                                _('link “{written}” is to a file on the author\'s computer, which no reader can open')).format(written=ref.written),
+                                         _('copy {value} beside the article, into {name}/, and write just its name').format(
+                                             name=article.source.parent.name, value=_last_part(ref.written))))
+            continue
         if written.startswith("/") or Path(written).is_absolute() or ":" in written[:3]:
             problems.append(ContentError(article.source, line, (_('image {written!r} is an absolute path') if image else
                                                                 _('link {written!r} is an absolute path')).format(written=ref.written),
@@ -61,7 +69,8 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
             problems.append(ContentError(article.source, line,
                                          (_('image {written!r} points to a file that does not exist') if image else
                                           _('link {written!r} points to a file that does not exist')).format(written=ref.written),
-                                         _('check the name, or put the file in {name}/').format(name=article.source.parent.name)))
+                                         _('separate folders with / as web addresses do, not with \\: {value}').format(value=written.replace("\\", "/"))
+                                         if "\\" in written else _('check the name, or put the file in {name}/').format(name=article.source.parent.name)))
         elif ref.kind == "image" and suffix not in WEB_IMAGES:
             problems.append(ContentError(article.source, line, (_('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix) if suffix else _('image {written!r} has no file type at the end of its name (.jpg, .png)').format(written=ref.written)), _('save it as JPEG or PNG')))
         elif ref.kind == "link" and suffix not in ATTACHMENT_TYPES:
@@ -73,6 +82,14 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
 
 def _line_of(article: Article, needle: str) -> int | None:
     for i, line in enumerate(article.body_md.split("\n")):
-        if needle in line or unquote(needle) in line:
+        if needle in line or unquote(needle) in line or needle in _UNESCAPE.sub(r"\1", line):
             return article.body_line + i
     return None
+
+
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")   # (Markdown reads `..\..\x` as `....\x`: the written line holds the escapes)
+
+
+def _last_part(written: str) -> str:
+    """The file's name at the end of a path of the author's computer: `C:\\Users\\…\\合影.jpg` -> 合影.jpg."""
+    return re.split(r"[\\/]", unquote(written).rstrip("\\/"))[-1]
