@@ -218,3 +218,33 @@ def test_a_picture_in_a_subfolder_written_with_backslashes_is_told_to_use_slashe
     result = run_build(mini, "check")
     assert result.code == 1 and "01-first.md:11: " in result.stderr, result.stderr
     assert "文件夹之间要像网址一样用 / 分隔，不用 \\：写成 照片/合影.jpg" in result.stderr
+
+
+def damaged_jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = BytesIO()
+    Image.new("RGB", (800, 600), "navy").save(data, "JPEG")
+    return data.getvalue()[:2000]
+
+
+@pytest.mark.parametrize("cover,data,words", [
+    ("issue.yaml", None, "封面图片 'issue.yaml'：浏览器不能显示 .yaml 格式的图片"),
+    ("cover.jpg", damaged_jpeg(), "封面图片 'cover.jpg'：照片已损坏，读不了"),
+    ("cover.jpg", b"<html><body>not a picture</body></html>", "封面图片 'cover.jpg'：这个文件不是图片"),
+], ids=["issue.yaml", "damaged", "html"])
+def test_a_cover_that_is_no_picture_is_an_error_at_its_line_and_never_published(mini, cover, data, words):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    issue = mini / "content/2024-07/issue.yaml"
+    if data is not None:
+        (mini / "content/2024-07" / cover).write_bytes(data)
+    issue.write_text(issue.read_text(encoding="utf-8") + f"封面: {cover}\n", encoding="utf-8")
+    line = issue.read_text(encoding="utf-8").count("\n")
+    for command in ("check", "build"):
+        result = run_build(mini, command)
+        assert result.code == 1, result.stderr   # (published as it was: issue.yaml went to output/2024-07/issue.yaml)
+        assert f"content/2024-07/issue.yaml:{line}: {words}" in result.stderr, result.stderr
+    assert snapshot(mini / "output") == site

@@ -24,6 +24,7 @@ from .frontmatter import (
     whole_number,
     written_key,
 )
+from .images import ImageError, plan_image
 from .issuefiles import ARTICLE_SUFFIXES, article_files, is_editor_temp_file
 from .links import outside_link_error, refuse_outside_links
 from .model import Article, Imprint, Issue, Site, SiteConfig
@@ -144,6 +145,11 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         if not cover_path.is_relative_to(folder.resolve()) or not cover_path.is_file():
             raise ContentError(meta_path, at("cover"), _("cover image {cover!r} is not a file in this issue's folder").format(cover=cover),
                                _('put the picture in {name}/ and write just its name, e.g. 封面: cover.jpg').format(name=folder.name))
+        try:   # (a cover that is no picture, issue.yaml for one, was published as it was)
+            plan_image(folder, cover)
+        except ImageError as exc:
+            raise ContentError(meta_path, at("cover"), _('cover image {cover!r}: {message}').format(cover=cover, message=exc.message),
+                               exc.hint) from None
     articles = []
     sections = tuple(s.name for s in config.sections)
     for path in articles_paths:
