@@ -248,3 +248,20 @@ def test_a_cover_that_is_no_picture_is_an_error_at_its_line_and_never_published(
         assert result.code == 1, result.stderr   # (published as it was: issue.yaml went to output/2024-07/issue.yaml)
         assert f"content/2024-07/issue.yaml:{line}: {words}" in result.stderr, result.stderr
     assert snapshot(mini / "output") == site
+
+
+@pytest.mark.parametrize("setting,key", [("期号: 2", "期号: 0"), ("总期号: 2", "总期号: -1"), (None, "印数: -300")],
+                         ids=["期号", "总期号", "印数"])
+def test_an_issue_number_or_print_run_below_one_is_an_error_at_its_line(mini, setting, key):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    issue = mini / "content/2024-07/issue.yaml"
+    text = issue.read_text(encoding="utf-8")
+    text = text.replace(setting, key) if setting else text + key + "\n"
+    issue.write_text(text, encoding="utf-8")
+    line = text.split("\n").index(key) + 1
+    name, value = key.split(": ")
+    result = run_build(mini, "build", "--no-pdf")   # (the cover printed 总第-1期, the 版记 共印-300份)
+    assert result.code == 1, result.stderr
+    assert f"issue.yaml:{line}: `{name}` 必须是大于 0 的整数，不能是 '{value}'" in result.stderr, result.stderr
+    assert snapshot(mini / "output") == site

@@ -133,7 +133,7 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
     issue_draft = bool(parse_flag(meta.get("draft"), name("draft"), meta_path, at("draft")))
     if issue_draft and not drafts:
         return None   # an issue in preparation: not on the public site, not 最新一期
-    number = whole_number(meta["number"], name("number"), meta_path, at("number"))
+    number = whole_number(meta["number"], name("number"), meta_path, at("number"), positive=True)
     issue_date = parse_date(meta["date"], meta_path, at("date"))
     today = today or date.today()
     if issue_date > today:
@@ -177,7 +177,7 @@ def load_issue(folder: Path, config: SiteConfig, warnings: list, errors: list, m
         folder=folder,
         title=text_value(meta["title"], name("title"), meta_path, at("title")),
         number=number,
-        total_number=whole_number(total, name("total_number"), meta_path, at("total_number")) if total is not None else None,
+        total_number=whole_number(total, name("total_number"), meta_path, at("total_number"), positive=True) if total is not None else None,
         date=issue_date,
         editors=text_list(meta.get("editors"), name("editors"), meta_path, at("editors")),
         summary=text_value(meta.get("summary") or "", name("summary"), meta_path, at("summary")),
@@ -201,7 +201,7 @@ def _imprint(meta: dict, path: Path, at, name) -> Imprint:
         publisher=text("publisher"), chief_editor=text("chief_editor"),
         responsible_editor=text("responsible_editor"),
         print_run=whole_number(run if isinstance(run, (list, dict)) else str(run).removesuffix("份").strip(),
-                                name("print_run"), path, at("print_run"))
+                                name("print_run"), path, at("print_run"), positive=True)
         if run not in (None, "") else None,
         printed_on=parse_date(printed, path, at("printed_on")) if printed not in (None, "") else None,
         report_to=text("report_to"), copy_to=text("copy_to"), send_to=text("send_to"), permit=text("permit"),

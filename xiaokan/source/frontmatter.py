@@ -161,14 +161,17 @@ def text_list(value, key: str, path: Path, line: int | None) -> tuple[str, ...]:
     return tuple(p for p in re.split(r"[、,，;；]\s*|\s+", text_value(value, key, path, line)) if p)
 
 
-def whole_number(value, key: str, path: Path, line: int | None) -> int:
+def whole_number(value, key: str, path: Path, line: int | None, positive: bool = False) -> int:
+    """An integer setting; positive: a count or a number printed as one (期号, 印数), which 0 or -1 is not."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
             if isinstance(value, (list, dict)):
                 raise ValueError
-            return int(str(value).strip())
+            value = int(str(value).strip())
         except ValueError:
             raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=shown(value))) from None
+    if positive and value < 1:   # (the cover printed 总第-1期, the 版记 共印-300份)
+        raise ContentError(path, line, _('`{key}` must be a whole number above 0, not {value!r}').format(key=key, value=str(value)))
     return value
 
 
