@@ -265,3 +265,15 @@ def test_an_issue_number_or_print_run_below_one_is_an_error_at_its_line(mini, se
     assert result.code == 1, result.stderr
     assert f"issue.yaml:{line}: `{name}` 必须是大于 0 的整数，不能是 '{value}'" in result.stderr, result.stderr
     assert snapshot(mini / "output") == site
+
+
+@pytest.mark.parametrize("setting,words", [
+    ("bleed: 500mm", "bleed（出血）必须在 0 到 10 毫米之间，不能是 '500mm'"),
+    ("pages_multiple_of: 1000", "`pages_multiple_of` 必须是 1 到 32 之间的整数，不能是 1000"),
+])
+def test_a_print_setting_out_of_range_is_an_error_at_its_line(mini, setting, words):
+    text = (mini / "site.yaml").read_text(encoding="utf-8") + "print:\n  " + setting + "\n"
+    (mini / "site.yaml").write_text(text, encoding="utf-8")
+    line = text.count("\n")
+    result = run_build(mini, "check")   # (the build laid it out: 1000 pages of 阅读笔记 in 230 s)
+    assert result.code == 1 and f"site.yaml:{line}: {words}" in result.stderr, result.stderr

@@ -24,6 +24,8 @@ FOOTER_KEYS = frozenset({"copyright", "contact", "icp", "police"})
 DEPLOY_KEYS = frozenset({"target", "keep", "ssh", "bandwidth"}) | S3_KEYS   # (S3_KEYS: object storage, s3settings.py)
 ICON_TYPES = (".svg", ".png", ".ico", ".jpg", ".jpeg", ".webp")
 PAGE_SIZES = frozenset({"A3", "A4", "A5", "B4", "B5", "letter", "legal"})
+BLEED_MOST_MM = 10          # print offices ask for 3mm (a few for 5mm)
+PAGES_MULTIPLE_MOST = 32    # a sheet folded to 32 pages is the largest signature
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -239,6 +241,14 @@ def _print_options(read: _Reader, raw) -> PrintOptions:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", bleed)
     if not m:
         raise fail("bleed", _('bleed must be a length in millimetres such as 3mm, not {bleed!r}').format(bleed=bleed))
+    if float(m.group(1)) > BLEED_MOST_MM:   # (500mm was laid out as asked: a cover band half a metre past the trim)
+        raise fail("bleed", _('bleed must be from 0 to {most}mm, not {bleed!r}').format(most=BLEED_MOST_MM, bleed=bleed),
+                   _('print offices ask for 3mm, a few for 5mm'))
+    multiple = _positive_int(raw.get("pages_multiple_of", 4), "pages_multiple_of", fail)
+    if multiple > PAGES_MULTIPLE_MOST:   # (1000 padded an issue to 1000 pages of 阅读笔记, each drawn for the 数字报)
+        raise fail("pages_multiple_of", _('`{key}` must be a whole number from {least} to {most}, not {value}').format(
+            key="pages_multiple_of", least=1, most=PAGES_MULTIPLE_MOST, value=multiple),
+            _('4 for saddle stitching; 8, 16 or 32 if the print office folds sheets of that many pages; 1 for no padding'))
     notice = text("internal_notice") or None
     # `pdfa: true` (the older switch) is the archival variant; pdf_variant names any variant.
     variant = (text("pdf_variant") or ("pdf/a-3b" if flag("pdfa", False) else "none")).lower()
@@ -251,7 +261,7 @@ def _print_options(read: _Reader, raw) -> PrintOptions:
         crop_marks=flag("crop_marks", False),
         pdf_variant=variant,
         article_starts_new_page=flag("article_starts_new_page", False),
-        pages_multiple_of=_positive_int(raw.get("pages_multiple_of", 4), "pages_multiple_of", fail),
+        pages_multiple_of=multiple,
         internal_notice=notice,
         qr_codes=flag("qr_codes", None),
         # An issue marked 内部资料 is for distribution inside the school: not on the public site unless asked.
