@@ -277,3 +277,15 @@ def test_a_print_setting_out_of_range_is_an_error_at_its_line(mini, setting, wor
     line = text.count("\n")
     result = run_build(mini, "check")   # (the build laid it out: 1000 pages of 阅读笔记 in 230 s)
     assert result.code == 1 and f"site.yaml:{line}: {words}" in result.stderr, result.stderr
+
+
+def test_a_deploy_target_under_a_user_this_computer_has_not_is_an_error_at_its_line(mini):
+    text = (mini / "site.yaml").read_text(encoding="utf-8") + "deploy:\n  target: ~www-xiaokan/pingjian\n"
+    (mini / "site.yaml").write_text(text, encoding="utf-8")
+    for argv in (("deploy", "--dry-run"), ("check",)):
+        result = run_build(mini, *argv)   # (a RuntimeError traceback: Could not determine home directory)
+        assert result.code == 1, result.stderr
+        no_traceback(result)
+        assert f"site.yaml:{text.count(chr(10))}: 找不到发布目标“~www-xiaokan/pingjian”：~ 后面的用户这台电脑上没有" in result.stderr, result.stderr
+    result = run_build(mini, "deploy", "--dry-run", "--target", "~www-xiaokan/pingjian")
+    assert result.code == 1 and "找不到发布目标“~www-xiaokan/pingjian”" in result.stderr, result.stderr

@@ -80,7 +80,12 @@ def read_target(text: str, root: Path) -> tuple[str | None, str]:
     if re.match(r"^[^/\s]+:", text):
         raise SettingProblem(_('deploy target “{target}” is neither a folder nor user@host:/absolute/path').format(target=text),
                              _('e.g. target: www@news.example.edu.cn:/srv/www/pingjian (under deploy: in site.yaml)'))
-    path, project = (root / Path(text).expanduser()).resolve(), root.resolve()
+    try:
+        path, project = (root / Path(text).expanduser()).resolve(), root.resolve()
+    except RuntimeError:   # (a RuntimeError traceback: ~www of a user this computer has not, or a link loop)
+        raise SettingProblem(_('the deploy target “{target}” cannot be found: ~ names a user this computer does not have, '
+                               'or a link on its way leads back to itself').format(target=text),
+                             _('write the folder as a path from /, e.g. /srv/www/pingjian')) from None
     if path == project or project in path.parents:
         raise SettingProblem(_('the deploy target {target} is inside the project folder ({path})').format(target=text, path=path),
                              _('a build replaces output/ and reads content/: deploy to a folder outside the project, e.g. /srv/www/site'))
