@@ -289,3 +289,16 @@ def test_a_deploy_target_under_a_user_this_computer_has_not_is_an_error_at_its_l
         assert f"site.yaml:{text.count(chr(10))}: 找不到发布目标“~www-xiaokan/pingjian”：~ 后面的用户这台电脑上没有" in result.stderr, result.stderr
     result = run_build(mini, "deploy", "--dry-run", "--target", "~www-xiaokan/pingjian")
     assert result.code == 1 and "找不到发布目标“~www-xiaokan/pingjian”" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG"])
+def test_a_photo_a_pixel_high_gets_its_smaller_copies(mini, kind):
+    from PIL import Image
+
+    Image.new("RGB", (6000, 1), "red").save(mini / "content/2024-07/strip.img", kind)
+    (mini / "content/2024-07/strip.img").rename(mini / f"content/2024-07/strip.{kind.lower()}")
+    first_article(mini, f"第一段。\n\n![一条细线](strip.{kind.lower()})\n")
+    result = run_build(mini, "build", "--no-pdf")   # (ZeroDivisionError, ValueError: the copy was 0 pixels high)
+    assert result.code == 0, result.stderr
+    with Image.open(next((mini / "output/_resized/2024-07").glob("strip-480w.*"))) as copy:
+        assert copy.size == (480, 1)

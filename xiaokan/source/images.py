@@ -130,9 +130,9 @@ def make_copy(source: Path, width: int, target: Path) -> Path:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with Image.open(source) as image:
         if image.format == "JPEG":   # decode at the smallest scale that still covers the copy
-            image.draft("RGB", (width * 2, round(width * 2 * image.height / image.width)))
+            image.draft("RGB", (width * 2, max(1, round(width * 2 * image.height / image.width))))
         image = ImageOps.exif_transpose(image)
-        height = round(image.height * width / image.width)
+        height = max(1, round(image.height * width / image.width))   # (a 6000 × 1 strip: not 0 pixels high)
         image = image.resize((width, height), Image.Resampling.LANCZOS)
         partial = target.with_suffix(".part" + target.suffix)
         if target.suffix in (".jpg", ".jpeg"):
