@@ -302,3 +302,16 @@ def test_a_photo_a_pixel_high_gets_its_smaller_copies(mini, kind):
     assert result.code == 0, result.stderr
     with Image.open(next((mini / "output/_resized/2024-07").glob("strip-480w.*"))) as copy:
         assert copy.size == (480, 1)
+
+
+@pytest.mark.parametrize("name,meant", [("05-新闻．md", "05-新闻.md"), ("０５－新闻．ｍｄ", "05-新闻.md"),
+                                        ("05-新闻.md.", "05-新闻.md"), ("05-新闻.md ", "05-新闻.md")])
+def test_an_article_whose_name_ends_almost_in_md_is_named_not_left_out(mini, name, meant):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    write(mini, f"content/2024-07/{name}", "---\n标题: 新闻\n栏目: 新闻政策\n---\n正文。\n")
+    for command in ("check", "build"):
+        result = run_build(mini, command)   # (left out without a word: typed with a full-width dot, or a dot after it)
+        assert result.code == 1, result.stderr
+        assert f"文件名 '{name}' 的结尾和文章的 .md 差一点，所以这篇不会发布" in result.stderr and f"改名为 {meant}" in result.stderr
+    assert snapshot(mini / "output") == site

@@ -3,6 +3,7 @@ temporary files left out; files that look like articles but would not be publish
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 from ..core.errors import ContentError, display_path
@@ -50,7 +51,18 @@ def article_files(folder: Path, errors: list) -> list[Path]:
         elif any(x in ARTICLE_SUFFIXES for x in suffixes[:-1]) and suffixes[-1] in (".txt", ".text", ".doc", ".docx"):
             errors.append(ContentError(path, None, _('this looks like an article but its name ends in {suffix}, so it is not published').format(suffix=path.suffix),
                                        _("rename it to {value}.md (Windows hides known extensions: turn on 文件扩展名 in Explorer's 查看 menu)").format(value=path.name[:path.name.lower().index('.md')])))
+        elif len(parts) == 1 and _meant_as_article(path.name):
+            errors.append(ContentError(path, None, _('the name {name!r} ends almost as an article\'s does, so it is not published').format(name=path.name),
+                                       _('rename it to {value}').format(value=_meant_as_article(path.name))))
     return found
+
+
+def _meant_as_article(name: str) -> str | None:
+    """The name an article meant to have when it ends in .md typed with a full-width dot or letters
+    (．ｍｄ: a Chinese input method in full-width mode), or with a dot or space after it: published,
+    it would have been found; left out, it was left out without a word."""
+    meant = unicodedata.normalize("NFKC", name).rstrip(". ")
+    return meant if meant != name and meant.lower().endswith(ARTICLE_SUFFIXES) else None
 
 
 def name_error(path: Path) -> ContentError | None:
