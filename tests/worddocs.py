@@ -400,3 +400,23 @@ def png_header(width: int, height: int) -> bytes:
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(b"\x00" * (width + 1))) + chunk(b"IEND", b""))
+
+
+def with_picture(tmp_path: Path, kind: str, change, **options) -> Path:
+    """A report whose paragraph 3 is a picture saved by Pillow as kind (with options), its part in the file
+    then replaced by change(its bytes): the bytes cut short, a forged header, or kept as they are."""
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    whole = io.BytesIO()
+    Image.new("RGB", (300, 200), (90, 90, 10)).save(whole, kind, **options)
+    document = docx.Document()
+    document.add_paragraph("获奖证书", style="Title")
+    document.add_paragraph("我校教师获得省级教学成果奖。")
+    document.add_picture(io.BytesIO(whole.getvalue()), width=Cm(8))   # (paragraph 3)
+    document.add_paragraph("图1 证书扫描件")
+    document.save(tmp_path / "whole.docx")
+    with zipfile.ZipFile(tmp_path / "whole.docx") as archive:
+        media = next(name for name in archive.namelist() if name.startswith("word/media/"))
+    return replace_part(tmp_path / "whole.docx", tmp_path / "damaged.docx", media, change(whole.getvalue()))

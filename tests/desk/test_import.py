@@ -1322,24 +1322,9 @@ def test_a_tiff_too_large_to_convert_is_reported_not_decoded(mini, tmp_path):
 def test_a_damaged_tiff_is_reported_as_damaged(mini, tmp_path, kind, options):
     """A part that says it is a TIFF (or BMP) and cannot be decoded was called a format web pages cannot show;
     it is a damaged picture, named by its paragraph, with what to do (and no English warning of Pillow's)."""
-    import io
-
-    import docx
     import weasyprint  # noqa: F401 — (loaded in the desk's process too: it lets Pillow read truncated files)
-    from docx.shared import Cm
-    from PIL import Image
 
-    scan = io.BytesIO()
-    Image.new("RGB", (300, 200), (90, 90, 10)).save(scan, kind, **options)
-    document = docx.Document()
-    document.add_paragraph("获奖证书", style="Title")
-    document.add_paragraph("我校教师获得省级教学成果奖。")
-    document.add_picture(io.BytesIO(scan.getvalue()), width=Cm(8))   # (paragraph 3)
-    document.add_paragraph("图1 证书扫描件")
-    document.save(tmp_path / "scan.docx")
-    with zipfile.ZipFile(tmp_path / "scan.docx") as archive:
-        media = next(name for name in archive.namelist() if name.startswith("word/media/"))
-    damaged = worddocs.replace_part(tmp_path / "scan.docx", tmp_path / "damaged.docx", media, scan.getvalue()[:len(scan.getvalue()) // 2])
+    damaged = worddocs.with_picture(tmp_path, kind, lambda whole: whole[:len(whole) // 2], **options)
     with warnings.catch_warnings(record=True) as warned:   # (shown on the editor's terminal, in English)
         warnings.simplefilter("always")
         article, report = import_file(mini, damaged)

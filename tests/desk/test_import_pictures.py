@@ -5,32 +5,11 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 
 import pytest
 from test_import import LOST, import_file
 
 import worddocs
-
-
-def _with_picture(tmp_path, kind: str, data: bytes, **options):
-    """A report whose paragraph 3 is a picture of kind, its part then replaced by data."""
-    import docx
-    from docx.shared import Cm
-    from PIL import Image
-
-    whole = io.BytesIO()
-    Image.new("RGB", (300, 200), (90, 90, 10)).save(whole, kind, **options)
-    document = docx.Document()
-    document.add_paragraph("获奖证书", style="Title")
-    document.add_paragraph("我校教师获得省级教学成果奖。")
-    document.add_picture(io.BytesIO(whole.getvalue()), width=Cm(8))   # (paragraph 3)
-    document.add_paragraph("图1 证书扫描件")
-    document.save(tmp_path / "whole.docx")
-    with zipfile.ZipFile(tmp_path / "whole.docx") as archive:
-        media = next(name for name in archive.namelist() if name.startswith("word/media/"))
-    return worddocs.replace_part(tmp_path / "whole.docx", tmp_path / "damaged.docx", media,
-                                 data if data else whole.getvalue())
 
 
 def _bmp(height: int) -> bytes:
@@ -49,7 +28,7 @@ def test_a_bmp_claiming_more_rows_than_it_holds_is_damaged_not_too_large(mini, t
     """Heights of -2³¹ and 2³¹-1 were refused with the file as too large (64,424 million pixels); 5,000,000 rows
     (1,500 megapixels, within the limit) was reported as a format web pages cannot show: each is a damaged picture,
     reported with its 段, and the rest of the document is imported."""
-    article, report = import_file(mini, _with_picture(tmp_path, "BMP", _bmp(height)))
+    article, report = import_file(mini, worddocs.with_picture(tmp_path, "BMP", lambda _whole: _bmp(height)))
     rows = 2**31 if height == -2**31 else abs(height)
     assert f"第 3 段的图片已损坏（文件头写着 300 × {rows} 像素，远远超过它实际存的数据），没有导入" in report, report
     assert "百万像素" not in report and "网页不能显示的格式" not in report and LOST not in report, report
@@ -59,7 +38,7 @@ def test_a_bmp_claiming_more_rows_than_it_holds_is_damaged_not_too_large(mini, t
 
 def test_a_bmp_that_holds_its_rows_is_imported(mini, tmp_path):
     """(The check reads the header only: a whole BMP, stored bottom up or top down, is converted to PNG as before.)"""
-    article, report = import_file(mini, _with_picture(tmp_path, "BMP", _bmp(-200)))
+    article, report = import_file(mini, worddocs.with_picture(tmp_path, "BMP", lambda _whole: _bmp(-200)))
     assert "图片 1 张" in report and "损坏" not in report, report
     assert list(article.parent.glob(article.stem[3:] + "-1.png")), report
 
@@ -76,7 +55,7 @@ def test_a_damaged_deflate_tiff_is_reported_in_chinese_only(mini, tmp_path, capf
     for at in range(start + 2, start + 60):   # (the pixels scrambled, the zlib header kept)
         data[at] ^= 0x5A
     capfd.readouterr()
-    article, report = import_file(mini, _with_picture(tmp_path, "TIFF", bytes(data)))
+    article, report = import_file(mini, worddocs.with_picture(tmp_path, "TIFF", lambda _whole: bytes(data)))
     printed = capfd.readouterr()
     assert "第 3 段的图片已损坏" in report and LOST not in report, report
     assert printed.err == "" and printed.out == "", printed
@@ -88,6 +67,6 @@ def test_a_tiff_is_converted_when_the_null_device_cannot_be_opened(mini, tmp_pat
     import os
 
     monkeypatch.setattr(os, "devnull", str(tmp_path))   # (a folder: opening it for writing fails)
-    article, report = import_file(mini, _with_picture(tmp_path, "TIFF", b"", compression="tiff_adobe_deflate"))
+    article, report = import_file(mini, worddocs.with_picture(tmp_path, "TIFF", lambda whole: whole, compression="tiff_adobe_deflate"))
     assert "图片 1 张" in report and "损坏" not in report and LOST not in report, report
     assert list(article.parent.glob(article.stem[3:] + "-1.png")), report
