@@ -315,3 +315,15 @@ def test_an_article_whose_name_ends_almost_in_md_is_named_not_left_out(mini, nam
         assert result.code == 1, result.stderr
         assert f"文件名 '{name}' 的结尾和文章的 .md 差一点，所以这篇不会发布" in result.stderr and f"改名为 {meant}" in result.stderr
     assert snapshot(mini / "output") == site
+
+
+@pytest.mark.parametrize("name", ["合影.jpg.", "issue.yaml", "合影.heic"])
+def test_a_picture_of_a_type_browsers_cannot_show_is_said_once(mini, name):
+    from PIL import Image
+
+    if name != "issue.yaml":
+        Image.new("RGB", (40, 30)).save(mini / "content/2024-07" / name, "JPEG")
+    first_article(mini, f"第一段。\n\n![合影]({name})\n")
+    result = run_build(mini, "check")
+    assert result.code == 1, result.stderr
+    assert result.stderr.count("01-first.md:11: ") == 1, result.stderr   # (two errors, in two wordings, for one picture)

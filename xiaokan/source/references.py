@@ -39,6 +39,7 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
                      _("write what the picture shows between the brackets, e.g. ![学生在实训室操作机床](photo.jpg); screen readers read it aloud and it is the photo's caption"))
         for src in body.missing_alt]
     problems += photo_problems(article, body)
+    said = {unquote(src) for src, _message, _hint in body.image_problems}   # (a photo's type: said once, not twice)
     for ref in body.references:
         image = ref.kind == "image"   # (whole sentences per kind: a word pasted into a translated one stays English)
         line = _line_of(article, ref.written)
@@ -71,7 +72,7 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
                                           _('link {written!r} points to a file that does not exist')).format(written=ref.written),
                                          _('separate folders with / as web addresses do, not with \\: {value}').format(value=written.replace("\\", "/"))
                                          if "\\" in written else _('check the name, or put the file in {name}/').format(name=article.source.parent.name)))
-        elif ref.kind == "image" and suffix not in WEB_IMAGES:
+        elif ref.kind == "image" and suffix not in WEB_IMAGES and unquote(ref.written) not in said:
             problems.append(ContentError(article.source, line, (_('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix) if suffix else _('image {written!r} has no file type at the end of its name (.jpg, .png)').format(written=ref.written)), _('save it as JPEG or PNG')))
         elif ref.kind == "link" and suffix not in ATTACHMENT_TYPES:
             problems.append(ContentError(
