@@ -327,3 +327,14 @@ def test_a_picture_of_a_type_browsers_cannot_show_is_said_once(mini, name):
     result = run_build(mini, "check")
     assert result.code == 1, result.stderr
     assert result.stderr.count("01-first.md:11: ") == 1, result.stderr   # (two errors, in two wordings, for one picture)
+
+
+def test_a_copied_project_built_again_names_its_own_files(mini, tmp_path):
+    import shutil
+
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    copy = Path(shutil.copytree(mini, tmp_path / "copy", symlinks=True))
+    shutil.rmtree(mini)
+    result = run_build(copy, "build", "--no-pdf")   # (nothing changed: the last build's report is repeated)
+    assert result.code == 0, result.stderr
+    assert f"{copy}/site.yaml:3" in result.stderr and f"{mini}/" not in result.stderr, result.stderr

@@ -320,7 +320,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         previous = previous_report(root, out_dir, stamp)
         if previous is not None:   # nothing changed since the last build
             return BuildReport(previous["pages"], previous["articles"], previous["issues"], previous["pdfs"],
-                               [ContentWarning(Path(p), line, message, *kind) for p, line, message, *kind in previous["warnings"]],
+                               [ContentWarning(root / p, line, message, *kind) for p, line, message, *kind in previous["warnings"]],
                                time.perf_counter() - started,
                                pdf_files={i: Path(p) for i, p in previous.get("pdf_files", {}).items()})
         memo = read_pickle(root, "articles", engine_digest())
@@ -347,5 +347,10 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         made.cache.save(stamp, {   # the stamp from before the build: a file saved meanwhile is seen next time
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
             "pdf_files": {i: str(p) for i, p in report.pdf_files.items()},
-            "warnings": [[str(w.path), w.line, w.message, w.kind] for w in made.warnings]})
+            # (paths from the project: a copied or moved project's warnings name its own files)
+            "warnings": [[_from_root(root, w.path), w.line, w.message, w.kind] for w in made.warnings]})
     return report
+
+
+def _from_root(root: Path, path: Path) -> str:
+    return os.path.relpath(path, root) if Path(path).is_relative_to(root) else str(path)
