@@ -338,3 +338,23 @@ def test_a_copied_project_built_again_names_its_own_files(mini, tmp_path):
     result = run_build(copy, "build", "--no-pdf")   # (nothing changed: the last build's report is repeated)
     assert result.code == 0, result.stderr
     assert f"{copy}/site.yaml:3" in result.stderr and f"{mini}/" not in result.stderr, result.stderr
+
+
+def test_a_disk_that_fills_while_the_pdf_is_copied_to_print_leaves_print_as_it_was(mini, monkeypatch):
+    import shutil
+
+    assert run_build(mini, "build").code == 0
+    before, site = snapshot(mini / "print"), snapshot(mini / "output")
+    write(mini, "content/2024-07/05-new.md", "---\n标题: 新文章\n栏目: 新闻政策\n---\n正文。\n")
+    copy = shutil.copy2
+
+    def disk_full(source, target, *args, **kwargs):
+        if Path(target).parent == mini / "print":
+            Path(target).write_bytes(b"%PDF-1.7 half of it")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return copy(source, target, *args, **kwargs)
+    monkeypatch.setattr(shutil, "copy2", disk_full)
+    result = run_build(mini, "build")
+    assert result.code == 1 and "磁盘已满" in result.stderr, result.stderr
+    assert snapshot(mini / "print") == before   # (half a PDF was left as print/.xiaokan-2024-07.pdf.tmp)
+    assert snapshot(mini / "output") == site

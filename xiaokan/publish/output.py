@@ -90,8 +90,12 @@ def write_print_copies(print_dir: Path, pdfs: dict[str, Path]) -> None:
         target = print_dir / name
         if not _same_file(target, source):
             temp = print_dir / f".{name}.tmp"
-            shutil.copy2(source, temp)
-            os.replace(temp, target)
+            try:
+                shutil.copy2(source, temp)
+                os.replace(temp, target)
+            except BaseException:   # (a full disk left half a PDF in print/, the print office's folder)
+                temp.unlink(missing_ok=True)
+                raise
 
 
 @contextmanager
