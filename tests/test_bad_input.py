@@ -358,3 +358,17 @@ def test_a_disk_that_fills_while_the_pdf_is_copied_to_print_leaves_print_as_it_w
     assert result.code == 1 and "磁盘已满" in result.stderr, result.stderr
     assert snapshot(mini / "print") == before   # (half a PDF was left as print/.xiaokan-2024-07.pdf.tmp)
     assert snapshot(mini / "output") == site
+
+
+def test_an_article_file_or_tag_named_with_some_seventy_characters_gets_an_address_a_folder_can_take(mini):
+    long = "关于印发重庆机电职业技术大学职业本科教育教学工作合格评估自评自建工作实施方案二〇二四年修订版暨迎评促建专项整改工作安排的通知"
+    text = (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8")
+    write(mini, f"content/2024-07/05-{long}.md", text.replace("标签: [职业本科]", f"标签: [{long}]"))
+    result = run_build(mini, "build", "--no-pdf")   # (名字太长 → 检查这个文件夹: the address was 330 letters)
+    assert result.code == 0, result.stderr
+    pages = {p.parent.name for p in (mini / "output/2024-07").glob("*/index.html")}
+    tags = {p.parent.name for p in (mini / "output/tags").glob("*/index.html")}
+    made = [name for name in [*pages, *tags] if name.startswith("guan-yu-yin-fa")]
+    assert len(made) == 2 and all(len(name) <= 251 for name in made), made
+    assert run_build(mini, "build", "--no-pdf").code == 0   # (the same addresses again)
+    assert {p.parent.name for p in (mini / "output/2024-07").glob("*/index.html")} == pages

@@ -20,11 +20,17 @@ def known() -> dict[str, str]:
     return dict(_known)
 
 
+# A folder or file name holds 255 bytes; the social card's name adds `.jpg` to the slug.
+SLUG_MOST = 255 - len(".jpg")
+
+
 def slugify(text: str) -> str:
     """`01-教育部通知` -> `jiao-yu-bu-tong-zhi`; `OBE Training` -> `obe-training`. Empty if nothing is left."""
     slug = _known.get(text)
     if slug is None:
         slug = _known[text] = _slugify(text)
+    if len(slug) > SLUG_MOST:   # (a file name or tag of some 60 characters: no folder could take its address)
+        slug = _hashed(slug[:200].rsplit("-", 1)[0], text)
     return not_a_device(slug)   # (also for a slug remembered by a build before this rule)
 
 
