@@ -372,3 +372,28 @@ def test_an_article_file_or_tag_named_with_some_seventy_characters_gets_an_addre
     assert len(made) == 2 and all(len(name) <= 251 for name in made), made
     assert run_build(mini, "build", "--no-pdf").code == 0   # (the same addresses again)
     assert {p.parent.name for p in (mini / "output/2024-07").glob("*/index.html")} == pages
+
+
+@pytest.mark.parametrize("written,shown", [('"第一行\\n第二行"', "第一行 第二行"), ("|\n  第一行\n  第二行", "第一行 第二行"),
+                                           ('"评建\\0简报\\a"', "评建简报"), ('"评建\\u2028简报"', "评建 简报")],
+                         ids=["\\n", "block", "controls", "line separator"])
+def test_a_title_with_line_breaks_or_control_characters_is_one_line_of_text(mini, written, shown):
+    import xml.etree.ElementTree as ET
+
+    path = mini / "content/2024-07/01-first.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("标题: 第一篇新闻", f"标题: {written}"), encoding="utf-8")
+    result = run_build(mini, "build", "--no-pdf")   # (a traceback drawing the card: raqm_layout() failed)
+    assert result.code == 0, result.stderr
+    assert f"<h1>{shown}</h1>" in (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
+    feed = ET.parse(mini / "output/feed.xml")   # (\0 and \a made the feed no XML at all)
+    assert shown in [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+
+
+def test_a_title_of_spaces_is_a_missing_title(mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    site = snapshot(mini / "output")
+    path = mini / "content/2024-07/01-first.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("标题: 第一篇新闻", "标题: '   '"), encoding="utf-8")
+    result = run_build(mini, "build", "--no-pdf")   # (published under an empty <h1>)
+    assert result.code == 1 and "01-first.md:2: 文章设置里缺少 `标题`" in result.stderr, result.stderr
+    assert snapshot(mini / "output") == site

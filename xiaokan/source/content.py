@@ -222,7 +222,7 @@ def load_article(path: Path, issue_id: str, issue_date: date, config: SiteConfig
         return None
 
     for key, example in (("title", "标题: 我校召开办学定位研讨会"), ("section", "栏目: 评建动态")):
-        if meta.get(key) in (None, ""):
+        if meta.get(key) in (None, "") or isinstance(meta[key], str) and not meta[key].strip():   # (or '   ')
             raise ContentError(path, at(key) or 1, _('`{key}` is missing from the front matter').format(key=name(key)),
                                _('add a line {example} between the --- lines').format(example=example))
     section = text_value(meta["section"], name("section"), path, at("section"))

@@ -142,7 +142,18 @@ def text_value(value, key: str, path: Path, line: int | None) -> str:
         raise ContentError(path, line, *problem)
     if isinstance(value, bool):
         raise ContentError(path, line, _('`{key}` must be text, not {value!r}').format(key=key, value=value), _('put quotes around the value'))
-    return str(value).strip()
+    return one_line(str(value))
+
+
+# A line break in a value (a `|` block, "\n") is a space, as on a page; other control characters (\0, \a
+# in double quotes, a pasted ESC) are dropped: the feed was no longer XML, a card could not be drawn.
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """A value's text as one line, as the loader reads it (and the desk's form writes it)."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text)).strip()
 
 
 def optional_text(value, key: str, path: Path, line: int | None) -> str | None:

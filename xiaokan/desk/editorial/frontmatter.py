@@ -15,6 +15,7 @@ import yaml
 
 from ...core.errors import ContentError
 from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
+from ...source.frontmatter import one_line as loaded_line
 from ...source.yamlfile import ZERO_WIDTH, EditorLoader, parse_flag, parse_yaml, tidy_yaml
 from ..scaffold import quoted_yaml, yaml_text
 
@@ -25,7 +26,6 @@ FIELDS = (("title", "标题"), ("subtitle", "副标题"), ("section", "栏目"),
           ("draft", "草稿"), ("order", "排序"), ("slug", "地址"))
 FLAGS = frozenset({"headline", "draft"})
 NAMES = frozenset({"author", "photographer"})   # (names: a list in YAML, one line 张三、李四 in the form)
-_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 # What a YAML file may not hold raw (YAML's c-printable): in double quotes it is written as an escape.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KEY = re.compile(r"^([^\s#:：\-][^:：]*?)\s*[:：]")
@@ -85,8 +85,9 @@ def _form_value(name: str, value):
 
 
 def one_line(text) -> str:
-    """A field's text as one line: line breaks become spaces, and the ends are trimmed (as the loader does)."""
-    return _LINE_BREAKS.sub(" ", str(text if text is not None else "")).strip()
+    """A field's text as one line: line breaks become spaces, control characters go, the ends are
+    trimmed (the loader's own rule)."""
+    return loaded_line(str(text if text is not None else ""))
 
 
 def scalar(text: str, in_list: bool = False) -> str:
