@@ -397,3 +397,16 @@ def test_a_title_of_spaces_is_a_missing_title(mini):
     result = run_build(mini, "build", "--no-pdf")   # (published under an empty <h1>)
     assert result.code == 1 and "01-first.md:2: 文章设置里缺少 `标题`" in result.stderr, result.stderr
     assert snapshot(mini / "output") == site
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x07", "\x1b", "\ufffe"], ids=["VT", "FF", "BEL", "ESC", "U+FFFE"])
+def test_control_characters_pasted_into_a_body_leave_the_feed_xml(mini, char):
+    import xml.etree.ElementTree as ET
+
+    first_article(mini, f"第一段{char}文字在这里。\n\n第二段{char}。\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    feed = ET.parse(mini / "output/feed.xml")   # (not well-formed (invalid token): a feed reader refused all of it)
+    entries = [e.findtext("{http://www.w3.org/2005/Atom}content") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")]
+    assert any("第一段文字在这里。" in (text or "") for text in entries)
+    ET.parse(mini / "output/sitemap.xml")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
@@ -89,9 +90,17 @@ def prepare_templates(env: jinja2.Environment, names: Iterable[str], digest: Cal
             pass
 
 
+# Characters XML 1.0 does not allow at all. A browser shows a page past them; a feed reader refuses the
+# whole feed (Word's manual line break arrives as \v, its page break as \f, in pasted text and CSV cells).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """One planned page -> bytes; template mistakes become errors naming the template and line."""
-    return render_template(env, page.template, page.context).encode("utf-8")
+    text = render_template(env, page.template, page.context)
+    if page.template.endswith(".xml"):
+        text = _NOT_XML.sub("", text)
+    return text.encode("utf-8")
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
