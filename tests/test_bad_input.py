@@ -410,3 +410,12 @@ def test_control_characters_pasted_into_a_body_leave_the_feed_xml(mini, char):
     entries = [e.findtext("{http://www.w3.org/2005/Atom}content") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")]
     assert any("第一段文字在这里。" in (text or "") for text in entries)
     ET.parse(mini / "output/sitemap.xml")
+
+
+@pytest.mark.parametrize("written", ["２０２４－０７－０５", "２０２４年７月５日", "2024年7月5号"])
+def test_a_date_typed_in_full_width_or_with_号_is_the_date(mini, written):
+    path = mini / "content/2024-07/01-first.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("日期: 2024-07-01", f"日期: {written}"), encoding="utf-8")
+    result = run_build(mini, "build", "--no-pdf")   # (日期 '２０２４－０７－０５' 不是一个日期)
+    assert result.code == 0, result.stderr
+    assert "2024年7月5日" in (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")

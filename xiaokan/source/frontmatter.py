@@ -4,6 +4,7 @@ number, a date), or refused at its line with what to write instead."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -193,7 +194,9 @@ def parse_date(value, path: Path, line: int | None) -> date:
     if isinstance(value, date):
         return value
     text = shown(value).strip()
-    m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?", text)
+    # (typed in full-width mode, ２０２４－０７－０５, or as said aloud, 7月5号)
+    m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*[日号]?",
+                     unicodedata.normalize("NFKC", text))
     if not m:
         raise ContentError(path, line, _('date {text!r} is not a date').format(text=text),
                            _('write it as 2024-06-16 or 2024年6月16日'))
