@@ -23,11 +23,18 @@ ATTACHMENT_TYPES = frozenset({
 }) | WEB_IMAGES
 
 
-def photo_problems(article: Article, body: Body) -> list[ContentError]:
+def photo_problems(article: Article, body: Body, root: Path | None = None) -> list[ContentError]:
     """The article's photos that cannot be read as pictures (not a picture, damaged, too large): they
-    stop a page, and a PDF, proofs and the preview's included."""
-    return [ContentError(article.source, _line_of(article, src), _('image {src!r}: {message}').format(src=src, message=message), hint)
-            for src, message, hint in body.image_problems]
+    stop a page, and a PDF, proofs and the preview's included. With root, also the photos that are not
+    there to be printed or posted (missing, outside the project, on the author's computer): a proof,
+    the preview's PDF and the 公众号版 check what the build checks of photos."""
+    problems = [ContentError(article.source, _line_of(article, src), _('image {src!r}: {message}').format(src=src, message=message), hint)
+                for src, message, hint in body.image_problems]
+    if root is not None:
+        said = {unquote(src) for src, _message, _hint in body.image_problems}
+        problems += [problem for ref in body.references if ref.kind == "image"
+                     if (problem := _reference_problem(article, ref, root, frozenset(), said)) is not None]
+    return problems
 
 
 def reference_problems(article: Article, body: Body, root: Path, unreadable: frozenset[Path] = frozenset()) -> list[ContentError]:
@@ -40,45 +47,47 @@ def reference_problems(article: Article, body: Body, root: Path, unreadable: fro
         for src in body.missing_alt]
     problems += photo_problems(article, body)
     said = {unquote(src) for src, _message, _hint in body.image_problems}   # (a photo's type: said once, not twice)
-    for ref in body.references:
-        image = ref.kind == "image"   # (whole sentences per kind: a word pasted into a translated one stays English)
-        line = _line_of(article, ref.written)
-        written = unquote(ref.written.split("#", 1)[0].split("?", 1)[0])
-        if on_authors_computer(ref.written):
-            problems.append(ContentError(article.source, line, (_('image “{written}” is a file on the author\'s computer, which no reader can open') if image else
-                                                                _('link “{written}” is to a file on the author\'s computer, which no reader can open')).format(written=ref.written),
-                                         _('copy {value} beside the article, into {name}/, and write just its name').format(
-                                             name=article.source.parent.name, value=_last_part(ref.written))))
-            continue
-        if written.startswith("/") or Path(written).is_absolute() or ":" in written[:3]:
-            problems.append(ContentError(article.source, line, (_('image {written!r} is an absolute path') if image else
-                                                                _('link {written!r} is an absolute path')).format(written=ref.written),
-                                         _('put the file next to the article and write just its name')))
-            continue
-        if ref.path is None:
-            problems.append(ContentError(article.source, line, (_('image {written!r} points outside the project') if image else
-                                                                _('link {written!r} points outside the project')).format(written=ref.written),
-                                         _('only files inside content/<issue>/ and assets/ are published')))
-            continue
-        target = source_path(root, ref.path.split("#", 1)[0])
-        suffix = PurePosixPath(ref.path).suffix.lower()
-        if suffix in (".md", ".markdown") and target.is_file():
-            if target in unreadable or target.parent / "issue.yaml" in unreadable:
-                continue
-            problems.append(ContentError(article.source, line, _('link {written!r} is to an article that is not published (a draft)').format(written=ref.written), _('publish it first, or remove the link')))
-        elif not target.is_file():
-            problems.append(ContentError(article.source, line,
-                                         (_('image {written!r} points to a file that does not exist') if image else
-                                          _('link {written!r} points to a file that does not exist')).format(written=ref.written),
-                                         _('separate folders with / as web addresses do, not with \\: {value}').format(value=written.replace("\\", "/"))
-                                         if "\\" in written else _('check the name, or put the file in {name}/').format(name=article.source.parent.name)))
-        elif ref.kind == "image" and suffix not in WEB_IMAGES and unquote(ref.written) not in said:
-            problems.append(ContentError(article.source, line, (_('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix) if suffix else _('image {written!r} has no file type at the end of its name (.jpg, .png)').format(written=ref.written)), _('save it as JPEG or PNG')))
-        elif ref.kind == "link" and suffix not in ATTACHMENT_TYPES:
-            problems.append(ContentError(
-                article.source, line, (_('link {written!r}: {value} files are not published').format(written=ref.written, value=suffix) if suffix else _('link {written!r} has no file type at the end of its name (.pdf, .docx …)').format(written=ref.written)),
-                _("attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and scripts would run on the site's own address")))
-    return problems
+    return problems + [problem for ref in body.references
+                       if (problem := _reference_problem(article, ref, root, unreadable, said)) is not None]
+
+
+def _reference_problem(article: Article, ref, root: Path, unreadable: frozenset[Path], said: set[str]) -> ContentError | None:
+    """Why one photo or link would not work, if it would not."""
+    image = ref.kind == "image"   # (whole sentences per kind: a word pasted into a translated one stays English)
+    line = _line_of(article, ref.written)
+    written = unquote(ref.written.split("#", 1)[0].split("?", 1)[0])
+    if on_authors_computer(ref.written):
+        return ContentError(article.source, line, (_('image “{written}” is a file on the author\'s computer, which no reader can open') if image else
+                                                   _('link “{written}” is to a file on the author\'s computer, which no reader can open')).format(written=ref.written),
+                            _('copy {value} beside the article, into {name}/, and write just its name').format(
+                                name=article.source.parent.name, value=_last_part(ref.written)))
+    if written.startswith("/") or Path(written).is_absolute() or ":" in written[:3]:
+        return ContentError(article.source, line, (_('image {written!r} is an absolute path') if image else
+                                                   _('link {written!r} is an absolute path')).format(written=ref.written),
+                            _('put the file next to the article and write just its name'))
+    if ref.path is None:
+        return ContentError(article.source, line, (_('image {written!r} points outside the project') if image else
+                                                   _('link {written!r} points outside the project')).format(written=ref.written),
+                            _('only files inside content/<issue>/ and assets/ are published'))
+    target = source_path(root, ref.path.split("#", 1)[0])
+    suffix = PurePosixPath(ref.path).suffix.lower()
+    if suffix in (".md", ".markdown") and target.is_file():
+        if target in unreadable or target.parent / "issue.yaml" in unreadable:
+            return None
+        return ContentError(article.source, line, _('link {written!r} is to an article that is not published (a draft)').format(written=ref.written), _('publish it first, or remove the link'))
+    if not target.is_file():
+        return ContentError(article.source, line,
+                            (_('image {written!r} points to a file that does not exist') if image else
+                             _('link {written!r} points to a file that does not exist')).format(written=ref.written),
+                            _('separate folders with / as web addresses do, not with \\: {value}').format(value=written.replace("\\", "/"))
+                            if "\\" in written else _('check the name, or put the file in {name}/').format(name=article.source.parent.name))
+    if image and suffix not in WEB_IMAGES and unquote(ref.written) not in said:
+        return ContentError(article.source, line, (_('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix) if suffix else _('image {written!r} has no file type at the end of its name (.jpg, .png)').format(written=ref.written)), _('save it as JPEG or PNG'))
+    if not image and suffix not in ATTACHMENT_TYPES:
+        return ContentError(
+            article.source, line, (_('link {written!r}: {value} files are not published').format(written=ref.written, value=suffix) if suffix else _('link {written!r} has no file type at the end of its name (.pdf, .docx …)').format(written=ref.written)),
+            _("attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and scripts would run on the site's own address"))
+    return None
 
 
 def _line_of(article: Article, needle: str) -> int | None:
