@@ -419,3 +419,18 @@ def test_a_date_typed_in_full_width_or_with_号_is_the_date(mini, written):
     result = run_build(mini, "build", "--no-pdf")   # (日期 '２０２４－０７－０５' 不是一个日期)
     assert result.code == 0, result.stderr
     assert "2024年7月5日" in (mini / "output/2024-07/first/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("photo,words", [
+    ("missing.jpg", "图片 'missing.jpg' 指向的文件不存在"),
+    ("../../site.yaml", "图片 '../../site.yaml' 指向项目之外"),
+    ("C:\\Users\\张三\\合影.jpg", "图片“C:\\Users\\张三\\合影.jpg”是作者电脑上的文件"),
+], ids=["missing", "outside", "author's computer"])
+def test_a_proof_or_a_wechat_post_with_a_photo_that_is_not_there_is_refused_at_its_line(mini, photo, words):
+    first_article(mini, f"第一段。\n\n![合影]({photo})\n")
+    for argv in (("pdf", "2024-07", "--proof"), ("wechat", "2024-07/first")):
+        # (a proof: 印刷版用到了不允许使用的文件：file:///…, naming no line, or printed without the picture; a post: a broken picture)
+        result = run_build(mini, *argv)
+        assert result.code == 1, result.stderr
+        assert f"01-first.md:11: {words}" in result.stderr, result.stderr
+    assert not (mini / "wechat").exists() and not list(mini.glob("print/*proof*"))

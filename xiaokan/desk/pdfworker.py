@@ -189,7 +189,7 @@ def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
     if issue is None:
         return   # (deleted meanwhile: the preview's next build says so)
     bodies, problems = convert_bodies(site, None, issue.articles)   # (links resolved against the whole site)
-    problems += [p for article in issue.articles for p in photo_problems(article, bodies[article.url])]
+    problems += [p for article in issue.articles for p in photo_problems(article, bodies[article.url], root)]
     if problems:
         raise ContentErrors(problems)
     alone = replace(site, issues=(issue,))   # (no other issue's PDF is looked at)

@@ -53,7 +53,7 @@ def make_proof(root: Path, issue_id: str | None, log) -> Proof:
     site = load_site(root, drafts=True).site
     issue = _issue(site, issue_id)
     bodies = convert_articles(site)
-    if broken := [p for article in issue.articles for p in photo_problems(article, bodies[article.url])]:
+    if broken := [p for article in issue.articles for p in photo_problems(article, bodies[article.url], root)]:
         raise ContentErrors(broken)   # (a drafts' photo that is no picture: said at its line, not by the press step)
     env = make_environment(root / "templates", site)
     folder = root / PRINT_DIR / RECORDS / issue.id

@@ -16,7 +16,7 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..core.errors import ContentError, did_you_mean
+from ..core.errors import ContentError, ContentErrors, did_you_mean
 from ..core.i18n import _
 from ..core.urls import absolute, is_placeholder, rebase
 from ..source.markup import Body
@@ -187,10 +187,13 @@ def write_post(root: Path, which: str) -> tuple[Path, WechatPost]:
     """Export one article (drafts too: a post may go out before the issue) into wechat/."""
     from ..bodies import convert_articles
     from ..source.content import load_site
+    from ..source.references import photo_problems
 
     site = load_site(root, drafts=True).site
     article = find_article(site, root, which)
     body = convert_articles(Site(site.root, site.config, site.issues))[article.url]
+    if missing := photo_problems(article, body, root):   # (a photo the site has not: a broken picture in the post)
+        raise ContentErrors(missing)
     post = export(site, article, body, theme(root))
     target = root / WECHAT_DIR / post_path(article)
     _write_file(root, target, page(article, post))
