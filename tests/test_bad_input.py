@@ -434,3 +434,12 @@ def test_a_proof_or_a_wechat_post_with_a_photo_that_is_not_there_is_refused_at_i
         assert result.code == 1, result.stderr
         assert f"01-first.md:11: {words}" in result.stderr, result.stderr
     assert not (mini / "wechat").exists() and not list(mini.glob("print/*proof*"))
+
+
+def test_a_mistyped_sections_key_is_said_to_be_missing_and_its_line_to_be_mistyped(mini):
+    text = (mini / "site.yaml").read_text(encoding="utf-8").replace("sections:", "sectoins:")
+    (mini / "site.yaml").write_text(text, encoding="utf-8")
+    result = run_build(mini, "check")   # (it said `sections` 应该是一个列表, of a list that was there)
+    assert result.code == 1, result.stderr
+    assert "site.yaml 里必须有 `sections`" in result.stderr and "应该是一个列表" not in result.stderr, result.stderr
+    assert "site.yaml:5: site.yaml 里有不认识的设置 `sectoins`" in result.stderr and "是不是想写 `sections`？" in result.stderr

@@ -189,6 +189,9 @@ def _positive_int(value, key: str, fail) -> int:
 
 def _sections(read: _Reader, raw: dict) -> tuple[Section, ...]:
     entries = raw.get("sections")
+    if entries is None:   # (not 'must be a list' when it is not there at all, or written `sectoins:`)
+        raise read.fail("sections", _('`{key}` is required in site.yaml').format(key="sections"),
+                        _('e.g. sections:\n  - name: 新闻政策\n    slug: news'))
     if not isinstance(entries, list):
         raise read.fail("sections", _('`sections` must be a list, one `- name: …` entry per 栏目'))
     sections = []
