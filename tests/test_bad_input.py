@@ -443,3 +443,13 @@ def test_a_mistyped_sections_key_is_said_to_be_missing_and_its_line_to_be_mistyp
     assert result.code == 1, result.stderr
     assert "site.yaml 里必须有 `sections`" in result.stderr and "应该是一个列表" not in result.stderr, result.stderr
     assert "site.yaml:5: site.yaml 里有不认识的设置 `sectoins`" in result.stderr and "是不是想写 `sections`？" in result.stderr
+
+
+def test_a_photo_named_with_other_capitals_is_told_its_real_name(mini):
+    from PIL import Image
+
+    Image.new("RGB", (40, 30)).save(mini / "content/2024-07/IMG_0012.JPG", "JPEG")
+    first_article(mini, "第一段。\n\n![合影](img_0012.jpg)\n")
+    result = run_build(mini, "check")   # (→ 检查文件名: on the editor's Windows the name works)
+    assert result.code == 1 and "01-first.md:11: 图片 'img_0012.jpg' 指向的文件不存在" in result.stderr, result.stderr
+    assert "文章旁边的文件是 IMG_0012.JPG：文件名的大小写要写得一样" in result.stderr

@@ -76,11 +76,14 @@ def _reference_problem(article: Article, ref, root: Path, unreadable: frozenset[
             return None
         return ContentError(article.source, line, _('link {written!r} is to an article that is not published (a draft)').format(written=ref.written), _('publish it first, or remove the link'))
     if not target.is_file():
+        other = _other_case(target)
         return ContentError(article.source, line,
                             (_('image {written!r} points to a file that does not exist') if image else
                              _('link {written!r} points to a file that does not exist')).format(written=ref.written),
                             _('separate folders with / as web addresses do, not with \\: {value}').format(value=written.replace("\\", "/"))
-                            if "\\" in written else _('check the name, or put the file in {name}/').format(name=article.source.parent.name))
+                            if "\\" in written else
+                            _('the file beside it is {name}: write its name with the same capitals (Windows does not mind them, the web server does)').format(name=other)
+                            if other else _('check the name, or put the file in {name}/').format(name=article.source.parent.name))
     if image and suffix not in WEB_IMAGES and unquote(ref.written) not in said:
         return ContentError(article.source, line, (_('image {written!r}: browsers cannot show {value} pictures').format(written=ref.written, value=suffix) if suffix else _('image {written!r} has no file type at the end of its name (.jpg, .png)').format(written=ref.written)), _('save it as JPEG or PNG'))
     if not image and suffix not in ATTACHMENT_TYPES:
@@ -88,6 +91,14 @@ def _reference_problem(article: Article, ref, root: Path, unreadable: frozenset[
             article.source, line, (_('link {written!r}: {value} files are not published').format(written=ref.written, value=suffix) if suffix else _('link {written!r} has no file type at the end of its name (.pdf, .docx …)').format(written=ref.written)),
             _("attach PDF, Word, Excel, PowerPoint, pictures, audio, video or ZIP files; web pages (.html) and scripts would run on the site's own address"))
     return None
+
+
+def _other_case(target: Path) -> str | None:
+    """The name of the file that differs from the missing one only in capitals (合影.JPG for 合影.jpg)."""
+    try:
+        return next((p.name for p in target.parent.iterdir() if p.name.lower() == target.name.lower()), None)
+    except OSError:
+        return None
 
 
 def _line_of(article: Article, needle: str) -> int | None:
