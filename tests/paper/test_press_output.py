@@ -125,6 +125,21 @@ def test_without_a_profile_the_intent_is_swop_and_a_notice_names_it(mini):
                      r"\(/usr/share/color/icc/ghostscript/default_cmyk\.icc\)", stderr)
 
 
+def test_the_notice_reads_a_profiles_name_as_pillow_does(tmp_path):
+    """The notice reads the description tag itself (v2 text, v4 multi-language); Pillow is the reference."""
+    from PIL import ImageCms
+
+    from xiaokan.paper.intent import _profile_name
+
+    version4 = tmp_path / "v4.icc"
+    version4.write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    damaged = tmp_path / "damaged.icc"
+    damaged.write_bytes(SWOP.read_bytes()[:250])   # (cut inside its description)
+    for path in (SWOP, OTHER_CMYK, RGB, version4):
+        assert _profile_name(path) == ImageCms.getOpenProfile(str(path)).profile.profile_description.strip()
+    assert _profile_name(damaged) == "damaged"
+
+
 @pytest.mark.parametrize("settings, message", [
     ("  output_profile: profiles/missing.icc\n  output_condition: FOGRA39\n",
      "the output profile profiles/missing.icc is not a file of the project"),
