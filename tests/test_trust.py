@@ -97,16 +97,16 @@ def test_a_build_killed_during_the_swap_is_repaired_by_the_next(mini):
 def test_cache_deleted_during_a_build_is_harmless(mini, monkeypatch):
     import shutil
 
-    import xiaokan.builder
+    import xiaokan.pipeline
 
-    real, called = xiaokan.builder.convert_bodies, []
+    real, called = xiaokan.pipeline.convert_bodies, []
 
     def convert_then_lose_the_cache(*args, **kwargs):
         converted = real(*args, **kwargs)
         shutil.rmtree(mini / ".cache", ignore_errors=True)
         called.append(True)
         return converted
-    monkeypatch.setattr(xiaokan.builder, "convert_bodies", convert_then_lose_the_cache)
+    monkeypatch.setattr(xiaokan.pipeline, "convert_bodies", convert_then_lose_the_cache)
     result = run_build(mini, "build", "--no-pdf")
     assert result.code == 0 and called, result.stderr   # (the cache went away in the middle of this very build)
     assert "第一篇新闻" in html_of(mini, "index.html")

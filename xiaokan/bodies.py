@@ -15,9 +15,10 @@ from .cache import BuildCache
 from .core.errors import ContentError, ContentErrors, ContentWarning
 from .core.parallel import map_indices
 from .core.urls import source_path
-from .publish.output import asset_copies, refuse_links_outside
 from .source.headings import title_headings
 from .source.images import copy_path, make_copy
+from .source.issuefiles import name_error
+from .source.links import CONTENT_HOMES, refuse_outside_links
 from .source.markup import Body, BodyError, render_markdown
 from .source.model import Article, Site
 from .source.references import reference_problems
@@ -146,3 +147,27 @@ def published_files(site: Site, bodies: dict[str, Body], cache_dir: Path) -> dic
         if path.lower().endswith(".svg"):
             files[path] = clean_svg_copy(source, cache_dir / "svg")
     return files
+
+
+def asset_copies(root: Path) -> dict[str, Path]:
+    """assets/ -> output/assets/. A link (symlink) that leads outside the project is refused: it
+    would publish that file. (Files of content/ are published only when an article uses them.)"""
+    copies: dict[str, Path] = {}
+    top = root / "assets"
+    if not top.is_dir():
+        return copies
+    for path in sorted(top.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(top).parts):
+            continue
+        wrong = name_error(path)
+        if wrong is not None:
+            raise wrong
+        refuse_links_outside(root, path)
+        copies[f"assets/{path.relative_to(top).as_posix()}"] = path
+    return copies
+
+
+def refuse_links_outside(root: Path, path: Path) -> None:
+    """A file that leads (by a link, or a linked folder on its way) outside content/ and assets/ would
+    publish that file: refused, naming it."""
+    refuse_outside_links(root, path, CONTENT_HOMES)

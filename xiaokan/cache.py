@@ -12,13 +12,14 @@ import json
 import os
 import pickle
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from .core.fingerprints import engine_digest
-from .publish.output import MARKER
+from .publish.output import MARKER, output_files
 from .source import slugs
-from .source.datablocks import files_digest
-from .source.markup import Body
+
+if TYPE_CHECKING:
+    from .source.markup import Body
 
 T = TypeVar("T")
 
@@ -70,16 +71,14 @@ def previous_report(root: Path, out_dir: Path, stamp: str) -> dict | None:
         return None
     files = manifest.get("files", {})
     present = 0
-    for folder, _, names in os.walk(out_dir):
-        for name in names:
-            if name == MARKER and folder == str(out_dir):
-                continue
-            path = os.path.join(folder, name)
-            entry = files.get(os.path.relpath(path, out_dir).replace(os.sep, "/"))
-            stat = os.stat(path)
-            if entry is None or entry[1:] != [stat.st_size, stat.st_mtime_ns]:
-                return None
-            present += 1
+    for rel, entry in output_files(out_dir):
+        if rel == MARKER:
+            continue
+        recorded = files.get(rel)
+        stat = entry.stat()
+        if recorded is None or recorded[1:] != [stat.st_size, stat.st_mtime_ns]:
+            return None
+        present += 1
     return manifest.get("report") if present == len(files) else None
 
 
@@ -89,6 +88,7 @@ class BuildCache:
     def __init__(self, root: Path, out_dir: Path, salt: str):
         self.dir = root / ".cache" / "build"
         self.out_dir = out_dir
+        self._out = os.fspath(out_dir)
         self.place = output_place(root, out_dir)
         self.salt = salt
         self._bodies: dict[str, Body] = read_pickle(root, "bodies", salt)
@@ -114,6 +114,8 @@ class BuildCache:
     def body(self, key: str, resolve, folder: Path) -> Body | None:
         """The cached body for this Markdown, if the article links it resolved still resolve the same
         and the CSV files its tables and charts were made from are unchanged."""
+        from .source.datablocks import files_digest  # (loaded with the pipeline, not by a build with nothing to do)
+
         body = self._bodies.get(key)
         if body is None or any(resolve(href) != url for href, url in body.resolved) or \
                 any(resolve(href) is not None for href in body.links) or \
@@ -151,7 +153,7 @@ class BuildCache:
         if not old or old[0] != key:
             return False
         try:
-            stat = (self.out_dir / rel).stat()
+            stat = os.stat(os.path.join(self._out, rel))   # (a Path per page costs twice the stat)
         except OSError:
             return False
         if [stat.st_size, stat.st_mtime_ns] != old[1:]:
@@ -177,7 +179,7 @@ class BuildCache:
                 files[rel] = [key, *self._kept[rel]]
                 continue
             try:
-                stat = (self.out_dir / rel).stat()
+                stat = os.stat(os.path.join(self._out, rel))
             except OSError:
                 continue
             files[rel] = [key, stat.st_size, stat.st_mtime_ns]

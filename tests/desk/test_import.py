@@ -57,8 +57,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def printed_html(site: Path) -> str:
     """The print edition's HTML of issue 2024-07, as WeasyPrint is given it."""
-    from xiaokan.builder import BuildOptions, make_outputs
+    from xiaokan.builder import BuildOptions
     from xiaokan.paper.pdf import print_html
+    from xiaokan.pipeline import make_outputs
 
     made = make_outputs(site, BuildOptions(pdf=False, search=False), (site / "output").resolve(), lambda message: None)
     return print_html(made.env, made.site, next(i for i in made.site.issues if i.id == "2024-07"), made.bodies)

@@ -10,9 +10,10 @@ import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-from jinja2 import meta
+if TYPE_CHECKING:
+    import jinja2
 
 FORMAT = 1   # raise to invalidate every cache at once
 _ENGINE = Path(__file__).resolve().parent.parent   # the whole package (xiaokan/)
@@ -140,6 +141,8 @@ def _references(env: jinja2.Environment, name: str, source: str) -> list:
     the live preview builds again on every save)."""
     key = (name, source)
     if key not in _REFERENCES:
+        from jinja2 import meta  # (with the templates: a build with nothing to do needs only engine_digest)
+
         _REFERENCES[key] = sorted(meta.find_referenced_templates(env.parse(source)), key=str)
     return _REFERENCES[key]
 

@@ -15,9 +15,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "cache": frozenset({"source", "publish"}),
     "paper": frozenset({"web", "source"}),
     "bodies": frozenset({"cache", "publish", "source"}),
-    "builder": frozenset({"bodies", "cache", "paper", "web", "publish", "source"}),
-    "desk": frozenset({"builder", "bodies", "cache", "paper", "web", "publish", "source"}),
-    "cli": frozenset({"desk", "builder", "bodies", "cache", "paper", "web", "publish", "source"}),
+    "buildoptions": frozenset(),
+    "pipeline": frozenset({"buildoptions", "bodies", "cache", "paper", "web", "publish", "source"}),
+    "builder": frozenset({"pipeline", "buildoptions", "cache", "publish", "source", "web"}),
+    "desk": frozenset({"builder", "pipeline", "buildoptions", "bodies", "cache", "paper", "web", "publish", "source"}),
+    "cli": frozenset({"desk", "builder", "pipeline", "buildoptions", "bodies", "cache", "paper", "web", "publish",
+                      "source"}),
     "__main__": frozenset({"cli"}),
 }
 

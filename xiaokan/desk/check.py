@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Callable
 
 from ..bodies import body_warnings, content_problems, convert_bodies, in_file_order
-from ..builder import BuildOptions, Outputs, make_outputs
+from ..builder import BuildOptions
 from ..core.errors import ContentError, ContentErrors, ContentWarning
 from ..core.i18n import _
 from ..core.urls import source_path
+from ..pipeline import Outputs, make_outputs
 from ..source.content import ARTICLE_SUFFIXES, is_editor_temp_file, read_site
 from ..source.markup import Body
 

@@ -34,7 +34,7 @@ class PrintKeys:
         if not bodies:
             return None if self.keys is None else set()
         from ..core.fingerprints import FileDigests, Fingerprints, TemplateDigests
-        from ..paper.pdf import print_key
+        from ..paper.issuepdfs import print_key
         from ..web.render import make_environment
 
         try:

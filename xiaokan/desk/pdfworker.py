@@ -176,7 +176,7 @@ def render_issue(root: Path, issue_id: str, log: Callable[[str], None]) -> None:
     from ..bodies import convert_bodies
     from ..builder import BuildOptions
     from ..core.fingerprints import Fingerprints, TemplateDigests
-    from ..paper.pdf import issue_pdfs
+    from ..paper.issuepdfs import issue_pdfs
     from ..source.content import read_site
     from ..source.references import photo_problems
     from ..web.render import make_environment

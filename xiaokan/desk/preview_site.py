@@ -19,7 +19,7 @@ from typing import Callable
 from ..builder import BuildReport
 from ..core.devices import is_windows_device
 from ..core.i18n import _
-from ..paper.pdf import reader_path
+from ..paper.issuepdfs import reader_path
 from .pdfworker import UP_TO_DATE
 from .preview_http import LIVE_SCRIPT
 

@@ -23,7 +23,6 @@ from html import escape, unescape
 
 from ..source.markup import Body
 from ..source.model import Article, Section
-from .printmarkup import without_chart_data
 
 PRINT_CELLS = 2_000
 PRINT_CHARACTERS = 40_000
@@ -92,6 +91,15 @@ def left_out(bodies: list[str]) -> list[set[int]]:
                 printed += size.cells
         result.append(out)
     return result
+
+
+_CHART_DATA = re.compile(r'<details class="chart-data">.*?</details>', re.S)
+
+
+def without_chart_data(html: str) -> str:
+    """A body without the data tables under its charts (查看数据: the web's, for screen readers): the
+    printed chart carries its numbers, and WeasyPrint need not read a table it does not show."""
+    return _CHART_DATA.sub("", html) if '<details class="chart-data">' in html else html
 
 
 def printed_bodies(sections: list[tuple[Section, list[Article]]], bodies: dict[str, Body]) -> dict[str, tuple[str, set[int]]]:

@@ -44,15 +44,6 @@ _FIGURE = re.compile(r"<figure\b([^>]*)>(.*?)</figure>", re.S)
 _VIEWBOX = re.compile(r'<svg\b[^>]*\bviewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"')
 _PHOTO = re.compile(r'<img\b[^>]*\bsrc="(file://[^"]+)"')
 CHART_MM = 95             # a chart's printed width (print.css: .chart svg)
-_CHART_DATA = re.compile(r'<details class="chart-data">.*?</details>', re.S)
-
-
-def without_chart_data(html: str) -> str:
-    """A body without the data tables under its charts (查看数据: the web's, for screen readers): the
-    printed chart carries its numbers, and WeasyPrint need not read a table it does not show."""
-    return _CHART_DATA.sub("", html) if '<details class="chart-data">' in html else html
-
-
 def print_markup(html: str, grid: Grid) -> str:
     html = _OL_START.sub(lambda m: f'<ol{m.group(1)}start="{m.group(2)}" style="counter-reset: list-item '
                                    f'{int(m.group(2)) - 1}"{m.group(3)}>', html)

@@ -12,13 +12,12 @@ import os
 import posixpath
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import ContentError
 from ..core.i18n import _
-from ..source.issuefiles import name_error
-from ..source.links import CONTENT_HOMES, refuse_outside_links
 
 PRINT_DIR = "print"   # the print office's PDFs: beside output/, never published by accident
 PREVIEW_DIR = ".cache/preview"   # what `serve` shows: the site with drafts, never output/
@@ -232,7 +231,8 @@ def _in_place_changes(out_dir: Path, files: dict[str, bytes], copies: dict[str, 
     wanted = set(files) | set(copies) | set(kept)
     if not set(kept) <= present:
         return None
-    new_copies = {rel: src for rel, src in copies.items() if not _same_file(out_dir / rel, src)}
+    out = os.fspath(out_dir)
+    new_copies = {rel: src for rel, src in copies.items() if not _same_file(os.path.join(out, rel), src)}
     removed = sorted(present - wanted)
     if len(files) + len(new_copies) + len(removed) > SMALL_CHANGE * max(len(wanted), 1):
         return None
@@ -296,15 +296,28 @@ def _commit_in_place(out_dir: Path, files: dict[str, bytes], copies: dict[str, P
             folder = os.path.dirname(folder)
 
 
+def output_files(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file under folder with its path relative to it (with /), as os.walk finds them (a link to
+    a folder is not followed, a folder that cannot be listed is left out). By scandir, each path built
+    from its folder's: every build lists output/, and os.walk's relpath per file cost as much as the
+    listing itself."""
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if not entry.is_dir():
+                        yield prefix + entry.name, entry
+                    elif not entry.is_symlink():
+                        pending.append((prefix + entry.name + "/", entry.path))
+        except OSError:
+            continue
+
+
 def _files_in(folder: Path) -> set[str]:
     """Relative paths (with /) of every file under folder."""
-    found = set()
-    for current, _folders, names in os.walk(folder):
-        rel = os.path.relpath(current, folder).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        found.update(prefix + name for name in names)
-    found.discard(MARKER)
-    return found
+    return {rel for rel, _entry in output_files(folder)}
 
 
 def _already_there(out_dir: Path, copies: dict[str, Path], kept: list[str]) -> bool:
@@ -314,7 +327,8 @@ def _already_there(out_dir: Path, copies: dict[str, Path], kept: list[str]) -> b
     present = _files_in(out_dir)
     if present != set(kept) | set(copies):
         return False
-    return all(_same_file(out_dir / rel, source) for rel, source in copies.items())
+    out = os.fspath(out_dir)
+    return all(_same_file(os.path.join(out, rel), source) for rel, source in copies.items())
 
 
 def _keep(old: Path, target: str) -> None:
@@ -324,10 +338,11 @@ def _keep(old: Path, target: str) -> None:
         shutil.copy2(old, target)
 
 
-def _same_file(old: Path, source: Path) -> bool:
-    """A file copied last time (copy2 keeps the mtime) is the same while size and mtime agree."""
+def _same_file(old: str | Path, source: Path) -> bool:
+    """A file copied last time (copy2 keeps the mtime) is the same while size and mtime agree.
+    (os.stat of a joined string: a build asks this of every copy, and a Path costs twice the stat.)"""
     try:
-        a, b = old.stat(), source.stat()
+        a, b = os.stat(old), os.stat(source)
     except OSError:
         return False
     return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
@@ -368,27 +383,3 @@ def _swap(staging: Path, out_dir: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def asset_copies(root: Path) -> dict[str, Path]:
-    """assets/ -> output/assets/. A link (symlink) that leads outside the project is refused: it
-    would publish that file. (Files of content/ are published only when an article uses them.)"""
-    copies: dict[str, Path] = {}
-    top = root / "assets"
-    if not top.is_dir():
-        return copies
-    for path in sorted(top.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(top).parts):
-            continue
-        wrong = name_error(path)
-        if wrong is not None:
-            raise wrong
-        refuse_links_outside(root, path)
-        copies[f"assets/{path.relative_to(top).as_posix()}"] = path
-    return copies
-
-
-def refuse_links_outside(root: Path, path: Path) -> None:
-    """A file that leads (by a link, or a linked folder on its way) outside content/ and assets/ would
-    publish that file: refused, naming it."""
-    refuse_outside_links(root, path, CONTENT_HOMES)

@@ -126,7 +126,7 @@ def make_edition(issue_id: str, pdf: Path, areas: list[list], slugs: set[str], c
 
 
 def _digest(pdf: Path) -> str:
-    """The PDF's digest: as recorded beside the cached PDF (pdf.intact), else computed."""
+    """The PDF's digest: as recorded beside the cached PDF (issuepdfs.intact), else computed."""
     try:
         return pdf.with_suffix(".sha256").read_text(encoding="ascii").strip()[:16]
     except OSError:
