@@ -16,6 +16,9 @@
 - 挤进 (clreq): before a line is spaced out, it takes in the next unit if enough of its marks can be
   set at half width (squeeze.py); the layouts made later for that line (justification, drawing) get the
   same marks at half width.
+- `word-break: break-all` (a long address or code word: printmarkup.py) wraps at any character from
+  the start, as CSS says: WeasyPrint cut such a word only once it overflowed a whole line, so a word
+  that had a break opportunity early (`https://`) still went to the next line after it.
 
 Pinned to WeasyPrint 70.x; install() refuses other versions rather than mis-rendering.
 """
@@ -80,6 +83,7 @@ def install() -> None:
     count_spaces = inline.count_expandable_spaces
     original_text_align = inline.text_align
     halt = b"halt 1"
+    wrap_char = line_break.PANGO_WRAP_MODE["WRAP_CHAR"]
     squeezing_now: list[tuple[int, ...]] = []   # the marks to squeeze in the layouts being made (squeeze.py)
 
     def squeezing(indices):
@@ -162,6 +166,8 @@ def install() -> None:
 
     def set_text(self, text, justify=False):
         original_set_text(self, text, justify)
+        if self.style["word_break"] == "break-all":
+            pango.pango_layout_set_wrap(self.layout, wrap_char)
         spacing = self.justification_spacing if justify else 0
         justified = bool(spacing) and bool(_EXPANDABLE_CJK.search(self.text or ""))
         if squeezing_now:

@@ -11,11 +11,18 @@ until 本期要目 ends above the cover's bottom margin:
 3. ``fit-columns``   that, in two columns;
 4. ``fit-continued`` 本期要目 goes on over the page, inside the same margins (the cover's padding is
                      repeated on the second page), where nothing else could fit it.
+
+A title of 本期要目 keeps its last two characters with its leader and page number (contents_entry).
 """
 from __future__ import annotations
 
 import re
 from typing import Callable
+
+from markupsafe import Markup, escape
+
+from .cjklayout import CLOSING
+from .typeset import typeset
 
 FITS = ("fit-normal", "fit-dense", "fit-columns", "fit-continued")
 PLACEHOLDER = "cover fit-normal"      # the cover's class in the template, replaced by the chosen one
@@ -23,6 +30,17 @@ BOTTOM_MM = 16                        # the cover's bottom padding (cover.css)
 PX_PER_MM = 96 / 25.4
 _FIRST_SECTION = '<section class="print-section"'
 _ARTICLE_ID = re.compile(r'<article class="print-article[^"]*" id="([^"]+)"')
+_TITLE_END = re.compile(f"(?:[^{CLOSING}…—][{CLOSING}…—]*){{2}}$")   # (two characters and their marks)
+
+
+def contents_entry(title: str, target: str) -> Markup:
+    """A title in 本期要目 whose last two characters stay with the leader and the page number (print.css:
+    .contents-end): its last line is never one character (孤字), nor the leader and number alone."""
+    title = str(title)
+    end = _TITLE_END.search(title)
+    cut = end.start() if end else 0
+    return Markup(typeset(f'{escape(title[:cut])}<span class="contents-end" data-target="#{escape(target)}">'
+                          f'{escape(title[cut:])}</span>'))
 
 
 def fitted_cover(html: str, layout: Callable[[str], object]) -> str:

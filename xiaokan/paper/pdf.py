@@ -18,7 +18,7 @@ from ..core.urls import absolute, is_placeholder, rebase, source_path
 from ..source.markup import Body
 from ..source.model import PRESS_VARIANTS, Issue, Site, articles_by_section
 from ..web.render import render_template
-from .cover import fitted_cover
+from .cover import contents_entry, fitted_cover
 from .fetcher import ProjectOnlyFetcher
 from .grid import BODY_PT, MM, grid_for
 from .inks import press_inks
@@ -72,7 +72,7 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
 
     html = render_template(env, PRINT_TEMPLATE, dict(
         issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
-        base_url=site.config.base_url, title=title, cjk=cjk, c=palette(options.pdf_variant), page=page_mm(options), g=grid,
+        base_url=site.config.base_url, title=title, cjk=cjk, contents_entry=contents_entry, c=palette(options.pdf_variant), page=page_mm(options), g=grid,
         proof=proof))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
@@ -97,9 +97,10 @@ def prints_qr_codes(config) -> bool:
     return config.print.qr_codes if config.print.qr_codes is not None else not is_placeholder(config.base_url)
 
 
-def cjk(text) -> Markup:
-    """A line of template text (a title, a date, the 版记) set by the print rules of typeset.py."""
-    return Markup(typeset(str(escape(str(text)))))
+def cjk(text, paragraph: bool = False) -> Markup:
+    """A line of template text (a title, a date, the 版记) set by the print rules of typeset.py; with
+    paragraph, text that may wrap (the summary), whose last line is never one character."""
+    return Markup(typeset(str(escape(str(text))), paragraph=paragraph))
 
 
 def page_mm(options) -> tuple[float, float]:

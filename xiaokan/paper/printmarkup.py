@@ -3,7 +3,8 @@ written out for WeasyPrint and for the print office.
 
 - `<ol start>`: WeasyPrint ignores the attribute without presentational hints; a counter-reset keeps
   the numbering (a list that continues at 45 prints 45).
-- Tables: short columns (序号, 省份, dates) never wrap, numeric columns are right-aligned, the 序号
+- Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table with a column of long
+  text (说明), which takes the rest of the width; numeric columns are right-aligned, the 序号
   column is centred, a cell holding only `-` is left blank, and each table names its continuation
   表N（续）. No page holds fewer than three body rows of a table (a table of fewer than six is never cut).
 - Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
@@ -12,6 +13,9 @@ written out for WeasyPrint and for the print office.
 - Figures occupy whole lines of the grid (grid.py): a chart's or photo's printed height is known here
   (the chart's viewBox at its printed width, the photo's pixels at WeasyPrint's 96 dpi within the text
   block), and the space that rounds it up to whole lines is added under it.
+- A word of 24 characters or more (an address, a code line of 300 characters) outside tables is a
+  `span.long-word`: it starts right after the text before it and is cut at any character where the
+  line ends (cjklayout), rather than go whole to the next line and leave the line before it spaced out.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others (A4's block)
 TABLE_PT = 8.5            # print.css: a table's font size; a cell's padding (2 x 1.5 mm) is about an em of it
 WRAPPED_COLUMN_EM = 2.0   # the least a wrapping column takes: a character and its padding
+MEDIUM_COLUMN_EM = 16.0   # beside a column of long text, a column at most this wide never wraps ...
+LONG_COLUMN_SHARE = 0.45  # ... while the columns that wrap keep this share of the block
 A4_BLOCK_PT = 46 * 10.5   # grid.py's A4 block (46 characters of 五号), for which NOWRAP_SHARE_EM was measured
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
 
@@ -50,7 +56,26 @@ def print_markup(html: str, grid: Grid) -> str:
     html = _caption_tables(html)
     html = _number_captions(html)
     html = _FIGURE.sub(lambda m: _on_grid(m, grid), html)
-    return _TABLE.sub(lambda m: _table(m.group(0), grid), html)
+    return _long_words(_TABLE.sub(lambda m: _table(m.group(0), grid), html))
+
+
+_PIECES = re.compile(r"(<[^>]*>)")
+_SKIPPED = frozenset({"table", "svg", "script", "style", "math"})   # (a table's cells: long-word above)
+
+
+def _long_words(html: str) -> str:
+    """Long words outside tables, SVG and scripts in a span.long-word (print.css)."""
+    if not _LONG_WORD.search(html):
+        return html
+    pieces, skipped = _PIECES.split(html), 0
+    for i, piece in enumerate(pieces):
+        if piece.startswith("<"):
+            tag = re.match(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)", piece)
+            if tag and tag.group(2).lower() in _SKIPPED and not piece.endswith("/>"):
+                skipped = max(skipped + (-1 if tag.group(1) else 1), 0)
+        elif not skipped and piece:
+            pieces[i] = _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group(0)}</span>', piece)
+    return "".join(pieces)
 
 
 def _caption_tables(html: str) -> str:
@@ -114,6 +139,13 @@ def _table(table: str, page: Grid) -> str:
         # (a table of many short columns that do not fit unwrapped: all of them wrap, sharing the width
         # evenly, rather than some kept whole and the rest squeezed to a character a line)
         short = set()
+    if any(w > block_em / 2 for w in widths.values()):
+        # (beside a column of long text, which wraps anyway and takes what is left: 单位 and dates of up
+        # to MEDIUM_COLUMN_EM stay on one line too, the narrowest first, while the long text keeps its share)
+        for c in sorted((c for c, w in widths.items() if c not in short and w <= MEDIUM_COLUMN_EM), key=widths.get):
+            if sum(widths[k] + 1 for k in short | {c}) > block_em * (1 - LONG_COLUMN_SHARE):
+                break
+            short.add(c)
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
                if c not in serial and any(body and t for t, body in cells)

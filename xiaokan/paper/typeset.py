@@ -5,8 +5,8 @@
 - 中西文间距: a space between a Chinese character and a Latin letter or digit (`2024 年`, `OBE 理念`).
   The space of Noto CJK is a quarter em (256/1000); being a space, it widens with justification and
   disappears where a line breaks on it, as a typesetter's glue does.
-- No lone last character: the last two characters of a paragraph are glued, so that its last line
-  never holds one character and its punctuation.
+- No lone last character (孤字): the last two characters of a paragraph, or of a title in 本期要目,
+  are glued, so that its last line never holds one character and its punctuation.
 
 Text is changed only between tags, and never inside code, SVG, scripts or footnote numbers.
 """
@@ -31,8 +31,9 @@ _LATIN_AFTER_CJK = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])")
 _CJK_AFTER_LATIN = re.compile(f"(?<=[A-Za-z0-9%])(?=[{HAN}])")
 
 
-def typeset(html: str) -> str:
-    """The print rules above, applied to every text node of `html`."""
+def typeset(html: str, paragraph: bool = False) -> str:
+    """The print rules above, applied to every text node of `html`; with paragraph, `html` is the text
+    of one paragraph (a title in 本期要目), whose last two characters are glued too."""
     tokens = _TOKENS.split(html)
     verbatim = 0          # depth inside elements left as written
     tables = 0            # depth inside tables (their columns are sized by where their text may break)
@@ -65,6 +66,8 @@ def typeset(html: str) -> str:
         tokens[i] = text
         run.append(i)
         previous = text[-1]
+    if paragraph:
+        _glue_last_characters(tokens, run)
     return "".join(tokens)
 
 
