@@ -3,8 +3,8 @@ written out for WeasyPrint and for the print office.
 
 - `<ol start>`: WeasyPrint ignores the attribute without presentational hints; a counter-reset keeps
   the numbering (a list that continues at 45 prints 45).
-- Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table with a column of long
-  text (说明), which takes the rest of the width; numeric columns are right-aligned, the 序号
+- Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table whose one column of
+  long text (说明) takes the rest of the width; numeric columns are right-aligned, the 序号
   column is centred, a cell holding only `-` is left blank, and each table names its continuation
   表N（续）. No page holds fewer than three body rows of a table (a table of fewer than six is never cut).
 - Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
@@ -40,7 +40,7 @@ SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others (A4's block)
 TABLE_PT = 8.5            # print.css: a table's font size; a cell's padding (2 x 1.5 mm) is about an em of it
 WRAPPED_COLUMN_EM = 2.0   # the least a wrapping column takes: a character and its padding
-MEDIUM_COLUMN_EM = 16.0   # beside a column of long text, a column at most this wide never wraps ...
+MEDIUM_COLUMN_EM = 16.0   # beside the one column of long text, columns at most this wide never wrap ...
 LONG_COLUMN_SHARE = 0.45  # ... while the columns that wrap keep this share of the block
 A4_BLOCK_PT = 46 * 10.5   # grid.py's A4 block (46 characters of 五号), for which NOWRAP_SHARE_EM was measured
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
@@ -139,13 +139,13 @@ def _table(table: str, page: Grid) -> str:
         # (a table of many short columns that do not fit unwrapped: all of them wrap, sharing the width
         # evenly, rather than some kept whole and the rest squeezed to a character a line)
         short = set()
-    if any(w > block_em / 2 for w in widths.values()):
-        # (beside a column of long text, which wraps anyway and takes what is left: 单位 and dates of up
-        # to MEDIUM_COLUMN_EM stay on one line too, the narrowest first, while the long text keeps its share)
-        for c in sorted((c for c, w in widths.items() if c not in short and w <= MEDIUM_COLUMN_EM), key=widths.get):
-            if sum(widths[k] + 1 for k in short | {c}) > block_em * (1 - LONG_COLUMN_SHARE):
-                break
-            short.add(c)
+    long = [c for c, w in widths.items() if w > block_em / 2]
+    rest = {c for c in widths if c not in long}
+    if len(long) == 1 and all(widths[c] <= MEDIUM_COLUMN_EM for c in rest) \
+            and sum(widths[c] + 1 for c in rest) <= block_em * (1 - LONG_COLUMN_SHARE):
+        # (one column of long text, which wraps anyway, beside columns of up to MEDIUM_COLUMN_EM (单位,
+        # dates): these stay on one line, all of them, while the long text keeps its share of the width)
+        short = rest
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
                if c not in serial and any(body and t for t, body in cells)
