@@ -134,3 +134,34 @@ def test_on_b5_no_table_of_the_sample_starts_or_ends_a_page_with_fewer_than_thre
     with pdfplumber.open(io.BytesIO(pdf)) as read:
         assert len(tablemeasure.runs(read)) >= 3
         assert tablemeasure.short_fragments(read) == []
+
+
+def test_text_after_a_portrait_photo_with_heads_fills_the_page_the_photo_left(mini):
+    """A portrait photo almost a page high did not fit under four paragraphs: it went to the next page,
+    and the text after it could not come up past its head (一、建设过程), leaving half the page empty. The
+    text now fills that page, head and all; the photo starts the next one with its caption, and the rest
+    of the article follows it."""
+    from PIL import Image
+
+    import printmeasure
+
+    Image.new("RGB", (1200, 2000), (40, 90, 140)).save(mini / "content/2024-07/tall.jpg")
+    para = "学校新落成的实训楼投入使用，实训楼共六层，设有智能制造、工业机器人、新能源汽车等实训室，可同时容纳一千余名学生开展实训。" * 2
+    body = "\n\n".join([para] * 4 + ["![新落成的实训楼](tall.jpg)", "## 一、建设过程"] + [para] * 5
+                       + ["## 二、使用情况"] + [para] * 6)
+    write(mini, "content/2024-07/05-tall.md", f"---\n标题: 新落成的实训楼投入使用\n栏目: 评建动态\n---\n{body}\n")
+    result = run_build(mini, "pdf")
+    assert result.code == 0, result.stderr
+    grid = grid_for(210, 297)
+    with pdfplumber.open(next((mini / "print").glob("*.pdf"))) as pdf:
+        texts = [page.extract_text() for page in pdf.pages]
+        (photo_page,) = [n for n, page in enumerate(pdf.pages) if any(i["height"] > 300 for i in page.images)]
+        start = next(n for n, text in enumerate(texts) if n and "新落成的实训楼投入使用" in text)   # (past the cover)
+        assert start == photo_page - 1
+        assert "一、建设过程" in texts[start] and "二、使用情况" in texts[photo_page + 1]
+        assert "图1" in texts[photo_page]   # (its caption, on its page)
+        page = pdf.pages[start]
+        _, trim_top, _, _ = printmeasure.trim(page)
+        foot = trim_top + grid.top_mm * MM + grid.lines * PITCH_PT
+        last = max(c["bottom"] for c in page.chars if c["top"] < foot)
+        assert foot - last < 3 * PITCH_PT, f"{(foot - last) / PITCH_PT:.1f} lines empty at the foot of p{start + 1}"

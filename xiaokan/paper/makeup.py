@@ -5,8 +5,9 @@ second layout (at most one: the render stays within 2x of bare WeasyPrint).
 - Tables set their rows at their own leading (a line of 小五 per grid line would be airy); the space
   under a table makes it whole lines high (the height it had in the first layout, rounded up).
 - A figure that the first layout pushed to the top of the next page, leaving the page before it short,
-  moves after the paragraphs that can fill the gap (a page float: after its mention, never before);
-  a photo that fits the gap when set smaller (down to 60 % of its height) is set smaller instead.
+  moves after the paragraphs (and heads) that fill the gap (a page float: after its mention, never
+  before: pagefloats.py); a photo that fits the gap when set smaller (down to 60 % of its height) is
+  set smaller instead.
 - A page left short by two lines or more because the paragraph that starts the next page could not
   leave two lines at its foot (orphans) lets it leave one there (orphans: 1).
 - A table whose first page would hold fewer than three of its rows (a short merged group that had to
@@ -23,15 +24,15 @@ from __future__ import annotations
 import re
 
 from .grid import Grid
+from .pagefloats import heights, moved, span
 
-_BLOCK = re.compile(r"<(table|figure|p|li)\b")
+_BLOCK = re.compile(r"<(table|figure|p|li|h[2-6])\b")
 _MARKED = re.compile(r'<(table|figure|p|li) data-grid="(\d+)"')
-_PARAGRAPH_END = re.compile(r"</p>|</ol>|</ul>")
 PT_PER_PX = 0.75   # (WeasyPrint lays out in CSS pixels; the grid is in points)
 
 
 def numbered(html: str) -> str:
-    """The print HTML with every table, figure and paragraph numbered (data-grid), so that a layout can name them."""
+    """The print HTML with every table, figure, paragraph and head numbered (data-grid), so that a layout can name them."""
     count = iter(range(1_000_000))
     return _BLOCK.sub(lambda m: f'<{m.group(1)} data-grid="{next(count)}"', html)
 
@@ -68,11 +69,12 @@ def adjusted(html: str, pages, grid: Grid) -> str:
     html = _MARKED.sub(marked, html)
     for number in loosened:
         html = _cuttable(html, number)
-    for number, paragraphs in moves.items():
+    lines = heights(pages, grid) if moves else {}
+    for number, gap in moves.items():
         if number in shrinks:
             html = _shrunk(html, number, shrinks[number])
         else:
-            html = _moved(html, number, paragraphs * grid.chars)
+            html = moved(html, number, gap, lines, grid.lines)
     return html
 
 
@@ -157,18 +159,11 @@ def _short_starts(pages) -> set[int]:
     return found
 
 
-def _span(html: str, tag: str, number: int) -> tuple[int, int] | None:
-    """Where the element `tag` numbered `number` (numbered()) starts and ends in html, its end tag included."""
-    start = html.find(f'<{tag} data-grid="{number}"')
-    end = html.find(f"</{tag}>", start)
-    return (start, end + len(f"</{tag}>")) if start >= 0 and end >= 0 else None
-
-
 def _cuttable(html: str, number: int) -> str:
     """Table `number` with its merged groups free to be cut (their labels are repeated: merged.py)."""
-    if (span := _span(html, "table", number)) is None:
+    if (where := span(html, "table", number)) is None:
         return html
-    start, end = span
+    start, end = where
     table = re.sub(r'(<tbody class="[^"]*?)\s*\bkeep-group\b', r"\1", html[start:end])
     return html[:start] + table.replace('<tbody class=""', "<tbody") + html[end:]
 
@@ -199,36 +194,12 @@ def _shrinks(pages, grid: Grid, moves: dict[int, int]) -> dict[int, float]:
 
 def _shrunk(html: str, number: int, height_pt: float) -> str:
     """The photo of figure `number` set `height_pt` high (whole lines: no space under it)."""
-    if (span := _span(html, "figure", number)) is None:
+    if (where := span(html, "figure", number)) is None:
         return html
-    start, end = span
+    start, end = where
     figure = re.sub(r'style="padding-bottom: [0-9.]+pt"', 'style="padding-bottom: 0"', html[start:end], count=1)
     figure = figure.replace("<img ", f'<img style="height: {height_pt:.3f}pt; width: auto" ', 1)
     return html[:start] + figure + html[end:]
-
-
-def _moved(html: str, number: int, chars: int) -> str:
-    """The figure `number` moved after the paragraphs that follow it (as many as hold about `chars`
-    characters, at least one)."""
-    if (span := _span(html, "figure", number)) is None:
-        return html
-    start, end = span
-    figure, rest = html[start:end], html[end:]
-    limit = rest.find("</div>")   # (the article body ends there: the figure stays in its article)
-    position = 0
-    for match in _PARAGRAPH_END.finditer(rest, 0, limit if limit >= 0 else len(rest)):
-        if not rest[position:match.start()].lstrip().startswith(("<p", "<ol", "<ul")):
-            break
-        position = match.end()
-        if _chars(rest[:position]) >= chars:
-            break
-    if not position:
-        return html
-    return html[:start] + rest[:position] + figure + rest[position:]
-
-
-def _chars(html: str) -> int:
-    return len(re.sub(r"<[^>]+>|\s", "", html))
 
 
 SINK_LINES = 4   # (a larger hole is a break to fix, not space to hand out)
