@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from ..core.i18n import _
 
 TIMEOUT = 600
+KEPT = 64 * 1024   # bytes of its output kept: the end, which says how it ended
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,14 @@ def run_after(command: str, root: Path, target, release: str, base_url: str, cha
     env = {**os.environ, "XIAOKAN_TARGET": str(target), "XIAOKAN_RELEASE": release, "XIAOKAN_CHANGED": listing.name}
     try:
         code, printed = _run(command, root, env)
-        output = printed.decode("utf-8", "replace")
+        output = decoded(printed)
         problem = None
         if code != 0:
             lines = [line.strip() for line in output.splitlines() if line.strip()]
             problem = _('the command of deploy.after failed (exit status {code}): 「{line}」').format(
                 code=code, line=(lines[-1] if lines else "")[:300])
     except subprocess.TimeoutExpired as exc:
-        output = (exc.stdout or b"").decode("utf-8", "replace")
+        output = decoded(exc.stdout or b"")
         problem = _('the command of deploy.after did not end within {minutes} minutes and was stopped').format(minutes=TIMEOUT // 60)
     except OSError as exc:
         output, problem = "", _('the command of deploy.after could not be started: 「{detail}」').format(detail=exc.strerror or exc)
@@ -70,27 +72,64 @@ def run_after(command: str, root: Path, target, release: str, base_url: str, cha
 
 
 def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, bytes]:
-    """`sh -c command` in a session of its own: its status and what it printed. A timeout or Ctrl-C ends
-    the whole group (raising on), what the command started included."""
+    """`sh -c command` in a session of its own: its status and the end of what it printed (KEPT bytes:
+    a tool that printed without end filled the memory). A timeout or Ctrl-C ends the whole group
+    (raising on), what the command started included."""
     process = subprocess.Popen(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    kept = bytearray()
+    reader = threading.Thread(target=_keep_end, args=(process.stdout.fileno(), kept), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + TIMEOUT
     try:
-        printed, _unused = process.communicate(timeout=TIMEOUT)
-    except BaseException:   # (TimeoutExpired, KeyboardInterrupt, …)
-        _stop_group(process)
+        process.wait(timeout=TIMEOUT)
+        reader.join(max(0.0, deadline - time.monotonic()))   # (what sh left running may hold the output open)
+        if reader.is_alive():
+            raise subprocess.TimeoutExpired(command, TIMEOUT)
+    except BaseException as exc:   # (TimeoutExpired, KeyboardInterrupt, …)
+        _stop_group(process, reader)
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise subprocess.TimeoutExpired(command, TIMEOUT, output=bytes(kept)) from None
         raise
-    return process.returncode, printed
+    process.stdout.close()
+    return process.returncode, bytes(kept)
 
 
-def _stop_group(process: subprocess.Popen) -> None:
-    """Kill the command's process group and reap sh, without reading on: a process that left the group
-    may still hold the pipe open."""
+def _keep_end(fd: int, kept: bytearray) -> None:
+    """Read the output to its end, keeping its last KEPT bytes."""
+    while chunk := os.read(fd, 65536):
+        kept += chunk
+        if len(kept) > KEPT:   # (from a line's start: not half of a character)
+            del kept[:-KEPT]
+            del kept[:kept.find(b"\n") + 1]
+
+
+def _stop_group(process: subprocess.Popen, reader: threading.Thread) -> None:
+    """Kill the command's process group and reap sh; the output is closed once its reader has ended (a
+    process that left the group may still hold the pipe open: then the reader is left to it)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)   # (the group's id is sh's: start_new_session)
     except (ProcessLookupError, PermissionError, AttributeError):   # (ended already; or no process groups)
         process.kill()
     process.wait()
-    process.stdout.close()
+    reader.join(1)
+    if not reader.is_alive():
+        process.stdout.close()
+
+
+def decoded(printed: bytes) -> str:
+    """What the command printed, as text, line by line: UTF-8, or GBK (GB 18030) as a Chinese Windows tool
+    or an old server prints it; else UTF-8 with the undecodable bytes replaced."""
+    return "".join(_line(line) for line in printed.splitlines(keepends=True))
+
+
+def _line(line: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return line.decode("utf-8", "replace")
 
 
 def report_after(ran: AfterResult | None, args, log, color, rolled_back: bool = False) -> int:

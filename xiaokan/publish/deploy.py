@@ -33,6 +33,7 @@ from pathlib import Path
 from ..core.errors import DeployError
 from ..core.i18n import _
 from ..source.model import DeployOptions
+from .builtsite import check_built
 from .output import MARKER
 from .releases import (
     PARTIAL,
@@ -46,7 +47,7 @@ from .releases import (
     reconcile,
     release_name,
 )
-from .target import LOCK, Target, TargetLock, busy_error, lock_info, parse_target, run, tool_error
+from .target import LOCK, Target, TargetLock, busy_error, lock_info, parse_target, run, ssh_options, tool_error
 
 __all__ = ["DeployResult", "RollbackResult", "deploy", "parse_target", "rollback"]
 
@@ -92,8 +93,7 @@ def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = F
     upload, nothing to delete), no release is made (a copy of the live one would only push the release
     before it out of --rollback's reach) unless force."""
     source = root / "output"
-    if not (source / MARKER).is_file() or not (source / "index.html").is_file():
-        raise DeployError(source, None, _('there is no built site to deploy in output/'), _('run `build.py build` first'))
+    check_built(source)
     state = _read_state(target, probe_lock=True)
     if dry_run:
         release = release_name(datetime.now(UTC), state.entries)
@@ -242,7 +242,7 @@ def _lock_info() -> str:
 # --- rsync ----------------------------------------------------------------------------------------
 
 def _ssh(target: Target) -> list[str]:
-    return ["-e", f"{target.ssh} -o BatchMode=yes"] if target.host else []
+    return ["-e", " ".join([target.ssh, *ssh_options()])] if target.host else []
 
 
 def _upload(source: Path, target: Target, options: DeployOptions, release: str, base: str | None,

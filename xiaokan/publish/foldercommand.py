@@ -1,34 +1,38 @@
 """`build.py deploy` to a folder or over SSH, as the command line says it: the flags (--dry-run,
 --rollback, --force, --target, --verbose) and every line the editor reads (cli.py hands such a target
 here; object storage is s3command.py). `deploy.after` runs after a deploy or rollback that changed the
-site, as it does for object storage; the settings of object storage alone are said to be unused."""
+site, as it does for object storage; the settings this target does not use are warnings at their line
+(unusedsettings.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core.errors import DeployError
 from ..core.i18n import _
 from ..source.model import SiteConfig
 from .afterdeploy import report_after, run_after
 from .deploy import deploy, parse_target, rollback
 from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
+from .unusedsettings import setting_line, unused_settings
 
 EXIT_OK = 0
-# object storage's own settings: what they would change has no meaning for a folder or a server
-BUCKET_ONLY = ("endpoint", "region", "addressing", "max_deletes", "cache")
 
 
 def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Callable[[str], None],
                      color: Callable[[str, str], str]) -> int:
     """The deploy command for a folder or user@host:/path target: text is the target given or configured."""
     options = config.deploy
-    target = parse_target(text, root, options.ssh)
+    try:
+        target = parse_target(text, root, options.ssh)
+    except DeployError as exc:   # (site.yaml's target: said at its line)
+        if args.target is not None:
+            raise
+        raise DeployError(root / "site.yaml", setting_line(root, "target"), exc.message, exc.hint) from None
     if args.target is not None and options.target and options.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=options.target))
-    unused = [key for key in BUCKET_ONLY if key in options.bucket.written]
-    if unused:
-        log(_('deploy.{keys} in site.yaml are settings of object storage (s3://); this deploy to {target} does not use them').format(
-            keys="、".join(unused), target=target))
+    for line in unused_settings(root, "server" if target.host else "folder", target):
+        log(color("33", line))
     if args.rollback:
         back = rollback(target, dry_run=args.dry_run)
         if args.dry_run:

@@ -16,6 +16,7 @@ from .afterdeploy import report_after
 from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
 from .s3deploy import deploy, rollback
 from .s3target import parse_s3_target
+from .unusedsettings import unused_settings
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -36,6 +37,8 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
     target = parse_s3_target(text)
     if args.target is not None and options.target and options.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=options.target))
+    for line in unused_settings(root, "bucket", target):
+        log(color("33", line))
     if args.rollback:
         back = rollback(root, target, options, dry_run=args.dry_run, base_url=config.base_url)
         if args.dry_run or args.verbose:

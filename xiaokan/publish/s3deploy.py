@@ -29,6 +29,7 @@ from ..core.errors import DeployError
 from ..core.i18n import _
 from ..source.model import DeployOptions
 from .afterdeploy import AfterResult, run_after
+from .builtsite import check_built
 from .objectheaders import cache_control, content_type, rank
 from .objectlock import BucketLock, probe
 from .objectplan import Plan, Put, deploy_plan, rollback_plan
@@ -96,8 +97,7 @@ def deploy(root: Path, target: S3Target, options: DeployOptions, dry_run: bool =
     upload and delete (and whether it would be refused), changing nothing."""
     started = time.monotonic()
     source = root / "output"
-    if not (source / MARKER).is_file() or not (source / "index.html").is_file():
-        raise DeployError(source, None, _('there is no built site to deploy in output/'), _('run `build.py build` first'))
+    check_built(source)
     local = site_manifest(source, options.bucket.cache)
     store = store or ObjectStore(target, options.bucket, options.bandwidth)
     if dry_run:

@@ -61,6 +61,26 @@ def credentials_file() -> Path:
     return Path(os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or Path.home() / ".aws" / "credentials").expanduser()
 
 
+# Where else a key is put (the providers' own tools, a slip of a name), said when deploy finds none.
+OTHER_VARIABLES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "OSS_ACCESS_KEY_ID", "TENCENTCLOUD_SECRET_ID",
+                   "COS_SECRET_ID", "AWS_ACCESS_KEY", "AWS_SECRET_KEY")
+
+
+def keys_elsewhere() -> list[str]:
+    """The places that hold a key deploy does not read: other environment variables, the AWS config file
+    (the AWS command line reads keys there too), the Aliyun command line's file. Names only."""
+    found = [name for name in OTHER_VARIABLES if os.environ.get(name, "").strip()]
+    config = Path(os.environ.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+    aliyun = Path.home() / ".aliyun" / "config.json"
+    for place, word in ((config, "aws_access_key_id"), (aliyun, '"access_key_id"')):
+        try:
+            if word in place.read_text(encoding="utf-8", errors="replace").lower():
+                found.append(str(place))
+        except OSError:
+            continue
+    return found
+
+
 def find_credentials() -> Credentials:
     """The key from the environment, else from the credentials file; DeployError saying where to put one."""
     key_id, secret = os.environ.get("AWS_ACCESS_KEY_ID", "").strip(), os.environ.get("AWS_SECRET_ACCESS_KEY", "").strip()
@@ -73,6 +93,12 @@ def find_credentials() -> Credentials:
                            _('the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'))
     path, profile = credentials_file(), os.environ.get("AWS_PROFILE", "").strip() or "default"
     if not path.is_file():
+        elsewhere = keys_elsewhere()
+        if elsewhere:
+            raise DeployError(None, None, _('there is no key for object storage where deploy reads it (AWS_ACCESS_KEY_ID in '
+                                            'the environment, or the file {path}); there is one in {places}, which deploy does '
+                                            'not read').format(path=path, places="、".join(elsewhere)),
+                              _('copy the key ID and its secret to where deploy reads them: ') + credentials_hint())
         raise DeployError(None, None, _('there is no key for object storage: neither AWS_ACCESS_KEY_ID in the environment '
                                         'nor the file {path}').format(path=path), credentials_hint())
     parser = configparser.ConfigParser(interpolation=None)

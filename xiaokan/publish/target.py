@@ -12,6 +12,7 @@ its SSH connection drops, the kernel releases the lock with the process. A stale
 """
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +23,18 @@ from ..core.i18n import _
 from ..source.deploysettings import SettingProblem, read_target
 
 LOCK = ".xiaokan-deploy.lock"
+# An address, not a target: without this, https://x/kan or s3:/bucket (a slash missing) were a server
+# named https or s3 and its folder //x/kan or /bucket.
+_ADDRESS = re.compile(r"^(?P<scheme>https?|s3|oss|cos|ftps?|sftp|scp|ssh|rsync|file|webdavs?|davs?):/", re.I)
+# ssh never asks (BatchMode), gives up on a server that does not answer (a firewall that swallows the
+# connection, a server that accepts it and hangs: without a limit deploy waited for ever), and notices a
+# connection that went silent midway (15 s probes, 4 missed: a minute).
+CONNECT_TIMEOUT = 30
+
+
+def ssh_options() -> list[str]:
+    return ["-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}", "-o", "ServerAliveInterval=15",
+            "-o", "ServerAliveCountMax=4"]
 # Lines of a tool's error output that say what happened (rsync's own summary line says nothing).
 _SUMMARY = ("rsync error:", "rsync: connection unexpectedly closed", "rsync: [sender] write error", "Warning: Permanently added")
 _UNREACHABLE = ("ssh:", "Permission denied (", "Host key verification failed", "Could not resolve hostname",
@@ -43,7 +56,7 @@ class Target:
         """The command that runs a POSIX shell script on the target (tools speak English: their
         messages are quoted as they are)."""
         script = "LC_ALL=C; export LC_ALL; " + script
-        return shlex.split(self.ssh) + ["-o", "BatchMode=yes", self.host, script] if self.host else ["sh", "-c", script]
+        return shlex.split(self.ssh) + ssh_options() + [self.host, script] if self.host else ["sh", "-c", script]
 
     def __str__(self) -> str:
         return self.rsync_dest
@@ -52,12 +65,30 @@ class Target:
 def parse_target(text: str, root: Path, ssh: str = "ssh") -> Target:
     """`user@host:/srv/www/x` (SSH) or a folder (absolute, or relative to the project); refused (see
     source/deploysettings.py) when it is inside the project, holds it, is a home or system folder, or
-    could be read as an option."""
+    could be read as an option; and when it is an address (https://…, s3:/… with a slash missing),
+    which would otherwise be read as a server named https or s3."""
+    address = _ADDRESS.match(text.strip())
+    if address and not text.strip().lower().startswith("s3://"):
+        raise _address_problem(text.strip(), address.group("scheme").lower())
     try:
         host, path = read_target(text, root)
     except SettingProblem as exc:
         raise DeployError(None, None, exc.message, exc.hint) from None
     return Target(host, path, ssh)
+
+
+def _address_problem(text: str, scheme: str) -> DeployError:
+    hint = _('write a server as user@host:/srv/www/site, a folder as /srv/www/site, or object storage as '
+             's3://bucket/folder (the address readers use belongs in base_url)')
+    if scheme == "s3":
+        return DeployError(None, None, _('the deploy target “{target}” misses a slash: object storage is written '
+                                         's3://bucket/folder').format(target=text),
+                           _('e.g. target: s3://pingjian-news/site'))
+    if scheme in ("http", "https"):
+        return DeployError(None, None, _('the deploy target “{target}” is a web address: deploy needs where the site\'s '
+                                         'files go, not where readers see them').format(target=text), hint)
+    return DeployError(None, None, _('the deploy target “{target}” is an address of the kind {scheme}://, which deploy '
+                                     'does not use').format(target=text, scheme=scheme), hint)
 
 
 def run(target: Target, script: str, failed: str, stdin: str | None = None) -> str:
