@@ -229,3 +229,19 @@ def test_a_key_put_where_deploy_does_not_read_it_is_named(mini, s3_bucket, monke
     assert f"{where} 里有一个，但发布不从那里读取" in result.stderr and "把密钥 ID 和 Secret 抄到发布读取的地方" in result.stderr
     assert "~/.aws/credentials" in result.stderr and secret not in result.stderr and server.key_id not in result.stderr
     assert not server.client().list_objects_v2(Bucket=bucket).get("Contents")
+
+
+# --- --quiet leaves out what went well, never a warning ---------------------------------------------
+
+def test_quiet_still_says_a_failed_deploy_after_and_an_unused_setting(mini, tmp_path):
+    """(--quiet, "print only warnings and errors", printed nothing at all and ended with status 1.)"""
+    www = tmp_path / "www"
+    with_deploy(mini, f"  target: {www}\n  max_deletes: 10\n  after: echo 没有刷新的权限; exit 3\n")
+    built(mini)
+    result = run_build(mini, "deploy", "--quiet")
+    assert result.code == 1
+    assert "警告：deploy.after 的命令失败了（退出状态 3）：「没有刷新的权限」" in result.stderr, result.stderr
+    assert "发布本身已经完成，没有撤销" in result.stderr
+    assert f"site.yaml:{line_of(mini, 'max_deletes:')}：警告：`max_deletes` 是对象存储（s3://）的设置" in result.stderr
+    assert "已发布到" not in result.stderr   # (what went well is left out)
+    assert (www / "current/index.html").read_bytes() == (mini / "output/index.html").read_bytes()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.i18n import _
+from .deployreport import warn
 
 TIMEOUT = 600
 KEPT = 64 * 1024   # bytes of its output kept: the end, which says how it ended
@@ -145,5 +146,5 @@ def report_after(ran: AfterResult | None, args, log, color, rolled_back: bool = 
               'expires: run the command yourself once it is fixed, or refresh the CDN in its console') if rolled_back else
             _('the deploy itself is done and was not undone; the CDN may serve the old pages until their cache expires: fix '
               'the command, then run deploy --force (a new release, and the command again), or refresh the CDN in its console'))
-    log(color("33", _('warning: ') + ran.problem) + "\n    → " + hint)
+    warn(color("33", _('warning: ') + ran.problem) + "\n    → " + hint)   # (--quiet too: the exit status is 1)
     return 1

@@ -1,7 +1,15 @@
 """The lines a deploy prints, the same for every kind of target (a folder, SSH, object storage)."""
 from __future__ import annotations
 
+import sys
+
 from ..core.i18n import _
+
+
+def warn(line: str) -> None:
+    """A warning: printed with --quiet too, which leaves out only what went well (a deploy.after that
+    failed said nothing and ended with status 1)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def unchanged_line(target, dry_run: bool) -> str:
@@ -26,14 +34,14 @@ def done_lines(uploaded: list[str], deleted: list[str]) -> list[str]:
 
 
 def closing_lines(removed: list[str], warning: str | None, previous: str | None, color) -> list[str]:
-    """What a deploy says after its release went live: old releases removed, a step after the switch
-    that failed, and what --rollback would bring back."""
+    """What a deploy says after its release went live: old releases removed, and what --rollback would
+    bring back. A step after the switch that failed (warning) is said at once, --quiet or not."""
     lines = []
     if removed:
         lines.append(_('removed {count} old release(s) that --rollback no longer reaches: {names}').format(
             count=len(removed), names="、".join(removed)))
     if warning:
-        lines.append(color("33", _('warning: ') + warning))
+        warn(color("33", _('warning: ') + warning))
     if previous:
         lines.append(_('`build.py deploy --rollback` makes {previous} live again').format(previous=previous))
     return lines

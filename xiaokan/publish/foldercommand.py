@@ -13,7 +13,7 @@ from ..core.i18n import _
 from ..source.model import SiteConfig
 from .afterdeploy import report_after, run_after
 from .deploy import deploy, parse_target, rollback
-from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
+from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line, warn
 from .unusedsettings import setting_line, unused_settings
 
 EXIT_OK = 0
@@ -32,7 +32,7 @@ def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Calla
     if args.target is not None and options.target and options.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=options.target))
     for line in unused_settings(root, "server" if target.host else "folder", target):
-        log(color("33", line))
+        warn(color("33", line))
     if args.rollback:
         back = rollback(target, dry_run=args.dry_run)
         if args.dry_run:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..core.i18n import _
 from .afterdeploy import report_after
-from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line
+from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line, warn
 from .s3deploy import deploy, rollback
 from .s3target import parse_s3_target
 from .unusedsettings import unused_settings
@@ -38,7 +38,7 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
     if args.target is not None and options.target and options.target != text:
         log(_("using --target {target}, not site.yaml's target {configured}").format(target=target, configured=options.target))
     for line in unused_settings(root, "bucket", target):
-        log(color("33", line))
+        warn(color("33", line))
     if args.rollback:
         back = rollback(root, target, options, dry_run=args.dry_run, base_url=config.base_url)
         if args.dry_run or args.verbose:
