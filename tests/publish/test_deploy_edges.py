@@ -4,6 +4,7 @@ output/ a stopped build left half-swapped, a server that accepts a connection an
 deploy.after command that prints without end or in GBK."""
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -245,3 +246,43 @@ def test_quiet_still_says_a_failed_deploy_after_and_an_unused_setting(mini, tmp_
     assert f"site.yaml:{line_of(mini, 'max_deletes:')}：警告：`max_deletes` 是对象存储（s3://）的设置" in result.stderr
     assert "已发布到" not in result.stderr   # (what went well is left out)
     assert (www / "current/index.html").read_bytes() == (mini / "output/index.html").read_bytes()
+
+
+# --- rsync or ssh not installed ---------------------------------------------------------------------
+
+@pytest.fixture
+def without_rsync_and_ssh(tmp_path, monkeypatch):
+    """A PATH with the shell and the tools of the target's steps, but neither rsync nor ssh."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for name in ("sh", "mkdir", "cat", "mv", "ln", "rm", "ls", "readlink", "flock", "true"):
+        (folder / name).symlink_to(shutil.which(name))
+    monkeypatch.setenv("PATH", str(folder))
+
+
+@pytest.mark.parametrize("kind", ["folder", "server"])
+def test_rsync_or_ssh_not_installed_is_said_so(mini, tmp_path, without_rsync_and_ssh, kind):
+    """(It said 「rsync: 文件或文件夹不存在（被移动、改名或删除了？）」 → 检查这个文件夹, as if the target were missing.)"""
+    www = tmp_path / "www"
+    built(mini)
+    given = str(www) if kind == "folder" else f"www@127.0.0.1:{www}"
+    for argv in ((), ("--dry-run",), ("--rollback",)):
+        result = run_build(mini, "deploy", "--target", given, *argv)
+        if kind == "folder" and argv == ("--rollback",):   # (a rollback of a folder needs no rsync)
+            assert result.code == 1 and "没有线上版本" in result.stderr, result.stderr
+            continue
+        program = "ssh" if argv == ("--rollback",) else "rsync"   # (a rollback needs ssh only)
+        assert result.code == 1 and f"错误：这台电脑上没有安装发布要用的程序 {program}" in result.stderr, result.stderr
+        assert "sudo apt install rsync openssh-client" in result.stderr and "线上网站保持原样" in result.stderr
+        assert "文件夹不存在" not in result.stderr
+    assert not (www / "current").exists()
+    assert not www.exists()   # (nothing made: the dry run did not list files it could not send either)
+
+
+def test_a_program_of_the_ssh_line_that_is_not_there_is_named_with_that_line(mini, tmp_path):
+    www = tmp_path / "www"
+    built(mini)
+    with_deploy(mini, f'  target: "www@127.0.0.1:{www}"\n  ssh: "sshh -p 2222"\n')
+    result = run_build(mini, "deploy")
+    assert result.code == 1 and "错误：这台电脑上没有安装发布要用的程序 sshh" in result.stderr, result.stderr
+    assert "sshh 是 site.yaml 的 deploy 里 ssh: 那一行写的程序" in result.stderr

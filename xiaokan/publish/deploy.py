@@ -25,7 +25,6 @@ import os
 import secrets
 import shlex
 import socket
-import subprocess
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +46,19 @@ from .releases import (
     reconcile,
     release_name,
 )
-from .target import LOCK, Target, TargetLock, busy_error, lock_info, parse_target, run, ssh_options, tool_error
+from .target import (
+    LOCK,
+    Target,
+    TargetLock,
+    busy_error,
+    check_programs,
+    launch,
+    lock_info,
+    parse_target,
+    run,
+    ssh_options,
+    tool_error,
+)
 
 __all__ = ["DeployResult", "RollbackResult", "deploy", "parse_target", "rollback"]
 
@@ -94,6 +105,7 @@ def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = F
     before it out of --rollback's reach) unless force."""
     source = root / "output"
     check_built(source)
+    check_programs(target, rsync=True)
     state = _read_state(target, probe_lock=True)
     if dry_run:
         release = release_name(datetime.now(UTC), state.entries)
@@ -123,7 +135,7 @@ def _make_live(source: Path, target: Target, options: DeployOptions, state: _Sta
             raise DeployError(None, None, _('the connection that held the lock on {target} was lost').format(target=target),
                               _('the live site was not changed; run deploy again'))
     except DeployError:
-        subprocess.run(target.shell(f"rm -rf {p}/{RELEASES}/{shlex.quote(staging)}"), capture_output=True)
+        launch(target.shell(f"rm -rf {p}/{RELEASES}/{shlex.quote(staging)}"), capture_output=True)
         raise
     if state.current and not sent and not deleted and not force:   # the live release is this site already
         _update(target, replace(record, uploading=None), _('could not prepare the deploy target {target}: 「{detail}」'),
@@ -147,6 +159,7 @@ def _make_live(source: Path, target: Target, options: DeployOptions, state: _Sta
 def rollback(target: Target, dry_run: bool = False) -> RollbackResult:
     """Make the release that was live before the live one live again (the record's history); or, dry,
     say which one that would be, changing nothing."""
+    check_programs(target, rsync=False)
     state = _read_state(target, probe_lock=True)
     plan = _rollback_plan(target, state)
     if dry_run:
@@ -252,7 +265,7 @@ def _upload(source: Path, target: Target, options: DeployOptions, release: str, 
     if options.bandwidth:
         command.append(f"--bwlimit={options.bandwidth}")
     command += _ssh(target) + [f"{source}/", f"{target.rsync_dest}/{RELEASES}/{PARTIAL}{release}/"]
-    result = subprocess.run(command, capture_output=True, text=True, pass_fds=pass_fds)
+    result = launch(command, capture_output=True, text=True, pass_fds=pass_fds)
     if result.returncode != 0:
         raise tool_error(target, _('the upload to {target} failed: 「{detail}」'), result.stderr, result.returncode)
     return [name for code, _sep, name in (line.partition(" ") for line in result.stdout.splitlines())
@@ -264,7 +277,7 @@ def _deletions(source: Path, target: Target, base: str | None) -> list[str]:
     if base is None:
         return []
     command = RSYNC_DELETIONS + _ssh(target) + [f"{source}/", f"{target.rsync_dest}/{RELEASES}/{base}/"]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = launch(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise tool_error(target, _('rsync could not compare with {target}: 「{detail}」'), result.stderr, result.returncode)
     return [name.strip() for code, _sep, name in (line.partition(" ") for line in result.stdout.splitlines())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,10 +95,35 @@ def _address_problem(text: str, scheme: str) -> DeployError:
 def run(target: Target, script: str, failed: str, stdin: str | None = None) -> str:
     """Run a shell step on the target and return what it printed. `failed` is the message if it fails,
     with {target} and {detail} (the tool's own line)."""
-    result = subprocess.run(target.shell(script), input=stdin, capture_output=True, text=True)
+    result = launch(target.shell(script), input=stdin, capture_output=True, text=True)
     if result.returncode != 0:
         raise tool_error(target, failed, result.stderr, result.returncode)
     return result.stdout
+
+
+def launch(command: list[str], **options) -> subprocess.CompletedProcess:
+    """subprocess.run, with a program that is not there said as such (it was 「rsync: 文件或文件夹不存在」
+    → 检查这个文件夹, as if the target were missing)."""
+    try:
+        return subprocess.run(command, **options)
+    except FileNotFoundError:
+        raise missing_program(command[0]) from None
+
+
+def check_programs(target: Target, rsync: bool) -> None:
+    """Refuse, before anything is read or made, a deploy whose rsync or ssh is not installed (a dry run
+    to a new folder listed every file, and the deploy then failed having made releases/)."""
+    for program in (["rsync"] if rsync else []) + ([shlex.split(target.ssh)[0]] if target.host else []):
+        if shutil.which(program) is None:
+            raise missing_program(program)
+
+
+def missing_program(program: str) -> DeployError:
+    install = _('install rsync and the SSH client (Debian, Ubuntu and WSL: sudo apt install rsync openssh-client; make build does it)')
+    return DeployError(None, None, _('the program {program}, which deploy runs, is not installed on this computer').format(program=program),
+                       install if program in ("rsync", "ssh") else
+                       _('{program} is the program of the ssh: line of site.yaml\'s deploy group: check what is written there, '
+                         'or leave the line out to use ssh').format(program=program))
 
 
 def tool_line(stderr: str) -> str:
@@ -142,8 +168,11 @@ class TargetLock:
         script = (f"mkdir -p {p} && cd {p} || exit 1; command -v flock >/dev/null 2>&1 || {{ echo no-flock; exit 0; }}; "
                   f"exec 9>>{lock} || exit 1; if flock -n 9; then printf '%s\\n' {shlex.quote(self.info)} >{lock}; "
                   f"echo locked; exec cat >/dev/null; fi; echo busy; cat {lock}")
-        self.process = subprocess.Popen(self.target.shell(script), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+        try:
+            self.process = subprocess.Popen(self.target.shell(script), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True)
+        except FileNotFoundError:
+            raise missing_program(self.target.shell("")[0]) from None
         answer = ""
         for line in self.process.stdout:   # (past anything a login script on the server prints)
             if line.strip() in ("locked", "busy", "no-flock"):
