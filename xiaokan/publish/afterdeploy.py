@@ -80,9 +80,9 @@ def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, bytes]:
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     kept = bytearray()
     reader = threading.Thread(target=_keep_end, args=(process.stdout.fileno(), kept), daemon=True)
-    reader.start()
     deadline = time.monotonic() + TIMEOUT
     try:
+        reader.start()   # (inside: a Ctrl-C while the thread starts stops the command too)
         process.wait(timeout=TIMEOUT)
         reader.join(max(0.0, deadline - time.monotonic()))   # (what sh left running may hold the output open)
         if reader.is_alive():
@@ -113,7 +113,8 @@ def _stop_group(process: subprocess.Popen, reader: threading.Thread) -> None:
     except (ProcessLookupError, PermissionError, AttributeError):   # (ended already; or no process groups)
         process.kill()
     process.wait()
-    reader.join(1)
+    if reader.ident is not None:   # (started)
+        reader.join(1)
     if not reader.is_alive():
         process.stdout.close()
 
