@@ -286,3 +286,56 @@ def test_a_program_of_the_ssh_line_that_is_not_there_is_named_with_that_line(min
     result = run_build(mini, "deploy")
     assert result.code == 1 and "错误：这台电脑上没有安装发布要用的程序 sshh" in result.stderr, result.stderr
     assert "sshh 是 site.yaml 的 deploy 里 ssh: 那一行写的程序" in result.stderr
+
+
+# --- a build that starts while the deploy uploads ---------------------------------------------------
+
+def _build_meanwhile(mini: Path) -> None:
+    """What a build does to output/ while a deploy uploads: a page replaced by renaming a new one over it."""
+    page = mini / "output/2024-07/first/index.html"
+    new = page.with_name("index.html.xiaokan-new")
+    new.write_text("<p>下一次生成的页面</p>", encoding="utf-8")
+    new.replace(page)
+
+
+def test_a_build_during_a_folder_deploy_does_not_change_the_release(mini, tmp_path, monkeypatch):
+    """(rsync read output/ as it went: the release got the next build's page beside this build's styles.)"""
+    from xiaokan.publish import deploy as deploy_module
+
+    www = tmp_path / "www"
+    built(mini)
+    before = {p.relative_to(mini / "output"): p.read_bytes() for p in (mini / "output").rglob("*") if p.is_file()}
+    upload = deploy_module._upload
+
+    def upload_while_building(*args, **kwargs):
+        _build_meanwhile(mini)
+        return upload(*args, **kwargs)
+
+    monkeypatch.setattr(deploy_module, "_upload", upload_while_building)
+    result = run_build(mini, "deploy", "--target", str(www))
+    assert result.code == 0, result.stderr
+    served = {p.relative_to(www / "current"): p.read_bytes() for p in (www / "current").rglob("*") if p.is_file()}
+    assert served == {name: data for name, data in before.items() if name.name != ".xiaokan-output"}
+    assert not list((mini / ".cache/deploy").iterdir())   # (the snapshot is removed)
+
+
+def test_a_build_during_an_object_storage_deploy_does_not_break_it(mini, s3_bucket, monkeypatch):
+    """(The objects were listed with their MD5 first and read again to be sent: the service refused the
+    changed page (BadDigest) and the site was left partly updated.)"""
+    from xiaokan.publish import s3deploy
+
+    server, bucket = s3_bucket
+    built(mini)
+    s3_site(mini, server, bucket)
+    page = (mini / "output/2024-07/first/index.html").read_bytes()
+    put_all = s3deploy._put_all
+
+    def put_while_building(*args, **kwargs):
+        _build_meanwhile(mini)
+        return put_all(*args, **kwargs)
+
+    monkeypatch.setattr(s3deploy, "_put_all", put_while_building)
+    result = run_build(mini, "deploy")
+    assert result.code == 0 and "已部分更新" not in result.stderr, result.stderr
+    sent = server.client().get_object(Bucket=bucket, Key="site/2024-07/first/index.html")["Body"].read()
+    assert sent == page

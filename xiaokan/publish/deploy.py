@@ -32,7 +32,7 @@ from pathlib import Path
 from ..core.errors import DeployError
 from ..core.i18n import _
 from ..source.model import DeployOptions
-from .builtsite import check_built
+from .builtsite import built_site
 from .output import MARKER
 from .releases import (
     PARTIAL,
@@ -103,21 +103,20 @@ def deploy(root: Path, target: Target, options: DeployOptions, dry_run: bool = F
     would upload, delete and remove, changing nothing. When output/ is what is live already (nothing to
     upload, nothing to delete), no release is made (a copy of the live one would only push the release
     before it out of --rollback's reach) unless force."""
-    source = root / "output"
-    check_built(source)
     check_programs(target, rsync=True)
-    state = _read_state(target, probe_lock=True)
-    if dry_run:
-        release = release_name(datetime.now(UTC), state.entries)
-        sent = _upload(source, target, options, release, state.current, dry_run=True) if state.current else _site_files(source)
-        deleted = _deletions(source, target, state.current)
-        if state.current and not sent and not deleted and not force:
-            return DeployResult(None, state.record.previous, [], [], len(_site_files(source)), [], unchanged=True)
-        after, removed = after_deploy(state.record, release, options.keep)
-        return DeployResult(None, after.previous, sent, deleted, len(_site_files(source)) - len(sent), removed)
-    with TargetLock(target, _lock_info()) as lock:
-        state = _read_state(target, probe_lock=False)   # (as it is now that no one else deploys)
-        return _make_live(source, target, options, state, release_name(datetime.now(UTC), state.entries), lock, force)
+    with built_site(root) as source:   # (a snapshot: a build started meanwhile does not change what is sent)
+        state = _read_state(target, probe_lock=True)
+        if dry_run:
+            release = release_name(datetime.now(UTC), state.entries)
+            sent = _upload(source, target, options, release, state.current, dry_run=True) if state.current else _site_files(source)
+            deleted = _deletions(source, target, state.current)
+            if state.current and not sent and not deleted and not force:
+                return DeployResult(None, state.record.previous, [], [], len(_site_files(source)), [], unchanged=True)
+            after, removed = after_deploy(state.record, release, options.keep)
+            return DeployResult(None, after.previous, sent, deleted, len(_site_files(source)) - len(sent), removed)
+        with TargetLock(target, _lock_info()) as lock:
+            state = _read_state(target, probe_lock=False)   # (as it is now that no one else deploys)
+            return _make_live(source, target, options, state, release_name(datetime.now(UTC), state.entries), lock, force)
 
 
 def _make_live(source: Path, target: Target, options: DeployOptions, state: _State, release: str, lock: TargetLock,

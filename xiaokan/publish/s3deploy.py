@@ -29,7 +29,7 @@ from ..core.errors import DeployError
 from ..core.i18n import _
 from ..source.model import DeployOptions
 from .afterdeploy import AfterResult, run_after
-from .builtsite import check_built
+from .builtsite import built_site
 from .objectheaders import cache_control, content_type, rank
 from .objectlock import BucketLock, probe
 from .objectplan import Plan, Put, deploy_plan, rollback_plan
@@ -96,24 +96,22 @@ def deploy(root: Path, target: S3Target, options: DeployOptions, dry_run: bool =
     """Upload output/ as a new release and record it as live; or, dry, say exactly what that would
     upload and delete (and whether it would be refused), changing nothing."""
     started = time.monotonic()
-    source = root / "output"
-    check_built(source)
-    local = site_manifest(source, options.bucket.cache)
-    store = store or ObjectStore(target, options.bucket, options.bandwidth)
-    if dry_run:
-        probe(store)
-        return _deploy(root, local, store, target, options, True, force, None, started)
-    with BucketLock(store) as lock:
-        result = _deploy(root, local, store, target, options, False, force, lock, started)
+    with built_site(root) as source:   # (a snapshot: a build started meanwhile does not change what is sent)
+        local = site_manifest(source, options.bucket.cache)
+        store = store or ObjectStore(target, options.bucket, options.bandwidth)
+        if dry_run:
+            probe(store)
+            return _deploy(source, local, store, target, options, True, force, None, started)
+        with BucketLock(store) as lock:
+            result = _deploy(source, local, store, target, options, False, force, lock, started)
     if result.release is None:
         return result
     ran = run_after(options.bucket.after, root, target, result.release, base_url, result.uploaded + result.deleted)
     return replace(result, after=ran)
 
 
-def _deploy(root: Path, local: Manifest, store: ObjectStore, target: S3Target, options: DeployOptions, dry_run: bool,
+def _deploy(source: Path, local: Manifest, store: ObjectStore, target: S3Target, options: DeployOptions, dry_run: bool,
             force: bool, lock: BucketLock | None, started: float) -> S3Result:
-    source = root / "output"
     state = read_state(store)
     plan = deploy_plan(local.objects, state.remote, state.live, [state.manifests[n] for n in state.unfinished],
                        state.owned(), set(state.stored))
