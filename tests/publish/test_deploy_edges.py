@@ -89,9 +89,9 @@ def test_ssh_with_an_object_storage_target_is_a_warning_at_its_line(mini, s3_buc
 def test_an_address_as_the_target_is_refused_at_its_line(mini, tmp_path, monkeypatch, text, words):
     """(It was read as a server named https or s3, ssh tried to reach it, and the message spoke of the network.)"""
     calls = []
-    monkeypatch.setattr(target.subprocess, "run", lambda *a, **k: calls.append(a) or pytest.fail("a tool was run"))
     with_deploy(mini, f'  target: "{text}"\n')
     built(mini)
+    monkeypatch.setattr(target.subprocess, "run", lambda *a, **k: calls.append(a) or pytest.fail("a tool was run"))
     for argv in (("deploy",), ("deploy", "--dry-run"), ("deploy", "--rollback")):
         result = run_build(mini, *argv)
         assert result.code == 1 and f"site.yaml:{line_of(mini, 'target:')}: 发布目标“{text}”{words}" in result.stderr, result.stderr
@@ -339,3 +339,20 @@ def test_a_build_during_an_object_storage_deploy_does_not_break_it(mini, s3_buck
     assert result.code == 0 and "已部分更新" not in result.stderr, result.stderr
     sent = server.client().get_object(Bucket=bucket, Key="site/2024-07/first/index.html")["Body"].read()
     assert sent == page
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("ｓ3://pingjian-news/kan", "s3://pingjian-news/kan"),
+    ("www＠news.example.edu.cn:/srv/www/kan", "www@news.example.edu.cn:/srv/www/kan"),
+    ("www@news.example.edu.cn：/srv/www/kan", "www@news.example.edu.cn:/srv/www/kan"),
+    ("www@news。example。edu。cn:/srv/www/kan", "www@news.example.edu.cn:/srv/www/kan"),
+])
+def test_a_target_typed_in_chinese_input_mode_is_refused_with_the_half_width_form(mini, tmp_path, monkeypatch, text, fixed):
+    """(ｓ3:// passed the check and was a server named ｓ3; a full-width colon was a folder inside the project.)"""
+    built(mini)
+    monkeypatch.setattr(target.subprocess, "run", lambda *a, **k: pytest.fail("a tool was run"))
+    for argv in ((), ("--dry-run",), ("--rollback",)):
+        result = run_build(mini, "deploy", "--target", text, *argv)
+        assert result.code == 1 and f"发布目标“{text}”里有全角的字母或标点（是在中文输入法下打的）" in result.stderr, result.stderr
+        assert f"切换到英文输入法，用半角重新写：{fixed}" in result.stderr and "线上网站保持原样" in result.stderr
+    assert not (mini / text).exists()

@@ -16,12 +16,13 @@ import re
 import shlex
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import DeployError
 from ..core.i18n import _
-from ..source.deploysettings import SettingProblem, read_target
+from ..source.deploysettings import REMOTE, SettingProblem, read_target
 
 LOCK = ".xiaokan-deploy.lock"
 # An address, not a target: without this, https://x/kan or s3:/bucket (a slash missing) were a server
@@ -71,6 +72,11 @@ def parse_target(text: str, root: Path, ssh: str = "ssh") -> Target:
     address = _ADDRESS.match(text.strip())
     if address and not text.strip().lower().startswith("s3://"):
         raise _address_problem(text.strip(), address.group("scheme").lower())
+    half = unicodedata.normalize("NFKC", text.strip()).replace("。", ".")
+    if half != text.strip() and (half.lower().startswith("s3://") or _ADDRESS.match(half) or REMOTE.match(half)):
+        raise DeployError(None, None, _('the deploy target “{target}” has full-width letters or punctuation (typed in '
+                                        'Chinese input mode)').format(target=text.strip()),
+                          _('write it in half-width (English input mode): {fixed}').format(fixed=half))
     try:
         host, path = read_target(text, root)
     except SettingProblem as exc:
