@@ -4,6 +4,7 @@ output/ a stopped build left half-swapped, a server that accepts a connection an
 deploy.after command that prints without end or in GBK."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -356,3 +357,18 @@ def test_a_target_typed_in_chinese_input_mode_is_refused_with_the_half_width_for
         assert result.code == 1 and f"发布目标“{text}”里有全角的字母或标点（是在中文输入法下打的）" in result.stderr, result.stderr
         assert f"切换到英文输入法，用半角重新写：{fixed}" in result.stderr and "线上网站保持原样" in result.stderr
     assert not (mini / text).exists()
+
+
+def test_the_snapshot_of_a_killed_deploy_is_removed_by_the_next(mini, tmp_path):
+    import subprocess
+
+    www = tmp_path / "www"
+    built(mini)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    abandoned = mini / f".cache/deploy/{gone.pid}-0badc0de"
+    running = mini / f".cache/deploy/{os.getppid()}-0badc0de"   # (a process that is alive: another deploy's)
+    for folder in (abandoned, running):
+        write(folder, "index.html", "<p>上一次发布的快照</p>")
+    assert run_build(mini, "deploy", "--target", str(www)).code == 0
+    assert not abandoned.exists() and (running / "index.html").exists()
