@@ -123,6 +123,7 @@ def test_a_hand_edited_output_file_is_replaced(mini):
     page.write_text("tampered", encoding="utf-8")
     build(mini)
     assert "第一篇新闻" in page.read_text(encoding="utf-8")
+    assert (mini / "output/.xiaokan-output").is_file()   # (one page put back in place: the marker deploy looks for stays)
 
 
 def test_changed_image_is_copied_again(mini):

@@ -316,8 +316,8 @@ def output_files(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
 
 
 def _files_in(folder: Path) -> set[str]:
-    """Relative paths (with /) of every file under folder."""
-    return {rel for rel, _entry in output_files(folder)}
+    """Relative paths (with /) of every file under folder but the marker."""
+    return {rel for rel, _entry in output_files(folder)} - {MARKER}
 
 
 def _already_there(out_dir: Path, copies: dict[str, Path], kept: list[str]) -> bool:
