@@ -527,6 +527,28 @@ def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_�
     assert [(a["path"], a["title"]) for a in voided] == [("2024-07/01-first.md", card(mini, "2024-07/01-first.md")["title"])]
 
 
+def test_publishing_from_the_desk_to_a_folder_runs_deploy_after_as_the_command_does(mini, tmp_path):
+    """(发布 and 回滚 to a folder or server never ran deploy.after, the CDN refresh; object storage did.)"""
+    from xiaokan.desk.editorial import tasks
+
+    target, ran = tmp_path / "www", tmp_path / "after.txt"
+    settings = (mini / "site.yaml").read_text(encoding="utf-8")
+    write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: echo $XIAOKAN_RELEASE >> {ran}\n")
+    job = lambda kind: tasks.Job(1, kind, "主编")   # noqa: E731
+    tasks.build_site(mini, job("build"))
+    first = tasks.deploy(mini, False, job("deploy"))
+    assert ran.read_text(encoding="utf-8").split() == [first["release"]] and "警告" not in first["summary"]
+    article = mini / "content/2024-07/01-first.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n又改了一句。\n", encoding="utf-8")
+    tasks.build_site(mini, job("build"))
+    write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: exit 3\n")
+    second = tasks.deploy(mini, False, job("deploy"))
+    assert (target / "current").resolve().name == second["release"] and "警告" in second["summary"], second["summary"]
+    write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: echo $XIAOKAN_RELEASE >> {ran}\n")
+    tasks.rollback(mini, job("rollback"))
+    assert ran.read_text(encoding="utf-8").split() == [first["release"], first["release"]]
+
+
 def test_a_word_file_imported_before_and_published_is_not_offered_替换以前导入的草稿(mini, tmp_path):
     import worddocs
     from xiaokan.desk.editorial import tasks

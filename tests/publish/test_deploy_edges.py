@@ -90,13 +90,14 @@ def test_ssh_with_an_object_storage_target_is_a_warning_at_its_line(mini, s3_buc
 def test_an_address_as_the_target_is_refused_at_its_line(mini, tmp_path, monkeypatch, text, words):
     """(It was read as a server named https or s3, ssh tried to reach it, and the message spoke of the network.)"""
     calls = []
-    with_deploy(mini, f'  target: "{text}"\n')
     built(mini)
+    with_deploy(mini, f'  target: "{text}"\n')   # (written after the build: now every command refuses it, build too)
     monkeypatch.setattr(target.subprocess, "run", lambda *a, **k: calls.append(a) or pytest.fail("a tool was run"))
     for argv in (("deploy",), ("deploy", "--dry-run"), ("deploy", "--rollback")):
         result = run_build(mini, *argv)
         assert result.code == 1 and f"site.yaml:{line_of(mini, 'target:')}: 发布目标“{text}”{words}" in result.stderr, result.stderr
         assert "线上网站保持原样" in result.stderr and "网络" not in result.stderr
+    with_deploy(mini, "")   # (--target alone: site.yaml without a target)
     given = run_build(mini, "deploy", "--target", text)
     assert given.code == 1 and f"错误：发布目标“{text}”{words}" in given.stderr, given.stderr
     assert not calls
@@ -372,3 +373,31 @@ def test_the_snapshot_of_a_killed_deploy_is_removed_by_the_next(mini, tmp_path):
         write(folder, "index.html", "<p>上一次发布的快照</p>")
     assert run_build(mini, "deploy", "--target", str(www)).code == 0
     assert not abandoned.exists() and (running / "index.html").exists()
+
+
+@pytest.mark.parametrize("text, words", [
+    ("https://news.example.edu.cn/kan", "是一个网址"),
+    ("ｓ3://pingjian-news/kan", "里有全角的字母或标点"),
+    ("www@news.example.edu.cn：/srv/www/kan", "里有全角的字母或标点"),
+])
+def test_check_refuses_at_its_line_the_targets_deploy_refuses(mini, text, words):
+    """(check said 内容没有问题 for them, and only deploy refused them.)"""
+    with_deploy(mini, f'  target: "{text}"\n')
+    result = run_build(mini, "check")
+    assert result.code == 1 and f"site.yaml:{line_of(mini, 'target:')}: 发布目标“{text}”{words}" in result.stderr, result.stderr
+
+
+def test_a_password_in_the_target_or_the_endpoint_is_never_shown(mini):
+    """(site.yaml is shared and messages end up in screenshots: the whole value was repeated.)"""
+    built(mini)
+    with_deploy(mini, '  target: "www:S3cretPass@news.example.edu.cn:/srv/www/kan"\n')
+    for argv in (("check",), ("deploy", "--dry-run")):
+        result = run_build(mini, *argv)
+        assert result.code == 1 and "S3cretPass" not in result.stderr, result.stderr
+        assert "发布目标“www:***@news.example.edu.cn:/srv/www/kan”里写了密码" in result.stderr, result.stderr
+    with_deploy(mini, "")
+    given = run_build(mini, "deploy", "--target", "www:S3cretPass@news.example.edu.cn:/srv/www/kan")
+    assert given.code == 1 and "S3cretPass" not in given.stderr and "www:***@" in given.stderr
+    with_deploy(mini, '  target: s3://pingjian-news/kan\n  endpoint: https://LTAIkey:S3cretPass@oss-cn-hangzhou.aliyuncs.com\n')
+    result = run_build(mini, "check")
+    assert result.code == 1 and "S3cretPass" not in result.stderr and "https://LTAIkey:***@oss-cn-hangzhou" in result.stderr

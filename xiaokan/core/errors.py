@@ -104,6 +104,20 @@ def shown(name: str) -> str:
     return _UNSHOWN.sub("?", name)
 
 
+_PASSWORD = re.compile(r"(^|//)([^:@/\s]*):([^@/\s]+)@")
+
+
+def has_password(address: str) -> bool:
+    """user:secret@host or https://key:secret@host: a password written into an address."""
+    return _PASSWORD.search(address) is not None
+
+
+def without_password(address: str) -> str:
+    """An address as a message may show it: a password written in it is ***, since messages end up in
+    screenshots and chat groups."""
+    return _PASSWORD.sub(lambda m: f"{m.group(1)}{m.group(2)}:***@", address)
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     """The closest known choice, for hints such as `did you mean 新闻政策?`."""
     matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.4)

@@ -12,22 +12,17 @@ its SSH connection drops, the kernel releases the lock with the process. A stale
 """
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 import subprocess
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import DeployError
 from ..core.i18n import _
-from ..source.deploysettings import REMOTE, SettingProblem, read_target
+from ..source.deploysettings import SettingProblem, read_target
 
 LOCK = ".xiaokan-deploy.lock"
-# An address, not a target: without this, https://x/kan or s3:/bucket (a slash missing) were a server
-# named https or s3 and its folder //x/kan or /bucket.
-_ADDRESS = re.compile(r"^(?P<scheme>https?|s3|oss|cos|ftps?|sftp|scp|ssh|rsync|file|webdavs?|davs?):/", re.I)
 # ssh never asks (BatchMode), gives up on a server that does not answer (a firewall that swallows the
 # connection, a server that accepts it and hangs: without a limit deploy waited for ever), and notices a
 # connection that went silent midway (15 s probes, 4 missed: a minute).
@@ -67,35 +62,13 @@ class Target:
 def parse_target(text: str, root: Path, ssh: str = "ssh") -> Target:
     """`user@host:/srv/www/x` (SSH) or a folder (absolute, or relative to the project); refused (see
     source/deploysettings.py) when it is inside the project, holds it, is a home or system folder, or
-    could be read as an option; and when it is an address (https://…, s3:/… with a slash missing),
-    which would otherwise be read as a server named https or s3."""
-    address = _ADDRESS.match(text.strip())
-    if address and not text.strip().lower().startswith("s3://"):
-        raise _address_problem(text.strip(), address.group("scheme").lower())
-    half = unicodedata.normalize("NFKC", text.strip()).replace("。", ".")
-    if half != text.strip() and (half.lower().startswith("s3://") or _ADDRESS.match(half) or REMOTE.match(half)):
-        raise DeployError(None, None, _('the deploy target “{target}” has full-width letters or punctuation (typed in '
-                                        'Chinese input mode)').format(target=text.strip()),
-                          _('write it in half-width (English input mode): {fixed}').format(fixed=half))
+    could be read as an option, is an address (https://…, s3:/… with a slash missing), was typed in
+    Chinese input mode or holds a password."""
     try:
         host, path = read_target(text, root)
     except SettingProblem as exc:
         raise DeployError(None, None, exc.message, exc.hint) from None
     return Target(host, path, ssh)
-
-
-def _address_problem(text: str, scheme: str) -> DeployError:
-    hint = _('write a server as user@host:/srv/www/site, a folder as /srv/www/site, or object storage as '
-             's3://bucket/folder (the address readers use belongs in base_url)')
-    if scheme == "s3":
-        return DeployError(None, None, _('the deploy target “{target}” misses a slash: object storage is written '
-                                         's3://bucket/folder').format(target=text),
-                           _('e.g. target: s3://pingjian-news/site'))
-    if scheme in ("http", "https"):
-        return DeployError(None, None, _('the deploy target “{target}” is a web address: deploy needs where the site\'s '
-                                         'files go, not where readers see them').format(target=text), hint)
-    return DeployError(None, None, _('the deploy target “{target}” is an address of the kind {scheme}://, which deploy '
-                                     'does not use').format(target=text, scheme=scheme), hint)
 
 
 def run(target: Target, script: str, failed: str, stdin: str | None = None) -> str:

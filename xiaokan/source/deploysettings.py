@@ -12,11 +12,16 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+import unicodedata
 from pathlib import Path
 
+from ..core.errors import has_password, without_password
 from ..core.i18n import _
 
 REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>/.*)$")
+# An address, not a target: without this, https://x/kan or s3:/bucket (a slash missing) were a server
+# named https or s3 and its folder //x/kan or /bucket.
+_ADDRESS = re.compile(r"^(?P<scheme>https?|s3|oss|cos|ftps?|sftp|scp|ssh|rsync|file|webdavs?|davs?):/", re.I)
 WINDOWS_PATH = re.compile(r"^(?P<drive>[A-Za-z]):[\\/](?P<rest>.*)$")
 KEEP_MOST = 1_000                    # releases kept for --rollback (each one costs only what changed)
 BANDWIDTH_MOST = 10_000_000          # KB/s: 10 GB/s, above any school's line (rsync refuses beyond 2^63 bytes)
@@ -61,6 +66,18 @@ def read_target(text: str, root: Path) -> tuple[str | None, str]:
     if any(c < " " or c == "\x7f" for c in text):
         raise SettingProblem(_('the deploy target “{target}” contains a line break or another control character').format(target=text),
                              _('write the target on one line'))
+    if has_password(text):
+        raise SettingProblem(_('the deploy target “{target}” holds a password: site.yaml is shared, and deploy logs in '
+                               'with an SSH key').format(target=without_password(text)),
+                             _('write the target as user@host:/path and give the server your SSH key once (ssh-copy-id user@host)'))
+    address = _ADDRESS.match(text)
+    if address and not text.lower().startswith("s3://"):
+        raise _address_problem(text, address.group("scheme").lower())
+    half = unicodedata.normalize("NFKC", text).replace("。", ".")
+    if half != text and (half.lower().startswith("s3://") or _ADDRESS.match(half) or REMOTE.match(half)):
+        raise SettingProblem(_('the deploy target “{target}” has full-width letters or punctuation (typed in '
+                               'Chinese input mode)').format(target=text),
+                             _('write it in half-width (English input mode): {fixed}').format(fixed=half))
     if text.startswith("-"):
         raise _option_like(text)
     remote = REMOTE.match(text)
@@ -95,6 +112,20 @@ def read_target(text: str, root: Path) -> tuple[str | None, str]:
                                'releases/, current and {files} into it').format(target=text, path=path, files=_WRITES),
                              _('deploy to a folder of its own outside the project, e.g. /srv/www/pingjian'))
     return None, str(path)
+
+
+def _address_problem(text: str, scheme: str) -> SettingProblem:
+    hint = _('write a server as user@host:/srv/www/site, a folder as /srv/www/site, or object storage as '
+             's3://bucket/folder (the address readers use belongs in base_url)')
+    if scheme == "s3":
+        return SettingProblem(_('the deploy target “{target}” misses a slash: object storage is written '
+                                's3://bucket/folder').format(target=text),
+                              _('e.g. target: s3://pingjian-news/site'))
+    if scheme in ("http", "https"):
+        return SettingProblem(_('the deploy target “{target}” is a web address: deploy needs where the site\'s '
+                                'files go, not where readers see them').format(target=text), hint)
+    return SettingProblem(_('the deploy target “{target}” is an address of the kind {scheme}://, which deploy '
+                            'does not use').format(target=text, scheme=scheme), hint)
 
 
 def _refuse_system(text: str, path: str, home: bool) -> None:

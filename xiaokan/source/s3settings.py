@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ..core.errors import without_password
 from ..core.i18n import _
 from .model import BucketOptions
 from .yamlfile import shown
@@ -107,11 +108,11 @@ def bucket_options(target: str, text: dict[str, str], cache, fail) -> tuple[Buck
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host or parts.path or parts.query or parts.username:
             problem("endpoint", _('`endpoint` must be the address of the storage service, such as https://s3.oss-cn-hangzhou.aliyuncs.com, '
-                                  'not “{value}”').format(value=endpoint),
+                                  'not “{value}”').format(value=without_password(endpoint)),
                     _('write only https:// and the host name: no bucket, folder or key in it'))
             host = ""
         elif bucket and host.startswith(bucket + "."):
-            problem("endpoint", _('`endpoint` {value} already holds the bucket {bucket}').format(value=endpoint, bucket=bucket),
+            problem("endpoint", _('`endpoint` {value} already holds the bucket {bucket}').format(value=without_password(endpoint), bucket=bucket),
                     _('write the region\'s address without the bucket, e.g. https://{host}').format(host=host[len(bucket) + 1:]))
     region = text.get("region", "") or endpoint_region(endpoint)
     if text.get("region") and not _REGION.match(text["region"]):

@@ -205,7 +205,8 @@ def deploy_target(root: Path):
     from ...source.config import load_config
     from ...source.deploysettings import commented_deploy_line
 
-    config = load_config(root / "site.yaml").deploy
+    site_config = load_config(root / "site.yaml")
+    config = site_config.deploy
     if not config.target:
         line = commented_deploy_line(root / "site.yaml")
         raise DeployError(root / "site.yaml", line, _('there is no deploy target'), _(
@@ -213,7 +214,16 @@ def deploy_target(root: Path):
             'writes the target there; then 发布 works from the desk') if line else _(
             'whoever looks after the web server adds `deploy:` with `target: user@host:/srv/www/site` '
             '(or a folder) to site.yaml; then 发布 works from the desk'))
-    return parse_target(config.target, root, config.ssh), config
+    return parse_target(config.target, root, config.ssh), site_config
+
+
+def _after(root: Path, config, target, release: str, changed: list[str], summary: str) -> str:
+    """site.yaml's deploy.after, run as `build.py deploy` runs it after a deploy or rollback to a folder or
+    server (a CDN refresh); its failure is a warning under the summary: the site itself is published."""
+    from ...publish.afterdeploy import run_after
+
+    ran = run_after(config.deploy.bucket.after, root, target, release, config.base_url, changed)
+    return summary + ("\n" + _('warning: ') + ran.problem if ran and ran.problem else "")
 
 
 def site_stamp(root: Path) -> float:
@@ -232,7 +242,7 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
         return bucketdeploy.deploy(root, dry_run, job)
     target, config = deploy_target(root)
     stamp = site_stamp(root)
-    result = run_deploy(root, target, config, dry_run=dry_run)
+    result = run_deploy(root, target, config.deploy, dry_run=dry_run)
     if dry_run:
         unchanged = bool(getattr(result, "unchanged", False)) or not (result.uploaded or result.deleted)
         return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
@@ -244,11 +254,12 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
     if getattr(result, "unchanged", False):
         return {"target": str(target), "release": None, "previous": result.previous,
                 "summary": _('the site has not changed since the last 发布: there is nothing to publish') + "\n" + back}
+    summary = _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
+                'shared with the last release, {deleted} removed)').format(
+        target=target, release=result.release, sent=len(result.uploaded), linked=result.linked,
+        deleted=len(result.deleted)) + ("\n" + result.warning if result.warning else "") + "\n" + back
     return {"target": str(target), "release": result.release, "previous": result.previous,
-            "summary": _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
-                         'shared with the last release, {deleted} removed)').format(
-                target=target, release=result.release, sent=len(result.uploaded), linked=result.linked,
-                deleted=len(result.deleted)) + ("\n" + result.warning if result.warning else "") + "\n" + back}
+            "summary": _after(root, config, target, result.release, result.uploaded + result.deleted, summary)}
 
 
 def rollback_plan(root: Path, job: Job) -> dict:
@@ -272,10 +283,10 @@ def rollback(root: Path, job: Job) -> dict:
 
     if bucketdeploy.configured(root):
         return bucketdeploy.rollback(root, job)
-    target, _config = deploy_target(root)
+    target, config = deploy_target(root)
     back = run_rollback(target)
-    return {"summary": _('rolled back {target}: {new} is live again (instead of {old})').format(
-        target=target, new=back.live, old=back.withdrawn)}
+    return {"summary": _after(root, config, target, back.live, [""], _(
+        'rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn))}
 
 
 def _title_of(root: Path, rel: str) -> str:
