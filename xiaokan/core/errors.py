@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,54 @@ def without_password(address: str) -> str:
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    """The closest known choice, for hints such as `did you mean 新闻政策?`."""
-    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.4)
-    return matches[0] if matches else None
+    """The known choice the editor most likely meant, for hints such as `did you mean 新闻政策?`: the
+    same word typed in full-width letters or another case (ｔｉｔｌｅ, Title), one a few keys away
+    (titel, 作着, 2024-7), or the start of a longer one (新闻 for 新闻政策); None rather than a guess
+    that shares only some letters (margin is not pdf_variant)."""
+    wanted = _plain(str(word))
+    if not wanted:
+        return None
+    best, best_rank = None, None
+    for choice in choices:
+        known = _plain(str(choice))
+        if not known:
+            continue
+        if known == wanted:
+            return choice
+        distance = _edits(wanted, known)
+        short, long_ = sorted((wanted, known), key=len)
+        within = distance <= _allowed_edits(len(known)) and distance < len(known)
+        part = len(short) >= 2 and short in long_ and 2 * len(short) >= len(long_)
+        if not (within or part):
+            continue
+        rank = (distance, -difflib.SequenceMatcher(None, wanted, known).ratio())
+        if best_rank is None or rank < best_rank:
+            best, best_rank = choice, rank
+    return best
+
+
+def _plain(text: str) -> str:
+    """A word as compared for a suggestion: full-width letters as ASCII (NFKC), any case, no spaces,
+    - and _ alike."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold().replace("-", "_")
+
+
+def _allowed_edits(length: int) -> int:
+    """Typing slips a word of this length may carry and still be recognised: one in a short word (a
+    Chinese key of two characters, `slug`), two in a longer one, three in a long name."""
+    return 0 if length < 2 else 1 if length <= 4 else 2 if length <= 10 else 3
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters to add, drop, change or swap with a neighbour to turn a into b (optimal string alignment)."""
+    if abs(len(a) - len(b)) > 3:
+        return max(len(a), len(b))
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[-1]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -53,15 +54,17 @@ _WIDE_SPACE = "\u3000\u00a0\u2002-\u200a\u202f"   # full-width space (IME), no-b
 
 def tidy_yaml(text: str, keys: frozenset[str]) -> str:
     """Fix slips with one meaning: a full-width colon, a full-width or no-break space around the
-    colon of a key, invisible zero-width characters, tabs used for indentation."""
+    colon of a key, a key typed in full-width letters (ｔｉｔｌｅ, an input method left in full-width
+    mode), invisible zero-width characters, tabs used for indentation."""
     fixed = []
     for line in text.split("\n"):
         line = ZERO_WIDTH.sub("", line)
         line = re.sub(r"^\t+", lambda m: "  " * len(m.group()), line).replace("\t", " ")
         m = re.match(rf"^(\s*-?\s*)([^\s:：{_WIDE_SPACE}]+)[\s{_WIDE_SPACE}]*(?:：[\s{_WIDE_SPACE}]*|:(?:[\s{_WIDE_SPACE}]+|$))",
                      line)
-        if m and (m.group(2) in keys or re.search(rf"[{_WIDE_SPACE}]|：", m.group(0))):
-            line = f"{m.group(1)}{m.group(2)}: " + line[m.end():]
+        key = unicodedata.normalize("NFKC", m.group(2)) if m else ""
+        if m and (key in keys or re.search(rf"[{_WIDE_SPACE}]|：", m.group(0))):
+            line = f"{m.group(1)}{key if key in keys else m.group(2)}: " + line[m.end():]
         fixed.append(line if line.strip() else "")   # (a line of full-width spaces only is blank)
     return "\n".join(fixed)
 
