@@ -127,7 +127,12 @@ def _asset(root: Path, value: str, key: str, fail) -> str:
     """A picture of assets/ named in site.yaml (logo, favicon): its path inside assets/."""
     if not value:
         return ""
-    name = value.removeprefix("assets/")
+    if re.match(r"[A-Za-z]:|\\", value):
+        # (C:\照片\logo.png: a file of the editor's computer, which the site cannot copy)
+        file = re.split(r"[\\/]", value)[-1] or value
+        raise fail(key, _('`{key}`: {value!r} is a file on this computer, not in assets/').format(key=key, value=value),
+                   _('copy {name} into assets/ and write {key}: {name}').format(name=file, key=key))
+    name = value.replace("\\", "/").removeprefix("assets/")   # (assets\logo.png, as Windows writes it)
     if not name.lower().endswith(ICON_TYPES) or ".." in Path(name).parts or Path(name).is_absolute():
         raise fail(key, _('`{key}` must be a picture in assets/ (.svg, .png, .ico, .jpg, .webp), not {value!r}').format(key=key, value=value))
     if not (root / "assets" / name).is_file():
