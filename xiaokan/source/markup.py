@@ -27,7 +27,7 @@ from ..core.policy import clean_html, is_local, on_authors_computer, safe_url
 from ..core.urls import ROOT_MARK, marked, published_path
 from .datablocks import BlockError, extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
-from .nesting import deepest_line, too_deep, too_deep_to_read, too_deep_to_show
+from .nesting import deepest_line, separate_definitions, too_deep, too_deep_to_read, too_deep_to_show
 
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"
 # A line break between two Chinese characters is a wrap in the editor, not a space.
@@ -269,7 +269,7 @@ def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResol
     tree = md.xiaokan_tree
     tree.folder = folder
     try:
-        html = md.convert(blocks.text)
+        html = md.convert(separate_definitions(blocks.text))
     except RecursionError:   # (nesting too_deep_to_read does not count: emphasis in emphasis …)
         raise BodyError([too_deep(deepest_line(text))], Body("")) from None
     links = _Relinker(folder, resolve_link)

@@ -2,7 +2,13 @@
 elements one inside another. A real article nests a few levels; a run of `> > > …`, `- - - …`,
 `[[[[…` or `<div><div>…` pasted by mistake nests hundreds, and then Python-Markdown recurses past
 Python's limit (a RecursionError), takes minutes (each `[` looks for its `]`), and WeasyPrint cannot
-lay the page out (it fails from about 120 elements deep). Such a body is refused at its line."""
+lay the page out (it fails from about 120 elements deep). Such a body is refused at its line.
+
+Definition lists (`术语` then `:   定义`) nest by indent like lists: each `:` one level. And a run of
+definitions written line after line, with no empty line between them, costs Python-Markdown time
+that grows with the square of its length (each one hands the rest of the run back to be read again:
+2,000 took 11 s); a run longer than any glossary is refused at its line, with an empty line between
+definitions (read in a time that grows with their number) as the way out."""
 from __future__ import annotations
 
 import re
@@ -13,8 +19,11 @@ from .datablocks import BlockError
 MARKS_MOST = 20      # list and quote marks opening one line: `> > - 1. …`, each indent of 4 one more
 BRACKETS_MOST = 20   # `[` still open at a point of a line (a link in a link is 2)
 ELEMENTS_MOST = 60   # HTML elements one inside another in the body (a list of 5 levels is 10)
+DEFINITIONS_MOST = 200   # `:   定义` lines in a row, no empty line between them (200 take 0.1 s)
 
-_MARK = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_MARK = re.compile(r"[ \t]*(?:>|[-*+:](?=[ \t])|\d{1,9}[.)](?=[ \t]))")   # (`:` opens a definition)
+_DEFINITION = re.compile(r"[ ]{0,3}:[ ]{1,3}")
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")   # `* * *`, `---`: a line, not a list
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -25,8 +34,14 @@ _BRACKET = re.compile(r"\\.|[\[\]]")   # (an escaped \[ is text)
 
 def too_deep_to_read(text: str) -> BlockError | None:
     """The first line of the Markdown whose list and quote marks, or open brackets, nest deeper than
-    Python-Markdown may be given."""
+    Python-Markdown may be given, or the line that makes a run of definitions too long."""
+    run = 0
     for index, line in enumerate(text.split("\n")):
+        run = run + 1 if _DEFINITION.match(line) else run if line.startswith((" ", "\t")) and line.strip() else 0
+        if run > DEFINITIONS_MOST:
+            return BlockError(index, _('more than {count} definitions (`:` lines) follow one another without an empty line '
+                                       'between them').format(count=DEFINITIONS_MOST),
+                              _('put an empty line between the definitions, or write them as a list (- …)'))
         marks = _marks(line)
         if marks > MARKS_MOST:
             return _too_deep(index, marks)
@@ -34,6 +49,26 @@ def too_deep_to_read(text: str) -> BlockError | None:
         if brackets > BRACKETS_MOST:
             return _too_deep(index, brackets)
     return None
+
+
+def separate_definitions(text: str) -> str:
+    """The Markdown with an empty line before each term that follows a definition directly: a glossary
+    written term, `:   定义`, term, `:   定义` … with no empty lines is one list, as the editor meant (for
+    Python-Markdown each term was the previous definition's text, each definition a term in a list
+    one level deeper: 31 terms were refused as nested 62 levels deep)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    fence, defined = None, False
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if opening and (fence is None or opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)):
+            fence = None if fence else opening.group(1)
+        if fence is None and line.strip() and not line[0].isspace() and not _DEFINITION.match(line) and defined \
+                and index + 1 < len(lines) and _DEFINITION.match(lines[index + 1]):
+            out.append("")
+        defined = fence is None and (bool(_DEFINITION.match(line)) or (defined and bool(line.strip())))
+        out.append(line)
+    return "\n".join(out)
 
 
 def too_deep_to_show(html: str, text: str) -> BlockError | None:
