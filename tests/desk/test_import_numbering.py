@@ -253,5 +253,62 @@ def test_odd_list_levels_import_without_a_traceback(mini, tmp_path, start):
     if start == -3:   # (a Markdown list cannot start below 1: Word's -3. is text)
         assert "列表92：-3.列表92甲-2.列表92乙" in text, text
     if start == 1:
-        assert "一、第0级事项甲、第1级事项①第2级事项A.第3级事项i.第4级事项" in text and "1.第6级事项" in text, text
-        assert "•第5级事项1.第6级事项1.第7级事项第8级事项" in text, text   # (mammoth lists five levels: the rest are paragraphs)
+        assert "一、第0级事项甲、第1级事项①第2级事项A.第3级事项i.第4级事项" in text and "א.第6级事项" in text, text
+        assert "•第5级事项א.第6级事项أ.第7级事项第8级事项" in text, text   # (mammoth lists five levels: the rest are paragraphs)
+
+
+# (format, w:lvlText, the labels Word shows its first, second and eleventh items with)
+_FORMATS = [
+    ("chineseCounting", "%1、", ["一、", "二、", "十一、"]),
+    ("chineseCountingThousand", "%1、", ["一、", "二、", "十一、"]),
+    ("taiwaneseCounting", "%1.", ["一.", "二.", "十一."]),
+    ("ideographTraditional", "%1、", ["甲、", "乙、", "甲、"]),
+    ("ideographZodiac", "%1、", ["子、", "丑、", "戌、"]),
+    ("ideographDigital", "%1.", ["一.", "二.", "一一."]),
+    ("ordinalText", "%1:", ["First:", "Second:", "Eleventh:"]),
+    ("cardinalText", "%1:", ["One:", "Two:", "Eleven:"]),
+    ("ordinal", "%1", ["1st", "2nd", "11th"]),
+    ("hebrew1", "%1.", ["א.", "ב.", "יא."]),
+    ("hebrew2", "%1.", ["א.", "ב.", "כ."]),
+    ("arabicAlpha", "%1.", ["أ.", "ب.", "ز."]),
+    ("arabicAbjad", "%1.", ["أ.", "ب.", "ك."]),
+    ("koreanDigital", "%1.", ["일.", "이.", "일일."]),
+]
+
+
+def test_labels_in_the_formats_word_offers_are_the_labels_word_shows(mini, tmp_path):
+    """(Input pass.) hebrew1, arabicAlpha, ordinalText, cardinalText, ordinal … showed 1. 2. 11.; each item
+    now starts with the label Word shows. A format the page cannot write (iroha) is numbered 1, 2, 3 and the
+    import report names it."""
+    document = _document("编号格式")
+    for number, (fmt, text, _labels) in enumerate(_FORMATS + [("iroha", "%1.", [])], start=100):
+        worddocs.list_definition(document, number, [(fmt, text)])
+        worddocs.list_instance(document, number, number)
+        document.add_paragraph(f"格式{number}：")
+        _items(document, [f"{fmt}第{i}项" for i in range(1, 12)], number)
+    document.save(tmp_path / "formats.docx")
+    article, report = import_file(mini, tmp_path / "formats.docx")
+    assert LOST not in report, report
+    assert "Word 给一些列表用了网页写不出的编号格式（iroha）：这些项改用 1、2、3…… 编号" in report, report
+    text = flat(body_of(publish_and_build(mini, article)))
+    for fmt, _text, (first, second, eleventh) in _FORMATS:
+        assert f"{first}{fmt}第1项" in text and f"{second}{fmt}第2项" in text and f"{eleventh}{fmt}第11项" in text, (fmt, text)
+    assert "格式114：iroha第1项iroha第2项" in text   # (an <ol>: the page numbers it 1. 2.)
+
+
+def test_a_list_deeper_than_five_levels_keeps_its_text_and_the_report_says_so(mini, tmp_path):
+    """(Input pass.) mammoth nests lists five levels deep: the items of levels 6 to 9 are paragraphs, with
+    their text and labels, and the report now says so (it said nothing)."""
+    document = _document("层级")
+    worddocs.list_definition(document, 80, [("decimal", "%" + str(level + 1) + ")") for level in range(9)])
+    worddocs.list_instance(document, 80, 80)
+    for level in range(9):
+        worddocs.in_list(document.add_paragraph(f"第{level + 1}级事项"), 80, level)
+    document.save(tmp_path / "deep.docx")
+    article, report = import_file(mini, tmp_path / "deep.docx")
+    assert LOST not in report, report
+    assert "有 4 个列表项在 Word 里缩进到了第五级以下（第一个：第 7 段，第 6 级）" in report, report
+    text = flat(body_of(publish_and_build(mini, article)))
+    for level in range(9):
+        assert text.count(f"第{level + 1}级事项") == 1, (level, text)
+    assert "1)第9级事项" in text, text

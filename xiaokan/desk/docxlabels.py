@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from collections import deque
 
+from ..core.errors import shown
 from ..core.i18n import _
 from .docxfront import key, own_text, visible_text
-from .docxlists import CHINESE_FORMATS, Numbered
+from .docxlists import CHINESE_FORMATS, Numbered, shows_as_digits
 from .docxread import WordXml, paragraph_text, w
 from .docxtokens import MARK
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _CLOSING = tuple("、，。．：；）》」』】〕")   # (a label ending in one is followed by its text at once: 一、工作目标)
 LIST_BREAK = f"{MARK}S0{MARK}"   # (between two lists numbered apart: Markdown would join them into one)
+LIST_LEVELS = 5   # (mammoth's lists nest five levels: an item of Word's levels 6 to 9 is a paragraph)
 LISTED = "data-listed"   # (a list item made a paragraph, to be no heading: only 一、（一） items, as typed ones, may be)
 
 
@@ -47,8 +49,10 @@ def number_lists(soup, xml: WordXml, numbered: dict[int, Numbered], skip: set[in
     for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
         if number not in skip:
             queues.setdefault(key(paragraph_text(paragraph)), deque()).append(numbered.get(number))
+    _say_formats_in_digits(numbered, notes)
     items: dict[int, Numbered] = {}
     labels: list[tuple[object, str]] = []
+    flattened: list[Numbered] = []   # (items deeper than mammoth's five list levels: paragraphs after the list)
     as_text: dict[int, tuple[str, bool]] = {}   # (items a Markdown list cannot label, by id: label, Chinese)
     placed: set[int] = set()
     for element in soup.find_all(["p", *HEADINGS, "li"]):
@@ -65,13 +69,30 @@ def number_lists(soup, xml: WordXml, numbered: dict[int, Numbered], skip: set[in
             items[id(element)] = entry
         elif element.name != "li" and entry.shown and element.find_parent("li") is None:
             labels.append((element, labelled(entry.shown, entry.suffix)))
+        if element.name == "p" and entry.level >= LIST_LEVELS and element.find_parent(["td", "th"]) is None:
+            flattened.append(entry)
     if as_text:
         for listing in soup.find_all(["ol", "ul"]):   # (in document order: a list before the sublists it holds)
             if any(id(item) in as_text for item in listing.find_all("li", recursive=False)):
                 labels += _as_paragraphs(soup, listing, as_text)
     _start_lists(soup, items, notes)
     _unplaced_in_tables(xml, numbered, placed, notes)
+    if flattened:
+        first = flattened[0]
+        notes.append(_("{count} list item(s) stand deeper than five levels in Word (the first: paragraph {number}, level "
+                       "{level}); the page nests lists five levels deep, so they are paragraphs with their labels, "
+                       "their text kept: check their place, or indent the list less in Word").format(
+                           count=len(flattened), number=first.number, level=first.level + 1))
     return labels
+
+
+def _say_formats_in_digits(numbered: dict[int, Numbered], notes: list[str]) -> None:
+    """A note naming the numbering formats of Word's that the page writes in digits (a level in iroha letters)."""
+    formats = sorted({entry.fmt for entry in numbered.values() if entry.label and shows_as_digits(entry.fmt)})
+    if formats:
+        named = ", ".join(shown(fmt[:40]) for fmt in formats[:5]) + (" …" if len(formats) > 5 else "")
+        notes.append(_("Word numbers some lists in a format the page cannot write ({formats}): their items are numbered "
+                       "1, 2, 3 …; if the labels matter, type them").format(formats=named))
 
 
 def _unplaced_in_tables(xml: WordXml, numbered: dict[int, Numbered], placed: set[int], notes: list[str]) -> None:

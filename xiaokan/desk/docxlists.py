@@ -64,9 +64,29 @@ def _thousands(n: int, digits: str, legal: bool) -> str:
 
 
 def format_number(n: int, fmt: str) -> str:
-    """A level's number as Word writes it in the format numFmt names (decimal for one it does not know)."""
+    """A level's number as Word writes it in the format numFmt names (decimal for one it does not know:
+    shows_as_digits)."""
     if fmt in CHINESE_FORMATS:
         return chinese_numeral(n, fmt)
+    if fmt in _MORE_CHINESE:
+        said = chinese_numeral(n, _MORE_CHINESE[fmt])
+        return said.translate(str.maketrans("贰叁陆万", "貳參陸萬")) if fmt.endswith("Traditional") else said
+    if fmt in _DIGIT_SIGNS and n >= 0:
+        return str(n).translate(str.maketrans("0123456789", _DIGIT_SIGNS[fmt]))
+    if fmt in _ALPHABETS and 0 < n <= len(_ALPHABETS[fmt]) * 20:
+        letters = _ALPHABETS[fmt]
+        return letters[(n - 1) % len(letters)] * ((n - 1) // len(letters) + 1)
+    if fmt == "hebrew1" and 0 < n < 1000:
+        return _hebrew(n)
+    if fmt == "ideographEnclosedCircle" and 0 < n <= 10:
+        return "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"[n - 1]
+    if fmt in ("cardinalText", "ordinalText") and 0 < n < 1_000_000:
+        words = _words(n) if fmt == "cardinalText" else _ordinal_words(n)
+        return words[0].upper() + words[1:]
+    if fmt == "ordinal" and n >= 0:
+        return f"{n}{'th' if n % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    if fmt == "numberInDash":
+        return f"- {n} -"
     if fmt in ("upperLetter", "lowerLetter") and 0 < n <= MAX_LETTERS:
         letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter if fmt == "upperLetter" else letter.lower()
@@ -82,6 +102,62 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "decimalZero":
         return f"{n:02d}"
     return "" if fmt == "none" else str(n)
+
+
+# Formats Word numbers in beyond CHINESE_FORMATS: counting in Chinese numerals as one of them does,
+# digit by digit in signs of their own, letters of an alphabet (after the last, two of the first …).
+_MORE_CHINESE = {"taiwaneseCountingThousand": "chineseCounting", "koreanDigital2": "chineseCounting",
+                 "ideographLegalTraditional": "chineseLegalSimplified", "chineseLegalTraditional": "chineseLegalSimplified"}
+_DIGIT_SIGNS = {"ideographDigital": "〇一二三四五六七八九", "taiwaneseDigital": "〇一二三四五六七八九",
+                "japaneseDigitalTenThousand": "〇一二三四五六七八九", "koreanDigital": "영일이삼사오육칠팔구",
+                "thaiNumbers": "๐๑๒๓๔๕๖๗๘๙", "hindiNumbers": "०१२३४५६७८९", "decimalHalfWidth": "0123456789"}
+_ALPHABETS = {"hebrew2": "אבגדהוזחטיכלמנסעפצקרשת", "arabicAlpha": "أبتثجحخدذرزسشصضطظعغفقكلمنهوي",
+              "arabicAbjad": "أبجدهوزحطيكلمنسعفصقرشتثخذضظغ", "russianLower": "абвгдежзиклмнопрстуфхцчшщэюя",
+              "russianUpper": "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ", "ganada": "가나다라마바사아자차카타파하",
+              "chosung": "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ"}
+_KNOWN_FORMATS = CHINESE_FORMATS | _MORE_CHINESE.keys() | _DIGIT_SIGNS.keys() | _ALPHABETS.keys() | {
+    "decimal", "bullet", "none", "upperLetter", "lowerLetter", "upperRoman", "lowerRoman", "decimalEnclosedCircle",
+    "decimalEnclosedCircleChinese", "decimalEnclosedParen", "decimalEnclosedFullstop", "decimalFullWidth",
+    "decimalFullWidth2", "decimalZero", "hebrew1", "ideographEnclosedCircle", "cardinalText", "ordinalText",
+    "ordinal", "numberInDash"}
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+         "sixteen seventeen eighteen nineteen").split()
+_TENS = "- - twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NTH = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth", "nine": "ninth",
+        "twelve": "twelfth"}
+
+
+def shows_as_digits(fmt: str) -> bool:
+    """Whether format_number writes a format Word numbers otherwise (in letters it does not know) in digits."""
+    return fmt not in _KNOWN_FORMATS
+
+
+def _hebrew(n: int) -> str:
+    """1 to 999 in Hebrew numerals (hebrew1): א … ט, י, יא …, 15 and 16 as טו and טז."""
+    said, n = "ת" * (n // 400), n % 400
+    if n >= 100:
+        said, n = said + "קרש"[n // 100 - 1], n % 100
+    if n in (15, 16):
+        return said + ("טו" if n == 15 else "טז")
+    if n >= 10:
+        said, n = said + "יכלמנסעפצ"[n // 10 - 1], n % 10
+    return said + ("אבגדהוזחט"[n - 1] if n else "")
+
+
+def _words(n: int) -> str:
+    """1 to 999,999 in English words, as cardinalText writes them (twenty-one, one hundred five)."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + (f"-{_ONES[n % 10]}" if n % 10 else "")
+    big, unit = (100, "hundred") if n < 1000 else (1000, "thousand")
+    return f"{_words(n // big)} {unit}" + (f" {_words(n % big)}" if n % big else "")
+
+
+def _ordinal_words(n: int) -> str:
+    """ordinalText: first, twenty-second, one hundredth."""
+    head, last = re.match(r"(.*?)([a-z]+)$", _words(n)).groups()
+    return head + (_NTH.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th"))
 
 
 def _roman(n: int) -> str:
