@@ -131,6 +131,22 @@ def test_mistakes_are_reported_with_what_is_wrong(tmp_path, line, message):
     assert caught.value.index == 2
 
 
+@pytest.mark.parametrize("line, message, hint", [
+    ('{{< 表 文件="y.csv" >}}', "unknown shortcode '表'", "did you mean 表格?"),
+    ('{{< 表格 文件名="y.csv" >}}', "unknown option '文件名'", "did you mean 文件?"),
+    ('{{< 图表 文件="y.csv" 类型="柱形图" >}}', "unknown chart type '柱形图'", "did you mean 柱状图?"),
+    ('{{< 表格 文件="y.csv" 颜色="红" >}}', "unknown option '颜色'", "this shortcode takes"),
+])
+def test_a_close_spelling_in_a_shortcode_is_named(tmp_path, line, message, hint):
+    """(Input pass.) A name of a shortcode one slip away from a known one: the hint names it."""
+    write(tmp_path, "y.csv", "年度,设置数\n2019年,15\n")
+    with pytest.raises(BlockError) as caught:
+        render(tmp_path, line)
+    assert message in caught.value.message and caught.value.hint.startswith(hint), caught.value.hint
+    if not hint.startswith("did"):
+        assert "did you mean" not in caught.value.hint
+
+
 def test_build_names_the_article_file_and_line_of_a_bad_shortcode(mini):
     article = mini / "content/2024-07/01-first.md"
     text = article.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import display_path
+from ..core.errors import did_you_mean, display_path
 from ..core.i18n import _
 from ..core.reasons import explain_exception
 from . import charts
@@ -35,6 +35,12 @@ KEYS = {"file": "file", "文件": "file", "caption": "caption", "标题": "capti
         "type": "type", "类型": "type", "unit": "unit", "单位": "unit"}
 ALLOWED = {"table": {"file", "caption", "merge"}, "chart": {"file", "caption", "type", "unit"}}
 CHART_TYPES = {"bar": "bar", "柱状图": "bar", "pie": "pie", "饼图": "pie"}
+
+
+def _guessed(written: str, known: dict[str, str], otherwise: str) -> str:
+    """`did you mean 文件?` for a close spelling of a known name (文 件, 柱形图 …), else the hint otherwise."""
+    guess = did_you_mean(written, list(known))
+    return _('did you mean {guess}? ({hint})').format(guess=guess, hint=otherwise) if guess else otherwise
 
 
 class BlockError(Exception):
@@ -108,7 +114,7 @@ def _block_html(i: int, line: str, folder: Path | None, files: list[str]) -> str
     name = match.group("name")
     kind = KINDS.get(name)
     if kind is None:
-        raise BlockError(i, _('unknown shortcode {name!r}').format(name=name), _('use 表格 (table) or 图表 (chart)'))
+        raise BlockError(i, _('unknown shortcode {name!r}').format(name=name), _guessed(name, KINDS, _('use 表格 (table) or 图表 (chart)')))
     args = _parse_args(i, kind, match.group("args"))
     if folder is None:
         raise BlockError(i, _("{name} needs the article's folder to read {value!r}").format(name=name, value=args['file']))
@@ -145,7 +151,9 @@ def _parse_args(i: int, kind: str, raw: str) -> dict[str, str]:
         canonical = KEYS.get(key)
         if canonical not in ALLOWED[kind]:
             names = "、".join(k for k, v in KEYS.items() if v in ALLOWED[kind])
-            raise BlockError(i, _('unknown option {key!r}').format(key=key), _('this shortcode takes {names}').format(names=names))
+            allowed = {k: v for k, v in KEYS.items() if v in ALLOWED[kind]}
+            raise BlockError(i, _('unknown option {key!r}').format(key=key),
+                             _guessed(key, allowed, _('this shortcode takes {names}').format(names=names)))
         args[canonical] = value
         rest = rest[match.end():]
     if "file" not in args:
@@ -284,7 +292,8 @@ def table_label(header) -> str:
 def chart_html(i: int, table: DataTable, args: dict[str, str]) -> str:
     kind = CHART_TYPES.get(args.get("type", "bar"))
     if kind is None:
-        raise BlockError(i, _('unknown chart type {value!r}').format(value=args['type']), _('use 柱状图 (bar) or 饼图 (pie)'))
+        raise BlockError(i, _('unknown chart type {value!r}').format(value=args['type']),
+                         _guessed(args['type'], CHART_TYPES, _('use 柱状图 (bar) or 饼图 (pie)')))
     if len(table.header) < 2:   # (read_csv made every row as wide as the header)
         raise BlockError(i, _('{value} needs two columns: a label and a number (0 or more)').format(value=args['file']))
     if len(table.rows) > charts.MAX_VALUES:
