@@ -50,3 +50,21 @@ def test_thousands_of_definitions_line_after_line_are_refused_at_the_line_with_t
     spaced = "术语\n\n" + "\n\n".join(f":   释义{i}" for i in range(3000))
     write(mini, BAD, FRONT + spaced + "\n")
     assert run_build(mini, "check").code == 0
+
+
+def test_brackets_left_open_through_a_paragraph_are_refused_at_the_line(mini):
+    """(Input pass.) 20 `[` on a line were allowed, on each of 1,000 lines of one paragraph too: Python-Markdown
+    looked for each one's `]` through the paragraph (214 s). They count through the paragraph now."""
+    write(mini, BAD, FRONT + "\n".join("[" * 20 + f" 第{i}行" for i in range(1000)) + "\n")
+    result = run_build(mini, "check")
+    assert result.code == 1
+    assert "05-bad.md:6: 这里的列表、引用、加粗斜体或 HTML 一层套一层，套了 40 层" in result.stderr, result.stderr
+    links = "\n".join(f"[第{i}项](https://example.edu.cn/{i})" + ("" if i % 100 else " [注") for i in range(1000))
+    write(mini, BAD, FRONT + links + "\n\n```\n" + "[\n" * 30 + "```\n")
+    result = run_build(mini, "build", "--no-pdf")   # (links closed, ten `[` left open, code)
+    assert result.code == 0, result.stderr
+    assert "https://example.edu.cn/999" in page_of_text(mini, "第999项")
+
+
+def page_of_text(mini, text: str) -> str:
+    return next(p.read_text(encoding="utf-8") for p in (mini / "output").rglob("index.html") if text in p.read_text(encoding="utf-8"))

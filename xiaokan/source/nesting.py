@@ -17,7 +17,7 @@ from ..core.i18n import _
 from .datablocks import BlockError
 
 MARKS_MOST = 20      # list and quote marks opening one line: `> > - 1. …`, each indent of 4 one more
-BRACKETS_MOST = 20   # `[` still open at a point of a line (a link in a link is 2)
+BRACKETS_MOST = 20   # `[` still open at a point of a paragraph (a link in a link is 2)
 ELEMENTS_MOST = 60   # HTML elements one inside another in the body (a list of 5 levels is 10)
 DEFINITIONS_MOST = 200   # `:   定义` lines in a row, no empty line between them (200 take 0.1 s)
 
@@ -35,9 +35,14 @@ _BRACKET = re.compile(r"\\.|[\[\]]")   # (an escaped \[ is text)
 def too_deep_to_read(text: str) -> BlockError | None:
     """The first line of the Markdown whose list and quote marks, or open brackets, nest deeper than
     Python-Markdown may be given, or the line that makes a run of definitions too long."""
-    run = 0
+    run = carried = 0   # (definitions in a row; `[` still open from the lines above, in this paragraph)
+    fence = None
     for index, line in enumerate(text.split("\n")):
         run = run + 1 if _DEFINITION.match(line) else run if line.startswith((" ", "\t")) and line.strip() else 0
+        opening = _FENCE.match(line)
+        if opening and (fence is None or opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)):
+            fence = None if fence else opening.group(1)
+        carried = 0 if fence or not line.strip() else carried
         if run > DEFINITIONS_MOST:
             return BlockError(index, _('more than {count} definitions (`:` lines) follow one another without an empty line '
                                        'between them').format(count=DEFINITIONS_MOST),
@@ -45,7 +50,7 @@ def too_deep_to_read(text: str) -> BlockError | None:
         marks = _marks(line)
         if marks > MARKS_MOST:
             return _too_deep(index, marks)
-        brackets = _open_brackets(line)
+        brackets, carried = _open_brackets(line, carried)
         if brackets > BRACKETS_MOST:
             return _too_deep(index, brackets)
     return None
@@ -115,14 +120,17 @@ def _marks(line: str) -> int:
     return count + indent // 4 if count else 0
 
 
-def _open_brackets(line: str) -> int:
-    if "[" not in line:
-        return 0
-    depth = most = 0
+def _open_brackets(line: str, depth: int = 0) -> tuple[int, int]:
+    """(the most `[` open at a point of the line, those still open at its end), from depth open before it:
+    Python-Markdown looks for each `[`'s `]` through the whole paragraph (a paragraph of 100 lines of
+    20 `[` took 1.2 s, of 400 lines 22 s, of 1,000 lines 214 s)."""
+    if "[" not in line and "]" not in line:
+        return depth, depth
+    most = depth
     for match in _BRACKET.finditer(line):
         if match.group() == "[":
             depth += 1
             most = max(most, depth)
         elif match.group() == "]":
             depth = max(0, depth - 1)
-    return most
+    return most, depth
