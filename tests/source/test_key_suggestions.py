@@ -78,3 +78,12 @@ def test_full_width_and_mistyped_keys_of_issue_yaml(mini):
     result = run_build(mini, "check")
     assert "issue.yaml:7: warning: unknown front matter key `主边` is ignored; did you mean `主编`?" in result.stderr, result.stderr
     assert "ｎｕｍｂｅｒ" not in result.stderr
+
+
+@pytest.mark.parametrize("written", ["ｔｒｕｅ", "ＹＥＳ", "Ｔｒｕｅ"])
+def test_a_yes_typed_in_full_width_letters_is_yes(mini, written):
+    """(Input pass.) 草稿: ｔｒｕｅ was refused: must be 是 or 否 (true or false), not 'ｔｒｕｅ'."""
+    write(mini, BAD, f"---\n标题: 全角草稿\n栏目: 新闻政策\n草稿: {written}\n---\n正文。\n")
+    result = run_build(mini, "build", "--no-pdf")
+    assert result.code == 0, result.stderr
+    assert not any("全角草稿" in p.read_text(encoding="utf-8") for p in (mini / "output").rglob("*.html"))

@@ -80,7 +80,7 @@ def parse_flag(value, key: str, path: Path, line: int | None, default: bool | No
         return default
     if isinstance(value, bool):
         return value
-    text = shown(value).strip().lower()
+    text = unicodedata.normalize("NFKC", shown(value)).strip().lower()   # (ｔｒｕｅ, typed in full-width mode)
     if text in YES:
         return True
     if text in NO:
