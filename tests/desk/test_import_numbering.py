@@ -312,3 +312,18 @@ def test_a_list_deeper_than_five_levels_keeps_its_text_and_the_report_says_so(mi
     for level in range(9):
         assert text.count(f"第{level + 1}级事项") == 1, (level, text)
     assert "1)第9级事项" in text, text
+
+
+def test_a_label_with_a_direction_character_is_reported_with_a_question_mark(mini, tmp_path):
+    """(Input pass.) The report named a table's label as the file wrote it: a U+202E in w:lvlText turned the
+    rest of the report's line around on the terminal. It shows as ?, as in a file name."""
+    document = _document("任务清单")
+    worddocs.list_definition(document, 80, [("decimal", "\u202e%1.")])
+    worddocs.list_instance(document, 80, 80)
+    table = document.add_table(rows=2, cols=2)
+    for row in range(2):   # (a 序号 column numbered by Word: no text of its own)
+        worddocs.in_list(table.cell(row, 0).paragraphs[0], 80)
+        table.cell(row, 1).text = f"任务{row}"
+    document.save(tmp_path / "rlo.docx")
+    _, report = import_file(mini, tmp_path / "rlo.docx")
+    assert "\u202e" not in report and "用的是 Word 自动编号（第 2 段：“?1.”）" in report, report

@@ -109,11 +109,11 @@ def _unplaced_in_tables(xml: WordXml, numbered: dict[int, Numbered], placed: set
             continue
         said.add(table)
         text = paragraph_text(paragraph).strip()
-        where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
+        where = (_("paragraph {number} “{text}…”").format(number=number, text=shown(text[:12])) if text
                  else _("paragraph {number}").format(number=number))
         notes.append(_("table {number} is numbered by Word itself ({where}: “{label}”), and a cell keeps its text "
                        "only: these numbers or bullets could not be written into the table's cells; type them in "
-                       "the table").format(number=table, where=where, label=entry.shown))
+                       "the table").format(number=table, where=where, label=shown(entry.shown)))
 
 
 def label_blocks(labels: list[tuple[object, str]]) -> None:
@@ -189,7 +189,7 @@ def _start_lists(soup, numbered: dict[int, Numbered], notes: list[str]) -> None:
                 notes.append(_("paragraph {number} “{text}…” starts its sublist again at {ordinal}, right after the "
                                "items before it: the page numbers them on as one list; to keep the numbers, put a "
                                "line of text between them").format(number=numbered[id(item)].number,
-                                                                  text=own_text(item).strip()[:12], ordinal=ordinal))
+                                                                  text=shown(own_text(item).strip()[:12]), ordinal=ordinal))
             elif ordinal is not None and ordinal != expected:
                 cuts.append(item)
             expected = (expected if ordinal is None else ordinal) + 1
