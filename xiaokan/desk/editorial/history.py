@@ -8,6 +8,7 @@ is bare and outside the project's own .git, so the project's history is never to
 from __future__ import annotations
 
 import difflib
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ def _repo(root: Path):
 
 def record(root: Path, rel: str, data: bytes | None, who: str, message: str) -> str | None:
     """Commit content/<rel> as data (None: deleted); the commit id, or None when nothing changed."""
+    return _commit(root, {rel: data}, who, message)
+
+
+def _commit(root: Path, files: dict[str, bytes | None], who: str, message: str) -> str | None:
+    """Commit each content/<rel> as its data (None: deleted) in one commit; its id, or None when nothing changed."""
     from dulwich.object_store import commit_tree_changes
     from dulwich.objects import Blob, Commit, Tree
 
@@ -51,13 +57,15 @@ def record(root: Path, rel: str, data: bytes | None, who: str, message: str) -> 
             store = repo.object_store
             head = repo.refs[BRANCH] if BRANCH in repo.refs else None
             tree = store[head].tree if head else _empty_tree(store, Tree)
-            if data is None:
-                change = (rel.encode(), None, None)
-            else:
+            changes = []
+            for rel, data in files.items():
+                if data is None:
+                    changes.append((rel.encode(), None, None))
+                    continue
                 blob = Blob.from_string(data)
                 store.add_object(blob)
-                change = (rel.encode(), 0o100644, blob.id)
-            new_tree = commit_tree_changes(store, store[tree], [change])
+                changes.append((rel.encode(), 0o100644, blob.id))
+            new_tree = commit_tree_changes(store, store[tree], changes)
             new_tree = getattr(new_tree, "id", new_tree)   # (a Tree in some dulwich versions, its id in others)
             if new_tree == tree:
                 return None
@@ -83,6 +91,60 @@ def keep_disk_version(root: Path, rel: str, who: str) -> None:
         data = path.read_bytes()
         if data != last_text(root, rel):
             record(root, rel, data, who, _("changed outside the desk"))
+
+
+def keep_with_pictures(root: Path, rel: str, who: str) -> None:
+    """keep_disk_version, and the files beside the article its text names (its pictures, its CSV tables)
+    as they are on disk: a Word file put in place of the draft removes those the new text does not name,
+    and restoring this version brings them back (restore_pictures)."""
+    path = root / "content" / rel
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        beside = [p for p in path.parent.iterdir() if p.suffix.lower() not in (".md", ".yaml", ".yml")
+                  and p.is_file() and not p.is_symlink() and p.name in text]
+    except OSError:
+        return
+    folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+    files = {}
+    for file in beside:
+        data = file.read_bytes()
+        if data != last_text(root, folder + file.name):
+            files[folder + file.name] = data
+    if files:
+        _commit(root, files, who, _("the files of {name}").format(name=path.name))
+    keep_disk_version(root, rel, who)   # (after its files: that version's commit has them)
+
+
+def restore_pictures(root: Path, rel: str, version: str, text: str) -> list[str]:
+    """The files beside the article that this version of it names, that the history has and the disk no
+    longer does, written back; their names."""
+    from dulwich.object_store import tree_lookup_path
+
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    target = root / "content" / folder
+    restored: list[str] = []
+    with _lock:
+        repo = _repo(root)
+        try:
+            store = repo.object_store
+            # (that version's files, else the history's last of the name: a version kept before its files were)
+            for commit in (version.encode(), repo.refs[BRANCH] if BRANCH in repo.refs else None):
+                try:
+                    tree = store[commit].tree
+                    if folder:
+                        tree = tree_lookup_path(store.__getitem__, tree, folder.encode())[1]
+                    entries = list(store[tree].items())
+                except (KeyError, AttributeError, TypeError):
+                    continue
+                for entry in entries:
+                    name = entry.path.decode("utf-8", "replace")
+                    if (stat.S_ISREG(entry.mode) and not name.endswith((".md", ".yaml", ".yml")) and name in text
+                            and not name.startswith(".") and not (target / name).exists()):
+                        (target / name).write_bytes(store[entry.sha].data)
+                        restored.append(name)
+        finally:
+            repo.close()
+    return restored
 
 
 def last_text(root: Path, rel: str) -> bytes | None:

@@ -158,7 +158,9 @@ def _restore(desk: Desk, request: Request) -> Response:
     digest = articles.save_article(desk.root, rel, None, old, data["digest"],
                                    request.session.user, _("restored the version of {id}").format(id=version[:7]),
                                    request.session.role)
-    return json_response({"digest": digest})
+    # (its pictures too, where a Word file put in place of the draft removed them)
+    restored = history.restore_pictures(desk.root, rel, version, old)
+    return json_response({"digest": digest, "restored": restored})
 
 
 def _review(desk: Desk, request: Request) -> Response:

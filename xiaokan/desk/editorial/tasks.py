@@ -316,7 +316,7 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
     results: list = []
     try:
         results = import_documents(root, staged, issue_id, section, replace=replace, separate=separate,
-                                   keep=lambda path: history.keep_disk_version(root, relative(root, path), who))
+                                   keep=lambda path: history.keep_with_pictures(root, relative(root, path), who))
     finally:
         held = {r.source for r in results if isinstance(r, ImportFailure) and isinstance(r.error, Held)}
         for path in staged:
