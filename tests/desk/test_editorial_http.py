@@ -16,7 +16,18 @@ from hypothesis import strategies as st
 from xiaokan.core.errors import ContentError
 from xiaokan.core.i18n import _
 from xiaokan.desk.editorial import accounts, app, articles, history
-from xiaokan.desk.editorial.sessions import FIRST_WAIT, FORGET_AFTER, FREE_FAILURES, MOST_RECORDS, LoginThrottle
+from xiaokan.desk.editorial.sessions import (
+    ACCOUNT_FREE_FAILURES,
+    ACCOUNT_LONGEST_WAIT,
+    FIRST_WAIT,
+    FORGET_AFTER,
+    FREE_FAILURES,
+    IDLE_SECONDS,
+    MOST_PER_ACCOUNT,
+    MOST_RECORDS,
+    LoginThrottle,
+    SessionStore,
+)
 
 PORT = 8000
 HOST = f"127.0.0.1:{PORT}"
@@ -33,6 +44,7 @@ class Browser:
 
     def __init__(self, desk: app.Desk, host: str = HOST):
         self.desk, self.host, self.cookies, self.token = desk, host, {}, ""
+        self.remote = "10.0.0.9"   # (the client's address)
         self.last_headers: list[tuple[str, str]] = []
         self.wsgi = desk.wrap(site_app)
 
@@ -40,7 +52,7 @@ class Browser:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         path, _, query = path.partition("?")
         environ = {"REQUEST_METHOD": method, "PATH_INFO": path.encode().decode("latin-1"), "QUERY_STRING": query,
-                   "CONTENT_LENGTH": str(len(data)), "wsgi.input": io.BytesIO(data), "REMOTE_ADDR": "10.0.0.9",
+                   "CONTENT_LENGTH": str(len(data)), "wsgi.input": io.BytesIO(data), "REMOTE_ADDR": self.remote,
                    "HTTP_HOST": self.host, "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if method not in ("GET", "HEAD"):
             environ["HTTP_ORIGIN"] = ORIGIN
@@ -164,6 +176,58 @@ def test_wrong_passwords_fail_and_are_slowed_down(mini):
     b.token = b.call("GET", "/desk/api/session")[1]["token"]
     assert b.call("POST", "/desk/api/logout", {})[0] == 200
     assert b.call("GET", "/desk/api/board")[0] == 401
+
+
+def test_a_guesser_cannot_lock_the_account_out_and_guessers_from_many_addresses_are_still_slowed(mini):
+    """The brake counted wrong passwords by account name alone: anyone on the network locked the 主编
+    out for an hour by guessing wrong."""
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    desk = app.mount(mini, "0.0.0.0", PORT, lambda m: None)
+    now = [1000.0]
+    desk.throttle = LoginThrottle(clock=lambda: now[0])
+    office = {"Origin": f"http://192.168.1.20:{PORT}"}
+    guesser = Browser(desk, f"192.168.1.20:{PORT}")
+    guesser.remote = "192.168.1.66"
+    for n in range(FREE_FAILURES):
+        assert guesser.call("POST", "/desk/api/login", {"name": "张三", "password": f"guess {n}"}, office)[0] == 401
+    status, body = guesser.call("POST", "/desk/api/login", {"name": "张三", "password": "guess again"}, office)
+    assert status == 429 and body["error"] == f"密码错误次数太多：请 {int(FIRST_WAIT) + 1} 秒后再试"
+    owner = Browser(desk, f"192.168.1.20:{PORT}")   # (the 主编, at their own PC)
+    owner.remote = "192.168.1.10"
+    assert owner.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"}, office)[0] == 200
+    for n in range(ACCOUNT_FREE_FAILURES):   # (one guess from each of many addresses)
+        guesser.remote = f"10.1.0.{n}"
+        guesser.call("POST", "/desk/api/login", {"name": "张三", "password": f"guess {n}"}, office)
+    guesser.remote = "10.1.1.1"
+    status, body = guesser.call("POST", "/desk/api/login", {"name": "张三", "password": "one more"}, office)
+    assert status == 429 and "秒后再试" in body["error"]   # (slowed, however many addresses it has)
+    for n in range(20):   # (going on, as each wait ends)
+        now[0] += ACCOUNT_LONGEST_WAIT + 1
+        guesser.remote = f"10.2.0.{n}"
+        guesser.call("POST", "/desk/api/login", {"name": "张三", "password": f"more {n}"}, office)
+    status, body = owner.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"}, office)
+    assert status == 429 and int(re.search(r"(\d+) 秒", body["error"])[1]) <= ACCOUNT_LONGEST_WAIT + 1   # (a minute, not an hour)
+    now[0] += ACCOUNT_LONGEST_WAIT + 1
+    assert owner.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"}, office)[0] == 200
+
+
+def test_sessions_end_after_8_idle_hours_and_an_account_keeps_a_bounded_number(mini):
+    """Every tab opened on this computer without a cookie began a 本机 session that was never dropped."""
+    desk = app.Desk(mini, "127.0.0.1", PORT)
+    now = [1000.0]
+    desk.sessions = SessionStore(clock=lambda: now[0])
+    desk.gate.sessions = desk.sessions
+    for _n in range(3 * MOST_PER_ACCOUNT):
+        assert Browser(desk).call("GET", "/编辑部/")[0] == 200
+    assert len(desk.sessions.sessions) == MOST_PER_ACCOUNT
+    b = Browser(desk)
+    b.open_desk()
+    now[0] += IDLE_SECONDS - 60
+    assert b.call("GET", "/desk/api/board")[0] == 200   # (used within 8 hours: it goes on)
+    now[0] += IDLE_SECONDS + 1
+    assert b.call("GET", "/desk/api/board")[0] == 401
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    assert b.call("GET", "/desk/")[0] == 303 and dict(b.last_headers)["Location"] == "login?expired=1"
 
 
 def test_the_login_brake_forgets_old_records_and_keeps_a_bounded_table():
@@ -312,6 +376,30 @@ def test_on_the_network_the_preview_needs_the_desks_login_and_on_this_computer_i
     local = Browser(app.mount(mini, "127.0.0.1", PORT, print))   # (this computer only: as before)
     assert local.call("GET", "/2024-07/first/", headers=page) == (200, b"the preview")
     assert local.call("GET", "/__xiaokan__/state")[0] == 200
+
+
+def test_a_sandboxed_preview_pages_pictures_and_socket_are_let_in_only_where_someone_is_logged_in(mini):
+    """With trust_html the preview's pages are sandboxed (of no site): the browser sends their pictures,
+    styles and live-reload socket without the desk's cookie, which the network's preview asked for."""
+    accounts.add_account(mini, "张三", "编辑", "correct horse")
+    desk = app.mount(mini, "0.0.0.0", PORT, print)
+    desk.sandboxed = lambda: True
+    lan_host = f"192.168.1.20:{PORT}"
+    of_sandbox = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"}
+    logged_in, same_pc, other_pc = Browser(desk, lan_host), Browser(desk, lan_host), Browser(desk, lan_host)
+    same_pc.remote = logged_in.remote = "192.168.1.10"
+    other_pc.remote = "192.168.1.66"
+    assert same_pc.call("GET", "/assets/site.css", headers=of_sandbox)[0] == 401   # (nobody has logged in)
+    assert logged_in.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"},
+                          {"Origin": f"http://{lan_host}"})[0] == 200
+    assert same_pc.call("GET", "/assets/site.css", headers=of_sandbox) == (200, b"the preview")
+    assert desk.early_refusal("GET", "/livereload", "", {"Host": lan_host, **of_sandbox}, "192.168.1.10") is None
+    assert other_pc.call("GET", "/assets/site.css", headers=of_sandbox)[0] == 401
+    assert desk.early_refusal("GET", "/livereload", "", {"Host": lan_host, **of_sandbox}, "192.168.1.66")[0] == 401
+    page = {"Accept": "text/html", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"}
+    assert same_pc.call("GET", "/2024-07/draft/", headers=page)[0] == 303   # (a page itself: the login)
+    desk.sandboxed = lambda: False   # (without trust_html nothing comes without the cookie)
+    assert same_pc.call("GET", "/assets/site.css", headers=of_sandbox)[0] == 401
 
 
 def test_a_change_to_the_desk_without_a_session_is_refused_before_its_body_is_read(mini):

@@ -345,6 +345,8 @@ def test_a_foreign_host_or_a_page_of_another_site_is_refused(server):
         status, text = status_with(base, "/__xiaokan__/state", Origin=origin)
         assert status == 403 and "serial" not in text, origin
     assert status_with(base, "/__xiaokan__/state", Origin=f"http://127.0.0.1:{port}")[0] == 200
+    status, text = status_with(base, "/__xiaokan__/live", Origin="null")   # (a sandboxed preview page's: when to reload)
+    assert status == 200 and set(json.loads(text)) == {"serial", "changed", "reloads"}
     assert status_with(base, "/forcereload")[0] == 404   # (livereload's reload-every-page-by-GET is gone)
 
 

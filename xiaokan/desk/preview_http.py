@@ -28,7 +28,7 @@ MAX_REQUEST_HEAD = 4 * 1024 * 1024
 NETWORK_REQUEST_HEAD = 64 * 1024
 # What `early` returns to refuse a request before its body: (status, [(header, value)], body).
 Refusal = tuple[int, list[tuple[str, str]], bytes]
-Early = Callable[[str, str, str, dict], "Refusal | None"]   # (method, path, query, headers)
+Early = Callable[[str, str, str, dict, str], "Refusal | None"]   # (method, path, query, headers, client address)
 RELOAD = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}   # (livereload's protocol 7)
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"], "serverName": "xiaokan"}
 # Loads livereload.js from the address the page came from, at any host the guard lets in.
@@ -53,13 +53,20 @@ class OpenPages:
                 self.sockets.discard(socket)
 
 
-def refusal(headers, listen_host: str, port: int) -> tuple[int, str] | None:
+# What a sandboxed preview page may read (its origin is opaque: Origin null): when to reload, no errors.
+LIVE_PATH = "/__xiaokan__/live"
+# What a page in the preview's sandbox (preview_site.SANDBOX: Origin null) may ask for: the live-reload
+# socket, which only ever says "reload", and when the last reload was (never the desk, nor the errors).
+OPEN_TO_SANDBOX = frozenset({"/livereload", LIVE_PATH})
+
+
+def refusal(headers, listen_host: str, port: int, path: str = "") -> tuple[int, str] | None:
     """(status, text) refusing a request whose Host is not one of the preview's names or whose Origin
     is another site's page; None for a request the preview answers."""
     host = headers.get("Host")
     if not host_allowed(host, listen_host, port):
         return 421, _("this preview answers only at its own address: open http://127.0.0.1:{port}/").format(port=port)
-    if not origin_allowed(headers.get("Origin"), host):
+    if not origin_allowed(headers.get("Origin"), host) and not sandboxed(headers.get("Origin"), path):
         return 403, _("a page of another site may not use the preview")
     return None
 
@@ -68,7 +75,7 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
            max_body: int = 1024 * 1024, early: Early | None = None) -> None:
     """Serve site_app (WSGI) and the live-reload socket on listen_host:port from the current IOLoop.
     A request body above max_body is refused (413) from its Content-Length, before it is read (and
-    tornado itself holds no more than that); early(method, path, query, headers) may refuse a request, as
+    tornado itself holds no more than that); early(method, path, query, headers, address) may refuse a request, as
     the desk does one without its login, at the same moment."""
     from livereload import __file__ as livereload_package
     from tornado import web
@@ -81,14 +88,15 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
     class Gated(web.RequestHandler):
         def prepare(self) -> None:
             """(Called as soon as the request's head has arrived: Site reads its body as a stream.)"""
-            refused = refusal(self.request.headers, listen_host, port) or _too_large(self.request.headers, max_body)
+            refused = (refusal(self.request.headers, listen_host, port, self.request.path)
+                       or _too_large(self.request.headers, max_body))
             if refused is not None:
                 self.set_status(refused[0])
                 self.set_header("Content-Type", "text/plain; charset=utf-8")
                 self.finish(refused[1] + "\n")
                 return
             stopped = early(self.request.method, unquote(self.request.path), self.request.query,
-                            dict(self.request.headers)) if early else None
+                            dict(self.request.headers), self.request.remote_ip or "") if early else None
             if stopped is not None:
                 status, headers, body = stopped
                 self.set_status(status)
@@ -158,7 +166,7 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
 
     class Socket(Gated, WebSocketHandler):
         def check_origin(self, origin: str) -> bool:
-            return origin_allowed(origin, self.request.headers.get("Host"))
+            return origin_allowed(origin, self.request.headers.get("Host")) or sandboxed(origin, "/livereload")
 
         def open(self) -> None:
             pages.sockets.add(self)
@@ -177,6 +185,11 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
     app = web.Application([(r"/livereload", Socket), (r"/livereload\.js", Script), (r".*", Site)])
     head = MAX_REQUEST_HEAD if is_loopback(listen_host) else NETWORK_REQUEST_HEAD
     app.listen(port, address=listen_host, max_header_size=head, max_body_size=max_body, max_buffer_size=max_body + head)
+
+
+def sandboxed(origin: str | None, path: str) -> bool:
+    """A request of a sandboxed preview page (Origin null) for what such a page may ask."""
+    return (origin or "").strip().lower() == "null" and path in OPEN_TO_SANDBOX
 
 
 def _too_large(headers, max_body: int) -> tuple[int, str] | None:

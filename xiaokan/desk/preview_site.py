@@ -21,13 +21,16 @@ from ..core.devices import is_windows_device
 from ..core.i18n import _
 from ..paper.issuepdfs import reader_path
 from .pdfworker import UP_TO_DATE
-from .preview_http import LIVE_SCRIPT
+from .preview_http import LIVE_PATH, LIVE_SCRIPT
 
 NAME_MAX = 255    # bytes of one file name (Linux, macOS, Windows' NTFS in UTF-16 units)
 PATH_MAX = 4096   # bytes of a whole path
 STATE_PATH = "/__xiaokan__/state"
 WECHAT_PATH = "/__xiaokan__/wechat/"   # + 2024-06/<slug>/: the 公众号版 of an article, in the preview only
 CHANGES_PATH = "/__xiaokan__/changes/"   # + 2024-06/: 修改对照, the text now against the last proof
+# With trust_html, an article's own scripts run in the preview: its pages are served in a sandbox (an
+# opaque origin, not the desk's), so that a script cannot read the desk's token nor act as whoever opens it.
+SANDBOX = "sandbox allow-scripts allow-popups allow-forms allow-modals allow-downloads"
 PDF_PATH = "/__xiaokan__/pdf/"   # + 2024-06.pdf: the issue's print edition with its drafts, as the preview typeset it
 
 # The 公众号版 page: the export at phone width and a button that copies it as rich text.
@@ -62,22 +65,24 @@ CATCH_UP = """<script>document.addEventListener("LiveReloadConnect", function ()
   fetch("__STATE__").then(function (r) { return r.json(); }).then(function (s) {
     if (s.reloads > __RELOADS__) location.reload();
   });
-});</script>""".replace("__STATE__", STATE_PATH)
+});</script>""".replace("__STATE__", LIVE_PATH)
 
 # Injected into every served page: keep the scroll position across live reloads, show build
 # errors, and (with --navigate) follow the editor to the article just saved.
 CLIENT_SCRIPT = """<script>(function () {
   var key = "xiaokan-scroll:" + location.pathname;
   var nav = performance.getEntriesByType("navigation")[0];
-  addEventListener("beforeunload", function () { sessionStorage.setItem(key, String(scrollY)); });
-  if (nav && nav.type === "reload" && sessionStorage.getItem(key) !== null) {
-    var y = +sessionStorage.getItem(key);
+  var store;   // (a sandboxed page, of a site with trust_html, has no sessionStorage: memory instead)
+  try { store = sessionStorage; } catch (e) { store = {getItem: function () { return null; }, setItem: function () {}}; }
+  addEventListener("beforeunload", function () { store.setItem(key, String(scrollY)); });
+  if (nav && nav.type === "reload" && store.getItem(key) !== null) {
+    var y = +store.getItem(key);
     addEventListener("load", function () { scrollTo(0, y); });
     document.addEventListener("DOMContentLoaded", function () { scrollTo(0, y); });
   }
   fetch("%(state)s").then(function (r) { return r.json(); }).then(function (s) {
-    var seen = sessionStorage.getItem("xiaokan-serial");   // null: this tab has just opened the site
-    sessionStorage.setItem("xiaokan-serial", String(s.serial));
+    var seen = store.getItem("xiaokan-serial");   // null: this tab has just opened the site
+    store.setItem("xiaokan-serial", String(s.serial));
     if (%(navigate)s && s.changed && seen !== null && s.serial > +seen &&
         location.pathname !== s.changed && location.pathname + "index.html" !== s.changed) {
       location.href = s.changed;
@@ -101,13 +106,14 @@ class ServeState:
     settled: bool = True                               # no save waits for its build (search index, feed, lists)
     pdf: bool = True                                   # the preview typesets the issues' PDFs (no --no-pdf)
     reloads: int = 0                                   # counts the reloads sent to the open pages
+    sandbox: bool = False                              # pages in a sandbox of their own (SANDBOX: trust_html)
 
 
 def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b"",
              repair: Callable[[], None] | None = None):
     """A WSGI app serving files of out_dir only, with the client script and the error overlay added.
     repair (if given) builds the preview folder again when its files are found deleted."""
-    script = (CLIENT_SCRIPT % {"state": STATE_PATH, "navigate": "true" if navigate else "false"}).encode()
+    script = (CLIENT_SCRIPT % {"state": LIVE_PATH, "navigate": "true" if navigate else "false"}).encode()
 
     def app(environ, start_response):
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
@@ -121,13 +127,18 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
                                "pdf": state.pdf, "pdf_errors": bool(state.pdf_errors), "pdfs": _pdfs(state)}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
+        if path == LIVE_PATH:   # (any page may read it: a sandboxed one is of no origin)
+            body = json.dumps({"serial": state.serial, "changed": state.changed, "reloads": state.reloads}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                                      ("Access-Control-Allow-Origin", "*")])
+            return [body]
         if path.startswith(CHANGES_PATH) and (page := _changes_page(state, path[len(CHANGES_PATH):])) is not None:
-            return _html(start_response, "200 OK", _with_head(page, _live(state)))
+            return _html(start_response, "200 OK", _with_head(page, _live(state)), state.sandbox)
         if path.startswith(PDF_PATH) and (pdf := _pdf_file(state, path[len(PDF_PATH):])) is not None:
             start_response("200 OK", [("Content-Type", "application/pdf"), ("Cache-Control", "no-store")])
             return [pdf]
         if path.startswith(WECHAT_PATH) and (page := _wechat_page(state, path[len(WECHAT_PATH):])) is not None:
-            return _html(start_response, "200 OK", _with_head(page, _live(state)))
+            return _html(start_response, "200 OK", _with_head(page, _live(state)), state.sandbox)
         file = resolve(out_dir, path)
         if file is None and repair is not None and _deleted(out_dir, state, path):
             state.repaired = state.report   # (once per build: a page still missing after it is missing indeed)
@@ -145,8 +156,9 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             if base_url:   # (the 404 page's links and files are absolute, to the live site: here, the preview's)
                 for attribute in (b'href="', b'src="', b'action="'):
                     data = data.replace(attribute + base_url, attribute + b"/")
-            return _html(start_response, status, _decorate(data, script, state, _preview_bar(state, path)))
-        start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])
+            return _html(start_response, status, _decorate(data, script, state, _preview_bar(state, path)), state.sandbox)
+        start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store"),   # (an SVG opened alone too)
+                                *([("Content-Security-Policy", SANDBOX)] if state.sandbox else [])])
         return [data]
 
     return app
@@ -218,8 +230,9 @@ def _text(start_response, status: str, text: str, headers: tuple[tuple[str, str]
     return [(text + "\n").encode()]
 
 
-def _html(start_response, status: str, page: bytes) -> list[bytes]:
-    start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
+def _html(start_response, status: str, page: bytes, sandbox: bool = False) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+                            *([("Content-Security-Policy", SANDBOX)] if sandbox else [])])
     return [page]
 
 

@@ -95,6 +95,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
             reload_pages()
             return
         report = outcome.report
+        state.sandbox = _trusts_html(root)
         recovered = bool(state.errors)
         state.errors, state.report = [], report
         article = _saved_article(report, changed)
@@ -118,6 +119,8 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
             if renders.update(report, issues, set(issues) if touched is None else set(touched) & set(issues)):
                 state.pdf_errors = []   # (its PDF is in the cache: the change that failed was undone)
 
+    state.sandbox = _trusts_html(root)   # (until a build has read site.yaml)
+    desk.sandboxed = lambda: state.sandbox
     built(attempt(run_build), [])
     queue = BuildQueue(run_build, built)
     page_first = SavedPage(root, out_dir)
@@ -271,6 +274,17 @@ def _report_changes(watcher, wanted: Callable[[Path], bool], on_change: Callable
                             if not is_editor_temp_file(Path(path).name) and wanted(Path(path))})
             if saved:
                 on_change(saved)
+
+
+def _trusts_html(root: Path) -> bool:
+    """Whether site.yaml lets articles' own HTML, scripts too, through (trust_html): then the preview's
+    pages are served in a sandbox (preview_site.SANDBOX). A site.yaml that cannot be read: yes."""
+    try:
+        from ..source.config import load_config
+
+        return load_config(root / "site.yaml").trust_html
+    except ContentError:
+        return True
 
 
 def _base_path(root: Path) -> bytes:

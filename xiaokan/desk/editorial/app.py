@@ -16,7 +16,7 @@ from . import accounts, hints, schema, tasks, uploads
 from .articles import Conflict
 from .files import serve_file, site_icon, static_file
 from .routes import ROUTES, prefixed
-from .sessions import LoginThrottle, SessionStore
+from .sessions import ACCOUNT_PREFIX, LoginThrottle, SessionStore
 from .wsgi import (
     SAFE_METHODS,
     BadRequest,
@@ -48,6 +48,7 @@ class Desk:
         self.jobs = tasks.JobRunner()
         self.memo: dict = {}   # (articles read before, for the per-article check)
         self.dry_runs: dict[int, float] = {}
+        self.sandboxed: Callable[[], bool] = lambda: False   # (the preview's pages in a sandbox: serve.py says)
 
     @property
     def login_required(self) -> bool:
@@ -76,19 +77,25 @@ class Desk:
                 if path.startswith(prefix + "/"):
                     return self(environ, start_response, len(prefix))
             refused = self.preview_refusal(environ.get("REQUEST_METHOD", "GET").upper(), path,
-                                           environ.get("QUERY_STRING", ""), headers_of(environ))
+                                           environ.get("QUERY_STRING", ""), headers_of(environ), environ.get("REMOTE_ADDR", ""))
             if refused is not None:
                 return finish(refused, start_response)
             return site_app(environ, start_response)
         return app
 
-    def preview_refusal(self, method: str, path: str, query: str, headers: dict[str, str]) -> Response | None:
+    def preview_refusal(self, method: str, path: str, query: str, headers: dict[str, str],
+                        remote: str = "") -> Response | None:
         """On the network (where there must be accounts), the preview (drafts, 修改对照, its live-reload
         socket) is for people logged in to the desk: a page asked for without the session goes to the
-        desk's login and back, anything else is a 401. On this computer only it is open as before."""
+        desk's login and back, anything else is a 401. On this computer only it is open as before.
+        A sandboxed preview page (trust_html) is of no site, so the browser sends its pictures, styles and
+        socket without the session's cookie: those are let in from an address where someone is logged in."""
         if not self.on_network:
             return None
         if self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
+            return None
+        if (self.sandboxed() and remote and headers.get("sec-fetch-site") == "cross-site"
+                and headers.get("sec-fetch-dest") not in ("document", "iframe") and self.sessions.from_address(remote)):
             return None
         if method in SAFE_METHODS and "text/html" in headers.get("accept", ""):
             back = path + ("?" + query if query else "")
@@ -96,14 +103,14 @@ class Desk:
                             [("Location", quote(PREFIXES[0]) + "/login?next=" + quote(back, safe=""))])
         return refusal("401 Unauthorized", _('log in to the desk (编辑部) first: the preview shows drafts'))
 
-    def early_refusal(self, method: str, path: str, query: str, headers: dict) -> tuple | None:
+    def early_refusal(self, method: str, path: str, query: str, headers: dict, remote: str = "") -> tuple | None:
         """For the preview server, as soon as a request's head has arrived: the preview's refusal, and
         for the desk, a request without a live session that changes anything but the login (401) or
         sends more than a login does (413), before its body is read (preview_http.Early)."""
         headers = {str(k).lower(): str(v) for k, v in headers.items()}
         prefix = next((p for p in PREFIXES if path == p or path.startswith(p + "/")), None)
         if prefix is None:
-            refused = self.preview_refusal(method.upper(), path, query, headers)
+            refused = self.preview_refusal(method.upper(), path, query, headers, remote)
         elif self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
             return None
         elif method.upper() not in SAFE_METHODS and path[len(prefix):] != "/api/login":
@@ -184,12 +191,15 @@ class Desk:
     def _page(self, request: Request) -> Response:
         name = PAGES[request.path]
         if name == "desk.html" and request.session is None:
-            if self.login_required:
-                return Response("303 See Other", b"", "text/plain", [("Location", "login")])
+            if self.login_required:   # (with a cookie of a session that has ended: the login page says so)
+                ended = "?expired=1" if request.cookies.get(self.gate.cookie_name) else ""
+                return Response("303 See Other", b"", "text/plain", [("Location", "login" + ended)])
             request.session = self.sessions.start(accounts.LOCAL_USER, "主编")
             response = static_file(name)
             response.headers.append(self.gate.cookie(request.session))
             return response
+        if name == "login.html" and not self.login_required:   # (本机: an ended session is simply begun again)
+            return Response("303 See Other", b"", "text/plain", [("Location", "./")])
         if name == "login.html":   # (where the desk is open, as it is: the office network, or this computer only)
             where = (_('the desk on this computer is open to the office network: log in with the account the 主编 made for you')
                      if self.on_network else
@@ -205,8 +215,10 @@ class Desk:
         data = schema.read(request.json(), {"name": schema.default(schema.text(200), ""),
                                             "password": schema.default(schema.text(1000), "")})
         name, password = data["name"].strip(), data["password"]
-        keys = (f"user:{name}", f"address:{request.remote}")
-        wait = self.throttle.wait_seconds(*keys)
+        # (by the name from this address, and by the address: one guesser does not lock the account's owner
+        # out; the account from every address together, more slowly, still slows a guesser of many addresses)
+        keys = (f"user:{name}\n{request.remote}", f"address:{request.remote}")
+        wait = self.throttle.wait_seconds(*keys, ACCOUNT_PREFIX + name)
         if wait > 0:
             return refusal("429 Too Many Requests", _('too many wrong passwords: try again in {seconds} seconds').format(
                 seconds=int(wait) + 1))
@@ -214,12 +226,13 @@ class Desk:
             return refusal("401 Unauthorized", _('the desk has no accounts, so nobody can log in from the network'))
         account = accounts.verify(self.root, name, password)
         if account is None:
-            self.throttle.failed(*keys)
+            self.throttle.failed(*keys, ACCOUNT_PREFIX + name)
             self.log(_("desk: a wrong password for {name!r} from {address}").format(name=name, address=request.remote))
             return refusal("401 Unauthorized", _('the name or the password is wrong'))
         self.throttle.succeeded(*keys)
         self.sessions.end(request.cookies.get(self.gate.cookie_name))
-        session = self.sessions.start(account.name, account.role, accounts.fingerprint(self.root, account.name) or "")
+        session = self.sessions.start(account.name, account.role, accounts.fingerprint(self.root, account.name) or "",
+                                      request.remote)
         response = json_response({"user": account.name, "role": account.role})
         response.headers.append(self.gate.cookie(session))
         return response

@@ -11,11 +11,18 @@ from typing import Callable
 
 IDLE_SECONDS = 8 * 3600       # a session unused this long ends (a working day)
 LONGEST_SECONDS = 24 * 3600   # and every session ends after a day
+MOST_PER_ACCOUNT = 10        # live sessions of one account at most (a new login ends the one least recently used)
 FREE_FAILURES = 5             # wrong passwords allowed before the brake
 FIRST_WAIT = 30.0             # seconds after the fifth failure, doubled after each further one
 LONGEST_WAIT = 3600.0         # (the doubling stops at an hour)
 FORGET_AFTER = 24 * 3600.0    # a count whose wait ended a day ago is forgotten: one a day is as few as the brake allows
 MOST_RECORDS = 10_000         # counts kept at most, the least recently failed forgotten first
+# An account's wrong passwords from all addresses together are braked more slowly: a guesser from many
+# addresses is still slowed, while whoever guesses from one cannot lock the account's owner out for an hour.
+ACCOUNT_PREFIX = "account:"   # (the key of that count: account:<name>)
+ACCOUNT_FREE_FAILURES = 20
+ACCOUNT_FIRST_WAIT = 2.0
+ACCOUNT_LONGEST_WAIT = 60.0
 
 
 @dataclass
@@ -27,6 +34,7 @@ class Session:
     started: float
     last_seen: float
     account: str = ""         # the account's fingerprint when the session began (accounts.fingerprint; "": 本机)
+    address: str = ""         # the client's address at the login
 
 
 @dataclass
@@ -35,11 +43,14 @@ class SessionStore:
     sessions: dict[str, Session] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self, user: str, role: str, account: str = "") -> Session:
+    def start(self, user: str, role: str, account: str = "", address: str = "") -> Session:
         now = self.clock()
-        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, now, now, account)
+        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, now, now, account, address)
         with self.lock:
             self._forget_expired(now)
+            own = sorted((s for s in self.sessions.values() if s.user == user), key=lambda s: s.last_seen)
+            for old in own[:max(0, len(own) + 1 - MOST_PER_ACCOUNT)]:   # (本机's too: each new tab without a cookie is one)
+                del self.sessions[old.id]
             self.sessions[session.id] = session
         return session
 
@@ -55,6 +66,12 @@ class SessionStore:
                 return None
             session.last_seen = now
             return session
+
+    def from_address(self, address: str) -> bool:
+        """Is someone logged in from this address (a live session begun there)?"""
+        now = self.clock()
+        with self.lock:
+            return any(s.address == address and not self._expired(s, now) for s in self.sessions.values())
 
     def end(self, session_id: str | None) -> None:
         with self.lock:
@@ -79,8 +96,9 @@ def token_matches(session: Session | None, given: str | None) -> bool:
 
 @dataclass
 class LoginThrottle:
-    """Counts wrong passwords by account name and by address: after FREE_FAILURES, each further try
-    waits FIRST_WAIT seconds, doubling; a right password clears the count. The table stays small: a
+    """Counts wrong passwords by key (the desk's: an account name from one address, an address, and an
+    account from all addresses, ACCOUNT_PREFIX): after FREE_FAILURES, each further try waits FIRST_WAIT
+    seconds, doubling (an account's: the ACCOUNT_ numbers); a right password clears the counts it names. The table stays small: a
     count is forgotten a day after its wait ended, and past MOST_RECORDS the least recently failed goes
     (one record per name ever tried was kept for as long as the desk ran)."""
     clock: Callable[[], float] = time.monotonic
@@ -98,8 +116,10 @@ class LoginThrottle:
         with self.lock:
             for key in keys:
                 count = self.failures.pop(key, (0, 0.0))[0] + 1   # (put back last: the table is in order of failure)
-                wait = FIRST_WAIT * 2 ** (count - FREE_FAILURES) if count >= FREE_FAILURES else 0.0
-                self.failures[key] = (count, now + min(wait, LONGEST_WAIT))
+                free, first, longest = ((ACCOUNT_FREE_FAILURES, ACCOUNT_FIRST_WAIT, ACCOUNT_LONGEST_WAIT)
+                                        if key.startswith(ACCOUNT_PREFIX) else (FREE_FAILURES, FIRST_WAIT, LONGEST_WAIT))
+                wait = first * 2 ** (count - free) if count >= free else 0.0
+                self.failures[key] = (count, now + min(wait, longest))
             self._forget_old(now)
 
     def succeeded(self, *keys: str) -> None:

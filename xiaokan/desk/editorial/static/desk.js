@@ -20,8 +20,8 @@ async function api(method, path, body, raw) {
   } catch (e) {
     return {ok: false, status: 0, data: {error: "连不上预览服务器：它还在运行吗？"}};
   }
-  if (response.status === 401) {
-    location.href = "login";
+  if (response.status === 401) {   // (the session has ended: the login page says so, and comes back here)
+    location.href = "login?expired=1&next=" + encodeURIComponent(location.pathname + location.hash);
   }
   const data = await response.json().catch(function () { return {}; });
   return {ok: response.ok, status: response.status, data: data};

@@ -1,5 +1,8 @@
 // The login form of the 编辑部: name and password to /api/login, then to the board.
 "use strict";
+if (globalThis.location && new URLSearchParams(location.search).get("expired")) {   // (sent by a page whose session ended)
+  document.getElementById("login-error").textContent = "登录已过期（8 小时没有使用、在别处登录太多次，或预览重新启动过），请重新登录。";
+}
 document.getElementById("login").addEventListener("submit", async function (event) {
   event.preventDefault();
   const error = document.getElementById("login-error");

@@ -1,0 +1,67 @@
+"""With trust_html an article's own scripts run in the preview; they must not act as the editor who
+opens it (the desk is served from the same address): the preview's pages are in a sandbox of no origin."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from helpers import running_server, write
+
+# What an 编辑's draft tries when the 主编 opens its preview: the desk's token, then a new article as them,
+# and the desk's page itself in a frame (to read its token from there).
+ATTACK = """<script>
+(async function () {
+  var said = [];
+  try {
+    var session = await (await fetch("/编辑部/api/session", {credentials: "include"})).json();
+    said.push("token:" + session.token);
+    var made = await fetch("/编辑部/api/new-article", {method: "POST", credentials: "include",
+      headers: {"Content-Type": "application/json", "X-Desk-Token": session.token},
+      body: JSON.stringify({issue: "2024-07", section: "新闻政策", title: "冒名的文章"})});
+    said.push("made:" + made.status);
+  } catch (e) { said.push("fetch refused"); }
+  try {
+    await fetch("/编辑部/api/new-article", {method: "POST", credentials: "include",
+      headers: {"Content-Type": "application/json"}, body: JSON.stringify({issue: "2024-07", title: "冒名的文章"})});
+    said.push("posted");
+  } catch (e) { said.push("post refused"); }
+  var frame = document.createElement("iframe");
+  frame.src = "/编辑部/";
+  frame.onload = function () {
+    try { said.push("frame:" + frame.contentWindow.document.title); } catch (e) { said.push("frame refused"); }
+    document.body.dataset.attack = said.join(" | ");
+  };
+  document.body.append(frame);
+})();
+</script>"""
+
+
+def test_a_drafts_script_in_the_preview_cannot_use_the_desk_and_the_page_still_reloads(mini, page):
+    site_yaml = mini / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "trust_html: 是\n", encoding="utf-8")
+    draft = write(mini, "content/2024-07/06-script.md",
+                  f"---\ntitle: 带脚本的草稿\nsection: 新闻政策\ndraft: true\nslug: script\n---\n正文。\n\n{ATTACK}\n")
+    before = sorted(p.name for p in (mini / "content/2024-07").iterdir())
+    with running_server(mini) as (base, _):
+        page.goto(base + "/编辑部/")   # (the 主编 has the desk open: its session's cookie is in the browser)
+        expect(page.locator("#who")).to_contain_text("主编")
+        page.goto(base + "/2024-07/script/")
+        expect(page.locator("h1")).to_have_text("带脚本的草稿")   # (the preview shows, its script runs)
+        page.wait_for_function("document.body.dataset.attack !== undefined")
+        said = page.evaluate("document.body.dataset.attack")
+        assert "token:" not in said and "made:" not in said and "frame:" not in said, said
+        assert sorted(p.name for p in (mini / "content/2024-07").iterdir()) == before   # (no article made as the 主编)
+        page.wait_for_function("window.LiveReload !== undefined")
+        draft.write_text(draft.read_text(encoding="utf-8").replace("带脚本的草稿", "带脚本的草稿（已修改）"), encoding="utf-8")
+        expect(page.locator("h1")).to_have_text("带脚本的草稿（已修改）")   # (live reload still works)
+        desk = page.context.new_page()   # (and the desk is still the 主编's; a tab of its own: the preview may reload again)
+        desk.goto(base + "/编辑部/#/edit/2024-07/06-script.md")
+        expect(desk.locator("#who")).to_contain_text("主编")
+        frame = desk.frame_locator("iframe.look-frame")   # (the desk's own look at the draft: sandboxed too)
+        expect(frame.locator("h1")).to_have_text("带脚本的草稿（已修改）")
+        desk.get_by_label("标题", exact=True).fill("带脚本的草稿（在编辑部改过）")
+        desk.get_by_role("button", name="保存", exact=True).click()
+        expect(frame.locator("h1")).to_have_text("带脚本的草稿（在编辑部改过）")   # (saved with the token, shown again)
+        expect(frame.locator("body")).to_have_attribute("data-attack", re.compile("fetch refused"))
+        assert sorted(p.name for p in (mini / "content/2024-07").iterdir()) == before
