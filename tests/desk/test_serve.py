@@ -494,3 +494,28 @@ def test_the_terminal_says_a_warning_once_not_again_on_every_save(mini):
     assert log.count(warning) == 1, log
     assert log.count("06-blank.md:5: warning: the article has no text after the front matter") == 1, log
     assert log.count("rebuilt ") >= 3   # (the saves were built: each said so)
+
+
+def test_with_trust_html_every_page_and_file_of_the_preview_is_sandboxed_but_a_pdf(tmp_path):
+    """(An SVG or an HTML attachment opened alone would run its script at the desk's address.)"""
+    from xiaokan.desk.preview_site import SANDBOX, ServeState, site_app
+
+    write(tmp_path, "index.html", "<html><head></head><body>首页</body></html>")
+    write(tmp_path, "2024-07/x.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    write(tmp_path, "2024-07/a.html", "<script>alert(1)</script>")
+    (tmp_path / "2024-07/a.pdf").write_bytes(b"%PDF-1.7")
+
+    def headers(state: ServeState, path: str) -> dict[str, str]:
+        got = {}
+        app = site_app(tmp_path, state, False)
+        app({"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()},
+            lambda status, response_headers: got.update(response_headers))
+        return got
+
+    for path in ("/", "/2024-07/x.svg", "/2024-07/a.html", "/nothing/"):
+        assert headers(ServeState(sandbox=True), path).get("Content-Security-Policy") == SANDBOX, path
+        assert "Content-Security-Policy" not in headers(ServeState(), path), path
+    assert "Content-Security-Policy" not in headers(ServeState(sandbox=True), "/2024-07/a.pdf")
+    live = headers(ServeState(sandbox=True), "/__xiaokan__/live")
+    assert live["Access-Control-Allow-Origin"] == "*" and "Access-Control-Allow-Origin" not in headers(
+        ServeState(sandbox=True), "/__xiaokan__/state")

@@ -157,8 +157,9 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
                 for attribute in (b'href="', b'src="', b'action="'):
                     data = data.replace(attribute + base_url, attribute + b"/")
             return _html(start_response, status, _decorate(data, script, state, _preview_bar(state, path)), state.sandbox)
-        start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store"),   # (an SVG opened alone too)
-                                *([("Content-Security-Policy", SANDBOX)] if state.sandbox else [])])
+        # (an SVG or an attachment of HTML opened alone too; not a PDF: Chromium shows none in a sandbox)
+        start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store"),
+                                *([("Content-Security-Policy", SANDBOX)] if state.sandbox and ctype != "application/pdf" else [])])
         return [data]
 
     return app
