@@ -396,8 +396,11 @@ def test_a_sandboxed_preview_pages_pictures_and_socket_are_let_in_only_where_som
     assert desk.early_refusal("GET", "/livereload", "", {"Host": lan_host, **of_sandbox}, "192.168.1.10") is None
     assert other_pc.call("GET", "/assets/site.css", headers=of_sandbox)[0] == 401
     assert desk.early_refusal("GET", "/livereload", "", {"Host": lan_host, **of_sandbox}, "192.168.1.66")[0] == 401
-    page = {"Accept": "text/html", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"}
-    assert same_pc.call("GET", "/2024-07/draft/", headers=page)[0] == 303   # (a page itself: the login)
+    link = {"Accept": "text/html", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"}
+    assert same_pc.call("GET", "/2024-07/draft/", headers=link) == (200, b"the preview")   # (a link of the page followed)
+    assert other_pc.call("GET", "/2024-07/draft/", headers=link)[0] == 303
+    typed = {"Accept": "text/html", "Sec-Fetch-Site": "none", "Sec-Fetch-Dest": "document"}
+    assert same_pc.call("GET", "/2024-07/draft/", headers=typed)[0] == 303   # (opened without the cookie: the login)
     desk.sandboxed = lambda: False   # (without trust_html nothing comes without the cookie)
     assert same_pc.call("GET", "/assets/site.css", headers=of_sandbox)[0] == 401
 

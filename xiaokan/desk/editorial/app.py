@@ -88,14 +88,14 @@ class Desk:
         """On the network (where there must be accounts), the preview (drafts, 修改对照, its live-reload
         socket) is for people logged in to the desk: a page asked for without the session goes to the
         desk's login and back, anything else is a 401. On this computer only it is open as before.
-        A sandboxed preview page (trust_html) is of no site, so the browser sends its pictures, styles and
-        socket without the session's cookie: those are let in from an address where someone is logged in."""
+        A sandboxed preview page (trust_html) is of no site, so the browser sends its pictures, styles,
+        socket and the pages its links open without the session's cookie: those are let in from an address
+        where someone is logged in."""
         if not self.on_network:
             return None
         if self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
             return None
-        if (self.sandboxed() and remote and headers.get("sec-fetch-site") == "cross-site"
-                and headers.get("sec-fetch-dest") not in ("document", "iframe") and self.sessions.from_address(remote)):
+        if self.sandboxed() and remote and headers.get("sec-fetch-site") == "cross-site" and self.sessions.from_address(remote):
             return None
         if method in SAFE_METHODS and "text/html" in headers.get("accept", ""):
             back = path + ("?" + query if query else "")
