@@ -394,6 +394,9 @@ def test_a_sandboxed_preview_pages_pictures_and_socket_are_let_in_only_where_som
                           {"Origin": f"http://{lan_host}"})[0] == 200
     assert same_pc.call("GET", "/assets/site.css", headers=of_sandbox) == (200, b"the preview")
     assert desk.early_refusal("GET", "/livereload", "", {"Host": lan_host, **of_sandbox}, "192.168.1.10") is None
+    socket = {"Host": lan_host, "Origin": "null", "Upgrade": "websocket"}   # (as Chromium opens it: no Sec-Fetch-*)
+    assert desk.early_refusal("GET", "/livereload", "", socket, "192.168.1.10") is None
+    assert desk.early_refusal("GET", "/livereload", "", socket, "192.168.1.66")[0] == 401
     assert other_pc.call("GET", "/assets/site.css", headers=of_sandbox)[0] == 401
     assert desk.early_refusal("GET", "/livereload", "", {"Host": lan_host, **of_sandbox}, "192.168.1.66")[0] == 401
     link = {"Accept": "text/html", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"}

@@ -65,3 +65,26 @@ def test_a_drafts_script_in_the_preview_cannot_use_the_desk_and_the_page_still_r
         expect(frame.locator("h1")).to_have_text("带脚本的草稿（在编辑部改过）")   # (saved with the token, shown again)
         expect(frame.locator("body")).to_have_attribute("data-attack", re.compile("fetch refused"))
         assert sorted(p.name for p in (mini / "content/2024-07").iterdir()) == before
+
+
+def test_on_the_network_the_sandboxed_preview_has_its_styles_and_reloads_after_the_login(mini, page):
+    """The browser sends a sandboxed page's files without the desk's cookie (its origin is no site): they
+    came back 401 and the preview was unstyled."""
+    from xiaokan.desk.editorial import accounts
+
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    site_yaml = mini / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "trust_html: 是\n", encoding="utf-8")
+    article = mini / "content/2024-07/01-first.md"
+    with running_server(mini, host="0.0.0.0") as (base, _):
+        page.goto(base + "/2024-07/first/")   # (to the login, and back)
+        page.get_by_label("姓名").fill("张三")
+        page.get_by_label("密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator("h1")).to_have_text("第一篇新闻")
+        page.wait_for_function("window.LiveReload !== undefined")
+        ink = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--ink').trim()")
+        assert ink == "#1f2328" and page.evaluate("getComputedStyle(document.body).margin") == "0px"   # (site.css came)
+        article.write_text(article.read_text(encoding="utf-8").replace("标题: 第一篇新闻", "标题: 第一篇新闻（改）"),
+                           encoding="utf-8")
+        expect(page.locator("h1")).to_have_text("第一篇新闻（改）")

@@ -95,7 +95,10 @@ class Desk:
             return None
         if self.gate.session_for(cookies_of(headers.get("cookie", "")).get(self.gate.cookie_name)) is not None:
             return None
-        if self.sandboxed() and remote and headers.get("sec-fetch-site") == "cross-site" and self.sessions.from_address(remote):
+        # (Chromium sends a socket's handshake with Origin null but no Sec-Fetch-Site)
+        of_sandbox = headers.get("sec-fetch-site") == "cross-site" or (
+            path == "/livereload" and headers.get("origin", "").strip().lower() == "null")
+        if self.sandboxed() and remote and of_sandbox and self.sessions.from_address(remote):
             return None
         if method in SAFE_METHODS and "text/html" in headers.get("accept", ""):
             back = path + ("?" + query if query else "")
