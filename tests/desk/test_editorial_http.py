@@ -226,6 +226,9 @@ def test_sessions_end_after_8_idle_hours_and_an_account_keeps_a_bounded_number(m
     assert b.call("GET", "/desk/api/board")[0] == 200   # (used within 8 hours: it goes on)
     now[0] += IDLE_SECONDS + 1
     assert b.call("GET", "/desk/api/board")[0] == 401
+    assert b.call("GET", "/desk/login?expired=1")[0] == 303 and dict(b.last_headers)["Location"] == "./"   # (本机: again)
+    assert b.call("GET", "/desk/")[0] == 200 and b.call("GET", "/desk/api/session")[0] == 200
+    now[0] += IDLE_SECONDS + 1
     accounts.add_account(mini, "张三", "编辑", "correct horse")
     assert b.call("GET", "/desk/")[0] == 303 and dict(b.last_headers)["Location"] == "login?expired=1"
 

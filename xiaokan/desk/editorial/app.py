@@ -201,7 +201,7 @@ class Desk:
             response = static_file(name)
             response.headers.append(self.gate.cookie(request.session))
             return response
-        if name == "login.html" and not self.login_required:   # (本机: an ended session is simply begun again)
+        if name == "login.html" and request.query.get("expired") and not self.login_required:   # (本机: begun again)
             return Response("303 See Other", b"", "text/plain", [("Location", "./")])
         if name == "login.html":   # (where the desk is open, as it is: the office network, or this computer only)
             where = (_('the desk on this computer is open to the office network: log in with the account the 主编 made for you')
