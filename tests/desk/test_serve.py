@@ -345,8 +345,14 @@ def test_a_foreign_host_or_a_page_of_another_site_is_refused(server):
         status, text = status_with(base, "/__xiaokan__/state", Origin=origin)
         assert status == 403 and "serial" not in text, origin
     assert status_with(base, "/__xiaokan__/state", Origin=f"http://127.0.0.1:{port}")[0] == 200
-    status, text = status_with(base, "/__xiaokan__/live", Origin="null")   # (a sandboxed preview page's: when to reload)
+    # (a sandboxed preview page's: when to reload, with the token its page carries; any other page of no
+    # origin, another site's sandboxed frame, is refused: it would learn when and what the editor saves)
+    live = re.search(r'/__xiaokan__/live\?t=[\w-]+', status_with(base, "/2024-07/first/")[1]).group(0)
+    status, text = status_with(base, live, Origin="null")
     assert status == 200 and set(json.loads(text)) == {"serial", "changed", "reloads"}
+    for guess in ("/__xiaokan__/live", "/__xiaokan__/live?t=", "/__xiaokan__/live?t=x" + live[-4:]):
+        status, text = status_with(base, guess, Origin="null")
+        assert status == 403 and "serial" not in text, guess
     assert status_with(base, "/forcereload")[0] == 404   # (livereload's reload-every-page-by-GET is gone)
 
 
@@ -508,7 +514,8 @@ def test_with_trust_html_every_page_and_file_of_the_preview_is_sandboxed_but_a_p
     def headers(state: ServeState, path: str) -> dict[str, str]:
         got = {}
         app = site_app(tmp_path, state, False)
-        app({"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()},
+        path, _, query = path.partition("?")
+        app({"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "wsgi.input": io.BytesIO()},
             lambda status, response_headers: got.update(response_headers))
         return got
 
@@ -516,6 +523,7 @@ def test_with_trust_html_every_page_and_file_of_the_preview_is_sandboxed_but_a_p
         assert headers(ServeState(sandbox=True), path).get("Content-Security-Policy") == SANDBOX, path
         assert "Content-Security-Policy" not in headers(ServeState(), path), path
     assert "Content-Security-Policy" not in headers(ServeState(sandbox=True), "/2024-07/a.pdf")
-    live = headers(ServeState(sandbox=True), "/__xiaokan__/live")
+    state = ServeState(sandbox=True)
+    live = headers(state, "/__xiaokan__/live?t=" + state.live_token)
     assert live["Access-Control-Allow-Origin"] == "*" and "Access-Control-Allow-Origin" not in headers(
         ServeState(sandbox=True), "/__xiaokan__/state")

@@ -12,9 +12,11 @@ import html
 import json
 import mimetypes
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Callable
+from urllib.parse import parse_qs
 
 from ..builder import BuildReport
 from ..core.devices import is_windows_device
@@ -65,7 +67,7 @@ CATCH_UP = """<script>document.addEventListener("LiveReloadConnect", function ()
   fetch("__STATE__").then(function (r) { return r.json(); }).then(function (s) {
     if (s.reloads > __RELOADS__) location.reload();
   });
-});</script>""".replace("__STATE__", LIVE_PATH)
+});</script>"""
 
 # Injected into every served page: keep the scroll position across live reloads, show build
 # errors, and (with --navigate) follow the editor to the article just saved.
@@ -107,13 +109,20 @@ class ServeState:
     pdf: bool = True                                   # the preview typesets the issues' PDFs (no --no-pdf)
     reloads: int = 0                                   # counts the reloads sent to the open pages
     sandbox: bool = False                              # pages in a sandbox of their own (SANDBOX: trust_html)
+    # LIVE_PATH answers only with this, which the served pages carry: it is open to pages of no origin,
+    # and so to any site's sandboxed frame, which must not learn when and what the editor saves.
+    live_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+
+    @property
+    def live_path(self) -> str:
+        return f"{LIVE_PATH}?t={self.live_token}"
 
 
 def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b"",
              repair: Callable[[], None] | None = None):
     """A WSGI app serving files of out_dir only, with the client script and the error overlay added.
     repair (if given) builds the preview folder again when its files are found deleted."""
-    script = (CLIENT_SCRIPT % {"state": LIVE_PATH, "navigate": "true" if navigate else "false"}).encode()
+    script = (CLIENT_SCRIPT % {"state": state.live_path, "navigate": "true" if navigate else "false"}).encode()
 
     def app(environ, start_response):
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
@@ -127,7 +136,9 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
                                "pdf": state.pdf, "pdf_errors": bool(state.pdf_errors), "pdfs": _pdfs(state)}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
-        if path == LIVE_PATH:   # (any page may read it: a sandboxed one is of no origin)
+        if path == LIVE_PATH:   # (any page that has the token may read it: a sandboxed one is of no origin)
+            if parse_qs(environ.get("QUERY_STRING", "")).get("t") != [state.live_token]:
+                return _text(start_response, "403 Forbidden", _("a page of another site may not use the preview"))
             body = json.dumps({"serial": state.serial, "changed": state.changed, "reloads": state.reloads}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
                                       ("Access-Control-Allow-Origin", "*")])
@@ -292,7 +303,7 @@ def _wechat_page(state: ServeState, rest: str) -> bytes | None:
 
 def _live(state: ServeState) -> bytes:
     """What makes a served page reload after each build: livereload.js, and the catch-up on connecting."""
-    return (CATCH_UP.replace("__RELOADS__", str(state.reloads)) + LIVE_SCRIPT).encode()
+    return (CATCH_UP.replace("__RELOADS__", str(state.reloads)).replace("__STATE__", state.live_path) + LIVE_SCRIPT).encode()
 
 
 def _with_head(page: bytes, script: bytes) -> bytes:
