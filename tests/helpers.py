@@ -53,6 +53,14 @@ def copy_site(source: Path, dest: Path) -> Path:
     return dest
 
 
+def mini_printed(dest: Path, settings: str) -> Path:
+    """A copy of the mini site whose site.yaml has these `print:` settings (indented lines)."""
+    site = copy_site(FIXTURES / "mini", dest)
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "print:\n" + settings, encoding="utf-8")
+    return site
+
+
 def write(root: Path, rel: str, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pdfplumber
 import pytest
 
-from helpers import FIXTURES, copy_site, run_build, write
+from helpers import mini_printed, run_build, write
 from printmeasure import CLOSING, MM, trim
 from xiaokan.paper.grid import grid_for
 
@@ -21,10 +21,7 @@ ADDRESS = "https://www.example-vocational-university.edu.cn/" + "averyveryverylo
 
 @pytest.fixture(scope="module")
 def a5_pdf(tmp_path_factory):
-    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("office") / "site")
-    config = site / "site.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "print:\n  page_size: A5\n  bleed: 3mm\n  crop_marks: 是\n",
-                      encoding="utf-8")
+    site = mini_printed(tmp_path_factory.mktemp("office") / "site", "  page_size: A5\n  bleed: 3mm\n  crop_marks: 是\n")
     head = "| " + " | ".join(f"列标题{c}" for c in range(12)) + " |\n|" + "---|" * 12 + "\n"
     rows = "".join("| " + " | ".join(f"第{r}行{c}列" for c in range(12)) + " |\n" for r in range(3))
     write(site, "content/2024-07/05-wide.md", f"---\n标题: 十二列的表格{TITLE_WORD}\n栏目: 评建动态\n---\n"

@@ -8,7 +8,7 @@ import collections
 import pdfplumber
 import pytest
 
-from helpers import FIXTURES, copy_site, run_build, write
+from helpers import mini_printed, run_build, write
 from printmeasure import IDEOGRAPH, body_lines
 
 ADDRESS = "https://www.example.edu.cn/" + "/".join(["jiaowuchu-tongzhi-gonggao-wenjian"] * 5) + "/index.html"
@@ -20,10 +20,7 @@ NOTE = "学院按照学校统一部署，组织全体专业教师开展实践教
 
 @pytest.fixture(scope="module")
 def a5_pdf(tmp_path_factory):
-    site = copy_site(FIXTURES / "mini", tmp_path_factory.mktemp("review") / "site")
-    config = site / "site.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "print:\n  page_size: A5\n  pdf_variant: none\n",
-                      encoding="utf-8")
+    site = mini_printed(tmp_path_factory.mktemp("review") / "site", "  page_size: A5\n  pdf_variant: none\n")
     write(site, "content/2024-07/05-address.md", "---\n标题: 通知\n栏目: 评建动态\n---\n"
           f"通知全文见学校网站，地址为{ADDRESS}，请各单位认真学习并按要求落实。\n\n"
           f"```\n{CODE}\n```\n\n| 序号 | 单位 | 说明 |\n|---|---|---|\n"
