@@ -401,3 +401,16 @@ def test_a_password_in_the_target_or_the_endpoint_is_never_shown(mini):
     with_deploy(mini, '  target: s3://pingjian-news/kan\n  endpoint: https://LTAIkey:S3cretPass@oss-cn-hangzhou.aliyuncs.com\n')
     result = run_build(mini, "check")
     assert result.code == 1 and "S3cretPass" not in result.stderr and "https://LTAIkey:***@oss-cn-hangzhou" in result.stderr
+
+
+def test_check_says_the_deploy_settings_site_yamls_target_does_not_use(mini, tmp_path):
+    """(Only deploy said them: an editor who ran check was told 内容没有问题.)"""
+    www = tmp_path / "www"
+    with_deploy(mini, f"  target: {www}\n  ssh: ssh -p 2222\n  max_deletes: 10\n")
+    result = run_build(mini, "check")
+    assert result.code == 0, result.stderr
+    for key in ("ssh", "max_deletes"):
+        assert f"site.yaml:{line_of(mini, key + ':')}：警告：" in result.stderr.replace(": 警告", "：警告"), result.stderr
+        assert f"这次发布到{'文件夹 ' if key == 'ssh' else ' '}{www}，用不到它：删掉这一行" in result.stderr
+    with_deploy(mini, f"  target: {www}\n  keep: 3\n")
+    assert "用不到它" not in run_build(mini, "check").stderr

@@ -14,6 +14,7 @@ from ..core.errors import ContentError, ContentErrors, ContentWarning
 from ..core.i18n import _
 from ..core.urls import source_path
 from ..pipeline import Outputs, make_outputs
+from ..publish.unusedsettings import configured_unused
 from ..source.content import ARTICLE_SUFFIXES, is_editor_temp_file, read_site
 from ..source.markup import Body
 
@@ -46,7 +47,8 @@ def check_site(root: Path, log: Callable[[str], None] = lambda msg: None) -> Che
     drafts = _check_drafts(root, errors)
     if made is None:
         return CheckResult(errors, drafts.errors, drafts.warnings)
-    return CheckResult(errors, drafts.errors, made.warnings + drafts.warnings + unused_files(made, drafts.used))
+    return CheckResult(errors, drafts.errors, made.warnings + drafts.warnings + unused_files(made, drafts.used)
+                       + configured_unused(root, made.site.config.deploy.target))
 
 
 def _check_drafts(root: Path, published_errors: list[ContentError]) -> _Drafts:

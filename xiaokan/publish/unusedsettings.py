@@ -38,6 +38,21 @@ def setting_line(root: Path, key: str) -> int | None:
 def unused_settings(root: Path, kind: str, target) -> list[str]:
     """The warnings, rendered, for deploy settings of site.yaml that a deploy to target does not use;
     kind: "folder", "server" (user@host:/path) or "bucket" (s3://)."""
+    return [warning.render() for warning in unused_setting_warnings(root, kind, target)]
+
+
+def configured_unused(root: Path, target: str) -> list[ContentWarning]:
+    """The same for site.yaml's own target (`check` says them before any deploy)."""
+    from ..source.deploysettings import REMOTE
+    from ..source.s3settings import is_bucket_target
+
+    if not target:
+        return []
+    kind = "bucket" if is_bucket_target(target) else "server" if REMOTE.match(target) else "folder"
+    return unused_setting_warnings(root, kind, target)
+
+
+def unused_setting_warnings(root: Path, kind: str, target) -> list[ContentWarning]:
     path, lines = root / "site.yaml", _lines(root)
     unused = (SERVER_ONLY if kind != "server" else ()) + (BUCKET_ONLY if kind != "bucket" else ())
     warnings = []
@@ -53,5 +68,5 @@ def unused_settings(root: Path, kind: str, target) -> list[str]:
         else:
             message = _('`{key}` is a setting of object storage (s3://); this deploy to {target} does not use it: delete the '
                         'line, or write the target as s3://bucket/folder').format(key=key, target=target)
-        warnings.append(ContentWarning(path, line, message).render())
+        warnings.append(ContentWarning(path, line, message))
     return warnings
