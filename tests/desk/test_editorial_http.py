@@ -233,6 +233,19 @@ def test_sessions_end_after_8_idle_hours_and_an_account_keeps_a_bounded_number(m
     assert b.call("GET", "/desk/")[0] == 303 and dict(b.last_headers)["Location"] == "login?expired=1"
 
 
+def test_a_page_of_another_site_cannot_end_the_editors_session_by_asking_for_the_desk_often(mini):
+    """Each request for the desk without the cookie (an <img> of another site's page: no SameSite cookie
+    goes with it, and none is kept from its answer) began a 本机 session; the eleventh ended the editor's,
+    and the desk's next save went to the login page, the text typed with it."""
+    editor = Browser(app.Desk(mini, "127.0.0.1", PORT))
+    assert editor.open_desk() == 200
+    of_another_site = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"}
+    for _n in range(3 * MOST_PER_ACCOUNT):
+        assert Browser(editor.desk).call("GET", "/编辑部/", headers=of_another_site)[0] == 200
+    assert len(editor.desk.sessions.sessions) == MOST_PER_ACCOUNT
+    assert editor.call("GET", "/desk/api/board")[0] == 200   # (the editor's session goes on)
+
+
 def test_the_login_brake_forgets_old_records_and_keeps_a_bounded_table():
     """(One record per account name ever tried was kept for as long as the desk ran: names tried by the
     million filled the memory.)"""

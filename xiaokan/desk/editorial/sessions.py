@@ -11,7 +11,10 @@ from typing import Callable
 
 IDLE_SECONDS = 8 * 3600       # a session unused this long ends (a working day)
 LONGEST_SECONDS = 24 * 3600   # and every session ends after a day
-MOST_PER_ACCOUNT = 10        # live sessions of one account at most (a new login ends the one least recently used)
+MOST_PER_ACCOUNT = 10        # live sessions of one account at most (a new login ends one never used again, else
+                             # the least recently used: a page of another site that asks for the desk without the
+                             # cookie, ten times, begins ten 本机 sessions its browser never keeps, and ended the
+                             # editor's, whose next save then went to the login page)
 FREE_FAILURES = 5             # wrong passwords allowed before the brake
 FIRST_WAIT = 30.0             # seconds after the fifth failure, doubled after each further one
 LONGEST_WAIT = 3600.0         # (the doubling stops at an hour)
@@ -35,6 +38,7 @@ class Session:
     last_seen: float
     account: str = ""         # the account's fingerprint when the session began (accounts.fingerprint; "": 本机)
     address: str = ""         # the client's address at the login
+    used: bool = False        # asked for again after it began (its browser keeps its cookie)
 
 
 @dataclass
@@ -48,7 +52,7 @@ class SessionStore:
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, role, now, now, account, address)
         with self.lock:
             self._forget_expired(now)
-            own = sorted((s for s in self.sessions.values() if s.user == user), key=lambda s: s.last_seen)
+            own = sorted((s for s in self.sessions.values() if s.user == user), key=lambda s: (s.used, s.last_seen))
             for old in own[:max(0, len(own) + 1 - MOST_PER_ACCOUNT)]:   # (本机's too: each new tab without a cookie is one)
                 del self.sessions[old.id]
             self.sessions[session.id] = session
@@ -64,7 +68,7 @@ class SessionStore:
             if session is None or self._expired(session, now):
                 self.sessions.pop(session_id, None)
                 return None
-            session.last_seen = now
+            session.last_seen, session.used = now, True
             return session
 
     def from_address(self, address: str) -> bool:
