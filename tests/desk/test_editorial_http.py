@@ -211,6 +211,30 @@ def test_a_guesser_cannot_lock_the_account_out_and_guessers_from_many_addresses_
     assert owner.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"}, office)[0] == 200
 
 
+def test_a_guesser_on_ipv6_is_braked_though_it_takes_a_new_address_of_its_network_for_each_guess(mini):
+    """An IPv6 computer has a whole /64 of addresses: counted by address, it was never braked (and an
+    IPv4 address written as IPv6 was another address than itself)."""
+    accounts.add_account(mini, "张三", "主编", "correct horse")
+    desk = app.mount(mini, "::", PORT, lambda m: None)
+    desk.throttle = LoginThrottle(clock=lambda: 1000.0)
+    office = {"Origin": f"http://[2001:db8::20]:{PORT}"}
+    guesser = Browser(desk, f"[2001:db8::20]:{PORT}")
+    for n in range(FREE_FAILURES):
+        guesser.remote = f"2001:db8:0:66::{n + 1:x}"
+        assert guesser.call("POST", "/desk/api/login", {"name": "张三", "password": f"guess {n}"}, office)[0] == 401
+    guesser.remote = "2001:db8:0:66:ffff:1:2:3"
+    status, body = guesser.call("POST", "/desk/api/login", {"name": "张三", "password": "guess again"}, office)
+    assert status == 429 and body["error"] == f"密码错误次数太多：请 {int(FIRST_WAIT) + 1} 秒后再试"
+    owner = Browser(desk, f"[2001:db8::20]:{PORT}")   # (the 主编, at a computer of another network)
+    owner.remote = "2001:db8:0:10::5"
+    assert owner.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"}, office)[0] == 200
+    for n in range(FREE_FAILURES):
+        guesser.remote = "192.168.1.66" if n % 2 else "::ffff:192.168.1.66"
+        guesser.call("POST", "/desk/api/login", {"name": "张三", "password": f"v4 guess {n}"}, office)
+    status, _body = guesser.call("POST", "/desk/api/login", {"name": "张三", "password": "v4 again"}, office)
+    assert status == 429
+
+
 def test_sessions_end_after_8_idle_hours_and_an_account_keeps_a_bounded_number(mini):
     """Every tab opened on this computer without a cookie began a 本机 session that was never dropped."""
     desk = app.Desk(mini, "127.0.0.1", PORT)

@@ -16,7 +16,7 @@ from . import accounts, hints, schema, tasks, uploads
 from .articles import Conflict
 from .files import serve_file, site_icon, static_file
 from .routes import ROUTES, prefixed
-from .sessions import ACCOUNT_PREFIX, LoginThrottle, SessionStore
+from .sessions import ACCOUNT_PREFIX, LoginThrottle, SessionStore, client_of
 from .wsgi import (
     SAFE_METHODS,
     BadRequest,
@@ -220,7 +220,8 @@ class Desk:
         name, password = data["name"].strip(), data["password"]
         # (by the name from this address, and by the address: one guesser does not lock the account's owner
         # out; the account from every address together, more slowly, still slows a guesser of many addresses)
-        keys = (f"user:{name}\n{request.remote}", f"address:{request.remote}")
+        client = client_of(request.remote)   # (an IPv6 address by its /64: one computer has all of it)
+        keys = (f"user:{name}\n{client}", f"address:{client}")
         wait = self.throttle.wait_seconds(*keys, ACCOUNT_PREFIX + name)
         if wait > 0:
             return refusal("429 Too Many Requests", _('too many wrong passwords: try again in {seconds} seconds').format(

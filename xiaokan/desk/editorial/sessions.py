@@ -3,6 +3,7 @@ token that every request that changes something must carry (CSRF), and a brake o
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -92,6 +93,21 @@ class SessionStore:
     def _forget_expired(self, now: float) -> None:
         for key in [k for k, s in self.sessions.items() if self._expired(s, now)]:
             del self.sessions[key]
+
+
+def client_of(address: str) -> str:
+    """Whom the login brake counts an address as: an IPv6 address by its /64 network, which one
+    computer has whole (a guesser took a new address of it for each guess, and was never braked); an
+    IPv4 address written as IPv6 (::ffff:10.0.0.9) as itself."""
+    try:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6 and not parsed.is_loopback:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def token_matches(session: Session | None, given: str | None) -> bool:
