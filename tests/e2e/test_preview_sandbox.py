@@ -88,3 +88,29 @@ def test_on_the_network_the_sandboxed_preview_has_its_styles_and_reloads_after_t
         article.write_text(article.read_text(encoding="utf-8").replace("标题: 第一篇新闻", "标题: 第一篇新闻（改）"),
                            encoding="utf-8")
         expect(page.locator("h1")).to_have_text("第一篇新闻（改）")
+
+
+def test_a_published_pages_script_in_an_attachment_does_not_run_at_the_desks_address(mini, page):
+    """A published article (trust_html) names its own attachment, a .pdf holding a script, in a <script> at
+    the preview's address; the 主编 opens the built page from the desk (网站 → /编辑部/site/…), whose policy
+    lets in scripts of the same address: the preview sent the PDF without nosniff, and it ran in the desk's
+    origin, read the token and could act as the 主编."""
+    from xiaokan.builder import BuildOptions, build
+
+    site_yaml = mini / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "trust_html: 是\n", encoding="utf-8")
+    with running_server(mini) as (base, _):
+        article = mini / "content/2024-07/01-first.md"
+        article.write_text(article.read_text(encoding="utf-8") + f'\n[附件](data.pdf)\n\n<script src="{base}/2024-07/data.pdf"></script>\n',
+                           encoding="utf-8")
+        write(mini, "content/2024-07/data.pdf", 'document.documentElement.dataset.ran = "yes";'
+              'fetch("/编辑部/api/session").then(function (r) { return r.json(); })'
+              '.then(function (s) { document.title = "token:" + s.token; });')
+        build(mini, BuildOptions(), lambda *args, **kwargs: None)
+        page.goto(base + "/编辑部/")   # (the desk on this computer: its 本机 session)
+        with page.expect_response(lambda response: response.url.endswith("/2024-07/data.pdf")) as script:
+            page.goto(base + "/编辑部/site/2024-07/first/index.html")
+        assert page.evaluate("document.documentElement.dataset.ran") is None   # (a parser-blocking script: run by load)
+        expect(page.locator("h1")).to_have_text("第一篇新闻")
+        assert "token:" not in page.title()
+        assert script.value.headers.get("x-content-type-options") == "nosniff"

@@ -125,6 +125,13 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
     script = (CLIENT_SCRIPT % {"state": state.live_path, "navigate": "true" if navigate else "false"}).encode()
 
     def app(environ, start_response):
+        # Each file as the type its name says, never read as a script: a PDF (an attachment, which
+        # may hold any text) named in a <script> of a published page with trust_html ran in the
+        # desk's origin when the 主编 opened that page from the desk (/编辑部/site/…).
+        return answer(environ, lambda status, headers, *rest: start_response(
+            status, [*headers, ("X-Content-Type-Options", "nosniff")], *rest))
+
+    def answer(environ, start_response):
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
             return _text(start_response, "405 Method Not Allowed", _("the preview only shows pages"), (("Allow", "GET, HEAD"),))
         path = url_path(environ.get("PATH_INFO") or "/")
