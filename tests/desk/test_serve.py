@@ -356,10 +356,11 @@ def test_a_foreign_host_or_a_page_of_another_site_is_refused(server):
     assert status_with(base, "/forcereload")[0] == 404   # (livereload's reload-every-page-by-GET is gone)
 
 
-def websocket_handshake(base: str, origin: str, host: str | None = None, cookie: str | None = None) -> int:
+def websocket_handshake(base: str, origin: str, host: str | None = None, cookie: str | None = None,
+                        path: str = "/livereload") -> int:
     address, port = base.removeprefix("http://").split(":")
     with socket.create_connection((address, int(port)), timeout=10) as connection:
-        connection.sendall((f"GET /livereload HTTP/1.1\r\nHost: {host or address + ':' + port}\r\nUpgrade: websocket\r\n"
+        connection.sendall((f"GET {path} HTTP/1.1\r\nHost: {host or address + ':' + port}\r\nUpgrade: websocket\r\n"
                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                             + (f"Cookie: {cookie}\r\n" if cookie else "") +
                             f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode())
@@ -372,6 +373,12 @@ def test_the_live_reload_socket_answers_only_the_previews_own_pages(server):
     assert websocket_handshake(base, f"http://127.0.0.1:{port}") == 101
     assert websocket_handshake(base, "http://evil.example") == 403
     assert websocket_handshake(base, f"http://evil.example:{port}", host=f"evil.example:{port}") in (403, 421)
+    # (a sandboxed preview page's socket carries its page's token, as /__xiaokan__/live does: any other site's
+    # sandboxed frame, of no origin too, learnt from the socket when the editor saved)
+    token = re.search(r'/livereload\?t=([\w-]+)', get(base + "/2024-07/first/")[1]).group(1)
+    assert websocket_handshake(base, "null", path=f"/livereload?t={token}:{port}/livereload") == 101
+    for guess in ("/livereload", "/livereload?t=", f"/livereload?t=x{token[1:]}:{port}/livereload"):
+        assert websocket_handshake(base, "null", path=guess) == 403, guess
 
 
 def test_the_refusals_and_the_terminal_speak_chinese(mini, monkeypatch):

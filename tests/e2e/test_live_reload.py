@@ -27,7 +27,7 @@ def test_a_reload_sent_before_the_page_listened_still_reaches_it(mini, page):
     """A page asked for while its article was being built is a 404; the build's reload went out before
     the page's live-reload socket was open (held back here), and the page stayed 404 for good."""
     held = []
-    page.route("**/livereload.js*", lambda route: held.append(route))   # (answered only once the build has sent its reload)
+    page.route("**/livereload.js?**", lambda route: held.append(route))   # (answered only once the build has sent its reload)
     with running_server(mini) as (base, _):
         page.goto(base + "/2024-07/late/", wait_until="domcontentloaded")   # (livereload.js holds "load")
         expect(page.locator("h1")).to_have_text("页面不存在")

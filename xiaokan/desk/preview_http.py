@@ -10,12 +10,13 @@ passes goes to the site app (WSGI) or to the live-reload socket that livereload.
 pages load, talks to."""
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from ..core.i18n import _
 from .guard import host_allowed, is_loopback, origin_allowed
@@ -31,17 +32,21 @@ Refusal = tuple[int, list[tuple[str, str]], bytes]
 Early = Callable[[str, str, str, dict, str], "Refusal | None"]   # (method, path, query, headers, client address)
 RELOAD = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}   # (livereload's protocol 7)
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"], "serverName": "xiaokan"}
-# Loads livereload.js from the address the page came from, at any host the guard lets in.
+# Loads livereload.js from the address the page came from, at any host the guard lets in. Its socket
+# carries the token the page does (livereload.js opens ws://<host>:<port>/livereload: the host it is
+# given ends in /livereload?t=<token>, and the address it opens is …/livereload?t=<token>:<port>/livereload).
 LIVE_SCRIPT = ('<script>(function () { var s = document.createElement("script"), port = location.port || '
                '(location.protocol === "https:" ? 443 : 80); s.src = "//" + location.host + "/livereload.js?host=" + '
-               'location.hostname + "&port=" + port; document.head.appendChild(s); })();</script>')
+               'location.hostname + ":" + port + "/livereload?t=__LIVE_TOKEN__&port=" + port; '
+               'document.head.appendChild(s); })();</script>')
 
 
 class OpenPages:
     """The live-reload sockets of the pages open in browsers, told to reload after each build."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str = "") -> None:
         self.sockets: set = set()
+        self.token = token   # (what a page of no origin's socket must carry: the served pages' live token)
 
     def reload(self) -> None:
         from tornado.websocket import WebSocketClosedError
@@ -60,13 +65,14 @@ LIVE_PATH = "/__xiaokan__/live"
 OPEN_TO_SANDBOX = frozenset({"/livereload", LIVE_PATH})
 
 
-def refusal(headers, listen_host: str, port: int, path: str = "") -> tuple[int, str] | None:
+def refusal(headers, listen_host: str, port: int, path: str = "", query: str = "",
+            token: str = "") -> tuple[int, str] | None:
     """(status, text) refusing a request whose Host is not one of the preview's names or whose Origin
     is another site's page; None for a request the preview answers."""
     host = headers.get("Host")
     if not host_allowed(host, listen_host, port):
         return 421, _("this preview answers only at its own address: open http://127.0.0.1:{port}/").format(port=port)
-    if not origin_allowed(headers.get("Origin"), host) and not sandboxed(headers.get("Origin"), path):
+    if not origin_allowed(headers.get("Origin"), host) and not sandboxed(headers.get("Origin"), path, query, token):
         return 403, _("a page of another site may not use the preview")
     return None
 
@@ -88,7 +94,7 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
     class Gated(web.RequestHandler):
         def prepare(self) -> None:
             """(Called as soon as the request's head has arrived: Site reads its body as a stream.)"""
-            refused = (refusal(self.request.headers, listen_host, port, self.request.path)
+            refused = (refusal(self.request.headers, listen_host, port, self.request.path, self.request.query, pages.token)
                        or _too_large(self.request.headers, max_body))
             if refused is not None:
                 self.set_status(refused[0])
@@ -166,7 +172,8 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
 
     class Socket(Gated, WebSocketHandler):
         def check_origin(self, origin: str) -> bool:
-            return origin_allowed(origin, self.request.headers.get("Host")) or sandboxed(origin, "/livereload")
+            return origin_allowed(origin, self.request.headers.get("Host")) or sandboxed(
+                origin, "/livereload", self.request.query, pages.token)
 
         def open(self) -> None:
             pages.sockets.add(self)
@@ -187,9 +194,16 @@ def listen(site_app, listen_host: str, port: int, pages: OpenPages, log: Callabl
     app.listen(port, address=listen_host, max_header_size=head, max_body_size=max_body, max_buffer_size=max_body + head)
 
 
-def sandboxed(origin: str | None, path: str) -> bool:
-    """A request of a sandboxed preview page (Origin null) for what such a page may ask."""
-    return (origin or "").strip().lower() == "null" and path in OPEN_TO_SANDBOX
+def sandboxed(origin: str | None, path: str, query: str = "", token: str = "") -> bool:
+    """A request of a sandboxed preview page (Origin null) for what such a page may ask; its socket only
+    with the token the served pages carry (any site's sandboxed frame is of no origin too, and learnt
+    from the socket when the editor saved). (LIVE_PATH's token is the site app's to check.)"""
+    if (origin or "").strip().lower() != "null" or path not in OPEN_TO_SANDBOX:
+        return False
+    if path != "/livereload":
+        return True
+    given = parse_qs(query).get("t", [""])[0].split(":", 1)[0]
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
 
 
 def _too_large(headers, max_body: int) -> tuple[int, str] | None:

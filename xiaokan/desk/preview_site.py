@@ -310,7 +310,7 @@ def _wechat_page(state: ServeState, rest: str) -> bytes | None:
 
 def _live(state: ServeState) -> bytes:
     """What makes a served page reload after each build: livereload.js, and the catch-up on connecting."""
-    return (CATCH_UP.replace("__RELOADS__", str(state.reloads)).replace("__STATE__", state.live_path) + LIVE_SCRIPT).encode()
+    return (CATCH_UP.replace("__RELOADS__", str(state.reloads)).replace("__STATE__", state.live_path) + LIVE_SCRIPT.replace("__LIVE_TOKEN__", state.live_token)).encode()
 
 
 def _with_head(page: bytes, script: bytes) -> bytes:

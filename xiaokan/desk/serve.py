@@ -47,7 +47,7 @@ def serve(root: Path, host: str, port: int, pdf: bool, navigate: bool, log: Call
     desk = mount(root, host, port, log)
     out_dir = (root / PREVIEW_DIR).resolve()   # (drafts included: never output/, which gets published)
     state = ServeState(pdf=pdf)
-    pages = OpenPages()
+    pages = OpenPages(state.live_token)
     loop = ioloop.IOLoop.current()
     keys = PrintKeys(root)   # (which issues' print editions a build changed)
     queue: BuildQueue | None = None   # (the first build runs before the server answers, in this thread)
