@@ -509,6 +509,25 @@ def test_the_terminal_says_a_warning_once_not_again_on_every_save(mini):
     assert log.count("rebuilt ") >= 3   # (the saves were built: each said so)
 
 
+def test_the_previews_scripts_and_styles_have_their_types_though_windows_says_text_plain(tmp_path, monkeypatch):
+    """The preview sends nosniff: a script of type text/plain (what the Windows registry gives .js on
+    some computers, and Python's mimetypes reads it there) would not run."""
+    import mimetypes
+
+    from xiaokan.desk.preview_site import ServeState, site_app
+
+    monkeypatch.setattr(mimetypes, "guess_type", lambda name, strict=True: ("text/plain", None))
+    write(tmp_path, "assets/site.js", "var x = 1;")
+    write(tmp_path, "assets/site.css", "body {}")
+    got = {}
+    for path in ("/assets/site.js", "/assets/site.css"):
+        site_app(tmp_path, ServeState(), False)({"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()},
+                                                lambda status, headers: got.update({path: dict(headers)}))
+    assert got["/assets/site.js"]["Content-Type"] == "text/javascript"
+    assert got["/assets/site.css"]["Content-Type"] == "text/css"
+    assert got["/assets/site.js"]["X-Content-Type-Options"] == "nosniff"
+
+
 def test_with_trust_html_every_page_and_file_of_the_preview_is_sandboxed_but_a_pdf(tmp_path):
     """(An SVG or an HTML attachment opened alone would run its script at the desk's address.)"""
     from xiaokan.desk.preview_site import SANDBOX, ServeState, site_app
