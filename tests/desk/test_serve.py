@@ -522,7 +522,7 @@ def test_the_previews_scripts_and_styles_have_their_types_though_windows_says_te
     got = {}
     for path in ("/assets/site.js", "/assets/site.css"):
         site_app(tmp_path, ServeState(), False)({"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()},
-                                                lambda status, headers: got.update({path: dict(headers)}))
+                                                lambda status, headers, path=path: got.update({path: dict(headers)}))
     assert got["/assets/site.js"]["Content-Type"] == "text/javascript"
     assert got["/assets/site.css"]["Content-Type"] == "text/css"
     assert got["/assets/site.js"]["X-Content-Type-Options"] == "nosniff"
