@@ -526,6 +526,10 @@ def test_the_previews_scripts_and_styles_have_their_types_though_windows_says_te
     assert got["/assets/site.js"]["Content-Type"] == "text/javascript"
     assert got["/assets/site.css"]["Content-Type"] == "text/css"
     assert got["/assets/site.js"]["X-Content-Type-Options"] == "nosniff"
+    from xiaokan.desk.editorial.files import static_file  # (the desk's own scripts and styles alike)
+
+    assert static_file("editor.js").content_type.startswith("text/javascript")
+    assert static_file("desk.css").content_type.startswith("text/css")
 
 
 def test_with_trust_html_every_page_and_file_of_the_preview_is_sandboxed_but_a_pdf(tmp_path):

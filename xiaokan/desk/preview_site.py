@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import mimetypes
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from ..builder import BuildReport
 from ..core.devices import is_windows_device
 from ..core.i18n import _
 from ..paper.issuepdfs import reader_path
+from ..publish.objectheaders import media_type
 from .pdfworker import UP_TO_DATE
 from .preview_http import LIVE_PATH, LIVE_SCRIPT
 
@@ -118,11 +118,6 @@ class ServeState:
         return f"{LIVE_PATH}?t={self.live_token}"
 
 
-# The types a browser runs or applies with nosniff only when right, whatever the computer says (Windows
-# takes .js's from the registry, where some programs leave text/plain: the preview's scripts would not run).
-SCRIPT_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css"}
-
-
 def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes = b"",
              repair: Callable[[], None] | None = None):
     """A WSGI app serving files of out_dir only, with the client script and the error overlay added.
@@ -174,7 +169,7 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             data, ctype = b"<!DOCTYPE html><html><head><title>404</title></head><body></body></html>", "text/html"
         else:
             data = file.read_bytes()
-            ctype = SCRIPT_TYPES.get(file.suffix.lower()) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            ctype = media_type(file.name)
         if ctype == "text/html":
             if base_url:   # (the 404 page's links and files are absolute, to the live site: here, the preview's)
                 for attribute in (b'href="', b'src="', b'action="'):

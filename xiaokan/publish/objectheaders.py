@@ -62,6 +62,13 @@ def content_type(path: str) -> str:
     return guessed + "; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
+def media_type(path: str) -> str:
+    """The type alone (no charset) of a file of the site, by its name: also what the preview and the
+    desk send, with nosniff, so that a script is never text/plain because the computer's registry says so
+    (Windows takes .js's type from it, where some programs leave text/plain)."""
+    return content_type(path).partition(";")[0]
+
+
 def cache_control(path: str, rules: tuple[tuple[str, str], ...] = ()) -> str:
     """The Cache-Control of a file: the first of site.yaml's rules, then of the defaults, that matches."""
     for pattern, value in (*rules, *DEFAULT_RULES):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import mimetypes
 import re
 from pathlib import Path
 
 from ...core.errors import ContentError, ContentErrors
 from ...core.i18n import _
+from ...publish.objectheaders import media_type
 from ...source.config import load_config
 from ..preview_site import resolve
 from .wsgi import Request, Response, refusal
@@ -33,7 +33,7 @@ def serve_file(desk, request: Request) -> Response:
         file = resolve((desk.root / "output").resolve(), rest[len("site/"):])
     if file is None:
         return refusal("404 Not Found", _('there is no such page in the desk'))
-    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    kind = media_type(file.name)
     data = file.read_bytes()
     headers = [("Content-Security-Policy", own_styles_policy(data))] if kind == "text/html" else []
     return Response("200 OK", data, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), headers)
@@ -75,7 +75,7 @@ def site_icon(root: Path) -> Response:
     file = resolve((root / "assets").resolve(), name) if name else None
     if file is None:
         return Response("204 No Content", b"", "text/plain")
-    return Response("200 OK", file.read_bytes(), mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+    return Response("200 OK", file.read_bytes(), media_type(file.name))
 
 
 def static_file(name: str) -> Response:
@@ -83,5 +83,5 @@ def static_file(name: str) -> Response:
     if not _STATIC_NAME.fullmatch(name) or not (STATIC / name).is_file():
         return refusal("404 Not Found", _('there is no such page in the desk'))
     file = STATIC / name
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    kind = media_type(name)
     return Response("200 OK", file.read_bytes(), f"{kind}; charset=utf-8")
