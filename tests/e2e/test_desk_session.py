@@ -18,6 +18,12 @@ def log_in_elsewhere(base: str) -> None:
         data=json.dumps({"name": "张三", "password": "correct horse"}).encode())
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    # used once after it began: the desk ends a session never used before one in use (another site's
+    # requests without the cookie must not end the editor's)
+    used = urllib.request.Request(base + "/desk/api/session", headers={"Cookie": cookie})
+    with urllib.request.urlopen(used, timeout=10) as response:
+        assert response.status == 200
 
 
 def test_a_page_whose_session_ended_says_to_log_in_again(mini, page):
