@@ -200,10 +200,19 @@ def sandboxed(origin: str | None, path: str, query: str = "", token: str = "") -
     from the socket when the editor saved). (LIVE_PATH's token is the site app's to check.)"""
     if (origin or "").strip().lower() != "null" or path not in OPEN_TO_SANDBOX:
         return False
-    if path != "/livereload":
-        return True
-    given = parse_qs(query).get("t", [""])[0].split(":", 1)[0]
-    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+    return path != "/livereload" or carries_token(query, token)
+
+
+# The token as a query carries it: alone (LIVE_PATH), or as livereload.js builds its socket's address
+# from the host it is given (…/livereload?t=<token>:<port>/livereload).
+_TOKEN_GIVEN = re.compile(r"(?P<token>[^:]*)(?::\d+/livereload)?")
+
+
+def carries_token(query: str, token: str) -> bool:
+    """Whether a request's query carries the served pages' live token, once (the socket's and LIVE_PATH's)."""
+    given = parse_qs(query).get("t", [])
+    found = _TOKEN_GIVEN.fullmatch(given[0]) if len(given) == 1 else None
+    return bool(token and found) and hmac.compare_digest(found.group("token").encode(), token.encode())
 
 
 def _too_large(headers, max_body: int) -> tuple[int, str] | None:

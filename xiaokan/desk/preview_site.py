@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Callable
-from urllib.parse import parse_qs
 
 from ..builder import BuildReport
 from ..core.devices import is_windows_device
@@ -23,7 +22,7 @@ from ..core.i18n import _
 from ..paper.issuepdfs import reader_path
 from ..publish.objectheaders import media_type
 from .pdfworker import UP_TO_DATE
-from .preview_http import LIVE_PATH, LIVE_SCRIPT
+from .preview_http import LIVE_PATH, LIVE_SCRIPT, carries_token
 
 NAME_MAX = 255    # bytes of one file name (Linux, macOS, Windows' NTFS in UTF-16 units)
 PATH_MAX = 4096   # bytes of a whole path
@@ -144,7 +143,7 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
             return [body]
         if path == LIVE_PATH:   # (any page that has the token may read it: a sandboxed one is of no origin)
-            if parse_qs(environ.get("QUERY_STRING", "")).get("t") != [state.live_token]:
+            if not carries_token(environ.get("QUERY_STRING", ""), state.live_token):
                 return _text(start_response, "403 Forbidden", _("a page of another site may not use the preview"))
             body = json.dumps({"serial": state.serial, "changed": state.changed, "reloads": state.reloads}).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
