@@ -100,8 +100,7 @@ def keep_with_pictures(root: Path, rel: str, who: str) -> None:
     path = root / "content" / rel
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
-        beside = [p for p in path.parent.iterdir() if p.suffix.lower() not in (".md", ".yaml", ".yml")
-                  and p.is_file() and not p.is_symlink() and p.name in text]
+        beside = [p for p in path.parent.iterdir() if _named_beside(p.name, text) and p.is_file() and not p.is_symlink()]
     except OSError:
         return
     folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
@@ -113,6 +112,12 @@ def keep_with_pictures(root: Path, rel: str, who: str) -> None:
     if files:
         _commit(root, files, who, _("the files of {name}").format(name=path.name))
     keep_disk_version(root, rel, who)   # (after its files: that version's commit has them)
+
+
+def _named_beside(name: str, text: str) -> bool:
+    """A file beside an article that its text names (a picture, a CSV table): not an article, an
+    issue.yaml or a hidden file. What keep_with_pictures keeps and restore_pictures brings back."""
+    return not name.startswith(".") and not name.lower().endswith((".md", ".yaml", ".yml")) and name in text
 
 
 def restore_pictures(root: Path, rel: str, version: str, text: str) -> list[str]:
@@ -138,8 +143,7 @@ def restore_pictures(root: Path, rel: str, version: str, text: str) -> list[str]
                     continue
                 for entry in entries:
                     name = entry.path.decode("utf-8", "replace")
-                    if (stat.S_ISREG(entry.mode) and not name.endswith((".md", ".yaml", ".yml")) and name in text
-                            and not name.startswith(".") and not (target / name).exists()):
+                    if stat.S_ISREG(entry.mode) and _named_beside(name, text) and not (target / name).exists():
                         (target / name).write_bytes(store[entry.sha].data)
                         restored.append(name)
         finally:
