@@ -39,9 +39,7 @@ def too_deep_to_read(text: str) -> BlockError | None:
     fence = None
     for index, line in enumerate(text.split("\n")):
         run = run + 1 if _DEFINITION.match(line) else run if line.startswith((" ", "\t")) and line.strip() else 0
-        opening = _FENCE.match(line)
-        if opening and (fence is None or opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)):
-            fence = None if fence else opening.group(1)
+        fence = _fence_after(line, fence)
         carried = 0 if fence or not line.strip() else carried
         if run > DEFINITIONS_MOST:
             return BlockError(index, _('more than {count} definitions (`:` lines) follow one another without an empty line '
@@ -56,6 +54,15 @@ def too_deep_to_read(text: str) -> BlockError | None:
     return None
 
 
+def _fence_after(line: str, fence: str | None) -> str | None:
+    """The code fence open after this line (``` or ~~~ as it was opened), given the one open before it:
+    a fence closes with its own character, at least as long as it opened."""
+    opening = _FENCE.match(line)
+    if opening and (fence is None or opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)):
+        return None if fence else opening.group(1)
+    return fence
+
+
 def separate_definitions(text: str) -> str:
     """The Markdown with an empty line before each term that follows a definition directly: a glossary
     written term, `:   定义`, term, `:   定义` … with no empty lines is one list, as the editor meant (for
@@ -65,9 +72,7 @@ def separate_definitions(text: str) -> str:
     out: list[str] = []
     fence, defined = None, False
     for index, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if opening and (fence is None or opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)):
-            fence = None if fence else opening.group(1)
+        fence = _fence_after(line, fence)
         if fence is None and line.strip() and not line[0].isspace() and not _DEFINITION.match(line) and defined \
                 and index + 1 < len(lines) and _DEFINITION.match(lines[index + 1]):
             out.append("")
