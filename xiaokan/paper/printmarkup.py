@@ -24,7 +24,7 @@ from html import unescape
 
 from .cjklayout import GLUE
 from .grid import MM, Grid
-from .typeset import em_width
+from .typeset import TAG, TOKENS, em_width
 
 _OL_START = re.compile(r'<ol\b([^>]*?)\bstart="(-?\d+)"([^>]*)>')
 _TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
@@ -59,7 +59,6 @@ def print_markup(html: str, grid: Grid) -> str:
     return _long_words(_TABLE.sub(lambda m: _table(m.group(0), grid), html))
 
 
-_PIECES = re.compile(r"(<[^>]*>)")
 _SKIPPED = frozenset({"table", "svg", "script", "style", "math"})   # (a table's cells: long-word above)
 
 
@@ -67,10 +66,10 @@ def _long_words(html: str) -> str:
     """Long words outside tables, SVG and scripts in a span.long-word (print.css)."""
     if not _LONG_WORD.search(html):
         return html
-    pieces, skipped = _PIECES.split(html), 0
+    pieces, skipped = TOKENS.split(html), 0
     for i, piece in enumerate(pieces):
         if piece.startswith("<"):
-            tag = re.match(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)", piece)
+            tag = TAG.match(piece)
             if tag and tag.group(2).lower() in _SKIPPED and not piece.endswith("/>"):
                 skipped = max(skipped + (-1 if tag.group(1) else 1), 0)
         elif not skipped and piece:

@@ -17,8 +17,9 @@ import re
 from ..core.han import HAN, HAN_CHAR
 from .cjklayout import BREAK, CLOSING, GLUE, OPENING
 
-_TOKENS = re.compile(r"(<[^>]*>)")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# HTML as print reads it: split into tags and the text between them (TOKENS), a tag's name (TAG).
+TOKENS = re.compile(r"(<[^>]*>)")
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Elements whose text is left exactly as written.
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "svg", "script", "style", "sup", "sub", "math"})
 # Elements that end a run of text: no spacing or glue across them.
@@ -34,14 +35,14 @@ _CJK_AFTER_LATIN = re.compile(f"(?<=[A-Za-z0-9%])(?=[{HAN}])")
 def typeset(html: str, paragraph: bool = False) -> str:
     """The print rules above, applied to every text node of `html`; with paragraph, `html` is the text
     of one paragraph (a title in 本期要目), whose last two characters are glued too."""
-    tokens = _TOKENS.split(html)
+    tokens = TOKENS.split(html)
     verbatim = 0          # depth inside elements left as written
     tables = 0            # depth inside tables (their columns are sized by where their text may break)
     previous = ""         # the last character of the current run of text
     run: list[int] = []   # indices of the text tokens of the current paragraph
     for i, token in enumerate(tokens):
         if token.startswith("<"):
-            tag = _TAG.match(token)
+            tag = TAG.match(token)
             if not tag:
                 continue
             closing, name = tag.group(1) == "/", tag.group(2).lower()
