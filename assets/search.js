@@ -1,63 +1,197 @@
-// 校刊 search page: queries the Pagefind index in ../pagefind/ (built with the site; no server needed).
+// 校刊 search page: finds every article whose title or text contains what the reader typed.
+// The build publishes the articles' text, one file per issue, and a directory of which issues use
+// which characters (xiaokan/web/search.py): a search loads only the issues that hold every character
+// of the query and matches it as a substring, so a Chinese word is found however it would be split.
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
   var input = document.getElementById("search-input");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var moreButton = document.getElementById("search-more");
   // Where the site is served from, so that a site in a sub-folder (https://host/pingjian/) works too.
   var siteRoot = new URL(form.dataset.root, location.href);
-  var pagefind = null;
+  var dataRoot = new URL("search/data/", siteRoot);
+  var PER_PAGE = 30;
 
-  function load() {
-    if (!pagefind) {
-      // The newest issue's index, with every older issue's merged in (an issue whose index cannot be
-      // loaded is left out rather than failing the search).
-      var merged = (form.dataset.merge || "").split(" ").filter(Boolean);
-      pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pf) {
-        return pf.options({ baseUrl: siteRoot.pathname }).then(function () {
-          return Promise.all(merged.map(function (path) {
-            return pf.mergeIndex(new URL(path, siteRoot).href, { baseUrl: siteRoot.pathname }).catch(function () {});
-          }));
-        }).then(function () { return pf; });
-      });
+  // Text as matched, the same folding as web/search.py's fold(): lower case, full-width Latin
+  // (typed in Chinese input mode) as half-width; blanks are left out of matching altogether, so that
+  // 「OBE 理念」 and 「OBE理念」 find each other.
+  function foldChar(c) {
+    var code = c.charCodeAt(0);
+    if (code >= 0xff01 && code <= 0xff5e) { return String.fromCharCode(code - 0xfee0).toLowerCase(); }
+    return code === 0x3000 ? " " : c.toLowerCase();
+  }
+  // text -> {s: its folded characters without blanks, at: the index in text of each of them}
+  function squeezed(text) {
+    var s = "", at = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      var code = c.charCodeAt(0);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) { c += text[++i]; }   // (a character beyond the BMP)
+      var f = foldChar(c);
+      if (code <= 0x20 || (code >= 0x7f && /^\s+$/.test(f))) { continue; }
+      // (each unit of the folded form points into its character: a pair's second unit at its second half)
+      for (var k = 0; k < f.length; k++) { s += f[k]; at.push(i - c.length + 1 + Math.min(k, c.length - 1)); }
     }
-    return pagefind;
+    return { s: s, at: at };
+  }
+  function terms(query) {
+    var seen = {};
+    return query.trim().split(/\s+/).map(function (t) { return squeezed(t).s; }).filter(function (t) {
+      if (!t || seen[t]) { return false; }
+      seen[t] = true;
+      return true;
+    });
   }
 
-  // The index holds Chinese as single characters (xiaokan/web/search.py): ask for the query's characters
-  // as an exact phrase, so that every article containing it is found, and only those.
-  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-  var BOUNDARY = new RegExp("(?<=[" + HAN + "])(?=\\S)|(?<=\\S)(?=[" + HAN + "])", "g");
-  function indexed(query) {
-    return query.trim().split(/\s+/).filter(Boolean).map(function (term) {
-      var spaced = term.replace(BOUNDARY, " ");
-      return spaced === term ? term : '"' + spaced + '"';
-    }).join(" ");
+  var directory = null;
+  function loadDirectory() {
+    if (!directory) {
+      directory = fetch(new URL("directory.json", dataRoot)).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (data) {
+        var masks = {};
+        Object.keys(data.characters).forEach(function (mask) {
+          for (var c of data.characters[mask]) { masks[c] = mask; }
+        });
+        return { issues: data.issues, masks: masks };
+      });
+      directory.catch(function () { directory = null; });   // (tried again by the next search)
+    }
+    return directory;
   }
-  // ...and show the excerpt as written: no space next to a Chinese character (tags in between count not).
-  var WIDE = HAN + "\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201d";
-  var AFTER_WIDE = new RegExp("(?<=[" + WIDE + "](?:<[^>]+>)*)\\s+", "g");
-  var BEFORE_WIDE = new RegExp("\\s+(?=(?:<[^>]+>)*[" + WIDE + "])", "g");
-  function unspaced(html) {
-    return html.replace(AFTER_WIDE, "").replace(BEFORE_WIDE, "").replace(/<\/mark><mark>/g, "");
+  // Whether issue number i (newest first) uses a character whose mask (hex, over the issues) is given.
+  function has(mask, i) {
+    var digit = mask.length - 1 - (i >> 2);
+    return digit >= 0 && ((parseInt(mask[digit], 16) >> (i & 3)) & 1) === 1;
   }
-  // Pagefind's excerpt starts where its window does, often inside a sentence or on its last mark
-  // (「。学校召开…」): start it after the last sentence end before the first match, never on a mark.
-  var SENTENCE_END = /[。！？!?][”’」』）)]*/g;
+  var shards = {};
+  function loadShard(issue) {
+    if (!shards[issue.file]) {
+      shards[issue.file] = fetch(new URL(issue.file, dataRoot)).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (shard) {
+        return shard.articles.map(function (record) {
+          record.label = shard.label;
+          record.all = squeezed(record.title + "\n" + record.header + "\n" + record.text).s;
+          record.titleFolded = squeezed(record.title).s;
+          return record;
+        });
+      });
+      shards[issue.file].catch(function () { delete shards[issue.file]; });
+    }
+    return shards[issue.file];
+  }
+  // The articles of the issues that use every character of the query, newest issue first.
+  function candidates(words) {
+    return loadDirectory().then(function (dir) {
+      var masks = [];
+      for (var w = 0; w < words.length; w++) {
+        for (var c of words[w]) {
+          if (!(c in dir.masks)) { return []; }
+          masks.push(dir.masks[c]);
+        }
+      }
+      var wanted = dir.issues.filter(function (_issue, i) { return masks.every(function (m) { return has(m, i); }); });
+      return Promise.all(wanted.map(loadShard)).then(function (all) { return [].concat.apply([], all); });
+    });
+  }
+
+  function occurrences(haystack, word) {
+    var n = 0, at = haystack.indexOf(word);
+    while (at !== -1 && n < 100) { n++; at = haystack.indexOf(word, at + word.length); }
+    return n;
+  }
+  // An article whose title holds every word of the query first, then the ones that say it most, then the newest.
+  function ranked(records, words) {
+    var scored = records.map(function (record, order) {
+      var inTitle = words.every(function (w) { return record.titleFolded.indexOf(w) !== -1; });
+      var count = words.reduce(function (sum, w) { return sum + occurrences(record.all, w); }, 0);
+      return { record: record, inTitle: inTitle, count: count, order: order };
+    });
+    scored.sort(function (a, b) {
+      return (b.inTitle - a.inTitle) || (b.count - a.count) ||
+        (a.record.date < b.record.date ? 1 : a.record.date > b.record.date ? -1 : 0) || (a.order - b.order);
+    });
+    return scored.map(function (s) { return s.record; });
+  }
+
+  // The excerpt: the paragraph of the first match, from the start of its sentence (not 「。学校…」,
+  // not a sentence cut in the middle), about a hundred characters, the query's words marked.
+  var SENTENCE_END = /[。！？!?；;][”’」』）)]*/g;
   var NO_START = /^[\s。，、；：！？…）》」』”’,.;:!?)]+/;
-  function fromSentenceStart(html) {
-    var first = html.indexOf("<mark>"), cut = 0, end;
+  var LENGTH = 110;
+  function excerptRange(text, words) {
+    var folded = squeezed(text), first = -1;
+    words.forEach(function (w) {
+      var at = folded.s.indexOf(w);
+      if (at !== -1 && (first === -1 || at < first)) { first = at; }
+    });
+    var match = first === -1 ? 0 : folded.at[first];
+    var lineStart = text.lastIndexOf("\n", match - 1) + 1;
+    var lineEnd = text.indexOf("\n", match);
+    if (lineEnd === -1) { lineEnd = text.length; }
+    var start = lineStart, end;
     SENTENCE_END.lastIndex = 0;
-    while (first > 0 && (end = SENTENCE_END.exec(html.slice(0, first)))) { cut = end.index + end[0].length; }
-    return html.slice(cut).replace(NO_START, "");
+    var before = text.slice(lineStart, match);
+    while ((end = SENTENCE_END.exec(before))) { start = lineStart + end.index + end[0].length; }
+    var lead = NO_START.exec(text.slice(start, match));
+    if (lead) { start += lead[0].length; }
+    var clipped = match - start > LENGTH / 2;   // (a long sentence: start near the match)
+    if (clipped) { start = match - 20; }
+    return { start: start, end: Math.min(lineEnd, start + LENGTH), before: clipped || false };
+  }
+  function excerpt(text, words) {
+    var range = excerptRange(text, words);
+    var slice = text.slice(range.start, range.end);
+    var folded = squeezed(slice), marks = [];
+    words.forEach(function (w) {
+      for (var at = folded.s.indexOf(w); at !== -1; at = folded.s.indexOf(w, at + w.length)) {
+        marks.push([folded.at[at], folded.at[at + w.length - 1] + 1]);
+      }
+    });
+    marks.sort(function (a, b) { return a[0] - b[0]; });
+    var p = document.createElement("p"), done = 0;
+    p.className = "excerpt";
+    if (range.before) { p.appendChild(document.createTextNode("…")); }
+    marks.forEach(function (m) {
+      if (m[0] < done) { m[0] = done; }
+      if (m[1] <= m[0]) { return; }
+      p.appendChild(document.createTextNode(slice.slice(done, m[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = slice.slice(m[0], m[1]);
+      p.appendChild(mark);
+      done = m[1];
+    });
+    p.appendChild(document.createTextNode(slice.slice(done) + (range.end < text.length && text[range.end] !== "\n" ? "…" : "")));
+    return p;
   }
 
+  function cnDate(iso) {
+    var parts = iso.split("-");
+    return parts.length === 3 ? (+parts[0]) + "年" + (+parts[1]) + "月" + (+parts[2]) + "日" : iso;
+  }
+  function item(record, query, words) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.className = "article-link";
+    link.href = new URL(record.url, siteRoot).href + "?q=" + encodeURIComponent(query);   // (the article marks the words: site.js)
+    link.textContent = record.title;
+    li.appendChild(link);
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = [record.label, record.section, cnDate(record.date)].filter(Boolean).join(" · ");
+    li.appendChild(meta);
+    li.appendChild(excerpt(record.text, words));
+    return li;
+  }
+
+  // 栏目 and 年份 filters (their choices are written into the page by the build).
   var selects = Array.prototype.slice.call(document.querySelectorAll("#search-filters select"));
   var params = new URLSearchParams(location.search);
-  // 栏目 and 年份 filters (their choices are written into the page by the build). They filter the
-  // results here, by each result's 栏目 and date: Pagefind's own filters make its index differ from
-  // build to build, and the site's output must not.
   selects.forEach(function (select) {
     select.value = params.get(select.dataset.filter) || "";
     select.addEventListener("change", function () { submit(); });
@@ -68,61 +202,39 @@
     return filters;
   }
 
-  function item(result, query) {
-    var li = document.createElement("li");
-    var link = document.createElement("a");
-    link.className = "article-link";
-    // (the page's address from the site root, as the build recorded it; the article marks the words: site.js)
-    var address = result.meta.url ? new URL(result.meta.url, siteRoot).href : result.url;
-    link.href = address + "?q=" + encodeURIComponent(query);
-    link.textContent = result.meta.title || result.url;
-    li.appendChild(link);
-    var meta = document.createElement("p");
-    meta.className = "meta";
-    meta.textContent = [result.meta.issue, result.meta.section, result.meta.date].filter(Boolean).join(" · ");
-    li.appendChild(meta);
-    var excerpt = document.createElement("p");
-    excerpt.className = "excerpt";
-    excerpt.innerHTML = fromSentenceStart(unspaced(result.excerpt));   // Pagefind escapes the text and marks the matches with <mark>
-    li.appendChild(excerpt);
-    return li;
-  }
-
-  // An article whose title holds every word of the query ranks first; the rest keep Pagefind's order.
-  function titleMatchesFirst(results, query) {
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    function inTitle(result) {
-      var title = (result.meta.title || "").toLowerCase();
-      return terms.every(function (term) { return title.indexOf(term) !== -1; });
-    }
-    return results.filter(inTitle).concat(results.filter(function (r) { return !inTitle(r); }));
-  }
-
+  var current = 0, shown = [], showMore = null;
   function run(query) {
+    var runNumber = ++current;
     list.textContent = "";
-    if (!query.trim()) { status.textContent = ""; return; }
+    moreButton.hidden = true;
+    var words = terms(query);
+    if (!words.length) { status.textContent = ""; return; }
     status.textContent = "正在搜索……";
-    var filters = chosenFilters(), filtered = Object.keys(filters).length > 0;
-    load().then(function (pf) { return pf.search(indexed(query)); }).then(function (search) {
-      // (with a filter, every result's data is read to know its 栏目 and date)
-      // (with a filter, every result's data is read to know its 栏目 and date; without, the first 60,
-      // enough to bring the articles whose title holds the query to the top)
-      return Promise.all((filtered ? search.results : search.results.slice(0, 60)).map(function (r) { return r.data(); })).then(function (all) {
-        var data = all.filter(function (result) {
-          return (!filters["栏目"] || result.meta.section === filters["栏目"]) &&
-                 (!filters["年份"] || (result.meta.date || "").indexOf(filters["年份"]) === 0);
-        });
-        data = titleMatchesFirst(data, query);
-        var total = filtered ? data.length : search.results.length;
-        data.slice(0, 30).forEach(function (result) { list.appendChild(item(result, query)); });
-        status.textContent = total
-          ? "找到 " + total + " 篇与「" + query + "」有关的文章" + (total > 30 ? "，显示前 30 篇" : "")
-          : "没有找到与「" + query + "」有关的文章。";
-      });
+    var filters = chosenFilters();
+    candidates(words).then(function (records) {
+      if (runNumber !== current) { return; }   // (a newer search has started)
+      shown = ranked(records.filter(function (record) {
+        return (!filters["栏目"] || record.section === filters["栏目"]) &&
+               (!filters["年份"] || record.date.indexOf(filters["年份"]) === 0) &&
+               words.every(function (w) { return record.all.indexOf(w) !== -1; });
+      }), words);
+      var listed = 0;
+      showMore = function () {
+        shown.slice(listed, listed + PER_PAGE).forEach(function (record) { list.appendChild(item(record, query, words)); });
+        listed = Math.min(shown.length, listed + PER_PAGE);
+        moreButton.hidden = listed >= shown.length;
+        moreButton.textContent = "再显示 " + Math.min(PER_PAGE, shown.length - listed) + " 篇";
+        status.textContent = shown.length
+          ? "找到 " + shown.length + " 篇与「" + query.trim() + "」有关的文章" + (listed < shown.length ? "，显示前 " + listed + " 篇" : "")
+          : "没有找到与「" + query.trim() + "」有关的文章。";
+      };
+      showMore();
     }).catch(function () {
+      if (runNumber !== current) { return; }
       status.textContent = "搜索索引没有加载。请通过网站访问本页（直接打开文件时浏览器不允许加载索引）。";
     });
   }
+  moreButton.addEventListener("click", function () { if (showMore) { showMore(); } });
 
   function submit() {
     var query = new URLSearchParams({ q: input.value });

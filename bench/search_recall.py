@@ -25,11 +25,11 @@ def article_texts(output: Path) -> dict[str, str]:
     texts = {}
     for page in sorted(output.glob("*/*/index.html")):
         html = page.read_text(encoding="utf-8")
-        if "data-pagefind-body" not in html:
+        if "data-search-body" not in html:
             continue
-        body = html.split("data-pagefind-body", 1)[1].split("</article>", 1)[0]
+        body = html.split("data-search-body", 1)[1].split("</article>", 1)[0]
         body = re.sub(r"<(script|style|details)\b.*?</\1>", "", body, flags=re.S)
-        body = re.sub(r"<p[^>]*data-pagefind-ignore[^>]*>.*?</p>", "", body, flags=re.S)   # (the 栏目 mark)
+        body = re.sub(r"<p[^>]*data-search-ignore[^>]*>.*?</p>", "", body, flags=re.S)   # (the 栏目 mark)
         text = re.sub(r"<[^>]+>", "", body.split(">", 1)[1])
         texts["/" + page.parent.relative_to(output).as_posix() + "/"] = re.sub(r"\s+", "", text)
     return texts

@@ -28,7 +28,7 @@ def test_article_page_shows_everything_about_the_article(mini):
     assert '<html lang="zh-CN">' in page
     assert "<title>第一篇新闻 - 测试简报</title>" in page
     assert "<h1>第一篇新闻</h1>" in page and "「新闻政策」" in page
-    assert '<time data-pagefind-meta="date" datetime="2024-07-01">2024年7月1日</time>' in page and "作者：李四" in page
+    assert '<time datetime="2024-07-01">2024年7月1日</time>' in page and "作者：李四" in page
     assert '<p class="source-line">信息来源：重庆市人民政府网</p>' in page
     assert '<link rel="canonical" href="https://news.example.edu.cn/kan/2024-07/first/">' in page
     assert '<meta property="og:title" content="第一篇新闻">' in page

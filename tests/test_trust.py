@@ -90,8 +90,8 @@ def test_a_build_killed_during_the_swap_is_repaired_by_the_next(mini):
     assert result.code == 0, result.stderr
     assert not list(mini.glob(".output.xiaokan-*"))
     assert "新文章" in html_of(mini, "index.html")
-    assert {f for f in snapshot(mini / "output") if not f.startswith("pagefind/")} >= \
-        {f for f in good if not f.startswith("pagefind/")}
+    assert {f for f in snapshot(mini / "output") if not f.startswith("search/data/")} >= \
+        {f for f in good if not f.startswith("search/data/")}
 
 
 def test_cache_deleted_during_a_build_is_harmless(mini, monkeypatch):
@@ -420,7 +420,7 @@ def test_damaged_cached_pdf_is_rendered_again_not_published(mini_with_pdf):
 
 def test_search_index_follows_the_site_title_and_survives_damage(mini):
     def index_key() -> str:
-        return json.loads((mini / ".cache/build/pagefind/2024-07/key.json").read_text(encoding="utf-8"))["key"]
+        return json.loads((mini / ".cache/build/search/2024-07.seal").read_text(encoding="utf-8"))["key"]
 
     assert run_build(mini, "build", "--no-pdf").code == 0
     before = index_key()
@@ -428,10 +428,14 @@ def test_search_index_follows_the_site_title_and_survives_damage(mini):
     write(mini, "site.yaml", text.replace("title: 测试简报", "title: 新名字简报"))
     assert run_build(mini, "build", "--no-pdf").code == 0
     assert index_key() != before   # the results show the newsletter's name: re-indexed
-    (mini / ".cache/build/pagefind/2024-07/pagefind-entry.json").write_text("{damaged", encoding="utf-8")
-    article(mini, "05-new.md", "新的正文。")
-    assert run_build(mini, "build", "--no-pdf").code == 0
-    assert json.loads((mini / "output/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    directory = json.loads((mini / "output/search/data/directory.json").read_text(encoding="utf-8"))
+    cached = mini / ".cache/build/search" / directory["issues"][0]["file"]
+    cached.unlink()
+    cached.write_text("{damaged", encoding="utf-8")   # (a new file: output/ holds a link to the old one)
+    assert run_build(mini, "build", "--no-pdf").code == 0   # (no article changed: the shard is made again for its damage alone)
+    directory = json.loads((mini / "output/search/data/directory.json").read_text(encoding="utf-8"))
+    shard = json.loads((mini / "output/search/data" / directory["issues"][0]["file"]).read_text(encoding="utf-8"))
+    assert len(shard["articles"]) == 3
 
 
 def test_404_page_and_feed_links_work_from_any_address(mini):

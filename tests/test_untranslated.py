@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xiaokan"
 MESSAGE_ARGUMENTS = {
     "ContentError": (2, 3), "DeployError": (2, 3), "PathRefused": (2, 3), "ContentWarning": (2,),
     "BlockError": (1, 2), "BodyError": (1, 2), "ImageError": (0, 1), "_Refused": (0, 1),
-    "ArgumentTypeError": (0,), "PagefindError": (0,),
+    "ArgumentTypeError": (0,),
 }
 # (file, text) of literals that may stay untranslated, each with its reason.
 ALLOWED = {

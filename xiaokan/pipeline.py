@@ -27,7 +27,6 @@ from .core.errors import ContentError, ContentErrors, ContentWarning
 from .core.fingerprints import Fingerprints, TemplateDigests, engine_digest
 from .core.i18n import _
 from .core.parallel import iter_indices
-from .core.reasons import explain_exception
 from .paper.preflight import content_findings, site_findings
 from .publish.output import (
     SMALL_CHANGE,
@@ -38,39 +37,33 @@ from .source.markup import Body
 from .source.model import Site
 from .web.cards import CARD_ISSUES, Card, card_path, make_cards
 from .web.edition import make_edition
-from .web.pagefind import PagefindError
 from .web.pages import IssuePrint, Page, plan_pages
 from .web.reading import reading_of
 from .web.render import cn_date, make_environment, prepare_templates, render_page
-from .web.search import IssueIndexes, for_index
+from .web.search import IssueIndexes, search_record
 
 if TYPE_CHECKING:
     from .paper.issuepdfs import IssuePdf
 
 
 def _search_indexes(site: Site, pages: list[Page], cache: BuildCache, out_dir: Path, refresh: bool) -> IssueIndexes:
-    """The search indexes of the article pages, one per issue (an issue is re-indexed only when one of
+    """The search shards of the article pages, one per issue (an issue's is made again only when one of
     its article pages changed), made while the pages render. A page kept from the last build is read
     from out_dir when its issue is indexed again."""
-    issues: dict[str, list[str]] = {issue.id: [] for issue in site.issues if issue.articles}
-    for page in pages:
-        if page.template == "article.html":
-            issues.setdefault(page.path.split("/", 1)[0], []).append(page.path)
+    issues: dict[str, tuple[str, list[str]]] = {issue.id: (issue.title, []) for issue in site.issues if issue.articles}
+    articles = {page.path: page for page in pages if page.template == "article.html"}
+    for path in articles:
+        issues[path.split("/", 1)[0]][1].append(path)
 
-    def page_copy(path: str) -> str:
-        return for_index((out_dir / path).read_text(encoding="utf-8"), path)
+    def record_of(path: str) -> str:
+        return _search_record((out_dir / path).read_text(encoding="utf-8"), articles[path])
 
-    return IssueIndexes(cache.dir, issues, page_copy, site.config.language, refresh)
+    return IssueIndexes(cache.dir, issues, record_of, refresh)
 
 
-def _search_files(search: IssueIndexes) -> dict[str, Path]:
-    """The indexes, once Pagefind has made them (output path -> file)."""
-    try:
-        return search.finish()
-    except Exception as exc:   # Pagefind's binary missing or failing: say so, leave output/ as it was
-        reason = str(exc) if isinstance(exc, PagefindError) else explain_exception(exc)   # (Pagefind's own are translated)
-        raise ContentError(None, None, _('the search index could not be built: {exc}').format(exc=reason),
-                           _('run `make build` once to install Pagefind (pip package pagefind[bin])')) from exc
+def _search_record(html: str, page: Page) -> str:
+    article = page.context["view"].article
+    return search_record(html, page.url, article.title, article.section, article.date.isoformat())
 
 
 def _issue_print(site: Site, pdf: IssuePdf, copies: dict[str, Path], cache_dir: Path, drafts: bool,
@@ -212,32 +205,30 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         staging.open()
 
     def render(i: int) -> tuple[bytes | None, str | None, str]:
-        """(the page, or None once placed; its copy for the search index; its key)"""
+        """(the page, or None once placed; its record for the search index; its key)"""
         page, key = stale[i]
         data = render_page(env, page)
-        copy = for_index(data.decode("utf-8"), page.path) if options.search and page.template == "article.html" else None
+        copy = _search_record(data.decode("utf-8"), page) if options.search and page.template == "article.html" else None
         if placing:
             staging.write(page.path, data)
             data = None
         return data, copy, key or page_key(page)
 
     placed: list[str] = []
-    with _search_indexes(site, pages, cache, out_dir, options.search) as search:   # (Pagefind indexes while pages render)
-        for path in kept:
-            if path in article_keys:
-                search.page(path, article_keys[path])
-        prepare_templates(env, (page.template for page, _key in stale), template_digest)   # (the workers inherit them)
-        rendered = iter_indices(render, len(stale))
-        search.start()
-        for (page, _known), (data, copy, key) in zip(stale, rendered):
-            cache.written(page.path, key)
-            if page.template == "article.html":
-                search.page(page.path, key, copy)
-            if data is None:
-                placed.append(page.path)
-            else:
-                files[page.path] = data
-        copies.update(_search_files(search))
+    search = _search_indexes(site, pages, cache, out_dir, options.search)   # (an issue's shard is made once its pages are)
+    for path in kept:
+        if path in article_keys:
+            search.page(path, article_keys[path])
+    prepare_templates(env, (page.template for page, _key in stale), template_digest)   # (the workers inherit them)
+    for (page, _known), (data, copy, key) in zip(stale, iter_indices(render, len(stale))):
+        cache.written(page.path, key)
+        if page.template == "article.html":
+            search.page(page.path, key, copy)
+        if data is None:
+            placed.append(page.path)
+        else:
+            files[page.path] = data
+    copies.update(search.finish())
     template_digest.save()
     printed = {issue.folder for issue in site.issues}   # (an issue in preparation, with no PDF, stops no print run)
     if options.strict and (failed := [w for w in warnings if w.kind == "warning"

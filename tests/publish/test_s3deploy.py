@@ -137,7 +137,7 @@ def test_a_first_deploy_puts_every_file_with_its_content_type_and_cache_control(
     assert f"release {json.loads(server.client().get_object(Bucket=bucket, Key='site/.xiaokan/deploy.json')['Body'].read())['live'][-1]} is live" in result.stderr
     read_back = {key: headers(server, bucket, "site/" + key) for key in (
         "index.html", "2024-07/first/index.html", "feed.xml", "sitemap.xml", "robots.txt", "assets/site.css",
-        "assets/site.js", "assets/logo.png", "pagefind/pagefind-entry.json", "pagefind/pagefind.js")}
+        "assets/site.js", "assets/logo.png", "search/data/directory.json")}
     assert read_back["index.html"] == ("text/html; charset=utf-8", "public, max-age=300")
     assert read_back["2024-07/first/index.html"] == ("text/html; charset=utf-8", "public, max-age=300")
     assert read_back["feed.xml"] == read_back["sitemap.xml"] == ("application/xml", "public, max-age=300")
@@ -145,10 +145,9 @@ def test_a_first_deploy_puts_every_file_with_its_content_type_and_cache_control(
     assert read_back["assets/site.css"] == ("text/css; charset=utf-8", "public, max-age=86400")
     assert read_back["assets/site.js"] == ("text/javascript; charset=utf-8", "public, max-age=86400")
     assert read_back["assets/logo.png"] == ("image/png", "public, max-age=86400")
-    assert read_back["pagefind/pagefind-entry.json"] == ("application/json", "public, max-age=300")
-    assert read_back["pagefind/pagefind.js"][1] == "public, max-age=300"
-    fragment = next(k for k in site_files(mini) if k.endswith(".pf_fragment"))
-    assert headers(server, bucket, "site/" + fragment) == ("application/octet-stream", "public, max-age=31536000, immutable")
+    assert read_back["search/data/directory.json"] == ("application/json; charset=utf-8", "public, max-age=300")
+    shard = next(k for k in site_files(mini) if k.startswith("search/data/2024-07."))
+    assert headers(server, bucket, "site/" + shard) == ("application/json; charset=utf-8", "public, max-age=31536000, immutable")
     card = next(k for k in site_files(mini) if k.endswith(".jpg"))   # (site.yaml's rule before the defaults)
     assert headers(server, bucket, "site/" + card) == ("image/jpeg", "public, max-age=600")
 
@@ -644,13 +643,14 @@ def test_content_types_cache_rules_and_order():
     assert content_type("a/b/index.html") == "text/html; charset=utf-8"
     assert content_type("feed.xml") == content_type("sitemap.xml") == "application/xml"
     assert content_type("2024-07/名单.csv") == "text/csv; charset=utf-8" and content_type("x.unknownext") == "application/octet-stream"
-    assert cache_control("pagefind/index/zh_1.pf_index") == "public, max-age=31536000, immutable"
+    assert cache_control("search/data/2024-07.0fc80c6c689d.json") == "public, max-age=31536000, immutable"
+    assert cache_control("search/data/directory.json") == "public, max-age=300"
     assert cache_control("2024-07/a/photo.jpg") == "public, max-age=86400"
     assert cache_control("2024-07/a/photo.jpg", (("2024-07/*", "no-cache"),)) == "no-cache"
     order = upload_order(["index.html", "2024-07/index.html", "2024-07/a/index.html", "feed.xml", "assets/site.css",
-                          "2024-07/a/photo.jpg", "pagefind/pagefind-entry.json", "pagefind/fragment/x.pf_fragment"])
-    assert order == ["2024-07/a/photo.jpg", "pagefind/fragment/x.pf_fragment", "assets/site.css",
-                     "pagefind/pagefind-entry.json", "2024-07/a/index.html", "2024-07/index.html", "feed.xml", "index.html"]
+                          "2024-07/a/photo.jpg", "search/data/directory.json", "search/data/2024-07.0fc80c6c689d.json"])
+    assert order == ["2024-07/a/photo.jpg", "search/data/2024-07.0fc80c6c689d.json", "search/data/directory.json",
+                     "assets/site.css", "2024-07/a/index.html", "2024-07/index.html", "feed.xml", "index.html"]
 
 
 def test_the_plan_sends_an_object_again_when_no_manifest_can_say_its_headers():

@@ -21,8 +21,13 @@ _ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset|poster)=")([^"]*)(")')
 # (Files the site makes inside an issue's folder are pages only, index.html, which no content file may
 # be; everything else it makes lives in these folders, or in one whose name starts with _, which no
 # issue's name can: an editor's photo named card.jpg is never replaced by a generated file.)
+# ("pagefind" held the search index of sites built before web/search.py made its own; still refused,
+# so that an issue folder never meets what an older deploy left on a server.)
 RESERVED_NAMES = frozenset({"assets", "issues", "sections", "tags", "search", "pagefind", "edition", "cards", "index.html",
                             "404.html", "feed.xml", "sitemap.xml", "robots.txt", "print", "output"})
+# The search index (web/search.py): its shards, named by their content, and the directory naming them.
+SEARCH_DATA = "search/data/"
+SEARCH_DIRECTORY = SEARCH_DATA + "directory.json"
 
 
 # Addresses reserved for examples (RFC 2606) and this computer: a site there is not yet published.

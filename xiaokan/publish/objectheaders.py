@@ -2,14 +2,13 @@
 when it is uploaded.
 
 Content-Type: pages are `text/html; charset=utf-8` (a CDN or browser that guesses reads GBK), the feed
-and the sitemap `application/xml`, every text type with its charset, Pagefind's index files
-`application/octet-stream` (its script decompresses them itself: no Content-Encoding).
+and the sitemap `application/xml`, every text type with its charset (the search index's JSON too).
 
 Cache-Control: site.yaml's `cache:` rules first, in their order, then these defaults (the first
 pattern that matches wins, as `hugo deploy`'s matchers do; `*` matches any characters, `/` included):
-pages, feeds and the search index's entry short (5 minutes: an edit or a rollback reaches readers
-soon), Pagefind's hashed files and the versioned vendor scripts a year and immutable (a new index is
-new names), everything else (photos, PDFs, site.css, which keep their names when they change) a day.
+pages, feeds and the search index's directory short (5 minutes: an edit or a rollback reaches readers
+soon), the search index's shards (named by their content) and the versioned vendor scripts a year and
+immutable (a new shard is a new name), everything else (photos, PDFs, site.css, which keep their names when they change) a day.
 
 Order: what pages use goes first, the pages after it, the home page last, so that a reader who
 opens a page in the middle of a deploy never gets one whose photos, styles or search index are not
@@ -21,20 +20,21 @@ import mimetypes
 from fnmatch import fnmatchcase
 from posixpath import splitext
 
+from ..core.urls import SEARCH_DATA, SEARCH_DIRECTORY
+
 PAGE = "public, max-age=300"
 ASSET = "public, max-age=86400"
 IMMUTABLE = "public, max-age=31536000, immutable"
 DEFAULT_RULES: tuple[tuple[str, str], ...] = (
-    ("pagefind/*.pf_fragment", IMMUTABLE), ("pagefind/*.pf_index", IMMUTABLE), ("pagefind/*.pf_meta", IMMUTABLE),
+    (SEARCH_DIRECTORY, PAGE), (SEARCH_DATA + "*", IMMUTABLE),
     ("assets/vendor/*", IMMUTABLE),          # (each named with its version: qrcode-generator-2.0.4.js)
     ("*.html", PAGE), ("*.xml", PAGE), ("*.txt", PAGE), ("*.json", PAGE),
-    ("pagefind/*", PAGE),                    # (pagefind.js and its wasm keep their names from version to version)
     ("*", ASSET),
 )
 TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json; charset=utf-8", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
     ".csv": "text/csv; charset=utf-8", ".md": "text/markdown; charset=utf-8", ".svg": "image/svg+xml",
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
     ".avif": "image/avif", ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
@@ -44,8 +44,6 @@ TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".zip": "application/zip",
-    ".pf_fragment": "application/octet-stream", ".pf_index": "application/octet-stream",
-    ".pf_meta": "application/octet-stream", ".pagefind": "application/octet-stream",
 }
 # Files that name others (a page's styles and scripts, the search index's entry): after what they name.
 _REFERRING = frozenset({".css", ".js", ".mjs", ".json", ".webmanifest"})
@@ -88,7 +86,9 @@ def rank(path: str) -> int:
         return 3
     if ext in _PAGES:
         return 2
-    if ext in _REFERRING or path in ("pagefind/pagefind.js", "pagefind/pagefind-worker.js"):
+    if path.startswith(SEARCH_DATA) and path != SEARCH_DIRECTORY:
+        return 0   # (the search index's shards, before the directory that names them)
+    if ext in _REFERRING:
         return 1
     return 0
 

@@ -14,7 +14,6 @@ from ..source.slugs import tag_slugs
 from .cards import card_path
 from .edition import Edition
 from .reading import TOC_MIN_HEADINGS, Heading, Reading, RelatedArticles, reading_of
-from .search import bundle_url
 
 
 @dataclass(frozen=True)
@@ -103,9 +102,8 @@ def plan_pages(site: Site, bodies: dict[str, Body], prints: dict[str, IssuePrint
         members = [a for a in newest_first if tag.name in a.tags]
         pages += _paginated(f"tags/{tag.slug}/", "tag.html", members, site.config.per_page,
                             f"标签：{tag.name}", f"标记为「{tag.name}」的文章", views, tag=tag)
-    indexed = [issue for issue in site.issues if issue.articles]
     pages.append(_page("search/index.html", "search.html", f"搜索{site.config.title}的全部文章", "搜索",
-                       robots="noindex", merged_indexes=[bundle_url(i.id, False) for i in indexed[1:]],
+                       robots="noindex",
                        filter_sections=tuple(s.name for s in site.config.sections),
                        filter_years=tuple(sorted({str(a.date.year) for a in site.articles}, reverse=True))))
     # Served for any missing address, at any depth: its links must not depend on where it is shown.

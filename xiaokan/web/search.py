@@ -1,261 +1,213 @@
-"""Full-text search for a static host: Pagefind indexes of the article pages, one per issue.
+"""Full-text search for a static host: the articles' text, one file per issue, searched in the browser.
 
-Only the article pages are indexed, and within them only the element marked data-pagefind-body
-(title and body, not navigation). Each issue has its own index (a Pagefind bundle), kept in
-.cache/build/pagefind/<issue>/ and made again only when one of its article pages changed, so an edit
-re-indexes one issue, not the archive. The newest issue's bundle is published as output/pagefind/,
-the others as output/pagefind/issues/<issue>/; the search page loads the first and merges the others
-in the browser (Pagefind's mergeIndex), so a search covers the whole archive.
+A reader who types 教育部 expects every article that says 教育部, and no other. Chinese has no spaces
+to split words by, and word-splitting indexes (Pagefind's jieba, lunr) miss the articles where the
+splitter cut a word differently from the query; so, as the local search of Hexo's and MkDocs-Material's
+Chinese sites does, the search page matches the query as a substring of each article's text, and the
+build publishes that text:
+
+- `search/data/<issue>.<hash>.json` (a shard): each article page of the issue as a record: its address,
+  title, 栏目, date and the text a reader reads (title, header and body, without footnote numbers,
+  a line per block). The name changes when the content does, so a shard is cached for a year.
+- `search/data/directory.json`: the shards, newest issue first, and which issues use each character
+  (the characters grouped by the set of issues, as a hex mask over that list), so that a query loads
+  only the issues that hold all its characters.
+
+The text is folded as `fold` says (lower case, full-width Latin as half-width) in both places. An
+issue's shard is made again only when one of its article pages changed (the pages' keys); the shards
+are kept in .cache/build/search/ and published from there.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import queue
+import os
 import re
-import shutil
-import threading
 from html import unescape
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..core.han import HAN_RUN
-from .pagefind import PagefindService
+from ..core.urls import SEARCH_DATA, SEARCH_DIRECTORY
 from .reading import without_footnote_marks
 
-INDEX_DIR = "pagefind"
-ISSUES_DIR = "issues"      # output/pagefind/issues/<issue>/: the older issues' bundles
-INDEX_FORMAT = "5"   # how pages are given to Pagefind (for_index): a new format re-indexes
-# What the search page needs of a bundle; Pagefind's own UI files are not used. A merged bundle is
-# searched with the main bundle's program (wasm), so it needs only its index.
-_INDEX_FILES = ("pagefind-entry.json", ".pf_meta", "index/", "fragment/", "filter/")
-_PROGRAM_FILES = ("pagefind.js", "pagefind-worker.js", ".pagefind")
+FORMAT = 1   # the shards' and directory's layout (assets/search.js reads it): a new one re-indexes
+BODY_MARK = "data-search-body"     # the element of an article page that is indexed (templates/article.html)
+IGNORE_MARK = "data-search-ignore"  # an element inside it that is not (the 栏目 mark)
+_KEY_SALT = f"search {FORMAT}\n"
+
+# Full-width Latin letters, digits and signs (Ａ１％) as typed in Chinese input mode, as their
+# half-width forms, and the ideographic space as a space: a query matches either way of writing.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Text as matched (assets/search.js folds the same way): lower case, full-width as half-width."""
+    return text.lower().translate(_FULL_WIDTH)
 
 
 def search_key(pages: dict[str, str]) -> str:
-    """page path -> fingerprint of its content: equal keys mean an equal index."""
-    digest = hashlib.sha256(INDEX_FORMAT.encode())
+    """page path -> fingerprint of its content: equal keys mean an equal shard."""
+    digest = hashlib.sha256(_KEY_SALT.encode())
     for path in sorted(pages):
         digest.update(f"{path}\0{pages[path]}\n".encode())
     return digest.hexdigest()
 
 
-def bundle_url(issue_id: str, newest: bool) -> str:
-    """Where an issue's bundle is published, from the site root."""
-    return f"{INDEX_DIR}/" if newest else f"{INDEX_DIR}/{ISSUES_DIR}/{issue_id}/"
+# What a page's article element holds, for the record: the elements left out whole (a chart's data
+# table repeats the chart), the ends of blocks (a line each, so that an excerpt never runs from a
+# heading into the paragraph below), tags.
+_LEFT_OUT = re.compile(rf"<(script|style|details)\b.*?</\1>|<(\w+)[^>]*\s{IGNORE_MARK}\b[^>]*>.*?</\2>", re.S)
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd|td|th|tr|caption|figcaption|blockquote|pre|div|header|summary|section)>|<br\s*/?>",
+                        re.I)
+_TAG = re.compile(r"<[^>]*>")
+_BLANKS = re.compile(r"[ \t\r\f\v\u3000]+")
+
+
+def article_text(html: str) -> tuple[str, str]:
+    """(header, body) of an article page's indexed element as a reader reads them: a line per block,
+    no footnote numbers (an excerpt must not read 77.2%1。), blanks collapsed."""
+    start = html.find(BODY_MARK)
+    if start < 0:
+        return "", ""
+    opened = html.find(">", start) + 1
+    end = html.find("</article>", opened)
+    inner = _LEFT_OUT.sub("", without_footnote_marks(html[opened:end if end >= 0 else None]))
+    header, sep, body = inner.partition("</header>")
+    if not sep:
+        header, body = "", header
+    return _lines(header), _lines(body)
+
+
+def _lines(html: str) -> str:
+    text = unescape(_TAG.sub("", _BLOCK_END.sub("\n", html)))
+    return "\n".join(line for line in (_BLANKS.sub(" ", raw).strip() for raw in text.split("\n")) if line)
+
+
+def search_record(html: str, url: str, title: str, section: str, date: str) -> str:
+    """An article page's record in its issue's shard, as JSON (made where the page is rendered)."""
+    header, body = article_text(html)
+    return json.dumps({"url": url, "title": title, "section": section, "date": date, "header": header, "text": body},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _shard(issue_id: str, label: str, records: Iterable[str]) -> bytes:
+    head = json.dumps({"format": FORMAT, "issue": issue_id, "label": label}, ensure_ascii=False, separators=(",", ":"))
+    return f'{head[:-1]},"articles":[{",".join(records)}]}}'.encode()
+
+
+def _characters(shard: bytes) -> str:
+    """Every character a query may hold that the shard's records match (folded, no blanks)."""
+    found: set[str] = set()
+    for record in json.loads(shard)["articles"]:
+        for field in ("title", "header", "text"):
+            found.update(fold(record[field]))
+    return "".join(sorted(c for c in found if not c.isspace()))
 
 
 class IssueIndexes:
-    """The search indexes of the article pages, one per issue, made while the build renders: an issue
-    goes to Pagefind as soon as the key of each of its article pages is known (page()), so that Pagefind
-    indexes the first issues while the later ones render. Use it in a `with`; finish() waits for the
-    indexes and returns them (output path -> file, for output/pagefind/).
+    """The search shards of the article pages, one per issue, made while the build renders: an issue's
+    shard is made as soon as the key of each of its article pages is known (page()); finish() returns
+    what is published (output path -> file).
 
-    issues: issue id (newest first) -> its article pages' paths; page_copy gives a page as Pagefind
-    reads it (for_index) when it was not rendered now (asked only for issues to index again). With
-    refresh False nothing is indexed: the last index of each issue is published as it is, even if
-    stale, or none (the preview does not wait)."""
+    issues: issue id (newest first) -> (its label, its article pages' paths); record_of gives a page's
+    record when it was not rendered now (asked only for issues made again). With refresh False nothing
+    is indexed: the last shard of each issue is published as it is, even if stale, or none (the preview
+    does not wait)."""
 
-    def __init__(self, cache_dir: Path, issues: dict[str, Iterable[str]], page_copy: Callable[[str], str],
-                 language: str, refresh: bool = True):
-        self.root = cache_dir / INDEX_DIR
+    def __init__(self, cache_dir: Path, issues: dict[str, tuple[str, Iterable[str]]],
+                 record_of: Callable[[str], str], refresh: bool = True):
+        self.root = cache_dir / "search"
         self.issues = list(issues)
-        self._waiting = {issue_id: set(paths) for issue_id, paths in issues.items()} if refresh else {}
+        self._labels = {issue_id: label for issue_id, (label, _paths) in issues.items()}
+        self._waiting = {issue_id: set(paths) for issue_id, (_label, paths) in issues.items()} if refresh else {}
         self._keys: dict[str, dict[str, str]] = {issue_id: {} for issue_id in self._waiting}
-        self._copies: dict[str, str] = {}
-        self._page_copy = page_copy
-        self._language = language.split("-")[0].lower()
-        self._todo: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
-        self._failures: list[BaseException] = []
-        self._ready: list[tuple[str, str, dict[str, str | None]]] = []
-        self._started = False
+        self._records: dict[str, str] = {}
+        self._record_of = record_of
+        self._seals: dict[str, dict] = {}   # issue id -> its shard's seal, once known
 
-    def __enter__(self) -> IssueIndexes:
-        return self
-
-    def __exit__(self, *exc) -> None:   # (after finish(), nothing is left; after a failure, stop at once)
-        while True:
-            try:
-                self._todo.get_nowait()
-            except queue.Empty:
-                break
-        self._stop()
-
-    def start(self) -> None:
-        """From now on, an issue whose keys are all known is indexed at once (before: only queued; the
-        build forks its render workers first, never while Pagefind's threads run)."""
-        self._started = True
-        for item in self._ready:
-            self._index(*item)
-        self._ready.clear()
-
-    def page(self, path: str, key: str, copy: str | None = None) -> None:
-        """An article page's key (a fingerprint of its content), and its copy for Pagefind if it was
-        rendered now."""
+    def page(self, path: str, key: str, record: str | None = None) -> None:
+        """An article page's key (a fingerprint of its content), and its record if it was rendered now."""
         issue_id = path.split("/", 1)[0]
         waiting = self._waiting.get(issue_id)
         if waiting is None or path not in waiting:
             return
         waiting.discard(path)
         self._keys[issue_id][path] = key
-        if copy is not None:
-            self._copies[path] = copy
+        if record is not None:
+            self._records[path] = record
         if waiting:
             return
         pages = self._keys[issue_id]
         key = search_key(pages)
-        # (in one order, whatever order the build met the pages in: Pagefind numbers them as given,
-        # and a rebuild that kept some pages must give a clean build's bytes)
-        copies = {path: self._copies.pop(path, None) for path in sorted(pages)}
-        if _intact_key(self.root / issue_id) == key:
-            return
-        if self._started:
-            self._index(issue_id, key, copies)
-        else:
-            self._ready.append((issue_id, key, copies))
-
-    def _index(self, issue_id: str, key: str, copies: dict[str, str | None]) -> None:
-        from ..core.parallel import workers
-
-        self._todo.put((issue_id, key, copies))
-        if len(self._threads) < workers():   # one Pagefind process per core, each taking the next issue
-            thread = threading.Thread(target=self._serve, daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def _serve(self) -> None:
-        try:
-            with PagefindService(self._language) as service:
-                while (item := self._todo.get()) is not None:
-                    issue_id, key, copies = item
-                    pages = {path: copy if copy is not None else self._page_copy(path) for path, copy in copies.items()}
-                    _index_issue(self.root / issue_id, key, pages, service)
-        except BaseException as exc:   # noqa: BLE001 — handed to the build by finish()
-            self._failures.append(exc)
-
-    def _stop(self) -> None:
-        for _thread in self._threads:
-            self._todo.put(None)
-        for thread in self._threads:
-            thread.join()
-        self._threads.clear()
+        records = {path: self._records.pop(path, None) for path in sorted(pages)}   # (in one order, always)
+        seal = _sealed(self.root, issue_id)
+        if seal.get("key") != key:
+            shard = _shard(issue_id, self._labels[issue_id],
+                           (record if record is not None else self._record_of(path) for path, record in records.items()))
+            seal = {"key": key, "name": _shard_name(issue_id, shard), "characters": _characters(shard)}
+            _write_new(self.root / seal["name"], shard)
+            _write_new(self.root / f"{issue_id}.seal", json.dumps(seal, ensure_ascii=False).encode())
+        self._seals[issue_id] = seal
 
     def finish(self) -> dict[str, Path]:
-        """Wait for the indexes; raise the first failure of Pagefind."""
-        self.start()
-        self._stop()
-        if self._failures:
-            raise self._failures[0]
-        for folder in self.root.iterdir() if self.root.is_dir() else ():
-            if folder.name not in self.issues:   # an issue deleted or renamed (or the single index of before)
-                shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
-        files: dict[str, Path] = {}
-        for n, issue_id in enumerate(self.issues):
-            # (a full build checked every file of each index, or made it anew; the preview trusts the seal)
-            for rel in _sealed_files(self.root / issue_id):
-                if _published(rel, program=n == 0):
-                    files[bundle_url(issue_id, n == 0) + rel] = self.root / issue_id / rel
+        """The shards and the directory, output path -> file (the issues with a shard)."""
+        seals = {issue_id: seal for issue_id in self.issues
+                 if (seal := self._seals.get(issue_id) or _sealed(self.root, issue_id))}
+        wanted = {f"{issue_id}.seal" for issue_id in seals} | {seal["name"] for seal in seals.values()} | {"directory.json"}
+        for entry in os.scandir(self.root) if self.root.is_dir() else ():
+            if entry.name not in wanted:   # (an issue deleted or renamed, a shard replaced)
+                Path(entry.path).unlink(missing_ok=True)
+        if not seals:
+            (self.root / "directory.json").unlink(missing_ok=True)
+            return {}
+        files = {SEARCH_DATA + seal["name"]: self.root / seal["name"] for seal in seals.values()}
+        _write_new(self.root / "directory.json", _directory(seals))
+        files[SEARCH_DIRECTORY] = self.root / "directory.json"
         return files
 
 
-def _index_issue(folder: Path, key: str, pages: dict[str, str], service: PagefindService) -> None:
-    staging = folder.with_name(folder.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    for rel, data in service.bundle(pages).items():
-        if _published(rel, program=True):   # (Pagefind's own UI files are never published)
-            _write_kept(folder / rel, staging / INDEX_DIR / rel, data)
-    _seal(staging / INDEX_DIR, key)
-    shutil.rmtree(folder, ignore_errors=True)
-    (staging / INDEX_DIR).rename(folder)
-    shutil.rmtree(staging, ignore_errors=True)
+def _shard_name(issue_id: str, shard: bytes) -> str:
+    return f"{issue_id}.{hashlib.sha256(shard).hexdigest()[:12]}.json"
 
 
-def _published(rel: str, program: bool) -> bool:
-    """Whether a bundle's file is published: its index, and for the newest issue Pagefind's program."""
-    wanted = _INDEX_FILES + (_PROGRAM_FILES if program else ())
-    return any(rel.startswith(w) or rel.endswith(w) for w in wanted)
+def _directory(seals: dict[str, dict]) -> bytes:
+    """The shards (newest issue first) and, for each set of issues, the characters used in exactly those."""
+    by_character: dict[str, int] = {}
+    for bit, seal in enumerate(seals.values()):
+        for character in seal["characters"]:
+            by_character[character] = by_character.get(character, 0) | 1 << bit
+    groups: dict[str, list[str]] = {}
+    for character, mask in by_character.items():
+        groups.setdefault(format(mask, "x"), []).append(character)
+    return json.dumps({"format": FORMAT, "issues": [{"id": issue_id, "file": seal["name"]} for issue_id, seal in seals.items()],
+                       "characters": {mask: "".join(sorted(chars)) for mask, chars in sorted(groups.items())}},
+                      ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _write_kept(before: Path, path: Path, data: bytes) -> None:
-    """Write a new index's file; one with the same bytes as before is the old file moved, so that it keeps
-    its modification time and output/ (and a deploy by rsync) sees only what changed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _sealed(root: Path, issue_id: str) -> dict:
+    """What the cache holds for an issue: its key, its shard's name and characters ({} when the shard is
+    missing or damaged, its name being its content's hash, or the seal unreadable: the issue is indexed
+    again)."""
     try:
-        if before.stat().st_size == len(data) and before.read_bytes() == data:
-            before.replace(path)
+        seal = json.loads((root / f"{issue_id}.seal").read_text(encoding="utf-8"))
+        shard = (root / seal["name"]).read_bytes()
+        if seal["name"] == _shard_name(issue_id, shard) and isinstance(seal["characters"], str):
+            return seal
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a cache file as a new file (output/ holds hard links to the last ones, which must not
+    change under it); one with the same bytes is left as it is, keeping its time for rsync."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
     except OSError:
         pass
-    path.write_bytes(data)
-
-
-# Pagefind segments Chinese with jieba when it indexes and with the browser's Intl.Segmenter when it
-# searches, and the two disagree (教育部 found 1 of the 6 articles that say it). So the index is made
-# of single characters: the copy of each page given to Pagefind has a space between every Chinese
-# character (and between Chinese and Latin), and the search page asks for the query's characters as
-# an exact phrase. Every article containing the query is found; nothing else is.
-# Tags, and the elements whose text is not split: the date (a meta) and code.
-_MARKUP = re.compile(r"(<(?:time|script|style)\b.*?</(?:time|script|style)>|<[^>]*>)", re.S)
-
-
-def _spaced(run: re.Match) -> str:
-    return " " + " ".join(run.group()) + " "
-
-
-def for_index(html: str, path: str) -> str:
-    """The page at `path` as Pagefind indexes it: its data-pagefind-body element alone (nothing else
-    is indexed) without footnote numbers, that element's text split into characters; its title, shown
-    in results, kept as written (data-pagefind-meta), and weighted highest so that an article whose
-    title holds the query ranks above those that only mention it; its address as a `url` meta."""
-    start = html.find("data-pagefind-body")
-    if start < 0:
-        return html
-    opened = html.find(">", start) + 1
-    end = html.find("</article>", opened)
-    # (the head is left out: nothing in it is indexed, and a thousand copies wait in memory for Pagefind)
-    head = html[:html.find("<head")] + '<head><meta charset="utf-8"></head><body>' + html[html.rfind("<", 0, start):opened]
-    body = without_footnote_marks(html[opened:end if end >= 0 else None])   # (an excerpt must not read 77.2%1。)
-    heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
-    if heading:
-        title = unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("&", "&amp;").replace('"', "&quot;")
-        body = body.replace("<h1>", f'<h1 data-pagefind-meta="title:{title}" data-pagefind-weight="10">', 1)
-    parts = _MARKUP.split(body)
-    parts[::2] = [HAN_RUN.sub(_spaced, text) for text in parts[::2]]
-    return f'{head}<span data-pagefind-meta="url:{path}"></span>{"".join(parts)}</article></body></html>'
-
-
-SEAL = "key.json"   # the key the index was built for, and the size and time of each of its files
-
-
-def _seal(folder: Path, key: str) -> None:
-    files = {p.relative_to(folder).as_posix(): _stamp(p) for p in sorted(folder.rglob("*")) if p.is_file()}
-    (folder / SEAL).write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
-
-
-def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def _sealed_files(folder: Path) -> list[str]:
-    """The files of a cached index, as its seal lists them (none without a seal)."""
-    try:
-        return sorted(json.loads((folder / SEAL).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
-def _intact_key(folder: Path) -> str | None:
-    """The key of the cached index if every file is as it was written, by size and modification time
-    (a damaged, partial or edited index: None); no file is read, so checking costs no time."""
-    try:
-        seal = json.loads((folder / SEAL).read_text(encoding="utf-8"))
-        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != SEAL}
-        if present != set(seal["files"]):
-            return None
-        if any(_stamp(folder / name) != stamp for name, stamp in seal["files"].items()):
-            return None
-        return seal["key"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
