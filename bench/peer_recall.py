@@ -7,10 +7,9 @@ OUR_OUTPUT is a build of this project (with the search index); HUGO_OUTPUT is Hu
 articles after Pagefind's extended build (what a Hugo site runs for Chinese search: `pagefind_extended
 --site HUGO_OUTPUT`), as ../shared/bench/peers.sh makes them. The queries are search_recall's (the
 archive's own words, chosen by jieba from our pages); the truth for each, in each site, is the set of
-its article pages whose title or text contains it. Both are asked through Pagefind's JavaScript API
-(pagefind.js: search, then each result's data) in the same Chromium, taking every result (a search
-page shows only the first 30, or five): ours as our search page asks (each Chinese term's characters
-as an exact phrase, the older issues' indexes merged in), theirs with the query as typed.
+its article pages whose title or text contains it. Ours is asked through our search page (every result
+listed, 再显示 pressed until none is left), theirs through Pagefind's JavaScript API (pagefind.js:
+search, then each result's data, every result) with the query as typed, in the same Chromium.
 """
 from __future__ import annotations
 
@@ -40,21 +39,9 @@ def hugo_texts(output: Path) -> dict[str, str]:
     return texts
 
 
-# Our search page's query: the characters of a Chinese term as an exact phrase (assets/search.js, indexed()).
-OUR_QUERY = r"""q => {
-    const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-    const BOUNDARY = new RegExp("(?<=[" + HAN + "])(?=\\S)|(?<=\\S)(?=[" + HAN + "])", "g");
-    return q.trim().split(/\s+/).filter(Boolean).map(t => {
-        const spaced = t.replace(BOUNDARY, " ");
-        return spaced === t ? t : '"' + spaced + '"';
-    }).join(" ");
-}"""
-
-
-def pagefind_results(output: Path, wanted: list[str], browser, ours: bool) -> dict[str, set[str]]:
+def pagefind_results(output: Path, wanted: list[str], browser) -> dict[str, set[str]]:
     """query -> URL paths (from the site root) that Pagefind's search returns over output/pagefind/,
-    all of them (not a page of them). ours: our site, whose older issues' indexes are merged in as the
-    search page does, and whose queries are spaced as the search page spaces them."""
+    all of them (not a page of them)."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
@@ -65,22 +52,18 @@ def pagefind_results(output: Path, wanted: list[str], browser, ours: bool) -> di
     found = {}
     try:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/" + ("search/index.html" if ours else "index.html"))
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
         page.evaluate("""async () => {
-            const form = document.querySelector(".search-form");
-            const merged = form ? (form.dataset.merge || "").split(" ").filter(Boolean) : [];
             window.pf = await import("/pagefind/pagefind.js");
             await window.pf.options({ baseUrl: "/" });
-            for (const path of merged) { await window.pf.mergeIndex("/" + path, { baseUrl: "/" }); }
             await window.pf.init();
         }""")
-        spaced = page.evaluate(f"qs => qs.map({OUR_QUERY})", wanted) if ours else wanted
-        for query, asked in zip(wanted, spaced):
+        for query in wanted:
             urls = page.evaluate("""async q => {
                 const search = await window.pf.search(q);
                 const data = await Promise.all(search.results.map(r => r.data()));
                 return data.map(d => new URL(d.url, location.origin + "/").pathname.replace(/index\\.html$/, ""));
-            }""", asked)
+            }""", query)
             found[query] = set(urls)
         page.close()
     finally:
@@ -107,8 +90,9 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        results = {"ours": pagefind_results(args.ours, wanted, browser, ours=True),
-                   "Hugo + Pagefind extended": pagefind_results(args.theirs, wanted, browser, ours=False)}
+        ours = search_recall.measure(args.ours, wanted, our_texts, browser)
+        results = {"ours": {query: found for query, _truth, found, _titles in ours},
+                   "Hugo + Pagefind extended": pagefind_results(args.theirs, wanted, browser)}
         browser.close()
     truths = {"ours": {q: {url for url, text in our_texts.items() if q in text} for q in wanted},
               "Hugo + Pagefind extended": {q: {url for url, text in their_texts.items() if q in text} for q in wanted}}

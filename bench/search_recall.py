@@ -4,7 +4,8 @@
 
 Queries are the archive's own words (2-6 characters: names, 专业 terms, the words the issue names),
 chosen from the articles by jieba; the truth for each is the set of articles whose title or text
-contains it. Each query is typed into the site's search page in Chromium and the result list read."""
+contains it. Each query is typed into the site's search page in Chromium and the whole result list read
+(再显示 pressed until every result is listed)."""
 from __future__ import annotations
 
 import argparse
@@ -70,6 +71,10 @@ def measure(output: Path, wanted: list[str], texts: dict[str, str], browser=None
         for query in wanted:
             page.goto(f"{base}/search/index.html?q={query}")
             page.wait_for_function("/找到|没有找到|没有加载/.test(document.getElementById('search-status').textContent)")
+            while page.is_visible("#search-more"):   # (every result, not the first 30)
+                shown = page.locator("#search-results li").count()
+                page.click("#search-more")
+                page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {shown}")
             listed = page.eval_on_selector_all("#search-results li a.article-link", """links => links.map(a =>
                 [new URL(a.href).pathname.replace(/index\\.html$/, ""), a.textContent])""")
             truth = {url for url, text in texts.items() if query in text}

@@ -1,0 +1,83 @@
+"""The search page as a reader uses it: more than a page of results, filters, full-width letters, text
+that looks like markup, only the issues that can match loaded, and an index that cannot be loaded."""
+from __future__ import annotations
+
+from helpers import run_build, serve_folder, write
+
+STATUS = "/找到|没有找到|没有加载/.test(document.getElementById('search-status').textContent)"
+
+
+def search(page, base: str, query: str, **filters) -> str:
+    params = "&".join(f"{k}={v}" for k, v in filters.items())
+    page.goto(f"{base}search/index.html?q={query}" + (f"&{params}" if params else ""))
+    page.wait_for_function(STATUS)
+    return page.inner_text("#search-status")
+
+
+def titles(page) -> list[str]:
+    return page.locator("#search-results li a.article-link").all_inner_texts()
+
+
+def test_more_than_thirty_results_come_with_a_button_for_the_rest_and_filters_narrow_them(page, mini):
+    for n in range(34):
+        section = "评建动态" if n % 2 else "他山之石"
+        dated = "日期: 2023-12-01\n" if n == 0 else ""   # (one of last year, for the 年份 filter)
+        write(mini, f"content/2024-07/{10 + n:02d}-shixun-{n}.md",
+              f"---\n标题: 实训基地第{n}次开放\n栏目: {section}\n{dated}---\n第{n}次开放，实训基地接待了来访的师生。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output"):
+        assert search(page, base, "实训基地") == "找到 34 篇与「实训基地」有关的文章，显示前 30 篇"
+        assert len(titles(page)) == 30
+        page.click("#search-more")
+        page.wait_for_function("document.querySelectorAll('#search-results li').length === 34")
+        assert page.locator("#search-more").is_hidden()
+        assert "找到 34 篇" in page.inner_text("#search-status") and len(set(titles(page))) == 34
+        assert search(page, base, "实训基地", 栏目="评建动态") == "找到 17 篇与「实训基地」有关的文章"
+        assert page.locator("#search-more").is_hidden()
+        assert search(page, base, "实训基地", 年份="2023") == "找到 1 篇与「实训基地」有关的文章"
+        assert titles(page) == ["实训基地第0次开放"]
+        assert search(page, base, "实训基地", 年份="2023", 栏目="评建动态") == "没有找到与「实训基地」有关的文章。"
+
+
+def test_full_width_letters_capitals_and_spaces_are_found_as_written_in_the_text(page, mini):
+    write(mini, "content/2024-07/05-obe.md", "---\n标题: 培训会\n栏目: 评建动态\n---\n学校召开基于OBE 理念的培训会。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output"):
+        for query in ("ＯＢＥ", "obe", "OBE理念", "obe%20%E7%90%86%E5%BF%B5"):
+            assert search(page, base, query).startswith("找到 1 篇"), query
+            assert titles(page) == ["培训会"]
+        marked = page.locator("#search-results .excerpt mark").all_inner_texts()
+        assert marked == ["OBE", "理念"], marked
+
+
+def test_a_title_and_text_that_look_like_markup_are_shown_as_text(page, mini):
+    write(mini, "content/2024-07/05-markup.md", "---\n标题: '<img src=x onerror=\"window.pwned=1\">通知'\n栏目: 评建动态\n---\n"
+          "正文写着 `<script>window.pwned=2</script>` 与 &lt;b&gt; 这样的字。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output"):
+        assert search(page, base, "这样的字").startswith("找到 1 篇")
+        assert titles(page) == ['<img src=x onerror="window.pwned=1">通知']
+        assert "<script>window.pwned=2</script>" in page.inner_text("#search-results .excerpt")
+        assert page.locator("#search-results img, #search-results script").count() == 0
+        assert page.evaluate("window.pwned") is None
+
+
+def test_only_the_issues_holding_every_character_are_loaded(page, mini):
+    write(mini, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n日期: 2024-06-30\n")
+    write(mini, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n基地在鼋头渚验收。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    loaded: list[str] = []
+    for base in serve_folder(mini / "output"):
+        page.on("request", lambda request: loaded.append(request.url.rsplit("/", 1)[-1]))
+        assert search(page, base, "鼋头渚").startswith("找到 1 篇") and titles(page) == ["上一期的旧闻"]
+        assert [name for name in loaded if name.endswith(".json")] == ["directory.json", next(
+            name for name in loaded if name.startswith("2024-06."))]
+        loaded.clear()
+        assert search(page, base, "鼋鼋鼋不存在") == "没有找到与「鼋鼋鼋不存在」有关的文章。"
+        assert [name for name in loaded if name.endswith(".json")] == ["directory.json"]   # (no shard holds 鼋 and 存 together)
+
+
+def test_a_search_page_without_its_index_says_so(page, mini):
+    assert run_build(mini, "build", "--no-pdf", "--no-search").code == 0   # (a fresh site: no index yet)
+    for base in serve_folder(mini / "output"):
+        assert search(page, base, "新闻") == "搜索索引没有加载。请通过网站访问本页（直接打开文件时浏览器不允许加载索引）。"
