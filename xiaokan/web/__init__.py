@@ -1,7 +1,7 @@
 """The website: which pages exist and at which address, rendering them through Jinja2, the search
-index (Pagefind), the social cards and the 数字报 page images.
+index (each issue's text, searched in the browser), the social cards and the 数字报 page images.
 
-Start at `pages.plan_pages` (Site -> every Page, pure) and `render.render_page`. `search` and
-`pagefind` index the written pages; `cards` draws sharing images; `edition` the 数字报 pages;
+Start at `pages.plan_pages` (Site -> every Page, pure) and `render.render_page`. `search` writes
+the index of the article pages; `cards` draws sharing images; `edition` the 数字报 pages;
 `reading` the reader's aids (contents, reading time, summaries, related articles).
 Imports the source wing and the shared modules."""
