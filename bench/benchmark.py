@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/benchmark.py [--articles 1000] [--runs 5] [--scaling] [--pdf]
 
-The targets are for `build --no-search`; the search index (Pagefind) is timed separately, as the
+The targets are for `build --no-search`; the search index is timed separately, as the
 cold build and the one-article edit with indexing.
 
 Every figure is the median wall time of `python build.py …` run as a fresh process, as editors

@@ -1,6 +1,6 @@
 """How builds scale with the archive: cold, no-change and one-edit builds at 100, 1,000 and 5,000 plain
 articles (the shared corpus, ../shared/bench/mkcorpus.py), with the peak memory of the whole process
-tree (the build, its workers and Pagefind), sampled from /proc every 20 ms.
+tree (the build and its workers), sampled from /proc every 20 ms.
 
     .venv/bin/python bench/scale.py [--sizes 100 1000 5000]
 """
