@@ -50,7 +50,8 @@ def _search_indexes(site: Site, pages: list[Page], cache: BuildCache, out_dir: P
     """The search shards of the article pages, one per issue (an issue's is made again only when one of
     its article pages changed), made while the pages render. A page kept from the last build is read
     from out_dir when its issue is indexed again."""
-    issues: dict[str, tuple[str, list[str]]] = {issue.id: (issue.title, []) for issue in site.issues if issue.articles}
+    issues: dict[str, tuple[str, list[str]]] = {issue.id: (f"{site.config.title} {issue.title}", []) for issue in site.issues
+                                               if issue.articles}
     articles = {page.path: page for page in pages if page.template == "article.html"}
     for path in articles:
         issues[path.split("/", 1)[0]][1].append(path)

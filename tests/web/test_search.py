@@ -32,7 +32,7 @@ def test_the_articles_are_indexed_with_their_text_and_the_search_page_is_built(m
     first = records["2024-07/first/"]
     assert first["title"] == "第一篇新闻" and first["section"] == "新闻政策" and first["date"] == "2024-07-01"
     assert "这是第一段" in first["text"] and "「新闻政策」" not in first["header"] + first["text"]   # (not the 栏目 mark)
-    assert shard(mini, "2024-07")["label"] == "2024年第2期"
+    assert shard(mini, "2024-07")["label"] == "测试简报 2024年第2期"   # (shown under each result)
     search_page = (mini / "output/search/index.html").read_text(encoding="utf-8")
     assert 'id="search-input"' in search_page and '<meta name="robots" content="noindex">' in search_page
     home = (mini / "output/index.html").read_text(encoding="utf-8")
