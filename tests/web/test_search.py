@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from helpers import run_build, snapshot, write
@@ -129,3 +130,49 @@ def test_full_width_and_capital_letters_are_folded_as_the_search_page_does():
     from xiaokan.web.search import fold
 
     assert fold("ＯＢＥ理念　２０２４") == "obe理念 2024"
+
+
+def test_markup_an_editor_may_write_neither_leaks_into_nor_hides_text_from_the_index():
+    """Raw HTML (trust_html) and odd titles: a quoted `>`, a comment, nested elements left out, a link
+    whose title says data-search-ignore, a script's text holding `</div>`, and a page title that reads
+    data-search-body (the index starts at the article element, not at the first mention)."""
+    from xiaokan.source.markup import render_markdown
+    from xiaokan.web.search import article_text
+
+    body = render_markdown('<span title="x>y">文字</span><!-- 注释 > 内 -->后文\n\n'
+                           '<div data-search-ignore><div>内</div>不显示</div>\n\n'
+                           '<details><summary>图表</summary><details>内</details>数据表</details>\n\n'
+                           '<script>var a = "</div>"; if (a<b) {}</script><template>模板</template>\n\n'
+                           '[链接文字](http://a.cn "t data-search-ignore")之后\n', trust_html=True).html
+    page = ('<html><head><title>data-search-body</title></head><body><header>网站名</header><nav>导航</nav>'
+            '<article class="article" data-search-body><header><h1>题目</h1></header>'
+            f'<div class="body">{body}</div></article></body></html>')
+    header, text = article_text(page)
+    assert header == "题目"
+    assert text.split("\n") == ["文字后文", "链接文字之后"], text
+
+
+def test_the_directory_lists_every_character_the_search_page_can_look_up():
+    """For each character a reader can type, the page (assets/search.js: squeezed(), candidates())
+    finds an issue whose text holds it: the directory holds the character's folded form as the page
+    folds it, or the character itself (a letter the browser's newer Unicode folds and Python's does not)."""
+    import subprocess
+
+    from helpers import ROOT
+    from xiaokan.web.search import _characters, _shard
+
+    script = (ROOT / "assets/search.js").read_text(encoding="utf-8")
+    functions = [re.search(rf"function {name}[\s\S]*?\n  }}\n", script).group() for name in ("foldChar", "squeezed")]
+    node = subprocess.run(["node", "-e", "".join(functions) + """
+        const out = [];
+        for (let cp = 0; cp < 0x30000; cp++) {
+          if (cp >= 0xd800 && cp <= 0xdfff) { out.push(""); continue; }
+          out.push(Array.from(squeezed(String.fromCodePoint(cp)).s).map(c => c.codePointAt(0)).join(" "));
+        }
+        process.stdout.write(out.join("\\n"));"""], capture_output=True, text=True, check=True)
+    characters = list(map(chr, range(0x30000)))
+    record = json.dumps({"title": "", "header": "", "text": "".join(c for c in characters if not 0xd800 <= ord(c) <= 0xdfff)})
+    listed = set(_characters(_shard("x", "x", [record])))
+    missed = [hex(cp) for cp, line in enumerate(node.stdout.split("\n"))
+              if line and not ({chr(int(c)) for c in line.split()} <= listed or chr(cp) in listed)]
+    assert missed == []

@@ -54,33 +54,84 @@ def search_key(pages: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-# What a page's article element holds, for the record: the elements left out whole (a chart's data
-# table repeats the chart), the ends of blocks (a line each, so that an excerpt never runs from a
-# heading into the paragraph below), tags.
-_LEFT_OUT = re.compile(rf"<(script|style|details)\b.*?</\1>|<(\w+)[^>]*\s{IGNORE_MARK}\b[^>]*>.*?</\2>", re.S)
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd|td|th|tr|caption|figcaption|blockquote|pre|div|header|summary|section)>|<br\s*/?>",
-                        re.I)
-_TAG = re.compile(r"<[^>]*>")
+# What a page's article element holds, for the record: tags and comments (a quoted attribute may hold a
+# `>`), the elements left out whole with whatever they nest (a chart's data table repeats the chart; an
+# element marked data-search-ignore; what a page never shows), the ends of blocks (a line each, so that
+# an excerpt never runs from a heading into the paragraph below).
+_BODY = re.compile(rf"<article\b(?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?)*?\s+{BODY_MARK}[\s=/>]")
+_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
+_ATTRIBUTE = re.compile(r"""\s([^\s=>/"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_LEFT_OUT = frozenset({"details", "template", "script", "style"})
+_RAW_TEXT = frozenset({"script", "style"})   # (their text may hold `<` and `</p>`: they end at their own end tag)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_BLOCK = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "tr", "caption",
+                    "figcaption", "blockquote", "pre", "div", "header", "summary", "section", "br"})
 _BLANKS = re.compile(r"[ \t\r\f\v\u3000]+")
 
 
 def article_text(html: str) -> tuple[str, str]:
     """(header, body) of an article page's indexed element as a reader reads them: a line per block,
     no footnote numbers (an excerpt must not read 77.2%1。), blanks collapsed."""
-    start = html.find(BODY_MARK)
-    if start < 0:
+    found = _BODY.search(html)
+    if not found:
         return "", ""
-    opened = html.find(">", start) + 1
+    opened = _MARKUP.match(html, found.start()).end()
     end = html.find("</article>", opened)
-    inner = _LEFT_OUT.sub("", without_footnote_marks(html[opened:end if end >= 0 else None]))
-    header, sep, body = inner.partition("</header>")
+    inner = without_footnote_marks(html[opened:end if end >= 0 else None])
+    header, sep, body = _visible(inner).partition("\0")
     if not sep:
         header, body = "", header
-    return _lines(header), _lines(body)
+    return _lines(header), _lines(body.replace("\0", "\n"))   # (a header the body holds ends a block too)
 
 
-def _lines(html: str) -> str:
-    text = unescape(_TAG.sub("", _BLOCK_END.sub("\n", html)))
+def _visible(html: str) -> str:
+    """The text of html as a page shows it, a "\n" at each end of a block and a "\0" at the end of the
+    header (undone escapes come after: `&lt;b&gt;` is text)."""
+    out, at, skipping, depth = [], 0, "", 0
+    for tag in _MARKUP.finditer(html):
+        if tag.start() < at:
+            continue   # (inside a script's or style's text)
+        if not skipping:
+            out.append(html[at:tag.start()])
+        at = tag.end()
+        text = tag.group()
+        if text.startswith(("<!", "<?")):
+            continue
+        closing = text.startswith("</")
+        name = re.match(r"[a-zA-Z0-9]*", text[2 if closing else 1:]).group().lower()
+        if skipping:
+            if name == skipping and not text.endswith("/>"):
+                depth += -1 if closing else 1
+                if not depth:
+                    skipping = ""
+            continue
+        if not closing and name in _RAW_TEXT:
+            at = _raw_end(html, name, at)
+            continue
+        if closing and name == "header":
+            out.append("\0")
+        elif name in _BLOCK and (closing or name == "br"):
+            out.append("\n")
+        if not closing and name not in _VOID and not text.endswith("/>") and (
+                name in _LEFT_OUT or IGNORE_MARK in text and IGNORE_MARK in _attributes(text)):
+            skipping, depth = name, 1
+    if not skipping:
+        out.append(html[at:])
+    return "".join(out)
+
+
+def _attributes(tag: str) -> set[str]:
+    return {m.group(1).lower() for m in _ATTRIBUTE.finditer(tag)}
+
+
+def _raw_end(html: str, name: str, start: int) -> int:
+    """Where a script's or style's element ends (after its end tag), from start in its text."""
+    found = re.compile(rf"</{name}\s*>", re.I).search(html, start)
+    return found.end() if found else len(html)
+
+
+def _lines(text: str) -> str:
+    text = unescape(text)
     return "\n".join(line for line in (_BLANKS.sub(" ", raw).strip() for raw in text.split("\n")) if line)
 
 
@@ -96,13 +147,22 @@ def _shard(issue_id: str, label: str, records: Iterable[str]) -> bytes:
     return f'{head[:-1]},"articles":[{",".join(records)}]}}'.encode()
 
 
+# What the search page leaves out of matching: the characters up to the space, and JavaScript's `\s`
+# (ECMAScript's WhiteSpace and LineTerminator: not Python's isspace(), which also holds U+0085 and U+001C-1F).
+_JS_BLANKS = frozenset(map(chr, range(0x21))) | frozenset(
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+
+
 def _characters(shard: bytes) -> str:
-    """Every character a query may hold that the shard's records match (folded, no blanks)."""
+    """Every character a query may hold that the shard's records match, folded one character at a time
+    as the search page folds them (text.lower() folds a word's last Σ to ς, the page's foldChar to σ),
+    without the characters the page leaves out."""
     found: set[str] = set()
     for record in json.loads(shard)["articles"]:
         for field in ("title", "header", "text"):
-            found.update(fold(record[field]))
-    return "".join(sorted(c for c in found if not c.isspace()))
+            found.update(record[field])
+    folded = {f for c in found for f in fold(c)}
+    return "".join(sorted(folded - _JS_BLANKS))
 
 
 class IssueIndexes:
