@@ -28,9 +28,11 @@ def test_more_than_thirty_results_come_with_a_button_for_the_rest_and_filters_na
     for base in serve_folder(mini / "output"):
         assert search(page, base, "实训基地") == "找到 34 篇与「实训基地」有关的文章，显示前 30 篇"
         assert len(titles(page)) == 30
-        page.click("#search-more")
+        page.focus("#search-more")
+        page.keyboard.press("Enter")   # (a keyboard reader: the hidden button must not drop focus to the page)
         page.wait_for_function("document.querySelectorAll('#search-results li').length === 34")
         assert page.locator("#search-more").is_hidden()
+        assert page.evaluate("document.activeElement === document.querySelectorAll('#search-results a')[30]")
         assert "找到 34 篇" in page.inner_text("#search-status") and len(set(titles(page))) == 34
         assert search(page, base, "实训基地", 栏目="评建动态") == "找到 17 篇与「实训基地」有关的文章"
         assert page.locator("#search-more").is_hidden()
@@ -80,4 +82,42 @@ def test_only_the_issues_holding_every_character_are_loaded(page, mini):
 def test_a_search_page_without_its_index_says_so(page, mini):
     assert run_build(mini, "build", "--no-pdf", "--no-search").code == 0   # (a fresh site: no index yet)
     for base in serve_folder(mini / "output"):
-        assert search(page, base, "新闻") == "搜索索引没有加载。请通过网站访问本页（直接打开文件时浏览器不允许加载索引）。"
+        assert search(page, base, "新闻") == "搜索索引没有加载（网络不通，或网站还没有搜索索引）。请稍后再点「搜索」。"
+
+
+def test_letters_folded_differently_by_python_and_the_browser_are_found(page, mini):
+    """The directory (Python) and the page (Chromium) must agree on every character of a query: a word's
+    last Σ (Python's lower() makes it ς, the page σ), a letter of Unicode 16 (Ꟛ: Chromium lower-cases it,
+    Python 3.11 does not), a character beyond the BMP, an emoji."""
+    write(mini, "content/2024-07/05-greek.md", "---\n标题: 外文词\n栏目: 评建动态\n---\n"
+          "希腊文 ΟΔΟΣ 一词，古文字 \ua7cb 一个，吉野家的𠮷字，还有😀表情。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output"):
+        for query in ("ΟΔΟΣ", "\ua7cb", "𠮷字", "😀表情"):
+            assert search(page, base, query).startswith("找到 1 篇"), query
+            assert titles(page) == ["外文词"]
+
+
+def test_a_page_open_across_a_deploy_finds_the_new_shards(page, mini):
+    """A reader whose page (or browser cache, 5 minutes) holds the directory of the last deploy asks for
+    a shard the new deploy replaced: the page loads the directory again, past the cache, and finds it."""
+    write(mini, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n日期: 2024-06-30\n")
+    write(mini, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n基地在鼋头渚验收。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output", as_deployed=True):
+        assert search(page, base, "第一段").startswith("找到 1 篇")   # (the directory is cached now, not 2024-06's shard)
+        write(mini, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n基地在鼋头渚验收合格。\n")
+        assert run_build(mini, "build", "--no-pdf").code == 0   # (2024-06's shard has a new name, the old one is gone)
+        assert search(page, base, "鼋头渚").startswith("找到 1 篇")   # (its directory.json from the browser's cache)
+        assert titles(page) == ["上一期的旧闻"] and "验收合格" in page.inner_text("#search-results .excerpt")
+
+
+def test_a_shard_the_network_failed_to_bring_is_said_and_a_second_search_finds_it(page, mini):
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output"):
+        page.route("**/search/data/2024-07.*.json", lambda route: route.abort())
+        assert search(page, base, "第一段") == "搜索索引没有加载（网络不通，或网站还没有搜索索引）。请稍后再点「搜索」。"
+        page.unroute("**/search/data/2024-07.*.json")
+        page.click(".search-form button[type=submit]")
+        page.wait_for_function("/找到/.test(document.getElementById('search-status').textContent)")
+        assert titles(page) == ["第一篇新闻"]
