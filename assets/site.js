@@ -113,7 +113,24 @@
   // The words a reader searched for (the search page links here with ?q=…), marked, the first in view.
   var query = (new URLSearchParams(location.search).get("q") || "").trim();
   if (!query) { return; }
-  var terms = query.split(/\s+/).filter(Boolean).map(function (t) { return t.toLowerCase(); });
+  // Folded as the search page folds (assets/search.js): lower case, full-width Latin as half-width,
+  // blanks left out, so that what it found (ＯＢＥ for OBE, OBE理念 for 「OBE 理念」) is marked here too.
+  function fold(c) {
+    var code = c.charCodeAt(0);
+    return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0).toLowerCase() : c.toLowerCase();
+  }
+  function squeezed(text) {   // -> {s: the folded characters without blanks, at: the index in text of each}
+    var s = "", at = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i], code = c.charCodeAt(0);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) { c += text[++i]; }
+      var f = fold(c);
+      if (code <= 0x20 || /^\s+$/.test(f)) { continue; }
+      for (var k = 0; k < f.length; k++) { s += f[k]; at.push(i - c.length + 1 + Math.min(k, c.length - 1)); }
+    }
+    return { s: s, at: at };
+  }
+  var terms = query.split(/\s+/).map(function (t) { return squeezed(t).s; }).filter(Boolean);
   var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
     acceptNode: function (node) {
       return node.parentNode.closest("script, style, mark, .share") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
@@ -123,25 +140,26 @@
   while (walker.nextNode()) { nodes.push(walker.currentNode); }
   var first = null;
   nodes.forEach(function (node) {
-    var text = node.nodeValue, lower = text.toLowerCase(), at = 0, pieces = [], hit = false;
+    var text = node.nodeValue, folded = squeezed(text), at = 0, done = 0, pieces = [];
     for (;;) {
       var best = -1, length = 0;
       terms.forEach(function (term) {
-        var i = lower.indexOf(term, at);
+        var i = folded.s.indexOf(term, at);
         if (i !== -1 && (best === -1 || i < best)) { best = i; length = term.length; }
       });
       if (best === -1) { break; }
-      pieces.push(document.createTextNode(text.slice(at, best)));
+      var from = Math.max(done, folded.at[best]), to = folded.at[best + length - 1] + 1;
+      pieces.push(document.createTextNode(text.slice(done, from)));
       var mark = document.createElement("mark");
       mark.className = "search-hit";
-      mark.textContent = text.slice(best, best + length);
+      mark.textContent = text.slice(from, to);
       pieces.push(mark);
       first = first || mark;
       at = best + length;
-      hit = true;
+      done = to;
     }
-    if (!hit) { return; }
-    pieces.push(document.createTextNode(text.slice(at)));
+    if (!pieces.length) { return; }
+    pieces.push(document.createTextNode(text.slice(done)));
     var parent = node.parentNode;
     pieces.forEach(function (piece) { parent.insertBefore(piece, node); });
     parent.removeChild(node);

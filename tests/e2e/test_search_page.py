@@ -50,6 +50,11 @@ def test_full_width_letters_capitals_and_spaces_are_found_as_written_in_the_text
             assert titles(page) == ["培训会"]
         marked = page.locator("#search-results .excerpt mark").all_inner_texts()
         assert marked == ["OBE", "理念"], marked
+        for query, hit in (("ＯＢＥ", "OBE"), ("OBE理念", "OBE 理念")):   # (the article marks what the search found)
+            search(page, base, query)
+            page.click("#search-results a.article-link")
+            page.wait_for_selector("mark.search-hit")
+            assert page.locator("mark.search-hit").all_inner_texts() == [hit]
 
 
 def test_a_title_and_text_that_look_like_markup_are_shown_as_text(page, mini):
