@@ -22,6 +22,9 @@
     if (code >= 0xff01 && code <= 0xff5e) { return String.fromCharCode(code - 0xfee0).toLowerCase(); }
     return code === 0x3000 ? " " : c.toLowerCase();
   }
+  // Characters a reader does not see that Word and web pages leave in text (a soft hyphen, zero-width
+  // spaces and joiners): left out of matching like blanks, so that 教育部 finds 教\u200b育部.
+  var INVISIBLE = /^[\u00ad\u200b-\u200d\u2060]$/;
   // text -> {s: its folded characters without blanks, at: the index in text of each of them}
   function squeezed(text) {
     var s = "", at = [];
@@ -30,7 +33,7 @@
       var code = c.charCodeAt(0);
       if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) { c += text[++i]; }   // (a character beyond the BMP)
       var f = foldChar(c);
-      if (code <= 0x20 || (code >= 0x7f && /^\s+$/.test(f))) { continue; }
+      if (code <= 0x20 || (code >= 0x7f && (/^\s+$/.test(f) || INVISIBLE.test(c)))) { continue; }
       // (each unit of the folded form points into its character: a pair's second unit at its second half)
       for (var k = 0; k < f.length; k++) { s += f[k]; at.push(i - c.length + 1 + Math.min(k, c.length - 1)); }
     }
@@ -39,7 +42,7 @@
   // squeezed(text).s, thirty times faster (what a shard's text is matched as): the whole text lower-cased
   // at once folds as one character at a time does but for a word's last Σ (ς), which is made σ first.
   function foldedText(text) {
-    return text.replace(/[\x00-\x20\s]+/g, "").replace(/[\uff01-\uff5e]/g, function (c) {
+    return text.replace(/[\x00-\x20\s\u00ad\u200b-\u200d\u2060]+/g, "").replace(/[\uff01-\uff5e]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
     }).replace(/\u03a3/g, "\u03c3").toLowerCase();
   }

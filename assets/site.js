@@ -125,7 +125,7 @@
       var c = text[i], code = c.charCodeAt(0);
       if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) { c += text[++i]; }
       var f = fold(c);
-      if (code <= 0x20 || /^\s+$/.test(f)) { continue; }
+      if (code <= 0x20 || /^[\s\u00ad\u200b-\u200d\u2060]+$/.test(f)) { continue; }
       for (var k = 0; k < f.length; k++) { s += f[k]; at.push(i - c.length + 1 + Math.min(k, c.length - 1)); }
     }
     return { s: s, at: at };

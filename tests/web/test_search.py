@@ -162,7 +162,8 @@ def test_the_directory_lists_every_character_the_search_page_can_look_up():
     from xiaokan.web.search import _characters, _shard
 
     script = (ROOT / "assets/search.js").read_text(encoding="utf-8")
-    functions = [re.search(rf"function {name}[\s\S]*?\n  }}\n", script).group() for name in ("foldChar", "squeezed")]
+    functions = [re.search(r"var INVISIBLE = .*\n", script).group()] + [
+        re.search(rf"function {name}[\s\S]*?\n  }}\n", script).group() for name in ("foldChar", "squeezed")]
     node = subprocess.run(["node", "-e", "".join(functions) + """
         const out = [];
         for (let cp = 0; cp < 0x30000; cp++) {

@@ -147,9 +147,10 @@ def _shard(issue_id: str, label: str, records: Iterable[str]) -> bytes:
     return f'{head[:-1]},"articles":[{",".join(records)}]}}'.encode()
 
 
-# What the search page leaves out of matching: the characters up to the space, and JavaScript's `\s`
-# (ECMAScript's WhiteSpace and LineTerminator: not Python's isspace(), which also holds U+0085 and U+001C-1F).
-_JS_BLANKS = frozenset(map(chr, range(0x21))) | frozenset(
+# What the search page leaves out of matching: the characters up to the space, JavaScript's `\s`
+# (ECMAScript's WhiteSpace and LineTerminator: not Python's isspace(), which also holds U+0085 and U+001C-1F),
+# and the invisible characters its INVISIBLE names (a soft hyphen, zero-width spaces and joiners).
+_JS_BLANKS = frozenset(map(chr, range(0x21))) | frozenset("\u00ad\u200b\u200c\u200d\u2060") | frozenset(
     "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
 
 
