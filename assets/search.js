@@ -55,10 +55,14 @@
     });
   }
 
-  var directory = null;
-  // fresh: past the browser's cache (a directory cached before a deploy names shards it deleted).
+  var directory = null, directoryTime = 0;
+  var DIRECTORY_AGE = 5 * 60 * 1000;   // (as long as a host lets it be cached: objectheaders.py's PAGE)
+  // fresh: past the browser's cache (a directory cached before a deploy names shards it deleted). A page
+  // left open longer than the directory may be cached asks again, so that it finds what was published since.
   function loadDirectory(fresh) {
+    if (directory && !fresh && Date.now() - directoryTime > DIRECTORY_AGE) { fresh = true; }
     if (!directory || fresh) {
+      directoryTime = Date.now();
       directory = fetch(new URL("directory.json", dataRoot), fresh ? { cache: "reload" } : {}).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();

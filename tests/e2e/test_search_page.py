@@ -127,3 +127,20 @@ def test_a_shard_the_network_failed_to_bring_is_said_and_a_second_search_finds_i
         page.click(".search-form button[type=submit]")
         page.wait_for_function("/找到/.test(document.getElementById('search-status').textContent)")
         assert titles(page) == ["第一篇新闻"]
+
+
+def test_a_page_left_open_finds_what_was_published_since(page, mini):
+    """A reader who keeps the search page open: after the 5 minutes a host may cache the directory, a
+    search asks for it again and finds an article published since (it kept the first one for good)."""
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    for base in serve_folder(mini / "output"):
+        page.clock.install()
+        assert search(page, base, "第一段").startswith("找到 1 篇")
+        write(mini, "content/2024-07/05-new.md", "---\n标题: 新发的文章\n栏目: 评建动态\n---\n基地在鼋头渚验收。\n")
+        assert run_build(mini, "build", "--no-pdf").code == 0
+        page.clock.fast_forward("05:01")
+        page.fill("#search-input", "鼋头渚")
+        page.click(".search-form button[type=submit]")
+        page.wait_for_function("/找到|没有/.test(document.getElementById('search-status').textContent) && "
+                               "/鼋头渚/.test(document.getElementById('search-status').textContent)")
+        assert page.inner_text("#search-status").startswith("找到 1 篇") and titles(page) == ["新发的文章"]
