@@ -155,14 +155,15 @@
   var NO_START = /^[\s。，、；：！？…）》」』”’,.;:!?)]+/;
   var LENGTH = 110;
   function excerptRange(text, words) {
-    var folded = squeezed(text), first = -1;
+    var folded = squeezed(text), first = -1, length = 0;
     words.forEach(function (w) {
       var at = folded.s.indexOf(w);
-      if (at !== -1 && (first === -1 || at < first)) { first = at; }
+      if (at !== -1 && (first === -1 || at < first)) { first = at; length = w.length; }
     });
     var match = first === -1 ? 0 : folded.at[first];
+    var matchEnd = first === -1 ? 0 : folded.at[first + length - 1] + 1;   // (a match may run on into the next line)
     var lineStart = text.lastIndexOf("\n", match - 1) + 1;
-    var lineEnd = text.indexOf("\n", match);
+    var lineEnd = text.indexOf("\n", Math.max(match, matchEnd - 1));
     if (lineEnd === -1) { lineEnd = text.length; }
     var start = lineStart, end;
     SENTENCE_END.lastIndex = 0;
@@ -172,7 +173,7 @@
     if (lead) { start += lead[0].length; }
     var clipped = match - start > LENGTH / 2;   // (a long sentence: start near the match)
     if (clipped) { start = match - 20; }
-    return { start: start, end: Math.min(lineEnd, start + LENGTH), before: clipped || false };
+    return { start: start, end: Math.min(lineEnd, Math.max(start + LENGTH, matchEnd)), before: clipped || false };
   }
   function excerpt(text, words) {
     var range = excerptRange(text, words);
