@@ -13,7 +13,9 @@ build publishes that text:
   (the characters grouped by the set of issues, as a hex mask over that list), so that a query loads
   only the issues that hold all its characters.
 
-The text is folded as `fold` says (lower case, full-width Latin as half-width) in both places. An
+The text is folded as `fold` says (lower case, full-width Latin as half-width) in both places, one
+character at a time, and blanks and invisible characters are left out of matching (_JS_BLANKS; the page
+also looks a character up as typed, for a letter its newer Unicode folds and Python's does not). An
 issue's shard is made again only when one of its article pages changed (the pages' keys); the shards
 are kept in .cache/build/search/ and published from there.
 """
