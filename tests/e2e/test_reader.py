@@ -42,7 +42,7 @@ def test_search_for_zhiye_benke_finds_the_articles_that_say_it(page, site, sampl
     assert len(saying_it) >= 3 and saying_it <= titles
     assert all("职业" in texts[t] and "本科" in texts[t] for t in titles)   # no result without the words
     first = next(r for r in results if r["title"] == "教育部：全国本科层次职业大学增至51所")
-    assert "2024年第1期" in first["meta"] and "新闻政策" in first["meta"] and "2024年6月16日" in first["meta"]
+    assert "评建简报 2024年第1期" in first["meta"] and "新闻政策" in first["meta"] and "2024年6月16日" in first["meta"]
     assert "<mark>" in first["excerpt"]
     page.goto(first["href"])
     assert page.locator("h1").inner_text() == "教育部：全国本科层次职业大学增至51所"
