@@ -538,6 +538,12 @@ def test_publishing_from_the_desk_to_a_folder_runs_deploy_after_as_the_command_d
     tasks.build_site(mini, job("build"))
     first = tasks.deploy(mini, False, job("deploy"))
     assert ran.read_text(encoding="utf-8").split() == [first["release"]] and "警告" not in first["summary"]
+    write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  endpoint: https://oss-cn-hangzhou.aliyuncs.com\n")
+    listed = job("deploy")
+    tasks.deploy(mini, True, listed)   # (the list before 发布, as the page asks first)
+    [unused] = listed.problems   # the setting a folder does not use, at its line, as `check` says it
+    assert "endpoint" in unused["text"] and unused["line"] == settings.count("\n") + 3 and unused["kind"] == "warning"
+    write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: echo $XIAOKAN_RELEASE >> {ran}\n")
     article = mini / "content/2024-07/01-first.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n又改了一句。\n", encoding="utf-8")
     tasks.build_site(mini, job("build"))

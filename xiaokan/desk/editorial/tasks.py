@@ -236,8 +236,13 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
     """发布: `build.py deploy --dry-run` (the list, with the files saved since the last 生成网站, which it
     would not publish), or `build.py deploy` after it (with the release 回滚 would bring back)."""
     from ...publish.deploy import deploy as run_deploy
+    from ...publish.unusedsettings import configured_unused
+    from ...source.config import load_config
     from . import bucketdeploy
 
+    # (the settings site.yaml's target does not use, as `check` and `deploy` say them: a 主编 who wrote
+    # `endpoint:` for a server should learn it does nothing before relying on it)
+    job.problems += [problem(w, "warning") for w in configured_unused(root, load_config(root / "site.yaml").deploy.target)]
     if bucketdeploy.configured(root):   # object storage (s3://): bucketdeploy.py
         return bucketdeploy.deploy(root, dry_run, job)
     target, config = deploy_target(root)
