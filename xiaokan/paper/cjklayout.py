@@ -18,7 +18,10 @@
   same marks at half width.
 - `word-break: break-all` (a long address or code word: printmarkup.py) wraps at any character from
   the start, as CSS says: WeasyPrint cut such a word only once it overflowed a whole line, so a word
-  that had a break opportunity early (`https://`) still went to the next line after it.
+  that had a break opportunity early (`https://`) still went to the next line after it. Every
+  character of such a word is an expansion opportunity too, as a CJK character is: a line whose word
+  keeps its last characters together on the next line (printmarkup.py) is spread over the whole word,
+  not over the two or three characters before it (地　址　为).
 
 Pinned to WeasyPrint 70.x; install() refuses other versions rather than mis-rendering.
 """
@@ -47,8 +50,10 @@ _PAIR = re.compile(f"([{_HALVED}])(?={GLUE}?[{OPENING}{CLOSING}])|(?<=[{OPENING}
 _installed = False
 
 
-def count_cjk(text: str) -> int:
-    return len(_EXPANDABLE_CJK.findall(text))
+def count_cjk(text: str, anywhere: bool = False) -> int:
+    """The expansion opportunities of `text`: its CJK characters, or (`anywhere`: a long word that
+    breaks at any character) every character."""
+    return len(text.strip(BREAK)) if anywhere else len(_EXPANDABLE_CJK.findall(text))
 
 
 def compressed_marks(text: str) -> list[int]:
@@ -56,11 +61,11 @@ def compressed_marks(text: str) -> list[int]:
     return [m.start(m.lastindex) for m in _PAIR.finditer(text)]
 
 
-def _edge(text: str, at_end: bool) -> bool:
+def _edge(text: str, at_end: bool, anywhere: bool = False) -> bool:
     """Whether the first (or last) character of `text` is a CJK expansion opportunity."""
     text = text.strip(BREAK)
-    if not text:
-        return False
+    if not text or anywhere:
+        return bool(text)
     return bool(_EXPANDABLE_CJK.fullmatch(text[-1] if at_end else text[0]))
 
 
@@ -105,10 +110,10 @@ def install() -> None:
 
     def count_expandable(box) -> float:
         if isinstance(box, boxes.TextBox):
-            text = box.text
-            return (count_spaces(box) + count_cjk(text)
-                    - 0.5 * (_edge(text, False) and getattr(box, "xiaokan_line_start", False))
-                    - 0.5 * (_edge(text, True) and getattr(box, "xiaokan_line_end", False)))
+            text, anywhere = box.text, box.style["word_break"] == "break-all"
+            return (count_spaces(box) + count_cjk(text, anywhere)
+                    - 0.5 * (_edge(text, False, anywhere) and getattr(box, "xiaokan_line_start", False))
+                    - 0.5 * (_edge(text, True, anywhere) and getattr(box, "xiaokan_line_end", False)))
         if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
             return sum(count_expandable(child) for child in box.children)
         return 0
@@ -124,9 +129,9 @@ def install() -> None:
     def add_word_spacing(context, box, spacing, x_advance):
         if isinstance(box, boxes.TextBox):
             box.justification_spacing = spacing
-            text = box.text
-            starts, ends = _edge(text, False), _edge(text, True)
-            grows = count_spaces(box) + count_cjk(text) - 0.5 * starts - 0.5 * ends
+            text, anywhere = box.text, box.style["word_break"] == "break-all"
+            starts, ends = _edge(text, False, anywhere), _edge(text, True, anywhere)
+            grows = count_spaces(box) + count_cjk(text, anywhere) - 0.5 * starts - 0.5 * ends
             # The halves Pango drops at the box's ends, put back where the box meets another inside the line.
             lead = spacing / 2 if starts and not getattr(box, "xiaokan_line_start", False) else 0
             trail = spacing / 2 if ends and not getattr(box, "xiaokan_line_end", False) else 0
@@ -166,10 +171,11 @@ def install() -> None:
 
     def set_text(self, text, justify=False):
         original_set_text(self, text, justify)
-        if self.style["word_break"] == "break-all":
+        anywhere = self.style["word_break"] == "break-all"
+        if anywhere:
             pango.pango_layout_set_wrap(self.layout, wrap_char)
         spacing = self.justification_spacing if justify else 0
-        justified = bool(spacing) and bool(_EXPANDABLE_CJK.search(self.text or ""))
+        justified = bool(spacing) and (anywhere or bool(_EXPANDABLE_CJK.search(self.text or "")))
         if squeezing_now:
             self.xiaokan_squeezed = squeezing_now[-1]
         marks = compressed_marks(self.text or "") + squeeze.squeezed_marks(self, self.text or "")
@@ -188,9 +194,10 @@ def install() -> None:
             base = 0 if letter_spacing == "normal" else int(letter_spacing * TO_UNITS)
             units = int(spacing * TO_UNITS) + base
             # One attribute per run of CJK characters (Pango spaces every cluster of a range alike).
-            for run in _EXPANDABLE_RUN.finditer(self.text):
+            runs = [(0, len(self.text))] if anywhere else [run.span() for run in _EXPANDABLE_RUN.finditer(self.text)]
+            for start, end in runs:
                 attr = pango.pango_attr_letter_spacing_new(units)
-                attr.start_index, attr.end_index = offsets[run.start()], offsets[run.end()]
+                attr.start_index, attr.end_index = offsets[start], offsets[end]
                 pango.pango_attr_list_change(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
 

@@ -16,6 +16,8 @@ written out for WeasyPrint and for the print office.
 - A word of 24 characters or more (an address, a code line of 300 characters) outside tables is a
   `span.long-word`: it starts right after the text before it and is cut at any character where the
   line ends (cjklayout), rather than go whole to the next line and leave the line before it spaced out.
+  Its last four characters are one unit (span.word-end), in a table cell too: a broken word never
+  leaves one or two characters alone on its last line (`…/index.htm` + `l`).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ _CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"[+\-−]?\d[\d,.]*%?|[+\-−]?\.\d+%?")
 _SERIAL = frozenset({"序号", "编号", "序", "No.", "No", "#"})   # a column of serial numbers: centred
 _LONG_WORD = re.compile(r"[!-~]{24,}")   # an address or code without a space: broken anywhere in its cell
+_WORD_END = re.compile(r"(?:&#?\w+;|[^&]){4}$")   # the last four characters (an entity is one)
 _EMPTY = frozenset({"-", "－", "–", "—"})                      # what editors type for an empty cell
 _TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
 _UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
@@ -73,9 +76,20 @@ def _long_words(html: str) -> str:
             if tag and tag.group(2).lower() in _SKIPPED and not piece.endswith("/>"):
                 skipped = max(skipped + (-1 if tag.group(1) else 1), 0)
         elif not skipped and piece:
-            pieces[i] = _LONG_WORD.sub(lambda m: f'<span class="long-word">{m.group(0)}</span>', piece)
+            pieces[i] = _LONG_WORD.sub(lambda m: f'<span class="long-word">{_word_end(m.group(0))}</span>', piece)
     return "".join(pieces)
 
+
+def _word_end(word: str) -> str:
+    """A long word whose last four characters are never parted (print.css: .word-end)."""
+    end = _WORD_END.search(word)
+    return f'{word[:end.start()]}<span class="word-end">{end.group(0)}</span>' if end else word
+
+
+def _cell_words(cell_html: str) -> str:
+    """The long words of a table cell's text (not of its tags) with their last characters kept together."""
+    return "".join(piece if piece.startswith("<") else _LONG_WORD.sub(lambda m: _word_end(m.group(0)), piece)
+                   for piece in TOKENS.split(cell_html))
 
 def _caption_tables(html: str) -> str:
     """Every table gets a caption: its title paragraph when one stands right above it, else an empty
@@ -158,7 +172,7 @@ def _table(table: str, page: Grid) -> str:
                                                      ("long-word", bool(_LONG_WORD.search(_text(cell.group(3)))))) if member)
         if classes:
             attrs = re.sub(r'class="', f'class="{classes} ', attrs) if 'class="' in attrs else f'{attrs} class="{classes}"'
-        content = "" if _text(cell.group(3)) in _EMPTY else cell.group(3)
+        content = "" if _text(cell.group(3)) in _EMPTY else _cell_words(cell.group(3))
         return f"<{tag}{attrs}>{content}</{tag}>"
 
     body = [r for r, row in enumerate(rows) if table.rfind("<tbody", 0, row.start()) > table.rfind("</thead", 0, row.start())]
