@@ -82,3 +82,16 @@ def test_the_line_an_address_leaves_short_is_spread_over_the_address(a5_pdf):
         gaps = [b["x0"] - a["x0"] - size for a, b in zip(chars[:2], chars[1:3])]   # (地址, 址为)
         assert max(gaps) <= size / 8, "".join(c["text"] for c in chars)
 
+
+def test_short_columns_beside_a_column_of_long_text_stay_on_one_line(a5_pdf):
+    """Beside 说明, with 序号, 人数 and 负责人 as well, the 单位 column wrapped: 机电工程学/院, 智能制造与汽车工程学/院.
+    Now every 单位 of up to seven characters, 1,234 and 王五 are on one line, and the one unit too long to be
+    (eleven characters) wraps into lines of three characters or more."""
+    pages = [page for page in a5_pdf.pages if "负责人" in page.extract_text()]
+    pieces = [piece for page in pages for piece in segments(page)]
+    assert pieces.count("单位") == 2 and pieces.count("负责人") == 2, pieces
+    for unit in UNITS[1:]:
+        assert pieces.count(unit) == 2, f"{unit} not on one line: {pieces}"
+    assert pieces.count("1,234") == 2 * len(UNITS) and pieces.count("王五") == 2 * len(UNITS)
+    longest = [piece for piece in pieces if piece and set(piece) <= set(UNITS[0])]
+    assert longest and min(len(piece) for piece in longest) >= 3, longest

@@ -4,7 +4,8 @@ written out for WeasyPrint and for the print office.
 - `<ol start>`: WeasyPrint ignores the attribute without presentational hints; a counter-reset keeps
   the numbering (a list that continues at 45 prints 45).
 - Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table whose one column of
-  long text (说明) takes the rest of the width; numeric columns are right-aligned, the 序号
+  long text (说明) takes the rest of the width (those that cannot all stay on one line beside it wrap at
+  a fixed width, in lines of two characters or more: never 单/位 nor 机电工程学/院); numeric columns are right-aligned, the 序号
   column is centred, a cell holding only `-` is left blank, and each table names its continuation
   表N（续）. No page holds fewer than three body rows of a table (a table of fewer than six is never cut).
 - Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
@@ -21,6 +22,7 @@ written out for WeasyPrint and for the print office.
 """
 from __future__ import annotations
 
+import math
 import re
 from html import unescape
 
@@ -91,6 +93,7 @@ def _cell_words(cell_html: str) -> str:
     return "".join(piece if piece.startswith("<") else _LONG_WORD.sub(lambda m: _word_end(m.group(0)), piece)
                    for piece in TOKENS.split(cell_html))
 
+
 def _caption_tables(html: str) -> str:
     """Every table gets a caption: its title paragraph when one stands right above it, else an empty
     one that numbering fills with 表N."""
@@ -153,12 +156,17 @@ def _table(table: str, page: Grid) -> str:
         # evenly, rather than some kept whole and the rest squeezed to a character a line)
         short = set()
     long = [c for c, w in widths.items() if w > block_em / 2]
+    if not long and sum(w + 1 for w in widths.values()) > block_em:
+        # (a table too wide for the block whose widest column is text of a sentence or more: that column wraps)
+        widest = max(widths, key=lambda c: widths[c])
+        long = [widest] if widths[widest] > MEDIUM_COLUMN_EM else []
     rest = {c for c in widths if c not in long}
-    if len(long) == 1 and all(widths[c] <= MEDIUM_COLUMN_EM for c in rest) \
-            and sum(widths[c] + 1 for c in rest) <= block_em * (1 - LONG_COLUMN_SHARE):
+    fixed: dict[int, int] = {}   # a column that wraps beside the long one -> its width in em
+    if len(long) == 1 and all(widths[c] <= MEDIUM_COLUMN_EM for c in rest):
         # (one column of long text, which wraps anyway, beside columns of up to MEDIUM_COLUMN_EM (单位,
-        # dates): these stay on one line, all of them, while the long text keeps its share of the width)
-        short = rest
+        # dates): these stay on one line, the narrowest first, while the long text keeps its share of the
+        # width; any that cannot wrap at a width that holds their header and half their longest cell)
+        short, fixed = _beside_long(columns, widths, rest, block_em * (1 - LONG_COLUMN_SHARE))
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
                if c not in serial and any(body and t for t, body in cells)
@@ -170,6 +178,9 @@ def _table(table: str, page: Grid) -> str:
                                                      ("num", c in numeric and tag == "td"),
                                                      ("serial", c in serial and span == 1),
                                                      ("long-word", bool(_LONG_WORD.search(_text(cell.group(3)))))) if member)
+        if c in fixed and span == 1:   # (min- and max-width: the column is that wide, no wider)
+            width = f"min-width: {fixed[c]}em; max-width: {fixed[c]}em; "
+            attrs = attrs.replace('style="', f'style="{width}', 1) if 'style="' in attrs else f'{attrs} style="{width}"'
         if classes:
             attrs = re.sub(r'class="', f'class="{classes} ', attrs) if 'class="' in attrs else f'{attrs} class="{classes}"'
         content = "" if _text(cell.group(3)) in _EMPTY else _cell_words(cell.group(3))
@@ -215,6 +226,33 @@ def _table(table: str, page: Grid) -> str:
     label = "".join(number.group(1).split()) + "（续）" if number else "续表"
     # (on the first body row: string-set's attr() reads the element it is set on)
     return re.sub(r"(<tbody\b[^>]*>\s*<tr\b)", f'\\1 data-continued="{label}"', table, count=1)
+
+
+def _beside_long(columns: dict[int, list[tuple[str, bool]]], widths: dict[int, float], rest: set[int],
+                 budget: float) -> tuple[set[int], dict[int, int]]:
+    """The columns beside the one column of long text that stay on one line, and the width in em of each
+    of the others: its header on one line, its cells in two lines or so, none with one character
+    alone on its last line (机电工程学/院). All of them within `budget` ems, with their padding."""
+    short, used = set(), 0.0
+    for c in sorted(rest, key=lambda c: widths[c]):
+        if widths[c] <= MEDIUM_COLUMN_EM and used + widths[c] + 1 <= budget:
+            short.add(c)
+            used += widths[c] + 1
+    fixed = {}
+    for c in sorted(rest - short, key=lambda c: widths[c]):
+        head = max((em_width(t) for t, body in columns[c] if not body), default=0.0)
+        cells = [em_width(t) for t, body in columns[c] if body]
+        width = max(math.ceil(head), math.ceil(widths[c] / 2), 2)
+        while width < widths[c] and any(w > width and w % width < 1.5 for w in cells):
+            width += 1
+        width = min(width, math.ceil(widths[c]))
+        if used + width + 1 > budget:
+            width = max(math.ceil(head), 2)   # (at least the header on one line: 单位 is never 单/位)
+            if used + width + 1 > budget:
+                continue
+        fixed[c] = width
+        used += width + 1
+    return short, fixed
 
 
 def _number_captions(html: str) -> str:
