@@ -95,3 +95,15 @@ def test_short_columns_beside_a_column_of_long_text_stay_on_one_line(a5_pdf):
     assert pieces.count("1,234") == 2 * len(UNITS) and pieces.count("王五") == 2 * len(UNITS)
     longest = [piece for piece in pieces if piece and set(piece) <= set(UNITS[0])]
     assert longest and min(len(piece) for piece in longest) >= 3, longest
+
+
+def test_every_leader_in_the_contents_has_at_least_three_dots(a5_pdf):
+    """A title that filled its line up to the page number kept the number there with a leader of one dot
+    or two (…汇报会.12), which reads as a full stop. A leader now has at least three dots: an entry that
+    has no room for them takes its last characters to the next line, with a full leader."""
+    covers = [page for page in a5_pdf.pages[:4] if "....." in page.extract_text()]
+    entries = [piece for page in covers for piece in segments(page) if re.search(r"\.\d+$", piece)]
+    gaps = [piece for page in covers for piece in segments(page) if re.fullmatch(r"\.+\d+", piece)]
+    assert len(entries) + len(gaps) >= 50 + 4, entries
+    dots = sorted((len(re.search(r"\.*(?=\d+$)", piece).group(0)), piece) for piece in entries + gaps)
+    assert dots[0][0] >= 3, dots[:3]

@@ -80,7 +80,7 @@ def install() -> None:
     from weasyprint.text import line_break
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
-    from . import squeeze
+    from . import leaders, squeeze
     if weasyprint.__version__.split(".")[0] != SUPPORTED_MAJOR:
         raise RuntimeError(f"xiaokan.cjklayout supports WeasyPrint {SUPPORTED_MAJOR}.x, not {weasyprint.__version__}; "
                            "install the version pinned in requirements.txt")
@@ -208,6 +208,7 @@ def install() -> None:
     line_break.Layout.set_text = set_text
     inline.split_text_box = squeeze.make_split_text_box(
         inline.split_text_box, squeezing, line_break.create_layout, line_break.line_size, line_break.get_log_attrs)
+    leaders.install()
     _installed = True
 
 
