@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import run_build, serve_folder, write
 
-STATUS = "/找到|没有找到|没有加载/.test(document.getElementById('search-status').textContent)"
+STATUS = "/找到|没有找到|没有加载|不能搜索/.test(document.getElementById('search-status').textContent)"
 
 
 def search(page, base: str, query: str, **filters) -> str:
@@ -144,3 +144,12 @@ def test_a_page_left_open_finds_what_was_published_since(page, mini):
         page.wait_for_function("/找到|没有/.test(document.getElementById('search-status').textContent) && "
                                "/鼋头渚/.test(document.getElementById('search-status').textContent)")
         assert page.inner_text("#search-status").startswith("找到 1 篇") and titles(page) == ["新发的文章"]
+
+
+def test_a_search_page_opened_from_disk_says_where_searching_works(page, mini):
+    """An editor follows README (用浏览器打开 output/index.html) and searches: the browser will not let a page
+    read the index from disk. It said 「请通过网站访问本页」, naming no address; now it says what to run and where."""
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    status = search(page, (mini / "output").as_uri() + "/", "新闻")
+    assert status.startswith("直接打开的网页文件里不能搜索")
+    assert "请运行 make serve，在 http://127.0.0.1:8000/ 的页面上搜索" in status
