@@ -478,6 +478,10 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         expect(publish).to_contain_text("还没有更早的版本可以回滚", timeout=SLOW)
         expect(publish.locator("p", has_text="回滚")).to_have_text("还没有更早的版本可以回滚")   # (a line of its own)
         first = (target / "current").resolve().name
+        page.get_by_role("button", name="回滚", exact=True).click()   # (one release: what to do instead, not only 没有可以回滚到的版本)
+        expect(publish).to_contain_text("什么都没有改：线上这一版已是保留着的最早一版。要改网站上的内容，就改好文章，再生成网站、发布",
+                                        timeout=SLOW)
+        assert (target / "current").resolve().name == first
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("网站没有变化，不需要发布", timeout=SLOW)
         expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)

@@ -178,7 +178,8 @@ def _rollback_plan(target: Target, state: _State) -> RollbackResult:
                           _('deploy first'))
     if record.previous is None:
         raise DeployError(None, None, _('{target} keeps no release that was live before {release}').format(target=target, release=state.current),
-                          _('there is nothing to roll back to'))
+                          _('there is nothing to roll back to (nothing was changed): the live release is the earliest one kept. '
+                          'To change the website, correct the articles, then build the site and deploy again'))
     return RollbackResult(state.current, record.previous, after_rollback(record).previous)
 
 

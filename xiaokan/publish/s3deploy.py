@@ -186,7 +186,8 @@ def _rollback(store: ObjectStore, target: S3Target, dry_run: bool, lock: BucketL
     else:
         if record.previous is None:
             raise DeployError(None, None, _('{target} keeps no release that was live before {release}').format(
-                target=target, release=record.live[-1]), _('there is nothing to roll back to'))
+                target=target, release=record.live[-1]), _('there is nothing to roll back to (nothing was changed): the live release is the earliest one kept. '
+                          'To change the website, correct the articles, then build the site and deploy again'))
         back_to, after, withdrawn = record.previous, after_rollback(record), record.live[-1]
         plan = rollback_plan(state.manifests[back_to], state.remote, [state.live, *others], state.owned(), set(state.stored))
     if plan.missing:
