@@ -58,6 +58,15 @@ def test_an_unknown_article_is_named(mini):
     assert result.code == 1 and "there is no article '2024-07/no-such'" in result.stderr
 
 
+def test_a_file_name_typed_short_of_its_end_is_suggested(mini):
+    """README: 文件名写错了会提示最接近的那篇. A long pinyin name typed without its last syllables
+    (02-xiao-yuan-li-de.md for 02-xiao-yuan-li-de-bai-yu-lan-kai-le.md) was not suggested: .md ended both."""
+    write(mini, "content/2024-07/05-xiao-yuan-li-de-bai-yu-lan-kai-le.md", "---\n标题: 校园里的白玉兰开了\n栏目: 新闻政策\n---\n正文。\n")
+    for typed in ("content/2024-07/05-xiao-yuan-li-de-bai-yu-lan.md", "2024-07/05-xiao-yuan-li-de.md"):
+        result = run_build(mini, "wechat", typed)
+        assert result.code == 1 and "did you mean content/2024-07/05-xiao-yuan-li-de-bai-yu-lan-kai-le.md?" in result.stderr, typed
+
+
 def test_drafts_are_previewed_with_a_banner_and_an_issue_in_preparation_too(mini):
     write(mini, "content/2024-08/issue.yaml", "标题: 2024年第3期\n期号: 3\n日期: 2024-08-31\n草稿: 是\n")
     write(mini, "content/2024-08/01-next.md", "---\n标题: 下期文章\n栏目: 新闻政策\n---\n准备中的正文。\n")

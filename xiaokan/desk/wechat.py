@@ -164,16 +164,18 @@ def find_article(site: Site, root: Path, which: str) -> Article:
 def _closest_article(site: Site, root: Path, wanted: str) -> str | None:
     """The article named most like wanted, written the way wanted is (a file, or issue/address)."""
     if Path(wanted).suffix.lower() in (".md", ".markdown"):
-        names = {}
+        names = {}   # (compared without .md: a name typed short of its end, 02-xiao-yuan.md, is the start of one)
         for article in site.articles:
             try:
-                names[article.source.resolve().relative_to(root.resolve()).as_posix()] = article
+                name = article.source.resolve().relative_to(root.resolve()).as_posix()
             except ValueError:
                 continue
+            names[name.rsplit(".", 1)[0]] = name
         written = Path(wanted).as_posix().removeprefix("./")
         if not written.startswith("content/") and (root / "content" / written).parent.is_dir():
             written = "content/" + written
-        return did_you_mean(written, sorted(names))
+        guess = did_you_mean(written.rsplit(".", 1)[0], sorted(names))
+        return names[guess] if guess else None
     return did_you_mean(wanted, sorted(a.url.rstrip("/") for a in site.articles))
 
 
