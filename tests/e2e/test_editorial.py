@@ -396,6 +396,8 @@ def test_a_refused_dialog_stays_open_with_the_reason_in_view_and_what_was_typed_
     page.goto(url)
     dialog = page.get_by_role("dialog")
     page.get_by_role("button", name="新建一期").click()
+    # (印数 left empty came back as a 警告 of 生成网站 at issue.yaml's line, which the desk does not edit)
+    expect(dialog.locator(".field", has=page.get_by_label("印数"))).to_contain_text("印作内部资料时必须写")
     dialog.get_by_label("期文件夹名").fill("2024-07")
     dialog.get_by_label("标题").fill("2024年第5期")
     dialog.get_by_role("button", name="建立这一期").click()

@@ -383,7 +383,8 @@ async function newIssue() {
     ["number", "本年期号", "空着就按日期顺序自动编", "这一年的第几期（issue.yaml 里写作 期号）"],
     ["total_number", "总期号", "空着就按日期顺序自动编"],
     ["editors", "编辑", "用顿号分隔"], ["summary", "摘要", ""],
-    ["chief_editor", "主编", ""], ["responsible_editor", "责任编辑", ""], ["publisher", "编印单位", ""], ["print_run", "印数", ""]];
+    ["chief_editor", "主编", ""], ["responsible_editor", "责任编辑", ""], ["publisher", "编印单位", ""], ["print_run", "印数", "如 300",
+      "印了多少份，印在封底的版记上；印作内部资料时必须写（空着，生成网站时印前检查会警告，之后要在 issue.yaml 里补）"]];
   const inputs = {};
   const body = fields.map(function (f) {
     inputs[f[0]] = el("input", {name: f[0], type: f[0] === "date" ? "date" : "text", required: f[0] === "id",
