@@ -474,6 +474,11 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         page.get_by_role("button", name="生成网站").click()
         expect(site_job).to_contain_text("生成网站：完成", timeout=SLOW)
         expect(site_job.get_by_role("link", name="数字报")).to_have_attribute("href", "site/edition/2024-07/")
+        with page.context.expect_page() as opened:   # (the 数字报 as the desk shows it: each article's spot on the page
+            site_job.get_by_role("link", name="数字报").click(modifiers=["Control"])   # image, placed by a style attribute)
+        edition = opened.value
+        expect(edition.locator("a.spot").first).to_be_visible()   # (0 × 0 under the desk's policy: clicking the page did nothing)
+        edition.close()
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("将上传", timeout=SLOW)
         publish.get_by_role("button", name="确认发布").click()
