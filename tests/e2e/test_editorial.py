@@ -477,7 +477,10 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         with page.context.expect_page() as opened:   # (the 数字报 as the desk shows it: each article's spot on the page
             site_job.get_by_role("link", name="数字报").click(modifiers=["Control"])   # image, placed by a style attribute)
         edition = opened.value
-        expect(edition.locator("a.spot").first).to_be_visible()   # (0 × 0 under the desk's policy: clicking the page did nothing)
+        edition.wait_for_load_state()   # (0 × 0 under the desk's policy: clicking the page did nothing)
+        spot = edition.locator("a.spot").first
+        expect(spot).to_be_visible()
+        assert spot.bounding_box()["width"] > 100 and spot.bounding_box()["height"] > 5
         edition.close()
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("将上传", timeout=SLOW)
