@@ -16,7 +16,9 @@ from xiaokan.web import render
 
 @pytest.fixture
 def compiled(monkeypatch) -> list[str]:
-    """The names of the templates Jinja compiles from here on."""
+    """The names of the templates Jinja compiles from here on, in a process that has compiled none yet
+    (the test run's earlier builds in this worker have)."""
+    monkeypatch.setattr(render._CompiledTemplates, "_in_process", {})
     names = []
     original = jinja2.Environment.compile
 
