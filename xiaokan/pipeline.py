@@ -209,11 +209,11 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         """(the page, or None once placed; its record for the search index; its key)"""
         page, key = stale[i]
         data = render_page(env, page)
-        copy = _search_record(data.decode("utf-8"), page) if options.search and page.template == "article.html" else None
+        record = _search_record(data.decode("utf-8"), page) if options.search and page.template == "article.html" else None
         if placing:
             staging.write(page.path, data)
             data = None
-        return data, copy, key or page_key(page)
+        return data, record, key or page_key(page)
 
     placed: list[str] = []
     search = _search_indexes(site, pages, cache, out_dir, options.search)   # (an issue's shard is made once its pages are)
@@ -221,10 +221,10 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         if path in article_keys:
             search.page(path, article_keys[path])
     prepare_templates(env, (page.template for page, _key in stale), template_digest)   # (the workers inherit them)
-    for (page, _known), (data, copy, key) in zip(stale, iter_indices(render, len(stale))):
+    for (page, _known), (data, record, key) in zip(stale, iter_indices(render, len(stale))):
         cache.written(page.path, key)
         if page.template == "article.html":
-            search.page(page.path, key, copy)
+            search.page(page.path, key, record)
         if data is None:
             placed.append(page.path)
         else:

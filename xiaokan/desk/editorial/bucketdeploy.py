@@ -9,14 +9,12 @@ from ...core.errors import DeployError
 from ...core.i18n import _
 
 
-def configured(root: Path):
-    """(target, site config) when site.yaml deploys to object storage, else None."""
+def bucket_of(config):
+    """The object storage site.yaml (read as config) deploys to (`target: s3://…`), else None."""
     from ...publish.s3target import parse_s3_target
-    from ...source.config import load_config
     from ...source.s3settings import is_bucket_target
 
-    config = load_config(root / "site.yaml")
-    return (parse_s3_target(config.deploy.target), config) if is_bucket_target(config.deploy.target) else None
+    return parse_s3_target(config.deploy.target) if is_bucket_target(config.deploy.target) else None
 
 
 def _whole(error: DeployError) -> DeployError:
@@ -25,11 +23,10 @@ def _whole(error: DeployError) -> DeployError:
     return DeployError(None, None, error.message, trailer) if trailer else error
 
 
-def deploy(root: Path, dry_run: bool, job) -> dict:
+def deploy(root: Path, target, config, dry_run: bool, job) -> dict:
     from ...publish.s3deploy import deploy as run_deploy
     from .tasks import before_publishing, site_stamp
 
-    target, config = configured(root)
     stamp = site_stamp(root)
     try:
         result = run_deploy(root, target, config.deploy, dry_run=dry_run, base_url=config.base_url)
@@ -59,20 +56,18 @@ def deploy(root: Path, dry_run: bool, job) -> dict:
             "summary": "\n".join([*lines, back])}
 
 
-def rollback_plan(root: Path, job) -> dict:
+def rollback_plan(root: Path, target, config, job) -> dict:
     from ...publish.s3deploy import rollback as run_rollback
 
-    target, config = configured(root)
     plan = run_rollback(root, target, config.deploy, dry_run=True)
     return {"target": str(target), "live": plan.live, "withdrawn": plan.withdrawn,
             "summary": _('回滚 would bring back release {live} on {target} (instead of {withdrawn}, live now)').format(
                 live=plan.live, target=target, withdrawn=plan.withdrawn)}
 
 
-def rollback(root: Path, job) -> dict:
+def rollback(root: Path, target, config, job) -> dict:
     from ...publish.s3deploy import rollback as run_rollback
 
-    target, config = configured(root)
     try:
         back = run_rollback(root, target, config.deploy, base_url=config.base_url)
     except DeployError as exc:

@@ -199,13 +199,12 @@ def proof(root: Path, issue_id: str, job: Job) -> dict:
             "changed": list(made.changed)}
 
 
-def deploy_target(root: Path):
+def deploy_target(root: Path, site_config):
+    """The folder or server site.yaml (read as site_config) deploys to; none is an error saying who sets it."""
     from ...core.errors import DeployError
     from ...publish.deploy import parse_target
-    from ...source.config import load_config
     from ...source.deploysettings import commented_deploy_line
 
-    site_config = load_config(root / "site.yaml")
     config = site_config.deploy
     if not config.target:
         line = commented_deploy_line(root / "site.yaml")
@@ -214,7 +213,7 @@ def deploy_target(root: Path):
             'writes the target there; then 发布 works from the desk') if line else _(
             'whoever looks after the web server adds `deploy:` with `target: user@host:/srv/www/site` '
             '(or a folder) to site.yaml; then 发布 works from the desk'))
-    return parse_target(config.target, root, config.ssh), site_config
+    return parse_target(config.target, root, config.ssh)
 
 
 def _after(root: Path, config, target, release: str, changed: list[str], summary: str) -> str:
@@ -242,10 +241,11 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
 
     # (the settings site.yaml's target does not use, as `check` and `deploy` say them: a 主编 who wrote
     # `endpoint:` for a server should learn it does nothing before relying on it)
-    job.problems += [problem(w, "warning") for w in configured_unused(root, load_config(root / "site.yaml").deploy.target)]
-    if bucketdeploy.configured(root):   # object storage (s3://): bucketdeploy.py
-        return bucketdeploy.deploy(root, dry_run, job)
-    target, config = deploy_target(root)
+    config = load_config(root / "site.yaml")
+    job.problems += [problem(w, "warning") for w in configured_unused(root, config.deploy.target)]
+    if bucket := bucketdeploy.bucket_of(config):   # object storage (s3://): bucketdeploy.py
+        return bucketdeploy.deploy(root, bucket, config, dry_run, job)
+    target = deploy_target(root, config)
     stamp = site_stamp(root)
     result = run_deploy(root, target, config.deploy, dry_run=dry_run)
     if dry_run:
@@ -270,11 +270,13 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
 def rollback_plan(root: Path, job: Job) -> dict:
     """What 回滚 would do, changing nothing: `build.py deploy --rollback --dry-run`."""
     from ...publish.deploy import rollback as run_rollback
+    from ...source.config import load_config
     from . import bucketdeploy
 
-    if bucketdeploy.configured(root):
-        return bucketdeploy.rollback_plan(root, job)
-    target, _config = deploy_target(root)
+    config = load_config(root / "site.yaml")
+    if bucket := bucketdeploy.bucket_of(config):
+        return bucketdeploy.rollback_plan(root, bucket, config, job)
+    target = deploy_target(root, config)
     plan = run_rollback(target, dry_run=True)
     return {"target": str(target), "live": plan.live, "withdrawn": plan.withdrawn,
             "summary": _('回滚 would bring back release {live} on {target} (instead of {withdrawn}, live now)').format(
@@ -284,11 +286,13 @@ def rollback_plan(root: Path, job: Job) -> dict:
 def rollback(root: Path, job: Job) -> dict:
     """回滚: `build.py deploy --rollback`."""
     from ...publish.deploy import rollback as run_rollback
+    from ...source.config import load_config
     from . import bucketdeploy
 
-    if bucketdeploy.configured(root):
-        return bucketdeploy.rollback(root, job)
-    target, config = deploy_target(root)
+    config = load_config(root / "site.yaml")
+    if bucket := bucketdeploy.bucket_of(config):
+        return bucketdeploy.rollback(root, bucket, config, job)
+    target = deploy_target(root, config)
     back = run_rollback(target)
     return {"summary": _after(root, config, target, back.live, [""], _(
         'rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn))}
