@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
-# Test workers: one per core (pytest-xdist); JOBS=0 runs the tests in this one process.
-JOBS ?= auto
+# Test workers (pytest-xdist): two more than the cores, since the tests wait for a third of their time on
+# the servers, browsers and programs they start (docs/benchmarks.md); each takes the next test when it is
+# free (worksteal: the long ones do not gather at the end). JOBS=0 runs the tests in this one process.
+JOBS ?= $(shell echo $$(( $$(nproc) + 2 )))
 # Python keeps the engine compiled (__pycache__) as on an editor's machine, even where the shell says
 # not to: the tests start build.py a few hundred times, and each would compile the engine anew.
 unexport PYTHONDONTWRITEBYTECODE
@@ -46,7 +48,7 @@ test: $(VENV)/installed
 	@bash scripts/install-system-deps.sh $(TEST_SYSTEM)
 	@$(MAKE) --no-print-directory node_modules/.installed
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q -n $(JOBS) $(ARGS)
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal $(ARGS)
 
 # Lighthouse (mobile) scores of every kind of reader page of the sample, built afresh in a temporary
 # folder: the table of docs/benchmarks.md. make lighthouse ARGS="--runs 3" gives each score's range.
