@@ -136,13 +136,13 @@ def test_an_edit_is_served_while_the_pdf_is_typeset_and_ends_the_stale_render(mi
         wait_for(lambda: "排版途中改过的第一段" in preview_pdf_text(mini), 60)
         issue = base + "/2024-07/"
         assert "xiaokan-2024-07.pdf" in get(issue)[1]
-        with urllib.request.urlopen(issue + "xiaokan-2024-07.pdf", timeout=5) as response:
+        with urllib.request.urlopen(issue + "xiaokan-2024-07.pdf", timeout=30) as response:
             assert response.status == 200 and response.read(5) == b"%PDF-"
         # the desk's 印刷效果（PDF）: the preview's own PDF, drafts included, where the site publishes none too
         pdfs = wait_for(lambda: (p := json.loads(get(base + "/__xiaokan__/state")[1])["pdfs"])["2024-07"]["current"] and p)
         assert pdfs["2024-07"]["url"] == "/__xiaokan__/pdf/2024-07.pdf"
         from pypdf import PdfReader
-        with urllib.request.urlopen(base + pdfs["2024-07"]["url"], timeout=5) as response:
+        with urllib.request.urlopen(base + pdfs["2024-07"]["url"], timeout=30) as response:
             text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.read())).pages)
         assert "排版途中改过的第一段" in text and "草稿不应出现" in text
         write(mini, "content/2024-07/01-first.md", article.read_text(encoding="utf-8").replace("排版途中", "又一次"))
@@ -311,7 +311,7 @@ def test_a_photo_with_a_chinese_name_is_shown_in_the_preview(mini):
     with running_server(mini) as (base, _):
         page = get(base + "/2024-07/photo/")[1]
         src = re.search(r'<img[^>]*\ssrc="/?([^"]+)"', page).group(1)
-        with urllib.request.urlopen(urllib.parse.urljoin(base + "/2024-07/photo/", src), timeout=5) as response:
+        with urllib.request.urlopen(urllib.parse.urljoin(base + "/2024-07/photo/", src), timeout=30) as response:
             assert response.status == 200 and response.read(4) == b"\x89PNG"
 
 
