@@ -70,10 +70,9 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Compiled templates, found by template name and source: in this process first, then in
     .cache/jinja/. Compiling the templates was two thirds of a small site's build (a fresh copy of the
     tests' mini site: 0.21 CPU-s, 0.07 with them found), and a process often builds the same templates
-    again: the preview and the desk on
-    every save, a test run in hundreds of copies of a site. Not keyed by the template's path, so that a
-    copied or moved project keeps them too; the code is given the path of the template it now stands
-    for, which errors name. .cache/ may be deleted at any moment (README says so): a compiled template
+    again: the preview and the desk on every save, a test run in hundreds of copies of a site. Not keyed
+    by the template's path, so that a copied or moved project keeps them too; the code is given the path
+    of the template it now stands for, which errors name. .cache/ may be deleted at any moment (README says so): a compiled template
     that cannot be saved is simply compiled again next time."""
 
     _in_process: dict[tuple[str, str], CodeType] = {}   # (key, source checksum) -> code
