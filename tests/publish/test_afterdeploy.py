@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from helpers import wait_for
+from xiaokan.publish import afterdeploy
+from xiaokan.publish.afterdeploy import run_after
 
 # How long a state may take to come (each is seen as soon as it comes): CI's shared 2-core machine,
 # four test workers, may take seconds to start the Python below or to end a killed process.
 SLOW = 60
-from xiaokan.publish import afterdeploy
-from xiaokan.publish.afterdeploy import run_after
 
 # A CDN tool that hangs inside the command line: sh waits for a child that never ends.
 HANGING = 'echo 正在刷新; sleep 60 & echo $! > child.pid; wait'
