@@ -72,8 +72,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     tests' mini site: 0.21 CPU-s, 0.07 with them found), and a process often builds the same templates
     again: the preview and the desk on every save, a test run in hundreds of copies of a site. Not keyed
     by the template's path, so that a copied or moved project keeps them too; the code is given the path
-    of the template it now stands for, which errors name. .cache/ may be deleted at any moment (README says so): a compiled template
-    that cannot be saved is simply compiled again next time."""
+    of the template it now stands for, which errors name. .cache/ may be deleted at any moment (README
+    says so): a compiled template that cannot be saved is simply compiled again next time."""
 
     _in_process: dict[tuple[str, str], CodeType] = {}   # (key, source checksum) -> code
 
