@@ -16,7 +16,7 @@ from xiaokan.publish.afterdeploy import run_after
 SLOW = 60
 
 # A CDN tool that hangs inside the command line: sh waits for a child that never ends.
-HANGING = 'echo 正在刷新; sleep 60 & echo $! > child.pid; wait'
+HANGING = 'echo 正在刷新; sleep 600 & echo $! > child.pid; wait'
 
 
 def _gone(pid: int) -> bool:
@@ -56,6 +56,35 @@ def test_ctrl_c_during_deploy_after_stops_its_children_too(tmp_path):
         child = _child(tmp_path)
         deploy.send_signal(signal.SIGINT)
         assert deploy.wait(timeout=SLOW) != 0 and b"KeyboardInterrupt" in deploy.stderr.read()
+        assert wait_for(lambda: _gone(child), SLOW)
+    finally:
+        deploy.kill()
+        deploy.wait()
+        if child and not _gone(child):
+            os.kill(child, signal.SIGKILL)
+
+
+def test_ctrl_c_just_as_the_command_starts_stops_its_children_too(tmp_path):
+    """(A Ctrl-C that came after the command started but before the deploy could stop it left it running:
+    on CI's busy machine the deploy was not given the processor until sh had started its child.)"""
+    script = ("import os, signal, subprocess, sys, time; from pathlib import Path\n"
+              "from xiaokan.publish import afterdeploy\n"
+              "real = subprocess.Popen\n"
+              "def started_then_ctrl_c(*args, **kwargs):\n"
+              "    process = real(*args, **kwargs)\n"
+              "    pid = Path(sys.argv[1]) / 'child.pid'\n"
+              "    while not (pid.is_file() and pid.read_text().strip()):\n"
+              "        time.sleep(0.01)\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    return process\n"
+              "afterdeploy.subprocess.Popen = started_then_ctrl_c\n"
+              f"afterdeploy.run_after({HANGING!r}, Path(sys.argv[1]), 'folder', 'r1', '', [])\n")
+    deploy = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stderr=subprocess.PIPE,
+                              cwd=Path(__file__).resolve().parents[2])
+    child = None
+    try:
+        assert deploy.wait(timeout=SLOW) != 0 and b"KeyboardInterrupt" in deploy.stderr.read()
+        child = _child(tmp_path)
         assert wait_for(lambda: _gone(child), SLOW)
     finally:
         deploy.kill()

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,12 +77,14 @@ def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, bytes]:
     """`sh -c command` in a session of its own: its status and the end of what it printed (KEPT bytes:
     a tool that printed without end filled the memory). A timeout or Ctrl-C ends the whole group
     (raising on), what the command started included."""
-    process = subprocess.Popen(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    kept = bytearray()
-    reader = threading.Thread(target=_keep_end, args=(process.stdout.fileno(), kept), daemon=True)
-    deadline = time.monotonic() + TIMEOUT
+    with _ctrl_c_held() as held:   # (a Ctrl-C between the start and the try below left the command running)
+        process = subprocess.Popen(["sh", "-c", command], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        kept = bytearray()
+        reader = threading.Thread(target=_keep_end, args=(process.stdout.fileno(), kept), daemon=True)
+        deadline = time.monotonic() + TIMEOUT
     try:
+        held.deliver()
         reader.start()   # (inside: a Ctrl-C while the thread starts stops the command too)
         process.wait(timeout=TIMEOUT)
         reader.join(max(0.0, deadline - time.monotonic()))   # (what sh left running may hold the output open)
@@ -94,6 +97,42 @@ def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, bytes]:
         raise
     process.stdout.close()
     return process.returncode, bytes(kept)
+
+
+class _HeldCtrlC:
+    """A Ctrl-C that came while the command was being started, to be delivered once it can be stopped."""
+
+    def __init__(self):
+        self.came = False
+        self.handler = None
+
+    def hold(self, signum, frame) -> None:
+        self.came = True
+
+    def deliver(self) -> None:
+        if not self.came:
+            return
+        if callable(self.handler):
+            self.handler(signal.SIGINT, None)   # (Python's own: KeyboardInterrupt)
+        elif self.handler == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
+
+
+@contextmanager
+def _ctrl_c_held():
+    """Hold Ctrl-C back while the body runs (the main thread only: no other thread receives it)."""
+    held = _HeldCtrlC()
+    if threading.current_thread() is not threading.main_thread():
+        yield held
+        return
+    held.handler = signal.signal(signal.SIGINT, held.hold)
+    try:
+        yield held
+    except BaseException:   # (the command did not start: the Ctrl-C is delivered now)
+        signal.signal(signal.SIGINT, held.handler)
+        held.deliver()
+        raise
+    signal.signal(signal.SIGINT, held.handler)
 
 
 def _keep_end(fd: int, kept: bytearray) -> None:
