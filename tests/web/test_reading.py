@@ -33,6 +33,13 @@ def test_a_summary_never_runs_across_a_heading():
     assert summary_of("<h2>小标题</h2><p>标题后的第一段。</p>", 120) == "标题后的第一段。"
 
 
+def test_a_summary_reads_raw_html_as_a_browser_does():
+    """(An attribute holding `>`, as raw HTML in an article may, ended the tag early: the summary the
+    share card and the section page show began with `2">`.)"""
+    html = '<p><abbr title="得分>90">优秀</abbr>率提高了。<!-- 编辑按：<b>待核</b> -->数学 a < b 成立。</p>'
+    assert summary_of(html, 40) == "优秀率提高了。数学 a < b 成立。"
+
+
 def test_a_long_first_sentence_is_cut_at_a_clause_mark_with_an_ellipsis():
     text = "职业本科教育" * 10 + "，" + "高质量发展" * 30 + "。"
     summary = summary_of(f"<p>{text}</p>", 120)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
 
+from ..core.htmltext import text_of, without_tags
 from ..source.markup import Body
 from ..source.model import Article, Section
 
@@ -31,7 +32,6 @@ NOTE_HEADER_COLUMNS = 20   # a header of more columns is left out of the note to
 
 _TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
 _SPAN = re.compile(r'\s(?:colspan|rowspan)="(\d+)"')
-_TAG = re.compile(r"<[^>]+>")
 _CAPTION = re.compile(r"<caption\b[^>]*>.*?</caption>", re.S)
 _HEADER = re.compile(r"<thead\b[^>]*>.*?</thead>", re.S)
 _SOURCE = re.compile(r'<table\b[^>]*\sdata-source="([^"]*)"')
@@ -68,8 +68,8 @@ def table_sizes(html: str) -> tuple[TableSize, ...]:
         source = _SOURCE.match(table)
         caption = _CAPTION.search(table)
         sizes.append(TableSize(match.start(), match.end(), table.count("<tr") - (header.group(0).count("<tr") if header else 0),
-                               _cells(first_row), _cells(table) + spans, len(_TAG.sub("", table)),
-                               unescape(source.group(1)) if source else None, _text(caption.group(0)) if caption else ""))
+                               _cells(first_row), _cells(table) + spans, len(without_tags(table)),
+                               unescape(source.group(1)) if source else None, text_of(caption.group(0)) if caption else ""))
     return tuple(sizes)
 
 
@@ -130,7 +130,3 @@ def with_notes(html: str, leave_out: set[int], address: str) -> str:
                    header.group(0) if header else "", note, "</table>"]
         last = size.end
     return "".join(pieces) + html[last:]
-
-
-def _text(fragment: str) -> str:
-    return re.sub(r"\s+", " ", unescape(_TAG.sub("", fragment))).strip()

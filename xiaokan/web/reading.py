@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..core.han import HAN_CHAR
+from ..core.htmltext import text_of, without_tags
 from ..source.model import Article
 
 # Chinese readers take in about 400 characters a minute of this kind of prose (studies give 300-500);
@@ -24,7 +25,6 @@ TAG_POOL = 24
 _LANDMARK = re.compile(r"<(?:(?P<heading>h(?P<level>[234])(?P<hattrs>\s[^>]*)?>(?P<inner>.*?)</h(?P=level)>)"
                        r"|(?P<chart>figure class=\"chart[^\"]*\">)"
                        r"|(?<!</summary><)div class=\"table-wrap\"[^>]*?aria-label=\"(?P<label>[^\"]*)\"[^>]*>)", re.S)
-_TAG = re.compile(r"<[^>]+>")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’-]*")
 _ID_UNSAFE = re.compile(r"[\s\"'<>&#%?/\\,，。、；：:！？!（）()《》「」【】\[\]“”‘’·…—.]+")
 # A paragraph or a heading (captions and table titles are told apart by their class, _NOT_PROSE).
@@ -72,11 +72,6 @@ def reading_of(html: str) -> Reading:
     photo = _FIRST_IMAGE.search(anchored)
     return Reading(anchored, headings, summary_of(anchored, SUMMARY_CHARS), reading_minutes(anchored),
                    photo.group(0) if photo else "")
-
-
-def text_of(fragment: str) -> str:
-    """Plain text of an HTML fragment, whitespace collapsed."""
-    return re.sub(r"\s+", " ", htmllib.unescape(_TAG.sub("", fragment))).strip()
 
 
 def without_footnote_marks(html: str) -> str:
@@ -143,7 +138,7 @@ def _columns(label: str) -> str:
 def reading_minutes(html: str) -> int:
     """Minutes to read a body: its Chinese characters and its Latin words, at reading speed. (Characters
     of three UTF-8 bytes are Chinese or full-width marks: counted from the encoded length, in C.)"""
-    text = _TAG.sub("", html)
+    text = without_tags(html)
     wide = (len(text.encode("utf-8")) - len(text)) // 2
     words = len(_LATIN_WORD.findall(text))
     return max(1, round(wide / CHARACTERS_PER_MINUTE + words / WORDS_PER_MINUTE))
@@ -170,7 +165,7 @@ def summary_of(html: str, limit: int) -> str:
         if len(text) > limit:
             break
     if not text:   # no paragraph at all (a table, a list): its words, as they come
-        text = text_of(_TAG.sub(" ", html[:4000]))
+        text = text_of(without_tags(html[:4000], " "))
     text = text.lstrip(_NO_START)
     if len(text) <= limit:
         return text

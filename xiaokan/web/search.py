@@ -29,6 +29,7 @@ from html import unescape
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..core.htmltext import MARKUP
 from ..core.urls import SEARCH_DATA, SEARCH_DIRECTORY
 from .reading import without_footnote_marks
 
@@ -61,7 +62,6 @@ def search_key(pages: dict[str, str]) -> str:
 # element marked data-search-ignore; what a page never shows), the ends of blocks (a line each, so that
 # an excerpt never runs from a heading into the paragraph below).
 _BODY = re.compile(rf"<article\b(?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?)*?\s+{BODY_MARK}[\s=/>]")
-_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
 _ATTRIBUTE = re.compile(r"""\s([^\s=>/"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 _LEFT_OUT = frozenset({"details", "template", "script", "style"})
 _RAW_TEXT = frozenset({"script", "style"})   # (their text may hold `<` and `</p>`: they end at their own end tag)
@@ -77,7 +77,7 @@ def article_text(html: str) -> tuple[str, str]:
     found = _BODY.search(html)
     if not found:
         return "", ""
-    opened = _MARKUP.match(html, found.start()).end()
+    opened = MARKUP.match(html, found.start()).end()
     end = html.find("</article>", opened)
     inner = without_footnote_marks(html[opened:end if end >= 0 else None])
     header, sep, body = _visible(inner).partition("\0")
@@ -90,7 +90,7 @@ def _visible(html: str) -> str:
     """The text of html as a page shows it, a "\n" at each end of a block and a "\0" at the end of the
     header (undone escapes come after: `&lt;b&gt;` is text)."""
     out, at, skipping, depth = [], 0, "", 0
-    for tag in _MARKUP.finditer(html):
+    for tag in MARKUP.finditer(html):
         if tag.start() < at:
             continue   # (inside a script's or style's text)
         if not skipping:
