@@ -57,13 +57,16 @@
 
   var directory = null, directoryTime = 0;
   var DIRECTORY_AGE = 5 * 60 * 1000;   // (as long as a host lets it be cached: objectheaders.py's PAGE)
-  // fresh: past the browser's cache (a directory cached before a deploy names shards it deleted). A page
-  // left open longer than the directory may be cached asks again, so that it finds what was published since.
+  // fresh: past the browser's cache and a CDN's (a directory cached before a deploy names shards it
+  // deleted; a CDN that ignores no-cache keeps it for minutes, but not under an address it never saw). A
+  // page left open longer than the directory may be cached asks again, to find what was published since.
   function loadDirectory(fresh) {
     if (directory && !fresh && Date.now() - directoryTime > DIRECTORY_AGE) { fresh = true; }
     if (!directory || fresh) {
       directoryTime = Date.now();
-      directory = fetch(new URL("directory.json", dataRoot), fresh ? { cache: "reload" } : {}).then(function (response) {
+      var address = new URL("directory.json", dataRoot);
+      if (fresh) { address.search = "?fresh=" + directoryTime; }
+      directory = fetch(address, fresh ? { cache: "reload" } : {}).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).then(function (data) {

@@ -118,6 +118,23 @@ def test_a_page_open_across_a_deploy_finds_the_new_shards(page, mini):
         assert titles(page) == ["上一期的旧闻"] and "验收合格" in page.inner_text("#search-results .excerpt")
 
 
+def test_a_directory_a_cdn_keeps_after_a_deploy_does_not_stop_the_search(page, mini):
+    """A CDN that ignores no-cache serves the last deploy's directory for minutes, naming a shard the new
+    deploy deleted: the page asks for the directory under an address the CDN has not cached."""
+    write(mini, "content/2024-06/issue.yaml", "标题: 2024年第1期\n期号: 1\n日期: 2024-06-30\n")
+    write(mini, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n基地在鼋头渚验收。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0
+    stale = (mini / "output/search/data/directory.json").read_bytes()
+    write(mini, "content/2024-06/01-old.md", "---\n标题: 上一期的旧闻\n栏目: 新闻政策\n---\n基地在鼋头渚验收合格。\n")
+    assert run_build(mini, "build", "--no-pdf").code == 0   # (2024-06's shard has a new name, the old one is gone)
+    for base in serve_folder(mini / "output", as_deployed=True):
+        page.route(lambda url: url.endswith("/search/data/directory.json"),   # (the CDN's copy, whatever the browser asks)
+                   lambda route: route.fulfill(status=200, body=stale, content_type="application/json"))
+        assert search(page, base, "鼋头渚").startswith("找到 1 篇")
+        assert titles(page) == ["上一期的旧闻"] and "验收合格" in page.inner_text("#search-results .excerpt")
+        page.unroute_all()
+
+
 def test_a_shard_the_network_failed_to_bring_is_said_and_a_second_search_finds_it(page, mini):
     assert run_build(mini, "build", "--no-pdf").code == 0
     for base in serve_folder(mini / "output"):
