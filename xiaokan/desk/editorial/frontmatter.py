@@ -116,7 +116,7 @@ def compose(front: str, changes: dict, body: str) -> str:
             if value not in ("", "false", "[]"):   # (an unset flag or list stays unwritten)
                 lines.append(f"{written}: {value}")
             continue
-        lines[index:_value_end(lines, index)] = [_replaced(lines[index], value)]
+        lines[index:value_end(lines, index)] = [replaced(lines[index], value)]
     return "---\n" + "\n".join(lines) + "\n---\n" + body
 
 
@@ -128,13 +128,13 @@ def _line_of(lines: list[str], name: str) -> int | None:
     return None
 
 
-def _value_end(lines: list[str], index: int) -> int:
+def value_end(lines: list[str], index: int, keys: frozenset[str] = frozenset(ARTICLE_KEYS)) -> int:
     """The line after the last of the value whose key is on line index, as YAML reads it: a block list,
     a `|` or `>` text with blank lines between its paragraphs, a quoted text continued on the next lines
     all go with their key (replacing the key's line alone left their other lines behind, in the new value
     or as a front matter the build could not read). Comments and blank lines after the value stay."""
     try:
-        root = yaml.compose(tidy_yaml("\n".join(lines), frozenset(ARTICLE_KEYS)), Loader=EditorLoader)
+        root = yaml.compose(tidy_yaml("\n".join(lines), keys), Loader=EditorLoader)
     except yaml.YAMLError:
         root = None
     pairs = root.value if isinstance(root, yaml.MappingNode) else []
@@ -150,7 +150,7 @@ def _value_end(lines: list[str], index: int) -> int:
     return max(end, index + 1)
 
 
-def _replaced(line: str, value: str) -> str:
+def replaced(line: str, value: str) -> str:
     """key: value, keeping the editor's key as written and a comment after the old value (plain, quoted or none),
     with the spaces before it."""
     m = _WITH_COMMENT.match(line)

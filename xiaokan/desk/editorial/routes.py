@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ...core.errors import ContentError
 from ...core.i18n import _
-from . import accounts, articles, board, files, frontmatter, history, review, schema, tasks, uploads
+from . import accounts, articles, board, files, frontmatter, history, issuesettings, review, schema, tasks, uploads
 from .articles import Conflict
 from .paths import article_path, issue_folder
 from .wsgi import BadRequest, Request, Response, json_response, refusal
@@ -54,6 +54,25 @@ def _new_issue(desk: Desk, request: Request) -> Response:
     fields = {k: v for k, v in data["fields"].items() if k != "id"}
     notices = board.create_issue(desk.root, data["id"], fields, request.session.user)
     return json_response({"id": data["id"], "notices": notices})
+
+
+def _issue_settings(desk: Desk, request: Request) -> Response:
+    issue_id = schema.read(request.query, {"id": schema.issue_id})["id"]
+    return json_response(issuesettings.open_settings(desk.root, issue_id))
+
+
+def _save_issue_settings(desk: Desk, request: Request) -> Response:
+    """刊期设置 saved: by the roles that may 新建一期, only over the version of issue.yaml the form showed."""
+    data = schema.read(request.json(), {"id": schema.issue_id, "fields": schema.default(ISSUE_FORM, {}),
+                                        "digest": schema.default(schema.text(64), "")})
+    if not accounts.may(request.session.role, "刊期设置"):
+        raise PermissionError(_('a {role} may not do {step}').format(role=request.session.role, step="刊期设置"))
+    fields = {k: v for k, v in data["fields"].items() if k != "id"}
+    try:
+        digest = issuesettings.save_settings(desk.root, data["id"], fields, data["digest"], request.session.user)
+    except issuesettings.Changed as exc:
+        return json_response({"error": exc.render(), "changed": True}, "409 Conflict")
+    return json_response({"id": data["id"], "digest": digest})
 
 
 def _new_article(desk: Desk, request: Request) -> Response:
@@ -233,7 +252,8 @@ def prefixed(request: Request):
 
 ROUTES = {
     ("GET", "/api/session"): _session, ("POST", "/api/logout"): _logout, ("GET", "/api/board"): _board,
-    ("POST", "/api/issues"): _new_issue, ("POST", "/api/articles"): _new_article, ("GET", "/api/article"): _open,
+    ("POST", "/api/issues"): _new_issue, ("GET", "/api/issue"): _issue_settings,
+    ("PUT", "/api/issue"): _save_issue_settings, ("POST", "/api/articles"): _new_article, ("GET", "/api/article"): _open,
     ("PUT", "/api/article"): _save, ("GET", "/api/findings"): _findings, ("POST", "/api/arrange"): _arrange,
     ("POST", "/api/upload"): _upload, ("GET", "/api/history"): _history, ("GET", "/api/version"): _version,
     ("POST", "/api/restore"): _restore, ("POST", "/api/review"): _review, ("POST", "/api/jobs"): _submit,

@@ -1,0 +1,172 @@
+"""刊期设置: an issue's issue.yaml in the form of 新建一期 (board.ISSUE_FIELDS), opened with its values and
+saved back line by line, as the article form saves a front matter (frontmatter.compose): a field the
+editor did not change keeps its line as written, and comments, key order and keys the form does not
+show stay. Nothing is written unless the build's own loader reads the new file (board._check_loads)
+and the file on disk is still the version the form was opened with."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+import unicodedata
+from pathlib import Path
+
+from ...core.errors import ContentError
+from ...core.i18n import _
+from ...source.frontmatter import ISSUE_KEYS, parse_date
+from ...source.yamlfile import decoded, parse_yaml, shown, tidy_yaml
+from . import articles, board, frontmatter, history
+from .paths import issue_folder
+
+_KEYS = frozenset(ISSUE_KEYS)
+_lock = threading.Lock()   # (compare-then-write is one step: two saves never interleave)
+
+
+class Changed(ContentError):
+    """issue.yaml changed on disk since the form was opened: nothing is written."""
+
+
+def open_settings(root: Path, issue_id: str) -> dict:
+    """{'id', 'fields': the form's values as text, 'digest': of issue.yaml's bytes, sent back with the save}."""
+    path = issue_folder(root, issue_id) / "issue.yaml"
+    data = path.read_bytes()
+    raw = _parsed(decoded(data, path), path)
+    fields = {name: _form_text(name, raw.get(key)) for name, key in
+              ((name, _written_key(raw, name)) for name, _key in board.ISSUE_FIELDS)}
+    return {"id": issue_id, "fields": fields, "digest": articles.digest(data)}
+
+
+def save_settings(root: Path, issue_id: str, values: dict, base_digest: str, who: str) -> str:
+    """Write the form's values into issue.yaml if it is still the version the form showed; its new digest.
+    Changed when it is not, ContentError (in the form's words) when the loader refuses the new file:
+    either way issue.yaml is left as it was."""
+    folder = issue_folder(root, issue_id)
+    path, rel = folder / "issue.yaml", f"{issue_id}/issue.yaml"
+    with _lock:
+        current = path.read_bytes()
+        if articles.digest(current) != base_digest:
+            raise Changed(None, None, _('the settings of issue {issue_id} were changed (by someone else, or in another '
+                                        'window) since you opened 刊期设置').format(issue_id=issue_id),
+                          _('close the form and open 刊期设置 again: it shows the settings as they are now; then make '
+                            'your change again'))
+        text = composed(decoded(current, path), values, path)
+        data = articles.as_on_disk(text, current)
+        if data == current:
+            return base_digest
+        _check(root, folder, text)
+        history.keep_disk_version(root, rel, who)
+        articles.write_atomic(path, data)
+        history.record(root, rel, data, who, _("saved the issue's settings (刊期设置)"))
+        return articles.digest(data)
+
+
+def composed(text: str, values: dict, path: Path) -> str:
+    """issue.yaml's text with the changed fields written in: a changed field on its own line (the key as
+    the editor wrote it, the comment after it kept), a field the file has only as the template's
+    commented-out line (`# 印数: 300`) on that line, any other at the end."""
+    lines = text.split("\n")
+    now = _parsed(text, path)
+    for name, written in board.ISSUE_FIELDS:
+        if name not in values:
+            continue
+        value = _yaml_value(name, values[name])
+        if value == _yaml_value(name, _form_text(name, now.get(_written_key(now, name)))):
+            continue
+        tidy = tidy_yaml("\n".join(lines), _KEYS).split("\n")   # (line for line: a full-width colon read as one)
+        index = _line_of(tidy, name)
+        if index is not None:
+            lines[index:frontmatter.value_end(tidy, index, _KEYS)] = [frontmatter.replaced(tidy[index], value)]
+            continue
+        if value in ("", "[]"):   # (an empty setting the file does not have stays unwritten)
+            continue
+        index = _commented_line(lines, name)
+        if index is not None:   # (`# 印数: 300   # 份数…` becomes `印数: 500   # 份数…`)
+            lines[index] = frontmatter.replaced(re.sub(r"^#\s*", "", lines[index]), value)
+        else:
+            lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written}: {value}")
+    return "\n".join(lines)
+
+
+def _parsed(text: str, path: Path) -> dict:
+    """issue.yaml's settings as written (every key, any language); ContentError, as the build says it, when
+    it cannot be read as settings."""
+    raw = parse_yaml(tidy_yaml(text, _KEYS), path)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ContentError(path, 1, _('issue.yaml must be a list of `key: value` settings'))
+    return raw
+
+
+def _written_key(raw: dict, name: str):
+    return next((k for k in raw if ISSUE_KEYS.get(str(k).strip()) == name), None)
+
+
+def _form_text(name: str, value) -> str:
+    if value is None:
+        return ""
+    if name == "editors" and isinstance(value, list):
+        return "、".join(shown(v) for v in value if v not in (None, ""))
+    text = frontmatter.one_line(shown(value))
+    if name == "date":
+        try:
+            return parse_date(text, Path("issue.yaml"), None).isoformat()
+        except ContentError:
+            return text
+    return text
+
+
+def _yaml_value(name: str, value) -> str:
+    """The value as written into issue.yaml (as 新建一期 writes it: board._issue_value), or the loader's
+    complaint deferred: a date that is no date is written as typed, for the loader to name."""
+    text = frontmatter.one_line(value)
+    if name in board.NUMBER_FIELDS:   # (typed in full-width digits: ５ is 5)
+        text = unicodedata.normalize("NFKC", text)
+    if name == "editors":
+        return "[" + ", ".join(frontmatter.scalar(p, in_list=True) for p in re.split(r"[、,，;；]\s*|\s+", text) if p) + "]"
+    if not text:
+        return ""
+    if name == "date":
+        try:
+            return parse_date(text, Path("issue.yaml"), None).isoformat()
+        except ContentError:
+            pass
+    return frontmatter.scalar(text)
+
+
+def _line_of(lines: list[str], name: str) -> int | None:
+    for i, line in enumerate(lines):
+        m = re.match(r"^([^\s#:\-][^:]*?)\s*:", line)
+        if m and ISSUE_KEYS.get(m.group(1).strip()) == name:
+            return i
+    return None
+
+
+def _commented_line(lines: list[str], name: str) -> int | None:
+    keys = "|".join(re.escape(k) for k, v in ISSUE_KEYS.items() if v == name)
+    return next((i for i, line in enumerate(lines) if re.match(rf"^#\s*(?:{keys})\s*[:：]", line)), None)
+
+
+def _check(root: Path, folder: Path, text: str) -> None:
+    """The new issue.yaml as the build reads it (a copy in a folder of .desk/, with its cover beside it):
+    its problem, in the form's words, if it has one."""
+    desk = root / ".desk"
+    desk.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="issue-settings-", dir=desk))
+    try:
+        made = staging / folder.name
+        made.mkdir()
+        (made / "issue.yaml").write_text(text, encoding="utf-8")
+        try:
+            raw = _parsed(text, made / "issue.yaml")
+        except ContentError:
+            raw = {}   # (the loader says what is wrong)
+        cover = raw.get(_written_key(raw, "cover"))
+        cover = cover.strip() if isinstance(cover, str) else ""
+        if cover and (folder / cover).is_file() and (folder / cover).resolve().is_relative_to(folder.resolve()):
+            (made / cover).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / cover, made / cover)
+        board._check_loads(root, made)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
