@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from ...core.errors import ContentError
+from ...core.errors import ContentError, ContentWarning
 from ...core.i18n import N_, _
 
 # (the message as the command line says it, what the desk says instead or None to keep it, the desk's hint)
@@ -30,26 +30,42 @@ DESK_HINTS = (
      N_('this article is no longer a draft (草稿: false), so 替换以前导入的草稿 does not replace it'),
      N_('make the changes in the article itself (open it on the board); to replace it, it must be 退回 to a draft first')),
     (N_('there is no built site to deploy in output/'), None, N_('press 生成网站 first, then 发布')),
+    # (a warning, which has no hint: the desk's words name the form in place of the file)
+    (N_('the issue is printed as {notice} but its 版记 lacks {missing}: a 内部资料 names its 编印单位, 印发日期 and 印数; write them in issue.yaml (where the line starts with #, delete the # and the space), e.g. 编印单位: 评建工作办公室, 印数: 300'),
+     N_('the issue is printed as {notice} but its 版记 lacks {missing}: a 内部资料 names its 编印单位, 印发日期 and 印数; '
+        'fill them in with this issue\'s 刊期设置 on the board'), None),
 )
 _COMMAND = re.compile(r"build\.py|(?:^|[\s(（，、：:])--[a-z]")
 
 
-def for_desk(error: ContentError) -> ContentError:
-    """The error with the desk's hint (and words) where the command line's would name a command."""
+def for_desk(error: ContentError | ContentWarning) -> ContentError | ContentWarning:
+    """The error with the desk's hint (and words) where the command line's would name a command or
+    send the editor to edit a file the desk has a form for (a warning: its words)."""
     for pattern, message, hint in _patterns():
-        if pattern.fullmatch(error.message):
-            return replace(error, message=_(message) if message else error.message, hint=_(hint))
-    if error.hint and _COMMAND.search(error.hint):
+        found = pattern.fullmatch(error.message)
+        if found and isinstance(error, ContentWarning):
+            return replace(error, message=_(message).format(**found.groupdict())) if message else error
+        if found:
+            return replace(error, message=_(message).format(**found.groupdict()) if message else error.message,
+                           hint=_(hint) if hint else error.hint)
+    if isinstance(error, ContentError) and error.hint and _COMMAND.search(error.hint):
         return replace(error, hint=None)
     return error
 
 
 @lru_cache(maxsize=4)
 def _compiled(language_key: str) -> tuple:
+    """Each message as a pattern, its placeholders as named groups (a name used twice: the first)."""
     found = []
     for message, desk_message, hint in DESK_HINTS:
-        parts = re.split(r"\{[^{}]*\}", _(message))
-        found.append((re.compile(".+?".join(re.escape(p) for p in parts), re.S), desk_message, hint))
+        translated, named, pattern, at = _(message), set(), "", 0
+        for field in re.finditer(r"\{([^{}]*)\}", translated):
+            name = re.split(r"[!:.\[]", field.group(1))[0]
+            group = f"(?P<{name}>.+?)" if name.isidentifier() and name not in named else "(?:.+?)"
+            named.add(name)
+            pattern += re.escape(translated[at:field.start()]) + group
+            at = field.end()
+        found.append((re.compile(pattern + re.escape(translated[at:]), re.S), desk_message, hint))
     return tuple(found)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ...core.errors import ContentError, ContentErrors, environment_error
+from ...core.errors import ContentError, ContentErrors, ContentWarning, environment_error
 from ...core.i18n import _
 from .hints import for_desk
 from .paths import relative
@@ -88,14 +88,16 @@ class JobRunner:
 
 def problem(item, kind: str = "error") -> dict:
     """An error or warning for the page: its text as `check` prints it, and the article it concerns."""
-    if isinstance(item, ContentError):
+    if isinstance(item, (ContentError, ContentWarning)):
         item = for_desk(item)
     path = Path(item.path) if item.path is not None else None
     rel = None
     if path is not None and path.suffix.lower() in (".md", ".markdown") and len(path.parts) >= 2:
         rel = f"{path.parent.name}/{path.name}"
     text = item.render()
-    return {"text": (_("error: ") + text) if kind == "error" else text, "path": rel, "line": item.line, "kind": kind}
+    issue = path.parent.name if path is not None and path.name == "issue.yaml" else None   # (the page offers 刊期设置)
+    return {"text": (_("error: ") + text) if kind == "error" else text, "path": rel, "line": item.line, "kind": kind,
+            "issue": issue}
 
 
 def logger(job: Job) -> Callable[[str], None]:
