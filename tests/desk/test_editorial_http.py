@@ -505,6 +505,8 @@ LONG_ID = "a" * 300
     ("POST", "/desk/api/jobs", {"kind": "deploy", "confirms": [1]}),
     ("POST", "/desk/api/articles", {"issue": LONG_ID, "section": "新闻政策", "title": "标题"}),
     ("POST", "/desk/api/issues", {"id": LONG_ID, "fields": {}}),
+    ("PUT", "/desk/api/issue", {"id": LONG_ID, "fields": {}, "digest": ""}), ("GET", "/desk/api/issue?id=" + LONG_ID, None),
+    ("PUT", "/desk/api/issue", {"id": "2024-07", "fields": {"print_run": ["300"]}, "digest": ""}),
     ("POST", "/desk/api/jobs", {"kind": "proof", "issue": LONG_ID}),
     ("POST", "/desk/api/upload?kind=photo&path=2099-01/01-x.md&name=x.png", "PNG"),
     ("POST", "/desk/api/upload?kind=csv&path=2099-01/01-x.md&name=x.csv", "CSV"),
@@ -546,6 +548,8 @@ FORM = {"title": "标题", "subtitle": "", "section": "新闻政策", "date": "2
 MEANT = {
     ("POST", "/api/issues"): {"id": "2024-09", "fields": {"title": "2024年第9期", "number": "9", "date": "2024-09-01",
                                                           "editors": "张三、李四", "print_run": "300"}},
+    ("PUT", "/api/issue"): {"id": "2024-07", "fields": {"title": "2024年第2期", "number": "2", "date": "2024-07-31",
+                                                        "print_run": "300"}, "digest": ""},
     ("POST", "/api/articles"): {"issue": "2024-07", "section": "新闻政策", "title": "新的一篇"},
     ("PUT", "/api/article"): {"path": st.sampled_from(["2024-07/03-draft.md", "2024-07/01-first.md"]), "fields": FORM, "body": "正文\n", "digest": ""},
     ("POST", "/api/arrange"): {"issue": "2024-07", "layout": [{"section": "他山之石", "articles": ["2024-07/03-draft.md"]}]},
@@ -559,7 +563,7 @@ MEANT = {
 ROUTES = sorted(k for k in app.ROUTES if k[1] != "/api/logout") + [("GET", "/api/jobs/1"), ("GET", "/print/x.pdf"),
                                                                   ("GET", "/site/2024-07/")]
 QUERY = st.dictionaries(st.sampled_from(["path", "id", "kind", "name"]),
-                        st.one_of(st.sampled_from(["2024-07/01-first.md", "photo", "csv", "docx", "0" * 40]),
+                        st.one_of(st.sampled_from(["2024-07/01-first.md", "photo", "csv", "docx", "0" * 40, "2024-07"]),
                                   st.text(max_size=20)), max_size=3)
 
 

@@ -184,8 +184,9 @@ def _check_loads(root: Path, folder: Path) -> None:
         load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
     except ContentError as exc:
         message, hint = exc.message, exc.hint
-        for key, written in ISSUE_FIELDS:   # (the loader names a setting as issue.yaml writes it: `期号`)
-            message, hint = (text.replace(f"`{written}`", FORM_LABELS[key]) if text else text for text in (message, hint))
+        for written, key in ISSUE_KEYS.items():   # (the loader names a setting as issue.yaml writes it: `期号`, `number`)
+            if key in FORM_LABELS:
+                message, hint = (text.replace(f"`{written}`", FORM_LABELS[key]) if text else text for text in (message, hint))
         raise ContentError(None, None, message, hint) from None
 
 
