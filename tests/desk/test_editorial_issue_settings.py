@@ -83,6 +83,16 @@ def test_a_save_is_kept_in_the_history_with_the_version_it_replaced(written):
     assert b"\r\n\xe5\x8d\xb0\xe6\x95\xb0: 300 " in history.text_at(written, "2024-07/issue.yaml", versions[0].id)
 
 
+def test_an_issue_made_by_新建一期_has_its_first_version_in_the_history(mini):
+    from xiaokan.desk.editorial import board
+
+    board.create_issue(mini, "2024-09", {"title": "2024年第9期"}, "王主编")
+    opened = issuesettings.open_settings(mini, "2024-09")
+    issuesettings.save_settings(mini, "2024-09", {**opened["fields"], "print_run": "300"}, opened["digest"], "李编辑")
+    assert [(v.who, v.message) for v in history.versions(mini, "2024-09/issue.yaml")] == [
+        ("李编辑", "保存了刊期设置"), ("王主编", "新建")]   # (not 在编辑部以外被修改)
+
+
 def test_a_cover_beside_issue_yaml_is_still_found_when_the_form_is_checked(written):
     from test_editorial_service import PNG
 

@@ -132,6 +132,10 @@ def create_issue(root: Path, issue_id: str, values: dict, who: str) -> list[str]
         os.rename(made, folder)   # (one step: content/ never holds an issue.yaml the build would refuse)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    from . import history
+
+    # (its first version, which 刊期设置 saves over)
+    history.record(root, f"{issue_id}/issue.yaml", (folder / "issue.yaml").read_bytes(), who, _("created"))
     return notices
 
 
