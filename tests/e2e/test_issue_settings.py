@@ -19,6 +19,13 @@ def page(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def desk(mini):
     with (mini / "site.yaml").open("a", encoding="utf-8") as config:
         config.write("print:\n  internal_notice: 内部资料\n")
@@ -55,3 +62,18 @@ def test_an_editor_fills_in_印数_from_the_warning_and_the_next_build_has_it(de
     page.get_by_role("button", name="生成网站").click()
     expect(report).to_contain_text("生成网站：完成", timeout=SLOW)
     expect(report.locator("li", has_text="版记缺少")).to_have_count(0)
+
+
+def test_a_value_refused_at_the_foot_of_the_form_is_said_in_view_on_a_phone(desk, phone):
+    """印数 is the form's last field: on a phone the reason above the fields was scrolled out of view."""
+    url, root = desk
+    before = (root / "content/2024-07/issue.yaml").read_bytes()
+    phone.goto(url)
+    phone.locator('section.issue[data-issue="2024-07"]').get_by_role("button", name="刊期设置").click()
+    dialog = phone.get_by_role("dialog")
+    dialog.get_by_label("印数").fill("三百")
+    dialog.get_by_role("button", name="保存").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("印数 必须是整数")
+    expect(dialog.get_by_role("alert")).to_be_in_viewport()
+    expect(dialog.get_by_label("印数")).to_have_value("三百")
+    assert (root / "content/2024-07/issue.yaml").read_bytes() == before

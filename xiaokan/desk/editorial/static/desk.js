@@ -97,6 +97,8 @@ function ask(title, body, buttons) {
     dialog.addEventListener("close", function () { resolve(dialog.returnValue); }, {once: true});
     dialog.returnValue = "";
     dialog.showModal();
+    const alert = dialog.querySelector("[role=alert]:not([hidden])");   // (askUntil's reason, above a long form)
+    if (alert) alert.scrollIntoView({block: "nearest"});
   });
 }
 
