@@ -676,23 +676,23 @@ def test_the_plan_sends_an_object_again_when_no_manifest_can_say_its_headers():
 def test_the_desks_publish_and_rollback_reach_object_storage(mini, s3_bucket):
     """发布 and 回滚 of the 编辑部 call the same deploy when site.yaml names a bucket (they refused s3://
     as neither a folder nor a server)."""
-    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial import publishing, tasks
 
     server, bucket = s3_bucket
     s3_site(mini, server, bucket)
     built(mini)
     job = tasks.Job(1, "deploy-dry", "张三")
-    dry = tasks.deploy(mini, True, job)
+    dry = publishing.deploy(mini, True, job)
     assert set(dry["upload"]) == set(site_files(mini)) and dry["delete"] == [] and not dry["unchanged"]
     assert everything(server, bucket) == {}
-    first = tasks.deploy(mini, False, job)
+    first = publishing.deploy(mini, False, job)
     assert "is live" in first["summary"] and objects(server, bucket) == site_files(mini)
     old = site_files(mini)
     edit_first_article(mini)
-    assert tasks.deploy(mini, True, job)["upload"] and tasks.deploy(mini, False, job)["previous"] == first["release"]
-    plan = tasks.rollback_plan(mini, job)
+    assert publishing.deploy(mini, True, job)["upload"] and publishing.deploy(mini, False, job)["previous"] == first["release"]
+    plan = publishing.rollback_plan(mini, job)
     assert plan["live"] == first["release"] and objects(server, bucket) == site_files(mini)
-    back = tasks.rollback(mini, job)
+    back = publishing.rollback(mini, job)
     assert f"{first['release']} is live again" in back["summary"] and objects(server, bucket) == old
 
 
