@@ -114,7 +114,7 @@ def build_site(root: Path, job: Job) -> dict:
     from ...builder import BuildOptions, build
 
     started, look = time.time(), site_look(root)
-    report = build(root, BuildOptions(), logger(job))
+    report = build(root, BuildOptions(stages=True), logger(job))   # (each stage in the page's log as it begins)
     (root / BUILT).parent.mkdir(parents=True, exist_ok=True)
     (root / BUILT).write_text(f"{look}\n{_mtime(root / 'output' / 'index.html')}", encoding="utf-8")
     os.utime(root / BUILT, (started, started))
