@@ -233,7 +233,8 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
     for path in kept:
         if path in article_keys:
             search.page(path, article_keys[path])
-    say(_('writing {count} page(s) of the website ({kept} unchanged) …').format(count=len(stale), kept=len(kept)))
+    say((_('writing {count} page(s) of the website ({kept} unchanged) …') if kept else _(
+        'writing {count} page(s) of the website …')).format(count=len(stale), kept=len(kept)))
     prepare_templates(env, (page.template for page, _key in stale), template_digest)   # (the workers inherit them)
     every = max(PROGRESS_PAGES, len(stale) // 4)
     for n, ((page, _known), (data, record, key)) in enumerate(zip(stale, iter_indices(render, len(stale))), start=1):
