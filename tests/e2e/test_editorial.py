@@ -502,6 +502,7 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
                                         "下次发布以后，就能回滚到这一版。要改网站上的内容，就改好文章，再生成网站、发布", timeout=SLOW)
         neutral(publish, "回滚（查看会回到哪一版）：什么都没有改")
         expect(page.get_by_role("dialog")).to_have_count(0)   # (nothing to confirm)
+        shot(page, "rollback-nothing")
         assert (target / "current").resolve().name == first
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("网站没有变化，不需要发布", timeout=SLOW)
