@@ -12,6 +12,14 @@
   // Where the site is served from, so that a site in a sub-folder (https://host/pingjian/) works too.
   var siteRoot = new URL(form.dataset.root, location.href);
   var dataRoot = new URL("search/data/", siteRoot);
+  // What the host wants on the index's addresses (the preview of a site with trust_html, whose pages are
+  // of no origin: its token), and the index's file of that name.
+  var dataQuery = (document.querySelector('meta[name="xiaokan-search-query"]') || { content: "" }).content;
+  function dataURL(name, fresh) {
+    var address = new URL(name, dataRoot);
+    address.search = [dataQuery, fresh ? "fresh=" + fresh : ""].filter(Boolean).join("&");
+    return address;
+  }
   var PER_PAGE = 30;
 
   // Text as matched, the same folding as web/search.py's fold(): lower case, full-width Latin
@@ -64,9 +72,7 @@
     if (directory && !fresh && Date.now() - directoryTime > DIRECTORY_AGE) { fresh = true; }
     if (!directory || fresh) {
       directoryTime = Date.now();
-      var address = new URL("directory.json", dataRoot);
-      if (fresh) { address.search = "?fresh=" + directoryTime; }
-      directory = fetch(address, fresh ? { cache: "reload" } : {}).then(function (response) {
+      directory = fetch(dataURL("directory.json", fresh && directoryTime), fresh ? { cache: "reload" } : {}).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).then(function (data) {
@@ -88,7 +94,7 @@
   var shards = {};
   function loadShard(issue) {
     if (!shards[issue.file]) {
-      shards[issue.file] = fetch(new URL(issue.file, dataRoot)).then(function (response) {
+      shards[issue.file] = fetch(dataURL(issue.file)).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).catch(function (error) {

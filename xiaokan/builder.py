@@ -98,6 +98,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
             if not options.drafts:   # (the print office never gets a PDF with drafts in it)
                 write_print_copies(root / PRINT_DIR, {site_issue.pdf_name: made.pdfs[site_issue.id]
                                                       for site_issue in site.issues if site_issue.id in made.pdfs})
+            if options.stages:
+                log(_('putting the new website in place …'))
             write_site(out_dir, made.files, made.copies, made.kept, staging, linkable=root / ".cache")
         finally:
             staging.discard()   # (a build that failed leaves no half-made site behind)

@@ -16,3 +16,4 @@ class BuildOptions:
     stale_pdf: bool = False               # the live preview: publish an issue's last PDF while a new one renders
     strict: bool = False                  # `pdf --strict`: a preflight warning stops the build
     drafts: bool = False                  # the preview: draft articles and issues too (never into print/)
+    stages: bool = False                  # say each stage in the log as it begins (the desk's 生成网站 shows them)

@@ -45,6 +45,8 @@ from .web.search import IssueIndexes, search_record
 if TYPE_CHECKING:
     from .paper.issuepdfs import IssuePdf
 
+PROGRESS_PAGES = 50   # (a stage line at least every this many pages, a quarter of them at most)
+
 
 def _search_indexes(site: Site, pages: list[Page], cache: BuildCache, out_dir: Path, refresh: bool) -> IssueIndexes:
     """The search shards of the article pages, one per issue (an issue's is made again only when one of
@@ -136,21 +138,29 @@ def make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable
     """load -> convert -> check -> plan -> render -> print -> index, writing nothing outside .cache/
     but, given a staging folder, the rendered pages of a large change into it (see output.Staging).
     Raises ContentErrors with every problem that would break a page or the print edition."""
+    say = log if options.stages else _silent
+    say(_('reading the articles …'))
     loaded = read_site(root, memo, drafts=options.drafts)
     site = loaded.site
+    say(_('read {articles} article(s) of {issues} issue(s); checking them …').format(
+        articles=len(site.articles), issues=len(site.issues)))
     # The social cards need only the titles: they are drawn meanwhile, by a process of their own.
     cards = make_cards(social_cards(site), root / "assets" / site.config.logo if site.config.logo else None,
                        root / ".cache" / "cards", draw=options.cards)
     try:
-        made = _make_outputs(root, options, out_dir, log, loaded, cards.files, staging)
+        made = _make_outputs(root, options, out_dir, log, say, loaded, cards.files, staging)
         cards.finish()
     finally:
         cards.stop()
     return made
 
 
-def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable[[str], None], loaded: LoadResult,
-                  cards: dict[str, Path], staging: Staging | None) -> Outputs:
+def _silent(line: str) -> None:
+    pass
+
+
+def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callable[[str], None], say: Callable[[str], None],
+                  loaded: LoadResult, cards: dict[str, Path], staging: Staging | None) -> Outputs:
     site = loaded.site
     env = make_environment(root / "templates", site)
     fingerprints = Fingerprints(root)
@@ -177,6 +187,9 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
         pdf_status[pdf.issue.id] = pdf.status
         warnings += [ContentWarning(pdf.issue.folder / "issue.yaml", None, _('print: {finding}').format(finding=finding))
                      for finding in pdf.findings]
+        if site.config.print.digital_edition:
+            say(_('数字报 {id}: making the {pages} page(s) of {title} into pictures …').format(
+                id=pdf.issue.id, pages=pdf.pages, title=pdf.issue.title))
         prints[pdf.issue.id] = _issue_print(site, pdf, copies, root / ".cache" / "edition", options.drafts, content)
     copies.update(cards)
     pages = plan_pages(site, bodies, prints, frozenset(cards), lambda html: cache.reading(html, reading_of))
@@ -220,8 +233,13 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
     for path in kept:
         if path in article_keys:
             search.page(path, article_keys[path])
+    say((_('writing {count} page(s) of the website ({kept} unchanged) …') if kept else _(
+        'writing {count} page(s) of the website …')).format(count=len(stale), kept=len(kept)))
     prepare_templates(env, (page.template for page, _key in stale), template_digest)   # (the workers inherit them)
-    for (page, _known), (data, record, key) in zip(stale, iter_indices(render, len(stale))):
+    every = max(PROGRESS_PAGES, len(stale) // 4)
+    for n, ((page, _known), (data, record, key)) in enumerate(zip(stale, iter_indices(render, len(stale))), start=1):
+        if n % every == 0 and n < len(stale):
+            say(_('pages: {done} of {count} written …').format(done=n, count=len(stale)))
         cache.written(page.path, key)
         if page.template == "article.html":
             search.page(page.path, key, record)
@@ -229,6 +247,7 @@ def _make_outputs(root: Path, options: BuildOptions, out_dir: Path, log: Callabl
             placed.append(page.path)
         else:
             files[page.path] = data
+    say(_('pages: all {count} written; updating the search …').format(count=len(stale)))
     copies.update(search.finish())
     template_digest.save()
     printed = {issue.folder for issue in site.issues}   # (an issue in preparation, with no PDF, stops no print run)

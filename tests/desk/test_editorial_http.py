@@ -627,7 +627,7 @@ COMMAND = re.compile(r"build\.py|(?:^|[\s，、（(：:])--[a-z]")
 def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(browser, mini, tmp_path):
     from xiaokan.core.errors import DeployError
     from xiaokan.desk import scaffold
-    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial import publishing, tasks
     from xiaokan.desk.editorial.hints import for_desk
 
     status, reply = browser.call("POST", "/desk/api/articles", {"issue": "2024-07", "section": "新闻政策", "title": "  "})
@@ -658,7 +658,7 @@ def test_the_desk_names_its_own_buttons_where_the_command_line_names_commands(br
         assert not COMMAND.search(shown) and re.search("新建|生成网站|期文件夹名|替换以前导入的草稿", shown), shown   # (… the desk's)
     job = tasks.Job(1, "deploy-dry", "本机")
     with pytest.raises(ContentError) as no_target:
-        tasks.deploy(mini, True, job)
+        publishing.deploy(mini, True, job)
     assert not COMMAND.search(tasks.problem(no_target.value)["text"]) and "site.yaml" in no_target.value.render()
 
 

@@ -486,7 +486,7 @@ def test_staged_word_files_never_imported_are_removed_after_an_hour(mini, tmp_pa
 
 
 def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_回滚_brings_back(mini, tmp_path):
-    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial import publishing, tasks
 
     target = tmp_path / "www"
     write(mini, "site.yaml", (mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n")
@@ -494,23 +494,23 @@ def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_�
     built = tasks.build_site(mini, job("build"))
     [issue] = built["issues"]
     assert issue["edition"] == "site/edition/2024-07/" and (mini / "output/edition/2024-07").is_dir()   # (数字报)
-    dry = tasks.deploy(mini, True, job("deploy-dry"))
+    dry = publishing.deploy(mini, True, job("deploy-dry"))
     assert dry["counts"][0] > 0 and not dry["unchanged"] and dry["newer_count"] == 0
-    first = tasks.deploy(mini, False, job("deploy"))
+    first = publishing.deploy(mini, False, job("deploy"))
     assert "还没有更早的版本可以回滚" in first["summary"]
-    again = tasks.deploy(mini, True, job("deploy-dry"))
+    again = publishing.deploy(mini, True, job("deploy-dry"))
     assert again["unchanged"] and again["summary"] == "网站没有变化，不需要发布"
     article = mini / "content/2024-07/01-first.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n发布前又改了一句。\n", encoding="utf-8")
     later = (mini / "output/index.html").stat().st_mtime + 1   # (saved after the build, whatever the clock's grain)
     os.utime(article, (later, later))
-    stale = tasks.deploy(mini, True, job("deploy-dry"))
+    stale = publishing.deploy(mini, True, job("deploy-dry"))
     assert stale["newer_count"] == 1 and stale["newer"] == ["2024-07/01-first.md"]
     tasks.build_site(mini, job("build"))
-    assert tasks.deploy(mini, True, job("deploy-dry"))["newer_count"] == 0
-    second = tasks.deploy(mini, False, job("deploy"))
+    assert publishing.deploy(mini, True, job("deploy-dry"))["newer_count"] == 0
+    second = publishing.deploy(mini, False, job("deploy"))
     assert f"回滚会恢复到 {first['release']} 这一版" in second["summary"]
-    plan = tasks.rollback_plan(mini, job("rollback-dry"))
+    plan = publishing.rollback_plan(mini, job("rollback-dry"))
     assert (plan["live"], plan["withdrawn"]) == (first["release"], second["release"])
     assert (target / "current").resolve().name == second["release"]   # (the plan changed nothing)
     settings, later = (mini / "site.yaml").read_text(encoding="utf-8"), (mini / "output/index.html").stat().st_mtime + 1
@@ -518,29 +518,29 @@ def test_publishing_says_what_it_would_leave_out_what_has_not_changed_and_what_�
     for changed, newer in ((moved, []), (moved.replace("title: 测试简报", "title: 新的站名"), ["site.yaml"])):
         write(mini, "site.yaml", changed)   # (only where 发布 uploads: the website is the same; a new title: not)
         os.utime(mini / "site.yaml", (later, later))
-        assert tasks.deploy(mini, True, job("deploy-dry"))["newer"] == newer
+        assert publishing.deploy(mini, True, job("deploy-dry"))["newer"] == newer
     for step in ("初审", "复审", "终审"):
         review.advance(mini, "2024-07/01-first.md", step, "王五", "主编")
-    assert tasks.deploy(mini, True, job("deploy-dry"))["voided"] == []
+    assert publishing.deploy(mini, True, job("deploy-dry"))["voided"] == []
     article.write_text(article.read_text(encoding="utf-8") + "终审以后在记事本里改的。\n", encoding="utf-8")
-    voided = tasks.deploy(mini, True, job("deploy-dry"))["voided"]   # (需重审, yet on the built site: said before 确认发布)
+    voided = publishing.deploy(mini, True, job("deploy-dry"))["voided"]   # (需重审, yet on the built site: said before 确认发布)
     assert [(a["path"], a["title"]) for a in voided] == [("2024-07/01-first.md", card(mini, "2024-07/01-first.md")["title"])]
 
 
 def test_publishing_from_the_desk_to_a_folder_runs_deploy_after_as_the_command_does(mini, tmp_path):
     """(发布 and 回滚 to a folder or server never ran deploy.after, the CDN refresh; object storage did.)"""
-    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial import publishing, tasks
 
     target, ran = tmp_path / "www", tmp_path / "after.txt"
     settings = (mini / "site.yaml").read_text(encoding="utf-8")
     write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: echo $XIAOKAN_RELEASE >> {ran}\n")
     job = lambda kind: tasks.Job(1, kind, "主编")   # noqa: E731
     tasks.build_site(mini, job("build"))
-    first = tasks.deploy(mini, False, job("deploy"))
+    first = publishing.deploy(mini, False, job("deploy"))
     assert ran.read_text(encoding="utf-8").split() == [first["release"]] and "警告" not in first["summary"]
     write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  endpoint: https://oss-cn-hangzhou.aliyuncs.com\n")
     listed = job("deploy")
-    tasks.deploy(mini, True, listed)   # (the list before 发布, as the page asks first)
+    publishing.deploy(mini, True, listed)   # (the list before 发布, as the page asks first)
     [unused] = listed.problems   # the setting a folder does not use, at its line, as `check` says it
     assert "endpoint" in unused["text"] and unused["line"] == settings.count("\n") + 3 and unused["kind"] == "warning"
     write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: echo $XIAOKAN_RELEASE >> {ran}\n")
@@ -548,10 +548,10 @@ def test_publishing_from_the_desk_to_a_folder_runs_deploy_after_as_the_command_d
     article.write_text(article.read_text(encoding="utf-8") + "\n又改了一句。\n", encoding="utf-8")
     tasks.build_site(mini, job("build"))
     write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: exit 3\n")
-    second = tasks.deploy(mini, False, job("deploy"))
+    second = publishing.deploy(mini, False, job("deploy"))
     assert (target / "current").resolve().name == second["release"] and "警告" in second["summary"], second["summary"]
     write(mini, "site.yaml", settings + f"deploy:\n  target: {target}\n  after: echo $XIAOKAN_RELEASE >> {ran}\n")
-    tasks.rollback(mini, job("rollback"))
+    publishing.rollback(mini, job("rollback"))
     assert ran.read_text(encoding="utf-8").split() == [first["release"], first["release"]]
 
 

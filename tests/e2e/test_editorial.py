@@ -482,15 +482,27 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         expect(spot).to_be_visible()
         assert spot.bounding_box()["width"] > 100 and spot.bounding_box()["height"] > 5
         edition.close()
+        page.get_by_role("button", name="回滚", exact=True).click()   # (never published: information, not a failure)
+        expect(publish).to_contain_text(f"什么都没有改：还没有向 {target} 发布过，没有可以回滚的版本", timeout=SLOW)
+        neutral(publish, "回滚（查看会回到哪一版）：什么都没有改")
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("将上传", timeout=SLOW)
+        never = publish.get_by_role("alert", name="未经三审")   # (published, yet never through 三审: said before 确认发布)
+        expect(never).to_contain_text("3 篇文章没有经过三审（未经三审），它们不是草稿，会照样发布")
+        expect(never.get_by_role("listitem")).to_have_text(["第一篇新闻 · 未经三审：一审都没有经过，却不是草稿",
+                                                            "第二篇动态 · 未经三审：一审都没有经过，却不是草稿",
+                                                            "他山之石一篇 · 未经三审：一审都没有经过，却不是草稿"])
+        expect(never.get_by_role("link", name="第二篇动态")).to_have_attribute("href", "#/edit/2024-07/02-second.md")
         publish.get_by_role("button", name="确认发布").click()
         expect(publish).to_contain_text("还没有更早的版本可以回滚", timeout=SLOW)
         expect(publish.locator("p", has_text="回滚")).to_have_text("还没有更早的版本可以回滚")   # (a line of its own)
         first = (target / "current").resolve().name
-        page.get_by_role("button", name="回滚", exact=True).click()   # (one release: what to do instead, not only 没有可以回滚到的版本)
-        expect(publish).to_contain_text("什么都没有改：线上这一版已是保留着的最早一版。要改网站上的内容，就改好文章，再生成网站、发布",
-                                        timeout=SLOW)
+        page.get_by_role("button", name="回滚", exact=True).click()   # (one release: what it means and what to do instead)
+        expect(publish).to_contain_text(f"什么都没有改：还没有更早的版本可以回滚。{target} 上现在的 {first} 是保留着的最早一版；"
+                                        "下次发布以后，就能回滚到这一版。要改网站上的内容，就改好文章，再生成网站、发布", timeout=SLOW)
+        neutral(publish, "回滚（查看会回到哪一版）：什么都没有改")
+        expect(page.get_by_role("dialog")).to_have_count(0)   # (nothing to confirm)
+        shot(page, "rollback-nothing")
         assert (target / "current").resolve().name == first
         page.get_by_role("button", name="发布", exact=True).click()
         expect(publish).to_contain_text("网站没有变化，不需要发布", timeout=SLOW)
@@ -507,7 +519,10 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         expect(publish).not_to_contain_text("网站没有变化")
         expect(publish.get_by_role("button", name="确认发布")).to_have_count(0)
         publish.get_by_role("button", name="先生成网站，再看变更清单").click()
-        expect(publish.get_by_role("alert")).to_contain_text("1 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布", timeout=SLOW)
+        voided = publish.get_by_role("alert", name="需重审")
+        expect(voided).to_contain_text("1 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布", timeout=SLOW)
+        expect(voided.get_by_role("listitem")).to_have_text(re.compile("^第一篇新闻 · 需重审：初审、复审、终审以后又改过（在编辑部以外 .*），需要重审$"))
+        expect(publish.get_by_role("alert", name="未经三审").get_by_role("listitem")).to_have_count(2)
         publish.get_by_role("button", name="确认发布").click(timeout=SLOW)
         expect(publish).to_contain_text(f"回滚会恢复到 {first} 这一版", timeout=SLOW)
         page.get_by_role("button", name="回滚", exact=True).click()
@@ -516,6 +531,52 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         dialog.get_by_role("button", name=f"回滚到 {first}").click()
         expect(publish).to_contain_text("回滚：完成", timeout=SLOW)
         assert (target / "current").resolve().name == first
+
+
+# `build.py serve` with the PDF's layout and the 数字报's pictures held until the test lets each go (a gate
+# file beside the site): what the page shows while they run is seen while it is so, not by luck of timing.
+GATED = """import sys, time
+from pathlib import Path
+import xiaokan.paper.pdf as pdf, xiaokan.pipeline as pipeline
+def held(real, gate):
+    def wait(*args, **kwargs):
+        while not gate.exists():
+            time.sleep(0.02)
+        return real(*args, **kwargs)
+    return wait
+pdf.render_pdf = held(pdf.render_pdf, Path(sys.argv[1]).parent / "pdf.gate")
+pipeline.make_edition = held(pipeline.make_edition, Path(sys.argv[1]).parent / "edition.gate")
+from xiaokan.cli import main
+sys.exit(main(sys.argv[2:], Path(sys.argv[1])))"""
+
+
+def test_生成网站_shows_which_stage_the_build_is_at_while_it_runs(mini, page, monkeypatch):
+    """(While the PDF was laid out and the 数字报 drawn, ~16 s of the sample, the log said nothing new.)"""
+    import helpers
+
+    monkeypatch.setattr(helpers, "LAUNCH", GATED)
+    with running_server(mini) as (base, _process):
+        page.goto(base + "/编辑部/")
+        site_job = page.locator("#site-job")
+        page.get_by_role("button", name="生成网站").click()
+        expect(site_job.locator(".log")).to_have_text("PDF 2024-07：正在排版 3 篇文章……")
+        expect(site_job).to_contain_text("生成网站：进行中")
+        expect(site_job.get_by_role("progressbar")).to_be_visible()
+        (mini.parent / "pdf.gate").touch()
+        expect(site_job.locator(".log")).to_have_text("数字报 2024-07：正在把2024年第2期的 8 页 PDF 做成图片……", timeout=SLOW)
+        expect(site_job).to_contain_text("生成网站：进行中")
+        (mini.parent / "edition.gate").touch()
+        expect(site_job).to_contain_text("生成网站：完成", timeout=SLOW)
+        expect(site_job.locator(".log")).to_have_count(0)
+        shot(page, "build-done")
+
+
+def neutral(panel, heading: str) -> None:
+    """The job's panel says heading as information: not in the error's red, with nothing in it marked an error."""
+    expect(panel.locator("p", has_text=heading)).to_have_class("info")
+    expect(panel.locator(".error")).to_have_count(0)
+    colour = panel.locator("p", has_text=heading).evaluate("p => getComputedStyle(p).color")
+    assert colour != "rgb(176, 0, 32)", colour   # (--error)
 
 
 def test_small_things_of_the_editor_heading_staying_and_tables(desk, page, tmp_path):

@@ -114,3 +114,20 @@ def test_a_published_pages_script_in_an_attachment_does_not_run_at_the_desks_add
         expect(page.locator("h1")).to_have_text("第一篇新闻")
         assert "token:" not in page.title()
         assert script.value.headers.get("x-content-type-options") == "nosniff"
+
+
+def test_the_search_page_of_a_sandboxed_preview_finds_the_articles_and_no_other_site_reads_them(mini, page):
+    """The search page of a preview with trust_html is of no origin: the preview refused its index (it
+    reads drafts' text, which no other site's sandboxed frame may), and the search said 「没有加载」."""
+    from helpers import get
+
+    site_yaml = mini / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "trust_html: 是\n", encoding="utf-8")
+    write(mini, "content/2024-07/06-draft.md", "---\ntitle: 还在写的稿子\nsection: 新闻政策\ndraft: true\n---\n鼋头渚的草稿。\n")
+    with running_server(mini) as (base, _):
+        page.goto(base + "/search/index.html?q=鼋头渚")
+        expect(page.locator("#search-status")).to_contain_text("找到 1 篇")
+        expect(page.locator("#search-results a.article-link")).to_have_text(["还在写的稿子"])
+        for address in ("/search/data/directory.json", "/search/data/directory.json?t=guess"):   # (another site's frame)
+            status, text = get(base + address, headers={"Origin": "null"})
+            assert status == 403 and "鼋" not in text, address

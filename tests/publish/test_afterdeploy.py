@@ -45,16 +45,21 @@ def test_a_deploy_after_that_hangs_is_stopped_with_its_children(tmp_path, monkey
             os.kill(child, signal.SIGKILL)
 
 
-def test_ctrl_c_during_deploy_after_stops_its_children_too(tmp_path):
-    """(In a session of its own, the command no longer receives the terminal's Ctrl-C: the deploy stops it.)"""
-    script = ("import sys; from pathlib import Path; from xiaokan.publish.afterdeploy import run_after\n"
-              f"run_after({HANGING!r}, Path(sys.argv[1]), 'folder', 'r1', '', [])\n")
-    deploy = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stderr=subprocess.PIPE,
-                              cwd=Path(__file__).resolve().parents[2])
+# The deploy as a process of its own (a Ctrl-C reaches it alone), running HANGING as its deploy.after.
+RUN_AFTER = ("import sys; from pathlib import Path; from xiaokan.publish import afterdeploy\n{before}"
+             f"afterdeploy.run_after({HANGING!r}, Path(sys.argv[1]), 'folder', 'r1', '', [])\n")
+
+
+def _ctrl_c_ends_all(folder: Path, before: str = "", press: bool = True) -> None:
+    """The deploy, stopped by a Ctrl-C (pressed once the command's child runs, or by `before`), ends with
+    KeyboardInterrupt and the child the command started is ended too."""
+    deploy = subprocess.Popen([sys.executable, "-c", RUN_AFTER.format(before=before), str(folder)],
+                              stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
     child = None
     try:
-        child = _child(tmp_path)
-        deploy.send_signal(signal.SIGINT)
+        child = _child(folder)
+        if press:
+            deploy.send_signal(signal.SIGINT)
         assert deploy.wait(timeout=SLOW) != 0 and b"KeyboardInterrupt" in deploy.stderr.read()
         assert wait_for(lambda: _gone(child), SLOW)
     finally:
@@ -62,32 +67,24 @@ def test_ctrl_c_during_deploy_after_stops_its_children_too(tmp_path):
         deploy.wait()
         if child and not _gone(child):
             os.kill(child, signal.SIGKILL)
+
+
+def test_ctrl_c_during_deploy_after_stops_its_children_too(tmp_path):
+    """(In a session of its own, the command no longer receives the terminal's Ctrl-C: the deploy stops it.)"""
+    _ctrl_c_ends_all(tmp_path)
 
 
 def test_ctrl_c_just_as_the_command_starts_stops_its_children_too(tmp_path):
     """(A Ctrl-C that came after the command started but before the deploy could stop it left it running:
     on CI's busy machine the deploy was not given the processor until sh had started its child.)"""
-    script = ("import os, signal, subprocess, sys, time; from pathlib import Path\n"
-              "from xiaokan.publish import afterdeploy\n"
-              "real = subprocess.Popen\n"
-              "def started_then_ctrl_c(*args, **kwargs):\n"
-              "    process = real(*args, **kwargs)\n"
-              "    pid = Path(sys.argv[1]) / 'child.pid'\n"
-              "    while not (pid.is_file() and pid.read_text().strip()):\n"
-              "        time.sleep(0.01)\n"
-              "    os.kill(os.getpid(), signal.SIGINT)\n"
-              "    return process\n"
-              "afterdeploy.subprocess.Popen = started_then_ctrl_c\n"
-              f"afterdeploy.run_after({HANGING!r}, Path(sys.argv[1]), 'folder', 'r1', '', [])\n")
-    deploy = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stderr=subprocess.PIPE,
-                              cwd=Path(__file__).resolve().parents[2])
-    child = None
-    try:
-        assert deploy.wait(timeout=SLOW) != 0 and b"KeyboardInterrupt" in deploy.stderr.read()
-        child = _child(tmp_path)
-        assert wait_for(lambda: _gone(child), SLOW)
-    finally:
-        deploy.kill()
-        deploy.wait()
-        if child and not _gone(child):
-            os.kill(child, signal.SIGKILL)
+    _ctrl_c_ends_all(tmp_path, press=False, before=(
+        "import os, signal, subprocess, time\n"
+        "real = subprocess.Popen\n"
+        "def started_then_ctrl_c(*args, **kwargs):\n"
+        "    process = real(*args, **kwargs)\n"
+        "    pid = Path(sys.argv[1]) / 'child.pid'\n"
+        "    while not (pid.is_file() and pid.read_text().strip()):\n"
+        "        time.sleep(0.01)\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return process\n"
+        "afterdeploy.subprocess.Popen = started_then_ctrl_c\n"))

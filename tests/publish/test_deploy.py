@@ -204,6 +204,31 @@ def test_a_deploy_over_ssh_switches_atomically_and_rolls_back(mini, tmp_path, ss
     assert run_build(mini, "deploy", "--rollback").code == 0 and live(www).name == old
 
 
+def test_the_desks_回滚_with_nothing_to_bring_back_over_ssh_is_information(mini, tmp_path, ssh_server):
+    """(It was a failed job, in red: nothing was wrong, and nothing changed.)"""
+    from helpers import snapshot
+    from xiaokan.desk.editorial import publishing, tasks
+
+    host, ssh, _server = ssh_server
+    www = tmp_path / "remote/www"
+    _ssh_site(mini, f"{host}:{www}", ssh)
+    built(mini)
+    job = tasks.Job(1, "rollback-dry", "主编")
+    for work in (publishing.rollback_plan, publishing.rollback):   # (never published there)
+        nothing = work(mini, job)
+        assert nothing["nothing"] and nothing["summary"].startswith(
+            f"nothing was changed: nothing has been published to {host}:{www} yet, so there is no release for 回滚")
+        assert not www.exists()
+    first = publishing.deploy(mini, False, job)["release"]
+    before = snapshot(www)
+    for work in (publishing.rollback_plan, publishing.rollback):   # (one release)
+        nothing = work(mini, job)
+        assert nothing["nothing"] and nothing["withdrawn"] == first
+        assert nothing["summary"].startswith("nothing was changed: there is no earlier release for 回滚 to bring back yet")
+        assert live(www).name == first and snapshot(www) == before
+    assert job.problems == []
+
+
 def test_a_deploy_cut_off_midway_leaves_the_live_site_as_it_was(mini, tmp_path, ssh_server):
     host, ssh, server = ssh_server
     www = tmp_path / "remote/www"

@@ -676,23 +676,23 @@ def test_the_plan_sends_an_object_again_when_no_manifest_can_say_its_headers():
 def test_the_desks_publish_and_rollback_reach_object_storage(mini, s3_bucket):
     """发布 and 回滚 of the 编辑部 call the same deploy when site.yaml names a bucket (they refused s3://
     as neither a folder nor a server)."""
-    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial import publishing, tasks
 
     server, bucket = s3_bucket
     s3_site(mini, server, bucket)
     built(mini)
     job = tasks.Job(1, "deploy-dry", "张三")
-    dry = tasks.deploy(mini, True, job)
+    dry = publishing.deploy(mini, True, job)
     assert set(dry["upload"]) == set(site_files(mini)) and dry["delete"] == [] and not dry["unchanged"]
     assert everything(server, bucket) == {}
-    first = tasks.deploy(mini, False, job)
+    first = publishing.deploy(mini, False, job)
     assert "is live" in first["summary"] and objects(server, bucket) == site_files(mini)
     old = site_files(mini)
     edit_first_article(mini)
-    assert tasks.deploy(mini, True, job)["upload"] and tasks.deploy(mini, False, job)["previous"] == first["release"]
-    plan = tasks.rollback_plan(mini, job)
+    assert publishing.deploy(mini, True, job)["upload"] and publishing.deploy(mini, False, job)["previous"] == first["release"]
+    plan = publishing.rollback_plan(mini, job)
     assert plan["live"] == first["release"] and objects(server, bucket) == site_files(mini)
-    back = tasks.rollback(mini, job)
+    back = publishing.rollback(mini, job)
     assert f"{first['release']} is live again" in back["summary"] and objects(server, bucket) == old
 
 
@@ -741,3 +741,24 @@ def test_a_lease_of_another_computer_is_waited_for_until_it_goes_stale(mini, s3_
     assert objects(server, bucket) == {}
     monkeypatch.setattr(objectlock, "STALE", 0.0)   # (as if its deploy had not renewed it for two minutes)
     assert run_build(mini, "deploy").code == 0 and objects(server, bucket) == site_files(mini)
+
+
+def test_the_desks_回滚_with_nothing_to_bring_back_from_object_storage_is_information(mini, s3_bucket):
+    """(It was a failed job, in red: nothing was wrong, and nothing changed.)"""
+    from xiaokan.desk.editorial import publishing, tasks
+
+    server, bucket = s3_bucket
+    s3_site(mini, server, bucket)
+    built(mini)
+    job = tasks.Job(1, "rollback-dry", "主编")
+    for work in (publishing.rollback_plan, publishing.rollback):   # (never published there)
+        nothing = work(mini, job)
+        assert nothing["nothing"] and nothing["summary"].startswith("nothing was changed: nothing has been published to s3://") and everything(server, bucket) == {}
+    first = publishing.deploy(mini, False, job)["release"]
+    before = everything(server, bucket)
+    for work in (publishing.rollback_plan, publishing.rollback):   # (one release)
+        nothing = work(mini, job)
+        assert nothing["nothing"] and nothing["withdrawn"] == first
+        assert nothing["summary"].startswith("nothing was changed: there is no earlier release for 回滚 to bring back yet")
+        assert everything(server, bucket) == before
+    assert job.problems == []

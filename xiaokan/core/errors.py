@@ -45,6 +45,14 @@ class DeployError(ContentError):
     """A deploy that could not be done (`build.py deploy`); the live site is as it was."""
 
 
+@dataclass
+class NothingToRollBack(DeployError):
+    """A rollback with no earlier release to bring back, which changed nothing: `build.py deploy --rollback`
+    says it as an error, the desk's 回滚 as information (it is no failure). live: the one release live
+    (None: nothing was ever deployed there)."""
+    live: str | None = None
+
+
 class ContentErrors(Exception):
     """Several problems found in one pass, so that the editor can fix them all at once."""
 

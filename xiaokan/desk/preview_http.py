@@ -19,6 +19,7 @@ from typing import Callable
 from urllib.parse import parse_qs, unquote
 
 from ..core.i18n import _
+from ..core.urls import SEARCH_DATA
 from .guard import host_allowed, is_loopback, origin_allowed
 
 # Browsers send addresses of up to 2 MB: answer them (the site app says 404 or 400) rather than drop
@@ -63,6 +64,8 @@ LIVE_PATH = "/__xiaokan__/live"
 # What a page in the preview's sandbox (preview_site.SANDBOX: Origin null) may ask for: the live-reload
 # socket, which only ever says "reload", and when the last reload was (never the desk, nor the errors).
 OPEN_TO_SANDBOX = frozenset({"/livereload", LIVE_PATH})
+# ... and, with the token too, the search index the search page fetches (the preview's: drafts' text too).
+SANDBOX_SEARCH = "/" + SEARCH_DATA
 
 
 def refusal(headers, listen_host: str, port: int, path: str = "", query: str = "",
@@ -198,9 +201,11 @@ def sandboxed(origin: str | None, path: str, query: str = "", token: str = "") -
     """A request of a sandboxed preview page (Origin null) for what such a page may ask; its socket only
     with the token the served pages carry (any site's sandboxed frame is of no origin too, and learnt
     from the socket when the editor saved). (LIVE_PATH's token is the site app's to check.)"""
-    if (origin or "").strip().lower() != "null" or path not in OPEN_TO_SANDBOX:
+    if (origin or "").strip().lower() != "null":
         return False
-    return path != "/livereload" or carries_token(query, token)
+    if path.startswith(SANDBOX_SEARCH):
+        return carries_token(query, token)
+    return path in OPEN_TO_SANDBOX and (path != "/livereload" or carries_token(query, token))
 
 
 # The token as a query carries it: alone (LIVE_PATH), or as livereload.js builds its socket's address

@@ -22,7 +22,7 @@ from ..core.i18n import _
 from ..paper.issuepdfs import reader_path
 from ..publish.objectheaders import media_type
 from .pdfworker import UP_TO_DATE
-from .preview_http import LIVE_PATH, LIVE_SCRIPT, carries_token
+from .preview_http import LIVE_PATH, LIVE_SCRIPT, SANDBOX_SEARCH, carries_token
 
 NAME_MAX = 255    # bytes of one file name (Linux, macOS, Windows' NTFS in UTF-16 units)
 PATH_MAX = 4096   # bytes of a whole path
@@ -90,6 +90,9 @@ CLIENT_SCRIPT = """<script>(function () {
     }
   });
 })();</script>"""
+
+# What a sandboxed page's search adds to the addresses of the index (assets/search.js reads it).
+SEARCH_QUERY = b'<meta name="xiaokan-search-query" content="t=%s">'
 
 OVERLAY_STYLE = ("position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,20,20,.94);color:#fff;"
                  "font:15px/1.6 ui-monospace,Menlo,Consolas,monospace;padding:2em;white-space:pre-wrap")
@@ -176,7 +179,8 @@ def site_app(out_dir: Path, state: ServeState, navigate: bool, base_url: bytes =
             return _html(start_response, status, _decorate(data, script, state, _preview_bar(state, path)), state.sandbox)
         # (an SVG or an attachment of HTML opened alone too; not a PDF: Chromium shows none in a sandbox)
         start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store"),
-                                *([("Content-Security-Policy", SANDBOX)] if state.sandbox and ctype != "application/pdf" else [])])
+                                *([("Content-Security-Policy", SANDBOX)] if state.sandbox and ctype != "application/pdf" else []),
+                                *([("Access-Control-Allow-Origin", "*")] if _sandboxed_search(state, path, environ) else [])])
         return [data]
 
     return app
@@ -312,12 +316,20 @@ def _live(state: ServeState) -> bytes:
     return (CATCH_UP.replace("__RELOADS__", str(state.reloads)).replace("__STATE__", state.live_path) + LIVE_SCRIPT.replace("__LIVE_TOKEN__", state.live_token)).encode()
 
 
+def _sandboxed_search(state: ServeState, path: str, environ) -> bool:
+    """A file of the search index asked for by a sandboxed page (of no origin) with the pages' token:
+    readable by it (SEARCH_QUERY gave the search page the token)."""
+    return state.sandbox and path.startswith(SANDBOX_SEARCH) and carries_token(environ.get("QUERY_STRING", ""), state.live_token)
+
+
 def _with_head(page: bytes, script: bytes) -> bytes:
     return page.replace(b"</head>", script + b"</head>", 1)
 
 
 def _decorate(page: bytes, script: bytes, state: ServeState, bar: bytes = b"") -> bytes:
     """The page with the client script, the preview bar and, after a failed build or PDF, the overlay."""
+    if state.sandbox:   # (the search page of a sandboxed preview asks for the index with the token)
+        script += SEARCH_QUERY % state.live_token.encode()
     page = _with_head(page, script + _live(state))
     body = re.search(rb"<body\b[^>]*>", page)
     at = body.end() if body else 0

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..core.errors import DeployError
+from ..core.errors import DeployError, NothingToRollBack
 from ..core.i18n import _
 from ..source.model import DeployOptions
 from .builtsite import built_site
@@ -174,12 +174,13 @@ def rollback(target: Target, dry_run: bool = False) -> RollbackResult:
 def _rollback_plan(target: Target, state: _State) -> RollbackResult:
     record = state.record
     if state.current is None:
-        raise DeployError(None, None, _('{target} has no live release to roll back from').format(target=target),
-                          _('deploy first'))
+        raise NothingToRollBack(None, None, _('{target} has no live release to roll back from').format(target=target),
+                                _('deploy first'))
     if record.previous is None:
-        raise DeployError(None, None, _('{target} keeps no release that was live before {release}').format(target=target, release=state.current),
-                          _('there is nothing to roll back to (nothing was changed): the live release is the earliest one kept. '
-                          'To change the website, correct the articles, then build the site and deploy again'))
+        raise NothingToRollBack(None, None, _('{target} keeps no release that was live before {release}').format(
+            target=target, release=state.current), _('there is nothing to roll back to (nothing was changed): the live '
+            'release is the earliest one kept. To change the website, correct the articles, then build the site and deploy again'),
+            state.current)
     return RollbackResult(state.current, record.previous, after_rollback(record).previous)
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
-from ..core.errors import DeployError
+from ..core.errors import DeployError, NothingToRollBack
 from ..core.i18n import _
 from ..source.model import DeployOptions
 from .afterdeploy import AfterResult, run_after
@@ -175,8 +175,8 @@ def _rollback(store: ObjectStore, target: S3Target, dry_run: bool, lock: BucketL
     state = read_state(store)
     record = state.record
     if not record.live:
-        raise DeployError(None, None, _('{target} has no live release to roll back from').format(target=target),
-                          _('deploy first'))
+        raise NothingToRollBack(None, None, _('{target} has no live release to roll back from').format(target=target),
+                                _('deploy first'))
     others = [state.manifests[n] for n in state.unfinished]
     plan = rollback_plan(state.live, state.remote, [state.live, *others], state.owned(), set(state.stored))
     unfinished = bool(state.unfinished) and plan.changes
@@ -185,9 +185,9 @@ def _rollback(store: ObjectStore, target: S3Target, dry_run: bool, lock: BucketL
         withdrawn = state.unfinished[-1]
     else:
         if record.previous is None:
-            raise DeployError(None, None, _('{target} keeps no release that was live before {release}').format(
+            raise NothingToRollBack(None, None, _('{target} keeps no release that was live before {release}').format(
                 target=target, release=record.live[-1]), _('there is nothing to roll back to (nothing was changed): the live release is the earliest one kept. '
-                          'To change the website, correct the articles, then build the site and deploy again'))
+                          'To change the website, correct the articles, then build the site and deploy again'), record.live[-1])
         back_to, after, withdrawn = record.previous, after_rollback(record), record.live[-1]
         plan = rollback_plan(state.manifests[back_to], state.remote, [state.live, *others], state.owned(), set(state.stored))
     if plan.missing:

@@ -25,7 +25,7 @@ def _whole(error: DeployError) -> DeployError:
 
 def deploy(root: Path, target, config, dry_run: bool, job) -> dict:
     from ...publish.s3deploy import deploy as run_deploy
-    from .tasks import before_publishing, site_stamp
+    from .publishing import before_publishing, site_stamp
 
     stamp = site_stamp(root)
     try:

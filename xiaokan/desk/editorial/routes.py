@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING
 
 from ...core.errors import ContentError
 from ...core.i18n import _
-from . import accounts, articles, board, files, frontmatter, history, issuesettings, review, schema, tasks, uploads
+from . import (
+    accounts,
+    articles,
+    board,
+    files,
+    frontmatter,
+    history,
+    issuesettings,
+    publishing,
+    review,
+    schema,
+    tasks,
+    uploads,
+)
 from .articles import Conflict
 from .paths import article_path, issue_folder
 from .wsgi import BadRequest, Request, Response, json_response, refusal
@@ -205,16 +218,16 @@ def _submit(desk: Desk, request: Request) -> Response:
         issue_id = issue_folder(root, data["issue"] or "").name
         job = desk.jobs.submit(kind, who, lambda j: tasks.proof(root, issue_id, j))
     elif kind == "deploy-dry":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, True, j))
+        job = desk.jobs.submit(kind, who, lambda j: publishing.deploy(root, True, j))
     elif kind == "deploy":
         dry = desk.jobs.get(data["confirms"])
-        if dry is None or dry.kind != "deploy-dry" or dry.state != "done" or dry.result.get("stamp") != tasks.site_stamp(root):
+        if dry is None or dry.kind != "deploy-dry" or dry.state != "done" or dry.result.get("stamp") != publishing.site_stamp(root):
             raise BadRequest(_('look at the list of changes first (发布 shows it), then confirm'))
-        job = desk.jobs.submit(kind, who, lambda j: tasks.deploy(root, False, j))
+        job = desk.jobs.submit(kind, who, lambda j: publishing.deploy(root, False, j))
     elif kind == "rollback-dry":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.rollback_plan(root, j))
+        job = desk.jobs.submit(kind, who, lambda j: publishing.rollback_plan(root, j))
     elif kind == "rollback":
-        job = desk.jobs.submit(kind, who, lambda j: tasks.rollback(root, j))
+        job = desk.jobs.submit(kind, who, lambda j: publishing.rollback(root, j))
     elif kind == "import":
         issue_id, section = issue_folder(root, data["issue"] or "").name, data["section"]
         staged = [_staged(root, token) for token in data["staged"]]

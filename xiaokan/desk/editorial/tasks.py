@@ -116,7 +116,7 @@ def build_site(root: Path, job: Job) -> dict:
     from ...builder import BuildOptions, build
 
     started, look = time.time(), site_look(root)
-    report = build(root, BuildOptions(), logger(job))
+    report = build(root, BuildOptions(stages=True), logger(job))   # (each stage in the page's log as it begins)
     (root / BUILT).parent.mkdir(parents=True, exist_ok=True)
     (root / BUILT).write_text(f"{look}\n{_mtime(root / 'output' / 'index.html')}", encoding="utf-8")
     os.utime(root / BUILT, (started, started))
@@ -143,17 +143,6 @@ def newer_than_site(root: Path, limit: int = 10) -> tuple[int, list[str]]:
     if _mtime(root / "site.yaml") > built and not _same_site_look(root):
         found.append("site.yaml")
     return len(found), found[:limit]
-
-
-def before_publishing(root: Path) -> dict:
-    """What 发布's dry run warns of: the files saved since 生成网站 (newer_than_site), and the articles on
-    the built site whose 三审 a later change made void (需重审, not drafts): the build publishes them all the same."""
-    from .board import board
-
-    count, newer = newer_than_site(root)
-    voided = [{"path": a["path"], "title": a["title"]} for issue in board(root)["issues"] for group in issue["groups"]
-              for a in group["articles"] if a["state"] == "需重审" and not a["draft"] and a["built"]]
-    return {"newer": newer, "newer_count": count, "voided": voided}
 
 
 def site_look(root: Path) -> str:
@@ -199,105 +188,6 @@ def proof(root: Path, issue_id: str, job: Job) -> dict:
     made = make_proof(root, issue_id, logger(job))
     return {"number": made.number, "pdf": f"print/{made.pdf.name}", "changes": f"print/{made.changes.name}",
             "changed": list(made.changed)}
-
-
-def deploy_target(root: Path, site_config):
-    """The folder or server site.yaml (read as site_config) deploys to; none is an error saying who sets it."""
-    from ...core.errors import DeployError
-    from ...publish.deploy import parse_target
-    from ...source.deploysettings import commented_deploy_line
-
-    config = site_config.deploy
-    if not config.target:
-        line = commented_deploy_line(root / "site.yaml")
-        raise DeployError(root / "site.yaml", line, _('there is no deploy target'), _(
-            'whoever looks after the web server deletes the # at the start of the deploy: lines of site.yaml and '
-            'writes the target there; then 发布 works from the desk') if line else _(
-            'whoever looks after the web server adds `deploy:` with `target: user@host:/srv/www/site` '
-            '(or a folder) to site.yaml; then 发布 works from the desk'))
-    return parse_target(config.target, root, config.ssh)
-
-
-def _after(root: Path, config, target, release: str, changed: list[str], summary: str) -> str:
-    """site.yaml's deploy.after, run as `build.py deploy` runs it after a deploy or rollback to a folder or
-    server (a CDN refresh); its failure is a warning under the summary: the site itself is published."""
-    from ...publish.afterdeploy import run_after
-
-    ran = run_after(config.deploy.bucket.after, root, target, release, config.base_url, changed)
-    return summary + ("\n" + _('warning: ') + ran.problem if ran and ran.problem else "")
-
-
-def site_stamp(root: Path) -> float:
-    """When output/ was last built: a deploy confirms the dry run of this very build."""
-    marker = root / "output" / "index.html"
-    return marker.stat().st_mtime if marker.is_file() else 0.0
-
-
-def deploy(root: Path, dry_run: bool, job: Job) -> dict:
-    """发布: `build.py deploy --dry-run` (the list, with the files saved since the last 生成网站, which it
-    would not publish), or `build.py deploy` after it (with the release 回滚 would bring back)."""
-    from ...publish.deploy import deploy as run_deploy
-    from ...publish.unusedsettings import configured_unused
-    from ...source.config import load_config
-    from . import bucketdeploy
-
-    # (the settings site.yaml's target does not use, as `check` and `deploy` say them: a 主编 who wrote
-    # `endpoint:` for a server should learn it does nothing before relying on it)
-    config = load_config(root / "site.yaml")
-    job.problems += [problem(w, "warning") for w in configured_unused(root, config.deploy.target)]
-    if bucket := bucketdeploy.bucket_of(config):   # object storage (s3://): bucketdeploy.py
-        return bucketdeploy.deploy(root, bucket, config, dry_run, job)
-    target = deploy_target(root, config)
-    stamp = site_stamp(root)
-    result = run_deploy(root, target, config.deploy, dry_run=dry_run)
-    if dry_run:
-        unchanged = bool(getattr(result, "unchanged", False)) or not (result.uploaded or result.deleted)
-        return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
-                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp, "unchanged": unchanged,
-                **before_publishing(root),
-                "summary": _('the site has not changed since the last 发布: there is nothing to publish') if unchanged else ""}
-    back = (_('回滚 would bring back release {release}').format(release=result.previous) if result.previous
-            else _('there is no earlier release for 回滚 to bring back yet'))
-    if getattr(result, "unchanged", False):
-        return {"target": str(target), "release": None, "previous": result.previous,
-                "summary": _('the site has not changed since the last 发布: there is nothing to publish') + "\n" + back}
-    summary = _('deployed to {target}: release {release} is live ({sent} file(s) uploaded, {linked} unchanged and '
-                'shared with the last release, {deleted} removed)').format(
-        target=target, release=result.release, sent=len(result.uploaded), linked=result.linked,
-        deleted=len(result.deleted)) + ("\n" + result.warning if result.warning else "") + "\n" + back
-    return {"target": str(target), "release": result.release, "previous": result.previous,
-            "summary": _after(root, config, target, result.release, result.uploaded + result.deleted, summary)}
-
-
-def rollback_plan(root: Path, job: Job) -> dict:
-    """What 回滚 would do, changing nothing: `build.py deploy --rollback --dry-run`."""
-    from ...publish.deploy import rollback as run_rollback
-    from ...source.config import load_config
-    from . import bucketdeploy
-
-    config = load_config(root / "site.yaml")
-    if bucket := bucketdeploy.bucket_of(config):
-        return bucketdeploy.rollback_plan(root, bucket, config, job)
-    target = deploy_target(root, config)
-    plan = run_rollback(target, dry_run=True)
-    return {"target": str(target), "live": plan.live, "withdrawn": plan.withdrawn,
-            "summary": _('回滚 would bring back release {live} on {target} (instead of {withdrawn}, live now)').format(
-                live=plan.live, target=target, withdrawn=plan.withdrawn)}
-
-
-def rollback(root: Path, job: Job) -> dict:
-    """回滚: `build.py deploy --rollback`."""
-    from ...publish.deploy import rollback as run_rollback
-    from ...source.config import load_config
-    from . import bucketdeploy
-
-    config = load_config(root / "site.yaml")
-    if bucket := bucketdeploy.bucket_of(config):
-        return bucketdeploy.rollback(root, bucket, config, job)
-    target = deploy_target(root, config)
-    back = run_rollback(target)
-    return {"summary": _after(root, config, target, back.live, [""], _(
-        'rolled back {target}: {new} is live again (instead of {old})').format(target=target, new=back.live, old=back.withdrawn))}
 
 
 def _title_of(root: Path, rel: str) -> str:

@@ -149,8 +149,10 @@ async function runJob(kind, payload, panel) {
 function showJob(panel, job) {
   const name = JOB_NAMES[job.kind];
   const running = job.state === "queued" || job.state === "running";
-  const parts = [el("p", {class: job.state === "failed" ? "error" : ""},
-    el("strong", {text: name + (running ? "：进行中（" + job.seconds + " 秒）" : job.state === "done" ? "：完成" : "：没有成功")}))];
+  const nothing = job.state === "done" && job.result && job.result.nothing;   // (回滚 with no earlier release: information)
+  const parts = [el("p", {class: job.state === "failed" ? "error" : nothing ? "info" : ""},
+    el("strong", {text: name + (running ? "：进行中（" + job.seconds + " 秒）" : nothing ? "：什么都没有改" :
+      job.state === "done" ? "：完成" : "：没有成功")}))];
   if (running) {
     parts.push(el("progress", {"aria-label": name + "进度"}));
     if (job.lines.length) parts.push(el("p", {class: "log", text: job.lines[job.lines.length - 1]}));
@@ -199,6 +201,7 @@ function resultOf(job) {
         })));
     });
   }
+  if (r.nothing) return [el("p", {class: "info", role: "status", text: r.summary})];
   return r.summary ? r.summary.split("\n").map(function (line) { return el("p", {text: line}); }) : [];   // (a paragraph a line)
 }
 
@@ -507,11 +510,12 @@ async function deploy(panel) {
   }
   if (r.unchanged) return;
   if (r.voided && r.voided.length) {   // (需重审 on the board: the build publishes them all the same)
-    panel.append(el("div", {class: "newer", role: "alert"},
-      el("p", {class: "error", text: r.voided.length + " 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布；" +
-        "要先重审，打开文章点“退回”，再生成网站："}),
-      el("ul", {class: "problems"}, r.voided.map((a) => el("li", {},
-        el("a", {href: "#/edit/" + a.path, text: a.title}), " · 需重审")))));
+    panel.append(unreviewedList(r.voided, "需重审", r.voided.length + " 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布；" +
+      "要先重审，打开文章点“退回”，再生成网站："));
+  }
+  if (r.unreviewed && r.unreviewed.length) {   // (未经三审 on the board: not drafts, never through 终审)
+    panel.append(unreviewedList(r.unreviewed, "未经三审", r.unreviewed.length + " 篇文章没有经过三审（未经三审），它们不是草稿，" +
+      "会照样发布；要先审，打开文章点“退回”，再生成网站："));
   }
   const confirm = el("button", {type: "button", class: "primary", text: "确认发布", onclick: async function () {
     confirm.disabled = true;
@@ -520,10 +524,19 @@ async function deploy(panel) {
   panel.append(el("p", {}, "确认无误后再发布：", confirm));
 }
 
-// 回滚: which release it brings back is asked of the server first (deploy --rollback --dry-run) and named.
+// The articles 发布 would put online that have not passed 三审 as they are, each with its reason.
+function unreviewedList(list, state, text) {
+  return el("div", {class: "newer", role: "alert", "aria-label": state},
+    el("p", {class: "error", text: text}),
+    el("ul", {class: "problems"}, list.map((a) => el("li", {},
+      el("a", {href: "#/edit/" + a.path, text: a.title}), " · " + state + "：" + a.reason))));
+}
+
+// 回滚: which release it brings back is asked of the server first (deploy --rollback --dry-run) and named;
+// with no earlier release, the plan says so (nothing was changed) and there is nothing to confirm.
 async function rollback(panel) {
   const plan = await runJob("rollback-dry", {}, panel);
-  if (!plan || plan.state !== "done") return;
+  if (!plan || plan.state !== "done" || plan.result.nothing) return;
   const choice = await ask("回滚", [el("p", {text: "回滚后，网站回到 " + plan.result.live + " 这一版（现在上线的是 " +
       plan.result.withdrawn + "）。确定回滚吗？"})],
     [{label: "取消", value: ""}, {label: "回滚到 " + plan.result.live, value: "ok", primary: true}]);
