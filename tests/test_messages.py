@@ -153,7 +153,7 @@ def test_a_deploy_of_an_unchanged_site_says_网站没有变化(mini, tmp_path):
 
 def test_a_wrong_role_is_said_to_be_a_role_and_a_wrong_action_is_matched(mini):
     role = run_build(mini, "desk-user", "add", "王五", "--role", "主任")
-    assert role.code == 2 and "'主任' 不是编辑部的角色：角色有 编辑（编稿、初审）、审核（另可复审）和 主编（另可终审、发布）" in role.stderr
+    assert role.code == 2 and "'主任' 不是编辑部的角色：角色有 编辑（编稿、初审）、审核（另可复审、退回）和 主编（另可终审、发布、回滚）" in role.stderr
     assert "这个命令" not in role.stderr, role.stderr
     action = run_build(mini, "desk-user", "ad", "王五")
     assert action.code == 2 and "desk-user 没有 'ad' 这个操作；是不是想写 add？" in action.stderr, action.stderr

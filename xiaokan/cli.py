@@ -98,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
     du.add_argument("action", type=_user_action, metavar=_("ACTION"), help=_('add, list, remove or passwd'))
     du.add_argument("name", nargs="?", metavar=_("NAME"), help=_('the person, e.g. 张三'))
     du.add_argument("--role", type=_role, default="编辑", metavar="{" + ",".join(ROLES) + "}",
-                    help=_('编辑 edits and does 初审; 审核 also 复审; 主编 also 终审 and 发布'))
+                    help=_('编辑 edits and does 初审; 审核 also 复审 and 退回; 主编 also 终审, 发布 and 回滚'))
     return p
 
 
@@ -112,7 +112,7 @@ def _role(text: str) -> str:
     """A role of the desk (argparse's choices would call a wrong one a command that does not exist)."""
     if text.strip() not in ROLES:
         raise argparse.ArgumentTypeError(_('{value!r} is not a role of the desk: the roles are 编辑 (edits and does 初审), '
-                                           '审核 (also 复审) and 主编 (also 终审 and 发布)').format(value=text))
+                                           '审核 (also 复审 and 退回) and 主编 (also 终审, 发布 and 回滚)').format(value=text))
     return text.strip()
 
 

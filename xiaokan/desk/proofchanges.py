@@ -18,7 +18,8 @@ from .proofrecord import Block, PrintedArticle, ProofRecord
 FIELD_NAMES = {"subtitle": "副标题", "author": "作者", "photographer": "摄影", "source_line": "信息来源", "section": "栏目"}
 _KIND_NAMES = {"p": "段落", "li": "列表项", "tr": "表格行", "figcaption": "图片说明", "caption": "表题", "blockquote": "引文",
                "dt": "术语", "dd": "释义", "pre": "原样文字", "img": "图片", "text": "文字"}
-_STYLE = ("body{font:16px/1.8 'Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}"
+_STYLE = ("body{font:16px/1.8 'Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222;"
+          "overflow-wrap:anywhere}"
           "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em;border-bottom:1px solid #ccc}"
           "ins{background:#d9f7d9;text-decoration:none}del{background:#fbdada;color:#8a1c13}"
           ".same{color:#777}.format,.printed{color:#5a4a00;background:#fff6cc}.notice{color:#8a1c13}")
@@ -71,9 +72,14 @@ def changes_page(site: Site, issue: Issue, now: dict[str, PrintedArticle], befor
         if not (added or edited or removed):
             parts.append("<p><strong>与上一次校样相比没有改动。</strong></p>")
         parts.append(f"<p>未改动的文章：{len(now) - len(added) - len(edited)} 篇。</p>")
-    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>修改对照：{escape(head)}</title>'
-            f"<style>{_STYLE}</style></head><body>{''.join(parts)}</body></html>\n")
-    return page, tuple(changed)
+    return document(f"修改对照：{head}", "".join(parts)), tuple(changed)
+
+
+def document(title: str, body: str) -> str:
+    """The change page around its parts: read on a phone too (a reviewer opens it from a chat app)."""
+    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>\n")
 
 
 def _compare(old: PrintedArticle, new: PrintedArticle, place: str | None) -> Comparison:

@@ -177,12 +177,12 @@ function resultOf(job) {
     }))];
   }
   if (job.kind === "proof") {
-    return [el("p", {}, "第" + r.number + "次校样：", el("a", {href: r.pdf, target: "_blank", text: "校样 PDF"}), "　",
-      el("a", {href: r.changes, target: "_blank", text: "修改对照"}),
+    return [el("p", {}, "第" + r.number + "次校样：", el("a", {href: r.pdf, target: "_blank", class: "whole", text: "校样 PDF"}), "　",
+      el("a", {href: r.changes, target: "_blank", class: "whole", text: "修改对照"}),
       r.changed.length ? "（改动：" + r.changed.join("、") + "）" : "")];
   }
   if (job.kind === "deploy-dry" && r.unchanged) {   // (files saved since 生成网站: deploy() says so below, and offers to build)
-    return [el("p", {role: "status", text: r.newer_count ? "上次生成的网站已经全部发布了。" : "网站没有变化，不需要发布。"})];
+    return [el("p", {role: "status", text: r.newer_count ? "网站上已经是上次生成的版本，没有要发布的变化。" : "网站没有变化，不需要发布。"})];
   }
   if (job.kind === "deploy-dry") {
     return [el("p", {text: "将上传 " + r.counts[0] + " 个文件、删除 " + r.counts[1] + " 个文件到 " + r.target + "。"}),
@@ -266,8 +266,8 @@ async function boardKeeping(selector) {
 function issueCard(issue) {
   const panel = el("div", {class: "job", "aria-live": "polite", hidden: !issue.proof});
   if (issue.proof) {   // (the last 出校样's links, until the next job of this issue reports in their place)
-    fill(panel, el("p", {}, "最近一次校样（第" + issue.proof.number + "次）：", el("a", {href: issue.proof.pdf, target: "_blank", text: "校样 PDF"}),
-      issue.proof.changes ? ["　", el("a", {href: issue.proof.changes, target: "_blank", text: "修改对照"})] : null));
+    fill(panel, el("p", {}, "最近一次校样（第" + issue.proof.number + "次）：", el("a", {href: issue.proof.pdf, target: "_blank", class: "whole", text: "校样 PDF"}),
+      issue.proof.changes ? ["　", el("a", {href: issue.proof.changes, target: "_blank", class: "whole", text: "修改对照"})] : null));
   }
   const lists = Desk.sections.map(function (name) {
     const group = issue.groups.find(function (g) { return g.section === name; }) || {articles: []};
@@ -505,7 +505,8 @@ async function deploy(panel) {
     }});
     panel.append(el("div", {class: "newer", role: "alert"},
       el("p", {class: "error", text: "上次生成网站以后，又保存过 " + r.newer_count + " 个文件（" + r.newer.join("、") +
-        (r.newer_count > r.newer.length ? " …" : "") + "）：现在发布的会是旧的网站，不包括这些修改。"}), build));
+        (r.newer_count > r.newer.length ? " …" : "") + (r.unchanged ? "）：要发布这些修改，先生成网站。"
+          : "）：现在发布的会是旧的网站，不包括这些修改。")}), build));
     return;
   }
   if (r.unchanged) return;
