@@ -234,3 +234,12 @@ def test_quiet_prints_warnings_and_errors_but_no_notices_or_progress(mini):
     quiet = run_build(mini, "build", "--no-pdf", "-q")
     assert quiet.code == 0 and quiet.stderr.strip().splitlines() == [f"{mini}/content/2024-07/{warning}"]
     assert (mini / "output/2024-07/empty/index.html").is_file()
+
+
+def test_the_first_build_does_not_speak_of_files_left_unchanged(mini):
+    """(A first build said 「写出 76 个文件，其余没有变化」: there was nothing before it to leave unchanged.)"""
+    first = run_build(mini, "build", "--no-pdf")
+    assert first.code == 0 and "built 1 issue(s)" in first.stderr and "unchanged" not in first.stderr
+    write(mini, "content/2024-07/01-first.md", (mini / "content/2024-07/01-first.md").read_text(encoding="utf-8") + "\n又一段。\n")
+    again = run_build(mini, "build", "--no-pdf")
+    assert again.code == 0 and re.search(r"\(\d+ file\(s\) written, the rest unchanged\)", again.stderr)

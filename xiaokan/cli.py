@@ -228,6 +228,8 @@ def _build(root: Path, args, log) -> int:
         options = BuildOptions(pdf=True, issue_ids=tuple(args.issues), strict=args.strict)
     else:
         options = BuildOptions(pdf=not args.no_pdf, search=not args.no_search, cards=not args.no_search, out_dir=args.output)
+    out_dir = options.out_dir or root / "output"
+    first = not (out_dir / "index.html").is_file()   # (then nothing was unchanged: all of it is new)
     with _few_collections():
         report = build(root, options, log)
     _print_warnings(report.warnings, args.quiet)
@@ -237,10 +239,11 @@ def _build(root: Path, args, log) -> int:
     # (the print office's PDFs are not in output/: say where they are)
     pdfs = _("; {count} PDF in {folder}/").format(count=len(report.pdfs), folder=display_path(root / PRINT_DIR)) \
         if report.pdfs else ""
-    log(_color("32", _("built {issues} issue(s), {articles} articles, {pages} pages ({written} file(s) written, "
-                       "the rest unchanged) into {folder}/{pdfs} in {seconds:.2f} s").format(
-        issues=report.issues, articles=report.articles, pages=report.pages, written=len(report.rendered),
-        folder=display_path(options.out_dir or root / "output"), pdfs=pdfs, seconds=report.seconds)))
+    built = (_("built {issues} issue(s), {articles} articles, {pages} pages into {folder}/{pdfs} in {seconds:.2f} s") if first
+             else _("built {issues} issue(s), {articles} articles, {pages} pages ({written} file(s) written, "
+                    "the rest unchanged) into {folder}/{pdfs} in {seconds:.2f} s"))
+    log(_color("32", built.format(issues=report.issues, articles=report.articles, pages=report.pages,
+                                  written=len(report.rendered), folder=display_path(out_dir), pdfs=pdfs, seconds=report.seconds)))
     return EXIT_OK
 
 
