@@ -627,3 +627,14 @@ def test_the_desks_import_names_the_word_file_as_the_department_wrote_it(mini, t
         path = uploads.stage_docx(mini, hostile, data)
         assert path.parent.parent == mini / uploads.STAGING and not path.name.startswith(".")
         assert not any(c in path.name for c in '\x00:?/\\') and path.name.lower() != "nul.docx"
+
+
+def test_a_new_issue_writes_the_forms_imprint_on_the_templates_lines_and_its_date_in_the_examples(mini):
+    """(新建一期 added 主编 and 印数 at the end under their commented examples, and the example 印发日期 was
+    the first of the month, not the date typed.)"""
+    board.create_issue(mini, "2024-08", {"date": "2024-08-15", "chief_editor": "王五", "print_run": "３００"}, "张三")
+    text = (mini / "content/2024-08/issue.yaml").read_text(encoding="utf-8")
+    assert text.count("主编") == 1 and text.count("印数") == 1, text
+    assert re.search(r"^主编: 王五$", text, re.M) and re.search(r"^印数: 300 +# 份数", text, re.M), text
+    assert re.search(r"^日期: 2024-08-15 +# 出版日期", text, re.M) and "# 印发日期: 2024-08-15" in text, text
+    assert text.index("主编: 王五") < text.index("# 报:")   # (in the imprint, where the template has it)

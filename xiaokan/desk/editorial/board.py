@@ -4,10 +4,8 @@ state, read leniently so that one broken file never hides the others; creating i
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -15,22 +13,14 @@ from pathlib import Path
 from ...core.errors import ContentError
 from ...core.i18n import _
 from ...source.config import load_config
-from ...source.content import ISSUE_ID, article_files, load_issue
+from ...source.content import ISSUE_ID, article_files
 from ...source.frontmatter import ISSUE_KEYS, parse_date
 from ...source.slugs import slug_from_filename
 from ...source.yamlfile import parse_yaml, read_text, tidy_yaml
 from .. import scaffold
-from ..numbering import numbers_for
-from . import articles, frontmatter, review
+from . import articles, frontmatter, issuesettings, review
 from .paths import article_path, issue_folder, relative
 
-# The issue.yaml form: (name in the model, key written), in the order editors fill them in.
-ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总期号"), ("date", "日期"),
-                ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
-                ("responsible_editor", "责任编辑"), ("print_run", "印数"))
-# What the 新建一期 form calls each setting (desk.js newIssue): the loader's messages name it as written (`期号`).
-FORM_LABELS = {**dict(ISSUE_FIELDS), "number": "本年期号", "date": "出版日期"}
-NUMBER_FIELDS = frozenset({"number", "total_number", "print_run"})   # (typed in full-width digits: ５ is 5)
 NO_ORDER = 10**6   # (as the loader: an article without 排序 comes after those with one)
 
 
@@ -121,13 +111,13 @@ def create_issue(root: Path, issue_id: str, values: dict, who: str) -> list[str]
         raise ContentError(None, None, _('there is an issue {issue_id} already').format(issue_id=issue_id),
                            _('choose another folder name for the issue (期文件夹名), or add articles to that issue '
                              'on the board (新建文章)'))
-    text, notices = _issue_yaml(root, issue_id, values)
+    text, notices = issuesettings.new_issue_text(root, issue_id, values)
     staging = Path(tempfile.mkdtemp(prefix="new-issue-", dir=_desk_folder(root)))
     try:
         made = staging / issue_id
         made.mkdir()
         (made / "issue.yaml").write_text(text, encoding="utf-8")
-        _check_loads(root, made)
+        issuesettings.check_loads(root, made)
         folder.parent.mkdir(parents=True, exist_ok=True)
         os.rename(made, folder)   # (one step: content/ never holds an issue.yaml the build would refuse)
     finally:
@@ -143,55 +133,6 @@ def _desk_folder(root: Path) -> Path:
     folder = root / ".desk"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _issue_yaml(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]]:
-    """scaffold's issue.yaml for the ID, numbered as new-issue numbers it, with the form's values in
-    place of its own; and new-issue's notices."""
-    day = scaffold.date_of_issue_id(issue_id) or date.today()
-    numbers = numbers_for(root, issue_id, day)
-    values = {name: unicodedata.normalize("NFKC", value) if name in NUMBER_FIELDS and isinstance(value, str) else value
-              for name, value in values.items()}
-    typed = str(values.get("number") or "").strip()   # (a 本年期号 typed in the form names the issue, as new-issue's does)
-    number = int(typed) if re.fullmatch(r"[0-9]{1,4}", typed) else numbers.number   # (else the loader says what is wrong)
-    lines = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=numbers.number,
-                                           total=numbers.total, today=day.isoformat()).split("\n")
-    written = dict(ISSUE_FIELDS)
-    for name, value in values.items():
-        if name not in written or value in (None, ""):
-            continue
-        text = _issue_value(name, value)
-        index = next((i for i, line in enumerate(lines)
-                      if ISSUE_KEYS.get(re.split(r"[:：]", line, maxsplit=1)[0].strip()) == name), None)
-        if index is None:
-            lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written[name]}: {text}")
-        else:   # (the template's comment stays, at its column: 期号's says it is 本年期号, the number within the year)
-            comment, value = re.search(r" +# ([^\n]*)$", lines[index]), f"{written[name]}: {text}"
-            column = scaffold.shown_width(lines[index][:comment.start(1) - 2]) if comment else 0
-            lines[index] = scaffold.commented(value, comment.group(1), column) if comment else value
-    notices = list(numbers.notices) if not {"number", "total_number"} & {k for k, v in values.items() if v} else []
-    return "\n".join(lines), notices
-
-
-def _issue_value(name: str, value) -> str:
-    text = frontmatter.one_line(value)
-    if name == "date":
-        return parse_date(text, Path("issue.yaml"), None).isoformat()
-    if name == "editors":
-        return "[" + ", ".join(frontmatter.scalar(p, in_list=True) for p in re.split(r"[、,，;；]\s*|\s+", text) if p) + "]"
-    return frontmatter.scalar(text)
-
-
-def _check_loads(root: Path, folder: Path) -> None:
-    """The issue as the build reads it; its problem, in the form's terms (no file, no line), if it has one."""
-    try:
-        load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
-    except ContentError as exc:
-        message, hint = exc.message, exc.hint
-        for written, key in ISSUE_KEYS.items():   # (the loader names a setting as issue.yaml writes it: `期号`, `number`)
-            if key in FORM_LABELS:
-                message, hint = (text.replace(f"`{written}`", FORM_LABELS[key]) if text else text for text in (message, hint))
-        raise ContentError(None, None, message, hint) from None
 
 
 def _issue_folders(root: Path) -> list[Path]:

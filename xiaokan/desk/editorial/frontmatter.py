@@ -17,7 +17,7 @@ from ...core.errors import ContentError
 from ...source.frontmatter import ARTICLE_KEYS, split_front_matter
 from ...source.frontmatter import one_line as loaded_line
 from ...source.yamlfile import ZERO_WIDTH, EditorLoader, parse_flag, parse_yaml, tidy_yaml
-from ..scaffold import quoted_yaml, yaml_text
+from ..scaffold import quoted_yaml, shown_width, yaml_text
 
 # The form's fields in the site's vocabulary: (name in the model, key written for a new line). Every key
 # of the article settings (frontmatter.ARTICLE_KEYS) is one.
@@ -150,13 +150,18 @@ def value_end(lines: list[str], index: int, keys: frozenset[str] = frozenset(ART
     return max(end, index + 1)
 
 
-def replaced(line: str, value: str) -> str:
+def replaced(line: str, value: str, aligned: bool = False) -> str:
     """key: value, keeping the editor's key as written and a comment after the old value (plain, quoted or none),
-    with the spaces before it."""
+    with the spaces before it; aligned, at its column instead (issue.yaml's template aligns its comments), a
+    space at least."""
     m = _WITH_COMMENT.match(line)
     key = _KEY.match(line).group(0).rstrip()
     comment = m.group(3) if m and m.group(3) else ""
-    return f"{key} {value}{comment}".rstrip() if value != "" else f"{key}{comment}"
+    if not (aligned and comment):
+        return f"{key} {value}{comment}".rstrip() if value != "" else f"{key}{comment}"
+    head = f"{key} {value}" if value != "" else key
+    column = shown_width(line[:m.start(3)]) + len(comment) - len(comment.lstrip())
+    return head + " " * max(column - shown_width(head), 1) + comment.lstrip()
 
 
 def _yaml_value(name: str, value) -> str:

@@ -1,8 +1,8 @@
-"""刊期设置: an issue's issue.yaml in the form of 新建一期 (board.ISSUE_FIELDS), opened with its values and
-saved back line by line, as the article form saves a front matter (frontmatter.compose): a field the
-editor did not change keeps its line as written, and comments, key order and keys the form does not
-show stay. Nothing is written unless the build's own loader reads the new file (board._check_loads)
-and the file on disk is still the version the form was opened with."""
+"""issue.yaml as the desk's form (ISSUE_FIELDS) writes and reads it: 新建一期's new file (new_issue_text)
+and 刊期设置, an issue's settings opened in that form and saved back line by line, as the article form
+saves a front matter: a field the editor did not change keeps its line as written, and comments, key
+order and keys the form does not show stay. Nothing is written unless the build's own loader reads the
+new file (check_loads) and, for 刊期设置, the file on disk is still the version the form was opened with."""
 from __future__ import annotations
 
 import re
@@ -10,15 +10,27 @@ import shutil
 import tempfile
 import threading
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 from ...core.errors import ContentError
 from ...core.i18n import _
+from ...source.config import load_config
+from ...source.content import load_issue
 from ...source.frontmatter import ISSUE_KEYS, parse_date
 from ...source.yamlfile import decoded, parse_yaml, shown, tidy_yaml
-from . import articles, board, frontmatter, history
+from .. import scaffold
+from ..numbering import numbers_for
+from . import articles, frontmatter, history
 from .paths import issue_folder
 
+# The issue.yaml form: (name in the model, key written), in the order editors fill them in.
+ISSUE_FIELDS = (("title", "标题"), ("number", "期号"), ("total_number", "总期号"), ("date", "日期"),
+                ("editors", "编辑"), ("summary", "摘要"), ("publisher", "编印单位"), ("chief_editor", "主编"),
+                ("responsible_editor", "责任编辑"), ("print_run", "印数"))
+# What the 新建一期 form calls each setting (desk.js newIssue): the loader's messages name it as written (`期号`).
+FORM_LABELS = {**dict(ISSUE_FIELDS), "number": "本年期号", "date": "出版日期"}
+NUMBER_FIELDS = frozenset({"number", "total_number", "print_run"})   # (typed in full-width digits: ５ is 5)
 _KEYS = frozenset(ISSUE_KEYS)
 _lock = threading.Lock()   # (compare-then-write is one step: two saves never interleave)
 
@@ -33,7 +45,7 @@ def open_settings(root: Path, issue_id: str) -> dict:
     data = path.read_bytes()
     raw = _parsed(decoded(data, path), path)
     fields = {name: _form_text(name, raw.get(key)) for name, key in
-              ((name, _written_key(raw, name)) for name, _key in board.ISSUE_FIELDS)}
+              ((name, _written_key(raw, name)) for name, _key in ISSUE_FIELDS)}
     return {"id": issue_id, "fields": fields, "digest": articles.digest(data)}
 
 
@@ -61,13 +73,45 @@ def save_settings(root: Path, issue_id: str, values: dict, base_digest: str, who
         return articles.digest(data)
 
 
+def new_issue_text(root: Path, issue_id: str, values: dict) -> tuple[str, list[str]]:
+    """新建一期's issue.yaml: scaffold's for the ID, numbered as new-issue numbers it, with the form's values
+    written in as 刊期设置 writes them (composed: on the template's line, a commented-out example made a
+    setting); and new-issue's notices."""
+    day = scaffold.date_of_issue_id(issue_id) or date.today()
+    try:   # (the examples below, 印发日期's, show the date typed in the form)
+        day = parse_date(frontmatter.one_line(values.get("date") or ""), Path("issue.yaml"), None) if values.get("date") else day
+    except ContentError:
+        pass   # (the loader says what is wrong with it)
+    numbers = numbers_for(root, issue_id, day)
+    typed = unicodedata.normalize("NFKC", str(values.get("number") or "")).strip()   # (a 本年期号 typed names the issue)
+    number = int(typed) if re.fullmatch(r"[0-9]{1,4}", typed) else numbers.number   # (else the loader says what is wrong)
+    template = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=numbers.number,
+                                              total=numbers.total, today=day.isoformat())
+    text = composed(template, {name: value for name, value in values.items() if value not in (None, "")}, Path("issue.yaml"))
+    notices = list(numbers.notices) if not {"number", "total_number"} & {k for k, v in values.items() if v} else []
+    return text, notices
+
+
+def check_loads(root: Path, folder: Path) -> None:
+    """The issue as the build reads it; its problem, in the form's terms (no file, no line), if it has one."""
+    try:
+        load_issue(folder, load_config(root / "site.yaml"), [], [], {}, drafts=True)
+    except ContentError as exc:
+        message, hint = exc.message, exc.hint
+        for written, key in ISSUE_KEYS.items():   # (the loader names a setting as issue.yaml writes it: `期号`, `number`)
+            if key in FORM_LABELS:
+                message, hint = (text.replace(f"`{written}`", FORM_LABELS[key]) if text else text for text in (message, hint))
+        raise ContentError(None, None, message, hint) from None
+
+
+
 def composed(text: str, values: dict, path: Path) -> str:
     """issue.yaml's text with the changed fields written in: a changed field on its own line (the key as
     the editor wrote it, the comment after it kept), a field the file has only as the template's
     commented-out line (`# 印数: 300`) on that line, any other at the end."""
     lines = text.split("\n")
     now = _parsed(text, path)
-    for name, written in board.ISSUE_FIELDS:
+    for name, written in ISSUE_FIELDS:
         if name not in values:
             continue
         value = _yaml_value(name, values[name])
@@ -76,13 +120,13 @@ def composed(text: str, values: dict, path: Path) -> str:
         tidy = tidy_yaml("\n".join(lines), _KEYS).split("\n")   # (line for line: a full-width colon read as one)
         index = _line_of(tidy, name)
         if index is not None:
-            lines[index:frontmatter.value_end(tidy, index, _KEYS)] = [frontmatter.replaced(tidy[index], value)]
+            lines[index:frontmatter.value_end(tidy, index, _KEYS)] = [frontmatter.replaced(tidy[index], value, aligned=True)]
             continue
         if value in ("", "[]"):   # (an empty setting the file does not have stays unwritten)
             continue
         index = _commented_line(lines, name)
         if index is not None:   # (`# 印数: 300   # 份数…` becomes `印数: 500   # 份数…`)
-            lines[index] = frontmatter.replaced(re.sub(r"^#\s*", "", lines[index]), value)
+            lines[index] = frontmatter.replaced(re.sub(r"^#\s*", "", lines[index]), value, aligned=True)
         else:
             lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{written}: {value}")
     return "\n".join(lines)
@@ -118,10 +162,10 @@ def _form_text(name: str, value) -> str:
 
 
 def _yaml_value(name: str, value) -> str:
-    """The value as written into issue.yaml (as 新建一期 writes it: board._issue_value), or the loader's
+    """The value as written into issue.yaml (as 新建一期 writes it too), or the loader's
     complaint deferred: a date that is no date is written as typed, for the loader to name."""
     text = frontmatter.one_line(value)
-    if name in board.NUMBER_FIELDS:   # (typed in full-width digits: ５ is 5)
+    if name in NUMBER_FIELDS:   # (typed in full-width digits: ５ is 5)
         text = unicodedata.normalize("NFKC", text)
     if name == "editors":
         return "[" + ", ".join(frontmatter.scalar(p, in_list=True) for p in re.split(r"[、,，;；]\s*|\s+", text) if p) + "]"
@@ -167,6 +211,6 @@ def _check(root: Path, folder: Path, text: str) -> None:
         if cover and (folder / cover).is_file() and (folder / cover).resolve().is_relative_to(folder.resolve()):
             (made / cover).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / cover, made / cover)
-        board._check_loads(root, made)
+        check_loads(root, made)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

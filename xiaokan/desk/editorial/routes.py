@@ -51,7 +51,7 @@ def _board(desk: Desk, request: Request) -> Response:
     return json_response(data)
 
 
-ISSUE_FORM = schema.record({name: schema.text(500) for name, _key in board.ISSUE_FIELDS} | {"id": schema.text()},
+ISSUE_FORM = schema.record({name: schema.text(500) for name, _key in issuesettings.ISSUE_FIELDS} | {"id": schema.text()},
                            partial=True)
 ARTICLE_FORM = schema.record({name: schema.flag if name in frontmatter.FLAGS else
                               schema.one_of(schema.list_of(schema.text(), 200), schema.text()) if name == "tags" else

@@ -396,7 +396,7 @@ async function newIssue() {
 
 // --- 刊期设置: the form of 新建一期 with an issue's issue.yaml, saved over the version it showed ---------
 
-// The fields of issue.yaml (board.ISSUE_FIELDS) as 新建一期 asks for them; with `values` (刊期设置), filled
+// The fields of issue.yaml (issuesettings.ISSUE_FIELDS) as 新建一期 asks for them; with `values` (刊期设置), filled
 // in, and without 期文件夹名, which names the issue and stays.
 function issueForm(values) {
   // (an issue is 第N期 of its year, counted in date order as new-issue counts: not the month of its folder name)
