@@ -403,7 +403,7 @@ function issueForm(values) {
   // (期文件夹名 and 本年期号: two words for two things, as README and the messages call them)
   const fields = [["id", "期文件夹名", "如 2024-07", "这一期在 content/ 里的文件夹名，只能用英文字母、数字和 -"],
     ["date", "出版日期", ""],
-    ["title", "标题", "如 2024年第3期", "第几期是这一年里的第几期，不是月份；空着就按本年期号写"],
+    ["title", "标题", "如 2024年第3期", "空着就写成“某年第几期”（第几期用下面的本年期号，不是月份）"],
     ["number", "本年期号", "空着就按日期顺序自动编", "这一年的第几期（issue.yaml 里写作 期号）"],
     ["total_number", "总期号", "空着就按日期顺序自动编"],
     ["editors", "编辑", "用顿号分隔"], ["summary", "摘要", ""],
