@@ -180,18 +180,23 @@ def test_from_a_word_file_to_the_built_site_without_a_terminal(desk, page, tmp_p
 
 def test_a_file_changed_on_disk_is_never_overwritten_silently(desk, page):
     url, root = desk
+    path = root / "content/2024-07/02-second.md"
+    path.write_text(path.read_text(encoding="utf-8") + "".join(f"\n第{n}段，两边一样。\n" for n in range(40)), encoding="utf-8")
     page.goto(url + "#/edit/2024-07/02-second.md")
     body = page.get_by_label("正文")
-    expect(body).to_have_value(re.compile("."))
-    path = root / "content/2024-07/02-second.md"
+    expect(body).to_have_value(re.compile("第39段"))
     path.write_text(path.read_text(encoding="utf-8") + "\n另一位编辑在记事本里加的一段。\n", encoding="utf-8")
-    body.fill("我在编辑部里写的正文。\n")
+    body.fill(body.input_value() + "\n我在编辑部里写的正文。\n")
     page.get_by_role("button", name="保存", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("heading", name="文件已被别人修改")).to_be_visible()
     expect(dialog.get_by_label("磁盘上的版本")).to_contain_text("另一位编辑在记事本里加的一段")
     expect(dialog.get_by_label("我的版本")).to_contain_text("我在编辑部里写的正文")
     assert "另一位编辑在记事本里加的一段" in path.read_text(encoding="utf-8")
+    for side in ("我的版本", "磁盘上的版本"):   # (each opens at its first line that differs, below the same settings)
+        page.wait_for_function("""label => { const pane = document.querySelector(`pre[aria-label="${label}"]`);
+            const first = pane.querySelector('.changed'), box = pane.getBoundingClientRect(), line = first.getBoundingClientRect();
+            return pane.scrollTop > 0 && line.top >= box.top && line.top < box.bottom; }""", arg=side)
     dialog.get_by_role("button", name="用我的版本保存").click()
     expect(page.locator(".saved")).to_contain_text("已保存")
     assert path.read_text(encoding="utf-8").endswith("我在编辑部里写的正文。\n")

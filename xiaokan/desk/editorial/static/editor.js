@@ -398,9 +398,15 @@ class ArticleEditor {
     const lines = (marked) => marked.map(([changed, text]) => el("span", {class: changed ? "changed" : "", text: text + "\n"}));
     const mine = el("pre", {class: "version", tabindex: "0", "aria-label": "我的版本"}, ...lines(disk.mine_lines || [[false, this.body.value]]));
     const theirs = el("pre", {class: "version", tabindex: "0", "aria-label": "磁盘上的版本"}, ...lines(disk.theirs_lines || [[false, disk.text]]));
-    const body = [el("p", {text: "你打开这篇文章以后，文件在磁盘上被改过了（别的编辑，或别的程序）。两个版本都在下面（不同的行有底色），什么都没有被覆盖。"}),
+    const body = [el("p", {text: "你打开这篇文章以后，文件在磁盘上被改过了（别的编辑，或别的程序）。两个版本都在下面，什么都没有被覆盖；" +
+        "不同的行有底色，两边都已翻到第一处不同。"}),
       el("div", {class: "both"}, el("div", {}, el("h3", {text: "我的版本（未保存）"}), mine),
         el("div", {}, el("h3", {text: "磁盘上的版本"}), theirs))];
+    // (the settings at the top are mostly the same: each side opens at its first line that differs)
+    requestAnimationFrame(() => [mine, theirs].forEach((pane) => {
+      const first = pane.querySelector(".changed");
+      if (first) pane.scrollTop += first.getBoundingClientRect().top - pane.getBoundingClientRect().top - 24;
+    }));
     const choice = await ask("文件已被别人修改", body, [{label: "先不处理", value: ""},
       {label: "采用磁盘上的版本", value: "theirs"}, {label: "用我的版本保存", value: "mine", primary: true}]);
     if (choice === "mine") return this.save(disk.digest);
