@@ -92,6 +92,8 @@ def test_a_failed_answer_of_the_preview_does_not_stop_the_save_from_saying_the_p
     expect(page.locator(".saved")).to_contain_text("预览已更新")
     assert not failures   # (both failed answers were met)
     assert "又一段。" in (root / "content/2024-07/02-second.md").read_text(encoding="utf-8")
+    page.get_by_role("button", name="保存", exact=True).click()   # (again, nothing new: as after 图片, which saves)
+    expect(page.locator(".saved")).to_contain_text("没有新的改动，预览已是最新")
 
 
 def test_from_a_word_file_to_the_built_site_without_a_terminal(desk, page, tmp_path):

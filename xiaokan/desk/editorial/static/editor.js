@@ -149,7 +149,8 @@ class ArticleEditor {
     this.dirty = false;
     this.saved.classList.remove("error");
     const saidSaved = "已保存（" + new Date().toLocaleTimeString("zh-CN") + "）";
-    this.saved.textContent = saidSaved;
+    // (nothing new to write, as after 图片, which saves: the preview has it already and does not rebuild)
+    this.saved.textContent = written ? saidSaved : saidSaved + "：没有新的改动，预览已是最新";
     this.show(sent.data, false);
     this.showSteps(sent.data);
     if (this.inputs.title && this.inputs.title.value.trim()) this.heading.textContent = this.inputs.title.value.trim();
