@@ -105,7 +105,7 @@ def test_headings_numbered_by_their_style_keep_their_labels(mini, tmp_path, link
     article, report = import_file(mini, tmp_path / "chapters.docx")
     assert LOST not in report, report
     text = article.read_text(encoding="utf-8")
-    assert "## 第一章 工作目标" in text and "### 1\\.1 指导思想" in text, text
+    assert "## 第一章 工作目标" in text and "### 1.1 指导思想" in text, text
     headings = re.findall(r"<h([23])[^>]*>(.*?)</h\1>", body_of(publish_and_build(mini, article)))
     assert headings == [("2", "第一章 工作目标"), ("3", "1.1 指导思想"), ("3", "1.2 基本原则"), ("2", "第二章 主要做法"),
                         ("3", "2.1 具体措施")], headings

@@ -16,9 +16,12 @@ from urllib.parse import quote
 # heading hashes, table cells, raw HTML and entities.
 _ANYWHERE = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
                            "{": "\\{", "}": "\\}", "#": "\\#", "|": "\\|", "<": "&lt;", "&": "&amp;"})
-# At the start of a line only: list bullets, quotes, setext underlines (= and -), definition lists
-# (:), ordered lists (1.) and the full-width braces the shortcode reader accepts (｛｛《).
-_LINE_START = re.compile(r"^([ \t]*)(?:([-+>])|([=:｛])|(\d+)\.)")
+# At the start of a line only, and only where Markdown would act on it (an editor reads the file:
+# `2\.问题清单` puzzled them): list bullets and ordered lists before a blank (`- `, `1. `), quotes,
+# a line of - or = alone (a rule, a setext underline), definition lists (`: `) and the full-width braces
+# the shortcode reader accepts (｛｛《).
+_LINE_START = re.compile(r"^([ \t]*)(?:([-+](?=[ \t]|$)|>|-(?=[-= \t]*$))|(:(?=[ \t]|$)|｛|=(?=[-= \t]*$))"
+                         r"|(\d+)\.(?=[ \t]|$))")
 _BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 
 
