@@ -17,14 +17,19 @@ written out for WeasyPrint and for the print office.
 - A word of 24 characters or more (an address, a code line of 300 characters) outside tables is a
   `span.long-word`: it starts right after the text before it and is cut at any character where the
   line ends (cjklayout), rather than go whole to the next line and leave the line before it spaced out.
-  Its last four characters are one unit (span.word-end), in a table cell too: a broken word never
-  leaves one or two characters alone on its last line (`…/index.htm` + `l`).
+  Its first four and its last four characters are each one unit (span.word-end), in a table cell too: a
+  broken word never leaves one or two characters alone on its last line (`…/index.htm` + `l`), nor at
+  the end of the line where it starts (`见h` + `ttps://…`: it starts on the next line instead, as
+  TeX's lefthyphenmin keeps a word's first letters together). The address under a QR code is set
+  the same way (`address`).
 """
 from __future__ import annotations
 
 import math
 import re
 from html import unescape
+
+from markupsafe import Markup, escape
 
 from .cjklayout import GLUE
 from .grid import MM, Grid
@@ -37,7 +42,8 @@ _CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"[+\-−]?\d[\d,.]*%?|[+\-−]?\.\d+%?")
 _SERIAL = frozenset({"序号", "编号", "序", "No.", "No", "#"})   # a column of serial numbers: centred
 _LONG_WORD = re.compile(r"[!-~]{24,}")   # an address or code without a space: broken anywhere in its cell
-_WORD_END = re.compile(r"(?:&#?\w+;|[^&]){4}$")   # the last four characters (an entity is one)
+_WORD_EDGE = r"(?:&#?\w+;|[^&]){4}"   # four characters (an entity is one)
+_WORD_START, _WORD_END = re.compile(f"^{_WORD_EDGE}"), re.compile(f"{_WORD_EDGE}$")
 _EMPTY = frozenset({"-", "－", "–", "—"})                      # what editors type for an empty cell
 _TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
 _UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
@@ -83,9 +89,19 @@ def _long_words(html: str) -> str:
 
 
 def _word_end(word: str) -> str:
-    """A long word whose last four characters are never parted (print.css: .word-end)."""
-    end = _WORD_END.search(word)
-    return f'{word[:end.start()]}<span class="word-end">{end.group(0)}</span>' if end else word
+    """A long word whose first four and last four characters are never parted (print.css: .word-end)."""
+    start, end = _WORD_START.match(word), _WORD_END.search(word)
+    if not start or not end or end.start() < start.end():
+        return word
+    return (f'<span class="word-end">{start.group(0)}</span>{word[start.end():end.start()]}'
+            f'<span class="word-end">{end.group(0)}</span>')
+
+
+def address(url: str) -> Markup:
+    """An address printed as text (under a QR code): escaped and set as a long word of the body is, cut at
+    any character but never with fewer than four of its characters on its first or last line."""
+    text = str(escape(url))
+    return Markup(f'<span class="long-word">{_word_end(text)}</span>' if _LONG_WORD.fullmatch(text) else text)
 
 
 def _cell_words(cell_html: str) -> str:
