@@ -27,9 +27,9 @@ REMARK = "已报教务处备案，材料由二级学院存档，接受督导检�
 def a5_pdf(tmp_path_factory):
     site = mini_printed(tmp_path_factory.mktemp("left") / "site", "  page_size: A5\n  pdf_variant: none\n  qr_codes: true\n")
     body = "".join(f"{lead}{ADDRESS}。\n\n" for lead in LEADS)
-    # (two columns of long text, 说明 and 备注, beside 单位, 负责人, a number and a date)
-    body += "| 序号 | 单位 | 负责人 | 人数 | 日期 | 说明 | 备注 |\n|---|---|---|---|---|---|---|\n" + "".join(
-        f"| {i} | {unit} | 王五 | 1,234 | 2024-07-0{i} | {NOTE} | {REMARK} |\n" for i, unit in enumerate(UNITS, 1))
+    # (two columns of long text, 说明 and 备注, beside 单位, a number and a date)
+    body += "| 序号 | 单位 | 人数 | 日期 | 说明 | 备注 |\n|---|---|---|---|---|---|\n" + "".join(
+        f"| {i} | {unit} | 1,234 | 2024-07-0{i} | {NOTE} | {REMARK} |\n" for i, unit in enumerate(UNITS, 1))
     write(site, "content/2024-07/05-left.md", f"---\n标题: 通知\n栏目: 评建动态\n---\n{body}")
     for i, slug in enumerate(SLUGS):
         write(site, f"content/2024-07/{10 + i}-qr{i}.md", f"---\n标题: 短讯{i}\n栏目: 他山之石\nslug: {slug}\n---\n正文。\n")
@@ -79,3 +79,22 @@ def test_the_address_under_a_qr_code_never_leaves_one_or_two_characters_on_a_lin
     shortest = min((len(line), lines) for lines in broken for line in (lines[0], lines[-1]))
     assert shortest[0] >= 4, shortest
 
+
+def test_short_columns_beside_two_columns_of_long_text_stay_on_one_line(a5_pdf):
+    """With 说明 and 备注 both long, the columns beside them were left to the browser: 单位 wrapped three
+    characters a line (机电工/程学院, 马克思/主义学/院). Every 单位 of up to seven characters, 1,234 and each
+    date now stand on one line, the longer units wrap in lines of three characters or more, and 说明 and
+    备注 share what is left."""
+    page = next(p for p in a5_pdf.pages if "备注" in p.extract_text())
+    pieces = segments(page)
+    assert pieces.count("单位") == 1 and pieces.count("备注") == 1, pieces
+    for unit in UNITS[1:4]:
+        assert unit in pieces, f"{unit} not on one line: {pieces}"
+    assert pieces.count("1,234") == len(UNITS), pieces
+    for i in range(1, len(UNITS) + 1):
+        assert f"2024-07-0{i}" in pieces, pieces
+    wrapped = [piece for piece in pieces if piece and set(piece) <= set(UNITS[0] + UNITS[4])]
+    assert wrapped and min(len(piece) for piece in wrapped) >= 3, wrapped
+    notes = [piece for piece in pieces if piece.startswith("学院按照")]
+    remarks = [piece for piece in pieces if piece.startswith("已报教务处")]
+    assert len(notes) == len(remarks) == len(UNITS)   # (both long columns wrap beside them)
