@@ -17,11 +17,11 @@ written out for WeasyPrint and for the print office.
 - A word of 24 characters or more (an address, a code line of 300 characters) outside tables is a
   `span.long-word`: it starts right after the text before it and is cut at any character where the
   line ends (cjklayout), rather than go whole to the next line and leave the line before it spaced out.
-  Its first four and its last four characters are each one unit (span.word-end), in a table cell too: a
-  broken word never leaves one or two characters alone on its last line (`…/index.htm` + `l`), nor at
-  the end of the line where it starts (`见h` + `ttps://…`: it starts on the next line instead, as
-  TeX's lefthyphenmin keeps a word's first letters together). The address under a QR code is set
-  the same way (`address`).
+  Its first four and its last four characters are each one unit (span.word-end; in a table cell, where
+  it is cut only once it overflows, its last four): a broken word never leaves one or two characters
+  alone on its last line (`…/index.htm` + `l`), nor at the end of the line where it starts (`见h` +
+  `ttps://…`: it starts on the next line instead, as TeX's lefthyphenmin keeps a word's first letters
+  together). The address under a QR code is set the same way (`address`).
 """
 from __future__ import annotations
 
@@ -91,12 +91,15 @@ def _long_words(html: str) -> str:
     return "".join(pieces)
 
 
-def _word_end(word: str) -> str:
-    """A long word whose first four and last four characters are never parted (print.css: .word-end)."""
-    start, end = _WORD_START.match(word), _WORD_END.search(word)
-    if not start or not end or end.start() < start.end():
+def _word_end(word: str, start: bool = True) -> str:
+    """A long word whose last four characters, and with `start` its first four, are never parted (print.css:
+    .word-end). (A table cell's word is cut only where it overflows: it starts on a line of its own.)"""
+    first, end = _WORD_START.match(word) if start else None, _WORD_END.search(word)
+    if not end or (first and end.start() < first.end()):
         return word
-    return (f'<span class="word-end">{start.group(0)}</span>{word[start.end():end.start()]}'
+    if not first:
+        return f'{word[:end.start()]}<span class="word-end">{end.group(0)}</span>'
+    return (f'<span class="word-end">{first.group(0)}</span>{word[first.end():end.start()]}'
             f'<span class="word-end">{end.group(0)}</span>')
 
 
@@ -109,7 +112,7 @@ def address(url: str) -> Markup:
 
 def _cell_words(cell_html: str) -> str:
     """The long words of a table cell's text (not of its tags) with their last characters kept together."""
-    return "".join(piece if piece.startswith("<") else _LONG_WORD.sub(lambda m: _word_end(m.group(0)), piece)
+    return "".join(piece if piece.startswith("<") else _LONG_WORD.sub(lambda m: _word_end(m.group(0), start=False), piece)
                    for piece in TOKENS.split(cell_html))
 
 
