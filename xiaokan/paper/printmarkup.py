@@ -53,8 +53,8 @@ TABLE_PT = 8.5            # print.css: a table's font size; a cell's padding (2 
 WRAPPED_COLUMN_EM = 2.0   # the least a wrapping column takes: a character and its padding
 MEDIUM_COLUMN_EM = 16.0   # beside the one column of long text, columns at most this wide never wrap ...
 LONG_COLUMN_SHARE = 0.45  # ... while the columns that wrap keep this share of the block
-LONG_COLUMN_EM = 8.0      # ... or, two columns of long text or more, this width each (16 ems of A5's 39.5) ...
-LONG_COLUMNS_MOST = 0.6   # ... up to this share of the block
+LONG_COLUMN_EACH = 0.2    # ... or, two columns of long text or more, this share each (two: 16 ems of A5's 39.5) ...
+LONG_COLUMNS_MOST = 0.6   # ... up to this share of the block together
 LEAST_WRAPPED_EM = 3      # a column of short text beside them wraps in lines of at least this many characters
 A4_BLOCK_PT = 46 * 10.5   # grid.py's A4 block (46 characters of 五号), for which NOWRAP_SHARE_EM was measured
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
@@ -182,8 +182,6 @@ def _table(table: str, page: Grid) -> str:
         # (a table too wide for the block whose widest column is text of a sentence or more: that column wraps)
         widest = max(widths, key=lambda c: widths[c])
         long = [widest] if widths[widest] > MEDIUM_COLUMN_EM else []
-    if long:   # (beside a column of long text, one wider than MEDIUM_COLUMN_EM wraps as one too)
-        long += [c for c, w in widths.items() if MEDIUM_COLUMN_EM < w <= block_em / 2]
     rest = {c for c in widths if c not in long}
     fixed: dict[int, int] = {}   # a column that wraps beside the long ones -> its width in em
     if long:
@@ -191,7 +189,7 @@ def _table(table: str, page: Grid) -> str:
         # 1,234): these stay on one line, the narrowest first, while the long texts keep their share of the
         # width and share it; any that cannot wrap at a width that holds their header and half their
         # longest cell, in lines of LEAST_WRAPPED_EM characters or more)
-        keep = block_em * LONG_COLUMN_SHARE if len(long) == 1 else min(len(long) * LONG_COLUMN_EM, block_em * LONG_COLUMNS_MOST)
+        keep = block_em * (LONG_COLUMN_SHARE if len(long) == 1 else min(len(long) * LONG_COLUMN_EACH, LONG_COLUMNS_MOST))
         short, fixed = _beside_long(columns, widths, rest, block_em - keep)
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
@@ -257,7 +255,7 @@ def _table(table: str, page: Grid) -> str:
 def _beside_long(columns: dict[int, list[tuple[str, bool]]], widths: dict[int, float], rest: set[int],
                  budget: float) -> tuple[set[int], dict[int, int]]:
     """The columns beside the columns of long text that stay on one line, and the width in em of each of
-    the others: its header on one line, its cells in two lines or so, none with one character alone on
+    the others: its header and most of its cells on one line, as few as can be with one character alone on
     its last line (机电工程学/院). All of them within `budget` ems, with their padding."""
     short, used = set(), 0.0
     for c in sorted(rest, key=lambda c: widths[c]):
@@ -268,27 +266,26 @@ def _beside_long(columns: dict[int, list[tuple[str, bool]]], widths: dict[int, f
     for c in sorted(rest - short, key=lambda c: widths[c]):
         head = max((em_width(t) for t, body in columns[c] if not body), default=0.0)
         cells = [em_width(t) for t, body in columns[c] if body]
-        width = max(math.ceil(head), math.ceil(widths[c] / 2), 2)
-        while width < widths[c] and _lone(cells, width):
-            width += 1
-        width = min(width, math.ceil(widths[c]))
-        if used + width + 1 > budget:
-            # (what is left, as long as it holds the header and LEAST_WRAPPED_EM characters: 单位 is never
-            # 单/位, nor 智能/制造/与汽/车工…)
-            width = math.floor(budget - used - 1)
-            while width > LEAST_WRAPPED_EM and _lone(cells, width):
-                width -= 1
-            if width < max(math.ceil(head), LEAST_WRAPPED_EM):
-                continue
+        # (aimed at the width of its middle cell, so that most of them are on one line (省教育厅 beside
+        # 具体举措 and 责任单位, not 省教育/厅); of the widths that fit, up to half as wide again, the nearest to that among those that
+        # leave the fewest cells a character alone on their last line (机电工程学/院), never narrower than the
+        # header or LEAST_WRAPPED_EM: 单位 is never 单/位, nor 智能/制造/与汽/车工…)
+        middle = sorted(cells)[len(cells) // 2] if cells else 0.0
+        aim = max(math.ceil(head), math.ceil(middle), LEAST_WRAPPED_EM)
+        least = max(math.ceil(head), LEAST_WRAPPED_EM)
+        most = min(math.ceil(widths[c]), aim + aim // 2, math.floor(budget - used - 1))
+        if most < least:
+            continue
+        width = min(range(least, most + 1), key=lambda w: (_lone(cells, w), abs(w - aim), -w))
         fixed[c] = width
         used += width + 1
     return short, fixed
 
 
-def _lone(cells: list[float], width: int) -> bool:
-    """Whether a cell of these widths in em, wrapped at `width`, would leave a character or so alone on its
-    last line (a cell that fills its lines exactly leaves none)."""
-    return any(w > width and 0 < w % width < 1.5 for w in cells)
+def _lone(cells: list[float], width: int) -> int:
+    """How many cells of these widths in em, wrapped at `width`, would leave a character or so alone on
+    their last line (a cell that fills its lines exactly leaves none)."""
+    return sum(w > width and 0 < w % width < 1.5 for w in cells)
 
 
 def _number_captions(html: str) -> str:
