@@ -6,8 +6,9 @@ written out for WeasyPrint and for the print office.
 - Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table whose columns of long
   text (说明, 备注: one or more) share the rest of the width (those that cannot all stay on one line beside
   them wrap at a fixed width, in lines of three characters or more: never 单/位, 智能/制造/… nor
-  机电工程学/院); numeric columns are right-aligned, the 序号 column is centred, a cell holding only `-` is left blank, and each table names its continuation
-  表N（续）. No page holds fewer than three body rows of a table (a table of fewer than six is never cut).
+  机电工程学/院); numeric columns are right-aligned, the 序号 column is centred, a cell holding only `-`
+  is left blank, and each table names its continuation 表N（续）. No page holds fewer than three body
+  rows of a table (a table of fewer than six is never cut).
 - Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
   paragraph right above it (`{: .table-title }`) becomes its caption, so that the two never part.
   Figures with captions are numbered too (图1).
@@ -51,8 +52,8 @@ SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others (A4's block)
 TABLE_PT = 8.5            # print.css: a table's font size; a cell's padding (2 x 1.5 mm) is about an em of it
 WRAPPED_COLUMN_EM = 2.0   # the least a wrapping column takes: a character and its padding
-MEDIUM_COLUMN_EM = 16.0   # beside the one column of long text, columns at most this wide never wrap ...
-LONG_COLUMN_SHARE = 0.45  # ... while the columns that wrap keep this share of the block
+MEDIUM_COLUMN_EM = 16.0   # beside columns of long text, columns at most this wide never wrap ...
+LONG_COLUMN_SHARE = 0.45  # ... while the one column of long text keeps this share of the block ...
 LONG_COLUMN_EACH = 0.2    # ... or, two columns of long text or more, this share each (two: 16 ems of A5's 39.5) ...
 LONG_COLUMNS_MOST = 0.6   # ... up to this share of the block together
 LEAST_WRAPPED_EM = 3      # a column of short text beside them wraps in lines of at least this many characters
@@ -187,8 +188,8 @@ def _table(table: str, page: Grid) -> str:
     if long:
         # (columns of long text, which wrap anyway, beside columns of up to MEDIUM_COLUMN_EM (单位, dates,
         # 1,234): these stay on one line, the narrowest first, while the long texts keep their share of the
-        # width and share it; any that cannot wrap at a width that holds their header and half their
-        # longest cell, in lines of LEAST_WRAPPED_EM characters or more)
+        # width and share it; any that cannot wrap at a width that holds their header and most of their
+        # cells, in lines of LEAST_WRAPPED_EM characters or more)
         keep = block_em * (LONG_COLUMN_SHARE if len(long) == 1 else min(len(long) * LONG_COLUMN_EACH, LONG_COLUMNS_MOST))
         short, fixed = _beside_long(columns, widths, rest, block_em - keep)
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
@@ -266,10 +267,10 @@ def _beside_long(columns: dict[int, list[tuple[str, bool]]], widths: dict[int, f
     for c in sorted(rest - short, key=lambda c: widths[c]):
         head = max((em_width(t) for t, body in columns[c] if not body), default=0.0)
         cells = [em_width(t) for t, body in columns[c] if body]
-        # (aimed at the width of its middle cell, so that most of them are on one line (省教育厅 beside
-        # 具体举措 and 责任单位, not 省教育/厅); of the widths that fit, up to half as wide again, the nearest to that among those that
-        # leave the fewest cells a character alone on their last line (机电工程学/院), never narrower than the
-        # header or LEAST_WRAPPED_EM: 单位 is never 单/位, nor 智能/制造/与汽/车工…)
+        # (aimed at the width of its middle cell, so that most of them are on one line: 省教育厅 beside
+        # 具体举措 and 责任单位, not 省教育/厅. Of the widths that fit, up to half as wide again, the nearest
+        # to that among those that leave the fewest cells a character alone on their last line (机电工程学/
+        # 院), never narrower than the header or LEAST_WRAPPED_EM: 单位 is never 单/位, nor 智能/制造/与汽/…)
         middle = sorted(cells)[len(cells) // 2] if cells else 0.0
         aim = max(math.ceil(head), math.ceil(middle), LEAST_WRAPPED_EM)
         least = max(math.ceil(head), LEAST_WRAPPED_EM)
