@@ -125,3 +125,16 @@ def test_a_short_merged_group_too_tall_for_a_page_is_cut_not_a_crash(mini):
         table = next(t for t in measure.runs(pdf) if t[0].header == "学部")
         assert len(table) >= 3
         assert all(fragment.text[0] for fragment in table)
+
+
+def test_short_cells_beside_two_columns_of_long_text_stay_on_one_line(sample_pdf):
+    """表1 of 他山之石 has two columns of long text, 具体举措 and 责任单位: beside them 牵头单位 was left to the
+    browser, three characters wide, its header 牵头单/位 and most of its cells 省教育/厅. The header and every
+    省教育厅 now stand on one line."""
+    pages = [page for page in sample_pdf.pages if "具体举措" in (page.extract_text() or "")]
+    assert len(pages) >= 4
+    for page in pages:
+        assert "牵头单位" in (page.extract_text() or "").replace("\u2060", ""), page.page_number
+    cells = [cell.replace("\u2060", "") for fragment in measure.fragments(sample_pdf) for row in fragment.rows
+             for cell in row if cell and re.sub(r"[\s\u2060]", "", cell) == "省教育厅"]
+    assert len(cells) >= 10 and all(cell == "省教育厅" for cell in cells), cells

@@ -29,7 +29,7 @@ from .makeup import adjusted, make_up, numbered, sink
 from .merged import repeat_merged_labels
 from .press import cmyk_photo, cmyk_svg_colors, color_profiles, crop_marks, palette
 from .pressfile import press_finisher, without_links
-from .printmarkup import print_markup
+from .printmarkup import address, print_markup
 from .qr import qr_svg
 from .reader import reader_pdf
 from .typeset import balanced_title, typeset
@@ -72,7 +72,7 @@ def print_html(env: jinja2.Environment, site: Site, issue: Issue, bodies: dict[s
 
     html = render_template(env, PRINT_TEMPLATE, dict(
         issue=issue, groups=groups, options=options, created=issue_timestamp(issue),
-        base_url=site.config.base_url, title=title, cjk=cjk, contents_entry=contents_entry, c=palette(options.pdf_variant), page=page_mm(options), g=grid,
+        base_url=site.config.base_url, title=title, cjk=cjk, address=address, contents_entry=contents_entry, c=palette(options.pdf_variant), page=page_mm(options), g=grid,
         proof=proof))
     return cmyk_svg_colors(html) if options.pdf_variant in PRESS_VARIANTS else html
 
@@ -84,7 +84,7 @@ def back_html(env: jinja2.Environment, site: Site, issue: Issue, notes: int, pro
     issue_url = site.config.base_url + issue.url
     html = render_template(env, BACK_TEMPLATE, dict(
         issue=issue, options=options, notes=notes, issue_url=issue_url, c=palette(options.pdf_variant),
-        cjk=cjk, page=page_mm(options), proof=proof, g=grid,
+        cjk=cjk, address=address, page=page_mm(options), proof=proof, g=grid,
         # ruled lines of a 阅读笔记 page: what fits the text block (20 mm for its title)
         note_lines=int((grid.lines * grid.pitch / MM - 20) / 9.2),
         qr=qr_svg(issue_url) if prints_qr_codes(site.config) else None))

@@ -3,11 +3,12 @@ written out for WeasyPrint and for the print office.
 
 - `<ol start>`: WeasyPrint ignores the attribute without presentational hints; a counter-reset keeps
   the numbering (a list that continues at 45 prints 45).
-- Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table whose one column of
-  long text (说明) takes the rest of the width (those that cannot all stay on one line beside it wrap at
-  a fixed width, in lines of two characters or more: never 单/位 nor 机电工程学/院); numeric columns are right-aligned, the 序号
-  column is centred, a cell holding only `-` is left blank, and each table names its continuation
-  表N（续）. No page holds fewer than three body rows of a table (a table of fewer than six is never cut).
+- Tables: short columns (序号, 省份, dates) never wrap, nor do the 单位 of a table whose columns of long
+  text (说明, 备注: one or more) share the rest of the width (those that cannot all stay on one line beside
+  them wrap at a fixed width, in lines of three characters or more: never 单/位, 智能/制造/… nor
+  机电工程学/院); numeric columns are right-aligned, the 序号 column is centred, a cell holding only `-`
+  is left blank, and each table names its continuation 表N（续）. No page holds fewer than three body
+  rows of a table (a table of fewer than six is never cut).
 - Every table is numbered per article (表1, 表2 …: a continued table must say which it is); a title
   paragraph right above it (`{: .table-title }`) becomes its caption, so that the two never part.
   Figures with captions are numbered too (图1).
@@ -17,14 +18,19 @@ written out for WeasyPrint and for the print office.
 - A word of 24 characters or more (an address, a code line of 300 characters) outside tables is a
   `span.long-word`: it starts right after the text before it and is cut at any character where the
   line ends (cjklayout), rather than go whole to the next line and leave the line before it spaced out.
-  Its last four characters are one unit (span.word-end), in a table cell too: a broken word never
-  leaves one or two characters alone on its last line (`…/index.htm` + `l`).
+  Its first four and its last four characters are each one unit (span.word-end; in a table cell, where
+  it is cut only once it overflows, its last four): a broken word never leaves one or two characters
+  alone on its last line (`…/index.htm` + `l`), nor at the end of the line where it starts (`见h` +
+  `ttps://…`: it starts on the next line instead, as TeX's lefthyphenmin keeps a word's first letters
+  together). The address under a QR code is set the same way (`address`).
 """
 from __future__ import annotations
 
 import math
 import re
 from html import unescape
+
+from markupsafe import Markup, escape
 
 from .cjklayout import GLUE
 from .grid import MM, Grid
@@ -37,7 +43,8 @@ _CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"[+\-−]?\d[\d,.]*%?|[+\-−]?\.\d+%?")
 _SERIAL = frozenset({"序号", "编号", "序", "No.", "No", "#"})   # a column of serial numbers: centred
 _LONG_WORD = re.compile(r"[!-~]{24,}")   # an address or code without a space: broken anywhere in its cell
-_WORD_END = re.compile(r"(?:&#?\w+;|[^&]){4}$")   # the last four characters (an entity is one)
+_WORD_EDGE = r"(?:&#?\w+;|[^&]){4}"   # four characters (an entity is one)
+_WORD_START, _WORD_END = re.compile(f"^{_WORD_EDGE}"), re.compile(f"{_WORD_EDGE}$")
 _EMPTY = frozenset({"-", "－", "–", "—"})                      # what editors type for an empty cell
 _TITLED_TABLE = re.compile(r'<p class="table-title"[^>]*>(.*?)</p>(\s*<div\b[^>]*\bclass="table-wrap"[^>]*>\s*<table\b[^>]*>)', re.S)
 _UNCAPTIONED = re.compile(r"(<table\b[^>]*>)(?!\s*<caption)")
@@ -45,8 +52,11 @@ SHORT_COLUMN_EM = 8.0     # a column whose every cell is at most this wide never
 NOWRAP_SHARE_EM = 34.0    # ... as long as all such columns together leave room for the others (A4's block)
 TABLE_PT = 8.5            # print.css: a table's font size; a cell's padding (2 x 1.5 mm) is about an em of it
 WRAPPED_COLUMN_EM = 2.0   # the least a wrapping column takes: a character and its padding
-MEDIUM_COLUMN_EM = 16.0   # beside the one column of long text, columns at most this wide never wrap ...
-LONG_COLUMN_SHARE = 0.45  # ... while the columns that wrap keep this share of the block
+MEDIUM_COLUMN_EM = 16.0   # beside columns of long text, columns at most this wide never wrap ...
+LONG_COLUMN_SHARE = 0.45  # ... while the one column of long text keeps this share of the block ...
+LONG_COLUMN_EACH = 0.2    # ... or, two columns of long text or more, this share each (two: 16 ems of A5's 39.5) ...
+LONG_COLUMNS_MOST = 0.6   # ... up to this share of the block together
+LEAST_WRAPPED_EM = 3      # a column of short text beside them wraps in lines of at least this many characters
 A4_BLOCK_PT = 46 * 10.5   # grid.py's A4 block (46 characters of 五号), for which NOWRAP_SHARE_EM was measured
 KEEP_GROUP_ROWS = 8       # a merged group of at most this many rows is never cut
 
@@ -82,15 +92,28 @@ def _long_words(html: str) -> str:
     return "".join(pieces)
 
 
-def _word_end(word: str) -> str:
-    """A long word whose last four characters are never parted (print.css: .word-end)."""
-    end = _WORD_END.search(word)
-    return f'{word[:end.start()]}<span class="word-end">{end.group(0)}</span>' if end else word
+def _word_end(word: str, start: bool = True) -> str:
+    """A long word whose last four characters, and with `start` its first four, are never parted (print.css:
+    .word-end). (A table cell's word is cut only where it overflows: it starts on a line of its own.)"""
+    first, end = _WORD_START.match(word) if start else None, _WORD_END.search(word)
+    if not end or (first and end.start() < first.end()):
+        return word
+    if not first:
+        return f'{word[:end.start()]}<span class="word-end">{end.group(0)}</span>'
+    return (f'<span class="word-end">{first.group(0)}</span>{word[first.end():end.start()]}'
+            f'<span class="word-end">{end.group(0)}</span>')
+
+
+def address(url: str) -> Markup:
+    """An address printed as text (under a QR code): escaped and set as a long word of the body is, cut at
+    any character but never with fewer than four of its characters on its first or last line."""
+    text = str(escape(url))
+    return Markup(f'<span class="long-word">{_word_end(text)}</span>' if _LONG_WORD.fullmatch(text) else text)
 
 
 def _cell_words(cell_html: str) -> str:
     """The long words of a table cell's text (not of its tags) with their last characters kept together."""
-    return "".join(piece if piece.startswith("<") else _LONG_WORD.sub(lambda m: _word_end(m.group(0)), piece)
+    return "".join(piece if piece.startswith("<") else _LONG_WORD.sub(lambda m: _word_end(m.group(0), start=False), piece)
                    for piece in TOKENS.split(cell_html))
 
 
@@ -161,12 +184,14 @@ def _table(table: str, page: Grid) -> str:
         widest = max(widths, key=lambda c: widths[c])
         long = [widest] if widths[widest] > MEDIUM_COLUMN_EM else []
     rest = {c for c in widths if c not in long}
-    fixed: dict[int, int] = {}   # a column that wraps beside the long one -> its width in em
-    if len(long) == 1 and all(widths[c] <= MEDIUM_COLUMN_EM for c in rest):
-        # (one column of long text, which wraps anyway, beside columns of up to MEDIUM_COLUMN_EM (单位,
-        # dates): these stay on one line, the narrowest first, while the long text keeps its share of the
-        # width; any that cannot wrap at a width that holds their header and half their longest cell)
-        short, fixed = _beside_long(columns, widths, rest, block_em * (1 - LONG_COLUMN_SHARE))
+    fixed: dict[int, int] = {}   # a column that wraps beside the long ones -> its width in em
+    if long:
+        # (columns of long text, which wrap anyway, beside columns of up to MEDIUM_COLUMN_EM (单位, dates,
+        # 1,234): these stay on one line, the narrowest first, while the long texts keep their share of the
+        # width and share it; any that cannot wrap at a width that holds their header and most of their
+        # cells, in lines of LEAST_WRAPPED_EM characters or more)
+        keep = block_em * (LONG_COLUMN_SHARE if len(long) == 1 else min(len(long) * LONG_COLUMN_EACH, LONG_COLUMNS_MOST))
+        short, fixed = _beside_long(columns, widths, rest, block_em - keep)
     serial = {c for c, cells in columns.items() if any(not body and t in _SERIAL for t, body in cells)}
     numeric = {c for c, cells in columns.items()
                if c not in serial and any(body and t for t, body in cells)
@@ -230,9 +255,9 @@ def _table(table: str, page: Grid) -> str:
 
 def _beside_long(columns: dict[int, list[tuple[str, bool]]], widths: dict[int, float], rest: set[int],
                  budget: float) -> tuple[set[int], dict[int, int]]:
-    """The columns beside the one column of long text that stay on one line, and the width in em of each
-    of the others: its header on one line, its cells in two lines or so, none with one character
-    alone on its last line (机电工程学/院). All of them within `budget` ems, with their padding."""
+    """The columns beside the columns of long text that stay on one line, and the width in em of each of
+    the others: its header and most of its cells on one line, as few as can be with one character alone on
+    its last line (机电工程学/院). All of them within `budget` ems, with their padding."""
     short, used = set(), 0.0
     for c in sorted(rest, key=lambda c: widths[c]):
         if widths[c] <= MEDIUM_COLUMN_EM and used + widths[c] + 1 <= budget:
@@ -242,17 +267,26 @@ def _beside_long(columns: dict[int, list[tuple[str, bool]]], widths: dict[int, f
     for c in sorted(rest - short, key=lambda c: widths[c]):
         head = max((em_width(t) for t, body in columns[c] if not body), default=0.0)
         cells = [em_width(t) for t, body in columns[c] if body]
-        width = max(math.ceil(head), math.ceil(widths[c] / 2), 2)
-        while width < widths[c] and any(w > width and w % width < 1.5 for w in cells):
-            width += 1
-        width = min(width, math.ceil(widths[c]))
-        if used + width + 1 > budget:
-            width = max(math.ceil(head), 2)   # (at least the header on one line: 单位 is never 单/位)
-            if used + width + 1 > budget:
-                continue
+        # (aimed at the width of its middle cell, so that most of them are on one line: 省教育厅 beside
+        # 具体举措 and 责任单位, not 省教育/厅. Of the widths that fit, up to half as wide again, the nearest
+        # to that among those that leave the fewest cells a character alone on their last line (机电工程学/
+        # 院), never narrower than the header or LEAST_WRAPPED_EM: 单位 is never 单/位, nor 智能/制造/与汽/…)
+        middle = sorted(cells)[len(cells) // 2] if cells else 0.0
+        aim = max(math.ceil(head), math.ceil(middle), LEAST_WRAPPED_EM)
+        least = max(math.ceil(head), LEAST_WRAPPED_EM)
+        most = min(math.ceil(widths[c]), aim + aim // 2, math.floor(budget - used - 1))
+        if most < least:
+            continue
+        width = min(range(least, most + 1), key=lambda w: (_lone(cells, w), abs(w - aim), -w))
         fixed[c] = width
         used += width + 1
     return short, fixed
+
+
+def _lone(cells: list[float], width: int) -> int:
+    """How many cells of these widths in em, wrapped at `width`, would leave a character or so alone on
+    their last line (a cell that fills its lines exactly leaves none)."""
+    return sum(w > width and 0 < w % width < 1.5 for w in cells)
 
 
 def _number_captions(html: str) -> str:

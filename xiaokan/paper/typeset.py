@@ -62,7 +62,7 @@ def typeset(html: str, paragraph: bool = False) -> str:
         text = _kinsoku(token, quote_breaks=not tables)
         if previous and ((HAN_CHAR.match(previous) and re.match("[A-Za-z0-9]", text))
                          or (re.match("[A-Za-z0-9%]", previous) and HAN_CHAR.match(text))):
-            text = " " + text
+            text = _space_before(tokens, i, run[-1], text)
         text = space_latin(text)
         tokens[i] = text
         run.append(i)
@@ -70,6 +70,19 @@ def typeset(html: str, paragraph: bool = False) -> str:
     if paragraph:
         _glue_last_characters(tokens, run)
     return "".join(tokens)
+
+
+def _space_before(tokens: list[str], i: int, last: int, text: str) -> str:
+    """Text token i with the 中西文 space in front of it, or unchanged when the space goes before the inline
+    tags that open right before it (after token `last`, the run's text before): a long word's spans
+    (printmarkup.py) keep their first characters on one line, and a space inside them could not break."""
+    k = i
+    while k - 1 > last and (not tokens[k - 1] or (tokens[k - 1].startswith("<") and not tokens[k - 1].startswith("</"))):
+        k -= 1
+    if k == i:
+        return " " + text
+    tokens[k - 1] += " "
+    return text
 
 
 def _kinsoku(text: str, quote_breaks: bool = True) -> str:
