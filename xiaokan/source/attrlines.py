@@ -18,7 +18,7 @@ from ..core.i18n import _
 
 # attr_list's forms that are meant as one: `{: …}`, `{:#id}`, `{.class}`, `{#id}`, `{key=value}` (a
 # paragraph `{待补充}` is text).
-LOOSE = re.compile(r"\{(?::[^}\n]*|[ ]*[.#][^}\n]*|[ ]*[A-Za-z_][\w:.-]*=[^}\n]*)\}")
+LOOSE = re.compile(r"\{(?::[ ]*[^}\n ][^}\n]*|[ ]*[.#][^}\n]*|[ ]*[A-Za-z_][\w:.-]*=[^}\n]*)\}")
 _ATTACHED = re.compile(r"\n[ ]*\{:?[ ]*[^}\n ][^\n]*\}[ ]*$")   # (a paragraph's own, on its last line)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
