@@ -15,12 +15,14 @@ from .cache import BuildCache
 from .core.errors import ContentError, ContentErrors, ContentWarning
 from .core.parallel import map_indices
 from .core.urls import source_path
+from .source.attrlines import loose_attribute_warnings
 from .source.headings import title_headings
 from .source.images import copy_path, make_copy
 from .source.issuefiles import name_error
 from .source.links import CONTENT_HOMES, refuse_outside_links
 from .source.markup import Body, BodyError, render_markdown
 from .source.model import Article, Site
+from .source.placeholder import placeholder_warnings
 from .source.references import reference_problems
 from .source.svgsafe import clean_svg_copy
 
@@ -120,8 +122,11 @@ def content_problems(site: Site, bodies: dict[str, Body], unreadable: frozenset[
 
 
 def body_warnings(articles, bodies: dict[str, Body]) -> list[ContentWarning]:
-    """What an article body holds that its page should not: a heading of the title's level."""
-    return [warning for article in articles for warning in title_headings(article, bodies[article.url])]
+    """What an article body holds that its page should not: a heading of the title's level, an attribute
+    list given to nothing, the example text of a new article."""
+    return [warning for article in articles for warning in
+            title_headings(article, bodies[article.url]) + loose_attribute_warnings(article, bodies[article.url])
+            + placeholder_warnings(article)]
 
 
 def in_file_order(problems: list[ContentError]) -> list[ContentError]:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -608,6 +609,38 @@ def test_a_revised_word_file_waits_for_the_editors_choice_and_替换_keeps_the_d
     [made] = tasks.import_word(mini, [other], "2024-07", "新闻政策", "主编", tasks.Job(4, "import", "主编"), separate=True)["articles"]
     assert made["path"] != rel and "第二版的正文。" in draft.read_text(encoding="utf-8")
     assert made["notes"][0]["text"].startswith(f"请检查：这一期已有同标题的文章 {draft.name}，这篇是另一篇草稿\n    → "), made["notes"]
+
+
+def test_a_revised_word_file_of_the_same_name_is_held_in_one_sentence_and_advised_as_matched_by_name(mini, tmp_path):
+    """(It said 「评议会.docx：同名的 Word 文件以前导入过，成了 …，这个文件和那次的不一样」 followed by the
+    draft's title as a dangling link, then advised as if the match were by title: 「另一篇同标题的稿子」.)
+    One sentence names the file, the draft it became (title and path) and that nothing was imported;
+    the advice speaks of a file of the same name; the command line says the same."""
+    import worddocs
+    from xiaokan.desk.editorial import tasks
+
+    first = tasks.import_word(mini, [uploads.stage_docx(mini, "评议会.docx", worddocs.plain_docx(
+        tmp_path / "a.docx", ["第一版的正文。"], title="学校召开2024年评建任务推进会").read_bytes())],
+        "2024-07", "新闻政策", "主编", tasks.Job(1, "import", "主编"))
+    rel = first["articles"][0]["path"]
+    before = snapshot(mini / "content")
+    revised = worddocs.plain_docx(tmp_path / "b.docx", ["第二版的正文。"], title="评建任务推进会（修改）")
+    held = tasks.import_word(mini, [uploads.stage_docx(mini, "评议会.docx", revised.read_bytes())], "2024-07", "新闻政策",
+                             "主编", tasks.Job(2, "import", "主编"))
+    [item] = held["articles"]
+    assert item["held"] and item["path"] == rel
+    assert item["summary"] == (f"评议会.docx：同名的 Word 文件以前导入过，成了草稿“学校召开2024年评建任务推进会”（content/{rel}），"
+                               "这个文件和那次的不一样，所以这次没有导入"), item["summary"]
+    assert item["hint"] == ("如果这个文件是以前导入的那个文件的修改稿，就点“替换原来的草稿”（草稿现在的文本留在历史版本里，可以恢复）；"
+                            "如果是另一份碰巧同名的文件，就点“另存为新稿”")
+    assert "同标题" not in item["hint"] and snapshot(mini / "content") == before
+    shutil.copy(revised, tmp_path / "评议会.docx")
+    said = run_build(mini, "import", str(tmp_path / "评议会.docx"), "--issue", "2024-07", "--section", "新闻政策")
+    assert said.code == 1 and "Traceback" not in said.stderr
+    assert (f"评议会.docx: 同名的 Word 文件以前导入过，成了草稿“学校召开2024年评建任务推进会”（content/{rel}），这个文件和那次的"
+            "不一样，所以这次没有导入\n    → 如果这个文件是以前导入的那个文件的修改稿，加上 --replace 再导入（替换那篇草稿）；"
+            "如果是另一份碰巧同名的文件，加上 --separate 另存为新稿") in said.stderr, said.stderr
+    assert snapshot(mini / "content") == before
 
 
 def test_the_desks_import_names_the_word_file_as_the_department_wrote_it(mini, tmp_path):

@@ -983,7 +983,7 @@ def test_word_numbering_in_a_table_is_reported(mini, tmp_path):
         table.cell(row, 1).text = task
     document.save(tmp_path / "numbered-table.docx")
     _, report = import_file(mini, tmp_path / "numbered-table.docx")
-    assert report.count("用的是 Word 自动编号") == 1 and "表格 1 用的是 Word 自动编号（第 4 段：“1.”）" in report, report
+    assert report.count("用的是 Word 自动编号") == 1 and "表格 1 用的是 Word 自动编号（Word 文件里的第 4 段：“1.”）" in report, report
 
 
 def _official_docx(path: Path) -> Path:
@@ -1584,3 +1584,26 @@ def test_a_notice_whose_number_stands_under_its_title_keeps_its_title(mini, tmp_
     text = article.read_text(encoding="utf-8")
     assert "标题: 关于开展2024年专业评估自评工作的通知" in text and "公文" not in report and "文件名" not in report, report
     assert "来源: 关于" not in text and "渝机电教〔2024〕12号" in text.split("---", 2)[2], text
+
+
+def test_the_report_counts_the_articles_paragraphs_and_names_words_paragraphs_as_words(mini, tmp_path):
+    """(It said 「段落 4 段」 and then 「第 30 段…有批注」: the first counted the article's paragraphs, the
+    second Word's, empty ones and table cells too.) Each says whose paragraphs it counts, and a Word
+    paragraph without text is found by the text before it."""
+    import docx
+    from docx.oxml import parse_xml
+
+    path = worddocs.word_docx(tmp_path / "稿件.docx")
+    document = docx.Document(path)
+    document.add_paragraph()._p.append(parse_xml(
+        '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>x</m:t></m:r></m:oMath>'))
+    document.save(path)
+    xml = worddocs.document_part(path).decode("utf-8")
+    paragraphs = re.split(r"<w:p[ >/]", xml)   # (Word's paragraphs, counted as Word stores them)
+    commented = next(n for n, part in enumerate(paragraphs) if "commentReference" in part)
+    equation = next(n for n, part in enumerate(paragraphs) if "oMath" in part)
+    _article, report = import_file(mini, path)
+    assert "正文段落 4 段" in report and "段落 4 段，" not in report.replace("正文段落 4 段", ""), report
+    assert f"请检查：Word 文件里的第 {commented} 段“会议要求全校上下齐心协力…”有批注：批注没有导入" in report, report
+    assert f"请检查：Word 文件里的第 {equation} 段（在“…（供稿：教务处）”之后）有公式" in report, report
+    assert commented == 30 and equation == commented + 2

@@ -208,7 +208,7 @@ def test_a_list_in_a_table_and_numbering_by_a_style_there_keep_their_labels(mini
     document.save(tmp_path / "table-lists.docx")
     article, report = import_file(mini, tmp_path / "table-lists.docx")
     assert LOST not in report, report
-    assert report.count("用的是 Word 自动编号") == 1 and "表格 2 用的是 Word 自动编号（第 " in report, report
+    assert report.count("用的是 Word 自动编号") == 1 and "表格 2 用的是 Word 自动编号（Word 文件里的第 " in report, report
     body = body_of(publish_and_build(mini, article))
     cells = [flat(cell) for cell in re.findall(r"<td>(.*?)</td>", body, re.S)]
     assert cells[:4] == ["1.自查2.复查", "（1）按时（2）按质", "•附评分表•按模板填写", "第一条学校实行校长负责制。第二条学校设立学术委员会。"], body
@@ -307,7 +307,7 @@ def test_a_list_deeper_than_five_levels_keeps_its_text_and_the_report_says_so(mi
     document.save(tmp_path / "deep.docx")
     article, report = import_file(mini, tmp_path / "deep.docx")
     assert LOST not in report, report
-    assert "有 4 个列表项在 Word 里缩进到了第五级以下（第一个：第 7 段，第 6 级）" in report, report
+    assert "有 4 个列表项在 Word 里缩进到了第五级以下（第一个：Word 文件里的第 7 段，第 6 级）" in report, report
     text = flat(body_of(publish_and_build(mini, article)))
     for level in range(9):
         assert text.count(f"第{level + 1}级事项") == 1, (level, text)
@@ -326,4 +326,4 @@ def test_a_label_with_a_direction_character_is_reported_with_a_question_mark(min
         table.cell(row, 1).text = f"任务{row}"
     document.save(tmp_path / "rlo.docx")
     _, report = import_file(mini, tmp_path / "rlo.docx")
-    assert "\u202e" not in report and "用的是 Word 自动编号（第 2 段：“?1.”）" in report, report
+    assert "\u202e" not in report and "用的是 Word 自动编号（Word 文件里的第 2 段：“?1.”）" in report, report

@@ -742,6 +742,8 @@ def test_a_revised_word_file_waits_for_替换_which_keeps_the_drafts_text_in_its
     held = report.get_by_role("group", name="评议会（修改稿）.docx")
     expect(held).to_contain_text(f"{draft.name}（由 评议会.docx 导入）的标题也是“评议会通知”，这次没有导入", timeout=SLOW)
     expect(held).to_contain_text("草稿现在的文本留在历史版本里")
+    # (the draft is named in the sentence; the link after it opens it, not a title left dangling after it)
+    expect(held.get_by_role("link", name="打开那篇草稿")).to_have_attribute("href", f"#/edit/2024-07/{draft.name}")
     before = snapshot(root / "content")
     held.get_by_role("button", name="替换原来的草稿").click()
     expect(dialog).to_contain_text(f"用 评议会（修改稿）.docx 替换草稿“评议会通知”（2024-07/{draft.name}）？")

@@ -1,5 +1,7 @@
 """What the import report reads from the Word file itself: what a Markdown article cannot hold (text
-boxes, equations, comments, tracked changes, linked pictures) with where it is,
+boxes, equations, comments, tracked changes, linked pictures) with where it is (Word's paragraph: every
+w:p counts, the empty ones and those in tables too, so the report says 「Word 文件里的第 N 段」 with
+its text, apart from the article's own count of 正文段落),
 each picture's 段, and the text of every paragraph for the check that nothing was lost."""
 from __future__ import annotations
 
@@ -29,10 +31,13 @@ def unmapped(xml: WordXml) -> list[str]:
     """What a Markdown article cannot hold, found in the Word file itself, with where it is."""
     found = []
     external = _external_targets(xml)
+    before = ""   # (the text of the last paragraph that has some: where to find one that has none)
     for number, paragraph in enumerate(xml.document.iter(f"{w}p"), start=1):
         text = paragraph_text(paragraph).strip()
         where = (_("paragraph {number} “{text}…”").format(number=number, text=text[:12]) if text
+                 else _("paragraph {number}, after “…{text}”").format(number=number, text=before[-12:]) if before
                  else _("paragraph {number}").format(number=number))
+        before = text or before
         if paragraph.find(f".//{w}txbxContent") is not None:
             found.append(_("{where} has a text box: its text was imported as body text; check where it stands").format(where=where))
         if paragraph.find(f".//{{{_MATH}}}oMath") is not None:

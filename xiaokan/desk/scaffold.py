@@ -16,6 +16,7 @@ from ..core.i18n import _
 from ..source.config import load_config
 from ..source.content import ISSUE_ID, load_site, refuse_reserved_issue_name
 from ..source.frontmatter import ARTICLE_KEYS, ISSUE_KEYS, map_keys, parse_date, read_article_front
+from ..source.placeholder import PLACEHOLDER_BODY
 from ..source.slugs import slug_from_filename, title_slug
 from ..source.yamlfile import ZERO_WIDTH, parse_yaml, read_text, tidy_yaml
 from .numbering import numbers_for
@@ -94,7 +95,7 @@ def make_article(root: Path, section: str, issue_id: str, title: str) -> NewArti
         raise ContentError(None, None, _('the article needs a title'),
                            _('e.g. .venv/bin/python build.py new --section 评建动态 --issue 2024-06 "我校召开……"'))
     path = article_path(folder, title)
-    text = front_matter(path, title, section, next_order(root, issue_id, section)) + "在这里写正文。段落之间空一行。\n"
+    text = front_matter(path, title, section, next_order(root, issue_id, section)) + PLACEHOLDER_BODY + "\n"
     with path.open("x", encoding="utf-8") as out:   # (never over a file that appeared meanwhile)
         out.write(text)
     return NewArticle(path, tuple(filter(None, [same_title(path, title)])))

@@ -97,9 +97,10 @@ class Held(ContentError):
     """Not imported: the document may be a new version of the draft `article` (another file of its name,
     or of its title); the editor says which, --replace or --separate (in the desk: 替换, 另存为新稿)."""
     article: Path | None = None
+    by: str = "name"   # how it was matched: "name" (a file of its name) or "title" (the draft has its title)
 
     def __reduce__(self):
-        return (type(self), (self.path, self.line, self.message, self.hint, self.article))
+        return (type(self), (self.path, self.line, self.message, self.hint, self.article, self.by))
 
 
 def import_documents(root: Path, sources: list[Path], issue_id: str, section: str, replace: bool = False,
@@ -139,6 +140,27 @@ def _word_files(sources: list[Path]) -> list[Path]:
     return files
 
 
+def _in_project(root: Path, path: Path) -> str:
+    """content/2024-07/05-….md: the draft's path as the editor finds it, wherever the desk was started from."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return display_path(path)
+
+
+def _title_of(path: Path) -> str:
+    """The 标题 of a draft a Word file was imported as (its file name when its front matter cannot be read)."""
+    from ..source.frontmatter import ARTICLE_KEYS, read_article_front
+    from ..source.yamlfile import read_text
+
+    try:
+        raw = read_article_front(read_text(path), path).raw
+    except (ContentError, OSError):
+        return path.stem
+    title = next((value for key, value in raw.items() if ARTICLE_KEYS.get(str(key)) == "title"), None)
+    return str(title).strip() if isinstance(title, str) and title.strip() else path.stem
+
+
 def import_docx(root: Path, folder: Path, source: Path, section: str, replace: bool = False, separate: bool = False,
                 keep: Keep | None = None, siblings: Collection[Path] = ()) -> ImportReport:
     """Write one Word file as a draft of the issue in folder; ContentError naming the file if it cannot be
@@ -157,8 +179,9 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
                                 replaceable=earlier.here and earlier.draft, published=not earlier.draft,
                                 elsewhere=None if earlier.here else earlier.path.parent.name)
         if earlier.draft:
-            raise Held(source, None, _("a Word file of this name was imported before as {article}, and this one "
-                                       "differs from it").format(article=display_path(earlier.path)),
+            raise Held(source, None, _("a Word file of this name was imported before and became the draft “{title}” "
+                                       "({article}); this file differs from that one, so nothing was imported").format(
+                title=_title_of(earlier.path), article=_in_project(root, earlier.path)),
                        _("to replace that draft with this version, add --replace; if it is another document, import "
                          "it with --separate"), earlier.path)
         raise ContentError(source, None, _("a Word file of this name was imported before as {article}, and this one "
@@ -177,10 +200,10 @@ def import_docx(root: Path, folder: Path, source: Path, section: str, replace: b
     if earlier is None and not separate and (titled := titled_import(folder, article.title, siblings)) is not None:
         if not replace:
             raise Held(source, None, _("the draft {article}, imported from {name}, has this document's title “{title}”: "
-                                       "nothing was imported").format(article=display_path(titled[0]), name=titled[1],
+                                       "nothing was imported").format(article=_in_project(root, titled[0]), name=titled[1],
                                                                       title=article.title),
                        _("if this is a new version of that document, import it again with --replace (it replaces that "
-                         "draft); if it is another article of the same title, import it with --separate"), titled[0])
+                         "draft); if it is another article of the same title, import it with --separate"), titled[0], "title")
         earlier = Earlier(titled[0], False)
     path = earlier.path if earlier is not None else article_path(folder, article.title)
     order = order_of(earlier.path) if earlier is not None else None

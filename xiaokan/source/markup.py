@@ -25,6 +25,7 @@ from markdown.util import AtomicString
 
 from ..core.policy import clean_html, is_local, on_authors_computer, safe_url
 from ..core.urls import ROOT_MARK, marked, published_path
+from .attrlines import LooseAttributes
 from .datablocks import BlockError, extract_blocks, files_digest, table_label
 from .images import SIZES, WIDTHS, ImageError, plan_image
 from .nesting import deepest_line, separate_definitions, too_deep, too_deep_to_read, too_deep_to_show
@@ -66,6 +67,8 @@ class Body:
     missing_alt: tuple[str, ...] = () # images without alt text (an error: screen readers say nothing)
     resized: tuple[tuple[str, int, str], ...] = ()   # copies the srcset offers: (photo, width, copy's path)
     image_problems: tuple[tuple[str, str, str], ...] = ()   # (src, what is wrong, what to do)
+    loose_attributes: tuple[tuple[str, str], ...] = ()  # attribute lists alone in a paragraph: (text, what
+                                                        # they follow: "p" given to that paragraph, see attrlines)
 
     @property
     def images(self) -> tuple[str, ...]:
@@ -226,6 +229,8 @@ class _NumberedList(SaneOListProcessor):
 
 class _ArticleExtension(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.xiaokan_loose = LooseAttributes(md)
+        md.treeprocessors.register(md.xiaokan_loose, "xiaokan_loose_attributes", 30)   # (before inline and attr_list)
         md.parser.blockprocessors.register(_SpacedHashHeading(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_NumberedList(md.parser), "olist", 40)
         md.xiaokan_tree = _ArticleTree(md)
@@ -268,6 +273,7 @@ def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResol
     md.reset()
     tree = md.xiaokan_tree
     tree.folder = folder
+    md.xiaokan_loose.found = []
     try:
         html = md.convert(separate_definitions(blocks.text))
     except RecursionError:   # (nesting too_deep_to_read does not count: emphasis in emphasis …)
@@ -283,7 +289,7 @@ def render_markdown(text: str, trust_html: bool = False, resolve_link: LinkResol
         unquote(r.written) for r in links.references if r.kind == "image" and r.path))
     body = Body(html, tuple(links.references), tuple(links.unresolved), tuple(links.resolved),
                 files, files_digest(folder, files) if files and folder else "", tuple(tree.missing_alt),
-                tuple(tree.resized), tuple(tree.problems))
+                tuple(tree.resized), tuple(tree.problems), tuple(md.xiaokan_loose.found))
     if blocks.problems:
         raise BodyError(blocks.problems, body)
     return body

@@ -21,6 +21,7 @@ from pathlib import Path
 from ...core.errors import ContentError
 from ...core.i18n import _
 from ...source.frontmatter import article_draft
+from ...source.placeholder import placeholder_lines, placeholder_message
 from ...source.yamlfile import read_text
 from . import articles, frontmatter
 from .accounts import may
@@ -122,6 +123,8 @@ def advance(root: Path, rel: str, step: str, who: str, role: str) -> list[dict]:
                 raise ContentError(None, None, _('{step} comes after {before}').format(step=step, before=expected)
                                    if expected and STEPS.index(step) > len(done)
                                    else _('this article has passed {step} already').format(step=step))
+            if step == "终审":
+                _refuse_placeholder(text, path)
             data[rel] = {"steps": done + [{"step": step, "by": who, "at": _now()}], "sign": signature(text)}
         if step in ("终审", "退回"):
             articles.update_fields(root, rel, {"draft": step == "退回"}, who, step)
@@ -178,6 +181,16 @@ def prune(root: Path, data: dict) -> None:
     if any(not (root / "content" / rel).is_file() for rel in data):
         with _lock:
             _write(root, records(root))
+
+
+def _refuse_placeholder(text: str, path: Path) -> None:
+    """终审 publishes the article: not while its text still holds the example text of a new article."""
+    parsed = frontmatter.parse(text, path)
+    found = placeholder_lines(parsed.body)
+    if found:
+        line = parsed.body_line + found[0]
+        raise ContentError(path, line, placeholder_message(line),
+                           _('终审 publishes the article as it is: fix it and take 终审 again'))
 
 
 def _draft(text: str) -> bool:

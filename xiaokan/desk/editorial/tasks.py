@@ -229,8 +229,12 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
             rel = relative(root, result.error.article)   # (the draft it may be a new version of)
             items.append({"path": rel, "title": _title_of(root, rel), "notes": [], "held": True,
                           "summary": _("{source}: {message}").format(source=result.source.name, message=result.error.message),
-                          "hint": _("choose 替换 to put this file in place of that draft (its text now stays in 历史版本, "
-                                    "where it can be restored), or 另存为新稿 to import it as a draft of its own"),
+                          "hint": _("if this file is a revised version of the one imported before, choose 替换原来的草稿 (the "
+                                    "draft's text now stays in 历史版本, where it can be restored); if it is another "
+                                    "document that happens to have the same file name, choose 另存为新稿")
+                          if getattr(result.error, "by", "name") == "name" else
+                          _("choose 替换 to put this file in place of that draft (its text now stays in 历史版本, "
+                            "where it can be restored), or 另存为新稿 to import it as a draft of its own"),
                           "source": result.source.name, "staged": result.source.parent.name})
             continue
         if isinstance(result, ImportFailure):   # named by the file the editor chose, not its staging copy

@@ -223,7 +223,7 @@ function heldImport(r, a) {
     if (done && done.state === "done") await boardKeeping(card);
   }
   return el("div", {class: "import held", role: "group", "aria-label": a.source},
-    el("p", {}, el("span", {text: a.summary}), "　", articleLink(a.path, null, a.title)),
+    el("p", {}, el("span", {text: a.summary}), "　", articleLink(a.path, null, "打开那篇草稿")),
     el("p", {class: "hint", text: a.hint}),
     el("div", {class: "actions"},
       el("button", {type: "button", class: "primary", text: "替换原来的草稿", onclick: function () { again({replace: true}); }}),
