@@ -74,15 +74,12 @@ def gone_issues(gone: list[str], titles: dict[str, list[str]]) -> set[str]:
 
 
 def named(gone: list[str], titles: dict[str, list[str]]) -> str:
-    """The articles among the pages gone by title and issue (else the issues, else the pages' paths),
+    """The articles among the pages gone by title and issue (else the pages' paths: a 数字报, a PDF),
     the first few of them."""
     articles = [titles[rel][2] for rel in gone if titles.get(rel, [""])[0] == "article"]
-    issues = sorted({titles[rel][2] for rel in gone if titles.get(rel, [""])[0] in ("issue", "pdf")})
     if articles:
         shown = "、".join(articles[:NAMED]) + ("…" if len(articles) > NAMED else "")
         return _('{count} article(s): {titles}').format(count=len(articles), titles=shown)
-    if issues:
-        return _('the pages of {issues}').format(issues="、".join(issues[:NAMED]))
     return "、".join(rel.removesuffix("index.html") or "/" for rel in gone[:NAMED]) + ("…" if len(gone) > NAMED else "")
 
 
