@@ -30,7 +30,6 @@ from .publish.output import (
     write_print_copies,
     write_site,
 )
-from .source.model import unpublished_issue_message
 
 if TYPE_CHECKING:
     from .source.markup import Body
@@ -62,6 +61,7 @@ def _dropped(root: Path, out_dir: Path, made, options: BuildOptions) -> tuple[li
     the articles' titles and issues. The issue warning of an issue that was published and is not any more
     says that its pages go (publish/gone.py). Returns the warning and the warnings of the build as said."""
     from .publish.gone import build_warning, gone_issues, page_titles, pages_of, read_record, write_record
+    from .source.model import unpublished_issue_message
 
     warnings = made.warnings
     if options.drafts:
@@ -75,7 +75,7 @@ def _dropped(root: Path, out_dir: Path, made, options: BuildOptions) -> tuple[li
     write_record(root, place, now, known)
     if not gone:
         return [], warnings
-    titles = {**titles, **{rel: value for rel, value in known.items() if rel not in titles}}
+    titles = {**known, **titles}   # (what pages gone showed: the record's)
     issues = gone_issues(gone, titles)
     was = unpublished_issue_message()
     warnings = [ContentWarning(w.path, w.line, unpublished_issue_message(published_before=True), w.kind)

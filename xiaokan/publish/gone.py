@@ -46,7 +46,7 @@ def read_record(root: Path, place: str) -> tuple[set[str] | None, dict[str, list
 
 def write_record(root: Path, place: str, files, titles: dict[str, list[str]]) -> None:
     """After a build into `place`: the files it published, and the titles of its pages (those of pages
-    gone before are kept, the newest first, for the deploy that will delete them)."""
+    gone before are kept, the last KEEP_GONE to go, for the deploy that will delete them)."""
     path = root / RECORD
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -55,7 +55,7 @@ def write_record(root: Path, place: str, files, titles: dict[str, list[str]]) ->
         record = {}
     _, old = read_record(root, place)
     kept = {rel: value for rel, value in old.items() if rel not in titles}
-    merged = {**dict(list(kept.items())[:KEEP_GONE]), **titles}
+    merged = {**dict(list(kept.items())[-KEEP_GONE:]), **titles}   # (the earliest gone come first)
     record[place] = {"files": sorted(files), "titles": merged}
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
