@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from .buildoptions import BuildOptions
 from .cache import (
     input_stamp,
+    output_place,
     previous_report,
     read_pickle,
     worth_rewriting,
@@ -54,20 +55,33 @@ class BuildReport:
     pdf_files: dict[str, Path] = field(default_factory=dict)   # issue id -> its PDF in the PDF cache (as pdfs says)
 
 
-DROPPED_SHOWN = 5   # pages named in the warning about pages no longer published
+def _dropped(root: Path, out_dir: Path, made, options: BuildOptions) -> tuple[list[str], list[ContentWarning]]:
+    """A page the last build into out_dir published and this one leaves out disappears from the live site
+    with the next deploy: said once, by this build (not repeated by a rebuild that has nothing to do), by
+    the articles' titles and issues. The issue warning of an issue that was published and is not any more
+    says that its pages go (publish/gone.py). Returns the warning and the warnings of the build as said."""
+    from .publish.gone import build_warning, gone_issues, page_titles, pages_of, read_record, write_record
+    from .source.model import unpublished_issue_message
 
-
-def _dropped_warning(out_dir: Path, dropped: list[str]) -> list[ContentWarning]:
-    """A page the last build published and this one leaves out disappears from the live site with the
-    next deploy: said once, by this build (not repeated by a rebuild that has nothing to do)."""
-    if not dropped:
-        return []
-    shown = "、".join(path.removesuffix("index.html") or "/" for path in dropped[:DROPPED_SHOWN])
-    more = "…" if len(dropped) > DROPPED_SHOWN else ""
-    return [ContentWarning(out_dir, None, _(
-        "{count} page(s) or PDF(s) published by the last build are not published any more: {paths}{more}; "
-        "the next deploy removes them from the live site (a 数字报 or PDF whose issue PDF is not cached needs "
-        "a build without --no-pdf)").format(count=len(dropped), paths=shown, more=more))]
+    warnings = made.warnings
+    if options.drafts:
+        return [], warnings
+    place = output_place(root, out_dir)
+    before, titles = read_record(root, place)
+    now = pages_of([*made.files, *made.placed, *made.kept, *made.copies])
+    # (no record yet, e.g. output/ built by an earlier version: what the build manifest says it left)
+    gone = sorted(before - set(now)) if before is not None else made.cache.dropped(now)
+    known = page_titles(made.site)
+    write_record(root, place, now, known)
+    if not gone:
+        return [], warnings
+    titles = {**known, **titles}   # (what pages gone showed: the record's)
+    issues = gone_issues(gone, titles)
+    was = unpublished_issue_message()
+    warnings = [ContentWarning(w.path, w.line, unpublished_issue_message(published_before=True), w.kind)
+                if w.message == was and Path(w.path).name == "issue.yaml" and Path(w.path).parent.name in issues else w
+                for w in warnings]
+    return [ContentWarning(out_dir, None, build_warning(gone, titles))], warnings
 
 
 def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print) -> BuildReport:
@@ -104,9 +118,8 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
         finally:
             staging.discard()   # (a build that failed leaves no half-made site behind)
         made.cache.record(made.copies)
-        dropped = [] if options.drafts else made.cache.dropped([*made.files, *made.placed, *made.kept, *made.copies])
-        report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status,
-                             made.warnings + _dropped_warning(out_dir, dropped),
+        dropped, warnings = _dropped(root, out_dir, made, options)
+        report = BuildReport(made.pages, len(site.articles), len(site.issues), made.pdf_status, warnings + dropped,
                              time.perf_counter() - started, sorted([*made.files, *made.placed]), site, made.bodies,
                              made.prints, made.cards, made.pdfs)
         memo = {path: entry for path, entry in memo.items() if os.path.isfile(path)}
@@ -116,7 +129,7 @@ def build(root: Path, options: BuildOptions, log: Callable[[str], None] = print)
             "pages": report.pages, "articles": report.articles, "issues": report.issues, "pdfs": report.pdfs,
             "pdf_files": {i: str(p) for i, p in report.pdf_files.items()},
             # (paths from the project: a copied or moved project's warnings name its own files)
-            "warnings": [[_from_root(root, w.path), w.line, w.message, w.kind] for w in made.warnings]})
+            "warnings": [[_from_root(root, w.path), w.line, w.message, w.kind] for w in warnings]})
     return report
 
 

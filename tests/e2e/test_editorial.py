@@ -761,3 +761,29 @@ def test_a_revised_word_file_waits_for_替换_which_keeps_the_drafts_text_in_its
     expect(versions.first).to_contain_text("用 评议会（修改稿）.docx 导入，替换了原来的文本")
     versions.nth(1).get_by_role("button", name="恢复").click()
     expect(page.get_by_label("正文")).to_have_value(re.compile("第一版的正文。"))
+
+
+def test_an_article_made_a_draft_is_named_by_生成网站_and_by_发布_before_it_leaves_the_live_site(mini, page, tmp_path):
+    """The walk: a published article made a draft again while the desk runs (its preview builds the
+    drafts at once); 生成网站 and 发布's list name it by title and issue before 确认发布 deletes its page."""
+    target = tmp_path / "www"
+    (mini / "site.yaml").write_text((mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n",
+                                    encoding="utf-8")
+    with running_server(mini) as (base, _process):
+        page.goto(base + "/编辑部/")
+        site_job, publish = page.locator("#site-job"), page.locator("#publish-job")
+        page.get_by_role("button", name="生成网站").click()
+        expect(site_job).to_contain_text("生成网站：完成", timeout=SLOW)
+        page.get_by_role("button", name="发布", exact=True).click()
+        publish.get_by_role("button", name="确认发布").click(timeout=SLOW)
+        expect(publish).to_contain_text("还没有更早的版本可以回滚", timeout=SLOW)
+        article = mini / "content/2024-07/04-other.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("section:", "draft: true\nsection:", 1), encoding="utf-8")
+        page.get_by_role("button", name="生成网站").click()
+        expect(site_job).to_contain_text("这次不再发布，其中有 1 篇文章：《他山之石一篇》（2024年第2期）", timeout=SLOW)
+        page.get_by_role("button", name="发布", exact=True).click()
+        gone = publish.get_by_role("alert", name="删除的网页")
+        expect(gone).to_contain_text("这次发布（deploy）会从线上网站删掉 5 个网页或 PDF，其中有 1 篇文章：《他山之石一篇》（2024年第2期）",
+                                     timeout=SLOW)
+        expect(gone).to_contain_text("如果不是有意的：把文章改回非草稿（草稿: 否）")
+        expect(publish.get_by_role("button", name="确认发布")).to_be_visible()

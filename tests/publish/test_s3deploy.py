@@ -164,6 +164,9 @@ def test_the_dry_run_lists_uploads_in_their_order_and_deletions_last(mini, s3_bu
     assert not [name for name in uploads[first_page:] if not name.endswith((".html", ".xml", ".txt"))], uploads
     assert uploads.index("2024-07/first/index.html") < uploads.index("2024-07/index.html")   # (the article before its issue page)
     assert "2024-07/other/index.html" in listed(dry.stderr, "  delete  ")
+    # (and the article it deletes from the live site by its title and issue, as the folder's dry run does)
+    assert "warning: this deploy (发布) removes 1 page(s) or PDF(s) from the live site, among them 1 article(s): " \
+        "《他山之石一篇》 (2024年第2期); if this was not meant" in dry.stderr
     assert lines.index("  upload  index.html") < min(i for i, line in enumerate(lines) if line.startswith("  delete  "))
 
 

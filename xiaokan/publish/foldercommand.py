@@ -14,6 +14,7 @@ from ..source.model import SiteConfig
 from .afterdeploy import report_after, run_after
 from .deploy import deploy, parse_target, rollback
 from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line, warn
+from .gone import deploy_warning
 from .unusedsettings import setting_line, unused_settings
 
 EXIT_OK = 0
@@ -54,6 +55,9 @@ def deploy_to_folder(root: Path, config: SiteConfig, text: str, args, log: Calla
         log(_('dry run: {sent} file(s) would be uploaded and {deleted} deleted on {target}, and {removed} old release(s) removed; '
               'nothing was changed').format(sent=len(result.uploaded), deleted=len(result.deleted), target=target,
                                             removed=len(result.removed_releases)))
+        gone = deploy_warning(root, result.deleted)
+        if gone:
+            warn(color("33", _('warning: ') + gone))
         return EXIT_OK
     if args.verbose:
         for line in done_lines(result.uploaded, result.deleted):

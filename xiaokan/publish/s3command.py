@@ -14,6 +14,7 @@ from pathlib import Path
 from ..core.i18n import _
 from .afterdeploy import report_after
 from .deployreport import closing_lines, done_lines, plan_lines, unchanged_line, warn
+from .gone import deploy_warning
 from .s3deploy import deploy, rollback
 from .s3target import parse_s3_target
 from .unusedsettings import unused_settings
@@ -79,6 +80,9 @@ def deploy_to_bucket(root: Path, text: str, args, log: Callable[[str], None], co
               'unchanged, and {removed} old release(s) forgotten; nothing was changed').format(
             sent=len(result.uploaded), size=size_text(result.sent_bytes), deleted=len(result.deleted), target=target,
             unchanged=result.unchanged, removed=len(result.removed_releases)))
+        gone = deploy_warning(root, result.deleted)
+        if gone:
+            warn(color("33", _('warning: ') + gone))
         if result.refusal:
             raise result.refusal
         return EXIT_OK

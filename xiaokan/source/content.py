@@ -27,7 +27,7 @@ from .frontmatter import (
 from .images import ImageError, plan_image
 from .issuefiles import ARTICLE_SUFFIXES, article_files, is_editor_temp_file
 from .links import outside_link_error, refuse_outside_links
-from .model import Article, Imprint, Issue, Site, SiteConfig
+from .model import Article, Imprint, Issue, Site, SiteConfig, unpublished_issue_message
 from .slugs import is_valid_slug, not_a_device, slug_from_filename, slugify, title_slug
 from .yamlerrors import not_settings
 from .yamlfile import key_lines, parse_flag, parse_yaml, read_text, text_problem, tidy_yaml
@@ -78,7 +78,7 @@ def read_site(root: Path, memo: dict | None = None, drafts: bool = False, today:
         if issue is not None:
             numbered.append(issue)   # (an issue without articles yet has its number too)
         if issue is not None and not issue.articles:
-            warnings.append(ContentWarning(folder / "issue.yaml", None, _('this issue has no published articles yet, so it is not published (the home page keeps the previous issue)')))
+            warnings.append(ContentWarning(folder / "issue.yaml", None, unpublished_issue_message()))
         elif issue is not None:
             issues.append(issue)
     for stray in sorted(p for p in content_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES

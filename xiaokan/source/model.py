@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..core.i18n import _
+
 
 @dataclass(frozen=True)
 class Section:
@@ -197,3 +199,15 @@ def lead_article(issue: Issue, sections: tuple[Section, ...]) -> Article:
     """The issue's 头条: the article marked so, else the first in reading order."""
     ordered = reading_order(issue, sections)
     return next((a for a in ordered if a.headline), ordered[0])
+
+
+def unpublished_issue_message(published_before: bool = False) -> str:
+    """The warning on the issue.yaml of an issue without a published article: not on the site, and, when
+    the last build published it, gone from the live site with the next deploy (builder.py says which)."""
+    if published_before:
+        return _('this issue has no published articles any more, so it is not published: its pages and PDF that '
+                 'the last build published are left out, and the next deploy (发布) removes them from the live site '
+                 '(the home page goes back to the issue before it); if this was not meant, make an article of it '
+                 'a non-draft again (草稿: 否)')
+    return _('this issue has no published articles yet, so it is not published: it is not on the site, and the '
+             'home page shows the issue before it')

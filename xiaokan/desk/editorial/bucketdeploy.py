@@ -24,6 +24,7 @@ def _whole(error: DeployError) -> DeployError:
 
 
 def deploy(root: Path, target, config, dry_run: bool, job) -> dict:
+    from ...publish.gone import deploy_warning
     from ...publish.s3deploy import deploy as run_deploy
     from .publishing import before_publishing, site_stamp
 
@@ -36,7 +37,8 @@ def deploy(root: Path, target, config, dry_run: bool, job) -> dict:
         if result.refusal:   # (the list first on the command line; the page shows the refusal)
             raise result.refusal
         return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
-                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp, "unchanged": result.same,
+                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp,
+                "gone": deploy_warning(root, result.deleted), "unchanged": result.same,
                 **before_publishing(root),
                 "summary": _('the site has not changed since the last 发布: there is nothing to publish') if result.same else ""}
     back = (_('回滚 would bring back release {release}').format(release=result.previous) if result.previous

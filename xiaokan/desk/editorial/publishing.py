@@ -95,6 +95,7 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
     """发布: `build.py deploy --dry-run` (the list, with the files saved since the last 生成网站, which it
     would not publish), or `build.py deploy` after it (with the release 回滚 would bring back)."""
     from ...publish.deploy import deploy as run_deploy
+    from ...publish.gone import deploy_warning
     from . import bucketdeploy
 
     where = destination(root, job)
@@ -106,7 +107,8 @@ def deploy(root: Path, dry_run: bool, job: Job) -> dict:
     if dry_run:
         unchanged = bool(getattr(result, "unchanged", False)) or not (result.uploaded or result.deleted)
         return {"target": str(target), "upload": result.uploaded[:500], "delete": result.deleted[:500],
-                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp, "unchanged": unchanged,
+                "counts": [len(result.uploaded), len(result.deleted)], "stamp": stamp,
+                "gone": deploy_warning(root, result.deleted), "unchanged": unchanged,
                 **before_publishing(root),
                 "summary": _('the site has not changed since the last 发布: there is nothing to publish') if unchanged else ""}
     back = (_('回滚 would bring back release {release}').format(release=result.previous) if result.previous

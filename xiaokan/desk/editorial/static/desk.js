@@ -510,6 +510,9 @@ async function deploy(panel) {
     return;
   }
   if (r.unchanged) return;
+  if (r.gone) {   // (pages of the live site this 发布 deletes: articles made drafts, deleted, moved or renamed)
+    panel.append(el("div", {class: "newer", role: "alert", "aria-label": "删除的网页"}, el("p", {class: "error", text: r.gone})));
+  }
   if (r.voided && r.voided.length) {   // (需重审 on the board: the build publishes them all the same)
     panel.append(unreviewedList(r.voided, "需重审", r.voided.length + " 篇文章三审以后又改过（需重审），它们不是草稿，会照样发布；" +
       "要先重审，打开文章点“退回”，再生成网站："));
