@@ -129,29 +129,28 @@ def test_the_board_opens_and_saves_刊期设置_with_the_token_only(browser, wri
     refused_in_chinese(*browser.call("GET", "/desk/api/issue?id=../x"))
 
 
-def test_every_role_that_may_新建一期_may_save_刊期设置(written):
-    """As 新建一期: 刊期设置 corrects what it wrote, so an 编辑 may (accounts.MAY says so for both)."""
-    assert all(accounts.may(role, "刊期设置") == accounts.may(role, "新建一期") for role in accounts.ROLES)
-    accounts.add_account(written, "张三", "编辑", "correct horse")
-    b = Browser(app.Desk(written, "127.0.0.1", 8000))
+def _an_编辑_sets_印数(site):
+    """An 编辑 logged in over HTTP opens 2024-07's 刊期设置 and saves 印数 300: (status, reply)."""
+    accounts.add_account(site, "张三", "编辑", "correct horse")
+    b = Browser(app.Desk(site, "127.0.0.1", 8000))
     assert b.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"})[0] == 200
     b.token = b.call("GET", "/desk/api/session")[1]["token"]
     opened = b.call("GET", "/desk/api/issue?id=2024-07")[1]
-    status, reply = b.call("PUT", "/desk/api/issue", {"id": "2024-07", "fields": {**opened["fields"], "print_run": "300"},
-                                                      "digest": opened["digest"]})
+    return b.call("PUT", "/desk/api/issue", {"id": "2024-07", "fields": {**opened["fields"], "print_run": "300"},
+                                             "digest": opened["digest"]})
+
+
+def test_every_role_that_may_新建一期_may_save_刊期设置(written):
+    """As 新建一期: 刊期设置 corrects what it wrote, so an 编辑 may (accounts.MAY says so for both)."""
+    assert all(accounts.may(role, "刊期设置") == accounts.may(role, "新建一期") for role in accounts.ROLES)
+    status, reply = _an_编辑_sets_印数(written)
     assert status == 200, reply
     assert history.versions(written, "2024-07/issue.yaml")[0].who == "张三"
 
 
 def test_a_role_that_may_not_is_refused_in_chinese(written, monkeypatch):
     monkeypatch.setitem(accounts.MAY, "刊期设置", frozenset({"主编"}))
-    accounts.add_account(written, "张三", "编辑", "correct horse")
-    b = Browser(app.Desk(written, "127.0.0.1", 8000))
-    assert b.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"})[0] == 200
-    b.token = b.call("GET", "/desk/api/session")[1]["token"]
-    opened = b.call("GET", "/desk/api/issue?id=2024-07")[1]
-    status, reply = b.call("PUT", "/desk/api/issue", {"id": "2024-07", "fields": {**opened["fields"], "print_run": "300"},
-                                                      "digest": opened["digest"]})
+    status, reply = _an_编辑_sets_印数(written)
     assert status == 403 and "刊期设置" in reply["error"], reply
     assert (written / ISSUE).read_bytes() == WRITTEN.encode()
 
