@@ -3,6 +3,7 @@ a conflict with a file changed on disk, a restore from history, the login, and a
 Screenshots go to /tmp/desk-shots/."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -469,9 +470,10 @@ def test_the_conflict_dialog_compares_whole_files_and_marks_the_difference_on_a_
     expect(page.locator(".saved")).to_contain_text("已保存")
 
 
-def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_names_what_回滚_brings_back(mini, page, tmp_path):
-    import os
-
+@contextlib.contextmanager
+def built_in_the_desk(mini, page, tmp_path):
+    """The desk of mini, whose site.yaml deploys to a folder, after its 生成网站: (the target folder, the
+    生成网站 panel, the 发布 panel)."""
     target = tmp_path / "www"
     (mini / "site.yaml").write_text((mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n",
                                     encoding="utf-8")
@@ -480,6 +482,13 @@ def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_nam
         site_job, publish = page.locator("#site-job"), page.locator("#publish-job")
         page.get_by_role("button", name="生成网站").click()
         expect(site_job).to_contain_text("生成网站：完成", timeout=SLOW)
+        yield target, site_job, publish
+
+
+def test_publishing_from_the_desk_builds_first_says_when_nothing_changed_and_names_what_回滚_brings_back(mini, page, tmp_path):
+    import os
+
+    with built_in_the_desk(mini, page, tmp_path) as (target, site_job, publish):
         expect(site_job.get_by_role("link", name="数字报")).to_have_attribute("href", "site/edition/2024-07/")
         with page.context.expect_page() as opened:   # (the 数字报 as the desk shows it: each article's spot on the page
             site_job.get_by_role("link", name="数字报").click(modifiers=["Control"])   # image, placed by a style attribute)
@@ -766,14 +775,7 @@ def test_a_revised_word_file_waits_for_替换_which_keeps_the_drafts_text_in_its
 def test_an_article_made_a_draft_is_named_by_生成网站_and_by_发布_before_it_leaves_the_live_site(mini, page, tmp_path):
     """The walk: a published article made a draft again while the desk runs (its preview builds the
     drafts at once); 生成网站 and 发布's list name it by title and issue before 确认发布 deletes its page."""
-    target = tmp_path / "www"
-    (mini / "site.yaml").write_text((mini / "site.yaml").read_text(encoding="utf-8") + f"deploy:\n  target: {target}\n",
-                                    encoding="utf-8")
-    with running_server(mini) as (base, _process):
-        page.goto(base + "/编辑部/")
-        site_job, publish = page.locator("#site-job"), page.locator("#publish-job")
-        page.get_by_role("button", name="生成网站").click()
-        expect(site_job).to_contain_text("生成网站：完成", timeout=SLOW)
+    with built_in_the_desk(mini, page, tmp_path) as (target, site_job, publish):
         page.get_by_role("button", name="发布", exact=True).click()
         publish.get_by_role("button", name="确认发布").click(timeout=SLOW)
         expect(publish).to_contain_text("还没有更早的版本可以回滚", timeout=SLOW)
