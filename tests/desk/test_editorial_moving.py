@@ -140,3 +140,22 @@ def test_the_requests_need_the_token(two):
     assert snapshot(two / "content") == before
     answer = ask("/api/move", {"path": DRAFT, "issue": "2024-08"}, session.token)
     assert answer.status.startswith("200") and json.loads(answer.body)["path"] == "2024-08/01-draft.md"
+
+
+def test_the_desks_import_report_names_its_buttons(two, tmp_path):
+    import worddocs
+    from xiaokan.desk.editorial import tasks, uploads
+
+    data = worddocs.plain_docx(tmp_path / "通知.docx", ["通知的正文。"]).read_bytes()
+
+    def imported(issue):
+        staged = uploads.stage_docx(two, "通知.docx", data)
+        return tasks.import_word(two, [staged], issue, "评建动态", "张三", tasks.Job(1, "import", "张三"))["articles"][0]
+
+    rel = imported("2024-07")["path"]
+    said = imported("2024-08")["summary"]
+    assert said == (f"通知.docx：以前导入过，在 2024-07 那一期，是草稿 {rel}；这次没有再导入（如果它属于这一期：打开那篇草稿，"
+                    "点“移到另一期”选这一期，或者点“删除”；然后再导入）")
+    moved = moving.move_article(two, rel, "2024-08", "张三", "编辑")   # (as it says: then 替换 works here)
+    again = imported("2024-08")
+    assert again["path"] == moved and "替换以前导入的草稿" in again["summary"]
