@@ -2,13 +2,22 @@
 and the article's picture goes and comes back with it."""
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
-from helpers import page_containing, running_server, wait_for, write
+from helpers import axe_problems, page_containing, running_server, wait_for, write
 from xiaokan.desk.editorial import board
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
        b"\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+@pytest.fixture
+def page(browser):
+    """(The desk's Content-Security-Policy allows no inline script: axe-core is injected past it.)"""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    yield context.new_page()
+    context.close()
 
 
 def test_an_article_is_moved_to_another_issue_deleted_and_restored(mini, page):
@@ -39,6 +48,8 @@ def test_an_article_is_moved_to_another_issue_deleted_and_restored(mini, page):
 
         page.get_by_role("button", name="已删除的文章").click()
         expect(dialog).to_contain_text("《草稿不应出现》　2024-08/01-draft.md")
+        bad, passed = axe_problems(page)
+        assert not bad and passed > 10, bad
         dialog.get_by_role("button", name="恢复《草稿不应出现》").click()
         expect(page.locator("#status")).to_contain_text("已恢复《草稿不应出现》（连同它的图片）")
         expect(page.get_by_label("正文")).to_have_value("秘密的草稿正文。\n\n![校园](draft-1.png)\n")
