@@ -159,3 +159,16 @@ def test_the_desks_import_report_names_its_buttons(two, tmp_path):
     moved = moving.move_article(two, rel, "2024-08", "张三", "编辑")   # (as it says: then 替换 works here)
     again = imported("2024-08")
     assert again["path"] == moved and "替换以前导入的草稿" in again["summary"]
+
+
+def test_替换_of_a_draft_of_another_issue_names_the_buttons(two):
+    from xiaokan.core.errors import ContentError
+    from xiaokan.desk.editorial import tasks
+    from xiaokan.desk.editorial.hints import for_desk
+    from xiaokan.desk.importorigin import check_replaceable
+
+    with pytest.raises(ContentError) as caught:
+        check_replaceable(two / "content" / DRAFT, two / "content/2024-08")
+    assert "移到这一期或者删掉" in caught.value.render()   # (the command line's words: files)
+    shown = tasks.problem(for_desk(caught.value))["text"]
+    assert "打开那篇草稿，点“移到另一期”选这一期，或者点“删除”；然后再导入" in shown, shown
