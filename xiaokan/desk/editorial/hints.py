@@ -25,7 +25,8 @@ DESK_HINTS = (
         'the board), or, if this is another document, rename the file and import it again')),   # a draft's is Held)
     (N_('this document was imported into issue {issue}; --replace replaces a draft of the issue named by --issue only'),
      N_('this document was imported into another issue; 替换以前导入的草稿 replaces a draft of this issue only'),
-     N_('if it belongs in this issue, move that draft here or delete it first, then import again')),
+     N_('if it belongs in this issue, open that draft on the board and press 移到另一期 (choose this issue), or 删除 it; '
+        'then import again')),
     (N_('this article is no longer a draft (草稿: false), so --replace does not replace it'),
      N_('this article is no longer a draft (草稿: false), so 替换以前导入的草稿 does not replace it'),
      N_('make the changes in the article itself (open it on the board); to replace it, it must be 退回 to a draft first')),

@@ -173,7 +173,7 @@ def versions(root: Path, rel: str, limit: int = 200) -> list[Version]:
                 commit = entry.commit
                 found.append(Version(commit.id.decode(), commit.commit_time,
                                      commit.author.decode("utf-8", "replace").split(" <", 1)[0],
-                                     commit.message.decode("utf-8", "replace").strip()))
+                                     commit.message.decode("utf-8", "replace").split("\n\n", 1)[0].strip()))
             return found
         finally:
             repo.close()
@@ -244,3 +244,60 @@ def _empty_tree(store, tree_class) -> bytes:
     tree = tree_class()
     store.add_object(tree)
     return tree.id
+
+
+def record_files(root: Path, files: dict[str, bytes | None], who: str, message: str) -> str | None:
+    """Several files of content/ in one commit (None: deleted): a deletion or a move with its pictures."""
+    return _commit(root, files, who, message)
+
+
+named_beside = _named_beside
+
+
+def deletions(root: Path, limit: int):
+    """(version, paths deleted, whether an article was added, the bytes a deleted article had, the message)
+    of each commit that deleted a file or restored a deleted article, newest first, among the last `limit` commits."""
+    with _lock:
+        repo = _repo(root)
+        try:
+            if BRANCH not in repo.refs:
+                return []
+            found = []
+            for entry in repo.get_walker(include=[repo.refs[BRANCH]], max_entries=limit):
+                changes = [c for c in entry.changes() if not isinstance(c, list)]
+                gone = {c.old.path.decode("utf-8", "replace"): c.old.sha for c in changes if c.type == "delete"}
+                message = entry.commit.message.decode("utf-8", "replace")
+                if not gone and "\nRestores: " not in message:
+                    continue
+                added = [c.new.path for c in changes if c.type == "add" and c.new.path.lower().endswith((b".md", b".markdown"))]
+                commit = entry.commit
+                version = Version(commit.id.decode(), commit.commit_time,
+                                  commit.author.decode("utf-8", "replace").split(" <", 1)[0],
+                                  commit.message.decode("utf-8", "replace").strip())
+                blobs = {rel: repo.object_store[sha].data for rel, sha in gone.items()
+                         if rel.lower().endswith((".md", ".markdown"))}
+                found.append((version, list(gone), bool(added), blobs.get, message))
+            return found
+        finally:
+            repo.close()
+
+
+def parent_of(root: Path, version: str) -> str | None:
+    """The commit before `version` (hex), or None."""
+    if not (isinstance(version, str) and len(version) == 40 and all(c in "0123456789abcdef" for c in version)):
+        return None
+    with _lock:
+        repo = _repo(root)
+        try:
+            parents = repo.object_store[version.encode()].parents
+            return parents[0].decode() if parents else None
+        except (KeyError, AttributeError):
+            return None
+        finally:
+            repo.close()
+
+
+def before_commit(root: Path, rel: str, version: str) -> bytes | None:
+    """content/<rel> as it was just before commit `version` (a deletion's: the deleted text)."""
+    parent = parent_of(root, version)
+    return text_at(root, rel, parent) if parent else None

@@ -176,6 +176,20 @@ def forget(root: Path, rel: str) -> None:
             _write(root, data)
 
 
+def moved(root: Path, old: str, new: str, old_text: str, new_text: str) -> None:
+    """An article moved to another path (移到另一期) keeps its review: the record goes with it (its text,
+    where only its pictures' names changed with it, signed again when the review held for the old text)."""
+    with _lock:
+        data = records(root)
+        entry = data.pop(old, None)
+        if entry is None:
+            return
+        if entry.get("sign") == signature(old_text):
+            entry = {**entry, "sign": signature(new_text)}
+        data[new] = entry
+        _write(root, data)
+
+
 def prune(root: Path, data: dict) -> None:
     """Forget the records of articles that are gone (read from data, as records() gave it)."""
     if any(not (root / "content" / rel).is_file() for rel in data):

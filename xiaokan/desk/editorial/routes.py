@@ -17,6 +17,7 @@ from . import (
     frontmatter,
     history,
     issuesettings,
+    moving,
     publishing,
     review,
     schema,
@@ -201,6 +202,28 @@ def _review(desk: Desk, request: Request) -> Response:
     return json_response(review.shown(desk.root, data["path"]))
 
 
+def _delete(desk: Desk, request: Request) -> Response:
+    rel = schema.read(request.json(), {"path": PATH})["path"]
+    removed = moving.delete_article(desk.root, rel, request.session.user, request.session.role)
+    return json_response({"removed": removed})
+
+
+def _move(desk: Desk, request: Request) -> Response:
+    data = schema.read(request.json(), {"path": PATH, "issue": schema.issue_id})
+    return json_response({"path": moving.move_article(desk.root, data["path"], data["issue"], request.session.user,
+                                                      request.session.role)})
+
+
+def _deleted(desk: Desk, request: Request) -> Response:
+    return json_response({"articles": moving.deleted(desk.root)})
+
+
+def _undelete(desk: Desk, request: Request) -> Response:
+    data = schema.read(request.json(), {"path": PATH, "id": schema.default(schema.text(64), "")})
+    return json_response({"path": moving.undelete(desk.root, data["path"], data["id"], request.session.user,
+                                                  request.session.role)})
+
+
 JOB = {"kind": schema.default(schema.text(), ""), "issue": schema.optional(schema.issue_id),
        "section": schema.default(schema.text(), ""), "staged": schema.default(schema.list_of(schema.text(64), 100), []),
        "replace": schema.default(schema.flag, False), "separate": schema.default(schema.flag, False),
@@ -270,4 +293,6 @@ ROUTES = {
     ("PUT", "/api/article"): _save, ("GET", "/api/findings"): _findings, ("POST", "/api/arrange"): _arrange,
     ("POST", "/api/upload"): _upload, ("GET", "/api/history"): _history, ("GET", "/api/version"): _version,
     ("POST", "/api/restore"): _restore, ("POST", "/api/review"): _review, ("POST", "/api/jobs"): _submit,
+    ("POST", "/api/delete"): _delete, ("POST", "/api/move"): _move, ("GET", "/api/deleted"): _deleted,
+    ("POST", "/api/undelete"): _undelete,
 }

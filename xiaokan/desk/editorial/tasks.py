@@ -247,6 +247,11 @@ def import_word(root: Path, staged: list[Path], issue_id: str, section: str, who
             summary = _("{source}: imported before as {article}; nothing was imported (to replace that draft with this "
                         "file, import it again with 替换以前导入的草稿 ticked)").format(source=result.source.name, article=rel) \
                 if getattr(result, "replaceable", True) or not hasattr(result, "before") else result.before()
+            if getattr(result, "elsewhere", None) and not getattr(result, "published", True):   # (the desk's buttons)
+                summary = _("{source}: imported before into issue {issue}, as the draft {article}; nothing was imported "
+                            "(if it belongs in this issue, open that draft and press 移到另一期, choosing this issue, "
+                            "or 删除 it; then import again)").format(source=result.source.name, issue=result.elsewhere,
+                                                                  article=rel)
             items.append({"path": rel, "title": result.title or _title_of(root, rel), "summary": summary, "notes": [],
                           "before": True})
             continue

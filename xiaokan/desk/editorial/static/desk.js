@@ -249,7 +249,8 @@ Desk.views.board = async function (main) {
       el("button", {type: "button", class: "primary", text: "生成网站",
         onclick: async function () { if (await runJob("build", {}, jobs)) await boardKeeping("#site-job"); }}),
       Desk.may["发布"] ? el("button", {type: "button", text: "发布", onclick: function () { deploy(publish); }}) : null,
-      Desk.may["发布"] ? el("button", {type: "button", class: "quiet", text: "回滚", onclick: function () { rollback(publish); }}) : null),
+      Desk.may["发布"] ? el("button", {type: "button", class: "quiet", text: "回滚", onclick: function () { rollback(publish); }}) : null,
+      Desk.deletedButton ? Desk.deletedButton() : null),
     jobs, publish,
     ...(loaded.data.issues.length ? loaded.data.issues.map(issueCard) : [el("p", {text: "还没有哪一期。先点“新建一期”。"})]));
 };
