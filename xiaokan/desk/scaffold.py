@@ -256,12 +256,23 @@ _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`\\~]"
                     r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200d\u2060\\\"']*")
 
 
-def yaml_text(text: str) -> str:
-    """A text as a YAML value that reads back as exactly that text: plain when it can be, else in
-    double quotes with YAML's escapes (so a title may hold any character)."""
-    if _PLAIN.fullmatch(text) and not re.search(r":(\s|$)|\s#|\s$", text) and text not in ("null", "Null", "NULL"):
+def yaml_text(text: str, in_list: bool = False) -> str:
+    """A text as a YAML value that reads back as exactly that text (as a setting's value, or an item of a
+    list [a, b]): plain when the build's loader reads it back so, else in double quotes with YAML's escapes
+    (so a title may hold any character)."""
+    if _PLAIN.fullmatch(text) and not re.search(r":(\s|$)|\s#|\s$", text) and text not in ("null", "Null", "NULL") \
+            and _reads_back(text, in_list):
         return text
     return quoted_yaml(text)
+
+
+def _reads_back(plain: str, in_list: bool) -> bool:
+    """(The rules above are YAML's for a value; a list's items have more: `0:?` there is no text at all.)"""
+    try:
+        found = parse_yaml(f"v: [{plain}]" if in_list else f"v: {plain}", Path("check.yaml"))
+    except ContentError:
+        return False
+    return found == {"v": [plain] if in_list else plain}
 
 
 def quoted_yaml(text: str) -> str:

@@ -95,7 +95,7 @@ def scalar(text: str, in_list: bool = False) -> str:
     list [a, b] also without , [ ] { }), else double-quoted with YAML's escapes."""
     if text != "<<" and not ZERO_WIDTH.search(text) and not _NOT_PRINTABLE.search(text) \
             and not (in_list and re.search(r"[,\[\]{}]", text)):
-        return yaml_text(text)
+        return yaml_text(text, in_list)
     return quoted_yaml(text)
 
 
