@@ -59,6 +59,18 @@ def test_one_article_edit_rewrites_only_its_dependents(mini, tmp_path, edit, exp
     assert snapshot(mini / "output") == clean_build(mini, tmp_path)
 
 
+def test_a_build_into_another_folder_between_does_not_make_the_next_build_write_everything(mini, tmp_path):
+    """The preview builds the drafts into .cache/preview on every save; it shared output/'s record of what
+    was written, so the 生成网站 after an editing session wrote every page again (16 of 16 on mini)."""
+    first = build(mini)
+    article = mini / "content/2024-07/01-first.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("这是第一段", "这是改过的第一段"), encoding="utf-8")
+    assert run_build(mini, "build", "--no-pdf", "--output", str(tmp_path / "elsewhere")).code == 0
+    changed = {path for path in rebuilt(first, build(mini)) if not path.startswith("search/data/")}
+    assert changed == {"2024-07/first/index.html", "2024-07/index.html", "index.html", "sections/news/index.html",
+                       "feed.xml", "tags/zhi-ye-ben-ke/index.html"}
+
+
 def test_template_change_rerenders_every_page_that_uses_it(mini, tmp_path):
     first = build(mini)
     write(mini, "templates/_macros.html", (mini / "templates/_macros.html").read_text(encoding="utf-8") + "\n")

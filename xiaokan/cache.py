@@ -60,11 +60,18 @@ def output_place(root: Path, out_dir: Path) -> str:
     return out.relative_to(root.resolve()).as_posix() if out.is_relative_to(root.resolve()) else str(out)
 
 
+def manifest_name(place: str) -> str:
+    """The manifest of the builds into one output folder: output/'s, and one for each other folder (the
+    preview builds its drafts into .cache/preview on every save: one manifest for both had each build
+    after a preview write every page again)."""
+    return "manifest.json" if place == "output" else f"manifest-{hashlib.sha1(place.encode()).hexdigest()[:12]}.json"
+
+
 def previous_report(root: Path, out_dir: Path, stamp: str) -> dict | None:
     """The summary of the last build if its inputs had this stamp and out_dir still holds exactly
     what it wrote; None otherwise."""
     try:
-        manifest = json.loads((root / ".cache" / "build" / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((root / ".cache" / "build" / manifest_name(output_place(root, out_dir))).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if manifest.get("inputs") != stamp or manifest.get("out_dir") != output_place(root, out_dir):
@@ -92,7 +99,7 @@ class BuildCache:
         self.place = output_place(root, out_dir)
         self.salt = salt
         self._bodies: dict[str, Body] = read_pickle(root, "bodies", salt)
-        manifest = self._read("manifest.json")
+        manifest = self._read(manifest_name(self.place))
         self._old = manifest.get("files", {}) if manifest.get("salt") == salt and \
             manifest.get("out_dir") == self.place else {}
         # (whatever the settings were: what readers could open after the last build)
@@ -189,7 +196,7 @@ class BuildCache:
         if worth_rewriting(self._readings.keys(), self._used_readings.keys()):
             write_pickle(self.dir.parent.parent, "readings", self.salt, self._used_readings)
         _write_json(self.dir / "slugs.json", slugs.known())
-        _write_json(self.dir / "manifest.json", {"salt": self.salt, "out_dir": self.place,
+        _write_json(self.dir / manifest_name(self.place), {"salt": self.salt, "out_dir": self.place,
                                                  "files": files, "inputs": stamp, "report": report})
 
 
