@@ -120,7 +120,7 @@ def test_a_numbered_table_of_contents_of_thousands_of_lines_is_left_out_in_a_mom
     facts = [p for p in paragraphs(read_word_xml(tmp_path / "toc.docx")) if p.text.strip()]
     notes: list[str] = []
     rest, seconds = _timed(drop_contents, soup, facts, notes, [])
-    assert notes == ["第 2–5002 段是 Word 的目录，没有导入：网页会按文章的小标题自己生成目录"], notes
+    assert notes == ["Word 文件里的第 2–5002 段是 Word 的目录，没有导入：网页会按文章的小标题自己生成目录"], notes
     assert "<li>" not in str(soup) and [p.text for p in rest] == ["评建工作总结", "第0节", "正文。"], str(soup)[:500]
 
 

@@ -690,7 +690,7 @@ def test_the_status_line_speaks_of_the_view_shown_and_the_desk_asks_for_no_missi
     page.get_by_role("button", name="新建一期").click()
     title = dialog.get_by_label("标题")
     expect(title).to_have_attribute("placeholder", "如 2024年第3期")
-    expect(dialog).to_contain_text("第几期是这一年里的第几期，不是月份")
+    expect(dialog).to_contain_text("第几期用下面的本年期号，不是月份")
     dialog.get_by_role("button", name="取消").click()
     with page.expect_response(lambda r: r.url.endswith("/favicon")) as icon:
         page.goto(url + "login")   # (the other desk page)
