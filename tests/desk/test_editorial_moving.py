@@ -8,6 +8,7 @@ import json
 import pytest
 
 from helpers import snapshot, write
+from xiaokan.core.errors import ContentError
 from xiaokan.desk.editorial import board, history, moving, review
 from xiaokan.desk.editorial.paths import PathRefused
 
@@ -172,3 +173,46 @@ def test_替换_of_a_draft_of_another_issue_names_the_buttons(two):
     assert "移到这一期或者删掉" in caught.value.render()   # (the command line's words: files)
     shown = tasks.problem(for_desk(caught.value))["text"]
     assert "打开那篇草稿，点“移到另一期”选这一期，或者点“删除”；然后再导入" in shown, shown
+
+
+def test_a_file_anything_else_names_is_never_taken_with_the_article(two):
+    """(Attack pass: a draft naming the issue's cover, a picture another article names %-encoded or from
+    another issue, or a name inside a longer one took that file with it, and the build then failed.)"""
+    content = two / "content"
+    for name in ("cover.png", "校园 照片.png", "a.png", "used-elsewhere.png"):
+        (content / "2024-07" / name).write_bytes(PNG + name.encode())
+    issue = content / "2024-07/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + "封面: cover.png\n", encoding="utf-8")
+    write(two, "content/2024-07/04-other.md", "---\ntitle: 他山之石一篇\nsection: 他山之石\ndate: 2024-07-03\n---\n"
+          "别处的经验。\n\n![共用](shared.png)\n\n![校园](校园%20照片.png)\n")
+    write(two, "content/2024-08/01-later.md", "---\ntitle: 八月\nsection: 新闻政策\n---\n![旧图](../2024-07/used-elsewhere.png)\n")
+    write(two, "content/2024-07/03-draft.md", "---\ntitle: 草稿\nsection: 他山之石\ndraft: true\n---\n"
+          "![封面](cover.png) ![校园](<校园 照片.png>) ![数据](data.png) ![旧图](used-elsewhere.png) ![自己的](draft-1.png)\n")
+    assert moving.delete_article(two, DRAFT, "张三", "编辑") == ["draft-1.png"]
+    for name in ("cover.png", "校园 照片.png", "a.png", "used-elsewhere.png", "shared.png"):
+        assert (content / "2024-07" / name).is_file(), name
+
+
+def test_a_deletion_is_brought_back_once_and_a_move_is_no_deletion(two):
+    """(Attack pass: the same 恢复 twice made two copies of the article; the id of a move put the article
+    in both issues.)"""
+    moving.delete_article(two, DRAFT, "张三", "编辑")
+    version = moving.deleted(two)[0]["id"]
+    assert moving.undelete(two, DRAFT, version, "李四", "编辑") == DRAFT
+    before = snapshot(two / "content")
+    with pytest.raises(ContentError, match="没有删除过的文章"):
+        moving.undelete(two, DRAFT, version, "李四", "编辑")
+    moved = moving.move_article(two, DRAFT, "2024-08", "李四", "编辑")
+    move = history.versions(two, moved)[0].id
+    before = snapshot(two / "content")
+    with pytest.raises(ContentError, match="没有删除过的文章"):
+        moving.undelete(two, DRAFT, move, "李四", "编辑")
+    assert snapshot(two / "content") == before
+
+
+def test_an_article_deleted_meanwhile_is_said_to_be_gone_not_a_failure(two):
+    moving.delete_article(two, DRAFT, "张三", "编辑")
+    for late in (lambda: moving.delete_article(two, DRAFT, "李四", "编辑"),
+                 lambda: moving.move_article(two, DRAFT, "2024-08", "李四", "编辑")):
+        with pytest.raises(ContentError, match="可能被移走或删除了"):
+            late()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from ...core.errors import ContentError
 from ...core.i18n import _
 from ...source.content import ARTICLE_SUFFIXES
-from ...source.issuefiles import article_files
 from . import articles, frontmatter, history, review
 from .paths import article_path, issue_folder, relative, unique_name
 
@@ -22,13 +22,13 @@ from .paths import article_path, issue_folder, relative, unique_name
 def delete_article(root: Path, rel: str, who: str, role: str | None = None) -> list[str]:
     """Remove the article and the files beside it only it names, after keeping them in the history; the
     names of those files."""
-    path = articles.existing(root, rel)
-    with articles._write_lock:
+    with articles._write_lock:   # (found inside: a delete or move that came first is said as such, not a failure)
+        path = articles.existing(root, rel)
         data = path.read_bytes()
         text = history.decoded(data) or ""
         if role is not None:
             review.may_change(path, text, text, role)
-        own, _shared = _beside(path, text)
+        own, _shared = _beside(root, path, text)
         history.keep_with_pictures(root, rel, who)   # (the last version, and its pictures, before they go)
         for file in own:
             file.unlink()
@@ -42,17 +42,17 @@ def delete_article(root: Path, rel: str, who: str, role: str | None = None) -> l
 
 def move_article(root: Path, rel: str, issue_id: str, who: str, role: str | None = None) -> str:
     """The article in content/<issue_id>/ under a free name, with its pictures; its new path."""
-    path = articles.existing(root, rel)
     target = issue_folder(root, issue_id)
-    if target.resolve() == path.parent.resolve():
-        raise ContentError(None, None, _('the article is in issue {issue_id} already').format(issue_id=issue_id),
-                           _('choose another issue'))
     with articles._write_lock:
+        path = articles.existing(root, rel)
+        if target.resolve() == path.parent.resolve():
+            raise ContentError(None, None, _('the article is in issue {issue_id} already').format(issue_id=issue_id),
+                               _('choose another issue'))
         data = path.read_bytes()
         text = history.decoded(data) or ""
         if role is not None:
             review.may_change(path, text, text, role)
-        own, shared = _beside(path, text)
+        own, shared = _beside(root, path, text)
         names = {}
         for file in own + shared:   # (a name the other issue has already: the picture gets a free one)
             names[file.name] = unique_name(target, file.name) if (target / file.name).exists() \
@@ -104,16 +104,16 @@ def undelete(root: Path, rel: str, version: str, who: str, role: str | None = No
     """The article deleted by commit `version` back in its issue (under a free name, should its own be
     taken now), with the pictures of it the history has; its path."""
     article_path(root, rel)
-    data = history.before_commit(root, rel, version)
-    if data is None or history.text_at(root, rel, version) is not None:   # (that commit did not delete it)
-        raise ContentError(None, None, _('there is no deleted article {path!r} in the history').format(path=rel),
-                           _('reload the list of deleted articles'))
     folder = issue_folder(root, rel.split("/")[0])
-    text = history.decoded(data) or ""
     path = folder / rel.split("/")[1]
-    if role is not None:
-        review.may_change(path, text, text, role)
-    with articles._write_lock:
+    with articles._write_lock:   # (two 恢复 of one deletion: the second finds it brought back already)
+        if not any(d["id"] == version and d["path"] == rel for d in deleted(root)):   # (a move, or restored already)
+            raise ContentError(None, None, _('there is no deleted article {path!r} in the history').format(path=rel),
+                               _('reload the list of deleted articles'))
+        data = history.before_commit(root, rel, version) or b""
+        text = history.decoded(data) or ""
+        if role is not None:
+            review.may_change(path, text, text, role)
         if path.exists():
             path = free_name(folder, path)
         _write_new(path, data)
@@ -144,20 +144,30 @@ def free_name(folder: Path, path: Path) -> Path:
     return candidate
 
 
-def _beside(path: Path, text: str) -> tuple[list[Path], list[Path]]:
-    """The files beside the article its text names: (those no other article of the issue names, those another does)."""
+def _beside(root: Path, path: Path, text: str) -> tuple[list[Path], list[Path]]:
+    """The files beside the article its text names as a whole name (data.png does not name a.png), as
+    written or %-encoded: (those nothing else names, those something else may: an article of any issue,
+    an issue.yaml (its 封面), by name or by a path ending in it). A file in doubt is shared: a delete
+    leaves it, a move copies it."""
     others = []
-    for other in article_files(path.parent, []):
-        if other.resolve() != path.resolve():
+    for other in sorted((root / "content").rglob("*")):
+        if other.resolve() != path.resolve() and other.is_file() and (
+                other.suffix.lower() in ARTICLE_SUFFIXES or other.name == "issue.yaml"):
             try:
                 others.append(history.decoded(other.read_bytes()) or "")
             except OSError:
                 continue
     own, shared = [], []
     for file in sorted(path.parent.iterdir()):
-        if file.is_file() and not file.is_symlink() and history.named_beside(file.name, text):
-            (shared if any(file.name in o for o in others) else own).append(file)
+        if file.is_file() and not file.is_symlink() and history.named_beside(file.name, text) and _names(text, file.name):
+            (shared if any(_names(o, file.name) for o in others) else own).append(file)
     return own, shared
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether text names the file as a whole name (after a / of a path too), as written or %-encoded."""
+    found = re.compile(rf"(?<![\w.%-]){re.escape(name)}(?![\w.-])")
+    return bool(found.search(text) or found.search(unquote(text)))
 
 
 def _renamed(data: bytes, names: dict[str, str]) -> bytes:
