@@ -8,7 +8,7 @@ from test_editorial_http import Browser, refused_in_chinese
 
 from helpers import run_build, snapshot, write
 from xiaokan.core.errors import ContentError
-from xiaokan.desk.editorial import accounts, app, history, issuesettings, tasks
+from xiaokan.desk.editorial import accounts, app, board, history, issuesettings, tasks
 
 ISSUE = "content/2024-07/issue.yaml"
 # An issue.yaml as editors leave it: the template's comments, English and Chinese keys, a full-width colon,
@@ -129,30 +129,42 @@ def test_the_board_opens_and_saves_刊期设置_with_the_token_only(browser, wri
     refused_in_chinese(*browser.call("GET", "/desk/api/issue?id=../x"))
 
 
-def _an_编辑_sets_印数(site):
-    """An 编辑 logged in over HTTP opens 2024-07's 刊期设置 and saves 印数 300: (status, reply)."""
-    accounts.add_account(site, "张三", "编辑", "correct horse")
+def _sets_印数(site, issue_id: str = "2024-07", role: str = "编辑"):
+    """Someone of that role logged in over HTTP opens the issue's 刊期设置 and saves 印数 300: (status, reply)."""
+    accounts.add_account(site, role + "甲", role, "correct horse")
     b = Browser(app.Desk(site, "127.0.0.1", 8000))
-    assert b.call("POST", "/desk/api/login", {"name": "张三", "password": "correct horse"})[0] == 200
+    assert b.call("POST", "/desk/api/login", {"name": role + "甲", "password": "correct horse"})[0] == 200
     b.token = b.call("GET", "/desk/api/session")[1]["token"]
-    opened = b.call("GET", "/desk/api/issue?id=2024-07")[1]
-    return b.call("PUT", "/desk/api/issue", {"id": "2024-07", "fields": {**opened["fields"], "print_run": "300"},
+    opened = b.call("GET", f"/desk/api/issue?id={issue_id}")[1]
+    return b.call("PUT", "/desk/api/issue", {"id": issue_id, "fields": {**opened["fields"], "print_run": "300"},
                                              "digest": opened["digest"]})
 
 
 def test_every_role_that_may_新建一期_may_save_刊期设置(written):
     """As 新建一期: 刊期设置 corrects what it wrote, so an 编辑 may (accounts.MAY says so for both)."""
     assert all(accounts.may(role, "刊期设置") == accounts.may(role, "新建一期") for role in accounts.ROLES)
-    status, reply = _an_编辑_sets_印数(written)
+    board.create_issue(written, "2024-08", {}, "王五")   # (in preparation: no article published yet)
+    status, reply = _sets_印数(written, "2024-08")
     assert status == 200, reply
-    assert history.versions(written, "2024-07/issue.yaml")[0].who == "张三"
+    assert history.versions(written, "2024-08/issue.yaml")[0].who == "编辑甲"
+
+
+def test_the_settings_of_a_published_issue_are_the_主编s(written):
+    """(Attack pass: an 编辑 changed 日期 and 标题 of an issue readers have, whose articles only the 主编 may change.)"""
+    for role in ("编辑", "审核"):
+        status, reply = _sets_印数(written, "2024-07", role)
+        assert status == 403 and reply["error"] == "2024-07 这一期已经发布（有不是草稿的文章），它的刊期设置只有主编能改；请找主编", reply
+        assert (written / ISSUE).read_bytes() == WRITTEN.encode()
+    assert _sets_印数(written, "2024-07", "主编")[0] == 200
 
 
 def test_a_role_that_may_not_is_refused_in_chinese(written, monkeypatch):
     monkeypatch.setitem(accounts.MAY, "刊期设置", frozenset({"主编"}))
-    status, reply = _an_编辑_sets_印数(written)
+    board.create_issue(written, "2024-08", {}, "王五")
+    before = (written / "content/2024-08/issue.yaml").read_bytes()
+    status, reply = _sets_印数(written, "2024-08")
     assert status == 403 and "刊期设置" in reply["error"], reply
-    assert (written / ISSUE).read_bytes() == WRITTEN.encode()
+    assert (written / "content/2024-08/issue.yaml").read_bytes() == before
 
 
 def test_the_imprint_warning_of_生成网站_sends_the_editor_to_刊期设置_not_to_the_file(mini):
