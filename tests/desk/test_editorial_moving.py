@@ -216,3 +216,14 @@ def test_an_article_deleted_meanwhile_is_said_to_be_gone_not_a_failure(two):
                  lambda: moving.move_article(two, DRAFT, "2024-08", "李四", "编辑")):
         with pytest.raises(ContentError, match="可能被移走或删除了"):
             late()
+
+
+def test_恢复_never_writes_through_a_link_that_points_out_of_content(two, tmp_path):
+    """(Attack pass: a dangling link named as the deleted article's picture made 恢复 write the picture
+    where the link pointed, outside content/.)"""
+    moving.delete_article(two, DRAFT, "张三", "编辑")
+    outside = tmp_path / "outside" / "planted.png"
+    outside.parent.mkdir()
+    (two / "content/2024-07/draft-1.png").symlink_to(outside)
+    moving.undelete(two, DRAFT, moving.deleted(two)[0]["id"], "李四", "编辑")
+    assert (two / "content" / DRAFT).is_file() and not outside.exists()

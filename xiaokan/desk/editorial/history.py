@@ -8,6 +8,7 @@ is bare and outside the project's own .git, so the project's history is never to
 from __future__ import annotations
 
 import difflib
+import os
 import stat
 import threading
 import time
@@ -143,12 +144,23 @@ def restore_pictures(root: Path, rel: str, version: str, text: str) -> list[str]
                     continue
                 for entry in entries:
                     name = entry.path.decode("utf-8", "replace")
-                    if stat.S_ISREG(entry.mode) and _named_beside(name, text) and not (target / name).exists():
-                        (target / name).write_bytes(store[entry.sha].data)
+                    if stat.S_ISREG(entry.mode) and _named_beside(name, text) and _write_new(target / name, store[entry.sha].data):
                         restored.append(name)
         finally:
             repo.close()
     return restored
+
+
+def _write_new(path: Path, data: bytes) -> bool:
+    """A file written where there is none: not over a file, nor through a link (a dangling one pointing out of
+    content/ was written through); whether it was written."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return True
 
 
 def last_text(root: Path, rel: str) -> bytes | None:
