@@ -63,13 +63,13 @@ def test_a_published_article_is_deleted_or_moved_by_the_chief_only(two):
 
 
 def test_a_deleted_published_article_is_brought_back_by_the_chief_only(two):
-    moving.delete_article(two, "2024-07/02-second.md", "赵六", "主编")
+    moving.delete_article(two, "2024-07/04-other.md", "赵六", "主编")
     version = moving.deleted(two)[0]["id"]
     with pytest.raises(PermissionError):
-        moving.undelete(two, "2024-07/02-second.md", version, "王五", "编辑")
-    assert not (two / "content/2024-07/02-second.md").exists()
-    moving.undelete(two, "2024-07/02-second.md", version, "赵六", "主编")
-    assert (two / "content/2024-07/02-second.md").is_file()
+        moving.undelete(two, "2024-07/04-other.md", version, "王五", "编辑")
+    assert not (two / "content/2024-07/04-other.md").exists()
+    moving.undelete(two, "2024-07/04-other.md", version, "赵六", "主编")
+    assert (two / "content/2024-07/04-other.md").is_file()
 
 
 def test_paths_outside_content_or_not_articles_are_refused(two):
@@ -227,3 +227,15 @@ def test_恢复_never_writes_through_a_link_that_points_out_of_content(two, tmp_
     (two / "content/2024-07/draft-1.png").symlink_to(outside)
     moving.undelete(two, DRAFT, moving.deleted(two)[0]["id"], "李四", "编辑")
     assert (two / "content" / DRAFT).is_file() and not outside.exists()
+
+
+def test_an_article_others_link_to_is_not_deleted_or_moved_from_under_their_links(two):
+    """(Attack pass: 01-first linked to 02-second.md; deleting or moving 02-second answered 200 and the next
+    生成网站 stopped at the broken link.)"""
+    write(two, "content/2024-08/01-later.md", "---\ntitle: 八月\nsection: 新闻政策\ndraft: true\n---\n见[上一期](../2024-07/03-draft.md)。\n")
+    before = snapshot(two / "content")
+    for attempt in (lambda: moving.delete_article(two, DRAFT, "张三", "编辑"),
+                    lambda: moving.move_article(two, DRAFT, "2024-08", "张三", "编辑")):
+        with pytest.raises(ContentError, match="(?s)2024-08/01-later.md 链接到这篇文章.*先在那些文章里改掉或删掉这个链接"):
+            attempt()
+    assert snapshot(two / "content") == before

@@ -28,6 +28,7 @@ def delete_article(root: Path, rel: str, who: str, role: str | None = None) -> l
         text = history.decoded(data) or ""
         if role is not None:
             review.may_change(path, text, text, role)
+        _refuse_if_linked(root, path, _('deleted'))
         own, _shared = _beside(root, path, text)
         history.keep_with_pictures(root, rel, who)   # (the last version, and its pictures, before they go)
         for file in own:
@@ -52,6 +53,7 @@ def move_article(root: Path, rel: str, issue_id: str, who: str, role: str | None
         text = history.decoded(data) or ""
         if role is not None:
             review.may_change(path, text, text, role)
+        _refuse_if_linked(root, path, _('moved'))
         own, shared = _beside(root, path, text)
         names = {}
         for file in own + shared:   # (a name the other issue has already: the picture gets a free one)
@@ -162,6 +164,18 @@ def _beside(root: Path, path: Path, text: str) -> tuple[list[Path], list[Path]]:
         if file.is_file() and not file.is_symlink() and history.named_beside(file.name, text) and _names(text, file.name):
             (shared if any(_names(o, file.name) for o in others) else own).append(file)
     return own, shared
+
+
+def _refuse_if_linked(root: Path, path: Path, done: str) -> None:
+    """An article other articles link to (by its file: `02-second.md`, `../2024-07/02-second.md`) is not
+    deleted or moved: their links would point nowhere and the build would stop at them."""
+    linking = [relative(root, other) for other in sorted((root / "content").rglob("*"))
+               if other.is_file() and other.suffix.lower() in ARTICLE_SUFFIXES and other.resolve() != path.resolve()
+               and _names(history.decoded(other.read_bytes()) or "", path.name)]
+    if linking:
+        raise ContentError(None, None, _('{articles} link to this article: if it were {done}, their links would lead '
+                                         'nowhere and 生成网站 would stop at them').format(articles="、".join(linking), done=done),
+                           _('first change or remove the link in those articles, then try again'))
 
 
 def _names(text: str, name: str) -> bool:
