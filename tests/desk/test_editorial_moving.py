@@ -102,7 +102,7 @@ def test_a_move_takes_its_pictures_keeps_its_review_and_is_in_both_paths_history
 
 
 def test_a_move_never_overwrites_a_file_of_the_other_issue(two):
-    other_article = write(two, "content/2024-08/01-draft.md", "---\ntitle: 八月的稿\nsection: 他山之石\ndraft: true\n---\n"
+    other_article = write(two, "content/2024-08/01-draft.md", "---\ntitle: 八月的稿\nsection: 他山之石\ndraft: true\nslug: august\n---\n"
                           "![八月](draft-1.png)\n")
     (two / "content/2024-08/draft-1.png").write_bytes(b"august")
     mine = other_article.read_bytes()
@@ -238,4 +238,13 @@ def test_an_article_others_link_to_is_not_deleted_or_moved_from_under_their_link
                     lambda: moving.move_article(two, DRAFT, "2024-08", "张三", "编辑")):
         with pytest.raises(ContentError, match="(?s)2024-08/01-later.md 链接到这篇文章.*先在那些文章里改掉或删掉这个链接"):
             attempt()
+    assert snapshot(two / "content") == before
+
+
+def test_an_article_is_not_moved_into_an_issue_where_its_address_is_taken(two):
+    """(Attack pass: a draft with 地址: draft moved beside an article of that address: two pages, one address.)"""
+    write(two, "content/2024-08/01-draft.md", "---\ntitle: 八月的草稿\nsection: 新闻政策\ndraft: true\n---\n正文。\n")
+    before = snapshot(two / "content")
+    with pytest.raises(ContentError, match="(?s)2024-08 这一期的 01-draft.md 的网址也是 'draft'.*先改这篇文章的“地址”"):
+        moving.move_article(two, DRAFT, "2024-08", "张三", "编辑")
     assert snapshot(two / "content") == before

@@ -15,6 +15,8 @@ from urllib.parse import unquote
 from ...core.errors import ContentError
 from ...core.i18n import _
 from ...source.content import ARTICLE_SUFFIXES
+from ...source.issuefiles import article_files
+from ...source.slugs import slug_from_filename
 from . import articles, frontmatter, history, review
 from .paths import article_path, issue_folder, relative, unique_name
 
@@ -54,6 +56,7 @@ def move_article(root: Path, rel: str, issue_id: str, who: str, role: str | None
         if role is not None:
             review.may_change(path, text, text, role)
         _refuse_if_linked(root, path, _('moved'))
+        _refuse_a_taken_address(target, path, text)
         own, shared = _beside(root, path, text)
         names = {}
         for file in own + shared:   # (a name the other issue has already: the picture gets a free one)
@@ -176,6 +179,31 @@ def _refuse_if_linked(root: Path, path: Path, done: str) -> None:
         raise ContentError(None, None, _('{articles} link to this article: if it were {done}, their links would lead '
                                          'nowhere and 生成网站 would stop at them').format(articles="、".join(linking), done=done),
                            _('first change or remove the link in those articles, then try again'))
+
+
+def _own_address(path: Path, text: str) -> str:
+    """The 地址 the article's settings give it ('' when none: then its file's name gives it)."""
+    parsed = frontmatter.parse(text, path) if text else None
+    return str((parsed.fields or {}).get("slug") or "").strip() if parsed else ""
+
+
+def _address(path: Path, text: str) -> str:
+    """The article's address in its issue, as the loader gives it: its 地址, else its file's name."""
+    return _own_address(path, text) or slug_from_filename(path.stem)
+
+
+def _refuse_a_taken_address(target: Path, path: Path, text: str) -> None:
+    """An article whose 地址 an article of the other issue has is not moved there: two pages, one address
+    (an address from the file's name alone is made free by free_name)."""
+    own = _own_address(path, text)
+    if not own:
+        return
+    for other in article_files(target, []):
+        if _address(other, history.decoded(other.read_bytes()) or "") == own:
+            raise ContentError(None, None, _('{article} in issue {issue_id} has the address {slug!r} this article has '
+                                             '(地址): moved there, the two would have one address').format(
+                article=other.name, issue_id=target.name, slug=own),
+                _('first change this article\'s 地址 (or empty it: the address then follows the file name), then move it'))
 
 
 def _names(text: str, name: str) -> bool:
