@@ -672,3 +672,14 @@ def test_a_new_issue_writes_the_forms_imprint_on_the_templates_lines_and_its_dat
     assert re.search(r"^主编: 王五$", text, re.M) and re.search(r"^印数: 300 +# 份数", text, re.M), text
     assert re.search(r"^日期: 2024-08-15 +# 出版日期", text, re.M) and "# 印发日期: 2024-08-15" in text, text
     assert text.index("主编: 王五") < text.index("# 报:")   # (in the imprint, where the template has it)
+
+
+def test_a_期号_with_leading_zeros_names_the_issue_and_one_python_reads_loosely_is_refused(mini):
+    """(Attack pass: 期号 00012 left the title on the counted number, 第3期 beside 期号 12; 1_000 was read as 1000
+    by the build while the form showed 1_000.)"""
+    board.create_issue(mini, "2024-09", {"number": "00012"}, "张三")
+    assert "标题: 2024年第12期\n" in (mini / "content/2024-09/issue.yaml").read_text(encoding="utf-8")
+    for typed in ("1_000", "٣"):
+        with pytest.raises(ContentError, match="本年期号"):
+            board.create_issue(mini, "2024-10", {"number": typed}, "张三")
+        assert not (mini / "content/2024-10").exists()

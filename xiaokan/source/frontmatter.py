@@ -176,12 +176,11 @@ def text_list(value, key: str, path: Path, line: int | None) -> tuple[str, ...]:
 def whole_number(value, key: str, path: Path, line: int | None, positive: bool = False) -> int:
     """An integer setting; positive: a count or a number printed as one (期号, 印数), which 0 or -1 is not."""
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            if isinstance(value, (list, dict)):
-                raise ValueError
-            value = int(str(value).strip())
-        except ValueError:
-            raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=shown(value))) from None
+        # (digits as typed, full-width ones too: Python's int() also took 1_000 and ٣, which the form showed as typed)
+        text = "" if isinstance(value, (list, dict)) else unicodedata.normalize("NFKC", str(value)).strip()
+        if not re.fullmatch(r"[+-]?0*[0-9]{1,18}", text):   # (and not thousands of digits: int() refuses those)
+            raise ContentError(path, line, _('`{key}` must be a whole number, not {value!r}').format(key=key, value=shown(value)))
+        value = int(text)
     if positive and value < 1:   # (the cover printed 总第-1期, the 版记 共印-300份)
         raise ContentError(path, line, _('`{key}` must be a whole number above 0, not {value!r}').format(key=key, value=str(value)))
     return value

@@ -12,6 +12,7 @@ import os
 import stat
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,20 +176,27 @@ def last_text(root: Path, rel: str) -> bytes | None:
 
 def versions(root: Path, rel: str, limit: int = 200) -> list[Version]:
     """The versions of one article, newest first."""
+    with _walk(root, limit, [rel.encode()]) as (_repository, entries):
+        return [_version(entry.commit) for entry in entries]
+
+
+@contextmanager
+def _walk(root: Path, limit: int, paths: list[bytes] | None = None):
+    """(the repository, its commits newest first: those that touch paths, if given), under the lock."""
     with _lock:
         repo = _repo(root)
         try:
-            if BRANCH not in repo.refs:
-                return []
-            found = []
-            for entry in repo.get_walker(include=[repo.refs[BRANCH]], paths=[rel.encode()], max_entries=limit):
-                commit = entry.commit
-                found.append(Version(commit.id.decode(), commit.commit_time,
-                                     commit.author.decode("utf-8", "replace").split(" <", 1)[0],
-                                     commit.message.decode("utf-8", "replace").split("\n\n", 1)[0].strip()))
-            return found
+            yield repo, (repo.get_walker(include=[repo.refs[BRANCH]], paths=paths, max_entries=limit)
+                         if BRANCH in repo.refs else ())
         finally:
             repo.close()
+
+
+def _version(commit, whole_message: bool = False) -> Version:
+    """A commit as the history lists it: who (the author's name) and the message's first paragraph."""
+    message = commit.message.decode("utf-8", "replace")
+    return Version(commit.id.decode(), commit.commit_time, commit.author.decode("utf-8", "replace").split(" <", 1)[0],
+                   (message if whole_message else message.split("\n\n", 1)[0]).strip())
 
 
 def text_at(root: Path, rel: str, version: str) -> bytes | None:
@@ -269,29 +277,19 @@ named_beside = _named_beside
 def deletions(root: Path, limit: int):
     """(version, paths deleted, whether an article was added, the bytes a deleted article had, the message)
     of each commit that deleted a file or restored a deleted article, newest first, among the last `limit` commits."""
-    with _lock:
-        repo = _repo(root)
-        try:
-            if BRANCH not in repo.refs:
-                return []
-            found = []
-            for entry in repo.get_walker(include=[repo.refs[BRANCH]], max_entries=limit):
-                changes = [c for c in entry.changes() if not isinstance(c, list)]
-                gone = {c.old.path.decode("utf-8", "replace"): c.old.sha for c in changes if c.type == "delete"}
-                message = entry.commit.message.decode("utf-8", "replace")
-                if not gone and "\nRestores: " not in message:
-                    continue
-                added = [c.new.path for c in changes if c.type == "add" and c.new.path.lower().endswith((b".md", b".markdown"))]
-                commit = entry.commit
-                version = Version(commit.id.decode(), commit.commit_time,
-                                  commit.author.decode("utf-8", "replace").split(" <", 1)[0],
-                                  commit.message.decode("utf-8", "replace").strip())
-                blobs = {rel: repo.object_store[sha].data for rel, sha in gone.items()
-                         if rel.lower().endswith((".md", ".markdown"))}
-                found.append((version, list(gone), bool(added), blobs.get, message))
-            return found
-        finally:
-            repo.close()
+    found = []
+    with _walk(root, limit) as (repo, entries):
+        for entry in entries:
+            changes = [c for c in entry.changes() if not isinstance(c, list)]
+            gone = {c.old.path.decode("utf-8", "replace"): c.old.sha for c in changes if c.type == "delete"}
+            message = entry.commit.message.decode("utf-8", "replace")
+            if not gone and "\nRestores: " not in message:
+                continue
+            added = [c.new.path for c in changes if c.type == "add" and c.new.path.lower().endswith((b".md", b".markdown"))]
+            blobs = {rel: repo.object_store[sha].data for rel, sha in gone.items()
+                     if rel.lower().endswith((".md", ".markdown"))}
+            found.append((_version(entry.commit, whole_message=True), list(gone), bool(added), blobs.get, message))
+    return found
 
 
 def parent_of(root: Path, version: str) -> str | None:

@@ -84,7 +84,7 @@ def new_issue_text(root: Path, issue_id: str, values: dict) -> tuple[str, list[s
         pass   # (the loader says what is wrong with it)
     numbers = numbers_for(root, issue_id, day)
     typed = unicodedata.normalize("NFKC", str(values.get("number") or "")).strip()   # (a 本年期号 typed names the issue)
-    number = int(typed) if re.fullmatch(r"[0-9]{1,4}", typed) else numbers.number   # (else the loader says what is wrong)
+    number = int(typed) if re.fullmatch(r"0*[0-9]{1,6}", typed) else numbers.number   # (else the loader says what is wrong)
     template = scaffold.ISSUE_TEMPLATE.format(title=f"{day.year}年第{number}期", number=numbers.number,
                                               total=numbers.total, today=day.isoformat())
     text = composed(template, {name: value for name, value in values.items() if value not in (None, "")}, Path("issue.yaml"))
