@@ -30,8 +30,9 @@ def delete_article(root: Path, rel: str, who: str, role: str | None = None) -> l
         text = history.decoded(data) or ""
         if role is not None:
             review.may_change(path, text, text, role)
-        _refuse_if_linked(root, path, _('deleted'))
-        own, _shared = _beside(root, path, text)
+        others = _others(root, path)
+        _refuse_if_linked(root, path, others, _('deleted'))
+        own, _shared = _beside(path, text, others)
         history.keep_with_pictures(root, rel, who)   # (the last version, and its pictures, before they go)
         for file in own:
             file.unlink()
@@ -55,9 +56,10 @@ def move_article(root: Path, rel: str, issue_id: str, who: str, role: str | None
         text = history.decoded(data) or ""
         if role is not None:
             review.may_change(path, text, text, role)
-        _refuse_if_linked(root, path, _('moved'))
+        others = _others(root, path)
+        _refuse_if_linked(root, path, others, _('moved'))
         _refuse_a_taken_address(target, path, text)
-        own, shared = _beside(root, path, text)
+        own, shared = _beside(path, text, others)
         names = {}
         for file in own + shared:   # (a name the other issue has already: the picture gets a free one)
             names[file.name] = unique_name(target, file.name) if (target / file.name).exists() \
@@ -149,32 +151,37 @@ def free_name(folder: Path, path: Path) -> Path:
     return candidate
 
 
-def _beside(root: Path, path: Path, text: str) -> tuple[list[Path], list[Path]]:
-    """The files beside the article its text names as a whole name (data.png does not name a.png), as
-    written or %-encoded: (those nothing else names, those something else may: an article of any issue,
-    an issue.yaml (its 封面), by name or by a path ending in it). A file in doubt is shared: a delete
-    leaves it, a move copies it."""
-    others = []
+def _others(root: Path, path: Path) -> dict[Path, str]:
+    """The text of every other article and every issue.yaml of content/ (read once for a delete or a move:
+    what links to the article, what else names its pictures)."""
+    others = {}
     for other in sorted((root / "content").rglob("*")):
         if other.resolve() != path.resolve() and other.is_file() and (
                 other.suffix.lower() in ARTICLE_SUFFIXES or other.name == "issue.yaml"):
             try:
-                others.append(history.decoded(other.read_bytes()) or "")
+                others[other] = history.decoded(other.read_bytes()) or ""
             except OSError:
                 continue
+    return others
+
+
+def _beside(path: Path, text: str, others: dict[Path, str]) -> tuple[list[Path], list[Path]]:
+    """The files beside the article its text names as a whole name (data.png does not name a.png), as
+    written or %-encoded: (those nothing else names, those something else may: an article of any issue,
+    an issue.yaml (its 封面), by name or by a path ending in it). A file in doubt is shared: a delete
+    leaves it, a move copies it."""
     own, shared = [], []
     for file in sorted(path.parent.iterdir()):
         if file.is_file() and not file.is_symlink() and history.named_beside(file.name, text) and _names(text, file.name):
-            (shared if any(_names(o, file.name) for o in others) else own).append(file)
+            (shared if any(_names(o, file.name) for o in others.values()) else own).append(file)
     return own, shared
 
 
-def _refuse_if_linked(root: Path, path: Path, done: str) -> None:
+def _refuse_if_linked(root: Path, path: Path, others: dict[Path, str], done: str) -> None:
     """An article other articles link to (by its file: `02-second.md`, `../2024-07/02-second.md`) is not
     deleted or moved: their links would point nowhere and the build would stop at them."""
-    linking = [relative(root, other) for other in sorted((root / "content").rglob("*"))
-               if other.is_file() and other.suffix.lower() in ARTICLE_SUFFIXES and other.resolve() != path.resolve()
-               and _names(history.decoded(other.read_bytes()) or "", path.name)]
+    linking = [relative(root, other) for other, text in others.items()
+               if other.suffix.lower() in ARTICLE_SUFFIXES and _names(text, path.name)]
     if linking:
         raise ContentError(None, None, _('{articles} link to this article: if it were {done}, their links would lead '
                                          'nowhere and 生成网站 would stop at them').format(articles="、".join(linking), done=done),
