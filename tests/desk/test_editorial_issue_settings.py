@@ -61,7 +61,7 @@ def test_a_value_the_loader_refuses_is_named_and_leaves_issue_yaml_byte_identica
         issuesettings.save_settings(written, "2024-07", {**opened["fields"], **change}, opened["digest"], "张三")
     shown = refused.value.render()
     assert words in shown and "`" not in shown, shown
-    assert snapshot(written / "content") == before and not list((written / ".desk").glob("issue-settings-*"))
+    assert snapshot(written / "content") == before and not list((written / ".desk").glob("staged-issue-*"))
 
 
 def test_an_issue_yaml_changed_meanwhile_is_not_overwritten(written):

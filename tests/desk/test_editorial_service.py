@@ -455,7 +455,7 @@ def test_a_new_issue_is_read_by_the_loader_before_anything_is_written(mini, valu
     with pytest.raises(ContentError) as refused:
         board.create_issue(mini, "2024-09", values, "张三")
     assert words in refused.value.render() and "`" not in refused.value.render(), refused.value.render()
-    assert snapshot(mini / "content") == before and not list((mini / ".desk").glob("new-issue-*"))
+    assert snapshot(mini / "content") == before and not list((mini / ".desk").glob("staged-issue-*"))
     board.create_issue(mini, "2024-09", {"title": "2024年第9期"}, "张三")   # (and the next one is made)
     assert run_build(mini, "check").code == 0
 

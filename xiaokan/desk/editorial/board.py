@@ -4,8 +4,6 @@ state, read leniently so that one broken file never hides the others; creating i
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -112,27 +110,14 @@ def create_issue(root: Path, issue_id: str, values: dict, who: str) -> list[str]
                            _('choose another folder name for the issue (期文件夹名), or add articles to that issue '
                              'on the board (新建文章)'))
     text, notices = issuesettings.new_issue_text(root, issue_id, values)
-    staging = Path(tempfile.mkdtemp(prefix="new-issue-", dir=_desk_folder(root)))
-    try:
-        made = staging / issue_id
-        made.mkdir()
-        (made / "issue.yaml").write_text(text, encoding="utf-8")
-        issuesettings.check_loads(root, made)
+    with issuesettings.checked_issue(root, issue_id, text) as made:
         folder.parent.mkdir(parents=True, exist_ok=True)
         os.rename(made, folder)   # (one step: content/ never holds an issue.yaml the build would refuse)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     from . import history
 
     # (its first version, which 刊期设置 saves over)
     history.record(root, f"{issue_id}/issue.yaml", (folder / "issue.yaml").read_bytes(), who, _("created"))
     return notices
-
-
-def _desk_folder(root: Path) -> Path:
-    folder = root / ".desk"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _issue_folders(root: Path) -> list[Path]:

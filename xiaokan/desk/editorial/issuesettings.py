@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import threading
 import unicodedata
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def save_settings(root: Path, issue_id: str, values: dict, base_digest: str, who
         data = articles.as_on_disk(text, current)
         if data == current:
             return base_digest
-        _check(root, folder, text)
+        with checked_issue(root, issue_id, text, beside=folder):
+            pass
         history.keep_disk_version(root, rel, who)
         articles.write_atomic(path, data)
         history.record(root, rel, data, who, _("saved the issue's settings (刊期设置)"))
@@ -102,7 +104,6 @@ def check_loads(root: Path, folder: Path) -> None:
             if key in FORM_LABELS:
                 message, hint = (text.replace(f"`{written}`", FORM_LABELS[key]) if text else text for text in (message, hint))
         raise ContentError(None, None, message, hint) from None
-
 
 
 def composed(text: str, values: dict, path: Path) -> str:
@@ -192,25 +193,34 @@ def _commented_line(lines: list[str], name: str) -> int | None:
     return next((i for i, line in enumerate(lines) if re.match(rf"^#\s*(?:{keys})\s*[:：]", line)), None)
 
 
-def _check(root: Path, folder: Path, text: str) -> None:
-    """The new issue.yaml as the build reads it (a copy in a folder of .desk/, with its cover beside it):
-    its problem, in the form's words, if it has one."""
+@contextmanager
+def checked_issue(root: Path, issue_id: str, text: str, beside: Path | None = None):
+    """A folder of .desk/ named as the issue, holding this issue.yaml (and, from the issue folder `beside`,
+    the cover it names), given once the build's own loader has read it (check_loads: its problem, in the
+    form's words, otherwise); removed afterwards unless it was moved away (新建一期 moves it into content/)."""
     desk = root / ".desk"
     desk.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="issue-settings-", dir=desk))
+    staging = Path(tempfile.mkdtemp(prefix="staged-issue-", dir=desk))
     try:
-        made = staging / folder.name
+        made = staging / issue_id
         made.mkdir()
         (made / "issue.yaml").write_text(text, encoding="utf-8")
-        try:
-            raw = _parsed(text, made / "issue.yaml")
-        except ContentError:
-            raw = {}   # (the loader says what is wrong)
-        cover = raw.get(_written_key(raw, "cover"))
-        cover = cover.strip() if isinstance(cover, str) else ""
-        if cover and (folder / cover).is_file() and (folder / cover).resolve().is_relative_to(folder.resolve()):
-            (made / cover).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / cover, made / cover)
+        if beside is not None:
+            _copy_cover(beside, made, text)
         check_loads(root, made)
+        yield made
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy_cover(folder: Path, made: Path, text: str) -> None:
+    """The cover issue.yaml names, from the issue's folder (without it the loader refused an issue with a 封面)."""
+    try:
+        raw = _parsed(text, made / "issue.yaml")
+    except ContentError:
+        return   # (the loader says what is wrong)
+    cover = raw.get(_written_key(raw, "cover"))
+    cover = cover.strip() if isinstance(cover, str) else ""
+    if cover and (folder / cover).is_file() and (folder / cover).resolve().is_relative_to(folder.resolve()):
+        (made / cover).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / cover, made / cover)
