@@ -60,19 +60,17 @@ def _dropped(root: Path, out_dir: Path, made, options: BuildOptions) -> tuple[li
     with the next deploy: said once, by this build (not repeated by a rebuild that has nothing to do), by
     the articles' titles and issues. The issue warning of an issue that was published and is not any more
     says that its pages go (publish/gone.py). Returns the warning and the warnings of the build as said."""
-    from .publish.gone import build_warning, gone_issues, page_titles, pages_of, read_record, write_record
+    from .publish.gone import build_warning, gone_issues, page_titles, read_titles, write_titles
     from .source.model import unpublished_issue_message
 
     warnings = made.warnings
     if options.drafts:
         return [], warnings
     place = output_place(root, out_dir)
-    before, titles = read_record(root, place)
-    now = pages_of([*made.files, *made.placed, *made.kept, *made.copies])
-    # (no record yet, e.g. output/ built by an earlier version: what the build manifest says it left)
-    gone = sorted(before - set(now)) if before is not None else made.cache.dropped(now)
+    titles = read_titles(root, place)
+    gone = made.cache.dropped([*made.files, *made.placed, *made.kept, *made.copies])
     known = page_titles(made.site)
-    write_record(root, place, now, known)
+    write_titles(root, place, known)
     if not gone:
         return [], warnings
     titles = {**known, **titles}   # (what pages gone showed: the record's)

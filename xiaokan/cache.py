@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from .core.fingerprints import engine_digest
+from .publish.gone import pages_of
 from .publish.output import MARKER, output_files
 from .source import slugs
 
@@ -171,7 +172,7 @@ class BuildCache:
     def dropped(self, published) -> list[str]:
         """Pages and PDFs the last build published that `published` (this build's output paths) leaves
         out, sorted. (The search index is not counted: its file names change with every edit.)"""
-        return sorted(rel for rel in self._published - set(published) if rel.endswith((".html", ".pdf")))
+        return pages_of(self._published - set(published))
 
     def record(self, rels) -> None:
         """Files of output/ that are not pages (assets, images, PDFs): part of what the build left."""

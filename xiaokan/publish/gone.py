@@ -1,7 +1,7 @@
 """Pages the live site would lose: what each page and PDF of output/ showed (an article's title and
 issue, an issue's title), kept in .cache/build/published.json by every build into output/ (not by the
-preview, which builds drafts into its own folder and must not hide from `build` what output/ had), so
-that a build leaving out pages the last build published, and a deploy's dry run deleting them from the
+preview, which builds drafts), so that a build leaving out pages the last build published (which pages:
+the build manifest of output/, cache.BuildCache.dropped), and a deploy's dry run deleting them from the
 live site, name the articles by title and issue and say what to do if it was not meant."""
 from __future__ import annotations
 
@@ -33,30 +33,27 @@ def page_titles(site: Site) -> dict[str, list[str]]:
     return titles
 
 
-def read_record(root: Path, place: str) -> tuple[set[str] | None, dict[str, list[str]]]:
-    """What the last build into this output folder published (None: no such build recorded) and the
-    titles known of pages, published now or before."""
+def read_titles(root: Path, place: str) -> dict[str, list[str]]:
+    """The titles known of the pages of this output folder, published now or before."""
     try:
-        record = json.loads((root / RECORD).read_text(encoding="utf-8"))
-        entry = record[place]
-        return set(entry["files"]), {k: list(v) for k, v in entry["titles"].items()}
+        titles = json.loads((root / RECORD).read_text(encoding="utf-8"))[place]["titles"]
+        return {k: list(v) for k, v in titles.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None, {}
+        return {}
 
 
-def write_record(root: Path, place: str, files, titles: dict[str, list[str]]) -> None:
-    """After a build into `place`: the files it published, and the titles of its pages (those of pages
-    gone before are kept, the last KEEP_GONE to go, for the deploy that will delete them)."""
+def write_titles(root: Path, place: str, titles: dict[str, list[str]]) -> None:
+    """After a build into `place`: the titles of its pages (those of pages gone before are kept, the last
+    KEEP_GONE to go, for the deploy that will delete them). Which pages went is the build manifest's to
+    say (cache.BuildCache.dropped, one per output folder)."""
     path = root / RECORD
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         record = record if isinstance(record, dict) else {}
     except (OSError, ValueError):
         record = {}
-    _, old = read_record(root, place)
-    kept = {rel: value for rel, value in old.items() if rel not in titles}
-    merged = {**dict(list(kept.items())[-KEEP_GONE:]), **titles}   # (the earliest gone come first)
-    record[place] = {"files": sorted(files), "titles": merged}
+    kept = {rel: value for rel, value in read_titles(root, place).items() if rel not in titles}
+    record[place] = {"titles": {**dict(list(kept.items())[-KEEP_GONE:]), **titles}}   # (the earliest gone come first)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
@@ -102,6 +99,6 @@ def deploy_warning(root: Path, deleted: list[str]) -> str | None:
     gone = pages_of(deleted)
     if not gone:
         return None
-    _files, titles = read_record(root, "output")
+    titles = read_titles(root, "output")
     return _('this deploy (发布) removes {count} page(s) or PDF(s) from the live site, among them {named}; '
              '{what_to_do}').format(count=len(gone), named=named(gone, titles), what_to_do=if_not_meant())
