@@ -54,10 +54,24 @@ def board(root: Path) -> dict:
         if strays:
             groups.append({"section": "", "articles": strays})
         issues.append({"id": folder.name, "title": meta.get("title") or folder.name, "date": meta.get("date", ""),
-                       "draft": str(meta.get("draft", "")).lower() in ("true", "是", "yes"), "groups": groups,
+                       "draft": _draft_issue(meta), "groups": groups,
                        "problem": meta.get("problem", "")})
     issues.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
     return {"sections": sections, "issues": issues, "today": date.today().isoformat()}
+
+
+def is_published(root: Path, issue_id: str) -> bool:
+    """Whether readers have the issue, as the board shows it: not a draft, with an article that is not one
+    (reading that issue only)."""
+    folder = issue_folder(root, issue_id)
+    if _draft_issue(read_issue(folder)):
+        return False
+    records = review.records(root)
+    return any(not _card(root, path, records).draft for path in article_files(folder, []))
+
+
+def _draft_issue(meta: dict) -> bool:
+    return str(meta.get("draft", "")).lower() in ("true", "是", "yes")
 
 
 def read_issue(folder: Path) -> dict:

@@ -75,13 +75,6 @@ def _issue_settings(desk: Desk, request: Request) -> Response:
     return json_response(issuesettings.open_settings(desk.root, issue_id))
 
 
-def _published(root: Path, issue_id: str) -> bool:
-    """Whether readers have the issue: not a draft, with an article that is not one (as for articles,
-    review.may_change: what is published only the 主编 changes)."""
-    issue = next((i for i in board.board(root)["issues"] if i["id"] == issue_id), None)
-    return bool(issue and not issue["draft"] and any(not a["draft"] for g in issue["groups"] for a in g["articles"]))
-
-
 def _save_issue_settings(desk: Desk, request: Request) -> Response:
     """刊期设置 saved: by the roles that may 新建一期 (of a published issue, the 主编), only over the version of
     issue.yaml the form showed."""
@@ -89,7 +82,7 @@ def _save_issue_settings(desk: Desk, request: Request) -> Response:
                                         "digest": schema.default(schema.text(64), "")})
     if not accounts.may(request.session.role, "刊期设置"):
         raise PermissionError(_('a {role} may not do {step}').format(role=request.session.role, step="刊期设置"))
-    if not accounts.may(request.session.role, "终审") and _published(desk.root, data["id"]):
+    if not accounts.may(request.session.role, "终审") and board.is_published(desk.root, data["id"]):
         raise PermissionError(_('issue {issue_id} is published (it has articles that are not drafts): only the 主编 may '
                                 'change its settings (刊期设置); ask the 主编').format(issue_id=data["id"]))
     fields = {k: v for k, v in data["fields"].items() if k != "id"}
