@@ -43,6 +43,17 @@ def run_build(root: Path, *argv: str) -> Run:
     return Run(code, err.getvalue())
 
 
+@contextlib.contextmanager
+def printed(site: Path):
+    """`build.py pdf` of the site (it must succeed), its print edition opened with pdfplumber."""
+    import pdfplumber
+
+    result = run_build(site, "pdf")
+    assert result.code == 0, result.stderr
+    with pdfplumber.open(next((site / "print").glob("*.pdf"))) as pdf:
+        yield pdf
+
+
 def copy_site(source: Path, dest: Path) -> Path:
     """A writable copy of a site: its site.yaml and content/, plus the project's templates/ and assets/."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pdfplumber
 import pytest
 
-from helpers import run_build, write
+from helpers import printed, write
 from xiaokan.paper.grid import PITCH_PT, grid_for
 
 MM = 72 / 25.4
@@ -55,10 +55,8 @@ def test_a_portrait_photo_fits_the_block_with_its_caption(mini):
     Image.new("RGB", (1200, 2000), (40, 90, 140)).save(mini / "content/2024-07/tall.jpg")
     write(mini, "content/2024-07/05-tall.md", "---\n标题: 新落成的实训楼\n栏目: 评建动态\n---\n学校新落成的实训楼投入使用。\n\n"
           "![新落成的实训楼](tall.jpg)\n\n实训楼共六层。\n")
-    result = run_build(mini, "pdf")
-    assert result.code == 0, result.stderr
     grid = grid_for(210, 297)
-    with pdfplumber.open(next((mini / "print").glob("*.pdf"))) as pdf:
+    with printed(mini) as pdf:
         (page,) = [p for p in pdf.pages if any(i["height"] > 300 for i in p.images)]
         photo = max(page.images, key=lambda i: i["height"])
         trim_top = (page.height - 297 * MM) / 2
@@ -150,10 +148,8 @@ def test_text_after_a_portrait_photo_with_heads_fills_the_page_the_photo_left(mi
     body = "\n\n".join([para] * 4 + ["![新落成的实训楼](tall.jpg)", "## 一、建设过程"] + [para] * 5
                        + ["## 二、使用情况"] + [para] * 6)
     write(mini, "content/2024-07/05-tall.md", f"---\n标题: 新落成的实训楼投入使用\n栏目: 评建动态\n---\n{body}\n")
-    result = run_build(mini, "pdf")
-    assert result.code == 0, result.stderr
     grid = grid_for(210, 297)
-    with pdfplumber.open(next((mini / "print").glob("*.pdf"))) as pdf:
+    with printed(mini) as pdf:
         texts = [page.extract_text() for page in pdf.pages]
         (photo_page,) = [n for n, page in enumerate(pdf.pages) if any(i["height"] > 300 for i in page.images)]
         start = next(n for n, text in enumerate(texts) if n and "新落成的实训楼投入使用" in text)   # (past the cover)

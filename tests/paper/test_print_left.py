@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-import pdfplumber
 import pytest
 from test_print_leftovers import segments
 
-from helpers import mini_printed, run_build, write
+from helpers import mini_printed, printed, write
 
 # Paragraphs whose address starts at every position of an A5 line (32 characters, the first two indented:
 # the longest lead fills it).
@@ -33,9 +32,7 @@ def a5_pdf(tmp_path_factory):
     write(site, "content/2024-07/05-left.md", f"---\n标题: 通知\n栏目: 评建动态\n---\n{body}")
     for i, slug in enumerate(SLUGS):
         write(site, f"content/2024-07/{10 + i}-qr{i}.md", f"---\n标题: 短讯{i}\n栏目: 他山之石\nslug: {slug}\n---\n正文。\n")
-    result = run_build(site, "pdf")
-    assert result.code == 0, result.stderr
-    with pdfplumber.open(next((site / "print").glob("*.pdf"))) as pdf:
+    with printed(site) as pdf:
         yield pdf
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import collections
 import re
 
-import pdfplumber
 import pytest
 
-from helpers import mini_printed, run_build, write
+from helpers import mini_printed, printed, write
 from printmeasure import body_lines
 
 # Addresses of every length around an A5 line: each breaks at a different character; the uppercase end is
@@ -37,9 +36,7 @@ def a5_pdf(tmp_path_factory):
     titles = [TITLE[:n] for n in range(18, 44)] + [MIXED[:n] for n in range(20, 44)]
     for i, title in enumerate(titles):
         write(site, f"content/2024-07/{10 + i}-title{i}.md", f"---\n标题: {title}\n栏目: 他山之石\n---\n正文。\n")
-    result = run_build(site, "pdf")
-    assert result.code == 0, result.stderr
-    with pdfplumber.open(next((site / "print").glob("*.pdf"))) as pdf:
+    with printed(site) as pdf:
         yield pdf
 
 

@@ -7,10 +7,9 @@ whose every column is short (each would stay on one line on its own: together th
 page)."""
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 
-from helpers import mini_printed, run_build, write
+from helpers import mini_printed, printed, write
 from printmeasure import CLOSING, MM, trim
 from xiaokan.paper.grid import grid_for
 
@@ -26,9 +25,7 @@ def a5_pdf(tmp_path_factory):
     rows = "".join("| " + " | ".join(f"第{r}行{c}列" for c in range(12)) + " |\n" for r in range(3))
     write(site, "content/2024-07/05-wide.md", f"---\n标题: 十二列的表格{TITLE_WORD}\n栏目: 评建动态\n---\n"
           f"代码如下：{LONG_WORD}。\n\n{head}{rows}\n| 网址 | 说明 |\n|---|---|\n| {ADDRESS} | 学校网站 |\n")
-    result = run_build(site, "pdf")
-    assert result.code == 0, result.stderr
-    with pdfplumber.open(next((site / "print").glob("*.pdf"))) as pdf:
+    with printed(site) as pdf:
         yield pdf
 
 

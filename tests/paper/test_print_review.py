@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import collections
 
-import pdfplumber
 import pytest
 
-from helpers import mini_printed, run_build, write
+from helpers import mini_printed, printed, write
 from printmeasure import IDEOGRAPH, body_lines
 
 ADDRESS = "https://www.example.edu.cn/" + "/".join(["jiaowuchu-tongzhi-gonggao-wenjian"] * 5) + "/index.html"
@@ -29,9 +28,7 @@ def a5_pdf(tmp_path_factory):
     # of them end a character into a line.
     for length in range(20, 41):
         write(site, f"content/2024-07/{length}-title{length}.md", f"---\n标题: {TITLE[:length]}\n栏目: 他山之石\n---\n正文。\n")
-    result = run_build(site, "pdf")
-    assert result.code == 0, result.stderr
-    with pdfplumber.open(next((site / "print").glob("*.pdf"))) as pdf:
+    with printed(site) as pdf:
         yield pdf
 
 
